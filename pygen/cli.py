@@ -1,0 +1,64 @@
+"""The ``pygen`` command line.
+
+Each subcommand lives with the code it drives and is imported only when used, so that
+``pygen --help`` stays fast and a missing extra gives a clear message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+from pygen._version import __version__
+
+USAGE = f"""\
+usage: pygen <command> [options]
+
+pygen {__version__}: typed SDKs for Cognite Data Fusion data models.
+
+commands:
+  emulator    run a local server that speaks the DMS API
+
+Run `pygen <command> --help` for the options of one command.
+"""
+
+
+def _emulator(argv: Sequence[str]) -> int:
+    try:
+        from pygen.emulator.cli import main
+    except ImportError as exc:  # a missing extra, not a bug: say how to fix it
+        return _missing_extra("emulator", exc)
+    return main(argv)
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "emulator": _emulator,
+}
+
+
+def _missing_extra(extra: str, exc: ImportError) -> int:
+    print(
+        f"pygen: this command needs the '{extra}' extra ({exc.name or exc} is not installed).\n"
+        f"Install it with: pip install 'cognite-pygen-runtime[{extra}]'",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(USAGE, end="")
+        return 0
+    if args[0] == "--version":
+        print(f"pygen {__version__}")
+        return 0
+    command = COMMANDS.get(args[0])
+    if command is None:
+        print(f"pygen: unknown command {args[0]!r}\n\n{USAGE}", file=sys.stderr, end="")
+        return 2
+    return command(args[1:])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

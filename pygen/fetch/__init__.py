@@ -1,0 +1,61 @@
+"""Getting data models to the generator: snapshot files, the user cache, and credentials.
+
+Generator side only (needs the ``generator`` extra: keyring, platformdirs, filelock); generated
+SDKs never import this package.
+
+- :func:`load_snapshot` / :func:`write_snapshot`: the committed, deterministic JSON of a model.
+- :class:`ModelCache`: models fetched before, shared by all projects on the machine, safe for
+  concurrent builds (:meth:`ModelCache.get_or_fetch` fetches once).
+- :func:`resolve_client_secret` / :func:`resolve_token`: explicit value, then ``PYGEN_CLIENT_SECRET`` /
+  ``PYGEN_TOKEN``, then the keyring (service ``pygen:<base_url>``, user = client id or ``token``).
+"""
+
+from pygen.fetch._cache import ENV_CACHE_DIR, CacheKey, ModelCache, default_cache_dir
+from pygen.fetch._credentials import (
+    ENV_CLIENT_SECRET,
+    ENV_TOKEN,
+    TOKEN_USERNAME,
+    Secret,
+    SecretSource,
+    credentials_help,
+    keyring_service,
+    keyring_set_command,
+    resolve_client_secret,
+    resolve_secret,
+    resolve_token,
+    store_secret,
+)
+from pygen.fetch._errors import CacheError, CredentialsError, ModelRefError, PygenFetchError, SnapshotError
+from pygen.fetch._ref import ModelRef
+from pygen.fetch._snapshot import dump_snapshot, load_snapshot, snapshot_path, write_snapshot
+from pygen.fetch._urls import normalize_base_url
+
+__all__ = [
+    "CacheError",
+    "CacheKey",
+    "CredentialsError",
+    "ENV_CACHE_DIR",
+    "ENV_CLIENT_SECRET",
+    "ENV_TOKEN",
+    "ModelCache",
+    "ModelRef",
+    "ModelRefError",
+    "PygenFetchError",
+    "Secret",
+    "SecretSource",
+    "SnapshotError",
+    "TOKEN_USERNAME",
+    "credentials_help",
+    "default_cache_dir",
+    "dump_snapshot",
+    "keyring_service",
+    "keyring_set_command",
+    "load_snapshot",
+    "normalize_base_url",
+    "resolve_client_secret",
+    "resolve_secret",
+    "resolve_token",
+    "snapshot_path",
+    "store_secret",
+    "write_snapshot",
+]

@@ -97,12 +97,16 @@ def parse_snapshot(raw: bytes, *, source: str) -> dict[str, Any]:
     except _DuplicateKeyError as exc:
         raise SnapshotError(f"{source}: not a valid snapshot: duplicate key {exc.key!r} in a JSON object") from None
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        if exc.pos >= len(text.rstrip()):
+        # The parser ran out of input: either the error is at the very end, or a string never closed
+        # (json only reports "Unterminated string" when it reaches the end without a closing quote).
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            end = text.rstrip()
+            line, column = end.count("\n") + 1, len(end) - end.rfind("\n")
             raise SnapshotError(
-                f"{source}: not valid JSON: unexpected end of file at {where} (the file looks truncated)"
+                f"{source}: not valid JSON: unexpected end of file at line {line}, column {column} "
+                "(the file looks truncated)"
             ) from None
-        raise SnapshotError(f"{source}: not valid JSON: {exc.msg} at {where}") from None
+        raise SnapshotError(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     return check_model(data, source=source)
 
 

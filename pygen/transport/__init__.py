@@ -1,0 +1,81 @@
+"""pygen's HTTP transport: sync and async clients for one CDF project over httpx.
+
+It handles authentication (a static :class:`Token` or :class:`OAuthClientCredentials` with cached,
+refreshed tokens), retries with backoff on 408/429/502/503/504 and dropped connections (honouring
+``Retry-After``), per-kind concurrency limits, debug logging without secrets, and a typed exception
+tree rooted at :class:`PygenError`.
+
+Example:
+    ```python
+    from pygen.transport import ClientConfig, HTTPClient, OAuthClientCredentials
+
+    creds = OAuthClientCredentials("client-id", "client-secret", tenant_id="my-tenant")
+    config = ClientConfig.for_cluster("westeurope-1", "my-project", creds)
+    with HTTPClient(config) as client:
+        spaces = client.get("/models/spaces").json()["items"]
+    ```
+"""
+
+from pygen.transport._auth import Credentials, OAuthClientCredentials, Token
+from pygen.transport._config import ClientConfig, cluster_base_url
+from pygen.transport._errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ConnectionFailedError,
+    NotFoundError,
+    OAuthError,
+    PermissionDeniedError,
+    PygenError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    UnprocessableEntityError,
+    api_error_from_response,
+    error_class_for_status,
+)
+from pygen.transport._http import AsyncHTTPClient, HTTPClient
+from pygen.transport._limits import ConcurrencyLimits, RequestKind, infer_kind
+from pygen.transport._retry import (
+    DEFAULT_RETRY_STATUSES,
+    RetryPolicy,
+    is_retryable_transport_error,
+    parse_retry_after,
+    retry_delay,
+    should_retry,
+)
+
+__all__ = [
+    "APIError",
+    "AsyncHTTPClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientConfig",
+    "ConcurrencyLimits",
+    "ConflictError",
+    "ConnectionFailedError",
+    "Credentials",
+    "DEFAULT_RETRY_STATUSES",
+    "HTTPClient",
+    "NotFoundError",
+    "OAuthClientCredentials",
+    "OAuthError",
+    "PermissionDeniedError",
+    "PygenError",
+    "RateLimitError",
+    "RequestKind",
+    "RequestTimeoutError",
+    "RetryPolicy",
+    "ServerError",
+    "Token",
+    "UnprocessableEntityError",
+    "api_error_from_response",
+    "cluster_base_url",
+    "error_class_for_status",
+    "infer_kind",
+    "is_retryable_transport_error",
+    "parse_retry_after",
+    "retry_delay",
+    "should_retry",
+]

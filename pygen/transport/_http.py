@@ -1,0 +1,366 @@
+"""The HTTP clients: :class:`HTTPClient` (sync) and :class:`AsyncHTTPClient` (async).
+
+Both share :class:`_BaseHTTPClient`, which holds every decision that needs no I/O: building the
+request (URL, headers, body, query), choosing the concurrency budget, deciding whether and how long
+to wait before a retry, logging, and turning a final error response into an exception. The two
+subclasses differ only in the loop that sends, sleeps and waits for a concurrency slot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import httpx
+
+from pygen.transport._config import ClientConfig
+from pygen.transport._errors import ConnectionFailedError, OAuthError, api_error_from_response
+from pygen.transport._limits import REQUEST_KINDS, AsyncLimiter, RequestKind, ThreadLimiter, infer_kind
+from pygen.transport._logging import logger, redact_headers
+from pygen.transport._retry import is_retryable_transport_error, parse_retry_after, retry_delay, should_retry
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["AsyncHTTPClient", "HTTPClient"]
+
+_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"})
+
+
+class _BaseHTTPClient:
+    """Request building, retry decisions, logging and errors, shared by the sync and async clients."""
+
+    def __init__(self, config: ClientConfig, rng: random.Random | None) -> None:
+        if not isinstance(config, ClientConfig):
+            raise TypeError(f"expected a ClientConfig, got {type(config).__name__}")
+        self.config = config
+        self._rng = rng if rng is not None else random.Random()
+        self._headers = config.headers()
+        self._timeout = httpx.Timeout(config.timeout)
+        self._pool_limits = httpx.Limits(
+            max_connections=config.max_connections, max_keepalive_connections=config.max_connections
+        )
+
+    def _build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object,
+        content: bytes | None,
+        params: Mapping[str, object] | None,
+        kind: RequestKind | None,
+    ) -> tuple[httpx.Request, RequestKind]:
+        verb = method.upper()
+        if verb not in _METHODS:
+            raise ValueError(f"unsupported HTTP method {method!r}")
+        _check_path(path)
+        if kind is None:
+            kind = infer_kind(verb, path)
+        elif kind not in REQUEST_KINDS:
+            raise ValueError(f"kind must be one of {list(REQUEST_KINDS)}, got {kind!r}")
+        if json is not None and content is not None:
+            raise ValueError("pass json or content, not both")
+        headers = dict(self._headers)
+        body: bytes | None = content
+        if json is not None:
+            # Encode once, here: the same bytes are re-sent by retries and the 401 refresh, and
+            # NaN/Infinity (not JSON) fail now with a clear message instead of at the server.
+            try:
+                body = jsonlib.dumps(json, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+            except ValueError as exc:
+                raise ValueError(f"the request body for {verb} {path} is not valid JSON: {exc}") from None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        request = httpx.Request(
+            verb,
+            self.config.project_url + path,
+            params=_query_params(params),
+            content=body,
+            headers=headers,
+            extensions={"timeout": self._timeout.as_dict()},
+        )
+        return request, kind
+
+    def _delay_after_response(self, response: httpx.Response, attempt: int) -> float | None:
+        """Seconds to wait before retrying this response, or None when it is final (success or error)."""
+        if response.is_success:
+            return None
+        policy = self.config.retry
+        if attempt >= policy.max_retries or not should_retry(response.status_code, policy):
+            return None
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), time.time())
+        delay = retry_delay(attempt, retry_after, policy, self._rng)
+        logger.debug(
+            "%s %s got %s; retry %d/%d in %.3fs (Retry-After %r)",
+            response.request.method,
+            response.request.url,
+            response.status_code,
+            attempt + 1,
+            policy.max_retries,
+            delay,
+            response.headers.get("Retry-After"),
+        )
+        return delay
+
+    def _delay_after_failure(self, request: httpx.Request, exc: Exception, attempt: int) -> float:
+        """Seconds to wait after a request that got no usable answer; raises when giving up."""
+        policy = self.config.retry
+        if isinstance(exc, OAuthError):
+            # The IdP throttled or failed: worth another try; a refusal (invalid_client...) is not.
+            if exc.status is None or not should_retry(exc.status, policy) or attempt >= policy.max_retries:
+                raise exc
+        elif isinstance(exc, httpx.TransportError):
+            if not is_retryable_transport_error(exc) or attempt >= policy.max_retries:
+                raise ConnectionFailedError(
+                    f"{request.method} {request.url} failed after {attempt + 1} attempt(s): "
+                    f"{type(exc).__name__}: {exc or 'no details'}",
+                    attempts=attempt + 1,
+                ) from exc
+        delay = retry_delay(attempt, None, policy, self._rng)
+        logger.debug(
+            "%s %s failed (%s: %s); retry %d/%d in %.3fs",
+            request.method,
+            request.url,
+            type(exc).__name__,
+            exc,
+            attempt + 1,
+            policy.max_retries,
+            delay,
+        )
+        return delay
+
+    @staticmethod
+    def _log_attempt(response: httpx.Response, attempt: int, started: float) -> None:
+        if not logger.isEnabledFor(10):  # logging.DEBUG; skip formatting headers when nobody listens
+            return
+        request = response.request
+        logger.debug(
+            "%s %s -> %s in %.3fs (attempt %d, x-request-id %s) headers %s",
+            request.method,
+            request.url,
+            response.status_code,
+            time.perf_counter() - started,
+            attempt + 1,
+            response.headers.get("x-request-id"),
+            redact_headers(request.headers.multi_items()),
+        )
+
+    @staticmethod
+    def _final(response: httpx.Response) -> httpx.Response:
+        if response.is_success:
+            return response
+        raise api_error_from_response(response)
+
+
+class HTTPClient(_BaseHTTPClient):
+    """Synchronous client for one CDF project: auth, retries, concurrency limits, typed errors.
+
+    Thread-safe: share one instance between threads (it pools connections). ``path`` arguments are
+    relative to ``config.project_url``. ``transport`` replaces the network (``httpx.MockTransport``,
+    ``httpx.WSGITransport``); ``sleep`` and ``rng`` let tests run retries without waiting.
+
+    Example:
+        ```python
+        with HTTPClient(ClientConfig("my-project", Token(token), base_url="http://127.0.0.1:8000")) as client:
+            items = client.post("/models/spaces/byids", json={"items": [{"space": "s"}]}).json()["items"]
+        ```
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(config, rng)
+        self._sleep = sleep
+        self._limiter = ThreadLimiter(config.limits)
+        self._client = httpx.Client(
+            auth=config.credentials,
+            transport=transport,
+            timeout=self._timeout,
+            limits=self._pool_limits,
+            follow_redirects=False,
+        )
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        content: bytes | None = None,
+        params: Mapping[str, object] | None = None,
+        kind: RequestKind | None = None,
+    ) -> httpx.Response:
+        """Send a request, retrying per ``config.retry``; returns the 2xx response or raises an APIError."""
+        request, kind = self._build_request(method, path, json=json, content=content, params=params, kind=kind)
+        attempt = 0
+        while True:
+            try:
+                with self._limiter.slot(kind):
+                    started = time.perf_counter()
+                    response = self._client.send(request)
+            except (httpx.TransportError, OAuthError) as exc:
+                delay = self._delay_after_failure(request, exc, attempt)
+            else:
+                self._log_attempt(response, attempt, started)
+                maybe_delay = self._delay_after_response(response, attempt)
+                if maybe_delay is None:
+                    return self._final(response)
+                delay = maybe_delay
+            # Sleep outside the concurrency slot: a waiting retry must not block other requests.
+            self._sleep(delay)
+            attempt += 1
+
+    def get(self, path: str, *, params: Mapping[str, object] | None = None) -> httpx.Response:
+        """``GET`` a path under the project URL (a read)."""
+        return self.request("GET", path, params=params)
+
+    def post(
+        self, path: str, json: object = None, *, content: bytes | None = None, kind: RequestKind | None = None
+    ) -> httpx.Response:
+        """``POST`` to a path under the project URL; ``kind`` is inferred from the path when omitted."""
+        return self.request("POST", path, json=json, content=content, kind=kind)
+
+    def close(self) -> None:
+        """Close the connection pool. The client cannot be used afterwards."""
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncHTTPClient(_BaseHTTPClient):
+    """Asynchronous client for one CDF project: the async twin of :class:`HTTPClient`.
+
+    Safe for many concurrent tasks; concurrency limits apply per event loop.
+
+    Example:
+        ```python
+        async with AsyncHTTPClient(config) as client:
+            response = await client.post("/models/instances/list", json={"limit": 10})
+        ```
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(config, rng)
+        self._sleep = sleep if sleep is not None else _asyncio_sleep
+        self._limiter = AsyncLimiter(config.limits)
+        self._client = httpx.AsyncClient(
+            auth=config.credentials,
+            transport=transport,
+            timeout=self._timeout,
+            limits=self._pool_limits,
+            follow_redirects=False,
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        content: bytes | None = None,
+        params: Mapping[str, object] | None = None,
+        kind: RequestKind | None = None,
+    ) -> httpx.Response:
+        """Send a request, retrying per ``config.retry``; returns the 2xx response or raises an APIError."""
+        request, kind = self._build_request(method, path, json=json, content=content, params=params, kind=kind)
+        attempt = 0
+        while True:
+            try:
+                async with self._limiter.slot(kind):
+                    started = time.perf_counter()
+                    response = await self._client.send(request)
+            except (httpx.TransportError, OAuthError) as exc:
+                delay = self._delay_after_failure(request, exc, attempt)
+            else:
+                self._log_attempt(response, attempt, started)
+                maybe_delay = self._delay_after_response(response, attempt)
+                if maybe_delay is None:
+                    return self._final(response)
+                delay = maybe_delay
+            await self._sleep(delay)
+            attempt += 1
+
+    async def get(self, path: str, *, params: Mapping[str, object] | None = None) -> httpx.Response:
+        """``GET`` a path under the project URL (a read)."""
+        return await self.request("GET", path, params=params)
+
+    async def post(
+        self, path: str, json: object = None, *, content: bytes | None = None, kind: RequestKind | None = None
+    ) -> httpx.Response:
+        """``POST`` to a path under the project URL; ``kind`` is inferred from the path when omitted."""
+        return await self.request("POST", path, json=json, content=content, kind=kind)
+
+    async def aclose(self) -> None:
+        """Close the connection pool. The client cannot be used afterwards."""
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+def _check_path(path: str) -> None:
+    """Paths are relative to the project URL; refuse what would escape or garble it."""
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ValueError(f"path {path!r} must start with '/' (relative to the project URL, e.g. '/models/spaces')")
+    if "?" in path or "#" in path:
+        raise ValueError(f"path {path!r} must not contain '?' or '#': pass query parameters as params=")
+    if any(segment in {".", ".."} for segment in path.split("/")):
+        raise ValueError(f"path {path!r} must not contain '.' or '..' segments")
+
+
+def _query_params(params: Mapping[str, object] | None) -> tuple[tuple[str, str], ...]:
+    """Encode query parameters the way CDF reads them: booleans lower-case, lists repeated, None dropped."""
+    if not params:
+        return ()
+    encoded: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        values: Sequence[object] = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            encoded.append((key, _query_value(key, item)))
+    return tuple(encoded)
+
+
+def _query_value(key: str, value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return str(value)
+    raise ValueError(f"query parameter {key!r} has unsupported value {value!r} (use str, int, float, bool or a list)")

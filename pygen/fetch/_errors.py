@@ -6,11 +6,13 @@ errors end up in front of a user running a build, not a developer reading a trac
 
 from __future__ import annotations
 
+from pygen.transport import PygenError
+
 __all__ = ["CacheError", "CredentialsError", "ModelRefError", "PygenFetchError", "SnapshotError"]
 
 
-class PygenFetchError(Exception):
-    """Base class of every error raised by :mod:`pygen.fetch`."""
+class PygenFetchError(PygenError):
+    """Base class of every error raised by :mod:`pygen.fetch` (a :class:`pygen.transport.PygenError`)."""
 
 
 class ModelRefError(PygenFetchError, ValueError):

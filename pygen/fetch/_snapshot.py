@@ -18,10 +18,13 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pygen.fetch._errors import ModelRefError, SnapshotError
 from pygen.fetch._ref import ModelRef
+
+if TYPE_CHECKING:
+    import pydantic
 
 __all__ = ["dump_snapshot", "load_snapshot", "snapshot_path", "write_snapshot"]
 
@@ -155,7 +158,48 @@ def _check_view(view: object, where: str, source: str) -> None:
 
 
 def _validate_schema(model: dict[str, Any], source: str) -> None:
-    """Full schema validation hook (``pygen.dms`` pydantic objects, once they exist)."""
+    """Validate against the ``pygen.dms`` schema objects; a failure names the JSON path of the bad item."""
+    import importlib
+
+    import pydantic
+
+    # TODO(fetch): a plain `from pygen.dms import DataModel` once pygen.dms exports it (it is being written).
+    data_model = getattr(importlib.import_module("pygen.dms"), "DataModel", None)
+    if data_model is None:  # not exported yet: the structural checks above must do
+        return
+    DataModel: Any = data_model
+
+    try:
+        DataModel.load(model)
+    except pydantic.ValidationError as exc:
+        raise SnapshotError(schema_error_message(exc, model, source)) from None
+
+
+def schema_error_message(exc: pydantic.ValidationError, model: Mapping[str, Any], source: str) -> str:
+    """``"<source>: views[3] (sp:Pump/v1).properties.name.type: Field required"``, plus how many more."""
+    errors = exc.errors()
+    first = errors[0]
+    path = _json_path(model, first["loc"])
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return f"{source}: {path or '(top level)'}: {first['msg']}{more}"
+
+
+def _json_path(model: Mapping[str, Any], loc: Sequence[int | str]) -> str:
+    # pydantic's loc also holds union member names (e.g. the "view" tag of a discriminated union);
+    # walking the actual data keeps only the parts that are real keys and indexes.
+    parts: list[str] = []
+    current: Any = model
+    for position, part in enumerate(loc):
+        is_last = position == len(loc) - 1
+        if isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+            parts.append(f"[{part}]")
+            if len(parts) == 2 and parts[0] == "views" and isinstance(current, Mapping):
+                parts.append(f" ({_view_name(current)})")
+        elif isinstance(current, Mapping) and isinstance(part, str) and (part in current or is_last):
+            current = current.get(part)
+            parts.append(f".{part}" if parts else part)
+    return "".join(parts)
 
 
 def atomic_write_bytes(target: Path, data: bytes, *, mode: int = _FILE_MODE) -> None:

@@ -316,3 +316,53 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "m.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(VALID).encode())
     assert load_snapshot(path) == VALID
+
+
+# --- schema errors -----------------------------------------------------------------------------------
+
+
+def test_schema_error_message_names_the_json_path() -> None:
+    from typing import Annotated, Literal
+
+    import pydantic
+
+    from pygen.fetch._snapshot import schema_error_message
+
+    class Ref(pydantic.BaseModel):
+        type: Literal["view"]
+        space: str
+
+    class Prop(pydantic.BaseModel):
+        type: dict[str, str]
+
+    class View(pydantic.BaseModel):
+        space: str
+        properties: dict[str, Prop]
+
+    def tag(value: Any) -> str:
+        return "reference" if isinstance(value, dict) and value.get("type") == "view" else "view"
+
+    Entry = Annotated[
+        Annotated[Ref, pydantic.Tag("reference")] | Annotated[View, pydantic.Tag("view")],
+        pydantic.Discriminator(tag),
+    ]
+
+    class Model(pydantic.BaseModel):
+        space: str
+        views: list[Entry]
+
+    data = {
+        "space": "sp",
+        "views": [
+            {"space": "sp", "externalId": "A", "version": "1", "properties": {}},
+            {"space": "sp", "externalId": "Pump", "version": "v1", "properties": {"name": {}, "x": {"type": 1}}},
+        ],
+    }
+    with pytest.raises(pydantic.ValidationError) as info:
+        Model.model_validate(data)
+    message = schema_error_message(info.value, data, "m.json")
+    assert message == "m.json: views[1] (sp:Pump/v1).properties.name.type: Field required (and 1 more problem)"
+
+    with pytest.raises(pydantic.ValidationError) as info:
+        Model.model_validate({"views": []})
+    assert schema_error_message(info.value, {"views": []}, "m.json") == "m.json: space: Field required"

@@ -139,20 +139,25 @@ class ModelCache:
     ) -> dict[str, Any]:
         """Return the cached model, or call ``fetch()`` once (under the lock), cache and return its result.
 
-        With ``refresh=True`` the cache is not read: the model is always fetched and stored.
+        With ``refresh=True`` the cache is not read: the model is always fetched and stored. The cache
+        is an optimization: if its directory cannot be written (read-only home, full disk), this logs a
+        warning and still returns the fetched model.
         """
         if not refresh:
             cached = self.get(key)
             if cached is not None:
                 return cached
-        lock = self.lock(key)
         try:
+            lock = self.lock(key)
             lock.acquire()
         except filelock.Timeout:
             raise CacheError(
                 f"timed out after {lock.timeout:g} s waiting for another pygen process to fetch {key} "
                 f"(lock file {lock.lock_file}); if no other pygen is running, try again"
             ) from None
+        except OSError as exc:
+            logger.warning("pygen: cannot use the cache at %s (%s); fetching %s without it", self.root, exc, key)
+            return dict(fetch())
         try:
             if not refresh:
                 # Whoever held the lock before us has probably just fetched it.
@@ -160,7 +165,10 @@ class ModelCache:
                 if cached is not None:
                     return cached
             model = dict(fetch())
-            self.put(key, model)
+            try:
+                self.put(key, model)
+            except OSError as exc:
+                logger.warning("pygen: could not write the cache entry %s (%s)", self.path(key), exc)
             return model
         finally:
             lock.release()

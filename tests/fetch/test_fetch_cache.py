@@ -327,3 +327,36 @@ def test_lock_timeout_is_a_clear_error(tmp_path: Path, omni: dict[str, Any]) -> 
 def test_cache_file_is_just_the_model(tmp_path: Path, omni: dict[str, Any]) -> None:
     path = ModelCache(tmp_path).put(_key(), omni)
     assert json.loads(path.read_text(encoding="utf-8")) == omni
+
+
+def test_unusable_cache_dir_still_fetches(
+    tmp_path: Path, omni: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache root should be")
+    cache = ModelCache(blocker)
+    with caplog.at_level(logging.WARNING, logger="pygen.fetch"):
+        assert cache.get_or_fetch(_key(), lambda: omni) == omni
+    assert "cannot use the cache" in caplog.text
+
+
+def test_failed_cache_write_still_returns_the_model(
+    tmp_path: Path, omni: dict[str, Any], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = ModelCache(tmp_path)
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pygen.fetch._snapshot.atomic_write_bytes", disk_full)
+    with caplog.at_level(logging.WARNING, logger="pygen.fetch"):
+        assert cache.get_or_fetch(_key(), lambda: omni) == omni
+    assert "could not write the cache entry" in caplog.text and "No space left" in caplog.text
+    assert cache.get(_key()) is None
+    assert not cache.lock(_key()).is_locked
+
+
+def test_importing_pygen_fetch_does_not_import_keyring() -> None:
+    code = "import sys, pygen.fetch; print('keyring' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO_ROOT)
+    assert out.stdout.strip() == "False"

@@ -26,7 +26,7 @@ from pygen.fetch._credentials import (
     store_secret,
 )
 from pygen.fetch._errors import CacheError, CredentialsError, ModelRefError, PygenFetchError, SnapshotError
-from pygen.fetch._ref import ModelRef
+from pygen.fetch._ref import HasModelId, ModelRef, ModelRefLike
 from pygen.fetch._snapshot import dump_snapshot, load_snapshot, snapshot_path, write_snapshot
 from pygen.fetch._urls import normalize_base_url
 
@@ -37,9 +37,11 @@ __all__ = [
     "ENV_CACHE_DIR",
     "ENV_CLIENT_SECRET",
     "ENV_TOKEN",
+    "HasModelId",
     "ModelCache",
     "ModelRef",
     "ModelRefError",
+    "ModelRefLike",
     "PygenFetchError",
     "Secret",
     "SecretSource",

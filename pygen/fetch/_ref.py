@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
 from pygen.fetch._errors import ModelRefError
 
-__all__ = ["ModelRef"]
+__all__ = ["HasModelId", "ModelRef", "ModelRefLike"]
 
 # Identifier rules of the DMS API (see docs/dms-api.md, "Identifiers"). Checking them here is also
 # what makes ``snapshot_filename()`` safe: none of the three parts can hold a path separator, and
@@ -28,6 +28,17 @@ _RULES = {
 # Windows refuses these names even with an extension ("CON.Model.1.json"); no DMS space starts with "_".
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 _EXAMPLE = "cdf_cdm:CogniteCore/v1"
+
+
+class HasModelId(Protocol):
+    """Anything with ``space``, ``external_id`` and ``version`` (e.g. ``pygen.dms.DataModelReference``)."""
+
+    @property
+    def space(self) -> str: ...
+    @property
+    def external_id(self) -> str: ...
+    @property
+    def version(self) -> str | None: ...
 
 
 @dataclass(frozen=True, order=True)
@@ -70,7 +81,7 @@ class ModelRef:
         return cls(model["space"], model["externalId"], model["version"])
 
     @classmethod
-    def coerce(cls, value: object) -> ModelRef:
+    def coerce(cls, value: ModelRefLike | object) -> ModelRef:
         """Accept a ``ModelRef``, a ``"space:externalId/version"`` string, or any object with
         ``space``, ``external_id`` and ``version`` attributes (such as ``pygen.dms.DataModelId``)."""
         if isinstance(value, ModelRef):
@@ -110,3 +121,7 @@ def _check_part(key: str, value: object, *, context: str | None) -> None:
         raise ModelRefError(f"{where}{key} must be a string, got {type(value).__name__}")
     if pattern.fullmatch(value) is None:
         raise ModelRefError(f"{where}{key} {value!r} is not valid ({rule})")
+
+
+#: What functions taking a data model identity accept: see :meth:`ModelRef.coerce`.
+ModelRefLike: TypeAlias = ModelRef | str | HasModelId

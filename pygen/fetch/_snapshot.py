@@ -6,9 +6,10 @@ project, so the same model must always produce the same bytes, and a reader (a b
 the same time as a refresh) must never see half a file.
 
 Example:
-    >>> from pathlib import Path
-    >>> model = load_snapshot(Path("models/cdf_cdm.CogniteCore.v1.json"), expected="cdf_cdm:CogniteCore/v1")
-    >>> write_snapshot(Path("models") / ModelRef.from_model(model).snapshot_filename(), model)
+    >>> from pygen.fetch import ModelRef, load_snapshot, snapshot_path, write_snapshot
+    >>> ref = ModelRef.parse("cdf_cdm:CogniteCore/v1")
+    >>> write_snapshot(snapshot_path("models", ref), model)  # models/cdf_cdm.CogniteCore.v1.json
+    >>> model = load_snapshot(snapshot_path("models", ref), expected=ref)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pygen.fetch._errors import ModelRefError, SnapshotError
-from pygen.fetch._ref import ModelRef
+from pygen.fetch._ref import ModelRef, ModelRefLike
 
 if TYPE_CHECKING:
     import pydantic
@@ -57,12 +58,13 @@ def write_snapshot(path: str | os.PathLike[str], model: Mapping[str, Any]) -> Pa
     return target
 
 
-def load_snapshot(path: str | os.PathLike[str], expected: object = None) -> dict[str, Any]:
+def load_snapshot(path: str | os.PathLike[str], expected: ModelRefLike | None = None) -> dict[str, Any]:
     """Read and check a snapshot; return the data model as a dict.
 
-    ``expected`` (a :class:`ModelRef`, a ``"space:externalId/version"`` string, or a
-    ``pygen.dms.DataModelId``-like object) makes a snapshot of any other model or version an error.
-    Every problem raises :class:`SnapshotError` with a message that starts with the file name.
+    ``expected`` (a :class:`ModelRef`, a ``"space:externalId/version"`` string, or an object with
+    ``space``/``external_id``/``version`` such as ``pygen.dms.DataModelReference``) makes a snapshot
+    of any other model or version an error. Every problem raises :class:`SnapshotError` with a
+    message that starts with the file name.
     """
     source = Path(path)
     want = ModelRef.coerce(expected) if expected is not None else None

@@ -1,0 +1,56 @@
+"""Spaces, read (``Space``) and apply (``SpaceApply``) shapes."""
+
+from __future__ import annotations
+
+from pydantic import field_validator
+
+from ._base import DMSModel
+from ._identifiers import ensure_valid, validate_description, validate_name, validate_space
+from ._refs import SpaceReference
+
+__all__ = ["Space", "SpaceApply"]
+
+
+class _SpaceFields(DMSModel):
+    space: str
+    name: str | None = None
+    description: str | None = None
+
+    def as_reference(self) -> SpaceReference:
+        """The reference to this space."""
+        return SpaceReference(self.space)
+
+
+class SpaceApply(_SpaceFields):
+    """A space as sent in an apply request; the id, name and description are validated.
+
+    >>> SpaceApply(space="my_space", name="My space").dump()
+    {'space': 'my_space', 'name': 'My space'}
+    """
+
+    @field_validator("space")
+    @classmethod
+    def _check_space(cls, value: str) -> str:
+        return ensure_valid(value, validate_space(value))
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str | None) -> str | None:
+        return ensure_valid(value, validate_name(value))
+
+    @field_validator("description")
+    @classmethod
+    def _check_description(cls, value: str | None) -> str | None:
+        return ensure_valid(value, validate_description(value))
+
+
+class Space(_SpaceFields):
+    """A space as read from the API."""
+
+    is_global: bool = False
+    created_time: int | None = None
+    last_updated_time: int | None = None
+
+    def as_write(self) -> SpaceApply:
+        """The apply shape of this space."""
+        return SpaceApply(**self._given("space", "name", "description"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,8 @@ __all__ = ["dump_snapshot", "load_snapshot", "snapshot_path", "write_snapshot"]
 REQUIRED_KEYS = ("space", "externalId", "version", "views")
 # Snapshots are project files meant to be committed, not secrets: readable like any source file.
 _FILE_MODE = 0o644
+_RETRY_REPLACE = os.name == "nt"
+_REPLACE_RETRY_DELAYS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 
 
 def dump_snapshot(model: Mapping[str, Any]) -> str:
@@ -215,7 +218,7 @@ def atomic_write_bytes(target: Path, data: bytes, *, mode: int = _FILE_MODE) -> 
             os.fsync(handle.fileno())
         # mkstemp creates 0600; give the final file ordinary permissions.
         os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
+        _replace(tmp_name, target)
     except BaseException:
         # Also on KeyboardInterrupt: a stray ".x.json.123.tmp" would be picked up by `git add`.
         try:
@@ -224,6 +227,20 @@ def atomic_write_bytes(target: Path, data: bytes, *, mode: int = _FILE_MODE) -> 
             pass
         raise
     _fsync_directory(target.parent)
+
+
+def _replace(source: str, target: Path) -> None:
+    # On Windows, os.replace fails with PermissionError while another process has the target open
+    # (Python opens files without FILE_SHARE_DELETE); such readers finish quickly, so retry briefly.
+    for delay in _REPLACE_RETRY_DELAYS:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if not _RETRY_REPLACE:
+                raise
+            time.sleep(delay)
+    os.replace(source, target)
 
 
 def _fsync_directory(directory: Path) -> None:

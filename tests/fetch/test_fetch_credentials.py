@@ -206,8 +206,8 @@ def test_any_backend_exception_is_one_clear_message(
     assert "more detail" not in str(info.value)
 
 
-def test_the_real_environment_of_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With no backend configured keyring picks whatever it detects; the outcome is still one clear error."""
+def test_auto_detection_finding_no_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No backend configured and none viable (like this machine without D-Bus): keyring falls back to fail.Keyring."""
     monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
     monkeypatch.setattr("keyring.core.load_config", lambda: None)
     monkeypatch.setattr("keyring.backend.get_all_keyring", lambda: [])  # nothing viable: fail.Keyring

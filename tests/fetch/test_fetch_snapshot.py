@@ -366,3 +366,28 @@ def test_schema_error_message_names_the_json_path() -> None:
     with pytest.raises(pydantic.ValidationError) as info:
         Model.model_validate({"views": []})
     assert schema_error_message(info.value, {"views": []}, "m.json") == "m.json: space: Field required"
+
+
+def test_replace_is_retried_where_open_files_block_it(
+    omni: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to replace a file that a reader has open; the writer retries for a while."""
+    failures = [PermissionError(13, "Access is denied"), PermissionError(13, "Access is denied")]
+    real_replace = os.replace
+
+    def flaky_replace(src: str, dst: Path) -> None:
+        if failures:
+            raise failures.pop()
+        real_replace(src, dst)
+
+    monkeypatch.setattr(snapshot_module, "_RETRY_REPLACE", True)
+    monkeypatch.setattr(snapshot_module, "_REPLACE_RETRY_DELAYS", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(snapshot_module.os, "replace", flaky_replace)
+    write_snapshot(tmp_path / "m.json", omni)
+    assert failures == []
+    assert load_snapshot(tmp_path / "m.json") == omni
+
+    failures.extend([PermissionError(13, "Access is denied")] * 4)
+    with pytest.raises(PermissionError):
+        write_snapshot(tmp_path / "m.json", dict(omni, description="new"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.json"]

@@ -1,0 +1,214 @@
+"""The ASGI application: starlette routes over the schema, instance and query services."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from pygen.emulator._auth import TokenAuthority
+from pygen.emulator._errors import ApiError, bad_request
+from pygen.emulator._faults import FaultInjector, parse_fault_settings
+from pygen.emulator._instances import InstanceService
+from pygen.emulator._loader import load_instances_file, load_model_file
+from pygen.emulator._query import QueryService
+from pygen.emulator._schema import SchemaService
+from pygen.emulator._settings import EmulatorSettings
+from pygen.emulator._store import Store
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _error_response(status: int, body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers={"x-request-id": uuid.uuid4().hex[:16]})
+
+
+class Emulator:
+    """The services behind one app (exposed as ``app.state.emulator`` for tests and tools)."""
+
+    def __init__(self, settings: EmulatorSettings) -> None:
+        self.settings = settings
+        self.store = Store(settings.db_path)
+        self.schema = SchemaService(self.store)
+        self.instances = InstanceService(self.store, self.schema)
+        self.queries = QueryService(self.instances)
+        self.auth = TokenAuthority(settings)
+        for path in settings.model_files:
+            load_model_file(self.schema, path)
+        for path in settings.instance_files:
+            load_instances_file(self.instances, path)
+
+    def statistics(self) -> dict[str, Any]:
+        schema = self.store.schema
+        nodes, edges = self.store.count("node"), self.store.count("edge")
+        return {
+            "spaces": {"count": len(schema["space"]), "limit": 100},
+            "containers": {"count": len(schema["container"]), "limit": 1000},
+            "views": {"count": len(schema["view"]), "limit": 2000},
+            "dataModels": {"count": len(schema["datamodel"]), "limit": 500},
+            "containerProperties": {
+                "count": sum(len(c["properties"]) for c in schema["container"].values()),
+                "limit": 25000,
+            },
+            "instances": {
+                "nodes": nodes,
+                "edges": edges,
+                "softDeletedNodes": 0,
+                "softDeletedEdges": 0,
+                "instances": nodes + edges,
+                "instancesLimit": 5_000_000,
+                "softDeletedInstances": 0,
+                "softDeletedInstancesLimit": 10_000_000,
+            },
+            "concurrentReadLimit": 8,
+            "concurrentWriteLimit": 4,
+            "concurrentDeleteLimit": 2,
+        }
+
+
+class EmulatorApp(FaultInjector):
+    """The ASGI app returned by :func:`create_app`: fault injection in front of the routes."""
+
+    def __init__(self, app: Starlette, emulator: Emulator) -> None:
+        super().__init__(app, emulator.settings.faults)
+        self.emulator = emulator
+
+
+def create_app(settings: EmulatorSettings) -> EmulatorApp:
+    """Build the emulator's ASGI app; mount it with ``httpx.ASGITransport(app=create_app(settings))``.
+
+    Example::
+
+        app = create_app(EmulatorSettings(token="t"))
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator")
+    """
+    emulator = Emulator(settings)
+    injector: EmulatorApp | None = None
+
+    def api(func: Callable[[Request, Any], Any], *, method: str = "POST") -> Handler:
+        async def handler(request: Request) -> Response:
+            problem = emulator.auth.check(request.headers.get("authorization"))
+            if problem is not None:
+                return _error_response(401, {"error": {"code": 401, "message": problem}})
+            try:
+                if method == "POST":
+                    raw = await request.body()
+                    try:
+                        body = json.loads(raw) if raw else {}
+                    except ValueError as exc:
+                        raise bad_request(f"The request body is not valid JSON: {exc}") from exc
+                    if not isinstance(body, dict):
+                        raise bad_request("The request body must be a JSON object")
+                    result = func(request, body)
+                else:
+                    result = func(request, dict(request.query_params))
+            except ApiError as exc:
+                return _error_response(exc.status, exc.body())
+            return JSONResponse(result, headers={"x-request-id": uuid.uuid4().hex[:16]})
+
+        return handler
+
+    schema, instances, queries = emulator.schema, emulator.instances, emulator.queries
+
+    def items(values: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"items": values}
+
+    def flag(request: Request, name: str, default: bool) -> bool:
+        value = request.query_params.get(name)
+        return default if value is None else value.lower() in ("true", "1")
+
+    prefix = "/api/v1/projects/{project}/models"
+    table: list[tuple[str, str, Callable[[Request, Any], Any]]] = [
+        ("GET", "/spaces", lambda r, p: schema.list_spaces(p)),
+        ("POST", "/spaces", lambda r, b: items(schema.apply_spaces(b))),
+        ("POST", "/spaces/byids", lambda r, b: items(schema.spaces_byids(b))),
+        ("POST", "/spaces/delete", lambda r, b: items(schema.delete_spaces(b))),
+        ("GET", "/containers", lambda r, p: schema.list_containers(p)),
+        ("POST", "/containers", lambda r, b: items(schema.apply_containers(b))),
+        ("POST", "/containers/byids", lambda r, b: items(schema.containers_byids(b))),
+        ("POST", "/containers/delete", lambda r, b: items(schema.delete_containers(b))),
+        ("POST", "/containers/indexes/delete", lambda r, b: items(schema.delete_container_parts(b, "indexes"))),
+        ("POST", "/containers/constraints/delete", lambda r, b: items(schema.delete_container_parts(b, "constraints"))),
+        ("GET", "/views", lambda r, p: schema.list_views(p)),
+        ("POST", "/views", lambda r, b: items(schema.apply_views(b))),
+        (
+            "POST",
+            "/views/byids",
+            lambda r, b: items(
+                schema.views_byids(
+                    b, bool(b.get("includeInheritedProperties", flag(r, "includeInheritedProperties", True)))
+                )
+            ),
+        ),
+        ("POST", "/views/delete", lambda r, b: items(schema.delete_versioned("view", b))),
+        ("GET", "/datamodels", lambda r, p: schema.list_datamodels(p)),
+        ("POST", "/datamodels", lambda r, b: items(schema.apply_datamodels(b))),
+        (
+            "POST",
+            "/datamodels/byids",
+            lambda r, b: items(schema.datamodels_byids(b, bool(b.get("inlineViews", flag(r, "inlineViews", False))))),
+        ),
+        ("POST", "/datamodels/delete", lambda r, b: items(schema.delete_versioned("datamodel", b))),
+        ("POST", "/instances", lambda r, b: instances.apply(b)),
+        ("POST", "/instances/delete", lambda r, b: instances.delete(b)),
+        ("POST", "/instances/byids", lambda r, b: instances.byids(b)),
+        ("POST", "/instances/list", lambda r, b: instances.list_instances(b)),
+        ("POST", "/instances/search", lambda r, b: queries.search(b)),
+        ("POST", "/instances/aggregate", lambda r, b: queries.aggregate(b)),
+        ("POST", "/instances/query", lambda r, b: queries.query(b)),
+        ("POST", "/instances/sync", lambda r, b: queries.query(b, sync=True)),
+        ("GET", "/statistics", lambda r, p: emulator.statistics()),
+    ]
+    routes = [Route(prefix + path, api(func, method=method), methods=[method]) for method, path, func in table]
+
+    async def token(request: Request) -> Response:
+        status, body = emulator.auth.issue(await request.body(), request.headers.get("authorization"))
+        return JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})
+
+    async def faults(request: Request) -> Response:
+        problem = emulator.auth.check(request.headers.get("authorization"))
+        if problem is not None:
+            return _error_response(401, {"error": {"code": 401, "message": problem}})
+        assert injector is not None
+        if request.method == "POST":
+            try:
+                raw = await request.body()
+                injector.configure(parse_fault_settings(json.loads(raw) if raw else {}))
+            except ApiError as exc:
+                return _error_response(exc.status, exc.body())
+            except ValueError:
+                return _error_response(400, {"error": {"code": 400, "message": "The body is not valid JSON"}})
+        return JSONResponse(dataclasses.asdict(injector.settings))
+
+    async def reset(request: Request) -> Response:
+        problem = emulator.auth.check(request.headers.get("authorization"))
+        if problem is not None:
+            return _error_response(401, {"error": {"code": 401, "message": problem}})
+        emulator.store.reset()
+        return JSONResponse({})
+
+    routes += [
+        Route("/oauth2/token", token, methods=["POST"]),
+        Route("/_emulator/faults", faults, methods=["GET", "POST"]),
+        Route("/_emulator/reset", reset, methods=["POST"]),
+    ]
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        message = exc.detail if isinstance(exc, HTTPException) else "Internal error"
+        if status == 404:
+            message = f"Not found: {request.method} {request.url.path}"
+        return _error_response(status, {"error": {"code": status, "message": message}})
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    app.state.emulator = emulator
+    injector = EmulatorApp(app, emulator)
+    return injector

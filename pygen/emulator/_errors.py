@@ -1,0 +1,38 @@
+"""The one exception the emulator raises for an API error, rendered in CDF's error shape."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class ApiError(Exception):
+    """An error answered as ``{"error": {"code", "message", "missing"?, "duplicated"?}}``."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        missing: Sequence[dict[str, Any]] | None = None,
+        duplicated: Sequence[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.missing = list(missing) if missing else []
+        self.duplicated = list(duplicated) if duplicated else []
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body CDF sends for this error."""
+        error: dict[str, Any] = {"code": self.status, "message": self.message}
+        if self.missing:
+            error["missing"] = self.missing
+        if self.duplicated:
+            error["duplicated"] = self.duplicated
+        return {"error": error}
+
+
+def bad_request(message: str, **kwargs: Any) -> ApiError:
+    """A 400 with CDF's wording for a rejected request."""
+    return ApiError(400, message, **kwargs)

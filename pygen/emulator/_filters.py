@@ -1,0 +1,420 @@
+"""The instance filter language (dms-api.md §4) compiled to Python predicates, plus sort keys.
+
+Filters are evaluated on decoded rows. Property references resolve through the schema once, at compile time.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pygen.emulator._errors import bad_request
+from pygen.emulator._ids import fmt_view
+from pygen.emulator._schema import SchemaService, ViewKey
+from pygen.emulator._store import Instance, NodeKey, Store
+from pygen.emulator._values import normalize_timestamp
+
+Predicate = Callable[[Instance], bool]
+Accessor = Callable[[Instance], Any]
+
+BASE_PROPERTIES = {
+    "instanceType",
+    "version",
+    "space",
+    "externalId",
+    "type",
+    "createdTime",
+    "lastUpdatedTime",
+    "deletedTime",
+    "startNode",
+    "endNode",
+}
+LEAF_FILTERS = {"equals", "in", "range", "prefix", "exists", "containsAny", "containsAll", "overlaps"}
+ALL_FILTERS = LEAF_FILTERS | {"and", "or", "not", "matchAll", "nested", "hasData", "instanceReferences"}
+
+
+def _node_dict(key: NodeKey | None) -> dict[str, str] | None:
+    return None if key is None else {"space": key[0], "externalId": key[1]}
+
+
+def base_value(inst: Instance, prop: str) -> Any:
+    """The value of a base (non-container) property of an instance."""
+    if prop == "instanceType":
+        return inst.kind
+    if prop == "version":
+        return inst.version
+    if prop == "space":
+        return inst.space
+    if prop == "externalId":
+        return inst.external_id
+    if prop == "createdTime":
+        return inst.created
+    if prop == "lastUpdatedTime":
+        return inst.updated
+    if prop == "type":
+        return _node_dict(inst.type)
+    if prop == "startNode":
+        return _node_dict(inst.start)
+    if prop == "endNode":
+        return _node_dict(inst.end)
+    return None
+
+
+def _base_accessor(prop: str) -> Accessor:
+    return lambda inst: base_value(inst, prop)
+
+
+def _has_container(space: str, external_id: str) -> Predicate:
+    return lambda inst: inst.has_container(space, external_id)
+
+
+@dataclass
+class PropertyRef:
+    """A resolved property reference: how to read it and its container type (``None`` for base props)."""
+
+    accessor: Accessor
+    prop_type: dict[str, Any] | None
+    label: str
+
+
+@dataclass
+class FilterContext:
+    """What compiling a filter needs: the schema, the store (for nested/hasData lookups) and parameters."""
+
+    schema: SchemaService
+    store: Store
+    parameters: dict[str, Any] = field(default_factory=dict)
+    _node_cache: dict[NodeKey, Instance | None] = field(default_factory=dict)
+    _view_data: dict[ViewKey, Predicate] = field(default_factory=dict)
+
+    def node(self, key: NodeKey) -> Instance | None:
+        if key not in self._node_cache:
+            self._node_cache[key] = self.store.get(*key)
+        return self._node_cache[key]
+
+    def resolve(self, ref: object, where: str) -> PropertyRef:
+        """Resolve ``["node", p]``, ``[space, "View/v", p]`` or ``[space, container, p]``."""
+        if not isinstance(ref, list) or not all(isinstance(part, str) for part in ref) or not 2 <= len(ref) <= 3:
+            raise bad_request(f"{where}: a property reference is a list of 2 or 3 strings, got {ref!r}")
+        if len(ref) == 2:
+            scope, prop = ref
+            if scope not in ("node", "edge") or prop not in BASE_PROPERTIES:
+                raise bad_request(f"{where}: Unknown property {ref!r}")
+            if scope == "node" and prop in ("startNode", "endNode"):
+                raise bad_request(f"{where}: Unknown property {ref!r}: nodes have no {prop}")
+            return PropertyRef(_base_accessor(prop), None, ".".join(ref))
+        space, source, prop = ref
+        if space in ("node", "edge") and source not in ("",):
+            raise bad_request(f"{where}: Unknown property {ref!r}")
+        if "/" in source:
+            xid, version = source.split("/", 1)
+            key = (space, xid, version)
+            if self.schema.view_raw(key) is None:
+                raise bad_request(f"{where}: One or more views do not exist: {fmt_view(key)}")
+            mapped = self.schema.mapped(key).get(prop)
+            if mapped is None:
+                raise bad_request(f"{where}: Unknown property {prop!r} in view {fmt_view(key)}")
+            ckey, cpi, prop_type = mapped.container, mapped.identifier, mapped.type
+        else:
+            container = self.schema.container((space, source))
+            if container is None:
+                raise bad_request(f"{where}: One or more containers do not exist: {space}:{source}")
+            if prop not in container["properties"]:
+                raise bad_request(f"{where}: Unknown property {prop!r} in container {space}:{source}")
+            ckey, cpi, prop_type = (space, source), prop, container["properties"][prop]["type"]
+
+        def accessor(inst: Instance) -> Any:
+            values = inst.container_values(*ckey)
+            return None if values is None else values.get(cpi)
+
+        return PropertyRef(accessor, prop_type, "/".join(ref))
+
+    def view_has_data(self, key: ViewKey) -> Predicate:
+        """Whether an instance has data in a view: data in all its mapped containers, and its filter if any."""
+        cached = self._view_data.get(key)
+        if cached is not None:
+            return cached
+        raw = self.schema.view_raw(key)
+        if raw is None:
+            raise bad_request(f"One or more views do not exist: {fmt_view(key)}")
+        containers = self.schema.view_containers(key)
+        self._view_data[key] = lambda inst: True  # guards a view filter that refers to its own view
+        view_filter = compile_filter(raw["filter"], self, "view filter") if raw.get("filter") else None
+
+        def has_data(inst: Instance) -> bool:
+            if not all(inst.has_container(*ckey) for ckey in containers):
+                return False
+            return view_filter is None or view_filter(inst)
+
+        self._view_data[key] = has_data
+        return has_data
+
+
+def _comparable(value: Any, prop_type: dict[str, Any] | None) -> Any:
+    if prop_type is not None and prop_type.get("type") == "timestamp" and isinstance(value, str):
+        return normalize_timestamp(value) or value
+    return value
+
+
+def _value(raw: Any, ref: PropertyRef, ctx: FilterContext, where: str) -> Callable[[Instance], Any]:
+    """A filter value: literal, ``{"parameter": name}`` or ``{"property": [...]}``; returns a getter."""
+    if isinstance(raw, dict) and set(raw) == {"parameter"}:
+        name = raw["parameter"]
+        if name not in ctx.parameters:
+            raise bad_request(f"{where}: parameter {name!r} is not in parameters")
+        value = _comparable(ctx.parameters[name], ref.prop_type)
+        return lambda inst: value
+    if isinstance(raw, dict) and set(raw) == {"property"}:
+        other = ctx.resolve(raw["property"], where)
+        return lambda inst: _comparable(other.accessor(inst), ref.prop_type)
+    if isinstance(raw, list):
+        value = [_comparable(item, ref.prop_type) for item in raw]
+    else:
+        value = _comparable(raw, ref.prop_type)
+    return lambda inst: value
+
+
+def _less(left: Any, right: Any) -> bool:
+    try:
+        return bool(left < right)
+    except TypeError:
+        return False
+
+
+def _range_checker(
+    spec: dict[str, Any], ref: PropertyRef, ctx: FilterContext, where: str
+) -> Callable[[Any, Instance], bool]:
+    bounds = {key: _value(spec[key], ref, ctx, where) for key in ("gt", "gte", "lt", "lte") if key in spec}
+    if not bounds:
+        raise bad_request(f"{where}: range needs at least one of gt, gte, lt, lte")
+    if "gt" in bounds and "gte" in bounds or "lt" in bounds and "lte" in bounds:
+        raise bad_request(f"{where}: range cannot combine gt with gte or lt with lte")
+
+    def check(value: Any, inst: Instance) -> bool:
+        if value is None:
+            return False
+        for key, getter in bounds.items():
+            bound = getter(inst)
+            if key == "gt" and not _less(bound, value):
+                return False
+            if key == "gte" and not (_less(bound, value) or bound == value):
+                return False
+            if key == "lt" and not _less(value, bound):
+                return False
+            if key == "lte" and not (_less(value, bound) or bound == value):
+                return False
+        return True
+
+    return check
+
+
+def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> Predicate:
+    """Compile a filter to a predicate; malformed filters and unknown properties raise a 400 naming ``where``."""
+    if not isinstance(spec, dict) or len(spec) != 1:
+        raise bad_request(f"{where}: a filter is an object with exactly one key, got {spec!r}")
+    ((name, body),) = spec.items()
+    if name not in ALL_FILTERS:
+        raise bad_request(f"{where}: unknown filter {name!r}")
+    where = f"{where}.{name}"
+    if name in ("and", "or"):
+        if not isinstance(body, list) or not body:
+            raise bad_request(f"{where}: needs a non-empty list of filters")
+        parts = [compile_filter(item, ctx, f"{where}[{i}]") for i, item in enumerate(body)]
+        if name == "and":
+            return lambda inst: all(part(inst) for part in parts)
+        return lambda inst: any(part(inst) for part in parts)
+    if name == "not":
+        inner = compile_filter(body, ctx, where)
+        return lambda inst: not inner(inst)
+    if name == "matchAll":
+        return lambda inst: True
+    if name == "instanceReferences":
+        if not isinstance(body, list):
+            raise bad_request(f"{where}: needs a list of {{space, externalId}}")
+        keys = {(ref.get("space"), ref.get("externalId")) for ref in body if isinstance(ref, dict)}
+        return lambda inst: inst.key in keys
+    if name == "hasData":
+        refs = body if isinstance(body, list) else body.get("views", []) + body.get("containers", [])
+        checks: list[Predicate] = []
+        for index, ref in enumerate(refs):
+            if not isinstance(ref, dict):
+                raise bad_request(f"{where}[{index}]: expected a view or container reference")
+            if ref.get("type") == "view" or (ref.get("type") is None and "version" in ref):
+                checks.append(ctx.view_has_data((ref["space"], ref["externalId"], ref["version"])))
+            else:
+                ckey = (ref.get("space"), ref.get("externalId"))
+                if ctx.schema.container((str(ckey[0]), str(ckey[1]))) is None:
+                    raise bad_request(f"{where}[{index}]: One or more containers do not exist: {ckey[0]}:{ckey[1]}")
+                checks.append(_has_container(str(ckey[0]), str(ckey[1])))
+        # An instance matches when it has data in every listed view and container.
+        return lambda inst: all(check(inst) for check in checks)
+    if not isinstance(body, dict):
+        raise bad_request(f"{where}: expected an object")
+    if name == "nested":
+        scope = ctx.resolve(body.get("scope"), f"{where}.scope")
+        inner = compile_filter(body.get("filter"), ctx, f"{where}.filter")
+
+        def nested(inst: Instance) -> bool:
+            target = scope.accessor(inst)
+            if not isinstance(target, dict):
+                return False
+            node = ctx.node((target["space"], target["externalId"]))
+            return node is not None and inner(node)
+
+        return nested
+    if name == "overlaps":
+        start = ctx.resolve(body.get("startProperty"), f"{where}.startProperty")
+        end = ctx.resolve(body.get("endProperty"), f"{where}.endProperty")
+        lower = {key: _value(body[key], start, ctx, where) for key in ("gt", "gte") if key in body}
+        upper = {key: _value(body[key], start, ctx, where) for key in ("lt", "lte") if key in body}
+
+        def overlaps(inst: Instance) -> bool:
+            begin, finish = start.accessor(inst), end.accessor(inst)
+            # The instance interval [begin, finish]; a missing end is open (infinite).
+            for key, getter in upper.items():
+                bound = getter(inst)
+                if begin is not None and (_less(bound, begin) or (key == "lt" and begin == bound)):
+                    return False
+            for key, getter in lower.items():
+                bound = getter(inst)
+                if finish is not None and (_less(finish, bound) or (key == "gt" and finish == bound)):
+                    return False
+            return True
+
+        return overlaps
+    ref = ctx.resolve(body.get("property"), f"{where}.property")
+    get = ref.accessor
+    if name == "exists":
+        return lambda inst: get(inst) is not None
+    if name == "equals":
+        if "value" not in body:
+            raise bad_request(f"{where}: value is required")
+        value_of = _value(body["value"], ref, ctx, where)
+        return lambda inst: (current := get(inst)) is not None and current == value_of(inst)
+    if name == "in":
+        values = body.get("values")
+        if not isinstance(values, list):
+            if isinstance(values, dict) and "parameter" in values:
+                values_of = _value(values, ref, ctx, where)
+                return lambda inst: get(inst) in (values_of(inst) or [])
+            raise bad_request(f"{where}: values must be a list")
+        if len(values) > 1000:
+            raise bad_request(f"{where}: at most 1000 values are allowed, got {len(values)}")
+        literal = [_comparable(v, ref.prop_type) for v in values]
+        return lambda inst: (current := get(inst)) is not None and current in literal
+    if name in ("containsAny", "containsAll"):
+        values_of = _value(body.get("values"), ref, ctx, where)
+
+        def contains(inst: Instance) -> bool:
+            current = get(inst)
+            wanted = values_of(inst)
+            if current is None or not isinstance(wanted, list):
+                return False
+            have = current if isinstance(current, list) else [current]
+            if name == "containsAny":
+                return any(item in have for item in wanted)
+            return all(item in have for item in wanted)
+
+        return contains
+    if name == "prefix":
+        value_of = _value(body.get("value"), ref, ctx, where)
+
+        def prefix(inst: Instance) -> bool:
+            current, wanted = get(inst), value_of(inst)
+            if isinstance(current, str) and isinstance(wanted, str):
+                return current.startswith(wanted)
+            if isinstance(current, list) and isinstance(wanted, list):
+                return current[: len(wanted)] == wanted
+            if isinstance(current, dict) and isinstance(wanted, dict):  # direct relation: same space, xid prefix
+                return current.get("space") == wanted.get("space") and str(current.get("externalId")).startswith(
+                    str(wanted.get("externalId"))
+                )
+            return False
+
+        return prefix
+    # range
+    check = _range_checker(body, ref, ctx, where)
+    return lambda inst: check(get(inst), inst)
+
+
+# ---- sorting ------------------------------------------------------------------------------------------------
+@dataclass
+class SortKey:
+    """One compiled sort clause."""
+
+    accessor: Accessor
+    descending: bool
+    nulls_first: bool
+
+
+def compile_sort(specs: object, ctx: FilterContext, where: str = "sort") -> list[SortKey]:
+    if specs is None:
+        return []
+    if not isinstance(specs, list):
+        raise bad_request(f"{where} must be a list")
+    if len(specs) > 5:
+        raise bad_request(f"{where}: at most 5 sort clauses are allowed, got {len(specs)}")
+    out = []
+    for index, spec in enumerate(specs):
+        if not isinstance(spec, dict):
+            raise bad_request(f"{where}[{index}] must be an object")
+        ref = ctx.resolve(spec.get("property"), f"{where}[{index}].property")
+        direction = spec.get("direction", "ascending")
+        if direction not in ("ascending", "descending"):
+            raise bad_request(f"{where}[{index}]: direction must be ascending or descending")
+        out.append(SortKey(ref.accessor, direction == "descending", bool(spec.get("nullsFirst", False))))
+    return out
+
+
+def sort_values(inst: Instance, keys: Sequence[SortKey]) -> list[Any]:
+    return [key.accessor(inst) for key in keys]
+
+
+def _cmp_values(left: Any, right: Any) -> int:
+    if isinstance(left, dict) and isinstance(right, dict):
+        left, right = (left.get("space"), left.get("externalId")), (right.get("space"), right.get("externalId"))
+    try:
+        return -1 if left < right else (1 if left > right else 0)
+    except TypeError:
+        return -1 if type(left).__name__ < type(right).__name__ else 1
+
+
+def compare_keys(keys: Sequence[SortKey], left: Sequence[Any], right: Sequence[Any]) -> int:
+    """Compare two sort value lists (nulls last unless ``nullsFirst``; nulls placement ignores direction)."""
+    for key, a, b in zip(keys, left, right, strict=False):
+        if a is None or b is None:
+            if a is None and b is None:
+                continue
+            a_first = (a is None) == key.nulls_first
+            return -1 if a_first else 1
+        result = _cmp_values(a, b)
+        if result:
+            return -result if key.descending else result
+    return 0
+
+
+def sort_instances(instances: list[Instance], keys: Sequence[SortKey]) -> list[Instance]:
+    """Sort by the keys, ties broken by row id (so that cursors are stable)."""
+    decorated = [(sort_values(inst, keys), inst) for inst in instances]
+
+    def cmp(a: tuple[list[Any], Instance], b: tuple[list[Any], Instance]) -> int:
+        return compare_keys(keys, a[0], b[0]) or (a[1].row_id - b[1].row_id)
+
+    decorated.sort(key=functools.cmp_to_key(cmp))
+    return [inst for _, inst in decorated]
+
+
+def after_position(instances: list[Instance], keys: Sequence[SortKey], values: list[Any], row_id: int) -> int:
+    """Index of the first sorted instance that comes after the cursor position ``(values, row_id)``."""
+    low, high = 0, len(instances)
+    while low < high:
+        mid = (low + high) // 2
+        inst = instances[mid]
+        order = compare_keys(keys, sort_values(inst, keys), values) or (inst.row_id - row_id)
+        if order <= 0:
+            low = mid + 1
+        else:
+            high = mid
+    return low

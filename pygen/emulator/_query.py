@@ -1,0 +1,538 @@
+"""Search, aggregate and the graph query (``with``/``select``) over instances."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pygen.emulator._errors import bad_request
+from pygen.emulator._filters import (
+    FilterContext,
+    Predicate,
+    base_value,
+    compile_filter,
+    compile_sort,
+)
+from pygen.emulator._ids import as_dict, as_list, fmt_view
+from pygen.emulator._instances import InstanceService, Source, request_hash
+from pygen.emulator._schema import ViewKey, decode_cursor, normalize_source_reference, normalize_view_reference
+from pygen.emulator._store import Instance, NodeKey
+
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+NUMERIC = {"int32", "int64", "float32", "float64"}
+GROUPABLE = {"text", "direct", "int32", "int64", "float32", "float64", "boolean", "enum"}
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens: search matches query tokens against these."""
+    return [token.lower() for token in _TOKEN_RE.findall(text)]
+
+
+class QueryService:
+    """``/instances/search``, ``/instances/aggregate``, ``/instances/query`` and ``/instances/sync``."""
+
+    def __init__(self, instances: InstanceService) -> None:
+        self.instances = instances
+        self.schema = instances.schema
+        self.store = instances.store
+
+    # ---- search ---------------------------------------------------------------------------------------
+    def _view(self, body: dict[str, Any]) -> ViewKey:
+        ref = normalize_view_reference(body.get("view"), "view")
+        return self.schema.require_view(ref)
+
+    def _text_matcher(self, view: ViewKey, body: dict[str, Any], where: str = "") -> tuple[Predicate | None, Any]:
+        """A predicate for ``query``/``properties``/``operator`` and a scorer for relevance ordering."""
+        query = body.get("query")
+        if query is not None and not isinstance(query, str):
+            raise bad_request("query must be a string")
+        mapped = self.schema.mapped(view)
+        props = body.get("properties")
+        if props is None:
+            props = [pid for pid, mp in mapped.items() if mp.type.get("type") == "text"]
+        else:
+            props = as_list(props, "properties")
+            for prop in props:
+                if prop not in mapped:
+                    raise bad_request(f"properties: Unknown property {prop!r} in view {fmt_view(view)}")
+        operator = str(body.get("operator", "OR")).upper()
+        if operator not in ("AND", "OR"):
+            raise bad_request(f"operator must be AND or OR, got {body.get('operator')!r}")
+        wanted = tokenize(query or "")
+        if not wanted:
+            return None, lambda inst: 0
+        getters = [mapped[prop] for prop in props]
+
+        def tokens_of(inst: Instance) -> set[str]:
+            out: set[str] = set()
+            for mp in getters:
+                values = inst.container_values(*mp.container)
+                value = None if values is None else values.get(mp.identifier)
+                for text in value if isinstance(value, list) else [value]:
+                    if isinstance(text, str):
+                        out.update(tokenize(text))
+            return out
+
+        def hits(inst: Instance) -> int:
+            have = tokens_of(inst)
+            return sum(1 for token in wanted if any(word == token or word.startswith(token) for word in have))
+
+        if operator == "AND":
+            return (lambda inst: hits(inst) == len(wanted)), hits
+        return (lambda inst: hits(inst) > 0), hits
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        view = self._view(body)
+        kind = body.get("instanceType", "node")
+        if kind not in ("node", "edge"):
+            raise bad_request(f"instanceType must be 'node' or 'edge', got {kind!r}")
+        limit = self.instances.limit_of(body, 1000, 1000)
+        ctx = self.instances.context()
+        checks: list[Predicate] = [ctx.view_has_data(view)]
+        if body.get("filter") is not None:
+            if "overlaps" in json.dumps(body["filter"]):
+                raise bad_request("filter: the overlaps filter is not supported in search")
+            checks.append(compile_filter(body["filter"], ctx))
+        matcher, score = self._text_matcher(view, body)
+        if matcher is not None:
+            checks.append(matcher)
+        keys = compile_sort(body.get("sort"), ctx)
+        sources = [Source("view", view[0], view[1], view[2])]
+        matched = [inst for inst in self.store.scan(kind) if all(check(inst) for check in checks)]
+        if keys:
+            page, _ = self.instances.page(kind, [], keys, limit, None, candidates=matched)
+        else:
+            matched.sort(key=lambda inst: (-score(inst), inst.row_id))
+            page = matched[:limit]
+        result: dict[str, Any] = {"items": [self.instances.render(inst, sources) for inst in page]}
+        if body.get("includeTyping"):
+            result["typing"] = self.instances.typing(sources)
+        return result
+
+    # ---- aggregate ------------------------------------------------------------------------------------
+    def aggregate(self, body: dict[str, Any]) -> dict[str, Any]:
+        view = self._view(body)
+        kind = body.get("instanceType", "node")
+        limit = self.instances.limit_of(body, 100, 1000)
+        mapped = self.schema.mapped(view)
+        aggregates = as_list(body.get("aggregates") or [], "aggregates")
+        group_by = as_list(body.get("groupBy") or [], "groupBy")
+        if len(aggregates) > 5:
+            raise bad_request(f"aggregates: at most 5 aggregates are allowed, got {len(aggregates)}")
+        if len(group_by) > 5:
+            raise bad_request(f"groupBy: at most 5 properties are allowed, got {len(group_by)}")
+        if not aggregates and not group_by:
+            raise bad_request("aggregates or groupBy is required")
+
+        def getter(prop: object, where: str, allowed: set[str] | None = None) -> Any:
+            if not isinstance(prop, str):
+                raise bad_request(f"{where}: property must be a string")
+            if prop in mapped:
+                mp = mapped[prop]
+                if allowed is not None and mp.type.get("type") not in allowed:
+                    raise bad_request(
+                        f"{where}: property {prop!r} has type {mp.type.get('type')}, not one of {sorted(allowed)}"
+                    )
+
+                def get(inst: Instance) -> Any:
+                    values = inst.container_values(*mp.container)
+                    return None if values is None else values.get(mp.identifier)
+
+                return get
+            if prop in ("externalId", "space", "version", "createdTime", "lastUpdatedTime", "type"):
+                return lambda inst: base_value(inst, prop)
+            raise bad_request(f"{where}: Unknown property {prop!r} in view {fmt_view(view)}")
+
+        group_getters = [(prop, getter(prop, f"groupBy[{i}]", GROUPABLE)) for i, prop in enumerate(group_by)]
+        specs = []
+        for index, raw in enumerate(aggregates):
+            entry = as_dict(raw, f"aggregates[{index}]")
+            if len(entry) != 1:
+                raise bad_request(f"aggregates[{index}]: expected one of count, sum, avg, min, max, histogram")
+            ((name, args),) = entry.items()
+            args = as_dict(args or {}, f"aggregates[{index}].{name}")
+            where = f"aggregates[{index}].{name}"
+            if name == "count":
+                prop = args.get("property")
+                specs.append((name, prop, getter(prop, where) if prop is not None else None, args))
+            elif name in ("sum", "avg", "min", "max", "histogram"):
+                prop = args.get("property")
+                specs.append(
+                    (
+                        name,
+                        prop,
+                        getter(prop, where, NUMERIC | ({"timestamp"} if name in ("min", "max") else set())),
+                        args,
+                    )
+                )
+                if name == "histogram":
+                    interval = args.get("interval")
+                    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0:
+                        raise bad_request(f"{where}: interval must be a positive number")
+            else:
+                raise bad_request(f"aggregates[{index}]: unknown aggregate {name!r}")
+        ctx = self.instances.context()
+        checks: list[Predicate] = [ctx.view_has_data(view)]
+        if body.get("filter") is not None:
+            checks.append(compile_filter(body["filter"], ctx))
+        matcher, _ = self._text_matcher(view, body)
+        if matcher is not None:
+            checks.append(matcher)
+        groups: dict[str, tuple[dict[str, Any], list[Instance]]] = {}
+        for inst in self.store.scan(kind):
+            if not all(check(inst) for check in checks):
+                continue
+            group = {prop: get(inst) for prop, get in group_getters}
+            if group_getters and all(value is None for value in group.values()):
+                continue
+            groups.setdefault(json.dumps(group, sort_keys=True), (group, []))[1].append(inst)
+        if not group_getters and not groups:
+            groups[""] = ({}, [])
+        items = []
+        for group, members in list(groups.values())[:limit]:
+            item: dict[str, Any] = {"instanceType": kind}
+            if group_getters:
+                item["group"] = group
+            item["aggregates"] = [self._aggregate(spec, members) for spec in specs]
+            items.append(item)
+        result: dict[str, Any] = {"items": items}
+        if body.get("includeTyping"):
+            result["typing"] = self.instances.typing([Source("view", view[0], view[1], view[2])])
+        return result
+
+    @staticmethod
+    def _aggregate(spec: tuple[str, Any, Any, dict[str, Any]], members: list[Instance]) -> dict[str, Any]:
+        name, prop, get, args = spec
+        out: dict[str, Any] = {"aggregate": name}
+        if prop is not None:
+            out["property"] = prop
+        if name == "count":
+            out["value"] = len(members) if get is None else sum(1 for inst in members if get(inst) is not None)
+            return out
+        values = [v for inst in members if (v := get(inst)) is not None]
+        flat: list[Any] = []
+        for value in values:
+            flat.extend(value if isinstance(value, list) else [value])
+        if name == "histogram":
+            interval = args["interval"]
+            buckets: dict[float, int] = {}
+            for value in flat:
+                start = math.floor(value / interval) * interval
+                buckets[start] = buckets.get(start, 0) + 1
+            out["interval"] = interval
+            out["buckets"] = [{"start": start, "count": buckets[start]} for start in sorted(buckets)]
+            return out
+        if name == "sum":
+            out["value"] = sum(flat) if flat else 0
+        elif name == "avg":
+            out["value"] = sum(flat) / len(flat) if flat else None
+        elif name == "min":
+            out["value"] = min(flat) if flat else None
+        else:
+            out["value"] = max(flat) if flat else None
+        return out
+
+    # ---- query ----------------------------------------------------------------------------------------
+    def query(self, body: dict[str, Any], *, sync: bool = False) -> dict[str, Any]:
+        with_ = as_dict(body.get("with"), "with")
+        select = as_dict(body.get("select") or {}, "select")
+        cursors = as_dict(body.get("cursors") or {}, "cursors")
+        for name, section in (("with", with_), ("select", select), ("cursors", cursors)):
+            if len(section) > 50:
+                raise bad_request(f"{name}: at most 50 entries are allowed, got {len(section)}")
+        if not with_:
+            raise bad_request("with must contain at least one result set expression")
+        for name in select:
+            if name not in with_:
+                raise bad_request(f"select.{name}: there is no result set expression named {name!r} in with")
+        parameters = as_dict(body.get("parameters") or {}, "parameters")
+        ctx = self.instances.context(parameters)
+        results: dict[str, list[Instance]] = {}
+        kinds: dict[str, str] = {}
+        more: dict[str, bool] = {}
+        digests: dict[str, str] = {}
+        in_progress: set[str] = set()
+
+        def evaluate(name: str) -> list[Instance]:
+            if name in results:
+                return results[name]
+            if name not in with_:
+                raise bad_request(f"with: unknown result set expression {name!r}")
+            if name in in_progress:
+                raise bad_request(f"with.{name}: result set expressions form a cycle")
+            in_progress.add(name)
+            expr = as_dict(with_[name], f"with.{name}")
+            digest = request_hash({"expr": expr, "parameters": parameters})
+            digests[name] = digest
+            cursor = decode_cursor(cursors[name]) if cursors.get(name) else None
+            if cursor is not None and cursor.get("h") != digest:
+                raise bad_request(f"cursors.{name}: the cursor does not belong to this expression")
+            default, maximum = (100, 2000) if sync else (100, 10000)
+            limit = self.instances.limit_of(expr, default, maximum)
+            keys = [] if sync else compile_sort(expr.get("sort"), ctx, f"with.{name}.sort")
+            if "nodes" in expr:
+                kinds[name] = "node"
+                page, has_more = self._nodes(
+                    name, as_dict(expr["nodes"], f"with.{name}.nodes"), ctx, evaluate, kinds, keys, limit, cursor
+                )
+            elif "edges" in expr:
+                kinds[name] = "edge"
+                page, has_more = self._edges(
+                    name, as_dict(expr["edges"], f"with.{name}.edges"), ctx, evaluate, kinds, keys, limit, cursor
+                )
+            elif not sync and any(op in expr for op in ("union", "unionAll", "intersection", "except")):
+                page, has_more = self._set_operation(name, expr, evaluate, kinds, keys, limit, cursor)
+            else:
+                raise bad_request(f"with.{name}: expected nodes, edges or a set operation")
+            results[name] = page
+            more[name] = has_more
+            in_progress.discard(name)
+            return page
+
+        for name in with_:
+            evaluate(name)
+        items: dict[str, list[dict[str, Any]]] = {}
+        typing: dict[str, Any] = {}
+        for name, spec in select.items():
+            sel = as_dict(spec or {}, f"select.{name}")
+            sources = self.instances.parse_sources(sel.get("sources"), f"select.{name}.sources")
+            rows = results[name]
+            if sel.get("sort"):
+                from pygen.emulator._filters import sort_instances
+
+                rows = sort_instances(list(rows), compile_sort(sel["sort"], ctx, f"select.{name}.sort"))
+            if sel.get("limit") is not None:
+                rows = rows[: self.instances.limit_of(sel, 100, 10000)]
+            items[name] = [self.instances.render(inst, sources) for inst in rows]
+            if body.get("includeTyping") and sources:
+                typing[name] = self.instances.typing(sources)
+        next_cursor: dict[str, str] = {}
+        for name, page in results.items():
+            if more.get(name) and page:
+                next_cursor[name] = self.instances.next_cursor(
+                    page, [] if sync else compile_sort(as_dict(with_[name], name).get("sort"), ctx), digests[name]
+                )
+            elif sync:
+                last = (
+                    page[-1].row_id
+                    if page
+                    else int((decode_cursor(cursors[name]) if cursors.get(name) else {}).get("id", 0))
+                )
+                from pygen.emulator._schema import encode_cursor
+
+                next_cursor[name] = encode_cursor({"id": last, "h": digests[name]})
+        result: dict[str, Any] = {"items": items, "nextCursor": next_cursor}
+        if body.get("includeTyping"):
+            result["typing"] = typing
+        return result
+
+    def _from(
+        self, name: str, spec: dict[str, Any], evaluate: Any, kinds: dict[str, str]
+    ) -> tuple[str | None, list[Instance]]:
+        source = spec.get("from")
+        if source is None:
+            return None, []
+        if not isinstance(source, str):
+            raise bad_request(f"with.{name}.from must be the name of another result set expression")
+        rows = evaluate(source)
+        return kinds[source], rows
+
+    def _edge_ends(self, edges: Iterable[Instance], spec: dict[str, Any], name: str) -> list[NodeKey]:
+        chain_to = spec.get("chainTo", "destination")
+        if chain_to not in ("source", "destination"):
+            raise bad_request(f"with.{name}: chainTo must be source or destination")
+        ends: list[NodeKey] = []
+        for edge in edges:
+            direction = getattr(edge, "_direction", "outwards")
+            destination = edge.end if direction == "outwards" else edge.start
+            origin = edge.start if direction == "outwards" else edge.end
+            end = destination if chain_to == "destination" else origin
+            if end is not None:
+                ends.append(end)
+        return list(dict.fromkeys(ends))
+
+    def _nodes(
+        self,
+        name: str,
+        spec: dict[str, Any],
+        ctx: FilterContext,
+        evaluate: Any,
+        kinds: dict[str, str],
+        keys: list[Any],
+        limit: int,
+        cursor: dict[str, Any] | None,
+    ) -> tuple[list[Instance], bool]:
+        checks: list[Predicate] = []
+        if spec.get("filter") is not None:
+            checks.append(compile_filter(spec["filter"], ctx, f"with.{name}.nodes.filter"))
+        source_kind, rows = self._from(name, spec, evaluate, kinds)
+        if source_kind is None:
+            return self.instances.page("node", checks, keys, limit, cursor)
+        candidates: list[Instance]
+        through = spec.get("through")
+        if through is not None:
+            through = as_dict(through, f"with.{name}.nodes.through")
+            ref = normalize_source_reference(
+                through.get("source", through.get("view")), f"with.{name}.nodes.through.source"
+            )
+            identifier = through.get("identifier")
+            if ref["type"] == "view":
+                prop = ctx.resolve(
+                    [ref["space"], f"{ref['externalId']}/{ref['version']}", str(identifier)],
+                    f"with.{name}.nodes.through",
+                )
+            else:
+                prop = ctx.resolve([ref["space"], ref["externalId"], str(identifier)], f"with.{name}.nodes.through")
+            direction = spec.get("direction", "outwards")
+            if direction == "outwards":
+                targets: list[NodeKey] = []
+                for inst in rows:
+                    value = prop.accessor(inst)
+                    for target in value if isinstance(value, list) else [value]:
+                        if isinstance(target, dict):
+                            targets.append((target["space"], target["externalId"]))
+                found = self.store.get_many(targets)
+                candidates = [
+                    found[key] for key in dict.fromkeys(targets) if key in found and found[key].kind == "node"
+                ]
+            else:
+                wanted = {inst.key for inst in rows}
+
+                def points_back(inst: Instance) -> bool:
+                    value = prop.accessor(inst)
+                    for target in value if isinstance(value, list) else [value]:
+                        if isinstance(target, dict) and (target["space"], target["externalId"]) in wanted:
+                            return True
+                    return False
+
+                candidates = [inst for inst in self.store.scan("node") if points_back(inst)] if wanted else []
+        elif source_kind == "edge":
+            ends = self._edge_ends(rows, spec, name)
+            found = self.store.get_many(ends)
+            candidates = [found[key] for key in ends if key in found]
+        else:
+            candidates = list(rows)
+        candidates.sort(key=lambda inst: inst.row_id)
+        return self.instances.page("node", checks, keys, limit, cursor, candidates=candidates)
+
+    def _edges(
+        self,
+        name: str,
+        spec: dict[str, Any],
+        ctx: FilterContext,
+        evaluate: Any,
+        kinds: dict[str, str],
+        keys: list[Any],
+        limit: int,
+        cursor: dict[str, Any] | None,
+    ) -> tuple[list[Instance], bool]:
+        where = f"with.{name}.edges"
+        edge_filter = compile_filter(spec["filter"], ctx, f"{where}.filter") if spec.get("filter") else None
+        node_filter = compile_filter(spec["nodeFilter"], ctx, f"{where}.nodeFilter") if spec.get("nodeFilter") else None
+        stop_filter = (
+            compile_filter(spec["terminationFilter"], ctx, f"{where}.terminationFilter")
+            if spec.get("terminationFilter")
+            else None
+        )
+        direction = spec.get("direction", "outwards")
+        if direction not in ("outwards", "inwards"):
+            raise bad_request(f"{where}: direction must be outwards or inwards")
+        max_distance = spec.get("maxDistance")
+        if max_distance is not None and (
+            isinstance(max_distance, bool) or not isinstance(max_distance, int) or max_distance < 1
+        ):
+            raise bad_request(f"{where}: maxDistance must be a positive integer")
+        limit_each = spec.get("limitEach")
+        source_kind, rows = self._from(name, spec, evaluate, kinds)
+        if source_kind is None:
+            checks = [edge_filter] if edge_filter else []
+            if node_filter is not None:
+                nf = node_filter
+
+                def other_end_ok(edge: Instance) -> bool:
+                    other = edge.end if direction == "outwards" else edge.start
+                    node = ctx.node(other) if other else None
+                    return node is not None and nf(node)
+
+                checks.append(other_end_ok)
+            return self.instances.page("edge", checks, keys, limit, cursor)
+        start = self._edge_ends(rows, spec, name) if source_kind == "edge" else [inst.key for inst in rows]
+        visited = set(start)
+        frontier = list(start)
+        found: dict[int, Instance] = {}
+        per_origin: dict[NodeKey, int] = {}
+        depth = 0
+        side = "start" if direction == "outwards" else "end"
+        while frontier and (max_distance is None or depth < max_distance):
+            next_frontier: list[NodeKey] = []
+            for edge in self.store.edges_at(frontier, side):
+                if edge.row_id in found or (edge_filter is not None and not edge_filter(edge)):
+                    continue
+                origin = edge.start if direction == "outwards" else edge.end
+                other = edge.end if direction == "outwards" else edge.start
+                if other is None or origin is None:
+                    continue
+                if node_filter is not None:
+                    node = ctx.node(other)
+                    if node is None or not node_filter(node):
+                        continue
+                if limit_each is not None and depth == 0:
+                    if per_origin.get(origin, 0) >= int(limit_each):
+                        continue
+                    per_origin[origin] = per_origin.get(origin, 0) + 1
+                edge._direction = direction  # type: ignore[attr-defined]
+                found[edge.row_id] = edge
+                if other in visited:
+                    continue
+                visited.add(other)
+                if stop_filter is not None:
+                    node = ctx.node(other)
+                    if node is not None and stop_filter(node):
+                        continue
+                next_frontier.append(other)
+            frontier = next_frontier
+            depth += 1
+        candidates = sorted(found.values(), key=lambda inst: inst.row_id)
+        return self.instances.page("edge", [], keys, limit, cursor, candidates=candidates)
+
+    def _set_operation(
+        self,
+        name: str,
+        expr: dict[str, Any],
+        evaluate: Any,
+        kinds: dict[str, str],
+        keys: list[Any],
+        limit: int,
+        cursor: dict[str, Any] | None,
+    ) -> tuple[list[Instance], bool]:
+        def operand(value: Any) -> list[Instance]:
+            if isinstance(value, str):
+                rows = evaluate(value)
+                kinds[name] = kinds[value]
+                return list(rows)
+            if isinstance(value, dict):
+                rows, _ = self._set_operation(name, value, evaluate, kinds, [], 10_000, None)
+                return rows
+            raise bad_request(f"with.{name}: set operation operands are names or set operations")
+
+        rows: list[Instance] = []
+        if "union" in expr or "unionAll" in expr:
+            op = "union" if "union" in expr else "unionAll"
+            for value in as_list(expr[op], f"with.{name}.{op}"):
+                rows.extend(operand(value))
+            if op == "union":
+                rows = list({inst.row_id: inst for inst in rows}.values())
+        elif "intersection" in expr:
+            parts = [operand(value) for value in as_list(expr["intersection"], f"with.{name}.intersection")]
+            common = set.intersection(*({inst.row_id for inst in part} for part in parts)) if parts else set()
+            rows = [inst for inst in parts[0] if inst.row_id in common] if parts else []
+        if "except" in expr:
+            excluded = {
+                inst.row_id for value in as_list(expr["except"], f"with.{name}.except") for inst in operand(value)
+            }
+            rows = [inst for inst in rows if inst.row_id not in excluded]
+        rows.sort(key=lambda inst: inst.row_id)
+        return self.instances.page(None, [], keys, limit, cursor, candidates=rows)

@@ -1,0 +1,50 @@
+"""Settings of an emulator instance (shared by the CLI, the ASGI app and the test helpers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_TOKEN = "pygen-emulator"
+
+
+@dataclass
+class FaultSettings:
+    """Share of ``/api/...`` requests answered with a fault, each rate in ``[0, 1]``.
+
+    Example: ``FaultSettings(rate_429=0.2, retry_after=False, seed=1)``.
+    """
+
+    rate_429: float = 0.0
+    retry_after: bool = True
+    rate_503: float = 0.0
+    rate_slow: float = 0.0
+    slow_seconds: float = 2.0
+    rate_drop: float = 0.0
+    seed: int | None = None
+
+
+@dataclass
+class EmulatorSettings:
+    """How an emulator instance authenticates, where it stores data and what it loads at start.
+
+    Example: ``create_app(EmulatorSettings(token="t", model_files=[Path("Omni.json")]))``.
+    """
+
+    token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    db_path: str | None = None
+    model_files: Sequence[Path] = ()
+    instance_files: Sequence[Path] = ()
+    faults: FaultSettings = field(default_factory=FaultSettings)
+    token_ttl_seconds: int = 300
+
+    def static_token(self) -> str | None:
+        """The token accepted without an OAuth exchange (the default one when nothing is configured)."""
+        if self.token is not None:
+            return self.token
+        if self.client_id is None and self.client_secret is None:
+            return DEFAULT_TOKEN
+        return None

@@ -1,0 +1,279 @@
+"""SQLite storage: schema objects as JSON documents, instances as rows with one JSON column of container data.
+
+One code path for both modes: ``:memory:`` by default, a WAL-mode file with ``--db``. Instances carry an
+integer row id that is the key of every unsorted page (keyset pagination, never OFFSET).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+NodeKey = tuple[str, str]
+# {container_space: {container_external_id: {property: value}}}
+ContainerData = dict[str, dict[str, dict[str, Any]]]
+
+SCHEMA_KINDS = ("space", "container", "view", "datamodel")
+_COLUMNS = "id, kind, space, xid, version, created, updated, type_space, type_xid, start_space, start_xid, "
+_COLUMNS += "end_space, end_xid, data"
+
+
+@dataclass
+class Instance:
+    """A node or an edge as stored."""
+
+    kind: str  # "node" | "edge"
+    space: str
+    external_id: str
+    version: int
+    created: int
+    updated: int
+    type: NodeKey | None = None
+    start: NodeKey | None = None
+    end: NodeKey | None = None
+    data: ContainerData = field(default_factory=dict)
+    row_id: int = 0
+
+    @property
+    def key(self) -> NodeKey:
+        return self.space, self.external_id
+
+    def container_values(self, space: str, external_id: str) -> dict[str, Any] | None:
+        """The stored properties in one container, ``None`` if the instance has no data there."""
+        return self.data.get(space, {}).get(external_id)
+
+    def has_container(self, space: str, external_id: str) -> bool:
+        return external_id in self.data.get(space, {})
+
+
+def _row_to_instance(row: tuple[Any, ...]) -> Instance:
+    return Instance(
+        kind="node" if row[1] == 0 else "edge",
+        space=row[2],
+        external_id=row[3],
+        version=row[4],
+        created=row[5],
+        updated=row[6],
+        type=(row[7], row[8]) if row[7] is not None else None,
+        start=(row[9], row[10]) if row[9] is not None else None,
+        end=(row[11], row[12]) if row[11] is not None else None,
+        data=json.loads(row[13]),
+        row_id=row[0],
+    )
+
+
+def _instance_params(inst: Instance) -> tuple[Any, ...]:
+    type_ = inst.type or (None, None)
+    start = inst.start or (None, None)
+    end = inst.end or (None, None)
+    return (
+        0 if inst.kind == "node" else 1,
+        inst.space,
+        inst.external_id,
+        inst.version,
+        inst.created,
+        inst.updated,
+        type_[0],
+        type_[1],
+        start[0],
+        start[1],
+        end[0],
+        end[1],
+        json.dumps(inst.data, separators=(",", ":")),
+    )
+
+
+class Store:
+    """All emulator state in one SQLite database; schema objects are also cached in memory."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path or ":memory:"
+        # The app is single-threaded (async handlers call into the store synchronously), but the sync
+        # test client runs the app in a portal thread, so allow use from another thread.
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        if self.path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS schema_objects (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, skey TEXT NOT NULL, body TEXT NOT NULL,
+                UNIQUE (kind, skey));
+            CREATE TABLE IF NOT EXISTS instances (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, space TEXT NOT NULL, xid TEXT NOT NULL,
+                version INTEGER NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL,
+                type_space TEXT, type_xid TEXT, start_space TEXT, start_xid TEXT, end_space TEXT, end_xid TEXT,
+                data TEXT NOT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS instances_key ON instances (space, xid);
+            CREATE INDEX IF NOT EXISTS instances_kind ON instances (kind, id);
+            CREATE INDEX IF NOT EXISTS instances_start ON instances (start_space, start_xid);
+            CREATE INDEX IF NOT EXISTS instances_end ON instances (end_space, end_xid);
+            CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            """
+        )
+        self.schema: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in SCHEMA_KINDS}
+        for kind, skey, body in self.conn.execute("SELECT kind, skey, body FROM schema_objects ORDER BY seq"):
+            self.schema[kind][skey] = json.loads(body)
+        self._depth = 0
+        # Bumped on every schema change (and rollback) so that derived caches know when to drop.
+        self.generation = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all (schema cache included)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        snapshot = {kind: dict(objs) for kind, objs in self.schema.items()}
+        self.conn.execute("BEGIN")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self.schema = snapshot
+            self.generation += 1
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    # ---- schema objects -------------------------------------------------------------------------------
+    def put_schema(self, kind: str, skey: str, body: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO schema_objects (kind, skey, body) VALUES (?, ?, ?) "
+            "ON CONFLICT (kind, skey) DO UPDATE SET body = excluded.body",
+            (kind, skey, json.dumps(body)),
+        )
+        self.schema[kind][skey] = body
+        self.generation += 1
+
+    def delete_schema(self, kind: str, skey: str) -> None:
+        self.conn.execute("DELETE FROM schema_objects WHERE kind = ? AND skey = ?", (kind, skey))
+        self.schema[kind].pop(skey, None)
+        self.generation += 1
+
+    # ---- instances ------------------------------------------------------------------------------------
+    def get(self, space: str, external_id: str) -> Instance | None:
+        row = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM instances WHERE space = ? AND xid = ?", (space, external_id)
+        ).fetchone()
+        return _row_to_instance(row) if row else None
+
+    def get_many(self, keys: Iterable[NodeKey]) -> dict[NodeKey, Instance]:
+        out: dict[NodeKey, Instance] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 400):
+            chunk = unique[start : start + 400]
+            where = " OR ".join(["(space = ? AND xid = ?)"] * len(chunk))
+            params = [part for key in chunk for part in key]
+            for row in self.conn.execute(f"SELECT {_COLUMNS} FROM instances WHERE {where}", params):
+                inst = _row_to_instance(row)
+                out[inst.key] = inst
+        return out
+
+    def scan(self, kind: str | None = None, after_id: int = 0, batch: int = 1000) -> Iterator[Instance]:
+        """Instances in row-id order after ``after_id``, fetched lazily in batches (keyset, never OFFSET)."""
+        last = after_id
+        while True:
+            if kind is None:
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM instances WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+                ).fetchall()
+            else:
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM instances WHERE kind = ? AND id > ? ORDER BY kind, id LIMIT ?",
+                    (0 if kind == "node" else 1, last, batch),
+                ).fetchall()
+            for row in rows:
+                yield _row_to_instance(row)
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
+
+    def edges_at(self, nodes: Iterable[NodeKey], side: str) -> list[Instance]:
+        """Edges whose ``side`` ("start" or "end") node is one of ``nodes``."""
+        column = "start" if side == "start" else "end"
+        out: list[Instance] = []
+        unique = list(dict.fromkeys(nodes))
+        for start in range(0, len(unique), 400):
+            chunk = unique[start : start + 400]
+            where = " OR ".join([f"({column}_space = ? AND {column}_xid = ?)"] * len(chunk))
+            params = [part for key in chunk for part in key]
+            out.extend(
+                _row_to_instance(row)
+                for row in self.conn.execute(f"SELECT {_COLUMNS} FROM instances WHERE kind = 1 AND ({where})", params)
+            )
+        out.sort(key=lambda inst: inst.row_id)
+        return out
+
+    def insert(self, inst: Instance) -> None:
+        cursor = self.conn.execute(
+            "INSERT INTO instances (kind, space, xid, version, created, updated, type_space, type_xid, "
+            "start_space, start_xid, end_space, end_xid, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _instance_params(inst),
+        )
+        inst.row_id = int(cursor.lastrowid or 0)
+
+    def insert_many(self, instances: Iterable[Instance]) -> None:
+        """Bulk insert (used by loaders and the benchmark); row ids are not written back."""
+        self.conn.executemany(
+            "INSERT INTO instances (kind, space, xid, version, created, updated, type_space, type_xid, "
+            "start_space, start_xid, end_space, end_xid, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (_instance_params(inst) for inst in instances),
+        )
+
+    def update(self, inst: Instance) -> None:
+        params = _instance_params(inst)
+        self.conn.execute(
+            "UPDATE instances SET kind = ?, space = ?, xid = ?, version = ?, created = ?, updated = ?, "
+            "type_space = ?, type_xid = ?, start_space = ?, start_xid = ?, end_space = ?, end_xid = ?, data = ? "
+            "WHERE id = ?",
+            (*params, inst.row_id),
+        )
+
+    def delete_rows(self, row_ids: Iterable[int]) -> None:
+        self.conn.executemany("DELETE FROM instances WHERE id = ?", ((row_id,) for row_id in row_ids))
+
+    def count(self, kind: str | None = None) -> int:
+        if kind is None:
+            return int(self.conn.execute("SELECT count(*) FROM instances").fetchone()[0])
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM instances WHERE kind = ?", (0 if kind == "node" else 1,)
+            ).fetchone()[0]
+        )
+
+    def space_has_instances(self, space: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM instances WHERE space = ? LIMIT 1", (space,)).fetchone() is not None
+
+    def next_counter(self, name: str, at_least: int = 0) -> int:
+        """The next value of a named counter (auto-increment properties)."""
+        row = self.conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        value = max((row[0] if row else 0) + 1, at_least)
+        self.conn.execute(
+            "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+        return value
+
+    def reset(self) -> None:
+        """Drop all data (schema and instances)."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM schema_objects")
+            self.conn.execute("DELETE FROM instances")
+            self.conn.execute("DELETE FROM counters")
+            self.schema = {kind: {} for kind in SCHEMA_KINDS}
+            self.generation += 1

@@ -1,0 +1,152 @@
+"""``pygen emulator``: run the DMS emulator as a local HTTP server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Generator, Sequence
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from pygen.emulator._app import create_app
+from pygen.emulator._loader import LoadError
+from pygen.emulator._settings import DEFAULT_TOKEN, EmulatorSettings, FaultSettings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pygen emulator",
+        description="A local server that speaks CDF's Data Modeling Service API (in memory unless --db is given).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
+    parser.add_argument(
+        "--model-file",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="data model snapshot (DMS JSON, views inline) to load; repeatable",
+    )
+    parser.add_argument(
+        "--instances-file",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="nodes/edges in the API read shape to load; repeatable",
+    )
+    parser.add_argument("--db", metavar="PATH", help="SQLite file that keeps all data across restarts")
+    parser.add_argument(
+        "--token",
+        help=f"static bearer token to accept (default {DEFAULT_TOKEN!r} when no client credentials are configured)",
+    )
+    parser.add_argument("--client-id", help="client id accepted by POST /oauth2/token")
+    parser.add_argument("--client-secret", help="client secret accepted by POST /oauth2/token")
+    parser.add_argument(
+        "--token-ttl", type=int, default=300, metavar="SECONDS", help="lifetime of issued tokens (default 300)"
+    )
+    faults = parser.add_argument_group("faults (only /api/... requests)")
+    faults.add_argument("--fault-429", type=float, default=0.0, metavar="RATE", help="share answered with 429")
+    faults.add_argument("--fault-429-no-retry-after", action="store_true", help="send 429 without Retry-After")
+    faults.add_argument("--fault-503", type=float, default=0.0, metavar="RATE", help="share answered with 503")
+    faults.add_argument("--fault-slow", type=float, default=0.0, metavar="RATE", help="share answered slowly")
+    faults.add_argument("--fault-slow-seconds", type=float, default=2.0, metavar="S", help="delay of a slow answer")
+    faults.add_argument(
+        "--fault-drop",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="share whose connection is closed without a response",
+    )
+    faults.add_argument("--fault-seed", type=int, default=None, metavar="N", help="seed of the fault RNG")
+    return parser
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, but SIGINT/SIGTERM just stop it (uvicorn would re-raise the signal afterwards)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handled = (signal.SIGINT, signal.SIGTERM)
+        original = {sig: signal.signal(sig, self._on_signal) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+    def _on_signal(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit:
+            self.force_exit = True
+        self.should_exit = True
+
+
+def _rate(parser: argparse.ArgumentParser, name: str, value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        parser.error(f"{name} must be between 0 and 1, got {value}")
+    return value
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run the emulator until SIGINT/SIGTERM; prints ``pygen emulator listening on http://HOST:PORT`` first."""
+    parser = _parser()
+    args = parser.parse_args(list(argv))
+    if (args.client_id is None) != (args.client_secret is None):
+        parser.error("--client-id and --client-secret go together")
+    faults = FaultSettings(
+        rate_429=_rate(parser, "--fault-429", args.fault_429),
+        retry_after=not args.fault_429_no_retry_after,
+        rate_503=_rate(parser, "--fault-503", args.fault_503),
+        rate_slow=_rate(parser, "--fault-slow", args.fault_slow),
+        slow_seconds=args.fault_slow_seconds,
+        rate_drop=_rate(parser, "--fault-drop", args.fault_drop),
+        seed=args.fault_seed,
+    )
+    settings = EmulatorSettings(
+        token=args.token,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        db_path=args.db,
+        model_files=args.model_file,
+        instance_files=args.instances_file,
+        faults=faults,
+        token_ttl_seconds=args.token_ttl,
+    )
+    try:
+        app = create_app(settings)
+    except LoadError as exc:
+        print(f"pygen emulator: {exc}", file=sys.stderr)
+        return 2
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        print(f"pygen emulator: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    sock.listen(128)
+    port = sock.getsockname()[1]
+    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
+    print(f"pygen emulator listening on http://{host}:{port}", flush=True)
+    if settings.token is None and settings.client_id is None:
+        print(f"token: {DEFAULT_TOKEN}", flush=True)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=5)
+    server = _Server(config)
+    try:
+        asyncio.run(server.serve(sockets=[sock]))
+    finally:
+        sock.close()
+        app.emulator.store.close()
+    return 0

@@ -1,0 +1,147 @@
+"""Helpers for tests: the emulator as a real process, or in-process httpx clients.
+
+Example::
+
+    with EmulatorProcess("--model-file", "Omni.json") as emulator:
+        client = httpx.Client(base_url=emulator.base_url, headers={"Authorization": f"Bearer {emulator.token}"})
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+from types import TracebackType
+from typing import IO, Any
+
+import httpx
+
+from pygen.emulator._app import create_app
+from pygen.emulator._settings import DEFAULT_TOKEN, EmulatorSettings
+
+_PREFIX = "pygen emulator listening on "
+
+
+class EmulatorProcess:
+    """Run ``python -m pygen emulator --port 0 ARGS...`` for the duration of a ``with`` block."""
+
+    def __init__(self, *args: str, startup_timeout: float = 30.0) -> None:
+        self.args = [str(arg) for arg in args]
+        self.startup_timeout = startup_timeout
+        self.base_url = ""
+        self.token = self._arg("--token") or ("" if self._arg("--client-id") else DEFAULT_TOKEN)
+        self.process: subprocess.Popen[str] | None = None
+        self._stderr: IO[bytes] | None = None
+
+    def _arg(self, name: str) -> str | None:
+        if name in self.args:
+            index = self.args.index(name)
+            return self.args[index + 1] if index + 1 < len(self.args) else None
+        return None
+
+    def project_url(self, project: str = "emulated") -> str:
+        """The base of API paths for ``project`` (any project name works)."""
+        return f"{self.base_url}/api/v1/projects/{project}"
+
+    def client(self, **kwargs: object) -> httpx.Client:
+        """An httpx client with the base URL and the bearer token set."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return httpx.Client(base_url=self.base_url, headers=headers, **kwargs)  # type: ignore[arg-type]
+
+    def __enter__(self) -> EmulatorProcess:
+        self._stderr = tempfile.TemporaryFile()
+        command = [sys.executable, "-m", "pygen", "emulator", "--port", "0", *self.args]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        stdout = self.process.stdout
+        assert stdout is not None
+
+        def read() -> None:
+            for line in stdout:
+                lines.put(line)
+            lines.put("")
+
+        threading.Thread(target=read, daemon=True).start()
+        try:
+            first = lines.get(timeout=self.startup_timeout)
+        except queue.Empty:
+            self._stop()
+            raise RuntimeError(
+                f"the emulator did not start within {self.startup_timeout} s{self._stderr_text()}"
+            ) from None
+        if not first.startswith(_PREFIX):
+            self._stop()
+            raise RuntimeError(f"the emulator did not start: {first!r}{self._stderr_text()}")
+        self.base_url = first[len(_PREFIX) :].strip()
+        return self
+
+    def _stderr_text(self) -> str:
+        if self._stderr is None:
+            return ""
+        self._stderr.seek(0)
+        text = self._stderr.read().decode(errors="replace").strip()
+        return f"\nstderr:\n{text}" if text else ""
+
+    def _stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._stop()
+        if self._stderr is not None:
+            self._stderr.close()
+
+
+class SyncASGITransport(httpx.BaseTransport):
+    """Drive an ASGI app from sync code: an event loop in a daemon thread runs httpx's ASGI transport."""
+
+    def __init__(self, app: Any) -> None:
+        self._async = httpx.ASGITransport(app=app)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        content = request.read()
+        forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=content)
+
+        async def send() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+            response = await self._async.handle_async_request(forwarded)
+            body = await response.aread()
+            return response.status_code, list(response.headers.raw), body
+
+        status, headers, body = asyncio.run_coroutine_threadsafe(send(), self._loop).result()
+        return httpx.Response(status, headers=headers, content=body, request=request)
+
+    def close(self) -> None:
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+        self._loop.close()
+
+
+def asgi_client(settings: EmulatorSettings | None = None) -> httpx.Client:
+    """A sync httpx client wired to an in-process emulator (no socket); no auth header is preset."""
+    transport = SyncASGITransport(create_app(settings or EmulatorSettings()))
+    return httpx.Client(transport=transport, base_url="http://emulator")
+
+
+def async_asgi_client(settings: EmulatorSettings | None = None) -> httpx.AsyncClient:
+    """An async httpx client wired to an in-process emulator (no socket); no auth header is preset."""
+    transport = httpx.ASGITransport(app=create_app(settings or EmulatorSettings()))
+    return httpx.AsyncClient(transport=transport, base_url="http://emulator")

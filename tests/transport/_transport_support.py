@@ -45,11 +45,11 @@ class Script:
         self.requests.append(request)
         index = min(len(self.requests), len(self.steps)) - 1
         step = self.steps[index]  # the last step repeats
-        if isinstance(step, type) and issubclass(step, httpx.TransportError):
-            raise step("simulated failure", request=request)
         if isinstance(step, httpx.Response):
             # A fresh copy each time: a Response object can only be sent once.
             return httpx.Response(step.status_code, headers=step.headers, content=step.content)
+        if isinstance(step, type):
+            raise step("simulated failure", request=request)
         return step()
 
 

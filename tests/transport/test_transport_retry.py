@@ -83,7 +83,7 @@ def test_should_retry_default_statuses(status_code: int, expected: bool) -> None
 
 
 def test_should_retry_custom_statuses() -> None:
-    policy = RetryPolicy(statuses={500})
+    policy = RetryPolicy(statuses=frozenset({500}))
     assert should_retry(500, policy)
     assert not should_retry(429, policy)
     assert policy.statuses == frozenset({500})

@@ -164,15 +164,9 @@ def _check_view(view: object, where: str, source: str) -> None:
 
 def _validate_schema(model: dict[str, Any], source: str) -> None:
     """Validate against the ``pygen.dms`` schema objects; a failure names the JSON path of the bad item."""
-    import importlib
-
     import pydantic
 
-    # TODO(fetch): a plain `from pygen.dms import DataModel` once pygen.dms exports it (it is being written).
-    data_model = getattr(importlib.import_module("pygen.dms"), "DataModel", None)
-    if data_model is None:  # not exported yet: the structural checks above must do
-        return
-    DataModel: Any = data_model
+    from pygen.dms import DataModel
 
     try:
         DataModel.load(model)

@@ -391,3 +391,42 @@ def test_replace_is_retried_where_open_files_block_it(
     with pytest.raises(PermissionError):
         write_snapshot(tmp_path / "m.json", dict(omni, description="new"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.json"]
+
+
+def _first_property(model: dict[str, Any], view: int) -> dict[str, Any]:
+    properties: dict[str, Any] = model["views"][view]["properties"]
+    return properties[next(iter(properties))]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda m: _first_property(m, 3).__setitem__("type", 5),
+            r"views\[3\] \(sp_pygen_models:ConnectionItemA/1\)\.properties\.name\.type: Input should be",
+        ),
+        (
+            lambda m: _first_property(m, 3).pop("type"),
+            r"views\[3\] \(sp_pygen_models:ConnectionItemA/1\)\.properties\.name\.type: Field required$",
+        ),
+        (
+            lambda m: m["views"][3].__setitem__("implements", "x"),
+            r"views\[3\] \(sp_pygen_models:ConnectionItemA/1\)\.implements: Input should be a valid list$",
+        ),
+        (lambda m: m.__setitem__("isGlobal", "maybe"), r": isGlobal: Input should be a valid boolean"),
+    ],
+    ids=["property-type", "missing-type", "implements", "isGlobal"],
+)
+def test_schema_errors_from_pygen_dms_name_file_and_json_path(
+    mutate: Any, message: str, omni: dict[str, Any], tmp_path: Path
+) -> None:
+    broken = copy.deepcopy(omni)
+    mutate(broken)
+    path = tmp_path / "Omni.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(SnapshotError) as info:
+        load_snapshot(path)
+    assert str(info.value).startswith(f"{path}: views[") or str(info.value).startswith(f"{path}: isGlobal")
+    assert re.search(message, str(info.value)), str(info.value)
+    with pytest.raises(SnapshotError, match=f"^cannot write snapshot {re.escape(str(path))}: "):
+        write_snapshot(path, broken)

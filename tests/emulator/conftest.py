@@ -13,26 +13,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import anyio.from_thread
 import httpx
 import pytest
 from _conformance import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    PROJECT_URL,
     TOKEN,
     Api,
+    SpaceFactory,
+    async_asgi_client,
     create_pump_schema,
-    unique_space,
+    emulator_settings,
+    sync_asgi_client,
     write_dataset,
 )
-
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-MODELS_DIR = SHARED_DATA / "models"
 
 _CDF_ENV = "PYGEN_TEST_CDF_"
 
@@ -63,65 +59,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if here in Path(str(item.fspath)).parents and item.get_closest_marker("emulator_only"):
             item.add_marker(skip)
-
-
-# ---------------------------------------------------------------------------------------------- in-process
-
-
-class _SyncASGITransport(httpx.BaseTransport):
-    """Drive an ASGI app from sync code: the app runs on one event loop in a background thread.
-
-    ``httpx.ASGITransport`` is async-only; one long-lived loop (not ``asyncio.run`` per request) keeps any
-    loop-bound state in the app (locks, tasks) valid between requests.
-    """
-
-    def __init__(self, app: Any) -> None:
-        self._portal_cm = anyio.from_thread.start_blocking_portal()
-        self._portal = self._portal_cm.__enter__()
-        self._inner = httpx.ASGITransport(app=app)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        content = request.read()
-
-        async def run() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-            forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=content)
-            response = await self._inner.handle_async_request(forwarded)
-            body = await response.aread()
-            await response.aclose()
-            return response.status_code, response.headers.raw, body
-
-        status, headers, body = self._portal.call(run)
-        return httpx.Response(status, headers=headers, content=body, request=request)
-
-    def close(self) -> None:
-        self._portal_cm.__exit__(None, None, None)
-
-
-def emulator_settings(**overrides: Any) -> Any:
-    """``EmulatorSettings`` with the suite's static token and client credentials, plus ``overrides``."""
-    from pygen.emulator import EmulatorSettings
-
-    values: dict[str, Any] = {"token": TOKEN, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
-    values.update(overrides)
-    return EmulatorSettings(**values)
-
-
-def sync_asgi_client(settings: Any, *, token: str | None = TOKEN) -> httpx.Client:
-    """A sync client on the project URL of a fresh in-process emulator app."""
-    from pygen.emulator import create_app
-
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    transport = _SyncASGITransport(create_app(settings))
-    return httpx.Client(transport=transport, base_url=PROJECT_URL, headers=headers, timeout=60)
-
-
-def async_asgi_client(settings: Any, *, token: str | None = TOKEN) -> httpx.AsyncClient:
-    """An async client on the project URL of a fresh in-process emulator app."""
-    from pygen.emulator import create_app
-
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    transport = httpx.ASGITransport(app=create_app(settings))
-    return httpx.AsyncClient(transport=transport, base_url=PROJECT_URL, headers=headers, timeout=60)
 
 
 # ---------------------------------------------------------------------------------------------- real CDF
@@ -166,57 +103,6 @@ def api(target: str) -> Iterator[Api]:
     client = _cdf_client() if target == "cdf" else sync_asgi_client(emulator_settings())
     with client:
         yield Api(client, target=target)
-
-
-def delete_space_contents(api: Api, space: str) -> None:
-    """Empty and delete ``space``: instances (edges first), data models, views, containers, then the space."""
-    for instance_type in ("edge", "node"):
-        items, _ = api.list_all(
-            {
-                "instanceType": instance_type,
-                "filter": {"equals": {"property": [instance_type, "space"], "value": space}},
-            }
-        )
-        ids = [{"instanceType": instance_type, "space": space, "externalId": item["externalId"]} for item in items]
-        for start in range(0, len(ids), 1000):
-            api.post("/models/instances/delete", {"items": ids[start : start + 1000]})
-    for resource, key in (("datamodels", True), ("views", True), ("containers", False)):
-        params: dict[str, Any] = {"space": space, "limit": 1000}
-        if key:
-            params["allVersions"] = "true"
-        items, _ = api.get_all(f"/models/{resource}", params)
-        ids = [
-            {k: item[k] for k in ("space", "externalId", "version") if k in item}
-            for item in items
-            if item["space"] == space
-        ]
-        for start in range(0, len(ids), 100):
-            api.post(f"/models/{resource}/delete", {"items": ids[start : start + 100]})
-    api.post("/models/spaces/delete", {"items": [{"space": space}]})
-
-
-class SpaceFactory(AbstractContextManager["SpaceFactory"]):
-    """Creates uniquely named spaces; against CDF, deletes them (and everything in them) on exit.
-
-    The in-process emulator is simply discarded at the end of the session, so cleanup is skipped there:
-    the delete endpoints have their own tests.
-    """
-
-    def __init__(self, api: Api) -> None:
-        self.api = api
-        self.created: list[str] = []
-
-    def __call__(self, prefix: str = "pgc") -> str:
-        space = unique_space(prefix)
-        self.api.post("/models/spaces", {"items": [{"space": space, "name": f"conformance {space}"}]})
-        self.created.append(space)
-        return space
-
-    def __exit__(self, *exc: object) -> None:
-        if self.api.is_emulator:
-            return
-        for space in self.created:
-            delete_space_contents(self.api, space)
 
 
 @pytest.fixture

@@ -38,6 +38,11 @@ def _pump(space: str, external_id: str, **values: Any) -> dict[str, Any]:
     return node_write(space, external_id, view_ref(space, "Pump"), values)
 
 
+def _pump_at(space: str, external_id: str, existing_version: int, **values: Any) -> dict[str, Any]:
+    """A Pump write with ``existingVersion`` set."""
+    return _pump(space, external_id, **values) | {"existingVersion": existing_version}
+
+
 # ---------------------------------------------------------------------------------------------- apply
 
 
@@ -120,18 +125,18 @@ def test_noop_write_keeps_version_and_reports_unmodified(api: Api, schema_space:
 def test_existing_version_conflict_is_409(api: Api, schema_space: str) -> None:
     space = schema_space
     api.post(APPLY, {"items": [_pump(space, "a", name="A")]})  # version 1
-    ok = api.post(APPLY, {"items": [_pump(space, "a", name="B", existingVersion=1)]})["items"][0]
+    ok = api.post(APPLY, {"items": [_pump_at(space, "a", 1, name="B")]})["items"][0]
     assert ok["wasModified"] is True
     version = ok["version"]
-    api.post_error(APPLY, {"items": [_pump(space, "a", name="C", existingVersion=version - 1)]}, status=409)
+    api.post_error(APPLY, {"items": [_pump_at(space, "a", version - 1, name="C")]}, status=409)
     assert props(_one(api, space, "a"), view_ref(space, "Pump"))["name"] == "B"
 
 
 def test_existing_version_zero_is_insert_only(api: Api, schema_space: str) -> None:
     space = schema_space
-    created = api.post(APPLY, {"items": [_pump(space, "a", name="A", existingVersion=0)]})["items"][0]
+    created = api.post(APPLY, {"items": [_pump_at(space, "a", 0, name="A")]})["items"][0]
     assert created["wasModified"] is True
-    api.post_error(APPLY, {"items": [_pump(space, "a", name="B", existingVersion=0)]}, status=409)
+    api.post_error(APPLY, {"items": [_pump_at(space, "a", 0, name="B")]}, status=409)
     assert props(_one(api, space, "a"), view_ref(space, "Pump"))["name"] == "A"
 
 
@@ -139,7 +144,7 @@ def test_skip_on_version_conflict_skips_only_the_conflicting_item(api: Api, sche
     space = schema_space
     api.post(APPLY, {"items": [_pump(space, "a", name="A")]})
     body = {
-        "items": [_pump(space, "a", name="changed", existingVersion=0), _pump(space, "b", name="B")],
+        "items": [_pump_at(space, "a", 0, name="changed"), _pump(space, "b", name="B")],
         "skipOnVersionConflict": True,
     }
     api.post(APPLY, body)

@@ -303,11 +303,20 @@ def test_model_file_data_model_matches_the_file(loaded_api: Api, name: str) -> N
     assert model.get("name") == expected.get("name")
     assert [_ref(v) for v in model["views"]] == [_ref(v) for v in expected["views"]]
     got = {_ref(v): _norm_view(v) for v in model["views"]}
+    differences: list[str] = []
     for view in expected["views"]:
         want = _norm_view(view)
         have = got[want["id"]]
         for key in want:
-            assert have[key] == want[key], f"{name} view {want['id']}: {key} differs"
+            if key == "properties":
+                for prop_id in sorted(set(want[key]) | set(have[key])):
+                    if have[key].get(prop_id) != want[key].get(prop_id):
+                        differences.append(
+                            f"{want['id']}.{prop_id}: file {want[key].get(prop_id)} != read {have[key].get(prop_id)}"
+                        )
+            elif have[key] != want[key]:
+                differences.append(f"{want['id']} {key}: file {want[key]!r} != read {have[key]!r}")
+    assert not differences, f"{name}: {len(differences)} differences:\n" + "\n".join(differences[:40])
     # mappedContainers of each view = the containers behind its mapped properties.
     for view in model["views"]:
         wanted = {_ref(p["container"]) for p in view["properties"].values() if p.get("container")}

@@ -377,11 +377,9 @@ class InstanceService:
                         created.add(target)
             for side, flag in (("start", "autoCreateStartNodes"), ("end", "autoCreateEndNodes")):
                 end_key = item.start if side == "start" else item.end
-                if end_key is None:
+                if end_key is None or end_key in existing or end_key in created:
                     continue
                 target = end_key
-                if target or target in existing or target in created:
-                    continue
                 if not flags[flag]:
                     raise ApiError(
                         409,

@@ -137,13 +137,22 @@ def _load_model(schema: SchemaService, model: dict[str, Any]) -> None:
     schema.apply_datamodels(body, is_global=is_global, stamp=stamp)
 
 
+def _hint(prop: dict[str, Any]) -> tuple[str, str, str] | None:
+    source = prop.get("source") or (prop.get("type") or {}).get("source")
+    return None if not source else (source["space"], source["externalId"], source["version"])
+
+
 def _same_property(parent: dict[str, Any], prop: dict[str, Any]) -> bool:
+    """Whether a snapshot property is just the inherited one (a view may override name, description or hint)."""
     if "container" in prop or "container" in parent:
         return (
             "container" in prop
             and "container" in parent
             and _container_of(prop) == _container_of(parent)
             and prop.get("containerPropertyIdentifier") == parent.get("containerPropertyIdentifier")
+            and _hint(prop) == _hint(parent)
+            and prop.get("name") == parent.get("name")
+            and prop.get("description") == parent.get("description")
         )
     return bool(
         prop.get("connectionType") == parent.get("connectionType") and prop.get("source") == parent.get("source")

@@ -693,19 +693,18 @@ class SchemaService:
         containers = self.view_containers(key)
         mapped_ids = {(mp.container, mp.identifier) for mp in all_mapped.values()}
         writable = True
-        used_for: set[str] = set()
+        # A view can hold what every one of its containers accepts: intersect the containers' usedFor.
+        accepts = {"node", "edge"}
         for ckey in containers:
             container = self.container(ckey) or {"properties": {}, "usedFor": "node"}
-            used_for.add(container["usedFor"])
+            accepts &= {"node", "edge"} if container["usedFor"] == "all" else {container["usedFor"]}
             for cpi, definition in container["properties"].items():
                 if not definition.get("nullable", True) and (ckey, cpi) not in mapped_ids:
                     writable = False
-        if not used_for:
-            view_used_for = "node"
-        elif len(used_for) == 1:
-            view_used_for = used_for.pop()
-        else:
-            view_used_for = "all"
+        if not containers:
+            # Nothing to write to: real DMS reports such views (connections only) as not writable, for all.
+            writable = False
+        view_used_for = "all" if len(accepts) != 1 else accepts.pop()
         out: dict[str, Any] = {"space": raw["space"], "externalId": raw["externalId"], "version": raw["version"]}
         for field in ("name", "description", "filter"):
             if raw.get(field) is not None:

@@ -51,5 +51,10 @@ class DMSModel(BaseModel):
         return result
 
     def _given(self, *names: str) -> dict[str, Any]:
-        """The given (explicitly set) fields among ``names``, for read -> write conversion."""
-        return {name: getattr(self, name) for name in names if name in self.model_fields_set}
+        """The given (explicitly set) fields among ``names`` by alias, for read -> write conversion.
+
+        Read objects convert by validating such a dict into the apply class in one go, so an
+        invalid identifier is reported with its full location (``properties.x.containerPropertyIdentifier``).
+        """
+        fields = type(self).model_fields
+        return {fields[name].alias or name: getattr(self, name) for name in names if name in self.model_fields_set}

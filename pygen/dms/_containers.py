@@ -9,13 +9,13 @@ from pydantic import Discriminator, JsonValue, Tag, field_validator
 from ._base import DMSModel
 from ._data_types import EnumType, PropertyType
 from ._identifiers import (
+    IndexOrConstraintId,
+    PropertyId,
     ensure_valid,
     validate_description,
     validate_enum_value,
     validate_external_id,
-    validate_index_or_constraint_id,
     validate_name,
-    validate_property_id,
     validate_space,
 )
 from ._refs import ContainerReference
@@ -89,7 +89,10 @@ class ContainerProperty(_ContainerPropertyFields):
 
     def as_write(self) -> ContainerPropertyApply:
         """The apply shape of this property (read-only and unknown keys dropped)."""
-        return ContainerPropertyApply(**self._given(*_PROPERTY_WRITE_FIELDS))
+        return ContainerPropertyApply.model_validate(self._write_data())
+
+    def _write_data(self) -> dict[str, Any]:
+        return self._given(*_PROPERTY_WRITE_FIELDS)
 
 
 class _StatefulItem(DMSModel):
@@ -220,7 +223,9 @@ class ContainerApply(_ContainerFields):
     """
 
     used_for: UsedFor | None = None
-    properties: dict[str, ContainerPropertyApply]
+    properties: dict[PropertyId, ContainerPropertyApply]
+    constraints: dict[IndexOrConstraintId, Constraint] | None = None
+    indexes: dict[IndexOrConstraintId, Index] | None = None
 
     @field_validator("space")
     @classmethod
@@ -242,20 +247,6 @@ class ContainerApply(_ContainerFields):
     def _check_description(cls, value: str | None) -> str | None:
         return ensure_valid(value, validate_description(value))
 
-    @field_validator("properties")
-    @classmethod
-    def _check_property_ids(cls, value: dict[str, ContainerPropertyApply]) -> dict[str, ContainerPropertyApply]:
-        for key in value:
-            ensure_valid(value, validate_property_id(key))
-        return value
-
-    @field_validator("constraints", "indexes")
-    @classmethod
-    def _check_item_ids(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        for key in value or {}:
-            ensure_valid(value, validate_index_or_constraint_id(key))
-        return value
-
 
 class Container(_ContainerFields):
     """A container as read from the API (``GET /models/containers``, ``byids``, apply responses)."""
@@ -269,9 +260,9 @@ class Container(_ContainerFields):
     def as_write(self) -> ContainerApply:
         """The apply shape of this container (read-only and unknown keys dropped)."""
         data = self._given("space", "external_id", "name", "description", "used_for")
-        data["properties"] = {key: prop.as_write() for key, prop in self.properties.items()}
+        data["properties"] = {key: prop._write_data() for key, prop in self.properties.items()}
         if self.constraints is not None:
             data["constraints"] = {key: item.as_write() for key, item in self.constraints.items()}
         if self.indexes is not None:
             data["indexes"] = {key: item.as_write() for key, item in self.indexes.items()}
-        return ContainerApply(**data)
+        return ContainerApply.model_validate(data)

@@ -127,10 +127,10 @@ class DataModel(_DataModelFields):
         data = self._given("space", "external_id", "version", "name", "description")
         if self.views is not None:
             data["views"] = [
-                view.as_write() if inline_views and isinstance(view, View) else self._reference(view)
+                view._write_data() if inline_views and isinstance(view, View) else self._reference(view)
                 for view in self.views
             ]
-        return DataModelApply(**data)
+        return DataModelApply.model_validate(data)
 
     @staticmethod
     def _reference(view: ViewReference | View) -> ViewReference:

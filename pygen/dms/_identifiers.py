@@ -7,7 +7,9 @@ wrong. Apply (write) objects use them; read objects do not, so anything CDF retu
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from typing import Annotated, TypeVar
+
+from pydantic import AfterValidator
 
 __all__ = [
     "RESERVED_EXTERNAL_IDS",
@@ -142,3 +144,16 @@ def ensure_valid(value: _T, problem: str | None) -> _T:
     if problem is not None:
         raise ValueError(problem)
     return value
+
+
+def _check_property_id(value: str) -> str:
+    return ensure_valid(value, validate_property_id(value))
+
+
+def _check_index_or_constraint_id(value: str) -> str:
+    return ensure_valid(value, validate_index_or_constraint_id(value))
+
+
+# Dict key types of apply objects: pydantic reports a bad key at its own location.
+PropertyId = Annotated[str, AfterValidator(_check_property_id)]
+IndexOrConstraintId = Annotated[str, AfterValidator(_check_index_or_constraint_id)]

@@ -53,4 +53,4 @@ class Space(_SpaceFields):
 
     def as_write(self) -> SpaceApply:
         """The apply shape of this space."""
-        return SpaceApply(**self._given("space", "name", "description"))
+        return SpaceApply.model_validate(self._given("space", "name", "description"))

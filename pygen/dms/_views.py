@@ -21,12 +21,12 @@ from ._base import DMSModel
 from ._containers import ConstraintState
 from ._data_types import DirectRelationType, PropertyType
 from ._identifiers import (
+    PropertyId,
     ensure_valid,
     validate_container_property_identifier,
     validate_description,
     validate_external_id,
     validate_name,
-    validate_property_id,
     validate_space,
     validate_version,
 )
@@ -134,10 +134,13 @@ class MappedProperty(_Described):
 
     def as_write(self) -> MappedPropertyApply:
         """The apply shape: container mapping, name, description and the direct relation's view hint."""
+        return MappedPropertyApply.model_validate(self._write_data())
+
+    def _write_data(self) -> dict[str, Any]:
         data = self._given("container", "container_property_identifier", "name", "description")
         if self.source is not None:
             data["source"] = self.source
-        return MappedPropertyApply(**data)
+        return data
 
 
 # ---- edge connections ------------------------------------------------------------------------------
@@ -149,8 +152,11 @@ class _EdgeFields(_Described):
     edge_source: ViewReference | None = None
     direction: Direction = "outwards"
 
-    def _edge_write_fields(self) -> dict[str, Any]:
-        return self._given("type", "source", "edge_source", "direction", "name", "description")
+    connection_type: str
+
+    def _write_data(self) -> dict[str, Any]:
+        data = self._given("type", "source", "edge_source", "direction", "name", "description")
+        return {**data, "connectionType": self.connection_type}
 
 
 class EdgeConnectionApply(_EdgeFields, _CheckedDescribed):
@@ -184,7 +190,7 @@ class SingleEdgeConnection(EdgeConnection):
 
     def as_write(self) -> SingleEdgeConnectionApply:
         """The apply shape of this connection."""
-        return SingleEdgeConnectionApply(**self._edge_write_fields())
+        return SingleEdgeConnectionApply.model_validate(self._write_data())
 
 
 class MultiEdgeConnection(EdgeConnection):
@@ -194,7 +200,7 @@ class MultiEdgeConnection(EdgeConnection):
 
     def as_write(self) -> MultiEdgeConnectionApply:
         """The apply shape of this connection."""
-        return MultiEdgeConnectionApply(**self._edge_write_fields())
+        return MultiEdgeConnectionApply.model_validate(self._write_data())
 
 
 # ---- reverse direct relations ----------------------------------------------------------------------
@@ -204,8 +210,11 @@ class _ReverseFields(_Described):
     source: ViewReference
     through: PropertyReference
 
-    def _reverse_write_fields(self) -> dict[str, Any]:
-        return self._given("source", "through", "name", "description")
+    connection_type: str
+
+    def _write_data(self) -> dict[str, Any]:
+        data = self._given("source", "through", "name", "description")
+        return {**data, "connectionType": self.connection_type}
 
 
 class ReverseDirectRelationApply(_ReverseFields, _CheckedDescribed):
@@ -240,7 +249,7 @@ class SingleReverseDirectRelation(ReverseDirectRelation):
 
     def as_write(self) -> SingleReverseDirectRelationApply:
         """The apply shape (``targetsList`` is read-only)."""
-        return SingleReverseDirectRelationApply(**self._reverse_write_fields())
+        return SingleReverseDirectRelationApply.model_validate(self._write_data())
 
 
 class MultiReverseDirectRelation(ReverseDirectRelation):
@@ -250,7 +259,7 @@ class MultiReverseDirectRelation(ReverseDirectRelation):
 
     def as_write(self) -> MultiReverseDirectRelationApply:
         """The apply shape (``targetsList`` is read-only)."""
-        return MultiReverseDirectRelationApply(**self._reverse_write_fields())
+        return MultiReverseDirectRelationApply.model_validate(self._write_data())
 
 
 # ---- unknown kinds and the unions -----------------------------------------------------------------
@@ -269,6 +278,9 @@ class UnknownViewProperty(_Described):
     def as_write(self) -> UnknownViewProperty:
         """The same raw data: pygen cannot tell which of its keys are read-only."""
         return self.model_copy()
+
+    def _write_data(self) -> UnknownViewProperty:
+        return self.as_write()
 
 
 _KINDS = frozenset(
@@ -351,7 +363,7 @@ class ViewApply(_ViewFields, _CheckedDescribed):
     {'type': 'container', 'space': 's', 'externalId': 'Pump'}
     """
 
-    properties: dict[str, ViewPropertyApply] | None = None
+    properties: dict[PropertyId, ViewPropertyApply] | None = None
 
     @field_validator("space")
     @classmethod
@@ -368,13 +380,6 @@ class ViewApply(_ViewFields, _CheckedDescribed):
     def _check_version(cls, value: str) -> str:
         return ensure_valid(value, validate_version(value))
 
-    @field_validator("properties")
-    @classmethod
-    def _check_property_ids(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        for key in value or {}:
-            ensure_valid(value, validate_property_id(key))
-        return value
-
 
 class View(_ViewFields):
     """A view as read from the API; with ``includeInheritedProperties`` it holds inherited properties too."""
@@ -390,9 +395,12 @@ class View(_ViewFields):
 
     def as_write(self) -> ViewApply:
         """The apply shape of this view (read-only and unknown keys dropped)."""
+        return ViewApply.model_validate(self._write_data())
+
+    def _write_data(self) -> dict[str, Any]:
         data = self._given("space", "external_id", "version", "name", "description", "filter", "implements")
-        data["properties"] = {key: prop.as_write() for key, prop in self.properties.items()}
-        return ViewApply(**data)
+        data["properties"] = {key: prop._write_data() for key, prop in self.properties.items()}
+        return data
 
     def referenced_containers(self) -> list[ContainerReference]:
         """The containers the mapped properties use, in first-seen order."""

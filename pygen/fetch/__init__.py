@@ -4,6 +4,7 @@ Generator side only (needs the ``generator`` extra: keyring, platformdirs, filel
 SDKs never import this package.
 
 - :func:`load_snapshot` / :func:`write_snapshot`: the committed, deterministic JSON of a model.
+- :func:`fetch_model`: one model version from CDF, as the raw API JSON a snapshot holds.
 - :class:`ModelCache`: models fetched before, shared by all projects on the machine, safe for
   concurrent builds (:meth:`ModelCache.get_or_fetch` fetches once).
 - :func:`resolve_client_secret` / :func:`resolve_token`: explicit value, then ``PYGEN_CLIENT_SECRET`` /
@@ -25,8 +26,16 @@ from pygen.fetch._credentials import (
     resolve_token,
     store_secret,
 )
-from pygen.fetch._errors import CacheError, CredentialsError, ModelRefError, PygenFetchError, SnapshotError
+from pygen.fetch._errors import (
+    CacheError,
+    CredentialsError,
+    ModelNotFoundError,
+    ModelRefError,
+    PygenFetchError,
+    SnapshotError,
+)
 from pygen.fetch._ref import HasModelId, ModelRef, ModelRefLike
+from pygen.fetch._remote import fetch_model
 from pygen.fetch._snapshot import dump_snapshot, load_snapshot, snapshot_path, write_snapshot
 from pygen.fetch._urls import normalize_base_url
 
@@ -39,6 +48,7 @@ __all__ = [
     "ENV_TOKEN",
     "HasModelId",
     "ModelCache",
+    "ModelNotFoundError",
     "ModelRef",
     "ModelRefError",
     "ModelRefLike",
@@ -50,6 +60,7 @@ __all__ = [
     "credentials_help",
     "default_cache_dir",
     "dump_snapshot",
+    "fetch_model",
     "keyring_service",
     "keyring_set_command",
     "load_snapshot",

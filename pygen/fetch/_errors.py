@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pygen.transport import PygenError
 
-__all__ = ["CacheError", "CredentialsError", "ModelRefError", "PygenFetchError", "SnapshotError"]
+__all__ = ["CacheError", "CredentialsError", "ModelNotFoundError", "ModelRefError", "PygenFetchError", "SnapshotError"]
 
 
 class PygenFetchError(PygenError):
@@ -21,6 +21,10 @@ class ModelRefError(PygenFetchError, ValueError):
 
 class SnapshotError(PygenFetchError):
     """A snapshot file is missing, unreadable, or does not hold the expected data model."""
+
+
+class ModelNotFoundError(PygenFetchError):
+    """The CDF project has no data model with that space, externalId and version."""
 
 
 class CacheError(PygenFetchError):

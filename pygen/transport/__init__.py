@@ -79,3 +79,10 @@ __all__ = [
     "retry_delay",
     "should_retry",
 ]
+
+# Tracebacks and reprs show the public path (pygen.transport.NotFoundError), not the private module.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type):
+        _value.__module__ = __name__
+del _name, _value

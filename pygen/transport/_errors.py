@@ -8,8 +8,10 @@ HTML body from a proxy) because an error while reporting an error would hide the
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import httpx
 
@@ -98,6 +100,20 @@ class APIError(PygenError):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status}, message={self.message!r}, request_id={self.request_id!r})"
 
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        # Exception pickling re-calls cls(*args), which loses the keyword-only fields; errors cross
+        # process boundaries (multiprocessing, concurrent.futures), so keep them whole.
+        fields: dict[str, Any] = {
+            "status": self.status,
+            "missing": self.missing,
+            "duplicated": self.duplicated,
+            "request_id": self.request_id,
+            "body": self.body,
+            "method": self.method,
+            "url": self.url,
+        }
+        return functools.partial(type(self), self.message, **fields), ()
+
 
 class BadRequestError(APIError):
     """400: the request was invalid, e.g. an unknown view or a property that does not exist."""
@@ -145,6 +161,9 @@ class ConnectionFailedError(PygenError):
         super().__init__(message)
         self.attempts = attempts
 
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return functools.partial(type(self), str(self), attempts=self.attempts), ()
+
 
 class OAuthError(PygenError):
     """The identity provider refused to issue a token (or answered something that is not a token).
@@ -167,6 +186,15 @@ class OAuthError(PygenError):
         self.error = error
         self.error_description = error_description
         self.token_url = token_url
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        fields: dict[str, Any] = {
+            "status": self.status,
+            "error": self.error,
+            "error_description": self.error_description,
+            "token_url": self.token_url,
+        }
+        return functools.partial(type(self), str(self), **fields), ()
 
 
 _BY_STATUS: dict[int, type[APIError]] = {

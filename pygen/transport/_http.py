@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json as jsonlib
+import logging
 import math
 import random
 import time
@@ -138,7 +139,7 @@ class _BaseHTTPClient:
 
     @staticmethod
     def _log_attempt(response: httpx.Response, attempt: int, started: float) -> None:
-        if not logger.isEnabledFor(10):  # logging.DEBUG; skip formatting headers when nobody listens
+        if not logger.isEnabledFor(logging.DEBUG):  # skip formatting headers when nobody listens
             return
         request = response.request
         logger.debug(

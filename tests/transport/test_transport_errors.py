@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import httpx
 import pytest
 from _transport_support import PROJECT_URL, call, no_retries, status
@@ -161,3 +163,19 @@ def test_response_without_request() -> None:
 def test_repr_is_short() -> None:
     error = NotFoundError("gone", status=404, request_id="r")
     assert repr(error) == "NotFoundError(status=404, message='gone', request_id='r')"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        NotFoundError("gone", status=404, missing=MISSING, request_id="r", body={"error": {}}, method="GET", url="u"),
+        ServerError("boom", status=503),
+        ConnectionFailedError("no route", attempts=3),
+        OAuthError("refused", status=401, error="invalid_client", error_description="d", token_url="t"),
+    ],
+)
+def test_errors_survive_pickling(error: PygenError) -> None:
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert vars(copy) == vars(error)

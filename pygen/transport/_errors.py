@@ -152,7 +152,7 @@ class ServerError(APIError):
 
 
 class ConnectionFailedError(PygenError):
-    """The request never got an HTTP answer: connecting, sending or reading failed (after retries).
+    """The request got no usable HTTP answer: connecting, sending, reading or decoding failed (after retries).
 
     The underlying ``httpx`` exception is the ``__cause__``; ``attempts`` says how often pygen tried.
     """

@@ -117,7 +117,7 @@ class _BaseHTTPClient:
             # The IdP throttled or failed: worth another try; a refusal (invalid_client...) is not.
             if exc.status is None or not should_retry(exc.status, policy) or attempt >= policy.max_retries:
                 raise exc
-        elif isinstance(exc, httpx.TransportError):
+        elif isinstance(exc, httpx.RequestError):
             if not is_retryable_transport_error(exc) or attempt >= policy.max_retries:
                 raise ConnectionFailedError(
                     f"{request.method} {request.url} failed after {attempt + 1} attempt(s): "
@@ -211,7 +211,7 @@ class HTTPClient(_BaseHTTPClient):
                 with self._limiter.slot(kind):
                     started = time.perf_counter()
                     response = self._client.send(request)
-            except (httpx.TransportError, OAuthError) as exc:
+            except (httpx.RequestError, OAuthError) as exc:
                 delay = self._delay_after_failure(request, exc, attempt)
             else:
                 self._log_attempt(response, attempt, started)
@@ -295,7 +295,7 @@ class AsyncHTTPClient(_BaseHTTPClient):
                 async with self._limiter.slot(kind):
                     started = time.perf_counter()
                     response = await self._client.send(request)
-            except (httpx.TransportError, OAuthError) as exc:
+            except (httpx.RequestError, OAuthError) as exc:
                 delay = self._delay_after_failure(request, exc, attempt)
             else:
                 self._log_attempt(response, attempt, started)

@@ -69,12 +69,12 @@ def should_retry(status: int, policy: RetryPolicy | None = None) -> bool:
     return status in statuses
 
 
-def is_retryable_transport_error(exc: httpx.TransportError) -> bool:
+def is_retryable_transport_error(exc: httpx.RequestError) -> bool:
     """Whether a failure without an HTTP answer may succeed when repeated.
 
     Timeouts, network errors (connect/read/write/close) and a server dropping the connection
-    (``RemoteProtocolError``) are transient. A bad URL scheme, a proxy misconfiguration or a
-    protocol error on our side would fail the same way again.
+    (``RemoteProtocolError``) are transient. A bad URL scheme, a proxy misconfiguration, a protocol
+    error on our side or an undecodable body would fail the same way again.
     """
     return isinstance(exc, (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError))
 

@@ -37,7 +37,9 @@ class MaxRng(random.Random):
 class Script:
     """A mock server that answers with a fixed sequence of responses or transport exceptions."""
 
-    def __init__(self, steps: Sequence[httpx.Response | type[httpx.TransportError] | Callable[[], httpx.Response]]):
+    def __init__(
+        self, steps: Sequence[httpx.Response | type[httpx.TransportError] | Callable[[], httpx.Response]]
+    ) -> None:
         self.steps = list(steps)
         self.requests: list[httpx.Request] = []
 

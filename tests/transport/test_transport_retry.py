@@ -331,3 +331,16 @@ async def test_retried_request_resends_the_same_body(use_async: bool) -> None:
     script = Script([status(503), ok()])
     await call(use_async, make_config(), script, json={"items": [{"space": "s"}]})
     assert [r.content for r in script.requests] == [b'{"items":[{"space":"s"}]}'] * 2
+
+
+@USE_ASYNC
+@pytest.mark.anyio
+async def test_undecodable_body_fails_at_once(use_async: bool) -> None:
+    def garbled() -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b"this is not gzip")
+
+    script = Script([garbled])
+    with pytest.raises(ConnectionFailedError, match="DecodingError") as info:
+        await call(use_async, make_config(), script)
+    assert info.value.attempts == 1
+    assert isinstance(info.value.__cause__, httpx.DecodingError)

@@ -167,11 +167,11 @@ class UnknownIndex(_StatefulItem):
         return UnknownIndex(**self._given("index_type"), **(self.model_extra or {}))
 
 
-def _tagger(key: str, known: dict[str, type[DMSModel]], unknown: type[DMSModel]) -> Any:
+def _tagger(key: str, attribute: str, known: dict[str, type[DMSModel]], unknown: type[DMSModel]) -> Any:
     def tag(value: Any) -> str:
         if isinstance(value, unknown):
             return "unknown"
-        kind = value.get(key) if isinstance(value, dict) else getattr(value, key, None)
+        kind = value.get(key) if isinstance(value, dict) else getattr(value, attribute, None)
         return kind if isinstance(kind, str) and kind in known else "unknown"
 
     return tag
@@ -185,6 +185,7 @@ Constraint = Annotated[
     Discriminator(
         _tagger(
             "constraintType",
+            "constraint_type",
             {"uniqueness": UniquenessConstraint, "requires": RequiresConstraint},
             UnknownConstraint,
         )
@@ -195,7 +196,7 @@ Index = Annotated[
     Annotated[BTreeIndex, Tag("btree")]
     | Annotated[InvertedIndex, Tag("inverted")]
     | Annotated[UnknownIndex, Tag("unknown")],
-    Discriminator(_tagger("indexType", {"btree": BTreeIndex, "inverted": InvertedIndex}, UnknownIndex)),
+    Discriminator(_tagger("indexType", "index_type", {"btree": BTreeIndex, "inverted": InvertedIndex}, UnknownIndex)),
 ]
 
 

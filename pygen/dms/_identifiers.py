@@ -81,7 +81,7 @@ def validate_space(value: str) -> str | None:
     >>> validate_space("cdf")
     "space 'cdf' is reserved by CDF"
     """
-    rule = "1-43 characters, letters, digits, '_' and '-', starting with a letter and not ending with '_' or '-'"
+    rule = "1-43 characters, letters, digits, '_' and '-', starting with a letter"
     return _check("space", value, _SPACE, rule, RESERVED_SPACES)
 
 

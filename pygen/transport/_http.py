@@ -121,7 +121,7 @@ class _BaseHTTPClient:
             if not is_retryable_transport_error(exc) or attempt >= policy.max_retries:
                 raise ConnectionFailedError(
                     f"{request.method} {request.url} failed after {attempt + 1} attempt(s): "
-                    f"{type(exc).__name__}: {exc or 'no details'}",
+                    f"{type(exc).__name__}: {str(exc) or 'no details'}",
                     attempts=attempt + 1,
                 ) from exc
         delay = retry_delay(attempt, None, policy, self._rng)

@@ -113,6 +113,8 @@ def normalize(value: Any, prop_type: dict[str, Any], where: str) -> Any:
 
 def _scalar(value: Any, kind: Any, prop_type: dict[str, Any], where: str, *, in_list: bool) -> Any:
     if isinstance(value, list):
+        if kind == "json":
+            raise bad_request(f"{where}: json values must be objects, got a list (wrap arrays in an object)")
         raise bad_request(f"{where}: expected a single {kind}, got a list")
     if kind == "text":
         if not isinstance(value, str):

@@ -1,0 +1,120 @@
+"""Benchmark: page through N emulator node instances, 1,000 per list call (run on demand, not by pytest).
+
+Loads N nodes through the storage layer (bulk insert), then pages with ``/instances/list`` semantics through the
+instance service (validation, keyset scan, rendering), unfiltered and with a view source (hasData). Reports
+pages/second over the first 10 and the last 10 pages, their ratio (last/first; ~1 means no slow-down), and peak RSS.
+
+    .venv/bin/python bench/emulator_paging.py --n 100000
+    .venv/bin/python bench/emulator_paging.py --n 1000000 --db /tmp/bench.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from pygen.emulator._instances import InstanceService
+from pygen.emulator._schema import SchemaService
+from pygen.emulator._store import Instance, Store
+
+SPACE = "bench"
+VIEW = {"type": "view", "space": SPACE, "externalId": "Pump", "version": "v1"}
+
+
+def build(store: Store, n: int) -> None:
+    schema = SchemaService(store)
+    schema.apply_spaces({"items": [{"space": SPACE}]})
+    schema.apply_containers(
+        {
+            "items": [
+                {
+                    "space": SPACE,
+                    "externalId": "Pump",
+                    "properties": {
+                        "name": {"type": {"type": "text"}},
+                        "pressure": {"type": {"type": "float64"}},
+                        "tags": {"type": {"type": "text", "list": True}},
+                    },
+                }
+            ]
+        }
+    )
+    prop = {"container": {"type": "container", "space": SPACE, "externalId": "Pump"}}
+    schema.apply_views(
+        {
+            "items": [
+                {
+                    "space": SPACE,
+                    "externalId": "Pump",
+                    "version": "v1",
+                    "properties": {
+                        key: {**prop, "containerPropertyIdentifier": key} for key in ("name", "pressure", "tags")
+                    },
+                }
+            ]
+        }
+    )
+    now = int(time.time() * 1000)
+
+    def nodes() -> Iterator[Instance]:
+        for i in range(n):
+            data = {SPACE: {"Pump": {"name": f"pump {i}", "pressure": i * 0.5, "tags": ["a", str(i % 7)]}}}
+            yield Instance("node", SPACE, f"pump-{i:07d}", 1, now, now, data=data)
+
+    with store.transaction():
+        store.insert_many(nodes())
+
+
+def page_through(service: InstanceService, body: dict[str, Any]) -> list[float]:
+    """Seconds per page for every page of the listing."""
+    timings = []
+    cursor = None
+    while True:
+        request = dict(body, limit=1000)
+        if cursor:
+            request["cursor"] = cursor
+        start = time.perf_counter()
+        response = json.dumps(service.list_instances(request))  # serialisation is part of a real answer
+        timings.append(time.perf_counter() - start)
+        cursor = json.loads(response).get("nextCursor")
+        if not cursor:
+            return timings
+
+
+def report(label: str, timings: list[float]) -> None:
+    first = 10 / sum(timings[:10])
+    last = 10 / sum(timings[-10:])
+    print(
+        f"{label:<22} pages={len(timings):>5}  first10={first:8.1f} pages/s  last10={last:8.1f} pages/s  "
+        f"ratio last/first={last / first:5.2f}  total={sum(timings):6.1f} s"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000, help="number of node instances (default 100000)")
+    parser.add_argument("--db", help="SQLite file to use instead of :memory: (deleted first)")
+    args = parser.parse_args()
+    if args.db and os.path.exists(args.db):
+        os.remove(args.db)
+    store = Store(args.db)
+    start = time.perf_counter()
+    build(store, args.n)
+    print(f"loaded {args.n} nodes in {time.perf_counter() - start:.1f} s ({store.path})")
+    service = InstanceService(store, SchemaService(store))
+    report("unfiltered", page_through(service, {"instanceType": "node"}))
+    report("sources=[Pump view]", page_through(service, {"instanceType": "node", "sources": [{"source": VIEW}]}))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_mib = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    print(f"peak RSS {peak_mib:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

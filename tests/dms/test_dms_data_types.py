@@ -21,6 +21,7 @@ from pygen.dms import (
     Int64Type,
     JsonType,
     PropertyType,
+    PropertyTypeBase,
     SequenceReferenceType,
     TextType,
     TimeSeriesReferenceType,
@@ -31,7 +32,7 @@ from pygen.dms import (
 
 PROPERTY_TYPE: TypeAdapter[Any] = TypeAdapter(PropertyType)
 
-CASES: list[tuple[dict[str, Any], type]] = [
+CASES: list[tuple[dict[str, Any], type[PropertyTypeBase]]] = [
     ({"type": "text", "list": False, "collation": "ucs_basic", "maxTextSize": 200}, TextType),
     ({"type": "text", "list": True, "maxListSize": 50}, TextType),
     ({"type": "boolean"}, BooleanType),
@@ -68,8 +69,8 @@ CASES: list[tuple[dict[str, Any], type]] = [
 
 
 @pytest.mark.parametrize(("raw", "cls"), CASES, ids=lambda value: value["type"] if isinstance(value, dict) else "")
-def test_property_type_round_trip(raw: dict[str, Any], cls: type) -> None:
-    loaded = PROPERTY_TYPE.validate_python(raw)
+def test_property_type_round_trip(raw: dict[str, Any], cls: type[PropertyTypeBase]) -> None:
+    loaded: Any = PROPERTY_TYPE.validate_python(raw)
     assert type(loaded) is cls
     assert not loaded.is_unknown
     assert loaded.dump() == raw

@@ -124,7 +124,7 @@ def test_data_model_mixing_references_and_inline_views() -> None:
 
 
 def test_data_model_apply_with_inline_view() -> None:
-    raw = {
+    raw: dict[str, Any] = {
         "space": "s",
         "externalId": "PumpModel",
         "version": "1",

@@ -40,7 +40,7 @@ VALVE_VIEW = {"type": "view", "space": "s", "externalId": "Valve", "version": "v
 FLOW_VIEW = {"type": "view", "space": "s", "externalId": "FlowEdge", "version": "v1"}
 ORDER_VIEW = {"type": "view", "space": "s", "externalId": "WorkOrder", "version": "v1"}
 
-MAPPED_TEXT = {
+MAPPED_TEXT: dict[str, Any] = {
     "container": PUMP,
     "containerPropertyIdentifier": "name",
     "type": {"type": "text", "list": False, "collation": "ucs_basic"},
@@ -84,7 +84,7 @@ SINGLE_REVERSE = {
     "through": {"source": ORDER_VIEW, "identifier": "pump"},
     "targetsList": False,
 }
-MULTI_REVERSE = {
+MULTI_REVERSE: dict[str, Any] = {
     "connectionType": "multi_reverse_direct_relation",
     "source": ORDER_VIEW,
     "through": {"source": PUMP, "identifier": "orders"},
@@ -261,7 +261,7 @@ def test_direct_source_outside_type_moves_inside() -> None:
 def test_direct_source_in_both_places_agreeing_is_kept_once() -> None:
     raw = {**MAPPED_DIRECT, "source": {k: v for k, v in SITE_VIEW.items() if k != "type"}}
     prop = View.load(_view(site=raw)).properties["site"]
-    assert "source" not in prop.dump()
+    assert isinstance(prop, MappedProperty) and "source" not in prop.dump()
     assert prop.source == ViewReference("s", "Site", "v1")
 
 

@@ -422,6 +422,7 @@ def _process_client(process: Any) -> httpx.Client:
         base_url=f"{process.base_url}/api/v1/projects/{PROJECT}",
         headers={"Authorization": f"Bearer {process.token}"},
         timeout=30,
+        trust_env=False,  # 127.0.0.1 must never go through a proxy from the environment
     )
 
 
@@ -537,7 +538,7 @@ def test_cli_first_line_and_clean_stop(cli: Callable[..., _Cli], sig: signal.Sig
     port = int(match.group(1))
     assert port > 0
     url = f"http://127.0.0.1:{port}/api/v1/projects/{PROJECT}/models/spaces"
-    response = httpx.get(url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    response = httpx.get(url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30, trust_env=False)
     assert response.status_code == 200, response.text
     run.proc.send_signal(sig)
     try:
@@ -554,7 +555,7 @@ def test_cli_fault_flags(cli: Callable[..., _Cli]) -> None:
     assert match, run.first_line
     base = f"http://127.0.0.1:{match.group(1)}"
     response = httpx.get(
-        f"{base}/api/v1/projects/{PROJECT}/models/spaces", headers={"Authorization": f"Bearer {TOKEN}"}
+        f"{base}/api/v1/projects/{PROJECT}/models/spaces", headers={"Authorization": f"Bearer {TOKEN}"}, trust_env=False
     )
     assert response.status_code == 429 and "retry-after" not in response.headers
 
@@ -566,8 +567,10 @@ def test_cli_client_credentials(cli: Callable[..., _Cli]) -> None:
     assert match, run.first_line
     base = f"http://127.0.0.1:{match.group(1)}"
     data = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
-    token = httpx.post(f"{base}/oauth2/token", data=data).json()["access_token"]
-    ok = httpx.get(f"{base}/api/v1/projects/{PROJECT}/models/spaces", headers={"Authorization": f"Bearer {token}"})
+    token = httpx.post(f"{base}/oauth2/token", data=data, trust_env=False).json()["access_token"]
+    ok = httpx.get(
+        f"{base}/api/v1/projects/{PROJECT}/models/spaces", headers={"Authorization": f"Bearer {token}"}, trust_env=False
+    )
     assert ok.status_code == 200
 
 

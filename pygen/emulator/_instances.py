@@ -148,6 +148,8 @@ class InstanceService:
         }
         if inst.type is not None:
             out["type"] = {"space": inst.type[0], "externalId": inst.type[1]}
+        if inst.deleted is not None:
+            out["deletedTime"] = inst.deleted
         if inst.kind == "edge" and inst.start is not None and inst.end is not None:
             out["startNode"] = {"space": inst.start[0], "externalId": inst.start[1]}
             out["endNode"] = {"space": inst.end[0], "externalId": inst.end[1]}
@@ -457,21 +459,21 @@ class InstanceService:
     def _delete(self, deletes: list[tuple[str, NodeKey, int | None]]) -> list[dict[str, Any]]:
         found = self.store.get_many([key for _, key, _ in deletes])
         out = []
-        rows: list[int] = []
+        doomed: dict[int, Instance] = {}
         for kind, key, version in deletes:
             inst = found.get(key)
-            if inst is None or inst.kind != kind or inst.row_id in rows:
+            if inst is None or inst.kind != kind or inst.row_id in doomed:
                 continue
             if version is not None and inst.version > version:
                 raise ApiError(
                     409, f"Version conflict deleting {kind} {key[0]}:{key[1]}: stored version is {inst.version}"
                 )
-            rows.append(inst.row_id)
+            doomed[inst.row_id] = inst
             out.append({"instanceType": kind, "space": key[0], "externalId": key[1]})
             if kind == "node":
                 for side in ("start", "end"):
-                    rows.extend(edge.row_id for edge in self.store.edges_at([key], side))
-        self.store.delete_rows(dict.fromkeys(rows))
+                    doomed.update((edge.row_id, edge) for edge in self.store.edges_at([key], side))
+        self.store.delete(doomed.values(), now_ms())
         return out
 
     def delete(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -15,10 +15,17 @@ from pygen.emulator._filters import (
     base_value,
     compile_filter,
     compile_sort,
+    sort_instances,
 )
 from pygen.emulator._ids import as_dict, as_list, fmt_view
 from pygen.emulator._instances import InstanceService, Source, request_hash
-from pygen.emulator._schema import ViewKey, decode_cursor, normalize_source_reference, normalize_view_reference
+from pygen.emulator._schema import (
+    ViewKey,
+    decode_cursor,
+    encode_cursor,
+    normalize_source_reference,
+    normalize_view_reference,
+)
 from pygen.emulator._store import Instance, NodeKey
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
@@ -255,6 +262,7 @@ class QueryService:
         more: dict[str, bool] = {}
         digests: dict[str, str] = {}
         in_progress: set[str] = set()
+        sync_seq: dict[str, int] = {}
 
         def evaluate(name: str) -> list[Instance]:
             if name in results:
@@ -273,6 +281,16 @@ class QueryService:
             default, maximum = (100, 2000) if sync else (100, 10000)
             limit = self.instances.limit_of(expr, default, maximum)
             keys = [] if sync else compile_sort(expr.get("sort"), ctx, f"with.{name}.sort")
+            if sync and ("nodes" in expr or "edges" in expr):
+                kinds[name] = "node" if "nodes" in expr else "edge"
+                spec = as_dict(expr.get("nodes", expr.get("edges")), f"with.{name}")
+                if spec.get("from") is None:
+                    page, last_seq = self._sync_changes(name, kinds[name], spec, expr, ctx, limit, cursor)
+                    results[name] = page
+                    more[name] = False
+                    sync_seq[name] = last_seq
+                    in_progress.discard(name)
+                    return page
             if "nodes" in expr:
                 kinds[name] = "node"
                 page, has_more = self._nodes(
@@ -301,8 +319,6 @@ class QueryService:
             sources = self.instances.parse_sources(sel.get("sources"), f"select.{name}.sources")
             rows = results[name]
             if sel.get("sort"):
-                from pygen.emulator._filters import sort_instances
-
                 rows = sort_instances(list(rows), compile_sort(sel["sort"], ctx, f"select.{name}.sort"))
             if sel.get("limit") is not None:
                 rows = rows[: self.instances.limit_of(sel, 100, 10000)]
@@ -311,7 +327,9 @@ class QueryService:
                 typing[name] = self.instances.typing(sources)
         next_cursor: dict[str, str] = {}
         for name, page in results.items():
-            if more.get(name) and page:
+            if name in sync_seq:
+                next_cursor[name] = encode_cursor({"seq": sync_seq[name], "h": digests[name]})
+            elif more.get(name) and page:
                 next_cursor[name] = self.instances.next_cursor(
                     page, [] if sync else compile_sort(as_dict(with_[name], name).get("sort"), ctx), digests[name]
                 )
@@ -321,13 +339,37 @@ class QueryService:
                     if page
                     else int((decode_cursor(cursors[name]) if cursors.get(name) else {}).get("id", 0))
                 )
-                from pygen.emulator._schema import encode_cursor
-
                 next_cursor[name] = encode_cursor({"id": last, "h": digests[name]})
         result: dict[str, Any] = {"items": items, "nextCursor": next_cursor}
         if body.get("includeTyping"):
             result["typing"] = typing
         return result
+
+    def _sync_changes(
+        self,
+        name: str,
+        kind: str,
+        spec: dict[str, Any],
+        expr: dict[str, Any],
+        ctx: FilterContext,
+        limit: int,
+        cursor: dict[str, Any] | None,
+    ) -> tuple[list[Instance], int]:
+        """Instances changed (or soft-deleted) since the cursor's sequence number, oldest change first."""
+        check = compile_filter(spec["filter"], ctx, f"with.{name}.filter") if spec.get("filter") else None
+        after = int(cursor.get("seq", 0)) if cursor else 0
+        skip_deleted = cursor is None and expr.get("skipAlreadyDeleted", True)
+        page: list[Instance] = []
+        last = after
+        for inst in self.store.changes(kind, after):
+            if len(page) >= limit:
+                break
+            last = inst.seq
+            if skip_deleted and inst.deleted is not None:
+                continue
+            if check is None or check(inst):
+                page.append(inst)
+        return page, last
 
     def _from(
         self, name: str, spec: dict[str, Any], evaluate: Any, kinds: dict[str, str]
@@ -346,7 +388,7 @@ class QueryService:
             raise bad_request(f"with.{name}: chainTo must be source or destination")
         ends: list[NodeKey] = []
         for edge in edges:
-            direction = getattr(edge, "_direction", "outwards")
+            direction = edge.traversal
             destination = edge.end if direction == "outwards" else edge.start
             origin = edge.start if direction == "outwards" else edge.end
             end = destination if chain_to == "destination" else origin
@@ -483,7 +525,7 @@ class QueryService:
                     if per_origin.get(origin, 0) >= int(limit_each):
                         continue
                     per_origin[origin] = per_origin.get(origin, 0) + 1
-                edge._direction = direction  # type: ignore[attr-defined]
+                edge.traversal = direction
                 found[edge.row_id] = edge
                 if other in visited:
                     continue

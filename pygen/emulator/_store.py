@@ -19,7 +19,7 @@ ContainerData = dict[str, dict[str, dict[str, Any]]]
 
 SCHEMA_KINDS = ("space", "container", "view", "datamodel")
 _COLUMNS = "id, kind, space, xid, version, created, updated, type_space, type_xid, start_space, start_xid, "
-_COLUMNS += "end_space, end_xid, data"
+_COLUMNS += "end_space, end_xid, data, seq"
 
 
 @dataclass
@@ -37,6 +37,9 @@ class Instance:
     end: NodeKey | None = None
     data: ContainerData = field(default_factory=dict)
     row_id: int = 0
+    seq: int = 0  # change sequence number: bumped by every write, the position sync cursors keep
+    deleted: int | None = None  # deletedTime (ms) of a soft-deleted instance, as sync reports it
+    traversal: str = "outwards"  # for edges found by a query traversal: the direction they were followed in
 
     @property
     def key(self) -> NodeKey:
@@ -63,6 +66,7 @@ def _row_to_instance(row: tuple[Any, ...]) -> Instance:
         end=(row[11], row[12]) if row[11] is not None else None,
         data=json.loads(row[13]),
         row_id=row[0],
+        seq=row[14],
     )
 
 
@@ -84,6 +88,7 @@ def _instance_params(inst: Instance) -> tuple[Any, ...]:
         end[0],
         end[1],
         json.dumps(inst.data, separators=(",", ":")),
+        inst.seq,
     )
 
 
@@ -107,11 +112,14 @@ class Store:
                 id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, space TEXT NOT NULL, xid TEXT NOT NULL,
                 version INTEGER NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL,
                 type_space TEXT, type_xid TEXT, start_space TEXT, start_xid TEXT, end_space TEXT, end_xid TEXT,
-                data TEXT NOT NULL);
+                data TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0);
             CREATE UNIQUE INDEX IF NOT EXISTS instances_key ON instances (space, xid);
             CREATE INDEX IF NOT EXISTS instances_kind ON instances (kind, id);
             CREATE INDEX IF NOT EXISTS instances_start ON instances (start_space, start_xid);
             CREATE INDEX IF NOT EXISTS instances_end ON instances (end_space, end_xid);
+            CREATE INDEX IF NOT EXISTS instances_seq ON instances (seq);
+            CREATE TABLE IF NOT EXISTS tombstones (
+                seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, deleted INTEGER NOT NULL, body TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
             """
         )
@@ -119,6 +127,10 @@ class Store:
         for kind, skey, body in self.conn.execute("SELECT kind, skey, body FROM schema_objects ORDER BY seq"):
             self.schema[kind][skey] = json.loads(body)
         self._depth = 0
+        self._seq: int = max(
+            self.conn.execute("SELECT coalesce(max(seq), 0) FROM instances").fetchone()[0],
+            self.conn.execute("SELECT coalesce(max(seq), 0) FROM tombstones").fetchone()[0],
+        )
         # Bumped on every schema change (and rollback) so that derived caches know when to drop.
         self.generation = 0
 
@@ -219,33 +231,86 @@ class Store:
         out.sort(key=lambda inst: inst.row_id)
         return out
 
+    def next_seq(self) -> int:
+        self._seq = int(self._seq) + 1
+        return self._seq
+
     def insert(self, inst: Instance) -> None:
+        inst.seq = self.next_seq()
         cursor = self.conn.execute(
             "INSERT INTO instances (kind, space, xid, version, created, updated, type_space, type_xid, "
-            "start_space, start_xid, end_space, end_xid, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "start_space, start_xid, end_space, end_xid, data, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             _instance_params(inst),
         )
         inst.row_id = int(cursor.lastrowid or 0)
 
     def insert_many(self, instances: Iterable[Instance]) -> None:
         """Bulk insert (used by loaders and the benchmark); row ids are not written back."""
+
+        def numbered() -> Iterator[Instance]:
+            for inst in instances:
+                inst.seq = self.next_seq()
+                yield inst
+
         self.conn.executemany(
             "INSERT INTO instances (kind, space, xid, version, created, updated, type_space, type_xid, "
-            "start_space, start_xid, end_space, end_xid, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (_instance_params(inst) for inst in instances),
+            "start_space, start_xid, end_space, end_xid, data, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (_instance_params(inst) for inst in numbered()),
         )
 
     def update(self, inst: Instance) -> None:
+        inst.seq = self.next_seq()
         params = _instance_params(inst)
         self.conn.execute(
             "UPDATE instances SET kind = ?, space = ?, xid = ?, version = ?, created = ?, updated = ?, "
-            "type_space = ?, type_xid = ?, start_space = ?, start_xid = ?, end_space = ?, end_xid = ?, data = ? "
+            "type_space = ?, type_xid = ?, start_space = ?, start_xid = ?, end_space = ?, end_xid = ?, data = ?, "
+            "seq = ? "
             "WHERE id = ?",
             (*params, inst.row_id),
         )
 
-    def delete_rows(self, row_ids: Iterable[int]) -> None:
-        self.conn.executemany("DELETE FROM instances WHERE id = ?", ((row_id,) for row_id in row_ids))
+    def delete(self, instances: Iterable[Instance], deleted_time: int) -> None:
+        """Delete instances, keeping a tombstone (soft delete) that sync reports with ``deletedTime``."""
+        for inst in instances:
+            self.conn.execute("DELETE FROM instances WHERE id = ?", (inst.row_id,))
+            body = json.dumps([inst.row_id, *_instance_params(inst)[:-1]])
+            self.conn.execute(
+                "INSERT INTO tombstones (seq, kind, deleted, body) VALUES (?, ?, ?, ?)",
+                (self.next_seq(), 0 if inst.kind == "node" else 1, deleted_time, body),
+            )
+
+    def changes(self, kind: str, after_seq: int, batch: int = 500) -> Iterator[Instance]:
+        """Live and soft-deleted instances of ``kind`` changed after ``after_seq``, in change order."""
+        code = 0 if kind == "node" else 1
+        last = after_seq
+        while True:
+            live = [
+                _row_to_instance(row)
+                for row in self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM instances WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?",
+                    (code, last, batch),
+                )
+            ]
+            dead = []
+            for seq, deleted, body in self.conn.execute(
+                "SELECT seq, deleted, body FROM tombstones WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (code, last, batch),
+            ):
+                inst = _row_to_instance((*json.loads(body), seq))
+                inst.deleted = deleted
+                dead.append(inst)
+            merged = sorted(live + dead, key=lambda inst: inst.seq)
+            if len(live) == batch or len(dead) == batch:
+                # Only the prefix below both batches' ends is complete.
+                bound = min(
+                    live[-1].seq if len(live) == batch else float("inf"),
+                    dead[-1].seq if len(dead) == batch else float("inf"),
+                )
+                merged = [inst for inst in merged if inst.seq <= bound]
+            yield from merged
+            if len(live) < batch and len(dead) < batch:
+                return
+            last = merged[-1].seq
 
     def count(self, kind: str | None = None) -> int:
         if kind is None:
@@ -275,5 +340,6 @@ class Store:
             self.conn.execute("DELETE FROM schema_objects")
             self.conn.execute("DELETE FROM instances")
             self.conn.execute("DELETE FROM counters")
+            self.conn.execute("DELETE FROM tombstones")
             self.schema = {kind: {} for kind in SCHEMA_KINDS}
             self.generation += 1

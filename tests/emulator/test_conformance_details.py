@@ -184,6 +184,8 @@ def test_unknown_view_error_lists_it_as_missing(api: Api, schema_space: str) -> 
     body = {"items": [node_write(space, "a", view_ref(space, "Nope"), {"x": 1})]}
     error = api.post_error(APPLY, body, status=400)
     assert "Nope" in error["message"]
+    if api.is_emulator:
+        assert error["missing"] == [view_ref(space, "Nope")]
 
 
 @pytest.mark.unconfirmed  # status of a missing target with autoCreateDirectRelations=false: the emulator says 400

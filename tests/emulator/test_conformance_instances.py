@@ -122,6 +122,7 @@ def test_noop_write_keeps_version_and_reports_unmodified(api: Api, schema_space:
     assert node["version"] == first["version"] and node["lastUpdatedTime"] == first["lastUpdatedTime"]
 
 
+@pytest.mark.unconfirmed  # 409 for version conflicts (dms-api.md §6.2)
 def test_existing_version_conflict_is_409(api: Api, schema_space: str) -> None:
     space = schema_space
     api.post(APPLY, {"items": [_pump(space, "a", name="A")]})  # version 1
@@ -132,6 +133,7 @@ def test_existing_version_conflict_is_409(api: Api, schema_space: str) -> None:
     assert props(_one(api, space, "a"), view_ref(space, "Pump"))["name"] == "B"
 
 
+@pytest.mark.unconfirmed  # 409 for version conflicts (dms-api.md §6.2)
 def test_existing_version_zero_is_insert_only(api: Api, schema_space: str) -> None:
     space = schema_space
     created = api.post(APPLY, {"items": [_pump_at(space, "a", 0, name="A")]})["items"][0]

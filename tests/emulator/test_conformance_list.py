@@ -446,7 +446,10 @@ def test_list_limit_one(api: Api, dataset_space: str) -> None:
 
 def test_list_unknown_view_in_sources_is_400(api: Api, dataset_space: str) -> None:
     body = {"sources": [{"source": view_ref(dataset_space, "Nope")}], "filter": in_space(dataset_space)}
-    api.post_error("/models/instances/list", body, status=400)
+    error = api.post_error("/models/instances/list", body, status=400)
+    assert "Nope" in error["message"]
+    if api.is_emulator:
+        assert error["missing"] == [view_ref(dataset_space, "Nope")]
 
 
 def test_list_filter_on_unknown_view_is_400(api: Api, dataset_space: str) -> None:

@@ -33,6 +33,18 @@ class _Reference(DMSModel):
             raise TypeError(f"{type(self).__name__} takes at most {len(self._positional)} positional arguments")
         super().__init__(**dict(zip(self._positional, args, strict=False)), **data)
 
+    def _identity(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in type(self).model_fields)
+
+    # A reference is an id: unknown keys are kept for dumping but do not change which object it names.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Reference) or type(other) is not type(self):
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._identity()))
+
 
 class SpaceReference(_Reference):
     """The id of a space: ``{"space": ...}``."""

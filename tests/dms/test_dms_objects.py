@@ -52,6 +52,15 @@ def test_reference_dumps() -> None:
     assert ContainerReference("s", "C").as_id() == {"space": "s", "externalId": "C"}
 
 
+def test_reference_equality_ignores_unknown_keys_but_dump_keeps_them() -> None:
+    raw = {"type": "view", "space": "s", "externalId": "V", "version": "1", "future": True}
+    ref = ViewReference.load(raw)
+    assert ref == ViewReference("s", "V", "1")
+    assert hash(ref) == hash(ViewReference("s", "V", "1"))
+    assert ref.dump() == raw
+    assert ref != ContainerReference("s", "V")
+
+
 def test_wrong_discriminator_is_an_error() -> None:
     with pytest.raises(ValidationError, match="type"):
         ContainerReference.load({"type": "view", "space": "s", "externalId": "C"})

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from pygen.emulator._auth import TokenAuthority
 from pygen.emulator._errors import ApiError, bad_request
 from pygen.emulator._faults import FaultInjector, parse_fault_settings
+from pygen.emulator._ids import items_of
 from pygen.emulator._instances import InstanceService
 from pygen.emulator._loader import load_instances_file, load_model_file
 from pygen.emulator._query import QueryService
@@ -45,6 +46,28 @@ class Emulator:
             load_model_file(self.schema, path)
         for path in settings.instance_files:
             load_instances_file(self.instances, path)
+
+    def space_statistics(self, body: dict[str, Any] | None) -> list[dict[str, Any]]:
+        spaces = list(self.store.schema["space"])
+        if body is not None:
+            wanted = {str(item.get("space")) for item in items_of(body, 100) if isinstance(item, dict)}
+            spaces = [space for space in spaces if space in wanted]
+        counts: dict[tuple[str, int], int] = {}
+        for space, kind, count in self.store.conn.execute(
+            "SELECT space, kind, count(*) FROM instances GROUP BY space, kind"
+        ):
+            counts[(space, kind)] = count
+        out = []
+        for space in spaces:
+            row: dict[str, Any] = {"space": space}
+            for kind in ("container", "view", "datamodel"):
+                key = "dataModels" if kind == "datamodel" else f"{kind}s"
+                row[key] = sum(1 for obj in self.store.schema[kind].values() if obj["space"] == space)
+            row.update(
+                nodes=counts.get((space, 0), 0), edges=counts.get((space, 1), 0), softDeletedNodes=0, softDeletedEdges=0
+            )
+            out.append(row)
+        return out
 
     def statistics(self) -> dict[str, Any]:
         schema = self.store.schema
@@ -109,7 +132,12 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
                         raise bad_request("The request body must be a JSON object")
                     result = func(request, body)
                 else:
-                    result = func(request, dict(request.query_params))
+                    params = dict(request.query_params)
+                    for name in ("usedFor",):  # array parameters: repeated or comma-separated
+                        values = request.query_params.getlist(name)
+                        if values:
+                            params[name] = ",".join(values)
+                    result = func(request, params)
             except ApiError as exc:
                 return _error_response(exc.status, exc.body())
             return JSONResponse(result, headers={"x-request-id": uuid.uuid4().hex[:16]})
@@ -166,6 +194,9 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
         ("POST", "/instances/query", lambda r, b: queries.query(b)),
         ("POST", "/instances/sync", lambda r, b: queries.query(b, sync=True)),
         ("GET", "/statistics", lambda r, p: emulator.statistics()),
+        ("GET", "/statistics/spaces", lambda r, p: items(emulator.space_statistics(None))),
+        ("POST", "/statistics/spaces/byids", lambda r, b: items(emulator.space_statistics(b))),
+        ("POST", "/instances/inspect", lambda r, b: instances.inspect(b)),
     ]
     routes = [Route(prefix + path, api(func, method=method), methods=[method]) for method, path, func in table]
 

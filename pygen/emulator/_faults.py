@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import random
@@ -100,6 +101,9 @@ class FaultInjector:
         transport = getattr(getattr(send, "__self__", None), "transport", None)
         if transport is not None:
             transport.abort()
+            # Wait until uvicorn notices the disconnect, so it neither answers nor logs a missing response.
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(receive(), timeout=1.0)
             return
         # In-process (httpx.ASGITransport / TestClient) there is no socket: raise what httpx raises.
         raise httpx.RemoteProtocolError("Server disconnected without sending a response (emulated fault)")

@@ -305,6 +305,8 @@ def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> P
         literal = [_comparable(v, ref.prop_type) for v in values]
         return lambda inst: (current := get(inst)) is not None and current in literal
     if name in ("containsAny", "containsAll"):
+        if isinstance(body.get("values"), list) and len(body["values"]) > 1000:
+            raise bad_request(f"{where}: at most 1000 values are allowed, got {len(body['values'])}")
         values_of = _value(body.get("values"), ref, ctx, where)
 
         def contains(inst: Instance) -> bool:

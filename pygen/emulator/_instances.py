@@ -509,6 +509,42 @@ class InstanceService:
             result["typing"] = self.typing(sources)
         return result
 
+    def inspect(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Which containers hold data for each instance, and which views it has data in."""
+        items = items_of(body, 1000)
+        operations = as_dict(body.get("inspectionOperations") or {}, "inspectionOperations")
+        wanted = []
+        for index, raw in enumerate(items):
+            obj = as_dict(raw, f"items[{index}]")
+            key = (
+                check_space(obj.get("space"), f"items[{index}]"),
+                check_instance_xid(obj.get("externalId"), f"items[{index}]"),
+            )
+            wanted.append((obj.get("instanceType", "node"), key))
+        found = self.store.get_many([key for _, key in wanted])
+        ctx = self.context()
+        views = [(obj["space"], obj["externalId"], obj["version"]) for obj in self.schema.store.schema["view"].values()]
+        out = []
+        for kind, key in wanted:
+            inst = found.get(key)
+            if inst is None or inst.kind != kind:
+                continue
+            results: dict[str, Any] = {}
+            if "involvedContainers" in operations:
+                results["involvedContainers"] = [
+                    {"type": "container", "space": space, "externalId": xid}
+                    for space, by_xid in inst.data.items()
+                    for xid in by_xid
+                ]
+            if "involvedViews" in operations:
+                results["involvedViews"] = [
+                    {"type": "view", "space": v[0], "externalId": v[1], "version": v[2]}
+                    for v in views
+                    if self.schema.view_containers(v) and ctx.view_has_data(v)(inst)
+                ]
+            out.append({"instanceType": kind, "space": key[0], "externalId": key[1], "inspectionResults": results})
+        return {"items": out}
+
     @staticmethod
     def limit_of(body: dict[str, Any], default: int, maximum: int, name: str = "limit") -> int:
         limit = body.get(name, default)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, SerializationInfo, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 from typing_extensions import Self
 
@@ -15,6 +25,37 @@ __all__ = ["DMSModel"]
 # object says what it is (e.g. a reference's ``"type": "view"``).
 _DISCRIMINATORS = frozenset({"type", "connection_type", "constraint_type", "index_type"})
 
+# Per class: input key (alias or name) -> field name, for the fields that have a default but do not
+# accept None (``"nullable": null`` and the like), see ``DMSModel._tolerate_nulls``.
+_NULL_TOLERANT_KEYS: dict[type, dict[str, str]] = {}
+
+
+def _accepts_none(annotation: Any) -> bool:
+    if annotation is None or annotation is type(None) or annotation is Any:
+        return True
+    aliased = getattr(annotation, "__value__", None)  # a TypeAliasType such as pydantic's JsonValue
+    if aliased is not None:
+        return _accepts_none(aliased)
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_accepts_none(arg) for arg in get_args(annotation))
+    # JsonValue and other aliases resolve to unions; Annotated[...] keeps its first argument.
+    origin_args = get_args(annotation)
+    return bool(origin_args) and get_origin(annotation) is not None and _accepts_none(origin_args[0])
+
+
+def _null_tolerant_keys(cls: type[BaseModel]) -> dict[str, str]:
+    keys = _NULL_TOLERANT_KEYS.get(cls)
+    if keys is None:
+        keys = {}
+        for name, field in cls.model_fields.items():
+            if field.is_required() or _accepts_none(field.annotation):
+                continue
+            keys[name] = name
+            if field.alias:
+                keys[field.alias] = name
+        _NULL_TOLERANT_KEYS[cls] = keys
+    return keys
+
 
 class DMSModel(BaseModel):
     """Base of all DMS objects: camelCase JSON, snake_case attributes, unknown keys kept.
@@ -22,11 +63,29 @@ class DMSModel(BaseModel):
     ``dump()`` writes what the object was given (on load or construction, explicit ``null`` included),
     every unknown key, and the discriminator fields. Defaults that were never set are left out: they
     equal the API defaults, and leaving them out keeps a dump of loaded JSON identical to its input.
+
+    Loading tolerates ``null`` for a field that has a default but no ``None`` in its type (say
+    ``"nullable": null``): the attribute gets the default and the ``null`` is dumped back as it came.
     """
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
 
     _always_dump: ClassVar[frozenset[str]] = _DISCRIMINATORS
+    # Fields that were given as ``null`` but cannot hold None: they have their default, dump as null.
+    _null_fields: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _tolerate_nulls(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        if not isinstance(data, dict):
+            return handler(data)
+        keys = _null_tolerant_keys(cls)
+        nulls = [key for key, value in data.items() if value is None and key in keys]
+        if not nulls:
+            return handler(data)
+        model = handler({key: value for key, value in data.items() if key not in nulls})
+        model._null_fields = tuple(keys[key] for key in nulls)
+        return model
 
     @model_serializer(mode="wrap")
     def _serialize_given_fields(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
@@ -34,10 +93,15 @@ class DMSModel(BaseModel):
         if not isinstance(data, dict):  # pragma: no cover - a model always serializes to a dict
             return data
         given = self.model_fields_set
-        for name, field in type(self).model_fields.items():
+        fields = type(self).model_fields
+        for name, field in fields.items():
             if name in given or name in self._always_dump:
                 continue
             data.pop((field.alias or name) if info.by_alias else name, None)
+        for name in self._null_fields:
+            # A null discriminator is written as its value: every dumped object says what it is.
+            if name not in given and name not in self._always_dump:
+                data[(fields[name].alias or name) if info.by_alias else name] = None
         return data
 
     @classmethod

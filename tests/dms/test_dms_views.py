@@ -306,6 +306,40 @@ def test_explicit_nulls_are_kept() -> None:
     assert view.dump() == raw
 
 
+def test_nulls_in_fields_with_defaults_load_as_defaults_and_dump_back() -> None:
+    raw = _view(
+        name={**MAPPED_TEXT, "nullable": None, "autoIncrement": None, "type": {"type": "text", "list": None}},
+        edge={**MULTI_EDGE, "direction": None},
+    )
+    raw.update(isGlobal=None, properties={**raw["properties"]})
+    view = View.load(raw)
+    prop = view.properties["name"]
+    assert isinstance(prop, MappedProperty) and isinstance(prop.type, TextType)
+    assert (prop.nullable, prop.auto_increment, prop.type.is_list) == (True, False, False)
+    edge = view.properties["edge"]
+    assert isinstance(edge, MultiEdgeConnection) and edge.direction == "outwards"
+    assert view.is_global is False
+    assert view.dump() == raw
+    assert View.load(view.dump()) == view
+    assert "direction" not in view.as_write().dump()["properties"]["edge"]
+
+
+def test_null_discriminators_are_written_with_their_value() -> None:
+    raw = _view(edge={**MULTI_EDGE, "connectionType": None})
+    raw["implements"] = [{**raw["implements"][0], "type": None}]
+    view = View.load(raw)
+    assert view.implements == [ViewReference("s", "Asset", "v1")]
+    assert isinstance(view.properties["edge"], MultiEdgeConnection)
+    dumped = view.dump()
+    assert dumped["implements"][0]["type"] == "view"
+    assert dumped["properties"]["edge"]["connectionType"] == "multi_edge_connection"
+
+
+def test_null_in_a_required_field_is_an_error() -> None:
+    with pytest.raises(ValidationError, match="properties.name.mapped.containerPropertyIdentifier"):
+        View.load(_view(name={**MAPPED_TEXT, "containerPropertyIdentifier": None}))
+
+
 def test_unknown_fields_are_kept_everywhere() -> None:
     raw = _view(
         name={**MAPPED_TEXT, "searchable": True, "type": {**MAPPED_TEXT["type"], "normalizer": "lowercase"}},

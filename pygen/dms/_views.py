@@ -2,10 +2,11 @@
 
 Tolerance rules when reading (older dumps, pygen/cognite-sdk YAML, newer API versions):
 
-- a property without ``connectionType`` is a mapped property if it has ``container``, a
-  ``multi_reverse_direct_relation`` if it has ``through`` (the API's multi default; ``targetsList``
-  describes the through property, not this one), and a ``multi_edge_connection`` if it has ``type``
-  and ``source`` (the API's edge default); the inferred ``connectionType`` is written on dump;
+- a property without ``connectionType`` is a mapped property if it has ``container`` (or
+  ``containerPropertyIdentifier``), a ``multi_reverse_direct_relation`` if it has ``through`` (the
+  API's multi default; ``targetsList`` describes the through property, not this one), and a
+  ``multi_edge_connection`` if it has ``type`` and ``source`` (the API's edge default); the inferred
+  ``connectionType`` is written on dump;
 - an unknown ``connectionType`` loads as ``UnknownViewProperty`` with every key kept;
 - a mapped property's top-level ``source`` (apply/SDK shape) moves into its direct relation ``type``
   when that has no source of its own; a top-level ``"source": null`` is kept as is so dumps round-trip.
@@ -305,7 +306,7 @@ def _view_property_tag(value: Any) -> str:
     kind = value.get("connectionType")
     if kind is not None:
         return kind if kind in _KINDS else _UNKNOWN
-    if "container" in value:
+    if "container" in value or "containerPropertyIdentifier" in value:
         return "mapped"
     if "through" in value:
         return "multi_reverse_direct_relation"

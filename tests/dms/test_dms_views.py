@@ -393,6 +393,12 @@ def test_reads_are_not_validated_against_identifier_rules() -> None:
     assert "property id 'space' is reserved" in message
 
 
+def test_mapped_property_without_container_is_an_error_not_unknown() -> None:
+    raw = {k: v for k, v in MAPPED_TEXT.items() if k != "container"}
+    with pytest.raises(ValidationError, match="properties.name.mapped.container"):
+        View.load(_view(name=raw))
+
+
 def test_bad_property_names_its_location() -> None:
     raw = _view(name={**MAPPED_TEXT, "container": {"space": "s"}})
     with pytest.raises(ValidationError) as info:

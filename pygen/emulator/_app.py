@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,6 +27,7 @@ from pygen.emulator._settings import EmulatorSettings
 from pygen.emulator._store import Store
 
 Handler = Callable[[Request], Awaitable[Response]]
+_log = logging.getLogger("pygen.emulator")
 
 
 def _error_response(status: int, body: dict[str, Any]) -> JSONResponse:
@@ -140,6 +142,10 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
                     result = func(request, params)
             except ApiError as exc:
                 return _error_response(exc.status, exc.body())
+            except Exception as exc:  # a bug in the emulator: answer in CDF's shape, keep the traceback in the log
+                _log.exception("emulator error on %s %s", request.method, request.url.path)
+                message = f"Internal emulator error: {type(exc).__name__}: {exc}"
+                return _error_response(500, {"error": {"code": 500, "message": message}})
             return JSONResponse(result, headers={"x-request-id": uuid.uuid4().hex[:16]})
 
         return handler

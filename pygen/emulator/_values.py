@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -147,6 +148,8 @@ def _scalar(value: Any, kind: Any, prop_type: dict[str, Any], where: str, *, in_
     if kind in ("float32", "float64"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad_request(f"{where}: expected {kind}, got {type_name(value)} {value!r}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise bad_request(f"{where}: {value} is not a finite number")
         return value
     if kind == "timestamp":
         normalized = normalize_timestamp(value) if isinstance(value, str) else None

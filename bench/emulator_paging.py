@@ -6,6 +6,7 @@ pages/second over the first 10 and the last 10 pages, their ratio (last/first; ~
 
     .venv/bin/python bench/emulator_paging.py --n 100000
     .venv/bin/python bench/emulator_paging.py --n 1000000 --db /tmp/bench.db
+    .venv/bin/python bench/emulator_paging.py --n 100000 --db /tmp/bench.db --http   # through a real server
 """
 
 from __future__ import annotations
@@ -87,6 +88,27 @@ def page_through(service: InstanceService, body: dict[str, Any]) -> list[float]:
             return timings
 
 
+def page_through_http(base_url: str, token: str, body: dict[str, Any]) -> list[float]:
+    """Seconds per page when listing through a running emulator process over HTTP."""
+    import httpx
+
+    timings = []
+    cursor = None
+    url = f"{base_url}/api/v1/projects/bench/models/instances/list"
+    with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60, trust_env=False) as client:
+        while True:
+            request = dict(body, limit=1000)
+            if cursor:
+                request["cursor"] = cursor
+            start = time.perf_counter()
+            response = client.post(url, json=request)
+            response.raise_for_status()
+            cursor = response.json().get("nextCursor")
+            timings.append(time.perf_counter() - start)
+            if not cursor:
+                return timings
+
+
 def report(label: str, timings: list[float]) -> None:
     first = 10 / sum(timings[:10])
     last = 10 / sum(timings[-10:])
@@ -100,6 +122,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100_000, help="number of node instances (default 100000)")
     parser.add_argument("--db", help="SQLite file to use instead of :memory: (deleted first)")
+    parser.add_argument("--http", action="store_true", help="page through a `pygen emulator --db` process (needs --db)")
     args = parser.parse_args()
     if args.db and os.path.exists(args.db):
         os.remove(args.db)
@@ -107,12 +130,24 @@ def main() -> int:
     start = time.perf_counter()
     build(store, args.n)
     print(f"loaded {args.n} nodes in {time.perf_counter() - start:.1f} s ({store.path})")
-    service = InstanceService(store, SchemaService(store))
-    report("unfiltered", page_through(service, {"instanceType": "node"}))
-    report("sources=[Pump view]", page_through(service, {"instanceType": "node", "sources": [{"source": VIEW}]}))
+    unfiltered: dict[str, Any] = {"instanceType": "node"}
+    with_source: dict[str, Any] = {"instanceType": "node", "sources": [{"source": VIEW}]}
+    if args.http:
+        if not args.db:
+            parser.error("--http needs --db (the server process opens the file)")
+        store.close()
+        from pygen.emulator.testing import EmulatorProcess
+
+        with EmulatorProcess("--db", args.db) as emulator:
+            report("http unfiltered", page_through_http(emulator.base_url, emulator.token, unfiltered))
+            report("http sources=[Pump]", page_through_http(emulator.base_url, emulator.token, with_source))
+    else:
+        service = InstanceService(store, SchemaService(store))
+        report("unfiltered", page_through(service, unfiltered))
+        report("sources=[Pump view]", page_through(service, with_source))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak_mib = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-    print(f"peak RSS {peak_mib:.0f} MiB")
+    print(f"peak RSS {peak_mib:.0f} MiB (this process{'; the server is another process' if args.http else ''})")
     return 0
 
 

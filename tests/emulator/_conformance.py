@@ -14,9 +14,8 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import anyio.from_thread
 import httpx
 
 PROJECT = "test-project"
@@ -27,6 +26,7 @@ ASGI_ROOT = "http://emulator"
 PROJECT_URL = f"{ASGI_ROOT}/api/v1/projects/{PROJECT}"
 
 Json = Any
+_C = TypeVar("_C", httpx.Client, httpx.AsyncClient)
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 MODELS_DIR = SHARED_DATA / "models"
 
@@ -489,35 +489,6 @@ class SpaceFactory(AbstractContextManager["SpaceFactory"]):
 # ---------------------------------------------------------------------------------------------- in-process
 
 
-class _SyncASGITransport(httpx.BaseTransport):
-    """Drive an ASGI app from sync code: the app runs on one event loop in a background thread.
-
-    ``httpx.ASGITransport`` is async-only; one long-lived loop (not ``asyncio.run`` per request) keeps any
-    loop-bound state in the app (locks, tasks) valid between requests.
-    """
-
-    def __init__(self, app: Any) -> None:
-        self._portal_cm = anyio.from_thread.start_blocking_portal()
-        self._portal = self._portal_cm.__enter__()
-        self._inner = httpx.ASGITransport(app=app)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        content = request.read()
-
-        async def run() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-            forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=content)
-            response = await self._inner.handle_async_request(forwarded)
-            body = await response.aread()
-            await response.aclose()
-            return response.status_code, response.headers.raw, body
-
-        status, headers, body = self._portal.call(run)
-        return httpx.Response(status, headers=headers, content=body, request=request)
-
-    def close(self) -> None:
-        self._portal_cm.__exit__(None, None, None)
-
-
 def emulator_settings(**overrides: Any) -> Any:
     """``EmulatorSettings`` with the suite's static token and client credentials, plus ``overrides``."""
     from pygen.emulator import EmulatorSettings
@@ -527,19 +498,22 @@ def emulator_settings(**overrides: Any) -> Any:
     return EmulatorSettings(**values)
 
 
-def sync_asgi_client(settings: Any, *, token: str | None = TOKEN) -> httpx.Client:
-    """A sync client on the project URL of a fresh in-process emulator app."""
-    from pygen.emulator import create_app
+def _on_project(client: _C, token: str | None) -> _C:
+    client.base_url = httpx.URL(PROJECT_URL)
+    if token:
+        client.headers["Authorization"] = f"Bearer {token}"
+    return client
 
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    transport = _SyncASGITransport(create_app(settings))
-    return httpx.Client(transport=transport, base_url=PROJECT_URL, headers=headers, timeout=60)
+
+def sync_asgi_client(settings: Any, *, token: str | None = TOKEN) -> httpx.Client:
+    """A sync client on the project URL of a fresh in-process emulator (``pygen.emulator.testing.asgi_client``)."""
+    from pygen.emulator.testing import asgi_client
+
+    return _on_project(asgi_client(settings), token)
 
 
 def async_asgi_client(settings: Any, *, token: str | None = TOKEN) -> httpx.AsyncClient:
-    """An async client on the project URL of a fresh in-process emulator app."""
-    from pygen.emulator import create_app
+    """An async client on the project URL of a fresh in-process emulator (``httpx.ASGITransport``)."""
+    from pygen.emulator.testing import async_asgi_client as make
 
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    transport = httpx.ASGITransport(app=create_app(settings))
-    return httpx.AsyncClient(transport=transport, base_url=PROJECT_URL, headers=headers, timeout=60)
+    return _on_project(make(settings), token)

@@ -585,3 +585,25 @@ def test_cli_bad_model_file_fails_with_message(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "missing.json" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.unconfirmed  # README: without --token or client credentials the default token is announced
+def test_cli_default_token_is_announced(cli: Callable[..., _Cli]) -> None:
+    run = cli()
+    match = LISTENING.match(run.first_line)
+    assert match, run.first_line
+    assert run.proc.stdout is not None
+    assert _read_first_line(run.proc.stdout, 30).rstrip("\n") == "token: pygen-emulator"
+    url = f"http://127.0.0.1:{match.group(1)}/api/v1/projects/{PROJECT}/models/spaces"
+    response = httpx.get(url, headers={"Authorization": "Bearer pygen-emulator"}, timeout=30, trust_env=False)
+    assert response.status_code == 200
+
+
+@pytest.mark.slow
+def test_cli_help() -> None:
+    command = [sys.executable, "-m", "pygen", "emulator", "--help"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for flag in ("--model-file", "--db", "--token", "--fault-429", "--fault-drop"):
+        assert flag in result.stdout, flag

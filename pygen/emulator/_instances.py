@@ -277,6 +277,12 @@ class InstanceService:
 
     def apply(self, body: dict[str, Any], *, lenient: bool = False) -> dict[str, Any]:
         """Create/update/delete instances atomically; ``lenient`` (loaders only) skips required-property checks."""
+        # One transaction around validation and writes: a rejected request leaves no trace (not even
+        # an advanced auto-increment counter).
+        with self.store.transaction():
+            return self._apply(body, lenient)
+
+    def _apply(self, body: dict[str, Any], lenient: bool) -> dict[str, Any]:
         raw_items = as_list(body.get("items") or [], "items")
         raw_deletes = as_list(body.get("delete") or [], "delete")
         if not raw_items and not raw_deletes:

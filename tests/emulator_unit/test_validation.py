@@ -97,3 +97,26 @@ def test_deleting_a_node_deletes_its_edges(services: tuple[object, InstanceServi
     deleted = service.delete({"items": [{"instanceType": "node", "space": SPACE, "externalId": "a"}]})
     assert deleted["items"] == [{"instanceType": "node", "space": SPACE, "externalId": "a"}]
     assert service.store.count("edge") == 0
+
+
+def test_rejected_request_does_not_advance_auto_increment(services: tuple[object, InstanceService]) -> None:
+    service = services[1]
+    service.schema.apply_containers(
+        {
+            "items": [
+                {
+                    "space": SPACE,
+                    "externalId": "Counter",
+                    "properties": {"n": {"type": {"type": "int64"}, "autoIncrement": True, "nullable": False}},
+                }
+            ]
+        }
+    )
+    source = {"type": "container", "space": SPACE, "externalId": "Counter"}
+    good = {"instanceType": "node", "space": SPACE, "externalId": "c1", "sources": [{"source": source}]}
+    bad = pump("x", name=None)
+    with pytest.raises(ApiError):
+        service.apply({"items": [good, bad]})
+    service.apply({"items": [good]})
+    node = service.byids({"items": [{"space": SPACE, "externalId": "c1"}], "sources": [{"source": source}]})
+    assert node["items"][0]["properties"][SPACE]["Counter"] == {"n": 1}

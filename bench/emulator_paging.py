@@ -18,6 +18,7 @@ import resource
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from pygen.emulator._instances import InstanceService
@@ -141,6 +142,11 @@ def main() -> int:
         with EmulatorProcess("--db", args.db) as emulator:
             report("http unfiltered", page_through_http(emulator.base_url, emulator.token, unfiltered))
             report("http sources=[Pump]", page_through_http(emulator.base_url, emulator.token, with_source))
+            assert emulator.process is not None
+            status = Path(f"/proc/{emulator.process.pid}/status")
+            if status.exists():  # Linux: the server's peak RSS
+                peak_kib = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM"))
+                print(f"server peak RSS {int(peak_kib.split()[1]) / 1024:.0f} MiB")
     else:
         service = InstanceService(store, SchemaService(store))
         report("unfiltered", page_through(service, unfiltered))

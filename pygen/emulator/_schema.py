@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from pygen.emulator._store import Store
 ViewKey = tuple[str, str, str]
 ContainerKey = tuple[str, str]
 
+ENUM_KEY_RE = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,127}$")
 PRIMITIVES = {"boolean", "int32", "int64", "float32", "float64", "timestamp", "date", "json"}
 CDF_REFS = {"timeseries", "file", "sequence"}
 ALL_TYPES = PRIMITIVES | CDF_REFS | {"text", "direct", "enum"}
@@ -167,6 +169,9 @@ def normalize_property_type(type_: object, where: str) -> dict[str, Any]:
         values = as_dict(obj.get("values"), f"{where}.type.values")
         if not 1 <= len(values) <= 32:
             raise bad_request(f"{where}: an enum needs 1 to 32 values, got {len(values)}")
+        for key in values:
+            if not ENUM_KEY_RE.match(key) or key in ("true", "false", "null"):
+                raise bad_request(f"{where}: invalid enum value {key!r}: must match {ENUM_KEY_RE.pattern}")
         out["values"] = {key: as_dict(val or {}, f"{where}.type.values.{key}") for key, val in values.items()}
         unknown = obj.get("unknownValue")
         if unknown is not None:
@@ -174,7 +179,10 @@ def normalize_property_type(type_: object, where: str) -> dict[str, Any]:
                 raise bad_request(f"{where}: unknownValue {unknown!r} is not one of the enum values")
             out["unknownValue"] = unknown
     if obj.get("maxListSize") is not None:
-        out["maxListSize"] = obj["maxListSize"]
+        size = obj["maxListSize"]
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 2000:
+            raise bad_request(f"{where}: maxListSize must be an integer between 1 and 2000, got {size!r}")
+        out["maxListSize"] = size
     if obj.get("unit") is not None:
         out["unit"] = obj["unit"]
     return out

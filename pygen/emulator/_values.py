@@ -167,6 +167,13 @@ def _scalar(value: Any, kind: Any, prop_type: dict[str, Any], where: str, *, in_
             size = len(json.dumps(value).encode())
             if size > MAX_JSON_BYTES:
                 raise bad_request(f"{where}: json object is {size} bytes, more than {MAX_JSON_BYTES}")
+        if len(value) > 256:
+            raise bad_request(f"{where}: json object has {len(value)} keys, more than 256")
+        for key, item in value.items():
+            if len(key) > 128:
+                raise bad_request(f"{where}: json key {key[:20]!r}... is longer than 128 characters")
+            if len(json.dumps(item).encode()) > 10_240:
+                raise bad_request(f"{where}: the json value of {key!r} is larger than 10240 bytes")
         return value
     if kind == "direct":
         if (

@@ -120,3 +120,35 @@ def test_rejected_request_does_not_advance_auto_increment(services: tuple[object
     service.apply({"items": [good]})
     node = service.byids({"items": [{"space": SPACE, "externalId": "c1"}], "sources": [{"source": source}]})
     assert node["items"][0]["properties"][SPACE]["Counter"] == {"n": 1}
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ({f"k{i}": i for i in range(257)}, "more than 256"),
+        ({"k" * 129: 1}, "longer than 128 characters"),
+        ({"k": "x" * 10_300}, "larger than 10240 bytes"),
+    ],
+)
+def test_json_limits(value: dict[str, Any], message: str) -> None:
+    with pytest.raises(ApiError, match=message):
+        normalize(value, {"type": "json"}, "p")
+
+
+@pytest.mark.parametrize(
+    "type_, message",
+    [
+        ({"type": "enum", "values": {"true": {}}}, "invalid enum value 'true'"),
+        ({"type": "enum", "values": {"9lives": {}}}, "invalid enum value"),
+        ({"type": "text", "list": True, "maxListSize": 2001}, "between 1 and 2000"),
+        ({"type": "vector"}, "unknown property type 'vector'"),
+    ],
+)
+def test_bad_container_property_types(
+    services: tuple[Any, InstanceService], type_: dict[str, Any], message: str
+) -> None:
+    schema = services[0]
+    body = {"items": [{"space": SPACE, "externalId": "Bad", "properties": {"p": {"type": type_}}}]}
+    with pytest.raises(ApiError, match=message) as info:
+        schema.apply_containers(body)
+    assert "items[0] (s:Bad) property 'p'" in info.value.message

@@ -1,0 +1,566 @@
+"""Typed instance classes: the read/write bases of nodes and edges, and the list of instances.
+
+A per-view class only declares its properties as ordinary typed fields plus a few ``ClassVar``s::
+
+    class Pump(Node):
+        _view_id = ViewId("my_space", "Pump", "v1")
+        _property_ids = {"max_pressure": "maxPressure"}   # only where the field name differs
+        _connections = {"site": DirectRelation()}         # direct relations, edges, reverse relations
+        name: str | None = None
+        max_pressure: float | None = None
+        site: NodeId | Site | None = None
+
+``__init_subclass__`` turns each property field into a field that pydantic-core reads from the API's
+nested shape (``properties[space]["Pump/v1"]["maxPressure"]``) through an ``AliasPath``, so a whole
+list response is parsed from bytes in one ``validate_json`` call, with no Python per item.
+"""
+
+from __future__ import annotations
+
+import importlib
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+from typing_extensions import Self
+
+from pygen.instances._ids import EdgeId, NodeId, NodeIdLike, ViewId, as_edge_id, as_node_id
+from pygen.instances._types import dump_timestamp
+
+__all__ = [
+    "DirectRelation",
+    "Edge",
+    "EdgeConnection",
+    "EdgeWrite",
+    "InstanceList",
+    "Node",
+    "NodeWrite",
+    "ReverseDirectRelation",
+]
+
+
+# ---------------------------------------------------------------------------------------------- connections
+
+
+@dataclass(frozen=True)
+class DirectRelation:
+    """Marks a field as a direct relation property (its value is a :class:`NodeId` or a target object)."""
+
+
+@dataclass(frozen=True)
+class EdgeConnection:
+    """Marks a field as an edge connection: edges of ``edge_type`` leaving (``outwards``) or reaching this node.
+
+    The field holds target node objects, or edge objects (with edge properties) whose other end is the target.
+    """
+
+    edge_type: NodeId
+    direction: Literal["outwards", "inwards"] = "outwards"
+
+
+@dataclass(frozen=True)
+class ReverseDirectRelation:
+    """Marks a field as the reverse of direct relation ``property`` of view ``through`` (read only)."""
+
+    through: ViewId
+    property: str
+
+
+Connection = DirectRelation | EdgeConnection | ReverseDirectRelation
+
+
+def _is_classvar(annotation: object) -> bool:
+    if isinstance(annotation, str):
+        text = annotation.replace("typing.", "").replace("typing_extensions.", "")
+        return text == "ClassVar" or text.startswith("ClassVar[")
+    return annotation is ClassVar or typing.get_origin(annotation) is ClassVar
+
+
+def _field(default: object, **kwargs: Any) -> Any:
+    """A FieldInfo with ``kwargs`` added to whatever the class body declared for the field."""
+    if isinstance(default, FieldInfo):
+        return FieldInfo.merge_field_infos(default, Field(**kwargs))
+    if default is PydanticUndefined:
+        return Field(**kwargs)
+    return Field(default, **kwargs)
+
+
+class _Instance(BaseModel):
+    """What node and edge classes, read and write, have in common."""
+
+    # populate_by_name: objects are built by field name in code and by alias from JSON.
+    # defer_build: a large SDK imports fast; a class's validator is built on first use.
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", defer_build=True)
+
+    _instance_type: ClassVar[Literal["node", "edge"]] = "node"
+    #: The view whose properties the class declares (None for the bare bases).
+    _view_id: ClassVar[ViewId | None] = None
+    #: Field name -> property id, where they differ.
+    _property_ids: ClassVar[Mapping[str, str]] = {}
+    #: Field name -> connection kind, for direct relations, edge connections and reverse relations.
+    _connections: ClassVar[Mapping[str, Connection]] = {}
+    #: Fields of the instance itself (not view properties), with their API names. Set on the bases.
+    _base_fields: ClassVar[Mapping[str, str]] = {}
+    #: Computed per class: field name -> property id of every view property field.
+    _properties: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def _property_field(cls, default: object, view: ViewId, prop: str, relation: bool) -> Any:
+        raise NotImplementedError
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        annotations: dict[str, object] = cls.__dict__.get("__annotations__", {})
+        properties = dict(cls._properties)
+        view = cls._view_id
+        for name, annotation in annotations.items():
+            if name.startswith("_") or _is_classvar(annotation):
+                continue
+            default = cls.__dict__.get(name, PydanticUndefined)
+            connection = cls._connections.get(name)
+            if name in cls._base_fields:
+                field = _field(default, alias=cls._base_fields[name])
+            elif isinstance(connection, (EdgeConnection, ReverseDirectRelation)):
+                # Not a property: filled only when connections are resolved; never read from `properties`.
+                field = _field(default, exclude=True)
+                properties.pop(name, None)
+            else:
+                if view is None:
+                    raise TypeError(
+                        f"{cls.__name__}.{name}: a class with property fields must set _view_id = ViewId(...)"
+                    )
+                prop = cls._property_ids.get(name, name)
+                field = cls._property_field(default, view, prop, isinstance(connection, DirectRelation))
+                properties[name] = prop
+            setattr(cls, name, field)
+        unknown = set(cls._property_ids) - set(properties)
+        if unknown:
+            raise TypeError(f"{cls.__name__}._property_ids names fields that are not properties: {sorted(unknown)}")
+        cls._properties = properties
+
+    @classmethod
+    def _source_properties(cls) -> list[str]:
+        return list(cls._properties.values())
+
+
+# ---------------------------------------------------------------------------------------------- read
+
+
+class _ReadInstance(_Instance):
+    _write_class: ClassVar[type[_WriteInstance] | None] = None
+
+    @classmethod
+    def _property_field(cls, default: object, view: ViewId, prop: str, relation: bool) -> Any:
+        return _field(
+            default, validation_alias=AliasPath("properties", view.space, view.key, prop), serialization_alias=prop
+        )
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any] | str | bytes) -> Self:
+        """Build from the API read shape (a dict or raw JSON); raises ``pydantic.ValidationError``."""
+        if isinstance(data, (str, bytes)):
+            return cls.model_validate_json(data)
+        return cls.model_validate(data)
+
+    def _base_dump(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"instanceType": self._instance_type}
+        for name, key in self._base_fields.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            out[key] = _dump_base(value)
+        return out
+
+    def dump(self) -> dict[str, Any]:
+        """The API read shape: ``{instanceType, space, externalId, ..., properties: {space: {view: {...}}}}``."""
+        out = self._base_dump()
+        view = self._view_id
+        if view is not None:
+            fields_set = self.model_fields_set
+            props = {
+                prop: _dump_property(getattr(self, name), None)
+                for name, prop in self._properties.items()
+                if name in fields_set
+            }
+            out["properties"] = {view.space: {view.key: props}}
+        return out
+
+    def as_write(self) -> _WriteInstance:
+        """The write object of this instance (existing_version = version: a stale write then fails).
+
+        Properties the read object did not receive are left unset, so writing it back patches only
+        what was read. Resolved connection objects become ids; edge connections are not copied.
+        """
+        write_class = self._write_class
+        if write_class is None:
+            raise TypeError(f"{type(self).__name__} has no write class (a read-only view?)")
+        data: dict[str, Any] = {}
+        for name in self._base_fields:
+            if name in write_class._base_fields and name not in ("version",):
+                data[name] = _relation_id(getattr(self, name))
+        data["existing_version"] = getattr(self, "version", None)
+        fields_set = self.model_fields_set
+        for name in write_class._properties:
+            if name in self._properties and name in fields_set:
+                data[name] = _relation_id(getattr(self, name))
+        return write_class.model_validate(data)
+
+
+class Node(_ReadInstance):
+    """A node as read from CDF: its id, version, type, times, and (in subclasses) typed properties.
+
+    Example:
+        ```python
+        class Pump(Node):
+            _view_id = ViewId("my_space", "Pump", "v1")
+            name: str | None = None
+
+        pump = Pump.load(raw_json_bytes)
+        ```
+    """
+
+    _instance_type = "node"
+    _base_fields = {
+        "space": "space",
+        "external_id": "externalId",
+        "version": "version",
+        "type": "type",
+        "created_time": "createdTime",
+        "last_updated_time": "lastUpdatedTime",
+        "deleted_time": "deletedTime",
+    }
+
+    space: str
+    external_id: str = Field(alias="externalId")
+    version: int
+    type: NodeId | None = None
+    created_time: datetime = Field(alias="createdTime")
+    last_updated_time: datetime = Field(alias="lastUpdatedTime")
+    deleted_time: datetime | None = Field(None, alias="deletedTime")
+
+    @property
+    def id(self) -> NodeId:
+        """This node's :class:`NodeId`."""
+        return NodeId(self.space, self.external_id)
+
+
+class Edge(_ReadInstance):
+    """An edge as read from CDF: type, start and end node, and (in subclasses) typed edge properties.
+
+    ``start_node``/``end_node`` hold a :class:`NodeId`, or the node object when connections were resolved.
+    """
+
+    _instance_type = "edge"
+    _base_fields = {
+        "space": "space",
+        "external_id": "externalId",
+        "version": "version",
+        "type": "type",
+        "start_node": "startNode",
+        "end_node": "endNode",
+        "created_time": "createdTime",
+        "last_updated_time": "lastUpdatedTime",
+        "deleted_time": "deletedTime",
+    }
+
+    space: str
+    external_id: str = Field(alias="externalId")
+    version: int
+    type: NodeId
+    start_node: NodeId | Node = Field(alias="startNode", union_mode="left_to_right")
+    end_node: NodeId | Node = Field(alias="endNode", union_mode="left_to_right")
+    created_time: datetime = Field(alias="createdTime")
+    last_updated_time: datetime = Field(alias="lastUpdatedTime")
+    deleted_time: datetime | None = Field(None, alias="deletedTime")
+
+    @property
+    def id(self) -> EdgeId:
+        """This edge's :class:`EdgeId`."""
+        return EdgeId(self.space, self.external_id)
+
+
+# ---------------------------------------------------------------------------------------------- write
+
+
+class _WriteInstance(_Instance):
+    @classmethod
+    def _property_field(cls, default: object, view: ViewId, prop: str, relation: bool) -> Any:
+        return _field(default, alias=prop)
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Self:
+        """Build from the API apply shape (``sources[].properties`` of this class's view)."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"{cls.__name__}.load expects a dict in the apply shape, got {type(data).__name__}")
+        flat: dict[str, Any] = {key: value for key, value in data.items() if key not in ("sources", "instanceType")}
+        view = cls._view_id
+        for index, source in enumerate(data.get("sources") or []):
+            ref = source.get("source") if isinstance(source, Mapping) else None
+            if not isinstance(ref, Mapping):
+                raise ValueError(f"{cls.__name__}.load: sources[{index}] has no 'source' reference")
+            if view is not None and (ref.get("space"), ref.get("externalId"), ref.get("version")) == (
+                view.space,
+                view.external_id,
+                view.version,
+            ):
+                flat.update(source.get("properties") or {})
+        return cls.model_validate(flat)
+
+    def _resolved_space(self, default_space: str | None) -> str:
+        space = getattr(self, "space", None) or default_space
+        if space is None:
+            raise ValueError(
+                f"{type(self).__name__} {getattr(self, 'external_id', '?')!r} has no space: "
+                "set space=... or give the client a default instance space"
+            )
+        return str(space)
+
+    def _properties_dump(self, default_space: str | None) -> dict[str, Any]:
+        fields_set = self.model_fields_set
+        out: dict[str, Any] = {}
+        for name, prop in self._properties.items():
+            if name in fields_set:
+                value = getattr(self, name)
+                if isinstance(self._connections.get(name), DirectRelation):
+                    value = _relation_value(value, default_space)
+                out[prop] = _dump_property(value, default_space)
+        return out
+
+    def _apply_item(self, default_space: str | None) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def dump(self, default_space: str | None = None) -> dict[str, Any]:
+        """The API apply item; nested objects are written as ids (``upsert`` writes them too)."""
+        return self._apply_item(default_space)
+
+
+class NodeWrite(_WriteInstance):
+    """A node to write. ``space=None`` means the client's default instance space.
+
+    Only properties that were given (at construction or by assignment) are written, explicit
+    ``None`` included (it clears the value); others keep their stored value unless ``replace=True``.
+
+    Example:
+        ```python
+        class PumpWrite(NodeWrite):
+            _view_id = ViewId("my_space", "Pump", "v1")
+            name: str | None = None
+
+        client.upsert(PumpWrite(external_id="pump42", name="P-42"))
+        ```
+    """
+
+    _instance_type = "node"
+    _base_fields = {
+        "space": "space",
+        "external_id": "externalId",
+        "type": "type",
+        "existing_version": "existingVersion",
+    }
+
+    space: str | None = None
+    external_id: str = Field(alias="externalId", min_length=1, max_length=256)
+    type: NodeIdLike | None = None
+    existing_version: int | None = Field(None, alias="existingVersion")
+
+    def node_id(self, default_space: str | None = None) -> NodeId:
+        """This node's id, with ``default_space`` when ``space`` is not set."""
+        return NodeId(self._resolved_space(default_space), self.external_id)
+
+    def _apply_item(self, default_space: str | None) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "instanceType": "node",
+            "space": self._resolved_space(default_space),
+            "externalId": self.external_id,
+        }
+        if self.type is not None:
+            item["type"] = as_node_id(self.type, default_space).dump()
+        if self.existing_version is not None:
+            item["existingVersion"] = self.existing_version
+        view = self._view_id
+        if view is not None:
+            props = self._properties_dump(default_space)
+            if props:
+                item["sources"] = [{"source": view.dump(), "properties": props}]
+        return item
+
+
+class EdgeWrite(_WriteInstance):
+    """An edge to write; in an edge connection field, ``type`` and the near end are filled in from it."""
+
+    _instance_type = "edge"
+    _base_fields = {
+        "space": "space",
+        "external_id": "externalId",
+        "type": "type",
+        "start_node": "startNode",
+        "end_node": "endNode",
+        "existing_version": "existingVersion",
+    }
+
+    space: str | None = None
+    external_id: str | None = Field(None, alias="externalId", min_length=1, max_length=256)
+    type: NodeIdLike | None = None
+    start_node: NodeWrite | NodeIdLike | None = Field(None, alias="startNode")
+    end_node: NodeWrite | NodeIdLike | None = Field(None, alias="endNode")
+    existing_version: int | None = Field(None, alias="existingVersion")
+
+    def edge_id(self, default_space: str | None = None) -> EdgeId:
+        """This edge's id (``external_id`` must be set; edge connections set it for you)."""
+        if self.external_id is None:
+            raise ValueError(f"{type(self).__name__} has no external_id")
+        return EdgeId(self._resolved_space(default_space), self.external_id)
+
+    def _apply_item(self, default_space: str | None) -> dict[str, Any]:
+        missing = [name for name in ("external_id", "type", "start_node", "end_node") if getattr(self, name) is None]
+        if missing:
+            raise ValueError(
+                f"{type(self).__name__} {self.external_id!r} cannot be written: {', '.join(missing)} not set"
+            )
+        assert self.type is not None and self.external_id is not None
+        item: dict[str, Any] = {
+            "instanceType": "edge",
+            "space": self._resolved_space(default_space),
+            "externalId": self.external_id,
+            "type": as_node_id(self.type, default_space).dump(),
+            "startNode": _node_ref(self.start_node, default_space).dump(),
+            "endNode": _node_ref(self.end_node, default_space).dump(),
+        }
+        if self.existing_version is not None:
+            item["existingVersion"] = self.existing_version
+        view = self._view_id
+        if view is not None:
+            props = self._properties_dump(default_space)
+            if props:
+                item["sources"] = [{"source": view.dump(), "properties": props}]
+        return item
+
+
+# ---------------------------------------------------------------------------------------------- values
+
+
+def _node_ref(value: object, default_space: str | None) -> NodeId:
+    if isinstance(value, NodeWrite):
+        return value.node_id(default_space)
+    return as_node_id(value, default_space)
+
+
+def _relation_value(value: object, default_space: str | None) -> object:
+    """A direct relation value to write: bare external ids and tuples become ids (the ids rule)."""
+    if isinstance(value, (str, tuple)):
+        return as_node_id(value, default_space)
+    if isinstance(value, list):
+        return [_relation_value(item, default_space) for item in value]
+    return value
+
+
+def _relation_id(value: object) -> object:
+    """A read object's direct relation value for a write object: nested objects become ids."""
+    if isinstance(value, Node):
+        return value.id
+    if isinstance(value, list):
+        return [_relation_id(item) for item in value]
+    return value
+
+
+def _dump_base(value: object) -> object:
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1000)
+    if isinstance(value, (NodeId, EdgeId)):
+        return value.dump()
+    if isinstance(value, Node):
+        return value.id.dump()
+    return value
+
+
+def _dump_property(value: object, default_space: str | None) -> object:
+    """One property value in API JSON: ids as ``{space, externalId}``, times as ISO, nested objects as ids."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, NodeId):
+        return value.dump()
+    if isinstance(value, datetime):
+        return dump_timestamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Node):
+        return value.id.dump()
+    if isinstance(value, NodeWrite):
+        return value.node_id(default_space).dump()
+    if isinstance(value, tuple) and len(value) == 2:
+        return as_node_id(value).dump()
+    if isinstance(value, list):
+        return [_dump_property(item, default_space) for item in value]
+    if isinstance(value, dict):
+        return value
+    raise TypeError(f"cannot write a property value of type {type(value).__name__}: {value!r}")
+
+
+# ---------------------------------------------------------------------------------------------- list
+
+_T = TypeVar("_T", bound=_Instance)
+
+
+class InstanceList(list[_T]):
+    """A list of instances with API dumps, ids and a pandas conversion.
+
+    Example:
+        ```python
+        pumps = client.pumps.list(limit=-1)
+        pumps.as_ids()           # [NodeId(...), ...]
+        df = pumps.to_pandas()   # needs pandas
+        ```
+    """
+
+    def dump(self) -> list[dict[str, Any]]:
+        """Each instance in the API shape."""
+        return [item.dump() for item in self]  # type: ignore[attr-defined]
+
+    def as_ids(self) -> list[NodeId | EdgeId]:
+        """The ids of the instances (NodeId for nodes, EdgeId for edges)."""
+        out: list[NodeId | EdgeId] = []
+        for item in self:
+            space, xid = getattr(item, "space", None), getattr(item, "external_id", None)
+            if item._instance_type == "edge":
+                out.append(as_edge_id((space, xid)))
+            else:
+                out.append(as_node_id((space, xid)))
+        return out
+
+    def as_write(self) -> list[_WriteInstance]:
+        """The write objects of read instances (see ``Node.as_write``)."""
+        return [item.as_write() for item in self]  # type: ignore[attr-defined]
+
+    def to_pandas(self) -> Any:
+        """A DataFrame, one row per instance and one column per field (needs the optional pandas)."""
+        try:
+            # Imported here: pandas is optional and heavy, and an SDK import must stay light.
+            pd = importlib.import_module("pandas")
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas() needs pandas: pip install 'cognite-pygen-runtime[pandas]'") from None
+        rows = [
+            {name: _pandas_value(getattr(item, name)) for name in type(item).model_fields if name != "deleted_time"}
+            for item in self
+        ]
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list.__repr__(self)})"
+
+
+def _pandas_value(value: object) -> object:
+    if isinstance(value, (NodeId, EdgeId)):
+        return str(value)
+    if isinstance(value, _Instance):
+        return str(getattr(value, "space", "")) + ":" + str(getattr(value, "external_id", ""))
+    return value
+
+
+def instances_of(items: Iterable[_T]) -> InstanceList[_T]:
+    """An :class:`InstanceList` of ``items``."""
+    return InstanceList(items)

@@ -241,10 +241,11 @@ class InstanceService:
                         mp.definition,
                         pwhere,
                     )
-                if not props:
-                    for ckey in self.schema.view_containers(vkey):
-                        self._check_used_for(item, ckey, where)
-                        item.writes.setdefault(ckey, {})
+                # Writing through a view gives the instance data in every container the view maps (that is
+                # what makes it "have data" in the view), also those none of the given properties live in.
+                for ckey in self.schema.view_containers(vkey):
+                    self._check_used_for(item, ckey, where)
+                    item.writes.setdefault(ckey, {})
             else:
                 ckey = self.schema.require_container(ref, where)
                 container = self.schema.container(ckey) or {"properties": {}}
@@ -423,7 +424,7 @@ class InstanceService:
                 if definition.get("immutable") and old and old.get(cpi) is not None and old.get(cpi) != value:
                     raise bad_request(f"{pwhere}: the property is immutable and already has a value")
                 values[cpi] = value
-            if fresh:
+            if fresh and not lenient:  # loaders reproduce dumps as they are: no defaults, counters or checks
                 for cpi, definition in container["properties"].items():
                     if values.get(cpi) is not None:
                         continue
@@ -431,7 +432,7 @@ class InstanceService:
                         values[cpi] = self.store.next_counter(f"{ckey[0]}:{ckey[1]}:{cpi}")
                     elif definition.get("defaultValue") is not None and cpi not in values:
                         values[cpi] = copy.deepcopy(definition["defaultValue"])
-                    elif not definition.get("nullable", True) and not lenient:
+                    elif not definition.get("nullable", True):
                         raise bad_request(
                             f"{item.where}: missing required property '{cpi}' of container {fmt_container(ckey)}"
                         )

@@ -214,6 +214,14 @@ class SchemaService:
                 f"One or more spaces do not exist: {', '.join(missing)}", missing=[{"space": s} for s in missing]
             )
 
+    def require_writable_spaces(self, spaces: set[str], is_global: bool) -> None:
+        """Spaces must exist, and only loaders (``is_global``) may change global (system) spaces."""
+        self.require_spaces(spaces)
+        if not is_global:
+            protected = sorted(space for space in spaces if (self.space(space) or {}).get("isGlobal"))
+            if protected:
+                raise bad_request(f"Cannot change schema in global (system) spaces: {', '.join(protected)}")
+
     def require_view(self, ref: dict[str, Any], where: str = "") -> ViewKey:
         key = (ref["space"], ref["externalId"], ref["version"])
         if self.view_raw(key) is None:
@@ -412,7 +420,7 @@ class SchemaService:
 
     def apply_containers(self, body: dict[str, Any], *, is_global: bool = False) -> list[dict[str, Any]]:
         specs = [self.normalize_container(raw, f"items[{i}]") for i, raw in enumerate(items_of(body, 100))]
-        self.require_spaces({spec["space"] for spec in specs})
+        self.require_writable_spaces({spec["space"] for spec in specs}, is_global)
         for index, spec in enumerate(specs):
             existing = self.container((spec["space"], spec["externalId"]))
             if existing is None:
@@ -598,7 +606,7 @@ class SchemaService:
     def _apply_view_specs(
         self, specs: list[dict[str, Any]], *, is_global: bool = False, stamp: int | None = None
     ) -> list[dict[str, Any]]:
-        self.require_spaces({spec["space"] for spec in specs})
+        self.require_writable_spaces({spec["space"] for spec in specs}, is_global)
         pending = {(s["space"], s["externalId"], s["version"]): s for s in specs}
         for index, spec in enumerate(specs):
             self._check_view(spec, f"items[{index}]", pending)
@@ -824,7 +832,7 @@ class SchemaService:
                     spec_dm[key] = text
             spec_dm["views"] = views
             specs.append((where, spec_dm))
-        self.require_spaces({spec["space"] for _, spec in specs})
+        self.require_writable_spaces({spec["space"] for _, spec in specs}, is_global)
         with self.store.transaction():
             if inline:
                 self._apply_view_specs(inline, is_global=is_global, stamp=stamp)

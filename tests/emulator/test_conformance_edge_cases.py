@@ -225,3 +225,110 @@ def test_concurrent_writers_on_a_real_process_with_db(tmp_path: Path) -> None:
             api = Api(client)
             items, _ = api.list_all({"filter": in_space(space), "limit": 1000})
             assert len(items) == len(set(xids(items))) == 4 * 5 * 50
+
+
+def test_query_node_result_sets_are_deduplicated(api: Api, dataset_space: str) -> None:
+    space = dataset_space
+    start = in_space(space, {"in": {"property": ["node", "externalId"], "values": ["p1", "p2"]}})
+    body = {
+        "with": {
+            "start": {"nodes": {"filter": start}},
+            "flows": {"edges": {"from": "start", "maxDistance": 1, "direction": "outwards"}},
+            "ends": {"nodes": {"from": "flows", "chainTo": "destination"}},
+        },
+        "select": {"flows": {}, "ends": {}},
+    }
+    items = api.post("/models/instances/query", body)["items"]
+    assert sorted(xids(items["flows"])) == ["e1", "e2", "e3"]
+    assert sorted(xids(items["ends"])) == ["p2", "p3"], "p3 is reached twice but listed once"
+
+
+def _links_schema(api: Api, space: str) -> dict[str, str]:
+    container = {
+        "space": space,
+        "externalId": "Linked",
+        "properties": {
+            "serial": {"type": {"type": "int64"}, "autoIncrement": True, "nullable": False},
+            "links": {"type": {"type": "direct", "list": True}},
+        },
+    }
+    api.post("/models/containers", {"items": [container]})
+    view = {
+        "space": space,
+        "externalId": "Linked",
+        "version": "v1",
+        "properties": {
+            "serial": {"container": container_ref(space, "Linked"), "containerPropertyIdentifier": "serial"},
+            "links": {"container": container_ref(space, "Linked"), "containerPropertyIdentifier": "links"},
+        },
+    }
+    api.post("/models/views", {"items": [view]})
+    return view_ref(space, "Linked")
+
+
+def test_direct_relation_lists_filter_and_traverse(api: Api, space: str) -> None:
+    linked = _links_schema(api, space)
+    items = [
+        node_write(space, "a", linked, {"links": [node_ref(space, "t1"), node_ref(space, "t2")]}),
+        node_write(space, "b", linked, {"links": [node_ref(space, "t2")]}),
+        node_write(space, "c", linked, {"links": []}),
+    ]
+    api.post(APPLY, {"items": items})
+    prop = [space, "Linked/v1", "links"]
+    any_t1 = {"containsAny": {"property": prop, "values": [node_ref(space, "t1"), node_ref(space, "zz")]}}
+    assert xids(api.post("/models/instances/list", {"filter": in_space(space, any_t1)})["items"]) == ["a"]
+    all_t2 = {"containsAll": {"property": prop, "values": [node_ref(space, "t2")]}}
+    assert sorted(xids(api.post("/models/instances/list", {"filter": in_space(space, all_t2)})["items"])) == ["a", "b"]
+    through = {"source": linked, "identifier": "links"}
+
+    def one(xid: str) -> dict[str, Any]:
+        return {"nodes": {"filter": in_space(space, {"equals": {"property": ["node", "externalId"], "value": xid}})}}
+
+    body = {
+        "with": {
+            "a": one("a"),
+            "targets": {"nodes": {"from": "a", "through": through, "direction": "outwards"}},
+            "t2": one("t2"),
+            "pointing": {"nodes": {"from": "t2", "through": through, "direction": "inwards"}},
+        },
+        "select": {"targets": {}, "pointing": {}},
+    }
+    result = api.post("/models/instances/query", body)["items"]
+    assert sorted(xids(result["targets"])) == ["t1", "t2"]
+    assert sorted(xids(result["pointing"])) == ["a", "b"]
+
+
+def test_auto_increment_gives_distinct_increasing_values(api: Api, space: str) -> None:
+    linked = _links_schema(api, space)
+    for xid in ("n1", "n2", "n3"):
+        api.post(APPLY, {"items": [node_write(space, xid, linked, {"links": []})]})
+    body = {"items": [node_id(space, x) for x in ("n1", "n2", "n3")], "sources": [{"source": linked}]}
+    serials = [props(item, linked)["serial"] for item in api.post("/models/instances/byids", body)["items"]]
+    assert len(set(serials)) == 3 and serials == sorted(serials), serials
+
+
+def test_aggregate_over_edges(api: Api, dataset_space: str) -> None:
+    body = {
+        "view": view_ref(dataset_space, "Flow"),
+        "instanceType": "edge",
+        "aggregates": [{"sum": {"property": "rate"}}, {"count": {"property": "externalId"}}],
+    }
+    [item] = api.post("/models/instances/aggregate", body)["items"]
+    assert [a["value"] for a in item["aggregates"]] == [pytest.approx(6.0), 3]
+
+
+def test_deleting_a_container_removes_its_data(api: Api, schema_space: str) -> None:
+    space = schema_space
+    site = view_ref(space, "Site")
+    api.post(APPLY, {"items": [node_write(space, "s", site, {"name": "North"})]})
+    api.post("/models/views/delete", {"items": [{"space": space, "externalId": "Site", "version": "v1"}]})
+    api.post("/models/containers/delete", {"items": [{"space": space, "externalId": "Site"}]})
+    has_site = {"hasData": [{"type": "container", "space": space, "externalId": "Site"}]}
+    api.post_error("/models/instances/list", {"filter": in_space(space, has_site)}, status=400)
+    # Recreating the container does not bring the old values back.
+    api.post(
+        "/models/containers",
+        {"items": [{"space": space, "externalId": "Site", "properties": {"name": {"type": {"type": "text"}}}}]},
+    )
+    assert api.post("/models/instances/list", {"filter": in_space(space, has_site)})["items"] == []
+    assert xids(api.post("/models/instances/byids", {"items": [node_id(space, "s")]})["items"]) == ["s"]

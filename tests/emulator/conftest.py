@@ -7,6 +7,11 @@ are set, the same tests run against that CDF project instead, to check the emula
 marked ``emulator_only`` (fault injection, reset, ``--db``, the CLI, token issuing) are then skipped.
 
 Each test works in its own fresh space(s) (``make_space``); against CDF they are emptied and deleted afterwards.
+Pointing the same variables at a running ``pygen emulator`` (``PYGEN_TEST_CDF_BASE_URL=http://127.0.0.1:PORT``,
+``PYGEN_TEST_CDF_TOKEN=<its token>``) runs the suite over real HTTP, cleanup included.
+
+Markers: ``emulator_only`` (skipped against CDF), ``unconfirmed`` (checks the emulator's documented choice where
+dms-api.md says CDF's behaviour is unconfirmed), ``slow`` (starts real processes).
 """
 
 from __future__ import annotations

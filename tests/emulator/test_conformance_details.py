@@ -417,3 +417,11 @@ def test_edge_byids_with_source(api: Api, dataset_space: str) -> None:
     [edge] = api.post("/models/instances/byids", body)["items"]
     assert props(edge, view_ref(dataset_space, "Flow")) == {"rate": 2.0}
     assert edge["startNode"] == node_ref(dataset_space, "p2")
+
+
+def test_responses_carry_a_request_id(api: Api) -> None:
+    ok = api.send("GET", "/models/spaces", params={"limit": 1})
+    assert ok.status_code == 200 and ok.headers.get("x-request-id")
+    bad = api.send("POST", "/models/spaces", {"items": [{"space": "9bad"}]})
+    assert bad.status_code == 400 and bad.headers.get("x-request-id")
+    assert bad.headers["content-type"].startswith("application/json")

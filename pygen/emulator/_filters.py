@@ -78,6 +78,18 @@ class PropertyRef:
     prop_type: dict[str, Any] | None
     label: str
 
+    @property
+    def kind(self) -> tuple[str, bool]:
+        """``(type, is_list)``; base properties get the type they have on the wire."""
+        if self.prop_type is not None:
+            return str(self.prop_type.get("type")), bool(self.prop_type.get("list", False))
+        prop = self.label.rsplit(".", 1)[-1]
+        if prop in ("type", "startNode", "endNode"):
+            return "direct", False
+        if prop in ("version", "createdTime", "lastUpdatedTime", "deletedTime"):
+            return "int64", False
+        return "text", False
+
 
 @dataclass
 class FilterContext:
@@ -186,6 +198,10 @@ def _less(left: Any, right: Any) -> bool:
 def _range_checker(
     spec: dict[str, Any], ref: PropertyRef, ctx: FilterContext, where: str
 ) -> Callable[[Any, Instance], bool]:
+    for key in ("gt", "gte", "lt", "lte"):
+        bound = spec.get(key)
+        if key in spec and (isinstance(bound, bool) or not isinstance(bound, (str, int, float, dict))):
+            raise bad_request(f"{where}.{key}: a range bound must be a string or a number, got {bound!r}")
     bounds = {key: _value(spec[key], ref, ctx, where) for key in ("gt", "gte", "lt", "lte") if key in spec}
     if not bounds:
         raise bad_request(f"{where}: range needs at least one of gt, gte, lt, lte")
@@ -254,6 +270,8 @@ def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> P
         raise bad_request(f"{where}: expected an object")
     if name == "nested":
         scope = ctx.resolve(body.get("scope"), f"{where}.scope")
+        if scope.kind[0] != "direct":
+            raise bad_request(f"{where}.scope: {scope.label} is not a direct relation property")
         inner = compile_filter(body.get("filter"), ctx, f"{where}.filter")
 
         def nested(inst: Instance) -> bool:
@@ -305,6 +323,8 @@ def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> P
         literal = [_comparable(v, ref.prop_type) for v in values]
         return lambda inst: (current := get(inst)) is not None and current in literal
     if name in ("containsAny", "containsAll"):
+        if not ref.kind[1]:
+            raise bad_request(f"{where}: {ref.label} is not a list property; {name} needs one")
         if isinstance(body.get("values"), list) and len(body["values"]) > 1000:
             raise bad_request(f"{where}: at most 1000 values are allowed, got {len(body['values'])}")
         values_of = _value(body.get("values"), ref, ctx, where)
@@ -321,6 +341,8 @@ def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> P
 
         return contains
     if name == "prefix":
+        if ref.kind[0] not in ("text", "direct") and not ref.kind[1]:
+            raise bad_request(f"{where}: prefix needs a text (or list) property, {ref.label} is {ref.kind[0]}")
         value_of = _value(body.get("value"), ref, ctx, where)
 
         def prefix(inst: Instance) -> bool:

@@ -216,7 +216,9 @@ class InstanceService:
                     raise bad_request(f"{where}: an edge needs {side}")
             item.start = node_ref(obj["startNode"], f"{where}.startNode")
             item.end = node_ref(obj["endNode"], f"{where}.endNode")
-        sources = as_list(obj.get("sources") or [], f"{where}.sources")
+        sources = as_list(obj.get("sources", []), f"{where}.sources")
+        if "sources" in obj and not sources:
+            raise bad_request(f"{where}: sources must have 1 to 100 entries when given")
         if len(sources) > 100:
             raise bad_request(f"{where}: at most 100 sources per instance, got {len(sources)}")
         for sindex, sraw in enumerate(sources):

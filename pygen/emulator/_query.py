@@ -491,6 +491,11 @@ class QueryService:
         ):
             raise bad_request(f"{where}: maxDistance must be a positive integer")
         limit_each = spec.get("limitEach")
+        if limit_each is not None:
+            if isinstance(limit_each, bool) or not isinstance(limit_each, int) or not 1 <= limit_each <= 2000:
+                raise bad_request(f"{where}: limitEach must be an integer between 1 and 2000")
+            if spec.get("from") is None or max_distance != 1:
+                raise bad_request(f"{where}: limitEach needs from and maxDistance 1")
         source_kind, rows = self._from(name, spec, evaluate, kinds)
         if source_kind is None:
             checks = [edge_filter] if edge_filter else []

@@ -150,6 +150,30 @@ def normalize_source_reference(ref: object, where: str) -> dict[str, Any]:
     raise bad_request(f"{where}: type must be 'view' or 'container', got {kind!r}")
 
 
+FILTER_NAMES = {
+    "equals", "in", "range", "prefix", "exists", "containsAny", "containsAll", "overlaps",
+    "and", "or", "not", "matchAll", "nested", "hasData", "instanceReferences",
+}  # fmt: skip
+
+
+def check_filter_shape(spec: object, where: str) -> None:
+    """Structural check of a filter (names and nesting); property references are resolved when it is used."""
+    if not isinstance(spec, dict) or len(spec) != 1:
+        raise bad_request(f"{where}: a filter is an object with exactly one key, got {spec!r}")
+    ((name, body),) = spec.items()
+    if name not in FILTER_NAMES:
+        raise bad_request(f"{where}: unknown filter {name!r}")
+    if name in ("and", "or"):
+        if not isinstance(body, list) or not body:
+            raise bad_request(f"{where}.{name}: needs a non-empty list of filters")
+        for index, inner in enumerate(body):
+            check_filter_shape(inner, f"{where}.{name}[{index}]")
+    elif name == "not":
+        check_filter_shape(body, f"{where}.not")
+    elif name == "nested":
+        check_filter_shape(as_dict(body, f"{where}.nested").get("filter"), f"{where}.nested.filter")
+
+
 def normalize_property_type(type_: object, where: str) -> dict[str, Any]:
     """A container property ``type`` with defaults filled in (read shape)."""
     obj = as_dict(type_, f"{where}.type")
@@ -410,6 +434,16 @@ class SchemaService:
             index.setdefault("bySpace", False)
             index["state"] = "current"
             indexes[iid] = index
+        for part, ids in (("constraint", constraints), ("index", indexes)):
+            for ident in ids:
+                if not 1 <= len(ident) <= 43:
+                    raise bad_request(f"{where} {part} '{ident}': identifiers are 1-43 characters")
+        if len(indexes) > 10:
+            raise bad_request(f"{where}: a container has at most 10 indexes, got {len(indexes)}")
+        for kind, most in (("uniqueness", 10), ("requires", 25)):
+            count = sum(1 for c in constraints.values() if c["constraintType"] == kind)
+            if count > most:
+                raise bad_request(f"{where}: a container has at most {most} {kind} constraints, got {count}")
         spec: dict[str, Any] = {"space": space, "externalId": xid}
         for key, limit in (("name", 255), ("description", 1024)):
             text = _opt_text(item, key, limit, where)
@@ -527,6 +561,7 @@ class SchemaService:
                 spec[key] = text
         if item.get("filter") is not None:
             spec["filter"] = as_dict(item["filter"], f"{where}.filter")
+            check_filter_shape(spec["filter"], f"{where}.filter")
         spec["implements"] = implements
         spec["properties"] = props
         return spec
@@ -584,6 +619,8 @@ class SchemaService:
             if key not in pending and self.view_raw(key) is None:
                 raise bad_request(f"{where}: One or more views do not exist: {fmt_view(key)}", missing=[ref])
         for prop_id, prop in spec["properties"].items():
+            if prop.get("connectionType") in REVERSE_CONNECTIONS:
+                self._check_through(prop["through"], f"{where} property '{prop_id}'", pending)
             if "container" not in prop:
                 continue
             ckey = (prop["container"]["space"], prop["container"]["externalId"])
@@ -598,6 +635,32 @@ class SchemaService:
                     f"{where} property '{prop_id}': container {fmt_container(ckey)} has no property "
                     f"'{prop['containerPropertyIdentifier']}'"
                 )
+
+    def _check_through(self, through: dict[str, Any], where: str, pending: dict[ViewKey, dict[str, Any]]) -> None:
+        """A reverse relation must go through an existing direct relation property."""
+        source, identifier = through["source"], str(through.get("identifier"))
+        if source["type"] == "container":
+            container = self.container((source["space"], source["externalId"]))
+            if container is None:
+                raise bad_request(f"{where}: through container {source['space']}:{source['externalId']} does not exist")
+            definition = container["properties"].get(identifier)
+            kind = None if definition is None else definition["type"]["type"]
+        else:
+            key = (source["space"], source["externalId"], source["version"])
+            if key not in pending and self.view_raw(key) is None:
+                raise bad_request(f"{where}: through view {fmt_view(key)} does not exist")
+            prop = self._resolve_with(key, pending, set()).get(identifier)
+            kind = None
+            if prop is not None and "container" in prop:
+                container = self.container((prop["container"]["space"], prop["container"]["externalId"]))
+                definition = (container or {"properties": {}})["properties"].get(prop["containerPropertyIdentifier"])
+                kind = None if definition is None else definition["type"]["type"]
+            elif prop is not None:
+                kind = "connection"
+        if kind is None:
+            raise bad_request(f"{where}: the through property {identifier!r} does not exist")
+        if kind != "direct":
+            raise bad_request(f"{where}: the through property {identifier!r} is not a direct relation")
 
     def apply_views(self, body: dict[str, Any], *, is_global: bool = False) -> list[dict[str, Any]]:
         specs = [self.normalize_view(raw, f"items[{i}]") for i, raw in enumerate(items_of(body, 100))]
@@ -615,6 +678,19 @@ class SchemaService:
                 self._upsert("view", skey(spec["space"], spec["externalId"], spec["version"]), spec, is_global, stamp)
         self._invalidate()
         return [self.view_read((s["space"], s["externalId"], s["version"])) for s in specs]
+
+    def _resolve_with(
+        self, key: ViewKey, pending: dict[ViewKey, dict[str, Any]], seen: set[ViewKey]
+    ) -> dict[str, dict[str, Any]]:
+        """Like :meth:`resolved_properties`, but views being applied in the same request win."""
+        raw = pending.get(key) or self.view_raw(key)
+        if raw is None or key in seen:
+            return {}
+        merged: dict[str, dict[str, Any]] = {}
+        for ref in raw.get("implements", []):
+            merged.update(self._resolve_with((ref["space"], ref["externalId"], ref["version"]), pending, seen | {key}))
+        merged.update(raw["properties"])
+        return merged
 
     def resolved_properties(self, key: ViewKey) -> dict[str, dict[str, Any]]:
         """A view's properties in apply form, implemented views' merged (later ``implements`` win, own last)."""

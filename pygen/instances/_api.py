@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, over
 from pygen.instances._connections import MAX_QUERY_LIMIT, ConnectionPlan, plan_connections
 from pygen.instances._filters import Filter, NodeFields, Sort, _Property
 from pygen.instances._ids import EdgeId, NodeId, as_edge_id, as_node_id
-from pygen.instances._instances import InstanceList, _ReadInstance, _WriteInstance
+from pygen.instances._instances import EdgeWrite, InstanceList, NodeWrite, _ReadInstance, _WriteInstance
 from pygen.instances._parse import construct, parse_items, parse_model
 from pygen.instances._results import DeleteError, DeleteResult, FailedItem, UpsertError, UpsertResult
 from pygen.instances._writes import (
@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 TRead = TypeVar("TRead", bound=_ReadInstance)
-TWrite = TypeVar("TWrite", bound=_WriteInstance)
+TWrite = TypeVar("TWrite", bound="NodeWrite | EdgeWrite")
 
 #: Most items of one list/search page and of one byids request.
 MAX_PAGE = 1000
@@ -166,7 +166,7 @@ class InstanceClient(_ClientCore):
 
     def upsert(
         self,
-        items: _WriteInstance | Iterable[_WriteInstance],
+        items: NodeWrite | EdgeWrite | Iterable[NodeWrite | EdgeWrite],
         *,
         replace: bool = False,
         skip_on_version_conflict: bool = False,
@@ -273,7 +273,7 @@ class AsyncInstanceClient(_ClientCore):
 
     async def upsert(
         self,
-        items: _WriteInstance | Iterable[_WriteInstance],
+        items: NodeWrite | EdgeWrite | Iterable[NodeWrite | EdgeWrite],
         *,
         replace: bool = False,
         skip_on_version_conflict: bool = False,

@@ -331,6 +331,18 @@ class _WriteInstance(_Instance):
                 out[prop] = _dump_property(value, default_space)
         return out
 
+    def _sources(self, default_space: str | None) -> dict[str, Any]:
+        view = self._view_id
+        if view is None:
+            return {}
+        # The source is written even without properties: it gives the instance data in the view
+        # (so the view's list/search find it); `properties` must have an entry if present.
+        source: dict[str, Any] = {"source": view.dump()}
+        props = self._properties_dump(default_space)
+        if props:
+            source["properties"] = props
+        return {"sources": [source]}
+
     def _apply_item(self, default_space: str | None) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -382,11 +394,7 @@ class NodeWrite(_WriteInstance):
             item["type"] = as_node_id(self.type, default_space).dump()
         if self.existing_version is not None:
             item["existingVersion"] = self.existing_version
-        view = self._view_id
-        if view is not None:
-            props = self._properties_dump(default_space)
-            if props:
-                item["sources"] = [{"source": view.dump(), "properties": props}]
+        item.update(self._sources(default_space))
         return item
 
 
@@ -433,11 +441,7 @@ class EdgeWrite(_WriteInstance):
         }
         if self.existing_version is not None:
             item["existingVersion"] = self.existing_version
-        view = self._view_id
-        if view is not None:
-            props = self._properties_dump(default_space)
-            if props:
-                item["sources"] = [{"source": view.dump(), "properties": props}]
+        item.update(self._sources(default_space))
         return item
 
 

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import json
 import random
+import uuid
 from typing import Any
 
 import httpx
@@ -85,7 +86,7 @@ class FaultInjector:
                 if status == 429
                 else "Service unavailable: the emulator injected a 503 fault"
             )
-            headers = [(b"content-type", b"application/json")]
+            headers = [(b"content-type", b"application/json"), (b"x-request-id", uuid.uuid4().hex[:16].encode())]
             if status == 429 and self.settings.retry_after:
                 headers.append((b"retry-after", b"1"))
             payload = json.dumps({"error": {"code": status, "message": message}}).encode()

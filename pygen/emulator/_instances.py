@@ -226,6 +226,8 @@ class InstanceService:
             entry = as_dict(sraw, swhere)
             ref = normalize_source_reference(entry.get("source"), f"{swhere}.source")
             props = as_dict(entry.get("properties") or {}, f"{swhere}.properties")
+            if "properties" in entry and not props:
+                raise bad_request(f"{swhere}: properties must have at least one entry when given")
             if ref["type"] == "view":
                 vkey = self.schema.require_view(ref, where)
                 mapped = self.schema.mapped(vkey)

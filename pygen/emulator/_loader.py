@@ -184,7 +184,8 @@ def load_instances_file(instances: InstanceService, path: Path) -> int:
                     ref = {"type": "view", "space": space, "externalId": xid, "version": version}
                 else:
                     ref = {"type": "container", "space": space, "externalId": source}
-                sources.append({"source": ref, "properties": props})
+                # An empty object means "has data in this view, all values null": write the source alone.
+                sources.append({"source": ref, "properties": props} if props else {"source": ref})
         if sources:
             item["sources"] = sources
         items.append(item)

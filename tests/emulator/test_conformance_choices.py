@@ -231,3 +231,17 @@ def test_retry_after_is_one_second(make_api: Callable[..., Api]) -> None:
 
     api = make_api(faults=FaultSettings(rate_429=1.0))
     assert api.send("GET", "/models/spaces").headers["retry-after"] == "1"
+
+
+def test_source_without_properties_gives_data_in_the_view(api: Api, schema_space: str) -> None:
+    space = schema_space
+    item = {
+        "instanceType": "node",
+        "space": space,
+        "externalId": "bare",
+        "sources": [{"source": view_ref(space, "Site")}],
+    }
+    api.post(APPLY, {"items": [item]})
+    listed, _ = api.list_all({"sources": [{"source": view_ref(space, "Site")}], "filter": in_space(space)})
+    assert xids(listed) == ["bare"]
+    assert props(listed[0], view_ref(space, "Site")) == {}

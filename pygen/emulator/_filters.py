@@ -13,7 +13,7 @@ from typing import Any
 from pygen.emulator._errors import bad_request
 from pygen.emulator._ids import fmt_view
 from pygen.emulator._schema import SchemaService, ViewKey
-from pygen.emulator._store import Instance, NodeKey, Store
+from pygen.emulator._store import Instance, NodeKey, SqlHint, Store
 from pygen.emulator._values import normalize_timestamp
 
 Predicate = Callable[[Instance], bool]
@@ -442,3 +442,72 @@ def after_position(instances: list[Instance], keys: Sequence[SortKey], values: l
         else:
             high = mid
     return low
+
+
+# ---- SQL pre-filtering --------------------------------------------------------------------------------------
+_MAX_SQL_VALUES = 500
+
+
+def container_hint(space: str, external_id: str) -> SqlHint:
+    """Rows with data in a container (the JSON column holds ``{space: {container: {...}}}``)."""
+    return "json_type(data, ?) IS NOT NULL", [f'$."{space}"."{external_id}"']
+
+
+def sql_hints(spec: object, ctx: FilterContext) -> list[SqlHint]:
+    """SQL conditions implied by a filter: they only narrow the scan; the compiled predicate still decides.
+
+    Covered: conjunctions (``and``) of ``hasData``, ``instanceReferences``, and ``equals``/``in``/``prefix`` on
+    the base properties space, externalId and type. Anything else contributes nothing.
+    """
+    if not isinstance(spec, dict) or len(spec) != 1:
+        return []
+    ((name, body),) = spec.items()
+    if name == "and" and isinstance(body, list):
+        return [hint for part in body for hint in sql_hints(part, ctx)]
+    if name == "hasData" and isinstance(body, list):
+        hints: list[SqlHint] = []
+        for ref in body:
+            if not isinstance(ref, dict):
+                continue
+            if ref.get("type") == "view" or (ref.get("type") is None and "version" in ref):
+                key = (str(ref.get("space")), str(ref.get("externalId")), str(ref.get("version")))
+                if ctx.schema.view_raw(key) is not None:
+                    hints.extend(container_hint(*ckey) for ckey in ctx.schema.view_containers(key))
+            else:
+                hints.append(container_hint(str(ref.get("space")), str(ref.get("externalId"))))
+        return hints
+    if name == "instanceReferences" and isinstance(body, list) and 0 < len(body) <= _MAX_SQL_VALUES:
+        pairs = [(r.get("space"), r.get("externalId")) for r in body if isinstance(r, dict)]
+        if len(pairs) != len(body):
+            return []
+        return [(" OR ".join(["(space = ? AND xid = ?)"] * len(pairs)), [part for pair in pairs for part in pair])]
+    if name not in ("equals", "in", "prefix") or not isinstance(body, dict):
+        return []
+    ref = body.get("property")
+    if not (isinstance(ref, list) and len(ref) == 2 and ref[0] in ("node", "edge")):
+        return []
+    prop = ref[1]
+
+    def literal(value: object) -> object:
+        if isinstance(value, dict) and set(value) == {"parameter"}:
+            return ctx.parameters.get(str(value["parameter"]))
+        return value
+
+    if name == "prefix":
+        value = literal(body.get("value"))
+        if prop in ("space", "externalId") and isinstance(value, str):
+            column = "space" if prop == "space" else "xid"
+            return [(f"substr({column}, 1, ?) = ?", [len(value), value])]
+        return []
+    values = [literal(body.get("value"))] if name == "equals" else body.get("values")
+    if not isinstance(values, list) or not 0 < len(values) <= _MAX_SQL_VALUES:
+        return []
+    values = [literal(value) for value in values]
+    if prop in ("space", "externalId") and all(isinstance(value, str) for value in values):
+        column = "space" if prop == "space" else "xid"
+        return [(f"{column} IN ({', '.join('?' * len(values))})", values)]
+    if prop == "type" and all(isinstance(v, dict) and isinstance(v.get("externalId"), str) for v in values):
+        typed = [v for v in values if isinstance(v, dict)]
+        clause = " OR ".join(["(type_space = ? AND type_xid = ?)"] * len(typed))
+        return [(clause, [part for v in typed for part in (v.get("space"), v.get("externalId"))])]
+    return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +16,10 @@ from pygen.emulator._filters import (
     after_position,
     compile_filter,
     compile_sort,
+    container_hint,
     sort_instances,
     sort_values,
+    sql_hints,
 )
 from pygen.emulator._ids import (
     as_dict,
@@ -37,7 +40,7 @@ from pygen.emulator._schema import (
     normalize_source_reference,
     now_ms,
 )
-from pygen.emulator._store import ContainerData, Instance, NodeKey, Store
+from pygen.emulator._store import ContainerData, Instance, NodeKey, SqlHint, Store
 from pygen.emulator._values import normalize
 
 
@@ -135,6 +138,16 @@ class InstanceService:
             else:
                 checks.append(_container_check(source.container_key))
         return lambda inst: all(check(inst) for check in checks)
+
+    def source_hints(self, sources: list[Source]) -> list[SqlHint]:
+        """SQL narrowing for "has data in every source"."""
+        hints: list[SqlHint] = []
+        for source in sources:
+            if source.kind == "view":
+                hints.extend(container_hint(*ckey) for ckey in self.schema.view_containers(source.view_key))
+            else:
+                hints.append(container_hint(*source.container_key))
+        return hints
 
     def render(self, inst: Instance, sources: list[Source]) -> dict[str, Any]:
         """The API read shape of an instance, with properties of the requested sources."""
@@ -580,7 +593,8 @@ class InstanceService:
         cursor = decode_cursor(body["cursor"]) if body.get("cursor") else None
         if cursor is not None and cursor.get("h") != digest:
             raise bad_request("The cursor does not belong to this request: keep every parameter but cursor the same")
-        page, more = self.page(kind, checks, keys, limit, cursor)
+        hints = self.source_hints(sources) + sql_hints(body.get("filter"), ctx)
+        page, more = self.page(kind, checks, keys, limit, cursor, hints=hints)
         result: dict[str, Any] = {"items": [self.render(inst, sources) for inst in page]}
         if body.get("includeTyping"):
             result["typing"] = self.typing(sources)
@@ -604,6 +618,7 @@ class InstanceService:
         limit: int,
         cursor: dict[str, Any] | None,
         candidates: list[Instance] | None = None,
+        hints: Sequence[SqlHint] = (),
     ) -> tuple[list[Instance], bool]:
         """One page of matching instances plus whether more follow (keyset on row id, or on the sort keys)."""
 
@@ -616,7 +631,7 @@ class InstanceService:
             source = (
                 (inst for inst in candidates if inst.row_id > after)
                 if candidates is not None
-                else self.store.scan(kind, after, batch=min(max(limit + 1, 100), 1000))
+                else self.store.scan(kind, after, batch=min(max(limit + 1, 100), 1000), where=hints)
             )
             for inst in source:
                 if matches(inst):
@@ -624,7 +639,7 @@ class InstanceService:
                     if len(out) > limit:
                         return out[:limit], True
             return out, False
-        pool = candidates if candidates is not None else self.store.scan(kind)
+        pool = candidates if candidates is not None else self.store.scan(kind, where=hints)
         ordered = sort_instances([inst for inst in pool if matches(inst)], keys)
         start = after_position(ordered, keys, cursor.get("k", []), after) if cursor else 0
         chunk = ordered[start : start + limit]

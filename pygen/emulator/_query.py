@@ -16,6 +16,7 @@ from pygen.emulator._filters import (
     compile_filter,
     compile_sort,
     sort_instances,
+    sql_hints,
 )
 from pygen.emulator._ids import as_dict, as_list, fmt_view
 from pygen.emulator._instances import InstanceService, Source, request_hash
@@ -108,7 +109,8 @@ class QueryService:
             checks.append(matcher)
         keys = compile_sort(body.get("sort"), ctx)
         sources = [Source("view", view[0], view[1], view[2])]
-        matched = [inst for inst in self.store.scan(kind) if all(check(inst) for check in checks)]
+        hints = self.instances.source_hints(sources) + sql_hints(body.get("filter"), ctx)
+        matched = [inst for inst in self.store.scan(kind, where=hints) if all(check(inst) for check in checks)]
         if keys:
             page, _ = self.instances.page(kind, [], keys, limit, None, candidates=matched)
         else:
@@ -189,7 +191,9 @@ class QueryService:
         if matcher is not None:
             checks.append(matcher)
         groups: dict[str, tuple[dict[str, Any], list[Instance]]] = {}
-        for inst in self.store.scan(kind):
+        view_source = [Source("view", view[0], view[1], view[2])]
+        hints = self.instances.source_hints(view_source) + sql_hints(body.get("filter"), ctx)
+        for inst in self.store.scan(kind, where=hints):
             if not all(check(inst) for check in checks):
                 continue
             group = {prop: get(inst) for prop, get in group_getters}
@@ -412,7 +416,7 @@ class QueryService:
             checks.append(compile_filter(spec["filter"], ctx, f"with.{name}.nodes.filter"))
         source_kind, rows = self._from(name, spec, evaluate, kinds)
         if source_kind is None:
-            return self.instances.page("node", checks, keys, limit, cursor)
+            return self.instances.page("node", checks, keys, limit, cursor, hints=sql_hints(spec.get("filter"), ctx))
         candidates: list[Instance]
         through = spec.get("through")
         if through is not None:
@@ -508,7 +512,7 @@ class QueryService:
                     return node is not None and nf(node)
 
                 checks.append(other_end_ok)
-            return self.instances.page("edge", checks, keys, limit, cursor)
+            return self.instances.page("edge", checks, keys, limit, cursor, hints=sql_hints(spec.get("filter"), ctx))
         start = self._edge_ends(rows, spec, name) if source_kind == "edge" else [inst.key for inst in rows]
         visited = set(start)
         frontier = list(start)

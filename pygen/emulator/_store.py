@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +18,8 @@ NodeKey = tuple[str, str]
 ContainerData = dict[str, dict[str, dict[str, Any]]]
 
 SCHEMA_KINDS = ("space", "container", "view", "datamodel")
+# A SQL condition on the instances table with its parameters (see Store.scan).
+SqlHint = tuple[str, list[Any]]
 _COLUMNS = "id, kind, space, xid, version, created, updated, type_space, type_xid, start_space, start_xid, "
 _COLUMNS += "end_space, end_xid, data, seq"
 
@@ -196,19 +198,26 @@ class Store:
                 out[inst.key] = inst
         return out
 
-    def scan(self, kind: str | None = None, after_id: int = 0, batch: int = 1000) -> Iterator[Instance]:
-        """Instances in row-id order after ``after_id``, fetched lazily in batches (keyset, never OFFSET)."""
+    def scan(
+        self, kind: str | None = None, after_id: int = 0, batch: int = 1000, where: Sequence[SqlHint] = ()
+    ) -> Iterator[Instance]:
+        """Instances in row-id order after ``after_id``, fetched lazily in batches (keyset, never OFFSET).
+
+        ``where`` narrows the rows in SQL (a superset of what the caller's Python filter accepts).
+        """
+        clauses = ["id > ?"]
+        fixed: list[Any] = []
+        if kind is not None:
+            clauses.insert(0, "kind = ?")
+            fixed.append(0 if kind == "node" else 1)
+        extra_params: list[Any] = []
+        for clause, params in where:
+            clauses.append(f"({clause})")
+            extra_params.extend(params)
+        sql = f"SELECT {_COLUMNS} FROM instances WHERE {' AND '.join(clauses)} ORDER BY id LIMIT ?"
         last = after_id
         while True:
-            if kind is None:
-                rows = self.conn.execute(
-                    f"SELECT {_COLUMNS} FROM instances WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
-                ).fetchall()
-            else:
-                rows = self.conn.execute(
-                    f"SELECT {_COLUMNS} FROM instances WHERE kind = ? AND id > ? ORDER BY kind, id LIMIT ?",
-                    (0 if kind == "node" else 1, last, batch),
-                ).fetchall()
+            rows = self.conn.execute(sql, (*fixed, last, *extra_params, batch)).fetchall()
             for row in rows:
                 yield _row_to_instance(row)
             if len(rows) < batch:

@@ -6,7 +6,7 @@ import pytest
 from _emulator_unit import SPACE, VIEW
 
 from pygen.emulator._errors import ApiError
-from pygen.emulator._filters import compile_filter, compile_sort, sort_instances
+from pygen.emulator._filters import compile_filter, compile_sort, sort_instances, sql_hints
 from pygen.emulator._instances import InstanceService
 
 
@@ -52,6 +52,30 @@ def matching(service: InstanceService, spec: dict[str, Any], parameters: dict[st
     ],
 )
 def test_filter_evaluation(instances: InstanceService, spec: dict[str, Any], expected: list[str]) -> None:
+    assert matching(instances, spec) == expected
+    # The SQL pre-filter only narrows: the same instances come out when the scan uses it.
+    ctx = instances.context()
+    predicate = compile_filter(spec, ctx)
+    narrowed = instances.store.scan("node", where=sql_hints(spec, ctx))
+    assert sorted(inst.external_id for inst in narrowed if predicate(inst)) == expected
+
+
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        ({"equals": {"property": ["node", "space"], "value": SPACE}}, ["p1", "p2", "p3", "p4", "s1"]),
+        ({"in": {"property": ["node", "externalId"], "values": ["p1", "s1", "zz"]}}, ["p1", "s1"]),
+        ({"prefix": {"property": ["node", "externalId"], "value": "p"}}, ["p1", "p2", "p3", "p4"]),
+        ({"and": [{"hasData": [VIEW]}, {"equals": {"property": ["node", "externalId"], "value": "s1"}}]}, []),
+        ({"equals": {"property": ["node", "type"], "value": {"space": SPACE, "externalId": "t"}}}, []),
+    ],
+)
+def test_sql_hints_select_the_same_rows(instances: InstanceService, spec: dict[str, Any], expected: list[str]) -> None:
+    ctx = instances.context()
+    hints = sql_hints(spec, ctx)
+    assert hints, "these filters should narrow in SQL"
+    predicate = compile_filter(spec, ctx)
+    assert sorted(i.external_id for i in instances.store.scan("node", where=hints) if predicate(i)) == expected
     assert matching(instances, spec) == expected
 
 

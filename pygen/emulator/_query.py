@@ -125,6 +125,8 @@ class QueryService:
     def aggregate(self, body: dict[str, Any]) -> dict[str, Any]:
         view = self._view(body)
         kind = body.get("instanceType", "node")
+        if kind not in ("node", "edge"):
+            raise bad_request(f"instanceType must be 'node' or 'edge', got {kind!r}")
         limit = self.instances.limit_of(body, 100, 1000)
         mapped = self.schema.mapped(view)
         aggregates = as_list(body.get("aggregates") or [], "aggregates")

@@ -205,4 +205,14 @@ def load_instances_file(instances: InstanceService, path: Path) -> int:
             )
     except ApiError as exc:
         raise LoadError(f"{path}: {exc.message}") from exc
+    # Keep the dump's version and timestamps, so that reads match the file.
+    stamps = [
+        (raw["version"], raw["createdTime"], raw["lastUpdatedTime"], raw["space"], raw["externalId"])
+        for raw in data
+        if all(isinstance(raw.get(key), int) for key in ("version", "createdTime", "lastUpdatedTime"))
+    ]
+    with instances.store.transaction():
+        instances.store.conn.executemany(
+            "UPDATE instances SET version = ?, created = ?, updated = ? WHERE space = ? AND xid = ?", stamps
+        )
     return len(items)

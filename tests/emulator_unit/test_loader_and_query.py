@@ -84,3 +84,17 @@ def test_sync_reports_updates_and_soft_deletes(services: tuple[SchemaService, In
     changes = {item["externalId"]: item for item in query.query(body, sync=True)["items"]["p"]}
     assert set(changes) == {"a", "b"}
     assert "deletedTime" in changes["b"] and "deletedTime" not in changes["a"]
+
+
+def test_instances_file_keeps_versions_and_timestamps() -> None:
+    from pygen.emulator._loader import load_instances_file
+
+    store = Store()
+    schema = SchemaService(store)
+    load_model_file(schema, MODELS / "Omni.json")
+    instances = InstanceService(store, schema)
+    path = MODELS.parent / "instances" / "Omni.nodes.json"
+    assert load_instances_file(instances, path) == 90
+    node = store.get("sp_omni_instances", "CDFExternalReferences:Austin")
+    assert node is not None
+    assert (node.version, node.created, node.updated) == (1, 1729356272492, 1729356272492)

@@ -236,11 +236,11 @@ def _cases() -> list[FilterCase]:
             "and-not-and",
             lambda s: {
                 "and": [
-                    {"hasData": [view_ref(s, "Pump")]},
+                    {"exists": {"property": P(s, "status")}},
                     {"not": {"and": [eq("active", False)(s), eq("status", "stopped")(s)]}},
                 ]
             },
-            ["p1", "p3", "p4"],
+            ["p1", "p3"],
         ),
     ]
 
@@ -261,6 +261,19 @@ def test_not_exists_matches_nodes_without_the_view(api: Api, dataset_space: str)
     filter_ = {"not": {"exists": {"property": P(space, "pressure")}}}
     items, _ = api.list_all({"filter": in_space(space, filter_)})
     assert sorted(xids(items)) == sorted(["p3", "s1", "s2", "plain", "flows-to", "PumpType"])
+
+
+@pytest.mark.unconfirmed  # two-valued logic: not(equals) matches a node whose value is null (p4 has no count)
+def test_not_equals_matches_null_values(api: Api, dataset_space: str) -> None:
+    space = dataset_space
+    filter_ = {
+        "and": [
+            {"hasData": [view_ref(space, "Pump")]},
+            {"not": {"equals": {"property": P(space, "count"), "value": 20}}},
+        ]
+    }
+    items, _ = api.list_all({"filter": in_space(space, filter_)})
+    assert sorted(xids(items)) == ["p1", "p3", "p4", "p5"]
 
 
 def test_list_with_sources_returns_only_instances_with_data_and_their_properties(api: Api, dataset_space: str) -> None:

@@ -69,6 +69,7 @@ from pygen.instances._ids import (
 )
 from pygen.instances._instances import (
     DirectRelation,
+    DirectRelationTo,
     Edge,
     EdgeConnection,
     EdgeWrite,
@@ -105,6 +106,7 @@ __all__ = [
     "DirectRelation",
     "DirectRelationListProperty",
     "DirectRelationProperty",
+    "DirectRelationTo",
     "Edge",
     "EdgeConnection",
     "EdgeFields",

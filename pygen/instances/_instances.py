@@ -22,7 +22,7 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
 
 from pydantic import AliasPath, BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
@@ -34,6 +34,7 @@ from pygen.instances._types import dump_timestamp
 
 __all__ = [
     "DirectRelation",
+    "DirectRelationTo",
     "Edge",
     "EdgeConnection",
     "EdgeWrite",
@@ -72,6 +73,14 @@ class ReverseDirectRelation:
 
 
 Connection = DirectRelation | EdgeConnection | ReverseDirectRelation
+
+
+_Target = TypeVar("_Target")
+
+#: The type of a direct relation property in a read class: a :class:`NodeId`, or the target object
+#: when connections were resolved. ``parent: DirectRelationTo[Asset] | None``. Parsing tries NodeId
+#: first (left to right): JSON always holds ids, and a smart union would try the target class too.
+DirectRelationTo = Annotated[Union[NodeId, _Target], Field(union_mode="left_to_right")]  # noqa: UP007
 
 
 def _is_classvar(annotation: object) -> bool:

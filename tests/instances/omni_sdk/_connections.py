@@ -8,6 +8,7 @@ from pygen.instances import (
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
+    DirectRelationTo,
     Edge,
     EdgeConnection,
     EdgeFields,
@@ -163,7 +164,7 @@ class ConnectionItemA(Node):
 
     name: str | None = None
     other_direct: NodeId | None = None
-    self_direct: NodeId | ConnectionItemA | None = None
+    self_direct: DirectRelationTo[ConnectionItemA] | None = None
     outwards: list[ConnectionItemB] | None = None
 
 
@@ -188,8 +189,8 @@ class ConnectionItemD(Node):
     _connections: ClassVar = ConnectionItemDWrite._connections
 
     name: str | None = None
-    direct_multi: list[NodeId | ConnectionItemE] | None = None
-    direct_single: NodeId | ConnectionItemE | None = None
+    direct_multi: list[DirectRelationTo[ConnectionItemE]] | None = None
+    direct_single: DirectRelationTo[ConnectionItemE] | None = None
     outwards_single: ConnectionItemE | None = None
 
 
@@ -246,7 +247,7 @@ class ConnectionItemF(Node):
     _connections: ClassVar = ConnectionItemFWrite._connections
 
     name: str | None = None
-    direct_list: list[NodeId | ConnectionItemD] | None = None
+    direct_list: list[DirectRelationTo[ConnectionItemD]] | None = None
     outwards_multi: list[ConnectionEdgeAToG] | None = None
 
 

@@ -652,3 +652,27 @@ def test_cli_help() -> None:
     assert result.returncode == 0
     for flag in ("--model-file", "--db", "--token", "--fault-429", "--fault-drop"):
         assert flag in result.stdout, flag
+
+
+@pytest.mark.anyio
+async def test_async_concurrent_requests(async_client: httpx.AsyncClient) -> None:
+    import anyio
+
+    space = unique_space()
+    response = await async_client.post("/models/spaces", json={"items": [{"space": space}]})
+    assert response.status_code == 200, response.text
+    statuses: list[int] = []
+
+    async def write(batch: int) -> None:
+        items = [node_write(space, f"b{batch}-{i}") for i in range(20)]
+        statuses.append((await async_client.post("/models/instances", json={"items": items})).status_code)
+        body = {"filter": {"equals": {"property": ["node", "space"], "value": space}}, "limit": 5}
+        statuses.append((await async_client.post("/models/instances/list", json=body)).status_code)
+
+    async with anyio.create_task_group() as group:
+        for batch in range(10):
+            group.start_soon(write, batch)
+    assert statuses == [200] * 20
+    body = {"filter": {"equals": {"property": ["node", "space"], "value": space}}, "limit": 1000}
+    response = await async_client.post("/models/instances/list", json=body)
+    assert len(response.json()["items"]) == 200

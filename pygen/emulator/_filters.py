@@ -13,7 +13,7 @@ from typing import Any
 from pygen.emulator._errors import bad_request
 from pygen.emulator._ids import fmt_view
 from pygen.emulator._schema import SchemaService, ViewKey
-from pygen.emulator._store import Instance, NodeKey, SqlHint, Store
+from pygen.emulator._store import Instance, NodeKey, SqlHint, Store, container_hint
 from pygen.emulator._values import normalize_timestamp
 
 Predicate = Callable[[Instance], bool]
@@ -446,11 +446,6 @@ def after_position(instances: list[Instance], keys: Sequence[SortKey], values: l
 
 # ---- SQL pre-filtering --------------------------------------------------------------------------------------
 _MAX_SQL_VALUES = 500
-
-
-def container_hint(space: str, external_id: str) -> SqlHint:
-    """Rows with data in a container (the JSON column holds ``{space: {container: {...}}}``)."""
-    return "json_type(data, ?) IS NOT NULL", [f'$."{space}"."{external_id}"']
 
 
 def sql_hints(spec: object, ctx: FilterContext) -> list[SqlHint]:

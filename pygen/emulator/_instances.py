@@ -16,7 +16,6 @@ from pygen.emulator._filters import (
     after_position,
     compile_filter,
     compile_sort,
-    container_hint,
     sort_instances,
     sort_values,
     sql_hints,
@@ -40,7 +39,7 @@ from pygen.emulator._schema import (
     normalize_source_reference,
     now_ms,
 )
-from pygen.emulator._store import ContainerData, Instance, NodeKey, SqlHint, Store
+from pygen.emulator._store import ContainerData, Instance, NodeKey, SqlHint, Store, container_hint
 from pygen.emulator._values import normalize
 
 

@@ -25,7 +25,7 @@ from pygen.emulator._ids import (
     items_of,
     view_ref,
 )
-from pygen.emulator._store import Store
+from pygen.emulator._store import Store, container_hint
 
 ViewKey = tuple[str, str, str]
 ContainerKey = tuple[str, str]
@@ -508,15 +508,13 @@ class SchemaService:
         return out
 
     def _drop_container_data(self, key: ContainerKey) -> None:
-        changed = []
-        for inst in self.store.scan():
+        # Batches are fetched whole before they are yielded, so updating rows while scanning is safe.
+        for inst in self.store.scan(where=[container_hint(*key)]):
             if inst.has_container(*key):
                 del inst.data[key[0]][key[1]]
                 if not inst.data[key[0]]:
                     del inst.data[key[0]]
-                changed.append(inst)
-        for inst in changed:
-            self.store.update(inst)
+                self.store.update(inst)
 
     def delete_container_parts(self, body: dict[str, Any], part: str) -> list[dict[str, Any]]:
         items = items_of(body, 10)

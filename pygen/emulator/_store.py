@@ -55,6 +55,11 @@ class Instance:
         return external_id in self.data.get(space, {})
 
 
+def container_hint(space: str, external_id: str) -> SqlHint:
+    """Rows with data in a container (the JSON column holds ``{space: {container: {...}}}``)."""
+    return "json_type(data, ?) IS NOT NULL", [f'$."{space}"."{external_id}"']
+
+
 def _row_to_instance(row: tuple[Any, ...]) -> Instance:
     return Instance(
         kind="node" if row[1] == 0 else "edge",

@@ -425,3 +425,33 @@ def test_responses_carry_a_request_id(api: Api) -> None:
     bad = api.send("POST", "/models/spaces", {"items": [{"space": "9bad"}]})
     assert bad.status_code == 400 and bad.headers.get("x-request-id")
     assert bad.headers["content-type"].startswith("application/json")
+
+
+def test_statistics_per_space(api: Api, schema_space: str) -> None:
+    space = schema_space
+    flows = node_ref(space, "flows-to")
+    items = [
+        node_write(space, "n1"),
+        node_write(space, "n2"),
+        edge_write(space, "e", flows, node_ref(space, "n1"), node_ref(space, "n2")),
+    ]
+    api.post(APPLY, {"items": items})
+    expected = {"space": space, "containers": 3, "views": 3, "dataModels": 0, "nodes": 2, "edges": 1}
+    [stats] = api.post("/models/statistics/spaces/byids", {"items": [{"space": space}]})["items"]
+    assert {key: stats[key] for key in expected} == expected
+    listed = {item["space"]: item for item in api.get("/models/statistics/spaces")["items"]}
+    assert {key: listed[space][key] for key in expected} == expected
+
+
+def test_inspect_involved_views_and_containers(api: Api, schema_space: str) -> None:
+    space = schema_space
+    api.post(APPLY, {"items": [_pump(space, "a", name="A")]})
+    body = {
+        "items": [node_id(space, "a")],
+        "inspectionOperations": {"involvedViews": {"allVersions": False}, "involvedContainers": {}},
+    }
+    [item] = api.post("/models/instances/inspect", body)["items"]
+    assert (item["instanceType"], item["space"], item["externalId"]) == ("node", space, "a")
+    results = item["inspectionResults"]
+    assert results["involvedContainers"] == [container_ref(space, "Pump")]
+    assert results["involvedViews"] == [view_ref(space, "Pump")]

@@ -159,6 +159,16 @@ def test_rate_503(make_api: MakeApi) -> None:
     check_error_shape(response.json(), 503)
 
 
+def test_fault_seed_makes_runs_reproducible(make_api: MakeApi) -> None:
+    def statuses() -> list[int]:
+        api = make_api(faults=_faults(rate_429=0.5, seed=7))
+        return [api.send("GET", "/models/spaces").status_code for _ in range(30)]
+
+    first, second = statuses(), statuses()
+    assert first == second
+    assert set(first) == {200, 429}, "a 50% rate over 30 calls gives both outcomes"
+
+
 def test_faults_never_hit_the_token_endpoint(make_api: MakeApi) -> None:
     api = make_api(auth_token=None, faults=_faults(rate_429=1.0, rate_503=1.0))
     for _ in range(3):

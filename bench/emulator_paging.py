@@ -120,6 +120,10 @@ def report(label: str, timings: list[float]) -> None:
         f"{label:<22} pages={len(timings):>5}  first10={first:8.1f} pages/s  last10={last:8.1f} pages/s  "
         f"ratio last/first={last / first:5.2f}  total={sum(timings):6.1f} s"
     )
+    # The trend over the whole run: median page time per tenth of the pages (flat = no slow-down).
+    step = max(len(timings) // 10, 1)
+    tenths = [statistics.median(timings[i : i + step]) * 1000 for i in range(0, len(timings), step)]
+    print(f"{'':<22} median ms per tenth of the pages: {' '.join(f'{ms:.1f}' for ms in tenths)}")
 
 
 def main() -> int:

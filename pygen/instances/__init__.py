@@ -90,7 +90,6 @@ from pygen.instances._results import (
 from pygen.instances._types import Date, Json, Timestamp
 
 __all__ = [
-    "MAX_FILTER_VALUES",
     "AggregateGroup",
     "And",
     "AsyncInstanceAPI",
@@ -131,6 +130,7 @@ __all__ = [
     "Json",
     "JsonProperty",
     "ListProperty",
+    "MAX_FILTER_VALUES",
     "MatchAll",
     "Nested",
     "Node",

@@ -14,16 +14,8 @@ Example:
     ```
 """
 
-from pygen.instances._api import (
-    AggregateGroup,
-    AsyncInstanceAPI,
-    AsyncInstanceClient,
-    Bucket,
-    InstanceAPI,
-    InstanceClient,
-    Page,
-    RetrieveList,
-)
+from pygen.instances._api import AsyncInstanceAPI, InstanceAPI
+from pygen.instances._client import AsyncInstanceClient, InstanceClient
 from pygen.instances._filters import (
     MAX_FILTER_VALUES,
     And,
@@ -88,6 +80,7 @@ from pygen.instances._results import (
     UpsertResult,
 )
 from pygen.instances._types import Date, Json, Timestamp
+from pygen.instances._view import AggregateGroup, Bucket, Page, RetrieveList
 
 __all__ = [
     "AggregateGroup",

@@ -1,0 +1,281 @@
+"""The instance clients (sync and async): settings, writes and deletes of any view.
+
+Generated SDKs subclass these with one ``cached_property`` per view API. Write planning (graph
+flattening, batches, results, splitting refused batches) lives in ``_writes``; here are only the
+loops that send batches: threads for the sync client, tasks for the async one, both bounded by the
+transport's write/delete concurrency limits.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from pygen.instances._ids import EdgeId, NodeId
+from pygen.instances._instances import EdgeWrite, NodeWrite, _WriteInstance
+from pygen.instances._results import DeleteError, DeleteResult, FailedItem, UpsertError, UpsertResult
+from pygen.instances._writes import (
+    WriteFlags,
+    apply_body,
+    apply_results,
+    batches,
+    delete_items,
+    failed_items,
+    flatten,
+    halves,
+    should_split,
+)
+from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient, PygenError
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["AsyncInstanceClient", "InstanceClient"]
+
+
+class _ClientCore:
+    """Settings shared by the sync and async instance clients."""
+
+    def __init__(self, instance_space: str | None, validate: bool) -> None:
+        if instance_space is not None and not isinstance(instance_space, str):
+            raise TypeError(f"instance_space must be a string, got {type(instance_space).__name__}")
+        self.instance_space = instance_space
+        self.validate = validate
+
+
+class InstanceClient(_ClientCore):
+    """Sync client for instances: writes and deletes of any view; generated SDKs add one API per view.
+
+    ``instance_space`` is the default space of instances given by external id alone (the ids rule:
+    ``NodeId`` or ``(space, xid)`` or a bare ``xid`` in this space). ``validate=False`` builds objects
+    from CDF's data without validation (for data that drifted from the SDK's schema).
+
+    Example:
+        ```python
+        client = InstanceClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
+        result = client.upsert([PumpWrite(external_id="p1", name="P-1")])
+        client.delete(["p1"])
+        ```
+    """
+
+    def __init__(
+        self,
+        http: HTTPClient | ClientConfig,
+        *,
+        instance_space: str | None = None,
+        validate: bool = True,
+    ) -> None:
+        super().__init__(instance_space, validate)
+        self.http = http if isinstance(http, HTTPClient) else HTTPClient(http)
+
+    def upsert(
+        self,
+        items: NodeWrite | EdgeWrite | Iterable[NodeWrite | EdgeWrite],
+        *,
+        replace: bool = False,
+        skip_on_version_conflict: bool = False,
+        auto_create_direct_relations: bool = True,
+        auto_create_start_nodes: bool = False,
+        auto_create_end_nodes: bool = False,
+    ) -> UpsertResult:
+        """Create or update nodes and edges, and every object they hold (see ``_writes`` for the order).
+
+        ``replace=False`` patches: only the properties given are written. Each object's ``existing_version``
+        guards against concurrent changes; with ``skip_on_version_conflict`` conflicting items are skipped.
+        Raises :class:`UpsertError` (with what succeeded and why each failure failed) if anything failed.
+        """
+        flags = WriteFlags(
+            replace,
+            skip_on_version_conflict,
+            auto_create_direct_relations,
+            auto_create_start_nodes,
+            auto_create_end_nodes,
+        )
+        objs = [items] if isinstance(items, _WriteInstance) else builtins.list(items)
+        nodes, edges = flatten(objs, self.instance_space)
+        result, failed = UpsertResult(), builtins.list[FailedItem]()
+        workers = max(1, self.http.config.limits.write)
+        for phase in (nodes, edges):
+            chunks = batches(phase)
+            if not chunks:
+                continue
+            with ThreadPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+                for ok, bad in pool.map(lambda chunk: self._apply(chunk, flags), chunks):
+                    result.items.extend(ok)
+                    failed.extend(bad)
+        if failed:
+            raise UpsertError(result, failed)
+        return result
+
+    def _apply(self, batch: list[dict[str, Any]], flags: WriteFlags) -> tuple[list[Any], list[FailedItem]]:
+        try:
+            response = self.http.post("/models/instances", json=apply_body(batch, flags))
+        except PygenError as exc:
+            if should_split(exc, batch):
+                first, second = halves(batch)
+                ok1, bad1 = self._apply(first, flags)
+                ok2, bad2 = self._apply(second, flags)
+                return ok1 + ok2, bad1 + bad2
+            return [], failed_items(batch, exc)
+        return apply_results(batch, response.json()), []
+
+    def delete(self, ids: object | Iterable[object]) -> DeleteResult:
+        """Delete instances by id (ids rule; bare ids are nodes), by ``EdgeId`` or by object.
+
+        Missing instances are not errors: they are listed in ``result.not_found``.
+        """
+        items = delete_items(_as_iterable(ids), self.instance_space)
+        result, failed = DeleteResult(), builtins.list[FailedItem]()
+        chunks = batches(items)
+        if chunks:
+            workers = min(max(1, self.http.config.limits.delete), len(chunks))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for chunk, outcome in zip(chunks, pool.map(self._delete, chunks), strict=True):
+                    _collect_delete(chunk, outcome, result, failed)
+        if failed:
+            raise DeleteError(result, failed)
+        return result
+
+    def _delete(self, batch: list[dict[str, Any]]) -> bytes | BaseException:
+        try:
+            return self.http.post("/models/instances/delete", json={"items": batch}).content
+        except PygenError as exc:
+            return exc
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncInstanceClient(_ClientCore):
+    """Async twin of :class:`InstanceClient` (batches run as tasks within the write concurrency limit).
+
+    Example:
+        ```python
+        async with AsyncInstanceClient(config, instance_space="my_space") as client:
+            await client.upsert(pumps)
+        ```
+    """
+
+    def __init__(
+        self,
+        http: AsyncHTTPClient | ClientConfig,
+        *,
+        instance_space: str | None = None,
+        validate: bool = True,
+    ) -> None:
+        super().__init__(instance_space, validate)
+        self.http = http if isinstance(http, AsyncHTTPClient) else AsyncHTTPClient(http)
+
+    async def upsert(
+        self,
+        items: NodeWrite | EdgeWrite | Iterable[NodeWrite | EdgeWrite],
+        *,
+        replace: bool = False,
+        skip_on_version_conflict: bool = False,
+        auto_create_direct_relations: bool = True,
+        auto_create_start_nodes: bool = False,
+        auto_create_end_nodes: bool = False,
+    ) -> UpsertResult:
+        """Async :meth:`InstanceClient.upsert`."""
+        import asyncio
+
+        flags = WriteFlags(
+            replace,
+            skip_on_version_conflict,
+            auto_create_direct_relations,
+            auto_create_start_nodes,
+            auto_create_end_nodes,
+        )
+        objs = [items] if isinstance(items, _WriteInstance) else builtins.list(items)
+        nodes, edges = flatten(objs, self.instance_space)
+        result, failed = UpsertResult(), builtins.list[FailedItem]()
+        for phase in (nodes, edges):
+            # The transport's write limiter bounds how many of these tasks are in flight.
+            outcomes = await asyncio.gather(*(self._apply(chunk, flags) for chunk in batches(phase)))
+            for ok, bad in outcomes:
+                result.items.extend(ok)
+                failed.extend(bad)
+        if failed:
+            raise UpsertError(result, failed)
+        return result
+
+    async def _apply(self, batch: list[dict[str, Any]], flags: WriteFlags) -> tuple[list[Any], list[FailedItem]]:
+        try:
+            response = await self.http.post("/models/instances", json=apply_body(batch, flags))
+        except PygenError as exc:
+            if should_split(exc, batch):
+                first, second = halves(batch)
+                ok1, bad1 = await self._apply(first, flags)
+                ok2, bad2 = await self._apply(second, flags)
+                return ok1 + ok2, bad1 + bad2
+            return [], failed_items(batch, exc)
+        return apply_results(batch, response.json()), []
+
+    async def delete(self, ids: object | Iterable[object]) -> DeleteResult:
+        """Async :meth:`InstanceClient.delete`."""
+        import asyncio
+
+        items = delete_items(_as_iterable(ids), self.instance_space)
+        result, failed = DeleteResult(), builtins.list[FailedItem]()
+        chunks = batches(items)
+        outcomes = await asyncio.gather(*(self._delete(chunk) for chunk in chunks))
+        for chunk, outcome in zip(chunks, outcomes, strict=True):
+            _collect_delete(chunk, outcome, result, failed)
+        if failed:
+            raise DeleteError(result, failed)
+        return result
+
+    async def _delete(self, batch: list[dict[str, Any]]) -> bytes | BaseException:
+        try:
+            return (await self.http.post("/models/instances/delete", json={"items": batch})).content
+        except PygenError as exc:
+            return exc
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self.http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+def _as_iterable(ids: object) -> Iterable[object]:
+    if isinstance(ids, (str, tuple, NodeId, EdgeId)) or not isinstance(ids, Iterable):
+        return [ids]
+    return ids
+
+
+def _instance_key(item: Mapping[str, Any]) -> NodeId | EdgeId:
+    if item.get("instanceType") == "edge":
+        return EdgeId(item["space"], item["externalId"])
+    return NodeId(item["space"], item["externalId"])
+
+
+def _collect_delete(
+    chunk: list[dict[str, Any]], outcome: bytes | BaseException, result: DeleteResult, failed: list[FailedItem]
+) -> None:
+    if isinstance(outcome, BaseException):
+        failed.extend(failed_items(chunk, outcome))
+        return
+    deleted = {_instance_key(item) for item in json.loads(outcome).get("items") or []}
+    for item in chunk:
+        key = _instance_key(item)
+        (result.deleted if key in deleted else result.not_found).append(key)

@@ -1,0 +1,343 @@
+"""Request building and response parsing of one view's API, shared by the sync and async APIs (no I/O)."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pygen.instances._client import _ClientCore
+from pygen.instances._connections import MAX_QUERY_LIMIT, ConnectionPlan, plan_connections
+from pygen.instances._filters import Filter, NodeFields, Sort, _Property
+from pygen.instances._ids import EdgeId, NodeId, as_edge_id, as_node_id
+from pygen.instances._instances import EdgeWrite, InstanceList, NodeWrite, _ReadInstance
+from pygen.instances._parse import construct, parse_items, parse_model
+
+__all__ = ["AggregateGroup", "Bucket", "Page", "RetrieveList"]
+
+TRead = TypeVar("TRead", bound=_ReadInstance)
+TWrite = TypeVar("TWrite", bound="NodeWrite | EdgeWrite")
+
+#: Most items of one list/search page and of one byids request.
+MAX_PAGE = 1000
+MAX_SORT = 5
+
+SortArg = Sort | _Property | Sequence[Sort | _Property] | None
+AggregateName = Literal["count", "sum", "avg", "min", "max"]
+
+
+class RetrieveList(InstanceList[TRead]):
+    """The instances found by a retrieve of many ids, in request order, plus the ids not found."""
+
+    missing: builtins.list[NodeId | EdgeId]
+
+    def __init__(self, items: Iterable[TRead] = (), missing: Iterable[NodeId | EdgeId] = ()) -> None:
+        super().__init__(items)
+        self.missing = builtins.list(missing)
+
+
+@dataclass
+class Page(Generic[TRead]):
+    """One page of a list: its items and the cursor of the next page (None on the last page)."""
+
+    items: InstanceList[TRead]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
+class AggregateGroup:
+    """One group of an aggregate: the ``group`` values (empty without group_by) and aggregate values.
+
+    ``values`` is keyed ``"count"``, ``"avg:pressure"``... (function, and property when there is one).
+    """
+
+    group: dict[str, Any]
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One histogram bucket: values in ``[start, start + interval)`` and how many there are."""
+
+    start: float
+    count: int
+
+
+@dataclass
+class _Aggregation:
+    name: str
+    property: str | None
+    interval: float | None = None
+
+    def dump(self) -> dict[str, Any]:
+        args: dict[str, Any] = {}
+        if self.property is not None:
+            args["property"] = self.property
+        if self.interval is not None:
+            args["interval"] = self.interval
+        return {self.name: args}
+
+
+def _prop_name(value: str | _Property) -> str:
+    return value.name if isinstance(value, _Property) else value
+
+
+class _ViewCore(Generic[TRead, TWrite]):
+    """Request building and response parsing of one view's API (no I/O)."""
+
+    _read_class: ClassVar[type[Any]]
+    _write_class: ClassVar[type[Any] | None] = None
+    #: The typed filter/sort builders of the view (a ``NodeFields`` subclass).
+    fields: ClassVar[type[Any]] = NodeFields
+
+    _client: _ClientCore
+
+    @property
+    def _cls(self) -> type[TRead]:
+        cls: type[TRead] = self._read_class
+        return cls
+
+    @property
+    def _view(self) -> Any:
+        view = self._read_class._view_id
+        if view is None:
+            raise TypeError(f"{type(self).__name__}: {self._read_class.__name__} has no _view_id")
+        return view
+
+    @property
+    def _space(self) -> str | None:
+        return self._client.instance_space
+
+    def _instance_type(self) -> str:
+        instance_type: str = self._read_class._instance_type
+        return instance_type
+
+    def _source(self, target_units: Mapping[str, str] | None) -> dict[str, Any]:
+        source: dict[str, Any] = {"source": self._view.dump()}
+        if target_units:
+            source["targetUnits"] = _target_units(target_units)
+        return source
+
+    def _filter(self, filter: Filter | None) -> dict[str, Any] | None:
+        if filter is None:
+            return None
+        if not isinstance(filter, Filter):
+            raise TypeError(f"filter must be a Filter (e.g. fields.name.equals('x')), got {type(filter).__name__}")
+        return filter.dump(self._space)
+
+    def _list_body(
+        self,
+        filter: Filter | None,
+        sort: SortArg,
+        limit: int,
+        cursor: str | None,
+        target_units: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "instanceType": self._instance_type(),
+            "sources": [self._source(target_units)],
+            "limit": limit,
+        }
+        dumped = self._filter(filter)
+        if dumped is not None:
+            body["filter"] = dumped
+        sorts = _sorts(sort)
+        if sorts:
+            body["sort"] = sorts
+        if cursor is not None:
+            body["cursor"] = cursor
+        return body
+
+    def _parse(self, raw: bytes) -> tuple[list[TRead], str | None]:
+        return parse_items(self._cls, raw, self._client.validate)
+
+    def _byids_chunks(self, ids: Sequence[object]) -> tuple[list[NodeId | EdgeId], list[list[dict[str, Any]]]]:
+        keys: list[NodeId | EdgeId]
+        if self._instance_type() == "edge":
+            keys = [as_edge_id(value, self._space) for value in ids]
+        else:
+            keys = [as_node_id(value, self._space) for value in ids]
+        items = [key.dump_instance() for key in dict.fromkeys(keys)]
+        return keys, [items[i : i + MAX_PAGE] for i in range(0, len(items), MAX_PAGE)]
+
+    def _byids_body(self, chunk: list[dict[str, Any]], target_units: Mapping[str, str] | None) -> dict[str, Any]:
+        return {"items": chunk, "sources": [self._source(target_units)]}
+
+    @staticmethod
+    def _ordered(keys: list[NodeId | EdgeId], found: list[Any]) -> RetrieveList[Any]:
+        by_key: dict[tuple[str, str], Any] = {(item.space, item.external_id): item for item in found}
+        items = [by_key[(key.space, key.external_id)] for key in keys if (key.space, key.external_id) in by_key]
+        missing = [key for key in dict.fromkeys(keys) if (key.space, key.external_id) not in by_key]
+        return RetrieveList(items, missing)
+
+    def _search_body(
+        self,
+        query: str | None,
+        properties: Sequence[str | _Property] | None,
+        operator: Literal["AND", "OR"],
+        filter: Filter | None,
+        sort: SortArg,
+        limit: int,
+        target_units: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
+        if operator not in ("AND", "OR"):
+            raise ValueError(f"operator must be 'AND' or 'OR', got {operator!r}")
+        _check_limit(limit, MAX_PAGE)
+        body: dict[str, Any] = {"view": self._view.dump(), "instanceType": self._instance_type(), "limit": limit}
+        if query is not None:
+            body["query"] = query
+            body["operator"] = operator
+        if properties:
+            body["properties"] = [_prop_name(p) for p in properties]
+        dumped = self._filter(filter)
+        if dumped is not None:
+            body["filter"] = dumped
+        sorts = _sorts(sort)
+        if sorts:
+            body["sort"] = sorts
+        if target_units:
+            body["targetUnits"] = _target_units(target_units)
+        return body
+
+    def _aggregate_body(
+        self,
+        aggregations: Sequence[_Aggregation],
+        group_by: Sequence[str | _Property] | None,
+        filter: Filter | None,
+        query: str | None,
+        properties: Sequence[str | _Property] | None,
+        limit: int | None,
+    ) -> dict[str, Any]:
+        if len(aggregations) > 5:
+            raise ValueError(f"at most 5 aggregations per request, got {len(aggregations)}")
+        body: dict[str, Any] = {"view": self._view.dump(), "instanceType": self._instance_type()}
+        if aggregations:
+            body["aggregates"] = [agg.dump() for agg in aggregations]
+        if group_by:
+            if len(group_by) > 5:
+                raise ValueError(f"group_by takes at most 5 properties, got {len(group_by)}")
+            body["groupBy"] = [_prop_name(p) for p in group_by]
+        dumped = self._filter(filter)
+        if dumped is not None:
+            body["filter"] = dumped
+        if query is not None:
+            body["query"] = query
+        if properties:
+            body["properties"] = [_prop_name(p) for p in properties]
+        if limit is not None:
+            _check_limit(limit, 1000)
+            body["limit"] = limit
+        return body
+
+    @staticmethod
+    def _aggregate_groups(raw: bytes) -> list[AggregateGroup]:
+        groups: list[AggregateGroup] = []
+        for item in json.loads(raw).get("items") or []:
+            values: dict[str, Any] = {}
+            for agg in item.get("aggregates") or []:
+                key = agg["aggregate"] + (f":{agg['property']}" if agg.get("property") else "")
+                if agg["aggregate"] == "histogram":
+                    values[key] = [Bucket(b["start"], b["count"]) for b in agg.get("buckets") or []]
+                else:
+                    values[key] = agg.get("value")
+            groups.append(AggregateGroup(dict(item.get("group") or {}), values))
+        return groups
+
+    @staticmethod
+    def _single_value(groups: list[AggregateGroup]) -> Any:
+        if not groups:
+            return None
+        return next(iter(groups[0].values.values()), None)
+
+    def _plan(self, connections: bool | Sequence[str]) -> ConnectionPlan | None:
+        if connections is False:
+            return None
+        return plan_connections(self._cls, None if connections is True else builtins.list(connections))
+
+    def _query_body(self, plan: ConnectionPlan, roots: Sequence[Any], cursors: Mapping[str, str]) -> dict[str, Any]:
+        body = plan.body([NodeId(r.space, r.external_id) for r in roots], self._space)
+        if cursors:
+            body["cursors"] = dict(cursors)
+        return body
+
+    def _query_model(self, plan: ConnectionPlan) -> Any:
+        model = _query_models.get(plan)
+        if model is None:
+            model = _query_models[plan] = plan.response_model()
+        return model
+
+    def _parse_query(self, plan: ConnectionPlan, raw: bytes) -> tuple[dict[str, list[Any]], dict[str, str]]:
+        if self._client.validate:
+            parsed = parse_model(self._query_model(plan), raw, self._cls.__name__)
+            items = parsed.items
+            sets = {name: getattr(items, name) for name in type(items).model_fields}
+            cursors = parsed.nextCursor or {}
+        else:
+            data = json.loads(raw)
+            classes = plan.set_classes()
+            sets = {
+                name: [construct(classes[name], row) for row in rows]
+                for name, rows in (data.get("items") or {}).items()
+                if name in classes
+            }
+            cursors = data.get("nextCursor") or {}
+        return sets, cursors
+
+    @staticmethod
+    def _more(sets: dict[str, list[Any]], cursors: Mapping[str, str]) -> dict[str, str]:
+        """Cursors of connection sets that were cut off at the query limit (to page them)."""
+        return {
+            name: cursor
+            for name, cursor in cursors.items()
+            if name != "root" and cursor and len(sets.get(name, [])) >= MAX_QUERY_LIMIT
+        }
+
+
+_query_models: dict[ConnectionPlan, Any] = {}
+
+
+def _check_limit(limit: int, maximum: int) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= maximum:
+        raise ValueError(f"limit must be an integer from 1 to {maximum}, got {limit!r}")
+
+
+def _target_units(target_units: Mapping[str, str]) -> list[dict[str, Any]]:
+    if len(target_units) > 10:
+        raise ValueError(f"at most 10 target units, got {len(target_units)}")
+    return [{"property": prop, "unit": {"externalId": unit}} for prop, unit in target_units.items()]
+
+
+def _sorts(sort: SortArg) -> list[dict[str, Any]]:
+    if sort is None:
+        return []
+    items = [sort] if isinstance(sort, (Sort, _Property)) else builtins.list(sort)
+    if len(items) > MAX_SORT:
+        raise ValueError(f"sort takes at most {MAX_SORT} properties, got {len(items)}")
+    out = []
+    for item in items:
+        if isinstance(item, _Property):
+            item = item.asc()
+        if not isinstance(item, Sort):
+            raise TypeError(f"sort items must be Sort or property objects (fields.name.desc()), got {item!r}")
+        out.append(item.dump())
+    return out
+
+
+def _page_sizes(limit: int | None, page: int) -> Iterator[int]:
+    """Page sizes for ``limit`` items (None or -1: unbounded)."""
+    if limit is None or limit == -1:
+        while True:
+            yield page
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"limit must be a positive integer, or -1/None for all, got {limit!r}")
+    remaining = limit
+    while remaining > 0:
+        size = min(page, remaining)
+        yield size
+        remaining -= size
+
+
+def _aggregation(name: str, prop: str | _Property | None, interval: float | None = None) -> _Aggregation:
+    return _Aggregation(name, _prop_name(prop) if prop is not None else None, interval)

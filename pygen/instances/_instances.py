@@ -554,7 +554,7 @@ class InstanceList(list[_T]):
         try:
             # Imported here: pandas is optional and heavy, and an SDK import must stay light.
             pd = importlib.import_module("pandas")
-        except ImportError:  # pragma: no cover - depends on the environment
+        except ImportError:
             raise ImportError("to_pandas() needs pandas: pip install 'cognite-pygen-runtime[pandas]'") from None
         rows = [
             {name: _pandas_value(getattr(item, name)) for name in type(item).model_fields if name != "deleted_time"}
@@ -567,10 +567,13 @@ class InstanceList(list[_T]):
 
 
 def _pandas_value(value: object) -> object:
+    """Ids and nested instances as ``"space:externalId"`` strings, so columns hold plain values."""
     if isinstance(value, (NodeId, EdgeId)):
         return str(value)
     if isinstance(value, _Instance):
         return str(getattr(value, "space", "")) + ":" + str(getattr(value, "external_id", ""))
+    if isinstance(value, list):
+        return [_pandas_value(item) for item in value]
     return value
 
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from conftest import TEST_SPACE, config
 from omni_sdk import (
+    ConnectionEdgeA,
     ConnectionEdgeAToG,
     ConnectionEdgeAWrite,
     ConnectionItemA,
@@ -29,7 +30,7 @@ from omni_sdk import (
     PrimitiveNullableWrite,
 )
 
-from pygen.instances import NodeId, NodeWrite
+from pygen.instances import EdgeFields, EdgeId, InstanceAPI, NodeId, NodeWrite
 from pygen.transport import HTTPClient
 
 F = PrimitiveNullableFields
@@ -184,3 +185,23 @@ def test_list_with_connections(omni: OmniClient) -> None:
     assert plain is not None and plain.direct_single == NodeId(TEST_SPACE, "e1") and plain.outwards_single is None
     with pytest.raises(ValueError, match="no connection field"):
         omni.connection_item_d.retrieve("d1", connections=["nope"])
+
+
+class ConnectionEdgeAAPI(InstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
+    _read_class = ConnectionEdgeA
+    _write_class = ConnectionEdgeAWrite
+    fields = EdgeFields
+
+
+def test_an_edge_view_api(omni: OmniClient) -> None:
+    omni.upsert(_graph())
+    api = ConnectionEdgeAAPI(omni)
+    (edge,) = api.list(filter=EdgeFields.space.equals(TEST_SPACE), limit=-1)
+    assert edge.id == EdgeId(TEST_SPACE, "f1:g1") and edge.name == "edge f1-g1"
+    assert edge.end_node == NodeId(TEST_SPACE, "g1")
+    found = api.retrieve([EdgeId(TEST_SPACE, "f1:g1"), "nope"])
+    assert [e.external_id for e in found] == ["f1:g1"] and found.missing == [EdgeId(TEST_SPACE, "nope")]
+    assert api.count(filter=EdgeFields.start_node.equals("f1")) == 1
+    assert [
+        e.external_id for e in api.search("f1", filter=EdgeFields.type.equals(("sp_pygen_models", "multiProperty")))
+    ] == ["f1:g1"]

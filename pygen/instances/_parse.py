@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
@@ -106,24 +107,72 @@ def _id(value: object) -> object:
     return value
 
 
+@dataclass(frozen=True)
+class _Recipe:
+    """How to build one class without validation: which keys go where, and the defaults."""
+
+    base: tuple[tuple[str, str, int], ...]  # (field, API key, conversion)
+    props: tuple[tuple[str, str, bool], ...]  # (field, property id, is a direct relation)
+    defaults: dict[str, Any]
+    factories: tuple[tuple[str, Any], ...]  # default factories run per object (mutable defaults)
+
+
+_TIME, _ID, _PLAIN = 0, 1, 2
+_recipes: dict[type[Any], _Recipe] = {}
+
+
+def _recipe(cls: type[_Instance]) -> _Recipe:
+    recipe = _recipes.get(cls)
+    if recipe is None:
+        base = tuple(
+            (name, key, _TIME if key.endswith("Time") else _ID if key in ("type", "startNode", "endNode") else _PLAIN)
+            for name, key in cls._base_fields.items()
+        )
+        props = tuple(
+            (name, prop, isinstance(cls._connections.get(name), DirectRelation))
+            for name, prop in cls._properties.items()
+        )
+        fields = cls.model_fields
+        defaults = {name: info.default for name, info in fields.items() if not info.is_required()}
+        factories = tuple((name, info.default_factory) for name, info in fields.items() if info.default_factory)
+        recipe = _recipes[cls] = _Recipe(base, props, defaults, factories)
+    return recipe
+
+
 def construct(cls: type[_T], item: dict[str, Any]) -> _T:
-    """Build ``cls`` from one API item without validation (ids and instance times converted)."""
-    values: dict[str, Any] = {}
-    for name, key in cls._base_fields.items():
+    """Build ``cls`` from one API item without validation (ids and instance times converted).
+
+    Same result as ``model_construct`` (fields set = the keys CDF sent, others at their defaults),
+    built directly: this is the per-item Python loop that validation normally avoids.
+    """
+    recipe = _recipe(cls)
+    values = dict(recipe.defaults)
+    for name, factory in recipe.factories:
+        values[name] = factory()
+    fields_set: set[str] = set()
+    for name, key, conversion in recipe.base:
         if key in item:
             value = item[key]
-            if key in ("createdTime", "lastUpdatedTime", "deletedTime") and isinstance(value, int):
+            if conversion == _TIME and isinstance(value, int):
                 value = datetime.fromtimestamp(value / 1000, tz=timezone.utc)
-            elif key in ("type", "startNode", "endNode"):
+            elif conversion == _ID:
                 value = _id(value)
             values[name] = value
+            fields_set.add(name)
     view = cls._view_id
     if view is not None:
         props = ((item.get("properties") or {}).get(view.space) or {}).get(view.key) or {}
-        for name, prop in cls._properties.items():
+        for name, prop, relation in recipe.props:
             if prop in props:
                 value = props[prop]
-                if isinstance(cls._connections.get(name), DirectRelation):
+                if relation:
                     value = [_id(v) for v in value] if isinstance(value, list) else _id(value)
                 values[name] = value
-    return cast(_T, cls.model_construct(_fields_set=set(values), **values))
+                fields_set.add(name)
+    obj = cls.__new__(cls)
+    # What BaseModel.model_construct sets, without its per-field alias lookups.
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj

@@ -97,6 +97,11 @@ def test_validation_off_builds_objects_from_what_cdf_sent() -> None:
     assert pump.name == "still here"
     assert pump.created_time.year == 1970 and pump.id == NodeId("s", "bad-one")
     assert pump.as_write().dump()["externalId"] == "bad-one"
+    assert pump.model_fields_set == {
+        "space", "external_id", "version", "created_time", "last_updated_time", "max_pressure", "name"
+    }  # fmt: skip
+    assert pump.status is None and "very high" in repr(pump)
+    assert pump.dump()["properties"]["s"]["Pump/v1"] == {"name": "still here", "maxPressure": "very high"}
 
 
 def test_missing_required_base_field_is_named() -> None:

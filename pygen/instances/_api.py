@@ -230,9 +230,25 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             raise ValueError(f"interval must be positive, got {interval!r}")
         return builtins.list(self._one(_aggregation("histogram", property, interval), filter, query) or [])
 
-    def upsert(self, items: TWrite | Iterable[TWrite], **options: bool) -> UpsertResult:
+    def upsert(
+        self,
+        items: TWrite | Iterable[TWrite],
+        *,
+        replace: bool = False,
+        skip_on_version_conflict: bool = False,
+        auto_create_direct_relations: bool = True,
+        auto_create_start_nodes: bool = False,
+        auto_create_end_nodes: bool = False,
+    ) -> UpsertResult:
         """:meth:`InstanceClient.upsert` (the same options)."""
-        return self._client.upsert(items, **options)
+        return self._client.upsert(
+            items,
+            replace=replace,
+            skip_on_version_conflict=skip_on_version_conflict,
+            auto_create_direct_relations=auto_create_direct_relations,
+            auto_create_start_nodes=auto_create_start_nodes,
+            auto_create_end_nodes=auto_create_end_nodes,
+        )
 
     def delete(self, ids: object | Iterable[object]) -> DeleteResult:
         """:meth:`InstanceClient.delete`."""
@@ -442,9 +458,25 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             raise ValueError(f"interval must be positive, got {interval!r}")
         return builtins.list(await self._one(_aggregation("histogram", property, interval), filter, query) or [])
 
-    async def upsert(self, items: TWrite | Iterable[TWrite], **options: bool) -> UpsertResult:
+    async def upsert(
+        self,
+        items: TWrite | Iterable[TWrite],
+        *,
+        replace: bool = False,
+        skip_on_version_conflict: bool = False,
+        auto_create_direct_relations: bool = True,
+        auto_create_start_nodes: bool = False,
+        auto_create_end_nodes: bool = False,
+    ) -> UpsertResult:
         """Async :meth:`InstanceClient.upsert`."""
-        return await self._client.upsert(items, **options)
+        return await self._client.upsert(
+            items,
+            replace=replace,
+            skip_on_version_conflict=skip_on_version_conflict,
+            auto_create_direct_relations=auto_create_direct_relations,
+            auto_create_start_nodes=auto_create_start_nodes,
+            auto_create_end_nodes=auto_create_end_nodes,
+        )
 
     async def delete(self, ids: object | Iterable[object]) -> DeleteResult:
         """Async :meth:`InstanceClient.delete`."""

@@ -161,7 +161,7 @@ class _Instance(BaseModel):
 
 
 class _ReadInstance(_Instance):
-    _write_class: ClassVar[type[_WriteInstance] | None] = None
+    _write_class: ClassVar[type[NodeWrite] | type[EdgeWrite] | None] = None
 
     @classmethod
     def _property_field(cls, default: object, view: ViewId, prop: str, relation: bool) -> Any:
@@ -199,7 +199,7 @@ class _ReadInstance(_Instance):
             out["properties"] = {view.space: {view.key: props}}
         return out
 
-    def as_write(self) -> _WriteInstance:
+    def as_write(self) -> NodeWrite | EdgeWrite:
         """The write object of this instance (existing_version = version: a stale write then fails).
 
         Properties the read object did not receive are left unset, so writing it back patches only
@@ -545,7 +545,7 @@ class InstanceList(list[_T]):
                 out.append(as_node_id((space, xid)))
         return out
 
-    def as_write(self) -> list[_WriteInstance]:
+    def as_write(self) -> list[NodeWrite | EdgeWrite]:
         """The write objects of read instances (see ``Node.as_write``)."""
         return [item.as_write() for item in self]  # type: ignore[attr-defined]
 

@@ -151,7 +151,7 @@ def test_instance_list() -> None:
     nodes = InstanceList([PrimitiveNullable.load(_read("a", int32=1)), PrimitiveNullable.load(_read("b"))])
     assert nodes.as_ids() == [NodeId("s", "a"), NodeId("s", "b")]
     assert [d["externalId"] for d in nodes.dump()] == ["a", "b"]
-    assert [w.external_id for w in nodes.as_write()] == ["a", "b"]  # type: ignore[attr-defined]
+    assert [w.external_id for w in nodes.as_write()] == ["a", "b"]
     assert repr(nodes).startswith("InstanceList([")
 
 

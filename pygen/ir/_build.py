@@ -1,0 +1,321 @@
+"""Build the IR from DMS data models: collect and deduplicate views, flatten inheritance, resolve references.
+
+``build_ir`` never raises for problems in the model: it returns ``(SDKModel | None, diagnostics)``,
+None exactly when a diagnostic is an error. Output depends only on the content of the models, not on
+the order they (or their views) are given in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pygen import dms
+
+from ._diagnostics import Diagnostic, has_errors, sort_diagnostics
+from ._model import Connection, DataModelInfo, Field, InstanceKind, ModelRef, SDKModel, ViewClass, ViewRef
+from ._properties import PropertyContext, build_property, view_ref
+
+__all__ = ["build_ir"]
+
+_NEUTRAL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,254}")
+_KINDS: dict[str | None, InstanceKind] = {None: "node", "node": "node", "edge": "edge", "all": "all"}
+
+
+def build_ir(
+    models: Iterable[dms.DataModel],
+    *,
+    default_instance_space: str | None = None,
+    view_names: Mapping[str, str] | None = None,
+) -> tuple[SDKModel | None, list[Diagnostic]]:
+    """The IR of one SDK over ``models`` (views deduplicated by id), and every diagnostic, errors first.
+
+    ``view_names`` maps a view id (``"space:externalId/version"``) to the identifier emitters name its
+    classes after (default: the external id); use it to keep two views that share an external id.
+
+    Example:
+        ```python
+        import json
+        from pygen.dms import DataModel
+        from pygen.ir import build_ir
+
+        sdk, diagnostics = build_ir([DataModel.load(json.loads(path.read_text()))])
+        for diagnostic in diagnostics:
+            print(diagnostic)
+        if sdk is None:
+            raise SystemExit(1)
+        ```
+    """
+    out: list[Diagnostic] = []
+    models = sorted(models, key=lambda m: (m.space, m.external_id, m.version))
+    views = _collect_views(models, out)
+    identifiers = _identifiers(views, dict(view_names or {}), out)
+    for ref, view in views.items():
+        _check_identifiers(ref, view, out)
+    generated = {ref: view for ref, view in views.items() if _kind(ref, view, out) is not None}
+    if not generated:
+        out.append(Diagnostic("error", _models_item(models), "no-views", "the data model has no view to generate"))
+    builder = _Builder(generated, out)
+    classes = tuple(builder.view_class(ref, identifiers[ref]) for ref in sorted(generated))
+    diagnostics = sort_diagnostics(out)
+    if has_errors(diagnostics):
+        return None, diagnostics
+    infos = tuple(
+        DataModelInfo(ModelRef(m.space, m.external_id, m.version), m.name, m.description) for m in _unique(models)
+    )
+    return SDKModel(infos, classes, default_instance_space), diagnostics
+
+
+def _models_item(models: Sequence[dms.DataModel]) -> str:
+    return ", ".join(str(m.as_reference()) for m in models) or "(no data model)"
+
+
+def _unique(models: Sequence[dms.DataModel]) -> list[dms.DataModel]:
+    seen: dict[ModelRef, dms.DataModel] = {}
+    for model in models:
+        seen.setdefault(ModelRef(model.space, model.external_id, model.version), model)
+    return [seen[ref] for ref in sorted(seen)]
+
+
+# ---------------------------------------------------------------------------------------------- views
+
+
+def _canonical(view: dms.View) -> str:
+    data = view.dump()
+    for key in ("createdTime", "lastUpdatedTime"):
+        data.pop(key, None)
+    return json.dumps(data, sort_keys=True, default=str)
+
+
+def _collect_views(models: Sequence[dms.DataModel], out: list[Diagnostic]) -> dict[ViewRef, dms.View]:
+    """Every inline view by id; a view defined differently in two models gives a warning and one winner."""
+    found: dict[ViewRef, dict[str, tuple[dms.View, list[str]]]] = {}
+    listed: dict[ViewRef, list[str]] = {}
+    for model in models:
+        model_id = str(model.as_reference())
+        for entry in model.views or []:
+            if isinstance(entry, dms.ViewReference):
+                listed.setdefault(view_ref(entry), []).append(model_id)
+                continue
+            variants = found.setdefault(view_ref(entry.as_reference()), {})
+            variants.setdefault(_canonical(entry), (entry, []))[1].append(model_id)
+    views: dict[ViewRef, dms.View] = {}
+    for ref, variants in found.items():
+        # Deterministic choice whatever the input order: newest, then most properties, then text order.
+        ranked = sorted(
+            variants.items(),
+            key=lambda item: (-(item[1][0].last_updated_time or 0), -len(item[1][0].properties), item[0]),
+        )
+        views[ref] = ranked[0][1][0]
+        if len(ranked) > 1:
+            sources = "; ".join(" and ".join(sorted(set(where))) for _, (_, where) in ranked)
+            out.append(
+                Diagnostic(
+                    "warning",
+                    str(ref),
+                    "view-conflict",
+                    f"the view is defined differently by the data models ({sources}); using the definition from "
+                    f"{', '.join(sorted(set(ranked[0][1][1])))} (newest, then most properties)",
+                )
+            )
+    for ref, model_ids in listed.items():
+        if ref not in views:
+            out.append(
+                Diagnostic(
+                    "warning",
+                    str(ref),
+                    "view-not-inline",
+                    f"data model {', '.join(sorted(set(model_ids)))} lists the view without its definition: view "
+                    "skipped (read the data model with inlineViews=true)",
+                )
+            )
+    return views
+
+
+def _identifiers(views: Mapping[ViewRef, dms.View], names: dict[str, str], out: list[Diagnostic]) -> dict[ViewRef, str]:
+    by_text = {str(ref): ref for ref in views}
+    identifiers = {ref: ref.external_id for ref in views}
+    for key, name in sorted(names.items()):
+        ref = by_text.get(key)
+        if ref is None:
+            out.append(
+                Diagnostic(
+                    "error", key, "unknown-view-name", f"view_names names a view that is not in the model: {key}"
+                )
+            )
+        elif not isinstance(name, str) or not _NEUTRAL_NAME.fullmatch(name):
+            out.append(
+                Diagnostic(
+                    "error",
+                    key,
+                    "invalid-view-name",
+                    f"view_names gives {name!r}: a name must be a letter followed by letters, digits and '_'",
+                )
+            )
+        else:
+            identifiers[ref] = name
+    groups: dict[str, list[ViewRef]] = {}
+    for ref, identifier in identifiers.items():
+        groups.setdefault(identifier, []).append(ref)
+    for identifier, refs in sorted(groups.items()):
+        if len(refs) < 2:
+            continue
+        listed = ", ".join(str(ref) for ref in sorted(refs))
+        for ref in sorted(refs):
+            out.append(
+                Diagnostic(
+                    "error",
+                    str(ref),
+                    "duplicate-external-id",
+                    f"views {listed} would all be named {identifier!r}: generate one of them only, or name it with "
+                    f'view_names={{"{ref}": "{identifier}V{ref.version}"}}',
+                )
+            )
+    return identifiers
+
+
+def _check_identifiers(ref: ViewRef, view: dms.View, out: list[Diagnostic]) -> None:
+    problems = [
+        dms.validate_space(ref.space),
+        dms.validate_external_id(ref.external_id),
+        dms.validate_version(ref.version),
+    ]
+    for problem in problems:
+        if problem is not None:
+            out.append(Diagnostic("warning", str(ref), "invalid-identifier", f"{problem}; generated anyway"))
+    for prop_id in sorted(view.properties):
+        problem = dms.validate_property_id(prop_id)
+        if problem is not None:
+            out.append(Diagnostic("warning", f"{ref}.{prop_id}", "invalid-identifier", f"{problem}; generated anyway"))
+
+
+def _kind(ref: ViewRef, view: dms.View, out: list[Diagnostic]) -> InstanceKind | None:
+    kind = _KINDS.get(view.used_for)
+    if kind is None:
+        out.append(
+            Diagnostic(
+                "warning",
+                str(ref),
+                "unsupported-view-kind",
+                f"views used for {view.used_for!r} are not supported (only node, edge and all): view skipped",
+            )
+        )
+    return kind
+
+
+# ---------------------------------------------------------------------------------------------- inheritance
+
+
+def _definition(prop: dms.ViewProperty) -> tuple[object, ...] | None:
+    """What makes two views' properties the same property (names and descriptions may differ)."""
+    if isinstance(prop, dms.MappedProperty):
+        return ("mapped", prop.container, prop.container_property_identifier)
+    if isinstance(prop, dms.EdgeConnection):
+        return ("edge", prop.connection_type, prop.type, prop.source, prop.direction, prop.edge_source)
+    if isinstance(prop, dms.ReverseDirectRelation):
+        return ("reverse", prop.connection_type, prop.source, prop.through)
+    return None
+
+
+@dataclass
+class _Builder:
+    """Flattens inheritance (memoized per view) and builds view classes."""
+
+    views: Mapping[ViewRef, dms.View]
+    out: list[Diagnostic]
+    _flat: dict[ViewRef, dict[str, dms.ViewProperty]] = field(default_factory=dict)
+    _ancestors: dict[ViewRef, frozenset[ViewRef]] = field(default_factory=dict)
+    _visiting: set[ViewRef] = field(default_factory=set)
+
+    def parents(self, ref: ViewRef) -> list[ViewRef]:
+        """The views in the model that ``ref`` implements directly, in the model's (precedence) order."""
+        parents = [view_ref(parent) for parent in self.views[ref].implements or []]
+        return [parent for parent in parents if parent in self.views]
+
+    def properties(self, ref: ViewRef) -> dict[str, dms.ViewProperty] | None:
+        """The view's own properties plus inherited ones it lacks (later ``implements`` win, own last)."""
+        if ref not in self.views:
+            return None
+        flat = self._flat.get(ref)
+        if flat is not None:
+            return flat
+        if ref in self._visiting:
+            return {}
+        self._visiting.add(ref)
+        merged: dict[str, dms.ViewProperty] = {}
+        for parent in self.parents(ref):
+            if parent in self._visiting:
+                self.out.append(
+                    Diagnostic(
+                        "warning",
+                        str(ref),
+                        "implements-cycle",
+                        f"the view implements {parent}, which implements it back: that link is ignored",
+                    )
+                )
+                continue
+            merged.update(self.properties(parent) or {})
+        merged.update(self.views[ref].properties)
+        self._visiting.discard(ref)
+        self._flat[ref] = merged
+        return merged
+
+    def ancestors(self, ref: ViewRef) -> frozenset[ViewRef]:
+        """Every view in the model that ``ref`` implements, directly or not."""
+        known = self._ancestors.get(ref)
+        if known is not None:
+            return known
+        self._ancestors[ref] = frozenset()  # a cycle ends here
+        found: set[ViewRef] = set()
+        for parent in self.parents(ref) if ref in self.views else []:
+            found.add(parent)
+            found |= self.ancestors(parent)
+        found.discard(ref)
+        result = frozenset(found)
+        self._ancestors[ref] = result
+        return result
+
+    def inherited_from(
+        self, ref: ViewRef, prop_id: str, prop: dms.ViewProperty, seen: frozenset[ViewRef] = frozenset()
+    ) -> ViewRef | None:
+        """The implemented view that declares this property, or None when ``ref`` declares it."""
+        key = _definition(prop)
+        if key is None:
+            return None
+        seen = seen | {ref}
+        for parent in reversed(self.parents(ref)):  # later implements take precedence
+            if parent in seen:
+                continue  # an implements cycle
+            parent_prop = (self.properties(parent) or {}).get(prop_id)
+            if parent_prop is not None and _definition(parent_prop) == key:
+                return self.inherited_from(parent, prop_id, parent_prop, seen) or parent
+        return None
+
+    def view_class(self, ref: ViewRef, identifier: str) -> ViewClass:
+        """The flattened IR of one view."""
+        view = self.views[ref]
+        context = PropertyContext(ref, self.properties, self.ancestors)
+        fields: list[Field] = []
+        connections: list[Connection] = []
+        for prop_id, prop in sorted((self.properties(ref) or {}).items()):
+            field_, connection = build_property(
+                context, prop_id, prop, self.inherited_from(ref, prop_id, prop), self.out
+            )
+            if field_ is not None:
+                fields.append(field_)
+            if connection is not None:
+                connections.append(connection)
+        return ViewClass(
+            id=ref,
+            identifier=identifier,
+            instance_kind=_KINDS.get(view.used_for, "node"),
+            writable=view.writable if view.writable is not None else True,
+            fields=tuple(fields),
+            connections=tuple(connections),
+            name=view.name,
+            description=view.description,
+            implements=tuple(self.parents(ref)),
+            ancestors=tuple(sorted(self.ancestors(ref))),
+        )

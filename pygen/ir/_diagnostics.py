@@ -1,0 +1,70 @@
+"""Diagnostics: problems found in a data model, reported as values, never raised.
+
+A ``warning`` means "this item was skipped or simplified, the rest is generated"; an ``error`` means
+no SDK can be generated. Builders collect every diagnostic of the whole model and return them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["CODES", "Diagnostic", "Level", "has_errors", "sort_diagnostics"]
+
+Level = Literal["warning", "error"]
+
+#: Every diagnostic code of the IR builder and its level (see README.md in this folder).
+CODES: dict[str, Level] = {
+    "no-views": "error",
+    "view-not-inline": "warning",
+    "view-conflict": "warning",
+    "duplicate-external-id": "error",
+    "unknown-view-name": "error",
+    "invalid-view-name": "error",
+    "invalid-identifier": "warning",
+    "unknown-property-type": "warning",
+    "unknown-property-kind": "warning",
+    "target-outside-model": "warning",
+    "edge-view-outside-model": "warning",
+    "reverse-target-outside-model": "warning",
+    "reverse-through-missing": "warning",
+    "reverse-through-not-direct": "warning",
+    "reverse-through-ambiguous": "warning",
+    "reverse-through-mismatch": "warning",
+    "unsupported-view-kind": "warning",
+    "implements-cycle": "warning",
+}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One problem: its level, the item it is about (``sp:View/v1.prop``), a stable code, and a message.
+
+    >>> str(Diagnostic("warning", "sp:Pump/v1.x", "unknown-property-type", "type 'vector' is unknown"))
+    "warning: sp:Pump/v1.x: type 'vector' is unknown [unknown-property-type]"
+    """
+
+    level: Level
+    item: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.item}: {self.message} [{self.code}]"
+
+    @property
+    def is_error(self) -> bool:
+        """True for an error (generation stops)."""
+        return self.level == "error"
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """True when any diagnostic is an error."""
+    return any(diagnostic.is_error for diagnostic in diagnostics)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Errors first, then by item, code and message; duplicates removed. Output is deterministic."""
+    unique = set(diagnostics)
+    return sorted(unique, key=lambda d: (d.level != "error", d.item, d.code, d.message))

@@ -1,0 +1,420 @@
+"""The IR classes: frozen, slotted dataclasses that hold a fully resolved, language-neutral SDK model.
+
+Nothing here knows about Python or TypeScript: names are the model's own ids (emitters turn them
+into identifiers), and every reference between views is resolved to a ``ViewRef`` of a view that
+is in the ``SDKModel`` (or None when the model does not say, or points outside the model).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Literal, Union
+
+__all__ = [
+    "BooleanType",
+    "Connection",
+    "ConnectionKind",
+    "ContainerRef",
+    "DataModelInfo",
+    "DataType",
+    "DateType",
+    "DirectType",
+    "EdgeInfo",
+    "EnumType",
+    "EnumValue",
+    "Field",
+    "FilterOp",
+    "FloatType",
+    "InstanceKind",
+    "IntType",
+    "JsonType",
+    "JsonValue",
+    "ModelRef",
+    "NodeRef",
+    "ReferenceType",
+    "ReverseInfo",
+    "SDKModel",
+    "TextType",
+    "TimestampType",
+    "Unit",
+    "ViewClass",
+    "ViewRef",
+]
+
+#: A JSON value (a property's default value).
+JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]  # noqa: UP007
+
+InstanceKind = Literal["node", "edge", "all"]
+ConnectionKind = Literal["direct", "direct_list", "edge_single", "edge_multi", "reverse_single", "reverse_multi"]
+#: Filter operations a field supports (see ``Field.filters``).
+FilterOp = Literal["equals", "in", "prefix", "range", "exists", "contains_any", "contains_all"]
+
+
+# ---------------------------------------------------------------------------------------------- ids
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ViewRef:
+    """The id of a view version; sorts by (space, external_id, version)."""
+
+    space: str
+    external_id: str
+    version: str
+
+    def __str__(self) -> str:
+        return f"{self.space}:{self.external_id}/{self.version}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ModelRef:
+    """The id of a data model version."""
+
+    space: str
+    external_id: str
+    version: str
+
+    def __str__(self) -> str:
+        return f"{self.space}:{self.external_id}/{self.version}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ContainerRef:
+    """The id of a container."""
+
+    space: str
+    external_id: str
+
+    def __str__(self) -> str:
+        return f"{self.space}:{self.external_id}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class NodeRef:
+    """The id of a node (an edge type)."""
+
+    space: str
+    external_id: str
+
+    def __str__(self) -> str:
+        return f"{self.space}:{self.external_id}"
+
+
+# ---------------------------------------------------------------------------------------------- types
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """The unit of a number: a CDF unit external id (``pressure:bar``) and the source unit, if any."""
+
+    external_id: str
+    source_unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextType:
+    """``text``; ``max_size`` is in bytes (UTF-8)."""
+
+    max_size: int | None = None
+    collation: str | None = None
+    kind: Literal["text"] = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class IntType:
+    """``int32`` or ``int64`` (values of int64 may exceed 2^53: not safe as a JavaScript number)."""
+
+    bits: Literal[32, 64] = 64
+    unit: Unit | None = None
+
+    @property
+    def kind(self) -> Literal["int32", "int64"]:
+        """The DMS type name."""
+        return "int32" if self.bits == 32 else "int64"
+
+
+@dataclass(frozen=True, slots=True)
+class FloatType:
+    """``float32`` or ``float64``."""
+
+    bits: Literal[32, 64] = 64
+    unit: Unit | None = None
+
+    @property
+    def kind(self) -> Literal["float32", "float64"]:
+        """The DMS type name."""
+        return "float32" if self.bits == 32 else "float64"
+
+
+@dataclass(frozen=True, slots=True)
+class BooleanType:
+    """``boolean``."""
+
+    kind: Literal["boolean"] = "boolean"
+
+
+@dataclass(frozen=True, slots=True)
+class TimestampType:
+    """``timestamp``: an instant with a time zone offset."""
+
+    kind: Literal["timestamp"] = "timestamp"
+
+
+@dataclass(frozen=True, slots=True)
+class DateType:
+    """``date``: a calendar date."""
+
+    kind: Literal["date"] = "date"
+
+
+@dataclass(frozen=True, slots=True)
+class JsonType:
+    """``json``: a JSON object."""
+
+    kind: Literal["json"] = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class EnumValue:
+    """One allowed value of an enum: the value itself (``key``) plus display name and description."""
+
+    key: str
+    name: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EnumType:
+    """``enum``: ``values`` sorted by key; ``unknown_value`` is the key CDF uses for values it does not know."""
+
+    values: tuple[EnumValue, ...]
+    unknown_value: str | None = None
+    kind: Literal["enum"] = "enum"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The allowed values, sorted."""
+        return tuple(value.key for value in self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectType:
+    """``direct``: a relation to a node. ``target`` is the view of the target (in the model), if known."""
+
+    target: ViewRef | None = None
+    container: ContainerRef | None = None
+    kind: Literal["direct"] = "direct"
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceType:
+    """``timeseries``, ``file`` or ``sequence``: the external id of a CDF resource."""
+
+    kind: Literal["timeseries", "file", "sequence"]
+
+
+#: The data type of a field; switch on the class (or on ``kind``, the DMS type name).
+DataType = Union[  # noqa: UP007
+    TextType, IntType, FloatType, BooleanType, TimestampType, DateType, JsonType, EnumType, DirectType, ReferenceType
+]
+
+
+# ---------------------------------------------------------------------------------------------- fields
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A property stored in a container (a mapped view property), direct relations included.
+
+    ``inherited_from`` is the implemented view (in the model) that declares the property, or None
+    when the view declares it itself; the field is present on the view either way (flattened).
+    """
+
+    property_id: str
+    type: DataType
+    container: ContainerRef
+    container_property: str
+    name: str | None = None
+    description: str | None = None
+    is_list: bool = False
+    max_list_size: int | None = None
+    nullable: bool = True
+    immutable: bool = False
+    auto_increment: bool = False
+    default: JsonValue = None
+    filters: tuple[FilterOp, ...] = ()
+    inherited_from: ViewRef | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """True when writes must leave the field out: CDF assigns auto-increment values."""
+        return self.auto_increment
+
+    @property
+    def required(self) -> bool:
+        """True when a write that creates an instance must give a value (not nullable, no default)."""
+        return not self.nullable and self.default is None and not self.auto_increment
+
+    @property
+    def unit(self) -> Unit | None:
+        """The unit of a number field, else None."""
+        return self.type.unit if isinstance(self.type, (IntType, FloatType)) else None
+
+
+# ---------------------------------------------------------------------------------------------- connections
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeInfo:
+    """What an edge connection needs: the edge type, its direction, and the view of edge properties."""
+
+    edge_type: NodeRef
+    direction: Literal["outwards", "inwards"] = "outwards"
+    edge_view: ViewRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReverseInfo:
+    """A reverse direct relation goes back through direct relation ``property_id`` of view ``view``."""
+
+    view: ViewRef
+    property_id: str
+    through_is_list: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """A relation to other instances: a direct relation (also a ``Field``), an edge connection, or a reverse one.
+
+    ``target`` is the view (in the model) of the nodes at the other end, or None: a direct relation
+    without a view hint, or one whose target is outside the model, is typed as a plain node id.
+    """
+
+    property_id: str
+    kind: ConnectionKind
+    target: ViewRef | None
+    name: str | None = None
+    description: str | None = None
+    edge: EdgeInfo | None = None
+    reverse: ReverseInfo | None = None
+    inherited_from: ViewRef | None = None
+
+    @property
+    def is_list(self) -> bool:
+        """True when the connection holds many targets."""
+        return self.kind in ("direct_list", "edge_multi", "reverse_multi")
+
+    @property
+    def is_stored(self) -> bool:
+        """True for direct relations: a property value of this instance (writable, filterable)."""
+        return self.kind in ("direct", "direct_list")
+
+
+# ---------------------------------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True, slots=True)
+class ViewClass:
+    """One view, flattened: every property it has (own and inherited), sorted by property id.
+
+    ``identifier`` is the neutral name emitters derive class names from: the external id, unless
+    ``build_ir(view_names=...)`` gave another one (to tell apart views that share an external id).
+    ``implements`` keeps the model's order (it sets property precedence); ``ancestors`` is every
+    view in the model this view implements, directly or not, sorted.
+    """
+
+    id: ViewRef
+    identifier: str
+    instance_kind: InstanceKind
+    writable: bool
+    fields: tuple[Field, ...]
+    connections: tuple[Connection, ...]
+    name: str | None = None
+    description: str | None = None
+    implements: tuple[ViewRef, ...] = ()
+    ancestors: tuple[ViewRef, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        """The model's name for the view, else its external id."""
+        return self.name or self.id.external_id
+
+    @property
+    def filterable_fields(self) -> tuple[Field, ...]:
+        """Fields with a filter besides ``exists`` (json fields only support ``exists``)."""
+        return tuple(field for field in self.fields if any(op != "exists" for op in field.filters))
+
+    @property
+    def writable_fields(self) -> tuple[Field, ...]:
+        """Fields a write class holds (read-only ones left out); empty when the view is not writable."""
+        if not self.writable:
+            return ()
+        return tuple(field for field in self.fields if not field.read_only)
+
+    def field(self, property_id: str) -> Field | None:
+        """The field of ``property_id``, or None."""
+        for field in self.fields:
+            if field.property_id == property_id:
+                return field
+        return None
+
+    def connection(self, property_id: str) -> Connection | None:
+        """The connection of ``property_id``, or None."""
+        for connection in self.connections:
+            if connection.property_id == property_id:
+                return connection
+        return None
+
+    @property
+    def property_ids(self) -> tuple[str, ...]:
+        """Every property id of the view (fields and non-stored connections), sorted."""
+        ids = {field.property_id for field in self.fields} | {conn.property_id for conn in self.connections}
+        return tuple(sorted(ids))
+
+
+@dataclass(frozen=True, slots=True)
+class DataModelInfo:
+    """A data model the SDK was generated from."""
+
+    id: ModelRef
+    name: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SDKModel:
+    """Everything an emitter needs: the data models and their views, deduplicated and sorted by id.
+
+    Example:
+        ```python
+        sdk, diagnostics = build_ir([DataModel.load(raw)])
+        if sdk is not None:
+            for view in sdk.views:
+                print(view.id, [f.property_id for f in view.fields])
+        ```
+    """
+
+    models: tuple[DataModelInfo, ...]
+    views: tuple[ViewClass, ...]
+    default_instance_space: str | None = None
+    _index: dict[ViewRef, ViewClass] = dataclass_field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # A lookup table for emitters that resolve many targets; not part of equality.
+        object.__setattr__(self, "_index", {view.id: view for view in self.views})
+
+    def view(self, ref: ViewRef) -> ViewClass:
+        """The view with id ``ref``; raises ``KeyError`` if it is not in the model."""
+        try:
+            return self._index[ref]
+        except KeyError:
+            raise KeyError(str(ref)) from None
+
+    def has_view(self, ref: ViewRef) -> bool:
+        """True when ``ref`` is a view of the model."""
+        return ref in self._index
+
+    @property
+    def model_ids(self) -> tuple[ModelRef, ...]:
+        """The ids of the data models, sorted."""
+        return tuple(model.id for model in self.models)

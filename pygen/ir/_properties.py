@@ -1,0 +1,353 @@
+"""Turn one DMS view property into IR: a ``Field`` (plus a ``Connection`` for direct relations) or a connection.
+
+Each function returns what it built and appends diagnostics to a list; a property that cannot be
+generated gives a warning and nothing else (errors as values: nothing here raises for model problems).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from pygen import dms
+
+from ._diagnostics import Diagnostic
+from ._model import (
+    BooleanType,
+    Connection,
+    ContainerRef,
+    DataType,
+    DateType,
+    DirectType,
+    EdgeInfo,
+    EnumType,
+    EnumValue,
+    Field,
+    FilterOp,
+    FloatType,
+    IntType,
+    JsonType,
+    NodeRef,
+    ReferenceType,
+    ReverseInfo,
+    TextType,
+    TimestampType,
+    Unit,
+    ViewRef,
+)
+
+__all__ = ["PropertyContext", "build_property", "view_ref"]
+
+
+def view_ref(ref: dms.ViewReference) -> ViewRef:
+    """The IR id of a DMS view reference."""
+    return ViewRef(ref.space, ref.external_id, ref.version)
+
+
+def _container_ref(ref: dms.ContainerReference) -> ContainerRef:
+    return ContainerRef(ref.space, ref.external_id)
+
+
+def _unit(type_: dms.Int32Type | dms.Int64Type | dms.Float32Type | dms.Float64Type) -> Unit | None:
+    return Unit(type_.unit.external_id, type_.unit.source_unit) if type_.unit is not None else None
+
+
+@dataclass(frozen=True)
+class PropertyContext:
+    """What a property needs from the rest of the model.
+
+    ``properties(ref)`` gives the (flattened) DMS properties of a view in the model, or None when the
+    view is not generated; ``ancestors(ref)`` the views in the model that ``ref`` implements.
+    """
+
+    view: ViewRef
+    properties: Callable[[ViewRef], Mapping[str, dms.ViewProperty] | None]
+    ancestors: Callable[[ViewRef], frozenset[ViewRef]]
+
+    def in_model(self, ref: ViewRef) -> bool:
+        """True when ``ref`` is a generated view."""
+        return self.properties(ref) is not None
+
+
+def _data_type(type_: dms.PropertyType, target: ViewRef | None) -> DataType | None:
+    if isinstance(type_, dms.TextType):
+        return TextType(type_.max_text_size, type_.collation)
+    if isinstance(type_, (dms.Int32Type, dms.Int64Type)):
+        return IntType(32 if isinstance(type_, dms.Int32Type) else 64, _unit(type_))
+    if isinstance(type_, (dms.Float32Type, dms.Float64Type)):
+        return FloatType(32 if isinstance(type_, dms.Float32Type) else 64, _unit(type_))
+    if isinstance(type_, dms.BooleanType):
+        return BooleanType()
+    if isinstance(type_, dms.TimestampType):
+        return TimestampType()
+    if isinstance(type_, dms.DateType):
+        return DateType()
+    if isinstance(type_, dms.JsonType):
+        return JsonType()
+    if isinstance(type_, dms.EnumType):
+        values = tuple(EnumValue(key, value.name, value.description) for key, value in sorted(type_.values.items()))
+        return EnumType(values, type_.unknown_value)
+    if isinstance(type_, dms.DirectRelationType):
+        return DirectType(target, _container_ref(type_.container) if type_.container is not None else None)
+    if isinstance(type_, dms.TimeSeriesReferenceType):
+        return ReferenceType("timeseries")
+    if isinstance(type_, dms.FileReferenceType):
+        return ReferenceType("file")
+    if isinstance(type_, dms.SequenceReferenceType):
+        return ReferenceType("sequence")
+    return None
+
+
+def _filters(type_: DataType, is_list: bool) -> tuple[FilterOp, ...]:
+    ops: tuple[FilterOp, ...]
+    if isinstance(type_, JsonType):
+        ops = ("exists",)
+    elif is_list:
+        ops = ("contains_all", "contains_any", "exists")
+    elif isinstance(type_, (TextType, ReferenceType)):
+        ops = ("equals", "exists", "in", "prefix")
+    elif isinstance(type_, (IntType, FloatType, TimestampType, DateType)):
+        ops = ("equals", "exists", "in", "range")
+    elif isinstance(type_, BooleanType):
+        ops = ("equals", "exists")
+    else:  # enum, direct
+        ops = ("equals", "exists", "in")
+    return ops
+
+
+def build_property(
+    context: PropertyContext,
+    prop_id: str,
+    prop: dms.ViewProperty,
+    inherited_from: ViewRef | None,
+    out: list[Diagnostic],
+) -> tuple[Field | None, Connection | None]:
+    """The IR of one view property; warnings for what was skipped or simplified go to ``out``."""
+    item = f"{context.view}.{prop_id}"
+    if isinstance(prop, dms.MappedProperty):
+        return _mapped(context, item, prop_id, prop, inherited_from, out)
+    if isinstance(prop, dms.EdgeConnection):
+        return None, _edge(context, item, prop_id, prop, inherited_from, out)
+    if isinstance(prop, dms.ReverseDirectRelation):
+        return None, _reverse(context, item, prop_id, prop, inherited_from, out)
+    kind = getattr(prop, "connection_type", None)
+    out.append(
+        Diagnostic(
+            "warning",
+            item,
+            "unknown-property-kind",
+            f"unknown view property kind (connectionType {kind!r}): property skipped",
+        )
+    )
+    return None, None
+
+
+def _target(
+    context: PropertyContext, item: str, ref: dms.ViewReference | None, what: str, out: list[Diagnostic]
+) -> ViewRef | None:
+    if ref is None:
+        return None
+    target = view_ref(ref)
+    if context.in_model(target):
+        return target
+    out.append(
+        Diagnostic(
+            "warning",
+            item,
+            "target-outside-model",
+            f"{what} target view {target} is not in the model: typed as a plain node id",
+        )
+    )
+    return None
+
+
+def _mapped(
+    context: PropertyContext,
+    item: str,
+    prop_id: str,
+    prop: dms.MappedProperty,
+    inherited_from: ViewRef | None,
+    out: list[Diagnostic],
+) -> tuple[Field | None, Connection | None]:
+    type_ = prop.type
+    target = None
+    if isinstance(type_, dms.DirectRelationType):
+        target = _target(context, item, type_.source, "direct relation", out)
+    data_type = _data_type(type_, target)
+    if data_type is None:
+        name = getattr(type_, "type", "?")
+        out.append(
+            Diagnostic(
+                "warning", item, "unknown-property-type", f"property type {name!r} is not supported: property skipped"
+            )
+        )
+        return None, None
+    field = Field(
+        property_id=prop_id,
+        type=data_type,
+        container=_container_ref(prop.container),
+        container_property=prop.container_property_identifier,
+        name=prop.name,
+        description=prop.description,
+        is_list=type_.is_list,
+        max_list_size=type_.max_list_size,
+        nullable=prop.nullable,
+        immutable=prop.immutable,
+        auto_increment=prop.auto_increment,
+        default=prop.default_value,
+        filters=_filters(data_type, type_.is_list),
+        inherited_from=inherited_from,
+    )
+    if not isinstance(data_type, DirectType):
+        return field, None
+    connection = Connection(
+        property_id=prop_id,
+        kind="direct_list" if type_.is_list else "direct",
+        target=target,
+        name=prop.name,
+        description=prop.description,
+        inherited_from=inherited_from,
+    )
+    return field, connection
+
+
+def _edge(
+    context: PropertyContext,
+    item: str,
+    prop_id: str,
+    prop: dms.EdgeConnection,
+    inherited_from: ViewRef | None,
+    out: list[Diagnostic],
+) -> Connection:
+    target = _target(context, item, prop.source, "edge connection", out)
+    edge_view = None
+    if prop.edge_source is not None:
+        edge_view = view_ref(prop.edge_source)
+        if not context.in_model(edge_view):
+            out.append(
+                Diagnostic(
+                    "warning",
+                    item,
+                    "edge-view-outside-model",
+                    f"edge properties view {edge_view} is not in the model: edge properties left out",
+                )
+            )
+            edge_view = None
+    return Connection(
+        property_id=prop_id,
+        kind="edge_single" if isinstance(prop, dms.SingleEdgeConnection) else "edge_multi",
+        target=target,
+        name=prop.name,
+        description=prop.description,
+        edge=EdgeInfo(NodeRef(prop.type.space, prop.type.external_id), prop.direction, edge_view),
+        inherited_from=inherited_from,
+    )
+
+
+def _reverse(
+    context: PropertyContext,
+    item: str,
+    prop_id: str,
+    prop: dms.ReverseDirectRelation,
+    inherited_from: ViewRef | None,
+    out: list[Diagnostic],
+) -> Connection | None:
+    target = view_ref(prop.source)
+    if not context.in_model(target):
+        out.append(
+            Diagnostic(
+                "warning",
+                item,
+                "reverse-target-outside-model",
+                f"reverse relation source view {target} is not in the model: connection skipped",
+            )
+        )
+        return None
+    through = prop.through
+    if isinstance(through.source, dms.ViewReference):
+        through_view = view_ref(through.source)
+        properties = context.properties(through_view)
+        if properties is None:
+            out.append(
+                Diagnostic(
+                    "warning",
+                    item,
+                    "reverse-target-outside-model",
+                    f"reverse relation goes through view {through_view}, which is not in the model: connection skipped",
+                )
+            )
+            return None
+        through_id = through.identifier
+        through_prop = properties.get(through_id)
+        where = f"{through_view}.{through_id}"
+    else:
+        # Through a container property: find the property of the source view that maps it.
+        through_view = target
+        properties = context.properties(target) or {}
+        container = through.source
+        matches = sorted(
+            pid
+            for pid, candidate in properties.items()
+            if isinstance(candidate, dms.MappedProperty)
+            and candidate.container == container
+            and candidate.container_property_identifier == through.identifier
+        )
+        where = f"{container}.{through.identifier}"
+        if len(matches) > 1:
+            out.append(
+                Diagnostic(
+                    "warning",
+                    item,
+                    "reverse-through-ambiguous",
+                    f"reverse relation goes through container property {where}, which view {target} maps as "
+                    f"{', '.join(repr(m) for m in matches)}: using {matches[0]!r}",
+                )
+            )
+        through_id = matches[0] if matches else through.identifier
+        through_prop = properties.get(through_id) if matches else None
+    if through_prop is None:
+        out.append(
+            Diagnostic(
+                "warning",
+                item,
+                "reverse-through-missing",
+                f"reverse relation goes through {where}, which does not exist: connection skipped",
+            )
+        )
+        return None
+    if not isinstance(through_prop, dms.MappedProperty) or not isinstance(through_prop.type, dms.DirectRelationType):
+        out.append(
+            Diagnostic(
+                "warning",
+                item,
+                "reverse-through-not-direct",
+                f"reverse relation goes through {where}, which is not a direct relation: connection skipped",
+            )
+        )
+        return None
+    hint = through_prop.type.source
+    if hint is not None and not _related(context, view_ref(hint)):
+        out.append(
+            Diagnostic(
+                "warning",
+                item,
+                "reverse-through-mismatch",
+                f"reverse relation goes through {where}, whose target view is {view_ref(hint)}, not this view "
+                "or one it implements or is implemented by: generated as the model says",
+            )
+        )
+    single = isinstance(prop, dms.SingleReverseDirectRelation)
+    return Connection(
+        property_id=prop_id,
+        kind="reverse_single" if single else "reverse_multi",
+        target=target,
+        name=prop.name,
+        description=prop.description,
+        reverse=ReverseInfo(through_view, through_id, through_prop.type.is_list),
+        inherited_from=inherited_from,
+    )
+
+
+def _related(context: PropertyContext, other: ViewRef) -> bool:
+    view = context.view
+    return other == view or other in context.ancestors(view) or view in context.ancestors(other)

@@ -263,9 +263,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             extra, cursors = self._parse_query(
                 plan, self._http.post("/models/instances/query", json=self._query_body(plan, roots, more)).content
             )
-            for name in more:
-                sets[name].extend(extra.get(name, []))
-            more = {name: cursor for name, cursor in self._more(extra, cursors).items() if name in more}
+            more = self._merge(sets, extra, cursors, more)
         return plan.stitch(sets)
 
 
@@ -489,7 +487,5 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         while more:
             response = await self._http.post("/models/instances/query", json=self._query_body(plan, roots, more))
             extra, cursors = self._parse_query(plan, response.content)
-            for name in more:
-                sets[name].extend(extra.get(name, []))
-            more = {name: cursor for name, cursor in self._more(extra, cursors).items() if name in more}
+            more = self._merge(sets, extra, cursors, more)
         return plan.stitch(sets)

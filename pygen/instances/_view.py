@@ -285,6 +285,27 @@ class _ViewCore(Generic[TRead, TWrite]):
             cursors = data.get("nextCursor") or {}
         return sets, cursors
 
+    @classmethod
+    def _merge(
+        cls,
+        sets: dict[str, list[Any]],
+        extra: dict[str, list[Any]],
+        cursors: Mapping[str, str],
+        paged: Mapping[str, str],
+    ) -> dict[str, str]:
+        """Add a follow-up page's connection rows to ``sets`` (each instance once); the cursors still to follow.
+
+        Every connection set is merged, not only the paged ones: the nodes at the far end of a
+        paged edge set arrive with the page of edges that leads to them.
+        """
+        for name, rows in extra.items():
+            if name == "root":
+                continue
+            have = sets.setdefault(name, [])
+            seen = {(row.space, row.external_id) for row in have}
+            have.extend(row for row in rows if (row.space, row.external_id) not in seen)
+        return {name: cursor for name, cursor in cls._more(extra, cursors).items() if name in paged}
+
     @staticmethod
     def _more(sets: dict[str, list[Any]], cursors: Mapping[str, str]) -> dict[str, str]:
         """Cursors of connection sets that were cut off at the query limit (to page them)."""

@@ -30,7 +30,7 @@ from omni_sdk import (
     PrimitiveNullableWrite,
 )
 
-from pygen.instances import EdgeFields, EdgeId, InstanceAPI, NodeId, NodeWrite
+from pygen.instances import EdgeFields, EdgeId, InstanceAPI, InstanceValidationError, NodeId, NodeWrite
 from pygen.transport import HTTPClient
 
 F = PrimitiveNullableFields
@@ -205,3 +205,78 @@ def test_an_edge_view_api(omni: OmniClient) -> None:
     assert [
         e.external_id for e in api.search("f1", filter=EdgeFields.type.equals(("sp_pygen_models", "multiProperty")))
     ] == ["f1:g1"]
+
+
+def _node_json(xid: str, view: str, **props: object) -> dict[str, object]:
+    return {
+        "instanceType": "node",
+        "space": TEST_SPACE,
+        "externalId": xid,
+        "version": 1,
+        "createdTime": 0,
+        "lastUpdatedTime": 0,
+        "properties": {"sp_pygen_models": {f"{view}/1": props}},
+    }
+
+
+def _edge_json(start: str, end: str) -> dict[str, object]:
+    return {
+        "instanceType": "edge",
+        "space": TEST_SPACE,
+        "externalId": f"{start}:{end}",
+        "version": 1,
+        "type": {"space": "sp_pygen_models", "externalId": "bidirectional"},
+        "startNode": {"space": TEST_SPACE, "externalId": start},
+        "endNode": {"space": TEST_SPACE, "externalId": end},
+        "createdTime": 0,
+        "lastUpdatedTime": 0,
+    }
+
+
+def test_connection_sets_beyond_one_query_are_paged() -> None:
+    """More than 10,000 edges: the edge set is paged by cursor, and the nodes of each page are merged."""
+    queries: list[dict[str, object]] = []
+    first = [f"b{i:05d}" for i in range(10_000)]
+    rest = [f"b{i:05d}" for i in range(10_000, 10_005)]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if request.url.path.endswith("/byids"):
+            return httpx.Response(200, json={"items": [_node_json("a1", "ConnectionItemA", name="A")]})
+        queries.append(body)
+        root = [_node_json("a1", "ConnectionItemA", name="A")]
+        if "cursors" not in body:
+            edges, nodes = first, first
+            cursors = {"c0e": "page2", "c0": "nodes2"}
+        else:
+            edges, nodes = rest, rest + ["b00000"]  # a node seen before comes back: kept once
+            cursors = {}
+        items = {
+            "root": root,
+            "c0e": [_edge_json("a1", b) for b in edges],
+            "c0": [_node_json(b, "ConnectionItemB", name=b) for b in nodes],
+        }
+        return httpx.Response(200, json={"items": items, "nextCursor": cursors})
+
+    with HTTPClient(config(), transport=httpx.MockTransport(handler)) as http:
+        a1 = OmniClient(http, instance_space=TEST_SPACE).connection_item_a.retrieve("a1", connections=["outwards"])
+    assert a1 is not None and a1.outwards is not None
+    assert [b.external_id for b in a1.outwards] == first + rest
+    assert len(queries) == 2 and queries[1]["cursors"] == {"c0e": "page2", "c0": "nodes2"}
+    with_ = queries[0]["with"]
+    assert isinstance(with_, dict)
+    assert with_["c0e"]["edges"]["direction"] == "outwards" and with_["c0"]["nodes"]["chainTo"] == "destination"
+
+
+def test_query_validation_errors_name_the_instance() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/byids"):
+            return httpx.Response(200, json={"items": [_node_json("d1", "ConnectionItemD", name="D")]})
+        bad = _node_json("e1", "ConnectionItemE", name=["not", "text"])
+        items = {"root": [_node_json("d1", "ConnectionItemD", name="D")], "c0": [bad]}
+        return httpx.Response(200, json={"items": items, "nextCursor": {}})
+
+    with HTTPClient(config(), transport=httpx.MockTransport(handler)) as http:
+        api = OmniClient(http, instance_space=TEST_SPACE).connection_item_d
+        with pytest.raises(InstanceValidationError, match=r"node sp_test:e1 property 'name"):
+            api.retrieve("d1", connections=["direct_single"])

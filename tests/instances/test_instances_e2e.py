@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from conftest import DATA_SPACE, TEST_SPACE
+from conftest import DATA_SPACE, TEST_SPACE, config
 from omni_sdk import (
     OmniClient,
     PrimitiveNullable,
@@ -14,7 +14,7 @@ from omni_sdk import (
     PrimitiveNullableWrite,
 )
 
-from pygen.instances import InstanceList, NodeId, UpsertError
+from pygen.instances import InstanceClient, InstanceList, NodeId, UpsertError
 
 F = PrimitiveNullableFields
 UTC = timezone.utc
@@ -149,3 +149,20 @@ def test_delete_by_id_and_object(omni: OmniClient) -> None:
     assert result.not_found == [NodeId(TEST_SPACE, "never-existed")]
     left = omni.primitive_nullable.list(filter=F.space.equals(TEST_SPACE), limit=-1)
     assert [i.external_id for i in left] == ["p002"]
+
+
+def test_retrieve_more_ids_than_one_request_takes(omni: OmniClient) -> None:
+    omni.upsert(_primitives(1200, prefix="big"))
+    ids = [f"big{i:03d}" for i in reversed(range(1200))] + ["gone"]
+    result = omni.primitive_nullable.retrieve(ids)
+    assert [item.external_id for item in result] == ids[:-1]  # request order
+    assert result.missing == [NodeId(TEST_SPACE, "gone")]
+
+
+def test_client_from_a_config_and_context_manager() -> None:
+    client = InstanceClient(config(), instance_space=TEST_SPACE)  # builds its own HTTPClient
+    assert client.http.config.project == "omni-test"
+    with client:
+        pass
+    with pytest.raises(TypeError, match="instance_space must be a string"):
+        InstanceClient(config(), instance_space=42)  # type: ignore[arg-type]

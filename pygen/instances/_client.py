@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from pygen.instances._ids import EdgeId, NodeId
-from pygen.instances._instances import EdgeWrite, NodeWrite, _WriteInstance
+from pygen.instances._instances import EdgeWrite, NodeWrite, _Instance, _WriteInstance
 from pygen.instances._results import DeleteError, DeleteResult, FailedItem, UpsertError, UpsertResult
 from pygen.instances._writes import (
     WriteFlags,
@@ -258,7 +258,8 @@ class AsyncInstanceClient(_ClientCore):
 
 
 def _as_iterable(ids: object) -> Iterable[object]:
-    if isinstance(ids, (str, tuple, NodeId, EdgeId)) or not isinstance(ids, Iterable):
+    # Instance objects are pydantic models, which are iterable (over their fields): one item, not many.
+    if isinstance(ids, (str, tuple, NodeId, EdgeId, _Instance)) or not isinstance(ids, Iterable):
         return [ids]
     return ids
 

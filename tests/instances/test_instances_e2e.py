@@ -149,6 +149,8 @@ def test_delete_by_id_and_object(omni: OmniClient) -> None:
     assert result.not_found == [NodeId(TEST_SPACE, "never-existed")]
     left = omni.primitive_nullable.list(filter=F.space.equals(TEST_SPACE), limit=-1)
     assert [i.external_id for i in left] == ["p002"]
+    # One object (not a list) is one instance, though pydantic models are iterable.
+    assert omni.primitive_nullable.delete(left[0]).deleted == [NodeId(TEST_SPACE, "p002")]
 
 
 def test_retrieve_more_ids_than_one_request_takes(omni: OmniClient) -> None:

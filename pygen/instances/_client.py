@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from pygen.instances._ids import EdgeId, NodeId
-from pygen.instances._instances import EdgeWrite, NodeWrite, _Instance, _WriteInstance
+from pygen.instances._instances import EdgeWrite, NodeWrite, _Instance
 from pygen.instances._results import DeleteError, DeleteResult, FailedItem, UpsertError, UpsertResult
 from pygen.instances._writes import (
     WriteFlags,
@@ -25,9 +25,9 @@ from pygen.instances._writes import (
     batches,
     delete_items,
     failed_items,
-    flatten,
     halves,
     should_split,
+    write_phases,
 )
 from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient, PygenError
 
@@ -95,18 +95,15 @@ class InstanceClient(_ClientCore):
             auto_create_start_nodes,
             auto_create_end_nodes,
         )
-        objs = [items] if isinstance(items, _WriteInstance) else builtins.list(items)
-        nodes, edges = flatten(objs, self.instance_space)
         result, failed = UpsertResult(), builtins.list[FailedItem]()
         workers = max(1, self.http.config.limits.write)
-        for phase in (nodes, edges):
-            chunks = batches(phase)
-            if not chunks:
+        for chunks in write_phases(items, self.instance_space):
+            if len(chunks) == 1:  # the common small write: no thread pool
+                outcomes: Iterable[tuple[list[Any], list[FailedItem]]] = [self._apply(chunks[0], flags)]
+                _collect_upsert(outcomes, result, failed)
                 continue
             with ThreadPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-                for ok, bad in pool.map(lambda chunk: self._apply(chunk, flags), chunks):
-                    result.items.extend(ok)
-                    failed.extend(bad)
+                _collect_upsert(pool.map(lambda chunk: self._apply(chunk, flags), chunks), result, failed)
         if failed:
             raise UpsertError(result, failed)
         return result
@@ -199,15 +196,10 @@ class AsyncInstanceClient(_ClientCore):
             auto_create_start_nodes,
             auto_create_end_nodes,
         )
-        objs = [items] if isinstance(items, _WriteInstance) else builtins.list(items)
-        nodes, edges = flatten(objs, self.instance_space)
         result, failed = UpsertResult(), builtins.list[FailedItem]()
-        for phase in (nodes, edges):
+        for chunks in write_phases(items, self.instance_space):
             # The transport's write limiter bounds how many of these tasks are in flight.
-            outcomes = await asyncio.gather(*(self._apply(chunk, flags) for chunk in batches(phase)))
-            for ok, bad in outcomes:
-                result.items.extend(ok)
-                failed.extend(bad)
+            _collect_upsert(await asyncio.gather(*(self._apply(chunk, flags) for chunk in chunks)), result, failed)
         if failed:
             raise UpsertError(result, failed)
         return result
@@ -255,6 +247,14 @@ class AsyncInstanceClient(_ClientCore):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def _collect_upsert(
+    outcomes: Iterable[tuple[list[Any], list[FailedItem]]], result: UpsertResult, failed: list[FailedItem]
+) -> None:
+    for ok, bad in outcomes:
+        result.items.extend(ok)
+        failed.extend(bad)
 
 
 def _as_iterable(ids: object) -> Iterable[object]:

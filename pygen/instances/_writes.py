@@ -156,6 +156,13 @@ def flatten(items: Iterable[object], default_space: str | None) -> tuple[list[di
     return list(graph.nodes.values()), list(graph.edges.values())
 
 
+def write_phases(items: object, default_space: str | None) -> list[list[list[dict[str, Any]]]]:
+    """The batches to send, per phase: all node batches, then all edge batches (empty phases dropped)."""
+    objs: list[object] = [items] if isinstance(items, _Instance) else list(items)  # type: ignore[call-overload]
+    nodes, edges = flatten(objs, default_space)
+    return [chunks for chunks in (batches(nodes), batches(edges)) if chunks]
+
+
 def batches(items: Sequence[dict[str, Any]], size: int = MAX_WRITE_ITEMS) -> list[list[dict[str, Any]]]:
     """``items`` in request-sized chunks."""
     return [list(items[i : i + size]) for i in range(0, len(items), size)]

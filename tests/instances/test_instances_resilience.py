@@ -7,7 +7,6 @@ the transport retries, the runtime keeps cursors and batches intact.
 from __future__ import annotations
 
 import logging
-import time
 
 import pytest
 from conftest import OMNI_MODEL, TOKEN, config
@@ -34,7 +33,6 @@ def test_upsert_and_list_10000_nodes_under_faults(caplog: pytest.LogCaptureFixtu
         with HTTPClient(cfg) as http:
             http.post("/models/spaces", json={"items": [{"space": "sp_resilience"}]})
             omni = OmniClient(http, instance_space="sp_resilience")
-            started = time.perf_counter()
             writes = [PrimitiveNullableWrite(external_id=f"r{i:05d}", int32=i, text=f"n{i}") for i in range(N)]
             result = omni.upsert(writes)
             # Every item has exactly one outcome; a retried write whose first answer was lost is "unchanged".
@@ -47,7 +45,6 @@ def test_upsert_and_list_10000_nodes_under_faults(caplog: pytest.LogCaptureFixtu
             assert len(ids) == N
             assert len(set(ids)) == N
             assert sorted(item.int32 or 0 for item in listed) == list(range(N))
-            assert time.perf_counter() - started < 120
     # The faults really happened and were retried (which kinds depends on the seed's draw order).
     retries = [r.getMessage() for r in caplog.records if "retry" in r.getMessage()]
     kinds = {kind for kind, marker in (("429", " got 429;"), ("503", " got 503;"), ("drop", "failed (")) if any(

@@ -146,7 +146,8 @@ class _Instance(BaseModel):
                 prop = cls._property_ids.get(name, name)
                 field = cls._property_field(default, view, prop, isinstance(connection, DirectRelation))
                 properties[name] = prop
-            setattr(cls, name, field)
+            if field is not PydanticUndefined:  # a required field without Field(): leave it as declared
+                setattr(cls, name, field)
         unknown = set(cls._property_ids) - set(properties)
         if unknown:
             raise TypeError(f"{cls.__name__}._property_ids names fields that are not properties: {sorted(unknown)}")
@@ -299,14 +300,16 @@ class Edge(_ReadInstance):
 class _WriteInstance(_Instance):
     @classmethod
     def _property_field(cls, default: object, view: ViewId, prop: str, relation: bool) -> Any:
-        return _field(default, alias=prop)
+        # No alias: write objects are built by field name; `load` maps property ids to fields itself,
+        # because a property id may equal a base field's API name (a property called `type`).
+        return default
 
     @classmethod
     def load(cls, data: Mapping[str, Any]) -> Self:
         """Build from the API apply shape (``sources[].properties`` of this class's view)."""
         if not isinstance(data, Mapping):
             raise TypeError(f"{cls.__name__}.load expects a dict in the apply shape, got {type(data).__name__}")
-        flat: dict[str, Any] = {key: value for key, value in data.items() if key not in ("sources", "instanceType")}
+        values: dict[str, Any] = {name: data[key] for name, key in cls._base_fields.items() if key in data}
         view = cls._view_id
         for index, source in enumerate(data.get("sources") or []):
             ref = source.get("source") if isinstance(source, Mapping) else None
@@ -317,8 +320,9 @@ class _WriteInstance(_Instance):
                 view.external_id,
                 view.version,
             ):
-                flat.update(source.get("properties") or {})
-        return cls.model_validate(flat)
+                props = source.get("properties") or {}
+                values.update({name: props[prop] for name, prop in cls._properties.items() if prop in props})
+        return cls.model_validate(values)
 
     def _resolved_space(self, default_space: str | None) -> str:
         space = getattr(self, "space", None) or default_space

@@ -175,3 +175,49 @@ def test_to_pandas_without_pandas_says_how_to_get_it(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"pip install 'cognite-pygen-runtime\[pandas\]'"):
         InstanceList([]).to_pandas()
+
+
+def test_a_property_named_like_a_base_field() -> None:
+    """CogniteAsset has a property `type` (a direct relation), next to every node's own `type`."""
+    from typing import ClassVar
+
+    from pygen.instances import DirectRelation, Node, NodeIdLike, NodeWrite
+
+    view = ViewId("cdf_cdm", "CogniteAsset", "v1")
+
+    class AssetWrite(NodeWrite):
+        _view_id = view
+        _property_ids: ClassVar = {"type_": "type"}
+        _connections: ClassVar = {"type_": DirectRelation()}
+        name: str
+        type_: NodeIdLike | None = None
+
+    class Asset(Node):
+        _view_id = view
+        _write_class = AssetWrite
+        _property_ids: ClassVar = {"type_": "type"}
+        name: str
+        type_: NodeId | None = None
+
+    write = AssetWrite(external_id="a", type=("t", "node-type"), name="A", type_="pump-type")
+    dumped = write.dump("s")
+    assert dumped["type"] == {"space": "t", "externalId": "node-type"}
+    assert dumped["sources"][0]["properties"] == {"name": "A", "type": {"space": "s", "externalId": "pump-type"}}
+    assert AssetWrite.load(dumped).dump() == dumped
+    read = Asset.load(
+        {
+            "space": "s",
+            "externalId": "a",
+            "version": 1,
+            "createdTime": 0,
+            "lastUpdatedTime": 0,
+            "type": {"space": "t", "externalId": "node-type"},
+            "properties": {
+                "cdf_cdm": {"CogniteAsset/v1": {"name": "A", "type": {"space": "s", "externalId": "pump-type"}}}
+            },
+        }
+    )
+    assert read.type == NodeId("t", "node-type") and read.type_ == NodeId("s", "pump-type")
+    assert read.as_write().dump() == {**dumped, "existingVersion": 1}
+    with pytest.raises(Exception, match="name"):
+        Asset.load({"space": "s", "externalId": "b", "version": 1, "createdTime": 0, "lastUpdatedTime": 0})

@@ -203,3 +203,14 @@ def test_direct_relation_and_nested_filters(omni: OmniClient) -> None:
         d.external_id
         for d in api.list(filter=Nested(D.direct_single.ref, ConnectionItemEFields.name.prefix("target o")))
     ] == ["d1"]
+
+
+def test_builders_offer_only_what_fits_the_type() -> None:
+    """The type checker sees these classes, so `F.int32.prefix(...)` is an error before it runs."""
+    from pygen.instances import BooleanProperty, IntProperty, JsonProperty, ListProperty, TextProperty
+
+    assert not hasattr(IntProperty, "prefix") and hasattr(IntProperty, "range")
+    assert not hasattr(TextProperty, "range") and hasattr(TextProperty, "prefix")
+    assert not hasattr(BooleanProperty, "in_") and not hasattr(BooleanProperty, "range")
+    assert not hasattr(JsonProperty, "equals") and hasattr(JsonProperty, "exists")
+    assert not hasattr(ListProperty, "equals") and hasattr(ListProperty, "contains_all")

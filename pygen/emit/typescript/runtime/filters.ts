@@ -1,0 +1,573 @@
+/**
+ * Typed builders for every DMS instance filter, composable with `and`/`or`/`not`.
+ *
+ * Each filter dumps exactly the API JSON (dms-api §4). Generated SDKs expose one typed property builder
+ * per view property ({@link TextProperty}, {@link NumberProperty}, ...), so only the operators valid
+ * for the data type are offered:
+ *
+ * @example
+ * const name = new TextProperty(viewPropertyRef(pumpView, "name"));
+ * const pressure = new NumberProperty(viewPropertyRef(pumpView, "pressure"));
+ * const filter = name.prefix("P-").and(pressure.range({ gt: 2 })).or(name.exists().not());
+ * filter.dump(); // {"or": [{"and": [{"prefix": ...}, {"range": ...}]}, {"not": {"exists": ...}}]}
+ *
+ * Direct relation values may be bare external ids: they resolve to the default instance space when the
+ * filter is dumped (`dump(space)`), which the instance API does with its client's space.
+ */
+import type { JsonValue } from "./json.js";
+import type { ContainerId, NodeId, NodeIdLike, ViewId } from "./types.js";
+
+/** Most values in one `in`/`containsAny`/`containsAll` filter (dms-api §4, unconfirmed: 1000); more are split. */
+export const MAX_FILTER_VALUES = 1000;
+/** Most sort properties of a list or search. */
+export const MAX_SORT = 5;
+
+/** A property reference: `["node", "externalId"]`, `[space, "View/version", prop]` or `[space, container, prop]`. */
+export type PropertyRef = readonly string[];
+
+/** The JSON of a filter. */
+export type FilterJson = { [key: string]: JsonValue };
+
+/** The reference to a property of a view: `[space, "externalId/version", property]`. */
+export function viewPropertyRef(view: ViewId, property: string): PropertyRef {
+  return [view.space, `${view.externalId}/${view.version}`, property];
+}
+
+/** Internal: a node given by external id alone; its space is known only when the filter is dumped. */
+export class InDefaultSpace {
+  constructor(readonly externalId: string) {}
+}
+
+/** A value reference `{property: [...]}` (compare with another property). */
+export interface PropertyValueRef {
+  readonly property: PropertyRef;
+}
+/** A query/sync parameter reference `{parameter: "name"}`. */
+export interface ParameterRef {
+  readonly parameter: string;
+}
+
+/** Anything a filter accepts as a value. */
+export type FilterValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | Date
+  | NodeId
+  | PropertyValueRef
+  | ParameterRef
+  | { readonly [key: string]: JsonValue }
+  | readonly FilterValue[];
+
+/** Internal: a filter value as stored in a filter. */
+export type Value = FilterValue | InDefaultSpace;
+
+function dumpValue(value: Value, space: string | undefined): JsonValue {
+  if (value instanceof InDefaultSpace) {
+    if (space === undefined) {
+      throw new TypeError(
+        `the filter value ${JSON.stringify(value.externalId)} is an external id without a space, and there is no default instance space; pass {space, externalId}`,
+      );
+    }
+    return { space, externalId: value.externalId };
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return (value as readonly Value[]).map((item) => dumpValue(item, space));
+  if (typeof value === "object" && value !== null) {
+    const out: { [key: string]: JsonValue } = {};
+    for (const [k, v] of Object.entries(value)) out[k] = dumpValue(v as Value, space);
+    return out;
+  }
+  return value;
+}
+
+function nodeValue(value: NodeIdLike): NodeId | InDefaultSpace {
+  if (typeof value === "string") return new InDefaultSpace(value);
+  if (typeof value === "object" && value !== null && typeof value.space === "string" && typeof value.externalId === "string") {
+    return { space: value.space, externalId: value.externalId };
+  }
+  throw new TypeError(`a node id is {space, externalId} or an external id string, got ${String(value)}`);
+}
+
+/** The base of all filters: `dump()`, and composition with `and`, `or`, `not`. */
+export abstract class Filter {
+  /** The API JSON; `space` resolves bare external ids in direct relation values. */
+  abstract dump(space?: string): FilterJson;
+
+  /** This filter and all `others` (nested `and`s are flattened). */
+  and(...others: Filter[]): Filter {
+    return and(this, ...others);
+  }
+  /** This filter or any of `others` (nested `or`s are flattened). */
+  or(...others: Filter[]): Filter {
+    return or(this, ...others);
+  }
+  /** The negation (`not(not(f))` is `f`). */
+  not(): Filter {
+    return not(this);
+  }
+}
+
+/** `{"equals": {"property": P, "value": V}}`. */
+export class Equals extends Filter {
+  constructor(
+    readonly property: PropertyRef,
+    readonly value: Value,
+  ) {
+    super();
+  }
+  dump(space?: string): FilterJson {
+    return { equals: { property: [...this.property], value: dumpValue(this.value, space) } };
+  }
+}
+
+abstract class ValuesFilter extends Filter {
+  readonly values: readonly Value[];
+  constructor(
+    /** The operator, and how chunks of more than {@link MAX_FILTER_VALUES} values combine. */
+    private readonly op: "in" | "containsAny" | "containsAll",
+    private readonly join: "and" | "or",
+    readonly property: PropertyRef,
+    values: readonly Value[],
+  ) {
+    super();
+    if (!Array.isArray(values) || values.length === 0) {
+      throw new RangeError(`${op} needs at least one value (property ${JSON.stringify(property)})`);
+    }
+    this.values = [...values];
+  }
+  dump(space?: string): FilterJson {
+    const parts: FilterJson[] = [];
+    for (let i = 0; i < this.values.length; i += MAX_FILTER_VALUES) {
+      const chunk = this.values.slice(i, i + MAX_FILTER_VALUES);
+      parts.push({ [this.op]: { property: [...this.property], values: chunk.map((v) => dumpValue(v, space)) } });
+    }
+    return parts.length === 1 ? (parts[0] as FilterJson) : { [this.join]: parts };
+  }
+}
+
+/** `{"in": {"property": P, "values": [...]}}`; more than 1000 values become an `or` of `in`s. */
+export class In extends ValuesFilter {
+  constructor(property: PropertyRef, values: readonly Value[]) {
+    super("in", "or", property, values);
+  }
+}
+/** `{"containsAny": ...}` (list properties); more than 1000 values become an `or`. */
+export class ContainsAny extends ValuesFilter {
+  constructor(property: PropertyRef, values: readonly Value[]) {
+    super("containsAny", "or", property, values);
+  }
+}
+/** `{"containsAll": ...}` (list properties); more than 1000 values become an `and`. */
+export class ContainsAll extends ValuesFilter {
+  constructor(property: PropertyRef, values: readonly Value[]) {
+    super("containsAll", "and", property, values);
+  }
+}
+
+/** Range bounds; give at most one of `gt`/`gte` and one of `lt`/`lte`. */
+export interface RangeBounds<V> {
+  gt?: V;
+  gte?: V;
+  lt?: V;
+  lte?: V;
+}
+
+function dumpBounds(bounds: RangeBounds<Value>, space: string | undefined): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {};
+  for (const key of ["gt", "gte", "lt", "lte"] as const) {
+    const value = bounds[key];
+    if (value !== undefined) out[key] = dumpValue(value, space);
+  }
+  return out;
+}
+
+function checkBounds(what: string, bounds: RangeBounds<unknown>): void {
+  if (bounds.gt !== undefined && bounds.gte !== undefined) throw new RangeError(`${what}: give gt or gte, not both`);
+  if (bounds.lt !== undefined && bounds.lte !== undefined) throw new RangeError(`${what}: give lt or lte, not both`);
+  if (bounds.gt === undefined && bounds.gte === undefined && bounds.lt === undefined && bounds.lte === undefined) {
+    throw new RangeError(`${what}: give at least one bound (gt, gte, lt, lte)`);
+  }
+}
+
+/** `{"range": {"property": P, "gt"|"gte": V, "lt"|"lte": V}}`. */
+export class Range extends Filter {
+  readonly bounds: RangeBounds<Value>;
+  constructor(
+    readonly property: PropertyRef,
+    bounds: RangeBounds<Value>,
+  ) {
+    super();
+    checkBounds(`range on ${JSON.stringify(property)}`, bounds);
+    this.bounds = { ...bounds };
+  }
+  dump(space?: string): FilterJson {
+    return { range: { property: [...this.property], ...dumpBounds(this.bounds, space) } };
+  }
+}
+
+/** `{"prefix": {"property": P, "value": "abc"}}` (text, or a parameter in queries). */
+export class Prefix extends Filter {
+  constructor(
+    readonly property: PropertyRef,
+    readonly value: string | ParameterRef,
+  ) {
+    super();
+  }
+  dump(space?: string): FilterJson {
+    return { prefix: { property: [...this.property], value: dumpValue(this.value, space) } };
+  }
+}
+
+/** `{"exists": {"property": P}}`. */
+export class Exists extends Filter {
+  constructor(readonly property: PropertyRef) {
+    super();
+  }
+  dump(): FilterJson {
+    return { exists: { property: [...this.property] } };
+  }
+}
+
+/** `{"nested": {"scope": P, "filter": F}}`: `filter` applies to the node the direct relation `scope` points to. */
+export class Nested extends Filter {
+  constructor(
+    readonly scope: PropertyRef,
+    readonly filter: Filter,
+  ) {
+    super();
+  }
+  dump(space?: string): FilterJson {
+    return { nested: { scope: [...this.scope], filter: this.filter.dump(space) } };
+  }
+}
+
+/** `{"overlaps": {"startProperty": P1, "endProperty": P2, bounds}}`: the interval [start, end] meets the range. */
+export class Overlaps extends Filter {
+  readonly bounds: RangeBounds<Value>;
+  constructor(
+    readonly startProperty: PropertyRef,
+    readonly endProperty: PropertyRef,
+    bounds: RangeBounds<Value>,
+  ) {
+    super();
+    checkBounds(`overlaps on ${JSON.stringify(startProperty)}..${JSON.stringify(endProperty)}`, bounds);
+    this.bounds = { ...bounds };
+  }
+  dump(space?: string): FilterJson {
+    return {
+      overlaps: { startProperty: [...this.startProperty], endProperty: [...this.endProperty], ...dumpBounds(this.bounds, space) },
+    };
+  }
+}
+
+/** `{"hasData": [refs]}`: instances with data in all the views (with `version`) and containers (without). */
+export class HasData extends Filter {
+  readonly sources: readonly (ViewId | ContainerId)[];
+  constructor(sources: readonly (ViewId | ContainerId)[]) {
+    super();
+    if (sources.length === 0) throw new RangeError("hasData needs at least one view or container");
+    this.sources = [...sources];
+  }
+  dump(): FilterJson {
+    return {
+      hasData: this.sources.map((s) =>
+        "version" in s && typeof s.version === "string"
+          ? { type: "view", space: s.space, externalId: s.externalId, version: s.version }
+          : { type: "container", space: s.space, externalId: s.externalId },
+      ),
+    };
+  }
+}
+
+/** `{"instanceReferences": [{space, externalId}, ...]}`. */
+export class InstanceReferences extends Filter {
+  readonly ids: readonly (NodeId | InDefaultSpace)[];
+  constructor(ids: readonly NodeIdLike[]) {
+    super();
+    if (ids.length === 0) throw new RangeError("instanceReferences needs at least one id");
+    this.ids = ids.map(nodeValue);
+  }
+  dump(space?: string): FilterJson {
+    return { instanceReferences: this.ids.map((id) => dumpValue(id, space)) };
+  }
+}
+
+/** `{"matchAll": {}}`. */
+export class MatchAll extends Filter {
+  dump(): FilterJson {
+    return { matchAll: {} };
+  }
+}
+
+/** `{"and": [...]}`. */
+export class And extends Filter {
+  readonly filters: readonly Filter[];
+  constructor(filters: readonly Filter[]) {
+    super();
+    this.filters = checkFilters("and", filters);
+  }
+  dump(space?: string): FilterJson {
+    return { and: this.filters.map((f) => f.dump(space)) };
+  }
+}
+
+/** `{"or": [...]}`. */
+export class Or extends Filter {
+  readonly filters: readonly Filter[];
+  constructor(filters: readonly Filter[]) {
+    super();
+    this.filters = checkFilters("or", filters);
+  }
+  dump(space?: string): FilterJson {
+    return { or: this.filters.map((f) => f.dump(space)) };
+  }
+}
+
+/** `{"not": F}`. */
+export class Not extends Filter {
+  constructor(readonly filter: Filter) {
+    super();
+    checkFilters("not", [filter]);
+  }
+  dump(space?: string): FilterJson {
+    return { not: this.filter.dump(space) };
+  }
+}
+
+/** A filter given as API JSON (an escape hatch for filters the builders do not express). */
+export class RawFilter extends Filter {
+  constructor(readonly json: FilterJson) {
+    super();
+  }
+  dump(): FilterJson {
+    return this.json;
+  }
+}
+
+function checkFilters(op: string, filters: readonly Filter[]): readonly Filter[] {
+  if (filters.length === 0) throw new RangeError(`${op} needs at least one filter`);
+  filters.forEach((f, i) => {
+    if (!(f instanceof Filter)) throw new TypeError(`${op}: item ${i} is not a Filter`);
+  });
+  return [...filters];
+}
+
+/** All of `filters` (nested `and`s are flattened; one filter is returned as is). */
+export function and(...filters: Filter[]): Filter {
+  const flat = checkFilters("and", filters).flatMap((f) => (f instanceof And ? f.filters : [f]));
+  return flat.length === 1 ? (flat[0] as Filter) : new And(flat);
+}
+
+/** Any of `filters` (nested `or`s are flattened; one filter is returned as is). */
+export function or(...filters: Filter[]): Filter {
+  const flat = checkFilters("or", filters).flatMap((f) => (f instanceof Or ? f.filters : [f]));
+  return flat.length === 1 ? (flat[0] as Filter) : new Or(flat);
+}
+
+/** The negation of `filter` (`not(not(f))` is `f`). */
+export function not(filter: Filter): Filter {
+  return filter instanceof Not ? filter.filter : new Not(filter);
+}
+
+// ------------------------------------------------------------------------------------------ sorting
+
+/** The JSON of one sort. */
+export interface SortJson {
+  property: string[];
+  direction: "ascending" | "descending";
+  nullsFirst?: boolean;
+}
+
+/** Sort by one property. */
+export class Sort {
+  constructor(
+    readonly property: PropertyRef,
+    readonly direction: "ascending" | "descending" = "ascending",
+    readonly nullsFirst?: boolean,
+  ) {}
+  dump(): SortJson {
+    const out: SortJson = { property: [...this.property], direction: this.direction };
+    if (this.nullsFirst !== undefined) out.nullsFirst = this.nullsFirst;
+    return out;
+  }
+}
+
+// ------------------------------------------------------------------------------------------ typed properties
+
+/** A property of a view (or a base property such as `["node", "externalId"]`) with the filters of its type. */
+export class PropertyBase {
+  readonly path: PropertyRef;
+  constructor(path: PropertyRef) {
+    if (path.length < 2 || path.length > 3) throw new RangeError(`a property reference has 2 or 3 parts, got ${JSON.stringify(path)}`);
+    this.path = [...path];
+  }
+  /** The property's identifier (the last part of the path). */
+  get name(): string {
+    return this.path[this.path.length - 1] as string;
+  }
+  /** Instances with a value for this property. */
+  exists(): Filter {
+    return new Exists(this.path);
+  }
+  /** Sort ascending. */
+  asc(nullsFirst?: boolean): Sort {
+    return new Sort(this.path, "ascending", nullsFirst);
+  }
+  /** Sort descending. */
+  desc(nullsFirst?: boolean): Sort {
+    return new Sort(this.path, "descending", nullsFirst);
+  }
+}
+
+/** A text property: equals, in, prefix, exists. */
+export class TextProperty extends PropertyBase {
+  equals(value: string): Filter {
+    return new Equals(this.path, value);
+  }
+  in(values: readonly string[]): Filter {
+    return new In(this.path, values);
+  }
+  prefix(value: string): Filter {
+    return new Prefix(this.path, value);
+  }
+}
+
+/** A numeric property (`bigint` for int64 beyond 2^53): equals, in, range, exists. */
+export class NumberProperty<N extends number | bigint = number> extends PropertyBase {
+  equals(value: N): Filter {
+    return new Equals(this.path, value);
+  }
+  in(values: readonly N[]): Filter {
+    return new In(this.path, values);
+  }
+  range(bounds: RangeBounds<N>): Filter {
+    return new Range(this.path, bounds);
+  }
+}
+
+/** A timestamp property (`Date` or ISO 8601 string): equals, range, exists. */
+export class TimestampProperty extends PropertyBase {
+  equals(value: Date | string): Filter {
+    return new Equals(this.path, value);
+  }
+  range(bounds: RangeBounds<Date | string>): Filter {
+    return new Range(this.path, bounds);
+  }
+}
+
+function isoDate(value: Date | string): string {
+  return value instanceof Date ? value.toISOString().slice(0, 10) : value;
+}
+
+/** A date property (`YYYY-MM-DD`, or a `Date` whose UTC day is taken): equals, range, exists. */
+export class DateProperty extends PropertyBase {
+  equals(value: Date | string): Filter {
+    return new Equals(this.path, isoDate(value));
+  }
+  range(bounds: RangeBounds<Date | string>): Filter {
+    const out: RangeBounds<string> = {};
+    for (const key of ["gt", "gte", "lt", "lte"] as const) {
+      const value = bounds[key];
+      if (value !== undefined) out[key] = isoDate(value);
+    }
+    return new Range(this.path, out);
+  }
+}
+
+/** A boolean property: equals, exists. */
+export class BooleanProperty extends PropertyBase {
+  equals(value: boolean): Filter {
+    return new Equals(this.path, value);
+  }
+}
+
+/** An enum property: equals, in, exists. */
+export class EnumProperty<V extends string = string> extends PropertyBase {
+  equals(value: V): Filter {
+    return new Equals(this.path, value);
+  }
+  in(values: readonly V[]): Filter {
+    return new In(this.path, values);
+  }
+}
+
+/** A JSON property: exists only. */
+export class JsonProperty extends PropertyBase {}
+
+/** A direct relation: equals/in on node ids (bare external ids use the default space), nested filters. */
+export class DirectRelationProperty extends PropertyBase {
+  equals(value: NodeIdLike): Filter {
+    return new Equals(this.path, nodeValue(value));
+  }
+  in(values: readonly NodeIdLike[]): Filter {
+    return new In(this.path, values.map(nodeValue));
+  }
+  /** `filter` applied to the node this relation points to. */
+  nested(filter: Filter): Filter {
+    return new Nested(this.path, filter);
+  }
+}
+
+/** A list property: containsAny, containsAll, exists. */
+export class ListProperty<V extends FilterValue = string | number | bigint | boolean> extends PropertyBase {
+  containsAny(values: readonly V[]): Filter {
+    return new ContainsAny(this.path, values);
+  }
+  containsAll(values: readonly V[]): Filter {
+    return new ContainsAll(this.path, values);
+  }
+}
+
+/** A list of direct relations: containsAny, containsAll on node ids, exists. */
+export class DirectRelationListProperty extends PropertyBase {
+  containsAny(values: readonly NodeIdLike[]): Filter {
+    return new ContainsAny(this.path, values.map(nodeValue));
+  }
+  containsAll(values: readonly NodeIdLike[]): Filter {
+    return new ContainsAll(this.path, values.map(nodeValue));
+  }
+}
+
+/** The base properties of nodes (`["node", ...]`). */
+export function nodeFields(): {
+  space: TextProperty;
+  externalId: TextProperty;
+  type: DirectRelationProperty;
+  version: NumberProperty;
+  createdTime: NumberProperty;
+  lastUpdatedTime: NumberProperty;
+} {
+  return {
+    space: new TextProperty(["node", "space"]),
+    externalId: new TextProperty(["node", "externalId"]),
+    type: new DirectRelationProperty(["node", "type"]),
+    version: new NumberProperty(["node", "version"]),
+    createdTime: new NumberProperty(["node", "createdTime"]),
+    lastUpdatedTime: new NumberProperty(["node", "lastUpdatedTime"]),
+  };
+}
+
+/** The base properties of edges (`["edge", ...]`). */
+export function edgeFields(): {
+  space: TextProperty;
+  externalId: TextProperty;
+  type: DirectRelationProperty;
+  startNode: DirectRelationProperty;
+  endNode: DirectRelationProperty;
+  version: NumberProperty;
+  createdTime: NumberProperty;
+  lastUpdatedTime: NumberProperty;
+} {
+  return {
+    space: new TextProperty(["edge", "space"]),
+    externalId: new TextProperty(["edge", "externalId"]),
+    type: new DirectRelationProperty(["edge", "type"]),
+    startNode: new DirectRelationProperty(["edge", "startNode"]),
+    endNode: new DirectRelationProperty(["edge", "endNode"]),
+    version: new NumberProperty(["edge", "version"]),
+    createdTime: new NumberProperty(["edge", "createdTime"]),
+    lastUpdatedTime: new NumberProperty(["edge", "lastUpdatedTime"]),
+  };
+}

@@ -1,0 +1,159 @@
+/** Shared test helpers: a scriptable fake `fetch`, a recording `sleep`, and emulator schema setup. */
+import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
+import { HttpClient, Token, type ClientOptions, type FetchInit, type FetchLike, type ResponseLike } from "../../pygen/emit/typescript/runtime/index.js";
+
+export interface Call {
+  url: string;
+  init: FetchInit;
+  body: unknown;
+}
+
+type Handler = (call: Call, index: number) => ResponseLike | Promise<ResponseLike>;
+
+/** A fake fetch: answers with `handler` and records every call. */
+export function fakeFetch(handler: Handler): FetchLike & { calls: Call[] } {
+  const calls: Call[] = [];
+  const fn = async (url: string, init: FetchInit): Promise<ResponseLike> => {
+    const call: Call = { url, init, body: init.body === undefined ? undefined : tryJson(init.body) };
+    calls.push(call);
+    return handler(call, calls.length - 1);
+  };
+  return Object.assign(fn, { calls });
+}
+
+/** A fake fetch answering the listed responses (or throwing the listed errors) in order. */
+export function scripted(...answers: (ResponseLike | Error)[]): FetchLike & { calls: Call[] } {
+  return fakeFetch((_call, index) => {
+    const answer = answers[Math.min(index, answers.length - 1)];
+    if (answer === undefined) throw new Error("no answers scripted");
+    if (answer instanceof Error) throw answer;
+    // A body can be read once: answer a copy, so the last answer can repeat.
+    return answer instanceof Response ? answer.clone() : answer;
+  });
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A JSON response. */
+export function json(status: number, body: unknown = {}, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+/** A CDF error response. */
+export function cdfError(status: number, message = `error ${status}`, headers: Record<string, string> = {}): Response {
+  return json(status, { error: { code: status, message } }, headers);
+}
+
+/** A sleep that records the waits and returns at once. */
+export function recordingSleep(): ((ms: number) => Promise<void>) & { waits: number[] } {
+  const waits: number[] = [];
+  return Object.assign(
+    (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+    { waits },
+  );
+}
+
+/** An HttpClient on a fake fetch, with instant sleeps and a fixed jitter. */
+export function testClient(fetch: FetchLike, overrides: Partial<ClientOptions> = {}): HttpClient {
+  return new HttpClient({
+    project: "p",
+    baseUrl: "https://example.test",
+    credentials: new Token("t"),
+    fetch,
+    sleep: recordingSleep(),
+    random: () => 0.5,
+    ...overrides,
+  });
+}
+
+/** A promise with its resolve function exposed. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+// ------------------------------------------------------------------------------------------ emulator
+
+/** An HttpClient on the emulator started by global-setup.ts. */
+export function emulatorHttp(overrides: Partial<ClientOptions> = {}): HttpClient {
+  const emulator = inject("emulator");
+  return new HttpClient({ project: "ts-tests", baseUrl: emulator.baseUrl, credentials: new Token(emulator.token), ...overrides });
+}
+
+/** A fresh space name. */
+export function freshSpace(prefix = "ts"): string {
+  return `${prefix}_${randomBytes(6).toString("hex")}`;
+}
+
+/** The views of the test schema in `space`. */
+export function testViews(space: string): {
+  pump: { space: string; externalId: string; version: string };
+  flow: { space: string; externalId: string; version: string };
+} {
+  return {
+    pump: { space, externalId: "Pump", version: "v1" },
+    flow: { space, externalId: "Flow", version: "v1" },
+  };
+}
+
+/** Creates a space with a Pump node view and a Flow edge view (and their containers). */
+export async function createTestSchema(http: HttpClient, space: string): Promise<ReturnType<typeof testViews>> {
+  await http.post("/models/spaces", { items: [{ space }] });
+  const pumpContainer = { type: "container", space, externalId: "Pump" };
+  const flowContainer = { type: "container", space, externalId: "Flow" };
+  await http.post("/models/containers", {
+    items: [
+      {
+        space,
+        externalId: "Pump",
+        usedFor: "node",
+        properties: {
+          name: { type: { type: "text" } },
+          description: { type: { type: "text" } },
+          pressure: { type: { type: "float64" } },
+          serial: { type: { type: "int64" } },
+          running: { type: { type: "boolean" } },
+          tags: { type: { type: "text", list: true } },
+          site: { type: { type: "direct" } },
+          installed: { type: { type: "date" } },
+          lastSeen: { type: { type: "timestamp" } },
+          status: { type: { type: "enum", values: { running: {}, stopped: {} } } },
+          meta: { type: { type: "json" } },
+        },
+      },
+      {
+        space,
+        externalId: "Flow",
+        usedFor: "edge",
+        properties: { rate: { type: { type: "float64" } }, label: { type: { type: "text" } } },
+      },
+    ],
+  });
+  const mapped = (container: object, names: string[]): Record<string, object> =>
+    Object.fromEntries(names.map((n) => [n, { container, containerPropertyIdentifier: n }]));
+  await http.post("/models/views", {
+    items: [
+      {
+        space,
+        externalId: "Pump",
+        version: "v1",
+        properties: mapped(pumpContainer, ["name", "description", "pressure", "serial", "running", "tags", "site", "installed", "lastSeen", "status", "meta"]),
+      },
+      { space, externalId: "Flow", version: "v1", properties: mapped(flowContainer, ["rate", "label"]) },
+    ],
+  });
+  return testViews(space);
+}

@@ -8,6 +8,7 @@ transport's write/delete concurrency limits.
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import json
 from collections.abc import Iterable, Mapping
@@ -187,8 +188,6 @@ class AsyncInstanceClient(_ClientCore):
         auto_create_end_nodes: bool = False,
     ) -> UpsertResult:
         """Async :meth:`InstanceClient.upsert`."""
-        import asyncio
-
         flags = WriteFlags(
             replace,
             skip_on_version_conflict,
@@ -197,9 +196,16 @@ class AsyncInstanceClient(_ClientCore):
             auto_create_end_nodes,
         )
         result, failed = UpsertResult(), builtins.list[FailedItem]()
+        # At most `write` batches are being encoded or sent at once (as the sync client's threads):
+        # starting all tasks at once would encode every body up front.
+        gate = asyncio.Semaphore(max(1, self.http.config.limits.write))
+
+        async def apply(chunk: list[dict[str, Any]]) -> tuple[list[Any], list[FailedItem]]:
+            async with gate:
+                return await self._apply(chunk, flags)
+
         for chunks in write_phases(items, self.instance_space):
-            # The transport's write limiter bounds how many of these tasks are in flight.
-            _collect_upsert(await asyncio.gather(*(self._apply(chunk, flags) for chunk in chunks)), result, failed)
+            _collect_upsert(await asyncio.gather(*(apply(chunk) for chunk in chunks)), result, failed)
         if failed:
             raise UpsertError(result, failed)
         return result
@@ -218,12 +224,16 @@ class AsyncInstanceClient(_ClientCore):
 
     async def delete(self, ids: object | Iterable[object]) -> DeleteResult:
         """Async :meth:`InstanceClient.delete`."""
-        import asyncio
-
         items = delete_items(_as_iterable(ids), self.instance_space)
         result, failed = DeleteResult(), builtins.list[FailedItem]()
         chunks = batches(items)
-        outcomes = await asyncio.gather(*(self._delete(chunk) for chunk in chunks))
+        gate = asyncio.Semaphore(max(1, self.http.config.limits.delete))
+
+        async def delete(chunk: list[dict[str, Any]]) -> bytes | BaseException:
+            async with gate:
+                return await self._delete(chunk)
+
+        outcomes = await asyncio.gather(*(delete(chunk) for chunk in chunks))
         for chunk, outcome in zip(chunks, outcomes, strict=True):
             _collect_delete(chunk, outcome, result, failed)
         if failed:

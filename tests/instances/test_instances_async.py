@@ -68,3 +68,32 @@ async def test_async_connections_failures_and_delete(aomni: AsyncOmniClient) -> 
     deleted = await aomni.delete(["d1", "e1", "e2"])
     assert len(deleted.deleted) == 3
     assert await aomni.connection_item_d.retrieve("d1") is None
+
+
+async def test_async_batches_run_in_parallel_within_the_write_limit() -> None:
+    import asyncio
+    import json
+
+    import httpx
+    from conftest import config
+
+    from pygen.transport import AsyncHTTPClient, ConcurrencyLimits
+
+    state = {"now": 0, "max": 0, "requests": 0}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        state["now"] += 1
+        state["requests"] += 1
+        state["max"] = max(state["max"], state["now"])
+        await asyncio.sleep(0.01)
+        state["now"] -= 1
+        items = json.loads(request.content)["items"]
+        out = [{**i, "version": 1, "wasModified": True, "createdTime": 1, "lastUpdatedTime": 1} for i in items]
+        return httpx.Response(200, json={"items": out, "deleted": []})
+
+    cfg = config(limits=ConcurrencyLimits(read=2, write=2, delete=1))
+    async with AsyncHTTPClient(cfg, transport=httpx.MockTransport(handler)) as http:
+        client = AsyncOmniClient(http, instance_space=TEST_SPACE)
+        result = await client.upsert([PrimitiveNullableWrite(external_id=f"x{i}") for i in range(5500)])
+    assert len(result.created) == 5500
+    assert state["requests"] == 6 and state["max"] == 2

@@ -61,7 +61,6 @@ __all__ = [
 MAX_FILTER_VALUES = 1000
 
 PropertyRef = tuple[str, ...]
-RangeValue = int | float | str | datetime | date
 
 
 @dataclass(frozen=True)

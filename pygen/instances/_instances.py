@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
@@ -152,10 +152,6 @@ class _Instance(BaseModel):
         if unknown:
             raise TypeError(f"{cls.__name__}._property_ids names fields that are not properties: {sorted(unknown)}")
         cls._properties = properties
-
-    @classmethod
-    def _source_properties(cls) -> list[str]:
-        return list(cls._properties.values())
 
 
 # ---------------------------------------------------------------------------------------------- read
@@ -579,8 +575,3 @@ def _pandas_value(value: object) -> object:
     if isinstance(value, list):
         return [_pandas_value(item) for item in value]
     return value
-
-
-def instances_of(items: Iterable[_T]) -> InstanceList[_T]:
-    """An :class:`InstanceList` of ``items``."""
-    return InstanceList(items)

@@ -123,6 +123,9 @@ class _Instance(BaseModel):
         raise NotImplementedError
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Runs inside type.__new__, before pydantic's metaclass collects the fields: the Field()s
+        # set as class attributes here are what pydantic then reads as each field's declaration.
+        # Annotations may be strings (`from __future__ import annotations`); only names are needed.
         super().__init_subclass__(**kwargs)
         annotations: dict[str, object] = cls.__dict__.get("__annotations__", {})
         properties = dict(cls._properties)

@@ -53,8 +53,8 @@ from pygen.ir._model import (
 )
 
 __all__ = [
-    "CODES",
     "BooleanType",
+    "CODES",
     "Connection",
     "ConnectionKind",
     "ContainerRef",

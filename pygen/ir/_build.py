@@ -170,7 +170,7 @@ def _identifiers(views: Mapping[ViewRef, dms.View], names: dict[str, str], out: 
                     str(ref),
                     "duplicate-external-id",
                     f"views {listed} would all be named {identifier!r}: generate one of them only, or name it with "
-                    f'view_names={{"{ref}": "{identifier}V{ref.version}"}}',
+                    f'view_names={{"{ref}": "{identifier}_{re.sub(r"[^A-Za-z0-9_]", "_", ref.version)}"}}',
                 )
             )
     return identifiers

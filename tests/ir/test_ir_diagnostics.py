@@ -1,0 +1,244 @@
+"""One failure case per IR diagnostic: the level, the item and the message text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from _ir_support import direct, edge, mapped, model, reverse, text, view, view_ref
+
+from pygen.dms import DataModel
+from pygen.ir import CODES, Diagnostic, ViewRef, build_ir, has_errors, sort_diagnostics
+
+Case = tuple[str, Callable[[], list[DataModel]], dict[str, Any], str, str]
+
+CASES: list[Case] = [
+    ("no-views", lambda: [model()], {}, "sp:M/1", r"the data model has no view to generate"),
+    (
+        "view-not-inline",
+        lambda: [model(view("A"), view_ref("B"))],
+        {},
+        "sp:B/v1",
+        r"data model sp:M/1 lists the view without its definition: view skipped \(read the data model with "
+        r"inlineViews=true\)",
+    ),
+    (
+        "view-conflict",
+        lambda: [
+            model(view("A", {"x": text()}), external_id="M1"),
+            model(view("A", {"x": text(), "y": text()}), external_id="M2"),
+        ],
+        {},
+        "sp:A/v1",
+        r"the view is defined differently by the data models \(sp:M2/1; sp:M1/1\); using the definition from "
+        r"sp:M2/1 \(newest, then most properties\)",
+    ),
+    (
+        "duplicate-external-id",
+        lambda: [model(view("Pump", version="v1"), view("Pump", version="v2"))],
+        {},
+        "sp:Pump/v1",
+        r"views sp:Pump/v1, sp:Pump/v2 would all be named 'Pump': generate one of them only, or name it with "
+        r'view_names=\{"sp:Pump/v1": "Pump_v1"\}',
+    ),
+    (
+        "unknown-view-name",
+        lambda: [model(view("A"))],
+        {"view_names": {"sp:Nope/v1": "X"}},
+        "sp:Nope/v1",
+        r"view_names names a view that is not in the model: sp:Nope/v1",
+    ),
+    (
+        "invalid-view-name",
+        lambda: [model(view("A"))],
+        {"view_names": {"sp:A/v1": "1 bad"}},
+        "sp:A/v1",
+        r"view_names gives '1 bad': a name must be a letter followed by letters, digits and '_'",
+    ),
+    (
+        "invalid-identifier",
+        lambda: [model(view("A", {"bad prop": text(identifier="bad")}))],
+        {},
+        "sp:A/v1.bad prop",
+        r"property id 'bad prop' is invalid: 1-255 characters, letters, digits, '_' and '-', starting with a letter "
+        r"or digit; generated anyway",
+    ),
+    (
+        "unknown-property-type",
+        lambda: [model(view("A", {"vec": mapped({"type": "vector", "dim": 3})}))],
+        {},
+        "sp:A/v1.vec",
+        r"property type 'vector' is not supported: property skipped",
+    ),
+    (
+        "unknown-property-kind",
+        lambda: [model(view("A", {"odd": {"connectionType": "hyper_edge", "x": 1}}))],
+        {},
+        "sp:A/v1.odd",
+        r"unknown view property kind \(connectionType 'hyper_edge'\): property skipped",
+    ),
+    (
+        "target-outside-model",
+        lambda: [model(view("A", {"site": direct("Elsewhere")}))],
+        {},
+        "sp:A/v1.site",
+        r"direct relation target view sp:Elsewhere/v1 is not in the model: typed as a plain node id",
+    ),
+    (
+        "edge-view-outside-model",
+        lambda: [model(view("A", {"to": edge("A", edgeSource=view_ref("Props"))}))],
+        {},
+        "sp:A/v1.to",
+        r"edge properties view sp:Props/v1 is not in the model: edge properties left out",
+    ),
+    (
+        "reverse-target-outside-model",
+        lambda: [model(view("A", {"back": reverse("Elsewhere", "a")}))],
+        {},
+        "sp:A/v1.back",
+        r"reverse relation source view sp:Elsewhere/v1 is not in the model: connection skipped",
+    ),
+    (
+        "reverse-through-missing",
+        lambda: [model(view("A", {"back": reverse("B", "nope")}), view("B"))],
+        {},
+        "sp:A/v1.back",
+        r"reverse relation goes through sp:B/v1.nope, which does not exist: connection skipped",
+    ),
+    (
+        "reverse-through-not-direct",
+        lambda: [model(view("A", {"back": reverse("B", "name")}), view("B", {"name": text()}))],
+        {},
+        "sp:A/v1.back",
+        r"reverse relation goes through sp:B/v1.name, which is not a direct relation: connection skipped",
+    ),
+    (
+        "reverse-through-ambiguous",
+        lambda: [
+            model(
+                view(
+                    "A",
+                    {
+                        "back": {
+                            "connectionType": "multi_reverse_direct_relation",
+                            "source": view_ref("B"),
+                            "through": {
+                                "source": {"type": "container", "space": "sp", "externalId": "C"},
+                                "identifier": "a",
+                            },
+                        }
+                    },
+                ),
+                view("B", {"a1": direct("A", identifier="a"), "a2": direct("A", identifier="a")}),
+            )
+        ],
+        {},
+        "sp:A/v1.back",
+        r"reverse relation goes through container property sp:C.a, which view sp:B/v1 maps as 'a1', 'a2': using 'a1'",
+    ),
+    (
+        "reverse-through-mismatch",
+        lambda: [model(view("A", {"back": reverse("B", "c")}), view("B", {"c": direct("C")}), view("C"))],
+        {},
+        "sp:A/v1.back",
+        r"reverse relation goes through sp:B/v1.c, whose target view is sp:C/v1, not this view or one it implements "
+        r"or is implemented by: generated as the model says",
+    ),
+    (
+        "implements-cycle",
+        lambda: [model(view("A", implements=[view_ref("B")]), view("B", implements=[view_ref("A")]))],
+        {},
+        "sp:B/v1",
+        r"the view implements sp:A/v1, which implements it back: that link is ignored",
+    ),
+    (
+        "unsupported-view-kind",
+        lambda: [model(view("A"), view("R", usedFor="record"))],
+        {},
+        "sp:R/v1",
+        r"views used for 'record' are not supported \(only node, edge and all\): view skipped",
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "models", "kwargs", "item", "message"), CASES, ids=[case[0] for case in CASES])
+def test_each_diagnostic(
+    code: str, models: Callable[[], list[DataModel]], kwargs: dict[str, Any], item: str, message: str
+) -> None:
+    sdk, diagnostics = build_ir(models(), **kwargs)
+    found = [d for d in diagnostics if d.code == code]
+    assert found, diagnostics
+    diagnostic = next((d for d in found if d.item == item), found[0])
+    assert diagnostic.item == item
+    assert diagnostic.level == CODES[code]
+    assert re.fullmatch(message, diagnostic.message), diagnostic.message
+    assert (sdk is None) == has_errors(diagnostics)
+
+
+def test_every_code_has_a_case() -> None:
+    assert sorted(CODES) == sorted(case[0] for case in CASES)
+
+
+def test_warnings_skip_only_what_cannot_be_generated() -> None:
+    bad = view(
+        "A",
+        {
+            "name": text(),
+            "vec": mapped({"type": "vector"}),
+            "site": direct("Elsewhere"),
+            "back": reverse("Elsewhere", "a"),
+        },
+    )
+    sdk, diagnostics = build_ir([model(bad)])
+    assert sdk is not None and not has_errors(diagnostics)
+    a = sdk.views[0]
+    assert [f.property_id for f in a.fields] == ["name", "site"]
+    site = a.connection("site")
+    assert site is not None and site.target is None
+    assert a.connection("back") is None
+
+
+def test_errors_stop_generation_and_come_first() -> None:
+    sdk, diagnostics = build_ir([model(view("P", {"x": direct("Nope")}), view("P", version="v2"))])
+    assert sdk is None
+    assert [d.level for d in diagnostics] == ["error", "error", "warning"]
+
+
+def test_view_names_keep_views_that_share_an_external_id() -> None:
+    sdk, diagnostics = build_ir(
+        [model(view("Pump", version="v1"), view("Pump", version="v2"))], view_names={"sp:Pump/v2": "PumpV2"}
+    )
+    assert sdk is not None and diagnostics == []
+    assert [v.identifier for v in sdk.views] == ["Pump", "PumpV2"]
+
+
+def test_same_external_id_in_two_spaces_is_an_error() -> None:
+    sdk, diagnostics = build_ir([model(view("Pump", space="a"), view("Pump", space="b"))])
+    assert sdk is None
+    assert {d.item for d in diagnostics} == {"a:Pump/v1", "b:Pump/v1"}
+
+
+def test_reverse_through_a_container_property_is_resolved_to_the_view_property() -> None:
+    back = {
+        "connectionType": "single_reverse_direct_relation",
+        "source": view_ref("B"),
+        "through": {"source": {"type": "container", "space": "sp", "externalId": "C"}, "identifier": "a"},
+    }
+    sdk, diagnostics = build_ir([model(view("A", {"back": back}), view("B", {"toA": direct("A", identifier="a")}))])
+    assert sdk is not None and diagnostics == []
+    conn = sdk.view(ViewRef("sp", "A", "v1")).connection("back")
+    assert conn is not None and conn.reverse is not None
+    assert (conn.kind, conn.reverse.view, conn.reverse.property_id) == (
+        "reverse_single",
+        ViewRef("sp", "B", "v1"),
+        "toA",
+    )
+
+
+def test_diagnostic_text_and_sorting() -> None:
+    warning = Diagnostic("warning", "sp:A/v1", "x", "m")
+    error = Diagnostic("error", "sp:B/v1", "y", "n")
+    assert str(error) == "error: sp:B/v1: n [y]"
+    assert sort_diagnostics([warning, error, warning]) == [error, warning]

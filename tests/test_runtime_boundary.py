@@ -18,7 +18,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-RUNTIME_MODULES = ["pygen", "pygen.transport", "pygen.dms"]
+RUNTIME_MODULES = ["pygen", "pygen.transport", "pygen.dms", "pygen.instances"]
 FORBIDDEN = [
     "jinja2",
     "keyring",

@@ -88,7 +88,7 @@ def py_doc(value: str, indent: str = "") -> str:
     return "\n".join(out)
 
 
-_DIRECTIVE = re.compile(r"(?i)\b(coding|fmt|isort|mypy|pyright|pylint|ruff|pragma|flake8|yapf|nosec|noqa)(\s*)([:=])")
+_DIRECTIVE = re.compile(r"(?i)(coding|fmt|isort|mypy|pyright|pylint|ruff|pragma|flake8|yapf|nosec|noqa)(\s*)([:=])")
 _LEADING = re.compile(r"(?i)(^|#)(\s*)(noqa|nosec|type\s*:)")
 
 

@@ -4,7 +4,7 @@ Rules (the README of ``pygen.ir`` lists the diagnostic codes):
 
 - Words come from the id: runs of ASCII letters and digits, split at case changes (``maxPressure`` ->
   ``max``, ``pressure``; ``Cognite3DModel`` -> ``Cognite``, ``3D``, ``Model``). Accented letters lose
-  their accents (``é`` -> ``e``, ``ø`` -> ``o``); other non-ASCII letters become ``u`` + code point.
+  their accents (``é`` -> ``e``, ``ø`` -> ``o``); other non-ASCII letters become ``u`` + their decimal code point.
 - Classes are PascalCase of the view's IR ``identifier`` (an id that is already PascalCase is kept as
   it is); per view the emitter gets ``X``, ``XWrite``, ``XList``, ``XFields``, ``XAPI`` and ``AsyncXAPI``.
   Modules and client attributes are snake_case; fields are snake_case of the property id.
@@ -23,7 +23,7 @@ import builtins
 import keyword
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pygen.ir import Diagnostic, SDKModel, ViewRef
@@ -43,9 +43,9 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(
-    # "3D" alone; an upper-case run (HTTP in HTTPServer); a word; bare digits. Digits stay with the word
-    # before them (images360, float32List) unless a lone capital follows (model3D -> model, 3D).
-    r"\d+[A-Z](?![a-z])|[A-Z]+(?![a-z])(?:\d+(?![A-Z](?![a-z])))?|[A-Z]?[a-z]+(?:\d+(?![A-Z](?![a-z])))?|\d+"
+    # "3D" alone; "3d"/"2nd"; an upper-case run (HTTP in HTTPServer); a word; bare digits. Digits stay with
+    # the word before them (images360, float32List) unless a lone capital follows (model3D -> model, 3D).
+    r"\d+[A-Z](?![a-z])|\d+[a-z]+|[A-Z]+(?![a-z])(?:\d+(?![A-Z](?![a-z])))?|[A-Z]?[a-z]+(?:\d+(?![A-Z](?![a-z])))?|\d+"
 )
 # Letters NFKD does not decompose into ASCII.
 _LETTERS = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ð": "d", "Ð": "D"}
@@ -134,7 +134,7 @@ def _ascii(text: str) -> str:
         elif char in _LETTERS:
             out.append(_LETTERS[char])
         elif char.isalnum():
-            out.append(f" u{ord(char):04x} ")
+            out.append(f" u{ord(char)} ")  # decimal: hex letters would split into words
         else:
             out.append(" ")
     return "".join(out)
@@ -423,14 +423,14 @@ def _owner(used: Mapping[str, ViewRef], names: Iterable[str]) -> str:
 
 def _field_reserved(runtime: frozenset[str]) -> Callable[[str], str | None]:
     def reserved(name: str) -> str | None:
+        if name.startswith(_PROTECTED_PREFIXES):
+            return _PROTECTED
         if name in runtime:
             return "an attribute of the runtime's instance classes"
         if name in ANNOTATION_NAMES:
             return "a type name used in annotations"
         if _is_keyword(name):
             return _KEYWORD
-        if name.startswith(_PROTECTED_PREFIXES):
-            return _PROTECTED
         return None
 
     return reserved
@@ -439,7 +439,7 @@ def _field_reserved(runtime: frozenset[str]) -> Callable[[str], str | None]:
 def _name_properties(
     namer: _Namer,
     ref: ViewRef,
-    property_ids: Iterable[str],
+    property_ids: Sequence[str],
     runtime: frozenset[str],
     fields: dict[tuple[ViewRef, str], str],
     parameters: dict[tuple[ViewRef, str], str],

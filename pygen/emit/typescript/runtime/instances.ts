@@ -708,7 +708,7 @@ export abstract class ViewApi<R, W> {
   // -- writes --
 
   /** Creates or updates instances through this view (see {@link InstanceClient.upsert}). */
-  upsert(items: W | readonly W[], options: UpsertOptions = {}): Promise<UpsertResult> {
+  async upsert(items: W | readonly W[], options: UpsertOptions = {}): Promise<UpsertResult> {
     const list = (Array.isArray(items) ? items : [items]) as readonly W[];
     return this.client.upsert(
       list.map((item) => this.toApply(item)),
@@ -717,7 +717,7 @@ export abstract class ViewApi<R, W> {
   }
 
   /** Deletes instances of this type by id (bare external ids in the client's instance space). */
-  delete(ids: NodeIdLike | readonly NodeIdLike[], options: { signal?: AbortSignal } = {}): Promise<DeleteResult> {
+  async delete(ids: NodeIdLike | readonly NodeIdLike[], options: { signal?: AbortSignal } = {}): Promise<DeleteResult> {
     const list = (Array.isArray(ids) ? ids : [ids]) as readonly NodeIdLike[];
     return this.client.delete(
       list.map((id) => ({ instanceType: this.instanceType, ...toNodeId(id, this.client.instanceSpace) })),

@@ -17,6 +17,7 @@ from pygen.emit.python._naming import (
     _RUNTIME_FALLBACK,
     ANNOTATION_NAMES,
     API_PARAMETERS,
+    PYTHON_CODES,
     runtime_attribute_names,
 )
 from pygen.ir import ContainerRef, DataModelInfo, Field, ModelRef, SDKModel, TextType, ViewClass, ViewRef, build_ir
@@ -289,3 +290,11 @@ def test_any_ids_give_valid_unique_names(views: dict[str, list[str]]) -> None:
     _check_names(sdk, names)
     assert all(d.level == "warning" for d in diagnostics)
     assert python_names(sdk) == (names, diagnostics)
+
+
+def test_every_python_code_is_reported_at_its_level() -> None:
+    sdk = _sdk({"Pump": ["class", "space", "3d", "a-b", "aB"], "pump": []})
+    _, warnings = python_names(sdk)
+    _, errors = python_names(sdk, client_name="not valid")
+    found = {d.code: d.level for d in [*warnings, *errors]}
+    assert found == PYTHON_CODES

@@ -26,12 +26,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pygen.ir import Diagnostic, SDKModel, ViewRef
+from pygen.ir import Diagnostic, Level, SDKModel, ViewRef
 
 __all__ = [
     "ANNOTATION_NAMES",
     "API_PARAMETERS",
+    "PYTHON_CODES",
     "PythonNames",
+    "RESERVED_MODULES",
     "ViewNames",
     "check_python_names",
     "class_words",
@@ -90,6 +92,14 @@ _TYPING_NAMES = frozenset(
         "JsonValue", "cached_property",
     }
 )  # fmt: skip
+#: Every diagnostic code of Python naming and its level.
+PYTHON_CODES: dict[str, Level] = {
+    "python-keyword": "warning",
+    "python-reserved-name": "warning",
+    "python-invalid-identifier": "warning",
+    "python-name-collision": "warning",
+    "python-invalid-name": "error",
+}
 #: Module names the emitter's own files use.
 RESERVED_MODULES = frozenset({"client", "data_classes", "py", "typing", "types"})
 

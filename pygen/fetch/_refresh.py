@@ -1,0 +1,398 @@
+"""A project's pinned data models: where a build gets them, and ``pygen refresh``, which re-fetches them.
+
+Where a model comes from, in order (:func:`obtain_models`, used by the hatch hook):
+
+1. the project's snapshot for the pinned version (``<snapshots>/<space>.<externalId>.<version>.json``);
+2. the user cache (models fetched before on this machine, keyed by cluster, project and model);
+3. CDF, with ``[tool.pygen.cdf]`` and a secret from the environment or the keyring; the model is
+   then cached and its snapshot written, so the next build (and the sdist) needs no network.
+
+``pygen refresh`` (:func:`main`) always fetches: it rewrites the snapshots that changed (each file
+atomically, and only after every model was fetched), can move a pin to a newer version
+(``--upgrade``), and prints what changed (views added or removed, properties added, removed or
+retyped). ``--check`` only reports, and exits 1 when a snapshot is out of date.
+
+Example:
+    >>> config = load_config("example_project")
+    >>> for item in obtain_models(config, "example_project"):
+    ...     print(item.ref, item.source)
+    cdf_cdm:CogniteCore/v1 snapshot
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pygen.fetch._cache import CacheKey, ModelCache
+from pygen.fetch._credentials import credentials_help, resolve_client_secret, resolve_token
+from pygen.fetch._diff import ModelDiff, diff_models
+from pygen.fetch._errors import CredentialsError, ModelNotFoundError, SnapshotError
+from pygen.fetch._ref import ModelRef
+from pygen.fetch._remote import fetch_model
+from pygen.fetch._snapshot import atomic_write_bytes, load_snapshot, write_snapshot
+from pygen.transport import ClientConfig, HTTPClient, OAuthClientCredentials, PygenError, Token
+
+if TYPE_CHECKING:
+    from pygen.config import CDFConfig, PygenConfig
+
+__all__ = [
+    "REFRESH_HINT",
+    "ModelChange",
+    "ModelSource",
+    "ObtainedModel",
+    "connect",
+    "main",
+    "obtain_models",
+    "refresh",
+]
+
+ModelSource = Literal["snapshot", "cache", "cdf"]
+#: How messages tell a user to refresh the snapshots (both spellings work in the example project).
+REFRESH_HINT = "pygen refresh (or `hatch run pygen:refresh`)"
+
+Connect = Callable[["CDFConfig"], HTTPClient]
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ObtainedModel:
+    """A pinned model, where it came from, and its snapshot file in the project."""
+
+    ref: ModelRef
+    model: dict[str, Any] = field(repr=False)
+    source: ModelSource
+    snapshot: Path
+
+
+def connect(cdf: CDFConfig, *, client_name: str = "pygen") -> HTTPClient:
+    """A client for ``[tool.pygen.cdf]``; the secret comes from the environment or the keyring.
+
+    With ``client-id`` the OAuth client secret is resolved (``PYGEN_CLIENT_SECRET``, then keyring
+    ``pygen:<base-url>`` / client id); without it a static token (``PYGEN_TOKEN``, then keyring user
+    ``token``). Raises :class:`CredentialsError` with the full "how to provide credentials" help.
+    """
+    base_url = cdf.base_url
+    try:
+        if cdf.client_id is not None:
+            secret = resolve_client_secret(base_url, cdf.client_id)
+            credentials: OAuthClientCredentials | Token = OAuthClientCredentials(
+                cdf.client_id,
+                secret.value,
+                token_url=cdf.token_url,
+                tenant_id=cdf.tenant_id,
+                scopes=cdf.scopes,
+                audience=cdf.audience,
+            )
+        else:
+            credentials = Token(resolve_token(base_url).value)
+    except CredentialsError as exc:
+        first = str(exc).splitlines()[0]
+        raise CredentialsError(f"{first}\n{credentials_help(base_url, cdf.client_id, refresh_command=None)}") from None
+    config = ClientConfig(project=cdf.project, credentials=credentials, base_url=base_url, client_name=client_name)
+    return HTTPClient(config)
+
+
+def obtain_models(
+    config: PygenConfig,
+    project_dir: str | os.PathLike[str],
+    *,
+    cache: ModelCache | None = None,
+    connect: Connect = connect,
+    report: Report | None = None,
+    waiting: Report | None = None,
+    write_snapshots: bool = True,
+) -> list[ObtainedModel]:
+    """Every pinned model of ``config``, from the snapshot, the user cache, or CDF (in that order).
+
+    A model taken from the cache or CDF gets its snapshot written (unless ``write_snapshots`` is
+    false), so that it can be committed and later builds, including the one from the sdist, need no
+    network. ``report``/``waiting`` receive progress lines (the hatch hook passes its display).
+
+    Raises :class:`SnapshotError` for a snapshot that holds another model or version than pinned,
+    or when a model is missing and ``[tool.pygen.cdf]`` is not configured; :class:`CredentialsError`
+    (saying which command stores the secret, which variables to set, or to run the refresh) when a
+    fetch is needed and no secret is found; the transport's errors for HTTP failures.
+    """
+    say = report or _quiet
+    wait = waiting or say
+    root = Path(project_dir)
+    results: list[ObtainedModel] = []
+    client: HTTPClient | None = None
+    try:
+        for ref in config.refs:
+            path = config.snapshot_file(root, ref)
+            shown = _shown(path, root)
+            if path.is_file():
+                results.append(ObtainedModel(ref, _load_pinned(path, ref, shown), "snapshot", path))
+                say(f"pygen: {ref} from the snapshot {shown}")
+                continue
+            if config.cdf is None:
+                raise SnapshotError(
+                    f"{shown}: no snapshot of {ref}{_other_versions(path, ref)}, and pyproject.toml has no "
+                    "[tool.pygen.cdf] table to fetch it from CDF. Add the snapshot (run "
+                    f"{REFRESH_HINT} where CDF is reachable and commit it), or configure [tool.pygen.cdf]."
+                )
+            cache = cache if cache is not None else ModelCache()
+            key = CacheKey(config.cdf.base_url, config.cdf.project, ref)
+            model = cache.get(key)
+            source: ModelSource = "cache"
+            if model is None:
+                if client is None:
+                    try:
+                        client = connect(config.cdf)
+                    except CredentialsError as exc:
+                        raise CredentialsError(
+                            f"{shown}: no snapshot of {ref}{_other_versions(path, ref)} and it is not in the "
+                            f"user cache ({cache.root}), so pygen must fetch it, but {_lower_first(str(exc))}\n"
+                            f"  - or run {REFRESH_HINT} where credentials are available and commit the snapshot; "
+                            "builds then need no credentials."
+                        ) from None
+                wait(f"pygen: fetching {ref} from project {config.cdf.project!r} at {config.cdf.base_url}")
+                model = cache.get_or_fetch(key, _fetcher(client, ref))
+                source = "cdf"
+            else:
+                say(f"pygen: {ref} from the user cache ({cache.path(key)})")
+            if write_snapshots:
+                try:
+                    write_snapshot(path, model)
+                    say(f"pygen: wrote the snapshot {shown}; commit it so builds need no credentials")
+                except OSError as exc:
+                    say(f"pygen: could not write the snapshot {shown} ({exc}); continuing without it")
+            results.append(ObtainedModel(ref, model, source, path))
+    finally:
+        if client is not None:
+            client.close()
+    return results
+
+
+@dataclass(frozen=True)
+class ModelChange:
+    """What ``pygen refresh`` found for one pinned model."""
+
+    old_ref: ModelRef
+    new_ref: ModelRef
+    diff: ModelDiff
+    old_snapshot: Path
+    new_snapshot: Path
+    model: dict[str, Any] = field(repr=False)
+
+    @property
+    def needs_write(self) -> bool:
+        """True when the snapshot file must be (re)written: a new pin, a missing file, or any change."""
+        return self.old_ref != self.new_ref or self.diff.old_model is None or not self.diff.identical
+
+
+def refresh(
+    config: PygenConfig,
+    project_dir: str | os.PathLike[str],
+    *,
+    upgrade: Sequence[str] | bool = False,
+    check: bool = False,
+    cache: ModelCache | None = None,
+    connect: Connect = connect,
+    report: Report | None = None,
+) -> list[ModelChange]:
+    """Fetch every pinned model again (or a newer version, with ``upgrade``), then rewrite the snapshots.
+
+    ``upgrade=True`` moves every model to the newest version in CDF (the most recently created);
+    a list of ``"space:externalId"`` (newest) or ``"space:externalId/version"`` (that version) moves
+    only those. New pins are written into ``pyproject.toml`` and the old snapshot files removed.
+    Nothing is written until every model has been fetched; each file is replaced atomically. With
+    ``check=True`` nothing is written at all. Returns one :class:`ModelChange` per model.
+    """
+    say = report or _quiet
+    root = Path(project_dir)
+    cdf = config.cdf
+    if cdf is None:
+        from pygen.config import ConfigError
+
+        raise ConfigError(
+            "pyproject.toml: [tool.pygen.cdf] is missing; refreshing needs the CDF connection "
+            "(at least `cluster` or `base-url`, and `project`), e.g.\n"
+            '    [tool.pygen.cdf]\n    cluster = "westeurope-1"\n'
+            '    project = "my-project"\n    client-id = "my-client-id"\n    tenant-id = "my-tenant-id"'
+        )
+    targets = _upgrade_targets(config.refs, upgrade)
+    cache = cache if cache is not None else ModelCache()
+    changes: list[ModelChange] = []
+    with connect(cdf) as client:
+        for ref in config.refs:
+            target = targets.get(ref)
+            if target is None:
+                say(f"pygen: looking for the newest version of {ref.space}:{ref.external_id}")
+                target = _newest_version(client, ref)
+            say(f"pygen: fetching {target} from project {cdf.project!r} at {cdf.base_url}")
+            model = fetch_model(client, target)
+            try:
+                cache.put(CacheKey(cdf.base_url, cdf.project, target), model)
+            except OSError:
+                pass  # the cache is an optimization
+            old_path = config.snapshot_file(root, ref)
+            old = _load_old(old_path, ref, say)
+            changes.append(
+                ModelChange(ref, target, diff_models(old, model), old_path, config.snapshot_file(root, target), model)
+            )
+    if check:
+        return changes
+    for change in changes:
+        if change.needs_write:
+            write_snapshot(change.new_snapshot, change.model)
+    moved = [(change.old_ref, change.new_ref) for change in changes if change.old_ref != change.new_ref]
+    if moved:
+        _rewrite_pins(root / "pyproject.toml", moved)
+        for change in changes:
+            if change.old_ref != change.new_ref and change.old_snapshot.is_file():
+                change.old_snapshot.unlink()
+    return changes
+
+
+def main(argv: Sequence[str]) -> int:
+    """``pygen refresh``: re-fetch the pinned models, rewrite the snapshots, print what changed.
+
+    Exit codes: 0 done (or, with ``--check``, up to date), 1 ``--check`` found a change, 2 an error.
+    """
+    parser = argparse.ArgumentParser(
+        prog="pygen refresh",
+        description="Fetch the data models pinned in [tool.pygen] again, rewrite their snapshots, and print "
+        "what changed. Needs [tool.pygen.cdf] and a secret (PYGEN_CLIENT_SECRET / PYGEN_TOKEN or the keyring).",
+    )
+    parser.add_argument("--project", default=".", help="the folder holding pyproject.toml (default: .)")
+    parser.add_argument(
+        "--upgrade",
+        nargs="*",
+        metavar="MODEL",
+        help="move to the newest version in CDF: all models, or only the given 'space:externalId' "
+        "(newest) or 'space:externalId/version' (that version); updates pyproject.toml",
+    )
+    parser.add_argument("--check", action="store_true", help="only report; exit 1 when a snapshot is out of date")
+    args = parser.parse_args(list(argv))
+    from pygen.config import load_config
+
+    upgrade: Sequence[str] | bool = False if args.upgrade is None else (args.upgrade or True)
+    try:
+        config = load_config(args.project)
+        changes = refresh(config, args.project, upgrade=upgrade, check=args.check, report=_stderr)
+    except PygenError as exc:
+        print(f"pygen refresh: {exc}", file=sys.stderr)
+        return 2
+    root = Path(args.project)
+    for change in changes:
+        print("\n".join(change.diff.lines()))
+        if change.needs_write:
+            verb = "would write" if args.check else "wrote"
+            print(f"  {verb} {_shown(change.new_snapshot, root)}")
+        if change.old_ref != change.new_ref:
+            verb = "would pin" if args.check else "pinned"
+            print(f"  {verb} {change.new_ref} in pyproject.toml (was {change.old_ref})")
+    if args.check:
+        return 1 if any(change.needs_write for change in changes) else 0
+    return 0
+
+
+def _upgrade_targets(refs: Sequence[ModelRef], upgrade: Sequence[str] | bool) -> dict[ModelRef, ModelRef | None]:
+    """Map each pinned ref to the ref to fetch; ``None`` means "the newest version"."""
+    targets: dict[ModelRef, ModelRef | None] = {ref: ref for ref in refs}
+    if upgrade is True:
+        return dict.fromkeys(refs)
+    if upgrade is False:
+        return targets
+    by_model = {(ref.space, ref.external_id): ref for ref in refs}
+    for text in upgrade:
+        space, _, rest = text.strip().partition(":")
+        external_id, slash, version = rest.partition("/")
+        pinned = by_model.get((space, external_id))
+        if pinned is None:
+            known = ", ".join(f"{ref.space}:{ref.external_id}" for ref in refs)
+            raise SnapshotError(f"--upgrade {text}: not a data model pinned in [tool.pygen] `models` ({known})")
+        targets[pinned] = ModelRef.parse(text) if slash else None
+    return targets
+
+
+def _newest_version(client: HTTPClient, ref: ModelRef) -> ModelRef:
+    # byids without a version returns every version; CDF's "latest" is the most recently created one.
+    response = client.post(
+        "/models/datamodels/byids", json={"items": [{"space": ref.space, "externalId": ref.external_id}]}
+    )
+    items = [item for item in response.json().get("items", []) if isinstance(item, dict) and "version" in item]
+    if not items:
+        raise ModelNotFoundError(
+            f"data model {ref.space}:{ref.external_id} not found in project {client.config.project!r} "
+            f"at {client.config.base_url}"
+        )
+    newest = max(items, key=lambda item: (item.get("createdTime") or 0, str(item["version"])))
+    return ModelRef.from_model(newest)
+
+
+def _fetcher(client: HTTPClient, ref: ModelRef) -> Callable[[], dict[str, Any]]:
+    return lambda: fetch_model(client, ref)
+
+
+def _load_pinned(path: Path, ref: ModelRef, shown: str) -> dict[str, Any]:
+    model = load_snapshot(path)
+    found = ModelRef.from_model(model)
+    if found != ref:
+        raise SnapshotError(
+            f"{shown}: the snapshot holds data model {found}, but pyproject.toml [tool.pygen] `models` pins {ref}; "
+            f"run {REFRESH_HINT} to fetch {ref}, or fix the pin"
+        )
+    return model
+
+
+def _load_old(path: Path, ref: ModelRef, say: Report) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        return load_snapshot(path, expected=ref)
+    except SnapshotError as exc:
+        say(f"pygen: replacing an unusable snapshot: {exc}")
+        return None
+
+
+def _rewrite_pins(pyproject: Path, moved: Iterable[tuple[ModelRef, ModelRef]]) -> None:
+    """Replace each quoted old pin by the new one in ``pyproject.toml`` text (formatting and comments kept)."""
+    text = pyproject.read_text(encoding="utf-8")
+    for old, new in moved:
+        pattern = re.compile(r"""(["'])""" + re.escape(str(old)) + r"\1")
+        found = pattern.findall(text)
+        if len(found) != 1:
+            raise SnapshotError(
+                f"{pyproject}: cannot update the pin {old} to {new} automatically (found it {len(found)} times); "
+                f'edit [tool.pygen] `models` to "{new}" by hand, then run {REFRESH_HINT} again'
+            )
+        quote = found[0]
+        text = pattern.sub(f"{quote}{new}{quote}", text)
+    atomic_write_bytes(pyproject, text.encode("utf-8"))
+
+
+def _other_versions(path: Path, ref: ModelRef) -> str:
+    others = sorted(path.parent.glob(f"{ref.space}.{ref.external_id}.*.json")) if path.parent.is_dir() else []
+    if not others:
+        return ""
+    names = ", ".join(other.name for other in others)
+    return f" (the folder has {names}: update the pin, or run `pygen refresh --upgrade`)"
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)

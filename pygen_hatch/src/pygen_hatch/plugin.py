@@ -1,0 +1,216 @@
+"""The hatchling build hook that generates a pygen SDK into the wheel.
+
+For the wheel (standard and editable builds) the hook reads ``[tool.pygen]`` from the project's
+``pyproject.toml``, takes each pinned data model from the project's snapshot, the user cache, or
+CDF (in that order, see :func:`pygen.fetch._refresh.obtain_models`), generates the Python package
+into a temporary folder outside the project, adds those files to the wheel with ``force_include``,
+and adds the runtime requirement (``cognite-pygen-runtime``, same minor version) to the wheel's
+dependencies. The source tree is never written to, except for a snapshot after a fetch (it is
+meant to be committed). The temporary folder is removed in ``finalize`` and at interpreter exit
+(``hatch build --hooks-only`` never calls ``finalize``).
+
+If the hook is also enabled for the sdist (``[tool.hatch.build.hooks.pygen]``), it only makes sure
+the snapshots exist and are in the sdist, so that a wheel built from the sdist needs no network.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from hatchling.builders.config import BuilderConfig
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+if TYPE_CHECKING:
+    from pygen.config import PygenConfig
+    from pygen.fetch._refresh import ObtainedModel
+
+__all__ = ["PygenBuildHook", "runtime_requirement"]
+
+RUNTIME_DISTRIBUTION = "cognite-pygen-runtime"
+# The generic options hatchling itself reads from every hook table; anything else belongs in [tool.pygen].
+_HATCH_HOOK_OPTIONS = {"dependencies", "enable-by-default", "require-runtime-dependencies", "require-runtime-features"}
+
+
+class _Generated(Protocol):
+    """The parts of ``pygen.generate.GenerationResult`` the hook uses."""
+
+    @property
+    def files(self) -> Mapping[str, str]: ...
+    @property
+    def diagnostics(self) -> Sequence[object]: ...
+    @property
+    def package(self) -> str: ...
+
+
+def runtime_requirement(version: str | None = None) -> str:
+    """The requirement a generated SDK needs: ``cognite-pygen-runtime>=X.Y.Z,<X.(Y+1)``.
+
+    The generated code is written against this pygen's runtime, so the lower bound is this version;
+    the runtime keeps its API within a minor series, so the next minor is excluded.
+
+    Example:
+        >>> runtime_requirement("0.1.0")
+        'cognite-pygen-runtime>=0.1.0,<0.2'
+    """
+    from packaging.version import Version
+
+    if version is None:
+        from pygen import __version__
+
+        version = __version__
+    parsed = Version(version)
+    return f"{RUNTIME_DISTRIBUTION}>={parsed.public},<{parsed.major}.{parsed.minor + 1}"
+
+
+class PygenBuildHook(BuildHookInterface[BuilderConfig]):
+    """Generate the SDK for ``[tool.pygen]`` into the wheel (``[tool.hatch.build.targets.wheel.hooks.pygen]``)."""
+
+    PLUGIN_NAME = "pygen"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._temp_dirs: list[str] = []
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        """Wheel: obtain the models, generate into a temporary folder, force-include the files. Sdist: the snapshots."""
+        if self.target_name not in {"wheel", "sdist"}:
+            self.app.display_info(f"pygen: nothing to do for the {self.target_name!r} target")
+            return
+        self._check_hook_table()
+        from pygen.config import load_config
+        from pygen.fetch._refresh import obtain_models
+
+        config = load_config(self.root, source="pyproject.toml")
+        models = obtain_models(config, self.root, report=self._info, waiting=self._waiting)
+        if self.target_name == "sdist":
+            self._include_snapshots(models, build_data)
+            return
+        generated = self._generate(config, models)
+        files = _checked_files(generated)
+        self._check_no_clash(generated.package, config)
+        out = self._write(files)
+        forced = {os.path.join(out, *PurePosixPath(relative).parts): relative for relative in sorted(files)}
+        build_data["force_include"].update(forced)
+        # In editable builds hatchling uses force_include_editable instead when another hook filled it.
+        if build_data.get("force_include_editable"):
+            build_data["force_include_editable"].update(forced)
+        requirement = runtime_requirement()
+        build_data["dependencies"].append(requirement)
+        self._info(f"pygen: added package {generated.package} ({len(files)} files) and the requirement {requirement}")
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        """Remove the temporary folder with the generated files."""
+        self._cleanup()
+
+    def clean(self, versions: list[str]) -> None:
+        """Nothing to clean: the hook never writes build output into the project."""
+
+    def _check_hook_table(self) -> None:
+        unknown = sorted(set(self.config) - _HATCH_HOOK_OPTIONS)
+        if unknown:
+            from pygen.config import ConfigError
+
+            raise ConfigError(
+                f"pyproject.toml: [tool.hatch.build.targets.{self.target_name}.hooks.pygen] `{unknown[0]}` is not "
+                "an option of the pygen hook; configure pygen in the [tool.pygen] table (the hook table only takes "
+                f"hatch's own options: {', '.join(sorted(_HATCH_HOOK_OPTIONS))})"
+            )
+
+    def _include_snapshots(self, models: Sequence[ObtainedModel], build_data: dict[str, Any]) -> None:
+        root = Path(self.root)
+        for item in models:
+            build_data["force_include"][str(item.snapshot)] = item.snapshot.relative_to(root).as_posix()
+        self._info(f"pygen: {len(models)} snapshot(s) included in the sdist")
+
+    def _generate(self, config: PygenConfig, models: Sequence[ObtainedModel]) -> _Generated:
+        from pygen.transport import PygenError
+
+        try:
+            # Imported by name so that this plugin only depends on the generator's public facade.
+            generator = importlib.import_module("pygen.generate")
+        except ModuleNotFoundError as exc:
+            if exc.name != "pygen.generate":
+                raise
+            raise PygenError(
+                "pygen: this installation of cognite-pygen-runtime has no generator (pygen.generate); "
+                "install a version that has one"
+            ) from None
+        refs = ", ".join(str(item.ref) for item in models)
+        self._waiting(f"pygen: generating the Python SDK for {refs}")
+        try:
+            result = generator.generate(
+                [item.model for item in models],
+                language="python",
+                package=config.package,
+                client_name=config.client_name,
+                instance_space=config.instance_space,
+            )
+        except generator.GenerationError as exc:
+            details = "\n".join(f"  {diagnostic}" for diagnostic in getattr(exc, "diagnostics", []))
+            raise PygenError(f"pygen: cannot generate the SDK for {refs}: {exc}\n{details}".rstrip()) from None
+        generated = cast(_Generated, result)
+        for diagnostic in generated.diagnostics:
+            self.app.display_warning(f"pygen: {diagnostic}")
+        return generated
+
+    def _check_no_clash(self, package: str, config: PygenConfig) -> None:
+        root = Path(self.root)
+        for candidate in (Path(package), Path("src") / package, Path(f"{package}.py")):
+            if (root / candidate).exists():
+                from pygen.config import ConfigError
+
+                key = "`package`" if config.package else "`package` (not set, so the generator chose it)"
+                raise ConfigError(
+                    f"pyproject.toml: [tool.pygen] {key} must name a package the project does not have, "
+                    f'got "{package}" '
+                    f"({candidate.as_posix()} exists, and the generated package would be mixed into it); "
+                    'set `package` to another name, e.g. "' + package + '_sdk"'
+                )
+
+    def _write(self, files: Mapping[str, str]) -> str:
+        out = tempfile.mkdtemp(prefix="pygen-build-")
+        self._temp_dirs.append(out)
+        atexit.register(shutil.rmtree, out, ignore_errors=True)
+        try:
+            for relative, text in files.items():
+                target = Path(out, *PurePosixPath(relative).parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                # Bytes, so that "\n" stays "\n" on every OS: the wheel must be the same everywhere.
+                target.write_bytes(text.encode("utf-8"))
+        except BaseException:
+            self._cleanup()
+            raise
+        return out
+
+    def _cleanup(self) -> None:
+        while self._temp_dirs:
+            shutil.rmtree(self._temp_dirs.pop(), ignore_errors=True)
+
+    def _info(self, message: str) -> None:
+        self.app.display_info(message)
+
+    def _waiting(self, message: str) -> None:
+        self.app.display_waiting(message)
+
+
+def _checked_files(generated: _Generated) -> dict[str, str]:
+    """The generated files, refusing any path that would land outside the generated package."""
+    from pygen.transport import PygenError
+
+    package = generated.package
+    files: dict[str, str] = {}
+    for relative, text in generated.files.items():
+        path = PurePosixPath(relative)
+        if path.is_absolute() or ".." in path.parts or "\\" in relative or path.parts[:1] != (package,):
+            raise PygenError(f"pygen: the generator produced the file {relative!r} outside the package {package!r}")
+        files[path.as_posix()] = text
+    if not files:
+        raise PygenError(f"pygen: the generator produced no files for the package {package!r}")
+    return files

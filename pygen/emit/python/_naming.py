@@ -72,7 +72,8 @@ API_PARAMETERS = frozenset(
 _PROTECTED_PREFIXES = ("model_dump", "model_validate")
 _PROTECTED = "in pydantic's protected namespace (model_dump*, model_validate*)"
 _KEYWORD = "a Python keyword or soft keyword"
-# Used when pygen.instances cannot be imported (or to add names it gains later); the test checks both agree.
+# The runtime's names when this was written: always reserved (names only grow, so generated names stay
+# stable), and enough when pygen.instances cannot be imported. Introspection adds whatever it gains later.
 _RUNTIME_FALLBACK = frozenset(
     {
         "as_write", "construct", "copy", "created_time", "deleted_time", "dict", "dump", "edge_id", "end_node",
@@ -84,7 +85,8 @@ _RUNTIME_FALLBACK = frozenset(
         "update_forward_refs", "validate", "version",
     }
 )  # fmt: skip
-_CLIENT_FALLBACK = frozenset({"aclose", "close", "delete", "http", "upsert", "instance_space"})
+# The client's instance attributes (set in __init__, so not visible to dir()) plus its methods.
+_CLIENT_FALLBACK = frozenset({"aclose", "close", "delete", "http", "instance_space", "upsert", "validate"})
 _TYPING_NAMES = frozenset(
     {
         "Annotated", "Any", "AsyncIterator", "Callable", "ClassVar", "Field", "Generic", "Iterable", "Iterator",

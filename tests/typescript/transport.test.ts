@@ -167,6 +167,21 @@ describe("concurrency limits", () => {
     expect(seen).toEqual(['{"n":1}', '{"n":2}', '{"n":1}']);
   });
 
+  it("a caller aborting while queued gives up its place", async () => {
+    const gate = gatedFetch();
+    const http = testClient(gate.fetch, { limits: { read: 1 } });
+    const first = http.get("/models/spaces");
+    const controller = new AbortController();
+    const queued = http.get("/models/spaces", { signal: controller.signal });
+    const third = http.get("/models/spaces");
+    await new Promise((r) => setTimeout(r, 5));
+    controller.abort(new Error("not needed any more"));
+    await expect(queued).rejects.toThrow("not needed any more");
+    await gate.drain();
+    await Promise.all([first, third]);
+    expect(gate.fetch.calls).toHaveLength(2);
+  });
+
   it("Semaphore is FIFO and release is idempotent", async () => {
     const semaphore = new Semaphore(1);
     const order: number[] = [];

@@ -109,8 +109,7 @@ export class OAuthClientCredentials implements Credentials {
   readonly #now: () => number;
   readonly #cache = new Map<string, CachedToken>();
   readonly #inFlight = new Map<string, Promise<string>>();
-  /** How many token requests were sent (for diagnostics and tests). */
-  tokenRequests = 0;
+  #tokenRequests = 0;
 
   constructor(options: OAuthClientCredentialsOptions) {
     const { clientId, clientSecret, tokenUrl, tenantId, scopes, audience } = options;
@@ -148,6 +147,11 @@ export class OAuthClientCredentials implements Credentials {
     this.#now = options.now ?? Date.now;
   }
 
+  /** How many token requests were sent (for diagnostics and tests). */
+  get tokenRequests(): number {
+    return this.#tokenRequests;
+  }
+
   authorize(ctx: AuthContext): Promise<string> {
     const scope = (this.scopes ?? [`${new URL(ctx.baseUrl).origin}/.default`]).join(" ");
     const cached = this.#cache.get(scope);
@@ -178,7 +182,7 @@ export class OAuthClientCredentials implements Credentials {
     if (this.audience !== undefined) form.set("audience", this.audience);
     const retries = Math.min(TOKEN_RETRIES, ctx.retry.maxRetries);
     for (let attempt = 0; ; attempt++) {
-      this.tokenRequests++;
+      this.#tokenRequests++;
       let status: number;
       let text: string;
       try {

@@ -35,7 +35,10 @@ export function viewPropertyRef(view: ViewId, property: string): PropertyRef {
 
 /** Internal: a node given by external id alone; its space is known only when the filter is dumped. */
 export class InDefaultSpace {
-  constructor(readonly externalId: string) {}
+  readonly externalId: string;
+  constructor(externalId: string) {
+    this.externalId = externalId;
+  }
 }
 
 /** A value reference `{property: [...]}` (compare with another property). */
@@ -111,11 +114,12 @@ export abstract class Filter {
 
 /** `{"equals": {"property": P, "value": V}}`. */
 export class Equals extends Filter {
-  constructor(
-    readonly property: PropertyRef,
-    readonly value: Value,
-  ) {
+  readonly property: PropertyRef;
+  readonly value: Value;
+  constructor(property: PropertyRef, value: Value) {
     super();
+    this.property = property;
+    this.value = value;
   }
   dump(space?: string): FilterJson {
     return { equals: { property: [...this.property], value: dumpValue(this.value, space) } };
@@ -123,15 +127,16 @@ export class Equals extends Filter {
 }
 
 abstract class ValuesFilter extends Filter {
+  readonly property: PropertyRef;
   readonly values: readonly Value[];
-  constructor(
-    /** The operator, and how chunks of more than {@link MAX_FILTER_VALUES} values combine. */
-    private readonly op: "in" | "containsAny" | "containsAll",
-    private readonly join: "and" | "or",
-    readonly property: PropertyRef,
-    values: readonly Value[],
-  ) {
+  /** The operator, and how chunks of more than {@link MAX_FILTER_VALUES} values combine. */
+  readonly #op: "in" | "containsAny" | "containsAll";
+  readonly #join: "and" | "or";
+  constructor(op: "in" | "containsAny" | "containsAll", join: "and" | "or", property: PropertyRef, values: readonly Value[]) {
     super();
+    this.#op = op;
+    this.#join = join;
+    this.property = property;
     if (!Array.isArray(values) || values.length === 0) {
       throw new RangeError(`${op} needs at least one value (property ${JSON.stringify(property)})`);
     }
@@ -141,9 +146,9 @@ abstract class ValuesFilter extends Filter {
     const parts: FilterJson[] = [];
     for (let i = 0; i < this.values.length; i += MAX_FILTER_VALUES) {
       const chunk = this.values.slice(i, i + MAX_FILTER_VALUES);
-      parts.push({ [this.op]: { property: [...this.property], values: chunk.map((v) => dumpValue(v, space)) } });
+      parts.push({ [this.#op]: { property: [...this.property], values: chunk.map((v) => dumpValue(v, space)) } });
     }
-    return parts.length === 1 ? (parts[0] as FilterJson) : { [this.join]: parts };
+    return parts.length === 1 ? (parts[0] as FilterJson) : { [this.#join]: parts };
   }
 }
 
@@ -193,12 +198,11 @@ function checkBounds(what: string, bounds: RangeBounds<unknown>): void {
 
 /** `{"range": {"property": P, "gt"|"gte": V, "lt"|"lte": V}}`. */
 export class Range extends Filter {
+  readonly property: PropertyRef;
   readonly bounds: RangeBounds<Value>;
-  constructor(
-    readonly property: PropertyRef,
-    bounds: RangeBounds<Value>,
-  ) {
+  constructor(property: PropertyRef, bounds: RangeBounds<Value>) {
     super();
+    this.property = property;
     checkBounds(`range on ${JSON.stringify(property)}`, bounds);
     this.bounds = { ...bounds };
   }
@@ -209,11 +213,12 @@ export class Range extends Filter {
 
 /** `{"prefix": {"property": P, "value": "abc"}}` (text, or a parameter in queries). */
 export class Prefix extends Filter {
-  constructor(
-    readonly property: PropertyRef,
-    readonly value: string | ParameterRef,
-  ) {
+  readonly property: PropertyRef;
+  readonly value: string | ParameterRef;
+  constructor(property: PropertyRef, value: string | ParameterRef) {
     super();
+    this.property = property;
+    this.value = value;
   }
   dump(space?: string): FilterJson {
     return { prefix: { property: [...this.property], value: dumpValue(this.value, space) } };
@@ -222,8 +227,10 @@ export class Prefix extends Filter {
 
 /** `{"exists": {"property": P}}`. */
 export class Exists extends Filter {
-  constructor(readonly property: PropertyRef) {
+  readonly property: PropertyRef;
+  constructor(property: PropertyRef) {
     super();
+    this.property = property;
   }
   dump(): FilterJson {
     return { exists: { property: [...this.property] } };
@@ -232,11 +239,12 @@ export class Exists extends Filter {
 
 /** `{"nested": {"scope": P, "filter": F}}`: `filter` applies to the node the direct relation `scope` points to. */
 export class Nested extends Filter {
-  constructor(
-    readonly scope: PropertyRef,
-    readonly filter: Filter,
-  ) {
+  readonly scope: PropertyRef;
+  readonly filter: Filter;
+  constructor(scope: PropertyRef, filter: Filter) {
     super();
+    this.scope = scope;
+    this.filter = filter;
   }
   dump(space?: string): FilterJson {
     return { nested: { scope: [...this.scope], filter: this.filter.dump(space) } };
@@ -245,13 +253,13 @@ export class Nested extends Filter {
 
 /** `{"overlaps": {"startProperty": P1, "endProperty": P2, bounds}}`: the interval [start, end] meets the range. */
 export class Overlaps extends Filter {
+  readonly startProperty: PropertyRef;
+  readonly endProperty: PropertyRef;
   readonly bounds: RangeBounds<Value>;
-  constructor(
-    readonly startProperty: PropertyRef,
-    readonly endProperty: PropertyRef,
-    bounds: RangeBounds<Value>,
-  ) {
+  constructor(startProperty: PropertyRef, endProperty: PropertyRef, bounds: RangeBounds<Value>) {
     super();
+    this.startProperty = startProperty;
+    this.endProperty = endProperty;
     checkBounds(`overlaps on ${JSON.stringify(startProperty)}..${JSON.stringify(endProperty)}`, bounds);
     this.bounds = { ...bounds };
   }
@@ -327,9 +335,11 @@ export class Or extends Filter {
 
 /** `{"not": F}`. */
 export class Not extends Filter {
-  constructor(readonly filter: Filter) {
+  readonly filter: Filter;
+  constructor(filter: Filter) {
     super();
     checkFilters("not", [filter]);
+    this.filter = filter;
   }
   dump(space?: string): FilterJson {
     return { not: this.filter.dump(space) };
@@ -338,8 +348,10 @@ export class Not extends Filter {
 
 /** A filter given as API JSON (an escape hatch for filters the builders do not express). */
 export class RawFilter extends Filter {
-  constructor(readonly json: FilterJson) {
+  readonly json: FilterJson;
+  constructor(json: FilterJson) {
     super();
+    this.json = json;
   }
   dump(): FilterJson {
     return this.json;
@@ -382,11 +394,14 @@ export interface SortJson {
 
 /** Sort by one property. */
 export class Sort {
-  constructor(
-    readonly property: PropertyRef,
-    readonly direction: "ascending" | "descending" = "ascending",
-    readonly nullsFirst?: boolean,
-  ) {}
+  readonly property: PropertyRef;
+  readonly direction: "ascending" | "descending";
+  readonly nullsFirst: boolean | undefined;
+  constructor(property: PropertyRef, direction: "ascending" | "descending" = "ascending", nullsFirst?: boolean) {
+    this.property = [...property];
+    this.direction = direction;
+    this.nullsFirst = nullsFirst;
+  }
   dump(): SortJson {
     const out: SortJson = { property: [...this.property], direction: this.direction };
     if (this.nullsFirst !== undefined) out.nullsFirst = this.nullsFirst;

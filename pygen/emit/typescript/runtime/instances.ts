@@ -56,7 +56,10 @@ export interface InstanceResult {
 
 /** The outcome of every item of an upsert, in write order (nodes first, then edges). */
 export class UpsertResult {
-  constructor(readonly items: readonly InstanceResult[] = []) {}
+  readonly items: readonly InstanceResult[];
+  constructor(items: readonly InstanceResult[] = []) {
+    this.items = items;
+  }
   get created(): InstanceResult[] {
     return this.items.filter((i) => i.status === "created");
   }
@@ -549,10 +552,15 @@ export abstract class ViewApi<R, W> {
     const list = (single ? [ids] : ids) as readonly NodeIdLike[];
     const wanted = list.map((id) => ({ instanceType: this.instanceType, ...toNodeId(id, this.client.instanceSpace) }));
     const found = new Map<string, R>();
-    for (const batch of chunk(wanted, MAX_WRITE_ITEMS)) {
-      const body = { items: batch, sources: [this.source(options.targetUnits)] };
-      const response = await this.client.http.post("/models/instances/byids", body, { kind: "read", ...this.#signal(options) });
-      for (const raw of itemsOf(response.json())) {
+    const sources = [this.source(options.targetUnits)];
+    // Batches run concurrently, within the transport's read limit.
+    const bodies = await Promise.all(
+      chunk(wanted, MAX_WRITE_ITEMS).map(async (batch) =>
+        (await this.client.http.post("/models/instances/byids", { items: batch, sources }, { kind: "read", ...this.#signal(options) })).json(),
+      ),
+    );
+    for (const body of bodies) {
+      for (const raw of itemsOf(body)) {
         if (isId(raw)) found.set(key({ instanceType: this.instanceType, space: raw.space, externalId: raw.externalId }), this.parse(raw));
       }
     }

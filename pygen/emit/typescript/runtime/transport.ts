@@ -91,17 +91,36 @@ export function inferKind(method: string, path: string): RequestKind {
 
 /** A FIFO counting semaphore. */
 export class Semaphore {
+  readonly capacity: number;
   #free: number;
   readonly #waiters: (() => void)[] = [];
-  constructor(readonly capacity: number) {
+  constructor(capacity: number) {
+    this.capacity = capacity;
     this.#free = capacity;
   }
-  /** Waits for a slot; returns the function that gives it back (call it exactly once). */
-  async acquire(): Promise<() => void> {
+
+  /**
+   * Waits for a slot; returns the function that gives it back (call it once; later calls do nothing).
+   * Rejects with the signal's reason if `signal` aborts first (the place in the queue is given up).
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
     if (this.#free > 0) {
       this.#free--;
     } else {
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const waiter = (): void => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        const onAbort = (): void => {
+          const index = this.#waiters.indexOf(waiter);
+          if (index >= 0) this.#waiters.splice(index, 1);
+          reject(signal?.reason);
+        };
+        this.#waiters.push(waiter);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      });
     }
     let released = false;
     return () => {
@@ -246,7 +265,7 @@ export class HttpClient {
     for (let attempt = 0; ; ) {
       signal?.throwIfAborted();
       const authorization = await this.#credentials.authorize(ctx);
-      const release = await this.#semaphores[kind].acquire();
+      const release = await this.#semaphores[kind].acquire(signal);
       let outcome: Outcome;
       try {
         outcome = await this.#send(url, { method, headers: { ...headers, authorization }, ...(body === undefined ? {} : { body }) }, signal);

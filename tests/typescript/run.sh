@@ -6,6 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
+    echo "tests/typescript/run.sh: needs node >= 20 (found: $(node --version 2>/dev/null || echo none))" >&2
+    exit 1
+fi
+
 # Install only when node_modules is missing or the lockfile changed (a stamp holds its hash).
 stamp=node_modules/.pygen-lock-stamp
 want=$(sha256sum package-lock.json | cut -d' ' -f1)

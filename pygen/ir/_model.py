@@ -7,6 +7,7 @@ is in the ``SDKModel`` (or None when the model does not say, or points outside t
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Literal, Union
@@ -241,9 +242,17 @@ class Field:
     nullable: bool = True
     immutable: bool = False
     auto_increment: bool = False
-    default: JsonValue = None
+    default_json: str | None = None
     filters: tuple[FilterOp, ...] = ()
     inherited_from: ViewRef | None = None
+
+    @property
+    def default(self) -> JsonValue:
+        """The default value (stored as canonical JSON text so that the IR stays hashable)."""
+        if self.default_json is None:
+            return None
+        value: JsonValue = json.loads(self.default_json)
+        return value
 
     @property
     def read_only(self) -> bool:
@@ -253,7 +262,7 @@ class Field:
     @property
     def required(self) -> bool:
         """True when a write that creates an instance must give a value (not nullable, no default)."""
-        return not self.nullable and self.default is None and not self.auto_increment
+        return not self.nullable and self.default_json is None and not self.auto_increment
 
     @property
     def unit(self) -> Unit | None:

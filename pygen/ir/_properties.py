@@ -6,6 +6,7 @@ generated gives a warning and nothing else (errors as values: nothing here raise
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -194,7 +195,7 @@ def _mapped(
         nullable=prop.nullable,
         immutable=prop.immutable,
         auto_increment=prop.auto_increment,
-        default=prop.default_value,
+        default_json=None if prop.default_value is None else json.dumps(prop.default_value, sort_keys=True),
         filters=_filters(data_type, type_.is_list),
         inherited_from=inherited_from,
     )

@@ -262,3 +262,22 @@ def test_ir_is_frozen() -> None:
     sdk = _build("OmniSub")
     with pytest.raises(AttributeError):
         sdk.views[0].identifier = "x"  # type: ignore[misc]
+
+
+def test_defaults_required_and_read_only_fields() -> None:
+    sdk = _build("Omni")
+    defaults = sdk.view(ViewRef("sp_pygen_models", "PrimitiveWithDefaults", "1"))
+    by_id = {f.property_id: f for f in defaults.fields}
+    assert by_id["defaultObject"].default == {"foo": "bar"}
+    assert by_id["defaultString"].default == "my default text"
+    assert by_id["defaultFloat32"].default == 0.42
+    auto = by_id["autoIncrementInt32"]
+    assert auto.read_only and not auto.required and auto not in defaults.writable_fields
+    required = sdk.view(ViewRef("sp_pygen_models", "PrimitiveRequired", "1")).field("text")
+    assert required is not None and required.required and required.default is None
+
+
+def test_the_ir_is_hashable() -> None:
+    # Emitters may key caches on IR objects; defaults are kept as JSON text for that reason.
+    sdk = _build("Omni")
+    assert hash(sdk) == hash(_build("Omni"))

@@ -10,10 +10,12 @@ import {
   HttpClient,
   InstanceClient,
   InstanceReferences,
+  MatchAll,
   NodeApi,
   nodeFields,
   OAuthClientCredentials,
   OAuthError,
+  Overlaps,
   RawFilter,
   Token,
   UpsertError,
@@ -256,6 +258,9 @@ describe("filters against the emulator", () => {
     expect(await ids(nodeFields().externalId.prefix("pump000").and(pressure.range({ gt: 10 })))).toEqual(["pump0007", "pump0008", "pump0009"]);
     expect(await ids(name.equals("P-1").or(name.equals("Oslo")))).toEqual(["pump0001", "site1"]);
     expect((await ids(nodeFields().externalId.prefix("pump").and(name.prefix("P-1").not()))).length).toBe(29);
+    // overlaps treats a missing start/end as unbounded, so the two nodes without pressure match too.
+    expect(await ids(new Overlaps(pressure.path, pressure.path, { gte: 3, lt: 7.5 }))).toEqual(["pump0002", "pump0003", "pump0004", "site1", "withSite"]);
+    expect((await ids(new MatchAll())).length).toBe(42);
   });
 
   it("an in filter with more than 1000 values is split and still matches", async () => {
@@ -325,6 +330,10 @@ describe("search, aggregation, histogram", () => {
     const groups = await pumps.aggregate([{ aggregate: "count" }, { aggregate: "max", property: "pressure" }], { groupBy: ["status"] });
     const byStatus = Object.fromEntries(groups.map((g) => [String(g.group?.["status"]), g.aggregates.map((a) => a.value)]));
     expect(byStatus).toEqual({ stopped: [5, 24], running: [15, 28.5] });
+
+    // targetUnits are accepted (the emulator does not convert units).
+    expect(await pumps.list({ targetUnits: { pressure: "pressure:bar" }, limit: 5 })).toHaveLength(5);
+    expect((await pumps.retrieve(["pump0001"], { targetUnits: { pressure: "pressure:bar" } })).items).toHaveLength(1);
 
     const buckets = await pumps.histogram("pressure", 10);
     expect(buckets.reduce((sum, b) => sum + b.count, 0)).toBe(20);

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pygen.emit.python import py_comment, py_doc, py_str
+from pygen.emit.python import py_comment, py_doc, py_literal, py_str
 
 HOSTILE = [
     "",
@@ -160,6 +160,9 @@ def test_generated_sample_is_ruff_clean(tmp_path: Path) -> None:
     for index, value in enumerate(texts):
         lines.append(f"# {py_comment(value)}".rstrip())
         lines.append(f"x{index} = {py_str(value)}")
+    samples: list[object] = [None, True, -1, 0.5, 1e16, -2.5e-08, [], {}, {"b": [1, None], "a": {"c": '"'}}, texts[:3]]
+    for index, sample in enumerate(samples):
+        lines.append(f"y{index} = {py_literal(sample)}")
     for index, value in enumerate(texts):
         if not value.split():
             continue  # an empty docstring is the emitter's to avoid
@@ -179,3 +182,24 @@ def test_generated_sample_is_ruff_clean(tmp_path: Path) -> None:
         text=True,
     )
     assert check.returncode == 0, check.stdout[-3000:]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | ANY_TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(ANY_TEXT, children, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(JSON)
+def test_py_literal_round_trips(value: object) -> None:
+    literal = py_literal(value)
+    assert ast.literal_eval(literal) == value
+    assert "\n" not in literal
+    literal.encode("utf-8")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), {1: "x"}, {"a": object()}, (1, 2)])
+def test_py_literal_refuses_what_is_not_json(value: object) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        py_literal(value)

@@ -1,11 +1,11 @@
 """The Python emitter: naming rules and escaping filters (templates come with the emitter itself).
 
 ``python_names(sdk)`` gives every Python name of an SDK (classes, modules, fields, keywords, client
-attributes) with warnings for names that had to change; ``py_str``, ``py_doc`` and ``py_comment`` are the
-only ways untrusted model text may reach generated source.
+attributes) with warnings for names that had to change; ``py_str``, ``py_doc``, ``py_comment`` and
+``py_literal`` are the only ways untrusted model text may reach generated source.
 """
 
-from pygen.emit.python._escape import py_comment, py_doc, py_str
+from pygen.emit.python._escape import py_comment, py_doc, py_literal, py_str
 from pygen.emit.python._naming import (
     PythonNames,
     ViewNames,
@@ -23,6 +23,7 @@ __all__ = [
     "py_comment",
     "py_doc",
     "py_ident",
+    "py_literal",
     "py_str",
     "python_names",
     "to_pascal",

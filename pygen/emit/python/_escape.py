@@ -7,6 +7,8 @@ through one of these filters, never raw. Each filter's output is safe in its one
 - ``py_doc(s)``: the body of a ``\"\"\"...\"\"\"`` docstring; it can never end the docstring early.
 - ``py_comment(s)``: the text after ``# ``; one line, and no tool directive (``coding:``, ``noqa``,
   ``type:``, ``fmt:``...) can be formed by it.
+- ``py_literal(v)``: a literal for a JSON value (a default value, an enum key list):
+  ``ast.literal_eval(py_literal(v)) == v``.
 
 Outputs are ASCII-safe where it matters (non-printable characters, lone surrogates and NUL become
 escapes) and already in the form ``ruff format`` writes, so generated files stay format-clean.
@@ -14,9 +16,10 @@ escapes) and already in the form ``ruff format`` writes, so generated files stay
 
 from __future__ import annotations
 
+import math
 import re
 
-__all__ = ["py_comment", "py_doc", "py_str"]
+__all__ = ["py_comment", "py_doc", "py_literal", "py_str"]
 
 _NAMED = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -117,3 +120,33 @@ def py_comment(value: str, max_length: int | None = None) -> str:
             cut = start
         text = text[:cut].rstrip() + "..."
     return text
+
+
+def py_literal(value: object) -> str:
+    """A Python literal of a JSON value (None, bool, int, float, str, list, dict with str keys), on one line.
+
+    Raises ``TypeError``/``ValueError`` for anything else (the IR only holds JSON, so that is a bug).
+
+    >>> py_literal({"b": [1, 2.5, None], "a": "x"})
+    '{"a": "x", "b": [1, 2.5, None]}'
+    """
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a JSON number")
+        return repr(value)
+    if isinstance(value, str):
+        return py_str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(py_literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = []
+        for key in sorted(value):
+            if not isinstance(key, str):
+                raise TypeError(f"JSON object keys are strings, got {key!r}")
+            items.append(f"{py_str(key)}: {py_literal(value[key])}")
+        return "{" + ", ".join(items) + "}"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")

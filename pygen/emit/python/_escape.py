@@ -137,7 +137,7 @@ def py_literal(value: object) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{value!r} is not a JSON number")
-        return repr(value)
+        return repr(value).replace("e+", "e")  # ruff writes 1e16, not 1e+16
     if isinstance(value, str):
         return py_str(value)
     if isinstance(value, list):

@@ -160,7 +160,8 @@ def test_generated_sample_is_ruff_clean(tmp_path: Path) -> None:
     for index, value in enumerate(texts):
         lines.append(f"# {py_comment(value)}".rstrip())
         lines.append(f"x{index} = {py_str(value)}")
-    samples: list[object] = [None, True, -1, 0.5, 1e16, -2.5e-08, [], {}, {"b": [1, None], "a": {"c": '"'}}, texts[:3]]
+    samples: list[object] = [None, True, -1, 0.5, 1e16, -2.5e-08, 1e-300, 1.5e300, 1e22, 123456789.0, 10**30, []]
+    samples += [{}, {"b": [1, None], "a": {"c": '"'}}, texts[:3], [random.Random(1).uniform(-1e20, 1e20)] * 3]
     for index, sample in enumerate(samples):
         lines.append(f"y{index} = {py_literal(sample)}")
     for index, value in enumerate(texts):

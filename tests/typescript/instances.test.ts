@@ -8,6 +8,7 @@ import {
   NodeApi,
   UpsertError,
   type ApplyItem,
+  type JsonValue,
 } from "../../pygen/emit/typescript/runtime/index.js";
 import { cdfError, fakeFetch, json, testClient, type Call } from "./helpers.js";
 
@@ -338,5 +339,57 @@ describe("reads", () => {
         ],
       },
     ]);
+  });
+});
+
+describe("generated SDKs extend the per-view API", () => {
+  // The shape the TypeScript emitter is expected to produce: typed fields, a converting parse.
+  interface PumpRead {
+    name?: string;
+    lastSeen?: Date;
+  }
+  interface PumpWrite {
+    name?: string | null;
+    lastSeen?: Date | string;
+  }
+  class PumpApi extends NodeApi<PumpRead, PumpWrite> {
+    readonly fields = { name: this.textProperty("name"), lastSeen: this.timestampProperty("lastSeen") };
+    constructor(client: InstanceClient) {
+      super(client, view);
+    }
+    protected override parseProperties(raw: Record<string, JsonValue>): PumpRead {
+      const out: PumpRead = {};
+      if (typeof raw["name"] === "string") out.name = raw["name"];
+      if (typeof raw["lastSeen"] === "string") out.lastSeen = new Date(raw["lastSeen"]);
+      return out;
+    }
+  }
+
+  it("typed fields, converted reads, and writes with Date values", async () => {
+    const fetch = fakeFetch((call) =>
+      call.url.endsWith("/list")
+        ? json(200, {
+            items: [
+              {
+                instanceType: "node",
+                space: "s",
+                externalId: "a",
+                version: 1,
+                createdTime: 1,
+                lastUpdatedTime: 1,
+                properties: { s: { "Pump/v1": { name: "A", lastSeen: "2024-01-01T12:00:00.000+00:00" } } },
+              },
+            ],
+          })
+        : echoApply(call),
+    );
+    const pumps = new PumpApi(new InstanceClient(testClient(fetch), { instanceSpace: "s" }));
+    const [pump] = await pumps.list({ filter: pumps.fields.lastSeen.range({ gte: new Date(Date.UTC(2024, 0, 1)) }) });
+    expect(pump?.properties.lastSeen).toEqual(new Date(Date.UTC(2024, 0, 1, 12)));
+    expect((fetch.calls[0]?.body as { filter: unknown }).filter).toEqual({
+      range: { property: ["s", "Pump/v1", "lastSeen"], gte: "2024-01-01T00:00:00.000Z" },
+    });
+    await pumps.upsert({ externalId: "b", properties: { name: null, lastSeen: new Date(Date.UTC(2024, 0, 2)) } });
+    expect(fetch.calls[1]?.init.body).toContain('"properties":{"name":null,"lastSeen":"2024-01-02T00:00:00.000Z"}');
   });
 });

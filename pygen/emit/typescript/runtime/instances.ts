@@ -463,6 +463,14 @@ export abstract class ViewApi<R, W> {
     return typeof props === "object" && props !== null && !Array.isArray(props) ? { ...props } : {};
   }
 
+  /**
+   * The typed properties from the flattened view properties of a read item. The default passes the JSON
+   * values through; generated SDKs override it to convert (e.g. timestamps to `Date`).
+   */
+  protected parseProperties(properties: Record<string, JsonValue>): unknown {
+    return properties;
+  }
+
   /** The `sources` entry of this view. */
   protected source(units?: Readonly<Record<string, string>>): JsonObject {
     return compact({ source: { type: "view", ...this.view }, targetUnits: targetUnits(units) });
@@ -799,7 +807,7 @@ export class NodeApi<P extends object = Properties, W extends object = Partial<P
       instanceType: "node",
       ...instanceBase(raw),
       ...(type === undefined ? {} : { type }),
-      properties: this.viewProperties(raw) as P,
+      properties: this.parseProperties(this.viewProperties(raw)) as P,
     };
   }
 
@@ -832,7 +840,7 @@ export class EdgeApi<P extends object = Properties, W extends object = Partial<P
       type: nodeIdOf(raw["type"]) ?? missing,
       startNode: nodeIdOf(raw["startNode"]) ?? missing,
       endNode: nodeIdOf(raw["endNode"]) ?? missing,
-      properties: this.viewProperties(raw) as P,
+      properties: this.parseProperties(this.viewProperties(raw)) as P,
     };
   }
 

@@ -91,16 +91,24 @@ def _canonical(view: dms.View) -> str:
 
 def _collect_views(models: Sequence[dms.DataModel], out: list[Diagnostic]) -> dict[ViewRef, dms.View]:
     """Every inline view by id; a view defined differently in two models gives a warning and one winner."""
-    found: dict[ViewRef, dict[str, tuple[dms.View, list[str]]]] = {}
+    entries: dict[ViewRef, list[tuple[dms.View, str]]] = {}
     listed: dict[ViewRef, list[str]] = {}
     for model in models:
         model_id = str(model.as_reference())
         for entry in model.views or []:
             if isinstance(entry, dms.ViewReference):
                 listed.setdefault(view_ref(entry), []).append(model_id)
-                continue
-            variants = found.setdefault(view_ref(entry.as_reference()), {})
-            variants.setdefault(_canonical(entry), (entry, []))[1].append(model_id)
+            else:
+                entries.setdefault(view_ref(entry.as_reference()), []).append((entry, model_id))
+    found: dict[ViewRef, dict[str, tuple[dms.View, list[str]]]] = {}
+    for ref, candidates in entries.items():
+        if len(candidates) == 1:  # the common case: no need to compare definitions
+            view, model_id = candidates[0]
+            found[ref] = {"": (view, [model_id])}
+            continue
+        variants = found.setdefault(ref, {})
+        for view, model_id in candidates:
+            variants.setdefault(_canonical(view), (view, []))[1].append(model_id)
     views: dict[ViewRef, dms.View] = {}
     for ref, variants in found.items():
         # Deterministic choice whatever the input order: newest, then most properties, then text order.
@@ -227,12 +235,16 @@ class _Builder:
     out: list[Diagnostic]
     _flat: dict[ViewRef, dict[str, dms.ViewProperty]] = field(default_factory=dict)
     _ancestors: dict[ViewRef, frozenset[ViewRef]] = field(default_factory=dict)
+    _parents: dict[ViewRef, list[ViewRef]] = field(default_factory=dict)
     _visiting: set[ViewRef] = field(default_factory=set)
 
     def parents(self, ref: ViewRef) -> list[ViewRef]:
         """The views in the model that ``ref`` implements directly, in the model's (precedence) order."""
-        parents = [view_ref(parent) for parent in self.views[ref].implements or []]
-        return [parent for parent in parents if parent in self.views]
+        known = self._parents.get(ref)
+        if known is None:
+            known = [view_ref(parent) for parent in self.views[ref].implements or []]
+            known = self._parents[ref] = [parent for parent in known if parent in self.views]
+        return known
 
     def properties(self, ref: ViewRef) -> dict[str, dms.ViewProperty] | None:
         """The view's own properties plus inherited ones it lacks (later ``implements`` win, own last)."""

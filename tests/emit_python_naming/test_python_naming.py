@@ -292,3 +292,18 @@ def test_every_python_code_is_reported_at_its_level() -> None:
     _, errors = python_names(sdk, client_name="not valid")
     found = {d.code: d.level for d in [*warnings, *errors]}
     assert found == PYTHON_CODES
+
+
+def test_module_and_client_attribute_names_avoid_what_the_sdk_uses() -> None:
+    sdk = _sdk({"Client": [], "Upsert": [], "Typing": []})
+    names, diagnostics = python_names(sdk)
+    by_identifier = {view.identifier: names.view(view.id) for view in sdk.views}
+    assert by_identifier["Client"].module == "client_" and by_identifier["Client"].client_attribute == "client"
+    assert by_identifier["Upsert"].module == "upsert" and by_identifier["Upsert"].client_attribute == "upsert_"
+    assert by_identifier["Typing"].module == "typing_"
+    messages = sorted(d.message for d in diagnostics)
+    assert messages == [
+        "client attribute of view identifier 'Upsert' would be 'upsert', a client attribute: named 'upsert_'",
+        "module of view identifier 'Client' would be 'client', a module of the SDK: named 'client_'",
+        "module of view identifier 'Typing' would be 'typing', a module of the SDK: named 'typing_'",
+    ]

@@ -36,7 +36,7 @@ __all__ = [
     "RESERVED_MODULES",
     "ViewNames",
     "check_python_names",
-    "class_words",
+    "split_words",
     "py_ident",
     "python_names",
     "runtime_attribute_names",
@@ -54,11 +54,13 @@ _LETTERS = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE"
 _LETTERS |= {"þ": "th", "Þ": "TH", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
 
 #: Builtins and imported names that annotations in a generated class body use: a field of that name
-#: would shadow them inside the class.
+#: would shadow them inside the class (and a keyword argument of that name inside a method).
 ANNOTATION_NAMES = frozenset(
     {
         "bool", "bytes", "classmethod", "date", "datetime", "dict", "float", "frozenset", "int", "list",
         "object", "property", "set", "staticmethod", "str", "super", "tuple", "type",
+        # modules that annotations may name (``builtins.list`` where a method called ``list`` shadows it)
+        "builtins", "collections", "pydantic", "pygen", "typing", "typing_extensions",
     }
 )  # fmt: skip
 #: Parameters of the runtime's list/search/aggregate methods: a per-property keyword must not reuse them.
@@ -152,7 +154,7 @@ def _ascii(text: str) -> str:
     return "".join(out)
 
 
-def class_words(text: str) -> list[str]:
+def split_words(text: str) -> list[str]:
     """The words of ``text``: ASCII letter/digit runs split at case changes."""
     return [token for chunk in re.findall(r"[A-Za-z0-9]+", _ascii(text)) for token in _TOKEN.findall(chunk)]
 
@@ -163,7 +165,7 @@ def to_snake(text: str) -> str:
     >>> to_snake("maxPressure"), to_snake("Cognite3DModel"), to_snake("images360"), to_snake("HTTPServer")
     ('max_pressure', 'cognite_3d_model', 'images360', 'http_server')
     """
-    return "_".join(word.lower() for word in class_words(text))
+    return "_".join(word.lower() for word in split_words(text))
 
 
 def to_pascal(text: str) -> str:

@@ -244,20 +244,20 @@ export class InstanceClient {
 }
 
 function dedupe(items: readonly ApplyItem[]): ApplyItem[] {
-  const seen = new Map<string, { item: ApplyItem; text: string }>();
+  const seen = new Map<string, ApplyItem>();
   for (const item of items) {
     if (item.instanceType !== "node" && item.instanceType !== "edge") {
       throw new TypeError(`apply items need instanceType "node" or "edge", got ${safeString(item.instanceType)}`);
     }
     const k = key(item);
-    const text = stringifyJson(item);
     const previous = seen.get(k);
-    if (previous === undefined) seen.set(k, { item, text });
-    else if (previous.text !== text) {
+    if (previous === undefined) seen.set(k, item);
+    // Serialized only for repeated ids: equal copies are written once, different ones are an error.
+    else if (previous !== item && stringifyJson(previous) !== stringifyJson(item)) {
       throw new TypeError(`the ${item.instanceType} ${item.space}:${item.externalId} is given twice with different content; write it once`);
     }
   }
-  return [...seen.values()].map((v) => v.item);
+  return [...seen.values()];
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

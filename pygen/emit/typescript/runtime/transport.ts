@@ -264,10 +264,12 @@ export class HttpClient {
     let refreshed = false;
     for (let attempt = 0; ; ) {
       signal?.throwIfAborted();
-      const authorization = await this.#credentials.authorize(ctx);
       const release = await this.#semaphores[kind].acquire(signal);
       let outcome: Outcome;
+      let authorization: string;
       try {
+        // After queueing for a slot, so a token does not expire while the request waits.
+        authorization = await this.#credentials.authorize(ctx);
         outcome = await this.#send(url, { method, headers: { ...headers, authorization }, ...(body === undefined ? {} : { body }) }, signal);
       } finally {
         release();

@@ -104,7 +104,10 @@ class _Instance(BaseModel):
 
     # populate_by_name: objects are built by field name in code and by alias from JSON.
     # defer_build: a large SDK imports fast; a class's validator is built on first use.
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", defer_build=True)
+    # protected_namespaces=(): a view property may be called ``model3D`` -> ``model_3d``; pydantic
+    # before 2.10 warns about any field starting with ``model_`` (the generator renames the names
+    # that would really clash, ``model_dump*``/``model_validate*``).
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", defer_build=True, protected_namespaces=())
 
     _instance_type: ClassVar[Literal["node", "edge"]] = "node"
     #: The view whose properties the class declares (None for the bare bases).

@@ -1,0 +1,573 @@
+"""What the Python templates render: per view, fully formatted names, annotations and lines.
+
+Templates only loop and branch; every decision (types, which keyword filters what, imports, names of
+edge classes, line layout) is made here from the IR and the ``PythonNames``. Every model string
+reaching the output passes ``py_str`` (literals), ``docstring`` (docstrings) or ``py_comment``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pygen.emit.python._escape import py_str
+from pygen.emit.python._naming import API_PARAMETERS, PythonNames, ViewNames
+from pygen.emit.python._source import LINE_LENGTH, call, docstring
+from pygen.ir import (
+    BooleanType,
+    Connection,
+    DateType,
+    Diagnostic,
+    DirectType,
+    EnumType,
+    Field,
+    FloatType,
+    IntType,
+    JsonType,
+    ReferenceType,
+    SDKModel,
+    TextType,
+    TimestampType,
+    ViewClass,
+    ViewRef,
+)
+
+__all__ = ["EdgeClass", "Keyword", "Member", "ViewContext", "build_contexts"]
+
+
+@dataclass(frozen=True)
+class Member:
+    """One attribute of a read or write class: ``name: annotation = None`` plus its attribute docstring."""
+
+    name: str
+    annotation: str
+    doc: str | None
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """One keyword of the API methods and the ``if ...: found.append(...)`` block of ``_filter`` applying it."""
+
+    name: str
+    annotation: str
+    block: str
+
+
+@dataclass(frozen=True)
+class EdgeClass:
+    """A subclass of an edge read class whose far end is typed: ``end_node: NodeId | Target``."""
+
+    name: str
+    base: str
+    end: str
+    target: str
+    doc: str
+
+
+@dataclass
+class ViewContext:
+    """Everything the view template renders for one view."""
+
+    view: ViewClass
+    module: str
+    kind: str  # "node" or "edge": the runtime base classes
+    read_class: str
+    write_class: str | None
+    list_class: str
+    fields_class: str
+    api_class: str
+    async_api_class: str
+    view_id: str
+    module_doc: str
+    read_doc: str
+    write_doc: str
+    fields_doc: str
+    api_doc: str
+    async_api_doc: str
+    read_members: list[Member] = field(default_factory=list)
+    write_members: list[Member] = field(default_factory=list)
+    read_property_ids: list[str] = field(default_factory=list)
+    write_property_ids: list[str] = field(default_factory=list)
+    read_connections: list[str] = field(default_factory=list)
+    write_connections: list[str] = field(default_factory=list)
+    fields_lines: list[str] = field(default_factory=list)
+    keywords: list[Keyword] = field(default_factory=list)
+    edge_classes: list[EdgeClass] = field(default_factory=list)
+    runtime_imports: set[str] = field(default_factory=set)
+    typing_imports: set[str] = field(default_factory=set)
+    abc_imports: set[str] = field(default_factory=set)
+    datetime_imports: set[str] = field(default_factory=set)
+    other_imports: dict[str, set[str]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def import_lines(self) -> list[str]:
+        """The bottom imports of other views' classes (names only in string annotations: no cycle problem)."""
+        lines = []
+        for module, names in sorted(self.other_imports.items()):
+            ordered = isort_names(names)
+            one = f"from .{module} import {', '.join(ordered)}  # noqa: E402"
+            if len(one) <= LINE_LENGTH or len(ordered) == 1:
+                lines.append(one)
+            else:
+                lines.append(f"from .{module} import (  # noqa: E402\n" + "".join(f"    {n},\n" for n in ordered) + ")")
+        return lines
+
+    @property
+    def api_headers(self) -> tuple[str, str]:
+        """The ``class ...API(InstanceAPI[Read, Write]):`` lines, sync and async."""
+        write = self.write_class or ("NodeWrite" if self.kind == "node" else "EdgeWrite")
+        return (
+            call(f"class {self.api_class}(", [f"InstanceAPI[{self.read_class}, {write}]"], "", "):"),
+            call(f"class {self.async_api_class}(", [f"AsyncInstanceAPI[{self.read_class}, {write}]"], "", "):"),
+        )
+
+    def alias(self, name: str, values: list[str]) -> str:
+        """A module-level ``Literal`` alias of ``values`` (already literals), defined once; returns its name."""
+        self.typing_imports.add("Literal")
+        self.aliases[name] = (
+            call(f"{name} = Literal[", values, "", "]") if len(values) > 1 else (f"{name} = Literal[{values[0]}]")
+        )
+        return name
+
+    def need(self, module: str, name: str) -> None:
+        """Import ``name`` from the view module ``module`` (unless it is this one)."""
+        if module != self.module:
+            self.other_imports.setdefault(module, set()).add(name)
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    # ruff's isort with order-by-type: CONSTANTS, then Classes, then functions/variables; case-sensitive within.
+    if name.isupper() and len(name) > 1:
+        return (0, name)
+    return (1, name) if name[:1].isupper() else (2, name)
+
+
+def isort_names(names: set[str] | list[str]) -> list[str]:
+    """Names of one ``from`` import in the order ruff's isort wants."""
+    return sorted(set(names), key=_isort_key)
+
+
+# ---------------------------------------------------------------------------------------------- types
+
+
+def _enum_alias(ctx: ViewContext, enum: EnumType, name: str) -> str:
+    return ctx.alias(f"_{name}_values", [py_str(key) for key in enum.keys])
+
+
+def _scalar(field_type: object, ctx: ViewContext, name: str) -> str:
+    if isinstance(field_type, (TextType, ReferenceType)):
+        return "str"
+    if isinstance(field_type, IntType):
+        return "int"
+    if isinstance(field_type, FloatType):
+        return "float"
+    if isinstance(field_type, BooleanType):
+        return "bool"
+    if isinstance(field_type, TimestampType):
+        ctx.runtime_imports.add("Timestamp")
+        return "Timestamp"
+    if isinstance(field_type, DateType):
+        ctx.runtime_imports.add("Date")
+        return "Date"
+    if isinstance(field_type, JsonType):
+        ctx.runtime_imports.add("Json")
+        return "Json"
+    if isinstance(field_type, EnumType):
+        return f"{_enum_alias(ctx, field_type, name)} | str"
+    raise TypeError(f"no scalar Python type for {field_type!r}")  # pragma: no cover - direct handled by callers
+
+
+def _listed(inner: str, is_list: bool) -> str:
+    return f"list[{inner}]" if is_list else inner
+
+
+@dataclass(frozen=True)
+class _Sdk:
+    sdk: SDKModel
+    names: PythonNames
+    edges: Mapping[tuple[ViewRef, str, ViewRef], str]  # (edge view, direction, target) -> edge class name
+
+    def node_target(self, ref: ViewRef | None) -> ViewClass | None:
+        """The target view when it is a node view of the model (edges cannot be relation targets)."""
+        if ref is None or not self.sdk.has_view(ref):
+            return None
+        view = self.sdk.view(ref)
+        return view if view.instance_kind != "edge" else None
+
+    def edge_view(self, ref: ViewRef | None) -> ViewClass | None:
+        if ref is None or not self.sdk.has_view(ref):
+            return None
+        view = self.sdk.view(ref)
+        return view if view.instance_kind == "edge" else None
+
+
+def _doc_member(name: str | None, description: str | None, property_id: str, indent: str) -> str | None:
+    parts = [part for part in (name if name and name != property_id else None, description) if part]
+    if not parts:
+        return None
+    text = ": ".join(part.strip() for part in parts if part.strip())
+    return docstring(text, indent) if text else None
+
+
+# ---------------------------------------------------------------------------------------------- fields
+
+
+def _field_members(ctx: ViewContext, sdk: _Sdk, item: Field, name: str) -> None:
+    writes = ctx.write_class is not None and not item.read_only
+    read: str
+    write = ""
+    if isinstance(item.type, DirectType):
+        target = sdk.node_target(item.type.target)
+        ctx.runtime_imports.add("DirectRelation")
+        ctx.read_connections.append(f"{py_str(name)}: DirectRelation()")
+        if writes:
+            ctx.write_connections.append(f"{py_str(name)}: DirectRelation()")
+            ctx.runtime_imports.add("NodeIdLike")
+            write = "NodeIdLike"
+        if target is None:
+            ctx.runtime_imports.add("NodeId")
+            read = "NodeId"
+        else:
+            names = sdk.names.view(target.id)
+            ctx.runtime_imports.add("DirectRelationTo")
+            ctx.need(names.module, names.read_class)
+            read = f"DirectRelationTo[{names.read_class}]"
+            if writes and target.writable:
+                ctx.need(names.module, names.write_class)
+                write = f"{names.write_class} | NodeIdLike"
+    else:
+        read = write = _scalar(item.type, ctx, name)
+    doc = _doc_member(item.name, item.description, item.property_id, "    ")
+    ctx.read_members.append(Member(name, f"{_listed(read, item.is_list)} | None", doc))
+    if name != item.property_id:
+        ctx.read_property_ids.append(f"{py_str(name)}: {py_str(item.property_id)}")
+    if writes:
+        ctx.write_members.append(Member(name, f"{_listed(write, item.is_list)} | None", doc))
+        if name != item.property_id:
+            ctx.write_property_ids.append(f"{py_str(name)}: {py_str(item.property_id)}")
+
+
+def _fields_line(ctx: ViewContext, item: Field, name: str) -> str:
+    ref = f"_ref({py_str(item.property_id)})"
+    kind = item.type
+    builder: str
+    if isinstance(kind, JsonType):
+        builder = "JsonProperty"
+    elif isinstance(kind, DirectType):
+        builder = "DirectRelationListProperty" if item.is_list else "DirectRelationProperty"
+    elif item.is_list:
+        ctx.runtime_imports.add("ListProperty")
+        return call(f"{name} = ListProperty[{_scalar(kind, ctx, name)}](", [ref], "    ")
+    elif isinstance(kind, (TextType, ReferenceType)):
+        builder = "TextProperty"
+    elif isinstance(kind, IntType):
+        builder = "IntProperty"
+    elif isinstance(kind, FloatType):
+        builder = "FloatProperty"
+    elif isinstance(kind, BooleanType):
+        builder = "BooleanProperty"
+    elif isinstance(kind, TimestampType):
+        builder = "TimestampProperty"
+    elif isinstance(kind, DateType):
+        builder = "DateProperty"
+    else:
+        assert isinstance(kind, EnumType)
+        ctx.runtime_imports.add("EnumProperty")
+        return call(f"{name} = EnumProperty[{_enum_alias(ctx, kind, name)}](", [ref], "    ")
+    ctx.runtime_imports.add(builder)
+    return call(f"{name} = {builder}(", [ref], "    ")
+
+
+def _statement(condition: str, head: str, args: list[str]) -> str:
+    """``if condition:`` plus ``_found.append(head(args))``, laid out the way ruff format would."""
+    inner = call(head, args, "            ")
+    return f"if {condition}:\n        " + call("_found.append(", [inner], "        ")
+
+
+def _keywords(ctx: ViewContext, sdk: _Sdk, out: list[Diagnostic]) -> None:
+    """One typed keyword per filterable field (plus external_id_prefix, space, exists), free of clashes."""
+    view = ctx.view
+    taken = set(API_PARAMETERS)
+    planned: list[tuple[Field, str]] = []
+    for item in view.fields:
+        param = sdk.names.parameter(view.id, item.property_id)
+        taken.add(param)
+        planned.append((item, param))
+    fields_class = ctx.fields_class
+
+    def free(name: str, why: str) -> str:
+        start = name
+        while name in taken:
+            name += "_"
+        if name != start:
+            out.append(
+                Diagnostic(
+                    "warning",
+                    f"{view.id}",
+                    "python-keyword-renamed",
+                    f"filter keyword {start!r} ({why}) is taken by another keyword: named {name!r}",
+                )
+            )
+        taken.add(name)
+        return name
+
+    keywords: list[Keyword] = []
+    existing: list[str] = []
+    for item, param in planned:
+        attr = sdk.names.field(view.id, item.property_id)
+        ref = f"{fields_class}.{attr}"
+        existing.append(attr)
+        kind = item.type
+        if isinstance(kind, JsonType):
+            continue
+        given = f"{param} is not None"
+        if item.is_list:
+            if isinstance(kind, DirectType):
+                ctx.runtime_imports.add("NodeIdLike")
+                inner = "NodeIdLike"
+            else:
+                inner = _scalar(kind, ctx, attr).removesuffix(" | str")
+            ctx.abc_imports.add("Sequence")
+            keywords.append(
+                Keyword(param, f"Sequence[{inner}] | None", _statement(given, f"{ref}.contains_any(", [param]))
+            )
+        elif isinstance(kind, (TextType, ReferenceType)):
+            keywords.append(Keyword(param, "str | Sequence[str] | None", _statement(given, "_f.text(", [ref, param])))
+            prefix = free(f"{param}_prefix", f"prefix of property {item.property_id!r}")
+            keywords.append(
+                Keyword(prefix, "str | None", _statement(f"{prefix} is not None", f"{ref}.prefix(", [prefix]))
+            )
+        elif isinstance(kind, EnumType):
+            alias = _enum_alias(ctx, kind, attr)
+            keywords.append(
+                Keyword(param, f"{alias} | Sequence[{alias}] | None", _statement(given, "_f.enum(", [ref, param]))
+            )
+        elif isinstance(kind, (IntType, FloatType, TimestampType, DateType)):
+            scalar = {IntType: "int", FloatType: "float", TimestampType: "datetime", DateType: "date"}[type(kind)]
+            if scalar in ("datetime", "date"):
+                ctx.datetime_imports.add(scalar)
+            for bound, word, op in (("min", "lower", "gte"), ("max", "upper", "lte")):
+                name = free(f"{bound}_{param}", f"{word} bound of property {item.property_id!r}")
+                keywords.append(
+                    Keyword(
+                        name,
+                        f"{scalar} | None",
+                        _statement(f"{name} is not None", f"{ref}.range(", [f"{op}={name}"]),
+                    )
+                )
+        elif isinstance(kind, BooleanType):
+            keywords.append(Keyword(param, "bool | None", _statement(given, f"{ref}.equals(", [param])))
+        elif isinstance(kind, DirectType):
+            ctx.runtime_imports.add("NodeIdLike")
+            keywords.append(
+                Keyword(param, "NodeIdLike | Sequence[NodeIdLike] | None", _statement(given, "_f.node(", [ref, param]))
+            )
+    base = "NodeFields" if ctx.kind == "node" else "EdgeFields"
+    prefix = free("external_id_prefix", "prefix of the external id")
+    keywords.append(
+        Keyword(
+            prefix,
+            "str | None",
+            _statement(f"{prefix} is not None", f"{fields_class}.external_id.prefix(", [prefix]),
+        )
+    )
+    space = free("space", "the instance space")
+    keywords.append(
+        Keyword(
+            space,
+            "str | Sequence[str] | None",
+            _statement(f"{space} is not None", "_f.text(", [f"{base}.space", space]),
+        )
+    )
+    if existing:
+        exists = free("exists", "properties that must have a value")
+        alias = ctx.alias("_PropertyName", [py_str(name) for name in existing])
+        keywords.append(
+            Keyword(exists, f"Sequence[{alias}] | None", _statement(exists, "_f.exists(", [fields_class, exists]))
+        )
+    ctx.runtime_imports.add(base)
+    ctx.keywords = keywords
+
+
+# ---------------------------------------------------------------------------------------------- connections
+
+
+def _connection_members(ctx: ViewContext, sdk: _Sdk, item: Connection, name: str) -> None:
+    if item.is_stored:
+        return  # direct relations are fields
+    doc = _doc_member(item.name, item.description, item.property_id, "    ")
+    target = sdk.node_target(item.target)
+    target_names = sdk.names.view(target.id) if target is not None else None
+    read_target = target_names.read_class if target_names is not None else "Node"
+    if item.reverse is not None:
+        through = item.reverse
+        ctx.runtime_imports.update({"ReverseDirectRelation", "ViewId"})
+        view_id = _view_id(through.view)
+        ctx.read_connections.append(
+            call(f"{py_str(name)}: ReverseDirectRelation(", [view_id, py_str(through.property_id)], "        ")
+        )
+        _need_read(ctx, target_names)
+        annotation = f"list[{read_target}]" if item.is_list else read_target
+        ctx.read_members.append(Member(name, f"{annotation} | None", doc))
+        return
+    edge = item.edge
+    assert edge is not None
+    ctx.runtime_imports.update({"EdgeConnection", "NodeId"})
+    node_id = call("NodeId(", [py_str(edge.edge_type.space), py_str(edge.edge_type.external_id)], "            ")
+    expression = call(f"{py_str(name)}: EdgeConnection(", [node_id, py_str(edge.direction)], "        ")
+    ctx.read_connections.append(expression)
+    edge_view = sdk.edge_view(edge.edge_view)
+    read_item = read_target
+    if edge_view is not None:
+        edge_names = sdk.names.view(edge_view.id)
+        if target is not None:
+            read_item = sdk.edges[(edge_view.id, edge.direction, target.id)]
+        else:
+            read_item = edge_names.read_class
+        ctx.need(edge_names.module, read_item)
+    else:
+        _need_read(ctx, target_names)
+    read_annotation = f"list[{read_item}]" if item.is_list else read_item
+    ctx.read_members.append(Member(name, f"{read_annotation} | None", doc))
+    if not ctx.write_class:
+        return
+    if edge_view is not None and edge_view.writable:
+        edge_names = sdk.names.view(edge_view.id)
+        ctx.need(edge_names.module, edge_names.write_class)
+        write_item = edge_names.write_class
+    elif target is not None and target.writable and target_names is not None:
+        ctx.need(target_names.module, target_names.write_class)
+        ctx.runtime_imports.add("NodeIdLike")
+        write_item = f"{target_names.write_class} | NodeIdLike"
+    else:
+        ctx.runtime_imports.add("NodeIdLike")
+        write_item = "NodeIdLike"
+    write_annotation = f"list[{write_item}]" if item.is_list else write_item
+    ctx.write_connections.append(expression)
+    ctx.write_members.append(Member(name, f"{write_annotation} | None", doc))
+
+
+def _need_read(ctx: ViewContext, names: ViewNames | None) -> None:
+    if names is None:
+        ctx.runtime_imports.add("Node")
+    else:
+        ctx.need(names.module, names.read_class)
+
+
+def _view_id(ref: ViewRef) -> str:
+    return f"ViewId({py_str(ref.space)}, {py_str(ref.external_id)}, {py_str(ref.version)})"
+
+
+def _edge_classes(sdk: SDKModel, names: PythonNames) -> dict[tuple[ViewRef, str, ViewRef], str]:
+    """A name per (edge view, direction, far-end view) used by an edge connection with properties."""
+    taken = {name for view_names in names.views.values() for name in view_names.classes}
+    found: dict[tuple[ViewRef, str, ViewRef], str] = {}
+    for view in sdk.views:
+        for item in view.connections:
+            edge = item.edge
+            if edge is None or edge.edge_view is None or item.target is None:
+                continue
+            if not sdk.has_view(edge.edge_view) or not sdk.has_view(item.target):
+                continue
+            if sdk.view(edge.edge_view).instance_kind != "edge" or sdk.view(item.target).instance_kind == "edge":
+                continue
+            key = (edge.edge_view, edge.direction, item.target)
+            if key in found:
+                continue
+            base = names.view(edge.edge_view).read_class
+            target = names.view(item.target).read_class
+            name = f"{base}{'To' if edge.direction == 'outwards' else 'From'}{target}"
+            while name in taken:
+                name += "Edge"
+            taken.add(name)
+            found[key] = name
+    return dict(sorted(found.items()))
+
+
+# ---------------------------------------------------------------------------------------------- views
+
+
+def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewContext:
+    names = sdk.names.view(view.id)
+    display = view.display_name
+    kind = "edge" if view.instance_kind == "edge" else "node"
+    writable = view.writable
+    description = f"\n\n{view.description.strip()}" if view.description and view.description.strip() else ""
+    ctx = ViewContext(
+        view=view,
+        module=names.module,
+        kind=kind,
+        read_class=names.read_class,
+        write_class=names.write_class if writable else None,
+        list_class=names.list_class,
+        fields_class=names.fields_class,
+        api_class=names.api_class,
+        async_api_class=names.async_api_class,
+        view_id=_view_id(view.id),
+        module_doc=docstring(f"{display}: the classes and API of view {view.id}.{description}", ""),
+        read_doc=docstring(f"{display} ({kind} of view {view.id}), as read.{description}", "    "),
+        write_doc=docstring(f"{display} ({kind} of view {view.id}), to write.", "    "),
+        fields_doc=docstring(f"Typed filter and sort builders of {display}.", "    "),
+        api_doc=docstring(f"The API of {display} (view {view.id}).", "    "),
+        async_api_doc=docstring(f"The async API of {display} (view {view.id}).", "    "),
+    )
+    ctx.runtime_imports.update({"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Filter"})
+    ctx.runtime_imports.update({"Node", "NodeWrite"} if kind == "node" else {"Edge", "EdgeWrite"})
+    ctx.runtime_imports.add("NodeFields" if kind == "node" else "EdgeFields")
+    for item in view.fields:
+        name = sdk.names.field(view.id, item.property_id)
+        _field_members(ctx, sdk, item, name)
+        ctx.fields_lines.append(_fields_line(ctx, item, name))
+    for connection in view.connections:
+        _connection_members(ctx, sdk, connection, sdk.names.field(view.id, connection.property_id))
+    _keywords(ctx, sdk, out)
+    for (edge_view, direction, target), class_name in sdk.edges.items():
+        if edge_view != view.id:
+            continue
+        target_names = sdk.names.view(target)
+        ctx.need(target_names.module, target_names.read_class)
+        ctx.runtime_imports.add("NodeId")
+        end = "end_node" if direction == "outwards" else "start_node"
+        ctx.edge_classes.append(
+            EdgeClass(
+                class_name,
+                names.read_class,
+                end,
+                f"NodeId | {target_names.read_class}",
+                docstring(
+                    f"{display} edge whose {'end' if end == 'end_node' else 'start'} node is a "
+                    f"{sdk.sdk.view(target).display_name} ({target}).",
+                    "    ",
+                ),
+            )
+        )
+    if ctx.read_property_ids or ctx.write_property_ids or ctx.read_connections:
+        ctx.typing_imports.add("ClassVar")
+    if writable:
+        ctx.typing_imports.add("cast")
+    ctx.abc_imports.update({"Mapping", "Sequence"})
+    ctx.typing_imports.add("Literal")
+    return ctx
+
+
+def build_contexts(sdk: SDKModel, names: PythonNames) -> tuple[list[ViewContext], list[Diagnostic]]:
+    """The template context of every view, sorted by view id, and the emitter's own warnings."""
+    out: list[Diagnostic] = []
+    data = _Sdk(sdk, names, _edge_classes(sdk, names))
+    contexts = [_view_context(view, data, out) for view in sorted(sdk.views, key=lambda v: v.id)]
+    return contexts, out
+
+
+def client_attribute_pairs(sdk: SDKModel, names: PythonNames) -> list[tuple[str, str, str, str]]:
+    """(client attribute, module, API class, async API class) per view, sorted by attribute."""
+    rows = [
+        (
+            names.view(view.id).client_attribute,
+            names.view(view.id).module,
+            names.view(view.id).api_class,
+            names.view(view.id).async_api_class,
+        )
+        for view in sdk.views
+    ]
+    return sorted(rows)

@@ -31,8 +31,17 @@ def _emulator(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _generate(argv: Sequence[str]) -> int:
+    try:
+        from pygen._generate_cli import main
+    except ImportError as exc:  # a missing extra, not a bug: say how to fix it
+        return _missing_extra("generator", exc)
+    return main(argv)
+
+
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "emulator": _emulator,
+    "generate": _generate,
 }
 
 

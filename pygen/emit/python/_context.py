@@ -542,8 +542,7 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
                 ),
             )
         )
-    if ctx.read_property_ids or ctx.write_property_ids or ctx.read_connections:
-        ctx.typing_imports.add("ClassVar")
+    ctx.typing_imports.add("ClassVar")
     if writable:
         ctx.typing_imports.add("cast")
     ctx.abc_imports.update({"Mapping", "Sequence"})

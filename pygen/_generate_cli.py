@@ -1,0 +1,122 @@
+"""``pygen generate``: data model snapshots in, an SDK package tree out (written atomically).
+
+Every diagnostic is printed to stderr, one per line, naming the item. Errors exit non-zero and write
+nothing. The tree is rendered in memory, written to a temporary folder beside ``--output``, then
+moved into place, so an interrupted run never leaves half a tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+__all__ = ["main", "write_tree"]
+
+_DESCRIPTION = "Generate a typed SDK package from data model snapshots (DMS JSON with views inline)."
+_EPILOG = """example:
+  pygen generate --model-file CogniteCore.json --language python --output src
+  (writes src/cognite_core/: one module per view, a client, py.typed)
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pygen generate",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--model-file",
+        action="append",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="a data model snapshot (repeat for several models: one SDK with one client)",
+    )
+    parser.add_argument("--language", choices=["python", "typescript"], default="python")
+    parser.add_argument(
+        "--output", required=True, type=Path, metavar="DIR", help="folder to write the package folder into"
+    )
+    parser.add_argument("--package", help="package name (default: snake_case of the first model's external id)")
+    parser.add_argument("--client-name", help="client class name (default: <ModelExternalId>Client)")
+    parser.add_argument("--instance-space", help="default instance space of the generated client")
+    return parser
+
+
+def write_tree(files: Mapping[str, str], output: Path) -> list[Path]:
+    """Write ``files`` under ``output`` atomically per top-level entry; returns the entries replaced.
+
+    Each top-level folder (the package) is written complete into a temporary folder next to
+    ``output`` and then swapped in with renames, so readers never see a partial package.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    # Staged beside the output folder: the same file system, so the final moves are renames.
+    staging = Path(tempfile.mkdtemp(prefix=".pygen-staging-", dir=output.resolve().parent))
+    try:
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # newline="\n": the same bytes on every platform (determinism).
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        replaced: list[Path] = []
+        for entry in sorted(staging.iterdir()):
+            target = output / entry.name
+            old: Path | None = None
+            if target.exists():
+                old = Path(tempfile.mkdtemp(prefix=".pygen-old-", dir=output))
+                os.replace(target, old / entry.name)
+            os.replace(entry, target)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+            replaced.append(target)
+        return replaced
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run ``pygen generate``; returns the exit code (0 ok, 1 model errors, 2 usage or input errors)."""
+    args = _parser().parse_args(list(argv))
+    from pygen.fetch import SnapshotError, load_snapshot
+    from pygen.generate import GenerationError, generate
+
+    models = []
+    for path in args.model_file:
+        try:
+            models.append(load_snapshot(path))
+        except SnapshotError as exc:
+            print(f"pygen generate: error: {exc}", file=sys.stderr)
+            return 2
+    try:
+        result = generate(
+            models,
+            language=args.language,
+            package=args.package,
+            client_name=args.client_name,
+            instance_space=args.instance_space,
+        )
+    except GenerationError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        if not exc.diagnostics:
+            print(f"pygen generate: error: {exc}", file=sys.stderr)
+        else:
+            print("pygen generate: errors above: nothing was written", file=sys.stderr)
+        return 1
+    for diagnostic in result.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    try:
+        written = write_tree(result.files, args.output)
+    except OSError as exc:
+        print(f"pygen generate: error: cannot write to {args.output}: {exc}", file=sys.stderr)
+        return 2
+    package_dir = written[0] if written else args.output
+    print(f"pygen generate: wrote {len(result.files)} files to {package_dir} (client {result.client_name})")
+    return 0

@@ -135,8 +135,10 @@ class FakeResult:
 
 
 class FakeGenerationError(Exception):
+    """Like ``pygen.generate.GenerationError``: the message lists every diagnostic."""
+
     def __init__(self, message: str, diagnostics: Sequence[FakeDiagnostic]) -> None:
-        super().__init__(message)
+        super().__init__("\n".join([message, *(f"  {d}" for d in diagnostics)]))
         self.diagnostics = list(diagnostics)
 
 

@@ -16,13 +16,12 @@ the snapshots exist and are in the sdist, so that a wheel built from the sdist n
 from __future__ import annotations
 
 import atexit
-import importlib
 import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
@@ -133,8 +132,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         from pygen.transport import PygenError
 
         try:
-            # Imported by name so that this plugin only depends on the generator's public facade.
-            generator = importlib.import_module("pygen.generate")
+            from pygen.generate import GenerationError, generate
         except ModuleNotFoundError as exc:
             if exc.name != "pygen.generate":
                 raise
@@ -145,20 +143,19 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         refs = ", ".join(str(item.ref) for item in models)
         self._waiting(f"pygen: generating the Python SDK for {refs}")
         try:
-            result = generator.generate(
+            result: _Generated = generate(
                 [item.model for item in models],
                 language="python",
                 package=config.package,
                 client_name=config.client_name,
                 instance_space=config.instance_space,
             )
-        except generator.GenerationError as exc:
-            details = "\n".join(f"  {diagnostic}" for diagnostic in getattr(exc, "diagnostics", []))
-            raise PygenError(f"pygen: cannot generate the SDK for {refs}: {exc}\n{details}".rstrip()) from None
-        generated = cast(_Generated, result)
-        for diagnostic in generated.diagnostics:
+        except GenerationError as exc:
+            # The generator's message already lists every diagnostic.
+            raise PygenError(f"pygen: cannot generate the SDK for {refs}: {exc}") from None
+        for diagnostic in result.diagnostics:
             self.app.display_warning(f"pygen: {diagnostic}")
-        return generated
+        return result
 
     def _check_no_clash(self, package: str, config: PygenConfig) -> None:
         root = Path(self.root)

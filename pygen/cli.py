@@ -39,9 +39,18 @@ def _generate(argv: Sequence[str]) -> int:
     return main(argv)
 
 
+def _refresh(argv: Sequence[str]) -> int:
+    try:
+        from pygen.fetch._refresh import main
+    except ImportError as exc:  # a missing extra, not a bug: say how to fix it
+        return _missing_extra("generator", exc)
+    return main(argv)
+
+
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "emulator": _emulator,
     "generate": _generate,
+    "refresh": _refresh,
 }
 
 

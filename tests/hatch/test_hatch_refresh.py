@@ -154,3 +154,10 @@ def test_wrong_secret_is_an_error_without_the_secret(
     code, out, err = _run(root, capsys=capsys)
     assert code == 2
     assert CLIENT_SECRET not in out + err
+
+
+def test_pygen_cli_dispatches_refresh(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pygen.cli import main as pygen_main
+
+    assert pygen_main(["refresh", "--project", str(project), "--check"]) == 1
+    assert "would write" in capsys.readouterr().out

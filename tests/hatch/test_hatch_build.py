@@ -138,3 +138,24 @@ def test_no_secret_in_wheel_sdist_snapshot_cache_or_output(
     captured = capfd.readouterr()
     assert "fetching sp_pygen_models:OmniSub/1" in captured.out + captured.err
     assert CLIENT_SECRET not in captured.out + captured.err
+
+
+def test_generated_files_are_removed_at_exit_without_finalize(tmp_path: Path) -> None:
+    """`hatch build --hooks-only` runs initialize but never finalize: the temporary folder must still go."""
+    root = make_project(tmp_path / "p", PYGEN, snapshots={"pygen-snapshots": load_model("OmniSub")})
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[2])\n"
+        "from pathlib import Path\n"
+        "from _hatch_support import run_hook\n"
+        "_, data, _ = run_hook(Path(sys.argv[1]))\n"
+        "print('\\n'.join(data['force_include']))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(root), str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    generated = [Path(line) for line in out.splitlines()]
+    assert len(generated) > 3 and all(path.name.endswith((".py", ".typed")) for path in generated)
+    assert not any(path.exists() for path in generated)

@@ -335,7 +335,14 @@ def _fetcher(client: HTTPClient, ref: ModelRef) -> Callable[[], dict[str, Any]]:
 
 
 def _load_pinned(path: Path, ref: ModelRef, shown: str) -> dict[str, Any]:
-    model = load_snapshot(path)
+    try:
+        model = load_snapshot(path)
+    except SnapshotError as exc:
+        # Name the file as the project does (a build from an sdist runs in a temporary folder).
+        detail = str(exc).removeprefix(str(path)).removeprefix(": ")
+        raise SnapshotError(
+            f"{shown}: {detail}\n(restore the file from version control, or run {REFRESH_HINT} to fetch it again)"
+        ) from None
     found = ModelRef.from_model(model)
     if found != ref:
         raise SnapshotError(

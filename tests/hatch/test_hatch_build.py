@@ -159,3 +159,18 @@ def test_generated_files_are_removed_at_exit_without_finalize(tmp_path: Path) ->
     generated = [Path(line) for line in out.splitlines()]
     assert len(generated) > 3 and all(path.name.endswith((".py", ".typed")) for path in generated)
     assert not any(path.exists() for path in generated)
+
+
+def test_generated_package_must_not_clash_with_a_configured_package(tmp_path: Path) -> None:
+    from pygen.config import ConfigError
+
+    root = make_project(tmp_path / "p", PYGEN, own_code=False, snapshots={"pygen-snapshots": load_model("OmniSub")})
+    (root / "lib" / "omni_sdk").mkdir(parents=True)
+    (root / "lib" / "omni_sdk" / "__init__.py").write_text("", encoding="utf-8")
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        text.replace("[tool.pygen]", '[tool.hatch.build.targets.wheel]\npackages = ["lib/omni_sdk"]\n\n[tool.pygen]'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"got \"omni_sdk\" \(lib/omni_sdk exists"):
+        build_in_process(root, tmp_path / "dist")

@@ -190,3 +190,16 @@ def test_missing_generator_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.
     root = make_project(tmp_path / "p", PYGEN, snapshots={"pygen-snapshots": load_model("OmniSub")})
     with pytest.raises(PygenError, match=r"has no generator \(pygen.generate\)"):
         run_hook(root)
+
+
+def test_corrupt_snapshot_names_the_project_file(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", PYGEN)
+    target = root / "pygen-snapshots" / "sp_pygen_models.OmniSub.1.json"
+    target.parent.mkdir()
+    target.write_text('{"space": "sp_pygen_models", "views": [', encoding="utf-8")
+    with pytest.raises(SnapshotError) as info:
+        run_hook(root)
+    assert str(info.value).startswith(
+        "pygen-snapshots/sp_pygen_models.OmniSub.1.json: not valid JSON: unexpected end of file"
+    )
+    assert "run pygen refresh" in str(info.value)

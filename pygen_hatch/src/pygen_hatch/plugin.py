@@ -159,7 +159,13 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
 
     def _check_no_clash(self, package: str, config: PygenConfig) -> None:
         root = Path(self.root)
-        for candidate in (Path(package), Path("src") / package, Path(f"{package}.py")):
+        candidates = [Path(package), Path("src") / package, Path(f"{package}.py")]
+        # Packages the wheel target ships from elsewhere, e.g. packages = ["lib/cognite_core"].
+        # (The raw table: the `packages` property would run hatchling's file selection before our files exist.)
+        target_config = getattr(self.build_config, "target_config", None) or {}
+        shipped = target_config.get("packages", []) if isinstance(target_config, dict) else []
+        candidates += [Path(item) for item in shipped if Path(item).name == package]
+        for candidate in candidates:
             if (root / candidate).exists():
                 from pygen.config import ConfigError
 

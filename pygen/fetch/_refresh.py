@@ -43,10 +43,10 @@ if TYPE_CHECKING:
     from pygen.config import CDFConfig, PygenConfig
 
 __all__ = [
-    "REFRESH_HINT",
     "ModelChange",
     "ModelSource",
     "ObtainedModel",
+    "REFRESH_HINT",
     "connect",
     "main",
     "obtain_models",

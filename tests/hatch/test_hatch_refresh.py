@@ -161,3 +161,26 @@ def test_pygen_cli_dispatches_refresh(project: Path, capsys: pytest.CaptureFixtu
 
     assert pygen_main(["refresh", "--project", str(project), "--check"]) == 1
     assert "would write" in capsys.readouterr().out
+
+
+def test_python_m_pygen_refresh_with_a_file_keyring(
+    tmp_path: Path, emulator: EmulatorProcess, _isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real command in a subprocess, with the secret in keyrings.alt's file backend; no secret leaks anywhere."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    store = f"import keyring; keyring.set_password('pygen:{emulator.base_url}', '{CLIENT_ID}', '{CLIENT_SECRET}')"
+    subprocess.run([sys.executable, "-c", store], check=True)
+    root = make_project(tmp_path / "p", PYGEN + cdf_table(emulator))
+    result = subprocess.run(
+        [sys.executable, "-m", "pygen", "refresh", "--project", str(root)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "sp_pygen_models:OmniSub/1 (new snapshot, 3 views)"
+    assert CLIENT_SECRET not in result.stdout + result.stderr
+    keyring_file = next(_isolated.rglob("keyring_pass.cfg"))
+    written = [p for p in [*root.rglob("*"), *_isolated.rglob("*")] if p.is_file() and p != keyring_file]
+    assert any(p.suffix == ".json" for p in written)
+    assert all(CLIENT_SECRET.encode() not in p.read_bytes() for p in written)

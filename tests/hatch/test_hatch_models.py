@@ -203,3 +203,13 @@ def test_corrupt_snapshot_names_the_project_file(tmp_path: Path) -> None:
         "pygen-snapshots/sp_pygen_models.OmniSub.1.json: not valid JSON: unexpected end of file"
     )
     assert "run pygen refresh" in str(info.value)
+
+
+def test_sdist_without_snapshots_says_so(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", PYGEN)
+    (root / "PKG-INFO").write_text("Metadata-Version: 2.4\nName: demo-sdk\nVersion: 1.0.0\n", encoding="utf-8")
+    with pytest.raises(SnapshotError) as info:
+        run_hook(root)
+    assert "This build runs from an sdist that has no `pygen-snapshots/` folder: include it in the sdist" in str(
+        info.value
+    )

@@ -84,10 +84,20 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
             return
         self._check_hook_table()
         from pygen.config import load_config
+        from pygen.fetch import PygenFetchError
         from pygen.fetch._refresh import obtain_models
 
         config = load_config(self.root, source="pyproject.toml")
-        models = obtain_models(config, self.root, report=self._info, waiting=self._waiting)
+        try:
+            models = obtain_models(config, self.root, report=self._info, waiting=self._waiting)
+        except PygenFetchError as exc:
+            if (Path(self.root) / "PKG-INFO").is_file() and not config.snapshot_dir(self.root).is_dir():
+                # Building from an sdist that was made without the snapshots: say so, it is the real cause.
+                raise type(exc)(
+                    f"{exc}\nThis build runs from an sdist that has no `{config.snapshots}/` folder: include it "
+                    f'in the sdist (e.g. [tool.hatch.build.targets.sdist] include = [..., "/{config.snapshots}"]).'
+                ) from None
+            raise
         if self.target_name == "sdist":
             self._include_snapshots(models, build_data)
             return

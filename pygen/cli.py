@@ -17,6 +17,8 @@ usage: pygen <command> [options]
 pygen {__version__}: typed SDKs for Cognite Data Fusion data models.
 
 commands:
+  generate    generate a typed SDK from data model snapshots
+  refresh     re-fetch the pinned data models and rewrite their snapshots
   emulator    run a local server that speaks the DMS API
 
 Run `pygen <command> --help` for the options of one command.

@@ -26,10 +26,13 @@ import sys
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pygen.ir import Diagnostic, sort_diagnostics
 from pygen.transport import PygenError
+
+if TYPE_CHECKING:
+    from pygen.ir import SDKModel
 
 __all__ = ["GenerationError", "GenerationResult", "generate", "load_sdk"]
 
@@ -114,12 +117,8 @@ def generate(
             print(diagnostic)
         ```
     """
-    if language == "typescript":
-        raise GenerationError("TypeScript emitter not available yet: generate with language='python'")
-    if language != "python":
+    if language not in ("python", "typescript"):
         raise GenerationError(f"unknown language {language!r}: use 'python' or 'typescript'")
-    from pygen.emit.python import python_names
-    from pygen.emit.python._emitter import emit_python
     from pygen.ir import build_ir
 
     loaded, diagnostics = _models(models)
@@ -128,12 +127,30 @@ def generate(
     if sdk is None or any(d.is_error for d in diagnostics):
         raise GenerationError("cannot generate the SDK:", sort_diagnostics(diagnostics))
     first = sdk.models[0].id.external_id if sdk.models else "data"
+    if language == "typescript":
+        return _generate_typescript(sdk, diagnostics, package or _default_package(first), client_name)
+    from pygen.emit.python import python_names
+    from pygen.emit.python._emitter import emit_python
+
     names, name_diagnostics = python_names(sdk, client_name=client_name, package=package or _default_package(first))
     diagnostics += name_diagnostics
     if any(d.is_error for d in diagnostics):
         raise GenerationError("cannot generate the SDK:", sort_diagnostics(diagnostics))
     files, emit_diagnostics = emit_python(sdk, names)
     diagnostics += emit_diagnostics
+    return GenerationResult(files, sort_diagnostics(diagnostics), names.package, names.client_class)
+
+
+def _generate_typescript(
+    sdk: SDKModel, diagnostics: list[Diagnostic], package: str, client_name: str | None
+) -> GenerationResult:
+    from pygen.emit.typescript import emit_typescript, typescript_names
+
+    names, name_diagnostics = typescript_names(sdk, package=package, client_name=client_name)
+    diagnostics = diagnostics + name_diagnostics
+    if any(d.is_error for d in diagnostics):
+        raise GenerationError("cannot generate the SDK:", sort_diagnostics(diagnostics))
+    files = emit_typescript(sdk, names)
     return GenerationResult(files, sort_diagnostics(diagnostics), names.package, names.client_class)
 
 

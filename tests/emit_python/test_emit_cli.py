@@ -113,13 +113,13 @@ def test_invalid_package_name_is_an_error(tmp_path: Path, capsys: pytest.Capture
     assert "error: package name: package name 'my-sdk' is not a Python module path [python-invalid-name]" in err
 
 
-def test_typescript_is_not_available_yet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_typescript_dispatches_to_the_typescript_emitter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The TypeScript emitter itself is tested in tests/emit_typescript; here only the dispatch.
     args = ["--model-file", str(MODELS_DIR / "OmniSub.json"), "--output", str(tmp_path), "--language", "typescript"]
-    code, _, err = _run(capsys, *args)
-    assert code == 1
-    assert "TypeScript emitter not available yet" in err
-    with pytest.raises(GenerationError, match="TypeScript emitter not available yet"):
-        generate([load_model("OmniSub")], language="typescript")
+    code, _, _ = _run(capsys, *args)
+    assert code == 0
+    assert (tmp_path / "omni_sub" / "client.ts").is_file()
+    assert "omni_sub/index.ts" in generate([load_model("OmniSub")], language="typescript").files
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

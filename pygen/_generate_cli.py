@@ -21,6 +21,8 @@ _DESCRIPTION = "Generate a typed SDK package from data model snapshots (DMS JSON
 _EPILOG = """example:
   pygen generate --model-file CogniteCore.json --language python --output src
   (writes src/cognite_core/: one module per view, a client, py.typed)
+  pygen generate --project .. --language typescript --output src/generated
+  (the models and names of ../pyproject.toml [tool.pygen]: what the wheel build uses)
 """
 
 
@@ -31,13 +33,20 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
         "--model-file",
         action="append",
-        required=True,
         type=Path,
         metavar="FILE",
         help="a data model snapshot (repeat for several models: one SDK with one client)",
+    )
+    source.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        help="a project folder: its pyproject.toml [tool.pygen] gives the models (from the snapshots, the user "
+        "cache, or CDF, as in a wheel build), package, client name and instance space; options given here win",
     )
     parser.add_argument("--language", choices=["python", "typescript"], default="python")
     parser.add_argument(
@@ -88,7 +97,23 @@ def main(argv: Sequence[str]) -> int:
     from pygen.generate import GenerationError, generate
 
     models = []
-    for path in args.model_file:
+    package, client_name, instance_space = args.package, args.client_name, args.instance_space
+    if args.project is not None:
+        from pygen.config import load_config
+        from pygen.fetch import obtain_models
+        from pygen.transport import PygenError
+
+        try:
+            config = load_config(args.project)
+            obtained = obtain_models(config, args.project, report=lambda line: print(line, file=sys.stderr))
+        except PygenError as exc:
+            print(f"pygen generate: error: {exc}", file=sys.stderr)
+            return 2
+        models = [item.model for item in obtained]
+        package = package or config.package
+        client_name = client_name or config.client_name
+        instance_space = instance_space or config.instance_space
+    for path in args.model_file or ():
         try:
             models.append(load_snapshot(path))
         except SnapshotError as exc:
@@ -98,9 +123,9 @@ def main(argv: Sequence[str]) -> int:
         result = generate(
             models,
             language=args.language,
-            package=args.package,
-            client_name=args.client_name,
-            instance_space=args.instance_space,
+            package=package,
+            client_name=client_name,
+            instance_space=instance_space,
         )
     except GenerationError as exc:
         for diagnostic in exc.diagnostics:

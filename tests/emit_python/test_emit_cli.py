@@ -161,3 +161,21 @@ def test_defaults_come_from_the_first_model() -> None:
     result = generate([load_model("CogniteCore")])
     assert (result.package, result.client_name) == ("cognite_core", "CogniteCoreClient")
     assert "cognite_core/__init__.py" in result.files
+
+
+def test_unwritable_output_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = _run(capsys, "--model-file", str(MODELS_DIR / "OmniSub.json"), "--output", str(blocker))
+    assert code == 2
+    assert err.splitlines()[-1].startswith(f"pygen generate: error: cannot write to {blocker}: ")
+
+
+def test_load_sdk_replaces_an_earlier_sdk_of_the_same_package() -> None:
+    from pygen.generate import load_sdk
+
+    first = load_sdk([load_model("OmniSub")], package="replaced_sdk")
+    second = load_sdk([load_model("OmniSub")], package="replaced_sdk", client_name="OtherClient")
+    assert first is not second
+    assert second.OtherClient.__module__ == "replaced_sdk._client"
+    assert "OmniSubClient" not in second.__all__

@@ -18,13 +18,18 @@ __all__ = ["LINE_LENGTH", "call", "docstring"]
 LINE_LENGTH = 120
 
 
-def docstring(text: str, indent: str) -> str:
+def docstring(text: str, indent: str, example: str | None = None) -> str:
     """A complete ``\"\"\"...\"\"\"`` docstring at ``indent``, its lines wrapped to the line length.
 
     ``text`` is untrusted: it passes ``py_doc`` first (nothing can end the docstring early), then each
-    line is wrapped at spaces (escapes hold no spaces, so none is split).
+    line is wrapped at spaces (escapes hold no spaces, so none is split). ``example`` is the emitter's own
+    text (code built from generated identifiers only), appended as it is after a blank line.
     """
     body = py_doc(text)
+    if example is not None:
+        if '"""' in example or "\\" in example or example != example.strip():
+            raise ValueError(f"an example must hold no triple quote, backslash or outer blank: {example!r}")
+        body += "\n\n" + example
     width = LINE_LENGTH - len(indent)
     lines: list[str] = []
     for number, line in enumerate(body.split("\n")):

@@ -8,7 +8,7 @@ Example:
     from cognite_core import CogniteCoreClient
     from pygen.transport import ClientConfig, Token
 
-    client = CogniteCoreClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+    client = CogniteCoreClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
     ```
 """
 

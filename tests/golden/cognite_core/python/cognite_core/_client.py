@@ -51,7 +51,7 @@ class CogniteCoreClient(InstanceClient):
         ```python
         from pygen.transport import ClientConfig, Token
 
-        client = CogniteCoreClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+        client = CogniteCoreClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
         items = client.cognite360_image.list(limit=10)
         ```
     """

@@ -9,7 +9,7 @@ Example:
     from hostile import HostileClient
     from pygen.transport import ClientConfig, Token
 
-    client = HostileClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+    client = HostileClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
     ```
 """
 

@@ -23,7 +23,7 @@ class HostileClient(InstanceClient):
         ```python
         from pygen.transport import ClientConfig, Token
 
-        client = HostileClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+        client = HostileClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
         items = client.class_.list(limit=10)
         ```
     """

@@ -8,7 +8,7 @@ Example:
     from omni import OmniClient
     from pygen.transport import ClientConfig, Token
 
-    client = OmniClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+    client = OmniClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
     ```
 """
 

@@ -41,7 +41,7 @@ class OmniClient(InstanceClient):
         ```python
         from pygen.transport import ClientConfig, Token
 
-        client = OmniClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+        client = OmniClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
         items = client.cdf_external_references.list(limit=10)
         ```
     """

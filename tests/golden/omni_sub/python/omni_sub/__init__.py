@@ -8,7 +8,7 @@ Example:
     from omni_sub import OmniSubClient
     from pygen.transport import ClientConfig, Token
 
-    client = OmniSubClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+    client = OmniSubClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
     ```
 """
 

@@ -21,7 +21,7 @@ class OmniSubClient(InstanceClient):
         ```python
         from pygen.transport import ClientConfig, Token
 
-        client = OmniSubClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+        client = OmniSubClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
         items = client.connection_item_a.list(limit=10)
         ```
     """

@@ -8,7 +8,7 @@ Example:
     from wind_turbine import WindTurbineClient
     from pygen.transport import ClientConfig, Token
 
-    client = WindTurbineClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+    client = WindTurbineClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
     ```
 """
 

@@ -34,7 +34,7 @@ class WindTurbineClient(InstanceClient):
         ```python
         from pygen.transport import ClientConfig, Token
 
-        client = WindTurbineClient(ClientConfig(\"my-project\", Token(token)), instance_space=\"my_space\")
+        client = WindTurbineClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
         items = client.blade.list(limit=10)
         ```
     """

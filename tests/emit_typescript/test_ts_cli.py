@@ -1,0 +1,115 @@
+"""``pygen generate --language typescript`` and ``--project DIR``; TypeScript naming rules and errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from _ts_support import REPO_ROOT, hostile_model, load_model, mapped, model, view
+
+from pygen._generate_cli import main
+from pygen.dms import DataModel
+from pygen.emit.typescript import typescript_names
+from pygen.generate import GenerationError, generate
+from pygen.ir import build_ir
+
+EXAMPLE = REPO_ROOT / "example_project"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_model_file_writes_the_sdk_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        capsys, "--model-file", str(REPO_ROOT.parent / "shared/data/models/OmniSub.json"), "--language",
+        "typescript", "--output", str(tmp_path), "--client-name", "SubClient", "--instance-space", "my_space",
+    )  # fmt: skip
+    assert code == 0, out
+    client = (tmp_path / "omni_sub" / "client.ts").read_text(encoding="utf-8")
+    assert "export class SubClient {" in client
+    assert 'instanceSpace: "my_space", ...clientOptions' in client
+    assert (tmp_path / "omni_sub" / "runtime" / "index.ts").is_file()
+    assert "wrote" in out and "SubClient" in out
+
+
+def test_project_uses_tool_pygen_and_the_snapshot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE / "snapshots", project / "snapshots")
+    shutil.copy(EXAMPLE / "pyproject.toml", project / "pyproject.toml")
+    code, out, err = _run(
+        capsys, "--project", str(project), "--language", "typescript", "--output", str(tmp_path / "o")
+    )
+    assert code == 0, err
+    assert "from the snapshot" in err
+    assert "export class CogniteCoreClient {" in (tmp_path / "o" / "cognite_core" / "client.ts").read_text()
+
+
+def test_project_options_given_on_the_command_line_win(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--project", str(EXAMPLE), "--language", "typescript", "--output", str(tmp_path), "--package", "core"]
+    code, _, err = _run(capsys, *args, "--client-name", "Core")
+    assert code == 0, err
+    assert "export class Core {" in (tmp_path / "core" / "client.ts").read_text()
+
+
+def test_project_without_pyproject_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "--project", str(tmp_path), "--language", "typescript", "--output", str(tmp_path))
+    assert code == 2
+    assert f"{tmp_path / 'pyproject.toml'}: file not found" in err
+
+
+def test_project_without_snapshot_or_cdf_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.pygen]\nmodels = ["sp:Missing/v1"]\n', encoding="utf-8")
+    code, _, err = _run(capsys, "--project", str(tmp_path), "--language", "typescript", "--output", str(tmp_path))
+    assert code == 2
+    assert "no snapshot of sp:Missing/v1" in err
+
+
+def test_project_and_model_file_are_exclusive(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--project", ".", "--model-file", "x.json", "--output", str(tmp_path)])
+    assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"client_name": "my-client"}, "client name 'my-client' is not a TypeScript identifier"),
+        ({"client_name": "Promise"}, "client name 'Promise' is not a TypeScript identifier, or is reserved"),
+        ({"package": "../up"}, "package folder '../up' must be"),
+    ],
+)
+def test_bad_names_are_errors(options: dict[str, str], message: str) -> None:
+    with pytest.raises(GenerationError, match="typescript-invalid-name") as exc:
+        generate([load_model("OmniSub")], language="typescript", **options)
+    assert message in str(exc.value)
+
+
+def test_hostile_names() -> None:
+    sdk, _ = build_ir([DataModel.load(hostile_model())])
+    assert sdk is not None
+    names, diagnostics = typescript_names(sdk, package="hostile")
+    by_id = {ref.external_id: n for ref, n in names.views.items()}
+    assert by_id["Node"].base == "Node_"  # a runtime export
+    assert by_id["Date"].base == "Date_"  # a global
+    assert by_id["FooWrite"].base == "FooWrite_2"  # Foo's write type
+    assert by_id["3d"].base == "View3d"
+    assert by_id["Ünïcödé"].base == "Unicode"
+    assert by_id["instances"].member == "instances_"  # the client's own member
+    assert by_id["toString"].member == "toString_"  # Object.prototype
+    assert by_id["class"].member == "class_"
+    codes = {d.code for d in diagnostics}
+    assert {"typescript-reserved-name", "typescript-name-collision", "typescript-invalid-identifier"} <= codes
+    assert all(d.level == "warning" for d in diagnostics)
+
+
+def test_files_are_unique_ignoring_case() -> None:
+    files = generate(
+        [model("Case", [view("Pump", {"a": mapped("text")}), view("PUMP", {"a": mapped("text")})])],
+        language="typescript",
+    ).files
+    views = sorted(path for path in files if "/views/" in path)
+    assert len({path.lower() for path in views}) == len(views) == 2

@@ -152,3 +152,22 @@ def test_no_any_in_public_signatures(case: str, monkeypatch: pytest.MonkeyPatch)
                 offenders.append(f"{where}: {hint}")
     assert checked > 100 or case == "omni_sub"
     assert not offenders, "\n".join(offenders)
+
+
+def test_a_generated_sdk_imports_only_the_runtime() -> None:
+    """Importing and using a generated SDK never loads the generator (or its dependencies)."""
+    code = (
+        "import sys\n"
+        "import omni\n"
+        "from pygen.transport import ClientConfig, Token\n"
+        "client = omni.OmniClient(ClientConfig('p', Token('t')), instance_space='s')\n"
+        "client.connection_item_a.fields.name.prefix('x')\n"
+        "omni.ConnectionItemA.model_rebuild()\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'jinja2', 'keyring', 'starlette', 'uvicorn'}\n"
+        "             or m.startswith(('pygen.emit', 'pygen.ir', 'pygen.generate', 'pygen.fetch', 'pygen.emulator')))\n"
+        "print(bad)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(golden_tree("omni")))
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

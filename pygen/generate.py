@@ -22,6 +22,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import linecache
 import sys
 import types
 from collections.abc import Mapping, Sequence
@@ -175,13 +176,18 @@ class _MemoryFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         source = self.sources.get(fullname)
         if source is None:
             return None
-        return importlib.util.spec_from_loader(fullname, self, origin=source[2], is_package=source[1])
+        spec = importlib.util.spec_from_loader(fullname, self, origin=source[2], is_package=source[1])
+        if spec is not None:
+            spec.has_location = True  # sets __file__ (the linecache key), so inspect finds the source
+        return spec
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
         text, _, origin = self.sources[module.__name__]
+        # Tracebacks and inspect show the generated source although no file exists.
+        linecache.cache[origin] = (len(text), None, text.splitlines(keepends=True), origin)
         exec(compile(text, origin, "exec"), module.__dict__)
 
 

@@ -179,3 +179,13 @@ def test_load_sdk_replaces_an_earlier_sdk_of_the_same_package() -> None:
     assert first is not second
     assert second.OtherClient.__module__ == "replaced_sdk._client"
     assert "OmniSubClient" not in second.__all__
+
+
+def test_load_sdk_tracebacks_show_generated_source() -> None:
+    import inspect
+
+    from pygen.generate import load_sdk
+
+    sdk = load_sdk([load_model("OmniSub")], package="traced_sdk")
+    source = inspect.getsource(sdk.ConnectionItemA)
+    assert source.startswith("class ConnectionItemA(Node):")

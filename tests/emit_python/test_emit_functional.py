@@ -214,6 +214,10 @@ def test_write_edges_with_properties(omni: Any, omni_sdk: types.ModuleType) -> N
     assert isinstance(edge.end_node, omni_sdk.ConnectionItemG) and edge.end_node.external_id == "g1"
     (back,) = omni.connection_item_g.retrieve("g1", connections=True).inwards_multi_property
     assert isinstance(back.start_node, omni_sdk.ConnectionItemF)
+    # The edge view has its own API: edges listed and filtered by their properties.
+    (listed,) = omni.connection_edge_a.list(name="edge", space=TEST_SPACE)
+    assert isinstance(listed, omni_sdk.ConnectionEdgeA) and listed.end_node == NodeId(TEST_SPACE, "g1")
+    assert omni.connection_edge_a.list(name_prefix="nope") == []
 
 
 @pytest.fixture

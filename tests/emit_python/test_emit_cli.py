@@ -189,3 +189,11 @@ def test_load_sdk_tracebacks_show_generated_source() -> None:
     sdk = load_sdk([load_model("OmniSub")], package="traced_sdk")
     source = inspect.getsource(sdk.ConnectionItemA)
     assert source.startswith("class ConnectionItemA(Node):")
+
+
+@pytest.mark.parametrize(
+    ("external_id", "package"), [("Typing", "typing_sdk"), ("Pygen", "pygen_sdk"), ("Pump", "pump")]
+)
+def test_default_package_never_shadows_a_module(external_id: str, package: str) -> None:
+    raw = model(external_id, [view("Pump", {"name": mapped("text")})])
+    assert generate([raw]).package == package

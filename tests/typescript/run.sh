@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Type-checks and tests pygen's TypeScript runtime (pygen/emit/typescript/runtime).
-#   tests/typescript/run.sh                 # everything (unit + end-to-end against `pygen emulator`)
-#   tests/typescript/run.sh filters         # extra arguments go to `vitest run` (here: a file filter)
-# Needs node >= 20 and npm; the emulator runs with ${PYGEN_PYTHON:-<repo>/.venv/bin/python}.
+# Type-checks and tests pygen's TypeScript side:
+#   1. the runtime (pygen/emit/typescript/runtime): tsc, unit tests and end-to-end tests against `pygen emulator`;
+#   2. the generated SDKs: one tsc run over the golden cases (tests/emit_typescript/tsc_goldens.py);
+#   3. example_project/typescript: npm ci, npm run build (pygen generate + tsc), npm test (vitest + emulator).
+#   tests/typescript/run.sh                 # everything
+#   tests/typescript/run.sh filters         # extra arguments go to the runtime's `vitest run` (here: a file filter)
+# Needs node >= 20 and npm; Python (generator, emulator) is ${PYGEN_PYTHON:-<repo>/.venv/bin/python}.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,3 +29,19 @@ echo "==> tsc (runtime alone: no Node types, declarations emitted to node_module
 npx tsc -p tsconfig.runtime.json
 echo "==> vitest run"
 npx vitest run "$@"
+
+repo=$(cd ../.. && pwd)
+export PYGEN_PYTHON="${PYGEN_PYTHON:-$repo/.venv/bin/python}"
+
+echo "==> tsc over the generated golden SDKs"
+"$PYGEN_PYTHON" "$repo/tests/emit_typescript/tsc_goldens.py"
+
+echo "==> example_project/typescript: npm ci, npm run build, npm test"
+cd "$repo/example_project/typescript"
+example_want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -d node_modules ] || [ "$(cat node_modules/.pygen-lock-stamp 2>/dev/null)" != "$example_want" ]; then
+    npm ci --no-audit --no-fund
+    echo "$example_want" > node_modules/.pygen-lock-stamp
+fi
+npm run build
+npm test

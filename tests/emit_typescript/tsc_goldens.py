@@ -1,0 +1,38 @@
+"""Type-check the generated TypeScript of every golden case (and the hostile fuzz) with one ``tsc`` run.
+
+``tests/typescript/run.sh`` runs this after installing TypeScript; pytest runs the same check in
+``test_ts_golden.py::test_tsc_accepts_every_golden_and_fuzz_tree``. Usage (repo root):
+``.venv/bin/python tests/emit_typescript/tsc_goldens.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _ts_support import GOLDEN_CASES, TSC, generate_case, run_tsc, write_files  # noqa: E402
+
+
+def main() -> int:
+    if not TSC.is_file():
+        print(f"tsc_goldens: {TSC} is missing: run npm ci in tests/typescript first", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="pygen-ts-goldens-") as tmp:
+        root = Path(tmp)
+        for case in GOLDEN_CASES:
+            write_files(generate_case(case), root / case)
+        start = time.monotonic()
+        result = run_tsc(root)
+    sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    status = "ok" if result.returncode == 0 else "FAILED"
+    print(f"tsc over {len(GOLDEN_CASES)} golden SDKs: {status} ({time.monotonic() - start:.1f} s)")
+    return result.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

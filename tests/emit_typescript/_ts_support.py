@@ -123,6 +123,28 @@ def model(external_id: str, views: list[dict[str, Any]], *, description: str | N
     }
 
 
+def reverse(target: str, through: str, *, single: bool = False, description: str | None = None) -> dict[str, Any]:
+    return {
+        "connectionType": "single_reverse_direct_relation" if single else "multi_reverse_direct_relation",
+        "source": view_ref(target),
+        "through": {"source": view_ref(target), "identifier": through},
+        "name": None,
+        "description": description,
+    }
+
+
+def edge(target: str, edge_type: str) -> dict[str, Any]:
+    return {
+        "connectionType": "multi_edge_connection",
+        "type": {"space": SPACE, "externalId": edge_type},
+        "source": view_ref(target),
+        "edgeSource": None,
+        "direction": "outwards",
+        "name": None,
+        "description": NASTY,
+    }
+
+
 def hostile_model() -> dict[str, Any]:
     """Nasty text everywhere; names that are keywords, globals, runtime exports, prototype members."""
     every_kind = {
@@ -146,6 +168,11 @@ def hostile_model() -> dict[str, Any]:
         "my-prop": mapped("text", description="not an identifier"),
         "名前": mapped("text", description="\u65e5\u672c\u8a9e \U0001f600 emoji"),
         "ts": mapped("timeseries"),
+        # Reverse relations named like members of the API classes, and an edge (listed, not generated).
+        "list": reverse("Node", "parent", description=NASTY),
+        "count": reverse("Node", "parent", single=True),
+        "client": reverse("Node", "parent"),
+        "links": edge("Node", "link*/"),
     }
     return model(
         "Hostile",
@@ -153,7 +180,11 @@ def hostile_model() -> dict[str, Any]:
             view("Node", every_kind, description=NASTY),
             view("Date", {"value": mapped("float32")}, description="A view named like a global."),
             view("class", {"x": mapped("text")}),
-            view("Ünïcödé", {"名前": mapped("text")}, description="Tab\there, CR\r\nLF."),
+            view(
+                "Ünïcödé",
+                {"名前": mapped("text"), "referrers": reverse("Node", "others")},
+                description="Tab\there, CR\r\nLF.",
+            ),
             view("3d", {"y": mapped("int32")}),
             view("Foo", {"a": mapped("text")}),
             view("FooWrite", {"b": mapped("text")}, description="Its name is Foo's write type."),

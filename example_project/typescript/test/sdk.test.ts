@@ -158,7 +158,7 @@ describe("search and aggregation", () => {
 });
 
 describe("connections", () => {
-  it("follows direct relations both ways", async () => {
+  it("follows direct relations and reverse direct relations", async () => {
     const client = await freshClient();
     await createAssetTree(client, "root", ["child-b", "child-a"]);
     const children = await childrenOf(client, "root");
@@ -167,6 +167,12 @@ describe("connections", () => {
     expect(parentId?.externalId).toBe("root");
     const parent = parentId === undefined ? undefined : await client.cogniteAsset.retrieve(parentId);
     expect(parent?.properties.name).toBe("root");
+    // Reverse direct relations are generated methods: children = the assets whose parent is this one.
+    expect(ids(await client.cogniteAsset.children("root"))).toEqual(["child-a", "child-b"]);
+    expect(ids(await client.cogniteAsset.children("root", { filter: client.cogniteAsset.fields.name.equals("child-b") }))).toEqual(["child-b"]);
+    expect(await client.cogniteAsset.children("child-a")).toEqual([]);
+    await client.cogniteTimeSeries.upsert({ externalId: "ts1", properties: { type: "numeric", isStep: false, assets: [{ space: own(client).space, externalId: "child-a" }] } });
+    expect(ids(await client.cogniteAsset.timeSeries("child-a"))).toEqual(["ts1"]); // through a list of direct relations
     const nested = await client.cogniteAsset.list({ ...own(client), filter: client.cogniteAsset.fields.parent.nested(client.cogniteAsset.fields.name.equals("root")) });
     expect(ids(nested)).toEqual(["child-a", "child-b"]);
   });

@@ -36,6 +36,7 @@ from pygen.ir import (
     TextType,
     TimestampType,
     ViewClass,
+    ViewRef,
 )
 
 __all__ = ["RUNTIME_DIR", "emit_typescript", "header_line", "runtime_files"]
@@ -166,6 +167,17 @@ class _FieldContext:
 
 
 @dataclass(frozen=True)
+class _ReverseContext:
+    method: str
+    doc: str
+    target_api: str
+    result: str
+    single: bool
+    through_ref: str
+    through_list: bool
+
+
+@dataclass(frozen=True)
 class _ViewContext:
     names_base: str
     file: str
@@ -181,18 +193,52 @@ class _ViewContext:
     fields: tuple[_FieldContext, ...]
     writable: bool
     timestamps: tuple[str, ...]
-    type_imports: tuple[str, ...]
+    runtime_imports: str
+    view_imports: tuple[tuple[str, str], ...]
+    reverse: tuple[_ReverseContext, ...]
 
 
-def _connections_note(connections: tuple[Connection, ...]) -> str:
-    others = [c for c in connections if not c.is_stored]
+def _connections_note(connections: tuple[Connection, ...], names: TypeScriptNames, view: ViewClass) -> str:
+    others = [c for c in connections if not c.is_stored and (view.id, c.property_id) not in names.connections]
     if not others:
         return ""
     listed = ", ".join(f"{c.property_id} ({c.kind.replace('_', ' ')})" for c in others)
     return (
-        "\n\nNot generated (the runtime has no traversal of edges and reverse relations yet): "
+        "\n\nNot generated (the runtime has no edge traversal yet): "
         f"{listed}. Direct relations are typed fields, filterable with `nested`."
     )
+
+
+def _reverse_contexts(view: ViewClass, names: TypeScriptNames) -> list[tuple[_ReverseContext, ViewRef]]:
+    out = []
+    for connection in view.connections:
+        method = names.connections.get((view.id, connection.property_id))
+        if method is None or connection.reverse is None or connection.target is None:
+            continue
+        target = names.view(connection.target)
+        through = connection.reverse
+        single = connection.kind == "reverse_single"
+        ref = [through.view.space, f"{through.view.external_id}/{through.view.version}", through.property_id]
+        doc_parts = [connection.name or "", connection.description or ""]
+        doc_parts.append(
+            f"The {connection.target} nodes whose {through.property_id} (of view {through.view}) points to `id`: "
+            + ("the first one, or undefined." if single else "all of them, or up to `options.limit`.")
+        )
+        out.append(
+            (
+                _ReverseContext(
+                    method=method,
+                    doc="\n\n".join(part for part in doc_parts if part),
+                    target_api=target.api,
+                    result=f"{target.read} | undefined" if single else f"{target.read}[]",
+                    single=single,
+                    through_ref="[" + ", ".join(ts_str(part) for part in ref) + "]",
+                    through_list=through.through_is_list,
+                ),
+                connection.target,
+            )
+        )
+    return out
 
 
 def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _ViewContext:
@@ -211,16 +257,31 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
     )
     edge = view.instance_kind == "edge"
     used = " ".join(f.read_type + " " + f.write_type for f in fields)
-    type_imports = ["Edge" if edge else "Node", "EdgeWrite" if edge else "NodeWrite", "InstanceClient", "JsonValue"]
+    reverse = _reverse_contexts(view, names)
+    values = ["EdgeApi" if edge else "NodeApi"]
+    types = ["Edge" if edge else "Node", "EdgeWrite" if edge else "NodeWrite", "InstanceClient", "JsonValue", "ViewId"]
     if "NodeId" in used:
-        type_imports.append("NodeId")
-    type_imports.append("ViewId")
+        types.append("NodeId")
+    if reverse:
+        values += ["and", "toNodeId"]
+        types += ["ListOptions", "NodeIdLike"]
+        values += sorted(
+            {"DirectRelationListProperty" if r.through_list else "DirectRelationProperty" for r, _ in reverse}
+        )
+    runtime_imports = ", ".join(
+        [*sorted(values, key=str.lower), *(f"type {name}" for name in sorted(types, key=str.lower))]
+    )
+    view_imports: dict[str, set[str]] = {}
+    for _, target in reverse:
+        if target != view.id:
+            target_names = names.view(target)
+            view_imports.setdefault(target_names.file, set()).update([target_names.api, f"type {target_names.read}"])
     title = view.name if view.name and view.name != view.id.external_id else ""
     doc = "\n\n".join(part for part in (title, view.description or "", f"View {view.id}.") if part)
     api_doc = (
         f"The API of view {view.id} ({'edges' if edge else 'nodes'}): retrieve, list, iterate, search, aggregate, "
         "upsert, delete. `fields` holds a typed filter and sort builder per property."
-        + _connections_note(view.connections)
+        + _connections_note(view.connections, names, view)
     )
     if not view.writable:
         api_doc += "\n\nThe view is not writable: write through the views it maps containers of."
@@ -239,7 +300,12 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
         fields=fields,
         writable=view.writable,
         timestamps=tuple(f.property_id for f in view.fields if isinstance(f.type, TimestampType)),
-        type_imports=tuple(sorted(type_imports)),
+        runtime_imports=runtime_imports,
+        view_imports=tuple(
+            (file, ", ".join(sorted(items, key=lambda item: item.removeprefix("type "))))
+            for file, items in sorted(view_imports.items())
+        ),
+        reverse=tuple(context for context, _ in reverse),
     )
 
 

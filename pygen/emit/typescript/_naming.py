@@ -28,6 +28,7 @@ from pygen.emit.typescript._escape import TS_IDENTIFIER
 from pygen.ir import Diagnostic, Level, SDKModel, ViewRef
 
 __all__ = [
+    "API_MEMBERS",
     "KEYWORDS",
     "TS_CODES",
     "TypeScriptNames",
@@ -67,6 +68,16 @@ OBJECT_MEMBERS = frozenset(
     """
     constructor hasOwnProperty isPrototypeOf propertyIsEnumerable toLocaleString toString valueOf __proto__
     __defineGetter__ __defineSetter__ __lookupGetter__ __lookupSetter__
+    """.split()
+)
+#: Members of the runtime's ``ViewApi``/``NodeApi``/``EdgeApi`` and of the generated API classes (``fields``,
+#: ``VIEW``): a connection method of that name would override them.
+API_MEMBERS = frozenset(
+    """
+    client view instanceType parse toApply viewProperties parseProperties source writeSources ref textProperty
+    numberProperty timestampProperty dateProperty booleanProperty enumProperty jsonProperty
+    directRelationProperty listProperty directRelationListProperty retrieve page pages iterate list search
+    aggregate count sum avg min max histogram upsert delete fields VIEW prototype name length
     """.split()
 )
 #: The generated client's own members.
@@ -197,6 +208,8 @@ class TypeScriptNames:
     views: Mapping[ViewRef, ViewNames]
     client_class: str
     package: str
+    #: The method name of each generated connection (reverse direct relations), by (view, property id).
+    connections: Mapping[tuple[ViewRef, str], str]
 
     def view(self, ref: ViewRef) -> ViewNames:
         """The names of view ``ref``."""
@@ -276,4 +289,27 @@ def typescript_names(
             _warn(out, str(ref), code, f"the client member {plain} is reserved or taken: using {candidate}")
         members.add(candidate)
         final[ref] = ViewNames(names.base, names.file, candidate)
-    return TypeScriptNames(final, client, package), out
+    return TypeScriptNames(final, client, package, _connection_names(sdk, out)), out
+
+
+def _connection_names(sdk: SDKModel, out: list[Diagnostic]) -> dict[tuple[ViewRef, str], str]:
+    names: dict[tuple[ViewRef, str], str] = {}
+    reserved = KEYWORDS | OBJECT_MEMBERS | API_MEMBERS
+    for view in sdk.views:
+        used: set[str] = set()
+        for connection in view.connections:
+            if connection.reverse is None or connection.target is None:
+                continue
+            plain = to_camel(connection.property_id)
+            name = ts_ident(connection.property_id, style="camel", prefix="connection", reserved=reserved)
+            candidate, n = name, 1
+            while candidate in used:
+                n += 1
+                candidate = f"{name}_{n}"
+            if candidate != plain:
+                code = "typescript-name-collision" if candidate != name else "typescript-reserved-name"
+                what = f"the method of connection {connection.property_id!r}"
+                _warn(out, f"{view.id}.{connection.property_id}", code, f"{what} is named {candidate}")
+            used.add(candidate)
+            names[(view.id, connection.property_id)] = candidate
+    return names

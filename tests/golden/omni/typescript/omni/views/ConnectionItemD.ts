@@ -26,7 +26,7 @@ const TIMESTAMPS: ReadonlySet<string> = new Set<string>([]);
 /**
  * The API of view sp_pygen_models:ConnectionItemD/1 (nodes): retrieve, list, iterate, search, aggregate, upsert, delete. `fields` holds a typed filter and sort builder per property.
  *
- * Not generated (the runtime has no traversal of edges and reverse relations yet): outwardsSingle (edge single). Direct relations are typed fields, filterable with `nested`.
+ * Not generated (the runtime has no edge traversal yet): outwardsSingle (edge single). Direct relations are typed fields, filterable with `nested`.
  */
 export class ConnectionItemDApi extends NodeApi<ConnectionItemDProperties, ConnectionItemDWriteProperties> {
   /** The view this API reads and writes. */

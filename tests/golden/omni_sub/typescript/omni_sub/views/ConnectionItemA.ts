@@ -30,7 +30,7 @@ const TIMESTAMPS: ReadonlySet<string> = new Set<string>([]);
 /**
  * The API of view sp_pygen_models:ConnectionItemA/1 (nodes): retrieve, list, iterate, search, aggregate, upsert, delete. `fields` holds a typed filter and sort builder per property.
  *
- * Not generated (the runtime has no traversal of edges and reverse relations yet): outwards (edge multi). Direct relations are typed fields, filterable with `nested`.
+ * Not generated (the runtime has no edge traversal yet): outwards (edge multi). Direct relations are typed fields, filterable with `nested`.
  */
 export class ConnectionItemAApi extends NodeApi<ConnectionItemAProperties, ConnectionItemAWriteProperties> {
   /** The view this API reads and writes. */

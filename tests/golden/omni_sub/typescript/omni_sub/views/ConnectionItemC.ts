@@ -19,7 +19,7 @@ const TIMESTAMPS: ReadonlySet<string> = new Set<string>([]);
 /**
  * The API of view sp_pygen_models:ConnectionItemC/1 (nodes): retrieve, list, iterate, search, aggregate, upsert, delete. `fields` holds a typed filter and sort builder per property.
  *
- * Not generated (the runtime has no traversal of edges and reverse relations yet): connectionItemA (edge multi), connectionItemB (edge multi). Direct relations are typed fields, filterable with `nested`.
+ * Not generated (the runtime has no edge traversal yet): connectionItemA (edge multi), connectionItemB (edge multi). Direct relations are typed fields, filterable with `nested`.
  *
  * The view is not writable: write through the views it maps containers of.
  */

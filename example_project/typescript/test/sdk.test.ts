@@ -176,4 +176,29 @@ describe("connections", () => {
     const nested = await client.cogniteAsset.list({ ...own(client), filter: client.cogniteAsset.fields.parent.nested(client.cogniteAsset.fields.name.equals("root")) });
     expect(ids(nested)).toEqual(["child-a", "child-b"]);
   });
+
+  it("follows edges to the nodes at their other end", async () => {
+    const client = await freshClient();
+    const { space } = own(client);
+    await client.cognite3DObject.upsert({ externalId: "obj", properties: { name: "object" } });
+    await client.cognite360Image.upsert([
+      { externalId: "img-1", properties: { takenAt: new Date("2024-01-01T00:00:00Z") } },
+      { externalId: "img-2", properties: {} },
+    ]);
+    const type = { space: "cdf_cdm", externalId: "image-360-annotation" };
+    const edge = (externalId: string, end: string) => ({
+      instanceType: "edge" as const,
+      space,
+      externalId,
+      type,
+      startNode: { space, externalId: "obj" },
+      endNode: { space, externalId: end },
+    });
+    await client.instances.upsert([edge("e1", "img-1"), edge("e2", "img-2")]);
+    const images = await client.cognite3DObject.images360("obj");
+    expect(ids(images)).toEqual(["img-1", "img-2"]);
+    expect(images.find((i) => i.externalId === "img-1")?.properties.takenAt).toBeInstanceOf(Date);
+    expect(await client.cognite3DObject.images360("obj", { limit: 1 })).toHaveLength(1);
+    expect(await client.cognite3DObject.images360("img-1")).toEqual([]);
+  });
 });

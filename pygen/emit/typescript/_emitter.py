@@ -1,7 +1,7 @@
 """The TypeScript emitter: renders the IR into the files of a typed SDK folder, in memory.
 
 Output (under ``<package>/``): ``index.ts`` (re-exports everything), ``client.ts`` (one member per view),
-``views/<View>.ts`` (read/write interfaces and the view's API class), ``convert.ts`` (read conversions),
+``views/<View>.ts`` (read/write interfaces and the view's API class), ``support.ts`` (read conversions, edges),
 ``package.json`` (marks the folder as ES modules) and ``runtime/`` (a copy of pygen's TypeScript runtime,
 its ``VERSION`` stamped with pygen's). One jinja ``Environment`` is built once and cached; templates only
 loop and branch, this module decides every type and name.
@@ -178,6 +178,17 @@ class _ReverseContext:
 
 
 @dataclass(frozen=True)
+class _EdgeContext:
+    method: str
+    doc: str
+    target_api: str
+    result: str
+    single: bool
+    edge_type: str
+    direction: str
+
+
+@dataclass(frozen=True)
 class _ViewContext:
     names_base: str
     file: str
@@ -196,6 +207,8 @@ class _ViewContext:
     runtime_imports: str
     view_imports: tuple[tuple[str, str], ...]
     reverse: tuple[_ReverseContext, ...]
+    edges: tuple[_EdgeContext, ...]
+    support_imports: str
 
 
 def _connections_note(connections: tuple[Connection, ...], names: TypeScriptNames, view: ViewClass) -> str:
@@ -203,10 +216,40 @@ def _connections_note(connections: tuple[Connection, ...], names: TypeScriptName
     if not others:
         return ""
     listed = ", ".join(f"{c.property_id} ({c.kind.replace('_', ' ')})" for c in others)
-    return (
-        "\n\nNot generated (the runtime has no edge traversal yet): "
-        f"{listed}. Direct relations are typed fields, filterable with `nested`."
-    )
+    return f"\n\nNot generated (the target view is not in the model): {listed}."
+
+
+def _edge_contexts(view: ViewClass, names: TypeScriptNames) -> list[tuple[_EdgeContext, ViewRef]]:
+    out = []
+    for connection in view.connections:
+        method = names.connections.get((view.id, connection.property_id))
+        if method is None or connection.edge is None or connection.target is None:
+            continue
+        target = names.view(connection.target)
+        edge = connection.edge
+        single = connection.kind == "edge_single"
+        way = "leave" if edge.direction == "outwards" else "arrive at"
+        doc_parts = [connection.name or "", connection.description or ""]
+        doc_parts.append(
+            f"The {connection.target} nodes at the other end of the {edge.edge_type} edges that {way} `id`: "
+            + ("the first one, or undefined." if single else "all of them, or up to `options.limit`.")
+        )
+        type_literal = f"{{ space: {ts_str(edge.edge_type.space)}, externalId: {ts_str(edge.edge_type.external_id)} }}"
+        out.append(
+            (
+                _EdgeContext(
+                    method=method,
+                    doc="\n\n".join(part for part in doc_parts if part),
+                    target_api=target.api,
+                    result=f"{target.read} | undefined" if single else f"{target.read}[]",
+                    single=single,
+                    edge_type=type_literal,
+                    direction=ts_str(edge.direction),
+                ),
+                connection.target,
+            )
+        )
+    return out
 
 
 def _reverse_contexts(view: ViewClass, names: TypeScriptNames) -> list[tuple[_ReverseContext, ViewRef]]:
@@ -258,13 +301,17 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
     edge = view.instance_kind == "edge"
     used = " ".join(f.read_type + " " + f.write_type for f in fields)
     reverse = _reverse_contexts(view, names)
+    edges = _edge_contexts(view, names)
     values = ["EdgeApi" if edge else "NodeApi"]
     types = ["Edge" if edge else "Node", "EdgeWrite" if edge else "NodeWrite", "InstanceClient", "JsonValue", "ViewId"]
     if "NodeId" in used:
         types.append("NodeId")
+    if reverse or edges:
+        values.append("toNodeId")
+        types.append("NodeIdLike")
     if reverse:
-        values += ["and", "toNodeId"]
-        types += ["ListOptions", "NodeIdLike"]
+        values.append("and")
+        types.append("ListOptions")
         values += sorted(
             {"DirectRelationListProperty" if r.through_list else "DirectRelationProperty" for r, _ in reverse}
         )
@@ -272,7 +319,10 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
         [*sorted(values, key=str.lower), *(f"type {name}" for name in sorted(types, key=str.lower))]
     )
     view_imports: dict[str, set[str]] = {}
-    for _, target in reverse:
+    support = ["convertProperties"]
+    if edges:
+        support += ["edgeTargets", "type TraversalOptions"]
+    for _, target in [*reverse, *edges]:
         if target != view.id:
             target_names = names.view(target)
             view_imports.setdefault(target_names.file, set()).update([target_names.api, f"type {target_names.read}"])
@@ -306,6 +356,8 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
             for file, items in sorted(view_imports.items())
         ),
         reverse=tuple(context for context, _ in reverse),
+        edges=tuple(context for context, _ in edges),
+        support_imports=", ".join(support),
     )
 
 
@@ -366,7 +418,7 @@ def emit_typescript(sdk: SDKModel, names: TypeScriptNames) -> dict[str, str]:
         instance_space=sdk.default_instance_space,
         example_member=clients[0]["member"] if clients else None,
     )
-    files["convert.ts"] = env.get_template("convert.ts.jinja").render(header=header)
+    files["support.ts"] = env.get_template("support.ts.jinja").render(header=header)
     files["index.ts"] = env.get_template("index.ts.jinja").render(
         header=header, client=names.client_class, files=sorted(view.file for view in views)
     )

@@ -208,7 +208,7 @@ class TypeScriptNames:
     views: Mapping[ViewRef, ViewNames]
     client_class: str
     package: str
-    #: The method name of each generated connection (reverse direct relations), by (view, property id).
+    #: The method name of each generated connection (edges, reverse direct relations), by (view, property id).
     connections: Mapping[tuple[ViewRef, str], str]
 
     def view(self, ref: ViewRef) -> ViewNames:
@@ -298,7 +298,7 @@ def _connection_names(sdk: SDKModel, out: list[Diagnostic]) -> dict[tuple[ViewRe
     for view in sdk.views:
         used: set[str] = set()
         for connection in view.connections:
-            if connection.reverse is None or connection.target is None:
+            if connection.is_stored or connection.target is None:
                 continue
             plain = to_camel(connection.property_id)
             name = ts_ident(connection.property_id, style="camel", prefix="connection", reserved=reserved)

@@ -113,3 +113,30 @@ def test_files_are_unique_ignoring_case() -> None:
     ).files
     views = sorted(path for path in files if "/views/" in path)
     assert len({path.lower() for path in views}) == len(views) == 2
+
+
+def test_runtime_exports_are_read_from_the_runtime_index() -> None:
+    from pygen.emit.typescript._naming import runtime_exports
+
+    names = runtime_exports()
+    assert {"Node", "NodeApi", "Filter", "HttpClient", "Token", "VERSION", "JsonValue", "toNodeId"} <= names
+    assert not any(" " in name or name == "type" for name in names)
+
+
+def test_api_members_cover_the_runtime_view_api_classes() -> None:
+    """Every member the runtime's ViewApi/NodeApi/EdgeApi declare is reserved for connection methods."""
+    import re
+
+    from pygen.emit.typescript import RUNTIME_DIR
+    from pygen.emit.typescript._naming import API_MEMBERS
+
+    text = (RUNTIME_DIR / "instances.ts").read_text(encoding="utf-8")
+    declared: set[str] = set()
+    for match in re.finditer(r"^export (?:abstract )?class (ViewApi|NodeApi|EdgeApi)\b.*?^}", text, re.M | re.S):
+        body = match.group(0)
+        members = re.findall(
+            r"^  (?:(?:protected|abstract|readonly|async|static|get|override)\s+)*\*?(\w+)\s*[(<:?]", body, re.M
+        )
+        declared.update(members)
+    assert {"retrieve", "list", "aggregate", "parseProperties"} <= declared
+    assert declared - {"constructor"} <= API_MEMBERS

@@ -231,9 +231,9 @@ def write_files(files: Mapping[str, str], root: Path) -> None:
             handle.write(text)
 
 
-def run_tsc(root: Path) -> subprocess.CompletedProcess[str]:
-    """``tsc --noEmit`` over every ``.ts`` file under ``root`` with :data:`TSCONFIG` (one compiler run)."""
-    (root / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=2), encoding="utf-8")
+def run_tsc(root: Path, config: Mapping[str, Any] = TSCONFIG) -> subprocess.CompletedProcess[str]:
+    """``tsc`` over every ``.ts`` file under ``root`` with ``config`` (default :data:`TSCONFIG`: no emit)."""
+    (root / "tsconfig.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     # A package.json with "type": "module" so NodeNext treats the trees as ES modules.
     (root / "package.json").write_text('{"private": true, "type": "module"}\n', encoding="utf-8")
     env = {**os.environ, "NO_COLOR": "1"}

@@ -488,6 +488,14 @@ def _edge_classes(sdk: SDKModel, names: PythonNames) -> dict[tuple[ViewRef, str,
 # ---------------------------------------------------------------------------------------------- views
 
 
+_KEYWORDS_DOC = """\
+``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``."""
+
+
 def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewContext:
     names = sdk.names.view(view.id)
     display = view.display_name
@@ -509,8 +517,8 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
         read_doc=docstring(f"{display} ({kind} of view {view.id}), as read.{description}", "    "),
         write_doc=docstring(f"{display} ({kind} of view {view.id}), to write.", "    "),
         fields_doc=docstring(f"Typed filter and sort builders of {display}.", "    "),
-        api_doc=docstring(f"The API of {display} (view {view.id}).", "    "),
-        async_api_doc=docstring(f"The async API of {display} (view {view.id}).", "    "),
+        api_doc=docstring(f"The API of {display} (view {view.id}).", "    ", _KEYWORDS_DOC),
+        async_api_doc=docstring(f"The async API of {display} (view {view.id}).", "    ", _KEYWORDS_DOC),
     )
     ctx.runtime_imports.update({"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Filter"})
     ctx.runtime_imports.update({"Node", "NodeWrite"} if kind == "node" else {"Edge", "EdgeWrite"})

@@ -355,7 +355,14 @@ def _filter(
 
 
 class Cognite360ImageAPI(InstanceAPI[Cognite360Image, Cognite360ImageWrite]):
-    """The API of Cognite360Image (view cdf_cdm:Cognite360Image/v1)."""
+    """The API of Cognite360Image (view cdf_cdm:Cognite360Image/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360Image
     _write_class = Cognite360ImageWrite
@@ -614,7 +621,14 @@ class Cognite360ImageAPI(InstanceAPI[Cognite360Image, Cognite360ImageWrite]):
 
 
 class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageWrite]):
-    """The async API of Cognite360Image (view cdf_cdm:Cognite360Image/v1)."""
+    """The async API of Cognite360Image (view cdf_cdm:Cognite360Image/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360Image
     _write_class = Cognite360ImageWrite

@@ -321,7 +321,14 @@ def _filter(
 
 
 class Cognite360ImageAnnotationAPI(InstanceAPI[Cognite360ImageAnnotation, Cognite360ImageAnnotationWrite]):
-    """The API of Cognite360ImageAnnotation (view cdf_cdm:Cognite360ImageAnnotation/v1)."""
+    """The API of Cognite360ImageAnnotation (view cdf_cdm:Cognite360ImageAnnotation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360ImageAnnotation
     _write_class = Cognite360ImageAnnotationWrite
@@ -562,7 +569,14 @@ class Cognite360ImageAnnotationAPI(InstanceAPI[Cognite360ImageAnnotation, Cognit
 
 
 class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotation, Cognite360ImageAnnotationWrite]):
-    """The async API of Cognite360ImageAnnotation (view cdf_cdm:Cognite360ImageAnnotation/v1)."""
+    """The async API of Cognite360ImageAnnotation (view cdf_cdm:Cognite360ImageAnnotation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360ImageAnnotation
     _write_class = Cognite360ImageAnnotationWrite

@@ -170,7 +170,14 @@ def _filter(
 
 
 class Cognite360ImageCollectionAPI(InstanceAPI[Cognite360ImageCollection, Cognite360ImageCollectionWrite]):
-    """The API of Cognite360ImageCollection (view cdf_cdm:Cognite360ImageCollection/v1)."""
+    """The API of Cognite360ImageCollection (view cdf_cdm:Cognite360ImageCollection/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360ImageCollection
     _write_class = Cognite360ImageCollectionWrite
@@ -321,7 +328,14 @@ class Cognite360ImageCollectionAPI(InstanceAPI[Cognite360ImageCollection, Cognit
 
 
 class AsyncCognite360ImageCollectionAPI(AsyncInstanceAPI[Cognite360ImageCollection, Cognite360ImageCollectionWrite]):
-    """The async API of Cognite360ImageCollection (view cdf_cdm:Cognite360ImageCollection/v1)."""
+    """The async API of Cognite360ImageCollection (view cdf_cdm:Cognite360ImageCollection/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360ImageCollection
     _write_class = Cognite360ImageCollectionWrite

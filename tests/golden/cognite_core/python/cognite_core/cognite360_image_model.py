@@ -165,7 +165,14 @@ def _filter(
 
 
 class Cognite360ImageModelAPI(InstanceAPI[Cognite360ImageModel, Cognite360ImageModelWrite]):
-    """The API of Cognite360ImageModel (view cdf_cdm:Cognite360ImageModel/v1)."""
+    """The API of Cognite360ImageModel (view cdf_cdm:Cognite360ImageModel/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360ImageModel
     _write_class = Cognite360ImageModelWrite
@@ -304,7 +311,14 @@ class Cognite360ImageModelAPI(InstanceAPI[Cognite360ImageModel, Cognite360ImageM
 
 
 class AsyncCognite360ImageModelAPI(AsyncInstanceAPI[Cognite360ImageModel, Cognite360ImageModelWrite]):
-    """The async API of Cognite360ImageModel (view cdf_cdm:Cognite360ImageModel/v1)."""
+    """The async API of Cognite360ImageModel (view cdf_cdm:Cognite360ImageModel/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360ImageModel
     _write_class = Cognite360ImageModelWrite

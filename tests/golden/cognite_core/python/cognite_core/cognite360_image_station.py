@@ -142,7 +142,14 @@ def _filter(
 
 
 class Cognite360ImageStationAPI(InstanceAPI[Cognite360ImageStation, Cognite360ImageStationWrite]):
-    """The API of Cognite360ImageStation (view cdf_cdm:Cognite360ImageStation/v1)."""
+    """The API of Cognite360ImageStation (view cdf_cdm:Cognite360ImageStation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360ImageStation
     _write_class = Cognite360ImageStationWrite
@@ -275,7 +282,14 @@ class Cognite360ImageStationAPI(InstanceAPI[Cognite360ImageStation, Cognite360Im
 
 
 class AsyncCognite360ImageStationAPI(AsyncInstanceAPI[Cognite360ImageStation, Cognite360ImageStationWrite]):
-    """The async API of Cognite360ImageStation (view cdf_cdm:Cognite360ImageStation/v1)."""
+    """The async API of Cognite360ImageStation (view cdf_cdm:Cognite360ImageStation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite360ImageStation
     _write_class = Cognite360ImageStationWrite

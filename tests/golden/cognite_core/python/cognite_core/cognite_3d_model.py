@@ -158,7 +158,14 @@ def _filter(
 
 
 class Cognite3DModelAPI(InstanceAPI[Cognite3DModel, Cognite3DModelWrite]):
-    """The API of Cognite3DModel (view cdf_cdm:Cognite3DModel/v1)."""
+    """The API of Cognite3DModel (view cdf_cdm:Cognite3DModel/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite3DModel
     _write_class = Cognite3DModelWrite
@@ -297,7 +304,14 @@ class Cognite3DModelAPI(InstanceAPI[Cognite3DModel, Cognite3DModelWrite]):
 
 
 class AsyncCognite3DModelAPI(AsyncInstanceAPI[Cognite3DModel, Cognite3DModelWrite]):
-    """The async API of Cognite3DModel (view cdf_cdm:Cognite3DModel/v1)."""
+    """The async API of Cognite3DModel (view cdf_cdm:Cognite3DModel/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite3DModel
     _write_class = Cognite3DModelWrite

@@ -250,7 +250,14 @@ def _filter(
 
 
 class Cognite3DObjectAPI(InstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
-    """The API of Cognite3DObject (view cdf_cdm:Cognite3DObject/v1)."""
+    """The API of Cognite3DObject (view cdf_cdm:Cognite3DObject/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite3DObject
     _write_class = Cognite3DObjectWrite
@@ -449,7 +456,14 @@ class Cognite3DObjectAPI(InstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
 
 
 class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
-    """The async API of Cognite3DObject (view cdf_cdm:Cognite3DObject/v1)."""
+    """The async API of Cognite3DObject (view cdf_cdm:Cognite3DObject/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite3DObject
     _write_class = Cognite3DObjectWrite

@@ -120,7 +120,14 @@ def _filter(
 
 
 class Cognite3DRevisionAPI(InstanceAPI[Cognite3DRevision, Cognite3DRevisionWrite]):
-    """The API of Cognite3DRevision (view cdf_cdm:Cognite3DRevision/v1)."""
+    """The API of Cognite3DRevision (view cdf_cdm:Cognite3DRevision/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite3DRevision
     _write_class = Cognite3DRevisionWrite
@@ -235,7 +242,14 @@ class Cognite3DRevisionAPI(InstanceAPI[Cognite3DRevision, Cognite3DRevisionWrite
 
 
 class AsyncCognite3DRevisionAPI(AsyncInstanceAPI[Cognite3DRevision, Cognite3DRevisionWrite]):
-    """The async API of Cognite3DRevision (view cdf_cdm:Cognite3DRevision/v1)."""
+    """The async API of Cognite3DRevision (view cdf_cdm:Cognite3DRevision/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite3DRevision
     _write_class = Cognite3DRevisionWrite

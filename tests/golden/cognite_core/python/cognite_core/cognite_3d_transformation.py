@@ -238,7 +238,14 @@ def _filter(
 
 
 class Cognite3DTransformationAPI(InstanceAPI[Cognite3DTransformation, Cognite3DTransformationWrite]):
-    """The API of Cognite3DTransformation (view cdf_cdm:Cognite3DTransformation/v1)."""
+    """The API of Cognite3DTransformation (view cdf_cdm:Cognite3DTransformation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite3DTransformation
     _write_class = Cognite3DTransformationWrite
@@ -437,7 +444,14 @@ class Cognite3DTransformationAPI(InstanceAPI[Cognite3DTransformation, Cognite3DT
 
 
 class AsyncCognite3DTransformationAPI(AsyncInstanceAPI[Cognite3DTransformation, Cognite3DTransformationWrite]):
-    """The async API of Cognite3DTransformation (view cdf_cdm:Cognite3DTransformation/v1)."""
+    """The async API of Cognite3DTransformation (view cdf_cdm:Cognite3DTransformation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Cognite3DTransformation
     _write_class = Cognite3DTransformationWrite

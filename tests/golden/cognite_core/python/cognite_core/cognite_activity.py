@@ -375,7 +375,14 @@ def _filter(
 
 
 class CogniteActivityAPI(InstanceAPI[CogniteActivity, CogniteActivityWrite]):
-    """The API of Activity (view cdf_cdm:CogniteActivity/v1)."""
+    """The API of Activity (view cdf_cdm:CogniteActivity/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteActivity
     _write_class = CogniteActivityWrite
@@ -646,7 +653,14 @@ class CogniteActivityAPI(InstanceAPI[CogniteActivity, CogniteActivityWrite]):
 
 
 class AsyncCogniteActivityAPI(AsyncInstanceAPI[CogniteActivity, CogniteActivityWrite]):
-    """The async API of Activity (view cdf_cdm:CogniteActivity/v1)."""
+    """The async API of Activity (view cdf_cdm:CogniteActivity/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteActivity
     _write_class = CogniteActivityWrite

@@ -293,7 +293,14 @@ def _filter(
 
 
 class CogniteAnnotationAPI(InstanceAPI[CogniteAnnotation, CogniteAnnotationWrite]):
-    """The API of CogniteAnnotation (view cdf_cdm:CogniteAnnotation/v1)."""
+    """The API of CogniteAnnotation (view cdf_cdm:CogniteAnnotation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteAnnotation
     _write_class = CogniteAnnotationWrite
@@ -516,7 +523,14 @@ class CogniteAnnotationAPI(InstanceAPI[CogniteAnnotation, CogniteAnnotationWrite
 
 
 class AsyncCogniteAnnotationAPI(AsyncInstanceAPI[CogniteAnnotation, CogniteAnnotationWrite]):
-    """The async API of CogniteAnnotation (view cdf_cdm:CogniteAnnotation/v1)."""
+    """The async API of CogniteAnnotation (view cdf_cdm:CogniteAnnotation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteAnnotation
     _write_class = CogniteAnnotationWrite

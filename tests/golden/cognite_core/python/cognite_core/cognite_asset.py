@@ -396,7 +396,14 @@ def _filter(
 
 
 class CogniteAssetAPI(InstanceAPI[CogniteAsset, CogniteAssetWrite]):
-    """The API of Asset (view cdf_cdm:CogniteAsset/v1)."""
+    """The API of Asset (view cdf_cdm:CogniteAsset/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteAsset
     _write_class = CogniteAssetWrite
@@ -649,7 +656,14 @@ class CogniteAssetAPI(InstanceAPI[CogniteAsset, CogniteAssetWrite]):
 
 
 class AsyncCogniteAssetAPI(AsyncInstanceAPI[CogniteAsset, CogniteAssetWrite]):
-    """The async API of Asset (view cdf_cdm:CogniteAsset/v1)."""
+    """The async API of Asset (view cdf_cdm:CogniteAsset/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteAsset
     _write_class = CogniteAssetWrite

@@ -154,7 +154,14 @@ def _filter(
 
 
 class CogniteAssetClassAPI(InstanceAPI[CogniteAssetClass, CogniteAssetClassWrite]):
-    """The API of Asset class (view cdf_cdm:CogniteAssetClass/v1)."""
+    """The API of Asset class (view cdf_cdm:CogniteAssetClass/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteAssetClass
     _write_class = CogniteAssetClassWrite
@@ -305,7 +312,14 @@ class CogniteAssetClassAPI(InstanceAPI[CogniteAssetClass, CogniteAssetClassWrite
 
 
 class AsyncCogniteAssetClassAPI(AsyncInstanceAPI[CogniteAssetClass, CogniteAssetClassWrite]):
-    """The async API of Asset class (view cdf_cdm:CogniteAssetClass/v1)."""
+    """The async API of Asset class (view cdf_cdm:CogniteAssetClass/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteAssetClass
     _write_class = CogniteAssetClassWrite

@@ -172,7 +172,14 @@ def _filter(
 
 
 class CogniteAssetTypeAPI(InstanceAPI[CogniteAssetType, CogniteAssetTypeWrite]):
-    """The API of Asset type (view cdf_cdm:CogniteAssetType/v1)."""
+    """The API of Asset type (view cdf_cdm:CogniteAssetType/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteAssetType
     _write_class = CogniteAssetTypeWrite
@@ -329,7 +336,14 @@ class CogniteAssetTypeAPI(InstanceAPI[CogniteAssetType, CogniteAssetTypeWrite]):
 
 
 class AsyncCogniteAssetTypeAPI(AsyncInstanceAPI[CogniteAssetType, CogniteAssetTypeWrite]):
-    """The async API of Asset type (view cdf_cdm:CogniteAssetType/v1)."""
+    """The async API of Asset type (view cdf_cdm:CogniteAssetType/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteAssetType
     _write_class = CogniteAssetTypeWrite

@@ -239,7 +239,14 @@ def _filter(
 
 
 class CogniteCADNodeAPI(InstanceAPI[CogniteCADNode, CogniteCADNodeWrite]):
-    """The API of CogniteCADNode (view cdf_cdm:CogniteCADNode/v1)."""
+    """The API of CogniteCADNode (view cdf_cdm:CogniteCADNode/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteCADNode
     _write_class = CogniteCADNodeWrite
@@ -408,7 +415,14 @@ class CogniteCADNodeAPI(InstanceAPI[CogniteCADNode, CogniteCADNodeWrite]):
 
 
 class AsyncCogniteCADNodeAPI(AsyncInstanceAPI[CogniteCADNode, CogniteCADNodeWrite]):
-    """The async API of CogniteCADNode (view cdf_cdm:CogniteCADNode/v1)."""
+    """The async API of CogniteCADNode (view cdf_cdm:CogniteCADNode/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteCADNode
     _write_class = CogniteCADNodeWrite

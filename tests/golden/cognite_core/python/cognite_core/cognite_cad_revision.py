@@ -132,7 +132,14 @@ def _filter(
 
 
 class CogniteCADRevisionAPI(InstanceAPI[CogniteCADRevision, CogniteCADRevisionWrite]):
-    """The API of CogniteCADRevision (view cdf_cdm:CogniteCADRevision/v1)."""
+    """The API of CogniteCADRevision (view cdf_cdm:CogniteCADRevision/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteCADRevision
     _write_class = CogniteCADRevisionWrite
@@ -259,7 +266,14 @@ class CogniteCADRevisionAPI(InstanceAPI[CogniteCADRevision, CogniteCADRevisionWr
 
 
 class AsyncCogniteCADRevisionAPI(AsyncInstanceAPI[CogniteCADRevision, CogniteCADRevisionWrite]):
-    """The async API of CogniteCADRevision (view cdf_cdm:CogniteCADRevision/v1)."""
+    """The async API of CogniteCADRevision (view cdf_cdm:CogniteCADRevision/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteCADRevision
     _write_class = CogniteCADRevisionWrite

@@ -160,7 +160,14 @@ def _filter(
 
 
 class CogniteCubeMapAPI(InstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
-    """The API of CogniteCubeMap (view cdf_cdm:CogniteCubeMap/v1)."""
+    """The API of CogniteCubeMap (view cdf_cdm:CogniteCubeMap/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteCubeMap
     _write_class = CogniteCubeMapWrite
@@ -287,7 +294,14 @@ class CogniteCubeMapAPI(InstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
 
 
 class AsyncCogniteCubeMapAPI(AsyncInstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
-    """The async API of CogniteCubeMap (view cdf_cdm:CogniteCubeMap/v1)."""
+    """The async API of CogniteCubeMap (view cdf_cdm:CogniteCubeMap/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteCubeMap
     _write_class = CogniteCubeMapWrite

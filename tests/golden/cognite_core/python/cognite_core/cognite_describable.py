@@ -128,7 +128,14 @@ def _filter(
 
 
 class CogniteDescribableAPI(InstanceAPI[CogniteDescribable, CogniteDescribableWrite]):
-    """The API of CogniteDescribable (view cdf_cdm:CogniteDescribable/v1)."""
+    """The API of CogniteDescribable (view cdf_cdm:CogniteDescribable/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteDescribable
     _write_class = CogniteDescribableWrite
@@ -255,7 +262,14 @@ class CogniteDescribableAPI(InstanceAPI[CogniteDescribable, CogniteDescribableWr
 
 
 class AsyncCogniteDescribableAPI(AsyncInstanceAPI[CogniteDescribable, CogniteDescribableWrite]):
-    """The async API of CogniteDescribable (view cdf_cdm:CogniteDescribable/v1)."""
+    """The async API of CogniteDescribable (view cdf_cdm:CogniteDescribable/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteDescribable
     _write_class = CogniteDescribableWrite

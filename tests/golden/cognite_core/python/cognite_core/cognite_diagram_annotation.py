@@ -512,7 +512,14 @@ def _filter(
 
 
 class CogniteDiagramAnnotationAPI(InstanceAPI[CogniteDiagramAnnotation, CogniteDiagramAnnotationWrite]):
-    """The API of CogniteDiagramAnnotation (view cdf_cdm:CogniteDiagramAnnotation/v1)."""
+    """The API of CogniteDiagramAnnotation (view cdf_cdm:CogniteDiagramAnnotation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteDiagramAnnotation
     _write_class = CogniteDiagramAnnotationWrite
@@ -879,7 +886,14 @@ class CogniteDiagramAnnotationAPI(InstanceAPI[CogniteDiagramAnnotation, CogniteD
 
 
 class AsyncCogniteDiagramAnnotationAPI(AsyncInstanceAPI[CogniteDiagramAnnotation, CogniteDiagramAnnotationWrite]):
-    """The async API of CogniteDiagramAnnotation (view cdf_cdm:CogniteDiagramAnnotation/v1)."""
+    """The async API of CogniteDiagramAnnotation (view cdf_cdm:CogniteDiagramAnnotation/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteDiagramAnnotation
     _write_class = CogniteDiagramAnnotationWrite

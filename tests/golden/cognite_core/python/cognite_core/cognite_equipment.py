@@ -350,7 +350,14 @@ def _filter(
 
 
 class CogniteEquipmentAPI(InstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
-    """The API of Equipment (view cdf_cdm:CogniteEquipment/v1)."""
+    """The API of Equipment (view cdf_cdm:CogniteEquipment/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteEquipment
     _write_class = CogniteEquipmentWrite
@@ -597,7 +604,14 @@ class CogniteEquipmentAPI(InstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
 
 
 class AsyncCogniteEquipmentAPI(AsyncInstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
-    """The async API of Equipment (view cdf_cdm:CogniteEquipment/v1)."""
+    """The async API of Equipment (view cdf_cdm:CogniteEquipment/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteEquipment
     _write_class = CogniteEquipmentWrite

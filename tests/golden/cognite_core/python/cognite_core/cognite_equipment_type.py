@@ -191,7 +191,14 @@ def _filter(
 
 
 class CogniteEquipmentTypeAPI(InstanceAPI[CogniteEquipmentType, CogniteEquipmentTypeWrite]):
-    """The API of Equipment type (view cdf_cdm:CogniteEquipmentType/v1)."""
+    """The API of Equipment type (view cdf_cdm:CogniteEquipmentType/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteEquipmentType
     _write_class = CogniteEquipmentTypeWrite
@@ -366,7 +373,14 @@ class CogniteEquipmentTypeAPI(InstanceAPI[CogniteEquipmentType, CogniteEquipment
 
 
 class AsyncCogniteEquipmentTypeAPI(AsyncInstanceAPI[CogniteEquipmentType, CogniteEquipmentTypeWrite]):
-    """The async API of Equipment type (view cdf_cdm:CogniteEquipmentType/v1)."""
+    """The async API of Equipment type (view cdf_cdm:CogniteEquipmentType/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteEquipmentType
     _write_class = CogniteEquipmentTypeWrite

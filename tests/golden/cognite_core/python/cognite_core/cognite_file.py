@@ -365,7 +365,14 @@ def _filter(
 
 
 class CogniteFileAPI(InstanceAPI[CogniteFile, CogniteFileWrite]):
-    """The API of File (view cdf_cdm:CogniteFile/v1)."""
+    """The API of File (view cdf_cdm:CogniteFile/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteFile
     _write_class = CogniteFileWrite
@@ -624,7 +631,14 @@ class CogniteFileAPI(InstanceAPI[CogniteFile, CogniteFileWrite]):
 
 
 class AsyncCogniteFileAPI(AsyncInstanceAPI[CogniteFile, CogniteFileWrite]):
-    """The async API of File (view cdf_cdm:CogniteFile/v1)."""
+    """The async API of File (view cdf_cdm:CogniteFile/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteFile
     _write_class = CogniteFileWrite

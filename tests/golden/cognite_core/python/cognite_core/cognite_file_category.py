@@ -169,7 +169,14 @@ def _filter(
 
 
 class CogniteFileCategoryAPI(InstanceAPI[CogniteFileCategory, CogniteFileCategoryWrite]):
-    """The API of File category (view cdf_cdm:CogniteFileCategory/v1)."""
+    """The API of File category (view cdf_cdm:CogniteFileCategory/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteFileCategory
     _write_class = CogniteFileCategoryWrite
@@ -332,7 +339,14 @@ class CogniteFileCategoryAPI(InstanceAPI[CogniteFileCategory, CogniteFileCategor
 
 
 class AsyncCogniteFileCategoryAPI(AsyncInstanceAPI[CogniteFileCategory, CogniteFileCategoryWrite]):
-    """The async API of File category (view cdf_cdm:CogniteFileCategory/v1)."""
+    """The async API of File category (view cdf_cdm:CogniteFileCategory/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteFileCategory
     _write_class = CogniteFileCategoryWrite

@@ -165,7 +165,14 @@ def _filter(
 
 
 class CognitePointCloudModelAPI(InstanceAPI[CognitePointCloudModel, CognitePointCloudModelWrite]):
-    """The API of CognitePointCloudModel (view cdf_cdm:CognitePointCloudModel/v1)."""
+    """The API of CognitePointCloudModel (view cdf_cdm:CognitePointCloudModel/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CognitePointCloudModel
     _write_class = CognitePointCloudModelWrite
@@ -304,7 +311,14 @@ class CognitePointCloudModelAPI(InstanceAPI[CognitePointCloudModel, CognitePoint
 
 
 class AsyncCognitePointCloudModelAPI(AsyncInstanceAPI[CognitePointCloudModel, CognitePointCloudModelWrite]):
-    """The async API of CognitePointCloudModel (view cdf_cdm:CognitePointCloudModel/v1)."""
+    """The async API of CognitePointCloudModel (view cdf_cdm:CognitePointCloudModel/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CognitePointCloudModel
     _write_class = CognitePointCloudModelWrite

@@ -138,7 +138,14 @@ def _filter(
 
 
 class CognitePointCloudRevisionAPI(InstanceAPI[CognitePointCloudRevision, CognitePointCloudRevisionWrite]):
-    """The API of CognitePointCloudRevision (view cdf_cdm:CognitePointCloudRevision/v1)."""
+    """The API of CognitePointCloudRevision (view cdf_cdm:CognitePointCloudRevision/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CognitePointCloudRevision
     _write_class = CognitePointCloudRevisionWrite
@@ -265,7 +272,14 @@ class CognitePointCloudRevisionAPI(InstanceAPI[CognitePointCloudRevision, Cognit
 
 
 class AsyncCognitePointCloudRevisionAPI(AsyncInstanceAPI[CognitePointCloudRevision, CognitePointCloudRevisionWrite]):
-    """The async API of CognitePointCloudRevision (view cdf_cdm:CognitePointCloudRevision/v1)."""
+    """The async API of CognitePointCloudRevision (view cdf_cdm:CognitePointCloudRevision/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CognitePointCloudRevision
     _write_class = CognitePointCloudRevisionWrite

@@ -244,7 +244,14 @@ def _filter(
 
 
 class CognitePointCloudVolumeAPI(InstanceAPI[CognitePointCloudVolume, CognitePointCloudVolumeWrite]):
-    """The API of CognitePointCloudVolume (view cdf_cdm:CognitePointCloudVolume/v1)."""
+    """The API of CognitePointCloudVolume (view cdf_cdm:CognitePointCloudVolume/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CognitePointCloudVolume
     _write_class = CognitePointCloudVolumeWrite
@@ -419,7 +426,14 @@ class CognitePointCloudVolumeAPI(InstanceAPI[CognitePointCloudVolume, CognitePoi
 
 
 class AsyncCognitePointCloudVolumeAPI(AsyncInstanceAPI[CognitePointCloudVolume, CognitePointCloudVolumeWrite]):
-    """The async API of CognitePointCloudVolume (view cdf_cdm:CognitePointCloudVolume/v1)."""
+    """The async API of CognitePointCloudVolume (view cdf_cdm:CognitePointCloudVolume/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CognitePointCloudVolume
     _write_class = CognitePointCloudVolumeWrite

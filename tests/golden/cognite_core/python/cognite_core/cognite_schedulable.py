@@ -147,7 +147,14 @@ def _filter(
 
 
 class CogniteSchedulableAPI(InstanceAPI[CogniteSchedulable, CogniteSchedulableWrite]):
-    """The API of CogniteSchedulable (view cdf_cdm:CogniteSchedulable/v1)."""
+    """The API of CogniteSchedulable (view cdf_cdm:CogniteSchedulable/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteSchedulable
     _write_class = CogniteSchedulableWrite
@@ -286,7 +293,14 @@ class CogniteSchedulableAPI(InstanceAPI[CogniteSchedulable, CogniteSchedulableWr
 
 
 class AsyncCogniteSchedulableAPI(AsyncInstanceAPI[CogniteSchedulable, CogniteSchedulableWrite]):
-    """The async API of CogniteSchedulable (view cdf_cdm:CogniteSchedulable/v1)."""
+    """The async API of CogniteSchedulable (view cdf_cdm:CogniteSchedulable/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteSchedulable
     _write_class = CogniteSchedulableWrite

@@ -156,7 +156,14 @@ def _filter(
 
 
 class CogniteSourceSystemAPI(InstanceAPI[CogniteSourceSystem, CogniteSourceSystemWrite]):
-    """The API of CogniteSourceSystem (view cdf_cdm:CogniteSourceSystem/v1)."""
+    """The API of CogniteSourceSystem (view cdf_cdm:CogniteSourceSystem/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteSourceSystem
     _write_class = CogniteSourceSystemWrite
@@ -307,7 +314,14 @@ class CogniteSourceSystemAPI(InstanceAPI[CogniteSourceSystem, CogniteSourceSyste
 
 
 class AsyncCogniteSourceSystemAPI(AsyncInstanceAPI[CogniteSourceSystem, CogniteSourceSystemWrite]):
-    """The async API of CogniteSourceSystem (view cdf_cdm:CogniteSourceSystem/v1)."""
+    """The async API of CogniteSourceSystem (view cdf_cdm:CogniteSourceSystem/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteSourceSystem
     _write_class = CogniteSourceSystemWrite

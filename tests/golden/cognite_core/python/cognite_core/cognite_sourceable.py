@@ -208,7 +208,14 @@ def _filter(
 
 
 class CogniteSourceableAPI(InstanceAPI[CogniteSourceable, CogniteSourceableWrite]):
-    """The API of CogniteSourceable (view cdf_cdm:CogniteSourceable/v1)."""
+    """The API of CogniteSourceable (view cdf_cdm:CogniteSourceable/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteSourceable
     _write_class = CogniteSourceableWrite
@@ -377,7 +384,14 @@ class CogniteSourceableAPI(InstanceAPI[CogniteSourceable, CogniteSourceableWrite
 
 
 class AsyncCogniteSourceableAPI(AsyncInstanceAPI[CogniteSourceable, CogniteSourceableWrite]):
-    """The async API of CogniteSourceable (view cdf_cdm:CogniteSourceable/v1)."""
+    """The async API of CogniteSourceable (view cdf_cdm:CogniteSourceable/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteSourceable
     _write_class = CogniteSourceableWrite

@@ -359,7 +359,14 @@ def _filter(
 
 
 class CogniteTimeSeriesAPI(InstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite]):
-    """The API of Time series (view cdf_cdm:CogniteTimeSeries/v1)."""
+    """The API of Time series (view cdf_cdm:CogniteTimeSeries/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteTimeSeries
     _write_class = CogniteTimeSeriesWrite
@@ -606,7 +613,14 @@ class CogniteTimeSeriesAPI(InstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite
 
 
 class AsyncCogniteTimeSeriesAPI(AsyncInstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite]):
-    """The async API of Time series (view cdf_cdm:CogniteTimeSeries/v1)."""
+    """The async API of Time series (view cdf_cdm:CogniteTimeSeries/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteTimeSeries
     _write_class = CogniteTimeSeriesWrite

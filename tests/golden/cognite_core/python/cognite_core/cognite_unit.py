@@ -182,7 +182,14 @@ def _filter(
 
 
 class CogniteUnitAPI(InstanceAPI[CogniteUnit, CogniteUnitWrite]):
-    """The API of CogniteUnit (view cdf_cdm:CogniteUnit/v1)."""
+    """The API of CogniteUnit (view cdf_cdm:CogniteUnit/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteUnit
     _write_class = CogniteUnitWrite
@@ -357,7 +364,14 @@ class CogniteUnitAPI(InstanceAPI[CogniteUnit, CogniteUnitWrite]):
 
 
 class AsyncCogniteUnitAPI(AsyncInstanceAPI[CogniteUnit, CogniteUnitWrite]):
-    """The async API of CogniteUnit (view cdf_cdm:CogniteUnit/v1)."""
+    """The async API of CogniteUnit (view cdf_cdm:CogniteUnit/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteUnit
     _write_class = CogniteUnitWrite

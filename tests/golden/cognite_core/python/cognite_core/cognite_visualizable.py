@@ -98,7 +98,14 @@ def _filter(
 
 
 class CogniteVisualizableAPI(InstanceAPI[CogniteVisualizable, CogniteVisualizableWrite]):
-    """The API of CogniteVisualizable (view cdf_cdm:CogniteVisualizable/v1)."""
+    """The API of CogniteVisualizable (view cdf_cdm:CogniteVisualizable/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteVisualizable
     _write_class = CogniteVisualizableWrite
@@ -195,7 +202,14 @@ class CogniteVisualizableAPI(InstanceAPI[CogniteVisualizable, CogniteVisualizabl
 
 
 class AsyncCogniteVisualizableAPI(AsyncInstanceAPI[CogniteVisualizable, CogniteVisualizableWrite]):
-    """The async API of CogniteVisualizable (view cdf_cdm:CogniteVisualizable/v1)."""
+    """The async API of CogniteVisualizable (view cdf_cdm:CogniteVisualizable/v1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CogniteVisualizable
     _write_class = CogniteVisualizableWrite

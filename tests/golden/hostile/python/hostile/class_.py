@@ -392,6 +392,12 @@ def _filter(
 class ClassAPI(InstanceAPI[Class, ClassWrite]):
     """The API of a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
     */ PWNED_SENTINEL é\u2028\x00 end\\ (view sp_hostile:class/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
     """
 
     _read_class = Class
@@ -707,6 +713,12 @@ class ClassAPI(InstanceAPI[Class, ClassWrite]):
 class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
     """The async API of a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
     */ PWNED_SENTINEL é\u2028\x00 end\\ (view sp_hostile:class/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
     """
 
     _read_class = Class

@@ -107,7 +107,14 @@ def _filter(
 
 
 class Edge_API(InstanceAPI[Edge_, Edge_Write]):
-    """The API of edge (view sp_hostile:edge/1)."""
+    """The API of edge (view sp_hostile:edge/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Edge_
     _write_class = Edge_Write
@@ -210,7 +217,14 @@ class Edge_API(InstanceAPI[Edge_, Edge_Write]):
 
 
 class AsyncEdge_API(AsyncInstanceAPI[Edge_, Edge_Write]):
-    """The async API of edge (view sp_hostile:edge/1)."""
+    """The async API of edge (view sp_hostile:edge/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Edge_
     _write_class = Edge_Write

@@ -79,7 +79,14 @@ def _filter(
 
 
 class ReadOnlyAPI(InstanceAPI[ReadOnly, NodeWrite]):
-    """The API of ReadOnly (view sp_hostile:ReadOnly/1)."""
+    """The API of ReadOnly (view sp_hostile:ReadOnly/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ReadOnly
     fields: ClassVar[type[ReadOnlyFields]] = ReadOnlyFields
@@ -181,7 +188,14 @@ class ReadOnlyAPI(InstanceAPI[ReadOnly, NodeWrite]):
 
 
 class AsyncReadOnlyAPI(AsyncInstanceAPI[ReadOnly, NodeWrite]):
-    """The async API of ReadOnly (view sp_hostile:ReadOnly/1)."""
+    """The async API of ReadOnly (view sp_hostile:ReadOnly/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ReadOnly
     fields: ClassVar[type[ReadOnlyFields]] = ReadOnlyFields

@@ -110,7 +110,14 @@ def _filter(
 
 
 class UnicodeAPI(InstanceAPI[Unicode, UnicodeWrite]):
-    """The API of Ünïcödé (view sp_hostile:Ünïcödé/1)."""
+    """The API of Ünïcödé (view sp_hostile:Ünïcödé/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Unicode
     _write_class = UnicodeWrite
@@ -225,7 +232,14 @@ class UnicodeAPI(InstanceAPI[Unicode, UnicodeWrite]):
 
 
 class AsyncUnicodeAPI(AsyncInstanceAPI[Unicode, UnicodeWrite]):
-    """The async API of Ünïcödé (view sp_hostile:Ünïcödé/1)."""
+    """The async API of Ünïcödé (view sp_hostile:Ünïcödé/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Unicode
     _write_class = UnicodeWrite

@@ -94,7 +94,14 @@ def _filter(
 
 
 class ViewAPI(InstanceAPI[View, ViewWrite]):
-    """The API of View (view sp_hostile:View/1)."""
+    """The API of View (view sp_hostile:View/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = View
     _write_class = ViewWrite
@@ -197,7 +204,14 @@ class ViewAPI(InstanceAPI[View, ViewWrite]):
 
 
 class AsyncViewAPI(AsyncInstanceAPI[View, ViewWrite]):
-    """The async API of View (view sp_hostile:View/1)."""
+    """The async API of View (view sp_hostile:View/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = View
     _write_class = ViewWrite

@@ -104,7 +104,14 @@ def _filter(
 
 
 class CDFExternalReferencesAPI(InstanceAPI[CDFExternalReferences, CDFExternalReferencesWrite]):
-    """The API of CDFExternalReferences (view sp_pygen_models:CDFExternalReferences/1)."""
+    """The API of CDFExternalReferences (view sp_pygen_models:CDFExternalReferences/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CDFExternalReferences
     _write_class = CDFExternalReferencesWrite
@@ -231,7 +238,14 @@ class CDFExternalReferencesAPI(InstanceAPI[CDFExternalReferences, CDFExternalRef
 
 
 class AsyncCDFExternalReferencesAPI(AsyncInstanceAPI[CDFExternalReferences, CDFExternalReferencesWrite]):
-    """The async API of CDFExternalReferences (view sp_pygen_models:CDFExternalReferences/1)."""
+    """The async API of CDFExternalReferences (view sp_pygen_models:CDFExternalReferences/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CDFExternalReferences
     _write_class = CDFExternalReferencesWrite

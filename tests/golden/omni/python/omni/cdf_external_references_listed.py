@@ -95,7 +95,14 @@ def _filter(
 
 
 class CDFExternalReferencesListedAPI(InstanceAPI[CDFExternalReferencesListed, CDFExternalReferencesListedWrite]):
-    """The API of CDFExternalReferencesListed (view sp_pygen_models:CDFExternalReferencesListed/1)."""
+    """The API of CDFExternalReferencesListed (view sp_pygen_models:CDFExternalReferencesListed/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CDFExternalReferencesListed
     _write_class = CDFExternalReferencesListedWrite
@@ -206,7 +213,14 @@ class CDFExternalReferencesListedAPI(InstanceAPI[CDFExternalReferencesListed, CD
 class AsyncCDFExternalReferencesListedAPI(
     AsyncInstanceAPI[CDFExternalReferencesListed, CDFExternalReferencesListedWrite],
 ):
-    """The async API of CDFExternalReferencesListed (view sp_pygen_models:CDFExternalReferencesListed/1)."""
+    """The async API of CDFExternalReferencesListed (view sp_pygen_models:CDFExternalReferencesListed/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = CDFExternalReferencesListed
     _write_class = CDFExternalReferencesListedWrite

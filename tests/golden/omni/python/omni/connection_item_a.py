@@ -118,7 +118,14 @@ def _filter(
 
 
 class ConnectionItemAAPI(InstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
-    """The API of ConnectionItemA (view sp_pygen_models:ConnectionItemA/1)."""
+    """The API of ConnectionItemA (view sp_pygen_models:ConnectionItemA/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemA
     _write_class = ConnectionItemAWrite
@@ -233,7 +240,14 @@ class ConnectionItemAAPI(InstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
 
 
 class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
-    """The async API of ConnectionItemA (view sp_pygen_models:ConnectionItemA/1)."""
+    """The async API of ConnectionItemA (view sp_pygen_models:ConnectionItemA/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemA
     _write_class = ConnectionItemAWrite

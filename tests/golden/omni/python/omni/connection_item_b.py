@@ -101,7 +101,14 @@ def _filter(
 
 
 class ConnectionItemBAPI(InstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
-    """The API of ConnectionItemB (view sp_pygen_models:ConnectionItemB/1)."""
+    """The API of ConnectionItemB (view sp_pygen_models:ConnectionItemB/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemB
     _write_class = ConnectionItemBWrite
@@ -204,7 +211,14 @@ class ConnectionItemBAPI(InstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
 
 
 class AsyncConnectionItemBAPI(AsyncInstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
-    """The async API of ConnectionItemB (view sp_pygen_models:ConnectionItemB/1)."""
+    """The async API of ConnectionItemB (view sp_pygen_models:ConnectionItemB/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemB
     _write_class = ConnectionItemBWrite

@@ -67,7 +67,14 @@ def _filter(
 
 
 class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, NodeWrite]):
-    """The API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1)."""
+    """The API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemC
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields
@@ -151,7 +158,14 @@ class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, NodeWrite]):
 
 
 class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, NodeWrite]):
-    """The async API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1)."""
+    """The async API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemC
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields

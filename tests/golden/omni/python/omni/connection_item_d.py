@@ -123,7 +123,14 @@ def _filter(
 
 
 class ConnectionItemDAPI(InstanceAPI[ConnectionItemD, ConnectionItemDWrite]):
-    """The API of ConnectionItemD (view sp_pygen_models:ConnectionItemD/1)."""
+    """The API of ConnectionItemD (view sp_pygen_models:ConnectionItemD/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemD
     _write_class = ConnectionItemDWrite
@@ -238,7 +245,14 @@ class ConnectionItemDAPI(InstanceAPI[ConnectionItemD, ConnectionItemDWrite]):
 
 
 class AsyncConnectionItemDAPI(AsyncInstanceAPI[ConnectionItemD, ConnectionItemDWrite]):
-    """The async API of ConnectionItemD (view sp_pygen_models:ConnectionItemD/1)."""
+    """The async API of ConnectionItemD (view sp_pygen_models:ConnectionItemD/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemD
     _write_class = ConnectionItemDWrite

@@ -138,7 +138,14 @@ def _filter(
 
 
 class ConnectionItemEAPI(InstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
-    """The API of ConnectionItemE (view sp_pygen_models:ConnectionItemE/1)."""
+    """The API of ConnectionItemE (view sp_pygen_models:ConnectionItemE/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemE
     _write_class = ConnectionItemEWrite
@@ -253,7 +260,14 @@ class ConnectionItemEAPI(InstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
 
 
 class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
-    """The async API of ConnectionItemE (view sp_pygen_models:ConnectionItemE/1)."""
+    """The async API of ConnectionItemE (view sp_pygen_models:ConnectionItemE/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemE
     _write_class = ConnectionItemEWrite

@@ -122,7 +122,14 @@ def _filter(
 
 
 class ConnectionItemFAPI(InstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
-    """The API of ConnectionItemF (view sp_pygen_models:ConnectionItemF/1)."""
+    """The API of ConnectionItemF (view sp_pygen_models:ConnectionItemF/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemF
     _write_class = ConnectionItemFWrite
@@ -231,7 +238,14 @@ class ConnectionItemFAPI(InstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
 
 
 class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
-    """The async API of ConnectionItemF (view sp_pygen_models:ConnectionItemF/1)."""
+    """The async API of ConnectionItemF (view sp_pygen_models:ConnectionItemF/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemF
     _write_class = ConnectionItemFWrite

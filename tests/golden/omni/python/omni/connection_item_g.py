@@ -96,7 +96,14 @@ def _filter(
 
 
 class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
-    """The API of ConnectionItemG (view sp_pygen_models:ConnectionItemG/1)."""
+    """The API of ConnectionItemG (view sp_pygen_models:ConnectionItemG/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemG
     _write_class = ConnectionItemGWrite
@@ -199,7 +206,14 @@ class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
 
 
 class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
-    """The async API of ConnectionItemG (view sp_pygen_models:ConnectionItemG/1)."""
+    """The async API of ConnectionItemG (view sp_pygen_models:ConnectionItemG/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemG
     _write_class = ConnectionItemGWrite

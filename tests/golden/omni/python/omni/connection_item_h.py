@@ -115,7 +115,14 @@ def _filter(
 
 
 class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
-    """The API of ConnectionItemH (view sp_pygen_models:ConnectionItemH/1)."""
+    """The API of ConnectionItemH (view sp_pygen_models:ConnectionItemH/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemH
     _write_class = ConnectionItemHWrite
@@ -230,7 +237,14 @@ class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
 
 
 class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
-    """The async API of ConnectionItemH (view sp_pygen_models:ConnectionItemH/1)."""
+    """The async API of ConnectionItemH (view sp_pygen_models:ConnectionItemH/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = ConnectionItemH
     _write_class = ConnectionItemHWrite

@@ -99,7 +99,14 @@ def _filter(
 
 
 class DependentOnNonWritableAPI(InstanceAPI[DependentOnNonWritable, DependentOnNonWritableWrite]):
-    """The API of DependentOnNonWritable (view sp_pygen_models:DependentOnNonWritable/1)."""
+    """The API of DependentOnNonWritable (view sp_pygen_models:DependentOnNonWritable/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = DependentOnNonWritable
     _write_class = DependentOnNonWritableWrite
@@ -202,7 +209,14 @@ class DependentOnNonWritableAPI(InstanceAPI[DependentOnNonWritable, DependentOnN
 
 
 class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, DependentOnNonWritableWrite]):
-    """The async API of DependentOnNonWritable (view sp_pygen_models:DependentOnNonWritable/1)."""
+    """The async API of DependentOnNonWritable (view sp_pygen_models:DependentOnNonWritable/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = DependentOnNonWritable
     _write_class = DependentOnNonWritableWrite

@@ -165,7 +165,14 @@ def _filter(
 
 
 class EmptyAPI(InstanceAPI[Empty, EmptyWrite]):
-    """The API of Empty (view sp_pygen_models:Empty/1)."""
+    """The API of Empty (view sp_pygen_models:Empty/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Empty
     _write_class = EmptyWrite
@@ -346,7 +353,14 @@ class EmptyAPI(InstanceAPI[Empty, EmptyWrite]):
 
 
 class AsyncEmptyAPI(AsyncInstanceAPI[Empty, EmptyWrite]):
-    """The async API of Empty (view sp_pygen_models:Empty/1)."""
+    """The async API of Empty (view sp_pygen_models:Empty/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Empty
     _write_class = EmptyWrite

@@ -129,7 +129,14 @@ def _filter(
 
 
 class Implementation1API(InstanceAPI[Implementation1, Implementation1Write]):
-    """The API of Implementation1 (view sp_pygen_models:Implementation1/1)."""
+    """The API of Implementation1 (view sp_pygen_models:Implementation1/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Implementation1
     _write_class = Implementation1Write
@@ -268,7 +275,14 @@ class Implementation1API(InstanceAPI[Implementation1, Implementation1Write]):
 
 
 class AsyncImplementation1API(AsyncInstanceAPI[Implementation1, Implementation1Write]):
-    """The async API of Implementation1 (view sp_pygen_models:Implementation1/1)."""
+    """The async API of Implementation1 (view sp_pygen_models:Implementation1/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Implementation1
     _write_class = Implementation1Write

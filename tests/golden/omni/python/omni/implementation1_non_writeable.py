@@ -111,7 +111,14 @@ def _filter(
 
 
 class Implementation1NonWriteableAPI(InstanceAPI[Implementation1NonWriteable, NodeWrite]):
-    """The API of Implementation1NonWriteable (view sp_pygen_models:Implementation1NonWriteable/1)."""
+    """The API of Implementation1NonWriteable (view sp_pygen_models:Implementation1NonWriteable/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Implementation1NonWriteable
     fields: ClassVar[type[Implementation1NonWriteableFields]] = Implementation1NonWriteableFields
@@ -243,7 +250,14 @@ class Implementation1NonWriteableAPI(InstanceAPI[Implementation1NonWriteable, No
 
 
 class AsyncImplementation1NonWriteableAPI(AsyncInstanceAPI[Implementation1NonWriteable, NodeWrite]):
-    """The async API of Implementation1NonWriteable (view sp_pygen_models:Implementation1NonWriteable/1)."""
+    """The async API of Implementation1NonWriteable (view sp_pygen_models:Implementation1NonWriteable/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Implementation1NonWriteable
     fields: ClassVar[type[Implementation1NonWriteableFields]] = Implementation1NonWriteableFields

@@ -103,7 +103,14 @@ def _filter(
 
 
 class Implementation2API(InstanceAPI[Implementation2, Implementation2Write]):
-    """The API of Implementation2 (view sp_pygen_models:Implementation2/1)."""
+    """The API of Implementation2 (view sp_pygen_models:Implementation2/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Implementation2
     _write_class = Implementation2Write
@@ -218,7 +225,14 @@ class Implementation2API(InstanceAPI[Implementation2, Implementation2Write]):
 
 
 class AsyncImplementation2API(AsyncInstanceAPI[Implementation2, Implementation2Write]):
-    """The async API of Implementation2 (view sp_pygen_models:Implementation2/1)."""
+    """The async API of Implementation2 (view sp_pygen_models:Implementation2/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Implementation2
     _write_class = Implementation2Write

@@ -90,7 +90,14 @@ def _filter(
 
 
 class MainInterfaceAPI(InstanceAPI[MainInterface, MainInterfaceWrite]):
-    """The API of MainInterface (view sp_pygen_models:MainInterface/1)."""
+    """The API of MainInterface (view sp_pygen_models:MainInterface/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = MainInterface
     _write_class = MainInterfaceWrite
@@ -193,7 +200,14 @@ class MainInterfaceAPI(InstanceAPI[MainInterface, MainInterfaceWrite]):
 
 
 class AsyncMainInterfaceAPI(AsyncInstanceAPI[MainInterface, MainInterfaceWrite]):
-    """The async API of MainInterface (view sp_pygen_models:MainInterface/1)."""
+    """The async API of MainInterface (view sp_pygen_models:MainInterface/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = MainInterface
     _write_class = MainInterfaceWrite

@@ -165,7 +165,14 @@ def _filter(
 
 
 class PrimitiveNullableAPI(InstanceAPI[PrimitiveNullable, PrimitiveNullableWrite]):
-    """The API of PrimitiveNullable (view sp_pygen_models:PrimitiveNullable/1)."""
+    """The API of PrimitiveNullable (view sp_pygen_models:PrimitiveNullable/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = PrimitiveNullable
     _write_class = PrimitiveNullableWrite
@@ -346,7 +353,14 @@ class PrimitiveNullableAPI(InstanceAPI[PrimitiveNullable, PrimitiveNullableWrite
 
 
 class AsyncPrimitiveNullableAPI(AsyncInstanceAPI[PrimitiveNullable, PrimitiveNullableWrite]):
-    """The async API of PrimitiveNullable (view sp_pygen_models:PrimitiveNullable/1)."""
+    """The async API of PrimitiveNullable (view sp_pygen_models:PrimitiveNullable/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = PrimitiveNullable
     _write_class = PrimitiveNullableWrite

@@ -138,7 +138,14 @@ def _filter(
 
 
 class PrimitiveNullableListedAPI(InstanceAPI[PrimitiveNullableListed, PrimitiveNullableListedWrite]):
-    """The API of PrimitiveNullableListed (view sp_pygen_models:PrimitiveNullableListed/1)."""
+    """The API of PrimitiveNullableListed (view sp_pygen_models:PrimitiveNullableListed/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = PrimitiveNullableListed
     _write_class = PrimitiveNullableListedWrite
@@ -277,7 +284,14 @@ class PrimitiveNullableListedAPI(InstanceAPI[PrimitiveNullableListed, PrimitiveN
 
 
 class AsyncPrimitiveNullableListedAPI(AsyncInstanceAPI[PrimitiveNullableListed, PrimitiveNullableListedWrite]):
-    """The async API of PrimitiveNullableListed (view sp_pygen_models:PrimitiveNullableListed/1)."""
+    """The async API of PrimitiveNullableListed (view sp_pygen_models:PrimitiveNullableListed/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = PrimitiveNullableListed
     _write_class = PrimitiveNullableListedWrite

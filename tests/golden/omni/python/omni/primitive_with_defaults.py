@@ -136,7 +136,14 @@ def _filter(
 
 
 class PrimitiveWithDefaultsAPI(InstanceAPI[PrimitiveWithDefaults, PrimitiveWithDefaultsWrite]):
-    """The API of PrimitiveWithDefaults (view sp_pygen_models:PrimitiveWithDefaults/1)."""
+    """The API of PrimitiveWithDefaults (view sp_pygen_models:PrimitiveWithDefaults/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = PrimitiveWithDefaults
     _write_class = PrimitiveWithDefaultsWrite
@@ -269,7 +276,14 @@ class PrimitiveWithDefaultsAPI(InstanceAPI[PrimitiveWithDefaults, PrimitiveWithD
 
 
 class AsyncPrimitiveWithDefaultsAPI(AsyncInstanceAPI[PrimitiveWithDefaults, PrimitiveWithDefaultsWrite]):
-    """The async API of PrimitiveWithDefaults (view sp_pygen_models:PrimitiveWithDefaults/1)."""
+    """The async API of PrimitiveWithDefaults (view sp_pygen_models:PrimitiveWithDefaults/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = PrimitiveWithDefaults
     _write_class = PrimitiveWithDefaultsWrite

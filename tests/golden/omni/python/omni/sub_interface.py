@@ -103,7 +103,14 @@ def _filter(
 
 
 class SubInterfaceAPI(InstanceAPI[SubInterface, SubInterfaceWrite]):
-    """The API of SubInterface (view sp_pygen_models:SubInterface/1)."""
+    """The API of SubInterface (view sp_pygen_models:SubInterface/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = SubInterface
     _write_class = SubInterfaceWrite
@@ -218,7 +225,14 @@ class SubInterfaceAPI(InstanceAPI[SubInterface, SubInterfaceWrite]):
 
 
 class AsyncSubInterfaceAPI(AsyncInstanceAPI[SubInterface, SubInterfaceWrite]):
-    """The async API of SubInterface (view sp_pygen_models:SubInterface/1)."""
+    """The async API of SubInterface (view sp_pygen_models:SubInterface/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = SubInterface
     _write_class = SubInterfaceWrite

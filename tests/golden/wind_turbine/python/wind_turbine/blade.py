@@ -103,7 +103,14 @@ def _filter(
 
 
 class BladeAPI(InstanceAPI[Blade, BladeWrite]):
-    """The API of Blade (view sp_pygen_power:Blade/1)."""
+    """The API of Blade (view sp_pygen_power:Blade/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Blade
     _write_class = BladeWrite
@@ -212,7 +219,14 @@ class BladeAPI(InstanceAPI[Blade, BladeWrite]):
 
 
 class AsyncBladeAPI(AsyncInstanceAPI[Blade, BladeWrite]):
-    """The async API of Blade (view sp_pygen_power:Blade/1)."""
+    """The async API of Blade (view sp_pygen_power:Blade/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Blade
     _write_class = BladeWrite

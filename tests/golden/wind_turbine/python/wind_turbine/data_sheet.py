@@ -166,7 +166,14 @@ def _filter(
 
 
 class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
-    """The API of DataSheet (view sp_pygen_power:DataSheet/1)."""
+    """The API of DataSheet (view sp_pygen_power:DataSheet/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = DataSheet
     _write_class = DataSheetWrite
@@ -323,7 +330,14 @@ class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
 
 
 class AsyncDataSheetAPI(AsyncInstanceAPI[DataSheet, DataSheetWrite]):
-    """The async API of DataSheet (view sp_pygen_power:DataSheet/1)."""
+    """The async API of DataSheet (view sp_pygen_power:DataSheet/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = DataSheet
     _write_class = DataSheetWrite

@@ -99,7 +99,14 @@ def _filter(
 
 
 class DistanceAPI(InstanceAPI[Distance, DistanceWrite]):
-    """The API of Distance (view sp_pygen_power:Distance/1)."""
+    """The API of Distance (view sp_pygen_power:Distance/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Distance
     _write_class = DistanceWrite
@@ -202,7 +209,14 @@ class DistanceAPI(InstanceAPI[Distance, DistanceWrite]):
 
 
 class AsyncDistanceAPI(AsyncInstanceAPI[Distance, DistanceWrite]):
-    """The async API of Distance (view sp_pygen_power:Distance/1)."""
+    """The async API of Distance (view sp_pygen_power:Distance/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Distance
     _write_class = DistanceWrite

@@ -113,7 +113,14 @@ def _filter(
 
 
 class GeneratingUnitAPI(InstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
-    """The API of GeneratingUnit (view sp_pygen_power:GeneratingUnit/1)."""
+    """The API of GeneratingUnit (view sp_pygen_power:GeneratingUnit/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = GeneratingUnit
     _write_class = GeneratingUnitWrite
@@ -240,7 +247,14 @@ class GeneratingUnitAPI(InstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
 
 
 class AsyncGeneratingUnitAPI(AsyncInstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
-    """The async API of GeneratingUnit (view sp_pygen_power:GeneratingUnit/1)."""
+    """The async API of GeneratingUnit (view sp_pygen_power:GeneratingUnit/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = GeneratingUnit
     _write_class = GeneratingUnitWrite

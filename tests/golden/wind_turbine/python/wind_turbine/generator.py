@@ -105,7 +105,14 @@ def _filter(
 
 
 class GeneratorAPI(InstanceAPI[Generator, GeneratorWrite]):
-    """The API of Generator (view sp_pygen_power:Generator/1)."""
+    """The API of Generator (view sp_pygen_power:Generator/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Generator
     _write_class = GeneratorWrite
@@ -208,7 +215,14 @@ class GeneratorAPI(InstanceAPI[Generator, GeneratorWrite]):
 
 
 class AsyncGeneratorAPI(AsyncInstanceAPI[Generator, GeneratorWrite]):
-    """The async API of Generator (view sp_pygen_power:Generator/1)."""
+    """The async API of Generator (view sp_pygen_power:Generator/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Generator
     _write_class = GeneratorWrite

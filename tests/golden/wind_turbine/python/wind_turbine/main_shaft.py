@@ -127,7 +127,14 @@ def _filter(
 
 
 class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
-    """The API of MainShaft (view sp_pygen_power:MainShaft/1)."""
+    """The API of MainShaft (view sp_pygen_power:MainShaft/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = MainShaft
     _write_class = MainShaftWrite
@@ -248,7 +255,14 @@ class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
 
 
 class AsyncMainShaftAPI(AsyncInstanceAPI[MainShaft, MainShaftWrite]):
-    """The async API of MainShaft (view sp_pygen_power:MainShaft/1)."""
+    """The async API of MainShaft (view sp_pygen_power:MainShaft/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = MainShaft
     _write_class = MainShaftWrite

@@ -124,7 +124,14 @@ def _filter(
 
 
 class MetmastAPI(InstanceAPI[Metmast, MetmastWrite]):
-    """The API of Metmast (view sp_pygen_power:Metmast/1)."""
+    """The API of Metmast (view sp_pygen_power:Metmast/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Metmast
     _write_class = MetmastWrite
@@ -263,7 +270,14 @@ class MetmastAPI(InstanceAPI[Metmast, MetmastWrite]):
 
 
 class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
-    """The async API of Metmast (view sp_pygen_power:Metmast/1)."""
+    """The async API of Metmast (view sp_pygen_power:Metmast/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Metmast
     _write_class = MetmastWrite

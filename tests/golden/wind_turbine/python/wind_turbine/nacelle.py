@@ -179,7 +179,14 @@ def _filter(
 
 
 class NacelleAPI(InstanceAPI[Nacelle, NacelleWrite]):
-    """The API of Nacelle (view sp_pygen_power:Nacelle/1)."""
+    """The API of Nacelle (view sp_pygen_power:Nacelle/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Nacelle
     _write_class = NacelleWrite
@@ -330,7 +337,14 @@ class NacelleAPI(InstanceAPI[Nacelle, NacelleWrite]):
 
 
 class AsyncNacelleAPI(AsyncInstanceAPI[Nacelle, NacelleWrite]):
-    """The async API of Nacelle (view sp_pygen_power:Nacelle/1)."""
+    """The async API of Nacelle (view sp_pygen_power:Nacelle/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Nacelle
     _write_class = NacelleWrite

@@ -111,7 +111,14 @@ def _filter(
 
 
 class PowerInverterAPI(InstanceAPI[PowerInverter, PowerInverterWrite]):
-    """The API of PowerInverter (view sp_pygen_power:PowerInverter/1)."""
+    """The API of PowerInverter (view sp_pygen_power:PowerInverter/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = PowerInverter
     _write_class = PowerInverterWrite
@@ -220,7 +227,14 @@ class PowerInverterAPI(InstanceAPI[PowerInverter, PowerInverterWrite]):
 
 
 class AsyncPowerInverterAPI(AsyncInstanceAPI[PowerInverter, PowerInverterWrite]):
-    """The async API of PowerInverter (view sp_pygen_power:PowerInverter/1)."""
+    """The async API of PowerInverter (view sp_pygen_power:PowerInverter/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = PowerInverter
     _write_class = PowerInverterWrite

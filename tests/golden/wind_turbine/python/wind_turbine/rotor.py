@@ -100,7 +100,14 @@ def _filter(
 
 
 class RotorAPI(InstanceAPI[Rotor, RotorWrite]):
-    """The API of Rotor (view sp_pygen_power:Rotor/1)."""
+    """The API of Rotor (view sp_pygen_power:Rotor/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Rotor
     _write_class = RotorWrite
@@ -203,7 +210,14 @@ class RotorAPI(InstanceAPI[Rotor, RotorWrite]):
 
 
 class AsyncRotorAPI(AsyncInstanceAPI[Rotor, RotorWrite]):
-    """The async API of Rotor (view sp_pygen_power:Rotor/1)."""
+    """The async API of Rotor (view sp_pygen_power:Rotor/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = Rotor
     _write_class = RotorWrite

@@ -195,7 +195,14 @@ def _filter(
 
 
 class SensorPositionAPI(InstanceAPI[SensorPosition, SensorPositionWrite]):
-    """The API of SensorPosition (view sp_pygen_power:SensorPosition/1)."""
+    """The API of SensorPosition (view sp_pygen_power:SensorPosition/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = SensorPosition
     _write_class = SensorPositionWrite
@@ -352,7 +359,14 @@ class SensorPositionAPI(InstanceAPI[SensorPosition, SensorPositionWrite]):
 
 
 class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrite]):
-    """The async API of SensorPosition (view sp_pygen_power:SensorPosition/1)."""
+    """The async API of SensorPosition (view sp_pygen_power:SensorPosition/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = SensorPosition
     _write_class = SensorPositionWrite

@@ -197,7 +197,14 @@ def _filter(
 
 
 class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
-    """The API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1)."""
+    """The API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = SensorTimeSeries
     _write_class = SensorTimeSeriesWrite
@@ -366,7 +373,14 @@ class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
 
 
 class AsyncSensorTimeSeriesAPI(AsyncInstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
-    """The async API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1)."""
+    """The async API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = SensorTimeSeries
     _write_class = SensorTimeSeriesWrite

@@ -135,7 +135,14 @@ def _filter(
 
 
 class SolarPanelAPI(InstanceAPI[SolarPanel, SolarPanelWrite]):
-    """The API of SolarPanel (view sp_pygen_power:SolarPanel/1)."""
+    """The API of SolarPanel (view sp_pygen_power:SolarPanel/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = SolarPanel
     _write_class = SolarPanelWrite
@@ -274,7 +281,14 @@ class SolarPanelAPI(InstanceAPI[SolarPanel, SolarPanelWrite]):
 
 
 class AsyncSolarPanelAPI(AsyncInstanceAPI[SolarPanel, SolarPanelWrite]):
-    """The async API of SolarPanel (view sp_pygen_power:SolarPanel/1)."""
+    """The async API of SolarPanel (view sp_pygen_power:SolarPanel/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = SolarPanel
     _write_class = SolarPanelWrite

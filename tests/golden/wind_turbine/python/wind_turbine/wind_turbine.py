@@ -194,7 +194,14 @@ def _filter(
 
 
 class WindTurbineAPI(InstanceAPI[WindTurbine, WindTurbineWrite]):
-    """The API of WindTurbine (view sp_pygen_power:WindTurbine/1)."""
+    """The API of WindTurbine (view sp_pygen_power:WindTurbine/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = WindTurbine
     _write_class = WindTurbineWrite
@@ -369,7 +376,14 @@ class WindTurbineAPI(InstanceAPI[WindTurbine, WindTurbineWrite]):
 
 
 class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
-    """The async API of WindTurbine (view sp_pygen_power:WindTurbine/1)."""
+    """The async API of WindTurbine (view sp_pygen_power:WindTurbine/1).
+
+    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
+    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
+    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
+    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
+    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """
 
     _read_class = WindTurbine
     _write_class = WindTurbineWrite

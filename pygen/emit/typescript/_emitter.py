@@ -229,7 +229,8 @@ def _edge_contexts(view: ViewClass, names: TypeScriptNames) -> list[tuple[_EdgeC
         edge = connection.edge
         single = connection.kind == "edge_single"
         way = "leave" if edge.direction == "outwards" else "arrive at"
-        doc_parts = [connection.name or "", connection.description or ""]
+        title = connection.name if connection.name != connection.property_id else None
+        doc_parts = [title or "", connection.description or ""]
         doc_parts.append(
             f"The {connection.target} nodes at the other end of the {edge.edge_type} edges that {way} `id`: "
             + ("the first one, or undefined." if single else "all of them, or up to `options.limit`.")
@@ -262,7 +263,8 @@ def _reverse_contexts(view: ViewClass, names: TypeScriptNames) -> list[tuple[_Re
         through = connection.reverse
         single = connection.kind == "reverse_single"
         ref = [through.view.space, f"{through.view.external_id}/{through.view.version}", through.property_id]
-        doc_parts = [connection.name or "", connection.description or ""]
+        title = connection.name if connection.name != connection.property_id else None
+        doc_parts = [title or "", connection.description or ""]
         doc_parts.append(
             f"The {connection.target} nodes whose {through.property_id} (of view {through.view}) points to `id`: "
             + ("the first one, or undefined." if single else "all of them, or up to `options.limit`.")

@@ -78,7 +78,6 @@ export class Cognite360ImageModelApi extends NodeApi<Cognite360ImageModelPropert
   async collections(id: NodeIdLike, options: ListOptions = {}): Promise<Cognite360ImageCollection[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "Cognite3DRevision/v1", "model3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new Cognite360ImageCollectionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new Cognite360ImageCollectionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 }

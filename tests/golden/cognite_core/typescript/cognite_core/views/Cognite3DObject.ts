@@ -101,8 +101,7 @@ export class Cognite3DObjectApi extends NodeApi<Cognite3DObjectProperties, Cogni
   async asset(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteAsset | undefined> {
     const by = new DirectRelationProperty(["cdf_cdm", "CogniteAsset/v1", "object3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteAssetApi(this.client).list({ ...options, filter, limit: 1 });
-    return found[0];
+    return (await new CogniteAssetApi(this.client).list({ ...options, filter, limit: 1 }))[0];
   }
 
   /**
@@ -113,8 +112,7 @@ export class Cognite3DObjectApi extends NodeApi<Cognite3DObjectProperties, Cogni
   async cadNodes(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteCADNode[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "CogniteCADNode/v1", "object3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteCADNodeApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteCADNodeApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /**
@@ -125,8 +123,7 @@ export class Cognite3DObjectApi extends NodeApi<Cognite3DObjectProperties, Cogni
   async pointCloudVolumes(id: NodeIdLike, options: ListOptions = {}): Promise<CognitePointCloudVolume[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "CognitePointCloudVolume/v1", "object3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CognitePointCloudVolumeApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CognitePointCloudVolumeApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /**
@@ -136,7 +133,6 @@ export class Cognite3DObjectApi extends NodeApi<Cognite3DObjectProperties, Cogni
    */
   async images360(id: NodeIdLike, options: TraversalOptions = {}): Promise<Cognite360Image[]> {
     const api = new Cognite360ImageApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "cdf_cdm", externalId: "image-360-annotation" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "cdf_cdm", externalId: "image-360-annotation" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
   }
 }

@@ -193,8 +193,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
   async activities(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteActivity[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteActivity/v1", "assets"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteActivityApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteActivityApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /**
@@ -207,8 +206,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
   async children(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteAsset[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "CogniteAsset/v1", "parent"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteAssetApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteAssetApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /**
@@ -221,8 +219,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
   async equipment(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteEquipment[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "CogniteEquipment/v1", "asset"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteEquipmentApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteEquipmentApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /**
@@ -235,8 +232,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
   async files(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteFile[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteFile/v1", "assets"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteFileApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteFileApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /**
@@ -249,7 +245,6 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
   async timeSeries(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteTimeSeries[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteTimeSeries/v1", "assets"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteTimeSeriesApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteTimeSeriesApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 }

@@ -78,7 +78,6 @@ export class CogniteCADModelApi extends NodeApi<CogniteCADModelProperties, Cogni
   async revisions(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteCADRevision[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "Cognite3DRevision/v1", "model3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteCADRevisionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteCADRevisionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 }

@@ -173,8 +173,7 @@ export class CogniteEquipmentApi extends NodeApi<CogniteEquipmentProperties, Cog
   async activities(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteActivity[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteActivity/v1", "equipment"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteActivityApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteActivityApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /**
@@ -187,7 +186,6 @@ export class CogniteEquipmentApi extends NodeApi<CogniteEquipmentProperties, Cog
   async timeSeries(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteTimeSeries[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteTimeSeries/v1", "equipment"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteTimeSeriesApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteTimeSeriesApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 }

@@ -185,7 +185,6 @@ export class CogniteFileApi extends NodeApi<CogniteFileProperties, CogniteFileWr
   async equipment(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteEquipment[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteEquipment/v1", "files"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteEquipmentApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteEquipmentApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 }

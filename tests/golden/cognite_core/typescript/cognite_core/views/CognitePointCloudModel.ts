@@ -78,7 +78,6 @@ export class CognitePointCloudModelApi extends NodeApi<CognitePointCloudModelPro
   async revisions(id: NodeIdLike, options: ListOptions = {}): Promise<CognitePointCloudRevision[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "Cognite3DRevision/v1", "model3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CognitePointCloudRevisionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CognitePointCloudRevisionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 }

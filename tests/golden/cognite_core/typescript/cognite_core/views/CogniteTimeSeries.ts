@@ -185,7 +185,6 @@ export class CogniteTimeSeriesApi extends NodeApi<CogniteTimeSeriesProperties, C
   async activities(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteActivity[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteActivity/v1", "timeSeries"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new CogniteActivityApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new CogniteActivityApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 }

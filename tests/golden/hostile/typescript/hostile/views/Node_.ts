@@ -146,16 +146,14 @@ export class Node_Api extends NodeApi<Node_Properties, Node_WriteProperties> {
   async client_(id: NodeIdLike, options: ListOptions = {}): Promise<Node_[]> {
     const by = new DirectRelationProperty(["sp_hostile", "Node/1", "parent"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new Node_Api(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new Node_Api(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /** The sp_hostile:Node/1 nodes whose parent (of view sp_hostile:Node/1) points to `id`: the first one, or undefined. */
   async count_(id: NodeIdLike, options: ListOptions = {}): Promise<Node_ | undefined> {
     const by = new DirectRelationProperty(["sp_hostile", "Node/1", "parent"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new Node_Api(this.client).list({ ...options, filter, limit: 1 });
-    return found[0];
+    return (await new Node_Api(this.client).list({ ...options, filter, limit: 1 }))[0];
   }
 
   /**
@@ -172,8 +170,7 @@ export class Node_Api extends NodeApi<Node_Properties, Node_WriteProperties> {
   async list_(id: NodeIdLike, options: ListOptions = {}): Promise<Node_[]> {
     const by = new DirectRelationProperty(["sp_hostile", "Node/1", "parent"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new Node_Api(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new Node_Api(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /**
@@ -189,7 +186,6 @@ export class Node_Api extends NodeApi<Node_Properties, Node_WriteProperties> {
    */
   async links(id: NodeIdLike, options: TraversalOptions = {}): Promise<Node_[]> {
     const api = new Node_Api(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_hostile", externalId: "link*/" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_hostile", externalId: "link*/" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
   }
 }

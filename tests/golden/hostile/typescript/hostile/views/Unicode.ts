@@ -51,7 +51,6 @@ export class UnicodeApi extends NodeApi<UnicodeProperties, UnicodeWritePropertie
   async referrers(id: NodeIdLike, options: ListOptions = {}): Promise<Node_[]> {
     const by = new DirectRelationListProperty(["sp_hostile", "Node/1", "others"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new Node_Api(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new Node_Api(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 }

@@ -45,14 +45,9 @@ export class ConnectionItemAApi extends NodeApi<ConnectionItemAProperties, Conne
     return convertProperties(properties, TIMESTAMPS) as ConnectionItemAProperties;
   }
 
-  /**
-   * outwards
-   *
-   * The sp_pygen_models:ConnectionItemB/1 nodes at the other end of the sp_pygen_models:bidirectional edges that leave `id`: all of them, or up to `options.limit`.
-   */
+  /** The sp_pygen_models:ConnectionItemB/1 nodes at the other end of the sp_pygen_models:bidirectional edges that leave `id`: all of them, or up to `options.limit`. */
   async outwards(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemB[]> {
     const api = new ConnectionItemBApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "bidirectional" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "bidirectional" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
   }
 }

@@ -40,25 +40,15 @@ export class ConnectionItemCApi extends NodeApi<ConnectionItemCProperties, Conne
     return convertProperties(properties, TIMESTAMPS) as ConnectionItemCProperties;
   }
 
-  /**
-   * connectionItemA
-   *
-   * The sp_pygen_models:ConnectionItemA/1 nodes at the other end of the sp_pygen_models:unidirectional edges that leave `id`: all of them, or up to `options.limit`.
-   */
+  /** The sp_pygen_models:ConnectionItemA/1 nodes at the other end of the sp_pygen_models:unidirectional edges that leave `id`: all of them, or up to `options.limit`. */
   async connectionItemA(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemA[]> {
     const api = new ConnectionItemAApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "unidirectional" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "unidirectional" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
   }
 
-  /**
-   * connectionItemB
-   *
-   * The sp_pygen_models:ConnectionItemB/1 nodes at the other end of the sp_pygen_models:unidirectional edges that leave `id`: all of them, or up to `options.limit`.
-   */
+  /** The sp_pygen_models:ConnectionItemB/1 nodes at the other end of the sp_pygen_models:unidirectional edges that leave `id`: all of them, or up to `options.limit`. */
   async connectionItemB(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemB[]> {
     const api = new ConnectionItemBApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "unidirectional" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "unidirectional" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
   }
 }

@@ -52,7 +52,6 @@ export class ConnectionItemDApi extends NodeApi<ConnectionItemDProperties, Conne
    */
   async outwardsSingle(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemE | undefined> {
     const api = new ConnectionItemEApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "bidirectionalSingle" }, "outwards", toNodeId(id, this.client.instanceSpace), { ...options, limit: 1 });
-    return found[0];
+    return (await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "bidirectionalSingle" }, "outwards", toNodeId(id, this.client.instanceSpace), { ...options, limit: 1 }))[0];
   }
 }

@@ -50,16 +50,14 @@ export class ConnectionItemEApi extends NodeApi<ConnectionItemEProperties, Conne
   async directReverseMulti(id: NodeIdLike, options: ListOptions = {}): Promise<ConnectionItemD[]> {
     const by = new DirectRelationListProperty(["sp_pygen_models", "ConnectionItemD/1", "directMulti"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new ConnectionItemDApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new ConnectionItemDApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /** The sp_pygen_models:ConnectionItemD/1 nodes whose directSingle (of view sp_pygen_models:ConnectionItemD/1) points to `id`: the first one, or undefined. */
   async directReverseSingle(id: NodeIdLike, options: ListOptions = {}): Promise<ConnectionItemD | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_models", "ConnectionItemD/1", "directSingle"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new ConnectionItemDApi(this.client).list({ ...options, filter, limit: 1 });
-    return found[0];
+    return (await new ConnectionItemDApi(this.client).list({ ...options, filter, limit: 1 }))[0];
   }
 
   /**
@@ -69,8 +67,7 @@ export class ConnectionItemEApi extends NodeApi<ConnectionItemEProperties, Conne
    */
   async inwardsSingle(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemD | undefined> {
     const api = new ConnectionItemDApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "bidirectionalSingle" }, "inwards", toNodeId(id, this.client.instanceSpace), { ...options, limit: 1 });
-    return found[0];
+    return (await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "bidirectionalSingle" }, "inwards", toNodeId(id, this.client.instanceSpace), { ...options, limit: 1 }))[0];
   }
 
   /**
@@ -80,7 +77,6 @@ export class ConnectionItemEApi extends NodeApi<ConnectionItemEProperties, Conne
    */
   async inwardsSingleProperty(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemF | undefined> {
     const api = new ConnectionItemFApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "multiProperty" }, "inwards", toNodeId(id, this.client.instanceSpace), { ...options, limit: 1 });
-    return found[0];
+    return (await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "multiProperty" }, "inwards", toNodeId(id, this.client.instanceSpace), { ...options, limit: 1 }))[0];
   }
 }

@@ -50,8 +50,7 @@ export class ConnectionItemFApi extends NodeApi<ConnectionItemFProperties, Conne
    */
   async outwardsMulti(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemG[]> {
     const api = new ConnectionItemGApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "multiProperty" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "multiProperty" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
   }
 
   /**
@@ -61,7 +60,6 @@ export class ConnectionItemFApi extends NodeApi<ConnectionItemFProperties, Conne
    */
   async outwardsSingle(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemE | undefined> {
     const api = new ConnectionItemEApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "singleProperty" }, "outwards", toNodeId(id, this.client.instanceSpace), { ...options, limit: 1 });
-    return found[0];
+    return (await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "singleProperty" }, "outwards", toNodeId(id, this.client.instanceSpace), { ...options, limit: 1 }))[0];
   }
 }

@@ -39,14 +39,9 @@ export class ConnectionItemGApi extends NodeApi<ConnectionItemGProperties, Conne
     return convertProperties(properties, TIMESTAMPS) as ConnectionItemGProperties;
   }
 
-  /**
-   * inwardsMultiProperty
-   *
-   * The sp_pygen_models:ConnectionItemF/1 nodes at the other end of the sp_pygen_models:multiProperty edges that arrive at `id`: all of them, or up to `options.limit`.
-   */
+  /** The sp_pygen_models:ConnectionItemF/1 nodes at the other end of the sp_pygen_models:multiProperty edges that arrive at `id`: all of them, or up to `options.limit`. */
   async inwardsMultiProperty(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemF[]> {
     const api = new ConnectionItemFApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "multiProperty" }, "inwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "multiProperty" }, "inwards", toNodeId(id, this.client.instanceSpace), options);
   }
 }

@@ -46,7 +46,6 @@ export class DependentOnNonWritableApi extends NodeApi<DependentOnNonWritablePro
    */
   async toNonWritable(id: NodeIdLike, options: TraversalOptions = {}): Promise<Implementation1NonWriteable[]> {
     const api = new Implementation1NonWriteableApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "toNonWritable" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "toNonWritable" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
   }
 }

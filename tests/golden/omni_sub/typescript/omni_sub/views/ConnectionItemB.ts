@@ -39,25 +39,15 @@ export class ConnectionItemBApi extends NodeApi<ConnectionItemBProperties, Conne
     return convertProperties(properties, TIMESTAMPS) as ConnectionItemBProperties;
   }
 
-  /**
-   * inwards
-   *
-   * The sp_pygen_models:ConnectionItemA/1 nodes at the other end of the sp_pygen_models:bidirectional edges that arrive at `id`: all of them, or up to `options.limit`.
-   */
+  /** The sp_pygen_models:ConnectionItemA/1 nodes at the other end of the sp_pygen_models:bidirectional edges that arrive at `id`: all of them, or up to `options.limit`. */
   async inwards(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemA[]> {
     const api = new ConnectionItemAApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "bidirectional" }, "inwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "bidirectional" }, "inwards", toNodeId(id, this.client.instanceSpace), options);
   }
 
-  /**
-   * selfEdge
-   *
-   * The sp_pygen_models:ConnectionItemB/1 nodes at the other end of the sp_pygen_models:reflexive edges that leave `id`: all of them, or up to `options.limit`.
-   */
+  /** The sp_pygen_models:ConnectionItemB/1 nodes at the other end of the sp_pygen_models:reflexive edges that leave `id`: all of them, or up to `options.limit`. */
   async selfEdge(id: NodeIdLike, options: TraversalOptions = {}): Promise<ConnectionItemB[]> {
     const api = new ConnectionItemBApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "reflexive" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_models", externalId: "reflexive" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
   }
 }

@@ -48,7 +48,6 @@ export class BladeApi extends NodeApi<BladeProperties, BladeWriteProperties> {
   async sensorPositions(id: NodeIdLike, options: ListOptions = {}): Promise<SensorPosition[]> {
     const by = new DirectRelationProperty(["sp_pygen_power", "SensorPosition/1", "blade"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new SensorPositionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
-    return found;
+    return new SensorPositionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 }

@@ -49,7 +49,6 @@ export class GearboxApi extends NodeApi<GearboxProperties, GearboxWritePropertie
   async nacelle(id: NodeIdLike, options: ListOptions = {}): Promise<Nacelle | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "Nacelle/1", "gearbox"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new NacelleApi(this.client).list({ ...options, filter, limit: 1 });
-    return found[0];
+    return (await new NacelleApi(this.client).list({ ...options, filter, limit: 1 }))[0];
   }
 }

@@ -46,7 +46,6 @@ export class Generator_Api extends NodeApi<Generator_Properties, Generator_Write
   async nacelle(id: NodeIdLike, options: ListOptions = {}): Promise<Nacelle | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "Nacelle/1", "main_shaft"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new NacelleApi(this.client).list({ ...options, filter, limit: 1 });
-    return found[0];
+    return (await new NacelleApi(this.client).list({ ...options, filter, limit: 1 }))[0];
   }
 }

@@ -55,7 +55,6 @@ export class MainShaftApi extends NodeApi<MainShaftProperties, MainShaftWritePro
   async nacelle(id: NodeIdLike, options: ListOptions = {}): Promise<Nacelle | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "Nacelle/1", "generator"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new NacelleApi(this.client).list({ ...options, filter, limit: 1 });
-    return found[0];
+    return (await new NacelleApi(this.client).list({ ...options, filter, limit: 1 }))[0];
   }
 }

@@ -48,14 +48,9 @@ export class MetmastApi extends NodeApi<MetmastProperties, MetmastWritePropertie
     return convertProperties(properties, TIMESTAMPS) as MetmastProperties;
   }
 
-  /**
-   * wind_turbines
-   *
-   * The sp_pygen_power:WindTurbine/1 nodes at the other end of the sp_pygen_power_enterprise:Distance edges that arrive at `id`: all of them, or up to `options.limit`.
-   */
+  /** The sp_pygen_power:WindTurbine/1 nodes at the other end of the sp_pygen_power_enterprise:Distance edges that arrive at `id`: all of them, or up to `options.limit`. */
   async windTurbines(id: NodeIdLike, options: TraversalOptions = {}): Promise<WindTurbine[]> {
     const api = new WindTurbineApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_power_enterprise", externalId: "Distance" }, "inwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_power_enterprise", externalId: "Distance" }, "inwards", toNodeId(id, this.client.instanceSpace), options);
   }
 }

@@ -70,7 +70,6 @@ export class NacelleApi extends NodeApi<NacelleProperties, NacelleWritePropertie
   async windTurbine(id: NodeIdLike, options: ListOptions = {}): Promise<WindTurbine | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "WindTurbine/1", "nacelle"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
-    const found = await new WindTurbineApi(this.client).list({ ...options, filter, limit: 1 });
-    return found[0];
+    return (await new WindTurbineApi(this.client).list({ ...options, filter, limit: 1 }))[0];
   }
 }

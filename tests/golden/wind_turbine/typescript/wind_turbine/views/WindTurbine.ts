@@ -69,14 +69,9 @@ export class WindTurbineApi extends NodeApi<WindTurbineProperties, WindTurbineWr
     return convertProperties(properties, TIMESTAMPS) as WindTurbineProperties;
   }
 
-  /**
-   * metmast
-   *
-   * The sp_pygen_power:Metmast/1 nodes at the other end of the sp_pygen_power_enterprise:Distance edges that leave `id`: all of them, or up to `options.limit`.
-   */
+  /** The sp_pygen_power:Metmast/1 nodes at the other end of the sp_pygen_power_enterprise:Distance edges that leave `id`: all of them, or up to `options.limit`. */
   async metmast(id: NodeIdLike, options: TraversalOptions = {}): Promise<Metmast[]> {
     const api = new MetmastApi(this.client);
-    const found = await edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_power_enterprise", externalId: "Distance" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
-    return found;
+    return edgeTargets(this.client, (ids, read) => api.retrieve(ids, read), { space: "sp_pygen_power_enterprise", externalId: "Distance" }, "outwards", toNodeId(id, this.client.instanceSpace), options);
   }
 }

@@ -44,6 +44,7 @@ from pygen.instances._filters import (
     Or,
     Overlaps,
     Prefix,
+    Property,
     Range,
     Sort,
     TextProperty,
@@ -80,10 +81,11 @@ from pygen.instances._results import (
     UpsertResult,
 )
 from pygen.instances._types import Date, Json, Timestamp
-from pygen.instances._view import AggregateGroup, Bucket, Page, RetrieveList
+from pygen.instances._view import AggregateGroup, AggregateName, Bucket, Page, RetrieveList, SortArg
 
 __all__ = [
     "AggregateGroup",
+    "AggregateName",
     "And",
     "AsyncInstanceAPI",
     "AsyncInstanceClient",
@@ -136,10 +138,12 @@ __all__ = [
     "Overlaps",
     "Page",
     "Prefix",
+    "Property",
     "Range",
     "RetrieveList",
     "ReverseDirectRelation",
     "Sort",
+    "SortArg",
     "TextProperty",
     "Timestamp",
     "TimestampProperty",

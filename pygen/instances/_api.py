@@ -20,7 +20,7 @@ from typing import Any, Literal, overload
 
 from pygen.instances._client import AsyncInstanceClient, InstanceClient
 from pygen.instances._connections import ConnectionPlan
-from pygen.instances._filters import Filter, _Property
+from pygen.instances._filters import Filter, Property
 from pygen.instances._ids import EdgeId, NodeId
 from pygen.instances._instances import InstanceList
 from pygen.instances._results import DeleteResult, UpsertResult
@@ -168,7 +168,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -182,11 +182,11 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
     ) -> builtins.list[AggregateGroup]:
         """Aggregates such as ``("count", None)``, ``("avg", fields.pressure)``, optionally grouped."""
@@ -200,30 +200,30 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         return self._single_value(self._aggregate_groups(raw))
 
     def count(
-        self, *, property: str | _Property | None = None, filter: Filter | None = None, query: str | None = None
+        self, *, property: str | Property | None = None, filter: Filter | None = None, query: str | None = None
     ) -> int:
         """How many instances match (with ``property``: how many have a value for it)."""
         return int(self._one(_aggregation("count", property or "externalId"), filter, query) or 0)
 
-    def sum(self, property: str | _Property, *, filter: Filter | None = None, query: str | None = None) -> float:
+    def sum(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float:
         """Sum of a numeric property."""
         return float(self._one(_aggregation("sum", property), filter, query) or 0)
 
-    def avg(self, property: str | _Property, *, filter: Filter | None = None, query: str | None = None) -> float | None:
+    def avg(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float | None:
         """Average of a numeric property (None when no values)."""
         value = self._one(_aggregation("avg", property), filter, query)
         return None if value is None else float(value)
 
-    def min(self, property: str | _Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
+    def min(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
         """Smallest value of a numeric property (None when no values)."""
         return self._one(_aggregation("min", property), filter, query)
 
-    def max(self, property: str | _Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
+    def max(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
         """Largest value of a numeric property (None when no values)."""
         return self._one(_aggregation("max", property), filter, query)
 
     def histogram(
-        self, property: str | _Property, interval: float, *, filter: Filter | None = None, query: str | None = None
+        self, property: str | Property, interval: float, *, filter: Filter | None = None, query: str | None = None
     ) -> builtins.list[Bucket]:
         """Buckets of width ``interval`` over a numeric property."""
         if not interval > 0:
@@ -392,7 +392,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -406,11 +406,11 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
     ) -> builtins.list[AggregateGroup]:
         """Async :meth:`InstanceAPI.aggregate`."""
@@ -424,32 +424,32 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         return self._single_value(self._aggregate_groups(raw))
 
     async def count(
-        self, *, property: str | _Property | None = None, filter: Filter | None = None, query: str | None = None
+        self, *, property: str | Property | None = None, filter: Filter | None = None, query: str | None = None
     ) -> int:
         """Async :meth:`InstanceAPI.count`."""
         return int(await self._one(_aggregation("count", property or "externalId"), filter, query) or 0)
 
-    async def sum(self, property: str | _Property, *, filter: Filter | None = None, query: str | None = None) -> float:
+    async def sum(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float:
         """Async :meth:`InstanceAPI.sum`."""
         return float(await self._one(_aggregation("sum", property), filter, query) or 0)
 
     async def avg(
-        self, property: str | _Property, *, filter: Filter | None = None, query: str | None = None
+        self, property: str | Property, *, filter: Filter | None = None, query: str | None = None
     ) -> float | None:
         """Async :meth:`InstanceAPI.avg`."""
         value = await self._one(_aggregation("avg", property), filter, query)
         return None if value is None else float(value)
 
-    async def min(self, property: str | _Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
+    async def min(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
         """Async :meth:`InstanceAPI.min`."""
         return await self._one(_aggregation("min", property), filter, query)
 
-    async def max(self, property: str | _Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
+    async def max(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
         """Async :meth:`InstanceAPI.max`."""
         return await self._one(_aggregation("max", property), filter, query)
 
     async def histogram(
-        self, property: str | _Property, interval: float, *, filter: Filter | None = None, query: str | None = None
+        self, property: str | Property, interval: float, *, filter: Filter | None = None, query: str | None = None
     ) -> builtins.list[Bucket]:
         """Async :meth:`InstanceAPI.histogram`."""
         if not interval > 0:

@@ -353,7 +353,7 @@ _N = TypeVar("_N", int, float)
 
 
 @dataclass(frozen=True)
-class _Property:
+class Property:
     """A property reference with what every data type offers: ``exists``, sorting and its name."""
 
     ref: PropertyRef = field()
@@ -382,7 +382,7 @@ class _Property:
 
 
 @dataclass(frozen=True)
-class TextProperty(_Property):
+class TextProperty(Property):
     """A text property: equals, in, prefix, exists."""
 
     def equals(self, value: str) -> Filter:
@@ -399,7 +399,7 @@ class TextProperty(_Property):
 
 
 @dataclass(frozen=True)
-class _NumberProperty(_Property, Generic[_N]):
+class _NumberProperty(Property, Generic[_N]):
     def equals(self, value: _N) -> Filter:
         """The property equals ``value``."""
         return Equals(self.ref, value)
@@ -426,7 +426,7 @@ class FloatProperty(_NumberProperty[float]):
 
 
 @dataclass(frozen=True)
-class TimestampProperty(_Property):
+class TimestampProperty(Property):
     """A timestamp property (timezone-aware datetimes): equals, range.
 
     ``epoch_ms=True`` is for the instance's own ``createdTime``/``lastUpdatedTime``, compared as ms integers.
@@ -458,7 +458,7 @@ class TimestampProperty(_Property):
 
 
 @dataclass(frozen=True)
-class DateProperty(_Property):
+class DateProperty(Property):
     """A date property: equals, range."""
 
     def equals(self, value: date) -> Filter:
@@ -473,7 +473,7 @@ class DateProperty(_Property):
 
 
 @dataclass(frozen=True)
-class BooleanProperty(_Property):
+class BooleanProperty(Property):
     """A boolean property: equals."""
 
     def equals(self, value: bool) -> Filter:
@@ -482,7 +482,7 @@ class BooleanProperty(_Property):
 
 
 @dataclass(frozen=True)
-class EnumProperty(_Property, Generic[_V]):
+class EnumProperty(Property, Generic[_V]):
     """An enum property (``EnumProperty[Literal["a", "b"]]``): equals, in."""
 
     def equals(self, value: _V) -> Filter:
@@ -495,12 +495,12 @@ class EnumProperty(_Property, Generic[_V]):
 
 
 @dataclass(frozen=True)
-class JsonProperty(_Property):
+class JsonProperty(Property):
     """A json property: exists only (DMS does not filter inside JSON)."""
 
 
 @dataclass(frozen=True)
-class DirectRelationProperty(_Property):
+class DirectRelationProperty(Property):
     """A single direct relation: equals, in (ids as NodeId, ``(space, xid)`` or a bare external id)."""
 
     def equals(self, value: NodeIdLike) -> Filter:
@@ -517,7 +517,7 @@ class DirectRelationProperty(_Property):
 
 
 @dataclass(frozen=True)
-class ListProperty(_Property, Generic[_V]):
+class ListProperty(Property, Generic[_V]):
     """A list property (``ListProperty[str]``, ``ListProperty[int]``...): containsAny, containsAll."""
 
     def contains_any(self, values: Sequence[_V]) -> Filter:
@@ -530,7 +530,7 @@ class ListProperty(_Property, Generic[_V]):
 
 
 @dataclass(frozen=True)
-class DirectRelationListProperty(_Property):
+class DirectRelationListProperty(Property):
     """A list of direct relations: containsAny, containsAll on node ids."""
 
     def contains_any(self, values: Sequence[NodeIdLike]) -> Filter:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pygen.instances._client import _ClientCore
 from pygen.instances._connections import MAX_QUERY_LIMIT, ConnectionPlan, plan_connections
-from pygen.instances._filters import Filter, NodeFields, Sort, _Property
+from pygen.instances._filters import Filter, NodeFields, Property, Sort
 from pygen.instances._ids import EdgeId, NodeId, as_edge_id, as_node_id
 from pygen.instances._instances import EdgeWrite, InstanceList, NodeWrite, _ReadInstance
 from pygen.instances._parse import construct, parse_items, parse_model
@@ -24,7 +24,7 @@ TWrite = TypeVar("TWrite", bound="NodeWrite | EdgeWrite")
 MAX_PAGE = 1000
 MAX_SORT = 5
 
-SortArg = Sort | _Property | Sequence[Sort | _Property] | None
+SortArg = Sort | Property | Sequence[Sort | Property] | None
 AggregateName = Literal["count", "sum", "avg", "min", "max"]
 
 
@@ -80,8 +80,8 @@ class _Aggregation:
         return {self.name: args}
 
 
-def _prop_name(value: str | _Property) -> str:
-    return value.name if isinstance(value, _Property) else value
+def _prop_name(value: str | Property) -> str:
+    return value.name if isinstance(value, Property) else value
 
 
 class _ViewCore(Generic[TRead, TWrite]):
@@ -175,7 +175,7 @@ class _ViewCore(Generic[TRead, TWrite]):
     def _search_body(
         self,
         query: str | None,
-        properties: Sequence[str | _Property] | None,
+        properties: Sequence[str | Property] | None,
         operator: Literal["AND", "OR"],
         filter: Filter | None,
         sort: SortArg,
@@ -204,10 +204,10 @@ class _ViewCore(Generic[TRead, TWrite]):
     def _aggregate_body(
         self,
         aggregations: Sequence[_Aggregation],
-        group_by: Sequence[str | _Property] | None,
+        group_by: Sequence[str | Property] | None,
         filter: Filter | None,
         query: str | None,
-        properties: Sequence[str | _Property] | None,
+        properties: Sequence[str | Property] | None,
         limit: int | None,
     ) -> dict[str, Any]:
         if len(aggregations) > 5:
@@ -333,12 +333,12 @@ def _target_units(target_units: Mapping[str, str]) -> list[dict[str, Any]]:
 def _sorts(sort: SortArg) -> list[dict[str, Any]]:
     if sort is None:
         return []
-    items = [sort] if isinstance(sort, (Sort, _Property)) else builtins.list(sort)
+    items = [sort] if isinstance(sort, (Sort, Property)) else builtins.list(sort)
     if len(items) > MAX_SORT:
         raise ValueError(f"sort takes at most {MAX_SORT} properties, got {len(items)}")
     out = []
     for item in items:
-        if isinstance(item, _Property):
+        if isinstance(item, Property):
             item = item.asc()
         if not isinstance(item, Sort):
             raise TypeError(f"sort items must be Sort or property objects (fields.name.desc()), got {item!r}")
@@ -360,5 +360,5 @@ def _page_sizes(limit: int | None, page: int) -> Iterator[int]:
         remaining -= size
 
 
-def _aggregation(name: str, prop: str | _Property | None, interval: float | None = None) -> _Aggregation:
+def _aggregation(name: str, prop: str | Property | None, interval: float | None = None) -> _Aggregation:
     return _Aggregation(name, _prop_name(prop) if prop is not None else None, interval)

@@ -520,7 +520,9 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
         api_doc=docstring(f"The API of {display} (view {view.id}).", "    ", _KEYWORDS_DOC),
         async_api_doc=docstring(f"The async API of {display} (view {view.id}).", "    ", _KEYWORDS_DOC),
     )
-    ctx.runtime_imports.update({"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Filter"})
+    ctx.runtime_imports.update(
+        {"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Filter", "Property", "SortArg", "AggregateName"}
+    )
     ctx.runtime_imports.update({"Node", "NodeWrite"} if kind == "node" else {"Edge", "EdgeWrite"})
     ctx.runtime_imports.add("NodeFields" if kind == "node" else "EdgeFields")
     for item in view.fields:

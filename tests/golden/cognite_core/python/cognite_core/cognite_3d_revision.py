@@ -13,6 +13,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
     DirectRelation,
@@ -26,10 +27,10 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
+    SortArg,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -135,11 +136,11 @@ class Cognite3DRevisionAPI(InstanceAPI[Cognite3DRevision, Cognite3DRevisionWrite
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
         published: bool | None = None,
@@ -206,7 +207,7 @@ class Cognite3DRevisionAPI(InstanceAPI[Cognite3DRevision, Cognite3DRevisionWrite
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -257,11 +258,11 @@ class AsyncCognite3DRevisionAPI(AsyncInstanceAPI[Cognite3DRevision, Cognite3DRev
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
         published: bool | None = None,
@@ -328,7 +329,7 @@ class AsyncCognite3DRevisionAPI(AsyncInstanceAPI[Cognite3DRevision, Cognite3DRev
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -16,6 +16,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     Filter,
     FloatProperty,
@@ -24,10 +25,10 @@ from pygen.instances import (
     Node,
     NodeFields,
     NodeWrite,
+    Property,
+    SortArg,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -253,11 +254,11 @@ class Cognite3DTransformationAPI(InstanceAPI[Cognite3DTransformation, Cognite3DT
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         min_euler_rotation_x: float | None = None,
         max_euler_rotation_x: float | None = None,
@@ -380,7 +381,7 @@ class Cognite3DTransformationAPI(InstanceAPI[Cognite3DTransformation, Cognite3DT
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -459,11 +460,11 @@ class AsyncCognite3DTransformationAPI(AsyncInstanceAPI[Cognite3DTransformation, 
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         min_euler_rotation_x: float | None = None,
         max_euler_rotation_x: float | None = None,
@@ -586,7 +587,7 @@ class AsyncCognite3DTransformationAPI(AsyncInstanceAPI[Cognite3DTransformation, 
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

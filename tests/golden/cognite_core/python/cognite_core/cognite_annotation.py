@@ -13,6 +13,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationProperty,
@@ -27,13 +28,13 @@ from pygen.instances import (
     InstanceList,
     ListProperty,
     NodeIdLike,
+    Property,
+    SortArg,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -308,11 +309,11 @@ class CogniteAnnotationAPI(InstanceAPI[CogniteAnnotation, CogniteAnnotationWrite
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         min_confidence: float | None = None,
@@ -451,7 +452,7 @@ class CogniteAnnotationAPI(InstanceAPI[CogniteAnnotation, CogniteAnnotationWrite
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -538,11 +539,11 @@ class AsyncCogniteAnnotationAPI(AsyncInstanceAPI[CogniteAnnotation, CogniteAnnot
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         min_confidence: float | None = None,
@@ -681,7 +682,7 @@ class AsyncCogniteAnnotationAPI(AsyncInstanceAPI[CogniteAnnotation, CogniteAnnot
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -12,6 +12,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationProperty,
@@ -23,10 +24,10 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
+    SortArg,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -175,11 +176,11 @@ class CogniteCubeMapAPI(InstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         back: NodeIdLike | Sequence[NodeIdLike] | None = None,
         bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -254,7 +255,7 @@ class CogniteCubeMapAPI(InstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -309,11 +310,11 @@ class AsyncCogniteCubeMapAPI(AsyncInstanceAPI[CogniteCubeMap, CogniteCubeMapWrit
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         back: NodeIdLike | Sequence[NodeIdLike] | None = None,
         bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -388,7 +389,7 @@ class AsyncCogniteCubeMapAPI(AsyncInstanceAPI[CogniteCubeMap, CogniteCubeMapWrit
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -13,6 +13,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationListProperty,
@@ -26,14 +27,14 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
     ReverseDirectRelation,
+    SortArg,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -365,11 +366,11 @@ class CogniteEquipmentAPI(InstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         asset: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -524,7 +525,7 @@ class CogniteEquipmentAPI(InstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -619,11 +620,11 @@ class AsyncCogniteEquipmentAPI(AsyncInstanceAPI[CogniteEquipment, CogniteEquipme
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         asset: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -778,7 +779,7 @@ class AsyncCogniteEquipmentAPI(AsyncInstanceAPI[CogniteEquipment, CogniteEquipme
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -12,6 +12,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     Filter,
     InstanceAPI,
@@ -20,11 +21,11 @@ from pygen.instances import (
     Node,
     NodeFields,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -206,11 +207,11 @@ class CogniteEquipmentTypeAPI(InstanceAPI[CogniteEquipmentType, CogniteEquipment
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -317,7 +318,7 @@ class CogniteEquipmentTypeAPI(InstanceAPI[CogniteEquipmentType, CogniteEquipment
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -388,11 +389,11 @@ class AsyncCogniteEquipmentTypeAPI(AsyncInstanceAPI[CogniteEquipmentType, Cognit
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         code: str | Sequence[str] | None = None,
@@ -499,7 +500,7 @@ class AsyncCogniteEquipmentTypeAPI(AsyncInstanceAPI[CogniteEquipmentType, Cognit
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -12,6 +12,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationListProperty,
@@ -26,11 +27,11 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -259,11 +260,11 @@ class CognitePointCloudVolumeAPI(InstanceAPI[CognitePointCloudVolume, CognitePoi
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -370,7 +371,7 @@ class CognitePointCloudVolumeAPI(InstanceAPI[CognitePointCloudVolume, CognitePoi
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -441,11 +442,11 @@ class AsyncCognitePointCloudVolumeAPI(AsyncInstanceAPI[CognitePointCloudVolume, 
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -552,7 +553,7 @@ class AsyncCognitePointCloudVolumeAPI(AsyncInstanceAPI[CognitePointCloudVolume, 
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

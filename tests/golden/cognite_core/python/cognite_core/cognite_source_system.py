@@ -12,6 +12,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     Filter,
     InstanceAPI,
@@ -20,11 +21,11 @@ from pygen.instances import (
     Node,
     NodeFields,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -171,11 +172,11 @@ class CogniteSourceSystemAPI(InstanceAPI[CogniteSourceSystem, CogniteSourceSyste
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -266,7 +267,7 @@ class CogniteSourceSystemAPI(InstanceAPI[CogniteSourceSystem, CogniteSourceSyste
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -329,11 +330,11 @@ class AsyncCogniteSourceSystemAPI(AsyncInstanceAPI[CogniteSourceSystem, CogniteS
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         aliases: Sequence[str] | None = None,
         description: str | Sequence[str] | None = None,
@@ -424,7 +425,7 @@ class AsyncCogniteSourceSystemAPI(AsyncInstanceAPI[CogniteSourceSystem, CogniteS
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -10,6 +10,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationProperty,
@@ -21,13 +22,13 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -223,11 +224,11 @@ class CogniteSourceableAPI(InstanceAPI[CogniteSourceable, CogniteSourceableWrite
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         source: NodeIdLike | Sequence[NodeIdLike] | None = None,
         source_context: str | Sequence[str] | None = None,
@@ -330,7 +331,7 @@ class CogniteSourceableAPI(InstanceAPI[CogniteSourceable, CogniteSourceableWrite
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -399,11 +400,11 @@ class AsyncCogniteSourceableAPI(AsyncInstanceAPI[CogniteSourceable, CogniteSourc
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         source: NodeIdLike | Sequence[NodeIdLike] | None = None,
         source_context: str | Sequence[str] | None = None,
@@ -506,7 +507,7 @@ class AsyncCogniteSourceableAPI(AsyncInstanceAPI[CogniteSourceable, CogniteSourc
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

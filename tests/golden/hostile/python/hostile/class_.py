@@ -15,6 +15,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
     Date,
@@ -38,14 +39,14 @@ from pygen.instances import (
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Property,
     ReverseDirectRelation,
+    SortArg,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -406,11 +407,11 @@ class ClassAPI(InstanceAPI[Class, ClassWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         min_init: int | None = None,
         max_init: int | None = None,
@@ -609,7 +610,7 @@ class ClassAPI(InstanceAPI[Class, ClassWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -727,11 +728,11 @@ class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         min_init: int | None = None,
         max_init: int | None = None,
@@ -930,7 +931,7 @@ class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

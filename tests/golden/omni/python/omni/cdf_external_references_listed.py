@@ -9,6 +9,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     Filter,
     InstanceAPI,
@@ -17,10 +18,10 @@ from pygen.instances import (
     Node,
     NodeFields,
     NodeWrite,
+    Property,
+    SortArg,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -110,11 +111,11 @@ class CDFExternalReferencesListedAPI(InstanceAPI[CDFExternalReferencesListed, CD
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         files: Sequence[str] | None = None,
         sequences: Sequence[str] | None = None,
@@ -177,7 +178,7 @@ class CDFExternalReferencesListedAPI(InstanceAPI[CDFExternalReferencesListed, CD
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -228,11 +229,11 @@ class AsyncCDFExternalReferencesListedAPI(
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         files: Sequence[str] | None = None,
         sequences: Sequence[str] | None = None,
@@ -295,7 +296,7 @@ class AsyncCDFExternalReferencesListedAPI(
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -10,6 +10,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     Edge,
     EdgeFields,
@@ -18,13 +19,13 @@ from pygen.instances import (
     InstanceAPI,
     InstanceList,
     NodeId,
+    Property,
+    SortArg,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -143,11 +144,11 @@ class ConnectionEdgeAAPI(InstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         min_end_time: datetime | None = None,
         max_end_time: datetime | None = None,
@@ -222,7 +223,7 @@ class ConnectionEdgeAAPI(InstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -277,11 +278,11 @@ class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAW
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         min_end_time: datetime | None = None,
         max_end_time: datetime | None = None,
@@ -356,7 +357,7 @@ class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAW
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

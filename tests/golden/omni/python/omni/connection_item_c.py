@@ -9,6 +9,7 @@ from typing import ClassVar, Literal
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     EdgeConnection,
     Filter,
@@ -18,10 +19,10 @@ from pygen.instances import (
     NodeFields,
     NodeId,
     NodeWrite,
+    Property,
+    SortArg,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -81,11 +82,11 @@ class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, NodeWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
@@ -132,7 +133,7 @@ class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, NodeWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -172,11 +173,11 @@ class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, NodeWrite]):
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         external_id_prefix: str | None = None,
         space: str | Sequence[str] | None = None,
@@ -223,7 +224,7 @@ class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, NodeWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

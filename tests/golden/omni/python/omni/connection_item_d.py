@@ -9,6 +9,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationListProperty,
@@ -23,11 +24,11 @@ from pygen.instances import (
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -138,11 +139,11 @@ class ConnectionItemDAPI(InstanceAPI[ConnectionItemD, ConnectionItemDWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         direct_multi: Sequence[NodeIdLike] | None = None,
         direct_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -209,7 +210,7 @@ class ConnectionItemDAPI(InstanceAPI[ConnectionItemD, ConnectionItemDWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -260,11 +261,11 @@ class AsyncConnectionItemDAPI(AsyncInstanceAPI[ConnectionItemD, ConnectionItemDW
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         direct_multi: Sequence[NodeIdLike] | None = None,
         direct_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -331,7 +332,7 @@ class AsyncConnectionItemDAPI(AsyncInstanceAPI[ConnectionItemD, ConnectionItemDW
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

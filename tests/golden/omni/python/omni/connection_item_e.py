@@ -9,6 +9,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationListProperty,
@@ -22,12 +23,12 @@ from pygen.instances import (
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Property,
     ReverseDirectRelation,
+    SortArg,
     TextProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -153,11 +154,11 @@ class ConnectionItemEAPI(InstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         direct_list_no_source: Sequence[NodeIdLike] | None = None,
         direct_no_source: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -224,7 +225,7 @@ class ConnectionItemEAPI(InstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -275,11 +276,11 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         direct_list_no_source: Sequence[NodeIdLike] | None = None,
         direct_no_source: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -346,7 +347,7 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

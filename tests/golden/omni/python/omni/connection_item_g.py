@@ -9,6 +9,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     EdgeConnection,
     Filter,
@@ -18,11 +19,11 @@ from pygen.instances import (
     NodeFields,
     NodeId,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -111,11 +112,11 @@ class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
@@ -174,7 +175,7 @@ class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -221,11 +222,11 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
@@ -284,7 +285,7 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

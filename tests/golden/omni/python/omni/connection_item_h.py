@@ -9,6 +9,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationListProperty,
@@ -21,11 +22,11 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -130,11 +131,11 @@ class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         direct_parent_multi: Sequence[NodeIdLike] | None = None,
         direct_parent_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -201,7 +202,7 @@ class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -252,11 +253,11 @@ class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHW
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         direct_parent_multi: Sequence[NodeIdLike] | None = None,
         direct_parent_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -323,7 +324,7 @@ class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHW
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -9,6 +9,7 @@ from typing import ClassVar, Literal
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationProperty,
@@ -20,11 +21,11 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -125,11 +126,11 @@ class Implementation1NonWriteableAPI(InstanceAPI[Implementation1NonWriteable, No
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         connection_value: NodeIdLike | Sequence[NodeIdLike] | None = None,
         main_value: str | Sequence[str] | None = None,
@@ -208,7 +209,7 @@ class Implementation1NonWriteableAPI(InstanceAPI[Implementation1NonWriteable, No
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -264,11 +265,11 @@ class AsyncImplementation1NonWriteableAPI(AsyncInstanceAPI[Implementation1NonWri
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         connection_value: NodeIdLike | Sequence[NodeIdLike] | None = None,
         main_value: str | Sequence[str] | None = None,
@@ -347,7 +348,7 @@ class AsyncImplementation1NonWriteableAPI(AsyncInstanceAPI[Implementation1NonWri
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -9,6 +9,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationProperty,
@@ -22,11 +23,11 @@ from pygen.instances import (
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -148,11 +149,11 @@ class ConnectionItemAAPI(InstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
@@ -227,7 +228,7 @@ class ConnectionItemAAPI(InstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -282,11 +283,11 @@ class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAW
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         name: str | Sequence[str] | None = None,
         name_prefix: str | None = None,
@@ -361,7 +362,7 @@ class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAW
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -13,6 +13,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
     Filter,
@@ -21,13 +22,13 @@ from pygen.instances import (
     Node,
     NodeFields,
     NodeWrite,
+    Property,
+    SortArg,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -181,11 +182,11 @@ class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
@@ -280,7 +281,7 @@ class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -345,11 +346,11 @@ class AsyncDataSheetAPI(AsyncInstanceAPI[DataSheet, DataSheetWrite]):
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         description: str | Sequence[str] | None = None,
         description_prefix: str | None = None,
@@ -444,7 +445,7 @@ class AsyncDataSheetAPI(AsyncInstanceAPI[DataSheet, DataSheetWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

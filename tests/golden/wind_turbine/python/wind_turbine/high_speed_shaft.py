@@ -9,6 +9,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationProperty,
@@ -20,11 +21,11 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
     ReverseDirectRelation,
+    SortArg,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -126,11 +127,11 @@ class HighSpeedShaftAPI(InstanceAPI[HighSpeedShaft, HighSpeedShaftWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         bending_moment_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
         bending_monent_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -193,7 +194,7 @@ class HighSpeedShaftAPI(InstanceAPI[HighSpeedShaft, HighSpeedShaftWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -242,11 +243,11 @@ class AsyncHighSpeedShaftAPI(AsyncInstanceAPI[HighSpeedShaft, HighSpeedShaftWrit
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         bending_moment_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
         bending_monent_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -309,7 +310,7 @@ class AsyncHighSpeedShaftAPI(AsyncInstanceAPI[HighSpeedShaft, HighSpeedShaftWrit
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

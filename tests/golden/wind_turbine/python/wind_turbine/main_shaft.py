@@ -9,6 +9,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationProperty,
@@ -20,11 +21,11 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
     ReverseDirectRelation,
+    SortArg,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -142,11 +143,11 @@ class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         bending_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
         bending_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -217,7 +218,7 @@ class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -270,11 +271,11 @@ class AsyncMainShaftAPI(AsyncInstanceAPI[MainShaft, MainShaftWrite]):
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         bending_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
         bending_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -345,7 +346,7 @@ class AsyncMainShaftAPI(AsyncInstanceAPI[MainShaft, MainShaftWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

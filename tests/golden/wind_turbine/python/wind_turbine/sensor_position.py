@@ -9,6 +9,7 @@ from typing import ClassVar, Literal, cast
 
 from pygen.instances import (
     AggregateGroup,
+    AggregateName,
     AsyncInstanceAPI,
     DirectRelation,
     DirectRelationProperty,
@@ -21,10 +22,10 @@ from pygen.instances import (
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Property,
+    SortArg,
     ViewId,
 )
-from pygen.instances._filters import _Property
-from pygen.instances._view import AggregateName, SortArg
 
 from . import _filters as _f
 
@@ -210,11 +211,11 @@ class SensorPositionAPI(InstanceAPI[SensorPosition, SensorPositionWrite]):
 
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         blade: NodeIdLike | Sequence[NodeIdLike] | None = None,
         edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -309,7 +310,7 @@ class SensorPositionAPI(InstanceAPI[SensorPosition, SensorPositionWrite]):
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,
@@ -374,11 +375,11 @@ class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrit
 
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | _Property | None],
-        group_by: Sequence[str | _Property] | None = None,
+        *aggregations: tuple[AggregateName, str | Property | None],
+        group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
         blade: NodeIdLike | Sequence[NodeIdLike] | None = None,
         edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
@@ -473,7 +474,7 @@ class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrit
         self,
         query: str | None = None,
         *,
-        properties: Sequence[str | _Property] | None = None,
+        properties: Sequence[str | Property] | None = None,
         operator: Literal["AND", "OR"] = "AND",
         filter: Filter | None = None,
         sort: SortArg = None,

@@ -4,7 +4,7 @@ Regenerate with ``.venv/bin/python tests/emit_typescript/regen.py``. The committ
 ``runtime/`` (a stamped copy of ``pygen/emit/typescript/runtime``, checked here against its source).
 ``tsc --noEmit`` runs once over the full output of all cases (strict, exactOptionalPropertyTypes,
 noUncheckedIndexedAccess and more, see ``_ts_support.TSCONFIG``) with tests/typescript's TypeScript 7;
-it is skipped only when that package is not installed (``tests/typescript/run.sh`` installs it and runs
+it fails when that package is not installed (``tests/typescript/run.sh`` installs it and runs
 this check too).
 """
 
@@ -183,7 +183,7 @@ def test_tsc_accepts_every_golden_and_fuzz_tree(
     outputs: dict[str, dict[str, str]], fuzz_outputs: dict[int, dict[str, str]], tmp_path: Path
 ) -> None:
     if not tsc_available():
-        pytest.skip("tests/typescript/node_modules is not installed (tests/typescript/run.sh installs it)")
+        pytest.fail("tests/typescript/node_modules is not installed: run tests/typescript/run.sh first")
     for case, files in outputs.items():
         write_files(files, tmp_path / case)
     for seed, files in fuzz_outputs.items():

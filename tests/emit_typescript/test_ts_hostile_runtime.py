@@ -1,7 +1,7 @@
 """The hostile SDK compiled to JavaScript and run in node: importing it runs nothing hostile, and hostile
 property ids (``__proto__``, ``constructor``, ``hasOwnProperty``) stay plain data in requests and results.
 
-One ``tsc`` emit plus one node process; skipped only when tests/typescript's TypeScript is not installed.
+One ``tsc`` emit plus one node process; fails when tests/typescript's TypeScript is not installed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ SCRIPT = Path(__file__).with_name("hostile_check.mjs")
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if not tsc_available() or shutil.which("node") is None:
-        pytest.skip("tests/typescript/node_modules is not installed (tests/typescript/run.sh installs it)")
+        pytest.fail("tests/typescript/node_modules is not installed: run tests/typescript/run.sh first")
     root: Path = tmp_path_factory.mktemp("hostile-js")
     write_files(generate_case("hostile"), root)
     config = {

@@ -62,6 +62,18 @@ describe("upsert", () => {
     expect(result.unchanged.map((r) => r.externalId)).toEqual(["same1"]);
   });
 
+  it("writes a property named __proto__ as data (no prototype assignment, nothing dropped)", async () => {
+    const fetch = fakeFetch(echoApply);
+    const client = new InstanceClient(testClient(fetch), { instanceSpace: "inst" });
+    const pumps = new NodeApi<Record<string, unknown>>(client, view);
+    const properties = JSON.parse('{"__proto__": "kept", "name": "P"}') as Record<string, unknown>;
+    await pumps.upsert([{ externalId: "p", properties }]);
+    const sent = (fetch.calls[0]?.body as Body).items[0] as unknown as { sources: { properties: object }[] };
+    const props = sent.sources[0]?.properties ?? {};
+    expect(Object.keys(props)).toEqual(["__proto__", "name"]);
+    expect(Object.getPrototypeOf(props)).toBe(Object.prototype);
+  });
+
   it("writes edges after all nodes, resolving bare ids in the instance space", async () => {
     const fetch = fakeFetch(echoApply);
     const client = new InstanceClient(testClient(fetch), { instanceSpace: "inst" });

@@ -480,7 +480,10 @@ export abstract class ViewApi<R, W> {
   protected writeSources(properties: object | undefined): JsonValue[] {
     const props: JsonObject = {};
     if (properties !== undefined && properties !== null) {
-      for (const [k, v] of Object.entries(properties)) if (v !== undefined) props[k] = v as JsonValue;
+      // defineProperty, not assignment: a property called "__proto__" must stay data, not set the prototype.
+      for (const [k, v] of Object.entries(properties)) {
+        if (v !== undefined) Object.defineProperty(props, k, { value: v, enumerable: true, writable: true, configurable: true });
+      }
     }
     const source = { type: "view", ...this.view };
     return [Object.keys(props).length > 0 ? { source, properties: props } : { source }];

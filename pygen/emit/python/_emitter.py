@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import jinja2
 
 from pygen._version import __version__
+from pygen.emit._templates import template_environment
 from pygen.emit.python._context import ViewContext, build_contexts, client_attribute_pairs, isort_names
 from pygen.emit.python._escape import py_comment, py_str
 from pygen.emit.python._naming import PythonNames
@@ -25,20 +26,11 @@ __all__ = ["emit_python", "header_line"]
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pygen.emit.python", "templates"),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        # autoescape escapes for HTML; we emit Python. Every untrusted string reaches a template
-        # through a Python filter instead (py_str, docstring/py_doc, py_comment), never raw.
-        autoescape=False,
+    return template_environment(
+        "pygen.emit.python",
+        filters={"py_str": py_str, "isort": isort_names},
+        globals={"dict_line": lambda head, items: call(head, items, "    ", "}")},
     )
-    env.filters["py_str"] = py_str
-    env.filters["isort"] = isort_names
-    env.globals["dict_line"] = lambda head, items: call(head, items, "    ", "}")
-    return env
 
 
 def header_line(sdk: SDKModel) -> str:

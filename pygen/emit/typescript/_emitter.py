@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from pygen._version import __version__
+from pygen.emit._templates import template_environment
 from pygen.emit.typescript._escape import ts_comment, ts_doc, ts_key, ts_str
 from pygen.emit.typescript._naming import TypeScriptNames
 from pygen.ir import (
@@ -48,20 +49,7 @@ _VERSION_LINE = re.compile(r'^export const VERSION = "[^"\n]*";$', re.MULTILINE)
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pygen.emit.typescript", "templates"),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        # autoescape escapes for HTML; we emit TypeScript. Every untrusted string reaches a template
-        # through a Python filter instead (ts_str, ts_key, jsdoc/ts_doc, ts_comment), never raw.
-        autoescape=False,
-    )
-    env.filters["ts_str"] = ts_str
-    env.filters["ts_key"] = ts_key
-    env.filters["jsdoc"] = jsdoc
-    return env
+    return template_environment("pygen.emit.typescript", filters={"ts_str": ts_str, "ts_key": ts_key, "jsdoc": jsdoc})
 
 
 def jsdoc(text: str | None, indent: str = "") -> str:

@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 from pygen import dms
 
 from ._diagnostics import Diagnostic, has_errors, sort_diagnostics
-from ._model import Connection, DataModelInfo, Field, InstanceKind, ModelRef, SDKModel, ViewClass, ViewRef
+from ._model import (
+    Connection,
+    DataModelInfo,
+    Field,
+    InstanceKind,
+    ModelRef,
+    NodeRef,
+    SDKModel,
+    ViewClass,
+    ViewRef,
+)
 from ._properties import PropertyContext, build_property, view_ref
 
 __all__ = ["build_ir"]
@@ -319,10 +329,12 @@ class _Builder:
                 fields.append(field_)
             if connection is not None:
                 connections.append(connection)
+        kind = _KINDS.get(view.used_for, "node")
+        node_type, filter_defaults = _filter_defaults(view.filter, kind, fields)
         return ViewClass(
             id=ref,
             identifier=identifier,
-            instance_kind=_KINDS.get(view.used_for, "node"),
+            instance_kind=kind,
             writable=view.writable if view.writable is not None else True,
             fields=tuple(fields),
             connections=tuple(connections),
@@ -330,4 +342,51 @@ class _Builder:
             description=view.description,
             implements=tuple(self.parents(ref)),
             ancestors=tuple(sorted(self.ancestors(ref))),
+            node_type=node_type,
+            filter_defaults=filter_defaults,
         )
+
+
+# ---------------------------------------------------------------------------------------------- filter defaults
+
+
+def _equals(view_filter: object) -> list[tuple[object, object]]:
+    """(property, value) of the filter's top-level ``equals``, or of those directly inside a top-level ``and``."""
+    if not isinstance(view_filter, Mapping) or len(view_filter) != 1:
+        return []
+    (op, body), *_ = view_filter.items()
+    if op == "and" and isinstance(body, list):
+        members = [member for member in body if isinstance(member, Mapping) and len(member) == 1]
+        return [pair for member in members if "equals" in member for pair in _equals(member)]
+    if op == "equals" and isinstance(body, Mapping) and "property" in body and "value" in body:
+        return [(body["property"], body["value"])]
+    return []
+
+
+def _filter_defaults(
+    view_filter: object, kind: InstanceKind, fields: Sequence[Field]
+) -> tuple[NodeRef | None, tuple[tuple[str, str], ...]]:
+    """What the view's filter requires of an instance: its type, and the value of fields it fixes.
+
+    A property fixed to two different values (a filter nothing matches) gives no default.
+    """
+    types: set[NodeRef] = set()
+    values: dict[str, set[str]] = {}
+    type_property = ["edge" if kind == "edge" else "node", "type"]
+    for prop, value in _equals(view_filter):
+        if not isinstance(prop, list) or not all(isinstance(part, str) for part in prop):
+            continue
+        if prop == type_property:
+            if isinstance(value, Mapping) and isinstance(value.get("space"), str):
+                external_id = value.get("externalId")
+                if isinstance(external_id, str):
+                    types.add(NodeRef(value["space"], external_id))
+        elif len(prop) == 3 and prop[0] not in ("node", "edge") and "/" not in prop[1]:
+            # [container space, container external id, container property]: every field mapping it.
+            text = json.dumps(value, sort_keys=True)
+            for item in fields:
+                if (item.container.space, item.container.external_id, item.container_property) == tuple(prop):
+                    values.setdefault(item.property_id, set()).add(text)
+    node_type = types.pop() if len(types) == 1 else None
+    defaults = tuple(sorted((prop_id, texts.pop()) for prop_id, texts in values.items() if len(texts) == 1))
+    return node_type, defaults

@@ -330,6 +330,12 @@ class ViewClass:
     ``build_ir(view_names=...)`` gave another one (to tell apart views that share an external id).
     ``implements`` keeps the model's order (it sets property precedence); ``ancestors`` is every
     view in the model this view implements, directly or not, sorted.
+
+    ``node_type`` and ``filter_defaults`` are what the view's ``filter`` requires of an instance, so
+    that a write class can default them and an instance written through the view is listed by it:
+    the ``type`` (of a node; of an edge for edge views) and ``(property_id, canonical JSON value)``
+    per field whose container property the filter fixes. Only top-level ``equals`` (or ``equals``
+    directly inside a top-level ``and``) count; ``in``, ``or``, ``not`` and nesting give nothing.
     """
 
     id: ViewRef
@@ -342,6 +348,16 @@ class ViewClass:
     description: str | None = None
     implements: tuple[ViewRef, ...] = ()
     ancestors: tuple[ViewRef, ...] = ()
+    node_type: NodeRef | None = None
+    filter_defaults: tuple[tuple[str, str], ...] = ()
+
+    def filter_default(self, property_id: str) -> JsonValue:
+        """The value the view's filter requires of ``property_id`` (None when it requires none)."""
+        for prop_id, value_json in self.filter_defaults:
+            if prop_id == property_id:
+                value: JsonValue = json.loads(value_json)
+                return value
+        return None
 
     @property
     def display_name(self) -> str:

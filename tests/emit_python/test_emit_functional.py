@@ -155,10 +155,8 @@ def test_direct_relation_and_list_filters(omni: Any) -> None:
 
 
 def test_ids_rule_for_direct_relation_keywords(omni: Any, omni_sdk: types.ModuleType) -> None:
-    e = omni_sdk.ConnectionItemEWrite(external_id="e1", type=NodeId("sp_pygen_models", "ConnectionItemE"), name="e")
-    d = omni_sdk.ConnectionItemDWrite(
-        external_id="d1", type=NodeId("sp_pygen_models", "ConnectionItemD"), name="d", direct_single=e
-    )
+    e = omni_sdk.ConnectionItemEWrite(external_id="e1", name="e")
+    d = omni_sdk.ConnectionItemDWrite(external_id="d1", name="d", direct_single=e)
     omni.upsert([d])
     # A bare external id means "in the client's instance space".
     assert _ids(omni.connection_item_d.list(direct_single="e1")) == ["d1"]
@@ -200,10 +198,9 @@ def test_connections_are_typed_and_resolved(omni: Any, omni_sdk: types.ModuleTyp
 
 
 def test_write_edges_with_properties(omni: Any, omni_sdk: types.ModuleType) -> None:
-    g = omni_sdk.ConnectionItemGWrite(external_id="g1", type=NodeId("sp_pygen_models", "ConnectionItemG"), name="g")
+    g = omni_sdk.ConnectionItemGWrite(external_id="g1", name="g")
     f = omni_sdk.ConnectionItemFWrite(
         external_id="f1",
-        type=NodeId("sp_pygen_models", "ConnectionItemF"),
         name="f",
         outwards_multi=[omni_sdk.ConnectionEdgeAWrite(end_node=g, name="edge")],
     )
@@ -218,6 +215,17 @@ def test_write_edges_with_properties(omni: Any, omni_sdk: types.ModuleType) -> N
     (listed,) = omni.connection_edge_a.list(name="edge", space=TEST_SPACE)
     assert isinstance(listed, omni_sdk.ConnectionEdgeA) and listed.end_node == NodeId(TEST_SPACE, "g1")
     assert omni.connection_edge_a.list(name_prefix="nope") == []
+
+
+def test_write_class_defaults_the_node_type_the_view_filter_requires(omni: Any, omni_sdk: types.ModuleType) -> None:
+    write = omni_sdk.ConnectionItemAWrite(external_id="a-new", name="a")
+    assert write.type == NodeId("sp_pygen_models", "ConnectionItemA")
+    omni.upsert(write)
+    assert "a-new" in _ids(omni.connection_item_a.list(limit=-1))
+    assert omni.connection_item_a.retrieve("a-new").type == NodeId("sp_pygen_models", "ConnectionItemA")
+    # A type given explicitly still wins (and the view then leaves the node out).
+    omni.upsert(omni_sdk.ConnectionItemAWrite(external_id="a-other", type=NodeId(TEST_SPACE, "other")))
+    assert "a-other" not in _ids(omni.connection_item_a.list(limit=-1))
 
 
 @pytest.fixture
@@ -265,3 +273,16 @@ def test_core_crud_enum_and_hierarchy(core: Any, core_sdk: types.ModuleType) -> 
     assert core.cognite_time_series.aggregate(("count", None), is_step=True)[0].values["count"] == 1
     core.delete(["ts1", "ts2", "child", "root"])
     assert core.cognite_asset.list() == []
+
+
+def test_write_class_defaults_the_property_the_view_filter_requires(core: Any, core_sdk: types.ModuleType) -> None:
+    write = core_sdk.CogniteCADModelWrite(external_id="cad1", name="Plant")
+    assert write.type_ == "CAD"
+    assert write.dump(TEST_SPACE)["sources"][0]["properties"]["type"] == "CAD"
+    core.upsert(write)
+    assert _ids(core.cognite_cad_model.list(limit=-1)) == ["cad1"]
+    assert core.cognite_cad_model.retrieve("cad1").type_ == "CAD"
+    assert core.cognite_point_cloud_model.list(limit=-1) == []
+    # Read back and written again: the value read is kept.
+    core.upsert(core.cognite_cad_model.retrieve("cad1").as_write())
+    assert _ids(core.cognite_cad_model.list(limit=-1)) == ["cad1"]

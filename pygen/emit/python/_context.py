@@ -37,11 +37,12 @@ __all__ = ["EdgeClass", "Keyword", "Member", "ViewContext", "build_contexts"]
 
 @dataclass(frozen=True)
 class Member:
-    """One attribute of a read or write class: ``name: annotation = None`` plus its attribute docstring."""
+    """One attribute of a read or write class: ``name: annotation = default`` plus its attribute docstring."""
 
     name: str
     annotation: str
     doc: str | None
+    default: str = "None"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,11 @@ class ViewContext:
     async_api_doc: str
     read_members: list[Member] = field(default_factory=list)
     write_members: list[Member] = field(default_factory=list)
+    #: ``NodeId(...)`` of the node type the view's filter requires (the write class defaults ``type`` to it),
+    #: laid out to follow ``type: NodeIdLike | None = ``.
+    write_type: str | None = None
+    #: Write fields defaulted to what the view's filter requires: always written, even when not given.
+    write_defaults: list[str] = field(default_factory=list)
     read_property_ids: list[str] = field(default_factory=list)
     write_property_ids: list[str] = field(default_factory=list)
     read_connections: list[str] = field(default_factory=list)
@@ -112,6 +118,11 @@ class ViewContext:
             else:
                 lines.append(f"from .{module} import (  # noqa: E402\n" + "".join(f"    {n},\n" for n in ordered) + ")")
         return lines
+
+    @property
+    def write_defaults_line(self) -> str:
+        """``self.model_fields_set.update({...})`` of the fields defaulted from the view's filter."""
+        return call("self.model_fields_set.update({", self.write_defaults, "        ", "})")
 
     @property
     def api_headers(self) -> tuple[str, str]:
@@ -243,9 +254,59 @@ def _field_members(ctx: ViewContext, sdk: _Sdk, item: Field, name: str) -> None:
     if name != item.property_id:
         ctx.read_property_ids.append(f"{py_str(name)}: {py_str(item.property_id)}")
     if writes:
-        ctx.write_members.append(Member(name, f"{_listed(write, item.is_list)} | None", doc))
+        annotation = f"{_listed(write, item.is_list)} | None"
+        default = _filter_default(ctx, item, f"{name}: {annotation}")
+        if default != "None":
+            ctx.write_defaults.append(py_str(name))
+        ctx.write_members.append(Member(name, annotation, doc, default))
         if name != item.property_id:
             ctx.write_property_ids.append(f"{py_str(name)}: {py_str(item.property_id)}")
+
+
+def _noqa(line: str) -> str:
+    # A string literal longer than a line cannot be split: tell the linter that is on purpose.
+    return line if len(line) <= LINE_LENGTH else line + "  # noqa: E501"
+
+
+def _default_value(target: str, value: str) -> str:
+    """What follows ``target = `` in a class body: ``value``, or ``value`` in parentheses when too long."""
+    if len(f"    {target} = {value}") <= LINE_LENGTH:
+        return value
+    return "(\n" + _noqa(f"        {value}") + "\n    )"
+
+
+def _default_node_id(target: str, space: str, external_id: str) -> str:
+    """``NodeId(space, external_id)`` after ``target = `` in a class body, laid out the way ruff format does."""
+    args = [py_str(space), py_str(external_id)]
+    one = f"NodeId({', '.join(args)})"
+    if len(f"    {target} = {one}") <= LINE_LENGTH:
+        return one
+    return "NodeId(\n" + "".join(_noqa(f"        {arg},") + "\n" for arg in args) + "    )"
+
+
+def _filter_default(ctx: ViewContext, item: Field, target: str) -> str:
+    """The Python value (after ``target = ``) of what the view's filter requires of the field, or ``None``.
+
+    Only values that fit the field's type are used (a filter fixing a list or a timestamp gives none).
+    """
+    value = ctx.view.filter_default(item.property_id)
+    kind = item.type
+    if value is None or item.is_list:
+        return "None"
+    if isinstance(kind, (TextType, ReferenceType, EnumType)) and isinstance(value, str):
+        return _default_value(target, py_str(value))
+    if isinstance(value, bool):
+        return repr(value) if isinstance(kind, BooleanType) else "None"
+    if isinstance(kind, IntType) and isinstance(value, int):
+        return repr(value)
+    if isinstance(kind, FloatType) and isinstance(value, (int, float)):
+        return repr(float(value))
+    if isinstance(kind, DirectType) and isinstance(value, dict):
+        space, external_id = value.get("space"), value.get("externalId")
+        if isinstance(space, str) and isinstance(external_id, str):
+            ctx.runtime_imports.add("NodeId")
+            return _default_node_id(target, space, external_id)
+    return "None"
 
 
 def _fields_line(ctx: ViewContext, item: Field, name: str) -> str:
@@ -532,6 +593,10 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
     for connection in view.connections:
         _connection_members(ctx, sdk, connection, sdk.names.field(view.id, connection.property_id))
     _keywords(ctx, sdk, out)
+    if writable and kind == "node" and view.node_type is not None:
+        # Edge write classes get no default type: an edge connection fills in its own.
+        ctx.runtime_imports.update({"NodeId", "NodeIdLike"})
+        ctx.write_type = _default_node_id("type: NodeIdLike | None", view.node_type.space, view.node_type.external_id)
     for (edge_view, direction, target), class_name in sdk.edges.items():
         if edge_view != view.id:
             continue

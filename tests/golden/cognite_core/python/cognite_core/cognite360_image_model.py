@@ -66,8 +66,14 @@ class Cognite360ImageModelWrite(NodeWrite):
     thumbnail: CogniteFileWrite | NodeIdLike | None = None
     """Thumbnail of the 3D model"""
 
-    type_: _type__values | str | None = None
+    type_: _type__values | str | None = "Image360"
     """CAD, PointCloud or Image360"""
+
+    def model_post_init(self, context: object, /) -> None:
+        # The view's filter requires the defaults: write them even when not given (pydantic
+        # counts only given fields as set, and only set fields are written).
+        super().model_post_init(context)
+        self.model_fields_set.update({"type_"})
 
 
 class Cognite360ImageModel(Node):

@@ -51,7 +51,7 @@ class Cognite360ImageStationWrite(NodeWrite):
     description: str | None = None
     """Description of the instance"""
 
-    group_type: _group_type_values | str | None = None
+    group_type: _group_type_values | str | None = "Station360"
     """Type of group"""
 
     name: str | None = None
@@ -59,6 +59,12 @@ class Cognite360ImageStationWrite(NodeWrite):
 
     tags: list[str] | None = None
     """Text based labels for generic use, limited to 1000"""
+
+    def model_post_init(self, context: object, /) -> None:
+        # The view's filter requires the defaults: write them even when not given (pydantic
+        # counts only given fields as set, and only set fields are written).
+        super().model_post_init(context)
+        self.model_fields_set.update({"group_type"})
 
 
 class Cognite360ImageStation(Node):

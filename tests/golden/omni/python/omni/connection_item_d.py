@@ -51,6 +51,9 @@ class ConnectionItemDWrite(NodeWrite):
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "bidirectionalSingle"), "outwards"),
     }
 
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemD")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
+
     direct_multi: list[ConnectionItemEWrite | NodeIdLike] | None = None
     direct_single: ConnectionItemEWrite | NodeIdLike | None = None
     name: str | None = None

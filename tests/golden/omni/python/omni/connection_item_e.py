@@ -52,6 +52,9 @@ class ConnectionItemEWrite(NodeWrite):
         "inwards_single_property": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "inwards"),
     }
 
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemE")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
+
     direct_list_no_source: list[NodeIdLike] | None = None
     direct_no_source: NodeIdLike | None = None
     name: str | None = None

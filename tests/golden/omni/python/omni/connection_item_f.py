@@ -50,6 +50,9 @@ class ConnectionItemFWrite(NodeWrite):
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "singleProperty"), "outwards"),
     }
 
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemF")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
+
     direct_list: list[ConnectionItemDWrite | NodeIdLike] | None = None
     name: str | None = None
 

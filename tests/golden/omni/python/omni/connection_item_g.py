@@ -18,6 +18,7 @@ from pygen.instances import (
     Node,
     NodeFields,
     NodeId,
+    NodeIdLike,
     NodeWrite,
     Property,
     SortArg,
@@ -42,6 +43,9 @@ class ConnectionItemGWrite(NodeWrite):
     _connections: ClassVar = {
         "inwards_multi_property": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "inwards"),
     }
+
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemG")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     name: str | None = None
     inwards_multi_property: list[ConnectionEdgeAWrite] | None = None

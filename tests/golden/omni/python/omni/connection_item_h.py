@@ -20,6 +20,7 @@ from pygen.instances import (
     InstanceList,
     Node,
     NodeFields,
+    NodeId,
     NodeIdLike,
     NodeWrite,
     Property,
@@ -44,6 +45,9 @@ class ConnectionItemHWrite(NodeWrite):
     _view_id = _VIEW
     _property_ids: ClassVar = {"direct_parent_multi": "directParentMulti", "direct_parent_single": "directParentSingle"}
     _connections: ClassVar = {"direct_parent_multi": DirectRelation(), "direct_parent_single": DirectRelation()}
+
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemH")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     direct_parent_multi: list[MainInterfaceWrite | NodeIdLike] | None = None
     """directMulti"""

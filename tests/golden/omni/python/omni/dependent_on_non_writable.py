@@ -43,6 +43,9 @@ class DependentOnNonWritableWrite(NodeWrite):
     _property_ids: ClassVar = {"a_value": "aValue"}
     _connections: ClassVar = {"to_non_writable": EdgeConnection(NodeId("sp_pygen_models", "toNonWritable"), "outwards")}
 
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "DependentOnNonWritable")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
+
     a_value: str | None = None
 
     to_non_writable: list[NodeIdLike] | None = None

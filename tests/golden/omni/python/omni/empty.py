@@ -24,6 +24,8 @@ from pygen.instances import (
     JsonProperty,
     Node,
     NodeFields,
+    NodeId,
+    NodeIdLike,
     NodeWrite,
     Property,
     SortArg,
@@ -48,6 +50,9 @@ class EmptyWrite(NodeWrite):
 
     _view_id = _VIEW
     _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "Empty")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     boolean: bool | None = None
     """text"""

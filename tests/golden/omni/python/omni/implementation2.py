@@ -16,6 +16,8 @@ from pygen.instances import (
     InstanceList,
     Node,
     NodeFields,
+    NodeId,
+    NodeIdLike,
     NodeWrite,
     Property,
     SortArg,
@@ -38,6 +40,9 @@ class Implementation2Write(NodeWrite):
 
     _view_id = _VIEW
     _property_ids: ClassVar = {"main_value": "mainValue", "sub_value": "subValue"}
+
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "Implementation2")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     main_value: str | None = None
     """MainValue"""

@@ -50,6 +50,9 @@ class ConnectionItemAWrite(NodeWrite):
         "outwards": EdgeConnection(NodeId("sp_pygen_models", "bidirectional"), "outwards"),
     }
 
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemA")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
+
     name: str | None = None
     other_direct: NodeIdLike | None = None
 

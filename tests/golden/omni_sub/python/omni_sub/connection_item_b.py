@@ -45,6 +45,9 @@ class ConnectionItemBWrite(NodeWrite):
         "self_edge": EdgeConnection(NodeId("sp_pygen_models", "reflexive"), "outwards"),
     }
 
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemB")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
+
     name: str | None = None
     inwards: list[ConnectionItemAWrite | NodeIdLike] | None = None
     self_edge: list[ConnectionItemBWrite | NodeIdLike] | None = None

@@ -144,6 +144,36 @@ def _field_doc(field: Field) -> str:
     return "\n\n".join(parts)
 
 
+def _filter_default(field: Field, value: object) -> str | None:
+    """The TypeScript literal of the value the view's filter requires of ``field``, when it fits the write type.
+
+    Lists, timestamps, dates, json and int64 values beyond 2^53 get none (as in the Python emitter).
+    """
+    type_ = field.type
+    if value is None or field.is_list or field.property_id == "__proto__":
+        return None
+    if isinstance(type_, (TextType, ReferenceType)) and isinstance(value, str):
+        return ts_str(value)
+    if isinstance(type_, EnumType) and isinstance(value, str) and value in type_.keys:
+        return ts_str(value)  # the write type is the union of the keys: another value would not type-check
+    if isinstance(value, bool):
+        return json.dumps(value) if isinstance(type_, BooleanType) else None
+    if isinstance(type_, IntType) and isinstance(value, int) and abs(value) <= 2**53 - 1:
+        return str(value)
+    if (
+        isinstance(type_, FloatType)
+        and isinstance(value, (int, float))
+        and value == value
+        and abs(value) != float("inf")
+    ):
+        return repr(float(value))
+    if isinstance(type_, DirectType) and isinstance(value, dict):
+        space, external_id = value.get("space"), value.get("externalId")
+        if isinstance(space, str) and isinstance(external_id, str):
+            return f"{{ space: {ts_str(space)}, externalId: {ts_str(external_id)} }}"
+    return None
+
+
 @dataclass(frozen=True)
 class _FieldContext:
     key: str
@@ -197,6 +227,10 @@ class _ViewContext:
     reverse: tuple[_ReverseContext, ...]
     edges: tuple[_EdgeContext, ...]
     support_imports: str
+    #: What the view's filter requires (see ``ViewClass.node_type``/``filter_defaults``), filled in by ``toApply``:
+    #: the node type as an object literal (node views only) and (quoted property name, literal) per field.
+    node_type: str | None = None
+    write_defaults: tuple[tuple[str, str], ...] = ()
 
 
 def _connections_note(connections: tuple[Connection, ...], names: TypeScriptNames, view: ViewClass) -> str:
@@ -289,11 +323,22 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
         for field in view.fields
     )
     edge = view.instance_kind == "edge"
+    write_defaults: list[tuple[str, str]] = []
+    node_type = None
+    if view.writable:
+        for field in view.writable_fields:
+            literal = _filter_default(field, view.filter_default(field.property_id))
+            if literal is not None:
+                write_defaults.append((ts_str(field.property_id), literal))
+        if view.node_type is not None and not edge:  # an edge's type comes from its connection
+            node_type = f"{{ space: {ts_str(view.node_type.space)}, externalId: {ts_str(view.node_type.external_id)} }}"
     used = " ".join(f.read_type + " " + f.write_type for f in fields)
     reverse = _reverse_contexts(view, names)
     edges = _edge_contexts(view, names)
     values = ["EdgeApi" if edge else "NodeApi"]
     types = ["Edge" if edge else "Node", "EdgeWrite" if edge else "NodeWrite", "InstanceClient", "JsonValue", "ViewId"]
+    if node_type is not None or write_defaults:
+        types.append("ApplyItem")
     if "NodeId" in used:
         types.append("NodeId")
     if reverse or edges:
@@ -339,6 +384,8 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
         version=view.id.version,
         fields=fields,
         writable=view.writable,
+        node_type=node_type,
+        write_defaults=tuple(write_defaults),
         timestamps=tuple(f.property_id for f in view.fields if isinstance(f.type, TimestampType)),
         runtime_imports=runtime_imports,
         view_imports=tuple(

@@ -27,6 +27,7 @@ from pygen.instances._writes import (
     delete_items,
     failed_items,
     halves,
+    request_wide,
     should_split,
     write_phases,
 )
@@ -110,16 +111,36 @@ class InstanceClient(_ClientCore):
         return result
 
     def _apply(self, batch: list[dict[str, Any]], flags: WriteFlags) -> tuple[list[Any], list[FailedItem]]:
+        outcome = self._send(batch, flags)
+        if isinstance(outcome, PygenError):
+            return self._isolate(batch, flags, outcome)
+        return outcome, []
+
+    def _send(self, batch: list[dict[str, Any]], flags: WriteFlags) -> list[Any] | PygenError:
         try:
             response = self.http.post("/models/instances", json=apply_body(batch, flags))
         except PygenError as exc:
-            if should_split(exc, batch):
-                first, second = halves(batch)
-                ok1, bad1 = self._apply(first, flags)
-                ok2, bad2 = self._apply(second, flags)
-                return ok1 + ok2, bad1 + bad2
+            return exc
+        return apply_results(batch, response.json())
+
+    def _isolate(
+        self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError
+    ) -> tuple[list[Any], list[FailedItem]]:
+        """Split a refused batch until each failing item is isolated (see ``_writes.request_wide``)."""
+        if not should_split(exc, batch):
             return [], failed_items(batch, exc)
-        return apply_results(batch, response.json()), []
+        parts = halves(batch)
+        outcomes = [self._send(part, flags) for part in parts]
+        if request_wide(exc, outcomes):
+            return [], failed_items(batch, exc)
+        ok, bad = builtins.list[Any](), builtins.list[FailedItem]()
+        for part, outcome in zip(parts, outcomes, strict=True):
+            part_ok, part_bad = (
+                self._isolate(part, flags, outcome) if isinstance(outcome, PygenError) else (outcome, [])
+            )
+            ok += part_ok
+            bad += part_bad
+        return ok, bad
 
     def delete(self, ids: object | Iterable[object]) -> DeleteResult:
         """Delete instances by id (ids rule; bare ids are nodes), by ``EdgeId`` or by object.
@@ -211,16 +232,37 @@ class AsyncInstanceClient(_ClientCore):
         return result
 
     async def _apply(self, batch: list[dict[str, Any]], flags: WriteFlags) -> tuple[list[Any], list[FailedItem]]:
+        outcome = await self._send(batch, flags)
+        if isinstance(outcome, PygenError):
+            return await self._isolate(batch, flags, outcome)
+        return outcome, []
+
+    async def _send(self, batch: list[dict[str, Any]], flags: WriteFlags) -> list[Any] | PygenError:
         try:
             response = await self.http.post("/models/instances", json=apply_body(batch, flags))
         except PygenError as exc:
-            if should_split(exc, batch):
-                first, second = halves(batch)
-                ok1, bad1 = await self._apply(first, flags)
-                ok2, bad2 = await self._apply(second, flags)
-                return ok1 + ok2, bad1 + bad2
+            return exc
+        return apply_results(batch, response.json())
+
+    async def _isolate(
+        self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError
+    ) -> tuple[list[Any], list[FailedItem]]:
+        """Async :meth:`InstanceClient._isolate`."""
+        if not should_split(exc, batch):
             return [], failed_items(batch, exc)
-        return apply_results(batch, response.json()), []
+        parts = halves(batch)
+        outcomes = [await self._send(part, flags) for part in parts]
+        if request_wide(exc, outcomes):
+            return [], failed_items(batch, exc)
+        ok, bad = builtins.list[Any](), builtins.list[FailedItem]()
+        for part, outcome in zip(parts, outcomes, strict=True):
+            if isinstance(outcome, PygenError):
+                part_ok, part_bad = await self._isolate(part, flags, outcome)
+            else:
+                part_ok, part_bad = outcome, []
+            ok += part_ok
+            bad += part_bad
+        return ok, bad
 
     async def delete(self, ids: object | Iterable[object]) -> DeleteResult:
         """Async :meth:`InstanceClient.delete`."""

@@ -201,6 +201,23 @@ def should_split(exc: BaseException, batch: Sequence[object]) -> bool:
     return len(batch) > 1 and isinstance(exc, APIError) and exc.status in _SPLITTABLE
 
 
+def request_wide(exc: BaseException, halves_outcomes: Sequence[object]) -> bool:
+    """Whether a refused batch's error is about the request, not about some of its items.
+
+    Splitting a batch isolates bad items, but an error that no item causes (an unknown view in the
+    sources, say) would be probed down to every single item: 2n-1 requests. When both halves are
+    refused with exactly the batch's own status and message, the error did not move with any item
+    (an item-level message names its item, which is only in one half), so every item of the batch
+    is reported failed with it and the splitting stops.
+    """
+    if not isinstance(exc, APIError):
+        return False
+    return all(
+        isinstance(other, APIError) and other.status == exc.status and other.message == exc.message
+        for other in halves_outcomes
+    )
+
+
 def failed_items(batch: Sequence[dict[str, Any]], exc: BaseException) -> list[FailedItem]:
     """Every item of ``batch`` as failed with the reason of ``exc``."""
     reason, status = failure_reason(exc)

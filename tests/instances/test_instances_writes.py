@@ -88,6 +88,23 @@ def test_a_refused_batch_is_split_to_name_exactly_the_bad_items() -> None:
     assert "2 of 2000 instances were not written" in str(error) and "sp_test:w00017" in str(error)
 
 
+def test_a_request_wide_error_is_not_probed_item_by_item() -> None:
+    """An error no item causes (unknown view) fails the batch after one split, not after 2n-1 requests."""
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(len(json.loads(request.content)["items"]))
+        return httpx.Response(400, json={"error": {"code": 400, "message": "One or more views do not exist: x"}})
+
+    with HTTPClient(config(), transport=httpx.MockTransport(handler)) as http:
+        with pytest.raises(UpsertError) as info:
+            OmniClient(http, instance_space=TEST_SPACE).upsert(_nodes(1000))
+    assert calls == [1000, 500, 500]
+    assert len(info.value.failed) == 1000
+    assert {(f.status, f.reason) for f in info.value.failed} == {(400, "One or more views do not exist: x")}
+    assert info.value.result.items == []
+
+
 def test_a_batch_without_an_answer_is_reported_as_unknown_outcome() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused")

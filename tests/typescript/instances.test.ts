@@ -115,6 +115,16 @@ describe("upsert", () => {
     expect(upsertError.message).toMatch(/1 of 16 instances were not written \(15 succeeded\):\n {2}node s:bad7: version conflict/);
   });
 
+  it("stops splitting when the error is about the request, not an item (3 requests, not 2n-1)", async () => {
+    const fetch = fakeFetch(() => cdfError(400, "One or more views do not exist: x"));
+    const pumps = new NodeApi<Pump>(new InstanceClient(testClient(fetch), { instanceSpace: "s" }), view);
+    const items = Array.from({ length: 1000 }, (_, i) => ({ externalId: `p${i}` }));
+    const error = (await pumps.upsert(items).catch((e: unknown) => e)) as UpsertError;
+    expect(fetch.calls.map((c) => (c.body as Body).items.length)).toEqual([1000, 500, 500]);
+    expect(error.failed).toHaveLength(1000);
+    expect(new Set(error.failed.map((f) => f.reason))).toEqual(new Set(["One or more views do not exist: x"]));
+  });
+
   it("does not split on errors that are not about the items", async () => {
     const fetch = fakeFetch(() => cdfError(403, "forbidden"));
     const pumps = new NodeApi<Pump>(new InstanceClient(testClient(fetch), { instanceSpace: "s" }), view);

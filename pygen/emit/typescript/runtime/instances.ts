@@ -188,19 +188,45 @@ export class InstanceClient {
   }
 
   async #apply(batch: ApplyItem[], flags: object, signal: AbortSignal | undefined): Promise<{ ok: InstanceResult[]; failed: FailedItem[] }> {
-    let response;
+    const outcome = await this.#send(batch, flags, signal);
+    return outcome instanceof PygenError ? this.#isolate(batch, flags, signal, outcome) : { ok: outcome, failed: [] };
+  }
+
+  async #send(batch: ApplyItem[], flags: object, signal: AbortSignal | undefined): Promise<InstanceResult[] | PygenError> {
     try {
-      response = await this.http.post("/models/instances", { items: batch, ...flags }, { kind: "write", ...(signal ? { signal } : {}) });
+      const response = await this.http.post("/models/instances", { items: batch, ...flags }, { kind: "write", ...(signal ? { signal } : {}) });
+      return applyResults(batch, response.json());
     } catch (error) {
       if (!(error instanceof PygenError)) throw error;
-      if (batch.length > 1 && error instanceof ApiError && SPLITTABLE.has(error.status)) {
-        const middle = Math.floor(batch.length / 2);
-        const [a, b] = await Promise.all([this.#apply(batch.slice(0, middle), flags, signal), this.#apply(batch.slice(middle), flags, signal)]);
-        return { ok: [...a.ok, ...b.ok], failed: [...a.failed, ...b.failed] };
-      }
+      return error;
+    }
+  }
+
+  /**
+   * Splits a refused batch until each failing item is isolated. When both halves are refused with exactly the
+   * batch's own status and message, the error is about the request (an unknown view, say), not an item (an
+   * item-level message names its item, which sits in one half only): every item fails with it, after 3 requests
+   * instead of 2n-1.
+   */
+  async #isolate(
+    batch: ApplyItem[],
+    flags: object,
+    signal: AbortSignal | undefined,
+    error: PygenError,
+  ): Promise<{ ok: InstanceResult[]; failed: FailedItem[] }> {
+    if (batch.length <= 1 || !(error instanceof ApiError) || !SPLITTABLE.has(error.status)) {
       return { ok: [], failed: failedItems(batch, error) };
     }
-    return { ok: applyResults(batch, response.json()), failed: [] };
+    const middle = Math.floor(batch.length / 2);
+    const parts = [batch.slice(0, middle), batch.slice(middle)];
+    const outcomes = await Promise.all(parts.map((part) => this.#send(part, flags, signal)));
+    const sameError = (o: InstanceResult[] | PygenError): boolean =>
+      o instanceof ApiError && o.status === error.status && o.serverMessage === error.serverMessage;
+    if (outcomes.every(sameError)) return { ok: [], failed: failedItems(batch, error) };
+    const settled = await Promise.all(
+      outcomes.map((o, i) => (o instanceof PygenError ? this.#isolate(parts[i] as ApplyItem[], flags, signal, o) : { ok: o, failed: [] })),
+    );
+    return { ok: settled.flatMap((r) => r.ok), failed: settled.flatMap((r) => r.failed) };
   }
 
   /**

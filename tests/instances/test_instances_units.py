@@ -171,6 +171,24 @@ def test_to_pandas_imports_pandas_only_when_called(monkeypatch: pytest.MonkeyPat
     assert rows[0]["external_id"] == "a" and rows[0]["int32"] == 1 and rows[0]["type"] is None
 
 
+def test_to_pandas_with_real_pandas() -> None:
+    import pandas as pd
+
+    nodes = InstanceList(
+        [
+            PrimitiveNullable.load(_read("a", int32=1, text="x", timestamp="2024-01-01T12:00:00.000+00:00")),
+            PrimitiveNullable.load(_read("b")),
+        ]
+    )
+    frame = nodes.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame["external_id"]) == ["a", "b"]
+    assert frame.loc[0, "int32"] == 1 and pd.isna(frame.loc[1, "int32"])
+    assert frame.loc[0, "text"] == "x"
+    assert frame.loc[0, "timestamp"] == pd.Timestamp("2024-01-01T12:00:00Z")
+    assert "deleted_time" not in frame.columns
+
+
 def test_to_pandas_without_pandas_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"pip install 'cognite-pygen-runtime\[pandas\]'"):

@@ -61,6 +61,7 @@ from pygen.instances._ids import (
     as_node_ids,
 )
 from pygen.instances._instances import (
+    Connection,
     DirectRelation,
     DirectRelationTo,
     Edge,
@@ -91,6 +92,7 @@ __all__ = [
     "AsyncInstanceClient",
     "BooleanProperty",
     "Bucket",
+    "Connection",
     "ContainsAll",
     "ContainsAny",
     "Date",

@@ -7,38 +7,15 @@ Each emulator app loads the Omni model (``Omni.json``) and its nodes (``Omni.nod
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
+from _instances_support import TEST_SPACE, config, create_space, settings
 from omni_sdk import AsyncOmniClient, OmniClient
 
-from pygen.emulator import EmulatorSettings, create_app
+from pygen.emulator import create_app
 from pygen.emulator.testing import SyncASGITransport
-from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient, RetryPolicy, Token
-
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-OMNI_MODEL = SHARED_DATA / "models" / "Omni.json"
-OMNI_NODES = SHARED_DATA / "instances" / "Omni.nodes.json"
-TOKEN = "instances-test-token"
-DATA_SPACE = "sp_omni_instances"
-TEST_SPACE = "sp_test"
-
-
-def config(base_url: str = "http://emulator", **kwargs: Any) -> ClientConfig:
-    """A client config for the emulator with quick retries."""
-    kwargs.setdefault("retry", RetryPolicy(max_retries=10, backoff_base=0.01, backoff_max=0.2))
-    return ClientConfig("omni-test", Token(TOKEN), base_url=base_url, **kwargs)
-
-
-def settings(**kwargs: Any) -> EmulatorSettings:
-    """Emulator settings with the Omni model and nodes loaded."""
-    return EmulatorSettings(token=TOKEN, model_files=[OMNI_MODEL], instance_files=[OMNI_NODES], **kwargs)
-
-
-def create_space(http: HTTPClient, space: str = TEST_SPACE) -> None:
-    http.post("/models/spaces", json={"items": [{"space": space}]})
+from pygen.transport import AsyncHTTPClient, HTTPClient
 
 
 @pytest.fixture

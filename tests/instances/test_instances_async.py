@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TEST_SPACE
+from _instances_support import TEST_SPACE
 from omni_sdk import (
     AsyncOmniClient,
     ConnectionItemDWrite,
@@ -75,7 +75,7 @@ async def test_async_batches_run_in_parallel_within_the_write_limit() -> None:
     import json
 
     import httpx
-    from conftest import config
+    from _instances_support import config
 
     from pygen.transport import AsyncHTTPClient, ConcurrencyLimits
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 import httpx
 import pytest
-from conftest import TEST_SPACE, config
+from _instances_support import TEST_SPACE, config
 from omni_sdk import OmniClient, PrimitiveNullable
 
 from pygen.instances import (
@@ -34,7 +34,7 @@ class PumpWrite(NodeWrite):
 class Pump(Node):
     _view_id = VIEW
     _write_class = PumpWrite
-    _property_ids: ClassVar = {"max_pressure": "maxPressure"}
+    _property_ids: ClassVar[dict[str, str]] = {"max_pressure": "maxPressure"}
     name: str | None = None
     # An enum: known values are typed, a value added to the model later is kept as a plain string.
     status: Literal["running", "stopped"] | str | None = None
@@ -128,7 +128,7 @@ def test_class_definition_errors() -> None:
 
         class BadIds(Node):
             _view_id = VIEW
-            _property_ids: ClassVar = {"nope": "x"}
+            _property_ids: ClassVar[dict[str, str]] = {"nope": "x"}
             name: str | None = None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from conftest import DATA_SPACE, TEST_SPACE, config
+from _instances_support import DATA_SPACE, TEST_SPACE, config
 from omni_sdk import (
     OmniClient,
     PrimitiveNullable,

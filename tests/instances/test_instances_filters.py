@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from conftest import TEST_SPACE
+from _instances_support import TEST_SPACE
 from omni_sdk import (
     ConnectionItemDFields,
     ConnectionItemDWrite,

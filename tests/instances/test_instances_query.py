@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import httpx
 import pytest
-from conftest import TEST_SPACE, config
+from _instances_support import TEST_SPACE, config
 from omni_sdk import (
     ConnectionEdgeA,
     ConnectionEdgeAToG,

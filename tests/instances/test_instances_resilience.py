@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import OMNI_MODEL, TOKEN, config
+from _instances_support import OMNI_MODEL, TOKEN, config
 from omni_sdk import OmniClient, PrimitiveNullableFields, PrimitiveNullableWrite
 
 from pygen.emulator.testing import EmulatorProcess

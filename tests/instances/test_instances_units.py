@@ -205,15 +205,15 @@ def test_a_property_named_like_a_base_field() -> None:
 
     class AssetWrite(NodeWrite):
         _view_id = view
-        _property_ids: ClassVar = {"type_": "type"}
-        _connections: ClassVar = {"type_": DirectRelation()}
+        _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
+        _connections: ClassVar[dict[str, DirectRelation]] = {"type_": DirectRelation()}
         name: str
         type_: NodeIdLike | None = None
 
     class Asset(Node):
         _view_id = view
         _write_class = AssetWrite
-        _property_ids: ClassVar = {"type_": "type"}
+        _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
         name: str
         type_: NodeId | None = None
 

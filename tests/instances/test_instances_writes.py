@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import TEST_SPACE, config
+from _instances_support import TEST_SPACE, config
 from omni_sdk import (
     ConnectionItemAWrite,
     ConnectionItemBWrite,

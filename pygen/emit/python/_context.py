@@ -618,6 +618,8 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
             )
         )
     ctx.typing_imports.add("ClassVar")
+    if ctx.read_connections or ctx.write_connections:
+        ctx.runtime_imports.add("Connection")
     if writable:
         ctx.typing_imports.add("cast")
     ctx.abc_imports.update({"Mapping", "Sequence"})

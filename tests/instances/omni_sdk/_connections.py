@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from pygen.instances import (
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -47,8 +48,8 @@ class ConnectionItemAWrite(NodeWrite):
     """ConnectionItemA (write)."""
 
     _view_id = _A
-    _property_ids: ClassVar = {"other_direct": "otherDirect", "self_direct": "selfDirect"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"other_direct": "otherDirect", "self_direct": "selfDirect"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "other_direct": DirectRelation(),
         "self_direct": DirectRelation(),
         "outwards": EdgeConnection(_BIDIRECTIONAL, "outwards"),
@@ -65,11 +66,11 @@ class ConnectionItemBWrite(NodeWrite):
     """ConnectionItemB (write)."""
 
     _view_id = _B
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "inwards": EdgeConnection(_BIDIRECTIONAL, "inwards"),
         "self_edge": EdgeConnection(_REFLEXIVE, "outwards"),
     }
-    _property_ids: ClassVar = {}
+    _property_ids: ClassVar[dict[str, str]] = {}
 
     type: NodeIdLike | None = NodeId(SPACE, "ConnectionItemB")
     name: str | None = None
@@ -81,8 +82,8 @@ class ConnectionItemDWrite(NodeWrite):
     """ConnectionItemD (write)."""
 
     _view_id = _D
-    _property_ids: ClassVar = {"direct_multi": "directMulti", "direct_single": "directSingle"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"direct_multi": "directMulti", "direct_single": "directSingle"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "direct_multi": DirectRelation(),
         "direct_single": DirectRelation(),
         "outwards_single": EdgeConnection(_BIDIRECTIONAL_SINGLE, "outwards"),
@@ -99,8 +100,11 @@ class ConnectionItemEWrite(NodeWrite):
     """ConnectionItemE (write)."""
 
     _view_id = _E
-    _property_ids: ClassVar = {"direct_list_no_source": "directListNoSource", "direct_no_source": "directNoSource"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
+        "direct_list_no_source": "directListNoSource",
+        "direct_no_source": "directNoSource",
+    }
+    _connections: ClassVar[dict[str, Connection]] = {
         "direct_list_no_source": DirectRelation(),
         "direct_no_source": DirectRelation(),
         "inwards_single": EdgeConnection(_BIDIRECTIONAL_SINGLE, "inwards"),
@@ -117,7 +121,7 @@ class ConnectionEdgeAWrite(EdgeWrite):
     """ConnectionEdgeA (write): the edge of F.outwardsMulti / G.inwardsMultiProperty, with properties."""
 
     _view_id = _EDGE_A
-    _property_ids: ClassVar = {"start_time": "startTime", "end_time": "endTime"}
+    _property_ids: ClassVar[dict[str, str]] = {"start_time": "startTime", "end_time": "endTime"}
 
     name: str | None = None
     start_time: Timestamp | None = None
@@ -128,8 +132,8 @@ class ConnectionItemFWrite(NodeWrite):
     """ConnectionItemF (write)."""
 
     _view_id = _F
-    _property_ids: ClassVar = {"direct_list": "directList"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"direct_list": "directList"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "direct_list": DirectRelation(),
         "outwards_multi": EdgeConnection(_MULTI_PROPERTY, "outwards"),
     }
@@ -144,7 +148,9 @@ class ConnectionItemGWrite(NodeWrite):
     """ConnectionItemG (write)."""
 
     _view_id = _G
-    _connections: ClassVar = {"inwards_multi_property": EdgeConnection(_MULTI_PROPERTY, "inwards")}
+    _connections: ClassVar[dict[str, Connection]] = {
+        "inwards_multi_property": EdgeConnection(_MULTI_PROPERTY, "inwards")
+    }
 
     type: NodeIdLike | None = NodeId(SPACE, "ConnectionItemG")
     name: str | None = None
@@ -159,8 +165,8 @@ class ConnectionItemA(Node):
 
     _view_id = _A
     _write_class = ConnectionItemAWrite
-    _property_ids: ClassVar = ConnectionItemAWrite._property_ids
-    _connections: ClassVar = ConnectionItemAWrite._connections
+    _property_ids: ClassVar[dict[str, str]] = ConnectionItemAWrite._property_ids
+    _connections: ClassVar[dict[str, Connection]] = ConnectionItemAWrite._connections
 
     name: str | None = None
     other_direct: NodeId | None = None
@@ -173,7 +179,7 @@ class ConnectionItemB(Node):
 
     _view_id = _B
     _write_class = ConnectionItemBWrite
-    _connections: ClassVar = ConnectionItemBWrite._connections
+    _connections: ClassVar[dict[str, Connection]] = ConnectionItemBWrite._connections
 
     name: str | None = None
     inwards: list[ConnectionItemA] | None = None
@@ -185,8 +191,8 @@ class ConnectionItemD(Node):
 
     _view_id = _D
     _write_class = ConnectionItemDWrite
-    _property_ids: ClassVar = ConnectionItemDWrite._property_ids
-    _connections: ClassVar = ConnectionItemDWrite._connections
+    _property_ids: ClassVar[dict[str, str]] = ConnectionItemDWrite._property_ids
+    _connections: ClassVar[dict[str, Connection]] = ConnectionItemDWrite._connections
 
     name: str | None = None
     direct_multi: list[DirectRelationTo[ConnectionItemE]] | None = None
@@ -199,8 +205,8 @@ class ConnectionItemE(Node):
 
     _view_id = _E
     _write_class = ConnectionItemEWrite
-    _property_ids: ClassVar = ConnectionItemEWrite._property_ids
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = ConnectionItemEWrite._property_ids
+    _connections: ClassVar[dict[str, Connection]] = {
         **ConnectionItemEWrite._connections,
         "direct_reverse_multi": ReverseDirectRelation(_D, "directMulti"),
         "direct_reverse_single": ReverseDirectRelation(_D, "directSingle"),
@@ -219,7 +225,7 @@ class ConnectionEdgeA(Edge):
 
     _view_id = _EDGE_A
     _write_class = ConnectionEdgeAWrite
-    _property_ids: ClassVar = ConnectionEdgeAWrite._property_ids
+    _property_ids: ClassVar[dict[str, str]] = ConnectionEdgeAWrite._property_ids
 
     name: str | None = None
     start_time: Timestamp | None = None
@@ -243,8 +249,8 @@ class ConnectionItemF(Node):
 
     _view_id = _F
     _write_class = ConnectionItemFWrite
-    _property_ids: ClassVar = ConnectionItemFWrite._property_ids
-    _connections: ClassVar = ConnectionItemFWrite._connections
+    _property_ids: ClassVar[dict[str, str]] = ConnectionItemFWrite._property_ids
+    _connections: ClassVar[dict[str, Connection]] = ConnectionItemFWrite._connections
 
     name: str | None = None
     direct_list: list[DirectRelationTo[ConnectionItemD]] | None = None
@@ -256,7 +262,7 @@ class ConnectionItemG(Node):
 
     _view_id = _G
     _write_class = ConnectionItemGWrite
-    _connections: ClassVar = ConnectionItemGWrite._connections
+    _connections: ClassVar[dict[str, Connection]] = ConnectionItemGWrite._connections
 
     name: str | None = None
     inwards_multi_property: list[ConnectionEdgeAFromF] | None = None

@@ -32,7 +32,7 @@ class PrimitiveNullableWrite(NodeWrite):
 
     _view_id = _PN
     # `json` would shadow BaseModel.json: the field gets another name, the property id stays.
-    _property_ids: ClassVar = {"json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"json_": "json"}
 
     boolean: bool | None = None
     date: Date | None = None
@@ -50,7 +50,7 @@ class PrimitiveNullable(Node):
 
     _view_id = _PN
     _write_class = PrimitiveNullableWrite
-    _property_ids: ClassVar = {"json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"json_": "json"}
 
     boolean: bool | None = None
     date: Date | None = None
@@ -85,7 +85,7 @@ class PrimitiveNullableListedWrite(NodeWrite):
     """PrimitiveNullableListed (write)."""
 
     _view_id = _PNL
-    _property_ids: ClassVar = {"json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"json_": "json"}
 
     boolean: list[bool] | None = None
     date: list[Date] | None = None
@@ -103,7 +103,7 @@ class PrimitiveNullableListed(Node):
 
     _view_id = _PNL
     _write_class = PrimitiveNullableListedWrite
-    _property_ids: ClassVar = {"json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"json_": "json"}
 
     boolean: list[bool] | None = None
     date: list[Date] | None = None

@@ -12,6 +12,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -63,7 +64,7 @@ class Cognite360ImageWrite(NodeWrite):
     """Cognite360Image (node of view cdf_cdm:Cognite360Image/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "euler_rotation_x": "eulerRotationX",
         "euler_rotation_y": "eulerRotationY",
         "euler_rotation_z": "eulerRotationZ",
@@ -75,7 +76,7 @@ class Cognite360ImageWrite(NodeWrite):
         "translation_y": "translationY",
         "translation_z": "translationZ",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "back": DirectRelation(),
         "bottom": DirectRelation(),
         "collection360": DirectRelation(),
@@ -146,7 +147,7 @@ class Cognite360Image(Node):
 
     _view_id = _VIEW
     _write_class = Cognite360ImageWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "euler_rotation_x": "eulerRotationX",
         "euler_rotation_y": "eulerRotationY",
         "euler_rotation_z": "eulerRotationZ",
@@ -158,7 +159,7 @@ class Cognite360Image(Node):
         "translation_y": "translationY",
         "translation_z": "translationZ",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "back": DirectRelation(),
         "bottom": DirectRelation(),
         "collection360": DirectRelation(),

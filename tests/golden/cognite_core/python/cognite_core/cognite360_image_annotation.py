@@ -12,6 +12,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -65,7 +66,7 @@ class Cognite360ImageAnnotationWrite(EdgeWrite):
     """Cognite360ImageAnnotation (edge of view cdf_cdm:Cognite360ImageAnnotation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "format_version": "formatVersion",
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
@@ -74,7 +75,7 @@ class Cognite360ImageAnnotationWrite(EdgeWrite):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar = {"source": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -133,7 +134,7 @@ class Cognite360ImageAnnotation(Edge):
 
     _view_id = _VIEW
     _write_class = Cognite360ImageAnnotationWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "format_version": "formatVersion",
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
@@ -142,7 +143,7 @@ class Cognite360ImageAnnotation(Edge):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar = {"source": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

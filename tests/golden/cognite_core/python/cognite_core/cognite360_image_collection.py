@@ -15,6 +15,7 @@ from pygen.instances import (
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -49,8 +50,8 @@ class Cognite360ImageCollectionWrite(NodeWrite):
     """Cognite360ImageCollection (node of view cdf_cdm:Cognite360ImageCollection/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"model_3d": "model3D", "type_": "type"}
-    _connections: ClassVar = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -80,8 +81,8 @@ class Cognite360ImageCollection(Node):
 
     _view_id = _VIEW
     _write_class = Cognite360ImageCollectionWrite
-    _property_ids: ClassVar = {"model_3d": "model3D", "type_": "type"}
-    _connections: ClassVar = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

@@ -43,7 +43,7 @@ class Cognite360ImageStationWrite(NodeWrite):
     """Cognite360ImageStation (node of view cdf_cdm:Cognite360ImageStation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"group_type": "groupType"}
+    _property_ids: ClassVar[dict[str, str]] = {"group_type": "groupType"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -75,7 +75,7 @@ class Cognite360ImageStation(Node):
 
     _view_id = _VIEW
     _write_class = Cognite360ImageStationWrite
-    _property_ids: ClassVar = {"group_type": "groupType"}
+    _property_ids: ClassVar[dict[str, str]] = {"group_type": "groupType"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

@@ -14,6 +14,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -47,8 +48,8 @@ class Cognite3DModelWrite(NodeWrite):
     """Cognite3DModel (node of view cdf_cdm:Cognite3DModel/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"type_": "type"}
-    _connections: ClassVar = {"thumbnail": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"thumbnail": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -77,8 +78,8 @@ class Cognite3DModel(Node):
 
     _view_id = _VIEW
     _write_class = Cognite3DModelWrite
-    _property_ids: ClassVar = {"type_": "type"}
-    _connections: ClassVar = {"thumbnail": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"thumbnail": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

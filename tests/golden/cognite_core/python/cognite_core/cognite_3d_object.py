@@ -15,6 +15,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     EdgeConnection,
     Filter,
     FloatProperty,
@@ -46,7 +47,7 @@ class Cognite3DObjectWrite(NodeWrite):
     """Cognite3DObject (node of view cdf_cdm:Cognite3DObject/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "x_max": "xMax",
         "x_min": "xMin",
         "y_max": "yMax",
@@ -54,7 +55,9 @@ class Cognite3DObjectWrite(NodeWrite):
         "z_max": "zMax",
         "z_min": "zMin",
     }
-    _connections: ClassVar = {"images360": EdgeConnection(NodeId("cdf_cdm", "image-360-annotation"), "outwards")}
+    _connections: ClassVar[dict[str, Connection]] = {
+        "images360": EdgeConnection(NodeId("cdf_cdm", "image-360-annotation"), "outwards"),
+    }
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -99,7 +102,7 @@ class Cognite3DObject(Node):
 
     _view_id = _VIEW
     _write_class = Cognite3DObjectWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "x_max": "xMax",
         "x_min": "xMin",
         "y_max": "yMax",
@@ -107,7 +110,7 @@ class Cognite3DObject(Node):
         "z_max": "zMax",
         "z_min": "zMin",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "asset": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteAsset", "v1"), "object3D"),
         "cad_nodes": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteCADNode", "v1"), "object3D"),
         "images360": EdgeConnection(NodeId("cdf_cdm", "image-360-annotation"), "outwards"),

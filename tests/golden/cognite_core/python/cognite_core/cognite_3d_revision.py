@@ -16,6 +16,7 @@ from pygen.instances import (
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -48,8 +49,8 @@ class Cognite3DRevisionWrite(NodeWrite):
     """Cognite3DRevision (node of view cdf_cdm:Cognite3DRevision/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"model_3d": "model3D", "type_": "type"}
-    _connections: ClassVar = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: Cognite3DModelWrite | NodeIdLike | None = None
     published: bool | None = None
@@ -66,8 +67,8 @@ class Cognite3DRevision(Node):
 
     _view_id = _VIEW
     _write_class = Cognite3DRevisionWrite
-    _property_ids: ClassVar = {"model_3d": "model3D", "type_": "type"}
-    _connections: ClassVar = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: DirectRelationTo[Cognite3DModel] | None = None
     published: bool | None = None

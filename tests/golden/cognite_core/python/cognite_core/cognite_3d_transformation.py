@@ -54,7 +54,7 @@ class Cognite3DTransformationWrite(NodeWrite):
     """Cognite3DTransformation (node of view cdf_cdm:Cognite3DTransformation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "euler_rotation_x": "eulerRotationX",
         "euler_rotation_y": "eulerRotationY",
         "euler_rotation_z": "eulerRotationZ",
@@ -106,7 +106,7 @@ class Cognite3DTransformation(Node):
 
     _view_id = _VIEW
     _write_class = Cognite3DTransformationWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "euler_rotation_x": "eulerRotationX",
         "euler_rotation_y": "eulerRotationY",
         "euler_rotation_z": "eulerRotationZ",

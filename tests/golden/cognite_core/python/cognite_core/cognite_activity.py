@@ -15,6 +15,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -68,7 +69,7 @@ class CogniteActivityWrite(NodeWrite):
     """Activity (node of view cdf_cdm:CogniteActivity/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "end_time": "endTime",
         "scheduled_end_time": "scheduledEndTime",
         "scheduled_start_time": "scheduledStartTime",
@@ -81,7 +82,7 @@ class CogniteActivityWrite(NodeWrite):
         "start_time": "startTime",
         "time_series": "timeSeries",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "assets": DirectRelation(),
         "equipment": DirectRelation(),
         "source": DirectRelation(),
@@ -157,7 +158,7 @@ class CogniteActivity(Node):
 
     _view_id = _VIEW
     _write_class = CogniteActivityWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "end_time": "endTime",
         "scheduled_end_time": "scheduledEndTime",
         "scheduled_start_time": "scheduledStartTime",
@@ -170,7 +171,7 @@ class CogniteActivity(Node):
         "start_time": "startTime",
         "time_series": "timeSeries",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "assets": DirectRelation(),
         "equipment": DirectRelation(),
         "source": DirectRelation(),

@@ -15,6 +15,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -65,7 +66,7 @@ class CogniteAnnotationWrite(EdgeWrite):
     """CogniteAnnotation (edge of view cdf_cdm:CogniteAnnotation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
         "source_created_user": "sourceCreatedUser",
@@ -73,7 +74,7 @@ class CogniteAnnotationWrite(EdgeWrite):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar = {"source": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -129,7 +130,7 @@ class CogniteAnnotation(Edge):
 
     _view_id = _VIEW
     _write_class = CogniteAnnotationWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
         "source_created_user": "sourceCreatedUser",
@@ -137,7 +138,7 @@ class CogniteAnnotation(Edge):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar = {"source": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

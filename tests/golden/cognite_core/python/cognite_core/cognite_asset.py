@@ -15,6 +15,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -69,7 +70,7 @@ class CogniteAssetWrite(NodeWrite):
     """Asset (node of view cdf_cdm:CogniteAsset/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "asset_class": "assetClass",
         "object_3d": "object3D",
         "path_last_updated_time": "pathLastUpdatedTime",
@@ -81,7 +82,7 @@ class CogniteAssetWrite(NodeWrite):
         "source_updated_user": "sourceUpdatedUser",
         "type_": "type",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "asset_class": DirectRelation(),
         "object_3d": DirectRelation(),
         "parent": DirectRelation(),
@@ -163,7 +164,7 @@ class CogniteAsset(Node):
 
     _view_id = _VIEW
     _write_class = CogniteAssetWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "asset_class": "assetClass",
         "object_3d": "object3D",
         "path_last_updated_time": "pathLastUpdatedTime",
@@ -175,7 +176,7 @@ class CogniteAsset(Node):
         "source_updated_user": "sourceUpdatedUser",
         "type_": "type",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "asset_class": DirectRelation(),
         "object_3d": DirectRelation(),
         "parent": DirectRelation(),

@@ -14,6 +14,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -45,8 +46,8 @@ class CogniteAssetTypeWrite(NodeWrite):
     """Asset type (node of view cdf_cdm:CogniteAssetType/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"asset_class": "assetClass"}
-    _connections: ClassVar = {"asset_class": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"asset_class": "assetClass"}
+    _connections: ClassVar[dict[str, Connection]] = {"asset_class": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -78,8 +79,8 @@ class CogniteAssetType(Node):
 
     _view_id = _VIEW
     _write_class = CogniteAssetTypeWrite
-    _property_ids: ClassVar = {"asset_class": "assetClass"}
-    _connections: ClassVar = {"asset_class": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"asset_class": "assetClass"}
+    _connections: ClassVar[dict[str, Connection]] = {"asset_class": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

@@ -14,6 +14,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -57,14 +58,14 @@ class CogniteCADNodeWrite(NodeWrite):
     """CogniteCADNode (node of view cdf_cdm:CogniteCADNode/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "cad_node_reference": "cadNodeReference",
         "model_3d": "model3D",
         "object_3d": "object3D",
         "sub_tree_sizes": "subTreeSizes",
         "tree_indexes": "treeIndexes",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "model_3d": DirectRelation(),
         "object_3d": DirectRelation(),
         "revisions": DirectRelation(),
@@ -113,14 +114,14 @@ class CogniteCADNode(Node):
 
     _view_id = _VIEW
     _write_class = CogniteCADNodeWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "cad_node_reference": "cadNodeReference",
         "model_3d": "model3D",
         "object_3d": "object3D",
         "sub_tree_sizes": "subTreeSizes",
         "tree_indexes": "treeIndexes",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "model_3d": DirectRelation(),
         "object_3d": DirectRelation(),
         "revisions": DirectRelation(),

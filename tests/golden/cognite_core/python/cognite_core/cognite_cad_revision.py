@@ -12,6 +12,7 @@ from pygen.instances import (
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -45,8 +46,8 @@ class CogniteCADRevisionWrite(NodeWrite):
     """CogniteCADRevision (node of view cdf_cdm:CogniteCADRevision/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: CogniteCADModelWrite | NodeIdLike | None = None
     """."""
@@ -65,8 +66,8 @@ class CogniteCADRevision(Node):
 
     _view_id = _VIEW
     _write_class = CogniteCADRevisionWrite
-    _property_ids: ClassVar = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: DirectRelationTo[CogniteCADModel] | None = None
     """."""

@@ -14,6 +14,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -43,7 +44,7 @@ class CogniteCubeMapWrite(NodeWrite):
     """CogniteCubeMap (node of view cdf_cdm:CogniteCubeMap/v1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "back": DirectRelation(),
         "bottom": DirectRelation(),
         "front": DirectRelation(),
@@ -79,7 +80,7 @@ class CogniteCubeMap(Node):
 
     _view_id = _VIEW
     _write_class = CogniteCubeMapWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "back": DirectRelation(),
         "bottom": DirectRelation(),
         "front": DirectRelation(),

@@ -15,6 +15,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -78,7 +79,7 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
     """CogniteDiagramAnnotation (edge of view cdf_cdm:CogniteDiagramAnnotation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "end_node_page_number": "endNodePageNumber",
         "end_node_text": "endNodeText",
         "end_node_x_max": "endNodeXMax",
@@ -98,7 +99,7 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
         "start_node_y_max": "startNodeYMax",
         "start_node_y_min": "startNodeYMin",
     }
-    _connections: ClassVar = {"source": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -203,7 +204,7 @@ class CogniteDiagramAnnotation(Edge):
 
     _view_id = _VIEW
     _write_class = CogniteDiagramAnnotationWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "end_node_page_number": "endNodePageNumber",
         "end_node_text": "endNodeText",
         "end_node_x_max": "endNodeXMax",
@@ -223,7 +224,7 @@ class CogniteDiagramAnnotation(Edge):
         "start_node_y_max": "startNodeYMax",
         "start_node_y_min": "startNodeYMin",
     }
-    _connections: ClassVar = {"source": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

@@ -15,6 +15,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -67,7 +68,7 @@ class CogniteEquipmentWrite(NodeWrite):
     """Equipment (node of view cdf_cdm:CogniteEquipment/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "equipment_type": "equipmentType",
         "serial_number": "serialNumber",
         "source_context": "sourceContext",
@@ -77,7 +78,7 @@ class CogniteEquipmentWrite(NodeWrite):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "asset": DirectRelation(),
         "equipment_type": DirectRelation(),
         "files": DirectRelation(),
@@ -147,7 +148,7 @@ class CogniteEquipment(Node):
 
     _view_id = _VIEW
     _write_class = CogniteEquipmentWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "equipment_type": "equipmentType",
         "serial_number": "serialNumber",
         "source_context": "sourceContext",
@@ -157,7 +158,7 @@ class CogniteEquipment(Node):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "asset": DirectRelation(),
         "equipment_type": DirectRelation(),
         "files": DirectRelation(),

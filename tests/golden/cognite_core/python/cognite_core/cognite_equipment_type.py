@@ -50,7 +50,10 @@ class CogniteEquipmentTypeWrite(NodeWrite):
     """Equipment type (node of view cdf_cdm:CogniteEquipmentType/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"equipment_class": "equipmentClass", "standard_reference": "standardReference"}
+    _property_ids: ClassVar[dict[str, str]] = {
+        "equipment_class": "equipmentClass",
+        "standard_reference": "standardReference",
+    }
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -85,7 +88,10 @@ class CogniteEquipmentType(Node):
 
     _view_id = _VIEW
     _write_class = CogniteEquipmentTypeWrite
-    _property_ids: ClassVar = {"equipment_class": "equipmentClass", "standard_reference": "standardReference"}
+    _property_ids: ClassVar[dict[str, str]] = {
+        "equipment_class": "equipmentClass",
+        "standard_reference": "standardReference",
+    }
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

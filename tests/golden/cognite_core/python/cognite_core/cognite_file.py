@@ -16,6 +16,7 @@ from pygen.instances import (
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -69,7 +70,7 @@ class CogniteFileWrite(NodeWrite):
     """File (node of view cdf_cdm:CogniteFile/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "is_uploaded": "isUploaded",
         "mime_type": "mimeType",
         "source_context": "sourceContext",
@@ -80,7 +81,11 @@ class CogniteFileWrite(NodeWrite):
         "source_updated_user": "sourceUpdatedUser",
         "uploaded_time": "uploadedTime",
     }
-    _connections: ClassVar = {"assets": DirectRelation(), "category": DirectRelation(), "source": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {
+        "assets": DirectRelation(),
+        "category": DirectRelation(),
+        "source": DirectRelation(),
+    }
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -152,7 +157,7 @@ class CogniteFile(Node):
 
     _view_id = _VIEW
     _write_class = CogniteFileWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "is_uploaded": "isUploaded",
         "mime_type": "mimeType",
         "source_context": "sourceContext",
@@ -163,7 +168,7 @@ class CogniteFile(Node):
         "source_updated_user": "sourceUpdatedUser",
         "uploaded_time": "uploadedTime",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "assets": DirectRelation(),
         "category": DirectRelation(),
         "source": DirectRelation(),

@@ -41,7 +41,7 @@ class CogniteFileCategoryWrite(NodeWrite):
     """File category (node of view cdf_cdm:CogniteFileCategory/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"standard_reference": "standardReference"}
+    _property_ids: ClassVar[dict[str, str]] = {"standard_reference": "standardReference"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -73,7 +73,7 @@ class CogniteFileCategory(Node):
 
     _view_id = _VIEW
     _write_class = CogniteFileCategoryWrite
-    _property_ids: ClassVar = {"standard_reference": "standardReference"}
+    _property_ids: ClassVar[dict[str, str]] = {"standard_reference": "standardReference"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

@@ -14,6 +14,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -48,8 +49,8 @@ class CognitePointCloudModelWrite(NodeWrite):
     """CognitePointCloudModel (node of view cdf_cdm:CognitePointCloudModel/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"type_": "type"}
-    _connections: ClassVar = {"thumbnail": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"thumbnail": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -84,8 +85,8 @@ class CognitePointCloudModel(Node):
 
     _view_id = _VIEW
     _write_class = CognitePointCloudModelWrite
-    _property_ids: ClassVar = {"type_": "type"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "thumbnail": DirectRelation(),
         "revisions": ReverseDirectRelation(ViewId("cdf_cdm", "Cognite3DRevision", "v1"), "model3D"),
     }

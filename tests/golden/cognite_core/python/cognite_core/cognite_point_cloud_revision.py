@@ -15,6 +15,7 @@ from pygen.instances import (
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -48,8 +49,8 @@ class CognitePointCloudRevisionWrite(NodeWrite):
     """CognitePointCloudRevision (node of view cdf_cdm:CognitePointCloudRevision/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: CognitePointCloudModelWrite | NodeIdLike | None = None
     """."""
@@ -71,8 +72,8 @@ class CognitePointCloudRevision(Node):
 
     _view_id = _VIEW
     _write_class = CognitePointCloudRevisionWrite
-    _property_ids: ClassVar = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
+    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: DirectRelationTo[CognitePointCloudModel] | None = None
     """."""

@@ -14,6 +14,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -60,14 +61,14 @@ class CognitePointCloudVolumeWrite(NodeWrite):
     """CognitePointCloudVolume (node of view cdf_cdm:CognitePointCloudVolume/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "format_version": "formatVersion",
         "model_3d": "model3D",
         "object_3d": "object3D",
         "volume_references": "volumeReferences",
         "volume_type": "volumeType",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "model_3d": DirectRelation(),
         "object_3d": DirectRelation(),
         "revisions": DirectRelation(),
@@ -115,14 +116,14 @@ class CognitePointCloudVolume(Node):
 
     _view_id = _VIEW
     _write_class = CognitePointCloudVolumeWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "format_version": "formatVersion",
         "model_3d": "model3D",
         "object_3d": "object3D",
         "volume_references": "volumeReferences",
         "volume_type": "volumeType",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "model_3d": DirectRelation(),
         "object_3d": DirectRelation(),
         "revisions": DirectRelation(),

@@ -42,7 +42,7 @@ class CogniteSchedulableWrite(NodeWrite):
     """CogniteSchedulable (node of view cdf_cdm:CogniteSchedulable/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "end_time": "endTime",
         "scheduled_end_time": "scheduledEndTime",
         "scheduled_start_time": "scheduledStartTime",
@@ -70,7 +70,7 @@ class CogniteSchedulable(Node):
 
     _view_id = _VIEW
     _write_class = CogniteSchedulableWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "end_time": "endTime",
         "scheduled_end_time": "scheduledEndTime",
         "scheduled_start_time": "scheduledStartTime",

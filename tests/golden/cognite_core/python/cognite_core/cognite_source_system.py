@@ -41,7 +41,7 @@ class CogniteSourceSystemWrite(NodeWrite):
     """CogniteSourceSystem (node of view cdf_cdm:CogniteSourceSystem/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"version_": "version"}
+    _property_ids: ClassVar[dict[str, str]] = {"version_": "version"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -70,7 +70,7 @@ class CogniteSourceSystem(Node):
 
     _view_id = _VIEW
     _write_class = CogniteSourceSystemWrite
-    _property_ids: ClassVar = {"version_": "version"}
+    _property_ids: ClassVar[dict[str, str]] = {"version_": "version"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

@@ -12,6 +12,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -52,7 +53,7 @@ class CogniteSourceableWrite(NodeWrite):
     """CogniteSourceable (node of view cdf_cdm:CogniteSourceable/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
         "source_created_user": "sourceCreatedUser",
@@ -60,7 +61,7 @@ class CogniteSourceableWrite(NodeWrite):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar = {"source": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
 
     source: CogniteSourceSystemWrite | NodeIdLike | None = None
     """Direct relation to a source system"""
@@ -95,7 +96,7 @@ class CogniteSourceable(Node):
 
     _view_id = _VIEW
     _write_class = CogniteSourceableWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
         "source_created_user": "sourceCreatedUser",
@@ -103,7 +104,7 @@ class CogniteSourceable(Node):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar = {"source": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
 
     source: DirectRelationTo[CogniteSourceSystem] | None = None
     """Direct relation to a source system"""

@@ -16,6 +16,7 @@ from pygen.instances import (
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -71,7 +72,7 @@ class CogniteTimeSeriesWrite(NodeWrite):
     """Time series (node of view cdf_cdm:CogniteTimeSeries/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "is_step": "isStep",
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
@@ -82,7 +83,7 @@ class CogniteTimeSeriesWrite(NodeWrite):
         "source_updated_user": "sourceUpdatedUser",
         "type_": "type",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "assets": DirectRelation(),
         "equipment": DirectRelation(),
         "source": DirectRelation(),
@@ -155,7 +156,7 @@ class CogniteTimeSeries(Node):
 
     _view_id = _VIEW
     _write_class = CogniteTimeSeriesWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "is_step": "isStep",
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
@@ -166,7 +167,7 @@ class CogniteTimeSeries(Node):
         "source_updated_user": "sourceUpdatedUser",
         "type_": "type",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "assets": DirectRelation(),
         "equipment": DirectRelation(),
         "source": DirectRelation(),

@@ -41,7 +41,7 @@ class CogniteUnitWrite(NodeWrite):
     """CogniteUnit (node of view cdf_cdm:CogniteUnit/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"source_reference": "sourceReference"}
+    _property_ids: ClassVar[dict[str, str]] = {"source_reference": "sourceReference"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -76,7 +76,7 @@ class CogniteUnit(Node):
 
     _view_id = _VIEW
     _write_class = CogniteUnitWrite
-    _property_ids: ClassVar = {"source_reference": "sourceReference"}
+    _property_ids: ClassVar[dict[str, str]] = {"source_reference": "sourceReference"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""

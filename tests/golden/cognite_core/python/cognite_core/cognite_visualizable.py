@@ -14,6 +14,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -43,8 +44,8 @@ class CogniteVisualizableWrite(NodeWrite):
     """CogniteVisualizable (node of view cdf_cdm:CogniteVisualizable/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"object_3d": "object3D"}
-    _connections: ClassVar = {"object_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"object_3d": "object3D"}
+    _connections: ClassVar[dict[str, Connection]] = {"object_3d": DirectRelation()}
 
     object_3d: Cognite3DObjectWrite | NodeIdLike | None = None
     """Direct relation to an Object3D instance representing the 3D resource"""
@@ -58,8 +59,8 @@ class CogniteVisualizable(Node):
 
     _view_id = _VIEW
     _write_class = CogniteVisualizableWrite
-    _property_ids: ClassVar = {"object_3d": "object3D"}
-    _connections: ClassVar = {"object_3d": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {"object_3d": "object3D"}
+    _connections: ClassVar[dict[str, Connection]] = {"object_3d": DirectRelation()}
 
     object_3d: DirectRelationTo[Cognite3DObject] | None = None
     """Direct relation to an Object3D instance representing the 3D resource"""

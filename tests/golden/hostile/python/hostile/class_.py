@@ -18,6 +18,7 @@ from pygen.instances import (
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Connection,
     Date,
     DateProperty,
     DirectRelation,
@@ -88,7 +89,7 @@ class ClassWrite(NodeWrite):
     """
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "init": "__init__",
         "private": "_private",
         "as_write_": "as_write",
@@ -102,7 +103,7 @@ class ClassWrite(NodeWrite):
         "value_prefix": "valuePrefix",
         "value_prefix_2": "value_prefix",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "others": DirectRelation(),
         "parent": DirectRelation(),
         "links": EdgeConnection(NodeId("sp_hostile", "link"), "outwards"),
@@ -161,7 +162,7 @@ class Class(Node):
 
     _view_id = _VIEW
     _write_class = ClassWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "init": "__init__",
         "private": "_private",
         "as_write_": "as_write",
@@ -175,7 +176,7 @@ class Class(Node):
         "value_prefix": "valuePrefix",
         "value_prefix_2": "value_prefix",
     }
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "others": DirectRelation(),
         "parent": DirectRelation(),
         "children": ReverseDirectRelation(ViewId("sp_hostile", "class", "1"), "parent"),

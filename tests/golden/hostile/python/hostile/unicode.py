@@ -42,7 +42,7 @@ class UnicodeWrite(NodeWrite):
     """Ünïcödé (node of view sp_hostile:Ünïcödé/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"u21517_u21069": "名前"}
+    _property_ids: ClassVar[dict[str, str]] = {"u21517_u21069": "名前"}
 
     x: float | None = None
 
@@ -59,7 +59,7 @@ class Unicode(Node):
 
     _view_id = _VIEW
     _write_class = UnicodeWrite
-    _property_ids: ClassVar = {"u21517_u21069": "名前"}
+    _property_ids: ClassVar[dict[str, str]] = {"u21517_u21069": "名前"}
 
     x: float | None = None
 

@@ -40,7 +40,7 @@ class ViewWrite(NodeWrite):
     """View (node of view sp_hostile:View/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"type_": "type"}
+    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
 
     type_: str | None = None
 
@@ -53,7 +53,7 @@ class View(Node):
 
     _view_id = _VIEW
     _write_class = ViewWrite
-    _property_ids: ClassVar = {"type_": "type"}
+    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
 
     type_: str | None = None
 

@@ -41,7 +41,7 @@ class ConnectionEdgeAWrite(EdgeWrite):
     """ConnectionEdgeA (edge of view sp_pygen_models:ConnectionEdgeA/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"end_time": "endTime", "start_time": "startTime"}
+    _property_ids: ClassVar[dict[str, str]] = {"end_time": "endTime", "start_time": "startTime"}
 
     end_time: Timestamp | None = None
     name: str | None = None
@@ -53,7 +53,7 @@ class ConnectionEdgeA(Edge):
 
     _view_id = _VIEW
     _write_class = ConnectionEdgeAWrite
-    _property_ids: ClassVar = {"end_time": "endTime", "start_time": "startTime"}
+    _property_ids: ClassVar[dict[str, str]] = {"end_time": "endTime", "start_time": "startTime"}
 
     end_time: Timestamp | None = None
     name: str | None = None

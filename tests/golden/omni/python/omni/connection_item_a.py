@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -43,8 +44,8 @@ class ConnectionItemAWrite(NodeWrite):
     """ConnectionItemA (node of view sp_pygen_models:ConnectionItemA/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"other_direct": "otherDirect", "self_direct": "selfDirect"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"other_direct": "otherDirect", "self_direct": "selfDirect"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "other_direct": DirectRelation(),
         "self_direct": DirectRelation(),
         "outwards": EdgeConnection(NodeId("sp_pygen_models", "bidirectional"), "outwards"),
@@ -64,8 +65,8 @@ class ConnectionItemA(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemAWrite
-    _property_ids: ClassVar = {"other_direct": "otherDirect", "self_direct": "selfDirect"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"other_direct": "otherDirect", "self_direct": "selfDirect"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "other_direct": DirectRelation(),
         "self_direct": DirectRelation(),
         "outwards": EdgeConnection(NodeId("sp_pygen_models", "bidirectional"), "outwards"),

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     EdgeConnection,
     Filter,
     InstanceAPI,
@@ -40,7 +41,7 @@ class ConnectionItemBWrite(NodeWrite):
     """ConnectionItemB (node of view sp_pygen_models:ConnectionItemB/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "inwards": EdgeConnection(NodeId("sp_pygen_models", "bidirectional"), "inwards"),
         "self_edge": EdgeConnection(NodeId("sp_pygen_models", "reflexive"), "outwards"),
     }
@@ -58,7 +59,7 @@ class ConnectionItemB(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemBWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "inwards": EdgeConnection(NodeId("sp_pygen_models", "bidirectional"), "inwards"),
         "self_edge": EdgeConnection(NodeId("sp_pygen_models", "reflexive"), "outwards"),
     }

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -44,8 +45,8 @@ class ConnectionItemDWrite(NodeWrite):
     """ConnectionItemD (node of view sp_pygen_models:ConnectionItemD/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"direct_multi": "directMulti", "direct_single": "directSingle"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"direct_multi": "directMulti", "direct_single": "directSingle"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "direct_multi": DirectRelation(),
         "direct_single": DirectRelation(),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "bidirectionalSingle"), "outwards"),
@@ -67,8 +68,8 @@ class ConnectionItemD(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemDWrite
-    _property_ids: ClassVar = {"direct_multi": "directMulti", "direct_single": "directSingle"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"direct_multi": "directMulti", "direct_single": "directSingle"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "direct_multi": DirectRelation(),
         "direct_single": DirectRelation(),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "bidirectionalSingle"), "outwards"),

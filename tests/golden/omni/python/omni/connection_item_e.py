@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -44,8 +45,11 @@ class ConnectionItemEWrite(NodeWrite):
     """ConnectionItemE (node of view sp_pygen_models:ConnectionItemE/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"direct_list_no_source": "directListNoSource", "direct_no_source": "directNoSource"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
+        "direct_list_no_source": "directListNoSource",
+        "direct_no_source": "directNoSource",
+    }
+    _connections: ClassVar[dict[str, Connection]] = {
         "direct_list_no_source": DirectRelation(),
         "direct_no_source": DirectRelation(),
         "inwards_single": EdgeConnection(NodeId("sp_pygen_models", "bidirectionalSingle"), "inwards"),
@@ -71,8 +75,11 @@ class ConnectionItemE(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemEWrite
-    _property_ids: ClassVar = {"direct_list_no_source": "directListNoSource", "direct_no_source": "directNoSource"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
+        "direct_list_no_source": "directListNoSource",
+        "direct_no_source": "directNoSource",
+    }
+    _connections: ClassVar[dict[str, Connection]] = {
         "direct_list_no_source": DirectRelation(),
         "direct_no_source": DirectRelation(),
         "direct_reverse_multi": ReverseDirectRelation(ViewId("sp_pygen_models", "ConnectionItemD", "1"), "directMulti"),

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationTo,
@@ -43,8 +44,8 @@ class ConnectionItemFWrite(NodeWrite):
     """ConnectionItemF (node of view sp_pygen_models:ConnectionItemF/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"direct_list": "directList"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"direct_list": "directList"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "direct_list": DirectRelation(),
         "outwards_multi": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "outwards"),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "singleProperty"), "outwards"),
@@ -68,8 +69,8 @@ class ConnectionItemF(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemFWrite
-    _property_ids: ClassVar = {"direct_list": "directList"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"direct_list": "directList"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "direct_list": DirectRelation(),
         "outwards_multi": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "outwards"),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "singleProperty"), "outwards"),

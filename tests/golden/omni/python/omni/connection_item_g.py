@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     EdgeConnection,
     Filter,
     InstanceAPI,
@@ -40,7 +41,7 @@ class ConnectionItemGWrite(NodeWrite):
     """ConnectionItemG (node of view sp_pygen_models:ConnectionItemG/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "inwards_multi_property": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "inwards"),
     }
 
@@ -56,7 +57,7 @@ class ConnectionItemG(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemGWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "inwards_multi_property": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "inwards"),
     }
 

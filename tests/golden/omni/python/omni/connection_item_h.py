@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -43,8 +44,14 @@ class ConnectionItemHWrite(NodeWrite):
     """ConnectionItemH (node of view sp_pygen_models:ConnectionItemH/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"direct_parent_multi": "directParentMulti", "direct_parent_single": "directParentSingle"}
-    _connections: ClassVar = {"direct_parent_multi": DirectRelation(), "direct_parent_single": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {
+        "direct_parent_multi": "directParentMulti",
+        "direct_parent_single": "directParentSingle",
+    }
+    _connections: ClassVar[dict[str, Connection]] = {
+        "direct_parent_multi": DirectRelation(),
+        "direct_parent_single": DirectRelation(),
+    }
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemH")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -63,8 +70,14 @@ class ConnectionItemH(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemHWrite
-    _property_ids: ClassVar = {"direct_parent_multi": "directParentMulti", "direct_parent_single": "directParentSingle"}
-    _connections: ClassVar = {"direct_parent_multi": DirectRelation(), "direct_parent_single": DirectRelation()}
+    _property_ids: ClassVar[dict[str, str]] = {
+        "direct_parent_multi": "directParentMulti",
+        "direct_parent_single": "directParentSingle",
+    }
+    _connections: ClassVar[dict[str, Connection]] = {
+        "direct_parent_multi": DirectRelation(),
+        "direct_parent_single": DirectRelation(),
+    }
 
     direct_parent_multi: list[DirectRelationTo[MainInterface]] | None = None
     """directMulti"""

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     EdgeConnection,
     Filter,
     InstanceAPI,
@@ -40,8 +41,10 @@ class DependentOnNonWritableWrite(NodeWrite):
     """DependentOnNonWritable (node of view sp_pygen_models:DependentOnNonWritable/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"a_value": "aValue"}
-    _connections: ClassVar = {"to_non_writable": EdgeConnection(NodeId("sp_pygen_models", "toNonWritable"), "outwards")}
+    _property_ids: ClassVar[dict[str, str]] = {"a_value": "aValue"}
+    _connections: ClassVar[dict[str, Connection]] = {
+        "to_non_writable": EdgeConnection(NodeId("sp_pygen_models", "toNonWritable"), "outwards"),
+    }
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "DependentOnNonWritable")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -57,8 +60,10 @@ class DependentOnNonWritable(Node):
 
     _view_id = _VIEW
     _write_class = DependentOnNonWritableWrite
-    _property_ids: ClassVar = {"a_value": "aValue"}
-    _connections: ClassVar = {"to_non_writable": EdgeConnection(NodeId("sp_pygen_models", "toNonWritable"), "outwards")}
+    _property_ids: ClassVar[dict[str, str]] = {"a_value": "aValue"}
+    _connections: ClassVar[dict[str, Connection]] = {
+        "to_non_writable": EdgeConnection(NodeId("sp_pygen_models", "toNonWritable"), "outwards"),
+    }
 
     a_value: str | None = None
 

@@ -49,7 +49,7 @@ class EmptyWrite(NodeWrite):
     """Empty (node of view sp_pygen_models:Empty/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "Empty")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -72,7 +72,7 @@ class Empty(Node):
 
     _view_id = _VIEW
     _write_class = EmptyWrite
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: bool | None = None
     """text"""

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -41,12 +42,12 @@ class Implementation1NonWriteable(Node):
     """Implementation1NonWriteable (node of view sp_pygen_models:Implementation1NonWriteable/1), as read."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "connection_value": "connectionValue",
         "main_value": "mainValue",
         "sub_value": "subValue",
     }
-    _connections: ClassVar = {"connection_value": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"connection_value": DirectRelation()}
 
     connection_value: DirectRelationTo[Implementation1] | None = None
     """ConnectionValue"""

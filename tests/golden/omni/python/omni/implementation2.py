@@ -39,7 +39,7 @@ class Implementation2Write(NodeWrite):
     """Implementation2 (node of view sp_pygen_models:Implementation2/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"main_value": "mainValue", "sub_value": "subValue"}
+    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "Implementation2")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -56,7 +56,7 @@ class Implementation2(Node):
 
     _view_id = _VIEW
     _write_class = Implementation2Write
-    _property_ids: ClassVar = {"main_value": "mainValue", "sub_value": "subValue"}
+    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     main_value: str | None = None
     """MainValue"""

@@ -37,7 +37,7 @@ class MainInterfaceWrite(NodeWrite):
     """MainInterface (node of view sp_pygen_models:MainInterface/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"main_value": "mainValue"}
+    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue"}
 
     main_value: str | None = None
     """MainValue"""
@@ -48,7 +48,7 @@ class MainInterface(Node):
 
     _view_id = _VIEW
     _write_class = MainInterfaceWrite
-    _property_ids: ClassVar = {"main_value": "mainValue"}
+    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue"}
 
     main_value: str | None = None
     """MainValue"""

@@ -47,7 +47,7 @@ class PrimitiveNullableWrite(NodeWrite):
     """PrimitiveNullable (node of view sp_pygen_models:PrimitiveNullable/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: bool | None = None
     """text"""
@@ -67,7 +67,7 @@ class PrimitiveNullable(Node):
 
     _view_id = _VIEW
     _write_class = PrimitiveNullableWrite
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: bool | None = None
     """text"""

@@ -41,7 +41,7 @@ class PrimitiveNullableListedWrite(NodeWrite):
     """PrimitiveNullableListed (node of view sp_pygen_models:PrimitiveNullableListed/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: list[bool] | None = None
     """text"""
@@ -61,7 +61,7 @@ class PrimitiveNullableListed(Node):
 
     _view_id = _VIEW
     _write_class = PrimitiveNullableListedWrite
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: list[bool] | None = None
     """text"""

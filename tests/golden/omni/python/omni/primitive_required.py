@@ -47,7 +47,7 @@ class PrimitiveRequiredWrite(NodeWrite):
     """PrimitiveRequired (node of view sp_pygen_models:PrimitiveRequired/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: bool | None = None
     """text"""
@@ -67,7 +67,7 @@ class PrimitiveRequired(Node):
 
     _view_id = _VIEW
     _write_class = PrimitiveRequiredWrite
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: bool | None = None
     """text"""

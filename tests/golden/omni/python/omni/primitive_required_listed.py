@@ -41,7 +41,7 @@ class PrimitiveRequiredListedWrite(NodeWrite):
     """PrimitiveRequiredListed (node of view sp_pygen_models:PrimitiveRequiredListed/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: list[bool] | None = None
     """text"""
@@ -61,7 +61,7 @@ class PrimitiveRequiredListed(Node):
 
     _view_id = _VIEW
     _write_class = PrimitiveRequiredListedWrite
-    _property_ids: ClassVar = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: list[bool] | None = None
     """text"""

@@ -48,7 +48,7 @@ class PrimitiveWithDefaultsWrite(NodeWrite):
     """PrimitiveWithDefaults (node of view sp_pygen_models:PrimitiveWithDefaults/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "default_boolean": "defaultBoolean",
         "default_float32": "defaultFloat32",
         "default_object": "defaultObject",
@@ -66,7 +66,7 @@ class PrimitiveWithDefaults(Node):
 
     _view_id = _VIEW
     _write_class = PrimitiveWithDefaultsWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "auto_increment_int32": "autoIncrementInt32",
         "default_boolean": "defaultBoolean",
         "default_float32": "defaultFloat32",

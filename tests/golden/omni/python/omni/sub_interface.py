@@ -37,7 +37,7 @@ class SubInterfaceWrite(NodeWrite):
     """SubInterface (node of view sp_pygen_models:SubInterface/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"main_value": "mainValue", "sub_value": "subValue"}
+    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     main_value: str | None = None
     """MainValue"""
@@ -51,7 +51,7 @@ class SubInterface(Node):
 
     _view_id = _VIEW
     _write_class = SubInterfaceWrite
-    _property_ids: ClassVar = {"main_value": "mainValue", "sub_value": "subValue"}
+    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     main_value: str | None = None
     """MainValue"""

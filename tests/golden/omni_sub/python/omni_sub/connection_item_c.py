@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     EdgeConnection,
     Filter,
     InstanceAPI,
@@ -37,7 +38,7 @@ class ConnectionItemC(Node):
     """ConnectionItemC (node of view sp_pygen_models:ConnectionItemC/1), as read."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "connection_item_a": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
         "connection_item_b": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
     }

@@ -12,6 +12,7 @@ from pygen.instances import (
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Connection,
     Filter,
     InstanceAPI,
     InstanceList,
@@ -51,7 +52,7 @@ class Blade(Node):
 
     _view_id = _VIEW
     _write_class = BladeWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "sensor_positions": ReverseDirectRelation(ViewId("sp_pygen_power", "SensorPosition", "1"), "blade"),
     }
 

@@ -44,7 +44,11 @@ class DataSheetWrite(NodeWrite):
     """DataSheet (node of view sp_pygen_power:DataSheet/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"is_uploaded": "isUploaded", "mime_type": "mimeType", "uploaded_time": "uploadedTime"}
+    _property_ids: ClassVar[dict[str, str]] = {
+        "is_uploaded": "isUploaded",
+        "mime_type": "mimeType",
+        "uploaded_time": "uploadedTime",
+    }
 
     description: str | None = None
     """Description of the instance"""
@@ -75,7 +79,11 @@ class DataSheet(Node):
 
     _view_id = _VIEW
     _write_class = DataSheetWrite
-    _property_ids: ClassVar = {"is_uploaded": "isUploaded", "mime_type": "mimeType", "uploaded_time": "uploadedTime"}
+    _property_ids: ClassVar[dict[str, str]] = {
+        "is_uploaded": "isUploaded",
+        "mime_type": "mimeType",
+        "uploaded_time": "uploadedTime",
+    }
 
     description: str | None = None
     """Description of the instance"""

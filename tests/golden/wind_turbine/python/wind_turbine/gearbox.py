@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -41,7 +42,7 @@ class GearboxWrite(NodeWrite):
     """Gearbox (node of view sp_pygen_power:Gearbox/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "displacement_x": DirectRelation(),
         "displacement_y": DirectRelation(),
         "displacement_z": DirectRelation(),
@@ -57,7 +58,7 @@ class Gearbox(Node):
 
     _view_id = _VIEW
     _write_class = GearboxWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "displacement_x": DirectRelation(),
         "displacement_y": DirectRelation(),
         "displacement_z": DirectRelation(),

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -41,7 +42,7 @@ class GeneratorWrite(NodeWrite):
     """Generator (node of view sp_pygen_power:Generator/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "generator_speed_controller": DirectRelation(),
         "generator_speed_controller_reference": DirectRelation(),
     }
@@ -55,7 +56,7 @@ class Generator(Node):
 
     _view_id = _VIEW
     _write_class = GeneratorWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "generator_speed_controller": DirectRelation(),
         "generator_speed_controller_reference": DirectRelation(),
         "nacelle": ReverseDirectRelation(ViewId("sp_pygen_power", "Nacelle", "1"), "main_shaft"),

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -41,7 +42,7 @@ class HighSpeedShaftWrite(NodeWrite):
     """HighSpeedShaft (node of view sp_pygen_power:HighSpeedShaft/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "bending_moment_y": DirectRelation(),
         "bending_monent_x": DirectRelation(),
         "torque": DirectRelation(),
@@ -57,7 +58,7 @@ class HighSpeedShaft(Node):
 
     _view_id = _VIEW
     _write_class = HighSpeedShaftWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "bending_moment_y": DirectRelation(),
         "bending_monent_x": DirectRelation(),
         "torque": DirectRelation(),

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -41,7 +42,7 @@ class MainShaftWrite(NodeWrite):
     """MainShaft (node of view sp_pygen_power:MainShaft/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "bending_x": DirectRelation(),
         "bending_y": DirectRelation(),
         "calculated_tilt_moment": DirectRelation(),
@@ -61,7 +62,7 @@ class MainShaft(Node):
 
     _view_id = _VIEW
     _write_class = MainShaftWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "bending_x": DirectRelation(),
         "bending_y": DirectRelation(),
         "calculated_tilt_moment": DirectRelation(),

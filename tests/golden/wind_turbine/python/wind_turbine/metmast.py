@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     EdgeConnection,
     Filter,
     FloatProperty,
@@ -40,7 +41,7 @@ class MetmastWrite(NodeWrite):
     """Metmast (node of view sp_pygen_power:Metmast/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "wind_turbines": EdgeConnection(NodeId("sp_pygen_power_enterprise", "Distance"), "inwards"),
     }
 
@@ -56,7 +57,7 @@ class Metmast(Node):
 
     _view_id = _VIEW
     _write_class = MetmastWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "wind_turbines": EdgeConnection(NodeId("sp_pygen_power_enterprise", "Distance"), "inwards"),
     }
 

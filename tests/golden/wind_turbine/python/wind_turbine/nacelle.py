@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -53,7 +54,7 @@ class NacelleWrite(NodeWrite):
     """Nacelle (node of view sp_pygen_power:Nacelle/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "acc_from_back_side_x": DirectRelation(),
         "acc_from_back_side_y": DirectRelation(),
         "acc_from_back_side_z": DirectRelation(),
@@ -83,7 +84,7 @@ class Nacelle(Node):
 
     _view_id = _VIEW
     _write_class = NacelleWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "acc_from_back_side_x": DirectRelation(),
         "acc_from_back_side_y": DirectRelation(),
         "acc_from_back_side_z": DirectRelation(),

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -41,7 +42,7 @@ class PowerInverterWrite(NodeWrite):
     """PowerInverter (node of view sp_pygen_power:PowerInverter/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "active_power_total": DirectRelation(),
         "apparent_power_total": DirectRelation(),
         "reactive_power_total": DirectRelation(),
@@ -57,7 +58,7 @@ class PowerInverter(Node):
 
     _view_id = _VIEW
     _write_class = PowerInverterWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "active_power_total": DirectRelation(),
         "apparent_power_total": DirectRelation(),
         "reactive_power_total": DirectRelation(),

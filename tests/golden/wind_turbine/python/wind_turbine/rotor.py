@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -41,7 +42,10 @@ class RotorWrite(NodeWrite):
     """Rotor (node of view sp_pygen_power:Rotor/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {"rotor_speed_controller": DirectRelation(), "rpm_low_speed_shaft": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {
+        "rotor_speed_controller": DirectRelation(),
+        "rpm_low_speed_shaft": DirectRelation(),
+    }
 
     rotor_speed_controller: SensorTimeSeriesWrite | NodeIdLike | None = None
     rpm_low_speed_shaft: SensorTimeSeriesWrite | NodeIdLike | None = None
@@ -52,7 +56,7 @@ class Rotor(Node):
 
     _view_id = _VIEW
     _write_class = RotorWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "rotor_speed_controller": DirectRelation(),
         "rpm_low_speed_shaft": DirectRelation(),
         "wind_turbine": ReverseDirectRelation(ViewId("sp_pygen_power", "WindTurbine", "1"), "rotor"),

@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -52,7 +53,7 @@ class SensorPositionWrite(NodeWrite):
     """SensorPosition (node of view sp_pygen_power:SensorPosition/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "blade": DirectRelation(),
         "edgewise_bend_mom_crosstalk_corrected": DirectRelation(),
         "edgewise_bend_mom_offset": DirectRelation(),
@@ -81,7 +82,7 @@ class SensorPosition(Node):
 
     _view_id = _VIEW
     _write_class = SensorPositionWrite
-    _connections: ClassVar = {
+    _connections: ClassVar[dict[str, Connection]] = {
         "blade": DirectRelation(),
         "edgewise_bend_mom_crosstalk_corrected": DirectRelation(),
         "edgewise_bend_mom_offset": DirectRelation(),

@@ -50,7 +50,7 @@ class SensorTimeSeriesWrite(NodeWrite):
     """SensorTimeSeries (node of view sp_pygen_power:SensorTimeSeries/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "concept_id": "conceptId",
         "is_step": "isStep",
         "source_unit": "sourceUnit",
@@ -88,7 +88,7 @@ class SensorTimeSeries(Node):
 
     _view_id = _VIEW
     _write_class = SensorTimeSeriesWrite
-    _property_ids: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {
         "concept_id": "conceptId",
         "is_step": "isStep",
         "source_unit": "sourceUnit",

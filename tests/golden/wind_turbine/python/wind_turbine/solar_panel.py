@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -42,7 +43,7 @@ class SolarPanelWrite(NodeWrite):
     """SolarPanel (node of view sp_pygen_power:SolarPanel/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
 
     capacity: float | None = None
 
@@ -62,7 +63,7 @@ class SolarPanel(Node):
 
     _view_id = _VIEW
     _write_class = SolarPanelWrite
-    _connections: ClassVar = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
+    _connections: ClassVar[dict[str, Connection]] = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
 
     capacity: float | None = None
 

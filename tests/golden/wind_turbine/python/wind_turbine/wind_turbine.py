@@ -11,6 +11,7 @@ from pygen.instances import (
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Connection,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -55,8 +56,8 @@ class WindTurbineWrite(NodeWrite):
     """WindTurbine (node of view sp_pygen_power:WindTurbine/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar = {"power_curve": "powerCurve"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"power_curve": "powerCurve"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "blades": DirectRelation(),
         "datasheets": DirectRelation(),
         "nacelle": DirectRelation(),
@@ -87,8 +88,8 @@ class WindTurbine(Node):
 
     _view_id = _VIEW
     _write_class = WindTurbineWrite
-    _property_ids: ClassVar = {"power_curve": "powerCurve"}
-    _connections: ClassVar = {
+    _property_ids: ClassVar[dict[str, str]] = {"power_curve": "powerCurve"}
+    _connections: ClassVar[dict[str, Connection]] = {
         "blades": DirectRelation(),
         "datasheets": DirectRelation(),
         "nacelle": DirectRelation(),

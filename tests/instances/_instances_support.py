@@ -1,0 +1,35 @@
+"""Constants and helpers of the instance runtime tests.
+
+They live here, not in conftest.py, so that test modules import them by a name no other test folder
+uses (``from conftest import ...`` would pick whichever conftest pytest imported last).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pygen.emulator import EmulatorSettings
+from pygen.transport import ClientConfig, HTTPClient, RetryPolicy, Token
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+OMNI_MODEL = SHARED_DATA / "models" / "Omni.json"
+OMNI_NODES = SHARED_DATA / "instances" / "Omni.nodes.json"
+TOKEN = "instances-test-token"
+DATA_SPACE = "sp_omni_instances"
+TEST_SPACE = "sp_test"
+
+
+def config(base_url: str = "http://emulator", **kwargs: Any) -> ClientConfig:
+    """A client config for the emulator with quick retries."""
+    kwargs.setdefault("retry", RetryPolicy(max_retries=10, backoff_base=0.01, backoff_max=0.2))
+    return ClientConfig("omni-test", Token(TOKEN), base_url=base_url, **kwargs)
+
+
+def settings(**kwargs: Any) -> EmulatorSettings:
+    """Emulator settings with the Omni model and nodes loaded."""
+    return EmulatorSettings(token=TOKEN, model_files=[OMNI_MODEL], instance_files=[OMNI_NODES], **kwargs)
+
+
+def create_space(http: HTTPClient, space: str = TEST_SPACE) -> None:
+    http.post("/models/spaces", json={"items": [{"space": space}]})

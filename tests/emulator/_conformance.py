@@ -217,7 +217,7 @@ def parse_ts(value: str) -> dt.datetime:
     text = value.replace("Z", "+00:00")
     if "." in text:  # fromisoformat on 3.10 wants exactly 3 or 6 fractional digits
         head, rest = text.split(".", 1)
-        digits = "".join(ch for ch in rest if ch.isdigit())
+        digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]  # the fraction only, not the offset
         tail = rest[len(digits) :]
         text = f"{head}.{(digits + '000000')[:6]}{tail}"
     parsed = dt.datetime.fromisoformat(text)

@@ -40,6 +40,7 @@ from pygen.emulator._schema import (
     now_ms,
 )
 from pygen.emulator._store import ContainerData, Instance, NodeKey, SqlHint, Store, container_hint
+from pygen.emulator._units import Converter, parse_target_units
 from pygen.emulator._values import normalize
 
 
@@ -52,6 +53,7 @@ class Source:
     external_id: str
     version: str | None = None
     properties: list[str] | None = None  # None or ["*"] = all
+    convert: dict[str, Converter] = field(default_factory=dict)  # targetUnits, by property id
 
     @property
     def view_key(self) -> ViewKey:
@@ -126,8 +128,31 @@ class InstanceService:
             else:
                 source = Source("container", ref["space"], ref["externalId"], None, props)
                 self.schema.require_container(ref, ewhere)
+            if obj.get("targetUnits") is not None:
+                self.add_target_units(source, obj["targetUnits"], f"{ewhere}.targetUnits")
             out.append(source)
         return out
+
+    def add_target_units(self, source: Source, raw: object, where: str) -> None:
+        """Validate ``targetUnits`` against the source's properties and attach the conversions."""
+        if source.kind == "view":
+            mapped = self.schema.mapped(source.view_key)
+
+            def units_of(prop: str) -> tuple[bool, object]:
+                mp = mapped.get(prop)
+                return (False, None) if mp is None else (True, mp.type.get("unit"))
+
+            label = f"view {fmt_view(source.view_key)}"
+        else:
+            container = self.schema.container(source.container_key) or {"properties": {}}
+            props: dict[str, Any] = container["properties"]
+
+            def units_of(prop: str) -> tuple[bool, object]:
+                definition = props.get(prop)
+                return (False, None) if definition is None else (True, definition["type"].get("unit"))
+
+            label = f"container {fmt_container(source.container_key)}"
+        source.convert = parse_target_units(raw, where, units_of, label)
 
     def has_data(self, ctx: FilterContext, sources: list[Source]) -> Predicate:
         checks: list[Predicate] = []
@@ -179,7 +204,7 @@ class InstanceService:
                     present = True
                     value = data.get(mp.identifier)
                     if value is not None and (wanted is None or prop_id in wanted):
-                        values[prop_id] = value
+                        values[prop_id] = source.convert[prop_id](value) if prop_id in source.convert else value
                 if not present and mapped:
                     continue
             else:
@@ -187,6 +212,9 @@ class InstanceService:
                 if data is None:
                     continue
                 values = {k: v for k, v in data.items() if v is not None and (wanted is None or k in wanted)}
+                for prop_id, conv in source.convert.items():
+                    if prop_id in values:
+                        values[prop_id] = conv(values[prop_id])
             properties.setdefault(source.space, {})[source.label] = values
         out["properties"] = properties
         return out

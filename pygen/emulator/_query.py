@@ -109,6 +109,8 @@ class QueryService:
             checks.append(matcher)
         keys = compile_sort(body.get("sort"), ctx)
         sources = [Source("view", view[0], view[1], view[2])]
+        if body.get("targetUnits") is not None:
+            self.instances.add_target_units(sources[0], body["targetUnits"], "targetUnits")
         hints = self.instances.source_hints(sources) + sql_hints(body.get("filter"), ctx)
         matched = [inst for inst in self.store.scan(kind, where=hints) if all(check(inst) for check in checks)]
         if keys:

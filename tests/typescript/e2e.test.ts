@@ -331,9 +331,10 @@ describe("search, aggregation, histogram", () => {
     const byStatus = Object.fromEntries(groups.map((g) => [String(g.group?.["status"]), g.aggregates.map((a) => a.value)]));
     expect(byStatus).toEqual({ stopped: [5, 24], running: [15, 28.5] });
 
-    // targetUnits are accepted (the emulator does not convert units).
+    // targetUnits: pressure is stored in bar; 1 bar = 14.5037738 psi.
     expect(await pumps.list({ targetUnits: { pressure: "pressure:bar" }, limit: 5 })).toHaveLength(5);
-    expect((await pumps.retrieve(["pump0001"], { targetUnits: { pressure: "pressure:bar" } })).items).toHaveLength(1);
+    const [inPsi] = (await pumps.retrieve(["pump0001"], { targetUnits: { pressure: "pressure:psi" } })).items;
+    expect(inPsi?.properties.pressure).toBeCloseTo(1.5 * 14.5037738, 4);
 
     const buckets = await pumps.histogram("pressure", 10);
     expect(buckets.reduce((sum, b) => sum + b.count, 0)).toBe(20);

@@ -123,7 +123,7 @@ export async function createTestSchema(http: HttpClient, space: string): Promise
         properties: {
           name: { type: { type: "text" } },
           description: { type: { type: "text" } },
-          pressure: { type: { type: "float64" } },
+          pressure: { type: { type: "float64", unit: { externalId: "pressure:bar", sourceUnit: "bar" } } },
           serial: { type: { type: "int64" } },
           running: { type: { type: "boolean" } },
           tags: { type: { type: "text", list: true } },

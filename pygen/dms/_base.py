@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Union, get_args, get_origin
 
 from pydantic import (
@@ -13,13 +13,24 @@ from pydantic import (
     PrivateAttr,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
     model_serializer,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
 from typing_extensions import Self
 
-__all__ = ["DMSModel"]
+from ._identifiers import (
+    ensure_valid,
+    validate_description,
+    validate_external_id,
+    validate_name,
+    validate_space,
+    validate_version,
+)
+
+__all__ = ["CheckedApply", "DMSModel"]
 
 # Discriminator fields are always written, even when they hold their default, so every dumped
 # object says what it is (e.g. a reference's ``"type": "view"``).
@@ -122,3 +133,24 @@ class DMSModel(BaseModel):
         """
         fields = type(self).model_fields
         return {fields[name].alias or name: getattr(self, name) for name in names if name in self.model_fields_set}
+
+
+# The identifier and text fields an apply object may have, and the rule each one follows.
+_FIELD_RULES: dict[str, Callable[[Any], str | None]] = {
+    "space": validate_space,
+    "external_id": validate_external_id,
+    "version": validate_version,
+    "name": validate_name,
+    "description": validate_description,
+}
+
+
+class CheckedApply(DMSModel):
+    """Base of apply (write) shapes: whichever of ``space``, ``external_id``, ``version``, ``name`` and
+    ``description`` a class has is checked against the DMS rules. Read shapes never are."""
+
+    @field_validator(*_FIELD_RULES, check_fields=False)
+    @classmethod
+    def _check_field(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None
+        return ensure_valid(value, _FIELD_RULES[info.field_name](value))

@@ -6,17 +6,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, JsonValue, Tag, field_validator
 
-from ._base import DMSModel
+from ._base import CheckedApply, DMSModel
 from ._data_types import EnumType, PropertyType
 from ._identifiers import (
     IndexOrConstraintId,
     PropertyId,
     ensure_valid,
-    validate_description,
     validate_enum_value,
-    validate_external_id,
-    validate_name,
-    validate_space,
 )
 from ._refs import ContainerReference
 
@@ -60,18 +56,8 @@ class _ContainerPropertyFields(DMSModel):
 _PROPERTY_WRITE_FIELDS = ("type", "nullable", "immutable", "auto_increment", "default_value", "name", "description")
 
 
-class ContainerPropertyApply(_ContainerPropertyFields):
+class ContainerPropertyApply(_ContainerPropertyFields, CheckedApply):
     """A container property as sent in an apply request."""
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_name(value))
-
-    @field_validator("description")
-    @classmethod
-    def _check_description(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_description(value))
 
     @field_validator("type")
     @classmethod
@@ -213,7 +199,7 @@ class _ContainerFields(DMSModel):
         return ContainerReference(self.space, self.external_id)
 
 
-class ContainerApply(_ContainerFields):
+class ContainerApply(_ContainerFields, CheckedApply):
     """A container as sent in an apply request; identifiers are validated.
 
     >>> from pygen.dms import TextType
@@ -227,26 +213,6 @@ class ContainerApply(_ContainerFields):
     properties: dict[PropertyId, ContainerPropertyApply]
     constraints: dict[IndexOrConstraintId, Constraint] | None = None
     indexes: dict[IndexOrConstraintId, Index] | None = None
-
-    @field_validator("space")
-    @classmethod
-    def _check_space(cls, value: str) -> str:
-        return ensure_valid(value, validate_space(value))
-
-    @field_validator("external_id")
-    @classmethod
-    def _check_external_id(cls, value: str) -> str:
-        return ensure_valid(value, validate_external_id(value))
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_name(value))
-
-    @field_validator("description")
-    @classmethod
-    def _check_description(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_description(value))
 
 
 class Container(_ContainerFields):

@@ -9,17 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Tag, field_validator
+from pydantic import Discriminator, Tag
 
-from ._base import DMSModel
-from ._identifiers import (
-    ensure_valid,
-    validate_description,
-    validate_external_id,
-    validate_name,
-    validate_space,
-    validate_version,
-)
+from ._base import CheckedApply, DMSModel
 from ._refs import DataModelReference, ViewReference
 from ._views import View, ViewApply
 
@@ -59,7 +51,7 @@ class _DataModelFields(DMSModel):
         return DataModelReference(self.space, self.external_id, self.version)
 
 
-class DataModelApply(_DataModelFields):
+class DataModelApply(_DataModelFields, CheckedApply):
     """A data model as sent in an apply request; ``views`` holds references or inline view definitions.
 
     >>> model = DataModelApply(space="s", external_id="Pumps", version="1", views=[ViewReference("s", "Pump", "v1")])
@@ -68,31 +60,6 @@ class DataModelApply(_DataModelFields):
     """
 
     views: list[ViewEntryApply] | None = None
-
-    @field_validator("space")
-    @classmethod
-    def _check_space(cls, value: str) -> str:
-        return ensure_valid(value, validate_space(value))
-
-    @field_validator("external_id")
-    @classmethod
-    def _check_external_id(cls, value: str) -> str:
-        return ensure_valid(value, validate_external_id(value))
-
-    @field_validator("version")
-    @classmethod
-    def _check_version(cls, value: str) -> str:
-        return ensure_valid(value, validate_version(value))
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_name(value))
-
-    @field_validator("description")
-    @classmethod
-    def _check_description(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_description(value))
 
 
 class DataModel(_DataModelFields):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import field_validator
-
-from ._base import DMSModel
-from ._identifiers import ensure_valid, validate_description, validate_name, validate_space
+from ._base import CheckedApply, DMSModel
 from ._refs import SpaceReference
 
 __all__ = ["Space", "SpaceApply"]
@@ -21,27 +18,12 @@ class _SpaceFields(DMSModel):
         return SpaceReference(self.space)
 
 
-class SpaceApply(_SpaceFields):
+class SpaceApply(_SpaceFields, CheckedApply):
     """A space as sent in an apply request; the id, name and description are validated.
 
     >>> SpaceApply(space="my_space", name="My space").dump()
     {'space': 'my_space', 'name': 'My space'}
     """
-
-    @field_validator("space")
-    @classmethod
-    def _check_space(cls, value: str) -> str:
-        return ensure_valid(value, validate_space(value))
-
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_name(value))
-
-    @field_validator("description")
-    @classmethod
-    def _check_description(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_description(value))
 
 
 class Space(_SpaceFields):

@@ -18,18 +18,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, JsonValue, Tag, field_validator, model_validator
 
-from ._base import DMSModel
+from ._base import CheckedApply, DMSModel
 from ._containers import ConstraintState
 from ._data_types import DirectRelationType, PropertyType
 from ._identifiers import (
     PropertyId,
     ensure_valid,
     validate_container_property_identifier,
-    validate_description,
-    validate_external_id,
-    validate_name,
-    validate_space,
-    validate_version,
 )
 from ._refs import ContainerReference, NodeReference, PropertyReference, ViewReference
 
@@ -63,16 +58,8 @@ class _Described(DMSModel):
     description: str | None = None
 
 
-class _CheckedDescribed(_Described):
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_name(value))
-
-    @field_validator("description")
-    @classmethod
-    def _check_description(cls, value: str | None) -> str | None:
-        return ensure_valid(value, validate_description(value))
+class _CheckedDescribed(_Described, CheckedApply):
+    """Name and description, checked (apply shapes of view properties and views)."""
 
 
 # ---- mapped properties ----------------------------------------------------------------------------
@@ -365,21 +352,6 @@ class ViewApply(_ViewFields, _CheckedDescribed):
     """
 
     properties: dict[PropertyId, ViewPropertyApply] | None = None
-
-    @field_validator("space")
-    @classmethod
-    def _check_space(cls, value: str) -> str:
-        return ensure_valid(value, validate_space(value))
-
-    @field_validator("external_id")
-    @classmethod
-    def _check_external_id(cls, value: str) -> str:
-        return ensure_valid(value, validate_external_id(value))
-
-    @field_validator("version")
-    @classmethod
-    def _check_version(cls, value: str) -> str:
-        return ensure_valid(value, validate_version(value))
 
 
 class View(_ViewFields):

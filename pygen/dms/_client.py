@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-
 import httpx
-from typing_extensions import Self
 
 from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient
+from pygen.transport._holder import AsyncHTTPHolder, HTTPHolder
 
 from ._api import (
     AsyncContainersAPI,
@@ -23,7 +21,7 @@ from ._api import (
 __all__ = ["AsyncDMSClient", "DMSClient"]
 
 
-class DMSClient:
+class DMSClient(HTTPHolder):
     """Spaces, containers, views and data models of one CDF project (sync).
 
     Pass a ``ClientConfig`` (the client then owns, and closes, its ``HTTPClient``) or an existing
@@ -42,36 +40,14 @@ class DMSClient:
     """
 
     def __init__(self, config_or_http: ClientConfig | HTTPClient, *, transport: httpx.BaseTransport | None = None):
-        if isinstance(config_or_http, HTTPClient):
-            if transport is not None:
-                raise ValueError("transport= only applies when DMSClient creates the HTTPClient from a ClientConfig")
-            self.http = config_or_http
-            self._owns_http = False
-        elif isinstance(config_or_http, ClientConfig):
-            self.http = HTTPClient(config_or_http, transport=transport)
-            self._owns_http = True
-        else:
-            raise TypeError(f"DMSClient needs a ClientConfig or an HTTPClient, got {type(config_or_http).__name__}")
+        self._hold(config_or_http, transport)
         self.spaces = SpacesAPI(self.http)
         self.containers = ContainersAPI(self.http)
         self.views = ViewsAPI(self.http)
         self.data_models = DataModelsAPI(self.http)
 
-    def close(self) -> None:
-        """Close the HTTP client if this client created it."""
-        if self._owns_http:
-            self.http.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncDMSClient:
+class AsyncDMSClient(AsyncHTTPHolder):
     """Spaces, containers, views and data models of one CDF project (async twin of :class:`DMSClient`).
 
     Example:
@@ -84,34 +60,8 @@ class AsyncDMSClient:
     def __init__(
         self, config_or_http: ClientConfig | AsyncHTTPClient, *, transport: httpx.AsyncBaseTransport | None = None
     ):
-        if isinstance(config_or_http, AsyncHTTPClient):
-            if transport is not None:
-                raise ValueError(
-                    "transport= only applies when AsyncDMSClient creates the AsyncHTTPClient from a ClientConfig"
-                )
-            self.http = config_or_http
-            self._owns_http = False
-        elif isinstance(config_or_http, ClientConfig):
-            self.http = AsyncHTTPClient(config_or_http, transport=transport)
-            self._owns_http = True
-        else:
-            raise TypeError(
-                f"AsyncDMSClient needs a ClientConfig or an AsyncHTTPClient, got {type(config_or_http).__name__}"
-            )
+        self._hold(config_or_http, transport)
         self.spaces = AsyncSpacesAPI(self.http)
         self.containers = AsyncContainersAPI(self.http)
         self.views = AsyncViewsAPI(self.http)
         self.data_models = AsyncDataModelsAPI(self.http)
-
-    async def aclose(self) -> None:
-        """Close the HTTP client if this client created it."""
-        if self._owns_http:
-            await self.http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()

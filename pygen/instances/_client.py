@@ -13,7 +13,6 @@ import builtins
 import json
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from pygen.instances._ids import EdgeId, NodeId
@@ -32,9 +31,10 @@ from pygen.instances._writes import (
     write_phases,
 )
 from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient, PygenError
+from pygen.transport._holder import AsyncHTTPHolder, HTTPHolder
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    pass
 
 __all__ = ["AsyncInstanceClient", "InstanceClient"]
 
@@ -49,7 +49,7 @@ class _ClientCore:
         self.validate = validate
 
 
-class InstanceClient(_ClientCore):
+class InstanceClient(_ClientCore, HTTPHolder):
     """Sync client for instances: writes and deletes of any view; generated SDKs add one API per view.
 
     ``instance_space`` is the default space of instances given by external id alone (the ids rule:
@@ -72,7 +72,7 @@ class InstanceClient(_ClientCore):
         validate: bool = True,
     ) -> None:
         super().__init__(instance_space, validate)
-        self.http = http if isinstance(http, HTTPClient) else HTTPClient(http)
+        self._hold(http)
 
     def upsert(
         self,
@@ -165,20 +165,8 @@ class InstanceClient(_ClientCore):
         except PygenError as exc:
             return exc
 
-    def close(self) -> None:
-        """Close the HTTP client."""
-        self.http.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncInstanceClient(_ClientCore):
+class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
     """Async twin of :class:`InstanceClient` (batches run as tasks within the write concurrency limit).
 
     Example:
@@ -196,7 +184,7 @@ class AsyncInstanceClient(_ClientCore):
         validate: bool = True,
     ) -> None:
         super().__init__(instance_space, validate)
-        self.http = http if isinstance(http, AsyncHTTPClient) else AsyncHTTPClient(http)
+        self._hold(http)
 
     async def upsert(
         self,
@@ -287,18 +275,6 @@ class AsyncInstanceClient(_ClientCore):
             return (await self.http.post("/models/instances/delete", json={"items": batch})).content
         except PygenError as exc:
             return exc
-
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self.http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 def _collect_upsert(

@@ -4,7 +4,7 @@ Run on demand (not by pytest)::
 
     .venv/bin/python bench/generate_python.py [--runs 5] [--v1-venv /tmp/pygen-bench/v1] [--skip-v1]
 
-Models: the shared dumps (CogniteCore, Omni, OmniSub, WindTurbine) and a synthetic model of 300 views x 30
+Models: the dumps in tests/data/models (CogniteCore, Omni, OmniSub, WindTurbine) and a synthetic model of 300 views x 30
 properties. Measured, as medians over ``--runs`` fresh processes:
 
 - ``whole``: one process that loads the snapshot, generates and writes the tree (v2: ``pygen generate``;
@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-MODELS = REPO.parent / "shared" / "data" / "models"
-SHARED = ["CogniteCore", "Omni", "OmniSub", "WindTurbine"]
+MODELS = REPO / "tests" / "data" / "models"
+MODEL_NAMES = ["CogniteCore", "Omni", "OmniSub", "WindTurbine"]
 V1_REQUIREMENTS = ["cognite-pygen==1.4.2", "pandas", "wheel"]
 
 V2_GEN = textwrap.dedent(
@@ -188,7 +188,7 @@ def main() -> int:
         return 0
     synthetic = work / "Synthetic.json"
     synthetic.write_text(json.dumps(synthetic_model()))
-    cases = [(name, MODELS / f"{name}.json") for name in SHARED] + [("Synthetic 300x30", synthetic)]
+    cases = [(name, MODELS / f"{name}.json") for name in MODEL_NAMES] + [("Synthetic 300x30", synthetic)]
     print(f"python {sys.version.split()[0]}, {args.runs} runs per number (medians), work dir {work}\n")
     columns = [
         "v2 whole s",

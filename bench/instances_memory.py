@@ -33,7 +33,7 @@ from pygen.instances import (
 )
 from pygen.transport import ClientConfig, ConcurrencyLimits, Token
 
-MODEL = Path(__file__).resolve().parents[2] / "shared" / "data" / "models" / "Omni.json"
+MODEL = Path(__file__).resolve().parents[1] / "tests" / "data" / "models" / "Omni.json"
 TOKEN = "bench-token"
 SPACE = "sp_bench_memory"
 VIEW = ViewId("sp_pygen_models", "PrimitiveNullable", "1")

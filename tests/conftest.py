@@ -5,28 +5,20 @@ Async tests use anyio's pytest plugin (anyio ships with httpx): mark them ``@pyt
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
-MODELS_DIR = SHARED_DATA / "models"
-INSTANCES_DIR = SHARED_DATA / "instances"
+from testdata import MODEL_NAMES, MODELS_DIR, OMNI_NODES
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Fail the whole run, loudly, when the shared test data is not beside the repository.
+    """Fail the whole run, loudly, when the test data in ``tests/data`` is incomplete.
 
-    Many tests are parametrized over ``../shared/data``: without this check a missing folder would
+    Many tests are parametrized over the model dumps: without this check a missing file would
     quietly turn them into "empty parameter set" skips instead of failures.
     """
-    missing = [str(path) for path in (MODELS_DIR, INSTANCES_DIR) if not path.is_dir()]
+    expected = [*(MODELS_DIR / f"{name}.json" for name in MODEL_NAMES), OMNI_NODES]
+    missing = [str(path) for path in expected if not path.is_file()]
     if missing:
-        raise pytest.UsageError(
-            f"test data not found: {', '.join(missing)}. The tests read the real data model dumps from the "
-            "shared/ folder that sits beside this repository (shared/data/models, shared/data/instances)."
-        )
+        raise pytest.UsageError(f"test data not found: {', '.join(missing)} (it is part of the repository: restore it)")
 
 
 @pytest.fixture

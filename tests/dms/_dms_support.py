@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-
-MODELS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "models"
 
 
 def missing_from(original: Any, dumped: Any, path: str = "$") -> list[str]:

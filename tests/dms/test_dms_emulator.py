@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from _dms_support import MODELS_DIR
+from testdata import MODELS_DIR
 
 from pygen.dms import (
     AsyncDMSClient,

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from _dms_support import MODELS_DIR, missing_from
+from _dms_support import missing_from
+from testdata import MODELS_DIR
 
 from pygen.dms import (
     DataModel,

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = REPO_ROOT.parent / "shared" / "data" / "models"
-INSTANCES_DIR = REPO_ROOT.parent / "shared" / "data" / "instances"
+from testdata import MODELS_DIR, REPO_ROOT
+
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
 SPACE = "sp_hostile"
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from _emit_support import INSTANCES_DIR, MODELS_DIR, load_model
+from _emit_support import load_model
+from testdata import INSTANCES_DIR, MODELS_DIR
 
 from pygen.emulator import EmulatorSettings, create_app
 from pygen.emulator.testing import SyncASGITransport

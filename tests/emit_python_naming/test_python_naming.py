@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import keyword
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from testdata import MODELS_DIR
 
 from pygen.dms import DataModel
 from pygen.emit.python import PythonNames, check_python_names, py_ident, python_names, to_pascal, to_snake
@@ -22,7 +22,6 @@ from pygen.emit.python._naming import (
 )
 from pygen.ir import ContainerRef, DataModelInfo, Field, ModelRef, SDKModel, TextType, ViewClass, ViewRef, build_ir
 
-MODELS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "models"
 ASCII_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = REPO_ROOT.parent / "shared" / "data" / "models"
+from testdata import MODELS_DIR, REPO_ROOT
+
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
 TSC = REPO_ROOT / "tests" / "typescript" / "node_modules" / ".bin" / "tsc"
 SPACE = "sp_hostile"

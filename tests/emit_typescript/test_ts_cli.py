@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _ts_support import REPO_ROOT, hostile_model, load_model, mapped, model, view
+from _ts_support import MODELS_DIR, REPO_ROOT, hostile_model, load_model, mapped, model, view
 
 from pygen._generate_cli import main
 from pygen.dms import DataModel
@@ -25,7 +25,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 def test_model_file_writes_the_sdk_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(
-        capsys, "--model-file", str(REPO_ROOT.parent / "shared/data/models/OmniSub.json"), "--language",
+        capsys, "--model-file", str(MODELS_DIR / "OmniSub.json"), "--language",
         "typescript", "--output", str(tmp_path), "--client-name", "SubClient", "--instance-space", "my_space",
     )  # fmt: skip
     assert code == 0, out

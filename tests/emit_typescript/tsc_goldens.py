@@ -12,7 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # the support module, and testdata
 
 from _ts_support import GOLDEN_CASES, TSC, generate_case, run_tsc, write_files  # noqa: E402
 

@@ -13,7 +13,6 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -27,8 +26,6 @@ PROJECT_URL = f"{ASGI_ROOT}/api/v1/projects/{PROJECT}"
 
 Json = Any
 _C = TypeVar("_C", httpx.Client, httpx.AsyncClient)
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-MODELS_DIR = SHARED_DATA / "models"
 
 
 def _show(value: object, limit: int = 3000) -> str:

@@ -24,9 +24,7 @@ from _conformance import (
     ASGI_ROOT,
     CLIENT_ID,
     CLIENT_SECRET,
-    MODELS_DIR,
     PROJECT,
-    SHARED_DATA,
     TOKEN,
     Api,
     check_error_shape,
@@ -40,6 +38,7 @@ from _conformance import (
     view_ref,
     xids,
 )
+from testdata import INSTANCES_DIR, MODELS_DIR
 
 pytestmark = pytest.mark.emulator_only
 
@@ -418,7 +417,7 @@ def test_model_file_views_accept_writes(loaded_api: Api) -> None:
 
 
 def test_instances_file_is_loaded(make_api: MakeApi) -> None:
-    instances_file = SHARED_DATA / "instances" / "Omni.nodes.json"
+    instances_file = INSTANCES_DIR / "Omni.nodes.json"
     expected: list[dict[str, Any]] = json.loads(instances_file.read_text(encoding="utf-8"))
     api = make_api(model_files=[MODELS_DIR / "Omni.json"], instance_files=[instances_file])
     filter_ = {"equals": {"property": ["node", "space"], "value": "sp_omni_instances"}}

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from _emulator_unit import SPACE, VIEW, pump
+from testdata import MODELS_DIR as MODELS
 
 from pygen.emulator._instances import InstanceService
 from pygen.emulator._loader import load_model_file
 from pygen.emulator._query import QueryService, tokenize
 from pygen.emulator._schema import SchemaService
 from pygen.emulator._store import Store
-
-MODELS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "models"
 
 
 def test_snapshot_keeps_inherited_properties_on_the_parent_only() -> None:

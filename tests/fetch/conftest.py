@@ -13,7 +13,8 @@ import pytest
 from keyring.backend import KeyringBackend
 
 # Same place tests/conftest.py points at (that module is not importable from here).
-MODELS_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "models"
+from testdata import MODELS_DIR
+
 MODEL_FILES = sorted(MODELS_DIR.glob("*.json"))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import filelock
 import pytest
+from testdata import MODELS_DIR, REPO_ROOT
 
 from pygen.fetch import (
     CacheError,
@@ -25,8 +26,6 @@ from pygen.fetch import (
     dump_snapshot,
 )
 
-MODELS_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "models"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 OMNI = ModelRef("sp_pygen_models", "Omni", "1")
 
 

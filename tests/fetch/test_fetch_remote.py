@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from testdata import MODELS_DIR
 
 from pygen.fetch import (
     CacheKey,
@@ -125,7 +126,7 @@ def test_against_the_in_process_emulator(tmp_path: Path) -> None:
     from pygen.emulator import EmulatorSettings, create_app
     from pygen.emulator.testing import SyncASGITransport
 
-    models_dir = Path(__file__).resolve().parents[3] / "shared" / "data" / "models"
+    models_dir = MODELS_DIR
     settings = EmulatorSettings(token="tok", model_files=[models_dir / "OmniSub.json", models_dir / "Omni.json"])
     transport = SyncASGITransport(create_app(settings))
     config = ClientConfig("proj", Token("tok"), base_url="http://127.0.0.1:9", retry=RetryPolicy(max_retries=0))

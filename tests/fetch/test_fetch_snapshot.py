@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testdata import MODELS_DIR
 
 from pygen.fetch import ModelRef, SnapshotError, dump_snapshot, load_snapshot, snapshot_path, write_snapshot
 from pygen.fetch import _snapshot as snapshot_module
 
-MODELS_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "models"
 MODEL_FILES = sorted(MODELS_DIR.glob("*.json"))
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 """Regenerate every golden tree: ``.venv/bin/python tests/golden/regen.py`` (from the repository root).
 
 Cases (see ``GOLDEN_CASES`` in ``tests/emit_python/_emit_support.py``): ``cognite_core``, ``omni``,
-``omni_sub``, ``wind_turbine`` from ``../shared/data/models/*.json``, and ``hostile`` from the model
+``omni_sub``, ``wind_turbine`` from ``tests/data/models/*.json``, and ``hostile`` from the model
 built in that module (also written to ``tests/golden/hostile/model.json`` for review). Each tree lands
 in ``tests/golden/<case>/python/<package>/`` and is replaced whole. Review the diff, then commit.
 """
@@ -13,7 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "emit_python"))
+TESTS = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(TESTS / "emit_python"), str(TESTS)]  # the support module, and testdata
 
 from _emit_support import GOLDEN_CASES, GOLDEN_DIR, golden_models, golden_tree  # noqa: E402
 

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from keyring.backend import KeyringBackend
+from testdata import MODELS_DIR, REPO_ROOT
 
 from pygen.emulator.testing import EmulatorProcess
 from pygen.fetch import ModelRef, snapshot_path, write_snapshot
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = REPO_ROOT.parent / "shared" / "data" / "models"
 EXAMPLE_PROJECT = REPO_ROOT / "example_project"
 CLIENT_ID = "pygen-test-client"
 # Recognizable secrets: tests grep every artifact for them.

@@ -6,15 +6,13 @@ uses (``from conftest import ...`` would pick whichever conftest pytest imported
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
+
+from testdata import OMNI_MODEL, OMNI_NODES
 
 from pygen.emulator import EmulatorSettings
 from pygen.transport import ClientConfig, HTTPClient, RetryPolicy, Token
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-OMNI_MODEL = SHARED_DATA / "models" / "Omni.json"
-OMNI_NODES = SHARED_DATA / "instances" / "Omni.nodes.json"
 TOKEN = "instances-test-token"
 DATA_SPACE = "sp_omni_instances"
 TEST_SPACE = "sp_test"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
+
+from testdata import MODELS_DIR
 
 from pygen.dms import DataModel
 
-MODELS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "models"
 SPACE = "sp"
 
 

@@ -41,7 +41,7 @@ __all__ = [
     "ViewsAPI",
 ]
 
-#: Items per apply, byids and delete request (dms-api.md §2.0).
+#: Items per apply, byids and delete request (docs/dms.md, Schema resources).
 MAX_ITEMS_PER_REQUEST = 100
 #: Largest ``limit`` of a GET list request.
 MAX_LIST_LIMIT = 1000

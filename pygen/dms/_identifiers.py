@@ -1,4 +1,4 @@
-"""Identifier rules of the DMS API (dms-api.md §5) as pure functions.
+"""Identifier rules of the DMS API (docs/dms.md, Identifiers and formats) as pure functions.
 
 Each ``validate_*`` function returns ``None`` for a valid value, else a sentence saying what is
 wrong. Apply (write) objects use them; read objects do not, so anything CDF returns still loads.

@@ -1,4 +1,4 @@
-"""The instance filter language (dms-api.md §4) compiled to Python predicates, plus sort keys.
+"""The instance filter language (docs/dms.md, Filters) compiled to Python predicates, plus sort keys.
 
 Filters are evaluated on decoded rows. Property references resolve through the schema once, at compile time.
 """

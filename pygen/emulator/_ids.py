@@ -1,4 +1,4 @@
-"""Identifier rules (dms-api.md §5) and small helpers for references."""
+"""Identifier rules (docs/dms.md, Identifiers and formats) and small helpers for references."""
 
 from __future__ import annotations
 

@@ -436,7 +436,7 @@ class QueryService:
                 )
             else:
                 prop = ctx.resolve([ref["space"], ref["externalId"], str(identifier)], f"with.{name}.nodes.through")
-            # dms-api.md §3.8: a node expression's direction defaults to inwards (only used with through).
+            # docs/dms.md, Instances (query): a node expression's direction defaults to inwards (used with through).
             direction = spec.get("direction", "inwards")
             if direction not in ("outwards", "inwards"):
                 raise bad_request(f"with.{name}.nodes: direction must be outwards or inwards")

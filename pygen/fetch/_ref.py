@@ -11,7 +11,7 @@ from pygen.fetch._errors import ModelRefError
 
 __all__ = ["HasModelId", "ModelRef", "ModelRefLike"]
 
-# Identifier rules of the DMS API (see docs/dms-api.md, "Identifiers"). Checking them here is also
+# Identifier rules of the DMS API (docs/dms.md, Identifiers and formats). Checking them here is also
 # what makes ``snapshot_filename()`` safe: none of the three parts can hold a path separator, and
 # only ``version`` can hold a ".", which is why it comes last in the file name.
 _SPACE = re.compile(r"[a-zA-Z][a-zA-Z0-9_-]{0,41}[a-zA-Z0-9]?")

@@ -57,7 +57,7 @@ __all__ = [
     "TimestampProperty",
 ]
 
-#: Most values one ``in``/``containsAny``/``containsAll`` filter takes (dms-api.md §4, unconfirmed: 1000).
+#: Most values one ``in``/``containsAny``/``containsAll`` filter takes (docs/dms.md, Filters; unconfirmed: 1000).
 MAX_FILTER_VALUES = 1000
 
 PropertyRef = tuple[str, ...]

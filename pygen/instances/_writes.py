@@ -33,7 +33,7 @@ from pygen.instances._instances import (
 from pygen.instances._results import FailedItem, InstanceResult, Status, failure_reason
 from pygen.transport import APIError
 
-#: Items per apply/delete/byids request (dms-api.md §5).
+#: Items per apply/delete/byids request (docs/dms.md, Limits).
 MAX_WRITE_ITEMS = 1000
 # Client errors that are about the items (split the batch to find them); 401/403/429 are not.
 _SPLITTABLE = frozenset({400, 409, 422})

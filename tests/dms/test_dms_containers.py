@@ -25,7 +25,7 @@ from pygen.dms import (
     UnknownIndex,
 )
 
-# The apply example of dms-api.md §2.2.
+# A container apply using every property type, constraint and index kind (docs/dms.md, Schema resources).
 APPLY: dict[str, Any] = {
     "space": "s",
     "externalId": "Pump",
@@ -55,7 +55,7 @@ APPLY: dict[str, Any] = {
         },
         "ts": {"type": {"type": "timeseries"}},
         "doc": {"type": {"type": "file"}},
-        # dms-api.md §2.2 names this "seq", which §5 lists as a reserved property id.
+        # Not "seq": that is a reserved property id (docs/dms.md, Identifiers and formats).
         "sequenceRef": {"type": {"type": "sequence", "list": True}},
     },
     "constraints": {
@@ -71,7 +71,7 @@ APPLY: dict[str, Any] = {
     },
 }
 
-# The read example of dms-api.md §2.2 (plus an index and constraint state).
+# A container as the API returns it, with an index and constraint state (docs/dms.md, Schema resources).
 READ: dict[str, Any] = {
     "space": "s",
     "externalId": "Pump",

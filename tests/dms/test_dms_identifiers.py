@@ -1,4 +1,4 @@
-"""Identifier rules of dms-api.md §5, as pure functions."""
+"""Identifier rules of the DMS API (docs/dms.md, Identifiers and formats), as pure functions."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ Pointing the same variables at a running ``pygen emulator`` (``PYGEN_TEST_CDF_BA
 ``PYGEN_TEST_CDF_TOKEN=<its token>``) runs the suite over real HTTP, cleanup included.
 
 Markers: ``emulator_only`` (skipped against CDF), ``unconfirmed`` (checks the emulator's documented choice where
-dms-api.md says CDF's behaviour is unconfirmed), ``slow`` (starts real processes).
+docs/dms.md says CDF's behaviour is unconfirmed), ``slow`` (starts real processes).
 """
 
 from __future__ import annotations

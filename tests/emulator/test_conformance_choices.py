@@ -1,4 +1,4 @@
-"""The emulator's documented choices where dms-api.md says CDF's behaviour is unconfirmed.
+"""The emulator's documented choices where docs/dms.md says CDF's behaviour is unconfirmed.
 
 Each test follows the table "Choices where CDF's behaviour is unconfirmed" in ``pygen/emulator/README.md``.
 They are marked ``unconfirmed`` (not ``emulator_only``): run against a real project they tell whether the

@@ -203,7 +203,7 @@ def test_node_cannot_use_an_edge_container(api: Api, schema_space: str) -> None:
     api.post_error(APPLY, {"items": [item]}, status=400)
 
 
-@pytest.mark.unconfirmed  # existingVersion on delete: a conflict is 409 like apply (dms-api.md §6.2)
+@pytest.mark.unconfirmed  # existingVersion on delete: a conflict is 409 like apply (docs/dms.md, Open questions 2)
 def test_delete_with_stale_existing_version_is_409(api: Api, schema_space: str) -> None:
     space = schema_space
     api.post(APPLY, {"items": [_pump(space, "a", name="A")]})

@@ -1,4 +1,4 @@
-"""Instances apply / delete / byids and write validation (dms-api.md §3.2-§3.4, §5)."""
+"""Instances apply / delete / byids and write validation (docs/dms.md, Instances and Limits)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _pump_at(space: str, external_id: str, existing_version: int, **values: Any)
 # ---------------------------------------------------------------------------------------------- apply
 
 
-@pytest.mark.unconfirmed  # initial version 1 is the emulator's documented choice (dms-api.md §6.3)
+@pytest.mark.unconfirmed  # initial version 1 is the emulator's documented choice (docs/dms.md, Open questions 3)
 def test_create_returns_version_1_and_was_modified(api: Api, schema_space: str) -> None:
     space = schema_space
     response = api.post(APPLY, {"items": [_pump(space, "a", name="A", count=1)]})
@@ -122,7 +122,7 @@ def test_noop_write_keeps_version_and_reports_unmodified(api: Api, schema_space:
     assert node["version"] == first["version"] and node["lastUpdatedTime"] == first["lastUpdatedTime"]
 
 
-@pytest.mark.unconfirmed  # 409 for version conflicts (dms-api.md §6.2)
+@pytest.mark.unconfirmed  # 409 for version conflicts (docs/dms.md, Open questions 2)
 def test_existing_version_conflict_is_409(api: Api, schema_space: str) -> None:
     space = schema_space
     api.post(APPLY, {"items": [_pump(space, "a", name="A")]})  # version 1
@@ -133,7 +133,7 @@ def test_existing_version_conflict_is_409(api: Api, schema_space: str) -> None:
     assert props(_one(api, space, "a"), view_ref(space, "Pump"))["name"] == "B"
 
 
-@pytest.mark.unconfirmed  # 409 for version conflicts (dms-api.md §6.2)
+@pytest.mark.unconfirmed  # 409 for version conflicts (docs/dms.md, Open questions 2)
 def test_existing_version_zero_is_insert_only(api: Api, schema_space: str) -> None:
     space = schema_space
     created = api.post(APPLY, {"items": [_pump_at(space, "a", 0, name="A")]})["items"][0]

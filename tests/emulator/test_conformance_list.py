@@ -1,4 +1,4 @@
-"""``/models/instances/list``: every filter of dms-api.md §4, sort, paging and limits.
+"""``/models/instances/list``: every filter of docs/dms.md, Filters, sort, paging and limits.
 
 All expected ids are worked out by hand from the dataset table in ``_conformance.py``.
 """

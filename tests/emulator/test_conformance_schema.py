@@ -1,4 +1,4 @@
-"""Schema resources (dms-api.md §2): spaces, containers, views, data models."""
+"""Schema resources (docs/dms.md, Schema resources): spaces, containers, views, data models."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/models/instances/search``, ``/aggregate`` and ``/query`` (dms-api.md §3.6-§3.8) on the shared dataset."""
+"""``/models/instances/search``, ``/aggregate`` and ``/query`` (docs/dms.md, Instances) on the Omni dataset."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Request validation that dms-api.md states as a rule (limits, patterns, what a filter may apply to): each is a 400."""
+"""Request validation that docs/dms.md states as a rule (limits, patterns, what filters apply to): each is a 400."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _container(space: str, xid: str, properties: dict[str, Any], **extra: Any) -
 TEXT = {"type": {"type": "text"}}
 
 CONTAINER_CASES: list[tuple[str, Any]] = [
-    # enum value keys: ^[_A-Za-z][_0-9A-Za-z]{0,127}$, not true/false/null (§5)
+    # enum value keys: ^[_A-Za-z][_0-9A-Za-z]{0,127}$, not true/false/null (docs/dms.md, Identifiers and formats)
     ("enum-key-digit", lambda s: _container(s, "C", {"a": {"type": {"type": "enum", "values": {"1abc": {}}}}})),
     ("enum-key-null", lambda s: _container(s, "C", {"a": {"type": {"type": "enum", "values": {"null": {}}}}})),
     ("enum-key-true", lambda s: _container(s, "C", {"a": {"type": {"type": "enum", "values": {"true": {}}}}})),
@@ -24,7 +24,7 @@ CONTAINER_CASES: list[tuple[str, Any]] = [
         "enum-33-values",
         lambda s: _container(s, "C", {"a": {"type": {"type": "enum", "values": {f"v{i}": {} for i in range(33)}}}}),
     ),
-    # index / constraint ids are 1-43 characters; <=10 indexes, <=10 uniqueness, <=25 requires (§2.2)
+    # index / constraint ids are 1-43 characters; <=10 indexes, <=10 uniqueness, <=25 requires (docs/dms.md, Limits)
     (
         "index-id-44",
         lambda s: _container(s, "C", {"a": TEXT}, indexes={"i" * 44: {"indexType": "btree", "properties": ["a"]}}),
@@ -50,12 +50,12 @@ CONTAINER_CASES: list[tuple[str, Any]] = [
             constraints={f"c{n}": {"constraintType": "uniqueness", "properties": ["a"]} for n in range(11)},
         ),
     ),
-    # maxListSize may go up to 2000 (§5)
+    # maxListSize may go up to 2000 (docs/dms.md, Limits)
     (
         "max-list-size-2001",
         lambda s: _container(s, "C", {"a": {"type": {"type": "text", "list": True, "maxListSize": 2001}}}),
     ),
-    # property ids, reserved names, counts, defaults (§2.2, §5)
+    # property ids, reserved names, counts, defaults (docs/dms.md, Schema resources and Identifiers)
     ("property-id-pattern", lambda s: _container(s, "C", {"bad prop": TEXT})),
     ("property-id-reserved", lambda s: _container(s, "C", {"externalId": TEXT})),
     ("101-properties", lambda s: _container(s, "C", {f"p{n}": TEXT for n in range(101)})),

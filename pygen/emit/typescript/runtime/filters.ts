@@ -1,7 +1,7 @@
 /**
  * Typed builders for every DMS instance filter, composable with `and`/`or`/`not`.
  *
- * Each filter dumps exactly the API JSON (dms-api §4). Generated SDKs expose one typed property builder
+ * Each filter dumps exactly the API JSON (docs/dms.md, Filters). Generated SDKs expose one typed property builder
  * per view property ({@link TextProperty}, {@link NumberProperty}, ...), so only the operators valid
  * for the data type are offered:
  *
@@ -17,7 +17,7 @@
 import type { JsonValue } from "./json.js";
 import type { ContainerId, NodeId, NodeIdLike, ViewId } from "./types.js";
 
-/** Most values in one `in`/`containsAny`/`containsAll` filter (dms-api §4, unconfirmed: 1000); more are split. */
+/** Most values in one `in`/`containsAny`/`containsAll` filter (docs/dms.md, Filters; unconfirmed: 1000); more are split. */
 export const MAX_FILTER_VALUES = 1000;
 /** Most sort properties of a list or search. */
 export const MAX_SORT = 5;

@@ -35,7 +35,7 @@ import { stringifyJson, type JsonObject, type JsonValue } from "./json.js";
 import { HttpClient, type ClientOptions } from "./transport.js";
 import type { Edge, EdgeWrite, InstanceId, Node, NodeId, NodeIdLike, NodeWrite, Properties, ViewId } from "./types.js";
 
-/** Most items per apply, delete and byids request (dms-api §5). */
+/** Most items per apply, delete and byids request (docs/dms.md, Limits). */
 export const MAX_WRITE_ITEMS = 1000;
 /** Most items per list/search page. */
 export const MAX_PAGE = 1000;

@@ -12,7 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # the support module, and testdata
 
 from _ts_support import GOLDEN_CASES, GOLDEN_DIR, generate_case, golden_models, golden_tree, is_runtime  # noqa: E402
 

@@ -144,14 +144,14 @@ def test_generated_files_are_removed_at_exit_without_finalize(tmp_path: Path) ->
     """`hatch build --hooks-only` runs initialize but never finalize: the temporary folder must still go."""
     root = make_project(tmp_path / "p", PYGEN, snapshots={"pygen-snapshots": load_model("OmniSub")})
     code = (
-        "import sys; sys.path.insert(0, sys.argv[2])\n"
+        "import sys; sys.path[:0] = [sys.argv[2], sys.argv[3]]\n"
         "from pathlib import Path\n"
         "from _hatch_support import run_hook\n"
         "_, data, _ = run_hook(Path(sys.argv[1]))\n"
         "print('\\n'.join(data['force_include']))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(root), str(Path(__file__).parent)],
+        [sys.executable, "-c", code, str(root), str(Path(__file__).parent), str(Path(__file__).parents[1])],
         capture_output=True,
         text=True,
         check=True,

@@ -86,6 +86,7 @@ def make_project(
     own_code: bool = True,
     snapshots: Mapping[str, Mapping[str, Any]] | None = None,
     extra: str = "",
+    dependencies: Sequence[str] = (),
 ) -> Path:
     """A project folder: pyproject.toml with the hook enabled and ``[tool.pygen]`` (TOML text), optional own code."""
     root.mkdir(parents=True, exist_ok=True)
@@ -99,6 +100,7 @@ def make_project(
         name = "{name}"
         version = "1.0.0"
         requires-python = ">=3.10"
+        dependencies = {json.dumps(list(dependencies))}
 
         [tool.hatch.build.targets.wheel.hooks.pygen]
         """
@@ -214,10 +216,12 @@ def run_hook(
     hook_config: Mapping[str, Any] | None = None,
 ) -> tuple[Any, dict[str, Any], RecordingApp]:
     """Construct ``PygenBuildHook`` directly (as hatch-vcs's tests do) and run ``initialize``."""
+    from hatchling.metadata.core import ProjectMetadata
     from pygen_hatch.plugin import PygenBuildHook
 
     app = RecordingApp()
-    hook = PygenBuildHook(str(root), dict(hook_config or {}), None, None, str(root / "dist"), target, app)
+    metadata = ProjectMetadata(str(root), None)
+    hook = PygenBuildHook(str(root), dict(hook_config or {}), None, metadata, str(root / "dist"), target, app)
     build_data = new_build_data()
     hook.initialize(version, build_data)
     return hook, build_data, app

@@ -62,7 +62,7 @@ def test_example_wheel_contents_and_metadata(tmp_path: Path) -> None:
     assert all(name.startswith("cognite_core/") for name in generated)
     assert generated == sorted(generated)
     assert not any("snapshot" in name for name in names)
-    assert meta["Requires-Dist"] == ["cognite-pygen-runtime>=0.1.0,<0.2"]
+    assert meta["Requires-Dist"] == ["cognite-pygen-runtime<0.2,>=0.1.0"]
     assert _tree(project) == before  # nothing written into the source tree
 
 

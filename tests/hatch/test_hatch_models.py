@@ -18,7 +18,7 @@ from _hatch_support import (
     run_hook,
 )
 
-from pygen.config import load_config
+from pygen.config import ConfigError, load_config
 from pygen.emulator.testing import EmulatorProcess
 from pygen.fetch import CacheKey, CredentialsError, ModelCache, ModelRef, SnapshotError, load_snapshot
 from pygen.fetch._refresh import obtain_models
@@ -46,6 +46,45 @@ def test_snapshot_first_without_any_cdf_config(tmp_path: Path, fake_generator: F
         in app.text()
     )
     assert ("display_waiting", "pygen: generating the Python SDK for sp_pygen_models:OmniSub/1") in app.messages
+
+
+RUNTIME = "cognite-pygen-runtime>=0.1.0,<0.2"
+
+
+def test_runtime_listed_in_project_dependencies_is_not_added_again(
+    tmp_path: Path, fake_generator: FakeGenerator
+) -> None:
+    snapshots = {"pygen-snapshots": load_model("OmniSub")}
+    root = make_project(tmp_path / "p", PYGEN, snapshots=snapshots, dependencies=["cognite-pygen-runtime~=0.1.0"])
+    _, build_data, app = run_hook(root)
+    assert build_data["dependencies"] == []
+    assert not [message for kind, message in app.messages if kind == "display_warning"]
+
+
+def test_runtime_missing_from_project_dependencies_is_added_with_a_warning(
+    tmp_path: Path, fake_generator: FakeGenerator
+) -> None:
+    root = make_project(tmp_path / "p", PYGEN, snapshots={"pygen-snapshots": load_model("OmniSub")})
+    _, build_data, app = run_hook(root)
+    assert build_data["dependencies"] == [RUNTIME]
+    warnings = [message for kind, message in app.messages if kind == "display_warning"]
+    assert warnings == [
+        f'pygen: [project] `dependencies` does not list the runtime, so the hook adds "{RUNTIME}" to the wheel. '
+        "Installers that read dependencies from pyproject.toml without building (uv, for local and editable "
+        f'installs) will not install it: add "{RUNTIME}" to [project] dependencies.'
+    ]
+
+
+def test_runtime_range_that_excludes_this_runtime_is_an_error(tmp_path: Path, fake_generator: FakeGenerator) -> None:
+    snapshots = {"pygen-snapshots": load_model("OmniSub")}
+    root = make_project(tmp_path / "p", PYGEN, snapshots=snapshots, dependencies=["httpx", "cognite-pygen-runtime<0.1"])
+    with pytest.raises(ConfigError) as info:
+        run_hook(root)
+    assert str(info.value) == (
+        'pyproject.toml: [project] `dependencies` lists "cognite-pygen-runtime<0.1", which excludes the runtime '
+        f'0.1.0 this pygen generates code for; use "{RUNTIME}"'
+    )
+    assert fake_generator.calls == []
 
 
 def test_snapshot_of_another_model_is_an_error_naming_both(tmp_path: Path) -> None:

@@ -88,6 +88,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         from pygen.fetch._refresh import obtain_models
 
         config = load_config(self.root, source="pyproject.toml")
+        requirement = self._runtime_dependency() if self.target_name == "wheel" else None
         try:
             models = obtain_models(config, self.root, report=self._info, waiting=self._waiting)
         except PygenFetchError as exc:
@@ -110,9 +111,10 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         # In editable builds hatchling uses force_include_editable instead when another hook filled it.
         if build_data.get("force_include_editable"):
             build_data["force_include_editable"].update(forced)
-        requirement = runtime_requirement()
-        build_data["dependencies"].append(requirement)
-        self._info(f"pygen: added package {generated.package} ({len(files)} files) and the requirement {requirement}")
+        if requirement is not None:
+            build_data["dependencies"].append(requirement)
+        added = f" and the requirement {requirement}" if requirement else ""
+        self._info(f"pygen: added package {generated.package} ({len(files)} files){added}")
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         """Remove the temporary folder with the generated files."""
@@ -120,6 +122,41 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
 
     def clean(self, versions: list[str]) -> None:
         """Nothing to clean: the hook never writes build output into the project."""
+
+    def _runtime_dependency(self) -> str | None:
+        """The runtime requirement to add to the wheel, or None when ``[project] dependencies`` lists a fitting one.
+
+        Installers may take a project's dependencies from the static ``[project]`` table without building
+        it (uv does for local and editable installs), so the requirement belongs there; when it is missing
+        the hook still adds it to the wheel and says what to add.
+        """
+        from packaging.requirements import InvalidRequirement, Requirement
+        from packaging.utils import canonicalize_name
+
+        from pygen import __version__
+
+        wanted = runtime_requirement()
+        for text in self.metadata.core.dependencies:
+            try:
+                listed = Requirement(text)
+            except InvalidRequirement:
+                continue  # hatchling has already refused it
+            if canonicalize_name(listed.name) != RUNTIME_DISTRIBUTION:
+                continue
+            if not listed.specifier.contains(__version__, prereleases=True):
+                from pygen.config import ConfigError
+
+                raise ConfigError(
+                    f'pyproject.toml: [project] `dependencies` lists "{text}", which excludes the runtime '
+                    f'{__version__} this pygen generates code for; use "{wanted}"'
+                )
+            return None
+        self.app.display_warning(
+            f'pygen: [project] `dependencies` does not list the runtime, so the hook adds "{wanted}" to the wheel. '
+            "Installers that read dependencies from pyproject.toml without building (uv, for local and editable "
+            f'installs) will not install it: add "{wanted}" to [project] dependencies.'
+        )
+        return wanted
 
     def _check_hook_table(self) -> None:
         unknown = sorted(set(self.config) - _HATCH_HOOK_OPTIONS)

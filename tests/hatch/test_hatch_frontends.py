@@ -11,7 +11,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import venv
 import zipfile
 from email.parser import Parser
 from pathlib import Path
@@ -19,13 +18,15 @@ from pathlib import Path
 import pytest
 from _hatch_support import EXAMPLE_PROJECT, REPO_ROOT
 
-pytestmark = pytest.mark.slow
+# One worker runs the whole module under pytest-xdist (--dist loadgroup): its fixtures share a wheelhouse folder.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("frontends")]
 
 BUILD_WHEEL = EXAMPLE_PROJECT / "build-wheel"
 WHEEL_NAME = "cognite_core_example-0.1.0-py3-none-any.whl"
 
 
 WHEELHOUSE = REPO_ROOT / "build" / "test-wheelhouse"
+UV = Path(sys.executable).parent / "uv"
 # The example's tests also need pytest and the emulator in the fresh virtualenv.
 WHEELHOUSE_ARGS = ["--wheelhouse", str(WHEELHOUSE), "--runtime-extra", "emulator", "--extra", "pytest"]
 
@@ -53,7 +54,10 @@ def built(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 
 
 def _fresh_venv(path: Path) -> Path:
-    venv.EnvBuilder(with_pip=True).create(path)
+    """A new, empty virtualenv. uv (a dev dependency) makes it and installs into it in seconds; the pip path
+    is what the `built` fixture exercises (pip's isolated build environments, `pip wheel`)."""
+    assert UV.is_file(), f"{UV} is missing: uv is a dev dependency of this repository (./tests/run installs it)"
+    subprocess.run([UV, "venv", "--quiet", "--python", sys.executable, path], check=True, env=_clean_env())
     return path / "bin" / "python"
 
 
@@ -62,9 +66,10 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def _pip_install(python: Path, wheelhouse: Path, *requirements: str) -> None:
-    env = _clean_env(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheelhouse))
-    subprocess.run([python, "-m", "pip", "install", "--quiet", *requirements], check=True, env=env)
+def _install(python: Path, wheelhouse: Path, *requirements: str) -> None:
+    """Install from the wheelhouse alone (no index), as the README tells users to until the runtime is on PyPI."""
+    command = [UV, "pip", "install", "--quiet", "--python", python, "--no-index", "--find-links", wheelhouse]
+    subprocess.run([*command, *requirements], check=True, env=_clean_env())
 
 
 def test_python_m_build_and_pip_wheel_give_the_same_wheel(built: dict[str, Path]) -> None:
@@ -78,7 +83,7 @@ def test_python_m_build_and_pip_wheel_give_the_same_wheel(built: dict[str, Path]
     assert "cognite_core/__init__.py" in names and "core_tools/assets.py" in names
     assert "cognite_core/py.typed" in names
     assert not any(name.startswith("snapshots/") for name in names)
-    assert metadata.get_all("Requires-Dist") == ["cognite-pygen-runtime>=0.1.0,<0.2"]
+    assert metadata.get_all("Requires-Dist") == ["cognite-pygen-runtime<0.2,>=0.1.0"]
 
 
 def test_installed_wheel_passes_the_example_tests_against_the_emulator(
@@ -86,7 +91,7 @@ def test_installed_wheel_passes_the_example_tests_against_the_emulator(
 ) -> None:
     wheel = built["build"]
     python = _fresh_venv(tmp_path / "venv")
-    _pip_install(python, wheelhouse, str(wheel), "cognite-pygen-runtime[emulator]", "pytest")
+    _install(python, wheelhouse, str(wheel), "cognite-pygen-runtime[emulator]", "pytest")
     result = subprocess.run(
         [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE_PROJECT / "tests")],
         capture_output=True,
@@ -105,7 +110,7 @@ def test_installed_wheel_passes_the_example_tests_against_the_emulator(
 
 def test_editable_install_gives_an_importable_sdk(tmp_path: Path, wheelhouse: Path) -> None:
     python = _fresh_venv(tmp_path / "venv")
-    _pip_install(python, wheelhouse, "-e", str(EXAMPLE_PROJECT))
+    _install(python, wheelhouse, "-e", str(EXAMPLE_PROJECT))
     code = "import cognite_core, core_tools; print(core_tools.__file__)"
     out = subprocess.run(
         [python, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path, env=_clean_env()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,35 @@ def test_api_members_cover_the_runtime_view_api_classes() -> None:
         declared.update(members)
     assert {"retrieve", "list", "aggregate", "parseProperties"} <= declared
     assert declared - {"constructor"} <= API_MEMBERS
+
+
+GENERATE_MJS = EXAMPLE / "typescript" / "scripts" / "generate.mjs"
+GENERATE_HINT = (
+    "Set up the repository's .venv with ./example_project/build-wheel (from the repository root), install pygen "
+    '(pip install "cognite-pygen-runtime[generator]"), or set PYGEN_PYTHON to a Python that has it.'
+)
+
+
+def _npm_generate(python: str) -> subprocess.CompletedProcess[str]:
+    node = shutil.which("node")
+    assert node, "node is not installed: the TypeScript example's build script needs Node.js 20 or newer"
+    env = {**os.environ, "PYGEN_PYTHON": python}
+    return subprocess.run([node, str(GENERATE_MJS)], capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_npm_generate_names_a_python_without_pygen(tmp_path: Path) -> None:
+    python = tmp_path / "python-without-pygen"
+    python.write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'pygen'\" >&2\nexit 1\n")
+    python.chmod(0o755)
+    result = _npm_generate(str(python))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"npm run generate: {python} has no pygen (import pygen failed). {GENERATE_HINT}"
+
+
+def test_npm_generate_names_a_python_that_cannot_run(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-python"
+    result = _npm_generate(str(missing))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"npm run generate: cannot run {missing} (spawnSync {missing} ENOENT). {GENERATE_HINT}"
+    )

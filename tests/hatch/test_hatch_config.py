@@ -80,7 +80,7 @@ CASES = [
         MODELS + 'snapshots = "/tmp/x"',
         "(it must be relative to the project, so that it travels in the sdist)",
     ),
-    ("snapshots-parent", MODELS + 'snapshots = "../shared"', "(it must stay inside the project (no '..')"),
+    ("snapshots-parent", MODELS + 'snapshots = "../elsewhere"', "(it must stay inside the project (no '..')"),
     ("snapshots-dot", MODELS + 'snapshots = "."', "(it must name a folder"),
     (
         "cdf-type",

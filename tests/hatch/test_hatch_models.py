@@ -158,6 +158,39 @@ def test_fetch_with_env_secret_writes_snapshot_and_cache(
     assert _sources(root) == [(OMNISUB, "snapshot")]
 
 
+def test_fetch_in_a_build_from_an_unpacked_sdist_writes_no_snapshot_and_says_so(
+    tmp_path: Path, emulator: EmulatorProcess, fake_generator: FakeGenerator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m build` builds the wheel in a temporary copy of the sdist: a snapshot written there is lost."""
+    monkeypatch.setenv("PYGEN_CLIENT_SECRET", CLIENT_SECRET)
+    root = make_project(tmp_path / "unpacked-sdist", PYGEN + cdf_table(emulator))
+    (root / "PKG-INFO").write_text("Metadata-Version: 2.4\nName: demo-sdk\nVersion: 1.0.0\n", encoding="utf-8")
+    _, build_data, app = run_hook(root)
+    assert fake_generator.calls  # the build goes on with the fetched model
+    assert not (root / "pygen-snapshots").exists()
+    assert "wrote the snapshot" not in app.text()
+    warnings = [message for kind, message in app.messages if kind == "display_warning"]
+    assert warnings[-1] == (
+        f"pygen: {OMNISUB} came from CDF or the user cache, not from a snapshot. This build runs from an unpacked "
+        f"sdist in a temporary folder ({root}), so no snapshot was written to your project. To build offline, run "
+        "`pygen refresh` in the project and commit pygen-snapshots/sp_pygen_models.OmniSub.1.json; or run the hook "
+        "for the sdist too ([tool.hatch.build.hooks.pygen] instead of [tool.hatch.build.targets.wheel.hooks.pygen]), "
+        "so that the sdist build writes the snapshot into the project and packs it."
+    )
+
+
+def test_sdist_build_from_the_project_writes_the_fetched_snapshot_into_it_and_packs_it(
+    tmp_path: Path, emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYGEN_CLIENT_SECRET", CLIENT_SECRET)
+    root = make_project(tmp_path / "p", PYGEN + cdf_table(emulator))
+    _, build_data, app = run_hook(root, target="sdist")
+    snapshot = root / "pygen-snapshots" / "sp_pygen_models.OmniSub.1.json"
+    assert snapshot.is_file()
+    assert build_data["force_include"] == {str(snapshot): "pygen-snapshots/sp_pygen_models.OmniSub.1.json"}
+    assert "pygen: wrote the snapshot pygen-snapshots/sp_pygen_models.OmniSub.1.json; commit it" in app.text()
+
+
 def test_fetch_with_keyring_secret(tmp_path: Path, emulator: EmulatorProcess, memory_keyring: MemoryKeyring) -> None:
     memory_keyring.set_password(f"pygen:{emulator.base_url}", CLIENT_ID, CLIENT_SECRET)
     root = make_project(tmp_path / "p", PYGEN + cdf_table(emulator))

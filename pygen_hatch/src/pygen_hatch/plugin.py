@@ -89,16 +89,23 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
 
         config = load_config(self.root, source="pyproject.toml")
         requirement = self._runtime_dependency() if self.target_name == "wheel" else None
+        # A build from an unpacked sdist (python -m build, uv build) runs in a temporary copy of the project:
+        # a snapshot written there would be thrown away with it, so none is written and the user is told.
+        from_sdist = (Path(self.root) / "PKG-INFO").is_file()
         try:
-            models = obtain_models(config, self.root, report=self._info, waiting=self._waiting)
+            models = obtain_models(
+                config, self.root, report=self._info, waiting=self._waiting, write_snapshots=not from_sdist
+            )
         except PygenFetchError as exc:
-            if (Path(self.root) / "PKG-INFO").is_file() and not config.snapshot_dir(self.root).is_dir():
+            if from_sdist and not config.snapshot_dir(self.root).is_dir():
                 # Building from an sdist that was made without the snapshots: say so, it is the real cause.
                 raise type(exc)(
                     f"{exc}\nThis build runs from an sdist that has no `{config.snapshots}/` folder: include it "
                     f'in the sdist (e.g. [tool.hatch.build.targets.sdist] include = [..., "/{config.snapshots}"]).'
                 ) from None
             raise
+        if from_sdist:
+            self._say_where_fetched_models_went(config, models)
         if self.target_name == "sdist":
             self._include_snapshots(models, build_data)
             return
@@ -169,10 +176,25 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
                 f"hatch's own options: {', '.join(sorted(_HATCH_HOOK_OPTIONS))})"
             )
 
+    def _say_where_fetched_models_went(self, config: PygenConfig, models: Sequence[ObtainedModel]) -> None:
+        fetched = [item for item in models if item.source != "snapshot"]
+        if not fetched:
+            return
+        refs = ", ".join(str(item.ref) for item in fetched)
+        shown = ", ".join(f"{config.snapshots}/{item.snapshot.name}" for item in fetched)
+        self.app.display_warning(
+            f"pygen: {refs} came from CDF or the user cache, not from a snapshot. This build runs from an unpacked "
+            f"sdist in a temporary folder ({self.root}), so no snapshot was written to your project. To build "
+            f"offline, run `pygen refresh` in the project and commit {shown}; or run the hook for the sdist too "
+            "([tool.hatch.build.hooks.pygen] instead of [tool.hatch.build.targets.wheel.hooks.pygen]), so that "
+            "the sdist build writes the snapshot into the project and packs it."
+        )
+
     def _include_snapshots(self, models: Sequence[ObtainedModel], build_data: dict[str, Any]) -> None:
         root = Path(self.root)
         for item in models:
-            build_data["force_include"][str(item.snapshot)] = item.snapshot.relative_to(root).as_posix()
+            if item.snapshot.is_file():  # not written when this sdist is built from an unpacked sdist
+                build_data["force_include"][str(item.snapshot)] = item.snapshot.relative_to(root).as_posix()
         self._info(f"pygen: {len(models)} snapshot(s) included in the sdist")
 
     def _generate(self, config: PygenConfig, models: Sequence[ObtainedModel]) -> _Generated:

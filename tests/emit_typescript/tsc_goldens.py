@@ -2,7 +2,7 @@
 
 ``tests/typescript/run.sh`` runs this after installing TypeScript; pytest runs the same check in
 ``test_ts_golden.py::test_tsc_accepts_every_golden_and_fuzz_tree``. Usage (repo root):
-``.venv/bin/python tests/emit_typescript/tsc_goldens.py``.
+``.venv/bin/python tests/emit_typescript/tsc_goldens.py`` (``--inputs-only``: generate every case, no tsc).
 """
 
 from __future__ import annotations
@@ -18,7 +18,12 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]  # the support module, and testdata
 from _ts_support import GOLDEN_CASES, TSC, generate_case, run_tsc, write_files  # noqa: E402
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    if argv == ["--inputs-only"]:
+        # Generate every case (reading its model) without tsc: proves the inputs are where this script looks.
+        count = sum(len(generate_case(case)) for case in GOLDEN_CASES)
+        print(f"tsc_goldens: {len(GOLDEN_CASES)} golden cases generate {count} files")
+        return 0
     if not TSC.is_file():
         print(f"tsc_goldens: {TSC} is missing: run npm ci in tests/typescript first", file=sys.stderr)
         return 2
@@ -36,4 +41,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -35,7 +35,7 @@ from pygen.transport._errors import (
     api_error_from_response,
     error_class_for_status,
 )
-from pygen.transport._http import AsyncHTTPClient, HTTPClient
+from pygen.transport._http import AsyncHTTPClient, HTTPClient, RetryNotice
 from pygen.transport._limits import ConcurrencyLimits, RequestKind, infer_kind
 from pygen.transport._retry import (
     DEFAULT_RETRY_STATUSES,
@@ -66,6 +66,7 @@ __all__ = [
     "RateLimitError",
     "RequestKind",
     "RequestTimeoutError",
+    "RetryNotice",
     "RetryPolicy",
     "ServerError",
     "Token",

@@ -15,6 +15,7 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -29,18 +30,42 @@ from pygen.transport._retry import is_retryable_transport_error, parse_retry_aft
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["AsyncHTTPClient", "HTTPClient"]
+__all__ = ["AsyncHTTPClient", "HTTPClient", "RetryNotice"]
 
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"})
+
+
+@dataclass(frozen=True)
+class RetryNotice:
+    """What a client is about to wait for: a request that failed and will be sent again.
+
+    Passed to the ``on_retry`` callback of :class:`HTTPClient`/:class:`AsyncHTTPClient`, so that a
+    command can show progress while it waits instead of going quiet (``pygen refresh`` prints it).
+    """
+
+    method: str
+    url: str
+    #: The HTTP status that is retried, or None when no answer came (a transport error).
+    status: int | None
+    #: Why, in words: ``"503 Service Unavailable"`` or ``"ConnectError: [Errno 111] Connection refused"``.
+    reason: str
+    #: The retry about to happen, from 1, and the most the policy allows.
+    retry: int
+    max_retries: int
+    #: Seconds the client waits before sending again.
+    delay: float
 
 
 class _BaseHTTPClient:
     """Request building, retry decisions, logging and errors, shared by the sync and async clients."""
 
-    def __init__(self, config: ClientConfig, rng: random.Random | None) -> None:
+    def __init__(
+        self, config: ClientConfig, rng: random.Random | None, on_retry: Callable[[RetryNotice], None] | None
+    ) -> None:
         if not isinstance(config, ClientConfig):
             raise TypeError(f"expected a ClientConfig, got {type(config).__name__}")
         self.config = config
+        self._on_retry = on_retry
         self._rng = rng if rng is not None else random.Random()
         self._headers = config.headers()
         self._timeout = httpx.Timeout(config.timeout)
@@ -108,6 +133,8 @@ class _BaseHTTPClient:
             delay,
             response.headers.get("Retry-After"),
         )
+        reason = f"{response.status_code} {response.reason_phrase}".strip()
+        self._notify(response.request, response.status_code, reason, attempt, delay)
         return delay
 
     def _delay_after_failure(self, request: httpx.Request, exc: Exception, attempt: int) -> float:
@@ -135,7 +162,14 @@ class _BaseHTTPClient:
             policy.max_retries,
             delay,
         )
+        status = exc.status if isinstance(exc, OAuthError) else None
+        self._notify(request, status, f"{type(exc).__name__}: {str(exc) or 'no details'}", attempt, delay)
         return delay
+
+    def _notify(self, request: httpx.Request, status: int | None, reason: str, attempt: int, delay: float) -> None:
+        if self._on_retry is not None:
+            retries = self.config.retry.max_retries
+            self._on_retry(RetryNotice(request.method, str(request.url), status, reason, attempt + 1, retries, delay))
 
     @staticmethod
     def _log_attempt(response: httpx.Response, attempt: int, started: float) -> None:
@@ -181,8 +215,9 @@ class HTTPClient(_BaseHTTPClient):
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        on_retry: Callable[[RetryNotice], None] | None = None,
     ) -> None:
-        super().__init__(config, rng)
+        super().__init__(config, rng, on_retry)
         self._sleep = sleep
         self._limiter = ThreadLimiter(config.limits)
         self._client = httpx.Client(
@@ -265,8 +300,9 @@ class AsyncHTTPClient(_BaseHTTPClient):
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         rng: random.Random | None = None,
+        on_retry: Callable[[RetryNotice], None] | None = None,
     ) -> None:
-        super().__init__(config, rng)
+        super().__init__(config, rng, on_retry)
         self._sleep = sleep if sleep is not None else _asyncio_sleep
         self._limiter = AsyncLimiter(config.limits)
         self._client = httpx.AsyncClient(

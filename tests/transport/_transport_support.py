@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from pygen.transport import AsyncHTTPClient, ClientConfig, Credentials, HTTPClient, RetryPolicy, Token
+from pygen.transport import AsyncHTTPClient, ClientConfig, Credentials, HTTPClient, RetryNotice, RetryPolicy, Token
 
 BASE_URL = "https://test.cognitedata.com"
 PROJECT = "proj"
@@ -77,6 +77,7 @@ async def call(
     json: object = None,
     sleeps: list[float] | None = None,
     rng: random.Random | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> httpx.Response:
     """One request through HTTPClient or AsyncHTTPClient (chosen by ``use_async``), recording sleeps."""
     recorded = sleeps if sleeps is not None else []
@@ -87,8 +88,9 @@ async def call(
             recorded.append(seconds)
 
         async with AsyncHTTPClient(
-            config, transport=httpx.MockTransport(transport_handler), sleep=fake_sleep, rng=rng
+            config, transport=httpx.MockTransport(transport_handler), sleep=fake_sleep, rng=rng, on_retry=on_retry
         ) as aclient:
             return await aclient.request(method, path, json=json)
-    with HTTPClient(config, transport=httpx.MockTransport(transport_handler), sleep=recorded.append, rng=rng) as client:
+    mock = httpx.MockTransport(transport_handler)
+    with HTTPClient(config, transport=mock, sleep=recorded.append, rng=rng, on_retry=on_retry) as client:
         return client.request(method, path, json=json)

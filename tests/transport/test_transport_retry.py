@@ -20,6 +20,7 @@ from pygen.transport import (
     PermissionDeniedError,
     RateLimitError,
     RequestTimeoutError,
+    RetryNotice,
     RetryPolicy,
     ServerError,
     UnprocessableEntityError,
@@ -303,6 +304,23 @@ async def test_connection_errors_exhausted(use_async: bool) -> None:
     assert "after 3 attempt(s)" in message
     assert "ConnectError" in message
     assert "/api/v1/projects/proj/models/instances/byids" in message
+
+
+@USE_ASYNC
+@pytest.mark.anyio
+async def test_on_retry_hears_of_every_wait_before_it_starts(use_async: bool) -> None:
+    """Commands show progress while a client waits: one notice per retry, with its reason and delay."""
+    notices: list[RetryNotice] = []
+    sleeps: list[float] = []
+    script = Script([httpx.ConnectError, status(503), ok()])
+    config = make_config(retry=RetryPolicy(max_retries=4))
+    await call(use_async, config, script, sleeps=sleeps, rng=MaxRng(), on_retry=notices.append)
+    url = "https://test.cognitedata.com/api/v1/projects/proj/models/instances/byids"
+    assert notices == [
+        RetryNotice("POST", url, None, "ConnectError: simulated failure", 1, 4, 0.5),
+        RetryNotice("POST", url, 503, "503 Service Unavailable", 2, 4, 1.0),
+    ]
+    assert sleeps == [notice.delay for notice in notices]
 
 
 @USE_ASYNC

@@ -135,13 +135,19 @@ class ModelCache:
         return filelock.FileLock(str(path) + ".lock", timeout=self.lock_timeout if timeout is None else timeout)
 
     def get_or_fetch(
-        self, key: CacheKey, fetch: Callable[[], Mapping[str, Any]], *, refresh: bool = False
+        self,
+        key: CacheKey,
+        fetch: Callable[[], Mapping[str, Any]],
+        *,
+        refresh: bool = False,
+        waiting: Callable[[str], None] | None = None,
     ) -> dict[str, Any]:
         """Return the cached model, or call ``fetch()`` once (under the lock), cache and return its result.
 
         With ``refresh=True`` the cache is not read: the model is always fetched and stored. The cache
         is an optimization: if its directory cannot be written (read-only home, full disk), this logs a
-        warning and still returns the fetched model.
+        warning and still returns the fetched model. ``waiting`` hears a line when another process holds
+        the lock, before this one waits for it.
         """
         if not refresh:
             cached = self.get(key)
@@ -149,7 +155,15 @@ class ModelCache:
                 return cached
         try:
             lock = self.lock(key)
-            lock.acquire()
+            try:
+                lock.acquire(timeout=0)
+            except filelock.Timeout:
+                if waiting is not None:
+                    waiting(
+                        f"pygen: waiting for another pygen process that is fetching {key} "
+                        f"(lock file {lock.lock_file}; up to {lock.timeout:g} s)"
+                    )
+                lock.acquire()
         except filelock.Timeout:
             raise CacheError(
                 f"timed out after {lock.timeout:g} s waiting for another pygen process to fetch {key} "

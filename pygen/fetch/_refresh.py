@@ -37,7 +37,16 @@ from pygen.fetch._errors import CredentialsError, ModelNotFoundError, SnapshotEr
 from pygen.fetch._ref import ModelRef
 from pygen.fetch._remote import fetch_model
 from pygen.fetch._snapshot import atomic_write_bytes, load_snapshot, write_snapshot
-from pygen.transport import ClientConfig, HTTPClient, OAuthClientCredentials, PygenError, Token
+from pygen.transport import (
+    ClientConfig,
+    ConnectionFailedError,
+    HTTPClient,
+    OAuthClientCredentials,
+    PygenError,
+    RetryNotice,
+    RetryPolicy,
+    Token,
+)
 
 if TYPE_CHECKING:
     from pygen.config import CDFConfig, PygenConfig
@@ -54,11 +63,15 @@ __all__ = [
 ]
 
 ModelSource = Literal["snapshot", "cache", "cdf"]
+#: How fetches talk to CDF: a cluster that does not answer fails within about a minute and a half,
+#: with a progress line before every wait (see :func:`describe_retry`), never in silence.
+FETCH_TIMEOUT = 20.0
+FETCH_RETRY = RetryPolicy(max_retries=3, backoff_max=8.0)
 #: How messages tell a user to refresh the snapshots (both spellings work in the example project).
 REFRESH_HINT = "pygen refresh (or `hatch run pygen:refresh`)"
 
-Connect = Callable[["CDFConfig"], HTTPClient]
 Report = Callable[[str], None]
+Connect = Callable[["CDFConfig", Report], HTTPClient]
 
 
 @dataclass(frozen=True)
@@ -71,12 +84,20 @@ class ObtainedModel:
     snapshot: Path
 
 
-def connect(cdf: CDFConfig, *, client_name: str = "pygen") -> HTTPClient:
+def connect(
+    cdf: CDFConfig,
+    report: Report | None = None,
+    *,
+    client_name: str = "pygen",
+    timeout: float = FETCH_TIMEOUT,
+    retry: RetryPolicy = FETCH_RETRY,
+) -> HTTPClient:
     """A client for ``[tool.pygen.cdf]``; the secret comes from the environment or the keyring.
 
     With ``client-id`` the OAuth client secret is resolved (``PYGEN_CLIENT_SECRET``, then keyring
     ``pygen:<base-url>`` / client id); without it a static token (``PYGEN_TOKEN``, then keyring user
     ``token``). Raises :class:`CredentialsError` with the full "how to provide credentials" help.
+    ``report`` receives a line before every retry wait.
     """
     base_url = cdf.base_url
     try:
@@ -95,8 +116,44 @@ def connect(cdf: CDFConfig, *, client_name: str = "pygen") -> HTTPClient:
     except CredentialsError as exc:
         first = str(exc).splitlines()[0]
         raise CredentialsError(f"{first}\n{credentials_help(base_url, cdf.client_id, refresh_command=None)}") from None
-    config = ClientConfig(project=cdf.project, credentials=credentials, base_url=base_url, client_name=client_name)
-    return HTTPClient(config)
+    config = ClientConfig(
+        project=cdf.project,
+        credentials=credentials,
+        base_url=base_url,
+        client_name=client_name,
+        timeout=timeout,
+        retry=retry,
+    )
+    on_retry = None if report is None else (lambda notice: report(describe_retry(notice)))
+    return HTTPClient(config, on_retry=on_retry)
+
+
+def describe_retry(notice: RetryNotice) -> str:
+    """The progress line before a retry wait.
+
+    E.g. ``pygen: no answer from https://.../byids (ConnectError: ...); retry 1 of 3 in 0.4 s``.
+    """
+    what = (
+        f"{notice.url} answered {notice.reason}" if notice.status else f"no answer from {notice.url} ({notice.reason})"
+    )
+    return f"pygen: {what}; retry {notice.retry} of {notice.max_retries} in {notice.delay:.1f} s"
+
+
+def _connecting(client: HTTPClient) -> str:
+    config = client.config
+    return (
+        f"pygen: connecting to {config.base_url} (project {config.project!r}; timeout {config.timeout:g} s per "
+        f"request, up to {config.retry.max_retries} retries)"
+    )
+
+
+def _unreachable(exc: ConnectionFailedError, cdf: CDFConfig) -> ConnectionFailedError:
+    key = "`base-url`" if cdf.cluster is None else "`cluster`"
+    return ConnectionFailedError(
+        f"cannot reach {cdf.base_url}: {exc}\nCheck {key} in [tool.pygen.cdf] and the network (behind a proxy, set "
+        "HTTPS_PROXY).",
+        attempts=exc.attempts,
+    )
 
 
 def obtain_models(
@@ -146,7 +203,7 @@ def obtain_models(
             if model is None:
                 if client is None:
                     try:
-                        client = connect(config.cdf)
+                        client = connect(config.cdf, wait)
                     except CredentialsError as exc:
                         raise CredentialsError(
                             f"{shown}: no snapshot of {ref}{_other_versions(path, ref)} and it is not in the "
@@ -154,8 +211,12 @@ def obtain_models(
                             f"  - or run {REFRESH_HINT} where credentials are available and commit the snapshot; "
                             "builds then need no credentials."
                         ) from None
+                    wait(_connecting(client))
                 wait(f"pygen: fetching {ref} from project {config.cdf.project!r} at {config.cdf.base_url}")
-                model = cache.get_or_fetch(key, _fetcher(client, ref))
+                try:
+                    model = cache.get_or_fetch(key, _fetcher(client, ref), waiting=wait)
+                except ConnectionFailedError as exc:
+                    raise _unreachable(exc, config.cdf) from exc
                 source = "cdf"
             else:
                 say(f"pygen: {ref} from the user cache ({cache.path(key)})")
@@ -221,24 +282,12 @@ def refresh(
         )
     targets = _upgrade_targets(config.refs, upgrade)
     cache = cache if cache is not None else ModelCache()
-    changes: list[ModelChange] = []
-    with connect(cdf) as client:
-        for ref in config.refs:
-            target = targets.get(ref)
-            if target is None:
-                say(f"pygen: looking for the newest version of {ref.space}:{ref.external_id}")
-                target = _newest_version(client, ref)
-            say(f"pygen: fetching {target} from project {cdf.project!r} at {cdf.base_url}")
-            model = fetch_model(client, target)
-            try:
-                cache.put(CacheKey(cdf.base_url, cdf.project, target), model)
-            except OSError:
-                pass  # the cache is an optimization
-            old_path = config.snapshot_file(root, ref)
-            old = _load_old(old_path, ref, say)
-            changes.append(
-                ModelChange(ref, target, diff_models(old, model), old_path, config.snapshot_file(root, target), model)
-            )
+    with connect(cdf, say) as client:
+        say(_connecting(client))
+        try:
+            changes = _fetch_changes(client, config, cdf, root, targets, cache, say)
+        except ConnectionFailedError as exc:
+            raise _unreachable(exc, cdf) from exc
     if check:
         return changes
     for change in changes:
@@ -250,6 +299,36 @@ def refresh(
         for change in changes:
             if change.old_ref != change.new_ref and change.old_snapshot.is_file():
                 change.old_snapshot.unlink()
+    return changes
+
+
+def _fetch_changes(
+    client: HTTPClient,
+    config: PygenConfig,
+    cdf: CDFConfig,
+    root: Path,
+    targets: dict[ModelRef, ModelRef | None],
+    cache: ModelCache,
+    say: Report,
+) -> list[ModelChange]:
+    """Fetch every pinned model (or its upgrade target) and diff it against the snapshot; writes nothing."""
+    changes: list[ModelChange] = []
+    for ref in config.refs:
+        target = targets.get(ref)
+        if target is None:
+            say(f"pygen: looking for the newest version of {ref.space}:{ref.external_id}")
+            target = _newest_version(client, ref)
+        say(f"pygen: fetching {target} from project {cdf.project!r} at {cdf.base_url}")
+        model = fetch_model(client, target)
+        try:
+            cache.put(CacheKey(cdf.base_url, cdf.project, target), model)
+        except OSError:
+            pass  # the cache is an optimization
+        old_path = config.snapshot_file(root, ref)
+        old = _load_old(old_path, ref, say)
+        changes.append(
+            ModelChange(ref, target, diff_models(old, model), old_path, config.snapshot_file(root, target), model)
+        )
     return changes
 
 

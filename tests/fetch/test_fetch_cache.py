@@ -239,6 +239,36 @@ def test_eight_threads_fetch_once(tmp_path: Path, omni: dict[str, Any]) -> None:
     assert cache.get(_key()) == omni
 
 
+def test_waiting_for_another_fetcher_is_announced(tmp_path: Path, omni: dict[str, Any]) -> None:
+    """A build that waits on another process's fetch says so before it waits, instead of going quiet."""
+    cache = ModelCache(tmp_path)
+    lines: list[str] = []
+    results: list[dict[str, Any]] = []
+    held = cache.lock(_key())
+    held.acquire()
+    try:
+        waiter = threading.Thread(
+            target=lambda: results.append(ModelCache(tmp_path).get_or_fetch(_key(), _fail, waiting=lines.append))
+        )
+        waiter.start()
+        deadline = time.monotonic() + 10
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.01)
+        cache.put(_key(), omni)  # the other process finishes its fetch
+    finally:
+        held.release()
+    waiter.join(10)
+    assert lines == [
+        f"pygen: waiting for another pygen process that is fetching {_key()} "
+        f"(lock file {cache.path(_key())}.lock; up to {cache.lock_timeout:g} s)"
+    ]
+    assert results == [omni]  # taken from the cache, not fetched again
+
+
+def _fail() -> dict[str, Any]:
+    raise AssertionError("must not fetch: the other process already did")
+
+
 FETCHER_SCRIPT = """
 import json, os, sys, time
 from pathlib import Path

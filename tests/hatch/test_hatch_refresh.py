@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
+import re
+import socket
 from pathlib import Path
 
 import pytest
 from _hatch_support import CLIENT_ID, CLIENT_SECRET, TOKEN, MemoryKeyring, cdf_table, load_model, make_project
 
+from pygen.config import load_config
 from pygen.emulator.testing import EmulatorProcess
 from pygen.fetch import dump_snapshot, load_snapshot
-from pygen.fetch._refresh import main
+from pygen.fetch._refresh import connect, describe_retry, main, obtain_models, refresh
+from pygen.transport import ConnectionFailedError, RetryNotice, RetryPolicy
 
 V1 = "sp_pygen_models.OmniSub.1.json"
 V2 = "sp_pygen_models.OmniSub.2.json"
@@ -184,3 +189,60 @@ def test_python_m_pygen_refresh_with_a_file_keyring(
     written = [p for p in [*root.rglob("*"), *_isolated.rglob("*")] if p.is_file() and p != keyring_file]
     assert any(p.suffix == ".json" for p in written)
     assert all(CLIENT_SECRET.encode() not in p.read_bytes() for p in written)
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on: connecting is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+FAST = RetryPolicy(max_retries=2, backoff_base=0.01, backoff_max=0.01)
+
+
+def test_refresh_of_an_unreachable_cluster_shows_each_wait_and_names_what_to_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYGEN_TOKEN", TOKEN)
+    url = f"http://127.0.0.1:{_closed_port()}"
+    root = make_project(tmp_path / "p", PYGEN + f'[tool.pygen.cdf]\nbase-url = "{url}"\nproject = "demo"\n')
+    lines: list[str] = []
+    with pytest.raises(ConnectionFailedError) as info:
+        refresh(load_config(root), root, connect=functools.partial(connect, retry=FAST), report=lines.append)
+    byids = f"{url}/api/v1/projects/demo/models/datamodels/byids?inlineViews=true"
+    assert lines[:2] == [
+        f"pygen: connecting to {url} (project 'demo'; timeout 20 s per request, up to 2 retries)",
+        f"pygen: fetching sp_pygen_models:OmniSub/1 from project 'demo' at {url}",
+    ]
+    assert [re.sub(r"\(ConnectError: .*\)", "(ConnectError: ...)", line) for line in lines[2:]] == [
+        f"pygen: no answer from {byids} (ConnectError: ...); retry 1 of 2 in 0.0 s",
+        f"pygen: no answer from {byids} (ConnectError: ...); retry 2 of 2 in 0.0 s",
+    ]
+    message = str(info.value)
+    assert message.startswith(f"cannot reach {url}: POST {byids} failed after 3 attempt(s): ConnectError")
+    assert message.endswith("Check `base-url` in [tool.pygen.cdf] and the network (behind a proxy, set HTTPS_PROXY).")
+    assert not (root / "pygen-snapshots").exists()
+
+
+def test_a_build_that_must_fetch_from_an_unreachable_cluster_shows_each_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYGEN_TOKEN", TOKEN)
+    url = f"http://127.0.0.1:{_closed_port()}"
+    root = make_project(tmp_path / "p", PYGEN + f'[tool.pygen.cdf]\nbase-url = "{url}"\nproject = "demo"\n')
+    lines: list[str] = []
+    with pytest.raises(ConnectionFailedError) as info:
+        obtain_models(load_config(root), root, connect=functools.partial(connect, retry=FAST), waiting=lines.append)
+    assert lines[0] == f"pygen: connecting to {url} (project 'demo'; timeout 20 s per request, up to 2 retries)"
+    assert sum(line.startswith(f"pygen: no answer from {url}/") for line in lines) == 2
+    assert str(info.value).startswith(f"cannot reach {url}: ")
+
+
+def test_a_throttled_retry_says_what_the_server_answered() -> None:
+    notice = RetryNotice(
+        "POST", "https://x/api/v1/projects/p/models/views/byids", 503, "503 Service Unavailable", 1, 3, 2.25
+    )
+    assert describe_retry(notice) == (
+        "pygen: https://x/api/v1/projects/p/models/views/byids answered 503 Service Unavailable; retry 1 of 3 in 2.2 s"
+    )

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import sys
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -161,21 +162,33 @@ def store_secret(base_url: str, username: str, secret: str) -> str:
 
 
 def credentials_help(base_url: str, client_id: str | None = None, *, refresh_command: str | None = None) -> str:
-    """The full "no credentials" help: which keyring command to run, which environment variables to set.
+    """The full "no credentials" help for the configured way of authenticating.
 
-    ``refresh_command`` (e.g. ``"hatch run pygen:refresh"``) adds the option of refreshing the snapshot
-    on a machine that has credentials, so that builds need none.
+    With a ``client_id`` (``[tool.pygen.cdf] client-id``) only the OAuth client secret is used, so
+    only it is offered; without one, a static token. ``refresh_command`` (e.g.
+    ``"hatch run pygen:refresh"``) adds the option of refreshing the snapshot on a machine that has
+    credentials, so that builds need none.
     """
     url = _base_url(base_url)
-    user = client_id if client_id else "<client-id>"
-    lines = [
-        f"pygen needs credentials to fetch the data model from {url}. Provide one of:",
-        f"  - an OAuth client secret for client id {user!r}: set the environment variable {ENV_CLIENT_SECRET},",
-        "    or store it in the keyring (the command prompts for it):",
-        f"        {keyring_set_command(url, user)}",
-        f"  - a static token: set the environment variable {ENV_TOKEN}, or store it in the keyring:",
-        f"        {keyring_set_command(url, TOKEN_USERNAME)}",
-    ]
+    if client_id:
+        lines = [
+            f"pygen needs the OAuth client secret of client id {client_id!r} to fetch the data model from {url}. "
+            "Provide it:",
+            f"  - set the environment variable {ENV_CLIENT_SECRET}, or",
+            "  - store it in the keyring (the command prompts for it):",
+            f"        {keyring_set_command(url, client_id)}",
+            f"  ([tool.pygen.cdf] sets client-id, so a static token ({ENV_TOKEN}) is not used; remove client-id "
+            "to authenticate with one.)",
+        ]
+    else:
+        lines = [
+            f"pygen needs a token to fetch the data model from {url}. Provide one:",
+            f"  - set the environment variable {ENV_TOKEN}, or",
+            "  - store it in the keyring (the command prompts for it):",
+            f"        {keyring_set_command(url, TOKEN_USERNAME)}",
+            "  - or authenticate with OAuth client credentials: set client-id (and tenant-id or token-url) in "
+            f"[tool.pygen.cdf], and the secret in {ENV_CLIENT_SECRET} or the keyring.",
+        ]
     if refresh_command:
         lines.append(
             f"  - or run `{refresh_command}` where credentials are available and commit the snapshot it writes;"
@@ -217,7 +230,7 @@ def _describe_keyring_failure(exc: Exception) -> str:
         where = f"PYTHON_KEYRING_BACKEND={configured}" if configured else "the keyring configuration (keyringrc.cfg)"
         return (
             f"the backend selected by {where} needs the module {exc.name!r}, which is not installed in this "
-            "Python environment"
+            f"Python environment ({sys.prefix}): {_install_hint(_backend_distribution(configured, exc.name))}"
         )
     if type(exc).__name__ == "NoKeyringError":
         return (
@@ -228,6 +241,25 @@ def _describe_keyring_failure(exc: Exception) -> str:
     if len(detail) > 200:
         detail = detail[:200] + "..."
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _backend_distribution(configured: str | None, module: str | None) -> str:
+    """The distribution to install for a missing backend module (``keyrings.alt.file.X`` -> ``keyrings.alt``)."""
+    top = (module or "").split(".")[0]
+    if top == "keyrings" and configured and configured.startswith("keyrings."):
+        return ".".join(configured.split(".")[:2])  # the keyrings.* namespace: keyrings.alt, keyrings.cryptfile, ...
+    return top or "the backend's package"
+
+
+def _install_hint(distribution: str) -> str:
+    """How to install ``distribution`` where pygen runs: a hatch environment is set up from pyproject.toml."""
+    environment = os.environ.get("HATCH_ENV_ACTIVE")
+    if environment:
+        return (
+            f'add "{distribution}" to [tool.hatch.envs.{environment}] dependencies in pyproject.toml (this runs in '
+            f"hatch's {environment!r} environment, which hatch installs from that list at the next `hatch run`)"
+        )
+    return f"install it with `{shlex.quote(sys.executable)} -m pip install {shlex.quote(distribution)}`"
 
 
 def _backend_name(backend: object) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -168,6 +169,31 @@ def test_backend_module_that_is_not_installed(monkeypatch: pytest.MonkeyPatch) -
     )
 
 
+def test_missing_backend_module_says_how_to_install_it_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.pygen_missing.file.PlaintextKeyring")
+    monkeypatch.delenv("HATCH_ENV_ACTIVE", raising=False)
+    with pytest.raises(CredentialsError) as info:
+        resolve_client_secret(URL, "my-client")
+    assert (
+        "the backend selected by PYTHON_KEYRING_BACKEND=keyrings.pygen_missing.file.PlaintextKeyring needs the "
+        f"module 'keyrings.pygen_missing', which is not installed in this Python environment ({sys.prefix}): "
+        f"install it with `{sys.executable} -m pip install keyrings.pygen_missing`"
+    ) in str(info.value)
+
+
+def test_missing_backend_module_in_a_hatch_environment_names_the_table_to_edit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hatch run pygen:refresh` runs in hatch's own environment: pip-installing into it by hand does not last."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.pygen_missing.file.PlaintextKeyring")
+    monkeypatch.setenv("HATCH_ENV_ACTIVE", "pygen")
+    with pytest.raises(CredentialsError) as info:
+        resolve_client_secret(URL, "my-client")
+    assert (
+        "which is not installed in this Python environment (" + sys.prefix + '): add "keyrings.pygen_missing" to '
+        "[tool.hatch.envs.pygen] dependencies in pyproject.toml (this runs in hatch's 'pygen' environment, which "
+        "hatch installs from that list at the next `hatch run`)"
+    ) in str(info.value)
+
+
 def test_environment_still_works_when_the_keyring_is_broken(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "pygen_no_such_backend_module.Keyring")
     monkeypatch.setenv(ENV_CLIENT_SECRET, SECRET)
@@ -256,16 +282,31 @@ def test_store_validates_input(user: str, secret: str, message: str) -> None:
 # --- help and logging ------------------------------------------------------------------------------
 
 
-def test_credentials_help() -> None:
+def test_credentials_help_with_a_client_id_offers_only_the_client_secret() -> None:
     text = credentials_help(URL + "/", "my-client", refresh_command="hatch run pygen:refresh")
-    assert "https://api.cognitedata.com" in text
-    assert SET_COMMAND in text
-    assert "keyring set 'pygen:https://api.cognitedata.com' token" in text
-    assert "PYGEN_CLIENT_SECRET" in text and "PYGEN_TOKEN" in text
-    assert "`hatch run pygen:refresh`" in text
-    generic = credentials_help(URL)
-    assert "keyring set 'pygen:https://api.cognitedata.com' '<client-id>'" in generic
-    assert "refresh" not in generic
+    assert text == (
+        "pygen needs the OAuth client secret of client id 'my-client' to fetch the data model from "
+        "https://api.cognitedata.com. Provide it:\n"
+        "  - set the environment variable PYGEN_CLIENT_SECRET, or\n"
+        "  - store it in the keyring (the command prompts for it):\n"
+        f"        {SET_COMMAND}\n"
+        "  ([tool.pygen.cdf] sets client-id, so a static token (PYGEN_TOKEN) is not used; remove client-id to "
+        "authenticate with one.)\n"
+        "  - or run `hatch run pygen:refresh` where credentials are available and commit the snapshot it writes;\n"
+        "    builds then use the snapshot and need no credentials."
+    )
+
+
+def test_credentials_help_without_a_client_id_offers_a_token() -> None:
+    text = credentials_help(URL)
+    assert text == (
+        "pygen needs a token to fetch the data model from https://api.cognitedata.com. Provide one:\n"
+        "  - set the environment variable PYGEN_TOKEN, or\n"
+        "  - store it in the keyring (the command prompts for it):\n"
+        "        keyring set 'pygen:https://api.cognitedata.com' token\n"
+        "  - or authenticate with OAuth client credentials: set client-id (and tenant-id or token-url) in "
+        "[tool.pygen.cdf], and the secret in PYGEN_CLIENT_SECRET or the keyring."
+    )
 
 
 def test_no_secret_in_logs(

@@ -121,7 +121,8 @@ def test_no_snapshot_and_no_credentials_says_what_to_run(tmp_path: Path, emulato
     text = str(info.value)
     assert "no snapshot of sp_pygen_models:OmniSub/1" in text and "not in the user cache" in text
     assert f"keyring set 'pygen:{emulator.base_url}' {CLIENT_ID}" in text
-    assert "PYGEN_CLIENT_SECRET" in text and "PYGEN_TOKEN" in text
+    assert "set the environment variable PYGEN_CLIENT_SECRET" in text
+    assert "set the environment variable PYGEN_TOKEN" not in text  # client-id is set: a token would not be used
     assert "pygen refresh" in text and "hatch run pygen:refresh" in text
     assert not (root / "pygen-snapshots").exists()
 

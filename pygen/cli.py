@@ -28,25 +28,28 @@ Run `pygen <command> --help` for the options of one command.
 def _emulator(argv: Sequence[str]) -> int:
     try:
         from pygen.emulator.cli import main
+
+        return main(argv)
     except ImportError as exc:  # a missing extra, not a bug: say how to fix it
         return _missing_extra("emulator", exc)
-    return main(argv)
 
 
 def _generate(argv: Sequence[str]) -> int:
     try:
         from pygen._generate_cli import main
-    except ImportError as exc:  # a missing extra, not a bug: say how to fix it
+
+        return main(argv)
+    except ImportError as exc:
         return _missing_extra("generator", exc)
-    return main(argv)
 
 
 def _refresh(argv: Sequence[str]) -> int:
     try:
         from pygen.fetch._refresh import main
-    except ImportError as exc:  # a missing extra, not a bug: say how to fix it
+
+        return main(argv)
+    except ImportError as exc:
         return _missing_extra("generator", exc)
-    return main(argv)
 
 
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
@@ -57,11 +60,15 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 
 
 def _missing_extra(extra: str, exc: ImportError) -> int:
-    print(
-        f"pygen: this command needs the '{extra}' extra ({exc.name or exc} is not installed).\n"
-        f"Install it with: pip install 'cognite-pygen-runtime[{extra}]'",
-        file=sys.stderr,
-    )
+    """Report a third-party module that is missing (the extra's); anything else is a bug and propagates."""
+    module = (exc.name or "").split(".")[0]
+    if not module or module == "pygen":
+        raise exc
+    from pygen._extras import MissingExtraError, missing_extra_message
+
+    if isinstance(exc, MissingExtraError):
+        extra = exc.extra
+    print(f"pygen: {missing_extra_message(extra, module, 'this command')}", file=sys.stderr)
     return 2
 
 

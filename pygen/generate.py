@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from pygen._extras import require_extra
 from pygen.ir import Diagnostic, sort_diagnostics
 from pygen.transport import PygenError
 
@@ -127,6 +128,7 @@ def generate(
     """
     if language not in ("python", "typescript"):
         raise GenerationError(f"unknown language {language!r}: use 'python' or 'typescript'")
+    require_extra("generator", "pygen.generate", "jinja2")
     from pygen.ir import build_ir
 
     loaded, diagnostics = _models(models)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -107,6 +108,9 @@ class Store:
         # The app is single-threaded (async handlers call into the store synchronously), but the sync
         # test client runs the app in a portal thread, so allow use from another thread.
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # Apps are often dropped without close() (tests, in-process clients): close the connection when the
+        # store goes, as Python 3.13 warns (ResourceWarning) about a connection left for the collector.
+        self._closer = weakref.finalize(self, self.conn.close)
         if self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -142,7 +146,7 @@ class Store:
         self.generation = 0
 
     def close(self) -> None:
-        self.conn.close()
+        self._closer()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -1,6 +1,6 @@
 """Type-check the generated TypeScript of every golden case (and the hostile fuzz) with one ``tsc`` run.
 
-``tests/typescript/run.sh`` runs this after installing TypeScript; pytest runs the same check in
+Run by hand after tests/typescript/run.sh has installed TypeScript; pytest runs the same check in
 ``test_ts_golden.py::test_tsc_accepts_every_golden_and_fuzz_tree``. Usage (repo root):
 ``.venv/bin/python tests/emit_typescript/tsc_goldens.py`` (``--inputs-only``: generate every case, no tsc).
 """

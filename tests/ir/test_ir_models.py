@@ -235,17 +235,17 @@ def test_identical_view_in_two_models_is_kept_once_without_warning() -> None:
 
 def test_missing_inherited_properties_are_merged_from_parents() -> None:
     # Older dumps (read without includeInheritedProperties) leave inherited properties out.
-    parent_a = view("A", {"name": text(), "shared": text(container="FromA", identifier="shared")})
-    parent_b = view("B", {"shared": text(container="FromB", identifier="shared")})
+    parent_a = view("A", {"name": text(), "twice": text(container="FromA", identifier="twice")})
+    parent_b = view("B", {"twice": text(container="FromB", identifier="twice")})
     child = view("Child", {"own": text()}, implements=[parent_a_ref(), parent_b_ref()])
     sdk, diagnostics = build_ir([model(parent_a, parent_b, child)])
     assert sdk is not None and diagnostics == []
     merged = sdk.view(ViewRef("sp", "Child", "v1"))
-    assert [f.property_id for f in merged.fields] == ["name", "own", "shared"]
-    shared = merged.field("shared")
+    assert [f.property_id for f in merged.fields] == ["name", "own", "twice"]
+    twice = merged.field("twice")
     # The later view in implements wins.
-    assert shared is not None and shared.container.external_id == "FromB"
-    assert shared.inherited_from == ViewRef("sp", "B", "v1")
+    assert twice is not None and twice.container.external_id == "FromB"
+    assert twice.inherited_from == ViewRef("sp", "B", "v1")
     name = merged.field("name")
     assert name is not None and name.inherited_from == ViewRef("sp", "A", "v1")
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from testdata import REPO_ROOT
 
+pytestmark = pytest.mark.once  # shell scripts checking the machine, not the Python running pytest
+
 TESTS_RUN = REPO_ROOT / "tests" / "run"
 
 

@@ -15,10 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from testdata import REPO_ROOT
 
 #: Ways of reaching out of the repository that earlier versions used: the sibling `shared/` folder
 #: (test data, goldens' inputs, benchmarks) and citations of a document that lives there.
+pytestmark = pytest.mark.once  # about the repository's files, not the Python that reads them
+
 OUTSIDE = re.compile(r"\.\./shared|\"shared\" / \"data\"|dms-api\.md|parents\[\d\]\.parent")
 
 

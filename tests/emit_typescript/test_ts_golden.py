@@ -179,6 +179,7 @@ def test_hostile_golden_is_inert(outputs: dict[str, dict[str, str]]) -> None:
             assert SENTINEL not in code_text(text), path
 
 
+@pytest.mark.once  # tsc (node) over generated TypeScript; the generation itself is compared on every Python
 def test_tsc_accepts_every_golden_and_fuzz_tree(
     outputs: dict[str, dict[str, str]], fuzz_outputs: dict[int, dict[str, str]], tmp_path: Path
 ) -> None:

@@ -19,7 +19,9 @@ import pytest
 from _hatch_support import EXAMPLE_PROJECT, REPO_ROOT
 
 # One worker runs the whole module under pytest-xdist (--dist loadgroup): its fixtures share a wheelhouse folder.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("frontends")]
+# `once`: pip, build and uv drive the same flows whatever Python they run on; the hook and the generator run
+# on every Python in the in-process builds of test_hatch_build.py.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("frontends"), pytest.mark.once]
 
 BUILD_WHEEL = EXAMPLE_PROJECT / "build-wheel"
 WHEEL_NAME = "cognite_core_example-0.1.0-py3-none-any.whl"

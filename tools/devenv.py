@@ -72,9 +72,9 @@ def ensure(root: Path, *, profile: str = "base", python: str | None = None, uv: 
         uv = _own_uv(interpreter)
     extra = " and the dev tools" if profile == "dev" else ""
     _step(f"installing pygen (editable, all extras){extra} into {_shown(root)}")
-    # --compile-bytecode: uv leaves compiling to the first import otherwise, and where PYTHONDONTWRITEBYTECODE
-    # is set that first import never ends: every process (the suite starts hundreds) compiles from source.
-    command = [str(uv), "pip", "install", "--quiet", "--compile-bytecode", "--python", str(interpreter)]
+    # uv leaves compiling bytecode to the first import (compiling everything up front costs about 12 s per
+    # environment); tests/run makes sure that import may write it (PYTHONDONTWRITEBYTECODE unset).
+    command = [str(uv), "pip", "install", "--quiet", "--python", str(interpreter)]
     _run([*command, *PROFILES[profile]], "uv pip install")
     stamp.write_text(f"{_digest(interpreter)} {profile}\n", encoding="utf-8")
     return interpreter

@@ -191,25 +191,28 @@ def test_python_m_pygen_refresh_with_a_file_keyring(
     assert all(CLIENT_SECRET.encode() not in p.read_bytes() for p in written)
 
 
-def _closed_port() -> int:
-    """A local port nothing listens on: connecting is refused at once."""
+FAST = RetryPolicy(max_retries=2, backoff_base=0.01, backoff_max=0.01)
+fast_connect = functools.partial(connect, retry=FAST)
+
+
+@pytest.fixture
+def unreachable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    """A project whose [tool.pygen.cdf] points at a local port nothing listens on (refused at once)."""
+    monkeypatch.setenv("PYGEN_TOKEN", TOKEN)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-FAST = RetryPolicy(max_retries=2, backoff_base=0.01, backoff_max=0.01)
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    root = make_project(tmp_path / "p", PYGEN + f'[tool.pygen.cdf]\nbase-url = "{url}"\nproject = "demo"\n')
+    return root, url
 
 
 def test_refresh_of_an_unreachable_cluster_shows_each_wait_and_names_what_to_check(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    unreachable: tuple[Path, str],
 ) -> None:
-    monkeypatch.setenv("PYGEN_TOKEN", TOKEN)
-    url = f"http://127.0.0.1:{_closed_port()}"
-    root = make_project(tmp_path / "p", PYGEN + f'[tool.pygen.cdf]\nbase-url = "{url}"\nproject = "demo"\n')
+    root, url = unreachable
     lines: list[str] = []
     with pytest.raises(ConnectionFailedError) as info:
-        refresh(load_config(root), root, connect=functools.partial(connect, retry=FAST), report=lines.append)
+        refresh(load_config(root), root, connect=fast_connect, report=lines.append)
     byids = f"{url}/api/v1/projects/demo/models/datamodels/byids?inlineViews=true"
     assert lines[:2] == [
         f"pygen: connecting to {url} (project 'demo'; timeout 20 s per request, up to 2 retries)",
@@ -222,21 +225,18 @@ def test_refresh_of_an_unreachable_cluster_shows_each_wait_and_names_what_to_che
     message = str(info.value)
     assert message.startswith(f"cannot reach {url}: POST {byids} failed after 3 attempt(s): ConnectError")
     assert message.endswith("Check `base-url` in [tool.pygen.cdf] and the network (behind a proxy, set HTTPS_PROXY).")
-    assert not (root / "pygen-snapshots").exists()
+    assert not (root / "snaps").exists()
 
 
-def test_a_build_that_must_fetch_from_an_unreachable_cluster_shows_each_wait(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PYGEN_TOKEN", TOKEN)
-    url = f"http://127.0.0.1:{_closed_port()}"
-    root = make_project(tmp_path / "p", PYGEN + f'[tool.pygen.cdf]\nbase-url = "{url}"\nproject = "demo"\n')
+def test_a_build_that_must_fetch_from_an_unreachable_cluster_shows_each_wait(unreachable: tuple[Path, str]) -> None:
+    root, url = unreachable
     lines: list[str] = []
     with pytest.raises(ConnectionFailedError) as info:
-        obtain_models(load_config(root), root, connect=functools.partial(connect, retry=FAST), waiting=lines.append)
+        obtain_models(load_config(root), root, connect=fast_connect, waiting=lines.append)
     assert lines[0] == f"pygen: connecting to {url} (project 'demo'; timeout 20 s per request, up to 2 retries)"
     assert sum(line.startswith(f"pygen: no answer from {url}/") for line in lines) == 2
     assert str(info.value).startswith(f"cannot reach {url}: ")
+    assert not (root / "snaps").exists()
 
 
 def test_a_throttled_retry_says_what_the_server_answered() -> None:

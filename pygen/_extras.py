@@ -12,13 +12,7 @@ import importlib
 
 from pygen.transport import PygenError
 
-__all__ = ["EXTRA_MODULES", "MissingExtraError", "missing_extra_message", "require_extra"]
-
-#: The third-party modules each extra brings (the first missing one is named).
-EXTRA_MODULES: dict[str, tuple[str, ...]] = {
-    "generator": ("jinja2", "keyring", "platformdirs", "filelock"),
-    "emulator": ("starlette", "uvicorn"),
-}
+__all__ = ["MissingExtraError", "missing_extra_message", "require_extra"]
 
 
 class MissingExtraError(PygenError, ImportError):
@@ -38,8 +32,8 @@ def missing_extra_message(extra: str, module: str, feature: str) -> str:
 
 
 def require_extra(extra: str, feature: str, *modules: str) -> None:
-    """Raise :class:`MissingExtraError` unless ``modules`` (default: every module of ``extra``) import."""
-    for module in modules or EXTRA_MODULES[extra]:
+    """Raise :class:`MissingExtraError` unless every one of ``modules`` (third-party, from ``extra``) imports."""
+    for module in modules:
         try:
             importlib.import_module(module)
         except ImportError:

@@ -6,6 +6,11 @@ the other view's property, inwards), and edges of the connection's type plus the
 end. Each result set is parsed from bytes into its typed class, then the objects are stitched onto
 the roots in Python (only the connected objects are looped over, never the parsing).
 
+Connections only ever hold what they claim: every node result set is filtered with ``hasData`` on
+the target view, so a node without data in that view (one of another view, or an empty node that a
+direct relation auto-created) is never parsed as the target class. A direct relation or an edge end
+pointing at such a node keeps its id; an edge connection without an edge class leaves it out.
+
 A result set with more rows than one query returns (10,000) is paged with its cursor.
 """
 
@@ -18,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from pygen.instances._filters import Equals, InstanceReferences
+from pygen.instances._filters import Equals, HasData, InstanceReferences
 from pygen.instances._ids import NodeId
 from pygen.instances._instances import (
     DirectRelation,
@@ -80,12 +85,14 @@ class ConnectionPlan:
             name = f"c{index}"
             target_view = hop.target._view_id
             target_select = {"sources": [{"source": target_view.dump(), "properties": ["*"]}]} if target_view else {}
+            has_data = {"filter": HasData((target_view,)).dump()} if target_view else {}
             if isinstance(hop.kind, DirectRelation):
                 with_[name] = {
                     "nodes": {
                         "from": "root",
                         "through": {"source": root_view.dump(), "identifier": hop.prop},
                         "direction": "outwards",
+                        **has_data,
                     },
                     "limit": MAX_QUERY_LIMIT,
                 }
@@ -96,6 +103,7 @@ class ConnectionPlan:
                         "from": "root",
                         "through": {"source": hop.kind.through.dump(), "identifier": hop.kind.property},
                         "direction": "inwards",
+                        **has_data,
                     },
                     "limit": MAX_QUERY_LIMIT,
                 }
@@ -114,7 +122,10 @@ class ConnectionPlan:
                 select[name + "e"] = (
                     {"sources": [{"source": edge_view.dump(), "properties": ["*"]}]} if edge_view is not None else {}
                 )
-                with_[name] = {"nodes": {"from": name + "e", "chainTo": "destination"}, "limit": MAX_QUERY_LIMIT}
+                with_[name] = {
+                    "nodes": {"from": name + "e", "chainTo": "destination", **has_data},
+                    "limit": MAX_QUERY_LIMIT,
+                }
                 select[name] = target_select
         return {"with": with_, "select": select}
 

@@ -218,6 +218,46 @@ def test_write_edges_with_properties(omni: Any, omni_sdk: types.ModuleType) -> N
     assert omni.connection_edge_a.list(name_prefix="nope") == []
 
 
+def test_connections_only_hold_nodes_of_their_target_view(omni: Any, omni_sdk: types.ModuleType) -> None:
+    """A far-end node is parsed as the target view's class only when it has data in that view."""
+    omni.upsert(
+        [
+            omni_sdk.ConnectionItemGWrite(external_id="g-node", name="a G, not an E"),
+            omni_sdk.ConnectionItemEWrite(external_id="e-node", name="an E, not a G"),
+            omni_sdk.ConnectionItemEWrite(external_id="e-real", name="a real E"),
+            # direct_single/direct_multi and outwards_single target ConnectionItemE; "empty" is auto-created bare.
+            omni_sdk.ConnectionItemDWrite(
+                external_id="d-mixed", name="d", direct_single="g-node", direct_multi=["e-real", "g-node", "empty"]
+            ),
+            omni_sdk.ConnectionItemDWrite(external_id="d-empty", name="d", direct_single="empty"),
+            # outwards_multi edges (with properties) target ConnectionItemG.
+            omni_sdk.ConnectionItemFWrite(
+                external_id="f-mixed",
+                name="f",
+                outwards_multi=[
+                    omni_sdk.ConnectionEdgeAWrite(external_id="to-e", end_node="e-node", name="wrong end"),
+                    omni_sdk.ConnectionEdgeAWrite(external_id="to-g", end_node="g-node", name="right end"),
+                ],
+            ),
+        ]
+    )
+    mixed = omni.connection_item_d.retrieve("d-mixed", connections=True)
+    assert mixed.direct_single == NodeId(TEST_SPACE, "g-node")  # a G node: stays an id
+    assert [type(target).__name__ for target in mixed.direct_multi] == ["ConnectionItemE", "NodeId", "NodeId"]
+    assert mixed.direct_multi[0].name == "a real E"
+    assert omni.connection_item_d.retrieve("d-empty", connections=True).direct_single == NodeId(TEST_SPACE, "empty")
+    edges = {
+        edge.external_id: edge for edge in omni.connection_item_f.retrieve("f-mixed", connections=True).outwards_multi
+    }
+    assert edges["to-e"].end_node == NodeId(TEST_SPACE, "e-node")
+    assert (
+        isinstance(edges["to-g"].end_node, omni_sdk.ConnectionItemG) and edges["to-g"].end_node.name == "a G, not an E"
+    )
+    # An edge connection without an edge class lists only far-end nodes of its view.
+    omni.upsert(omni_sdk.ConnectionItemDWrite(external_id="d-edge", name="d", outwards_single="g-node"))
+    assert omni.connection_item_d.retrieve("d-edge", connections=True).outwards_single is None
+
+
 def test_write_class_defaults_the_node_type_the_view_filter_requires(omni: Any, omni_sdk: types.ModuleType) -> None:
     write = omni_sdk.ConnectionItemAWrite(external_id="a-new", name="a")
     assert write.type == NodeId("sp_pygen_models", "ConnectionItemA")

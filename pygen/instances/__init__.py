@@ -72,6 +72,17 @@ from pygen.instances._instances import (
     NodeWrite,
     ReverseDirectRelation,
 )
+from pygen.instances._keywords import (
+    API_PARAMETERS,
+    AggregateArgs,
+    CountArgs,
+    IterateArgs,
+    ListArgs,
+    SearchArgs,
+    SortArg,
+    StatArgs,
+    StreamArgs,
+)
 from pygen.instances._results import (
     DeleteError,
     DeleteResult,
@@ -82,9 +93,11 @@ from pygen.instances._results import (
     UpsertResult,
 )
 from pygen.instances._types import Date, Json, Timestamp
-from pygen.instances._view import AggregateGroup, AggregateName, Bucket, Page, RetrieveList, SortArg
+from pygen.instances._view import AggregateGroup, AggregateName, Bucket, Page, RetrieveList
 
 __all__ = [
+    "API_PARAMETERS",
+    "AggregateArgs",
     "AggregateGroup",
     "AggregateName",
     "And",
@@ -95,6 +108,7 @@ __all__ = [
     "Connection",
     "ContainsAll",
     "ContainsAny",
+    "CountArgs",
     "Date",
     "DateProperty",
     "DeleteError",
@@ -124,8 +138,10 @@ __all__ = [
     "InstanceResult",
     "InstanceValidationError",
     "IntProperty",
+    "IterateArgs",
     "Json",
     "JsonProperty",
+    "ListArgs",
     "ListProperty",
     "MAX_FILTER_VALUES",
     "MatchAll",
@@ -144,8 +160,11 @@ __all__ = [
     "Range",
     "RetrieveList",
     "ReverseDirectRelation",
+    "SearchArgs",
     "Sort",
     "SortArg",
+    "StatArgs",
+    "StreamArgs",
     "TextProperty",
     "Timestamp",
     "TimestampProperty",

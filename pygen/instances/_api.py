@@ -23,6 +23,7 @@ from pygen.instances._connections import ConnectionPlan
 from pygen.instances._filters import Filter, Property
 from pygen.instances._ids import EdgeId, NodeId
 from pygen.instances._instances import InstanceList
+from pygen.instances._keywords import SortArg
 from pygen.instances._results import DeleteResult, UpsertResult
 from pygen.instances._view import (
     MAX_PAGE,
@@ -31,7 +32,6 @@ from pygen.instances._view import (
     Bucket,
     Page,
     RetrieveList,
-    SortArg,
     TRead,
     TWrite,
     _Aggregation,
@@ -214,13 +214,13 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         value = self._one(_aggregation("avg", property), filter, query)
         return None if value is None else float(value)
 
-    def min(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
+    def min(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float | None:
         """Smallest value of a numeric property (None when no values)."""
-        return self._one(_aggregation("min", property), filter, query)
+        return _number(self._one(_aggregation("min", property), filter, query))
 
-    def max(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
+    def max(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float | None:
         """Largest value of a numeric property (None when no values)."""
-        return self._one(_aggregation("max", property), filter, query)
+        return _number(self._one(_aggregation("max", property), filter, query))
 
     def histogram(
         self, property: str | Property, interval: float, *, filter: Filter | None = None, query: str | None = None
@@ -440,13 +440,17 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         value = await self._one(_aggregation("avg", property), filter, query)
         return None if value is None else float(value)
 
-    async def min(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
+    async def min(
+        self, property: str | Property, *, filter: Filter | None = None, query: str | None = None
+    ) -> float | None:
         """Async :meth:`InstanceAPI.min`."""
-        return await self._one(_aggregation("min", property), filter, query)
+        return _number(await self._one(_aggregation("min", property), filter, query))
 
-    async def max(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> Any:
+    async def max(
+        self, property: str | Property, *, filter: Filter | None = None, query: str | None = None
+    ) -> float | None:
         """Async :meth:`InstanceAPI.max`."""
-        return await self._one(_aggregation("max", property), filter, query)
+        return _number(await self._one(_aggregation("max", property), filter, query))
 
     async def histogram(
         self, property: str | Property, interval: float, *, filter: Filter | None = None, query: str | None = None
@@ -489,3 +493,8 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             extra, cursors = self._parse_query(plan, response.content)
             more = self._merge(sets, extra, cursors, more)
         return plan.stitch(sets)
+
+
+def _number(value: object) -> float | None:
+    """An aggregate's value: int or float as the API sent it (ints stay exact), None when there is none."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None

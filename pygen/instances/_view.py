@@ -10,9 +10,10 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pygen.instances._client import _ClientCore
 from pygen.instances._connections import MAX_QUERY_LIMIT, ConnectionPlan, plan_connections
-from pygen.instances._filters import Filter, NodeFields, Property, Sort
+from pygen.instances._filters import And, Filter, NodeFields, Property, Sort
 from pygen.instances._ids import EdgeId, NodeId, as_edge_id, as_node_id
 from pygen.instances._instances import EdgeWrite, InstanceList, NodeWrite, _ReadInstance
+from pygen.instances._keywords import SortArg, keyword_filter, split_keywords
 from pygen.instances._parse import construct, parse_items, parse_model
 
 __all__ = ["AggregateGroup", "Bucket", "Page", "RetrieveList"]
@@ -24,7 +25,6 @@ TWrite = TypeVar("TWrite", bound="NodeWrite | EdgeWrite")
 MAX_PAGE = 1000
 MAX_SORT = 5
 
-SortArg = Sort | Property | Sequence[Sort | Property] | None
 AggregateName = Literal["count", "sum", "avg", "min", "max"]
 
 
@@ -119,6 +119,19 @@ class _ViewCore(Generic[TRead, TWrite]):
         if target_units:
             source["targetUnits"] = _target_units(target_units)
         return source
+
+    def _where(self, kwargs: Mapping[str, object]) -> dict[str, Any]:
+        """The method parameters in ``kwargs``, with its filter keywords folded into ``filter``.
+
+        Generated view APIs call it with the keyword arguments of every read method, so that
+        ``list(name_prefix="P", limit=5)`` is ``list(filter=fields.name.prefix("P"), limit=5)``.
+        """
+        params, keywords = split_keywords(kwargs)
+        found = keyword_filter(self.fields, keywords, owner=type(self).__name__)
+        if found is not None:
+            given = params.get("filter")
+            params["filter"] = found if given is None else And(given, found)
+        return params
 
     def _filter(self, filter: Filter | None) -> dict[str, Any] | None:
         if filter is None:

@@ -25,15 +25,17 @@ def test_generate_writes_the_package(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert sorted(p.name for p in package.iterdir()) == [
         "__init__.py",
         "_client.py",
-        "_filters.py",
         "connection_item_a.py",
         "connection_item_b.py",
         "connection_item_c.py",
         "py.typed",
     ]
-    assert "wrote 7 files" in out and "OmniSubClient" in out
+    assert "wrote 6 files" in out and "OmniSubClient" in out
     # Warnings are printed one per line, naming the item.
-    assert "warning: sp_pygen_models:ConnectionItemA/1.properties: " in err
+    assert (
+        "warning: sp_pygen_models:ConnectionItemA/1: filter keyword 'properties' (property 'properties') is a "
+        "parameter of the API methods: named 'properties_' [python-keyword-renamed]"
+    ) in err
     assert [p.name for p in tmp_path.iterdir()] == ["omni_sub"]  # no staging folder left behind
 
 
@@ -146,15 +148,21 @@ def test_generate_takes_a_list_of_models() -> None:
         generate(load_model("OmniSub"))  # type: ignore[arg-type]
 
 
-def test_emitter_warning_for_renamed_filter_keywords() -> None:
-    raw = model("M", [view("Pump", {"value": mapped("int32"), "minValue": mapped("text")})])
+def test_emitter_warnings_for_renamed_and_dropped_filter_keywords() -> None:
+    raw = model("M", [view("Pump", {"value": mapped("int32"), "minValue": mapped("text"), "limit": mapped("text")})])
     result = generate([raw])
-    (warning,) = [d for d in result.diagnostics if d.code == "python-keyword-renamed"]
-    assert str(warning) == (
-        "warning: sp_hostile:Pump/1: filter keyword 'min_value' (lower bound of property 'value') is taken by "
-        "another keyword: named 'min_value_' [python-keyword-renamed]"
-    )
-    assert "min_value_: int | None = None" in result.files["m/pump.py"]
+    warnings = [str(d) for d in result.diagnostics if d.code.startswith("python-keyword-")]
+    assert warnings == [
+        "warning: sp_hostile:Pump/1: filter keyword 'min_value' (lower bound of property 'value') would be the "
+        "name of another field: left out (use filter= with PumpFields instead) [python-keyword-dropped]",
+        "warning: sp_hostile:Pump/1: filter keyword 'limit' (property 'limit') is a parameter of the API methods: "
+        "named 'limit_' [python-keyword-renamed]",
+    ]
+    source = result.files["m/pump.py"]
+    filters = source[source.index("class PumpFilters(") : source.index("class _Iterate(")]
+    assert "    min_value: str | Sequence[str]\n" in filters  # the text property's own keyword
+    assert "    max_value: int\n" in filters
+    assert "    limit_: str | Sequence[str]\n" in filters and "    limit_prefix: str\n" in filters
 
 
 def test_defaults_come_from_the_first_model() -> None:

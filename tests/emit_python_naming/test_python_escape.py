@@ -204,3 +204,41 @@ def test_py_literal_round_trips(value: object) -> None:
 def test_py_literal_refuses_what_is_not_json(value: object) -> None:
     with pytest.raises((TypeError, ValueError)):
         py_literal(value)
+
+
+def test_docstrings_of_every_length_are_ruff_clean(tmp_path: Path) -> None:
+    """``docstring`` lays text out as ruff format would, around every length where the layout changes.
+
+    A one-line docstring gets its closing quotes on the same row from ruff, however long that makes it,
+    so text that would not fit with them must already be wrapped.
+    """
+    from pygen.emit.python._source import docstring
+
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma".split()
+    lines = ['"""Docstring sample."""']
+    for indent in ("    ", "        "):
+        for length in range(95, 130):
+            text, n = "", 0
+            while len(text) < length:
+                text += ("" if not text else " ") + words[n % len(words)]
+                n += 1
+            text = text[:length].rstrip()
+            for tail in (None, "x = 1"):
+                if indent == "    ":
+                    lines += ["", "", f"def f{len(lines)}() -> None:"]
+                else:
+                    lines += ["", "", f"class C{len(lines)}:", "    def m(self) -> None:"]
+                lines.append(indent + docstring(text, indent, tail))
+    path = tmp_path / "docs.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ruff = Path(sys.executable).parent / "ruff"
+    fmt = subprocess.run(
+        [str(ruff), "format", "--isolated", "--line-length", "120", "--diff", str(path)], capture_output=True, text=True
+    )
+    assert fmt.returncode == 0, fmt.stdout[-3000:]
+    check = subprocess.run(
+        [str(ruff), "check", "--isolated", "--line-length", "120", "--select", "E501", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout[-3000:]

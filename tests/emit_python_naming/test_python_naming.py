@@ -16,7 +16,6 @@ from pygen.emit.python import PythonNames, check_python_names, py_ident, python_
 from pygen.emit.python._naming import (
     _RUNTIME_FALLBACK,
     ANNOTATION_NAMES,
-    API_PARAMETERS,
     PYTHON_CODES,
     runtime_attribute_names,
 )
@@ -165,22 +164,29 @@ def test_invalid_identifier_message() -> None:
     assert [d.message for d in diagnostics] == ["property '3d' starts with a digit: named 'field_3d'"]
 
 
-def test_keyword_parameters_avoid_the_api_method_parameters() -> None:
+def test_properties_named_like_api_parameters_keep_their_field_names() -> None:
+    """Filter keywords derive from field names; a clashing keyword is left out by the emitter, not renamed here."""
     sdk = _sdk({"Pump": ["filter", "limit", "filter_", "name"]})
     names, diagnostics = python_names(sdk)
     ref = sdk.views[0].id
     assert (names.field(ref, "filter"), names.field(ref, "filter_")) == ("filter", "filter_2")
-    assert (names.parameter(ref, "filter"), names.parameter(ref, "filter_")) == ("filter_", "filter_2")
-    assert names.parameter(ref, "limit") == "limit_"
-    assert names.parameter(ref, "name") == "name"
-    assert {d.code for d in diagnostics} == {"python-reserved-name", "python-name-collision"}
+    assert (names.field(ref, "limit"), names.field(ref, "name")) == ("limit", "name")
+    assert {d.code for d in diagnostics} == {"python-name-collision"}
 
 
 def test_class_names_and_their_collisions() -> None:
     sdk = _sdk({"Pump": [], "PumpWrite": [], "pump": [], "Node": [], "3D": [], "class": []})
     names, diagnostics = python_names(sdk)
     by_identifier = {view.identifier: names.view(view.id) for view in sdk.views}
-    assert by_identifier["Pump"].classes == ("Pump", "PumpWrite", "PumpList", "PumpFields", "PumpAPI", "AsyncPumpAPI")
+    assert by_identifier["Pump"].classes == (
+        "Pump",
+        "PumpWrite",
+        "PumpList",
+        "PumpFields",
+        "PumpAPI",
+        "AsyncPumpAPI",
+        "PumpFilters",
+    )
     assert by_identifier["Node"].read_class == "Node_"  # the runtime's Node is imported by generated modules
     assert by_identifier["3D"].read_class == "View3D"
     assert by_identifier["class"].read_class == "Class"
@@ -262,14 +268,12 @@ def _check_names(sdk: SDKModel, names: PythonNames) -> None:
         assert ASCII_IDENTIFIER.fullmatch(name) and not keyword.iskeyword(name), name
     for view in sdk.views:
         fields = [names.field(view.id, p) for p in view.property_ids]
-        params = [names.parameter(view.id, p) for p in view.property_ids]
-        assert len(fields) == len(set(fields)) and len(params) == len(set(params))
+        assert len(fields) == len(set(fields))
         for name in fields:
             assert ASCII_IDENTIFIER.fullmatch(name), name
             assert not keyword.iskeyword(name) and not keyword.issoftkeyword(name) and name != "type"
             assert name not in runtime and name not in ANNOTATION_NAMES
             assert not name.startswith(("model_dump", "model_validate"))
-        assert not set(params) & API_PARAMETERS
 
 
 IDS = st.text(min_size=0, max_size=12)

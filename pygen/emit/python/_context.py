@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pygen.emit.python._escape import py_str
-from pygen.emit.python._naming import API_PARAMETERS, PythonNames, ViewNames
+from pygen.emit.python._naming import PythonNames, ViewNames
 from pygen.emit.python._source import LINE_LENGTH, call, docstring
+from pygen.instances import API_PARAMETERS, EdgeFields, NodeFields
 from pygen.ir import (
     BooleanType,
     Connection,
@@ -47,11 +48,10 @@ class Member:
 
 @dataclass(frozen=True)
 class Keyword:
-    """One keyword of the API methods and the ``if ...: found.append(...)`` block of ``_filter`` applying it."""
+    """One filter keyword of the view: a key of its ``<View>Filters`` TypedDict."""
 
     name: str
     annotation: str
-    block: str
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,13 @@ class ViewContext:
     fields_class: str
     api_class: str
     async_api_class: str
+    filters_class: str
     view_id: str
     module_doc: str
     read_doc: str
     write_doc: str
     fields_doc: str
+    filters_doc: str
     api_doc: str
     async_api_doc: str
     read_members: list[Member] = field(default_factory=list)
@@ -132,6 +134,44 @@ class ViewContext:
             call(f"class {self.api_class}(", [f"InstanceAPI[{self.read_class}, {write}]"], "", "):"),
             call(f"class {self.async_api_class}(", [f"AsyncInstanceAPI[{self.read_class}, {write}]"], "", "):"),
         )
+
+    def api_methods(self, is_async: bool) -> list[str]:
+        """The read methods of the (async) API class: typed filter keywords, then the runtime's method."""
+        read, listed = self.read_class, self.list_class
+        methods = [
+            ("iterate", [], "_Iterate", f"Page[{read}]", ""),
+            ("stream", [], "_Stream", f"{'AsyncIterator' if is_async else 'Iterator'}[{read}]", ""),
+            ("list", [], "_List", listed, ""),
+            ("search", ["query: str | None = None"], "_Search", listed, "query, "),
+            (
+                "aggregate",
+                ["*aggregations: tuple[AggregateName, str | Property | None]"],
+                "_Aggregate",
+                "builtins.list[AggregateGroup]",
+                "*aggregations, ",
+            ),
+            ("count", [], "_Count", "int", ""),
+            ("sum", ["property: str | Property"], "_Stat", "float", "property, "),
+            ("avg", ["property: str | Property"], "_Stat", "float | None", "property, "),
+            ("min", ["property: str | Property"], "_Stat", "float | None", "property, "),
+            ("max", ["property: str | Property"], "_Stat", "float | None", "property, "),
+            (
+                "histogram",
+                ["property: str | Property", "interval: float"],
+                "_Stat",
+                "builtins.list[Bucket]",
+                "property, interval, ",
+            ),
+        ]
+        out = []
+        for name, params, args, result, passed in methods:
+            # stream is an (async) generator in the runtime: calling it returns the iterator, no await.
+            coroutine = is_async and name != "stream"
+            head = f"{'async ' if coroutine else ''}def {name}("
+            signature = call(head, ["self", *params, f"**kwargs: Unpack[{args}]"], "    ", f") -> {result}:")
+            body = f"return {'await ' if coroutine else ''}super().{name}({passed}**self._where(kwargs))"
+            out.append(f"{signature}\n        {body}")
+        return out
 
     def alias(self, name: str, values: list[str]) -> str:
         """A module-level ``Literal`` alias of ``values`` (already literals), defined once; returns its name."""
@@ -340,113 +380,94 @@ def _fields_line(ctx: ViewContext, item: Field, name: str) -> str:
     return call(f"{name} = {builder}(", [ref], "    ")
 
 
-def _statement(condition: str, head: str, args: list[str]) -> str:
-    """``if condition:`` plus ``_found.append(head(args))``, laid out the way ruff format would."""
-    inner = call(head, args, "            ")
-    return f"if {condition}:\n        " + call("_found.append(", [inner], "        ")
-
-
 def _keywords(ctx: ViewContext, sdk: _Sdk, out: list[Diagnostic]) -> None:
-    """One typed keyword per filterable field (plus external_id_prefix, space, exists), free of clashes."""
-    view = ctx.view
-    taken = set(API_PARAMETERS)
-    planned: list[tuple[Field, str]] = []
-    for item in view.fields:
-        param = sdk.names.parameter(view.id, item.property_id)
-        taken.add(param)
-        planned.append((item, param))
-    fields_class = ctx.fields_class
+    """The filter keywords of the view, named by the runtime's rule from the field names.
 
-    def free(name: str, why: str) -> str:
-        start = name
-        while name in taken:
-            name += "_"
-        if name != start:
+    ``<field>`` (equals / in, or contains any for lists), ``<field>_prefix`` (text), ``min_<field>`` and
+    ``max_<field>`` (numbers, timestamps, dates), plus ``external_id_prefix``, ``space`` and ``exists``
+    (see ``pygen.instances._keywords``). A field's own keyword that is a method parameter gets a ``_``
+    (``limit_``); any other keyword that would be a method parameter, another field (the runtime reads
+    a field name as that field), or another keyword is left out. Both with a warning.
+    """
+    view = ctx.view
+    base = "NodeFields" if ctx.kind == "node" else "EdgeFields"
+    attributes = {sdk.names.field(view.id, item.property_id) for item in view.fields}
+    attributes |= {name for name in dir(NodeFields if ctx.kind == "node" else EdgeFields) if not name.startswith("_")}
+    keywords: list[Keyword] = []
+    taken: set[str] = set()
+
+    def add(name: str, annotation: str, why: str, *, own_field: bool = False) -> None:
+        if own_field and name in API_PARAMETERS and f"{name}_" not in attributes | taken:
+            # The runtime reads `limit_=` as the field `limit` (see pygen.instances._keywords).
             out.append(
                 Diagnostic(
                     "warning",
                     f"{view.id}",
                     "python-keyword-renamed",
-                    f"filter keyword {start!r} ({why}) is taken by another keyword: named {name!r}",
+                    f"filter keyword {name!r} ({why}) is a parameter of the API methods: named {name + '_'!r}",
                 )
             )
+            name += "_"
+        clash = (
+            "a parameter of the API methods"
+            if name in API_PARAMETERS
+            else "the name of another field"
+            if name in attributes and not own_field
+            else "another filter keyword"
+            if name in taken
+            else None
+        )
+        if clash is not None:
+            out.append(
+                Diagnostic(
+                    "warning",
+                    f"{view.id}",
+                    "python-keyword-dropped",
+                    f"filter keyword {name!r} ({why}) would be {clash}: left out (use filter= with "
+                    f"{ctx.fields_class} instead)",
+                )
+            )
+            return
         taken.add(name)
-        return name
+        keywords.append(Keyword(name, annotation))
 
-    keywords: list[Keyword] = []
     existing: list[str] = []
-    for item, param in planned:
+    for item in view.fields:
         attr = sdk.names.field(view.id, item.property_id)
-        ref = f"{fields_class}.{attr}"
         existing.append(attr)
         kind = item.type
+        what = f"property {item.property_id!r}"
         if isinstance(kind, JsonType):
             continue
-        given = f"{param} is not None"
         if item.is_list:
             if isinstance(kind, DirectType):
                 ctx.runtime_imports.add("NodeIdLike")
                 inner = "NodeIdLike"
             else:
                 inner = _scalar(kind, ctx, attr).removesuffix(" | str")
-            ctx.abc_imports.add("Sequence")
-            keywords.append(
-                Keyword(param, f"Sequence[{inner}] | None", _statement(given, f"{ref}.contains_any(", [param]))
-            )
+            add(attr, f"Sequence[{inner}]", what, own_field=True)
         elif isinstance(kind, (TextType, ReferenceType)):
-            keywords.append(Keyword(param, "str | Sequence[str] | None", _statement(given, "_f.text(", [ref, param])))
-            prefix = free(f"{param}_prefix", f"prefix of property {item.property_id!r}")
-            keywords.append(
-                Keyword(prefix, "str | None", _statement(f"{prefix} is not None", f"{ref}.prefix(", [prefix]))
-            )
+            add(attr, "str | Sequence[str]", what, own_field=True)
+            add(f"{attr}_prefix", "str", f"prefix of {what}")
         elif isinstance(kind, EnumType):
             alias = _enum_alias(ctx, kind, attr)
-            keywords.append(
-                Keyword(param, f"{alias} | Sequence[{alias}] | None", _statement(given, "_f.enum(", [ref, param]))
-            )
+            add(attr, f"{alias} | Sequence[{alias}]", what, own_field=True)
         elif isinstance(kind, (IntType, FloatType, TimestampType, DateType)):
             scalar = {IntType: "int", FloatType: "float", TimestampType: "datetime", DateType: "date"}[type(kind)]
             if scalar in ("datetime", "date"):
                 ctx.datetime_imports.add(scalar)
-            for bound, word, op in (("min", "lower", "gte"), ("max", "upper", "lte")):
-                name = free(f"{bound}_{param}", f"{word} bound of property {item.property_id!r}")
-                keywords.append(
-                    Keyword(
-                        name,
-                        f"{scalar} | None",
-                        _statement(f"{name} is not None", f"{ref}.range(", [f"{op}={name}"]),
-                    )
-                )
+            add(f"min_{attr}", scalar, f"lower bound of {what}")
+            add(f"max_{attr}", scalar, f"upper bound of {what}")
         elif isinstance(kind, BooleanType):
-            keywords.append(Keyword(param, "bool | None", _statement(given, f"{ref}.equals(", [param])))
+            add(attr, "bool", what, own_field=True)
         elif isinstance(kind, DirectType):
             ctx.runtime_imports.add("NodeIdLike")
-            keywords.append(
-                Keyword(param, "NodeIdLike | Sequence[NodeIdLike] | None", _statement(given, "_f.node(", [ref, param]))
-            )
-    base = "NodeFields" if ctx.kind == "node" else "EdgeFields"
-    prefix = free("external_id_prefix", "prefix of the external id")
-    keywords.append(
-        Keyword(
-            prefix,
-            "str | None",
-            _statement(f"{prefix} is not None", f"{fields_class}.external_id.prefix(", [prefix]),
-        )
-    )
-    space = free("space", "the instance space")
-    keywords.append(
-        Keyword(
-            space,
-            "str | Sequence[str] | None",
-            _statement(f"{space} is not None", "_f.text(", [f"{base}.space", space]),
-        )
-    )
+            add(attr, "NodeIdLike | Sequence[NodeIdLike]", what, own_field=True)
+    add("external_id_prefix", "str", "prefix of the external id")
+    add("space", "str | Sequence[str]", "the instance space", own_field=True)
     if existing:
-        exists = free("exists", "properties that must have a value")
         alias = ctx.alias("_PropertyName", [py_str(name) for name in existing])
-        keywords.append(
-            Keyword(exists, f"Sequence[{alias}] | None", _statement(exists, "_f.exists(", [fields_class, exists]))
-        )
+        add("exists", f"Sequence[{alias}]", "properties that must have a value")
     ctx.runtime_imports.add(base)
     ctx.keywords = keywords
 
@@ -549,14 +570,6 @@ def _edge_classes(sdk: SDKModel, names: PythonNames) -> dict[tuple[ViewRef, str,
 # ---------------------------------------------------------------------------------------------- views
 
 
-_KEYWORDS_DOC = """\
-``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``."""
-
-
 def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewContext:
     names = sdk.names.view(view.id)
     display = view.display_name
@@ -573,16 +586,29 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
         fields_class=names.fields_class,
         api_class=names.api_class,
         async_api_class=names.async_api_class,
+        filters_class=names.filters_class,
         view_id=_view_id(view.id),
         module_doc=docstring(f"{display}: the classes and API of view {view.id}.{description}", ""),
         read_doc=docstring(f"{display} ({kind} of view {view.id}), as read.{description}", "    "),
         write_doc=docstring(f"{display} ({kind} of view {view.id}), to write.", "    "),
         fields_doc=docstring(f"Typed filter and sort builders of {display}.", "    "),
-        api_doc=docstring(f"The API of {display} (view {view.id}).", "    ", _KEYWORDS_DOC),
-        async_api_doc=docstring(f"The async API of {display} (view {view.id}).", "    ", _KEYWORDS_DOC),
+        filters_doc=docstring(
+            f"The filter keywords of {display}; each one given must hold (``x``: equals, or in for a list; "
+            "lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).",
+            "    ",
+        ),
+        api_doc=docstring(
+            f"The API of {display} (view {view.id}); reads take the keywords of {names.filters_class}.", "    "
+        ),
+        async_api_doc=docstring(
+            f"The async API of {display} (view {view.id}); reads take the keywords of {names.filters_class}.",
+            "    ",
+        ),
     )
     ctx.runtime_imports.update(
-        {"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Filter", "Property", "SortArg", "AggregateName"}
+        {"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Page", "Bucket", "Property"}
+        | {"AggregateGroup", "AggregateName", "AggregateArgs", "CountArgs", "IterateArgs", "ListArgs"}
+        | {"SearchArgs", "StatArgs", "StreamArgs"}
     )
     ctx.runtime_imports.update({"Node", "NodeWrite"} if kind == "node" else {"Edge", "EdgeWrite"})
     ctx.runtime_imports.add("NodeFields" if kind == "node" else "EdgeFields")
@@ -622,8 +648,10 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
         ctx.runtime_imports.add("Connection")
     if writable:
         ctx.typing_imports.add("cast")
-    ctx.abc_imports.update({"Mapping", "Sequence"})
-    ctx.typing_imports.add("Literal")
+    ctx.abc_imports.update({"AsyncIterator", "Iterator", "Sequence"})
+    if ctx.read_property_ids or ctx.write_property_ids or ctx.read_connections or ctx.write_connections:
+        ctx.abc_imports.add("Mapping")
+    ctx.typing_imports.add("TypedDict")
     return ctx
 
 

@@ -111,7 +111,14 @@ def _views_by_attribute(sdk: SDKModel, names: PythonNames) -> list[str]:
 def _init_file(sdk: SDKModel, names: PythonNames, contexts: list[ViewContext], header: str) -> str:
     modules: dict[str, list[str]] = {"._client": [names.client_class, names.async_client_class]}
     for ctx in contexts:
-        classes = [ctx.read_class, ctx.list_class, ctx.fields_class, ctx.api_class, ctx.async_api_class]
+        classes = [
+            ctx.read_class,
+            ctx.list_class,
+            ctx.fields_class,
+            ctx.filters_class,
+            ctx.api_class,
+            ctx.async_api_class,
+        ]
         if ctx.write_class:
             classes.append(ctx.write_class)
         classes.extend(edge.name for edge in ctx.edge_classes)
@@ -163,7 +170,6 @@ def emit_python(sdk: SDKModel, names: PythonNames) -> tuple[dict[str, str], list
     for ctx in contexts:
         ctx.runtime_imports.add("AggregateGroup")
         files[f"{root}/{ctx.module}.py"] = view_template.render(header=header, ctx=ctx)
-    files[f"{root}/_filters.py"] = env.get_template("filters.py.jinja").render(header=header)
     files[f"{root}/_client.py"] = _client_file(sdk, names, header)
     files[f"{root}/__init__.py"] = _init_file(sdk, names, contexts, header)
     files[f"{root}/py.typed"] = ""

@@ -1,4 +1,4 @@
-"""Python names for everything the emitter declares: classes, modules, fields, parameters, client attributes.
+"""Python names for everything the emitter declares: classes, modules, fields, client attributes.
 
 Rules (the README of ``pygen.ir`` lists the diagnostic codes):
 
@@ -30,7 +30,6 @@ from pygen.ir import Diagnostic, Level, SDKModel, ViewRef
 
 __all__ = [
     "ANNOTATION_NAMES",
-    "API_PARAMETERS",
     "PYTHON_CODES",
     "PythonNames",
     "RESERVED_MODULES",
@@ -61,13 +60,6 @@ ANNOTATION_NAMES = frozenset(
         "object", "property", "set", "staticmethod", "str", "super", "tuple", "type",
         # modules that annotations may name (``builtins.list`` where a method called ``list`` shadows it)
         "builtins", "collections", "pydantic", "pygen", "typing", "typing_extensions",
-    }
-)  # fmt: skip
-#: Parameters of the runtime's list/search/aggregate methods: a per-property keyword must not reuse them.
-API_PARAMETERS = frozenset(
-    {
-        "self", "cls", "filter", "sort", "limit", "cursor", "chunk_size", "connections", "target_units", "query",
-        "properties", "operator", "group_by", "aggregations", "property", "interval", "ids", "items", "replace",
     }
 )  # fmt: skip
 # pydantic's protected namespaces: a field starting with these warns (pydantic >= 2.10; older: all "model_").
@@ -212,6 +204,7 @@ class ViewNames:
     fields_class: str
     api_class: str
     async_api_class: str
+    filters_class: str
     module: str
     client_attribute: str
 
@@ -225,11 +218,12 @@ class ViewNames:
             self.fields_class,
             self.api_class,
             self.async_api_class,
+            self.filters_class,
         )
 
 
-def _class_set(base: str) -> tuple[str, str, str, str, str, str]:
-    return (base, f"{base}Write", f"{base}List", f"{base}Fields", f"{base}API", f"Async{base}API")
+def _class_set(base: str) -> tuple[str, str, str, str, str, str, str]:
+    return (base, f"{base}Write", f"{base}List", f"{base}Fields", f"{base}API", f"Async{base}API", f"{base}Filters")
 
 
 @dataclass(frozen=True)
@@ -237,13 +231,11 @@ class PythonNames:
     """Every Python name of an SDK: per view (``ViewNames``) and per (view, property id).
 
     ``fields`` holds the attribute name of each field and connection (read, write and Fields classes);
-    ``parameters`` the keyword a list/search/aggregate method uses for it (the field name unless that
-    is one of ``API_PARAMETERS``).
+    the filter keywords of a view are derived from them (see ``pygen.instances._keywords``).
     """
 
     views: Mapping[ViewRef, ViewNames]
     fields: Mapping[tuple[ViewRef, str], str]
-    parameters: Mapping[tuple[ViewRef, str], str]
     client_class: str
     async_client_class: str
     package: str
@@ -255,10 +247,6 @@ class PythonNames:
     def field(self, ref: ViewRef, property_id: str) -> str:
         """The attribute name of ``property_id`` in view ``ref``."""
         return self.fields[(ref, property_id)]
-
-    def parameter(self, ref: ViewRef, property_id: str) -> str:
-        """The keyword name of ``property_id`` in the API methods of view ``ref``."""
-        return self.parameters[(ref, property_id)]
 
 
 # ---------------------------------------------------------------------------------------------- resolution
@@ -421,10 +409,9 @@ def python_names(
         views[view.id] = ViewNames(*_class_set(base), module=module, client_attribute=attribute)
 
     fields: dict[tuple[ViewRef, str], str] = {}
-    parameters: dict[tuple[ViewRef, str], str] = {}
     for view in sorted(sdk.views, key=lambda v: v.id):
-        _name_properties(namer, view.id, view.property_ids, runtime, fields, parameters)
-    names = PythonNames(views, fields, parameters, client, f"Async{client}", package_name)
+        _name_properties(namer, view.id, view.property_ids, runtime, fields)
+    names = PythonNames(views, fields, client, f"Async{client}", package_name)
     return names, out
 
 
@@ -456,10 +443,8 @@ def _name_properties(
     property_ids: Sequence[str],
     runtime: frozenset[str],
     fields: dict[tuple[ViewRef, str], str],
-    parameters: dict[tuple[ViewRef, str], str],
 ) -> None:
     used: dict[str, str] = {}
-    used_params: dict[str, str] = {}
     reserved = _field_reserved(runtime)
     for prop_id in sorted(property_ids):
         item = f"{ref}.{prop_id}"
@@ -475,20 +460,6 @@ def _name_properties(
         )
         used[name] = prop_id
         fields[(ref, prop_id)] = name
-
-    # Keywords second, once every field name is known, so a renamed keyword never takes a field's name.
-    for prop_id, name in sorted(((p, fields[(ref, p)]) for p in property_ids), key=lambda item: item[0]):
-        param = namer.resolve(
-            f"{ref}.{prop_id}",
-            prop_id,
-            "keyword argument of property",
-            name,
-            lambda n, p=prop_id: n in used_params or (n in used and used[n] != p),  # type: ignore[misc]
-            lambda n: "a parameter of the API methods" if n in API_PARAMETERS else reserved(n),
-            lambda n: f"property {used_params.get(n, used.get(n))!r}",
-        )
-        used_params[param] = prop_id
-        parameters[(ref, prop_id)] = param
 
 
 def _valid_name(name: str) -> bool:

@@ -32,9 +32,11 @@ def docstring(text: str, indent: str, example: str | None = None) -> str:
         body += "\n\n" + example
     width = LINE_LENGTH - len(indent)
     lines: list[str] = []
-    for number, line in enumerate(body.split("\n")):
-        # The first line shares its row with the opening quotes; the last may get the closing ones.
-        room = width - 3 if number == 0 else width
+    rows = body.split("\n")
+    for number, line in enumerate(rows):
+        # The first line shares its row with the opening quotes, and a docstring of one line also with the
+        # closing ones: ruff format joins those onto that line whatever its length.
+        room = (width - 6 if len(rows) == 1 else width - 3) if number == 0 else width
         if len(line) <= room:
             lines.append(line)
             continue

@@ -4,34 +4,41 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "Cognite360Image", "v1")
 _PropertyName = Literal[
@@ -64,7 +71,7 @@ class Cognite360ImageWrite(NodeWrite):
     """Cognite360Image (node of view cdf_cdm:Cognite360Image/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "euler_rotation_x": "eulerRotationX",
         "euler_rotation_y": "eulerRotationY",
         "euler_rotation_z": "eulerRotationZ",
@@ -76,7 +83,7 @@ class Cognite360ImageWrite(NodeWrite):
         "translation_y": "translationY",
         "translation_z": "translationZ",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "back": DirectRelation(),
         "bottom": DirectRelation(),
         "collection360": DirectRelation(),
@@ -147,7 +154,7 @@ class Cognite360Image(Node):
 
     _view_id = _VIEW
     _write_class = Cognite360ImageWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "euler_rotation_x": "eulerRotationX",
         "euler_rotation_y": "eulerRotationY",
         "euler_rotation_z": "eulerRotationZ",
@@ -159,7 +166,7 @@ class Cognite360Image(Node):
         "translation_y": "translationY",
         "translation_z": "translationZ",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "back": DirectRelation(),
         "bottom": DirectRelation(),
         "collection360": DirectRelation(),
@@ -255,637 +262,162 @@ class Cognite360ImageFields(NodeFields):
     translation_z = FloatProperty(_ref("translationZ"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    collection360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    min_euler_rotation_x: float | None = None,
-    max_euler_rotation_x: float | None = None,
-    min_euler_rotation_y: float | None = None,
-    max_euler_rotation_y: float | None = None,
-    min_euler_rotation_z: float | None = None,
-    max_euler_rotation_z: float | None = None,
-    front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    min_scale_x: float | None = None,
-    max_scale_x: float | None = None,
-    min_scale_y: float | None = None,
-    max_scale_y: float | None = None,
-    min_scale_z: float | None = None,
-    max_scale_z: float | None = None,
-    station360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    min_taken_at: datetime | None = None,
-    max_taken_at: datetime | None = None,
-    top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    min_translation_x: float | None = None,
-    max_translation_x: float | None = None,
-    min_translation_y: float | None = None,
-    max_translation_y: float | None = None,
-    min_translation_z: float | None = None,
-    max_translation_z: float | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if back is not None:
-        _found.append(_f.node(Cognite360ImageFields.back, back))
-    if bottom is not None:
-        _found.append(_f.node(Cognite360ImageFields.bottom, bottom))
-    if collection360 is not None:
-        _found.append(_f.node(Cognite360ImageFields.collection360, collection360))
-    if min_euler_rotation_x is not None:
-        _found.append(Cognite360ImageFields.euler_rotation_x.range(gte=min_euler_rotation_x))
-    if max_euler_rotation_x is not None:
-        _found.append(Cognite360ImageFields.euler_rotation_x.range(lte=max_euler_rotation_x))
-    if min_euler_rotation_y is not None:
-        _found.append(Cognite360ImageFields.euler_rotation_y.range(gte=min_euler_rotation_y))
-    if max_euler_rotation_y is not None:
-        _found.append(Cognite360ImageFields.euler_rotation_y.range(lte=max_euler_rotation_y))
-    if min_euler_rotation_z is not None:
-        _found.append(Cognite360ImageFields.euler_rotation_z.range(gte=min_euler_rotation_z))
-    if max_euler_rotation_z is not None:
-        _found.append(Cognite360ImageFields.euler_rotation_z.range(lte=max_euler_rotation_z))
-    if front is not None:
-        _found.append(_f.node(Cognite360ImageFields.front, front))
-    if left is not None:
-        _found.append(_f.node(Cognite360ImageFields.left, left))
-    if right is not None:
-        _found.append(_f.node(Cognite360ImageFields.right, right))
-    if min_scale_x is not None:
-        _found.append(Cognite360ImageFields.scale_x.range(gte=min_scale_x))
-    if max_scale_x is not None:
-        _found.append(Cognite360ImageFields.scale_x.range(lte=max_scale_x))
-    if min_scale_y is not None:
-        _found.append(Cognite360ImageFields.scale_y.range(gte=min_scale_y))
-    if max_scale_y is not None:
-        _found.append(Cognite360ImageFields.scale_y.range(lte=max_scale_y))
-    if min_scale_z is not None:
-        _found.append(Cognite360ImageFields.scale_z.range(gte=min_scale_z))
-    if max_scale_z is not None:
-        _found.append(Cognite360ImageFields.scale_z.range(lte=max_scale_z))
-    if station360 is not None:
-        _found.append(_f.node(Cognite360ImageFields.station360, station360))
-    if min_taken_at is not None:
-        _found.append(Cognite360ImageFields.taken_at.range(gte=min_taken_at))
-    if max_taken_at is not None:
-        _found.append(Cognite360ImageFields.taken_at.range(lte=max_taken_at))
-    if top is not None:
-        _found.append(_f.node(Cognite360ImageFields.top, top))
-    if min_translation_x is not None:
-        _found.append(Cognite360ImageFields.translation_x.range(gte=min_translation_x))
-    if max_translation_x is not None:
-        _found.append(Cognite360ImageFields.translation_x.range(lte=max_translation_x))
-    if min_translation_y is not None:
-        _found.append(Cognite360ImageFields.translation_y.range(gte=min_translation_y))
-    if max_translation_y is not None:
-        _found.append(Cognite360ImageFields.translation_y.range(lte=max_translation_y))
-    if min_translation_z is not None:
-        _found.append(Cognite360ImageFields.translation_z.range(gte=min_translation_z))
-    if max_translation_z is not None:
-        _found.append(Cognite360ImageFields.translation_z.range(lte=max_translation_z))
-    if external_id_prefix is not None:
-        _found.append(Cognite360ImageFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(Cognite360ImageFields, exists))
-    return _f.all_of(_found)
+class Cognite360ImageFilters(TypedDict, total=False):
+    """The filter keywords of Cognite360Image; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    back: NodeIdLike | Sequence[NodeIdLike]
+    bottom: NodeIdLike | Sequence[NodeIdLike]
+    collection360: NodeIdLike | Sequence[NodeIdLike]
+    min_euler_rotation_x: float
+    max_euler_rotation_x: float
+    min_euler_rotation_y: float
+    max_euler_rotation_y: float
+    min_euler_rotation_z: float
+    max_euler_rotation_z: float
+    front: NodeIdLike | Sequence[NodeIdLike]
+    left: NodeIdLike | Sequence[NodeIdLike]
+    right: NodeIdLike | Sequence[NodeIdLike]
+    min_scale_x: float
+    max_scale_x: float
+    min_scale_y: float
+    max_scale_y: float
+    min_scale_z: float
+    max_scale_z: float
+    station360: NodeIdLike | Sequence[NodeIdLike]
+    min_taken_at: datetime
+    max_taken_at: datetime
+    top: NodeIdLike | Sequence[NodeIdLike]
+    min_translation_x: float
+    max_translation_x: float
+    min_translation_y: float
+    max_translation_y: float
+    min_translation_z: float
+    max_translation_z: float
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, Cognite360ImageFilters): ...
+
+
+class _Stream(StreamArgs, Cognite360ImageFilters): ...
+
+
+class _List(ListArgs, Cognite360ImageFilters): ...
+
+
+class _Search(SearchArgs, Cognite360ImageFilters): ...
+
+
+class _Aggregate(AggregateArgs, Cognite360ImageFilters): ...
+
+
+class _Count(CountArgs, Cognite360ImageFilters): ...
+
+
+class _Stat(StatArgs, Cognite360ImageFilters): ...
 
 
 class Cognite360ImageAPI(InstanceAPI[Cognite360Image, Cognite360ImageWrite]):
-    """The API of Cognite360Image (view cdf_cdm:Cognite360Image/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of Cognite360Image (view cdf_cdm:Cognite360Image/v1); reads take the keywords of
+    Cognite360ImageFilters.
     """
 
     _read_class = Cognite360Image
     _write_class = Cognite360ImageWrite
     fields: ClassVar[type[Cognite360ImageFields]] = Cognite360ImageFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360Image]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite360Image]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        collection360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        station360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_taken_at: datetime | None = None,
-        max_taken_at: datetime | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                collection360=collection360,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                front=front,
-                left=left,
-                right=right,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                station360=station360,
-                min_taken_at=min_taken_at,
-                max_taken_at=max_taken_at,
-                top=top,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        collection360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        station360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_taken_at: datetime | None = None,
-        max_taken_at: datetime | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                collection360=collection360,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                front=front,
-                left=left,
-                right=right,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                station360=station360,
-                min_taken_at=min_taken_at,
-                max_taken_at=max_taken_at,
-                top=top,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        collection360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        station360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_taken_at: datetime | None = None,
-        max_taken_at: datetime | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                collection360=collection360,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                front=front,
-                left=left,
-                right=right,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                station360=station360,
-                min_taken_at=min_taken_at,
-                max_taken_at=max_taken_at,
-                top=top,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageWrite]):
-    """The async API of Cognite360Image (view cdf_cdm:Cognite360Image/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of Cognite360Image (view cdf_cdm:Cognite360Image/v1); reads take the keywords of
+    Cognite360ImageFilters.
     """
 
     _read_class = Cognite360Image
     _write_class = Cognite360ImageWrite
     fields: ClassVar[type[Cognite360ImageFields]] = Cognite360ImageFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360Image]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite360Image]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        collection360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        station360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_taken_at: datetime | None = None,
-        max_taken_at: datetime | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                collection360=collection360,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                front=front,
-                left=left,
-                right=right,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                station360=station360,
-                min_taken_at=min_taken_at,
-                max_taken_at=max_taken_at,
-                top=top,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        collection360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        station360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_taken_at: datetime | None = None,
-        max_taken_at: datetime | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                collection360=collection360,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                front=front,
-                left=left,
-                right=right,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                station360=station360,
-                min_taken_at=min_taken_at,
-                max_taken_at=max_taken_at,
-                top=top,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        collection360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        station360: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_taken_at: datetime | None = None,
-        max_taken_at: datetime | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                collection360=collection360,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                front=front,
-                left=left,
-                right=right,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                station360=station360,
-                min_taken_at=min_taken_at,
-                max_taken_at=max_taken_at,
-                top=top,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite360_image_collection import Cognite360ImageCollection, Cognite360ImageCollectionWrite  # noqa: E402

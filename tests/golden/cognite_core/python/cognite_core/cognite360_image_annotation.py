@@ -4,15 +4,20 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -20,22 +25,24 @@ from pygen.instances import (
     EdgeFields,
     EdgeWrite,
     EnumProperty,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     NodeId,
     NodeIdLike,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "Cognite360ImageAnnotation", "v1")
 _status_values = Literal["Approved", "Rejected", "Suggested"]
@@ -66,7 +73,7 @@ class Cognite360ImageAnnotationWrite(EdgeWrite):
     """Cognite360ImageAnnotation (edge of view cdf_cdm:Cognite360ImageAnnotation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "format_version": "formatVersion",
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
@@ -75,7 +82,7 @@ class Cognite360ImageAnnotationWrite(EdgeWrite):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
+    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -99,16 +106,16 @@ class Cognite360ImageAnnotationWrite(EdgeWrite):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -118,8 +125,8 @@ class Cognite360ImageAnnotationWrite(EdgeWrite):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     status: _status_values | str | None = None
@@ -134,7 +141,7 @@ class Cognite360ImageAnnotation(Edge):
 
     _view_id = _VIEW
     _write_class = Cognite360ImageAnnotationWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "format_version": "formatVersion",
         "source_context": "sourceContext",
         "source_created_time": "sourceCreatedTime",
@@ -143,7 +150,7 @@ class Cognite360ImageAnnotation(Edge):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
+    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -167,16 +174,16 @@ class Cognite360ImageAnnotation(Edge):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -186,8 +193,8 @@ class Cognite360ImageAnnotation(Edge):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     status: _status_values | str | None = None
@@ -207,7 +214,7 @@ Cognite360ImageAnnotationList = InstanceList[Cognite360ImageAnnotation]
 class Cognite360ImageAnnotationToCognite360Image(Cognite360ImageAnnotation):
     """Cognite360ImageAnnotation edge whose end node is a Cognite360Image (cdf_cdm:Cognite360Image/v1)."""
 
-    end_node: NodeId | Cognite360Image
+    end_node: NodeId | Cognite360Image  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class Cognite360ImageAnnotationFields(EdgeFields):
@@ -230,592 +237,159 @@ class Cognite360ImageAnnotationFields(EdgeFields):
     tags = ListProperty[str](_ref("tags"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    min_confidence: float | None = None,
-    max_confidence: float | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    format_version: str | Sequence[str] | None = None,
-    format_version_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    polygon: Sequence[float] | None = None,
-    source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    source_context: str | Sequence[str] | None = None,
-    source_context_prefix: str | None = None,
-    min_source_created_time: datetime | None = None,
-    max_source_created_time: datetime | None = None,
-    source_created_user: str | Sequence[str] | None = None,
-    source_created_user_prefix: str | None = None,
-    source_id: str | Sequence[str] | None = None,
-    source_id_prefix: str | None = None,
-    min_source_updated_time: datetime | None = None,
-    max_source_updated_time: datetime | None = None,
-    source_updated_user: str | Sequence[str] | None = None,
-    source_updated_user_prefix: str | None = None,
-    status: _status_values | Sequence[_status_values] | None = None,
-    tags: Sequence[str] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(Cognite360ImageAnnotationFields.aliases.contains_any(aliases))
-    if min_confidence is not None:
-        _found.append(Cognite360ImageAnnotationFields.confidence.range(gte=min_confidence))
-    if max_confidence is not None:
-        _found.append(Cognite360ImageAnnotationFields.confidence.range(lte=max_confidence))
-    if description is not None:
-        _found.append(_f.text(Cognite360ImageAnnotationFields.description, description))
-    if description_prefix is not None:
-        _found.append(Cognite360ImageAnnotationFields.description.prefix(description_prefix))
-    if format_version is not None:
-        _found.append(_f.text(Cognite360ImageAnnotationFields.format_version, format_version))
-    if format_version_prefix is not None:
-        _found.append(Cognite360ImageAnnotationFields.format_version.prefix(format_version_prefix))
-    if name is not None:
-        _found.append(_f.text(Cognite360ImageAnnotationFields.name, name))
-    if name_prefix is not None:
-        _found.append(Cognite360ImageAnnotationFields.name.prefix(name_prefix))
-    if polygon is not None:
-        _found.append(Cognite360ImageAnnotationFields.polygon.contains_any(polygon))
-    if source is not None:
-        _found.append(_f.node(Cognite360ImageAnnotationFields.source, source))
-    if source_context is not None:
-        _found.append(_f.text(Cognite360ImageAnnotationFields.source_context, source_context))
-    if source_context_prefix is not None:
-        _found.append(Cognite360ImageAnnotationFields.source_context.prefix(source_context_prefix))
-    if min_source_created_time is not None:
-        _found.append(Cognite360ImageAnnotationFields.source_created_time.range(gte=min_source_created_time))
-    if max_source_created_time is not None:
-        _found.append(Cognite360ImageAnnotationFields.source_created_time.range(lte=max_source_created_time))
-    if source_created_user is not None:
-        _found.append(_f.text(Cognite360ImageAnnotationFields.source_created_user, source_created_user))
-    if source_created_user_prefix is not None:
-        _found.append(Cognite360ImageAnnotationFields.source_created_user.prefix(source_created_user_prefix))
-    if source_id is not None:
-        _found.append(_f.text(Cognite360ImageAnnotationFields.source_id, source_id))
-    if source_id_prefix is not None:
-        _found.append(Cognite360ImageAnnotationFields.source_id.prefix(source_id_prefix))
-    if min_source_updated_time is not None:
-        _found.append(Cognite360ImageAnnotationFields.source_updated_time.range(gte=min_source_updated_time))
-    if max_source_updated_time is not None:
-        _found.append(Cognite360ImageAnnotationFields.source_updated_time.range(lte=max_source_updated_time))
-    if source_updated_user is not None:
-        _found.append(_f.text(Cognite360ImageAnnotationFields.source_updated_user, source_updated_user))
-    if source_updated_user_prefix is not None:
-        _found.append(Cognite360ImageAnnotationFields.source_updated_user.prefix(source_updated_user_prefix))
-    if status is not None:
-        _found.append(_f.enum(Cognite360ImageAnnotationFields.status, status))
-    if tags is not None:
-        _found.append(Cognite360ImageAnnotationFields.tags.contains_any(tags))
-    if external_id_prefix is not None:
-        _found.append(Cognite360ImageAnnotationFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(EdgeFields.space, space))
-    if exists:
-        _found.append(_f.exists(Cognite360ImageAnnotationFields, exists))
-    return _f.all_of(_found)
+class Cognite360ImageAnnotationFilters(TypedDict, total=False):
+    """The filter keywords of Cognite360ImageAnnotation; each one given must hold (``x``: equals, or in for a list;
+    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    min_confidence: float
+    max_confidence: float
+    description: str | Sequence[str]
+    description_prefix: str
+    format_version: str | Sequence[str]
+    format_version_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    polygon: Sequence[float]
+    source: NodeIdLike | Sequence[NodeIdLike]
+    source_context: str | Sequence[str]
+    source_context_prefix: str
+    min_source_created_time: datetime
+    max_source_created_time: datetime
+    source_created_user: str | Sequence[str]
+    source_created_user_prefix: str
+    source_id: str | Sequence[str]
+    source_id_prefix: str
+    min_source_updated_time: datetime
+    max_source_updated_time: datetime
+    source_updated_user: str | Sequence[str]
+    source_updated_user_prefix: str
+    status: _status_values | Sequence[_status_values]
+    tags: Sequence[str]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, Cognite360ImageAnnotationFilters): ...
+
+
+class _Stream(StreamArgs, Cognite360ImageAnnotationFilters): ...
+
+
+class _List(ListArgs, Cognite360ImageAnnotationFilters): ...
+
+
+class _Search(SearchArgs, Cognite360ImageAnnotationFilters): ...
+
+
+class _Aggregate(AggregateArgs, Cognite360ImageAnnotationFilters): ...
+
+
+class _Count(CountArgs, Cognite360ImageAnnotationFilters): ...
+
+
+class _Stat(StatArgs, Cognite360ImageAnnotationFilters): ...
 
 
 class Cognite360ImageAnnotationAPI(InstanceAPI[Cognite360ImageAnnotation, Cognite360ImageAnnotationWrite]):
-    """The API of Cognite360ImageAnnotation (view cdf_cdm:Cognite360ImageAnnotation/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of Cognite360ImageAnnotation (view cdf_cdm:Cognite360ImageAnnotation/v1); reads take the keywords of
+    Cognite360ImageAnnotationFilters.
     """
 
     _read_class = Cognite360ImageAnnotation
     _write_class = Cognite360ImageAnnotationWrite
     fields: ClassVar[type[Cognite360ImageAnnotationFields]] = Cognite360ImageAnnotationFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageAnnotation]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite360ImageAnnotation]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageAnnotationList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageAnnotationList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        polygon: Sequence[float] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                polygon=polygon,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        polygon: Sequence[float] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageAnnotationList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                polygon=polygon,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        polygon: Sequence[float] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageAnnotationList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                polygon=polygon,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotation, Cognite360ImageAnnotationWrite]):
-    """The async API of Cognite360ImageAnnotation (view cdf_cdm:Cognite360ImageAnnotation/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of Cognite360ImageAnnotation (view cdf_cdm:Cognite360ImageAnnotation/v1); reads take the
+    keywords of Cognite360ImageAnnotationFilters.
     """
 
     _read_class = Cognite360ImageAnnotation
     _write_class = Cognite360ImageAnnotationWrite
     fields: ClassVar[type[Cognite360ImageAnnotationFields]] = Cognite360ImageAnnotationFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageAnnotation]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite360ImageAnnotation]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageAnnotationList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageAnnotationList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        polygon: Sequence[float] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                polygon=polygon,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        polygon: Sequence[float] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageAnnotationList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                polygon=polygon,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        polygon: Sequence[float] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageAnnotationList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                polygon=polygon,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite360_image import Cognite360Image  # noqa: E402

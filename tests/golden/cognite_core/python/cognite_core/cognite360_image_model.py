@@ -7,34 +7,41 @@ Navigational aid for traversing Cognite360ImageModel instances
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "Cognite360ImageModel", "v1")
 _type__values = Literal["CAD", "Image360", "PointCloud"]
@@ -49,8 +56,8 @@ class Cognite360ImageModelWrite(NodeWrite):
     """Cognite360ImageModel (node of view cdf_cdm:Cognite360ImageModel/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
-    _connections: ClassVar[dict[str, Connection]] = {"thumbnail": DirectRelation()}
+    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
+    _connections: ClassVar[Mapping[str, Connection]] = {"thumbnail": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -85,8 +92,8 @@ class Cognite360ImageModel(Node):
 
     _view_id = _VIEW
     _write_class = Cognite360ImageModelWrite
-    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
-    _connections: ClassVar[dict[str, Connection]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "thumbnail": DirectRelation(),
         "collections_": ReverseDirectRelation(ViewId("cdf_cdm", "Cognite3DRevision", "v1"), "model3D"),
     }
@@ -131,337 +138,142 @@ class Cognite360ImageModelFields(NodeFields):
     type_ = EnumProperty[_type__values](_ref("type"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    type_: _type__values | Sequence[_type__values] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(Cognite360ImageModelFields.aliases.contains_any(aliases))
-    if description is not None:
-        _found.append(_f.text(Cognite360ImageModelFields.description, description))
-    if description_prefix is not None:
-        _found.append(Cognite360ImageModelFields.description.prefix(description_prefix))
-    if name is not None:
-        _found.append(_f.text(Cognite360ImageModelFields.name, name))
-    if name_prefix is not None:
-        _found.append(Cognite360ImageModelFields.name.prefix(name_prefix))
-    if tags is not None:
-        _found.append(Cognite360ImageModelFields.tags.contains_any(tags))
-    if thumbnail is not None:
-        _found.append(_f.node(Cognite360ImageModelFields.thumbnail, thumbnail))
-    if type_ is not None:
-        _found.append(_f.enum(Cognite360ImageModelFields.type_, type_))
-    if external_id_prefix is not None:
-        _found.append(Cognite360ImageModelFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(Cognite360ImageModelFields, exists))
-    return _f.all_of(_found)
+class Cognite360ImageModelFilters(TypedDict, total=False):
+    """The filter keywords of Cognite360ImageModel; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    description: str | Sequence[str]
+    description_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    tags: Sequence[str]
+    thumbnail: NodeIdLike | Sequence[NodeIdLike]
+    type_: _type__values | Sequence[_type__values]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, Cognite360ImageModelFilters): ...
+
+
+class _Stream(StreamArgs, Cognite360ImageModelFilters): ...
+
+
+class _List(ListArgs, Cognite360ImageModelFilters): ...
+
+
+class _Search(SearchArgs, Cognite360ImageModelFilters): ...
+
+
+class _Aggregate(AggregateArgs, Cognite360ImageModelFilters): ...
+
+
+class _Count(CountArgs, Cognite360ImageModelFilters): ...
+
+
+class _Stat(StatArgs, Cognite360ImageModelFilters): ...
 
 
 class Cognite360ImageModelAPI(InstanceAPI[Cognite360ImageModel, Cognite360ImageModelWrite]):
-    """The API of Cognite360ImageModel (view cdf_cdm:Cognite360ImageModel/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of Cognite360ImageModel (view cdf_cdm:Cognite360ImageModel/v1); reads take the keywords of
+    Cognite360ImageModelFilters.
     """
 
     _read_class = Cognite360ImageModel
     _write_class = Cognite360ImageModelWrite
     fields: ClassVar[type[Cognite360ImageModelFields]] = Cognite360ImageModelFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite360ImageModel]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageModelList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageModelList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageModelList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageModelList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCognite360ImageModelAPI(AsyncInstanceAPI[Cognite360ImageModel, Cognite360ImageModelWrite]):
-    """The async API of Cognite360ImageModel (view cdf_cdm:Cognite360ImageModel/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of Cognite360ImageModel (view cdf_cdm:Cognite360ImageModel/v1); reads take the keywords of
+    Cognite360ImageModelFilters.
     """
 
     _read_class = Cognite360ImageModel
     _write_class = Cognite360ImageModelWrite
     fields: ClassVar[type[Cognite360ImageModelFields]] = Cognite360ImageModelFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageModel]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite360ImageModel]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageModelList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageModelList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageModelList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite360ImageModelList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite360_image_collection import Cognite360ImageCollection  # noqa: E402

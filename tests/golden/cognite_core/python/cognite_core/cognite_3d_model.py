@@ -7,33 +7,40 @@ Groups revisions of 3D data of various kinds together (CAD, PointCloud, Image360
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "Cognite3DModel", "v1")
 _type__values = Literal["CAD", "Image360", "PointCloud"]
@@ -48,8 +55,8 @@ class Cognite3DModelWrite(NodeWrite):
     """Cognite3DModel (node of view cdf_cdm:Cognite3DModel/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
-    _connections: ClassVar[dict[str, Connection]] = {"thumbnail": DirectRelation()}
+    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
+    _connections: ClassVar[Mapping[str, Connection]] = {"thumbnail": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -78,8 +85,8 @@ class Cognite3DModel(Node):
 
     _view_id = _VIEW
     _write_class = Cognite3DModelWrite
-    _property_ids: ClassVar[dict[str, str]] = {"type_": "type"}
-    _connections: ClassVar[dict[str, Connection]] = {"thumbnail": DirectRelation()}
+    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
+    _connections: ClassVar[Mapping[str, Connection]] = {"thumbnail": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -118,337 +125,140 @@ class Cognite3DModelFields(NodeFields):
     type_ = EnumProperty[_type__values](_ref("type"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    type_: _type__values | Sequence[_type__values] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(Cognite3DModelFields.aliases.contains_any(aliases))
-    if description is not None:
-        _found.append(_f.text(Cognite3DModelFields.description, description))
-    if description_prefix is not None:
-        _found.append(Cognite3DModelFields.description.prefix(description_prefix))
-    if name is not None:
-        _found.append(_f.text(Cognite3DModelFields.name, name))
-    if name_prefix is not None:
-        _found.append(Cognite3DModelFields.name.prefix(name_prefix))
-    if tags is not None:
-        _found.append(Cognite3DModelFields.tags.contains_any(tags))
-    if thumbnail is not None:
-        _found.append(_f.node(Cognite3DModelFields.thumbnail, thumbnail))
-    if type_ is not None:
-        _found.append(_f.enum(Cognite3DModelFields.type_, type_))
-    if external_id_prefix is not None:
-        _found.append(Cognite3DModelFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(Cognite3DModelFields, exists))
-    return _f.all_of(_found)
+class Cognite3DModelFilters(TypedDict, total=False):
+    """The filter keywords of Cognite3DModel; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    description: str | Sequence[str]
+    description_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    tags: Sequence[str]
+    thumbnail: NodeIdLike | Sequence[NodeIdLike]
+    type_: _type__values | Sequence[_type__values]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, Cognite3DModelFilters): ...
+
+
+class _Stream(StreamArgs, Cognite3DModelFilters): ...
+
+
+class _List(ListArgs, Cognite3DModelFilters): ...
+
+
+class _Search(SearchArgs, Cognite3DModelFilters): ...
+
+
+class _Aggregate(AggregateArgs, Cognite3DModelFilters): ...
+
+
+class _Count(CountArgs, Cognite3DModelFilters): ...
+
+
+class _Stat(StatArgs, Cognite3DModelFilters): ...
 
 
 class Cognite3DModelAPI(InstanceAPI[Cognite3DModel, Cognite3DModelWrite]):
-    """The API of Cognite3DModel (view cdf_cdm:Cognite3DModel/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Cognite3DModel (view cdf_cdm:Cognite3DModel/v1); reads take the keywords of Cognite3DModelFilters."""
 
     _read_class = Cognite3DModel
     _write_class = Cognite3DModelWrite
     fields: ClassVar[type[Cognite3DModelFields]] = Cognite3DModelFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite3DModel]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> Cognite3DModelList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DModelList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DModelList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DModelList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCognite3DModelAPI(AsyncInstanceAPI[Cognite3DModel, Cognite3DModelWrite]):
-    """The async API of Cognite3DModel (view cdf_cdm:Cognite3DModel/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of Cognite3DModel (view cdf_cdm:Cognite3DModel/v1); reads take the keywords of
+    Cognite3DModelFilters.
     """
 
     _read_class = Cognite3DModel
     _write_class = Cognite3DModelWrite
     fields: ClassVar[type[Cognite3DModelFields]] = Cognite3DModelFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DModel]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite3DModel]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> Cognite3DModelList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DModelList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DModelList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        thumbnail: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DModelList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                thumbnail=thumbnail,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_file import CogniteFile, CogniteFileWrite  # noqa: E402

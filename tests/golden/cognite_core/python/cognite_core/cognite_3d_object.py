@@ -8,32 +8,39 @@ resources
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     EdgeConnection,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeId,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "Cognite3DObject", "v1")
 _PropertyName = Literal["aliases", "description", "name", "tags", "x_max", "x_min", "y_max", "y_min", "z_max", "z_min"]
@@ -47,7 +54,7 @@ class Cognite3DObjectWrite(NodeWrite):
     """Cognite3DObject (node of view cdf_cdm:Cognite3DObject/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "x_max": "xMax",
         "x_min": "xMin",
         "y_max": "yMax",
@@ -55,7 +62,7 @@ class Cognite3DObjectWrite(NodeWrite):
         "z_max": "zMax",
         "z_min": "zMin",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "images360": EdgeConnection(NodeId("cdf_cdm", "image-360-annotation"), "outwards"),
     }
 
@@ -102,7 +109,7 @@ class Cognite3DObject(Node):
 
     _view_id = _VIEW
     _write_class = Cognite3DObjectWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "x_max": "xMax",
         "x_min": "xMin",
         "y_max": "yMax",
@@ -110,7 +117,7 @@ class Cognite3DObject(Node):
         "z_max": "zMax",
         "z_min": "zMin",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "asset": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteAsset", "v1"), "object3D"),
         "cad_nodes": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteCADNode", "v1"), "object3D"),
         "images360": EdgeConnection(NodeId("cdf_cdm", "image-360-annotation"), "outwards"),
@@ -182,487 +189,152 @@ class Cognite3DObjectFields(NodeFields):
     z_min = FloatProperty(_ref("zMin"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    min_x_max: float | None = None,
-    max_x_max: float | None = None,
-    min_x_min: float | None = None,
-    max_x_min: float | None = None,
-    min_y_max: float | None = None,
-    max_y_max: float | None = None,
-    min_y_min: float | None = None,
-    max_y_min: float | None = None,
-    min_z_max: float | None = None,
-    max_z_max: float | None = None,
-    min_z_min: float | None = None,
-    max_z_min: float | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(Cognite3DObjectFields.aliases.contains_any(aliases))
-    if description is not None:
-        _found.append(_f.text(Cognite3DObjectFields.description, description))
-    if description_prefix is not None:
-        _found.append(Cognite3DObjectFields.description.prefix(description_prefix))
-    if name is not None:
-        _found.append(_f.text(Cognite3DObjectFields.name, name))
-    if name_prefix is not None:
-        _found.append(Cognite3DObjectFields.name.prefix(name_prefix))
-    if tags is not None:
-        _found.append(Cognite3DObjectFields.tags.contains_any(tags))
-    if min_x_max is not None:
-        _found.append(Cognite3DObjectFields.x_max.range(gte=min_x_max))
-    if max_x_max is not None:
-        _found.append(Cognite3DObjectFields.x_max.range(lte=max_x_max))
-    if min_x_min is not None:
-        _found.append(Cognite3DObjectFields.x_min.range(gte=min_x_min))
-    if max_x_min is not None:
-        _found.append(Cognite3DObjectFields.x_min.range(lte=max_x_min))
-    if min_y_max is not None:
-        _found.append(Cognite3DObjectFields.y_max.range(gte=min_y_max))
-    if max_y_max is not None:
-        _found.append(Cognite3DObjectFields.y_max.range(lte=max_y_max))
-    if min_y_min is not None:
-        _found.append(Cognite3DObjectFields.y_min.range(gte=min_y_min))
-    if max_y_min is not None:
-        _found.append(Cognite3DObjectFields.y_min.range(lte=max_y_min))
-    if min_z_max is not None:
-        _found.append(Cognite3DObjectFields.z_max.range(gte=min_z_max))
-    if max_z_max is not None:
-        _found.append(Cognite3DObjectFields.z_max.range(lte=max_z_max))
-    if min_z_min is not None:
-        _found.append(Cognite3DObjectFields.z_min.range(gte=min_z_min))
-    if max_z_min is not None:
-        _found.append(Cognite3DObjectFields.z_min.range(lte=max_z_min))
-    if external_id_prefix is not None:
-        _found.append(Cognite3DObjectFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(Cognite3DObjectFields, exists))
-    return _f.all_of(_found)
+class Cognite3DObjectFilters(TypedDict, total=False):
+    """The filter keywords of Cognite3DObject; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    description: str | Sequence[str]
+    description_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    tags: Sequence[str]
+    min_x_max: float
+    max_x_max: float
+    min_x_min: float
+    max_x_min: float
+    min_y_max: float
+    max_y_max: float
+    min_y_min: float
+    max_y_min: float
+    min_z_max: float
+    max_z_max: float
+    min_z_min: float
+    max_z_min: float
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, Cognite3DObjectFilters): ...
+
+
+class _Stream(StreamArgs, Cognite3DObjectFilters): ...
+
+
+class _List(ListArgs, Cognite3DObjectFilters): ...
+
+
+class _Search(SearchArgs, Cognite3DObjectFilters): ...
+
+
+class _Aggregate(AggregateArgs, Cognite3DObjectFilters): ...
+
+
+class _Count(CountArgs, Cognite3DObjectFilters): ...
+
+
+class _Stat(StatArgs, Cognite3DObjectFilters): ...
 
 
 class Cognite3DObjectAPI(InstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
-    """The API of Cognite3DObject (view cdf_cdm:Cognite3DObject/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of Cognite3DObject (view cdf_cdm:Cognite3DObject/v1); reads take the keywords of
+    Cognite3DObjectFilters.
     """
 
     _read_class = Cognite3DObject
     _write_class = Cognite3DObjectWrite
     fields: ClassVar[type[Cognite3DObjectFields]] = Cognite3DObjectFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DObject]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite3DObject]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> Cognite3DObjectList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DObjectList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_x_max: float | None = None,
-        max_x_max: float | None = None,
-        min_x_min: float | None = None,
-        max_x_min: float | None = None,
-        min_y_max: float | None = None,
-        max_y_max: float | None = None,
-        min_y_min: float | None = None,
-        max_y_min: float | None = None,
-        min_z_max: float | None = None,
-        max_z_max: float | None = None,
-        min_z_min: float | None = None,
-        max_z_min: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                min_x_max=min_x_max,
-                max_x_max=max_x_max,
-                min_x_min=min_x_min,
-                max_x_min=max_x_min,
-                min_y_max=min_y_max,
-                max_y_max=max_y_max,
-                min_y_min=min_y_min,
-                max_y_min=max_y_min,
-                min_z_max=min_z_max,
-                max_z_max=max_z_max,
-                min_z_min=min_z_min,
-                max_z_min=max_z_min,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_x_max: float | None = None,
-        max_x_max: float | None = None,
-        min_x_min: float | None = None,
-        max_x_min: float | None = None,
-        min_y_max: float | None = None,
-        max_y_max: float | None = None,
-        min_y_min: float | None = None,
-        max_y_min: float | None = None,
-        min_z_max: float | None = None,
-        max_z_max: float | None = None,
-        min_z_min: float | None = None,
-        max_z_min: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DObjectList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                min_x_max=min_x_max,
-                max_x_max=max_x_max,
-                min_x_min=min_x_min,
-                max_x_min=max_x_min,
-                min_y_max=min_y_max,
-                max_y_max=max_y_max,
-                min_y_min=min_y_min,
-                max_y_min=max_y_min,
-                min_z_max=min_z_max,
-                max_z_max=max_z_max,
-                min_z_min=min_z_min,
-                max_z_min=max_z_min,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_x_max: float | None = None,
-        max_x_max: float | None = None,
-        min_x_min: float | None = None,
-        max_x_min: float | None = None,
-        min_y_max: float | None = None,
-        max_y_max: float | None = None,
-        min_y_min: float | None = None,
-        max_y_min: float | None = None,
-        min_z_max: float | None = None,
-        max_z_max: float | None = None,
-        min_z_min: float | None = None,
-        max_z_min: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DObjectList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                min_x_max=min_x_max,
-                max_x_max=max_x_max,
-                min_x_min=min_x_min,
-                max_x_min=max_x_min,
-                min_y_max=min_y_max,
-                max_y_max=max_y_max,
-                min_y_min=min_y_min,
-                max_y_min=max_y_min,
-                min_z_max=min_z_max,
-                max_z_max=max_z_max,
-                min_z_min=min_z_min,
-                max_z_min=max_z_min,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
-    """The async API of Cognite3DObject (view cdf_cdm:Cognite3DObject/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of Cognite3DObject (view cdf_cdm:Cognite3DObject/v1); reads take the keywords of
+    Cognite3DObjectFilters.
     """
 
     _read_class = Cognite3DObject
     _write_class = Cognite3DObjectWrite
     fields: ClassVar[type[Cognite3DObjectFields]] = Cognite3DObjectFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DObject]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite3DObject]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> Cognite3DObjectList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DObjectList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_x_max: float | None = None,
-        max_x_max: float | None = None,
-        min_x_min: float | None = None,
-        max_x_min: float | None = None,
-        min_y_max: float | None = None,
-        max_y_max: float | None = None,
-        min_y_min: float | None = None,
-        max_y_min: float | None = None,
-        min_z_max: float | None = None,
-        max_z_max: float | None = None,
-        min_z_min: float | None = None,
-        max_z_min: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                min_x_max=min_x_max,
-                max_x_max=max_x_max,
-                min_x_min=min_x_min,
-                max_x_min=max_x_min,
-                min_y_max=min_y_max,
-                max_y_max=max_y_max,
-                min_y_min=min_y_min,
-                max_y_min=max_y_min,
-                min_z_max=min_z_max,
-                max_z_max=max_z_max,
-                min_z_min=min_z_min,
-                max_z_min=max_z_min,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_x_max: float | None = None,
-        max_x_max: float | None = None,
-        min_x_min: float | None = None,
-        max_x_min: float | None = None,
-        min_y_max: float | None = None,
-        max_y_max: float | None = None,
-        min_y_min: float | None = None,
-        max_y_min: float | None = None,
-        min_z_max: float | None = None,
-        max_z_max: float | None = None,
-        min_z_min: float | None = None,
-        max_z_min: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DObjectList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                min_x_max=min_x_max,
-                max_x_max=max_x_max,
-                min_x_min=min_x_min,
-                max_x_min=max_x_min,
-                min_y_max=min_y_max,
-                max_y_max=max_y_max,
-                min_y_min=min_y_min,
-                max_y_min=max_y_min,
-                min_z_max=min_z_max,
-                max_z_max=max_z_max,
-                min_z_min=min_z_min,
-                max_z_min=max_z_min,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_x_max: float | None = None,
-        max_x_max: float | None = None,
-        min_x_min: float | None = None,
-        max_x_min: float | None = None,
-        min_y_max: float | None = None,
-        max_y_max: float | None = None,
-        min_y_min: float | None = None,
-        max_y_min: float | None = None,
-        min_z_max: float | None = None,
-        max_z_max: float | None = None,
-        min_z_min: float | None = None,
-        max_z_min: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DObjectList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                min_x_max=min_x_max,
-                max_x_max=max_x_max,
-                min_x_min=min_x_min,
-                max_x_min=max_x_min,
-                min_y_max=min_y_max,
-                max_y_max=max_y_max,
-                min_y_min=min_y_min,
-                max_y_min=max_y_min,
-                min_z_max=min_z_max,
-                max_z_max=max_z_max,
-                min_z_min=min_z_min,
-                max_z_min=max_z_min,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite360_image_annotation import (  # noqa: E402

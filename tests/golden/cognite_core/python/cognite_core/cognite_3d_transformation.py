@@ -11,26 +11,33 @@ the up direction
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
-    Filter,
+    Bucket,
+    CountArgs,
     FloatProperty,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "Cognite3DTransformation", "v1")
 _PropertyName = Literal[
@@ -54,7 +61,7 @@ class Cognite3DTransformationWrite(NodeWrite):
     """Cognite3DTransformation (node of view cdf_cdm:Cognite3DTransformation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "euler_rotation_x": "eulerRotationX",
         "euler_rotation_y": "eulerRotationY",
         "euler_rotation_z": "eulerRotationZ",
@@ -106,7 +113,7 @@ class Cognite3DTransformation(Node):
 
     _view_id = _VIEW
     _write_class = Cognite3DTransformationWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "euler_rotation_x": "eulerRotationX",
         "euler_rotation_y": "eulerRotationY",
         "euler_rotation_z": "eulerRotationZ",
@@ -167,484 +174,149 @@ class Cognite3DTransformationFields(NodeFields):
     translation_z = FloatProperty(_ref("translationZ"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    min_euler_rotation_x: float | None = None,
-    max_euler_rotation_x: float | None = None,
-    min_euler_rotation_y: float | None = None,
-    max_euler_rotation_y: float | None = None,
-    min_euler_rotation_z: float | None = None,
-    max_euler_rotation_z: float | None = None,
-    min_scale_x: float | None = None,
-    max_scale_x: float | None = None,
-    min_scale_y: float | None = None,
-    max_scale_y: float | None = None,
-    min_scale_z: float | None = None,
-    max_scale_z: float | None = None,
-    min_translation_x: float | None = None,
-    max_translation_x: float | None = None,
-    min_translation_y: float | None = None,
-    max_translation_y: float | None = None,
-    min_translation_z: float | None = None,
-    max_translation_z: float | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if min_euler_rotation_x is not None:
-        _found.append(Cognite3DTransformationFields.euler_rotation_x.range(gte=min_euler_rotation_x))
-    if max_euler_rotation_x is not None:
-        _found.append(Cognite3DTransformationFields.euler_rotation_x.range(lte=max_euler_rotation_x))
-    if min_euler_rotation_y is not None:
-        _found.append(Cognite3DTransformationFields.euler_rotation_y.range(gte=min_euler_rotation_y))
-    if max_euler_rotation_y is not None:
-        _found.append(Cognite3DTransformationFields.euler_rotation_y.range(lte=max_euler_rotation_y))
-    if min_euler_rotation_z is not None:
-        _found.append(Cognite3DTransformationFields.euler_rotation_z.range(gte=min_euler_rotation_z))
-    if max_euler_rotation_z is not None:
-        _found.append(Cognite3DTransformationFields.euler_rotation_z.range(lte=max_euler_rotation_z))
-    if min_scale_x is not None:
-        _found.append(Cognite3DTransformationFields.scale_x.range(gte=min_scale_x))
-    if max_scale_x is not None:
-        _found.append(Cognite3DTransformationFields.scale_x.range(lte=max_scale_x))
-    if min_scale_y is not None:
-        _found.append(Cognite3DTransformationFields.scale_y.range(gte=min_scale_y))
-    if max_scale_y is not None:
-        _found.append(Cognite3DTransformationFields.scale_y.range(lte=max_scale_y))
-    if min_scale_z is not None:
-        _found.append(Cognite3DTransformationFields.scale_z.range(gte=min_scale_z))
-    if max_scale_z is not None:
-        _found.append(Cognite3DTransformationFields.scale_z.range(lte=max_scale_z))
-    if min_translation_x is not None:
-        _found.append(Cognite3DTransformationFields.translation_x.range(gte=min_translation_x))
-    if max_translation_x is not None:
-        _found.append(Cognite3DTransformationFields.translation_x.range(lte=max_translation_x))
-    if min_translation_y is not None:
-        _found.append(Cognite3DTransformationFields.translation_y.range(gte=min_translation_y))
-    if max_translation_y is not None:
-        _found.append(Cognite3DTransformationFields.translation_y.range(lte=max_translation_y))
-    if min_translation_z is not None:
-        _found.append(Cognite3DTransformationFields.translation_z.range(gte=min_translation_z))
-    if max_translation_z is not None:
-        _found.append(Cognite3DTransformationFields.translation_z.range(lte=max_translation_z))
-    if external_id_prefix is not None:
-        _found.append(Cognite3DTransformationFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(Cognite3DTransformationFields, exists))
-    return _f.all_of(_found)
+class Cognite3DTransformationFilters(TypedDict, total=False):
+    """The filter keywords of Cognite3DTransformation; each one given must hold (``x``: equals, or in for a list;
+    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    min_euler_rotation_x: float
+    max_euler_rotation_x: float
+    min_euler_rotation_y: float
+    max_euler_rotation_y: float
+    min_euler_rotation_z: float
+    max_euler_rotation_z: float
+    min_scale_x: float
+    max_scale_x: float
+    min_scale_y: float
+    max_scale_y: float
+    min_scale_z: float
+    max_scale_z: float
+    min_translation_x: float
+    max_translation_x: float
+    min_translation_y: float
+    max_translation_y: float
+    min_translation_z: float
+    max_translation_z: float
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, Cognite3DTransformationFilters): ...
+
+
+class _Stream(StreamArgs, Cognite3DTransformationFilters): ...
+
+
+class _List(ListArgs, Cognite3DTransformationFilters): ...
+
+
+class _Search(SearchArgs, Cognite3DTransformationFilters): ...
+
+
+class _Aggregate(AggregateArgs, Cognite3DTransformationFilters): ...
+
+
+class _Count(CountArgs, Cognite3DTransformationFilters): ...
+
+
+class _Stat(StatArgs, Cognite3DTransformationFilters): ...
 
 
 class Cognite3DTransformationAPI(InstanceAPI[Cognite3DTransformation, Cognite3DTransformationWrite]):
-    """The API of Cognite3DTransformation (view cdf_cdm:Cognite3DTransformation/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of Cognite3DTransformation (view cdf_cdm:Cognite3DTransformation/v1); reads take the keywords of
+    Cognite3DTransformationFilters.
     """
 
     _read_class = Cognite3DTransformation
     _write_class = Cognite3DTransformationWrite
     fields: ClassVar[type[Cognite3DTransformationFields]] = Cognite3DTransformationFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DTransformation]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite3DTransformation]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> Cognite3DTransformationList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DTransformationList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DTransformationList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DTransformationList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCognite3DTransformationAPI(AsyncInstanceAPI[Cognite3DTransformation, Cognite3DTransformationWrite]):
-    """The async API of Cognite3DTransformation (view cdf_cdm:Cognite3DTransformation/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of Cognite3DTransformation (view cdf_cdm:Cognite3DTransformation/v1); reads take the keywords of
+    Cognite3DTransformationFilters.
     """
 
     _read_class = Cognite3DTransformation
     _write_class = Cognite3DTransformationWrite
     fields: ClassVar[type[Cognite3DTransformationFields]] = Cognite3DTransformationFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DTransformation]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite3DTransformation]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> Cognite3DTransformationList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DTransformationList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DTransformationList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_euler_rotation_x: float | None = None,
-        max_euler_rotation_x: float | None = None,
-        min_euler_rotation_y: float | None = None,
-        max_euler_rotation_y: float | None = None,
-        min_euler_rotation_z: float | None = None,
-        max_euler_rotation_z: float | None = None,
-        min_scale_x: float | None = None,
-        max_scale_x: float | None = None,
-        min_scale_y: float | None = None,
-        max_scale_y: float | None = None,
-        min_scale_z: float | None = None,
-        max_scale_z: float | None = None,
-        min_translation_x: float | None = None,
-        max_translation_x: float | None = None,
-        min_translation_y: float | None = None,
-        max_translation_y: float | None = None,
-        min_translation_z: float | None = None,
-        max_translation_z: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Cognite3DTransformationList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_euler_rotation_x=min_euler_rotation_x,
-                max_euler_rotation_x=max_euler_rotation_x,
-                min_euler_rotation_y=min_euler_rotation_y,
-                max_euler_rotation_y=max_euler_rotation_y,
-                min_euler_rotation_z=min_euler_rotation_z,
-                max_euler_rotation_z=max_euler_rotation_z,
-                min_scale_x=min_scale_x,
-                max_scale_x=max_scale_x,
-                min_scale_y=min_scale_y,
-                max_scale_y=max_scale_y,
-                min_scale_z=min_scale_z,
-                max_scale_z=max_scale_z,
-                min_translation_x=min_translation_x,
-                max_translation_x=max_translation_x,
-                min_translation_y=min_translation_y,
-                max_translation_y=max_translation_y,
-                min_translation_z=min_translation_z,
-                max_translation_z=max_translation_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

@@ -7,36 +7,43 @@ Represents activities. Activities typically happen over a period and have a star
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteActivity", "v1")
 _PropertyName = Literal[
@@ -69,7 +76,7 @@ class CogniteActivityWrite(NodeWrite):
     """Activity (node of view cdf_cdm:CogniteActivity/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "end_time": "endTime",
         "scheduled_end_time": "scheduledEndTime",
         "scheduled_start_time": "scheduledStartTime",
@@ -82,7 +89,7 @@ class CogniteActivityWrite(NodeWrite):
         "start_time": "startTime",
         "time_series": "timeSeries",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "assets": DirectRelation(),
         "equipment": DirectRelation(),
         "source": DirectRelation(),
@@ -117,16 +124,16 @@ class CogniteActivityWrite(NodeWrite):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -136,8 +143,8 @@ class CogniteActivityWrite(NodeWrite):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     start_time: Timestamp | None = None
@@ -158,7 +165,7 @@ class CogniteActivity(Node):
 
     _view_id = _VIEW
     _write_class = CogniteActivityWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "end_time": "endTime",
         "scheduled_end_time": "scheduledEndTime",
         "scheduled_start_time": "scheduledStartTime",
@@ -171,7 +178,7 @@ class CogniteActivity(Node):
         "start_time": "startTime",
         "time_series": "timeSeries",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "assets": DirectRelation(),
         "equipment": DirectRelation(),
         "source": DirectRelation(),
@@ -206,16 +213,16 @@ class CogniteActivity(Node):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -225,8 +232,8 @@ class CogniteActivity(Node):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     start_time: Timestamp | None = None
@@ -269,667 +276,162 @@ class CogniteActivityFields(NodeFields):
     time_series = DirectRelationListProperty(_ref("timeSeries"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    assets: Sequence[NodeIdLike] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    min_end_time: datetime | None = None,
-    max_end_time: datetime | None = None,
-    equipment: Sequence[NodeIdLike] | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    min_scheduled_end_time: datetime | None = None,
-    max_scheduled_end_time: datetime | None = None,
-    min_scheduled_start_time: datetime | None = None,
-    max_scheduled_start_time: datetime | None = None,
-    source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    source_context: str | Sequence[str] | None = None,
-    source_context_prefix: str | None = None,
-    min_source_created_time: datetime | None = None,
-    max_source_created_time: datetime | None = None,
-    source_created_user: str | Sequence[str] | None = None,
-    source_created_user_prefix: str | None = None,
-    source_id: str | Sequence[str] | None = None,
-    source_id_prefix: str | None = None,
-    min_source_updated_time: datetime | None = None,
-    max_source_updated_time: datetime | None = None,
-    source_updated_user: str | Sequence[str] | None = None,
-    source_updated_user_prefix: str | None = None,
-    min_start_time: datetime | None = None,
-    max_start_time: datetime | None = None,
-    tags: Sequence[str] | None = None,
-    time_series: Sequence[NodeIdLike] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CogniteActivityFields.aliases.contains_any(aliases))
-    if assets is not None:
-        _found.append(CogniteActivityFields.assets.contains_any(assets))
-    if description is not None:
-        _found.append(_f.text(CogniteActivityFields.description, description))
-    if description_prefix is not None:
-        _found.append(CogniteActivityFields.description.prefix(description_prefix))
-    if min_end_time is not None:
-        _found.append(CogniteActivityFields.end_time.range(gte=min_end_time))
-    if max_end_time is not None:
-        _found.append(CogniteActivityFields.end_time.range(lte=max_end_time))
-    if equipment is not None:
-        _found.append(CogniteActivityFields.equipment.contains_any(equipment))
-    if name is not None:
-        _found.append(_f.text(CogniteActivityFields.name, name))
-    if name_prefix is not None:
-        _found.append(CogniteActivityFields.name.prefix(name_prefix))
-    if min_scheduled_end_time is not None:
-        _found.append(CogniteActivityFields.scheduled_end_time.range(gte=min_scheduled_end_time))
-    if max_scheduled_end_time is not None:
-        _found.append(CogniteActivityFields.scheduled_end_time.range(lte=max_scheduled_end_time))
-    if min_scheduled_start_time is not None:
-        _found.append(CogniteActivityFields.scheduled_start_time.range(gte=min_scheduled_start_time))
-    if max_scheduled_start_time is not None:
-        _found.append(CogniteActivityFields.scheduled_start_time.range(lte=max_scheduled_start_time))
-    if source is not None:
-        _found.append(_f.node(CogniteActivityFields.source, source))
-    if source_context is not None:
-        _found.append(_f.text(CogniteActivityFields.source_context, source_context))
-    if source_context_prefix is not None:
-        _found.append(CogniteActivityFields.source_context.prefix(source_context_prefix))
-    if min_source_created_time is not None:
-        _found.append(CogniteActivityFields.source_created_time.range(gte=min_source_created_time))
-    if max_source_created_time is not None:
-        _found.append(CogniteActivityFields.source_created_time.range(lte=max_source_created_time))
-    if source_created_user is not None:
-        _found.append(_f.text(CogniteActivityFields.source_created_user, source_created_user))
-    if source_created_user_prefix is not None:
-        _found.append(CogniteActivityFields.source_created_user.prefix(source_created_user_prefix))
-    if source_id is not None:
-        _found.append(_f.text(CogniteActivityFields.source_id, source_id))
-    if source_id_prefix is not None:
-        _found.append(CogniteActivityFields.source_id.prefix(source_id_prefix))
-    if min_source_updated_time is not None:
-        _found.append(CogniteActivityFields.source_updated_time.range(gte=min_source_updated_time))
-    if max_source_updated_time is not None:
-        _found.append(CogniteActivityFields.source_updated_time.range(lte=max_source_updated_time))
-    if source_updated_user is not None:
-        _found.append(_f.text(CogniteActivityFields.source_updated_user, source_updated_user))
-    if source_updated_user_prefix is not None:
-        _found.append(CogniteActivityFields.source_updated_user.prefix(source_updated_user_prefix))
-    if min_start_time is not None:
-        _found.append(CogniteActivityFields.start_time.range(gte=min_start_time))
-    if max_start_time is not None:
-        _found.append(CogniteActivityFields.start_time.range(lte=max_start_time))
-    if tags is not None:
-        _found.append(CogniteActivityFields.tags.contains_any(tags))
-    if time_series is not None:
-        _found.append(CogniteActivityFields.time_series.contains_any(time_series))
-    if external_id_prefix is not None:
-        _found.append(CogniteActivityFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteActivityFields, exists))
-    return _f.all_of(_found)
+class CogniteActivityFilters(TypedDict, total=False):
+    """The filter keywords of Activity; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    assets: Sequence[NodeIdLike]
+    description: str | Sequence[str]
+    description_prefix: str
+    min_end_time: datetime
+    max_end_time: datetime
+    equipment: Sequence[NodeIdLike]
+    name: str | Sequence[str]
+    name_prefix: str
+    min_scheduled_end_time: datetime
+    max_scheduled_end_time: datetime
+    min_scheduled_start_time: datetime
+    max_scheduled_start_time: datetime
+    source: NodeIdLike | Sequence[NodeIdLike]
+    source_context: str | Sequence[str]
+    source_context_prefix: str
+    min_source_created_time: datetime
+    max_source_created_time: datetime
+    source_created_user: str | Sequence[str]
+    source_created_user_prefix: str
+    source_id: str | Sequence[str]
+    source_id_prefix: str
+    min_source_updated_time: datetime
+    max_source_updated_time: datetime
+    source_updated_user: str | Sequence[str]
+    source_updated_user_prefix: str
+    min_start_time: datetime
+    max_start_time: datetime
+    tags: Sequence[str]
+    time_series: Sequence[NodeIdLike]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteActivityFilters): ...
+
+
+class _Stream(StreamArgs, CogniteActivityFilters): ...
+
+
+class _List(ListArgs, CogniteActivityFilters): ...
+
+
+class _Search(SearchArgs, CogniteActivityFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteActivityFilters): ...
+
+
+class _Count(CountArgs, CogniteActivityFilters): ...
+
+
+class _Stat(StatArgs, CogniteActivityFilters): ...
 
 
 class CogniteActivityAPI(InstanceAPI[CogniteActivity, CogniteActivityWrite]):
-    """The API of Activity (view cdf_cdm:CogniteActivity/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Activity (view cdf_cdm:CogniteActivity/v1); reads take the keywords of CogniteActivityFilters."""
 
     _read_class = CogniteActivity
     _write_class = CogniteActivityWrite
     fields: ClassVar[type[CogniteActivityFields]] = CogniteActivityFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteActivity]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteActivity]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteActivityList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteActivityList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        equipment: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        tags: Sequence[str] | None = None,
-        time_series: Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                equipment=equipment,
-                name=name,
-                name_prefix=name_prefix,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                tags=tags,
-                time_series=time_series,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        equipment: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        tags: Sequence[str] | None = None,
-        time_series: Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteActivityList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                equipment=equipment,
-                name=name,
-                name_prefix=name_prefix,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                tags=tags,
-                time_series=time_series,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        equipment: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        tags: Sequence[str] | None = None,
-        time_series: Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteActivityList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                equipment=equipment,
-                name=name,
-                name_prefix=name_prefix,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                tags=tags,
-                time_series=time_series,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteActivityAPI(AsyncInstanceAPI[CogniteActivity, CogniteActivityWrite]):
-    """The async API of Activity (view cdf_cdm:CogniteActivity/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of Activity (view cdf_cdm:CogniteActivity/v1); reads take the keywords of
+    CogniteActivityFilters.
     """
 
     _read_class = CogniteActivity
     _write_class = CogniteActivityWrite
     fields: ClassVar[type[CogniteActivityFields]] = CogniteActivityFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteActivity]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteActivity]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteActivityList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteActivityList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        equipment: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        tags: Sequence[str] | None = None,
-        time_series: Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                equipment=equipment,
-                name=name,
-                name_prefix=name_prefix,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                tags=tags,
-                time_series=time_series,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        equipment: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        tags: Sequence[str] | None = None,
-        time_series: Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteActivityList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                equipment=equipment,
-                name=name,
-                name_prefix=name_prefix,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                tags=tags,
-                time_series=time_series,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        equipment: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        tags: Sequence[str] | None = None,
-        time_series: Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteActivityList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                equipment=equipment,
-                name=name,
-                name_prefix=name_prefix,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                tags=tags,
-                time_series=time_series,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_asset import CogniteAsset, CogniteAssetWrite  # noqa: E402

@@ -7,37 +7,44 @@ Assets represent systems that support industrial functions or processes. Assets 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteAsset", "v1")
 _PropertyName = Literal[
@@ -70,7 +77,7 @@ class CogniteAssetWrite(NodeWrite):
     """Asset (node of view cdf_cdm:CogniteAsset/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "asset_class": "assetClass",
         "object_3d": "object3D",
         "path_last_updated_time": "pathLastUpdatedTime",
@@ -82,7 +89,7 @@ class CogniteAssetWrite(NodeWrite):
         "source_updated_user": "sourceUpdatedUser",
         "type_": "type",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "asset_class": DirectRelation(),
         "object_3d": DirectRelation(),
         "parent": DirectRelation(),
@@ -125,16 +132,16 @@ class CogniteAssetWrite(NodeWrite):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -144,8 +151,8 @@ class CogniteAssetWrite(NodeWrite):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     tags: list[str] | None = None
@@ -164,7 +171,7 @@ class CogniteAsset(Node):
 
     _view_id = _VIEW
     _write_class = CogniteAssetWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "asset_class": "assetClass",
         "object_3d": "object3D",
         "path_last_updated_time": "pathLastUpdatedTime",
@@ -176,7 +183,7 @@ class CogniteAsset(Node):
         "source_updated_user": "sourceUpdatedUser",
         "type_": "type",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "asset_class": DirectRelation(),
         "object_3d": DirectRelation(),
         "parent": DirectRelation(),
@@ -224,16 +231,16 @@ class CogniteAsset(Node):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -243,8 +250,8 @@ class CogniteAsset(Node):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     tags: list[str] | None = None
@@ -299,622 +306,157 @@ class CogniteAssetFields(NodeFields):
     type_ = DirectRelationProperty(_ref("type"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    asset_class: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    path: Sequence[NodeIdLike] | None = None,
-    min_path_last_updated_time: datetime | None = None,
-    max_path_last_updated_time: datetime | None = None,
-    root: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    source_context: str | Sequence[str] | None = None,
-    source_context_prefix: str | None = None,
-    min_source_created_time: datetime | None = None,
-    max_source_created_time: datetime | None = None,
-    source_created_user: str | Sequence[str] | None = None,
-    source_created_user_prefix: str | None = None,
-    source_id: str | Sequence[str] | None = None,
-    source_id_prefix: str | None = None,
-    min_source_updated_time: datetime | None = None,
-    max_source_updated_time: datetime | None = None,
-    source_updated_user: str | Sequence[str] | None = None,
-    source_updated_user_prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    type_: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CogniteAssetFields.aliases.contains_any(aliases))
-    if asset_class is not None:
-        _found.append(_f.node(CogniteAssetFields.asset_class, asset_class))
-    if description is not None:
-        _found.append(_f.text(CogniteAssetFields.description, description))
-    if description_prefix is not None:
-        _found.append(CogniteAssetFields.description.prefix(description_prefix))
-    if name is not None:
-        _found.append(_f.text(CogniteAssetFields.name, name))
-    if name_prefix is not None:
-        _found.append(CogniteAssetFields.name.prefix(name_prefix))
-    if object_3d is not None:
-        _found.append(_f.node(CogniteAssetFields.object_3d, object_3d))
-    if parent is not None:
-        _found.append(_f.node(CogniteAssetFields.parent, parent))
-    if path is not None:
-        _found.append(CogniteAssetFields.path.contains_any(path))
-    if min_path_last_updated_time is not None:
-        _found.append(CogniteAssetFields.path_last_updated_time.range(gte=min_path_last_updated_time))
-    if max_path_last_updated_time is not None:
-        _found.append(CogniteAssetFields.path_last_updated_time.range(lte=max_path_last_updated_time))
-    if root is not None:
-        _found.append(_f.node(CogniteAssetFields.root, root))
-    if source is not None:
-        _found.append(_f.node(CogniteAssetFields.source, source))
-    if source_context is not None:
-        _found.append(_f.text(CogniteAssetFields.source_context, source_context))
-    if source_context_prefix is not None:
-        _found.append(CogniteAssetFields.source_context.prefix(source_context_prefix))
-    if min_source_created_time is not None:
-        _found.append(CogniteAssetFields.source_created_time.range(gte=min_source_created_time))
-    if max_source_created_time is not None:
-        _found.append(CogniteAssetFields.source_created_time.range(lte=max_source_created_time))
-    if source_created_user is not None:
-        _found.append(_f.text(CogniteAssetFields.source_created_user, source_created_user))
-    if source_created_user_prefix is not None:
-        _found.append(CogniteAssetFields.source_created_user.prefix(source_created_user_prefix))
-    if source_id is not None:
-        _found.append(_f.text(CogniteAssetFields.source_id, source_id))
-    if source_id_prefix is not None:
-        _found.append(CogniteAssetFields.source_id.prefix(source_id_prefix))
-    if min_source_updated_time is not None:
-        _found.append(CogniteAssetFields.source_updated_time.range(gte=min_source_updated_time))
-    if max_source_updated_time is not None:
-        _found.append(CogniteAssetFields.source_updated_time.range(lte=max_source_updated_time))
-    if source_updated_user is not None:
-        _found.append(_f.text(CogniteAssetFields.source_updated_user, source_updated_user))
-    if source_updated_user_prefix is not None:
-        _found.append(CogniteAssetFields.source_updated_user.prefix(source_updated_user_prefix))
-    if tags is not None:
-        _found.append(CogniteAssetFields.tags.contains_any(tags))
-    if type_ is not None:
-        _found.append(_f.node(CogniteAssetFields.type_, type_))
-    if external_id_prefix is not None:
-        _found.append(CogniteAssetFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteAssetFields, exists))
-    return _f.all_of(_found)
+class CogniteAssetFilters(TypedDict, total=False):
+    """The filter keywords of Asset; each one given must hold (``x``: equals, or in for a list; lists: contains any;
+    ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    asset_class: NodeIdLike | Sequence[NodeIdLike]
+    description: str | Sequence[str]
+    description_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    object_3d: NodeIdLike | Sequence[NodeIdLike]
+    parent: NodeIdLike | Sequence[NodeIdLike]
+    path: Sequence[NodeIdLike]
+    min_path_last_updated_time: datetime
+    max_path_last_updated_time: datetime
+    root: NodeIdLike | Sequence[NodeIdLike]
+    source: NodeIdLike | Sequence[NodeIdLike]
+    source_context: str | Sequence[str]
+    source_context_prefix: str
+    min_source_created_time: datetime
+    max_source_created_time: datetime
+    source_created_user: str | Sequence[str]
+    source_created_user_prefix: str
+    source_id: str | Sequence[str]
+    source_id_prefix: str
+    min_source_updated_time: datetime
+    max_source_updated_time: datetime
+    source_updated_user: str | Sequence[str]
+    source_updated_user_prefix: str
+    tags: Sequence[str]
+    type_: NodeIdLike | Sequence[NodeIdLike]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteAssetFilters): ...
+
+
+class _Stream(StreamArgs, CogniteAssetFilters): ...
+
+
+class _List(ListArgs, CogniteAssetFilters): ...
+
+
+class _Search(SearchArgs, CogniteAssetFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteAssetFilters): ...
+
+
+class _Count(CountArgs, CogniteAssetFilters): ...
+
+
+class _Stat(StatArgs, CogniteAssetFilters): ...
 
 
 class CogniteAssetAPI(InstanceAPI[CogniteAsset, CogniteAssetWrite]):
-    """The API of Asset (view cdf_cdm:CogniteAsset/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Asset (view cdf_cdm:CogniteAsset/v1); reads take the keywords of CogniteAssetFilters."""
 
     _read_class = CogniteAsset
     _write_class = CogniteAssetWrite
     fields: ClassVar[type[CogniteAssetFields]] = CogniteAssetFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAsset]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteAsset]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteAssetList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        asset_class: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        path: Sequence[NodeIdLike] | None = None,
-        min_path_last_updated_time: datetime | None = None,
-        max_path_last_updated_time: datetime | None = None,
-        root: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        type_: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset_class=asset_class,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                parent=parent,
-                path=path,
-                min_path_last_updated_time=min_path_last_updated_time,
-                max_path_last_updated_time=max_path_last_updated_time,
-                root=root,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        asset_class: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        path: Sequence[NodeIdLike] | None = None,
-        min_path_last_updated_time: datetime | None = None,
-        max_path_last_updated_time: datetime | None = None,
-        root: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        type_: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteAssetList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset_class=asset_class,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                parent=parent,
-                path=path,
-                min_path_last_updated_time=min_path_last_updated_time,
-                max_path_last_updated_time=max_path_last_updated_time,
-                root=root,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        asset_class: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        path: Sequence[NodeIdLike] | None = None,
-        min_path_last_updated_time: datetime | None = None,
-        max_path_last_updated_time: datetime | None = None,
-        root: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        type_: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteAssetList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset_class=asset_class,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                parent=parent,
-                path=path,
-                min_path_last_updated_time=min_path_last_updated_time,
-                max_path_last_updated_time=max_path_last_updated_time,
-                root=root,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteAssetAPI(AsyncInstanceAPI[CogniteAsset, CogniteAssetWrite]):
-    """The async API of Asset (view cdf_cdm:CogniteAsset/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of Asset (view cdf_cdm:CogniteAsset/v1); reads take the keywords of CogniteAssetFilters."""
 
     _read_class = CogniteAsset
     _write_class = CogniteAssetWrite
     fields: ClassVar[type[CogniteAssetFields]] = CogniteAssetFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAsset]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteAsset]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteAssetList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        asset_class: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        path: Sequence[NodeIdLike] | None = None,
-        min_path_last_updated_time: datetime | None = None,
-        max_path_last_updated_time: datetime | None = None,
-        root: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        type_: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset_class=asset_class,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                parent=parent,
-                path=path,
-                min_path_last_updated_time=min_path_last_updated_time,
-                max_path_last_updated_time=max_path_last_updated_time,
-                root=root,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        asset_class: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        path: Sequence[NodeIdLike] | None = None,
-        min_path_last_updated_time: datetime | None = None,
-        max_path_last_updated_time: datetime | None = None,
-        root: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        type_: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteAssetList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset_class=asset_class,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                parent=parent,
-                path=path,
-                min_path_last_updated_time=min_path_last_updated_time,
-                max_path_last_updated_time=max_path_last_updated_time,
-                root=root,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        asset_class: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        path: Sequence[NodeIdLike] | None = None,
-        min_path_last_updated_time: datetime | None = None,
-        max_path_last_updated_time: datetime | None = None,
-        root: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        type_: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteAssetList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset_class=asset_class,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                parent=parent,
-                path=path,
-                min_path_last_updated_time=min_path_last_updated_time,
-                max_path_last_updated_time=max_path_last_updated_time,
-                root=root,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite  # noqa: E402

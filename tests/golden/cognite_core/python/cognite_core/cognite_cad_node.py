@@ -7,33 +7,40 @@ Represents nodes from the 3D model that have been contextualized
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteCADNode", "v1")
 _PropertyName = Literal[
@@ -58,14 +65,14 @@ class CogniteCADNodeWrite(NodeWrite):
     """CogniteCADNode (node of view cdf_cdm:CogniteCADNode/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "cad_node_reference": "cadNodeReference",
         "model_3d": "model3D",
         "object_3d": "object3D",
         "sub_tree_sizes": "subTreeSizes",
         "tree_indexes": "treeIndexes",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "model_3d": DirectRelation(),
         "object_3d": DirectRelation(),
         "revisions": DirectRelation(),
@@ -114,14 +121,14 @@ class CogniteCADNode(Node):
 
     _view_id = _VIEW
     _write_class = CogniteCADNodeWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "cad_node_reference": "cadNodeReference",
         "model_3d": "model3D",
         "object_3d": "object3D",
         "sub_tree_sizes": "subTreeSizes",
         "tree_indexes": "treeIndexes",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "model_3d": DirectRelation(),
         "object_3d": DirectRelation(),
         "revisions": DirectRelation(),
@@ -184,412 +191,145 @@ class CogniteCADNodeFields(NodeFields):
     tree_indexes = ListProperty[int](_ref("treeIndexes"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    cad_node_reference: str | Sequence[str] | None = None,
-    cad_node_reference_prefix: str | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    revisions: Sequence[NodeIdLike] | None = None,
-    sub_tree_sizes: Sequence[int] | None = None,
-    tags: Sequence[str] | None = None,
-    tree_indexes: Sequence[int] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CogniteCADNodeFields.aliases.contains_any(aliases))
-    if cad_node_reference is not None:
-        _found.append(_f.text(CogniteCADNodeFields.cad_node_reference, cad_node_reference))
-    if cad_node_reference_prefix is not None:
-        _found.append(CogniteCADNodeFields.cad_node_reference.prefix(cad_node_reference_prefix))
-    if description is not None:
-        _found.append(_f.text(CogniteCADNodeFields.description, description))
-    if description_prefix is not None:
-        _found.append(CogniteCADNodeFields.description.prefix(description_prefix))
-    if model_3d is not None:
-        _found.append(_f.node(CogniteCADNodeFields.model_3d, model_3d))
-    if name is not None:
-        _found.append(_f.text(CogniteCADNodeFields.name, name))
-    if name_prefix is not None:
-        _found.append(CogniteCADNodeFields.name.prefix(name_prefix))
-    if object_3d is not None:
-        _found.append(_f.node(CogniteCADNodeFields.object_3d, object_3d))
-    if revisions is not None:
-        _found.append(CogniteCADNodeFields.revisions.contains_any(revisions))
-    if sub_tree_sizes is not None:
-        _found.append(CogniteCADNodeFields.sub_tree_sizes.contains_any(sub_tree_sizes))
-    if tags is not None:
-        _found.append(CogniteCADNodeFields.tags.contains_any(tags))
-    if tree_indexes is not None:
-        _found.append(CogniteCADNodeFields.tree_indexes.contains_any(tree_indexes))
-    if external_id_prefix is not None:
-        _found.append(CogniteCADNodeFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteCADNodeFields, exists))
-    return _f.all_of(_found)
+class CogniteCADNodeFilters(TypedDict, total=False):
+    """The filter keywords of CogniteCADNode; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    cad_node_reference: str | Sequence[str]
+    cad_node_reference_prefix: str
+    description: str | Sequence[str]
+    description_prefix: str
+    model_3d: NodeIdLike | Sequence[NodeIdLike]
+    name: str | Sequence[str]
+    name_prefix: str
+    object_3d: NodeIdLike | Sequence[NodeIdLike]
+    revisions: Sequence[NodeIdLike]
+    sub_tree_sizes: Sequence[int]
+    tags: Sequence[str]
+    tree_indexes: Sequence[int]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteCADNodeFilters): ...
+
+
+class _Stream(StreamArgs, CogniteCADNodeFilters): ...
+
+
+class _List(ListArgs, CogniteCADNodeFilters): ...
+
+
+class _Search(SearchArgs, CogniteCADNodeFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteCADNodeFilters): ...
+
+
+class _Count(CountArgs, CogniteCADNodeFilters): ...
+
+
+class _Stat(StatArgs, CogniteCADNodeFilters): ...
 
 
 class CogniteCADNodeAPI(InstanceAPI[CogniteCADNode, CogniteCADNodeWrite]):
-    """The API of CogniteCADNode (view cdf_cdm:CogniteCADNode/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of CogniteCADNode (view cdf_cdm:CogniteCADNode/v1); reads take the keywords of CogniteCADNodeFilters."""
 
     _read_class = CogniteCADNode
     _write_class = CogniteCADNodeWrite
     fields: ClassVar[type[CogniteCADNodeFields]] = CogniteCADNodeFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADNode]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteCADNode]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteCADNodeList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADNodeList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        cad_node_reference: str | Sequence[str] | None = None,
-        cad_node_reference_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        sub_tree_sizes: Sequence[int] | None = None,
-        tags: Sequence[str] | None = None,
-        tree_indexes: Sequence[int] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                cad_node_reference=cad_node_reference,
-                cad_node_reference_prefix=cad_node_reference_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                sub_tree_sizes=sub_tree_sizes,
-                tags=tags,
-                tree_indexes=tree_indexes,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        cad_node_reference: str | Sequence[str] | None = None,
-        cad_node_reference_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        sub_tree_sizes: Sequence[int] | None = None,
-        tags: Sequence[str] | None = None,
-        tree_indexes: Sequence[int] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCADNodeList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                cad_node_reference=cad_node_reference,
-                cad_node_reference_prefix=cad_node_reference_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                sub_tree_sizes=sub_tree_sizes,
-                tags=tags,
-                tree_indexes=tree_indexes,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        cad_node_reference: str | Sequence[str] | None = None,
-        cad_node_reference_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        sub_tree_sizes: Sequence[int] | None = None,
-        tags: Sequence[str] | None = None,
-        tree_indexes: Sequence[int] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCADNodeList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                cad_node_reference=cad_node_reference,
-                cad_node_reference_prefix=cad_node_reference_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                sub_tree_sizes=sub_tree_sizes,
-                tags=tags,
-                tree_indexes=tree_indexes,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteCADNodeAPI(AsyncInstanceAPI[CogniteCADNode, CogniteCADNodeWrite]):
-    """The async API of CogniteCADNode (view cdf_cdm:CogniteCADNode/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of CogniteCADNode (view cdf_cdm:CogniteCADNode/v1); reads take the keywords of
+    CogniteCADNodeFilters.
     """
 
     _read_class = CogniteCADNode
     _write_class = CogniteCADNodeWrite
     fields: ClassVar[type[CogniteCADNodeFields]] = CogniteCADNodeFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADNode]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteCADNode]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteCADNodeList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADNodeList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        cad_node_reference: str | Sequence[str] | None = None,
-        cad_node_reference_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        sub_tree_sizes: Sequence[int] | None = None,
-        tags: Sequence[str] | None = None,
-        tree_indexes: Sequence[int] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                cad_node_reference=cad_node_reference,
-                cad_node_reference_prefix=cad_node_reference_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                sub_tree_sizes=sub_tree_sizes,
-                tags=tags,
-                tree_indexes=tree_indexes,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        cad_node_reference: str | Sequence[str] | None = None,
-        cad_node_reference_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        sub_tree_sizes: Sequence[int] | None = None,
-        tags: Sequence[str] | None = None,
-        tree_indexes: Sequence[int] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCADNodeList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                cad_node_reference=cad_node_reference,
-                cad_node_reference_prefix=cad_node_reference_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                sub_tree_sizes=sub_tree_sizes,
-                tags=tags,
-                tree_indexes=tree_indexes,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        cad_node_reference: str | Sequence[str] | None = None,
-        cad_node_reference_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        sub_tree_sizes: Sequence[int] | None = None,
-        tags: Sequence[str] | None = None,
-        tree_indexes: Sequence[int] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCADNodeList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                cad_node_reference=cad_node_reference,
-                cad_node_reference_prefix=cad_node_reference_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                sub_tree_sizes=sub_tree_sizes,
-                tags=tags,
-                tree_indexes=tree_indexes,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite  # noqa: E402

@@ -4,33 +4,40 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
-    Filter,
     InstanceAPI,
     InstanceList,
     IntProperty,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteCADRevision", "v1")
 _status_values = Literal["Done", "Failed", "Processing", "Queued"]
@@ -46,8 +53,8 @@ class CogniteCADRevisionWrite(NodeWrite):
     """CogniteCADRevision (node of view cdf_cdm:CogniteCADRevision/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
+    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: CogniteCADModelWrite | NodeIdLike | None = None
     """."""
@@ -66,8 +73,8 @@ class CogniteCADRevision(Node):
 
     _view_id = _VIEW
     _write_class = CogniteCADRevisionWrite
-    _property_ids: ClassVar[dict[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar[dict[str, Connection]] = {"model_3d": DirectRelation()}
+    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
+    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: DirectRelationTo[CogniteCADModel] | None = None
     """."""
@@ -98,307 +105,140 @@ class CogniteCADRevisionFields(NodeFields):
     type_ = EnumProperty[_type__values](_ref("type"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    published: bool | None = None,
-    min_revision_id: int | None = None,
-    max_revision_id: int | None = None,
-    status: _status_values | Sequence[_status_values] | None = None,
-    type_: _type__values | Sequence[_type__values] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if model_3d is not None:
-        _found.append(_f.node(CogniteCADRevisionFields.model_3d, model_3d))
-    if published is not None:
-        _found.append(CogniteCADRevisionFields.published.equals(published))
-    if min_revision_id is not None:
-        _found.append(CogniteCADRevisionFields.revision_id.range(gte=min_revision_id))
-    if max_revision_id is not None:
-        _found.append(CogniteCADRevisionFields.revision_id.range(lte=max_revision_id))
-    if status is not None:
-        _found.append(_f.enum(CogniteCADRevisionFields.status, status))
-    if type_ is not None:
-        _found.append(_f.enum(CogniteCADRevisionFields.type_, type_))
-    if external_id_prefix is not None:
-        _found.append(CogniteCADRevisionFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteCADRevisionFields, exists))
-    return _f.all_of(_found)
+class CogniteCADRevisionFilters(TypedDict, total=False):
+    """The filter keywords of CogniteCADRevision; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    model_3d: NodeIdLike | Sequence[NodeIdLike]
+    published: bool
+    min_revision_id: int
+    max_revision_id: int
+    status: _status_values | Sequence[_status_values]
+    type_: _type__values | Sequence[_type__values]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteCADRevisionFilters): ...
+
+
+class _Stream(StreamArgs, CogniteCADRevisionFilters): ...
+
+
+class _List(ListArgs, CogniteCADRevisionFilters): ...
+
+
+class _Search(SearchArgs, CogniteCADRevisionFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteCADRevisionFilters): ...
+
+
+class _Count(CountArgs, CogniteCADRevisionFilters): ...
+
+
+class _Stat(StatArgs, CogniteCADRevisionFilters): ...
 
 
 class CogniteCADRevisionAPI(InstanceAPI[CogniteCADRevision, CogniteCADRevisionWrite]):
-    """The API of CogniteCADRevision (view cdf_cdm:CogniteCADRevision/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of CogniteCADRevision (view cdf_cdm:CogniteCADRevision/v1); reads take the keywords of
+    CogniteCADRevisionFilters.
     """
 
     _read_class = CogniteCADRevision
     _write_class = CogniteCADRevisionWrite
     fields: ClassVar[type[CogniteCADRevisionFields]] = CogniteCADRevisionFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADRevision]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteCADRevision]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteCADRevisionList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        published: bool | None = None,
-        min_revision_id: int | None = None,
-        max_revision_id: int | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                model_3d=model_3d,
-                published=published,
-                min_revision_id=min_revision_id,
-                max_revision_id=max_revision_id,
-                status=status,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        published: bool | None = None,
-        min_revision_id: int | None = None,
-        max_revision_id: int | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCADRevisionList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                model_3d=model_3d,
-                published=published,
-                min_revision_id=min_revision_id,
-                max_revision_id=max_revision_id,
-                status=status,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        published: bool | None = None,
-        min_revision_id: int | None = None,
-        max_revision_id: int | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCADRevisionList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                model_3d=model_3d,
-                published=published,
-                min_revision_id=min_revision_id,
-                max_revision_id=max_revision_id,
-                status=status,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteCADRevisionAPI(AsyncInstanceAPI[CogniteCADRevision, CogniteCADRevisionWrite]):
-    """The async API of CogniteCADRevision (view cdf_cdm:CogniteCADRevision/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of CogniteCADRevision (view cdf_cdm:CogniteCADRevision/v1); reads take the keywords of
+    CogniteCADRevisionFilters.
     """
 
     _read_class = CogniteCADRevision
     _write_class = CogniteCADRevisionWrite
     fields: ClassVar[type[CogniteCADRevisionFields]] = CogniteCADRevisionFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADRevision]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteCADRevision]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteCADRevisionList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        published: bool | None = None,
-        min_revision_id: int | None = None,
-        max_revision_id: int | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                model_3d=model_3d,
-                published=published,
-                min_revision_id=min_revision_id,
-                max_revision_id=max_revision_id,
-                status=status,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        published: bool | None = None,
-        min_revision_id: int | None = None,
-        max_revision_id: int | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCADRevisionList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                model_3d=model_3d,
-                published=published,
-                min_revision_id=min_revision_id,
-                max_revision_id=max_revision_id,
-                status=status,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        published: bool | None = None,
-        min_revision_id: int | None = None,
-        max_revision_id: int | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCADRevisionList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                model_3d=model_3d,
-                published=published,
-                min_revision_id=min_revision_id,
-                max_revision_id=max_revision_id,
-                status=status,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_cad_model import CogniteCADModel, CogniteCADModelWrite  # noqa: E402

@@ -7,30 +7,37 @@ The cube map holds references to 6 images in used to visually represent the surr
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteCubeMap", "v1")
 _PropertyName = Literal["back", "bottom", "front", "left", "right", "top"]
@@ -44,7 +51,7 @@ class CogniteCubeMapWrite(NodeWrite):
     """CogniteCubeMap (node of view cdf_cdm:CogniteCubeMap/v1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "back": DirectRelation(),
         "bottom": DirectRelation(),
         "front": DirectRelation(),
@@ -80,7 +87,7 @@ class CogniteCubeMap(Node):
 
     _view_id = _VIEW
     _write_class = CogniteCubeMapWrite
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "back": DirectRelation(),
         "bottom": DirectRelation(),
         "front": DirectRelation(),
@@ -126,307 +133,138 @@ class CogniteCubeMapFields(NodeFields):
     top = DirectRelationProperty(_ref("top"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if back is not None:
-        _found.append(_f.node(CogniteCubeMapFields.back, back))
-    if bottom is not None:
-        _found.append(_f.node(CogniteCubeMapFields.bottom, bottom))
-    if front is not None:
-        _found.append(_f.node(CogniteCubeMapFields.front, front))
-    if left is not None:
-        _found.append(_f.node(CogniteCubeMapFields.left, left))
-    if right is not None:
-        _found.append(_f.node(CogniteCubeMapFields.right, right))
-    if top is not None:
-        _found.append(_f.node(CogniteCubeMapFields.top, top))
-    if external_id_prefix is not None:
-        _found.append(CogniteCubeMapFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteCubeMapFields, exists))
-    return _f.all_of(_found)
+class CogniteCubeMapFilters(TypedDict, total=False):
+    """The filter keywords of CogniteCubeMap; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    back: NodeIdLike | Sequence[NodeIdLike]
+    bottom: NodeIdLike | Sequence[NodeIdLike]
+    front: NodeIdLike | Sequence[NodeIdLike]
+    left: NodeIdLike | Sequence[NodeIdLike]
+    right: NodeIdLike | Sequence[NodeIdLike]
+    top: NodeIdLike | Sequence[NodeIdLike]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteCubeMapFilters): ...
+
+
+class _Stream(StreamArgs, CogniteCubeMapFilters): ...
+
+
+class _List(ListArgs, CogniteCubeMapFilters): ...
+
+
+class _Search(SearchArgs, CogniteCubeMapFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteCubeMapFilters): ...
+
+
+class _Count(CountArgs, CogniteCubeMapFilters): ...
+
+
+class _Stat(StatArgs, CogniteCubeMapFilters): ...
 
 
 class CogniteCubeMapAPI(InstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
-    """The API of CogniteCubeMap (view cdf_cdm:CogniteCubeMap/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of CogniteCubeMap (view cdf_cdm:CogniteCubeMap/v1); reads take the keywords of CogniteCubeMapFilters."""
 
     _read_class = CogniteCubeMap
     _write_class = CogniteCubeMapWrite
     fields: ClassVar[type[CogniteCubeMapFields]] = CogniteCubeMapFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCubeMap]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteCubeMap]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteCubeMapList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCubeMapList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                front=front,
-                left=left,
-                right=right,
-                top=top,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCubeMapList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                front=front,
-                left=left,
-                right=right,
-                top=top,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCubeMapList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                front=front,
-                left=left,
-                right=right,
-                top=top,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteCubeMapAPI(AsyncInstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
-    """The async API of CogniteCubeMap (view cdf_cdm:CogniteCubeMap/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of CogniteCubeMap (view cdf_cdm:CogniteCubeMap/v1); reads take the keywords of
+    CogniteCubeMapFilters.
     """
 
     _read_class = CogniteCubeMap
     _write_class = CogniteCubeMapWrite
     fields: ClassVar[type[CogniteCubeMapFields]] = CogniteCubeMapFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCubeMap]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteCubeMap]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteCubeMapList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCubeMapList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                front=front,
-                left=left,
-                right=right,
-                top=top,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCubeMapList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                front=front,
-                left=left,
-                right=right,
-                top=top,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        back: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bottom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        front: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        left: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        right: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        top: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteCubeMapList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                back=back,
-                bottom=bottom,
-                front=front,
-                left=left,
-                right=right,
-                top=top,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_file import CogniteFile, CogniteFileWrite  # noqa: E402

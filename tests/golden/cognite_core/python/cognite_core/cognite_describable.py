@@ -7,27 +7,34 @@ The describable core concept is used as a standard way of holding the bare minim
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
-    Filter,
+    Bucket,
+    CountArgs,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteDescribable", "v1")
 _PropertyName = Literal["aliases", "description", "name", "tags"]
@@ -93,304 +100,137 @@ class CogniteDescribableFields(NodeFields):
     tags = ListProperty[str](_ref("tags"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CogniteDescribableFields.aliases.contains_any(aliases))
-    if description is not None:
-        _found.append(_f.text(CogniteDescribableFields.description, description))
-    if description_prefix is not None:
-        _found.append(CogniteDescribableFields.description.prefix(description_prefix))
-    if name is not None:
-        _found.append(_f.text(CogniteDescribableFields.name, name))
-    if name_prefix is not None:
-        _found.append(CogniteDescribableFields.name.prefix(name_prefix))
-    if tags is not None:
-        _found.append(CogniteDescribableFields.tags.contains_any(tags))
-    if external_id_prefix is not None:
-        _found.append(CogniteDescribableFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteDescribableFields, exists))
-    return _f.all_of(_found)
+class CogniteDescribableFilters(TypedDict, total=False):
+    """The filter keywords of CogniteDescribable; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    description: str | Sequence[str]
+    description_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    tags: Sequence[str]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteDescribableFilters): ...
+
+
+class _Stream(StreamArgs, CogniteDescribableFilters): ...
+
+
+class _List(ListArgs, CogniteDescribableFilters): ...
+
+
+class _Search(SearchArgs, CogniteDescribableFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteDescribableFilters): ...
+
+
+class _Count(CountArgs, CogniteDescribableFilters): ...
+
+
+class _Stat(StatArgs, CogniteDescribableFilters): ...
 
 
 class CogniteDescribableAPI(InstanceAPI[CogniteDescribable, CogniteDescribableWrite]):
-    """The API of CogniteDescribable (view cdf_cdm:CogniteDescribable/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of CogniteDescribable (view cdf_cdm:CogniteDescribable/v1); reads take the keywords of
+    CogniteDescribableFilters.
     """
 
     _read_class = CogniteDescribable
     _write_class = CogniteDescribableWrite
     fields: ClassVar[type[CogniteDescribableFields]] = CogniteDescribableFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteDescribable]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteDescribable]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteDescribableList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDescribableList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteDescribableList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteDescribableList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteDescribableAPI(AsyncInstanceAPI[CogniteDescribable, CogniteDescribableWrite]):
-    """The async API of CogniteDescribable (view cdf_cdm:CogniteDescribable/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of CogniteDescribable (view cdf_cdm:CogniteDescribable/v1); reads take the keywords of
+    CogniteDescribableFilters.
     """
 
     _read_class = CogniteDescribable
     _write_class = CogniteDescribableWrite
     fields: ClassVar[type[CogniteDescribableFields]] = CogniteDescribableFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteDescribable]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteDescribable]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteDescribableList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDescribableList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteDescribableList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteDescribableList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

@@ -7,15 +7,20 @@ Annotation for diagrams
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
@@ -23,22 +28,24 @@ from pygen.instances import (
     EdgeFields,
     EdgeWrite,
     EnumProperty,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
     IntProperty,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     NodeIdLike,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteDiagramAnnotation", "v1")
 _status_values = Literal["Approved", "Rejected", "Suggested"]
@@ -79,7 +86,7 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
     """CogniteDiagramAnnotation (edge of view cdf_cdm:CogniteDiagramAnnotation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "end_node_page_number": "endNodePageNumber",
         "end_node_text": "endNodeText",
         "end_node_x_max": "endNodeXMax",
@@ -99,7 +106,7 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
         "start_node_y_max": "startNodeYMax",
         "start_node_y_min": "startNodeYMin",
     }
-    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
+    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -119,8 +126,8 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
     """The text extracted from within the bounding box on the endNode. Only applicable if an endNode is defined"""
 
     end_node_x_max: float | None = None
-    """Value between [0,1]. Maximum abscissa of the bounding box (right edge). Must be strictly more than endNodeXMin.
-    Only applicable if an endNode is defined
+    """Value between [0,1]. Maximum abscissa of the bounding box (right edge). Must be strictly more than
+    endNodeXMin. Only applicable if an endNode is defined
     """
 
     end_node_x_min: float | None = None
@@ -134,8 +141,8 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
     """
 
     end_node_y_min: float | None = None
-    """Value between [0,1]. Minimum ordinate of the bounding box (bottom edge). Must be strictly less than endNodeYMax.
-    Only applicable if an endNode is defined
+    """Value between [0,1]. Minimum ordinate of the bounding box (bottom edge). Must be strictly less than
+    endNodeYMax. Only applicable if an endNode is defined
     """
 
     name: str | None = None
@@ -145,16 +152,16 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -164,8 +171,8 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     start_node_page_number: int | None = None
@@ -175,18 +182,21 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
     """The text extracted from within the bounding box on the startNode"""
 
     start_node_x_max: float | None = None
-    """Value between [0,1]. Maximum abscissa of the bounding box (right edge). Must be strictly more than startNodeXMin
+    """Value between [0,1]. Maximum abscissa of the bounding box (right edge). Must be strictly more than
+    startNodeXMin
     """
 
     start_node_x_min: float | None = None
-    """Value between [0,1]. Minimum abscissa of the bounding box (left edge). Must be strictly less than startNodeXMax
+    """Value between [0,1]. Minimum abscissa of the bounding box (left edge). Must be strictly less than
+    startNodeXMax
     """
 
     start_node_y_max: float | None = None
     """Value between [0,1]. Maximum ordinate of the bounding box (top edge). Must be strictly more than startNodeYMin"""
 
     start_node_y_min: float | None = None
-    """Value between [0,1]. Minimum ordinate of the bounding box (bottom edge). Must be strictly less than startNodeYMax
+    """Value between [0,1]. Minimum ordinate of the bounding box (bottom edge). Must be strictly less than
+    startNodeYMax
     """
 
     status: _status_values | str | None = None
@@ -204,7 +214,7 @@ class CogniteDiagramAnnotation(Edge):
 
     _view_id = _VIEW
     _write_class = CogniteDiagramAnnotationWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "end_node_page_number": "endNodePageNumber",
         "end_node_text": "endNodeText",
         "end_node_x_max": "endNodeXMax",
@@ -224,7 +234,7 @@ class CogniteDiagramAnnotation(Edge):
         "start_node_y_max": "startNodeYMax",
         "start_node_y_min": "startNodeYMin",
     }
-    _connections: ClassVar[dict[str, Connection]] = {"source": DirectRelation()}
+    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -244,8 +254,8 @@ class CogniteDiagramAnnotation(Edge):
     """The text extracted from within the bounding box on the endNode. Only applicable if an endNode is defined"""
 
     end_node_x_max: float | None = None
-    """Value between [0,1]. Maximum abscissa of the bounding box (right edge). Must be strictly more than endNodeXMin.
-    Only applicable if an endNode is defined
+    """Value between [0,1]. Maximum abscissa of the bounding box (right edge). Must be strictly more than
+    endNodeXMin. Only applicable if an endNode is defined
     """
 
     end_node_x_min: float | None = None
@@ -259,8 +269,8 @@ class CogniteDiagramAnnotation(Edge):
     """
 
     end_node_y_min: float | None = None
-    """Value between [0,1]. Minimum ordinate of the bounding box (bottom edge). Must be strictly less than endNodeYMax.
-    Only applicable if an endNode is defined
+    """Value between [0,1]. Minimum ordinate of the bounding box (bottom edge). Must be strictly less than
+    endNodeYMax. Only applicable if an endNode is defined
     """
 
     name: str | None = None
@@ -270,16 +280,16 @@ class CogniteDiagramAnnotation(Edge):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -289,8 +299,8 @@ class CogniteDiagramAnnotation(Edge):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     start_node_page_number: int | None = None
@@ -300,18 +310,21 @@ class CogniteDiagramAnnotation(Edge):
     """The text extracted from within the bounding box on the startNode"""
 
     start_node_x_max: float | None = None
-    """Value between [0,1]. Maximum abscissa of the bounding box (right edge). Must be strictly more than startNodeXMin
+    """Value between [0,1]. Maximum abscissa of the bounding box (right edge). Must be strictly more than
+    startNodeXMin
     """
 
     start_node_x_min: float | None = None
-    """Value between [0,1]. Minimum abscissa of the bounding box (left edge). Must be strictly less than startNodeXMax
+    """Value between [0,1]. Minimum abscissa of the bounding box (left edge). Must be strictly less than
+    startNodeXMax
     """
 
     start_node_y_max: float | None = None
     """Value between [0,1]. Maximum ordinate of the bounding box (top edge). Must be strictly more than startNodeYMin"""
 
     start_node_y_min: float | None = None
-    """Value between [0,1]. Minimum ordinate of the bounding box (bottom edge). Must be strictly less than startNodeYMax
+    """Value between [0,1]. Minimum ordinate of the bounding box (bottom edge). Must be strictly less than
+    startNodeYMax
     """
 
     status: _status_values | str | None = None
@@ -358,907 +371,180 @@ class CogniteDiagramAnnotationFields(EdgeFields):
     tags = ListProperty[str](_ref("tags"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    min_confidence: float | None = None,
-    max_confidence: float | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    min_end_node_page_number: int | None = None,
-    max_end_node_page_number: int | None = None,
-    end_node_text: str | Sequence[str] | None = None,
-    end_node_text_prefix: str | None = None,
-    min_end_node_x_max: float | None = None,
-    max_end_node_x_max: float | None = None,
-    min_end_node_x_min: float | None = None,
-    max_end_node_x_min: float | None = None,
-    min_end_node_y_max: float | None = None,
-    max_end_node_y_max: float | None = None,
-    min_end_node_y_min: float | None = None,
-    max_end_node_y_min: float | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    source_context: str | Sequence[str] | None = None,
-    source_context_prefix: str | None = None,
-    min_source_created_time: datetime | None = None,
-    max_source_created_time: datetime | None = None,
-    source_created_user: str | Sequence[str] | None = None,
-    source_created_user_prefix: str | None = None,
-    source_id: str | Sequence[str] | None = None,
-    source_id_prefix: str | None = None,
-    min_source_updated_time: datetime | None = None,
-    max_source_updated_time: datetime | None = None,
-    source_updated_user: str | Sequence[str] | None = None,
-    source_updated_user_prefix: str | None = None,
-    min_start_node_page_number: int | None = None,
-    max_start_node_page_number: int | None = None,
-    start_node_text: str | Sequence[str] | None = None,
-    start_node_text_prefix: str | None = None,
-    min_start_node_x_max: float | None = None,
-    max_start_node_x_max: float | None = None,
-    min_start_node_x_min: float | None = None,
-    max_start_node_x_min: float | None = None,
-    min_start_node_y_max: float | None = None,
-    max_start_node_y_max: float | None = None,
-    min_start_node_y_min: float | None = None,
-    max_start_node_y_min: float | None = None,
-    status: _status_values | Sequence[_status_values] | None = None,
-    tags: Sequence[str] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CogniteDiagramAnnotationFields.aliases.contains_any(aliases))
-    if min_confidence is not None:
-        _found.append(CogniteDiagramAnnotationFields.confidence.range(gte=min_confidence))
-    if max_confidence is not None:
-        _found.append(CogniteDiagramAnnotationFields.confidence.range(lte=max_confidence))
-    if description is not None:
-        _found.append(_f.text(CogniteDiagramAnnotationFields.description, description))
-    if description_prefix is not None:
-        _found.append(CogniteDiagramAnnotationFields.description.prefix(description_prefix))
-    if min_end_node_page_number is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_page_number.range(gte=min_end_node_page_number))
-    if max_end_node_page_number is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_page_number.range(lte=max_end_node_page_number))
-    if end_node_text is not None:
-        _found.append(_f.text(CogniteDiagramAnnotationFields.end_node_text, end_node_text))
-    if end_node_text_prefix is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_text.prefix(end_node_text_prefix))
-    if min_end_node_x_max is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_x_max.range(gte=min_end_node_x_max))
-    if max_end_node_x_max is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_x_max.range(lte=max_end_node_x_max))
-    if min_end_node_x_min is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_x_min.range(gte=min_end_node_x_min))
-    if max_end_node_x_min is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_x_min.range(lte=max_end_node_x_min))
-    if min_end_node_y_max is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_y_max.range(gte=min_end_node_y_max))
-    if max_end_node_y_max is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_y_max.range(lte=max_end_node_y_max))
-    if min_end_node_y_min is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_y_min.range(gte=min_end_node_y_min))
-    if max_end_node_y_min is not None:
-        _found.append(CogniteDiagramAnnotationFields.end_node_y_min.range(lte=max_end_node_y_min))
-    if name is not None:
-        _found.append(_f.text(CogniteDiagramAnnotationFields.name, name))
-    if name_prefix is not None:
-        _found.append(CogniteDiagramAnnotationFields.name.prefix(name_prefix))
-    if source is not None:
-        _found.append(_f.node(CogniteDiagramAnnotationFields.source, source))
-    if source_context is not None:
-        _found.append(_f.text(CogniteDiagramAnnotationFields.source_context, source_context))
-    if source_context_prefix is not None:
-        _found.append(CogniteDiagramAnnotationFields.source_context.prefix(source_context_prefix))
-    if min_source_created_time is not None:
-        _found.append(CogniteDiagramAnnotationFields.source_created_time.range(gte=min_source_created_time))
-    if max_source_created_time is not None:
-        _found.append(CogniteDiagramAnnotationFields.source_created_time.range(lte=max_source_created_time))
-    if source_created_user is not None:
-        _found.append(_f.text(CogniteDiagramAnnotationFields.source_created_user, source_created_user))
-    if source_created_user_prefix is not None:
-        _found.append(CogniteDiagramAnnotationFields.source_created_user.prefix(source_created_user_prefix))
-    if source_id is not None:
-        _found.append(_f.text(CogniteDiagramAnnotationFields.source_id, source_id))
-    if source_id_prefix is not None:
-        _found.append(CogniteDiagramAnnotationFields.source_id.prefix(source_id_prefix))
-    if min_source_updated_time is not None:
-        _found.append(CogniteDiagramAnnotationFields.source_updated_time.range(gte=min_source_updated_time))
-    if max_source_updated_time is not None:
-        _found.append(CogniteDiagramAnnotationFields.source_updated_time.range(lte=max_source_updated_time))
-    if source_updated_user is not None:
-        _found.append(_f.text(CogniteDiagramAnnotationFields.source_updated_user, source_updated_user))
-    if source_updated_user_prefix is not None:
-        _found.append(CogniteDiagramAnnotationFields.source_updated_user.prefix(source_updated_user_prefix))
-    if min_start_node_page_number is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_page_number.range(gte=min_start_node_page_number))
-    if max_start_node_page_number is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_page_number.range(lte=max_start_node_page_number))
-    if start_node_text is not None:
-        _found.append(_f.text(CogniteDiagramAnnotationFields.start_node_text, start_node_text))
-    if start_node_text_prefix is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_text.prefix(start_node_text_prefix))
-    if min_start_node_x_max is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_x_max.range(gte=min_start_node_x_max))
-    if max_start_node_x_max is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_x_max.range(lte=max_start_node_x_max))
-    if min_start_node_x_min is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_x_min.range(gte=min_start_node_x_min))
-    if max_start_node_x_min is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_x_min.range(lte=max_start_node_x_min))
-    if min_start_node_y_max is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_y_max.range(gte=min_start_node_y_max))
-    if max_start_node_y_max is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_y_max.range(lte=max_start_node_y_max))
-    if min_start_node_y_min is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_y_min.range(gte=min_start_node_y_min))
-    if max_start_node_y_min is not None:
-        _found.append(CogniteDiagramAnnotationFields.start_node_y_min.range(lte=max_start_node_y_min))
-    if status is not None:
-        _found.append(_f.enum(CogniteDiagramAnnotationFields.status, status))
-    if tags is not None:
-        _found.append(CogniteDiagramAnnotationFields.tags.contains_any(tags))
-    if external_id_prefix is not None:
-        _found.append(CogniteDiagramAnnotationFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(EdgeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteDiagramAnnotationFields, exists))
-    return _f.all_of(_found)
+class CogniteDiagramAnnotationFilters(TypedDict, total=False):
+    """The filter keywords of CogniteDiagramAnnotation; each one given must hold (``x``: equals, or in for a list;
+    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    min_confidence: float
+    max_confidence: float
+    description: str | Sequence[str]
+    description_prefix: str
+    min_end_node_page_number: int
+    max_end_node_page_number: int
+    end_node_text: str | Sequence[str]
+    end_node_text_prefix: str
+    min_end_node_x_max: float
+    max_end_node_x_max: float
+    min_end_node_x_min: float
+    max_end_node_x_min: float
+    min_end_node_y_max: float
+    max_end_node_y_max: float
+    min_end_node_y_min: float
+    max_end_node_y_min: float
+    name: str | Sequence[str]
+    name_prefix: str
+    source: NodeIdLike | Sequence[NodeIdLike]
+    source_context: str | Sequence[str]
+    source_context_prefix: str
+    min_source_created_time: datetime
+    max_source_created_time: datetime
+    source_created_user: str | Sequence[str]
+    source_created_user_prefix: str
+    source_id: str | Sequence[str]
+    source_id_prefix: str
+    min_source_updated_time: datetime
+    max_source_updated_time: datetime
+    source_updated_user: str | Sequence[str]
+    source_updated_user_prefix: str
+    min_start_node_page_number: int
+    max_start_node_page_number: int
+    start_node_text: str | Sequence[str]
+    start_node_text_prefix: str
+    min_start_node_x_max: float
+    max_start_node_x_max: float
+    min_start_node_x_min: float
+    max_start_node_x_min: float
+    min_start_node_y_max: float
+    max_start_node_y_max: float
+    min_start_node_y_min: float
+    max_start_node_y_min: float
+    status: _status_values | Sequence[_status_values]
+    tags: Sequence[str]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteDiagramAnnotationFilters): ...
+
+
+class _Stream(StreamArgs, CogniteDiagramAnnotationFilters): ...
+
+
+class _List(ListArgs, CogniteDiagramAnnotationFilters): ...
+
+
+class _Search(SearchArgs, CogniteDiagramAnnotationFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteDiagramAnnotationFilters): ...
+
+
+class _Count(CountArgs, CogniteDiagramAnnotationFilters): ...
+
+
+class _Stat(StatArgs, CogniteDiagramAnnotationFilters): ...
 
 
 class CogniteDiagramAnnotationAPI(InstanceAPI[CogniteDiagramAnnotation, CogniteDiagramAnnotationWrite]):
-    """The API of CogniteDiagramAnnotation (view cdf_cdm:CogniteDiagramAnnotation/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of CogniteDiagramAnnotation (view cdf_cdm:CogniteDiagramAnnotation/v1); reads take the keywords of
+    CogniteDiagramAnnotationFilters.
     """
 
     _read_class = CogniteDiagramAnnotation
     _write_class = CogniteDiagramAnnotationWrite
     fields: ClassVar[type[CogniteDiagramAnnotationFields]] = CogniteDiagramAnnotationFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteDiagramAnnotation]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteDiagramAnnotation]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteDiagramAnnotationList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDiagramAnnotationList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_node_page_number: int | None = None,
-        max_end_node_page_number: int | None = None,
-        end_node_text: str | Sequence[str] | None = None,
-        end_node_text_prefix: str | None = None,
-        min_end_node_x_max: float | None = None,
-        max_end_node_x_max: float | None = None,
-        min_end_node_x_min: float | None = None,
-        max_end_node_x_min: float | None = None,
-        min_end_node_y_max: float | None = None,
-        max_end_node_y_max: float | None = None,
-        min_end_node_y_min: float | None = None,
-        max_end_node_y_min: float | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_node_page_number: int | None = None,
-        max_start_node_page_number: int | None = None,
-        start_node_text: str | Sequence[str] | None = None,
-        start_node_text_prefix: str | None = None,
-        min_start_node_x_max: float | None = None,
-        max_start_node_x_max: float | None = None,
-        min_start_node_x_min: float | None = None,
-        max_start_node_x_min: float | None = None,
-        min_start_node_y_max: float | None = None,
-        max_start_node_y_max: float | None = None,
-        min_start_node_y_min: float | None = None,
-        max_start_node_y_min: float | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_node_page_number=min_end_node_page_number,
-                max_end_node_page_number=max_end_node_page_number,
-                end_node_text=end_node_text,
-                end_node_text_prefix=end_node_text_prefix,
-                min_end_node_x_max=min_end_node_x_max,
-                max_end_node_x_max=max_end_node_x_max,
-                min_end_node_x_min=min_end_node_x_min,
-                max_end_node_x_min=max_end_node_x_min,
-                min_end_node_y_max=min_end_node_y_max,
-                max_end_node_y_max=max_end_node_y_max,
-                min_end_node_y_min=min_end_node_y_min,
-                max_end_node_y_min=max_end_node_y_min,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_node_page_number=min_start_node_page_number,
-                max_start_node_page_number=max_start_node_page_number,
-                start_node_text=start_node_text,
-                start_node_text_prefix=start_node_text_prefix,
-                min_start_node_x_max=min_start_node_x_max,
-                max_start_node_x_max=max_start_node_x_max,
-                min_start_node_x_min=min_start_node_x_min,
-                max_start_node_x_min=max_start_node_x_min,
-                min_start_node_y_max=min_start_node_y_max,
-                max_start_node_y_max=max_start_node_y_max,
-                min_start_node_y_min=min_start_node_y_min,
-                max_start_node_y_min=max_start_node_y_min,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_node_page_number: int | None = None,
-        max_end_node_page_number: int | None = None,
-        end_node_text: str | Sequence[str] | None = None,
-        end_node_text_prefix: str | None = None,
-        min_end_node_x_max: float | None = None,
-        max_end_node_x_max: float | None = None,
-        min_end_node_x_min: float | None = None,
-        max_end_node_x_min: float | None = None,
-        min_end_node_y_max: float | None = None,
-        max_end_node_y_max: float | None = None,
-        min_end_node_y_min: float | None = None,
-        max_end_node_y_min: float | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_node_page_number: int | None = None,
-        max_start_node_page_number: int | None = None,
-        start_node_text: str | Sequence[str] | None = None,
-        start_node_text_prefix: str | None = None,
-        min_start_node_x_max: float | None = None,
-        max_start_node_x_max: float | None = None,
-        min_start_node_x_min: float | None = None,
-        max_start_node_x_min: float | None = None,
-        min_start_node_y_max: float | None = None,
-        max_start_node_y_max: float | None = None,
-        min_start_node_y_min: float | None = None,
-        max_start_node_y_min: float | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteDiagramAnnotationList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_node_page_number=min_end_node_page_number,
-                max_end_node_page_number=max_end_node_page_number,
-                end_node_text=end_node_text,
-                end_node_text_prefix=end_node_text_prefix,
-                min_end_node_x_max=min_end_node_x_max,
-                max_end_node_x_max=max_end_node_x_max,
-                min_end_node_x_min=min_end_node_x_min,
-                max_end_node_x_min=max_end_node_x_min,
-                min_end_node_y_max=min_end_node_y_max,
-                max_end_node_y_max=max_end_node_y_max,
-                min_end_node_y_min=min_end_node_y_min,
-                max_end_node_y_min=max_end_node_y_min,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_node_page_number=min_start_node_page_number,
-                max_start_node_page_number=max_start_node_page_number,
-                start_node_text=start_node_text,
-                start_node_text_prefix=start_node_text_prefix,
-                min_start_node_x_max=min_start_node_x_max,
-                max_start_node_x_max=max_start_node_x_max,
-                min_start_node_x_min=min_start_node_x_min,
-                max_start_node_x_min=max_start_node_x_min,
-                min_start_node_y_max=min_start_node_y_max,
-                max_start_node_y_max=max_start_node_y_max,
-                min_start_node_y_min=min_start_node_y_min,
-                max_start_node_y_min=max_start_node_y_min,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_node_page_number: int | None = None,
-        max_end_node_page_number: int | None = None,
-        end_node_text: str | Sequence[str] | None = None,
-        end_node_text_prefix: str | None = None,
-        min_end_node_x_max: float | None = None,
-        max_end_node_x_max: float | None = None,
-        min_end_node_x_min: float | None = None,
-        max_end_node_x_min: float | None = None,
-        min_end_node_y_max: float | None = None,
-        max_end_node_y_max: float | None = None,
-        min_end_node_y_min: float | None = None,
-        max_end_node_y_min: float | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_node_page_number: int | None = None,
-        max_start_node_page_number: int | None = None,
-        start_node_text: str | Sequence[str] | None = None,
-        start_node_text_prefix: str | None = None,
-        min_start_node_x_max: float | None = None,
-        max_start_node_x_max: float | None = None,
-        min_start_node_x_min: float | None = None,
-        max_start_node_x_min: float | None = None,
-        min_start_node_y_max: float | None = None,
-        max_start_node_y_max: float | None = None,
-        min_start_node_y_min: float | None = None,
-        max_start_node_y_min: float | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteDiagramAnnotationList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_node_page_number=min_end_node_page_number,
-                max_end_node_page_number=max_end_node_page_number,
-                end_node_text=end_node_text,
-                end_node_text_prefix=end_node_text_prefix,
-                min_end_node_x_max=min_end_node_x_max,
-                max_end_node_x_max=max_end_node_x_max,
-                min_end_node_x_min=min_end_node_x_min,
-                max_end_node_x_min=max_end_node_x_min,
-                min_end_node_y_max=min_end_node_y_max,
-                max_end_node_y_max=max_end_node_y_max,
-                min_end_node_y_min=min_end_node_y_min,
-                max_end_node_y_min=max_end_node_y_min,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_node_page_number=min_start_node_page_number,
-                max_start_node_page_number=max_start_node_page_number,
-                start_node_text=start_node_text,
-                start_node_text_prefix=start_node_text_prefix,
-                min_start_node_x_max=min_start_node_x_max,
-                max_start_node_x_max=max_start_node_x_max,
-                min_start_node_x_min=min_start_node_x_min,
-                max_start_node_x_min=max_start_node_x_min,
-                min_start_node_y_max=min_start_node_y_max,
-                max_start_node_y_max=max_start_node_y_max,
-                min_start_node_y_min=min_start_node_y_min,
-                max_start_node_y_min=max_start_node_y_min,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteDiagramAnnotationAPI(AsyncInstanceAPI[CogniteDiagramAnnotation, CogniteDiagramAnnotationWrite]):
-    """The async API of CogniteDiagramAnnotation (view cdf_cdm:CogniteDiagramAnnotation/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of CogniteDiagramAnnotation (view cdf_cdm:CogniteDiagramAnnotation/v1); reads take the keywords
+    of CogniteDiagramAnnotationFilters.
     """
 
     _read_class = CogniteDiagramAnnotation
     _write_class = CogniteDiagramAnnotationWrite
     fields: ClassVar[type[CogniteDiagramAnnotationFields]] = CogniteDiagramAnnotationFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteDiagramAnnotation]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteDiagramAnnotation]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteDiagramAnnotationList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDiagramAnnotationList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_node_page_number: int | None = None,
-        max_end_node_page_number: int | None = None,
-        end_node_text: str | Sequence[str] | None = None,
-        end_node_text_prefix: str | None = None,
-        min_end_node_x_max: float | None = None,
-        max_end_node_x_max: float | None = None,
-        min_end_node_x_min: float | None = None,
-        max_end_node_x_min: float | None = None,
-        min_end_node_y_max: float | None = None,
-        max_end_node_y_max: float | None = None,
-        min_end_node_y_min: float | None = None,
-        max_end_node_y_min: float | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_node_page_number: int | None = None,
-        max_start_node_page_number: int | None = None,
-        start_node_text: str | Sequence[str] | None = None,
-        start_node_text_prefix: str | None = None,
-        min_start_node_x_max: float | None = None,
-        max_start_node_x_max: float | None = None,
-        min_start_node_x_min: float | None = None,
-        max_start_node_x_min: float | None = None,
-        min_start_node_y_max: float | None = None,
-        max_start_node_y_max: float | None = None,
-        min_start_node_y_min: float | None = None,
-        max_start_node_y_min: float | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_node_page_number=min_end_node_page_number,
-                max_end_node_page_number=max_end_node_page_number,
-                end_node_text=end_node_text,
-                end_node_text_prefix=end_node_text_prefix,
-                min_end_node_x_max=min_end_node_x_max,
-                max_end_node_x_max=max_end_node_x_max,
-                min_end_node_x_min=min_end_node_x_min,
-                max_end_node_x_min=max_end_node_x_min,
-                min_end_node_y_max=min_end_node_y_max,
-                max_end_node_y_max=max_end_node_y_max,
-                min_end_node_y_min=min_end_node_y_min,
-                max_end_node_y_min=max_end_node_y_min,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_node_page_number=min_start_node_page_number,
-                max_start_node_page_number=max_start_node_page_number,
-                start_node_text=start_node_text,
-                start_node_text_prefix=start_node_text_prefix,
-                min_start_node_x_max=min_start_node_x_max,
-                max_start_node_x_max=max_start_node_x_max,
-                min_start_node_x_min=min_start_node_x_min,
-                max_start_node_x_min=max_start_node_x_min,
-                min_start_node_y_max=min_start_node_y_max,
-                max_start_node_y_max=max_start_node_y_max,
-                min_start_node_y_min=min_start_node_y_min,
-                max_start_node_y_min=max_start_node_y_min,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_node_page_number: int | None = None,
-        max_end_node_page_number: int | None = None,
-        end_node_text: str | Sequence[str] | None = None,
-        end_node_text_prefix: str | None = None,
-        min_end_node_x_max: float | None = None,
-        max_end_node_x_max: float | None = None,
-        min_end_node_x_min: float | None = None,
-        max_end_node_x_min: float | None = None,
-        min_end_node_y_max: float | None = None,
-        max_end_node_y_max: float | None = None,
-        min_end_node_y_min: float | None = None,
-        max_end_node_y_min: float | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_node_page_number: int | None = None,
-        max_start_node_page_number: int | None = None,
-        start_node_text: str | Sequence[str] | None = None,
-        start_node_text_prefix: str | None = None,
-        min_start_node_x_max: float | None = None,
-        max_start_node_x_max: float | None = None,
-        min_start_node_x_min: float | None = None,
-        max_start_node_x_min: float | None = None,
-        min_start_node_y_max: float | None = None,
-        max_start_node_y_max: float | None = None,
-        min_start_node_y_min: float | None = None,
-        max_start_node_y_min: float | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteDiagramAnnotationList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_node_page_number=min_end_node_page_number,
-                max_end_node_page_number=max_end_node_page_number,
-                end_node_text=end_node_text,
-                end_node_text_prefix=end_node_text_prefix,
-                min_end_node_x_max=min_end_node_x_max,
-                max_end_node_x_max=max_end_node_x_max,
-                min_end_node_x_min=min_end_node_x_min,
-                max_end_node_x_min=max_end_node_x_min,
-                min_end_node_y_max=min_end_node_y_max,
-                max_end_node_y_max=max_end_node_y_max,
-                min_end_node_y_min=min_end_node_y_min,
-                max_end_node_y_min=max_end_node_y_min,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_node_page_number=min_start_node_page_number,
-                max_start_node_page_number=max_start_node_page_number,
-                start_node_text=start_node_text,
-                start_node_text_prefix=start_node_text_prefix,
-                min_start_node_x_max=min_start_node_x_max,
-                max_start_node_x_max=max_start_node_x_max,
-                min_start_node_x_min=min_start_node_x_min,
-                max_start_node_x_min=max_start_node_x_min,
-                min_start_node_y_max=min_start_node_y_max,
-                max_start_node_y_max=max_start_node_y_max,
-                min_start_node_y_min=min_start_node_y_min,
-                max_start_node_y_min=max_start_node_y_min,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        min_confidence: float | None = None,
-        max_confidence: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        min_end_node_page_number: int | None = None,
-        max_end_node_page_number: int | None = None,
-        end_node_text: str | Sequence[str] | None = None,
-        end_node_text_prefix: str | None = None,
-        min_end_node_x_max: float | None = None,
-        max_end_node_x_max: float | None = None,
-        min_end_node_x_min: float | None = None,
-        max_end_node_x_min: float | None = None,
-        min_end_node_y_max: float | None = None,
-        max_end_node_y_max: float | None = None,
-        min_end_node_y_min: float | None = None,
-        max_end_node_y_min: float | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        min_start_node_page_number: int | None = None,
-        max_start_node_page_number: int | None = None,
-        start_node_text: str | Sequence[str] | None = None,
-        start_node_text_prefix: str | None = None,
-        min_start_node_x_max: float | None = None,
-        max_start_node_x_max: float | None = None,
-        min_start_node_x_min: float | None = None,
-        max_start_node_x_min: float | None = None,
-        min_start_node_y_max: float | None = None,
-        max_start_node_y_max: float | None = None,
-        min_start_node_y_min: float | None = None,
-        max_start_node_y_min: float | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteDiagramAnnotationList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                min_confidence=min_confidence,
-                max_confidence=max_confidence,
-                description=description,
-                description_prefix=description_prefix,
-                min_end_node_page_number=min_end_node_page_number,
-                max_end_node_page_number=max_end_node_page_number,
-                end_node_text=end_node_text,
-                end_node_text_prefix=end_node_text_prefix,
-                min_end_node_x_max=min_end_node_x_max,
-                max_end_node_x_max=max_end_node_x_max,
-                min_end_node_x_min=min_end_node_x_min,
-                max_end_node_x_min=max_end_node_x_min,
-                min_end_node_y_max=min_end_node_y_max,
-                max_end_node_y_max=max_end_node_y_max,
-                min_end_node_y_min=min_end_node_y_min,
-                max_end_node_y_min=max_end_node_y_min,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                min_start_node_page_number=min_start_node_page_number,
-                max_start_node_page_number=max_start_node_page_number,
-                start_node_text=start_node_text,
-                start_node_text_prefix=start_node_text_prefix,
-                min_start_node_x_max=min_start_node_x_max,
-                max_start_node_x_max=max_start_node_x_max,
-                min_start_node_x_min=min_start_node_x_min,
-                max_start_node_x_min=max_start_node_x_min,
-                min_start_node_y_max=min_start_node_y_max,
-                max_start_node_y_max=max_start_node_y_max,
-                min_start_node_y_min=min_start_node_y_min,
-                max_start_node_y_min=max_start_node_y_min,
-                status=status,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite  # noqa: E402

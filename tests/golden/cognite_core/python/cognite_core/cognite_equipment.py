@@ -7,37 +7,44 @@ Equipment represents physical supplies or devices.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteEquipment", "v1")
 _PropertyName = Literal[
@@ -68,7 +75,7 @@ class CogniteEquipmentWrite(NodeWrite):
     """Equipment (node of view cdf_cdm:CogniteEquipment/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "equipment_type": "equipmentType",
         "serial_number": "serialNumber",
         "source_context": "sourceContext",
@@ -78,7 +85,7 @@ class CogniteEquipmentWrite(NodeWrite):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "asset": DirectRelation(),
         "equipment_type": DirectRelation(),
         "files": DirectRelation(),
@@ -113,16 +120,16 @@ class CogniteEquipmentWrite(NodeWrite):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -132,8 +139,8 @@ class CogniteEquipmentWrite(NodeWrite):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     tags: list[str] | None = None
@@ -148,7 +155,7 @@ class CogniteEquipment(Node):
 
     _view_id = _VIEW
     _write_class = CogniteEquipmentWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "equipment_type": "equipmentType",
         "serial_number": "serialNumber",
         "source_context": "sourceContext",
@@ -158,7 +165,7 @@ class CogniteEquipment(Node):
         "source_updated_time": "sourceUpdatedTime",
         "source_updated_user": "sourceUpdatedUser",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "asset": DirectRelation(),
         "equipment_type": DirectRelation(),
         "files": DirectRelation(),
@@ -195,16 +202,16 @@ class CogniteEquipment(Node):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -214,8 +221,8 @@ class CogniteEquipment(Node):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     tags: list[str] | None = None
@@ -256,607 +263,158 @@ class CogniteEquipmentFields(NodeFields):
     tags = ListProperty[str](_ref("tags"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    asset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    equipment_type: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    files: Sequence[NodeIdLike] | None = None,
-    manufacturer: str | Sequence[str] | None = None,
-    manufacturer_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    serial_number: str | Sequence[str] | None = None,
-    serial_number_prefix: str | None = None,
-    source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    source_context: str | Sequence[str] | None = None,
-    source_context_prefix: str | None = None,
-    min_source_created_time: datetime | None = None,
-    max_source_created_time: datetime | None = None,
-    source_created_user: str | Sequence[str] | None = None,
-    source_created_user_prefix: str | None = None,
-    source_id: str | Sequence[str] | None = None,
-    source_id_prefix: str | None = None,
-    min_source_updated_time: datetime | None = None,
-    max_source_updated_time: datetime | None = None,
-    source_updated_user: str | Sequence[str] | None = None,
-    source_updated_user_prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CogniteEquipmentFields.aliases.contains_any(aliases))
-    if asset is not None:
-        _found.append(_f.node(CogniteEquipmentFields.asset, asset))
-    if description is not None:
-        _found.append(_f.text(CogniteEquipmentFields.description, description))
-    if description_prefix is not None:
-        _found.append(CogniteEquipmentFields.description.prefix(description_prefix))
-    if equipment_type is not None:
-        _found.append(_f.node(CogniteEquipmentFields.equipment_type, equipment_type))
-    if files is not None:
-        _found.append(CogniteEquipmentFields.files.contains_any(files))
-    if manufacturer is not None:
-        _found.append(_f.text(CogniteEquipmentFields.manufacturer, manufacturer))
-    if manufacturer_prefix is not None:
-        _found.append(CogniteEquipmentFields.manufacturer.prefix(manufacturer_prefix))
-    if name is not None:
-        _found.append(_f.text(CogniteEquipmentFields.name, name))
-    if name_prefix is not None:
-        _found.append(CogniteEquipmentFields.name.prefix(name_prefix))
-    if serial_number is not None:
-        _found.append(_f.text(CogniteEquipmentFields.serial_number, serial_number))
-    if serial_number_prefix is not None:
-        _found.append(CogniteEquipmentFields.serial_number.prefix(serial_number_prefix))
-    if source is not None:
-        _found.append(_f.node(CogniteEquipmentFields.source, source))
-    if source_context is not None:
-        _found.append(_f.text(CogniteEquipmentFields.source_context, source_context))
-    if source_context_prefix is not None:
-        _found.append(CogniteEquipmentFields.source_context.prefix(source_context_prefix))
-    if min_source_created_time is not None:
-        _found.append(CogniteEquipmentFields.source_created_time.range(gte=min_source_created_time))
-    if max_source_created_time is not None:
-        _found.append(CogniteEquipmentFields.source_created_time.range(lte=max_source_created_time))
-    if source_created_user is not None:
-        _found.append(_f.text(CogniteEquipmentFields.source_created_user, source_created_user))
-    if source_created_user_prefix is not None:
-        _found.append(CogniteEquipmentFields.source_created_user.prefix(source_created_user_prefix))
-    if source_id is not None:
-        _found.append(_f.text(CogniteEquipmentFields.source_id, source_id))
-    if source_id_prefix is not None:
-        _found.append(CogniteEquipmentFields.source_id.prefix(source_id_prefix))
-    if min_source_updated_time is not None:
-        _found.append(CogniteEquipmentFields.source_updated_time.range(gte=min_source_updated_time))
-    if max_source_updated_time is not None:
-        _found.append(CogniteEquipmentFields.source_updated_time.range(lte=max_source_updated_time))
-    if source_updated_user is not None:
-        _found.append(_f.text(CogniteEquipmentFields.source_updated_user, source_updated_user))
-    if source_updated_user_prefix is not None:
-        _found.append(CogniteEquipmentFields.source_updated_user.prefix(source_updated_user_prefix))
-    if tags is not None:
-        _found.append(CogniteEquipmentFields.tags.contains_any(tags))
-    if external_id_prefix is not None:
-        _found.append(CogniteEquipmentFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteEquipmentFields, exists))
-    return _f.all_of(_found)
+class CogniteEquipmentFilters(TypedDict, total=False):
+    """The filter keywords of Equipment; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    asset: NodeIdLike | Sequence[NodeIdLike]
+    description: str | Sequence[str]
+    description_prefix: str
+    equipment_type: NodeIdLike | Sequence[NodeIdLike]
+    files: Sequence[NodeIdLike]
+    manufacturer: str | Sequence[str]
+    manufacturer_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    serial_number: str | Sequence[str]
+    serial_number_prefix: str
+    source: NodeIdLike | Sequence[NodeIdLike]
+    source_context: str | Sequence[str]
+    source_context_prefix: str
+    min_source_created_time: datetime
+    max_source_created_time: datetime
+    source_created_user: str | Sequence[str]
+    source_created_user_prefix: str
+    source_id: str | Sequence[str]
+    source_id_prefix: str
+    min_source_updated_time: datetime
+    max_source_updated_time: datetime
+    source_updated_user: str | Sequence[str]
+    source_updated_user_prefix: str
+    tags: Sequence[str]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteEquipmentFilters): ...
+
+
+class _Stream(StreamArgs, CogniteEquipmentFilters): ...
+
+
+class _List(ListArgs, CogniteEquipmentFilters): ...
+
+
+class _Search(SearchArgs, CogniteEquipmentFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteEquipmentFilters): ...
+
+
+class _Count(CountArgs, CogniteEquipmentFilters): ...
+
+
+class _Stat(StatArgs, CogniteEquipmentFilters): ...
 
 
 class CogniteEquipmentAPI(InstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
-    """The API of Equipment (view cdf_cdm:CogniteEquipment/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Equipment (view cdf_cdm:CogniteEquipment/v1); reads take the keywords of CogniteEquipmentFilters."""
 
     _read_class = CogniteEquipment
     _write_class = CogniteEquipmentWrite
     fields: ClassVar[type[CogniteEquipmentFields]] = CogniteEquipmentFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteEquipment]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteEquipment]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        asset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        equipment_type: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        files: Sequence[NodeIdLike] | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        serial_number: str | Sequence[str] | None = None,
-        serial_number_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset=asset,
-                description=description,
-                description_prefix=description_prefix,
-                equipment_type=equipment_type,
-                files=files,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                serial_number=serial_number,
-                serial_number_prefix=serial_number_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        asset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        equipment_type: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        files: Sequence[NodeIdLike] | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        serial_number: str | Sequence[str] | None = None,
-        serial_number_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteEquipmentList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset=asset,
-                description=description,
-                description_prefix=description_prefix,
-                equipment_type=equipment_type,
-                files=files,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                serial_number=serial_number,
-                serial_number_prefix=serial_number_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        asset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        equipment_type: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        files: Sequence[NodeIdLike] | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        serial_number: str | Sequence[str] | None = None,
-        serial_number_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteEquipmentList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset=asset,
-                description=description,
-                description_prefix=description_prefix,
-                equipment_type=equipment_type,
-                files=files,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                serial_number=serial_number,
-                serial_number_prefix=serial_number_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteEquipmentAPI(AsyncInstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
-    """The async API of Equipment (view cdf_cdm:CogniteEquipment/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of Equipment (view cdf_cdm:CogniteEquipment/v1); reads take the keywords of
+    CogniteEquipmentFilters.
     """
 
     _read_class = CogniteEquipment
     _write_class = CogniteEquipmentWrite
     fields: ClassVar[type[CogniteEquipmentFields]] = CogniteEquipmentFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteEquipment]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteEquipment]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        asset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        equipment_type: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        files: Sequence[NodeIdLike] | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        serial_number: str | Sequence[str] | None = None,
-        serial_number_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset=asset,
-                description=description,
-                description_prefix=description_prefix,
-                equipment_type=equipment_type,
-                files=files,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                serial_number=serial_number,
-                serial_number_prefix=serial_number_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        asset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        equipment_type: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        files: Sequence[NodeIdLike] | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        serial_number: str | Sequence[str] | None = None,
-        serial_number_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteEquipmentList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset=asset,
-                description=description,
-                description_prefix=description_prefix,
-                equipment_type=equipment_type,
-                files=files,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                serial_number=serial_number,
-                serial_number_prefix=serial_number_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        asset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        equipment_type: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        files: Sequence[NodeIdLike] | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        serial_number: str | Sequence[str] | None = None,
-        serial_number_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteEquipmentList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                asset=asset,
-                description=description,
-                description_prefix=description_prefix,
-                equipment_type=equipment_type,
-                files=files,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                serial_number=serial_number,
-                serial_number_prefix=serial_number_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_activity import CogniteActivity  # noqa: E402

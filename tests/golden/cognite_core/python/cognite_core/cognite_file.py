@@ -7,38 +7,45 @@ Represents files.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteFile", "v1")
 _PropertyName = Literal[
@@ -70,7 +77,7 @@ class CogniteFileWrite(NodeWrite):
     """File (node of view cdf_cdm:CogniteFile/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "is_uploaded": "isUploaded",
         "mime_type": "mimeType",
         "source_context": "sourceContext",
@@ -81,7 +88,7 @@ class CogniteFileWrite(NodeWrite):
         "source_updated_user": "sourceUpdatedUser",
         "uploaded_time": "uploadedTime",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "assets": DirectRelation(),
         "category": DirectRelation(),
         "source": DirectRelation(),
@@ -119,16 +126,16 @@ class CogniteFileWrite(NodeWrite):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -138,8 +145,8 @@ class CogniteFileWrite(NodeWrite):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     tags: list[str] | None = None
@@ -157,7 +164,7 @@ class CogniteFile(Node):
 
     _view_id = _VIEW
     _write_class = CogniteFileWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "is_uploaded": "isUploaded",
         "mime_type": "mimeType",
         "source_context": "sourceContext",
@@ -168,7 +175,7 @@ class CogniteFile(Node):
         "source_updated_user": "sourceUpdatedUser",
         "uploaded_time": "uploadedTime",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "assets": DirectRelation(),
         "category": DirectRelation(),
         "source": DirectRelation(),
@@ -207,16 +214,16 @@ class CogniteFile(Node):
     """Direct relation to a source system"""
 
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to not
-    be set.
+    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
+    not be set.
     """
 
     source_created_time: Timestamp | None = None
     """When the instance was created in source system (if available)"""
 
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to match
-    the user identifiers in CDF
+    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
+    match the user identifiers in CDF
     """
 
     source_id: str | None = None
@@ -226,8 +233,8 @@ class CogniteFile(Node):
     """When the instance was last updated in the source system (if available)"""
 
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
+    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
+    to match the user identifiers in CDF
     """
 
     tags: list[str] | None = None
@@ -269,637 +276,158 @@ class CogniteFileFields(NodeFields):
     uploaded_time = TimestampProperty(_ref("uploadedTime"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    assets: Sequence[NodeIdLike] | None = None,
-    category: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    directory: str | Sequence[str] | None = None,
-    directory_prefix: str | None = None,
-    is_uploaded: bool | None = None,
-    mime_type: str | Sequence[str] | None = None,
-    mime_type_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    source_context: str | Sequence[str] | None = None,
-    source_context_prefix: str | None = None,
-    min_source_created_time: datetime | None = None,
-    max_source_created_time: datetime | None = None,
-    source_created_user: str | Sequence[str] | None = None,
-    source_created_user_prefix: str | None = None,
-    source_id: str | Sequence[str] | None = None,
-    source_id_prefix: str | None = None,
-    min_source_updated_time: datetime | None = None,
-    max_source_updated_time: datetime | None = None,
-    source_updated_user: str | Sequence[str] | None = None,
-    source_updated_user_prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    min_uploaded_time: datetime | None = None,
-    max_uploaded_time: datetime | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CogniteFileFields.aliases.contains_any(aliases))
-    if assets is not None:
-        _found.append(CogniteFileFields.assets.contains_any(assets))
-    if category is not None:
-        _found.append(_f.node(CogniteFileFields.category, category))
-    if description is not None:
-        _found.append(_f.text(CogniteFileFields.description, description))
-    if description_prefix is not None:
-        _found.append(CogniteFileFields.description.prefix(description_prefix))
-    if directory is not None:
-        _found.append(_f.text(CogniteFileFields.directory, directory))
-    if directory_prefix is not None:
-        _found.append(CogniteFileFields.directory.prefix(directory_prefix))
-    if is_uploaded is not None:
-        _found.append(CogniteFileFields.is_uploaded.equals(is_uploaded))
-    if mime_type is not None:
-        _found.append(_f.text(CogniteFileFields.mime_type, mime_type))
-    if mime_type_prefix is not None:
-        _found.append(CogniteFileFields.mime_type.prefix(mime_type_prefix))
-    if name is not None:
-        _found.append(_f.text(CogniteFileFields.name, name))
-    if name_prefix is not None:
-        _found.append(CogniteFileFields.name.prefix(name_prefix))
-    if source is not None:
-        _found.append(_f.node(CogniteFileFields.source, source))
-    if source_context is not None:
-        _found.append(_f.text(CogniteFileFields.source_context, source_context))
-    if source_context_prefix is not None:
-        _found.append(CogniteFileFields.source_context.prefix(source_context_prefix))
-    if min_source_created_time is not None:
-        _found.append(CogniteFileFields.source_created_time.range(gte=min_source_created_time))
-    if max_source_created_time is not None:
-        _found.append(CogniteFileFields.source_created_time.range(lte=max_source_created_time))
-    if source_created_user is not None:
-        _found.append(_f.text(CogniteFileFields.source_created_user, source_created_user))
-    if source_created_user_prefix is not None:
-        _found.append(CogniteFileFields.source_created_user.prefix(source_created_user_prefix))
-    if source_id is not None:
-        _found.append(_f.text(CogniteFileFields.source_id, source_id))
-    if source_id_prefix is not None:
-        _found.append(CogniteFileFields.source_id.prefix(source_id_prefix))
-    if min_source_updated_time is not None:
-        _found.append(CogniteFileFields.source_updated_time.range(gte=min_source_updated_time))
-    if max_source_updated_time is not None:
-        _found.append(CogniteFileFields.source_updated_time.range(lte=max_source_updated_time))
-    if source_updated_user is not None:
-        _found.append(_f.text(CogniteFileFields.source_updated_user, source_updated_user))
-    if source_updated_user_prefix is not None:
-        _found.append(CogniteFileFields.source_updated_user.prefix(source_updated_user_prefix))
-    if tags is not None:
-        _found.append(CogniteFileFields.tags.contains_any(tags))
-    if min_uploaded_time is not None:
-        _found.append(CogniteFileFields.uploaded_time.range(gte=min_uploaded_time))
-    if max_uploaded_time is not None:
-        _found.append(CogniteFileFields.uploaded_time.range(lte=max_uploaded_time))
-    if external_id_prefix is not None:
-        _found.append(CogniteFileFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteFileFields, exists))
-    return _f.all_of(_found)
+class CogniteFileFilters(TypedDict, total=False):
+    """The filter keywords of File; each one given must hold (``x``: equals, or in for a list; lists: contains any;
+    ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    assets: Sequence[NodeIdLike]
+    category: NodeIdLike | Sequence[NodeIdLike]
+    description: str | Sequence[str]
+    description_prefix: str
+    directory: str | Sequence[str]
+    directory_prefix: str
+    is_uploaded: bool
+    mime_type: str | Sequence[str]
+    mime_type_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    source: NodeIdLike | Sequence[NodeIdLike]
+    source_context: str | Sequence[str]
+    source_context_prefix: str
+    min_source_created_time: datetime
+    max_source_created_time: datetime
+    source_created_user: str | Sequence[str]
+    source_created_user_prefix: str
+    source_id: str | Sequence[str]
+    source_id_prefix: str
+    min_source_updated_time: datetime
+    max_source_updated_time: datetime
+    source_updated_user: str | Sequence[str]
+    source_updated_user_prefix: str
+    tags: Sequence[str]
+    min_uploaded_time: datetime
+    max_uploaded_time: datetime
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteFileFilters): ...
+
+
+class _Stream(StreamArgs, CogniteFileFilters): ...
+
+
+class _List(ListArgs, CogniteFileFilters): ...
+
+
+class _Search(SearchArgs, CogniteFileFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteFileFilters): ...
+
+
+class _Count(CountArgs, CogniteFileFilters): ...
+
+
+class _Stat(StatArgs, CogniteFileFilters): ...
 
 
 class CogniteFileAPI(InstanceAPI[CogniteFile, CogniteFileWrite]):
-    """The API of File (view cdf_cdm:CogniteFile/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of File (view cdf_cdm:CogniteFile/v1); reads take the keywords of CogniteFileFilters."""
 
     _read_class = CogniteFile
     _write_class = CogniteFileWrite
     fields: ClassVar[type[CogniteFileFields]] = CogniteFileFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteFile]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteFile]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteFileList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        category: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                category=category,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        category: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteFileList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                category=category,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        category: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteFileList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                category=category,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteFileAPI(AsyncInstanceAPI[CogniteFile, CogniteFileWrite]):
-    """The async API of File (view cdf_cdm:CogniteFile/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of File (view cdf_cdm:CogniteFile/v1); reads take the keywords of CogniteFileFilters."""
 
     _read_class = CogniteFile
     _write_class = CogniteFileWrite
     fields: ClassVar[type[CogniteFileFields]] = CogniteFileFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteFile]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteFile]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteFileList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        category: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                category=category,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        category: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteFileList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                category=category,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        assets: Sequence[NodeIdLike] | None = None,
-        category: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        source_context: str | Sequence[str] | None = None,
-        source_context_prefix: str | None = None,
-        min_source_created_time: datetime | None = None,
-        max_source_created_time: datetime | None = None,
-        source_created_user: str | Sequence[str] | None = None,
-        source_created_user_prefix: str | None = None,
-        source_id: str | Sequence[str] | None = None,
-        source_id_prefix: str | None = None,
-        min_source_updated_time: datetime | None = None,
-        max_source_updated_time: datetime | None = None,
-        source_updated_user: str | Sequence[str] | None = None,
-        source_updated_user_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteFileList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                assets=assets,
-                category=category,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                source=source,
-                source_context=source_context,
-                source_context_prefix=source_context_prefix,
-                min_source_created_time=min_source_created_time,
-                max_source_created_time=max_source_created_time,
-                source_created_user=source_created_user,
-                source_created_user_prefix=source_created_user_prefix,
-                source_id=source_id,
-                source_id_prefix=source_id_prefix,
-                min_source_updated_time=min_source_updated_time,
-                max_source_updated_time=max_source_updated_time,
-                source_updated_user=source_updated_user,
-                source_updated_user_prefix=source_updated_user_prefix,
-                tags=tags,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_asset import CogniteAsset, CogniteAssetWrite  # noqa: E402

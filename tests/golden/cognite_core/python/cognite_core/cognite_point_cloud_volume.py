@@ -7,34 +7,41 @@ PointCloud volume definition
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CognitePointCloudVolume", "v1")
 _volume_type_values = Literal["Box", "Cylinder"]
@@ -61,14 +68,14 @@ class CognitePointCloudVolumeWrite(NodeWrite):
     """CognitePointCloudVolume (node of view cdf_cdm:CognitePointCloudVolume/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "format_version": "formatVersion",
         "model_3d": "model3D",
         "object_3d": "object3D",
         "volume_references": "volumeReferences",
         "volume_type": "volumeType",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "model_3d": DirectRelation(),
         "object_3d": DirectRelation(),
         "revisions": DirectRelation(),
@@ -116,14 +123,14 @@ class CognitePointCloudVolume(Node):
 
     _view_id = _VIEW
     _write_class = CognitePointCloudVolumeWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "format_version": "formatVersion",
         "model_3d": "model3D",
         "object_3d": "object3D",
         "volume_references": "volumeReferences",
         "volume_type": "volumeType",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "model_3d": DirectRelation(),
         "object_3d": DirectRelation(),
         "revisions": DirectRelation(),
@@ -186,427 +193,148 @@ class CognitePointCloudVolumeFields(NodeFields):
     volume_type = EnumProperty[_volume_type_values](_ref("volumeType"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    format_version: str | Sequence[str] | None = None,
-    format_version_prefix: str | None = None,
-    model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    revisions: Sequence[NodeIdLike] | None = None,
-    tags: Sequence[str] | None = None,
-    volume: Sequence[float] | None = None,
-    volume_references: Sequence[str] | None = None,
-    volume_type: _volume_type_values | Sequence[_volume_type_values] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CognitePointCloudVolumeFields.aliases.contains_any(aliases))
-    if description is not None:
-        _found.append(_f.text(CognitePointCloudVolumeFields.description, description))
-    if description_prefix is not None:
-        _found.append(CognitePointCloudVolumeFields.description.prefix(description_prefix))
-    if format_version is not None:
-        _found.append(_f.text(CognitePointCloudVolumeFields.format_version, format_version))
-    if format_version_prefix is not None:
-        _found.append(CognitePointCloudVolumeFields.format_version.prefix(format_version_prefix))
-    if model_3d is not None:
-        _found.append(_f.node(CognitePointCloudVolumeFields.model_3d, model_3d))
-    if name is not None:
-        _found.append(_f.text(CognitePointCloudVolumeFields.name, name))
-    if name_prefix is not None:
-        _found.append(CognitePointCloudVolumeFields.name.prefix(name_prefix))
-    if object_3d is not None:
-        _found.append(_f.node(CognitePointCloudVolumeFields.object_3d, object_3d))
-    if revisions is not None:
-        _found.append(CognitePointCloudVolumeFields.revisions.contains_any(revisions))
-    if tags is not None:
-        _found.append(CognitePointCloudVolumeFields.tags.contains_any(tags))
-    if volume is not None:
-        _found.append(CognitePointCloudVolumeFields.volume.contains_any(volume))
-    if volume_references is not None:
-        _found.append(CognitePointCloudVolumeFields.volume_references.contains_any(volume_references))
-    if volume_type is not None:
-        _found.append(_f.enum(CognitePointCloudVolumeFields.volume_type, volume_type))
-    if external_id_prefix is not None:
-        _found.append(CognitePointCloudVolumeFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CognitePointCloudVolumeFields, exists))
-    return _f.all_of(_found)
+class CognitePointCloudVolumeFilters(TypedDict, total=False):
+    """The filter keywords of CognitePointCloudVolume; each one given must hold (``x``: equals, or in for a list;
+    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    description: str | Sequence[str]
+    description_prefix: str
+    format_version: str | Sequence[str]
+    format_version_prefix: str
+    model_3d: NodeIdLike | Sequence[NodeIdLike]
+    name: str | Sequence[str]
+    name_prefix: str
+    object_3d: NodeIdLike | Sequence[NodeIdLike]
+    revisions: Sequence[NodeIdLike]
+    tags: Sequence[str]
+    volume: Sequence[float]
+    volume_references: Sequence[str]
+    volume_type: _volume_type_values | Sequence[_volume_type_values]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CognitePointCloudVolumeFilters): ...
+
+
+class _Stream(StreamArgs, CognitePointCloudVolumeFilters): ...
+
+
+class _List(ListArgs, CognitePointCloudVolumeFilters): ...
+
+
+class _Search(SearchArgs, CognitePointCloudVolumeFilters): ...
+
+
+class _Aggregate(AggregateArgs, CognitePointCloudVolumeFilters): ...
+
+
+class _Count(CountArgs, CognitePointCloudVolumeFilters): ...
+
+
+class _Stat(StatArgs, CognitePointCloudVolumeFilters): ...
 
 
 class CognitePointCloudVolumeAPI(InstanceAPI[CognitePointCloudVolume, CognitePointCloudVolumeWrite]):
-    """The API of CognitePointCloudVolume (view cdf_cdm:CognitePointCloudVolume/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of CognitePointCloudVolume (view cdf_cdm:CognitePointCloudVolume/v1); reads take the keywords of
+    CognitePointCloudVolumeFilters.
     """
 
     _read_class = CognitePointCloudVolume
     _write_class = CognitePointCloudVolumeWrite
     fields: ClassVar[type[CognitePointCloudVolumeFields]] = CognitePointCloudVolumeFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CognitePointCloudVolume]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CognitePointCloudVolume]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudVolumeList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudVolumeList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        tags: Sequence[str] | None = None,
-        volume: Sequence[float] | None = None,
-        volume_references: Sequence[str] | None = None,
-        volume_type: _volume_type_values | Sequence[_volume_type_values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                tags=tags,
-                volume=volume,
-                volume_references=volume_references,
-                volume_type=volume_type,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        tags: Sequence[str] | None = None,
-        volume: Sequence[float] | None = None,
-        volume_references: Sequence[str] | None = None,
-        volume_type: _volume_type_values | Sequence[_volume_type_values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CognitePointCloudVolumeList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                tags=tags,
-                volume=volume,
-                volume_references=volume_references,
-                volume_type=volume_type,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        tags: Sequence[str] | None = None,
-        volume: Sequence[float] | None = None,
-        volume_references: Sequence[str] | None = None,
-        volume_type: _volume_type_values | Sequence[_volume_type_values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CognitePointCloudVolumeList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                tags=tags,
-                volume=volume,
-                volume_references=volume_references,
-                volume_type=volume_type,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCognitePointCloudVolumeAPI(AsyncInstanceAPI[CognitePointCloudVolume, CognitePointCloudVolumeWrite]):
-    """The async API of CognitePointCloudVolume (view cdf_cdm:CognitePointCloudVolume/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of CognitePointCloudVolume (view cdf_cdm:CognitePointCloudVolume/v1); reads take the keywords of
+    CognitePointCloudVolumeFilters.
     """
 
     _read_class = CognitePointCloudVolume
     _write_class = CognitePointCloudVolumeWrite
     fields: ClassVar[type[CognitePointCloudVolumeFields]] = CognitePointCloudVolumeFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CognitePointCloudVolume]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CognitePointCloudVolume]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudVolumeList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudVolumeList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        tags: Sequence[str] | None = None,
-        volume: Sequence[float] | None = None,
-        volume_references: Sequence[str] | None = None,
-        volume_type: _volume_type_values | Sequence[_volume_type_values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                tags=tags,
-                volume=volume,
-                volume_references=volume_references,
-                volume_type=volume_type,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        tags: Sequence[str] | None = None,
-        volume: Sequence[float] | None = None,
-        volume_references: Sequence[str] | None = None,
-        volume_type: _volume_type_values | Sequence[_volume_type_values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CognitePointCloudVolumeList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                tags=tags,
-                volume=volume,
-                volume_references=volume_references,
-                volume_type=volume_type,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        format_version: str | Sequence[str] | None = None,
-        format_version_prefix: str | None = None,
-        model_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        object_3d: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        revisions: Sequence[NodeIdLike] | None = None,
-        tags: Sequence[str] | None = None,
-        volume: Sequence[float] | None = None,
-        volume_references: Sequence[str] | None = None,
-        volume_type: _volume_type_values | Sequence[_volume_type_values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CognitePointCloudVolumeList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                format_version=format_version,
-                format_version_prefix=format_version_prefix,
-                model_3d=model_3d,
-                name=name,
-                name_prefix=name_prefix,
-                object_3d=object_3d,
-                revisions=revisions,
-                tags=tags,
-                volume=volume,
-                volume_references=volume_references,
-                volume_type=volume_type,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite  # noqa: E402

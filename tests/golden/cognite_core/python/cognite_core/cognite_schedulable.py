@@ -7,28 +7,35 @@ CogniteSchedulable represents the metadata about when an activity (or similar) s
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
-    Filter,
+    Bucket,
+    CountArgs,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteSchedulable", "v1")
 _PropertyName = Literal["end_time", "scheduled_end_time", "scheduled_start_time", "start_time"]
@@ -42,7 +49,7 @@ class CogniteSchedulableWrite(NodeWrite):
     """CogniteSchedulable (node of view cdf_cdm:CogniteSchedulable/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "end_time": "endTime",
         "scheduled_end_time": "scheduledEndTime",
         "scheduled_start_time": "scheduledStartTime",
@@ -70,7 +77,7 @@ class CogniteSchedulable(Node):
 
     _view_id = _VIEW
     _write_class = CogniteSchedulableWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "end_time": "endTime",
         "scheduled_end_time": "scheduledEndTime",
         "scheduled_start_time": "scheduledStartTime",
@@ -106,334 +113,139 @@ class CogniteSchedulableFields(NodeFields):
     start_time = TimestampProperty(_ref("startTime"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    min_end_time: datetime | None = None,
-    max_end_time: datetime | None = None,
-    min_scheduled_end_time: datetime | None = None,
-    max_scheduled_end_time: datetime | None = None,
-    min_scheduled_start_time: datetime | None = None,
-    max_scheduled_start_time: datetime | None = None,
-    min_start_time: datetime | None = None,
-    max_start_time: datetime | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if min_end_time is not None:
-        _found.append(CogniteSchedulableFields.end_time.range(gte=min_end_time))
-    if max_end_time is not None:
-        _found.append(CogniteSchedulableFields.end_time.range(lte=max_end_time))
-    if min_scheduled_end_time is not None:
-        _found.append(CogniteSchedulableFields.scheduled_end_time.range(gte=min_scheduled_end_time))
-    if max_scheduled_end_time is not None:
-        _found.append(CogniteSchedulableFields.scheduled_end_time.range(lte=max_scheduled_end_time))
-    if min_scheduled_start_time is not None:
-        _found.append(CogniteSchedulableFields.scheduled_start_time.range(gte=min_scheduled_start_time))
-    if max_scheduled_start_time is not None:
-        _found.append(CogniteSchedulableFields.scheduled_start_time.range(lte=max_scheduled_start_time))
-    if min_start_time is not None:
-        _found.append(CogniteSchedulableFields.start_time.range(gte=min_start_time))
-    if max_start_time is not None:
-        _found.append(CogniteSchedulableFields.start_time.range(lte=max_start_time))
-    if external_id_prefix is not None:
-        _found.append(CogniteSchedulableFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteSchedulableFields, exists))
-    return _f.all_of(_found)
+class CogniteSchedulableFilters(TypedDict, total=False):
+    """The filter keywords of CogniteSchedulable; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    min_end_time: datetime
+    max_end_time: datetime
+    min_scheduled_end_time: datetime
+    max_scheduled_end_time: datetime
+    min_scheduled_start_time: datetime
+    max_scheduled_start_time: datetime
+    min_start_time: datetime
+    max_start_time: datetime
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteSchedulableFilters): ...
+
+
+class _Stream(StreamArgs, CogniteSchedulableFilters): ...
+
+
+class _List(ListArgs, CogniteSchedulableFilters): ...
+
+
+class _Search(SearchArgs, CogniteSchedulableFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteSchedulableFilters): ...
+
+
+class _Count(CountArgs, CogniteSchedulableFilters): ...
+
+
+class _Stat(StatArgs, CogniteSchedulableFilters): ...
 
 
 class CogniteSchedulableAPI(InstanceAPI[CogniteSchedulable, CogniteSchedulableWrite]):
-    """The API of CogniteSchedulable (view cdf_cdm:CogniteSchedulable/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of CogniteSchedulable (view cdf_cdm:CogniteSchedulable/v1); reads take the keywords of
+    CogniteSchedulableFilters.
     """
 
     _read_class = CogniteSchedulable
     _write_class = CogniteSchedulableWrite
     fields: ClassVar[type[CogniteSchedulableFields]] = CogniteSchedulableFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSchedulable]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteSchedulable]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteSchedulableList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSchedulableList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteSchedulableList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteSchedulableList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteSchedulableAPI(AsyncInstanceAPI[CogniteSchedulable, CogniteSchedulableWrite]):
-    """The async API of CogniteSchedulable (view cdf_cdm:CogniteSchedulable/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of CogniteSchedulable (view cdf_cdm:CogniteSchedulable/v1); reads take the keywords of
+    CogniteSchedulableFilters.
     """
 
     _read_class = CogniteSchedulable
     _write_class = CogniteSchedulableWrite
     fields: ClassVar[type[CogniteSchedulableFields]] = CogniteSchedulableFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSchedulable]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteSchedulable]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteSchedulableList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSchedulableList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteSchedulableList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        min_scheduled_end_time: datetime | None = None,
-        max_scheduled_end_time: datetime | None = None,
-        min_scheduled_start_time: datetime | None = None,
-        max_scheduled_start_time: datetime | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteSchedulableList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                min_scheduled_end_time=min_scheduled_end_time,
-                max_scheduled_end_time=max_scheduled_end_time,
-                min_scheduled_start_time=min_scheduled_start_time,
-                max_scheduled_start_time=max_scheduled_start_time,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

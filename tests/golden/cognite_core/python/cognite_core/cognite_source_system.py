@@ -7,27 +7,34 @@ The CogniteSourceSystem core concept is used to standardize the way source syste
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
-    Filter,
+    Bucket,
+    CountArgs,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteSourceSystem", "v1")
 _PropertyName = Literal["aliases", "description", "manufacturer", "name", "tags", "version_"]
@@ -41,7 +48,7 @@ class CogniteSourceSystemWrite(NodeWrite):
     """CogniteSourceSystem (node of view cdf_cdm:CogniteSourceSystem/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"version_": "version"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"version_": "version"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -70,7 +77,7 @@ class CogniteSourceSystem(Node):
 
     _view_id = _VIEW
     _write_class = CogniteSourceSystemWrite
-    _property_ids: ClassVar[dict[str, str]] = {"version_": "version"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"version_": "version"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -109,364 +116,141 @@ class CogniteSourceSystemFields(NodeFields):
     version_ = TextProperty(_ref("version"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    manufacturer: str | Sequence[str] | None = None,
-    manufacturer_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    version_: str | Sequence[str] | None = None,
-    version__prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CogniteSourceSystemFields.aliases.contains_any(aliases))
-    if description is not None:
-        _found.append(_f.text(CogniteSourceSystemFields.description, description))
-    if description_prefix is not None:
-        _found.append(CogniteSourceSystemFields.description.prefix(description_prefix))
-    if manufacturer is not None:
-        _found.append(_f.text(CogniteSourceSystemFields.manufacturer, manufacturer))
-    if manufacturer_prefix is not None:
-        _found.append(CogniteSourceSystemFields.manufacturer.prefix(manufacturer_prefix))
-    if name is not None:
-        _found.append(_f.text(CogniteSourceSystemFields.name, name))
-    if name_prefix is not None:
-        _found.append(CogniteSourceSystemFields.name.prefix(name_prefix))
-    if tags is not None:
-        _found.append(CogniteSourceSystemFields.tags.contains_any(tags))
-    if version_ is not None:
-        _found.append(_f.text(CogniteSourceSystemFields.version_, version_))
-    if version__prefix is not None:
-        _found.append(CogniteSourceSystemFields.version_.prefix(version__prefix))
-    if external_id_prefix is not None:
-        _found.append(CogniteSourceSystemFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteSourceSystemFields, exists))
-    return _f.all_of(_found)
+class CogniteSourceSystemFilters(TypedDict, total=False):
+    """The filter keywords of CogniteSourceSystem; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    description: str | Sequence[str]
+    description_prefix: str
+    manufacturer: str | Sequence[str]
+    manufacturer_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    tags: Sequence[str]
+    version_: str | Sequence[str]
+    version__prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteSourceSystemFilters): ...
+
+
+class _Stream(StreamArgs, CogniteSourceSystemFilters): ...
+
+
+class _List(ListArgs, CogniteSourceSystemFilters): ...
+
+
+class _Search(SearchArgs, CogniteSourceSystemFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteSourceSystemFilters): ...
+
+
+class _Count(CountArgs, CogniteSourceSystemFilters): ...
+
+
+class _Stat(StatArgs, CogniteSourceSystemFilters): ...
 
 
 class CogniteSourceSystemAPI(InstanceAPI[CogniteSourceSystem, CogniteSourceSystemWrite]):
-    """The API of CogniteSourceSystem (view cdf_cdm:CogniteSourceSystem/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of CogniteSourceSystem (view cdf_cdm:CogniteSourceSystem/v1); reads take the keywords of
+    CogniteSourceSystemFilters.
     """
 
     _read_class = CogniteSourceSystem
     _write_class = CogniteSourceSystemWrite
     fields: ClassVar[type[CogniteSourceSystemFields]] = CogniteSourceSystemFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSourceSystem]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteSourceSystem]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteSourceSystemList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceSystemList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        version_: str | Sequence[str] | None = None,
-        version__prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                version_=version_,
-                version__prefix=version__prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        version_: str | Sequence[str] | None = None,
-        version__prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteSourceSystemList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                version_=version_,
-                version__prefix=version__prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        version_: str | Sequence[str] | None = None,
-        version__prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteSourceSystemList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                version_=version_,
-                version__prefix=version__prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteSourceSystemAPI(AsyncInstanceAPI[CogniteSourceSystem, CogniteSourceSystemWrite]):
-    """The async API of CogniteSourceSystem (view cdf_cdm:CogniteSourceSystem/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of CogniteSourceSystem (view cdf_cdm:CogniteSourceSystem/v1); reads take the keywords of
+    CogniteSourceSystemFilters.
     """
 
     _read_class = CogniteSourceSystem
     _write_class = CogniteSourceSystemWrite
     fields: ClassVar[type[CogniteSourceSystemFields]] = CogniteSourceSystemFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSourceSystem]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteSourceSystem]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteSourceSystemList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceSystemList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        version_: str | Sequence[str] | None = None,
-        version__prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                version_=version_,
-                version__prefix=version__prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        version_: str | Sequence[str] | None = None,
-        version__prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteSourceSystemList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                version_=version_,
-                version__prefix=version__prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        manufacturer: str | Sequence[str] | None = None,
-        manufacturer_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        version_: str | Sequence[str] | None = None,
-        version__prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteSourceSystemList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                manufacturer=manufacturer,
-                manufacturer_prefix=manufacturer_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                tags=tags,
-                version_=version_,
-                version__prefix=version__prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

@@ -7,27 +7,34 @@ Represents a single unit of measurement
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
-    Filter,
+    Bucket,
+    CountArgs,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("cdf_cdm", "CogniteUnit", "v1")
 _PropertyName = Literal["aliases", "description", "name", "quantity", "source", "source_reference", "symbol", "tags"]
@@ -41,7 +48,7 @@ class CogniteUnitWrite(NodeWrite):
     """CogniteUnit (node of view cdf_cdm:CogniteUnit/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"source_reference": "sourceReference"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"source_reference": "sourceReference"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -76,7 +83,7 @@ class CogniteUnit(Node):
 
     _view_id = _VIEW
     _write_class = CogniteUnitWrite
-    _property_ids: ClassVar[dict[str, str]] = {"source_reference": "sourceReference"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"source_reference": "sourceReference"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -123,424 +130,141 @@ class CogniteUnitFields(NodeFields):
     tags = ListProperty[str](_ref("tags"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    quantity: str | Sequence[str] | None = None,
-    quantity_prefix: str | None = None,
-    source: str | Sequence[str] | None = None,
-    source_prefix: str | None = None,
-    source_reference: str | Sequence[str] | None = None,
-    source_reference_prefix: str | None = None,
-    symbol: str | Sequence[str] | None = None,
-    symbol_prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(CogniteUnitFields.aliases.contains_any(aliases))
-    if description is not None:
-        _found.append(_f.text(CogniteUnitFields.description, description))
-    if description_prefix is not None:
-        _found.append(CogniteUnitFields.description.prefix(description_prefix))
-    if name is not None:
-        _found.append(_f.text(CogniteUnitFields.name, name))
-    if name_prefix is not None:
-        _found.append(CogniteUnitFields.name.prefix(name_prefix))
-    if quantity is not None:
-        _found.append(_f.text(CogniteUnitFields.quantity, quantity))
-    if quantity_prefix is not None:
-        _found.append(CogniteUnitFields.quantity.prefix(quantity_prefix))
-    if source is not None:
-        _found.append(_f.text(CogniteUnitFields.source, source))
-    if source_prefix is not None:
-        _found.append(CogniteUnitFields.source.prefix(source_prefix))
-    if source_reference is not None:
-        _found.append(_f.text(CogniteUnitFields.source_reference, source_reference))
-    if source_reference_prefix is not None:
-        _found.append(CogniteUnitFields.source_reference.prefix(source_reference_prefix))
-    if symbol is not None:
-        _found.append(_f.text(CogniteUnitFields.symbol, symbol))
-    if symbol_prefix is not None:
-        _found.append(CogniteUnitFields.symbol.prefix(symbol_prefix))
-    if tags is not None:
-        _found.append(CogniteUnitFields.tags.contains_any(tags))
-    if external_id_prefix is not None:
-        _found.append(CogniteUnitFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CogniteUnitFields, exists))
-    return _f.all_of(_found)
+class CogniteUnitFilters(TypedDict, total=False):
+    """The filter keywords of CogniteUnit; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    description: str | Sequence[str]
+    description_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    quantity: str | Sequence[str]
+    quantity_prefix: str
+    source: str | Sequence[str]
+    source_prefix: str
+    source_reference: str | Sequence[str]
+    source_reference_prefix: str
+    symbol: str | Sequence[str]
+    symbol_prefix: str
+    tags: Sequence[str]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CogniteUnitFilters): ...
+
+
+class _Stream(StreamArgs, CogniteUnitFilters): ...
+
+
+class _List(ListArgs, CogniteUnitFilters): ...
+
+
+class _Search(SearchArgs, CogniteUnitFilters): ...
+
+
+class _Aggregate(AggregateArgs, CogniteUnitFilters): ...
+
+
+class _Count(CountArgs, CogniteUnitFilters): ...
+
+
+class _Stat(StatArgs, CogniteUnitFilters): ...
 
 
 class CogniteUnitAPI(InstanceAPI[CogniteUnit, CogniteUnitWrite]):
-    """The API of CogniteUnit (view cdf_cdm:CogniteUnit/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of CogniteUnit (view cdf_cdm:CogniteUnit/v1); reads take the keywords of CogniteUnitFilters."""
 
     _read_class = CogniteUnit
     _write_class = CogniteUnitWrite
     fields: ClassVar[type[CogniteUnitFields]] = CogniteUnitFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteUnit]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteUnit]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CogniteUnitList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteUnitList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        quantity: str | Sequence[str] | None = None,
-        quantity_prefix: str | None = None,
-        source: str | Sequence[str] | None = None,
-        source_prefix: str | None = None,
-        source_reference: str | Sequence[str] | None = None,
-        source_reference_prefix: str | None = None,
-        symbol: str | Sequence[str] | None = None,
-        symbol_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                quantity=quantity,
-                quantity_prefix=quantity_prefix,
-                source=source,
-                source_prefix=source_prefix,
-                source_reference=source_reference,
-                source_reference_prefix=source_reference_prefix,
-                symbol=symbol,
-                symbol_prefix=symbol_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        quantity: str | Sequence[str] | None = None,
-        quantity_prefix: str | None = None,
-        source: str | Sequence[str] | None = None,
-        source_prefix: str | None = None,
-        source_reference: str | Sequence[str] | None = None,
-        source_reference_prefix: str | None = None,
-        symbol: str | Sequence[str] | None = None,
-        symbol_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteUnitList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                quantity=quantity,
-                quantity_prefix=quantity_prefix,
-                source=source,
-                source_prefix=source_prefix,
-                source_reference=source_reference,
-                source_reference_prefix=source_reference_prefix,
-                symbol=symbol,
-                symbol_prefix=symbol_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        quantity: str | Sequence[str] | None = None,
-        quantity_prefix: str | None = None,
-        source: str | Sequence[str] | None = None,
-        source_prefix: str | None = None,
-        source_reference: str | Sequence[str] | None = None,
-        source_reference_prefix: str | None = None,
-        symbol: str | Sequence[str] | None = None,
-        symbol_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteUnitList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                quantity=quantity,
-                quantity_prefix=quantity_prefix,
-                source=source,
-                source_prefix=source_prefix,
-                source_reference=source_reference,
-                source_reference_prefix=source_reference_prefix,
-                symbol=symbol,
-                symbol_prefix=symbol_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCogniteUnitAPI(AsyncInstanceAPI[CogniteUnit, CogniteUnitWrite]):
-    """The async API of CogniteUnit (view cdf_cdm:CogniteUnit/v1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of CogniteUnit (view cdf_cdm:CogniteUnit/v1); reads take the keywords of CogniteUnitFilters."""
 
     _read_class = CogniteUnit
     _write_class = CogniteUnitWrite
     fields: ClassVar[type[CogniteUnitFields]] = CogniteUnitFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteUnit]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteUnit]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CogniteUnitList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteUnitList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        quantity: str | Sequence[str] | None = None,
-        quantity_prefix: str | None = None,
-        source: str | Sequence[str] | None = None,
-        source_prefix: str | None = None,
-        source_reference: str | Sequence[str] | None = None,
-        source_reference_prefix: str | None = None,
-        symbol: str | Sequence[str] | None = None,
-        symbol_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                quantity=quantity,
-                quantity_prefix=quantity_prefix,
-                source=source,
-                source_prefix=source_prefix,
-                source_reference=source_reference,
-                source_reference_prefix=source_reference_prefix,
-                symbol=symbol,
-                symbol_prefix=symbol_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        quantity: str | Sequence[str] | None = None,
-        quantity_prefix: str | None = None,
-        source: str | Sequence[str] | None = None,
-        source_prefix: str | None = None,
-        source_reference: str | Sequence[str] | None = None,
-        source_reference_prefix: str | None = None,
-        symbol: str | Sequence[str] | None = None,
-        symbol_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteUnitList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                quantity=quantity,
-                quantity_prefix=quantity_prefix,
-                source=source,
-                source_prefix=source_prefix,
-                source_reference=source_reference,
-                source_reference_prefix=source_reference_prefix,
-                symbol=symbol,
-                symbol_prefix=symbol_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        quantity: str | Sequence[str] | None = None,
-        quantity_prefix: str | None = None,
-        source: str | Sequence[str] | None = None,
-        source_prefix: str | None = None,
-        source_reference: str | Sequence[str] | None = None,
-        source_reference_prefix: str | None = None,
-        symbol: str | Sequence[str] | None = None,
-        symbol_prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CogniteUnitList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                description=description,
-                description_prefix=description_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                quantity=quantity,
-                quantity_prefix=quantity_prefix,
-                source=source,
-                source_prefix=source_prefix,
-                source_reference=source_reference,
-                source_reference_prefix=source_reference_prefix,
-                symbol=symbol,
-                symbol_prefix=symbol_prefix,
-                tags=tags,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

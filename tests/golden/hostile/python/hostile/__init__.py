@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._client import AsyncHostileClient, HostileClient
-    from .class_ import AsyncClassAPI, Class, ClassAPI, ClassFields, ClassList, ClassWrite
-    from .edge import AsyncEdge_API, Edge_, Edge_API, Edge_Fields, Edge_List, Edge_ToUnicode, Edge_Write
-    from .read_only import AsyncReadOnlyAPI, ReadOnly, ReadOnlyAPI, ReadOnlyFields, ReadOnlyList
-    from .unicode import AsyncUnicodeAPI, Unicode, UnicodeAPI, UnicodeFields, UnicodeList, UnicodeWrite
-    from .view import AsyncViewAPI, View, ViewAPI, ViewFields, ViewList, ViewWrite
+    from .class_ import AsyncClassAPI, Class, ClassAPI, ClassFields, ClassFilters, ClassList, ClassWrite
+    from .edge import AsyncEdge_API, Edge_, Edge_API, Edge_Fields, Edge_Filters, Edge_List, Edge_ToUnicode, Edge_Write
+    from .read_only import AsyncReadOnlyAPI, ReadOnly, ReadOnlyAPI, ReadOnlyFields, ReadOnlyFilters, ReadOnlyList
+    from .unicode import AsyncUnicodeAPI, Unicode, UnicodeAPI, UnicodeFields, UnicodeFilters, UnicodeList, UnicodeWrite
+    from .view import AsyncViewAPI, View, ViewAPI, ViewFields, ViewFilters, ViewList, ViewWrite
 
 __all__ = [
     "AsyncClassAPI",
@@ -36,11 +36,13 @@ __all__ = [
     "Class",
     "ClassAPI",
     "ClassFields",
+    "ClassFilters",
     "ClassList",
     "ClassWrite",
     "Edge_",
     "Edge_API",
     "Edge_Fields",
+    "Edge_Filters",
     "Edge_List",
     "Edge_ToUnicode",
     "Edge_Write",
@@ -48,15 +50,18 @@ __all__ = [
     "ReadOnly",
     "ReadOnlyAPI",
     "ReadOnlyFields",
+    "ReadOnlyFilters",
     "ReadOnlyList",
     "Unicode",
     "UnicodeAPI",
     "UnicodeFields",
+    "UnicodeFilters",
     "UnicodeList",
     "UnicodeWrite",
     "View",
     "ViewAPI",
     "ViewFields",
+    "ViewFilters",
     "ViewList",
     "ViewWrite",
 ]
@@ -72,11 +77,13 @@ _EXPORTS: dict[str, str] = {
     "Class": ".class_",
     "ClassAPI": ".class_",
     "ClassFields": ".class_",
+    "ClassFilters": ".class_",
     "ClassList": ".class_",
     "ClassWrite": ".class_",
     "Edge_": ".edge",
     "Edge_API": ".edge",
     "Edge_Fields": ".edge",
+    "Edge_Filters": ".edge",
     "Edge_List": ".edge",
     "Edge_ToUnicode": ".edge",
     "Edge_Write": ".edge",
@@ -84,15 +91,18 @@ _EXPORTS: dict[str, str] = {
     "ReadOnly": ".read_only",
     "ReadOnlyAPI": ".read_only",
     "ReadOnlyFields": ".read_only",
+    "ReadOnlyFilters": ".read_only",
     "ReadOnlyList": ".read_only",
     "Unicode": ".unicode",
     "UnicodeAPI": ".unicode",
     "UnicodeFields": ".unicode",
+    "UnicodeFilters": ".unicode",
     "UnicodeList": ".unicode",
     "UnicodeWrite": ".unicode",
     "View": ".view",
     "ViewAPI": ".view",
     "ViewFields": ".view",
+    "ViewFilters": ".view",
     "ViewList": ".view",
     "ViewWrite": ".view",
 }

@@ -9,16 +9,21 @@ a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Bucket,
     Connection,
+    CountArgs,
     Date,
     DateProperty,
     DirectRelation,
@@ -27,29 +32,31 @@ from pygen.instances import (
     DirectRelationTo,
     EdgeConnection,
     EnumProperty,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
     IntProperty,
+    IterateArgs,
     Json,
     JsonProperty,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_hostile", "class", "1")
 _status_values = Literal["None", 'a"b', "class"]
@@ -89,7 +96,7 @@ class ClassWrite(NodeWrite):
     """
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "init": "__init__",
         "private": "_private",
         "as_write_": "as_write",
@@ -103,7 +110,7 @@ class ClassWrite(NodeWrite):
         "value_prefix": "valuePrefix",
         "value_prefix_2": "value_prefix",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "others": DirectRelation(),
         "parent": DirectRelation(),
         "links": EdgeConnection(NodeId("sp_hostile", "link"), "outwards"),
@@ -162,7 +169,7 @@ class Class(Node):
 
     _view_id = _VIEW
     _write_class = ClassWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "init": "__init__",
         "private": "_private",
         "as_write_": "as_write",
@@ -176,7 +183,7 @@ class Class(Node):
         "value_prefix": "valuePrefix",
         "value_prefix_2": "value_prefix",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "others": DirectRelation(),
         "parent": DirectRelation(),
         "children": ReverseDirectRelation(ViewId("sp_hostile", "class", "1"), "parent"),
@@ -263,774 +270,170 @@ class ClassFields(NodeFields):
     value_prefix_2 = TextProperty(_ref("value_prefix"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    min_init: int | None = None,
-    max_init: int | None = None,
-    private: str | Sequence[str] | None = None,
-    private_prefix: str | None = None,
-    as_write_: bool | None = None,
-    def_: str | Sequence[str] | None = None,
-    def__prefix: str | None = None,
-    exists: str | Sequence[str] | None = None,
-    exists_prefix: str | None = None,
-    external_id_: str | Sequence[str] | None = None,
-    external_id__prefix: str | None = None,
-    min_filter_: datetime | None = None,
-    max_filter_: datetime | None = None,
-    found: str | Sequence[str] | None = None,
-    found_prefix: str | None = None,
-    isinstance: str | Sequence[str] | None = None,
-    isinstance_prefix: str | None = None,
-    min_limit_: date | None = None,
-    max_limit_: date | None = None,
-    min_min_value: int | None = None,
-    max_min_value: int | None = None,
-    min_field_model_dump: float | None = None,
-    max_field_model_dump: float | None = None,
-    others: Sequence[NodeIdLike] | None = None,
-    parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    space_: str | Sequence[str] | None = None,
-    space__prefix: str | None = None,
-    status: _status_values | Sequence[_status_values] | None = None,
-    str_: str | Sequence[str] | None = None,
-    str__prefix: str | None = None,
-    tags: Sequence[str] | None = None,
-    min_value_: int | None = None,
-    max_value: int | None = None,
-    value_prefix: str | Sequence[str] | None = None,
-    value_prefix_prefix: str | None = None,
-    value_prefix_2: str | Sequence[str] | None = None,
-    value_prefix_2_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists_: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if min_init is not None:
-        _found.append(ClassFields.init.range(gte=min_init))
-    if max_init is not None:
-        _found.append(ClassFields.init.range(lte=max_init))
-    if private is not None:
-        _found.append(_f.text(ClassFields.private, private))
-    if private_prefix is not None:
-        _found.append(ClassFields.private.prefix(private_prefix))
-    if as_write_ is not None:
-        _found.append(ClassFields.as_write_.equals(as_write_))
-    if def_ is not None:
-        _found.append(_f.text(ClassFields.def_, def_))
-    if def__prefix is not None:
-        _found.append(ClassFields.def_.prefix(def__prefix))
-    if exists is not None:
-        _found.append(_f.text(ClassFields.exists, exists))
-    if exists_prefix is not None:
-        _found.append(ClassFields.exists.prefix(exists_prefix))
-    if external_id_ is not None:
-        _found.append(_f.text(ClassFields.external_id_, external_id_))
-    if external_id__prefix is not None:
-        _found.append(ClassFields.external_id_.prefix(external_id__prefix))
-    if min_filter_ is not None:
-        _found.append(ClassFields.filter.range(gte=min_filter_))
-    if max_filter_ is not None:
-        _found.append(ClassFields.filter.range(lte=max_filter_))
-    if found is not None:
-        _found.append(_f.text(ClassFields.found, found))
-    if found_prefix is not None:
-        _found.append(ClassFields.found.prefix(found_prefix))
-    if isinstance is not None:
-        _found.append(_f.text(ClassFields.isinstance, isinstance))
-    if isinstance_prefix is not None:
-        _found.append(ClassFields.isinstance.prefix(isinstance_prefix))
-    if min_limit_ is not None:
-        _found.append(ClassFields.limit.range(gte=min_limit_))
-    if max_limit_ is not None:
-        _found.append(ClassFields.limit.range(lte=max_limit_))
-    if min_min_value is not None:
-        _found.append(ClassFields.min_value.range(gte=min_min_value))
-    if max_min_value is not None:
-        _found.append(ClassFields.min_value.range(lte=max_min_value))
-    if min_field_model_dump is not None:
-        _found.append(ClassFields.field_model_dump.range(gte=min_field_model_dump))
-    if max_field_model_dump is not None:
-        _found.append(ClassFields.field_model_dump.range(lte=max_field_model_dump))
-    if others is not None:
-        _found.append(ClassFields.others.contains_any(others))
-    if parent is not None:
-        _found.append(_f.node(ClassFields.parent, parent))
-    if space_ is not None:
-        _found.append(_f.text(ClassFields.space_, space_))
-    if space__prefix is not None:
-        _found.append(ClassFields.space_.prefix(space__prefix))
-    if status is not None:
-        _found.append(_f.enum(ClassFields.status, status))
-    if str_ is not None:
-        _found.append(_f.text(ClassFields.str_, str_))
-    if str__prefix is not None:
-        _found.append(ClassFields.str_.prefix(str__prefix))
-    if tags is not None:
-        _found.append(ClassFields.tags.contains_any(tags))
-    if min_value_ is not None:
-        _found.append(ClassFields.value.range(gte=min_value_))
-    if max_value is not None:
-        _found.append(ClassFields.value.range(lte=max_value))
-    if value_prefix is not None:
-        _found.append(_f.text(ClassFields.value_prefix, value_prefix))
-    if value_prefix_prefix is not None:
-        _found.append(ClassFields.value_prefix.prefix(value_prefix_prefix))
-    if value_prefix_2 is not None:
-        _found.append(_f.text(ClassFields.value_prefix_2, value_prefix_2))
-    if value_prefix_2_prefix is not None:
-        _found.append(ClassFields.value_prefix_2.prefix(value_prefix_2_prefix))
-    if external_id_prefix is not None:
-        _found.append(ClassFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists_:
-        _found.append(_f.exists(ClassFields, exists_))
-    return _f.all_of(_found)
+class ClassFilters(TypedDict, total=False):
+    """The filter keywords of a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
+    */ PWNED_SENTINEL é\u2028\x00 end\\; each one given must hold (``x``: equals, or in for a list; lists: contains any;
+    ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    min_init: int
+    max_init: int
+    private: str | Sequence[str]
+    private_prefix: str
+    as_write_: bool
+    def_: str | Sequence[str]
+    def__prefix: str
+    exists: str | Sequence[str]
+    exists_prefix: str
+    external_id_: str | Sequence[str]
+    external_id__prefix: str
+    min_filter: datetime
+    max_filter: datetime
+    found: str | Sequence[str]
+    found_prefix: str
+    isinstance: str | Sequence[str]
+    isinstance_prefix: str
+    min_limit: date
+    max_limit: date
+    min_min_value: int
+    max_min_value: int
+    min_field_model_dump: float
+    max_field_model_dump: float
+    others: Sequence[NodeIdLike]
+    parent: NodeIdLike | Sequence[NodeIdLike]
+    space_: str | Sequence[str]
+    space__prefix: str
+    status: _status_values | Sequence[_status_values]
+    str_: str | Sequence[str]
+    str__prefix: str
+    tags: Sequence[str]
+    max_value: int
+    value_prefix: str | Sequence[str]
+    value_prefix_prefix: str
+    value_prefix_2: str | Sequence[str]
+    value_prefix_2_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+
+
+class _Iterate(IterateArgs, ClassFilters): ...
+
+
+class _Stream(StreamArgs, ClassFilters): ...
+
+
+class _List(ListArgs, ClassFilters): ...
+
+
+class _Search(SearchArgs, ClassFilters): ...
+
+
+class _Aggregate(AggregateArgs, ClassFilters): ...
+
+
+class _Count(CountArgs, ClassFilters): ...
+
+
+class _Stat(StatArgs, ClassFilters): ...
 
 
 class ClassAPI(InstanceAPI[Class, ClassWrite]):
     """The API of a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
-    */ PWNED_SENTINEL é\u2028\x00 end\\ (view sp_hostile:class/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    */ PWNED_SENTINEL é\u2028\x00 end\\ (view sp_hostile:class/1); reads take the keywords of ClassFilters.
     """
 
     _read_class = Class
     _write_class = ClassWrite
     fields: ClassVar[type[ClassFields]] = ClassFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Class]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Class]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> ClassList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ClassList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_init: int | None = None,
-        max_init: int | None = None,
-        private: str | Sequence[str] | None = None,
-        private_prefix: str | None = None,
-        as_write_: bool | None = None,
-        def_: str | Sequence[str] | None = None,
-        def__prefix: str | None = None,
-        exists: str | Sequence[str] | None = None,
-        exists_prefix: str | None = None,
-        external_id_: str | Sequence[str] | None = None,
-        external_id__prefix: str | None = None,
-        min_filter_: datetime | None = None,
-        max_filter_: datetime | None = None,
-        found: str | Sequence[str] | None = None,
-        found_prefix: str | None = None,
-        isinstance: str | Sequence[str] | None = None,
-        isinstance_prefix: str | None = None,
-        min_limit_: date | None = None,
-        max_limit_: date | None = None,
-        min_min_value: int | None = None,
-        max_min_value: int | None = None,
-        min_field_model_dump: float | None = None,
-        max_field_model_dump: float | None = None,
-        others: Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        space_: str | Sequence[str] | None = None,
-        space__prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        str_: str | Sequence[str] | None = None,
-        str__prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_value_: int | None = None,
-        max_value: int | None = None,
-        value_prefix: str | Sequence[str] | None = None,
-        value_prefix_prefix: str | None = None,
-        value_prefix_2: str | Sequence[str] | None = None,
-        value_prefix_2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists_: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_init=min_init,
-                max_init=max_init,
-                private=private,
-                private_prefix=private_prefix,
-                as_write_=as_write_,
-                def_=def_,
-                def__prefix=def__prefix,
-                exists=exists,
-                exists_prefix=exists_prefix,
-                external_id_=external_id_,
-                external_id__prefix=external_id__prefix,
-                min_filter_=min_filter_,
-                max_filter_=max_filter_,
-                found=found,
-                found_prefix=found_prefix,
-                isinstance=isinstance,
-                isinstance_prefix=isinstance_prefix,
-                min_limit_=min_limit_,
-                max_limit_=max_limit_,
-                min_min_value=min_min_value,
-                max_min_value=max_min_value,
-                min_field_model_dump=min_field_model_dump,
-                max_field_model_dump=max_field_model_dump,
-                others=others,
-                parent=parent,
-                space_=space_,
-                space__prefix=space__prefix,
-                status=status,
-                str_=str_,
-                str__prefix=str__prefix,
-                tags=tags,
-                min_value_=min_value_,
-                max_value=max_value,
-                value_prefix=value_prefix,
-                value_prefix_prefix=value_prefix_prefix,
-                value_prefix_2=value_prefix_2,
-                value_prefix_2_prefix=value_prefix_2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists_=exists_,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_init: int | None = None,
-        max_init: int | None = None,
-        private: str | Sequence[str] | None = None,
-        private_prefix: str | None = None,
-        as_write_: bool | None = None,
-        def_: str | Sequence[str] | None = None,
-        def__prefix: str | None = None,
-        exists: str | Sequence[str] | None = None,
-        exists_prefix: str | None = None,
-        external_id_: str | Sequence[str] | None = None,
-        external_id__prefix: str | None = None,
-        min_filter_: datetime | None = None,
-        max_filter_: datetime | None = None,
-        found: str | Sequence[str] | None = None,
-        found_prefix: str | None = None,
-        isinstance: str | Sequence[str] | None = None,
-        isinstance_prefix: str | None = None,
-        min_limit_: date | None = None,
-        max_limit_: date | None = None,
-        min_min_value: int | None = None,
-        max_min_value: int | None = None,
-        min_field_model_dump: float | None = None,
-        max_field_model_dump: float | None = None,
-        others: Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        space_: str | Sequence[str] | None = None,
-        space__prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        str_: str | Sequence[str] | None = None,
-        str__prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_value_: int | None = None,
-        max_value: int | None = None,
-        value_prefix: str | Sequence[str] | None = None,
-        value_prefix_prefix: str | None = None,
-        value_prefix_2: str | Sequence[str] | None = None,
-        value_prefix_2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists_: Sequence[_PropertyName] | None = None,
-    ) -> ClassList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                min_init=min_init,
-                max_init=max_init,
-                private=private,
-                private_prefix=private_prefix,
-                as_write_=as_write_,
-                def_=def_,
-                def__prefix=def__prefix,
-                exists=exists,
-                exists_prefix=exists_prefix,
-                external_id_=external_id_,
-                external_id__prefix=external_id__prefix,
-                min_filter_=min_filter_,
-                max_filter_=max_filter_,
-                found=found,
-                found_prefix=found_prefix,
-                isinstance=isinstance,
-                isinstance_prefix=isinstance_prefix,
-                min_limit_=min_limit_,
-                max_limit_=max_limit_,
-                min_min_value=min_min_value,
-                max_min_value=max_min_value,
-                min_field_model_dump=min_field_model_dump,
-                max_field_model_dump=max_field_model_dump,
-                others=others,
-                parent=parent,
-                space_=space_,
-                space__prefix=space__prefix,
-                status=status,
-                str_=str_,
-                str__prefix=str__prefix,
-                tags=tags,
-                min_value_=min_value_,
-                max_value=max_value,
-                value_prefix=value_prefix,
-                value_prefix_prefix=value_prefix_prefix,
-                value_prefix_2=value_prefix_2,
-                value_prefix_2_prefix=value_prefix_2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists_=exists_,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_init: int | None = None,
-        max_init: int | None = None,
-        private: str | Sequence[str] | None = None,
-        private_prefix: str | None = None,
-        as_write_: bool | None = None,
-        def_: str | Sequence[str] | None = None,
-        def__prefix: str | None = None,
-        exists: str | Sequence[str] | None = None,
-        exists_prefix: str | None = None,
-        external_id_: str | Sequence[str] | None = None,
-        external_id__prefix: str | None = None,
-        min_filter_: datetime | None = None,
-        max_filter_: datetime | None = None,
-        found: str | Sequence[str] | None = None,
-        found_prefix: str | None = None,
-        isinstance: str | Sequence[str] | None = None,
-        isinstance_prefix: str | None = None,
-        min_limit_: date | None = None,
-        max_limit_: date | None = None,
-        min_min_value: int | None = None,
-        max_min_value: int | None = None,
-        min_field_model_dump: float | None = None,
-        max_field_model_dump: float | None = None,
-        others: Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        space_: str | Sequence[str] | None = None,
-        space__prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        str_: str | Sequence[str] | None = None,
-        str__prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_value_: int | None = None,
-        max_value: int | None = None,
-        value_prefix: str | Sequence[str] | None = None,
-        value_prefix_prefix: str | None = None,
-        value_prefix_2: str | Sequence[str] | None = None,
-        value_prefix_2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists_: Sequence[_PropertyName] | None = None,
-    ) -> ClassList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_init=min_init,
-                max_init=max_init,
-                private=private,
-                private_prefix=private_prefix,
-                as_write_=as_write_,
-                def_=def_,
-                def__prefix=def__prefix,
-                exists=exists,
-                exists_prefix=exists_prefix,
-                external_id_=external_id_,
-                external_id__prefix=external_id__prefix,
-                min_filter_=min_filter_,
-                max_filter_=max_filter_,
-                found=found,
-                found_prefix=found_prefix,
-                isinstance=isinstance,
-                isinstance_prefix=isinstance_prefix,
-                min_limit_=min_limit_,
-                max_limit_=max_limit_,
-                min_min_value=min_min_value,
-                max_min_value=max_min_value,
-                min_field_model_dump=min_field_model_dump,
-                max_field_model_dump=max_field_model_dump,
-                others=others,
-                parent=parent,
-                space_=space_,
-                space__prefix=space__prefix,
-                status=status,
-                str_=str_,
-                str__prefix=str__prefix,
-                tags=tags,
-                min_value_=min_value_,
-                max_value=max_value,
-                value_prefix=value_prefix,
-                value_prefix_prefix=value_prefix_prefix,
-                value_prefix_2=value_prefix_2,
-                value_prefix_2_prefix=value_prefix_2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists_=exists_,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
     """The async API of a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
-    */ PWNED_SENTINEL é\u2028\x00 end\\ (view sp_hostile:class/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    */ PWNED_SENTINEL é\u2028\x00 end\\ (view sp_hostile:class/1); reads take the keywords of ClassFilters.
     """
 
     _read_class = Class
     _write_class = ClassWrite
     fields: ClassVar[type[ClassFields]] = ClassFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Class]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Class]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> ClassList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ClassList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_init: int | None = None,
-        max_init: int | None = None,
-        private: str | Sequence[str] | None = None,
-        private_prefix: str | None = None,
-        as_write_: bool | None = None,
-        def_: str | Sequence[str] | None = None,
-        def__prefix: str | None = None,
-        exists: str | Sequence[str] | None = None,
-        exists_prefix: str | None = None,
-        external_id_: str | Sequence[str] | None = None,
-        external_id__prefix: str | None = None,
-        min_filter_: datetime | None = None,
-        max_filter_: datetime | None = None,
-        found: str | Sequence[str] | None = None,
-        found_prefix: str | None = None,
-        isinstance: str | Sequence[str] | None = None,
-        isinstance_prefix: str | None = None,
-        min_limit_: date | None = None,
-        max_limit_: date | None = None,
-        min_min_value: int | None = None,
-        max_min_value: int | None = None,
-        min_field_model_dump: float | None = None,
-        max_field_model_dump: float | None = None,
-        others: Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        space_: str | Sequence[str] | None = None,
-        space__prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        str_: str | Sequence[str] | None = None,
-        str__prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_value_: int | None = None,
-        max_value: int | None = None,
-        value_prefix: str | Sequence[str] | None = None,
-        value_prefix_prefix: str | None = None,
-        value_prefix_2: str | Sequence[str] | None = None,
-        value_prefix_2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists_: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_init=min_init,
-                max_init=max_init,
-                private=private,
-                private_prefix=private_prefix,
-                as_write_=as_write_,
-                def_=def_,
-                def__prefix=def__prefix,
-                exists=exists,
-                exists_prefix=exists_prefix,
-                external_id_=external_id_,
-                external_id__prefix=external_id__prefix,
-                min_filter_=min_filter_,
-                max_filter_=max_filter_,
-                found=found,
-                found_prefix=found_prefix,
-                isinstance=isinstance,
-                isinstance_prefix=isinstance_prefix,
-                min_limit_=min_limit_,
-                max_limit_=max_limit_,
-                min_min_value=min_min_value,
-                max_min_value=max_min_value,
-                min_field_model_dump=min_field_model_dump,
-                max_field_model_dump=max_field_model_dump,
-                others=others,
-                parent=parent,
-                space_=space_,
-                space__prefix=space__prefix,
-                status=status,
-                str_=str_,
-                str__prefix=str__prefix,
-                tags=tags,
-                min_value_=min_value_,
-                max_value=max_value,
-                value_prefix=value_prefix,
-                value_prefix_prefix=value_prefix_prefix,
-                value_prefix_2=value_prefix_2,
-                value_prefix_2_prefix=value_prefix_2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists_=exists_,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_init: int | None = None,
-        max_init: int | None = None,
-        private: str | Sequence[str] | None = None,
-        private_prefix: str | None = None,
-        as_write_: bool | None = None,
-        def_: str | Sequence[str] | None = None,
-        def__prefix: str | None = None,
-        exists: str | Sequence[str] | None = None,
-        exists_prefix: str | None = None,
-        external_id_: str | Sequence[str] | None = None,
-        external_id__prefix: str | None = None,
-        min_filter_: datetime | None = None,
-        max_filter_: datetime | None = None,
-        found: str | Sequence[str] | None = None,
-        found_prefix: str | None = None,
-        isinstance: str | Sequence[str] | None = None,
-        isinstance_prefix: str | None = None,
-        min_limit_: date | None = None,
-        max_limit_: date | None = None,
-        min_min_value: int | None = None,
-        max_min_value: int | None = None,
-        min_field_model_dump: float | None = None,
-        max_field_model_dump: float | None = None,
-        others: Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        space_: str | Sequence[str] | None = None,
-        space__prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        str_: str | Sequence[str] | None = None,
-        str__prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_value_: int | None = None,
-        max_value: int | None = None,
-        value_prefix: str | Sequence[str] | None = None,
-        value_prefix_prefix: str | None = None,
-        value_prefix_2: str | Sequence[str] | None = None,
-        value_prefix_2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists_: Sequence[_PropertyName] | None = None,
-    ) -> ClassList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                min_init=min_init,
-                max_init=max_init,
-                private=private,
-                private_prefix=private_prefix,
-                as_write_=as_write_,
-                def_=def_,
-                def__prefix=def__prefix,
-                exists=exists,
-                exists_prefix=exists_prefix,
-                external_id_=external_id_,
-                external_id__prefix=external_id__prefix,
-                min_filter_=min_filter_,
-                max_filter_=max_filter_,
-                found=found,
-                found_prefix=found_prefix,
-                isinstance=isinstance,
-                isinstance_prefix=isinstance_prefix,
-                min_limit_=min_limit_,
-                max_limit_=max_limit_,
-                min_min_value=min_min_value,
-                max_min_value=max_min_value,
-                min_field_model_dump=min_field_model_dump,
-                max_field_model_dump=max_field_model_dump,
-                others=others,
-                parent=parent,
-                space_=space_,
-                space__prefix=space__prefix,
-                status=status,
-                str_=str_,
-                str__prefix=str__prefix,
-                tags=tags,
-                min_value_=min_value_,
-                max_value=max_value,
-                value_prefix=value_prefix,
-                value_prefix_prefix=value_prefix_prefix,
-                value_prefix_2=value_prefix_2,
-                value_prefix_2_prefix=value_prefix_2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists_=exists_,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_init: int | None = None,
-        max_init: int | None = None,
-        private: str | Sequence[str] | None = None,
-        private_prefix: str | None = None,
-        as_write_: bool | None = None,
-        def_: str | Sequence[str] | None = None,
-        def__prefix: str | None = None,
-        exists: str | Sequence[str] | None = None,
-        exists_prefix: str | None = None,
-        external_id_: str | Sequence[str] | None = None,
-        external_id__prefix: str | None = None,
-        min_filter_: datetime | None = None,
-        max_filter_: datetime | None = None,
-        found: str | Sequence[str] | None = None,
-        found_prefix: str | None = None,
-        isinstance: str | Sequence[str] | None = None,
-        isinstance_prefix: str | None = None,
-        min_limit_: date | None = None,
-        max_limit_: date | None = None,
-        min_min_value: int | None = None,
-        max_min_value: int | None = None,
-        min_field_model_dump: float | None = None,
-        max_field_model_dump: float | None = None,
-        others: Sequence[NodeIdLike] | None = None,
-        parent: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        space_: str | Sequence[str] | None = None,
-        space__prefix: str | None = None,
-        status: _status_values | Sequence[_status_values] | None = None,
-        str_: str | Sequence[str] | None = None,
-        str__prefix: str | None = None,
-        tags: Sequence[str] | None = None,
-        min_value_: int | None = None,
-        max_value: int | None = None,
-        value_prefix: str | Sequence[str] | None = None,
-        value_prefix_prefix: str | None = None,
-        value_prefix_2: str | Sequence[str] | None = None,
-        value_prefix_2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists_: Sequence[_PropertyName] | None = None,
-    ) -> ClassList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_init=min_init,
-                max_init=max_init,
-                private=private,
-                private_prefix=private_prefix,
-                as_write_=as_write_,
-                def_=def_,
-                def__prefix=def__prefix,
-                exists=exists,
-                exists_prefix=exists_prefix,
-                external_id_=external_id_,
-                external_id__prefix=external_id__prefix,
-                min_filter_=min_filter_,
-                max_filter_=max_filter_,
-                found=found,
-                found_prefix=found_prefix,
-                isinstance=isinstance,
-                isinstance_prefix=isinstance_prefix,
-                min_limit_=min_limit_,
-                max_limit_=max_limit_,
-                min_min_value=min_min_value,
-                max_min_value=max_min_value,
-                min_field_model_dump=min_field_model_dump,
-                max_field_model_dump=max_field_model_dump,
-                others=others,
-                parent=parent,
-                space_=space_,
-                space__prefix=space__prefix,
-                status=status,
-                str_=str_,
-                str__prefix=str__prefix,
-                tags=tags,
-                min_value_=min_value_,
-                max_value=max_value,
-                value_prefix=value_prefix,
-                value_prefix_prefix=value_prefix_prefix,
-                value_prefix_2=value_prefix_2,
-                value_prefix_2_prefix=value_prefix_2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists_=exists_,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .edge import Edge_ToUnicode, Edge_Write  # noqa: E402

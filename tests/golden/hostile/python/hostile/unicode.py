@@ -8,27 +8,34 @@ LF, form feed\x0c, and a line separator\u2028done.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
-    Filter,
+    Bucket,
+    CountArgs,
     FloatProperty,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_hostile", "Ünïcödé", "1")
 _PropertyName = Literal["x", "u21517_u21069"]
@@ -42,7 +49,7 @@ class UnicodeWrite(NodeWrite):
     """Ünïcödé (node of view sp_hostile:Ünïcödé/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"u21517_u21069": "名前"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"u21517_u21069": "名前"}
 
     x: float | None = None
 
@@ -59,7 +66,7 @@ class Unicode(Node):
 
     _view_id = _VIEW
     _write_class = UnicodeWrite
-    _property_ids: ClassVar[dict[str, str]] = {"u21517_u21069": "名前"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"u21517_u21069": "名前"}
 
     x: float | None = None
 
@@ -81,274 +88,131 @@ class UnicodeFields(NodeFields):
     u21517_u21069 = TextProperty(_ref("名前"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    min_x: float | None = None,
-    max_x: float | None = None,
-    u21517_u21069: str | Sequence[str] | None = None,
-    u21517_u21069_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if min_x is not None:
-        _found.append(UnicodeFields.x.range(gte=min_x))
-    if max_x is not None:
-        _found.append(UnicodeFields.x.range(lte=max_x))
-    if u21517_u21069 is not None:
-        _found.append(_f.text(UnicodeFields.u21517_u21069, u21517_u21069))
-    if u21517_u21069_prefix is not None:
-        _found.append(UnicodeFields.u21517_u21069.prefix(u21517_u21069_prefix))
-    if external_id_prefix is not None:
-        _found.append(UnicodeFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(UnicodeFields, exists))
-    return _f.all_of(_found)
+class UnicodeFilters(TypedDict, total=False):
+    """The filter keywords of Ünïcödé; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    min_x: float
+    max_x: float
+    u21517_u21069: str | Sequence[str]
+    u21517_u21069_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, UnicodeFilters): ...
+
+
+class _Stream(StreamArgs, UnicodeFilters): ...
+
+
+class _List(ListArgs, UnicodeFilters): ...
+
+
+class _Search(SearchArgs, UnicodeFilters): ...
+
+
+class _Aggregate(AggregateArgs, UnicodeFilters): ...
+
+
+class _Count(CountArgs, UnicodeFilters): ...
+
+
+class _Stat(StatArgs, UnicodeFilters): ...
 
 
 class UnicodeAPI(InstanceAPI[Unicode, UnicodeWrite]):
-    """The API of Ünïcödé (view sp_hostile:Ünïcödé/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Ünïcödé (view sp_hostile:Ünïcödé/1); reads take the keywords of UnicodeFilters."""
 
     _read_class = Unicode
     _write_class = UnicodeWrite
     fields: ClassVar[type[UnicodeFields]] = UnicodeFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Unicode]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Unicode]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> UnicodeList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> UnicodeList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_x: float | None = None,
-        max_x: float | None = None,
-        u21517_u21069: str | Sequence[str] | None = None,
-        u21517_u21069_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_x=min_x,
-                max_x=max_x,
-                u21517_u21069=u21517_u21069,
-                u21517_u21069_prefix=u21517_u21069_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_x: float | None = None,
-        max_x: float | None = None,
-        u21517_u21069: str | Sequence[str] | None = None,
-        u21517_u21069_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> UnicodeList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                min_x=min_x,
-                max_x=max_x,
-                u21517_u21069=u21517_u21069,
-                u21517_u21069_prefix=u21517_u21069_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_x: float | None = None,
-        max_x: float | None = None,
-        u21517_u21069: str | Sequence[str] | None = None,
-        u21517_u21069_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> UnicodeList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_x=min_x,
-                max_x=max_x,
-                u21517_u21069=u21517_u21069,
-                u21517_u21069_prefix=u21517_u21069_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncUnicodeAPI(AsyncInstanceAPI[Unicode, UnicodeWrite]):
-    """The async API of Ünïcödé (view sp_hostile:Ünïcödé/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of Ünïcödé (view sp_hostile:Ünïcödé/1); reads take the keywords of UnicodeFilters."""
 
     _read_class = Unicode
     _write_class = UnicodeWrite
     fields: ClassVar[type[UnicodeFields]] = UnicodeFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Unicode]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Unicode]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> UnicodeList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> UnicodeList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_x: float | None = None,
-        max_x: float | None = None,
-        u21517_u21069: str | Sequence[str] | None = None,
-        u21517_u21069_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_x=min_x,
-                max_x=max_x,
-                u21517_u21069=u21517_u21069,
-                u21517_u21069_prefix=u21517_u21069_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_x: float | None = None,
-        max_x: float | None = None,
-        u21517_u21069: str | Sequence[str] | None = None,
-        u21517_u21069_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> UnicodeList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                min_x=min_x,
-                max_x=max_x,
-                u21517_u21069=u21517_u21069,
-                u21517_u21069_prefix=u21517_u21069_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_x: float | None = None,
-        max_x: float | None = None,
-        u21517_u21069: str | Sequence[str] | None = None,
-        u21517_u21069_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> UnicodeList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_x=min_x,
-                max_x=max_x,
-                u21517_u21069=u21517_u21069,
-                u21517_u21069_prefix=u21517_u21069_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

@@ -4,26 +4,33 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
-    Filter,
+    Bucket,
+    CountArgs,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "CDFExternalReferences", "1")
 _PropertyName = Literal["file", "sequence", "timeseries"]
@@ -69,304 +76,137 @@ class CDFExternalReferencesFields(NodeFields):
     timeseries = TextProperty(_ref("timeseries"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    file: str | Sequence[str] | None = None,
-    file_prefix: str | None = None,
-    sequence: str | Sequence[str] | None = None,
-    sequence_prefix: str | None = None,
-    timeseries: str | Sequence[str] | None = None,
-    timeseries_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if file is not None:
-        _found.append(_f.text(CDFExternalReferencesFields.file, file))
-    if file_prefix is not None:
-        _found.append(CDFExternalReferencesFields.file.prefix(file_prefix))
-    if sequence is not None:
-        _found.append(_f.text(CDFExternalReferencesFields.sequence, sequence))
-    if sequence_prefix is not None:
-        _found.append(CDFExternalReferencesFields.sequence.prefix(sequence_prefix))
-    if timeseries is not None:
-        _found.append(_f.text(CDFExternalReferencesFields.timeseries, timeseries))
-    if timeseries_prefix is not None:
-        _found.append(CDFExternalReferencesFields.timeseries.prefix(timeseries_prefix))
-    if external_id_prefix is not None:
-        _found.append(CDFExternalReferencesFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(CDFExternalReferencesFields, exists))
-    return _f.all_of(_found)
+class CDFExternalReferencesFilters(TypedDict, total=False):
+    """The filter keywords of CDFExternalReferences; each one given must hold (``x``: equals, or in for a list;
+    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    file: str | Sequence[str]
+    file_prefix: str
+    sequence: str | Sequence[str]
+    sequence_prefix: str
+    timeseries: str | Sequence[str]
+    timeseries_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, CDFExternalReferencesFilters): ...
+
+
+class _Stream(StreamArgs, CDFExternalReferencesFilters): ...
+
+
+class _List(ListArgs, CDFExternalReferencesFilters): ...
+
+
+class _Search(SearchArgs, CDFExternalReferencesFilters): ...
+
+
+class _Aggregate(AggregateArgs, CDFExternalReferencesFilters): ...
+
+
+class _Count(CountArgs, CDFExternalReferencesFilters): ...
+
+
+class _Stat(StatArgs, CDFExternalReferencesFilters): ...
 
 
 class CDFExternalReferencesAPI(InstanceAPI[CDFExternalReferences, CDFExternalReferencesWrite]):
-    """The API of CDFExternalReferences (view sp_pygen_models:CDFExternalReferences/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of CDFExternalReferences (view sp_pygen_models:CDFExternalReferences/1); reads take the keywords of
+    CDFExternalReferencesFilters.
     """
 
     _read_class = CDFExternalReferences
     _write_class = CDFExternalReferencesWrite
     fields: ClassVar[type[CDFExternalReferencesFields]] = CDFExternalReferencesFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CDFExternalReferences]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CDFExternalReferences]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        file: str | Sequence[str] | None = None,
-        file_prefix: str | None = None,
-        sequence: str | Sequence[str] | None = None,
-        sequence_prefix: str | None = None,
-        timeseries: str | Sequence[str] | None = None,
-        timeseries_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                file=file,
-                file_prefix=file_prefix,
-                sequence=sequence,
-                sequence_prefix=sequence_prefix,
-                timeseries=timeseries,
-                timeseries_prefix=timeseries_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        file: str | Sequence[str] | None = None,
-        file_prefix: str | None = None,
-        sequence: str | Sequence[str] | None = None,
-        sequence_prefix: str | None = None,
-        timeseries: str | Sequence[str] | None = None,
-        timeseries_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CDFExternalReferencesList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                file=file,
-                file_prefix=file_prefix,
-                sequence=sequence,
-                sequence_prefix=sequence_prefix,
-                timeseries=timeseries,
-                timeseries_prefix=timeseries_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        file: str | Sequence[str] | None = None,
-        file_prefix: str | None = None,
-        sequence: str | Sequence[str] | None = None,
-        sequence_prefix: str | None = None,
-        timeseries: str | Sequence[str] | None = None,
-        timeseries_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CDFExternalReferencesList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                file=file,
-                file_prefix=file_prefix,
-                sequence=sequence,
-                sequence_prefix=sequence_prefix,
-                timeseries=timeseries,
-                timeseries_prefix=timeseries_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncCDFExternalReferencesAPI(AsyncInstanceAPI[CDFExternalReferences, CDFExternalReferencesWrite]):
-    """The async API of CDFExternalReferences (view sp_pygen_models:CDFExternalReferences/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of CDFExternalReferences (view sp_pygen_models:CDFExternalReferences/1); reads take the keywords
+    of CDFExternalReferencesFilters.
     """
 
     _read_class = CDFExternalReferences
     _write_class = CDFExternalReferencesWrite
     fields: ClassVar[type[CDFExternalReferencesFields]] = CDFExternalReferencesFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CDFExternalReferences]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CDFExternalReferences]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        file: str | Sequence[str] | None = None,
-        file_prefix: str | None = None,
-        sequence: str | Sequence[str] | None = None,
-        sequence_prefix: str | None = None,
-        timeseries: str | Sequence[str] | None = None,
-        timeseries_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                file=file,
-                file_prefix=file_prefix,
-                sequence=sequence,
-                sequence_prefix=sequence_prefix,
-                timeseries=timeseries,
-                timeseries_prefix=timeseries_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        file: str | Sequence[str] | None = None,
-        file_prefix: str | None = None,
-        sequence: str | Sequence[str] | None = None,
-        sequence_prefix: str | None = None,
-        timeseries: str | Sequence[str] | None = None,
-        timeseries_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CDFExternalReferencesList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                file=file,
-                file_prefix=file_prefix,
-                sequence=sequence,
-                sequence_prefix=sequence_prefix,
-                timeseries=timeseries,
-                timeseries_prefix=timeseries_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        file: str | Sequence[str] | None = None,
-        file_prefix: str | None = None,
-        sequence: str | Sequence[str] | None = None,
-        sequence_prefix: str | None = None,
-        timeseries: str | Sequence[str] | None = None,
-        timeseries_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> CDFExternalReferencesList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                file=file,
-                file_prefix=file_prefix,
-                sequence=sequence,
-                sequence_prefix=sequence_prefix,
-                timeseries=timeseries,
-                timeseries_prefix=timeseries_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

@@ -4,30 +4,37 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
+    CountArgs,
     Edge,
     EdgeFields,
     EdgeWrite,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     NodeId,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionEdgeA", "1")
 _PropertyName = Literal["end_time", "name", "start_time"]
@@ -41,7 +48,7 @@ class ConnectionEdgeAWrite(EdgeWrite):
     """ConnectionEdgeA (edge of view sp_pygen_models:ConnectionEdgeA/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"end_time": "endTime", "start_time": "startTime"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"end_time": "endTime", "start_time": "startTime"}
 
     end_time: Timestamp | None = None
     name: str | None = None
@@ -53,7 +60,7 @@ class ConnectionEdgeA(Edge):
 
     _view_id = _VIEW
     _write_class = ConnectionEdgeAWrite
-    _property_ids: ClassVar[dict[str, str]] = {"end_time": "endTime", "start_time": "startTime"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"end_time": "endTime", "start_time": "startTime"}
 
     end_time: Timestamp | None = None
     name: str | None = None
@@ -70,19 +77,19 @@ ConnectionEdgeAList = InstanceList[ConnectionEdgeA]
 class ConnectionEdgeAFromConnectionItemF(ConnectionEdgeA):
     """ConnectionEdgeA edge whose start node is a ConnectionItemF (sp_pygen_models:ConnectionItemF/1)."""
 
-    start_node: NodeId | ConnectionItemF
+    start_node: NodeId | ConnectionItemF  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class ConnectionEdgeAToConnectionItemE(ConnectionEdgeA):
     """ConnectionEdgeA edge whose end node is a ConnectionItemE (sp_pygen_models:ConnectionItemE/1)."""
 
-    end_node: NodeId | ConnectionItemE
+    end_node: NodeId | ConnectionItemE  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class ConnectionEdgeAToConnectionItemG(ConnectionEdgeA):
     """ConnectionEdgeA edge whose end node is a ConnectionItemG (sp_pygen_models:ConnectionItemG/1)."""
 
-    end_node: NodeId | ConnectionItemG
+    end_node: NodeId | ConnectionItemG  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
 class ConnectionEdgeAFields(EdgeFields):
@@ -93,307 +100,140 @@ class ConnectionEdgeAFields(EdgeFields):
     start_time = TimestampProperty(_ref("startTime"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    min_end_time: datetime | None = None,
-    max_end_time: datetime | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    min_start_time: datetime | None = None,
-    max_start_time: datetime | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if min_end_time is not None:
-        _found.append(ConnectionEdgeAFields.end_time.range(gte=min_end_time))
-    if max_end_time is not None:
-        _found.append(ConnectionEdgeAFields.end_time.range(lte=max_end_time))
-    if name is not None:
-        _found.append(_f.text(ConnectionEdgeAFields.name, name))
-    if name_prefix is not None:
-        _found.append(ConnectionEdgeAFields.name.prefix(name_prefix))
-    if min_start_time is not None:
-        _found.append(ConnectionEdgeAFields.start_time.range(gte=min_start_time))
-    if max_start_time is not None:
-        _found.append(ConnectionEdgeAFields.start_time.range(lte=max_start_time))
-    if external_id_prefix is not None:
-        _found.append(ConnectionEdgeAFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(EdgeFields.space, space))
-    if exists:
-        _found.append(_f.exists(ConnectionEdgeAFields, exists))
-    return _f.all_of(_found)
+class ConnectionEdgeAFilters(TypedDict, total=False):
+    """The filter keywords of ConnectionEdgeA; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    min_end_time: datetime
+    max_end_time: datetime
+    name: str | Sequence[str]
+    name_prefix: str
+    min_start_time: datetime
+    max_start_time: datetime
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, ConnectionEdgeAFilters): ...
+
+
+class _Stream(StreamArgs, ConnectionEdgeAFilters): ...
+
+
+class _List(ListArgs, ConnectionEdgeAFilters): ...
+
+
+class _Search(SearchArgs, ConnectionEdgeAFilters): ...
+
+
+class _Aggregate(AggregateArgs, ConnectionEdgeAFilters): ...
+
+
+class _Count(CountArgs, ConnectionEdgeAFilters): ...
+
+
+class _Stat(StatArgs, ConnectionEdgeAFilters): ...
 
 
 class ConnectionEdgeAAPI(InstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
-    """The API of ConnectionEdgeA (view sp_pygen_models:ConnectionEdgeA/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of ConnectionEdgeA (view sp_pygen_models:ConnectionEdgeA/1); reads take the keywords of
+    ConnectionEdgeAFilters.
     """
 
     _read_class = ConnectionEdgeA
     _write_class = ConnectionEdgeAWrite
     fields: ClassVar[type[ConnectionEdgeAFields]] = ConnectionEdgeAFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionEdgeA]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionEdgeA]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> ConnectionEdgeAList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                name=name,
-                name_prefix=name_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionEdgeAList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                name=name,
-                name_prefix=name_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionEdgeAList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                name=name,
-                name_prefix=name_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
-    """The async API of ConnectionEdgeA (view sp_pygen_models:ConnectionEdgeA/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of ConnectionEdgeA (view sp_pygen_models:ConnectionEdgeA/1); reads take the keywords of
+    ConnectionEdgeAFilters.
     """
 
     _read_class = ConnectionEdgeA
     _write_class = ConnectionEdgeAWrite
     fields: ClassVar[type[ConnectionEdgeAFields]] = ConnectionEdgeAFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionEdgeA]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionEdgeA]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> ConnectionEdgeAList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                name=name,
-                name_prefix=name_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionEdgeAList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                name=name,
-                name_prefix=name_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_end_time: datetime | None = None,
-        max_end_time: datetime | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_start_time: datetime | None = None,
-        max_start_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionEdgeAList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_end_time=min_end_time,
-                max_end_time=max_end_time,
-                name=name,
-                name_prefix=name_prefix,
-                min_start_time=min_start_time,
-                max_start_time=max_start_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .connection_item_e import ConnectionItemE  # noqa: E402

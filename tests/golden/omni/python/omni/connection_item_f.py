@@ -4,33 +4,40 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationTo,
     EdgeConnection,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemF", "1")
 _PropertyName = Literal["direct_list", "name"]
@@ -44,8 +51,8 @@ class ConnectionItemFWrite(NodeWrite):
     """ConnectionItemF (node of view sp_pygen_models:ConnectionItemF/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"direct_list": "directList"}
-    _connections: ClassVar[dict[str, Connection]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {"direct_list": "directList"}
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "direct_list": DirectRelation(),
         "outwards_multi": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "outwards"),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "singleProperty"), "outwards"),
@@ -69,8 +76,8 @@ class ConnectionItemF(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemFWrite
-    _property_ids: ClassVar[dict[str, str]] = {"direct_list": "directList"}
-    _connections: ClassVar[dict[str, Connection]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {"direct_list": "directList"}
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "direct_list": DirectRelation(),
         "outwards_multi": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "outwards"),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "singleProperty"), "outwards"),
@@ -100,262 +107,137 @@ class ConnectionItemFFields(NodeFields):
     name = TextProperty(_ref("name"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    direct_list: Sequence[NodeIdLike] | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if direct_list is not None:
-        _found.append(ConnectionItemFFields.direct_list.contains_any(direct_list))
-    if name is not None:
-        _found.append(_f.text(ConnectionItemFFields.name, name))
-    if name_prefix is not None:
-        _found.append(ConnectionItemFFields.name.prefix(name_prefix))
-    if external_id_prefix is not None:
-        _found.append(ConnectionItemFFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(ConnectionItemFFields, exists))
-    return _f.all_of(_found)
+class ConnectionItemFFilters(TypedDict, total=False):
+    """The filter keywords of ConnectionItemF; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    direct_list: Sequence[NodeIdLike]
+    name: str | Sequence[str]
+    name_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, ConnectionItemFFilters): ...
+
+
+class _Stream(StreamArgs, ConnectionItemFFilters): ...
+
+
+class _List(ListArgs, ConnectionItemFFilters): ...
+
+
+class _Search(SearchArgs, ConnectionItemFFilters): ...
+
+
+class _Aggregate(AggregateArgs, ConnectionItemFFilters): ...
+
+
+class _Count(CountArgs, ConnectionItemFFilters): ...
+
+
+class _Stat(StatArgs, ConnectionItemFFilters): ...
 
 
 class ConnectionItemFAPI(InstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
-    """The API of ConnectionItemF (view sp_pygen_models:ConnectionItemF/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of ConnectionItemF (view sp_pygen_models:ConnectionItemF/1); reads take the keywords of
+    ConnectionItemFFilters.
     """
 
     _read_class = ConnectionItemF
     _write_class = ConnectionItemFWrite
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemF]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemF]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> ConnectionItemFList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        direct_list: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                direct_list=direct_list,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        direct_list: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemFList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                direct_list=direct_list,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        direct_list: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemFList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                direct_list=direct_list,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
-    """The async API of ConnectionItemF (view sp_pygen_models:ConnectionItemF/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of ConnectionItemF (view sp_pygen_models:ConnectionItemF/1); reads take the keywords of
+    ConnectionItemFFilters.
     """
 
     _read_class = ConnectionItemF
     _write_class = ConnectionItemFWrite
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemF]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemF]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemFList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        direct_list: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                direct_list=direct_list,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        direct_list: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemFList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                direct_list=direct_list,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        direct_list: Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemFList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                direct_list=direct_list,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .connection_edge_a import (  # noqa: E402

@@ -4,30 +4,37 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     EdgeConnection,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemG", "1")
 _PropertyName = Literal["name"]
@@ -41,7 +48,7 @@ class ConnectionItemGWrite(NodeWrite):
     """ConnectionItemG (node of view sp_pygen_models:ConnectionItemG/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "inwards_multi_property": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "inwards"),
     }
 
@@ -57,7 +64,7 @@ class ConnectionItemG(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemGWrite
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "inwards_multi_property": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "inwards"),
     }
 
@@ -78,247 +85,136 @@ class ConnectionItemGFields(NodeFields):
     name = TextProperty(_ref("name"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if name is not None:
-        _found.append(_f.text(ConnectionItemGFields.name, name))
-    if name_prefix is not None:
-        _found.append(ConnectionItemGFields.name.prefix(name_prefix))
-    if external_id_prefix is not None:
-        _found.append(ConnectionItemGFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(ConnectionItemGFields, exists))
-    return _f.all_of(_found)
+class ConnectionItemGFilters(TypedDict, total=False):
+    """The filter keywords of ConnectionItemG; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    name: str | Sequence[str]
+    name_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, ConnectionItemGFilters): ...
+
+
+class _Stream(StreamArgs, ConnectionItemGFilters): ...
+
+
+class _List(ListArgs, ConnectionItemGFilters): ...
+
+
+class _Search(SearchArgs, ConnectionItemGFilters): ...
+
+
+class _Aggregate(AggregateArgs, ConnectionItemGFilters): ...
+
+
+class _Count(CountArgs, ConnectionItemGFilters): ...
+
+
+class _Stat(StatArgs, ConnectionItemGFilters): ...
 
 
 class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
-    """The API of ConnectionItemG (view sp_pygen_models:ConnectionItemG/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of ConnectionItemG (view sp_pygen_models:ConnectionItemG/1); reads take the keywords of
+    ConnectionItemGFilters.
     """
 
     _read_class = ConnectionItemG
     _write_class = ConnectionItemGWrite
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemG]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemG]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> ConnectionItemGList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemGList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemGList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
-    """The async API of ConnectionItemG (view sp_pygen_models:ConnectionItemG/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of ConnectionItemG (view sp_pygen_models:ConnectionItemG/1); reads take the keywords of
+    ConnectionItemGFilters.
     """
 
     _read_class = ConnectionItemG
     _write_class = ConnectionItemGWrite
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemG]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemG]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemGList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemGList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemGList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAWrite  # noqa: E402

@@ -4,33 +4,40 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemH", "1")
 _PropertyName = Literal["direct_parent_multi", "direct_parent_single", "name"]
@@ -44,11 +51,11 @@ class ConnectionItemHWrite(NodeWrite):
     """ConnectionItemH (node of view sp_pygen_models:ConnectionItemH/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "direct_parent_multi": "directParentMulti",
         "direct_parent_single": "directParentSingle",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "direct_parent_multi": DirectRelation(),
         "direct_parent_single": DirectRelation(),
     }
@@ -70,11 +77,11 @@ class ConnectionItemH(Node):
 
     _view_id = _VIEW
     _write_class = ConnectionItemHWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "direct_parent_multi": "directParentMulti",
         "direct_parent_single": "directParentSingle",
     }
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "direct_parent_multi": DirectRelation(),
         "direct_parent_single": DirectRelation(),
     }
@@ -103,277 +110,138 @@ class ConnectionItemHFields(NodeFields):
     name = TextProperty(_ref("name"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    direct_parent_multi: Sequence[NodeIdLike] | None = None,
-    direct_parent_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if direct_parent_multi is not None:
-        _found.append(ConnectionItemHFields.direct_parent_multi.contains_any(direct_parent_multi))
-    if direct_parent_single is not None:
-        _found.append(_f.node(ConnectionItemHFields.direct_parent_single, direct_parent_single))
-    if name is not None:
-        _found.append(_f.text(ConnectionItemHFields.name, name))
-    if name_prefix is not None:
-        _found.append(ConnectionItemHFields.name.prefix(name_prefix))
-    if external_id_prefix is not None:
-        _found.append(ConnectionItemHFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(ConnectionItemHFields, exists))
-    return _f.all_of(_found)
+class ConnectionItemHFilters(TypedDict, total=False):
+    """The filter keywords of ConnectionItemH; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    direct_parent_multi: Sequence[NodeIdLike]
+    direct_parent_single: NodeIdLike | Sequence[NodeIdLike]
+    name: str | Sequence[str]
+    name_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, ConnectionItemHFilters): ...
+
+
+class _Stream(StreamArgs, ConnectionItemHFilters): ...
+
+
+class _List(ListArgs, ConnectionItemHFilters): ...
+
+
+class _Search(SearchArgs, ConnectionItemHFilters): ...
+
+
+class _Aggregate(AggregateArgs, ConnectionItemHFilters): ...
+
+
+class _Count(CountArgs, ConnectionItemHFilters): ...
+
+
+class _Stat(StatArgs, ConnectionItemHFilters): ...
 
 
 class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
-    """The API of ConnectionItemH (view sp_pygen_models:ConnectionItemH/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of ConnectionItemH (view sp_pygen_models:ConnectionItemH/1); reads take the keywords of
+    ConnectionItemHFilters.
     """
 
     _read_class = ConnectionItemH
     _write_class = ConnectionItemHWrite
     fields: ClassVar[type[ConnectionItemHFields]] = ConnectionItemHFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemH]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemH]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> ConnectionItemHList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        direct_parent_multi: Sequence[NodeIdLike] | None = None,
-        direct_parent_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                direct_parent_multi=direct_parent_multi,
-                direct_parent_single=direct_parent_single,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        direct_parent_multi: Sequence[NodeIdLike] | None = None,
-        direct_parent_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemHList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                direct_parent_multi=direct_parent_multi,
-                direct_parent_single=direct_parent_single,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        direct_parent_multi: Sequence[NodeIdLike] | None = None,
-        direct_parent_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemHList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                direct_parent_multi=direct_parent_multi,
-                direct_parent_single=direct_parent_single,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
-    """The async API of ConnectionItemH (view sp_pygen_models:ConnectionItemH/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of ConnectionItemH (view sp_pygen_models:ConnectionItemH/1); reads take the keywords of
+    ConnectionItemHFilters.
     """
 
     _read_class = ConnectionItemH
     _write_class = ConnectionItemHWrite
     fields: ClassVar[type[ConnectionItemHFields]] = ConnectionItemHFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemH]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemH]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemHList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        direct_parent_multi: Sequence[NodeIdLike] | None = None,
-        direct_parent_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                direct_parent_multi=direct_parent_multi,
-                direct_parent_single=direct_parent_single,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        direct_parent_multi: Sequence[NodeIdLike] | None = None,
-        direct_parent_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemHList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                direct_parent_multi=direct_parent_multi,
-                direct_parent_single=direct_parent_single,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        direct_parent_multi: Sequence[NodeIdLike] | None = None,
-        direct_parent_single: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> ConnectionItemHList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                direct_parent_multi=direct_parent_multi,
-                direct_parent_single=direct_parent_single,
-                name=name,
-                name_prefix=name_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .main_interface import MainInterface, MainInterfaceWrite  # noqa: E402

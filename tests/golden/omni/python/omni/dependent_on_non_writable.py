@@ -4,30 +4,37 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     EdgeConnection,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "DependentOnNonWritable", "1")
 _PropertyName = Literal["a_value"]
@@ -41,8 +48,8 @@ class DependentOnNonWritableWrite(NodeWrite):
     """DependentOnNonWritable (node of view sp_pygen_models:DependentOnNonWritable/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"a_value": "aValue"}
-    _connections: ClassVar[dict[str, Connection]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {"a_value": "aValue"}
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "to_non_writable": EdgeConnection(NodeId("sp_pygen_models", "toNonWritable"), "outwards"),
     }
 
@@ -60,8 +67,8 @@ class DependentOnNonWritable(Node):
 
     _view_id = _VIEW
     _write_class = DependentOnNonWritableWrite
-    _property_ids: ClassVar[dict[str, str]] = {"a_value": "aValue"}
-    _connections: ClassVar[dict[str, Connection]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {"a_value": "aValue"}
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "to_non_writable": EdgeConnection(NodeId("sp_pygen_models", "toNonWritable"), "outwards"),
     }
 
@@ -84,247 +91,136 @@ class DependentOnNonWritableFields(NodeFields):
     a_value = TextProperty(_ref("aValue"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    a_value: str | Sequence[str] | None = None,
-    a_value_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if a_value is not None:
-        _found.append(_f.text(DependentOnNonWritableFields.a_value, a_value))
-    if a_value_prefix is not None:
-        _found.append(DependentOnNonWritableFields.a_value.prefix(a_value_prefix))
-    if external_id_prefix is not None:
-        _found.append(DependentOnNonWritableFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(DependentOnNonWritableFields, exists))
-    return _f.all_of(_found)
+class DependentOnNonWritableFilters(TypedDict, total=False):
+    """The filter keywords of DependentOnNonWritable; each one given must hold (``x``: equals, or in for a list;
+    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    a_value: str | Sequence[str]
+    a_value_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, DependentOnNonWritableFilters): ...
+
+
+class _Stream(StreamArgs, DependentOnNonWritableFilters): ...
+
+
+class _List(ListArgs, DependentOnNonWritableFilters): ...
+
+
+class _Search(SearchArgs, DependentOnNonWritableFilters): ...
+
+
+class _Aggregate(AggregateArgs, DependentOnNonWritableFilters): ...
+
+
+class _Count(CountArgs, DependentOnNonWritableFilters): ...
+
+
+class _Stat(StatArgs, DependentOnNonWritableFilters): ...
 
 
 class DependentOnNonWritableAPI(InstanceAPI[DependentOnNonWritable, DependentOnNonWritableWrite]):
-    """The API of DependentOnNonWritable (view sp_pygen_models:DependentOnNonWritable/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of DependentOnNonWritable (view sp_pygen_models:DependentOnNonWritable/1); reads take the keywords of
+    DependentOnNonWritableFilters.
     """
 
     _read_class = DependentOnNonWritable
     _write_class = DependentOnNonWritableWrite
     fields: ClassVar[type[DependentOnNonWritableFields]] = DependentOnNonWritableFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[DependentOnNonWritable]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[DependentOnNonWritable]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> DependentOnNonWritableList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        a_value: str | Sequence[str] | None = None,
-        a_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                a_value=a_value,
-                a_value_prefix=a_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        a_value: str | Sequence[str] | None = None,
-        a_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> DependentOnNonWritableList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                a_value=a_value,
-                a_value_prefix=a_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        a_value: str | Sequence[str] | None = None,
-        a_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> DependentOnNonWritableList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                a_value=a_value,
-                a_value_prefix=a_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, DependentOnNonWritableWrite]):
-    """The async API of DependentOnNonWritable (view sp_pygen_models:DependentOnNonWritable/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of DependentOnNonWritable (view sp_pygen_models:DependentOnNonWritable/1); reads take the
+    keywords of DependentOnNonWritableFilters.
     """
 
     _read_class = DependentOnNonWritable
     _write_class = DependentOnNonWritableWrite
     fields: ClassVar[type[DependentOnNonWritableFields]] = DependentOnNonWritableFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[DependentOnNonWritable]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[DependentOnNonWritable]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> DependentOnNonWritableList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        a_value: str | Sequence[str] | None = None,
-        a_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                a_value=a_value,
-                a_value_prefix=a_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        a_value: str | Sequence[str] | None = None,
-        a_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> DependentOnNonWritableList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                a_value=a_value,
-                a_value_prefix=a_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        a_value: str | Sequence[str] | None = None,
-        a_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> DependentOnNonWritableList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                a_value=a_value,
-                a_value_prefix=a_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .implementation1_non_writeable import Implementation1NonWriteable  # noqa: E402

@@ -4,38 +4,45 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Bucket,
+    CountArgs,
     Date,
     DateProperty,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
     IntProperty,
+    IterateArgs,
     Json,
     JsonProperty,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "Empty", "1")
 _PropertyName = Literal["boolean", "date_", "float32", "float64", "int32", "int64", "json_", "text", "timestamp"]
@@ -49,7 +56,7 @@ class EmptyWrite(NodeWrite):
     """Empty (node of view sp_pygen_models:Empty/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "Empty")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -72,7 +79,7 @@ class Empty(Node):
 
     _view_id = _VIEW
     _write_class = EmptyWrite
-    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: bool | None = None
     """text"""
@@ -108,439 +115,142 @@ class EmptyFields(NodeFields):
     timestamp = TimestampProperty(_ref("timestamp"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    boolean: bool | None = None,
-    min_date_: date | None = None,
-    max_date_: date | None = None,
-    min_float32: float | None = None,
-    max_float32: float | None = None,
-    min_float64: float | None = None,
-    max_float64: float | None = None,
-    min_int32: int | None = None,
-    max_int32: int | None = None,
-    min_int64: int | None = None,
-    max_int64: int | None = None,
-    text: str | Sequence[str] | None = None,
-    text_prefix: str | None = None,
-    min_timestamp: datetime | None = None,
-    max_timestamp: datetime | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if boolean is not None:
-        _found.append(EmptyFields.boolean.equals(boolean))
-    if min_date_ is not None:
-        _found.append(EmptyFields.date_.range(gte=min_date_))
-    if max_date_ is not None:
-        _found.append(EmptyFields.date_.range(lte=max_date_))
-    if min_float32 is not None:
-        _found.append(EmptyFields.float32.range(gte=min_float32))
-    if max_float32 is not None:
-        _found.append(EmptyFields.float32.range(lte=max_float32))
-    if min_float64 is not None:
-        _found.append(EmptyFields.float64.range(gte=min_float64))
-    if max_float64 is not None:
-        _found.append(EmptyFields.float64.range(lte=max_float64))
-    if min_int32 is not None:
-        _found.append(EmptyFields.int32.range(gte=min_int32))
-    if max_int32 is not None:
-        _found.append(EmptyFields.int32.range(lte=max_int32))
-    if min_int64 is not None:
-        _found.append(EmptyFields.int64.range(gte=min_int64))
-    if max_int64 is not None:
-        _found.append(EmptyFields.int64.range(lte=max_int64))
-    if text is not None:
-        _found.append(_f.text(EmptyFields.text, text))
-    if text_prefix is not None:
-        _found.append(EmptyFields.text.prefix(text_prefix))
-    if min_timestamp is not None:
-        _found.append(EmptyFields.timestamp.range(gte=min_timestamp))
-    if max_timestamp is not None:
-        _found.append(EmptyFields.timestamp.range(lte=max_timestamp))
-    if external_id_prefix is not None:
-        _found.append(EmptyFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(EmptyFields, exists))
-    return _f.all_of(_found)
+class EmptyFilters(TypedDict, total=False):
+    """The filter keywords of Empty; each one given must hold (``x``: equals, or in for a list; lists: contains any;
+    ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    boolean: bool
+    min_date_: date
+    max_date_: date
+    min_float32: float
+    max_float32: float
+    min_float64: float
+    max_float64: float
+    min_int32: int
+    max_int32: int
+    min_int64: int
+    max_int64: int
+    text: str | Sequence[str]
+    text_prefix: str
+    min_timestamp: datetime
+    max_timestamp: datetime
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, EmptyFilters): ...
+
+
+class _Stream(StreamArgs, EmptyFilters): ...
+
+
+class _List(ListArgs, EmptyFilters): ...
+
+
+class _Search(SearchArgs, EmptyFilters): ...
+
+
+class _Aggregate(AggregateArgs, EmptyFilters): ...
+
+
+class _Count(CountArgs, EmptyFilters): ...
+
+
+class _Stat(StatArgs, EmptyFilters): ...
 
 
 class EmptyAPI(InstanceAPI[Empty, EmptyWrite]):
-    """The API of Empty (view sp_pygen_models:Empty/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Empty (view sp_pygen_models:Empty/1); reads take the keywords of EmptyFilters."""
 
     _read_class = Empty
     _write_class = EmptyWrite
     fields: ClassVar[type[EmptyFields]] = EmptyFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Empty]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Empty]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> EmptyList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        boolean: bool | None = None,
-        min_date_: date | None = None,
-        max_date_: date | None = None,
-        min_float32: float | None = None,
-        max_float32: float | None = None,
-        min_float64: float | None = None,
-        max_float64: float | None = None,
-        min_int32: int | None = None,
-        max_int32: int | None = None,
-        min_int64: int | None = None,
-        max_int64: int | None = None,
-        text: str | Sequence[str] | None = None,
-        text_prefix: str | None = None,
-        min_timestamp: datetime | None = None,
-        max_timestamp: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                min_date_=min_date_,
-                max_date_=max_date_,
-                min_float32=min_float32,
-                max_float32=max_float32,
-                min_float64=min_float64,
-                max_float64=max_float64,
-                min_int32=min_int32,
-                max_int32=max_int32,
-                min_int64=min_int64,
-                max_int64=max_int64,
-                text=text,
-                text_prefix=text_prefix,
-                min_timestamp=min_timestamp,
-                max_timestamp=max_timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        boolean: bool | None = None,
-        min_date_: date | None = None,
-        max_date_: date | None = None,
-        min_float32: float | None = None,
-        max_float32: float | None = None,
-        min_float64: float | None = None,
-        max_float64: float | None = None,
-        min_int32: int | None = None,
-        max_int32: int | None = None,
-        min_int64: int | None = None,
-        max_int64: int | None = None,
-        text: str | Sequence[str] | None = None,
-        text_prefix: str | None = None,
-        min_timestamp: datetime | None = None,
-        max_timestamp: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> EmptyList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                min_date_=min_date_,
-                max_date_=max_date_,
-                min_float32=min_float32,
-                max_float32=max_float32,
-                min_float64=min_float64,
-                max_float64=max_float64,
-                min_int32=min_int32,
-                max_int32=max_int32,
-                min_int64=min_int64,
-                max_int64=max_int64,
-                text=text,
-                text_prefix=text_prefix,
-                min_timestamp=min_timestamp,
-                max_timestamp=max_timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        boolean: bool | None = None,
-        min_date_: date | None = None,
-        max_date_: date | None = None,
-        min_float32: float | None = None,
-        max_float32: float | None = None,
-        min_float64: float | None = None,
-        max_float64: float | None = None,
-        min_int32: int | None = None,
-        max_int32: int | None = None,
-        min_int64: int | None = None,
-        max_int64: int | None = None,
-        text: str | Sequence[str] | None = None,
-        text_prefix: str | None = None,
-        min_timestamp: datetime | None = None,
-        max_timestamp: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> EmptyList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                min_date_=min_date_,
-                max_date_=max_date_,
-                min_float32=min_float32,
-                max_float32=max_float32,
-                min_float64=min_float64,
-                max_float64=max_float64,
-                min_int32=min_int32,
-                max_int32=max_int32,
-                min_int64=min_int64,
-                max_int64=max_int64,
-                text=text,
-                text_prefix=text_prefix,
-                min_timestamp=min_timestamp,
-                max_timestamp=max_timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncEmptyAPI(AsyncInstanceAPI[Empty, EmptyWrite]):
-    """The async API of Empty (view sp_pygen_models:Empty/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of Empty (view sp_pygen_models:Empty/1); reads take the keywords of EmptyFilters."""
 
     _read_class = Empty
     _write_class = EmptyWrite
     fields: ClassVar[type[EmptyFields]] = EmptyFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Empty]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Empty]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> EmptyList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        boolean: bool | None = None,
-        min_date_: date | None = None,
-        max_date_: date | None = None,
-        min_float32: float | None = None,
-        max_float32: float | None = None,
-        min_float64: float | None = None,
-        max_float64: float | None = None,
-        min_int32: int | None = None,
-        max_int32: int | None = None,
-        min_int64: int | None = None,
-        max_int64: int | None = None,
-        text: str | Sequence[str] | None = None,
-        text_prefix: str | None = None,
-        min_timestamp: datetime | None = None,
-        max_timestamp: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                min_date_=min_date_,
-                max_date_=max_date_,
-                min_float32=min_float32,
-                max_float32=max_float32,
-                min_float64=min_float64,
-                max_float64=max_float64,
-                min_int32=min_int32,
-                max_int32=max_int32,
-                min_int64=min_int64,
-                max_int64=max_int64,
-                text=text,
-                text_prefix=text_prefix,
-                min_timestamp=min_timestamp,
-                max_timestamp=max_timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        boolean: bool | None = None,
-        min_date_: date | None = None,
-        max_date_: date | None = None,
-        min_float32: float | None = None,
-        max_float32: float | None = None,
-        min_float64: float | None = None,
-        max_float64: float | None = None,
-        min_int32: int | None = None,
-        max_int32: int | None = None,
-        min_int64: int | None = None,
-        max_int64: int | None = None,
-        text: str | Sequence[str] | None = None,
-        text_prefix: str | None = None,
-        min_timestamp: datetime | None = None,
-        max_timestamp: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> EmptyList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                min_date_=min_date_,
-                max_date_=max_date_,
-                min_float32=min_float32,
-                max_float32=max_float32,
-                min_float64=min_float64,
-                max_float64=max_float64,
-                min_int32=min_int32,
-                max_int32=max_int32,
-                min_int64=min_int64,
-                max_int64=max_int64,
-                text=text,
-                text_prefix=text_prefix,
-                min_timestamp=min_timestamp,
-                max_timestamp=max_timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        boolean: bool | None = None,
-        min_date_: date | None = None,
-        max_date_: date | None = None,
-        min_float32: float | None = None,
-        max_float32: float | None = None,
-        min_float64: float | None = None,
-        max_float64: float | None = None,
-        min_int32: int | None = None,
-        max_int32: int | None = None,
-        min_int64: int | None = None,
-        max_int64: int | None = None,
-        text: str | Sequence[str] | None = None,
-        text_prefix: str | None = None,
-        min_timestamp: datetime | None = None,
-        max_timestamp: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> EmptyList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                min_date_=min_date_,
-                max_date_=max_date_,
-                min_float32=min_float32,
-                max_float32=max_float32,
-                min_float64=min_float64,
-                max_float64=max_float64,
-                min_int32=min_int32,
-                max_int32=max_int32,
-                min_int64=min_int64,
-                max_int64=max_int64,
-                text=text,
-                text_prefix=text_prefix,
-                min_timestamp=min_timestamp,
-                max_timestamp=max_timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

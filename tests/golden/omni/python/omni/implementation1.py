@@ -4,28 +4,35 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
-    Filter,
+    Bucket,
+    CountArgs,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "Implementation1", "1")
 _PropertyName = Literal["main_value", "sub_value", "value1", "value2"]
@@ -39,7 +46,7 @@ class Implementation1Write(NodeWrite):
     """Implementation1 (node of view sp_pygen_models:Implementation1/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "Implementation1")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -62,7 +69,7 @@ class Implementation1(Node):
 
     _view_id = _VIEW
     _write_class = Implementation1Write
-    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     main_value: str | None = None
     """MainValue"""
@@ -93,334 +100,139 @@ class Implementation1Fields(NodeFields):
     value2 = TextProperty(_ref("value2"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    main_value: str | Sequence[str] | None = None,
-    main_value_prefix: str | None = None,
-    sub_value: str | Sequence[str] | None = None,
-    sub_value_prefix: str | None = None,
-    value1: str | Sequence[str] | None = None,
-    value1_prefix: str | None = None,
-    value2: str | Sequence[str] | None = None,
-    value2_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if main_value is not None:
-        _found.append(_f.text(Implementation1Fields.main_value, main_value))
-    if main_value_prefix is not None:
-        _found.append(Implementation1Fields.main_value.prefix(main_value_prefix))
-    if sub_value is not None:
-        _found.append(_f.text(Implementation1Fields.sub_value, sub_value))
-    if sub_value_prefix is not None:
-        _found.append(Implementation1Fields.sub_value.prefix(sub_value_prefix))
-    if value1 is not None:
-        _found.append(_f.text(Implementation1Fields.value1, value1))
-    if value1_prefix is not None:
-        _found.append(Implementation1Fields.value1.prefix(value1_prefix))
-    if value2 is not None:
-        _found.append(_f.text(Implementation1Fields.value2, value2))
-    if value2_prefix is not None:
-        _found.append(Implementation1Fields.value2.prefix(value2_prefix))
-    if external_id_prefix is not None:
-        _found.append(Implementation1Fields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(Implementation1Fields, exists))
-    return _f.all_of(_found)
+class Implementation1Filters(TypedDict, total=False):
+    """The filter keywords of Implementation1; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    main_value: str | Sequence[str]
+    main_value_prefix: str
+    sub_value: str | Sequence[str]
+    sub_value_prefix: str
+    value1: str | Sequence[str]
+    value1_prefix: str
+    value2: str | Sequence[str]
+    value2_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, Implementation1Filters): ...
+
+
+class _Stream(StreamArgs, Implementation1Filters): ...
+
+
+class _List(ListArgs, Implementation1Filters): ...
+
+
+class _Search(SearchArgs, Implementation1Filters): ...
+
+
+class _Aggregate(AggregateArgs, Implementation1Filters): ...
+
+
+class _Count(CountArgs, Implementation1Filters): ...
+
+
+class _Stat(StatArgs, Implementation1Filters): ...
 
 
 class Implementation1API(InstanceAPI[Implementation1, Implementation1Write]):
-    """The API of Implementation1 (view sp_pygen_models:Implementation1/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of Implementation1 (view sp_pygen_models:Implementation1/1); reads take the keywords of
+    Implementation1Filters.
     """
 
     _read_class = Implementation1
     _write_class = Implementation1Write
     fields: ClassVar[type[Implementation1Fields]] = Implementation1Fields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Implementation1]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Implementation1]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> Implementation1List:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        value1: str | Sequence[str] | None = None,
-        value1_prefix: str | None = None,
-        value2: str | Sequence[str] | None = None,
-        value2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                value1=value1,
-                value1_prefix=value1_prefix,
-                value2=value2,
-                value2_prefix=value2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        value1: str | Sequence[str] | None = None,
-        value1_prefix: str | None = None,
-        value2: str | Sequence[str] | None = None,
-        value2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Implementation1List:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                value1=value1,
-                value1_prefix=value1_prefix,
-                value2=value2,
-                value2_prefix=value2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        value1: str | Sequence[str] | None = None,
-        value1_prefix: str | None = None,
-        value2: str | Sequence[str] | None = None,
-        value2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Implementation1List:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                value1=value1,
-                value1_prefix=value1_prefix,
-                value2=value2,
-                value2_prefix=value2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncImplementation1API(AsyncInstanceAPI[Implementation1, Implementation1Write]):
-    """The async API of Implementation1 (view sp_pygen_models:Implementation1/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of Implementation1 (view sp_pygen_models:Implementation1/1); reads take the keywords of
+    Implementation1Filters.
     """
 
     _read_class = Implementation1
     _write_class = Implementation1Write
     fields: ClassVar[type[Implementation1Fields]] = Implementation1Fields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Implementation1]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Implementation1]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> Implementation1List:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        value1: str | Sequence[str] | None = None,
-        value1_prefix: str | None = None,
-        value2: str | Sequence[str] | None = None,
-        value2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                value1=value1,
-                value1_prefix=value1_prefix,
-                value2=value2,
-                value2_prefix=value2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        value1: str | Sequence[str] | None = None,
-        value1_prefix: str | None = None,
-        value2: str | Sequence[str] | None = None,
-        value2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Implementation1List:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                value1=value1,
-                value1_prefix=value1_prefix,
-                value2=value2,
-                value2_prefix=value2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        value1: str | Sequence[str] | None = None,
-        value1_prefix: str | None = None,
-        value2: str | Sequence[str] | None = None,
-        value2_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> Implementation1List:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                value1=value1,
-                value1_prefix=value1_prefix,
-                value2=value2,
-                value2_prefix=value2_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

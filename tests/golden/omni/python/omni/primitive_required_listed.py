@@ -4,30 +4,37 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
+    CountArgs,
     Date,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
     Json,
     JsonProperty,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     Timestamp,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "PrimitiveRequiredListed", "1")
 _PropertyName = Literal["boolean", "date_", "float32", "float64", "int32", "int64", "json_", "text", "timestamp"]
@@ -41,7 +48,7 @@ class PrimitiveRequiredListedWrite(NodeWrite):
     """PrimitiveRequiredListed (node of view sp_pygen_models:PrimitiveRequiredListed/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: list[bool] | None = None
     """text"""
@@ -61,7 +68,7 @@ class PrimitiveRequiredListed(Node):
 
     _view_id = _VIEW
     _write_class = PrimitiveRequiredListedWrite
-    _property_ids: ClassVar[dict[str, str]] = {"date_": "date", "json_": "json"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: list[bool] | None = None
     """text"""
@@ -97,334 +104,139 @@ class PrimitiveRequiredListedFields(NodeFields):
     timestamp = ListProperty[Timestamp](_ref("timestamp"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    boolean: Sequence[bool] | None = None,
-    date_: Sequence[Date] | None = None,
-    float32: Sequence[float] | None = None,
-    float64: Sequence[float] | None = None,
-    int32: Sequence[int] | None = None,
-    int64: Sequence[int] | None = None,
-    text: Sequence[str] | None = None,
-    timestamp: Sequence[Timestamp] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if boolean is not None:
-        _found.append(PrimitiveRequiredListedFields.boolean.contains_any(boolean))
-    if date_ is not None:
-        _found.append(PrimitiveRequiredListedFields.date_.contains_any(date_))
-    if float32 is not None:
-        _found.append(PrimitiveRequiredListedFields.float32.contains_any(float32))
-    if float64 is not None:
-        _found.append(PrimitiveRequiredListedFields.float64.contains_any(float64))
-    if int32 is not None:
-        _found.append(PrimitiveRequiredListedFields.int32.contains_any(int32))
-    if int64 is not None:
-        _found.append(PrimitiveRequiredListedFields.int64.contains_any(int64))
-    if text is not None:
-        _found.append(PrimitiveRequiredListedFields.text.contains_any(text))
-    if timestamp is not None:
-        _found.append(PrimitiveRequiredListedFields.timestamp.contains_any(timestamp))
-    if external_id_prefix is not None:
-        _found.append(PrimitiveRequiredListedFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(PrimitiveRequiredListedFields, exists))
-    return _f.all_of(_found)
+class PrimitiveRequiredListedFilters(TypedDict, total=False):
+    """The filter keywords of PrimitiveRequiredListed; each one given must hold (``x``: equals, or in for a list;
+    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    boolean: Sequence[bool]
+    date_: Sequence[Date]
+    float32: Sequence[float]
+    float64: Sequence[float]
+    int32: Sequence[int]
+    int64: Sequence[int]
+    text: Sequence[str]
+    timestamp: Sequence[Timestamp]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, PrimitiveRequiredListedFilters): ...
+
+
+class _Stream(StreamArgs, PrimitiveRequiredListedFilters): ...
+
+
+class _List(ListArgs, PrimitiveRequiredListedFilters): ...
+
+
+class _Search(SearchArgs, PrimitiveRequiredListedFilters): ...
+
+
+class _Aggregate(AggregateArgs, PrimitiveRequiredListedFilters): ...
+
+
+class _Count(CountArgs, PrimitiveRequiredListedFilters): ...
+
+
+class _Stat(StatArgs, PrimitiveRequiredListedFilters): ...
 
 
 class PrimitiveRequiredListedAPI(InstanceAPI[PrimitiveRequiredListed, PrimitiveRequiredListedWrite]):
-    """The API of PrimitiveRequiredListed (view sp_pygen_models:PrimitiveRequiredListed/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of PrimitiveRequiredListed (view sp_pygen_models:PrimitiveRequiredListed/1); reads take the keywords
+    of PrimitiveRequiredListedFilters.
     """
 
     _read_class = PrimitiveRequiredListed
     _write_class = PrimitiveRequiredListedWrite
     fields: ClassVar[type[PrimitiveRequiredListedFields]] = PrimitiveRequiredListedFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveRequiredListed]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[PrimitiveRequiredListed]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredListedList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        boolean: Sequence[bool] | None = None,
-        date_: Sequence[Date] | None = None,
-        float32: Sequence[float] | None = None,
-        float64: Sequence[float] | None = None,
-        int32: Sequence[int] | None = None,
-        int64: Sequence[int] | None = None,
-        text: Sequence[str] | None = None,
-        timestamp: Sequence[Timestamp] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                date_=date_,
-                float32=float32,
-                float64=float64,
-                int32=int32,
-                int64=int64,
-                text=text,
-                timestamp=timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        boolean: Sequence[bool] | None = None,
-        date_: Sequence[Date] | None = None,
-        float32: Sequence[float] | None = None,
-        float64: Sequence[float] | None = None,
-        int32: Sequence[int] | None = None,
-        int64: Sequence[int] | None = None,
-        text: Sequence[str] | None = None,
-        timestamp: Sequence[Timestamp] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> PrimitiveRequiredListedList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                date_=date_,
-                float32=float32,
-                float64=float64,
-                int32=int32,
-                int64=int64,
-                text=text,
-                timestamp=timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        boolean: Sequence[bool] | None = None,
-        date_: Sequence[Date] | None = None,
-        float32: Sequence[float] | None = None,
-        float64: Sequence[float] | None = None,
-        int32: Sequence[int] | None = None,
-        int64: Sequence[int] | None = None,
-        text: Sequence[str] | None = None,
-        timestamp: Sequence[Timestamp] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> PrimitiveRequiredListedList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                date_=date_,
-                float32=float32,
-                float64=float64,
-                int32=int32,
-                int64=int64,
-                text=text,
-                timestamp=timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncPrimitiveRequiredListedAPI(AsyncInstanceAPI[PrimitiveRequiredListed, PrimitiveRequiredListedWrite]):
-    """The async API of PrimitiveRequiredListed (view sp_pygen_models:PrimitiveRequiredListed/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of PrimitiveRequiredListed (view sp_pygen_models:PrimitiveRequiredListed/1); reads take the
+    keywords of PrimitiveRequiredListedFilters.
     """
 
     _read_class = PrimitiveRequiredListed
     _write_class = PrimitiveRequiredListedWrite
     fields: ClassVar[type[PrimitiveRequiredListedFields]] = PrimitiveRequiredListedFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveRequiredListed]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[PrimitiveRequiredListed]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredListedList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        boolean: Sequence[bool] | None = None,
-        date_: Sequence[Date] | None = None,
-        float32: Sequence[float] | None = None,
-        float64: Sequence[float] | None = None,
-        int32: Sequence[int] | None = None,
-        int64: Sequence[int] | None = None,
-        text: Sequence[str] | None = None,
-        timestamp: Sequence[Timestamp] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                date_=date_,
-                float32=float32,
-                float64=float64,
-                int32=int32,
-                int64=int64,
-                text=text,
-                timestamp=timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        boolean: Sequence[bool] | None = None,
-        date_: Sequence[Date] | None = None,
-        float32: Sequence[float] | None = None,
-        float64: Sequence[float] | None = None,
-        int32: Sequence[int] | None = None,
-        int64: Sequence[int] | None = None,
-        text: Sequence[str] | None = None,
-        timestamp: Sequence[Timestamp] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> PrimitiveRequiredListedList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                date_=date_,
-                float32=float32,
-                float64=float64,
-                int32=int32,
-                int64=int64,
-                text=text,
-                timestamp=timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        boolean: Sequence[bool] | None = None,
-        date_: Sequence[Date] | None = None,
-        float32: Sequence[float] | None = None,
-        float64: Sequence[float] | None = None,
-        int32: Sequence[int] | None = None,
-        int64: Sequence[int] | None = None,
-        text: Sequence[str] | None = None,
-        timestamp: Sequence[Timestamp] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> PrimitiveRequiredListedList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                boolean=boolean,
-                date_=date_,
-                float32=float32,
-                float64=float64,
-                int32=int32,
-                int64=int64,
-                text=text,
-                timestamp=timestamp,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

@@ -4,31 +4,38 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
-    Filter,
+    Bucket,
+    CountArgs,
     FloatProperty,
     InstanceAPI,
     InstanceList,
     IntProperty,
+    IterateArgs,
     Json,
     JsonProperty,
+    ListArgs,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "PrimitiveWithDefaults", "1")
 _PropertyName = Literal[
@@ -48,7 +55,7 @@ class PrimitiveWithDefaultsWrite(NodeWrite):
     """PrimitiveWithDefaults (node of view sp_pygen_models:PrimitiveWithDefaults/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "default_boolean": "defaultBoolean",
         "default_float32": "defaultFloat32",
         "default_object": "defaultObject",
@@ -66,7 +73,7 @@ class PrimitiveWithDefaults(Node):
 
     _view_id = _VIEW
     _write_class = PrimitiveWithDefaultsWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "auto_increment_int32": "autoIncrementInt32",
         "default_boolean": "defaultBoolean",
         "default_float32": "defaultFloat32",
@@ -98,319 +105,138 @@ class PrimitiveWithDefaultsFields(NodeFields):
     default_string = TextProperty(_ref("defaultString"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    min_auto_increment_int32: int | None = None,
-    max_auto_increment_int32: int | None = None,
-    default_boolean: bool | None = None,
-    min_default_float32: float | None = None,
-    max_default_float32: float | None = None,
-    default_string: str | Sequence[str] | None = None,
-    default_string_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if min_auto_increment_int32 is not None:
-        _found.append(PrimitiveWithDefaultsFields.auto_increment_int32.range(gte=min_auto_increment_int32))
-    if max_auto_increment_int32 is not None:
-        _found.append(PrimitiveWithDefaultsFields.auto_increment_int32.range(lte=max_auto_increment_int32))
-    if default_boolean is not None:
-        _found.append(PrimitiveWithDefaultsFields.default_boolean.equals(default_boolean))
-    if min_default_float32 is not None:
-        _found.append(PrimitiveWithDefaultsFields.default_float32.range(gte=min_default_float32))
-    if max_default_float32 is not None:
-        _found.append(PrimitiveWithDefaultsFields.default_float32.range(lte=max_default_float32))
-    if default_string is not None:
-        _found.append(_f.text(PrimitiveWithDefaultsFields.default_string, default_string))
-    if default_string_prefix is not None:
-        _found.append(PrimitiveWithDefaultsFields.default_string.prefix(default_string_prefix))
-    if external_id_prefix is not None:
-        _found.append(PrimitiveWithDefaultsFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(PrimitiveWithDefaultsFields, exists))
-    return _f.all_of(_found)
+class PrimitiveWithDefaultsFilters(TypedDict, total=False):
+    """The filter keywords of PrimitiveWithDefaults; each one given must hold (``x``: equals, or in for a list;
+    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    min_auto_increment_int32: int
+    max_auto_increment_int32: int
+    default_boolean: bool
+    min_default_float32: float
+    max_default_float32: float
+    default_string: str | Sequence[str]
+    default_string_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, PrimitiveWithDefaultsFilters): ...
+
+
+class _Stream(StreamArgs, PrimitiveWithDefaultsFilters): ...
+
+
+class _List(ListArgs, PrimitiveWithDefaultsFilters): ...
+
+
+class _Search(SearchArgs, PrimitiveWithDefaultsFilters): ...
+
+
+class _Aggregate(AggregateArgs, PrimitiveWithDefaultsFilters): ...
+
+
+class _Count(CountArgs, PrimitiveWithDefaultsFilters): ...
+
+
+class _Stat(StatArgs, PrimitiveWithDefaultsFilters): ...
 
 
 class PrimitiveWithDefaultsAPI(InstanceAPI[PrimitiveWithDefaults, PrimitiveWithDefaultsWrite]):
-    """The API of PrimitiveWithDefaults (view sp_pygen_models:PrimitiveWithDefaults/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of PrimitiveWithDefaults (view sp_pygen_models:PrimitiveWithDefaults/1); reads take the keywords of
+    PrimitiveWithDefaultsFilters.
     """
 
     _read_class = PrimitiveWithDefaults
     _write_class = PrimitiveWithDefaultsWrite
     fields: ClassVar[type[PrimitiveWithDefaultsFields]] = PrimitiveWithDefaultsFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveWithDefaults]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[PrimitiveWithDefaults]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> PrimitiveWithDefaultsList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_auto_increment_int32: int | None = None,
-        max_auto_increment_int32: int | None = None,
-        default_boolean: bool | None = None,
-        min_default_float32: float | None = None,
-        max_default_float32: float | None = None,
-        default_string: str | Sequence[str] | None = None,
-        default_string_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_auto_increment_int32=min_auto_increment_int32,
-                max_auto_increment_int32=max_auto_increment_int32,
-                default_boolean=default_boolean,
-                min_default_float32=min_default_float32,
-                max_default_float32=max_default_float32,
-                default_string=default_string,
-                default_string_prefix=default_string_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_auto_increment_int32: int | None = None,
-        max_auto_increment_int32: int | None = None,
-        default_boolean: bool | None = None,
-        min_default_float32: float | None = None,
-        max_default_float32: float | None = None,
-        default_string: str | Sequence[str] | None = None,
-        default_string_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> PrimitiveWithDefaultsList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                min_auto_increment_int32=min_auto_increment_int32,
-                max_auto_increment_int32=max_auto_increment_int32,
-                default_boolean=default_boolean,
-                min_default_float32=min_default_float32,
-                max_default_float32=max_default_float32,
-                default_string=default_string,
-                default_string_prefix=default_string_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_auto_increment_int32: int | None = None,
-        max_auto_increment_int32: int | None = None,
-        default_boolean: bool | None = None,
-        min_default_float32: float | None = None,
-        max_default_float32: float | None = None,
-        default_string: str | Sequence[str] | None = None,
-        default_string_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> PrimitiveWithDefaultsList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_auto_increment_int32=min_auto_increment_int32,
-                max_auto_increment_int32=max_auto_increment_int32,
-                default_boolean=default_boolean,
-                min_default_float32=min_default_float32,
-                max_default_float32=max_default_float32,
-                default_string=default_string,
-                default_string_prefix=default_string_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncPrimitiveWithDefaultsAPI(AsyncInstanceAPI[PrimitiveWithDefaults, PrimitiveWithDefaultsWrite]):
-    """The async API of PrimitiveWithDefaults (view sp_pygen_models:PrimitiveWithDefaults/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of PrimitiveWithDefaults (view sp_pygen_models:PrimitiveWithDefaults/1); reads take the keywords
+    of PrimitiveWithDefaultsFilters.
     """
 
     _read_class = PrimitiveWithDefaults
     _write_class = PrimitiveWithDefaultsWrite
     fields: ClassVar[type[PrimitiveWithDefaultsFields]] = PrimitiveWithDefaultsFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveWithDefaults]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[PrimitiveWithDefaults]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> PrimitiveWithDefaultsList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_auto_increment_int32: int | None = None,
-        max_auto_increment_int32: int | None = None,
-        default_boolean: bool | None = None,
-        min_default_float32: float | None = None,
-        max_default_float32: float | None = None,
-        default_string: str | Sequence[str] | None = None,
-        default_string_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_auto_increment_int32=min_auto_increment_int32,
-                max_auto_increment_int32=max_auto_increment_int32,
-                default_boolean=default_boolean,
-                min_default_float32=min_default_float32,
-                max_default_float32=max_default_float32,
-                default_string=default_string,
-                default_string_prefix=default_string_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_auto_increment_int32: int | None = None,
-        max_auto_increment_int32: int | None = None,
-        default_boolean: bool | None = None,
-        min_default_float32: float | None = None,
-        max_default_float32: float | None = None,
-        default_string: str | Sequence[str] | None = None,
-        default_string_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> PrimitiveWithDefaultsList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                min_auto_increment_int32=min_auto_increment_int32,
-                max_auto_increment_int32=max_auto_increment_int32,
-                default_boolean=default_boolean,
-                min_default_float32=min_default_float32,
-                max_default_float32=max_default_float32,
-                default_string=default_string,
-                default_string_prefix=default_string_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_auto_increment_int32: int | None = None,
-        max_auto_increment_int32: int | None = None,
-        default_boolean: bool | None = None,
-        min_default_float32: float | None = None,
-        max_default_float32: float | None = None,
-        default_string: str | Sequence[str] | None = None,
-        default_string_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> PrimitiveWithDefaultsList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_auto_increment_int32=min_auto_increment_int32,
-                max_auto_increment_int32=max_auto_increment_int32,
-                default_boolean=default_boolean,
-                min_default_float32=min_default_float32,
-                max_default_float32=max_default_float32,
-                default_string=default_string,
-                default_string_prefix=default_string_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

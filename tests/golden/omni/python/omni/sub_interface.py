@@ -4,26 +4,33 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
-    Filter,
+    Bucket,
+    CountArgs,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_models", "SubInterface", "1")
 _PropertyName = Literal["main_value", "sub_value"]
@@ -37,7 +44,7 @@ class SubInterfaceWrite(NodeWrite):
     """SubInterface (node of view sp_pygen_models:SubInterface/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     main_value: str | None = None
     """MainValue"""
@@ -51,7 +58,7 @@ class SubInterface(Node):
 
     _view_id = _VIEW
     _write_class = SubInterfaceWrite
-    _property_ids: ClassVar[dict[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
+    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     main_value: str | None = None
     """MainValue"""
@@ -74,274 +81,133 @@ class SubInterfaceFields(NodeFields):
     sub_value = TextProperty(_ref("subValue"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    main_value: str | Sequence[str] | None = None,
-    main_value_prefix: str | None = None,
-    sub_value: str | Sequence[str] | None = None,
-    sub_value_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if main_value is not None:
-        _found.append(_f.text(SubInterfaceFields.main_value, main_value))
-    if main_value_prefix is not None:
-        _found.append(SubInterfaceFields.main_value.prefix(main_value_prefix))
-    if sub_value is not None:
-        _found.append(_f.text(SubInterfaceFields.sub_value, sub_value))
-    if sub_value_prefix is not None:
-        _found.append(SubInterfaceFields.sub_value.prefix(sub_value_prefix))
-    if external_id_prefix is not None:
-        _found.append(SubInterfaceFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(SubInterfaceFields, exists))
-    return _f.all_of(_found)
+class SubInterfaceFilters(TypedDict, total=False):
+    """The filter keywords of SubInterface; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    main_value: str | Sequence[str]
+    main_value_prefix: str
+    sub_value: str | Sequence[str]
+    sub_value_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, SubInterfaceFilters): ...
+
+
+class _Stream(StreamArgs, SubInterfaceFilters): ...
+
+
+class _List(ListArgs, SubInterfaceFilters): ...
+
+
+class _Search(SearchArgs, SubInterfaceFilters): ...
+
+
+class _Aggregate(AggregateArgs, SubInterfaceFilters): ...
+
+
+class _Count(CountArgs, SubInterfaceFilters): ...
+
+
+class _Stat(StatArgs, SubInterfaceFilters): ...
 
 
 class SubInterfaceAPI(InstanceAPI[SubInterface, SubInterfaceWrite]):
-    """The API of SubInterface (view sp_pygen_models:SubInterface/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of SubInterface (view sp_pygen_models:SubInterface/1); reads take the keywords of SubInterfaceFilters."""
 
     _read_class = SubInterface
     _write_class = SubInterfaceWrite
     fields: ClassVar[type[SubInterfaceFields]] = SubInterfaceFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SubInterface]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[SubInterface]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> SubInterfaceList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SubInterfaceList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SubInterfaceList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncSubInterfaceAPI(AsyncInstanceAPI[SubInterface, SubInterfaceWrite]):
-    """The async API of SubInterface (view sp_pygen_models:SubInterface/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of SubInterface (view sp_pygen_models:SubInterface/1); reads take the keywords of
+    SubInterfaceFilters.
     """
 
     _read_class = SubInterface
     _write_class = SubInterfaceWrite
     fields: ClassVar[type[SubInterfaceFields]] = SubInterfaceFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SubInterface]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[SubInterface]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> SubInterfaceList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SubInterfaceList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        main_value: str | Sequence[str] | None = None,
-        main_value_prefix: str | None = None,
-        sub_value: str | Sequence[str] | None = None,
-        sub_value_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SubInterfaceList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                main_value=main_value,
-                main_value_prefix=main_value_prefix,
-                sub_value=sub_value,
-                sub_value_prefix=sub_value_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

@@ -4,41 +4,44 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, TypedDict
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     EdgeConnection,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     ViewId,
 )
 
-from . import _filters as _f
-
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemC", "1")
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class ConnectionItemC(Node):
     """ConnectionItemC (node of view sp_pygen_models:ConnectionItemC/1), as read."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "connection_item_a": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
         "connection_item_b": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
     }
@@ -54,200 +57,131 @@ class ConnectionItemCFields(NodeFields):
     """Typed filter and sort builders of ConnectionItemC."""
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if external_id_prefix is not None:
-        _found.append(ConnectionItemCFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    return _f.all_of(_found)
+class ConnectionItemCFilters(TypedDict, total=False):
+    """The filter keywords of ConnectionItemC; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    external_id_prefix: str
+    space: str | Sequence[str]
+
+
+class _Iterate(IterateArgs, ConnectionItemCFilters): ...
+
+
+class _Stream(StreamArgs, ConnectionItemCFilters): ...
+
+
+class _List(ListArgs, ConnectionItemCFilters): ...
+
+
+class _Search(SearchArgs, ConnectionItemCFilters): ...
+
+
+class _Aggregate(AggregateArgs, ConnectionItemCFilters): ...
+
+
+class _Count(CountArgs, ConnectionItemCFilters): ...
+
+
+class _Stat(StatArgs, ConnectionItemCFilters): ...
 
 
 class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, NodeWrite]):
-    """The API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1); reads take the keywords of
+    ConnectionItemCFilters.
     """
 
     _read_class = ConnectionItemC
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemC]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemC]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> ConnectionItemCList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemCList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                external_id_prefix=external_id_prefix,
-                space=space,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-    ) -> ConnectionItemCList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                external_id_prefix=external_id_prefix,
-                space=space,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-    ) -> ConnectionItemCList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                external_id_prefix=external_id_prefix,
-                space=space,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, NodeWrite]):
-    """The async API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1); reads take the keywords of
+    ConnectionItemCFilters.
     """
 
     _read_class = ConnectionItemC
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemC]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemC]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemCList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemCList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                external_id_prefix=external_id_prefix,
-                space=space,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-    ) -> ConnectionItemCList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                external_id_prefix=external_id_prefix,
-                space=space,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-    ) -> ConnectionItemCList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                external_id_prefix=external_id_prefix,
-                space=space,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .connection_item_a import ConnectionItemA  # noqa: E402

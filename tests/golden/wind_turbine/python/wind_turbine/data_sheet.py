@@ -7,30 +7,37 @@ A view representing a datasheet.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, cast
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
-    Filter,
+    Bucket,
+    CountArgs,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "DataSheet", "1")
 _PropertyName = Literal["description", "directory", "is_uploaded", "mime_type", "name", "uploaded_time"]
@@ -44,7 +51,7 @@ class DataSheetWrite(NodeWrite):
     """DataSheet (node of view sp_pygen_power:DataSheet/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "is_uploaded": "isUploaded",
         "mime_type": "mimeType",
         "uploaded_time": "uploadedTime",
@@ -79,7 +86,7 @@ class DataSheet(Node):
 
     _view_id = _VIEW
     _write_class = DataSheetWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "is_uploaded": "isUploaded",
         "mime_type": "mimeType",
         "uploaded_time": "uploadedTime",
@@ -124,379 +131,138 @@ class DataSheetFields(NodeFields):
     uploaded_time = TimestampProperty(_ref("uploadedTime"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    directory: str | Sequence[str] | None = None,
-    directory_prefix: str | None = None,
-    is_uploaded: bool | None = None,
-    mime_type: str | Sequence[str] | None = None,
-    mime_type_prefix: str | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    min_uploaded_time: datetime | None = None,
-    max_uploaded_time: datetime | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if description is not None:
-        _found.append(_f.text(DataSheetFields.description, description))
-    if description_prefix is not None:
-        _found.append(DataSheetFields.description.prefix(description_prefix))
-    if directory is not None:
-        _found.append(_f.text(DataSheetFields.directory, directory))
-    if directory_prefix is not None:
-        _found.append(DataSheetFields.directory.prefix(directory_prefix))
-    if is_uploaded is not None:
-        _found.append(DataSheetFields.is_uploaded.equals(is_uploaded))
-    if mime_type is not None:
-        _found.append(_f.text(DataSheetFields.mime_type, mime_type))
-    if mime_type_prefix is not None:
-        _found.append(DataSheetFields.mime_type.prefix(mime_type_prefix))
-    if name is not None:
-        _found.append(_f.text(DataSheetFields.name, name))
-    if name_prefix is not None:
-        _found.append(DataSheetFields.name.prefix(name_prefix))
-    if min_uploaded_time is not None:
-        _found.append(DataSheetFields.uploaded_time.range(gte=min_uploaded_time))
-    if max_uploaded_time is not None:
-        _found.append(DataSheetFields.uploaded_time.range(lte=max_uploaded_time))
-    if external_id_prefix is not None:
-        _found.append(DataSheetFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(DataSheetFields, exists))
-    return _f.all_of(_found)
+class DataSheetFilters(TypedDict, total=False):
+    """The filter keywords of DataSheet; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    description: str | Sequence[str]
+    description_prefix: str
+    directory: str | Sequence[str]
+    directory_prefix: str
+    is_uploaded: bool
+    mime_type: str | Sequence[str]
+    mime_type_prefix: str
+    name: str | Sequence[str]
+    name_prefix: str
+    min_uploaded_time: datetime
+    max_uploaded_time: datetime
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, DataSheetFilters): ...
+
+
+class _Stream(StreamArgs, DataSheetFilters): ...
+
+
+class _List(ListArgs, DataSheetFilters): ...
+
+
+class _Search(SearchArgs, DataSheetFilters): ...
+
+
+class _Aggregate(AggregateArgs, DataSheetFilters): ...
+
+
+class _Count(CountArgs, DataSheetFilters): ...
+
+
+class _Stat(StatArgs, DataSheetFilters): ...
 
 
 class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
-    """The API of DataSheet (view sp_pygen_power:DataSheet/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of DataSheet (view sp_pygen_power:DataSheet/1); reads take the keywords of DataSheetFilters."""
 
     _read_class = DataSheet
     _write_class = DataSheetWrite
     fields: ClassVar[type[DataSheetFields]] = DataSheetFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[DataSheet]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[DataSheet]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> DataSheetList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DataSheetList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> DataSheetList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> DataSheetList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncDataSheetAPI(AsyncInstanceAPI[DataSheet, DataSheetWrite]):
-    """The async API of DataSheet (view sp_pygen_power:DataSheet/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of DataSheet (view sp_pygen_power:DataSheet/1); reads take the keywords of DataSheetFilters."""
 
     _read_class = DataSheet
     _write_class = DataSheetWrite
     fields: ClassVar[type[DataSheetFields]] = DataSheetFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[DataSheet]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[DataSheet]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> DataSheetList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DataSheetList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> DataSheetList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        directory: str | Sequence[str] | None = None,
-        directory_prefix: str | None = None,
-        is_uploaded: bool | None = None,
-        mime_type: str | Sequence[str] | None = None,
-        mime_type_prefix: str | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        min_uploaded_time: datetime | None = None,
-        max_uploaded_time: datetime | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> DataSheetList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                description=description,
-                description_prefix=description_prefix,
-                directory=directory,
-                directory_prefix=directory_prefix,
-                is_uploaded=is_uploaded,
-                mime_type=mime_type,
-                mime_type_prefix=mime_type_prefix,
-                name=name,
-                name_prefix=name_prefix,
-                min_uploaded_time=min_uploaded_time,
-                max_uploaded_time=max_uploaded_time,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

@@ -4,31 +4,38 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "Gearbox", "1")
 _PropertyName = Literal["displacement_x", "displacement_y", "displacement_z"]
@@ -42,7 +49,7 @@ class GearboxWrite(NodeWrite):
     """Gearbox (node of view sp_pygen_power:Gearbox/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "displacement_x": DirectRelation(),
         "displacement_y": DirectRelation(),
         "displacement_z": DirectRelation(),
@@ -58,7 +65,7 @@ class Gearbox(Node):
 
     _view_id = _VIEW
     _write_class = GearboxWrite
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "displacement_x": DirectRelation(),
         "displacement_y": DirectRelation(),
         "displacement_z": DirectRelation(),
@@ -86,262 +93,133 @@ class GearboxFields(NodeFields):
     displacement_z = DirectRelationProperty(_ref("displacement_z"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    displacement_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    displacement_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    displacement_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if displacement_x is not None:
-        _found.append(_f.node(GearboxFields.displacement_x, displacement_x))
-    if displacement_y is not None:
-        _found.append(_f.node(GearboxFields.displacement_y, displacement_y))
-    if displacement_z is not None:
-        _found.append(_f.node(GearboxFields.displacement_z, displacement_z))
-    if external_id_prefix is not None:
-        _found.append(GearboxFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(GearboxFields, exists))
-    return _f.all_of(_found)
+class GearboxFilters(TypedDict, total=False):
+    """The filter keywords of Gearbox; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    displacement_x: NodeIdLike | Sequence[NodeIdLike]
+    displacement_y: NodeIdLike | Sequence[NodeIdLike]
+    displacement_z: NodeIdLike | Sequence[NodeIdLike]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, GearboxFilters): ...
+
+
+class _Stream(StreamArgs, GearboxFilters): ...
+
+
+class _List(ListArgs, GearboxFilters): ...
+
+
+class _Search(SearchArgs, GearboxFilters): ...
+
+
+class _Aggregate(AggregateArgs, GearboxFilters): ...
+
+
+class _Count(CountArgs, GearboxFilters): ...
+
+
+class _Stat(StatArgs, GearboxFilters): ...
 
 
 class GearboxAPI(InstanceAPI[Gearbox, GearboxWrite]):
-    """The API of Gearbox (view sp_pygen_power:Gearbox/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Gearbox (view sp_pygen_power:Gearbox/1); reads take the keywords of GearboxFilters."""
 
     _read_class = Gearbox
     _write_class = GearboxWrite
     fields: ClassVar[type[GearboxFields]] = GearboxFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Gearbox]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Gearbox]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> GearboxList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GearboxList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        displacement_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                displacement_x=displacement_x,
-                displacement_y=displacement_y,
-                displacement_z=displacement_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        displacement_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> GearboxList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                displacement_x=displacement_x,
-                displacement_y=displacement_y,
-                displacement_z=displacement_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        displacement_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> GearboxList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                displacement_x=displacement_x,
-                displacement_y=displacement_y,
-                displacement_z=displacement_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncGearboxAPI(AsyncInstanceAPI[Gearbox, GearboxWrite]):
-    """The async API of Gearbox (view sp_pygen_power:Gearbox/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of Gearbox (view sp_pygen_power:Gearbox/1); reads take the keywords of GearboxFilters."""
 
     _read_class = Gearbox
     _write_class = GearboxWrite
     fields: ClassVar[type[GearboxFields]] = GearboxFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Gearbox]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Gearbox]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> GearboxList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GearboxList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        displacement_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                displacement_x=displacement_x,
-                displacement_y=displacement_y,
-                displacement_z=displacement_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        displacement_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> GearboxList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                displacement_x=displacement_x,
-                displacement_y=displacement_y,
-                displacement_z=displacement_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        displacement_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        displacement_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> GearboxList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                displacement_x=displacement_x,
-                displacement_y=displacement_y,
-                displacement_z=displacement_z,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .nacelle import Nacelle  # noqa: E402

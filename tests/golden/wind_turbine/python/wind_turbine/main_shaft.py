@@ -4,31 +4,38 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "MainShaft", "1")
 _PropertyName = Literal["bending_x", "bending_y", "calculated_tilt_moment", "calculated_yaw_moment", "torque"]
@@ -42,7 +49,7 @@ class MainShaftWrite(NodeWrite):
     """MainShaft (node of view sp_pygen_power:MainShaft/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "bending_x": DirectRelation(),
         "bending_y": DirectRelation(),
         "calculated_tilt_moment": DirectRelation(),
@@ -62,7 +69,7 @@ class MainShaft(Node):
 
     _view_id = _VIEW
     _write_class = MainShaftWrite
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "bending_x": DirectRelation(),
         "bending_y": DirectRelation(),
         "calculated_tilt_moment": DirectRelation(),
@@ -96,292 +103,135 @@ class MainShaftFields(NodeFields):
     torque = DirectRelationProperty(_ref("torque"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    bending_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    bending_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    calculated_tilt_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    calculated_yaw_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    torque: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if bending_x is not None:
-        _found.append(_f.node(MainShaftFields.bending_x, bending_x))
-    if bending_y is not None:
-        _found.append(_f.node(MainShaftFields.bending_y, bending_y))
-    if calculated_tilt_moment is not None:
-        _found.append(_f.node(MainShaftFields.calculated_tilt_moment, calculated_tilt_moment))
-    if calculated_yaw_moment is not None:
-        _found.append(_f.node(MainShaftFields.calculated_yaw_moment, calculated_yaw_moment))
-    if torque is not None:
-        _found.append(_f.node(MainShaftFields.torque, torque))
-    if external_id_prefix is not None:
-        _found.append(MainShaftFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(MainShaftFields, exists))
-    return _f.all_of(_found)
+class MainShaftFilters(TypedDict, total=False):
+    """The filter keywords of MainShaft; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    bending_x: NodeIdLike | Sequence[NodeIdLike]
+    bending_y: NodeIdLike | Sequence[NodeIdLike]
+    calculated_tilt_moment: NodeIdLike | Sequence[NodeIdLike]
+    calculated_yaw_moment: NodeIdLike | Sequence[NodeIdLike]
+    torque: NodeIdLike | Sequence[NodeIdLike]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, MainShaftFilters): ...
+
+
+class _Stream(StreamArgs, MainShaftFilters): ...
+
+
+class _List(ListArgs, MainShaftFilters): ...
+
+
+class _Search(SearchArgs, MainShaftFilters): ...
+
+
+class _Aggregate(AggregateArgs, MainShaftFilters): ...
+
+
+class _Count(CountArgs, MainShaftFilters): ...
+
+
+class _Stat(StatArgs, MainShaftFilters): ...
 
 
 class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
-    """The API of MainShaft (view sp_pygen_power:MainShaft/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of MainShaft (view sp_pygen_power:MainShaft/1); reads take the keywords of MainShaftFilters."""
 
     _read_class = MainShaft
     _write_class = MainShaftWrite
     fields: ClassVar[type[MainShaftFields]] = MainShaftFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[MainShaft]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[MainShaft]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> MainShaftList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        bending_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bending_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_tilt_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_yaw_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        torque: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                bending_x=bending_x,
-                bending_y=bending_y,
-                calculated_tilt_moment=calculated_tilt_moment,
-                calculated_yaw_moment=calculated_yaw_moment,
-                torque=torque,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        bending_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bending_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_tilt_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_yaw_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        torque: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> MainShaftList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                bending_x=bending_x,
-                bending_y=bending_y,
-                calculated_tilt_moment=calculated_tilt_moment,
-                calculated_yaw_moment=calculated_yaw_moment,
-                torque=torque,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        bending_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bending_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_tilt_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_yaw_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        torque: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> MainShaftList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                bending_x=bending_x,
-                bending_y=bending_y,
-                calculated_tilt_moment=calculated_tilt_moment,
-                calculated_yaw_moment=calculated_yaw_moment,
-                torque=torque,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncMainShaftAPI(AsyncInstanceAPI[MainShaft, MainShaftWrite]):
-    """The async API of MainShaft (view sp_pygen_power:MainShaft/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of MainShaft (view sp_pygen_power:MainShaft/1); reads take the keywords of MainShaftFilters."""
 
     _read_class = MainShaft
     _write_class = MainShaftWrite
     fields: ClassVar[type[MainShaftFields]] = MainShaftFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[MainShaft]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[MainShaft]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> MainShaftList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        bending_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bending_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_tilt_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_yaw_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        torque: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                bending_x=bending_x,
-                bending_y=bending_y,
-                calculated_tilt_moment=calculated_tilt_moment,
-                calculated_yaw_moment=calculated_yaw_moment,
-                torque=torque,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        bending_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bending_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_tilt_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_yaw_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        torque: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> MainShaftList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                bending_x=bending_x,
-                bending_y=bending_y,
-                calculated_tilt_moment=calculated_tilt_moment,
-                calculated_yaw_moment=calculated_yaw_moment,
-                torque=torque,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        bending_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        bending_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_tilt_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        calculated_yaw_moment: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        torque: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> MainShaftList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                bending_x=bending_x,
-                bending_y=bending_y,
-                calculated_tilt_moment=calculated_tilt_moment,
-                calculated_yaw_moment=calculated_yaw_moment,
-                torque=torque,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .nacelle import Nacelle  # noqa: E402

@@ -4,30 +4,37 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     EdgeConnection,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "Metmast", "1")
 _PropertyName = Literal["position", "temperature", "tilt_angle", "wind_speed"]
@@ -41,7 +48,7 @@ class MetmastWrite(NodeWrite):
     """Metmast (node of view sp_pygen_power:Metmast/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "wind_turbines": EdgeConnection(NodeId("sp_pygen_power_enterprise", "Distance"), "inwards"),
     }
 
@@ -57,7 +64,7 @@ class Metmast(Node):
 
     _view_id = _VIEW
     _write_class = MetmastWrite
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "wind_turbines": EdgeConnection(NodeId("sp_pygen_power_enterprise", "Distance"), "inwards"),
     }
 
@@ -84,337 +91,138 @@ class MetmastFields(NodeFields):
     wind_speed = TextProperty(_ref("wind_speed"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    min_position: float | None = None,
-    max_position: float | None = None,
-    temperature: str | Sequence[str] | None = None,
-    temperature_prefix: str | None = None,
-    tilt_angle: str | Sequence[str] | None = None,
-    tilt_angle_prefix: str | None = None,
-    wind_speed: str | Sequence[str] | None = None,
-    wind_speed_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if min_position is not None:
-        _found.append(MetmastFields.position.range(gte=min_position))
-    if max_position is not None:
-        _found.append(MetmastFields.position.range(lte=max_position))
-    if temperature is not None:
-        _found.append(_f.text(MetmastFields.temperature, temperature))
-    if temperature_prefix is not None:
-        _found.append(MetmastFields.temperature.prefix(temperature_prefix))
-    if tilt_angle is not None:
-        _found.append(_f.text(MetmastFields.tilt_angle, tilt_angle))
-    if tilt_angle_prefix is not None:
-        _found.append(MetmastFields.tilt_angle.prefix(tilt_angle_prefix))
-    if wind_speed is not None:
-        _found.append(_f.text(MetmastFields.wind_speed, wind_speed))
-    if wind_speed_prefix is not None:
-        _found.append(MetmastFields.wind_speed.prefix(wind_speed_prefix))
-    if external_id_prefix is not None:
-        _found.append(MetmastFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(MetmastFields, exists))
-    return _f.all_of(_found)
+class MetmastFilters(TypedDict, total=False):
+    """The filter keywords of Metmast; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    min_position: float
+    max_position: float
+    temperature: str | Sequence[str]
+    temperature_prefix: str
+    tilt_angle: str | Sequence[str]
+    tilt_angle_prefix: str
+    wind_speed: str | Sequence[str]
+    wind_speed_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, MetmastFilters): ...
+
+
+class _Stream(StreamArgs, MetmastFilters): ...
+
+
+class _List(ListArgs, MetmastFilters): ...
+
+
+class _Search(SearchArgs, MetmastFilters): ...
+
+
+class _Aggregate(AggregateArgs, MetmastFilters): ...
+
+
+class _Count(CountArgs, MetmastFilters): ...
+
+
+class _Stat(StatArgs, MetmastFilters): ...
 
 
 class MetmastAPI(InstanceAPI[Metmast, MetmastWrite]):
-    """The API of Metmast (view sp_pygen_power:Metmast/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Metmast (view sp_pygen_power:Metmast/1); reads take the keywords of MetmastFilters."""
 
     _read_class = Metmast
     _write_class = MetmastWrite
     fields: ClassVar[type[MetmastFields]] = MetmastFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Metmast]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Metmast]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> MetmastList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        temperature: str | Sequence[str] | None = None,
-        temperature_prefix: str | None = None,
-        tilt_angle: str | Sequence[str] | None = None,
-        tilt_angle_prefix: str | None = None,
-        wind_speed: str | Sequence[str] | None = None,
-        wind_speed_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_position=min_position,
-                max_position=max_position,
-                temperature=temperature,
-                temperature_prefix=temperature_prefix,
-                tilt_angle=tilt_angle,
-                tilt_angle_prefix=tilt_angle_prefix,
-                wind_speed=wind_speed,
-                wind_speed_prefix=wind_speed_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        temperature: str | Sequence[str] | None = None,
-        temperature_prefix: str | None = None,
-        tilt_angle: str | Sequence[str] | None = None,
-        tilt_angle_prefix: str | None = None,
-        wind_speed: str | Sequence[str] | None = None,
-        wind_speed_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> MetmastList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                min_position=min_position,
-                max_position=max_position,
-                temperature=temperature,
-                temperature_prefix=temperature_prefix,
-                tilt_angle=tilt_angle,
-                tilt_angle_prefix=tilt_angle_prefix,
-                wind_speed=wind_speed,
-                wind_speed_prefix=wind_speed_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        temperature: str | Sequence[str] | None = None,
-        temperature_prefix: str | None = None,
-        tilt_angle: str | Sequence[str] | None = None,
-        tilt_angle_prefix: str | None = None,
-        wind_speed: str | Sequence[str] | None = None,
-        wind_speed_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> MetmastList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_position=min_position,
-                max_position=max_position,
-                temperature=temperature,
-                temperature_prefix=temperature_prefix,
-                tilt_angle=tilt_angle,
-                tilt_angle_prefix=tilt_angle_prefix,
-                wind_speed=wind_speed,
-                wind_speed_prefix=wind_speed_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
-    """The async API of Metmast (view sp_pygen_power:Metmast/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of Metmast (view sp_pygen_power:Metmast/1); reads take the keywords of MetmastFilters."""
 
     _read_class = Metmast
     _write_class = MetmastWrite
     fields: ClassVar[type[MetmastFields]] = MetmastFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Metmast]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Metmast]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> MetmastList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        temperature: str | Sequence[str] | None = None,
-        temperature_prefix: str | None = None,
-        tilt_angle: str | Sequence[str] | None = None,
-        tilt_angle_prefix: str | None = None,
-        wind_speed: str | Sequence[str] | None = None,
-        wind_speed_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_position=min_position,
-                max_position=max_position,
-                temperature=temperature,
-                temperature_prefix=temperature_prefix,
-                tilt_angle=tilt_angle,
-                tilt_angle_prefix=tilt_angle_prefix,
-                wind_speed=wind_speed,
-                wind_speed_prefix=wind_speed_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        temperature: str | Sequence[str] | None = None,
-        temperature_prefix: str | None = None,
-        tilt_angle: str | Sequence[str] | None = None,
-        tilt_angle_prefix: str | None = None,
-        wind_speed: str | Sequence[str] | None = None,
-        wind_speed_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> MetmastList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                min_position=min_position,
-                max_position=max_position,
-                temperature=temperature,
-                temperature_prefix=temperature_prefix,
-                tilt_angle=tilt_angle,
-                tilt_angle_prefix=tilt_angle_prefix,
-                wind_speed=wind_speed,
-                wind_speed_prefix=wind_speed_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        temperature: str | Sequence[str] | None = None,
-        temperature_prefix: str | None = None,
-        tilt_angle: str | Sequence[str] | None = None,
-        tilt_angle_prefix: str | None = None,
-        wind_speed: str | Sequence[str] | None = None,
-        wind_speed_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> MetmastList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_position=min_position,
-                max_position=max_position,
-                temperature=temperature,
-                temperature_prefix=temperature_prefix,
-                tilt_angle=tilt_angle,
-                tilt_angle_prefix=tilt_angle_prefix,
-                wind_speed=wind_speed,
-                wind_speed_prefix=wind_speed_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .distance import DistanceFromWindTurbine, DistanceWrite  # noqa: E402

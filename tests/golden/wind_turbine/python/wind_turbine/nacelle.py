@@ -4,32 +4,39 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "Nacelle", "1")
 _PropertyName = Literal[
@@ -54,7 +61,7 @@ class NacelleWrite(NodeWrite):
     """Nacelle (node of view sp_pygen_power:Nacelle/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "acc_from_back_side_x": DirectRelation(),
         "acc_from_back_side_y": DirectRelation(),
         "acc_from_back_side_z": DirectRelation(),
@@ -84,7 +91,7 @@ class Nacelle(Node):
 
     _view_id = _VIEW
     _write_class = NacelleWrite
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "acc_from_back_side_x": DirectRelation(),
         "acc_from_back_side_y": DirectRelation(),
         "acc_from_back_side_z": DirectRelation(),
@@ -133,367 +140,140 @@ class NacelleFields(NodeFields):
     yaw_error = DirectRelationProperty(_ref("yaw_error"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    acc_from_back_side_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    acc_from_back_side_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    acc_from_back_side_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    gearbox: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    generator: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    high_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    main_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    power_inverter: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    yaw_direction: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    yaw_error: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if acc_from_back_side_x is not None:
-        _found.append(_f.node(NacelleFields.acc_from_back_side_x, acc_from_back_side_x))
-    if acc_from_back_side_y is not None:
-        _found.append(_f.node(NacelleFields.acc_from_back_side_y, acc_from_back_side_y))
-    if acc_from_back_side_z is not None:
-        _found.append(_f.node(NacelleFields.acc_from_back_side_z, acc_from_back_side_z))
-    if gearbox is not None:
-        _found.append(_f.node(NacelleFields.gearbox, gearbox))
-    if generator is not None:
-        _found.append(_f.node(NacelleFields.generator, generator))
-    if high_speed_shaft is not None:
-        _found.append(_f.node(NacelleFields.high_speed_shaft, high_speed_shaft))
-    if main_shaft is not None:
-        _found.append(_f.node(NacelleFields.main_shaft, main_shaft))
-    if power_inverter is not None:
-        _found.append(_f.node(NacelleFields.power_inverter, power_inverter))
-    if yaw_direction is not None:
-        _found.append(_f.node(NacelleFields.yaw_direction, yaw_direction))
-    if yaw_error is not None:
-        _found.append(_f.node(NacelleFields.yaw_error, yaw_error))
-    if external_id_prefix is not None:
-        _found.append(NacelleFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(NacelleFields, exists))
-    return _f.all_of(_found)
+class NacelleFilters(TypedDict, total=False):
+    """The filter keywords of Nacelle; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    acc_from_back_side_x: NodeIdLike | Sequence[NodeIdLike]
+    acc_from_back_side_y: NodeIdLike | Sequence[NodeIdLike]
+    acc_from_back_side_z: NodeIdLike | Sequence[NodeIdLike]
+    gearbox: NodeIdLike | Sequence[NodeIdLike]
+    generator: NodeIdLike | Sequence[NodeIdLike]
+    high_speed_shaft: NodeIdLike | Sequence[NodeIdLike]
+    main_shaft: NodeIdLike | Sequence[NodeIdLike]
+    power_inverter: NodeIdLike | Sequence[NodeIdLike]
+    yaw_direction: NodeIdLike | Sequence[NodeIdLike]
+    yaw_error: NodeIdLike | Sequence[NodeIdLike]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, NacelleFilters): ...
+
+
+class _Stream(StreamArgs, NacelleFilters): ...
+
+
+class _List(ListArgs, NacelleFilters): ...
+
+
+class _Search(SearchArgs, NacelleFilters): ...
+
+
+class _Aggregate(AggregateArgs, NacelleFilters): ...
+
+
+class _Count(CountArgs, NacelleFilters): ...
+
+
+class _Stat(StatArgs, NacelleFilters): ...
 
 
 class NacelleAPI(InstanceAPI[Nacelle, NacelleWrite]):
-    """The API of Nacelle (view sp_pygen_power:Nacelle/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Nacelle (view sp_pygen_power:Nacelle/1); reads take the keywords of NacelleFilters."""
 
     _read_class = Nacelle
     _write_class = NacelleWrite
     fields: ClassVar[type[NacelleFields]] = NacelleFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Nacelle]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Nacelle]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> NacelleList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        acc_from_back_side_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        gearbox: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        generator: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        high_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        main_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        power_inverter: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_direction: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_error: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                acc_from_back_side_x=acc_from_back_side_x,
-                acc_from_back_side_y=acc_from_back_side_y,
-                acc_from_back_side_z=acc_from_back_side_z,
-                gearbox=gearbox,
-                generator=generator,
-                high_speed_shaft=high_speed_shaft,
-                main_shaft=main_shaft,
-                power_inverter=power_inverter,
-                yaw_direction=yaw_direction,
-                yaw_error=yaw_error,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        acc_from_back_side_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        gearbox: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        generator: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        high_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        main_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        power_inverter: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_direction: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_error: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> NacelleList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                acc_from_back_side_x=acc_from_back_side_x,
-                acc_from_back_side_y=acc_from_back_side_y,
-                acc_from_back_side_z=acc_from_back_side_z,
-                gearbox=gearbox,
-                generator=generator,
-                high_speed_shaft=high_speed_shaft,
-                main_shaft=main_shaft,
-                power_inverter=power_inverter,
-                yaw_direction=yaw_direction,
-                yaw_error=yaw_error,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        acc_from_back_side_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        gearbox: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        generator: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        high_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        main_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        power_inverter: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_direction: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_error: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> NacelleList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                acc_from_back_side_x=acc_from_back_side_x,
-                acc_from_back_side_y=acc_from_back_side_y,
-                acc_from_back_side_z=acc_from_back_side_z,
-                gearbox=gearbox,
-                generator=generator,
-                high_speed_shaft=high_speed_shaft,
-                main_shaft=main_shaft,
-                power_inverter=power_inverter,
-                yaw_direction=yaw_direction,
-                yaw_error=yaw_error,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncNacelleAPI(AsyncInstanceAPI[Nacelle, NacelleWrite]):
-    """The async API of Nacelle (view sp_pygen_power:Nacelle/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of Nacelle (view sp_pygen_power:Nacelle/1); reads take the keywords of NacelleFilters."""
 
     _read_class = Nacelle
     _write_class = NacelleWrite
     fields: ClassVar[type[NacelleFields]] = NacelleFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Nacelle]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Nacelle]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> NacelleList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        acc_from_back_side_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        gearbox: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        generator: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        high_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        main_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        power_inverter: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_direction: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_error: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                acc_from_back_side_x=acc_from_back_side_x,
-                acc_from_back_side_y=acc_from_back_side_y,
-                acc_from_back_side_z=acc_from_back_side_z,
-                gearbox=gearbox,
-                generator=generator,
-                high_speed_shaft=high_speed_shaft,
-                main_shaft=main_shaft,
-                power_inverter=power_inverter,
-                yaw_direction=yaw_direction,
-                yaw_error=yaw_error,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        acc_from_back_side_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        gearbox: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        generator: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        high_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        main_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        power_inverter: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_direction: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_error: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> NacelleList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                acc_from_back_side_x=acc_from_back_side_x,
-                acc_from_back_side_y=acc_from_back_side_y,
-                acc_from_back_side_z=acc_from_back_side_z,
-                gearbox=gearbox,
-                generator=generator,
-                high_speed_shaft=high_speed_shaft,
-                main_shaft=main_shaft,
-                power_inverter=power_inverter,
-                yaw_direction=yaw_direction,
-                yaw_error=yaw_error,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        acc_from_back_side_x: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_y: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        acc_from_back_side_z: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        gearbox: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        generator: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        high_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        main_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        power_inverter: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_direction: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        yaw_error: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> NacelleList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                acc_from_back_side_x=acc_from_back_side_x,
-                acc_from_back_side_y=acc_from_back_side_y,
-                acc_from_back_side_z=acc_from_back_side_z,
-                gearbox=gearbox,
-                generator=generator,
-                high_speed_shaft=high_speed_shaft,
-                main_shaft=main_shaft,
-                power_inverter=power_inverter,
-                yaw_direction=yaw_direction,
-                yaw_error=yaw_error,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .gearbox import Gearbox, GearboxWrite  # noqa: E402

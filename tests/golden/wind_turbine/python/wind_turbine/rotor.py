@@ -4,31 +4,38 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
     ReverseDirectRelation,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "Rotor", "1")
 _PropertyName = Literal["rotor_speed_controller", "rpm_low_speed_shaft"]
@@ -42,7 +49,7 @@ class RotorWrite(NodeWrite):
     """Rotor (node of view sp_pygen_power:Rotor/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "rotor_speed_controller": DirectRelation(),
         "rpm_low_speed_shaft": DirectRelation(),
     }
@@ -56,7 +63,7 @@ class Rotor(Node):
 
     _view_id = _VIEW
     _write_class = RotorWrite
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "rotor_speed_controller": DirectRelation(),
         "rpm_low_speed_shaft": DirectRelation(),
         "wind_turbine": ReverseDirectRelation(ViewId("sp_pygen_power", "WindTurbine", "1"), "rotor"),
@@ -81,247 +88,132 @@ class RotorFields(NodeFields):
     rpm_low_speed_shaft = DirectRelationProperty(_ref("rpm_low_speed_shaft"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    rotor_speed_controller: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    rpm_low_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if rotor_speed_controller is not None:
-        _found.append(_f.node(RotorFields.rotor_speed_controller, rotor_speed_controller))
-    if rpm_low_speed_shaft is not None:
-        _found.append(_f.node(RotorFields.rpm_low_speed_shaft, rpm_low_speed_shaft))
-    if external_id_prefix is not None:
-        _found.append(RotorFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(RotorFields, exists))
-    return _f.all_of(_found)
+class RotorFilters(TypedDict, total=False):
+    """The filter keywords of Rotor; each one given must hold (``x``: equals, or in for a list; lists: contains any;
+    ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    rotor_speed_controller: NodeIdLike | Sequence[NodeIdLike]
+    rpm_low_speed_shaft: NodeIdLike | Sequence[NodeIdLike]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, RotorFilters): ...
+
+
+class _Stream(StreamArgs, RotorFilters): ...
+
+
+class _List(ListArgs, RotorFilters): ...
+
+
+class _Search(SearchArgs, RotorFilters): ...
+
+
+class _Aggregate(AggregateArgs, RotorFilters): ...
+
+
+class _Count(CountArgs, RotorFilters): ...
+
+
+class _Stat(StatArgs, RotorFilters): ...
 
 
 class RotorAPI(InstanceAPI[Rotor, RotorWrite]):
-    """The API of Rotor (view sp_pygen_power:Rotor/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of Rotor (view sp_pygen_power:Rotor/1); reads take the keywords of RotorFilters."""
 
     _read_class = Rotor
     _write_class = RotorWrite
     fields: ClassVar[type[RotorFields]] = RotorFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Rotor]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Rotor]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> RotorList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> RotorList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        rotor_speed_controller: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        rpm_low_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                rotor_speed_controller=rotor_speed_controller,
-                rpm_low_speed_shaft=rpm_low_speed_shaft,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        rotor_speed_controller: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        rpm_low_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> RotorList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                rotor_speed_controller=rotor_speed_controller,
-                rpm_low_speed_shaft=rpm_low_speed_shaft,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        rotor_speed_controller: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        rpm_low_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> RotorList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                rotor_speed_controller=rotor_speed_controller,
-                rpm_low_speed_shaft=rpm_low_speed_shaft,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncRotorAPI(AsyncInstanceAPI[Rotor, RotorWrite]):
-    """The async API of Rotor (view sp_pygen_power:Rotor/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of Rotor (view sp_pygen_power:Rotor/1); reads take the keywords of RotorFilters."""
 
     _read_class = Rotor
     _write_class = RotorWrite
     fields: ClassVar[type[RotorFields]] = RotorFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Rotor]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Rotor]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> RotorList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> RotorList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        rotor_speed_controller: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        rpm_low_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                rotor_speed_controller=rotor_speed_controller,
-                rpm_low_speed_shaft=rpm_low_speed_shaft,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        rotor_speed_controller: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        rpm_low_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> RotorList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                rotor_speed_controller=rotor_speed_controller,
-                rpm_low_speed_shaft=rpm_low_speed_shaft,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        rotor_speed_controller: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        rpm_low_speed_shaft: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> RotorList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                rotor_speed_controller=rotor_speed_controller,
-                rpm_low_speed_shaft=rpm_low_speed_shaft,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite  # noqa: E402

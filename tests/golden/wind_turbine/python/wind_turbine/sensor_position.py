@@ -4,31 +4,38 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "SensorPosition", "1")
 _PropertyName = Literal[
@@ -53,7 +60,7 @@ class SensorPositionWrite(NodeWrite):
     """SensorPosition (node of view sp_pygen_power:SensorPosition/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "blade": DirectRelation(),
         "edgewise_bend_mom_crosstalk_corrected": DirectRelation(),
         "edgewise_bend_mom_offset": DirectRelation(),
@@ -82,7 +89,7 @@ class SensorPosition(Node):
 
     _view_id = _VIEW
     _write_class = SensorPositionWrite
-    _connections: ClassVar[dict[str, Connection]] = {
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "blade": DirectRelation(),
         "edgewise_bend_mom_crosstalk_corrected": DirectRelation(),
         "edgewise_bend_mom_offset": DirectRelation(),
@@ -132,396 +139,145 @@ class SensorPositionFields(NodeFields):
     position = FloatProperty(_ref("position"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    blade: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    edgewise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    edgewise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    edgewisewise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    flapwise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    flapwise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    flapwise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    flapwise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    min_position: float | None = None,
-    max_position: float | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if blade is not None:
-        _found.append(_f.node(SensorPositionFields.blade, blade))
-    if edgewise_bend_mom_crosstalk_corrected is not None:
-        _found.append(
-            _f.node(SensorPositionFields.edgewise_bend_mom_crosstalk_corrected, edgewise_bend_mom_crosstalk_corrected),
-        )
-    if edgewise_bend_mom_offset is not None:
-        _found.append(_f.node(SensorPositionFields.edgewise_bend_mom_offset, edgewise_bend_mom_offset))
-    if edgewise_bend_mom_offset_crosstalk_corrected is not None:
-        _found.append(
-            _f.node(
-                SensorPositionFields.edgewise_bend_mom_offset_crosstalk_corrected,
-                edgewise_bend_mom_offset_crosstalk_corrected,
-            ),
-        )
-    if edgewisewise_bend_mom is not None:
-        _found.append(_f.node(SensorPositionFields.edgewisewise_bend_mom, edgewisewise_bend_mom))
-    if flapwise_bend_mom is not None:
-        _found.append(_f.node(SensorPositionFields.flapwise_bend_mom, flapwise_bend_mom))
-    if flapwise_bend_mom_crosstalk_corrected is not None:
-        _found.append(
-            _f.node(SensorPositionFields.flapwise_bend_mom_crosstalk_corrected, flapwise_bend_mom_crosstalk_corrected),
-        )
-    if flapwise_bend_mom_offset is not None:
-        _found.append(_f.node(SensorPositionFields.flapwise_bend_mom_offset, flapwise_bend_mom_offset))
-    if flapwise_bend_mom_offset_crosstalk_corrected is not None:
-        _found.append(
-            _f.node(
-                SensorPositionFields.flapwise_bend_mom_offset_crosstalk_corrected,
-                flapwise_bend_mom_offset_crosstalk_corrected,
-            ),
-        )
-    if min_position is not None:
-        _found.append(SensorPositionFields.position.range(gte=min_position))
-    if max_position is not None:
-        _found.append(SensorPositionFields.position.range(lte=max_position))
-    if external_id_prefix is not None:
-        _found.append(SensorPositionFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(SensorPositionFields, exists))
-    return _f.all_of(_found)
+class SensorPositionFilters(TypedDict, total=False):
+    """The filter keywords of SensorPosition; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    blade: NodeIdLike | Sequence[NodeIdLike]
+    edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike]
+    edgewise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike]
+    edgewise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike]
+    edgewisewise_bend_mom: NodeIdLike | Sequence[NodeIdLike]
+    flapwise_bend_mom: NodeIdLike | Sequence[NodeIdLike]
+    flapwise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike]
+    flapwise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike]
+    flapwise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike]
+    min_position: float
+    max_position: float
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, SensorPositionFilters): ...
+
+
+class _Stream(StreamArgs, SensorPositionFilters): ...
+
+
+class _List(ListArgs, SensorPositionFilters): ...
+
+
+class _Search(SearchArgs, SensorPositionFilters): ...
+
+
+class _Aggregate(AggregateArgs, SensorPositionFilters): ...
+
+
+class _Count(CountArgs, SensorPositionFilters): ...
+
+
+class _Stat(StatArgs, SensorPositionFilters): ...
 
 
 class SensorPositionAPI(InstanceAPI[SensorPosition, SensorPositionWrite]):
-    """The API of SensorPosition (view sp_pygen_power:SensorPosition/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of SensorPosition (view sp_pygen_power:SensorPosition/1); reads take the keywords of
+    SensorPositionFilters.
     """
 
     _read_class = SensorPosition
     _write_class = SensorPositionWrite
     fields: ClassVar[type[SensorPositionFields]] = SensorPositionFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SensorPosition]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[SensorPosition]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> SensorPositionList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorPositionList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        blade: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewisewise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                blade=blade,
-                edgewise_bend_mom_crosstalk_corrected=edgewise_bend_mom_crosstalk_corrected,
-                edgewise_bend_mom_offset=edgewise_bend_mom_offset,
-                edgewise_bend_mom_offset_crosstalk_corrected=edgewise_bend_mom_offset_crosstalk_corrected,
-                edgewisewise_bend_mom=edgewisewise_bend_mom,
-                flapwise_bend_mom=flapwise_bend_mom,
-                flapwise_bend_mom_crosstalk_corrected=flapwise_bend_mom_crosstalk_corrected,
-                flapwise_bend_mom_offset=flapwise_bend_mom_offset,
-                flapwise_bend_mom_offset_crosstalk_corrected=flapwise_bend_mom_offset_crosstalk_corrected,
-                min_position=min_position,
-                max_position=max_position,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        blade: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewisewise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SensorPositionList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                blade=blade,
-                edgewise_bend_mom_crosstalk_corrected=edgewise_bend_mom_crosstalk_corrected,
-                edgewise_bend_mom_offset=edgewise_bend_mom_offset,
-                edgewise_bend_mom_offset_crosstalk_corrected=edgewise_bend_mom_offset_crosstalk_corrected,
-                edgewisewise_bend_mom=edgewisewise_bend_mom,
-                flapwise_bend_mom=flapwise_bend_mom,
-                flapwise_bend_mom_crosstalk_corrected=flapwise_bend_mom_crosstalk_corrected,
-                flapwise_bend_mom_offset=flapwise_bend_mom_offset,
-                flapwise_bend_mom_offset_crosstalk_corrected=flapwise_bend_mom_offset_crosstalk_corrected,
-                min_position=min_position,
-                max_position=max_position,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        blade: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewisewise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SensorPositionList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                blade=blade,
-                edgewise_bend_mom_crosstalk_corrected=edgewise_bend_mom_crosstalk_corrected,
-                edgewise_bend_mom_offset=edgewise_bend_mom_offset,
-                edgewise_bend_mom_offset_crosstalk_corrected=edgewise_bend_mom_offset_crosstalk_corrected,
-                edgewisewise_bend_mom=edgewisewise_bend_mom,
-                flapwise_bend_mom=flapwise_bend_mom,
-                flapwise_bend_mom_crosstalk_corrected=flapwise_bend_mom_crosstalk_corrected,
-                flapwise_bend_mom_offset=flapwise_bend_mom_offset,
-                flapwise_bend_mom_offset_crosstalk_corrected=flapwise_bend_mom_offset_crosstalk_corrected,
-                min_position=min_position,
-                max_position=max_position,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrite]):
-    """The async API of SensorPosition (view sp_pygen_power:SensorPosition/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of SensorPosition (view sp_pygen_power:SensorPosition/1); reads take the keywords of
+    SensorPositionFilters.
     """
 
     _read_class = SensorPosition
     _write_class = SensorPositionWrite
     fields: ClassVar[type[SensorPositionFields]] = SensorPositionFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SensorPosition]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[SensorPosition]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> SensorPositionList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorPositionList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        blade: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewisewise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                blade=blade,
-                edgewise_bend_mom_crosstalk_corrected=edgewise_bend_mom_crosstalk_corrected,
-                edgewise_bend_mom_offset=edgewise_bend_mom_offset,
-                edgewise_bend_mom_offset_crosstalk_corrected=edgewise_bend_mom_offset_crosstalk_corrected,
-                edgewisewise_bend_mom=edgewisewise_bend_mom,
-                flapwise_bend_mom=flapwise_bend_mom,
-                flapwise_bend_mom_crosstalk_corrected=flapwise_bend_mom_crosstalk_corrected,
-                flapwise_bend_mom_offset=flapwise_bend_mom_offset,
-                flapwise_bend_mom_offset_crosstalk_corrected=flapwise_bend_mom_offset_crosstalk_corrected,
-                min_position=min_position,
-                max_position=max_position,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        blade: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewisewise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SensorPositionList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                blade=blade,
-                edgewise_bend_mom_crosstalk_corrected=edgewise_bend_mom_crosstalk_corrected,
-                edgewise_bend_mom_offset=edgewise_bend_mom_offset,
-                edgewise_bend_mom_offset_crosstalk_corrected=edgewise_bend_mom_offset_crosstalk_corrected,
-                edgewisewise_bend_mom=edgewisewise_bend_mom,
-                flapwise_bend_mom=flapwise_bend_mom,
-                flapwise_bend_mom_crosstalk_corrected=flapwise_bend_mom_crosstalk_corrected,
-                flapwise_bend_mom_offset=flapwise_bend_mom_offset,
-                flapwise_bend_mom_offset_crosstalk_corrected=flapwise_bend_mom_offset_crosstalk_corrected,
-                min_position=min_position,
-                max_position=max_position,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        blade: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        edgewisewise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        flapwise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        min_position: float | None = None,
-        max_position: float | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SensorPositionList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                blade=blade,
-                edgewise_bend_mom_crosstalk_corrected=edgewise_bend_mom_crosstalk_corrected,
-                edgewise_bend_mom_offset=edgewise_bend_mom_offset,
-                edgewise_bend_mom_offset_crosstalk_corrected=edgewise_bend_mom_offset_crosstalk_corrected,
-                edgewisewise_bend_mom=edgewisewise_bend_mom,
-                flapwise_bend_mom=flapwise_bend_mom,
-                flapwise_bend_mom_crosstalk_corrected=flapwise_bend_mom_crosstalk_corrected,
-                flapwise_bend_mom_offset=flapwise_bend_mom_offset,
-                flapwise_bend_mom_offset_crosstalk_corrected=flapwise_bend_mom_offset_crosstalk_corrected,
-                min_position=min_position,
-                max_position=max_position,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .blade import Blade, BladeWrite  # noqa: E402

@@ -4,29 +4,36 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
     BooleanProperty,
+    Bucket,
+    CountArgs,
     EnumProperty,
-    Filter,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     ListProperty,
     Node,
     NodeFields,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "SensorTimeSeries", "1")
 _type__values = Literal["numeric", "string"]
@@ -50,7 +57,7 @@ class SensorTimeSeriesWrite(NodeWrite):
     """SensorTimeSeries (node of view sp_pygen_power:SensorTimeSeries/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "concept_id": "conceptId",
         "is_step": "isStep",
         "source_unit": "sourceUnit",
@@ -88,7 +95,7 @@ class SensorTimeSeries(Node):
 
     _view_id = _VIEW
     _write_class = SensorTimeSeriesWrite
-    _property_ids: ClassVar[dict[str, str]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {
         "concept_id": "conceptId",
         "is_step": "isStep",
         "source_unit": "sourceUnit",
@@ -141,409 +148,144 @@ class SensorTimeSeriesFields(NodeFields):
     type_ = EnumProperty[_type__values](_ref("type"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    aliases: Sequence[str] | None = None,
-    concept_id: str | Sequence[str] | None = None,
-    concept_id_prefix: str | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    is_step: bool | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    source_unit: str | Sequence[str] | None = None,
-    source_unit_prefix: str | None = None,
-    standard_name: str | Sequence[str] | None = None,
-    standard_name_prefix: str | None = None,
-    type_: _type__values | Sequence[_type__values] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if aliases is not None:
-        _found.append(SensorTimeSeriesFields.aliases.contains_any(aliases))
-    if concept_id is not None:
-        _found.append(_f.text(SensorTimeSeriesFields.concept_id, concept_id))
-    if concept_id_prefix is not None:
-        _found.append(SensorTimeSeriesFields.concept_id.prefix(concept_id_prefix))
-    if description is not None:
-        _found.append(_f.text(SensorTimeSeriesFields.description, description))
-    if description_prefix is not None:
-        _found.append(SensorTimeSeriesFields.description.prefix(description_prefix))
-    if is_step is not None:
-        _found.append(SensorTimeSeriesFields.is_step.equals(is_step))
-    if name is not None:
-        _found.append(_f.text(SensorTimeSeriesFields.name, name))
-    if name_prefix is not None:
-        _found.append(SensorTimeSeriesFields.name.prefix(name_prefix))
-    if source_unit is not None:
-        _found.append(_f.text(SensorTimeSeriesFields.source_unit, source_unit))
-    if source_unit_prefix is not None:
-        _found.append(SensorTimeSeriesFields.source_unit.prefix(source_unit_prefix))
-    if standard_name is not None:
-        _found.append(_f.text(SensorTimeSeriesFields.standard_name, standard_name))
-    if standard_name_prefix is not None:
-        _found.append(SensorTimeSeriesFields.standard_name.prefix(standard_name_prefix))
-    if type_ is not None:
-        _found.append(_f.enum(SensorTimeSeriesFields.type_, type_))
-    if external_id_prefix is not None:
-        _found.append(SensorTimeSeriesFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(SensorTimeSeriesFields, exists))
-    return _f.all_of(_found)
+class SensorTimeSeriesFilters(TypedDict, total=False):
+    """The filter keywords of SensorTimeSeries; each one given must hold (``x``: equals, or in for a list; lists:
+    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    aliases: Sequence[str]
+    concept_id: str | Sequence[str]
+    concept_id_prefix: str
+    description: str | Sequence[str]
+    description_prefix: str
+    is_step: bool
+    name: str | Sequence[str]
+    name_prefix: str
+    source_unit: str | Sequence[str]
+    source_unit_prefix: str
+    standard_name: str | Sequence[str]
+    standard_name_prefix: str
+    type_: _type__values | Sequence[_type__values]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, SensorTimeSeriesFilters): ...
+
+
+class _Stream(StreamArgs, SensorTimeSeriesFilters): ...
+
+
+class _List(ListArgs, SensorTimeSeriesFilters): ...
+
+
+class _Search(SearchArgs, SensorTimeSeriesFilters): ...
+
+
+class _Aggregate(AggregateArgs, SensorTimeSeriesFilters): ...
+
+
+class _Count(CountArgs, SensorTimeSeriesFilters): ...
+
+
+class _Stat(StatArgs, SensorTimeSeriesFilters): ...
 
 
 class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
-    """The API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1); reads take the keywords of
+    SensorTimeSeriesFilters.
     """
 
     _read_class = SensorTimeSeries
     _write_class = SensorTimeSeriesWrite
     fields: ClassVar[type[SensorTimeSeriesFields]] = SensorTimeSeriesFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SensorTimeSeries]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[SensorTimeSeries]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> SensorTimeSeriesList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        concept_id: str | Sequence[str] | None = None,
-        concept_id_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        is_step: bool | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source_unit: str | Sequence[str] | None = None,
-        source_unit_prefix: str | None = None,
-        standard_name: str | Sequence[str] | None = None,
-        standard_name_prefix: str | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                concept_id=concept_id,
-                concept_id_prefix=concept_id_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                is_step=is_step,
-                name=name,
-                name_prefix=name_prefix,
-                source_unit=source_unit,
-                source_unit_prefix=source_unit_prefix,
-                standard_name=standard_name,
-                standard_name_prefix=standard_name_prefix,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        concept_id: str | Sequence[str] | None = None,
-        concept_id_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        is_step: bool | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source_unit: str | Sequence[str] | None = None,
-        source_unit_prefix: str | None = None,
-        standard_name: str | Sequence[str] | None = None,
-        standard_name_prefix: str | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SensorTimeSeriesList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                concept_id=concept_id,
-                concept_id_prefix=concept_id_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                is_step=is_step,
-                name=name,
-                name_prefix=name_prefix,
-                source_unit=source_unit,
-                source_unit_prefix=source_unit_prefix,
-                standard_name=standard_name,
-                standard_name_prefix=standard_name_prefix,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        concept_id: str | Sequence[str] | None = None,
-        concept_id_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        is_step: bool | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source_unit: str | Sequence[str] | None = None,
-        source_unit_prefix: str | None = None,
-        standard_name: str | Sequence[str] | None = None,
-        standard_name_prefix: str | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SensorTimeSeriesList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                concept_id=concept_id,
-                concept_id_prefix=concept_id_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                is_step=is_step,
-                name=name,
-                name_prefix=name_prefix,
-                source_unit=source_unit,
-                source_unit_prefix=source_unit_prefix,
-                standard_name=standard_name,
-                standard_name_prefix=standard_name_prefix,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncSensorTimeSeriesAPI(AsyncInstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
-    """The async API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1); reads take the keywords of
+    SensorTimeSeriesFilters.
     """
 
     _read_class = SensorTimeSeries
     _write_class = SensorTimeSeriesWrite
     fields: ClassVar[type[SensorTimeSeriesFields]] = SensorTimeSeriesFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SensorTimeSeries]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[SensorTimeSeries]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> SensorTimeSeriesList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        aliases: Sequence[str] | None = None,
-        concept_id: str | Sequence[str] | None = None,
-        concept_id_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        is_step: bool | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source_unit: str | Sequence[str] | None = None,
-        source_unit_prefix: str | None = None,
-        standard_name: str | Sequence[str] | None = None,
-        standard_name_prefix: str | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                concept_id=concept_id,
-                concept_id_prefix=concept_id_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                is_step=is_step,
-                name=name,
-                name_prefix=name_prefix,
-                source_unit=source_unit,
-                source_unit_prefix=source_unit_prefix,
-                standard_name=standard_name,
-                standard_name_prefix=standard_name_prefix,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        concept_id: str | Sequence[str] | None = None,
-        concept_id_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        is_step: bool | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source_unit: str | Sequence[str] | None = None,
-        source_unit_prefix: str | None = None,
-        standard_name: str | Sequence[str] | None = None,
-        standard_name_prefix: str | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SensorTimeSeriesList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                concept_id=concept_id,
-                concept_id_prefix=concept_id_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                is_step=is_step,
-                name=name,
-                name_prefix=name_prefix,
-                source_unit=source_unit,
-                source_unit_prefix=source_unit_prefix,
-                standard_name=standard_name,
-                standard_name_prefix=standard_name_prefix,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        aliases: Sequence[str] | None = None,
-        concept_id: str | Sequence[str] | None = None,
-        concept_id_prefix: str | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        is_step: bool | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        source_unit: str | Sequence[str] | None = None,
-        source_unit_prefix: str | None = None,
-        standard_name: str | Sequence[str] | None = None,
-        standard_name_prefix: str | None = None,
-        type_: _type__values | Sequence[_type__values] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SensorTimeSeriesList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                aliases=aliases,
-                concept_id=concept_id,
-                concept_id_prefix=concept_id_prefix,
-                description=description,
-                description_prefix=description_prefix,
-                is_step=is_step,
-                name=name,
-                name_prefix=name_prefix,
-                source_unit=source_unit,
-                source_unit_prefix=source_unit_prefix,
-                standard_name=standard_name,
-                standard_name_prefix=standard_name_prefix,
-                type_=type_,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))

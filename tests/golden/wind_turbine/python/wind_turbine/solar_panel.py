@@ -4,32 +4,39 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "SolarPanel", "1")
 _PropertyName = Literal["capacity", "description", "efficiency", "name", "orientation"]
@@ -43,7 +50,7 @@ class SolarPanelWrite(NodeWrite):
     """SolarPanel (node of view sp_pygen_power:SolarPanel/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[dict[str, Connection]] = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
+    _connections: ClassVar[Mapping[str, Connection]] = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
 
     capacity: float | None = None
 
@@ -63,7 +70,7 @@ class SolarPanel(Node):
 
     _view_id = _VIEW
     _write_class = SolarPanelWrite
-    _connections: ClassVar[dict[str, Connection]] = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
+    _connections: ClassVar[Mapping[str, Connection]] = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
 
     capacity: float | None = None
 
@@ -95,337 +102,138 @@ class SolarPanelFields(NodeFields):
     orientation = DirectRelationProperty(_ref("orientation"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    min_capacity: float | None = None,
-    max_capacity: float | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    efficiency: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    orientation: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if min_capacity is not None:
-        _found.append(SolarPanelFields.capacity.range(gte=min_capacity))
-    if max_capacity is not None:
-        _found.append(SolarPanelFields.capacity.range(lte=max_capacity))
-    if description is not None:
-        _found.append(_f.text(SolarPanelFields.description, description))
-    if description_prefix is not None:
-        _found.append(SolarPanelFields.description.prefix(description_prefix))
-    if efficiency is not None:
-        _found.append(_f.node(SolarPanelFields.efficiency, efficiency))
-    if name is not None:
-        _found.append(_f.text(SolarPanelFields.name, name))
-    if name_prefix is not None:
-        _found.append(SolarPanelFields.name.prefix(name_prefix))
-    if orientation is not None:
-        _found.append(_f.node(SolarPanelFields.orientation, orientation))
-    if external_id_prefix is not None:
-        _found.append(SolarPanelFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(SolarPanelFields, exists))
-    return _f.all_of(_found)
+class SolarPanelFilters(TypedDict, total=False):
+    """The filter keywords of SolarPanel; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    min_capacity: float
+    max_capacity: float
+    description: str | Sequence[str]
+    description_prefix: str
+    efficiency: NodeIdLike | Sequence[NodeIdLike]
+    name: str | Sequence[str]
+    name_prefix: str
+    orientation: NodeIdLike | Sequence[NodeIdLike]
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, SolarPanelFilters): ...
+
+
+class _Stream(StreamArgs, SolarPanelFilters): ...
+
+
+class _List(ListArgs, SolarPanelFilters): ...
+
+
+class _Search(SearchArgs, SolarPanelFilters): ...
+
+
+class _Aggregate(AggregateArgs, SolarPanelFilters): ...
+
+
+class _Count(CountArgs, SolarPanelFilters): ...
+
+
+class _Stat(StatArgs, SolarPanelFilters): ...
 
 
 class SolarPanelAPI(InstanceAPI[SolarPanel, SolarPanelWrite]):
-    """The API of SolarPanel (view sp_pygen_power:SolarPanel/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of SolarPanel (view sp_pygen_power:SolarPanel/1); reads take the keywords of SolarPanelFilters."""
 
     _read_class = SolarPanel
     _write_class = SolarPanelWrite
     fields: ClassVar[type[SolarPanelFields]] = SolarPanelFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SolarPanel]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[SolarPanel]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> SolarPanelList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        efficiency: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        orientation: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                description=description,
-                description_prefix=description_prefix,
-                efficiency=efficiency,
-                name=name,
-                name_prefix=name_prefix,
-                orientation=orientation,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        efficiency: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        orientation: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SolarPanelList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                description=description,
-                description_prefix=description_prefix,
-                efficiency=efficiency,
-                name=name,
-                name_prefix=name_prefix,
-                orientation=orientation,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        efficiency: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        orientation: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SolarPanelList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                description=description,
-                description_prefix=description_prefix,
-                efficiency=efficiency,
-                name=name,
-                name_prefix=name_prefix,
-                orientation=orientation,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncSolarPanelAPI(AsyncInstanceAPI[SolarPanel, SolarPanelWrite]):
-    """The async API of SolarPanel (view sp_pygen_power:SolarPanel/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The async API of SolarPanel (view sp_pygen_power:SolarPanel/1); reads take the keywords of SolarPanelFilters."""
 
     _read_class = SolarPanel
     _write_class = SolarPanelWrite
     fields: ClassVar[type[SolarPanelFields]] = SolarPanelFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SolarPanel]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[SolarPanel]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> SolarPanelList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        efficiency: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        orientation: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                description=description,
-                description_prefix=description_prefix,
-                efficiency=efficiency,
-                name=name,
-                name_prefix=name_prefix,
-                orientation=orientation,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        efficiency: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        orientation: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SolarPanelList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                description=description,
-                description_prefix=description_prefix,
-                efficiency=efficiency,
-                name=name,
-                name_prefix=name_prefix,
-                orientation=orientation,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        efficiency: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        orientation: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> SolarPanelList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                description=description,
-                description_prefix=description_prefix,
-                efficiency=efficiency,
-                name=name,
-                name_prefix=name_prefix,
-                orientation=orientation,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite  # noqa: E402

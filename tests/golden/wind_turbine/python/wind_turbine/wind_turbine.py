@@ -4,35 +4,42 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal, cast
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import ClassVar, Literal, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from pygen.instances import (
+    AggregateArgs,
     AggregateGroup,
     AggregateName,
     AsyncInstanceAPI,
+    Bucket,
     Connection,
+    CountArgs,
     DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
     EdgeConnection,
-    Filter,
     FloatProperty,
     InstanceAPI,
     InstanceList,
+    IterateArgs,
+    ListArgs,
     Node,
     NodeFields,
     NodeId,
     NodeIdLike,
     NodeWrite,
+    Page,
     Property,
-    SortArg,
+    SearchArgs,
+    StatArgs,
+    StreamArgs,
     TextProperty,
     ViewId,
 )
-
-from . import _filters as _f
 
 _VIEW = ViewId("sp_pygen_power", "WindTurbine", "1")
 _PropertyName = Literal[
@@ -56,8 +63,8 @@ class WindTurbineWrite(NodeWrite):
     """WindTurbine (node of view sp_pygen_power:WindTurbine/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[dict[str, str]] = {"power_curve": "powerCurve"}
-    _connections: ClassVar[dict[str, Connection]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {"power_curve": "powerCurve"}
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "blades": DirectRelation(),
         "datasheets": DirectRelation(),
         "nacelle": DirectRelation(),
@@ -88,8 +95,8 @@ class WindTurbine(Node):
 
     _view_id = _VIEW
     _write_class = WindTurbineWrite
-    _property_ids: ClassVar[dict[str, str]] = {"power_curve": "powerCurve"}
-    _connections: ClassVar[dict[str, Connection]] = {
+    _property_ids: ClassVar[Mapping[str, str]] = {"power_curve": "powerCurve"}
+    _connections: ClassVar[Mapping[str, Connection]] = {
         "blades": DirectRelation(),
         "datasheets": DirectRelation(),
         "nacelle": DirectRelation(),
@@ -136,427 +143,146 @@ class WindTurbineFields(NodeFields):
     windfarm = TextProperty(_ref("windfarm"))
 
 
-def _filter(
-    filter: Filter | None,
-    *,
-    blades: Sequence[NodeIdLike] | None = None,
-    min_capacity: float | None = None,
-    max_capacity: float | None = None,
-    datasheets: Sequence[NodeIdLike] | None = None,
-    description: str | Sequence[str] | None = None,
-    description_prefix: str | None = None,
-    nacelle: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    name: str | Sequence[str] | None = None,
-    name_prefix: str | None = None,
-    power_curve: str | Sequence[str] | None = None,
-    power_curve_prefix: str | None = None,
-    rotor: NodeIdLike | Sequence[NodeIdLike] | None = None,
-    windfarm: str | Sequence[str] | None = None,
-    windfarm_prefix: str | None = None,
-    external_id_prefix: str | None = None,
-    space: str | Sequence[str] | None = None,
-    exists: Sequence[_PropertyName] | None = None,
-) -> Filter | None:
-    _found: builtins.list[Filter] = [] if filter is None else [filter]
-    if blades is not None:
-        _found.append(WindTurbineFields.blades.contains_any(blades))
-    if min_capacity is not None:
-        _found.append(WindTurbineFields.capacity.range(gte=min_capacity))
-    if max_capacity is not None:
-        _found.append(WindTurbineFields.capacity.range(lte=max_capacity))
-    if datasheets is not None:
-        _found.append(WindTurbineFields.datasheets.contains_any(datasheets))
-    if description is not None:
-        _found.append(_f.text(WindTurbineFields.description, description))
-    if description_prefix is not None:
-        _found.append(WindTurbineFields.description.prefix(description_prefix))
-    if nacelle is not None:
-        _found.append(_f.node(WindTurbineFields.nacelle, nacelle))
-    if name is not None:
-        _found.append(_f.text(WindTurbineFields.name, name))
-    if name_prefix is not None:
-        _found.append(WindTurbineFields.name.prefix(name_prefix))
-    if power_curve is not None:
-        _found.append(_f.text(WindTurbineFields.power_curve, power_curve))
-    if power_curve_prefix is not None:
-        _found.append(WindTurbineFields.power_curve.prefix(power_curve_prefix))
-    if rotor is not None:
-        _found.append(_f.node(WindTurbineFields.rotor, rotor))
-    if windfarm is not None:
-        _found.append(_f.text(WindTurbineFields.windfarm, windfarm))
-    if windfarm_prefix is not None:
-        _found.append(WindTurbineFields.windfarm.prefix(windfarm_prefix))
-    if external_id_prefix is not None:
-        _found.append(WindTurbineFields.external_id.prefix(external_id_prefix))
-    if space is not None:
-        _found.append(_f.text(NodeFields.space, space))
-    if exists:
-        _found.append(_f.exists(WindTurbineFields, exists))
-    return _f.all_of(_found)
+class WindTurbineFilters(TypedDict, total=False):
+    """The filter keywords of WindTurbine; each one given must hold (``x``: equals, or in for a list; lists: contains
+    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """
+
+    blades: Sequence[NodeIdLike]
+    min_capacity: float
+    max_capacity: float
+    datasheets: Sequence[NodeIdLike]
+    description: str | Sequence[str]
+    description_prefix: str
+    nacelle: NodeIdLike | Sequence[NodeIdLike]
+    name: str | Sequence[str]
+    name_prefix: str
+    power_curve: str | Sequence[str]
+    power_curve_prefix: str
+    rotor: NodeIdLike | Sequence[NodeIdLike]
+    windfarm: str | Sequence[str]
+    windfarm_prefix: str
+    external_id_prefix: str
+    space: str | Sequence[str]
+    exists: Sequence[_PropertyName]
+
+
+class _Iterate(IterateArgs, WindTurbineFilters): ...
+
+
+class _Stream(StreamArgs, WindTurbineFilters): ...
+
+
+class _List(ListArgs, WindTurbineFilters): ...
+
+
+class _Search(SearchArgs, WindTurbineFilters): ...
+
+
+class _Aggregate(AggregateArgs, WindTurbineFilters): ...
+
+
+class _Count(CountArgs, WindTurbineFilters): ...
+
+
+class _Stat(StatArgs, WindTurbineFilters): ...
 
 
 class WindTurbineAPI(InstanceAPI[WindTurbine, WindTurbineWrite]):
-    """The API of WindTurbine (view sp_pygen_power:WindTurbine/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
-    """
+    """The API of WindTurbine (view sp_pygen_power:WindTurbine/1); reads take the keywords of WindTurbineFilters."""
 
     _read_class = WindTurbine
     _write_class = WindTurbineWrite
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[WindTurbine]:
+        return super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[WindTurbine]:
+        return super().stream(**self._where(kwargs))
+
+    def list(self, **kwargs: Unpack[_List]) -> WindTurbineList:
+        return super().list(**self._where(kwargs))
+
+    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList:
+        return super().search(query, **self._where(kwargs))
 
     def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        blades: Sequence[NodeIdLike] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        datasheets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        nacelle: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        power_curve: str | Sequence[str] | None = None,
-        power_curve_prefix: str | None = None,
-        rotor: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        windfarm: str | Sequence[str] | None = None,
-        windfarm_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                blades=blades,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                datasheets=datasheets,
-                description=description,
-                description_prefix=description_prefix,
-                nacelle=nacelle,
-                name=name,
-                name_prefix=name_prefix,
-                power_curve=power_curve,
-                power_curve_prefix=power_curve_prefix,
-                rotor=rotor,
-                windfarm=windfarm,
-                windfarm_prefix=windfarm_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return super().aggregate(*aggregations, **self._where(kwargs))
 
-    def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        blades: Sequence[NodeIdLike] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        datasheets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        nacelle: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        power_curve: str | Sequence[str] | None = None,
-        power_curve_prefix: str | None = None,
-        rotor: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        windfarm: str | Sequence[str] | None = None,
-        windfarm_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> WindTurbineList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return super().list(
-            filter=_filter(
-                filter,
-                blades=blades,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                datasheets=datasheets,
-                description=description,
-                description_prefix=description_prefix,
-                nacelle=nacelle,
-                name=name,
-                name_prefix=name_prefix,
-                power_curve=power_curve,
-                power_curve_prefix=power_curve_prefix,
-                rotor=rotor,
-                windfarm=windfarm,
-                windfarm_prefix=windfarm_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    def count(self, **kwargs: Unpack[_Count]) -> int:
+        return super().count(**self._where(kwargs))
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        blades: Sequence[NodeIdLike] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        datasheets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        nacelle: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        power_curve: str | Sequence[str] | None = None,
-        power_curve_prefix: str | None = None,
-        rotor: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        windfarm: str | Sequence[str] | None = None,
-        windfarm_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> WindTurbineList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                blades=blades,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                datasheets=datasheets,
-                description=description,
-                description_prefix=description_prefix,
-                nacelle=nacelle,
-                name=name,
-                name_prefix=name_prefix,
-                power_curve=power_curve,
-                power_curve_prefix=power_curve_prefix,
-                rotor=rotor,
-                windfarm=windfarm,
-                windfarm_prefix=windfarm_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return super().sum(property, **self._where(kwargs))
+
+    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().avg(property, **self._where(kwargs))
+
+    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().min(property, **self._where(kwargs))
+
+    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return super().max(property, **self._where(kwargs))
+
+    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
+        return super().histogram(property, interval, **self._where(kwargs))
 
 
 class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
-    """The async API of WindTurbine (view sp_pygen_power:WindTurbine/1).
-
-    ``list``, ``search`` and ``aggregate`` take one keyword per filterable property, all combined with
-    ``filter`` by and: a value means equals and a list of values means in (text, enums, direct relations,
-    whose ids may be a NodeId, a (space, external id) tuple or an external id in the client's instance
-    space); ``x_prefix``: starts with; ``min_x``/``max_x``: inclusive bounds; list properties: contains any
-    of the values; ``exists``: the named properties have a value; plus ``external_id_prefix`` and ``space``.
+    """The async API of WindTurbine (view sp_pygen_power:WindTurbine/1); reads take the keywords of
+    WindTurbineFilters.
     """
 
     _read_class = WindTurbine
     _write_class = WindTurbineWrite
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
 
+    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[WindTurbine]:
+        return await super().iterate(**self._where(kwargs))
+
+    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[WindTurbine]:
+        return super().stream(**self._where(kwargs))
+
+    async def list(self, **kwargs: Unpack[_List]) -> WindTurbineList:
+        return await super().list(**self._where(kwargs))
+
+    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList:
+        return await super().search(query, **self._where(kwargs))
+
     async def aggregate(
         self,
         *aggregations: tuple[AggregateName, str | Property | None],
-        group_by: Sequence[str | Property] | None = None,
-        filter: Filter | None = None,
-        query: str | None = None,
-        properties: Sequence[str | Property] | None = None,
-        limit: int | None = None,
-        blades: Sequence[NodeIdLike] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        datasheets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        nacelle: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        power_curve: str | Sequence[str] | None = None,
-        power_curve_prefix: str | None = None,
-        rotor: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        windfarm: str | Sequence[str] | None = None,
-        windfarm_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
+        **kwargs: Unpack[_Aggregate],
     ) -> builtins.list[AggregateGroup]:
-        """Aggregates (``("count", None)``, ``("avg", fields.x)``...) over the instances the keywords select."""
-        return await super().aggregate(
-            *aggregations,
-            group_by=group_by,
-            filter=_filter(
-                filter,
-                blades=blades,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                datasheets=datasheets,
-                description=description,
-                description_prefix=description_prefix,
-                nacelle=nacelle,
-                name=name,
-                name_prefix=name_prefix,
-                power_curve=power_curve,
-                power_curve_prefix=power_curve_prefix,
-                rotor=rotor,
-                windfarm=windfarm,
-                windfarm_prefix=windfarm_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            query=query,
-            properties=properties,
-            limit=limit,
-        )
+        return await super().aggregate(*aggregations, **self._where(kwargs))
 
-    async def list(
-        self,
-        *,
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int | None = 25,
-        connections: bool | Sequence[str] = False,
-        target_units: Mapping[str, str] | None = None,
-        blades: Sequence[NodeIdLike] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        datasheets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        nacelle: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        power_curve: str | Sequence[str] | None = None,
-        power_curve_prefix: str | None = None,
-        rotor: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        windfarm: str | Sequence[str] | None = None,
-        windfarm_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> WindTurbineList:
-        """Up to ``limit`` instances (``-1`` or None: all) that match ``filter`` and every keyword given."""
-        return await super().list(
-            filter=_filter(
-                filter,
-                blades=blades,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                datasheets=datasheets,
-                description=description,
-                description_prefix=description_prefix,
-                nacelle=nacelle,
-                name=name,
-                name_prefix=name_prefix,
-                power_curve=power_curve,
-                power_curve_prefix=power_curve_prefix,
-                rotor=rotor,
-                windfarm=windfarm,
-                windfarm_prefix=windfarm_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            connections=connections,
-            target_units=target_units,
-        )
+    async def count(self, **kwargs: Unpack[_Count]) -> int:
+        return await super().count(**self._where(kwargs))
 
-    async def search(
+    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
+        return await super().sum(property, **self._where(kwargs))
+
+    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().avg(property, **self._where(kwargs))
+
+    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().min(property, **self._where(kwargs))
+
+    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
+        return await super().max(property, **self._where(kwargs))
+
+    async def histogram(
         self,
-        query: str | None = None,
-        *,
-        properties: Sequence[str | Property] | None = None,
-        operator: Literal["AND", "OR"] = "AND",
-        filter: Filter | None = None,
-        sort: SortArg = None,
-        limit: int = 25,
-        target_units: Mapping[str, str] | None = None,
-        blades: Sequence[NodeIdLike] | None = None,
-        min_capacity: float | None = None,
-        max_capacity: float | None = None,
-        datasheets: Sequence[NodeIdLike] | None = None,
-        description: str | Sequence[str] | None = None,
-        description_prefix: str | None = None,
-        nacelle: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        name: str | Sequence[str] | None = None,
-        name_prefix: str | None = None,
-        power_curve: str | Sequence[str] | None = None,
-        power_curve_prefix: str | None = None,
-        rotor: NodeIdLike | Sequence[NodeIdLike] | None = None,
-        windfarm: str | Sequence[str] | None = None,
-        windfarm_prefix: str | None = None,
-        external_id_prefix: str | None = None,
-        space: str | Sequence[str] | None = None,
-        exists: Sequence[_PropertyName] | None = None,
-    ) -> WindTurbineList:
-        """Free-text search for ``query`` among the instances the keywords select, most relevant first."""
-        return await super().search(
-            query,
-            properties=properties,
-            operator=operator,
-            filter=_filter(
-                filter,
-                blades=blades,
-                min_capacity=min_capacity,
-                max_capacity=max_capacity,
-                datasheets=datasheets,
-                description=description,
-                description_prefix=description_prefix,
-                nacelle=nacelle,
-                name=name,
-                name_prefix=name_prefix,
-                power_curve=power_curve,
-                power_curve_prefix=power_curve_prefix,
-                rotor=rotor,
-                windfarm=windfarm,
-                windfarm_prefix=windfarm_prefix,
-                external_id_prefix=external_id_prefix,
-                space=space,
-                exists=exists,
-            ),
-            sort=sort,
-            limit=limit,
-            target_units=target_units,
-        )
+        property: str | Property,
+        interval: float,
+        **kwargs: Unpack[_Stat],
+    ) -> builtins.list[Bucket]:
+        return await super().histogram(property, interval, **self._where(kwargs))
 
 
 from .blade import Blade, BladeWrite  # noqa: E402

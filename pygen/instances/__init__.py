@@ -92,8 +92,9 @@ from pygen.instances._results import (
     UpsertError,
     UpsertResult,
 )
-from pygen.instances._types import Date, Json, Timestamp
+from pygen.instances._types import Date, Json, JsonObject, Timestamp
 from pygen.instances._view import AggregateGroup, AggregateName, Bucket, Page, RetrieveList
+from pygen.instances._writes import InstanceIdLike
 
 __all__ = [
     "API_PARAMETERS",
@@ -133,6 +134,7 @@ __all__ = [
     "In",
     "InstanceAPI",
     "InstanceClient",
+    "InstanceIdLike",
     "InstanceList",
     "InstanceReferences",
     "InstanceResult",
@@ -140,6 +142,7 @@ __all__ = [
     "IntProperty",
     "IterateArgs",
     "Json",
+    "JsonObject",
     "JsonProperty",
     "ListArgs",
     "ListProperty",

@@ -40,6 +40,7 @@ from pygen.instances._view import (
     _page_sizes,
     _ViewCore,
 )
+from pygen.instances._writes import InstanceIdLike
 
 __all__ = ["AsyncInstanceAPI", "InstanceAPI"]
 
@@ -250,7 +251,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             auto_create_end_nodes=auto_create_end_nodes,
         )
 
-    def delete(self, ids: object | Iterable[object]) -> DeleteResult:
+    def delete(self, ids: InstanceIdLike | Iterable[InstanceIdLike]) -> DeleteResult:
         """:meth:`InstanceClient.delete`."""
         return self._client.delete(ids)
 
@@ -480,7 +481,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             auto_create_end_nodes=auto_create_end_nodes,
         )
 
-    async def delete(self, ids: object | Iterable[object]) -> DeleteResult:
+    async def delete(self, ids: InstanceIdLike | Iterable[InstanceIdLike]) -> DeleteResult:
         """Async :meth:`InstanceClient.delete`."""
         return await self._client.delete(ids)
 

@@ -19,6 +19,7 @@ from pygen.instances._ids import EdgeId, NodeId
 from pygen.instances._instances import EdgeWrite, NodeWrite, _Instance
 from pygen.instances._results import DeleteError, DeleteResult, FailedItem, UpsertError, UpsertResult
 from pygen.instances._writes import (
+    InstanceIdLike,
     WriteFlags,
     apply_body,
     apply_results,
@@ -142,7 +143,7 @@ class InstanceClient(_ClientCore, HTTPHolder):
             bad += part_bad
         return ok, bad
 
-    def delete(self, ids: object | Iterable[object]) -> DeleteResult:
+    def delete(self, ids: InstanceIdLike | Iterable[InstanceIdLike]) -> DeleteResult:
         """Delete instances by id (ids rule; bare ids are nodes), by ``EdgeId`` or by object.
 
         Missing instances are not errors: they are listed in ``result.not_found``.
@@ -252,7 +253,7 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
             bad += part_bad
         return ok, bad
 
-    async def delete(self, ids: object | Iterable[object]) -> DeleteResult:
+    async def delete(self, ids: InstanceIdLike | Iterable[InstanceIdLike]) -> DeleteResult:
         """Async :meth:`InstanceClient.delete`."""
         items = delete_items(_as_iterable(ids), self.instance_space)
         result, failed = DeleteResult(), builtins.list[FailedItem]()

@@ -18,13 +18,15 @@ list response is parsed from bytes in one ``validate_json`` call, with no Python
 from __future__ import annotations
 
 import importlib
+import re
 import typing
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, Union
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasPath, AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 from typing_extensions import Self
@@ -90,6 +92,10 @@ def _is_classvar(annotation: object) -> bool:
     return annotation is ClassVar or typing.get_origin(annotation) is ClassVar
 
 
+#: Set while building write objects that need not have their required properties (see _WriteInstance).
+_LENIENT: ContextVar[bool] = ContextVar("pygen_lenient_write", default=False)
+
+
 def _field(default: object, **kwargs: Any) -> Any:
     """A FieldInfo with ``kwargs`` added to whatever the class body declared for the field."""
     if isinstance(default, FieldInfo):
@@ -125,6 +131,10 @@ class _Instance(BaseModel):
     def _property_field(cls, default: object, view: ViewId, prop: str, relation: bool) -> Any:
         raise NotImplementedError
 
+    @classmethod
+    def _base_field(cls, default: object, api_name: str) -> Any:
+        raise NotImplementedError
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Runs inside type.__new__, before pydantic's metaclass collects the fields: the Field()s
         # set as class attributes here are what pydantic then reads as each field's declaration.
@@ -139,7 +149,7 @@ class _Instance(BaseModel):
             default = cls.__dict__.get(name, PydanticUndefined)
             connection = cls._connections.get(name)
             if name in cls._base_fields:
-                field = _field(default, alias=cls._base_fields[name])
+                field = cls._base_field(default, cls._base_fields[name])
             elif isinstance(connection, (EdgeConnection, ReverseDirectRelation)):
                 # Not a property: filled only when connections are resolved; never read from `properties`.
                 field = _field(default, exclude=True)
@@ -165,6 +175,10 @@ class _Instance(BaseModel):
 
 class _ReadInstance(_Instance):
     _write_class: ClassVar[type[NodeWrite] | type[EdgeWrite] | None] = None
+
+    @classmethod
+    def _base_field(cls, default: object, api_name: str) -> Any:
+        return _field(default, alias=api_name)
 
     @classmethod
     def _property_field(cls, default: object, view: ViewId, prop: str, relation: bool) -> Any:
@@ -220,7 +234,7 @@ class _ReadInstance(_Instance):
         for name in write_class._properties:
             if name in self._properties and name in fields_set:
                 data[name] = _relation_id(getattr(self, name))
-        return write_class.model_validate(data)
+        return write_class._validate_partial(data)
 
 
 class Node(_ReadInstance):
@@ -300,6 +314,55 @@ class Edge(_ReadInstance):
 
 
 class _WriteInstance(_Instance):
+    # Write objects are built by field name only (``load`` maps the API's names itself): an unknown
+    # keyword is a mistake, not schema drift. Reads stay tolerant (extra="ignore").
+    model_config = ConfigDict(extra="forbid")
+
+    #: Fields a write that creates an instance must give (not nullable, no default, not auto-increment);
+    #: the generated ``__init__`` signature requires them, ``partial`` does not.
+    _required: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, /, **data: Any) -> None:
+        # pydantic calls a model's own __init__ from model_validate too: `partial`, `load` and
+        # `as_write` build objects that may lack required properties, and say so through _LENIENT.
+        _check_keywords(type(self), data)
+        super().__init__(**data)
+        if _LENIENT.get():
+            return
+        missing = sorted(name for name in type(self)._required if name not in data)
+        if missing:
+            names = ", ".join(repr(name) for name in missing)
+            raise TypeError(
+                f"{type(self).__name__}() is missing the required propert{'ies' if len(missing) > 1 else 'y'} "
+                f"{names} (not nullable, no default). To change some properties of an existing instance, use "
+                f"{type(self).__name__}.partial(...)."
+            )
+
+    if not TYPE_CHECKING:
+        # Invisible to type checkers on purpose: a generated write class with required properties
+        # declares `partial` with its own typed keywords, which a catch-all here would contradict.
+
+        @classmethod
+        def partial(cls, **data):
+            """A write object with only the given properties: to update an existing instance.
+
+            Example:
+                ```python
+                client.upsert(PumpWrite.partial(external_id="pump42", max_pressure=3.5))
+                ```
+            """
+            _check_keywords(cls, data)
+            return cls._validate_partial(data)
+
+    @classmethod
+    def _validate_partial(cls, data: Mapping[str, Any]) -> Self:
+        """``model_validate`` without the required-properties check (the object may be an update)."""
+        token = _LENIENT.set(True)
+        try:
+            return cls.model_validate(data)
+        finally:
+            _LENIENT.reset(token)
+
     @classmethod
     def _property_field(cls, default: object, view: ViewId, prop: str, relation: bool) -> Any:
         # No alias: write objects are built by field name; `load` maps property ids to fields itself,
@@ -307,8 +370,17 @@ class _WriteInstance(_Instance):
         return default
 
     @classmethod
+    def _base_field(cls, default: object, api_name: str) -> Any:
+        return default  # by field name too (dump and load use _base_fields for the API's names)
+
+    @classmethod
     def load(cls, data: Mapping[str, Any]) -> Self:
-        """Build from the API apply shape (``sources[].properties`` of this class's view)."""
+        """Build from the API apply shape (``sources[].properties`` of this class's view).
+
+        Takes what the API takes: a timestamp without an offset is UTC (as in CDF), while a naive
+        ``datetime`` object given to the constructor is still refused (its zone would be a guess).
+        Required properties may be missing (an apply item may be an update).
+        """
         if not isinstance(data, Mapping):
             raise TypeError(f"{cls.__name__}.load expects a dict in the apply shape, got {type(data).__name__}")
         values: dict[str, Any] = {name: data[key] for name, key in cls._base_fields.items() if key in data}
@@ -324,7 +396,10 @@ class _WriteInstance(_Instance):
             ):
                 props = source.get("properties") or {}
                 values.update({name: props[prop] for name, prop in cls._properties.items() if prop in props})
-        return cls.model_validate(values)
+        for name in _timestamp_fields(cls):
+            if name in values:
+                values[name] = _utc_if_naive(values[name])
+        return cls._validate_partial(values)
 
     def _resolved_space(self, default_space: str | None) -> str:
         space = getattr(self, "space", None) or default_space
@@ -348,7 +423,8 @@ class _WriteInstance(_Instance):
 
     def _sources(self, default_space: str | None) -> dict[str, Any]:
         view = self._view_id
-        if view is None:
+        if view is None or not self._properties:
+            # A view without properties maps no container: there is nothing to write through it.
             return {}
         # The source is written even without properties: it gives the instance data in the view
         # (so the view's list/search find it); `properties` must have an entry if present.
@@ -391,9 +467,9 @@ class NodeWrite(_WriteInstance):
     }
 
     space: str | None = None
-    external_id: str = Field(alias="externalId", min_length=1, max_length=256)
+    external_id: str = Field(min_length=1, max_length=256)
     type: NodeIdLike | None = None
-    existing_version: int | None = Field(None, alias="existingVersion")
+    existing_version: int | None = None
 
     def node_id(self, default_space: str | None = None) -> NodeId:
         """This node's id, with ``default_space`` when ``space`` is not set."""
@@ -427,11 +503,11 @@ class EdgeWrite(_WriteInstance):
     }
 
     space: str | None = None
-    external_id: str | None = Field(None, alias="externalId", min_length=1, max_length=256)
+    external_id: str | None = Field(None, min_length=1, max_length=256)
     type: NodeIdLike | None = None
-    start_node: NodeWrite | NodeIdLike | None = Field(None, alias="startNode")
-    end_node: NodeWrite | NodeIdLike | None = Field(None, alias="endNode")
-    existing_version: int | None = Field(None, alias="existingVersion")
+    start_node: NodeWrite | NodeIdLike | None = None
+    end_node: NodeWrite | NodeIdLike | None = None
+    existing_version: int | None = None
 
     def edge_id(self, default_space: str | None = None) -> EdgeId:
         """This edge's id (``external_id`` must be set; edge connections set it for you)."""
@@ -458,6 +534,41 @@ class EdgeWrite(_WriteInstance):
             item["existingVersion"] = self.existing_version
         item.update(self._sources(default_space))
         return item
+
+
+def _timestamp_fields(cls: type[_WriteInstance]) -> list[str]:
+    """The fields of ``cls`` that hold timestamps (or lists of them)."""
+    cls.model_rebuild()
+    return [name for name, info in cls.model_fields.items() if _mentions(info.annotation, AwareDatetime)]
+
+
+def _mentions(annotation: object, target: object) -> bool:
+    return annotation is target or any(_mentions(arg, target) for arg in typing.get_args(annotation))
+
+
+_OFFSET = re.compile(r"(Z|z|[+-]\d{2}(:?\d{2})?)$")
+
+
+def _utc_if_naive(value: object) -> object:
+    """A timestamp string without an offset means UTC in CDF: say so, so that it is not refused as naive."""
+    if isinstance(value, list):
+        return [_utc_if_naive(item) for item in value]
+    if isinstance(value, str) and "T" in value and not _OFFSET.search(value.strip()):
+        return value.strip() + "+00:00"
+    return value
+
+
+def _check_keywords(cls: type[_WriteInstance], data: Mapping[str, Any]) -> None:
+    """A keyword that is not a field of the write class: a TypeError that suggests the nearest field."""
+    unknown = [key for key in data if key not in cls.model_fields]
+    if not unknown:
+        return
+    import difflib
+
+    key = unknown[0]
+    close = difflib.get_close_matches(key, list(cls.model_fields), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {key!r}{hint}")
 
 
 # ---------------------------------------------------------------------------------------------- values

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, JsonValue, PlainSerializer
 
-__all__ = ["Date", "Json", "Timestamp", "dump_timestamp"]
+__all__ = ["Date", "Json", "JsonObject", "Timestamp", "dump_timestamp"]
 
 
 def dump_timestamp(value: datetime) -> str:
@@ -25,5 +25,7 @@ def dump_timestamp(value: datetime) -> str:
 Timestamp = Annotated[AwareDatetime, PlainSerializer(dump_timestamp, return_type=str, when_used="json")]
 #: A ``date`` property (``YYYY-MM-DD``).
 Date = date
-#: A ``json`` property: any JSON value (CDF stores objects; lists of JSON are lists of objects).
+#: A ``json`` property as read: any JSON value (tolerant of what is stored).
 Json = JsonValue
+#: A ``json`` property to write: a JSON object, which is all CDF accepts (wrap anything else in one).
+JsonObject = dict[str, JsonValue]

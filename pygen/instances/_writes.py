@@ -33,6 +33,10 @@ from pygen.instances._instances import (
 from pygen.instances._results import FailedItem, InstanceResult, Status, failure_reason
 from pygen.transport import APIError
 
+#: What a delete takes to name one instance: an id, an id-like (a bare external id or a
+#: ``(space, external id)`` tuple, both nodes), or an instance object (read or write).
+InstanceIdLike = NodeId | EdgeId | tuple[str, str] | str | _Instance
+
 #: Items per apply/delete/byids request (docs/dms.md, Limits).
 MAX_WRITE_ITEMS = 1000
 # Client errors that are about the items (split the batch to find them); 401/403/429 are not.

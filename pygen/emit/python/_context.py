@@ -44,6 +44,9 @@ class Member:
     annotation: str
     doc: str | None
     default: str = "None"
+    #: The type the generated ``__init__`` takes (write classes: without ``| None`` when required).
+    init_annotation: str = ""
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ class ViewContext:
     typing_imports: set[str] = field(default_factory=set)
     abc_imports: set[str] = field(default_factory=set)
     datetime_imports: set[str] = field(default_factory=set)
+    #: Names from typing_extensions (newer than Python 3.10's typing).
+    extension_imports: set[str] = field(default_factory=lambda: {"Unpack"})
     other_imports: dict[str, set[str]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
 
@@ -134,6 +139,47 @@ class ViewContext:
             call(f"class {self.api_class}(", [f"InstanceAPI[{self.read_class}, {write}]"], "", "):"),
             call(f"class {self.async_api_class}(", [f"AsyncInstanceAPI[{self.read_class}, {write}]"], "", "):"),
         )
+
+    @property
+    def write_required(self) -> list[str]:
+        """The write fields a new instance needs, as tuple items (the class's ``_required``)."""
+        names = [py_str(member.name) for member in self.write_members if member.required]
+        return [names[0] + ","] if len(names) == 1 else names
+
+    def write_signatures(self) -> list[str]:
+        """The typed ``__init__`` (and, with required properties, ``partial``) of the write class.
+
+        Declared for type checkers only: pydantic's own ``__init__`` runs. The field names are the
+        keywords (pydantic's aliases would otherwise be), required properties have no default, and
+        ``partial`` takes any subset, for updates of existing instances.
+        """
+        if self.kind == "node":
+            base = [
+                "external_id: str",
+                "space: str | None = ...",
+                "type: NodeIdLike | None = ...",
+                "existing_version: int | None = ...",
+            ]
+        else:
+            base = [
+                "external_id: str | None = ...",
+                "space: str | None = ...",
+                "type: NodeIdLike | None = ...",
+                "start_node: NodeWrite | NodeIdLike | None = ...",
+                "end_node: NodeWrite | NodeIdLike | None = ...",
+                "existing_version: int | None = ...",
+            ]
+        members = self.write_members
+        taken = {m.name for m in members}
+        # A property may be called `self` or `cls`: the receiver then takes a name no field can have.
+        me, klass = ("_self" if "self" in taken else "self"), ("_cls" if "cls" in taken else "cls")
+        init = [f"{m.name}: {m.init_annotation or m.annotation}" + ("" if m.required else " = ...") for m in members]
+        out = [call("def __init__(", [me, "*", *base, *init], "        ", ") -> None: ...")]
+        if any(member.required for member in members):
+            loose = [f"{m.name}: {m.annotation} = ..." for m in members]
+            signature = call("def partial(", [klass, "*", *base, *loose], "        ", ") -> Self: ...")
+            out.append(f"@classmethod\n        {signature}")
+        return out
 
     def api_methods(self, is_async: bool) -> list[str]:
         """The read methods of the (async) API class: typed filter keywords, then the runtime's method."""
@@ -264,8 +310,14 @@ def _doc_member(name: str | None, description: str | None, property_id: str, ind
 # ---------------------------------------------------------------------------------------------- fields
 
 
+def has_write_class(view: ViewClass) -> bool:
+    """Writable views, and views without properties (their instances are written with their type only)."""
+    return view.writable or not view.fields
+
+
 def _field_members(ctx: ViewContext, sdk: _Sdk, item: Field, name: str) -> None:
-    writes = ctx.write_class is not None and not item.read_only
+    # Auto-increment properties are writable too (CDF fills them in when they are not given).
+    writes = ctx.write_class is not None
     read: str
     write = ""
     if isinstance(item.type, DirectType):
@@ -284,9 +336,16 @@ def _field_members(ctx: ViewContext, sdk: _Sdk, item: Field, name: str) -> None:
             ctx.runtime_imports.add("DirectRelationTo")
             ctx.need(names.module, names.read_class)
             read = f"DirectRelationTo[{names.read_class}]"
-            if writes and target.writable:
+            if writes and has_write_class(target):
                 ctx.need(names.module, names.write_class)
                 write = f"{names.write_class} | NodeIdLike"
+    elif isinstance(item.type, EnumType):
+        read = _scalar(item.type, ctx, name)  # reads keep values the model does not know yet as str
+        write = _enum_alias(ctx, item.type, name)
+    elif isinstance(item.type, JsonType):
+        read = _scalar(item.type, ctx, name)
+        ctx.runtime_imports.add("JsonObject")
+        write = "JsonObject"  # CDF stores JSON objects only
     else:
         read = write = _scalar(item.type, ctx, name)
     doc = _doc_member(item.name, item.description, item.property_id, "    ")
@@ -298,7 +357,9 @@ def _field_members(ctx: ViewContext, sdk: _Sdk, item: Field, name: str) -> None:
         default = _filter_default(ctx, item, f"{name}: {annotation}")
         if default != "None":
             ctx.write_defaults.append(py_str(name))
-        ctx.write_members.append(Member(name, annotation, doc, default))
+        required = item.required and default == "None"
+        init = _listed(write, item.is_list) if required else annotation
+        ctx.write_members.append(Member(name, annotation, doc, default, init, required))
         if name != item.property_id:
             ctx.write_property_ids.append(f"{py_str(name)}: {py_str(item.property_id)}")
 
@@ -514,11 +575,11 @@ def _connection_members(ctx: ViewContext, sdk: _Sdk, item: Connection, name: str
     ctx.read_members.append(Member(name, f"{read_annotation} | None", doc))
     if not ctx.write_class:
         return
-    if edge_view is not None and edge_view.writable:
+    if edge_view is not None and has_write_class(edge_view):
         edge_names = sdk.names.view(edge_view.id)
         ctx.need(edge_names.module, edge_names.write_class)
         write_item = edge_names.write_class
-    elif target is not None and target.writable and target_names is not None:
+    elif target is not None and has_write_class(target) and target_names is not None:
         ctx.need(target_names.module, target_names.write_class)
         ctx.runtime_imports.add("NodeIdLike")
         write_item = f"{target_names.write_class} | NodeIdLike"
@@ -574,7 +635,7 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
     names = sdk.names.view(view.id)
     display = view.display_name
     kind = "edge" if view.instance_kind == "edge" else "node"
-    writable = view.writable
+    writable = has_write_class(view)
     description = f"\n\n{view.description.strip()}" if view.description and view.description.strip() else ""
     ctx = ViewContext(
         view=view,
@@ -649,6 +710,11 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
     if writable:
         ctx.typing_imports.add("cast")
     ctx.abc_imports.update({"AsyncIterator", "Iterator", "Sequence"})
+    if writable:
+        ctx.typing_imports.add("TYPE_CHECKING")
+        ctx.runtime_imports.update({"NodeIdLike", "NodeWrite"})
+        if any(member.required for member in ctx.write_members):
+            ctx.extension_imports.add("Self")
     if ctx.read_property_ids or ctx.write_property_ids or ctx.read_connections or ctx.write_connections:
         ctx.abc_imports.add("Mapping")
     ctx.typing_imports.add("TypedDict")

@@ -29,7 +29,7 @@ def _environment() -> jinja2.Environment:
     return template_environment(
         "pygen.emit.python",
         filters={"py_str": py_str, "isort": isort_names},
-        globals={"dict_line": lambda head, items: call(head, items, "    ", "}")},
+        globals={"dict_line": lambda head, items, tail="}": call(head, items, "    ", tail)},
     )
 
 

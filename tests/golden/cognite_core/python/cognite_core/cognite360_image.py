@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -147,6 +147,35 @@ class Cognite360ImageWrite(NodeWrite):
 
     translation_z: float | None = None
     """The displacement of the object along the Z-axis in the 3D coordinate system"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            back: CogniteFileWrite | NodeIdLike | None = ...,
+            bottom: CogniteFileWrite | NodeIdLike | None = ...,
+            collection360: Cognite360ImageCollectionWrite | NodeIdLike | None = ...,
+            euler_rotation_x: float | None = ...,
+            euler_rotation_y: float | None = ...,
+            euler_rotation_z: float | None = ...,
+            front: CogniteFileWrite | NodeIdLike | None = ...,
+            left: CogniteFileWrite | NodeIdLike | None = ...,
+            right: CogniteFileWrite | NodeIdLike | None = ...,
+            scale_x: float | None = ...,
+            scale_y: float | None = ...,
+            scale_z: float | None = ...,
+            station360: Cognite360ImageStationWrite | NodeIdLike | None = ...,
+            taken_at: Timestamp | None = ...,
+            top: CogniteFileWrite | NodeIdLike | None = ...,
+            translation_x: float | None = ...,
+            translation_y: float | None = ...,
+            translation_z: float | None = ...,
+        ) -> None: ...
 
 
 class Cognite360Image(Node):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -33,6 +33,7 @@ from pygen.instances import (
     ListProperty,
     NodeId,
     NodeIdLike,
+    NodeWrite,
     Page,
     Property,
     SearchArgs,
@@ -129,11 +130,39 @@ class Cognite360ImageAnnotationWrite(EdgeWrite):
     to match the user identifiers in CDF
     """
 
-    status: _status_values | str | None = None
+    status: _status_values | None = None
     """The status of the annotation"""
 
     tags: list[str] | None = None
     """Text based labels for generic use, limited to 1000"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: NodeWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            confidence: float | None = ...,
+            description: str | None = ...,
+            format_version: str | None = ...,
+            name: str | None = ...,
+            polygon: list[float] | None = ...,
+            source: CogniteSourceSystemWrite | NodeIdLike | None = ...,
+            source_context: str | None = ...,
+            source_created_time: Timestamp | None = ...,
+            source_created_user: str | None = ...,
+            source_id: str | None = ...,
+            source_updated_time: Timestamp | None = ...,
+            source_updated_user: str | None = ...,
+            status: _status_values | None = ...,
+            tags: list[str] | None = ...,
+        ) -> None: ...
 
 
 class Cognite360ImageAnnotation(Edge):

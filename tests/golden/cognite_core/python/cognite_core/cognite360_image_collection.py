@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -72,12 +72,31 @@ class Cognite360ImageCollectionWrite(NodeWrite):
     """Name of the instance"""
 
     published: bool | None = None
-    status: _status_values | str | None = None
+    status: _status_values | None = None
 
     tags: list[str] | None = None
     """Text based labels for generic use, limited to 1000"""
 
-    type_: _type__values | str | None = None
+    type_: _type__values | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            description: str | None = ...,
+            model_3d: Cognite360ImageModelWrite | NodeIdLike | None = ...,
+            name: str | None = ...,
+            published: bool | None = ...,
+            status: _status_values | None = ...,
+            tags: list[str] | None = ...,
+            type_: _type__values | None = ...,
+        ) -> None: ...
 
 
 class Cognite360ImageCollection(Node):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -27,6 +27,7 @@ from pygen.instances import (
     ListProperty,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -58,7 +59,7 @@ class Cognite360ImageStationWrite(NodeWrite):
     description: str | None = None
     """Description of the instance"""
 
-    group_type: _group_type_values | str | None = "Station360"
+    group_type: _group_type_values | None = "Station360"
     """Type of group"""
 
     name: str | None = None
@@ -72,6 +73,22 @@ class Cognite360ImageStationWrite(NodeWrite):
         # counts only given fields as set, and only set fields are written).
         super().model_post_init(context)
         self.model_fields_set.update({"group_type"})
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            description: str | None = ...,
+            group_type: _group_type_values | None = ...,
+            name: str | None = ...,
+            tags: list[str] | None = ...,
+        ) -> None: ...
 
 
 class Cognite360ImageStation(Node):

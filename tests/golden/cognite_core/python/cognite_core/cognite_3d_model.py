@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -73,8 +73,25 @@ class Cognite3DModelWrite(NodeWrite):
     thumbnail: CogniteFileWrite | NodeIdLike | None = None
     """Thumbnail of the 3D model"""
 
-    type_: _type__values | str | None = None
+    type_: _type__values | None = None
     """CAD, PointCloud or Image360"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            description: str | None = ...,
+            name: str | None = ...,
+            tags: list[str] | None = ...,
+            thumbnail: CogniteFileWrite | NodeIdLike | None = ...,
+            type_: _type__values | None = ...,
+        ) -> None: ...
 
 
 class Cognite3DModel(Node):

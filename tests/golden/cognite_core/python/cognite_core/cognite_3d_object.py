@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -31,6 +31,7 @@ from pygen.instances import (
     Node,
     NodeFields,
     NodeId,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -98,6 +99,28 @@ class Cognite3DObjectWrite(NodeWrite):
 
     images360: list[Cognite360ImageAnnotationWrite] | None = None
     """Edge connection to Cognite360Image annotations that represents the connected CogniteAsset"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            description: str | None = ...,
+            name: str | None = ...,
+            tags: list[str] | None = ...,
+            x_max: float | None = ...,
+            x_min: float | None = ...,
+            y_max: float | None = ...,
+            y_min: float | None = ...,
+            z_max: float | None = ...,
+            z_min: float | None = ...,
+            images360: list[Cognite360ImageAnnotationWrite] | None = ...,
+        ) -> None: ...
 
 
 class Cognite3DObject(Node):

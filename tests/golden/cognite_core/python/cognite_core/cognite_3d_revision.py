@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -61,8 +61,23 @@ class Cognite3DRevisionWrite(NodeWrite):
 
     model_3d: Cognite3DModelWrite | NodeIdLike | None = None
     published: bool | None = None
-    status: _status_values | str | None = None
-    type_: _type__values | str | None = None
+    status: _status_values | None = None
+    type_: _type__values | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            model_3d: Cognite3DModelWrite | NodeIdLike | None = ...,
+            published: bool | None = ...,
+            status: _status_values | None = ...,
+            type_: _type__values | None = ...,
+        ) -> None: ...
 
 
 class Cognite3DRevision(Node):

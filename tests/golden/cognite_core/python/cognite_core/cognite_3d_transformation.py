@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -30,6 +30,7 @@ from pygen.instances import (
     ListArgs,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -99,6 +100,26 @@ class Cognite3DTransformationWrite(NodeWrite):
 
     translation_z: float | None = None
     """The displacement of the object along the Z-axis in the 3D coordinate system"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            euler_rotation_x: float | None = ...,
+            euler_rotation_y: float | None = ...,
+            euler_rotation_z: float | None = ...,
+            scale_x: float | None = ...,
+            scale_y: float | None = ...,
+            scale_z: float | None = ...,
+            translation_x: float | None = ...,
+            translation_y: float | None = ...,
+            translation_z: float | None = ...,
+        ) -> None: ...
 
 
 class Cognite3DTransformation(Node):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -155,6 +155,35 @@ class CogniteActivityWrite(NodeWrite):
 
     time_series: list[CogniteTimeSeriesWrite | NodeIdLike] | None = None
     """Time series: A list of time series the activity is related to."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            assets: list[CogniteAssetWrite | NodeIdLike] | None = ...,
+            description: str | None = ...,
+            end_time: Timestamp | None = ...,
+            equipment: list[CogniteEquipmentWrite | NodeIdLike] | None = ...,
+            name: str | None = ...,
+            scheduled_end_time: Timestamp | None = ...,
+            scheduled_start_time: Timestamp | None = ...,
+            source: CogniteSourceSystemWrite | NodeIdLike | None = ...,
+            source_context: str | None = ...,
+            source_created_time: Timestamp | None = ...,
+            source_created_user: str | None = ...,
+            source_id: str | None = ...,
+            source_updated_time: Timestamp | None = ...,
+            source_updated_user: str | None = ...,
+            start_time: Timestamp | None = ...,
+            tags: list[str] | None = ...,
+            time_series: list[CogniteTimeSeriesWrite | NodeIdLike] | None = ...,
+        ) -> None: ...
 
 
 class CogniteActivity(Node):

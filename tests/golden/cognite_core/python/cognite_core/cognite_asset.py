@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -160,6 +160,35 @@ class CogniteAssetWrite(NodeWrite):
 
     type_: CogniteAssetTypeWrite | NodeIdLike | None = None
     """Asset type: Specifies the type of the asset. It's a direct relation to CogniteAssetType."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            asset_class: CogniteAssetClassWrite | NodeIdLike | None = ...,
+            description: str | None = ...,
+            name: str | None = ...,
+            object_3d: Cognite3DObjectWrite | NodeIdLike | None = ...,
+            parent: CogniteAssetWrite | NodeIdLike | None = ...,
+            path: list[CogniteAssetWrite | NodeIdLike] | None = ...,
+            path_last_updated_time: Timestamp | None = ...,
+            root: CogniteAssetWrite | NodeIdLike | None = ...,
+            source: CogniteSourceSystemWrite | NodeIdLike | None = ...,
+            source_context: str | None = ...,
+            source_created_time: Timestamp | None = ...,
+            source_created_user: str | None = ...,
+            source_id: str | None = ...,
+            source_updated_time: Timestamp | None = ...,
+            source_updated_user: str | None = ...,
+            tags: list[str] | None = ...,
+            type_: CogniteAssetTypeWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class CogniteAsset(Node):

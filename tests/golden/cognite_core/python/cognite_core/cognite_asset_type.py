@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -76,6 +76,24 @@ class CogniteAssetTypeWrite(NodeWrite):
 
     tags: list[str] | None = None
     """Text based labels for generic use, limited to 1000"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            asset_class: CogniteAssetClassWrite | NodeIdLike | None = ...,
+            code: str | None = ...,
+            description: str | None = ...,
+            name: str | None = ...,
+            standard: str | None = ...,
+            tags: list[str] | None = ...,
+        ) -> None: ...
 
 
 class CogniteAssetType(Node):

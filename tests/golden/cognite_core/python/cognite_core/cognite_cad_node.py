@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -111,6 +111,27 @@ class CogniteCADNodeWrite(NodeWrite):
     """List of tree indexes in the same order as revisions. Used by Reveal and similar applications to map from
     CogniteCADNode to tree index
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            cad_node_reference: str | None = ...,
+            description: str | None = ...,
+            model_3d: CogniteCADModelWrite | NodeIdLike | None = ...,
+            name: str | None = ...,
+            object_3d: Cognite3DObjectWrite | NodeIdLike | None = ...,
+            revisions: list[CogniteCADRevisionWrite | NodeIdLike] | None = ...,
+            sub_tree_sizes: list[int] | None = ...,
+            tags: list[str] | None = ...,
+            tree_indexes: list[int] | None = ...,
+        ) -> None: ...
 
 
 class CogniteCADNode(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -64,8 +64,24 @@ class CogniteCADRevisionWrite(NodeWrite):
     revision_id: int | None = None
     """The 3D API revision identifier for this CAD model"""
 
-    status: _status_values | str | None = None
-    type_: _type__values | str | None = None
+    status: _status_values | None = None
+    type_: _type__values | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            model_3d: CogniteCADModelWrite | NodeIdLike | None = ...,
+            published: bool | None = ...,
+            revision_id: int | None = ...,
+            status: _status_values | None = ...,
+            type_: _type__values | None = ...,
+        ) -> None: ...
 
 
 class CogniteCADRevision(Node):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -77,6 +77,23 @@ class CogniteCubeMapWrite(NodeWrite):
 
     top: CogniteFileWrite | NodeIdLike | None = None
     """Direct relation to a file holding the top projection of the cube map"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            back: CogniteFileWrite | NodeIdLike | None = ...,
+            bottom: CogniteFileWrite | NodeIdLike | None = ...,
+            front: CogniteFileWrite | NodeIdLike | None = ...,
+            left: CogniteFileWrite | NodeIdLike | None = ...,
+            right: CogniteFileWrite | NodeIdLike | None = ...,
+            top: CogniteFileWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class CogniteCubeMap(Node):

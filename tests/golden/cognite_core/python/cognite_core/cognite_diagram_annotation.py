@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -36,6 +36,7 @@ from pygen.instances import (
     ListArgs,
     ListProperty,
     NodeIdLike,
+    NodeWrite,
     Page,
     Property,
     SearchArgs,
@@ -199,11 +200,49 @@ class CogniteDiagramAnnotationWrite(EdgeWrite):
     startNodeYMax
     """
 
-    status: _status_values | str | None = None
+    status: _status_values | None = None
     """The status of the annotation"""
 
     tags: list[str] | None = None
     """Text based labels for generic use, limited to 1000"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: NodeWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            confidence: float | None = ...,
+            description: str | None = ...,
+            end_node_page_number: int | None = ...,
+            end_node_text: str | None = ...,
+            end_node_x_max: float | None = ...,
+            end_node_x_min: float | None = ...,
+            end_node_y_max: float | None = ...,
+            end_node_y_min: float | None = ...,
+            name: str | None = ...,
+            source: CogniteSourceSystemWrite | NodeIdLike | None = ...,
+            source_context: str | None = ...,
+            source_created_time: Timestamp | None = ...,
+            source_created_user: str | None = ...,
+            source_id: str | None = ...,
+            source_updated_time: Timestamp | None = ...,
+            source_updated_user: str | None = ...,
+            start_node_page_number: int | None = ...,
+            start_node_text: str | None = ...,
+            start_node_x_max: float | None = ...,
+            start_node_x_min: float | None = ...,
+            start_node_y_max: float | None = ...,
+            start_node_y_min: float | None = ...,
+            status: _status_values | None = ...,
+            tags: list[str] | None = ...,
+        ) -> None: ...
 
 
 class CogniteDiagramAnnotation(Edge):

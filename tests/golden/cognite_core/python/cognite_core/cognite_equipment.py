@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -145,6 +145,33 @@ class CogniteEquipmentWrite(NodeWrite):
 
     tags: list[str] | None = None
     """Text based labels for generic use, limited to 1000"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            asset: CogniteAssetWrite | NodeIdLike | None = ...,
+            description: str | None = ...,
+            equipment_type: CogniteEquipmentTypeWrite | NodeIdLike | None = ...,
+            files: list[CogniteFileWrite | NodeIdLike] | None = ...,
+            manufacturer: str | None = ...,
+            name: str | None = ...,
+            serial_number: str | None = ...,
+            source: CogniteSourceSystemWrite | NodeIdLike | None = ...,
+            source_context: str | None = ...,
+            source_created_time: Timestamp | None = ...,
+            source_created_user: str | None = ...,
+            source_id: str | None = ...,
+            source_updated_time: Timestamp | None = ...,
+            source_updated_user: str | None = ...,
+            tags: list[str] | None = ...,
+        ) -> None: ...
 
 
 class CogniteEquipment(Node):

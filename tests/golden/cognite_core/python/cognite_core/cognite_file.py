@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -154,6 +154,34 @@ class CogniteFileWrite(NodeWrite):
 
     uploaded_time: Timestamp | None = None
     """Uploaded time: The time the file upload completed."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            assets: list[CogniteAssetWrite | NodeIdLike] | None = ...,
+            category: CogniteFileCategoryWrite | NodeIdLike | None = ...,
+            description: str | None = ...,
+            directory: str | None = ...,
+            is_uploaded: bool | None = ...,
+            mime_type: str | None = ...,
+            name: str | None = ...,
+            source: CogniteSourceSystemWrite | NodeIdLike | None = ...,
+            source_context: str | None = ...,
+            source_created_time: Timestamp | None = ...,
+            source_created_user: str | None = ...,
+            source_id: str | None = ...,
+            source_updated_time: Timestamp | None = ...,
+            source_updated_user: str | None = ...,
+            tags: list[str] | None = ...,
+            uploaded_time: Timestamp | None = ...,
+        ) -> None: ...
 
 
 class CogniteFile(Node):

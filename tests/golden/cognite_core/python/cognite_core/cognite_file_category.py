@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from pygen.instances import (
     AggregateArgs,
@@ -26,6 +26,7 @@ from pygen.instances import (
     ListProperty,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -70,6 +71,43 @@ class CogniteFileCategoryWrite(NodeWrite):
 
     tags: list[str] | None = None
     """Text based labels for generic use, limited to 1000"""
+
+    _required: ClassVar[tuple[str, ...]] = ("code",)
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            code: str,
+            description: str | None = ...,
+            name: str | None = ...,
+            standard: str | None = ...,
+            standard_reference: str | None = ...,
+            tags: list[str] | None = ...,
+        ) -> None: ...
+
+        @classmethod
+        def partial(
+            cls,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            code: str | None = ...,
+            description: str | None = ...,
+            name: str | None = ...,
+            standard: str | None = ...,
+            standard_reference: str | None = ...,
+            tags: list[str] | None = ...,
+        ) -> Self: ...
 
 
 class CogniteFileCategory(Node):

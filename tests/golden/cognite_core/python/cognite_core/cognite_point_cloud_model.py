@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -74,7 +74,7 @@ class CognitePointCloudModelWrite(NodeWrite):
     thumbnail: CogniteFileWrite | NodeIdLike | None = None
     """Thumbnail of the 3D model"""
 
-    type_: _type__values | str | None = "PointCloud"
+    type_: _type__values | None = "PointCloud"
     """CAD, PointCloud or Image360"""
 
     def model_post_init(self, context: object, /) -> None:
@@ -82,6 +82,23 @@ class CognitePointCloudModelWrite(NodeWrite):
         # counts only given fields as set, and only set fields are written).
         super().model_post_init(context)
         self.model_fields_set.update({"type_"})
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            description: str | None = ...,
+            name: str | None = ...,
+            tags: list[str] | None = ...,
+            thumbnail: CogniteFileWrite | NodeIdLike | None = ...,
+            type_: _type__values | None = ...,
+        ) -> None: ...
 
 
 class CognitePointCloudModel(Node):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -111,8 +111,30 @@ class CognitePointCloudVolumeWrite(NodeWrite):
     volume_references: list[str] | None = None
     """Unique volume metric hashes used to access the 3D specialized data storage"""
 
-    volume_type: _volume_type_values | str | None = None
+    volume_type: _volume_type_values | None = None
     """Type of volume (Cylinder or Box)"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            description: str | None = ...,
+            format_version: str | None = ...,
+            model_3d: CogniteCADModelWrite | NodeIdLike | None = ...,
+            name: str | None = ...,
+            object_3d: Cognite3DObjectWrite | NodeIdLike | None = ...,
+            revisions: list[CogniteCADRevisionWrite | NodeIdLike] | None = ...,
+            tags: list[str] | None = ...,
+            volume: list[float] | None = ...,
+            volume_references: list[str] | None = ...,
+            volume_type: _volume_type_values | None = ...,
+        ) -> None: ...
 
 
 class CognitePointCloudVolume(Node):

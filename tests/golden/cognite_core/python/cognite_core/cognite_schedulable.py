@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -26,6 +26,7 @@ from pygen.instances import (
     ListArgs,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -67,6 +68,21 @@ class CogniteSchedulableWrite(NodeWrite):
 
     start_time: Timestamp | None = None
     """The actual start time of an activity (or similar that extends this)"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            end_time: Timestamp | None = ...,
+            scheduled_end_time: Timestamp | None = ...,
+            scheduled_start_time: Timestamp | None = ...,
+            start_time: Timestamp | None = ...,
+        ) -> None: ...
 
 
 class CogniteSchedulable(Node):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from pygen.instances import (
     AggregateArgs,
@@ -148,11 +148,68 @@ class CogniteTimeSeriesWrite(NodeWrite):
     tags: list[str] | None = None
     """Text based labels for generic use, limited to 1000"""
 
-    type_: _type__values | str | None = None
+    type_: _type__values | None = None
     """Type: Specifies the data type of the data points."""
 
     unit: CogniteUnitWrite | NodeIdLike | None = None
     """Unit: The unit of the time series."""
+
+    _required: ClassVar[tuple[str, ...]] = ("type_",)
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            assets: list[CogniteAssetWrite | NodeIdLike] | None = ...,
+            description: str | None = ...,
+            equipment: list[CogniteEquipmentWrite | NodeIdLike] | None = ...,
+            is_step: bool | None = ...,
+            name: str | None = ...,
+            source: CogniteSourceSystemWrite | NodeIdLike | None = ...,
+            source_context: str | None = ...,
+            source_created_time: Timestamp | None = ...,
+            source_created_user: str | None = ...,
+            source_id: str | None = ...,
+            source_unit: str | None = ...,
+            source_updated_time: Timestamp | None = ...,
+            source_updated_user: str | None = ...,
+            tags: list[str] | None = ...,
+            type_: _type__values,
+            unit: CogniteUnitWrite | NodeIdLike | None = ...,
+        ) -> None: ...
+
+        @classmethod
+        def partial(
+            cls,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            assets: list[CogniteAssetWrite | NodeIdLike] | None = ...,
+            description: str | None = ...,
+            equipment: list[CogniteEquipmentWrite | NodeIdLike] | None = ...,
+            is_step: bool | None = ...,
+            name: str | None = ...,
+            source: CogniteSourceSystemWrite | NodeIdLike | None = ...,
+            source_context: str | None = ...,
+            source_created_time: Timestamp | None = ...,
+            source_created_user: str | None = ...,
+            source_id: str | None = ...,
+            source_unit: str | None = ...,
+            source_updated_time: Timestamp | None = ...,
+            source_updated_user: str | None = ...,
+            tags: list[str] | None = ...,
+            type_: _type__values | None = ...,
+            unit: CogniteUnitWrite | NodeIdLike | None = ...,
+        ) -> Self: ...
 
 
 class CogniteTimeSeries(Node):

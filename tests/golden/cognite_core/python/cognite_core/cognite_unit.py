@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -26,6 +26,7 @@ from pygen.instances import (
     ListProperty,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -73,6 +74,25 @@ class CogniteUnitWrite(NodeWrite):
 
     tags: list[str] | None = None
     """Text based labels for generic use, limited to 1000"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            description: str | None = ...,
+            name: str | None = ...,
+            quantity: str | None = ...,
+            source: str | None = ...,
+            source_reference: str | None = ...,
+            symbol: str | None = ...,
+            tags: list[str] | None = ...,
+        ) -> None: ...
 
 
 class CogniteUnit(Node):

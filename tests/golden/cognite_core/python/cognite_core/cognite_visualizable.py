@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -56,6 +56,18 @@ class CogniteVisualizableWrite(NodeWrite):
 
     object_3d: Cognite3DObjectWrite | NodeIdLike | None = None
     """Direct relation to an Object3D instance representing the 3D resource"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            object_3d: Cognite3DObjectWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class CogniteVisualizable(Node):

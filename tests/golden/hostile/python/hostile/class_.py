@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -38,6 +38,7 @@ from pygen.instances import (
     IntProperty,
     IterateArgs,
     Json,
+    JsonObject,
     JsonProperty,
     ListArgs,
     ListProperty,
@@ -136,7 +137,7 @@ class ClassWrite(NodeWrite):
     filter: Timestamp | None = None
     found: str | None = None
     isinstance: str | None = None
-    json_: Json | None = None
+    json_: JsonObject | None = None
     limit: Date | None = None
     min_value: int | None = None
 
@@ -146,7 +147,7 @@ class ClassWrite(NodeWrite):
     others: list[UnicodeWrite | NodeIdLike] | None = None
     parent: ClassWrite | NodeIdLike | None = None
     space_: str | None = None
-    status: _status_values | str | None = None
+    status: _status_values | None = None
     str_: str | None = None
     tags: list[str] | None = None
     value: int | None = None
@@ -157,6 +158,40 @@ class ClassWrite(NodeWrite):
     """a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
     */ PWNED_SENTINEL é\u2028\x00 end\\
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            init: int | None = ...,
+            private: str | None = ...,
+            as_write_: bool | None = ...,
+            def_: str | None = ...,
+            exists: str | None = ...,
+            external_id_: str | None = ...,
+            filter: Timestamp | None = ...,
+            found: str | None = ...,
+            isinstance: str | None = ...,
+            json_: JsonObject | None = ...,
+            limit: Date | None = ...,
+            min_value: int | None = ...,
+            field_model_dump: float | None = ...,
+            others: list[UnicodeWrite | NodeIdLike] | None = ...,
+            parent: ClassWrite | NodeIdLike | None = ...,
+            space_: str | None = ...,
+            status: _status_values | None = ...,
+            str_: str | None = ...,
+            tags: list[str] | None = ...,
+            value: int | None = ...,
+            value_prefix: str | None = ...,
+            value_prefix_2: str | None = ...,
+            links: list[Edge_Write] | None = ...,
+        ) -> None: ...
 
 
 class Class(Node):

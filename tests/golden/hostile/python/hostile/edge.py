@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -29,6 +29,8 @@ from pygen.instances import (
     IterateArgs,
     ListArgs,
     NodeId,
+    NodeIdLike,
+    NodeWrite,
     Page,
     Property,
     SearchArgs,
@@ -54,6 +56,20 @@ class Edge_Write(EdgeWrite):
     """a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
     */ PWNED_SENTINEL é\u2028\x00 end\\
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: NodeWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            weight: float | None = ...,
+        ) -> None: ...
 
 
 class Edge_(Edge):

@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         ConnectionItemCFields,
         ConnectionItemCFilters,
         ConnectionItemCList,
+        ConnectionItemCWrite,
     )
     from .connection_item_d import (
         AsyncConnectionItemDAPI,
@@ -283,6 +284,7 @@ __all__ = [
     "ConnectionItemCFields",
     "ConnectionItemCFilters",
     "ConnectionItemCList",
+    "ConnectionItemCWrite",
     "ConnectionItemD",
     "ConnectionItemDAPI",
     "ConnectionItemDFields",
@@ -451,6 +453,7 @@ _EXPORTS: dict[str, str] = {
     "ConnectionItemCFields": ".connection_item_c",
     "ConnectionItemCFilters": ".connection_item_c",
     "ConnectionItemCList": ".connection_item_c",
+    "ConnectionItemCWrite": ".connection_item_c",
     "ConnectionItemD": ".connection_item_d",
     "ConnectionItemDAPI": ".connection_item_d",
     "ConnectionItemDFields": ".connection_item_d",

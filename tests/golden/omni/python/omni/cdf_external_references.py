@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -22,6 +22,7 @@ from pygen.instances import (
     ListArgs,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -48,6 +49,20 @@ class CDFExternalReferencesWrite(NodeWrite):
     file: str | None = None
     sequence: str | None = None
     timeseries: str | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            file: str | None = ...,
+            sequence: str | None = ...,
+            timeseries: str | None = ...,
+        ) -> None: ...
 
 
 class CDFExternalReferences(Node):

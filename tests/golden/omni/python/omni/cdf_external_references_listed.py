@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -23,6 +23,7 @@ from pygen.instances import (
     ListProperty,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -48,6 +49,20 @@ class CDFExternalReferencesListedWrite(NodeWrite):
     files: list[str] | None = None
     sequences: list[str] | None = None
     timeseries: list[str] | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            files: list[str] | None = ...,
+            sequences: list[str] | None = ...,
+            timeseries: list[str] | None = ...,
+        ) -> None: ...
 
 
 class CDFExternalReferencesListed(Node):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -25,6 +25,8 @@ from pygen.instances import (
     IterateArgs,
     ListArgs,
     NodeId,
+    NodeIdLike,
+    NodeWrite,
     Page,
     Property,
     SearchArgs,
@@ -53,6 +55,22 @@ class ConnectionEdgeAWrite(EdgeWrite):
     end_time: Timestamp | None = None
     name: str | None = None
     start_time: Timestamp | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: NodeWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            end_time: Timestamp | None = ...,
+            name: str | None = ...,
+            start_time: Timestamp | None = ...,
+        ) -> None: ...
 
 
 class ConnectionEdgeA(Edge):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -62,9 +62,24 @@ class ConnectionItemAWrite(NodeWrite):
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     name: str | None = None
-    other_direct: NodeIdLike | None = None
+    other_direct: ConnectionItemCWrite | NodeIdLike | None = None
     self_direct: ConnectionItemAWrite | NodeIdLike | None = None
     outwards: list[ConnectionItemBWrite | NodeIdLike] | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            name: str | None = ...,
+            other_direct: ConnectionItemCWrite | NodeIdLike | None = ...,
+            self_direct: ConnectionItemAWrite | NodeIdLike | None = ...,
+            outwards: list[ConnectionItemBWrite | NodeIdLike] | None = ...,
+        ) -> None: ...
 
 
 class ConnectionItemA(Node):
@@ -235,4 +250,4 @@ class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAW
 
 
 from .connection_item_b import ConnectionItemB, ConnectionItemBWrite  # noqa: E402
-from .connection_item_c import ConnectionItemC  # noqa: E402
+from .connection_item_c import ConnectionItemC, ConnectionItemCWrite  # noqa: E402

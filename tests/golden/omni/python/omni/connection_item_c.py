@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, TypedDict
+from typing import TYPE_CHECKING, ClassVar, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -25,6 +25,7 @@ from pygen.instances import (
     Node,
     NodeFields,
     NodeId,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -37,8 +38,8 @@ from pygen.instances import (
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemC", "1")
 
 
-class ConnectionItemC(Node):
-    """ConnectionItemC (node of view sp_pygen_models:ConnectionItemC/1), as read."""
+class ConnectionItemCWrite(NodeWrite):
+    """ConnectionItemC (node of view sp_pygen_models:ConnectionItemC/1), to write."""
 
     _view_id = _VIEW
     _connections: ClassVar[Mapping[str, Connection]] = {
@@ -46,8 +47,42 @@ class ConnectionItemC(Node):
         "connection_item_b": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
     }
 
+    type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemC")
+    """The node type; defaults to the one the view's filter requires, so the view lists the node."""
+
+    connection_item_a: list[ConnectionItemAWrite | NodeIdLike] | None = None
+    connection_item_b: list[ConnectionItemBWrite | NodeIdLike] | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            connection_item_a: list[ConnectionItemAWrite | NodeIdLike] | None = ...,
+            connection_item_b: list[ConnectionItemBWrite | NodeIdLike] | None = ...,
+        ) -> None: ...
+
+
+class ConnectionItemC(Node):
+    """ConnectionItemC (node of view sp_pygen_models:ConnectionItemC/1), as read."""
+
+    _view_id = _VIEW
+    _write_class = ConnectionItemCWrite
+    _connections: ClassVar[Mapping[str, Connection]] = {
+        "connection_item_a": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
+        "connection_item_b": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
+    }
+
     connection_item_a: list[ConnectionItemA] | None = None
     connection_item_b: list[ConnectionItemB] | None = None
+
+    def as_write(self) -> ConnectionItemCWrite:
+        """The write object of this node (``existing_version`` set to the version read)."""
+        return cast(ConnectionItemCWrite, super().as_write())
 
 
 ConnectionItemCList = InstanceList[ConnectionItemC]
@@ -87,12 +122,13 @@ class _Count(CountArgs, ConnectionItemCFilters): ...
 class _Stat(StatArgs, ConnectionItemCFilters): ...
 
 
-class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, NodeWrite]):
+class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, ConnectionItemCWrite]):
     """The API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1); reads take the keywords of
     ConnectionItemCFilters.
     """
 
     _read_class = ConnectionItemC
+    _write_class = ConnectionItemCWrite
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields
 
     def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemC]:
@@ -133,12 +169,13 @@ class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, NodeWrite]):
         return super().histogram(property, interval, **self._where(kwargs))
 
 
-class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, NodeWrite]):
+class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, ConnectionItemCWrite]):
     """The async API of ConnectionItemC (view sp_pygen_models:ConnectionItemC/1); reads take the keywords of
     ConnectionItemCFilters.
     """
 
     _read_class = ConnectionItemC
+    _write_class = ConnectionItemCWrite
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields
 
     async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemC]:
@@ -184,5 +221,5 @@ class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, NodeWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .connection_item_a import ConnectionItemA  # noqa: E402
-from .connection_item_b import ConnectionItemB  # noqa: E402
+from .connection_item_a import ConnectionItemA, ConnectionItemAWrite  # noqa: E402
+from .connection_item_b import ConnectionItemB, ConnectionItemBWrite  # noqa: E402

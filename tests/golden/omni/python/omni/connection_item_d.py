@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -68,6 +68,21 @@ class ConnectionItemDWrite(NodeWrite):
 
     outwards_single: ConnectionItemEWrite | NodeIdLike | None = None
     """outwards"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            direct_multi: list[ConnectionItemEWrite | NodeIdLike] | None = ...,
+            direct_single: ConnectionItemEWrite | NodeIdLike | None = ...,
+            name: str | None = ...,
+            outwards_single: ConnectionItemEWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class ConnectionItemD(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -75,6 +75,22 @@ class ConnectionItemEWrite(NodeWrite):
 
     inwards_single_property: ConnectionEdgeAWrite | None = None
     """inwards"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            direct_list_no_source: list[NodeIdLike] | None = ...,
+            direct_no_source: NodeIdLike | None = ...,
+            name: str | None = ...,
+            inwards_single: ConnectionItemDWrite | NodeIdLike | None = ...,
+            inwards_single_property: ConnectionEdgeAWrite | None = ...,
+        ) -> None: ...
 
 
 class ConnectionItemE(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -69,6 +69,21 @@ class ConnectionItemFWrite(NodeWrite):
 
     outwards_single: ConnectionEdgeAWrite | None = None
     """outwards"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            direct_list: list[ConnectionItemDWrite | NodeIdLike] | None = ...,
+            name: str | None = ...,
+            outwards_multi: list[ConnectionEdgeAWrite] | None = ...,
+            outwards_single: ConnectionEdgeAWrite | None = ...,
+        ) -> None: ...
 
 
 class ConnectionItemF(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -57,6 +57,19 @@ class ConnectionItemGWrite(NodeWrite):
 
     name: str | None = None
     inwards_multi_property: list[ConnectionEdgeAWrite] | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            name: str | None = ...,
+            inwards_multi_property: list[ConnectionEdgeAWrite] | None = ...,
+        ) -> None: ...
 
 
 class ConnectionItemG(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -70,6 +70,20 @@ class ConnectionItemHWrite(NodeWrite):
     """directSingle"""
 
     name: str | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            direct_parent_multi: list[MainInterfaceWrite | NodeIdLike] | None = ...,
+            direct_parent_single: MainInterfaceWrite | NodeIdLike | None = ...,
+            name: str | None = ...,
+        ) -> None: ...
 
 
 class ConnectionItemH(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -60,6 +60,19 @@ class DependentOnNonWritableWrite(NodeWrite):
 
     to_non_writable: list[NodeIdLike] | None = None
     """outwards"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            a_value: str | None = ...,
+            to_non_writable: list[NodeIdLike] | None = ...,
+        ) -> None: ...
 
 
 class DependentOnNonWritable(Node):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from pygen.instances import (
     AggregateArgs,
@@ -62,6 +62,37 @@ class Implementation1Write(NodeWrite):
 
     value2: str | None = None
     """Value2"""
+
+    _required: ClassVar[tuple[str, ...]] = ("value2",)
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            main_value: str | None = ...,
+            sub_value: str | None = ...,
+            value1: str | None = ...,
+            value2: str,
+        ) -> None: ...
+
+        @classmethod
+        def partial(
+            cls,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            main_value: str | None = ...,
+            sub_value: str | None = ...,
+            value1: str | None = ...,
+            value2: str | None = ...,
+        ) -> Self: ...
 
 
 class Implementation1(Node):

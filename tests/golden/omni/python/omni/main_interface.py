@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -22,6 +22,7 @@ from pygen.instances import (
     ListArgs,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -48,6 +49,18 @@ class MainInterfaceWrite(NodeWrite):
 
     main_value: str | None = None
     """MainValue"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            main_value: str | None = ...,
+        ) -> None: ...
 
 
 class MainInterface(Node):

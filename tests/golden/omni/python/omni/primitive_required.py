@@ -6,9 +6,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from pygen.instances import (
     AggregateArgs,
@@ -26,10 +26,12 @@ from pygen.instances import (
     IntProperty,
     IterateArgs,
     Json,
+    JsonObject,
     JsonProperty,
     ListArgs,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -64,9 +66,60 @@ class PrimitiveRequiredWrite(NodeWrite):
     float64: float | None = None
     int32: int | None = None
     int64: int | None = None
-    json_: Json | None = None
+    json_: JsonObject | None = None
     text: str | None = None
     timestamp: Timestamp | None = None
+
+    _required: ClassVar[tuple[str, ...]] = (
+        "boolean",
+        "date_",
+        "float32",
+        "float64",
+        "int32",
+        "int64",
+        "json_",
+        "text",
+        "timestamp",
+    )
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            boolean: bool,
+            date_: Date,
+            float32: float,
+            float64: float,
+            int32: int,
+            int64: int,
+            json_: JsonObject,
+            text: str,
+            timestamp: Timestamp,
+        ) -> None: ...
+
+        @classmethod
+        def partial(
+            cls,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            boolean: bool | None = ...,
+            date_: Date | None = ...,
+            float32: float | None = ...,
+            float64: float | None = ...,
+            int32: int | None = ...,
+            int64: int | None = ...,
+            json_: JsonObject | None = ...,
+            text: str | None = ...,
+            timestamp: Timestamp | None = ...,
+        ) -> Self: ...
 
 
 class PrimitiveRequired(Node):

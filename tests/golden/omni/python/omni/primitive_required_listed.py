@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from pygen.instances import (
     AggregateArgs,
@@ -21,11 +21,13 @@ from pygen.instances import (
     InstanceList,
     IterateArgs,
     Json,
+    JsonObject,
     JsonProperty,
     ListArgs,
     ListProperty,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -58,9 +60,60 @@ class PrimitiveRequiredListedWrite(NodeWrite):
     float64: list[float] | None = None
     int32: list[int] | None = None
     int64: list[int] | None = None
-    json_: list[Json] | None = None
+    json_: list[JsonObject] | None = None
     text: list[str] | None = None
     timestamp: list[Timestamp] | None = None
+
+    _required: ClassVar[tuple[str, ...]] = (
+        "boolean",
+        "date_",
+        "float32",
+        "float64",
+        "int32",
+        "int64",
+        "json_",
+        "text",
+        "timestamp",
+    )
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            boolean: list[bool],
+            date_: list[Date],
+            float32: list[float],
+            float64: list[float],
+            int32: list[int],
+            int64: list[int],
+            json_: list[JsonObject],
+            text: list[str],
+            timestamp: list[Timestamp],
+        ) -> None: ...
+
+        @classmethod
+        def partial(
+            cls,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            boolean: list[bool] | None = ...,
+            date_: list[Date] | None = ...,
+            float32: list[float] | None = ...,
+            float64: list[float] | None = ...,
+            int32: list[int] | None = ...,
+            int64: list[int] | None = ...,
+            json_: list[JsonObject] | None = ...,
+            text: list[str] | None = ...,
+            timestamp: list[Timestamp] | None = ...,
+        ) -> Self: ...
 
 
 class PrimitiveRequiredListed(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -23,10 +23,12 @@ from pygen.instances import (
     IntProperty,
     IterateArgs,
     Json,
+    JsonObject,
     JsonProperty,
     ListArgs,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -56,16 +58,34 @@ class PrimitiveWithDefaultsWrite(NodeWrite):
 
     _view_id = _VIEW
     _property_ids: ClassVar[Mapping[str, str]] = {
+        "auto_increment_int32": "autoIncrementInt32",
         "default_boolean": "defaultBoolean",
         "default_float32": "defaultFloat32",
         "default_object": "defaultObject",
         "default_string": "defaultString",
     }
 
+    auto_increment_int32: int | None = None
     default_boolean: bool | None = None
     default_float32: float | None = None
-    default_object: Json | None = None
+    default_object: JsonObject | None = None
     default_string: str | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            auto_increment_int32: int | None = ...,
+            default_boolean: bool | None = ...,
+            default_float32: float | None = ...,
+            default_object: JsonObject | None = ...,
+            default_string: str | None = ...,
+        ) -> None: ...
 
 
 class PrimitiveWithDefaults(Node):

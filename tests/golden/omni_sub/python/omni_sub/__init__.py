@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         ConnectionItemCFields,
         ConnectionItemCFilters,
         ConnectionItemCList,
+        ConnectionItemCWrite,
     )
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "ConnectionItemCFields",
     "ConnectionItemCFilters",
     "ConnectionItemCList",
+    "ConnectionItemCWrite",
     "OmniSubClient",
 ]
 
@@ -94,6 +96,7 @@ _EXPORTS: dict[str, str] = {
     "ConnectionItemCFields": ".connection_item_c",
     "ConnectionItemCFilters": ".connection_item_c",
     "ConnectionItemCList": ".connection_item_c",
+    "ConnectionItemCWrite": ".connection_item_c",
     "OmniSubClient": "._client",
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -59,6 +59,20 @@ class ConnectionItemBWrite(NodeWrite):
     name: str | None = None
     inwards: list[ConnectionItemAWrite | NodeIdLike] | None = None
     self_edge: list[ConnectionItemBWrite | NodeIdLike] | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            name: str | None = ...,
+            inwards: list[ConnectionItemAWrite | NodeIdLike] | None = ...,
+            self_edge: list[ConnectionItemBWrite | NodeIdLike] | None = ...,
+        ) -> None: ...
 
 
 class ConnectionItemB(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -24,6 +24,7 @@ from pygen.instances import (
     ListArgs,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -52,6 +53,19 @@ class BladeWrite(NodeWrite):
 
     name: str | None = None
     """Name of the instance"""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            is_damaged: bool | None = ...,
+            name: str | None = ...,
+        ) -> None: ...
 
 
 class Blade(Node):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -27,6 +27,7 @@ from pygen.instances import (
     ListArgs,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -76,6 +77,23 @@ class DataSheetWrite(NodeWrite):
 
     uploaded_time: Timestamp | None = None
     """Uploaded time: The time the file upload completed."""
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            description: str | None = ...,
+            directory: str | None = ...,
+            is_uploaded: bool | None = ...,
+            mime_type: str | None = ...,
+            name: str | None = ...,
+            uploaded_time: Timestamp | None = ...,
+        ) -> None: ...
 
 
 class DataSheet(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -25,6 +25,8 @@ from pygen.instances import (
     IterateArgs,
     ListArgs,
     NodeId,
+    NodeIdLike,
+    NodeWrite,
     Page,
     Property,
     SearchArgs,
@@ -47,6 +49,20 @@ class DistanceWrite(EdgeWrite):
     _view_id = _VIEW
 
     distance: float | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: NodeWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            distance: float | None = ...,
+        ) -> None: ...
 
 
 class Distance(Edge):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -58,6 +58,20 @@ class GearboxWrite(NodeWrite):
     displacement_x: SensorTimeSeriesWrite | NodeIdLike | None = None
     displacement_y: SensorTimeSeriesWrite | NodeIdLike | None = None
     displacement_z: SensorTimeSeriesWrite | NodeIdLike | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            displacement_x: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            displacement_y: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            displacement_z: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class Gearbox(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -58,6 +58,20 @@ class HighSpeedShaftWrite(NodeWrite):
     bending_moment_y: SensorTimeSeriesWrite | NodeIdLike | None = None
     bending_monent_x: SensorTimeSeriesWrite | NodeIdLike | None = None
     torque: SensorTimeSeriesWrite | NodeIdLike | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            bending_moment_y: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            bending_monent_x: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            torque: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class HighSpeedShaft(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -62,6 +62,22 @@ class MainShaftWrite(NodeWrite):
     calculated_tilt_moment: SensorTimeSeriesWrite | NodeIdLike | None = None
     calculated_yaw_moment: SensorTimeSeriesWrite | NodeIdLike | None = None
     torque: SensorTimeSeriesWrite | NodeIdLike | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            bending_x: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            bending_y: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            calculated_tilt_moment: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            calculated_yaw_moment: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            torque: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class MainShaft(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -26,6 +26,7 @@ from pygen.instances import (
     Node,
     NodeFields,
     NodeId,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -57,6 +58,22 @@ class MetmastWrite(NodeWrite):
     tilt_angle: str | None = None
     wind_speed: str | None = None
     wind_turbines: list[DistanceWrite] | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            position: float | None = ...,
+            temperature: str | None = ...,
+            tilt_angle: str | None = ...,
+            wind_speed: str | None = ...,
+            wind_turbines: list[DistanceWrite] | None = ...,
+        ) -> None: ...
 
 
 class Metmast(Node):

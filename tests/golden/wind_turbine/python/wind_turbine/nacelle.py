@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -84,6 +84,27 @@ class NacelleWrite(NodeWrite):
     power_inverter: PowerInverterWrite | NodeIdLike | None = None
     yaw_direction: SensorTimeSeriesWrite | NodeIdLike | None = None
     yaw_error: SensorTimeSeriesWrite | NodeIdLike | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            acc_from_back_side_x: NodeIdLike | None = ...,
+            acc_from_back_side_y: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            acc_from_back_side_z: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            gearbox: GearboxWrite | NodeIdLike | None = ...,
+            generator: GeneratorWrite | NodeIdLike | None = ...,
+            high_speed_shaft: HighSpeedShaftWrite | NodeIdLike | None = ...,
+            main_shaft: MainShaftWrite | NodeIdLike | None = ...,
+            power_inverter: PowerInverterWrite | NodeIdLike | None = ...,
+            yaw_direction: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            yaw_error: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class Nacelle(Node):

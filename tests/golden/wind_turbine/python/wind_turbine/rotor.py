@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -56,6 +56,19 @@ class RotorWrite(NodeWrite):
 
     rotor_speed_controller: SensorTimeSeriesWrite | NodeIdLike | None = None
     rpm_low_speed_shaft: SensorTimeSeriesWrite | NodeIdLike | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            rotor_speed_controller: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            rpm_low_speed_shaft: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class Rotor(Node):

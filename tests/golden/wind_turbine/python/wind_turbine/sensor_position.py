@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -82,6 +82,27 @@ class SensorPositionWrite(NodeWrite):
     flapwise_bend_mom_offset: SensorTimeSeriesWrite | NodeIdLike | None = None
     flapwise_bend_mom_offset_crosstalk_corrected: SensorTimeSeriesWrite | NodeIdLike | None = None
     position: float | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            blade: BladeWrite | NodeIdLike | None = ...,
+            edgewise_bend_mom_crosstalk_corrected: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            edgewise_bend_mom_offset: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            edgewise_bend_mom_offset_crosstalk_corrected: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            edgewisewise_bend_mom: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            flapwise_bend_mom: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            flapwise_bend_mom_crosstalk_corrected: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            flapwise_bend_mom_offset: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            flapwise_bend_mom_offset_crosstalk_corrected: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            position: float | None = ...,
+        ) -> None: ...
 
 
 class SensorPosition(Node):

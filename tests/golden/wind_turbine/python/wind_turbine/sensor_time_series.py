@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from pygen.instances import (
     AggregateArgs,
@@ -25,6 +25,7 @@ from pygen.instances import (
     ListProperty,
     Node,
     NodeFields,
+    NodeIdLike,
     NodeWrite,
     Page,
     Property,
@@ -86,8 +87,47 @@ class SensorTimeSeriesWrite(NodeWrite):
     standard_name: str | None = None
     """The standard name of the time series."""
 
-    type_: _type__values | str | None = None
+    type_: _type__values | None = None
     """Type: Specifies the data type of the data points."""
+
+    _required: ClassVar[tuple[str, ...]] = ("type_",)
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            concept_id: str | None = ...,
+            description: str | None = ...,
+            is_step: bool | None = ...,
+            name: str | None = ...,
+            source_unit: str | None = ...,
+            standard_name: str | None = ...,
+            type_: _type__values,
+        ) -> None: ...
+
+        @classmethod
+        def partial(
+            cls,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            concept_id: str | None = ...,
+            description: str | None = ...,
+            is_step: bool | None = ...,
+            name: str | None = ...,
+            source_unit: str | None = ...,
+            standard_name: str | None = ...,
+            type_: _type__values | None = ...,
+        ) -> Self: ...
 
 
 class SensorTimeSeries(Node):

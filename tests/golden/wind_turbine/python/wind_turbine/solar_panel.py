@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -63,6 +63,22 @@ class SolarPanelWrite(NodeWrite):
     """Name of the instance"""
 
     orientation: SensorTimeSeriesWrite | NodeIdLike | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            capacity: float | None = ...,
+            description: str | None = ...,
+            efficiency: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+            name: str | None = ...,
+            orientation: SensorTimeSeriesWrite | NodeIdLike | None = ...,
+        ) -> None: ...
 
 
 class SolarPanel(Node):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Unpack
 
@@ -88,6 +88,27 @@ class WindTurbineWrite(NodeWrite):
     rotor: RotorWrite | NodeIdLike | None = None
     windfarm: str | None = None
     metmast: list[DistanceWrite] | None = None
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            blades: list[BladeWrite | NodeIdLike] | None = ...,
+            capacity: float | None = ...,
+            datasheets: list[DataSheetWrite | NodeIdLike] | None = ...,
+            description: str | None = ...,
+            nacelle: NacelleWrite | NodeIdLike | None = ...,
+            name: str | None = ...,
+            power_curve: str | None = ...,
+            rotor: RotorWrite | NodeIdLike | None = ...,
+            windfarm: str | None = ...,
+            metmast: list[DistanceWrite] | None = ...,
+        ) -> None: ...
 
 
 class WindTurbine(Node):

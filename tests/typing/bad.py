@@ -1,0 +1,71 @@
+"""Deliberate misuse of generated SDKs: every line marked ``# error`` must be an error for every checker.
+
+tests/typing/test_typing_corpus.py runs ``mypy --strict`` (with and without the pydantic plugin) and
+``pyright --strict`` on this file and compares the lines each reports with the marked lines. Never run.
+"""
+
+from __future__ import annotations
+
+from cognite_core import Cognite360ImageCollectionWrite, CogniteAssetFilters, CogniteCoreClient
+from omni import (
+    ConnectionItemDWrite,
+    ConnectionItemEWrite,
+    ConnectionItemFWrite,
+    ConnectionItemGWrite,
+    OmniClient,
+    PrimitiveNullable,
+    PrimitiveNullableListedWrite,
+    PrimitiveNullableWrite,
+    PrimitiveRequiredWrite,
+)
+
+from pygen.transport import ClientConfig, Token
+
+config = ClientConfig("my-project", Token("token"))
+omni = OmniClient(config, instance_space="my_space")
+core = CogniteCoreClient(config, instance_space="my_space")
+api = omni.primitive_nullable
+
+# Write classes: keywords, types, required properties.
+PrimitiveNullableWrite(external_id="x", nmae="typo")  # error
+PrimitiveNullableWrite(external_id="x", int32="high")  # error
+PrimitiveNullableWrite(text="no external id")  # error
+PrimitiveNullableWrite(external_id="x", timestamp="2024-01-01T00:00:00Z")  # error
+PrimitiveNullableWrite(external_id="x", json_=[1, 2])  # error
+PrimitiveNullableWrite(external_id="x", json_="text")  # error
+PrimitiveNullableWrite(externalId="x")  # error
+PrimitiveNullableListedWrite(external_id="x", int32=[1, "2"])  # error
+PrimitiveRequiredWrite(external_id="r", text="only one of nine required")  # error
+PrimitiveRequiredWrite.partial(external_id="r", txet="typo")  # error
+Cognite360ImageCollectionWrite(external_id="c", status="Unknown")  # error
+ConnectionItemFWrite(external_id="f", outwards_multi=[ConnectionItemEWrite(external_id="e")])  # error
+ConnectionItemDWrite(external_id="d", direct_single=ConnectionItemGWrite(external_id="g"))  # error
+ConnectionItemDWrite(external_id="d", direct_multi=3)  # error
+omni.upsert(12)  # error
+omni.delete(12345)  # error
+api.delete(3.5)  # error
+
+# Filter keywords and method parameters.
+api.list(nmae="x")  # error
+api.list(int32=3)  # error
+api.list(min_int32="one")  # error
+api.list(text=3)  # error
+api.list(boolean="yes")  # error
+api.list(exists=["nope"])  # error
+api.list(limit="all")  # error
+api.list(cursor="abc")  # error
+api.iterate(cursor=3)  # error
+api.stream(text_prefix=1)  # error
+api.search(3)  # error
+api.count(text_prefix=1)  # error
+api.histogram("int32", "ten")  # error
+api.sum("int32", filter="x")  # error
+api.aggregate(("median", "int32"))  # error
+core.cognite360_image_collection.list(status="Unknown")  # error
+core.cognite_asset.list(parent=123)  # error
+keywords: CogniteAssetFilters = {"name_prefx": "P"}  # error
+
+# Results.
+maybe: PrimitiveNullable = api.retrieve("p1")  # error
+several: PrimitiveNullable = api.retrieve(["p1"])  # error
+number: str | None = api.list()[0].int32  # error

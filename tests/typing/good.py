@@ -1,0 +1,150 @@
+"""Correct use of generated SDKs: every checker must accept this file with no error.
+
+Checked by tests/typing/test_typing_corpus.py with ``mypy --strict`` (with and without the pydantic
+plugin) and ``pyright --strict``, against the committed golden SDKs ``omni`` and ``cognite_core``.
+Never run: it only has to type-check.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from cognite_core import (
+    AsyncCogniteCoreClient,
+    Cognite360ImageCollectionWrite,
+    CogniteAsset,
+    CogniteAssetFilters,
+    CogniteAssetWrite,
+    CogniteCoreClient,
+)
+from omni import (
+    ConnectionEdgeAWrite,
+    ConnectionItemD,
+    ConnectionItemDWrite,
+    ConnectionItemE,
+    ConnectionItemEWrite,
+    ConnectionItemFWrite,
+    ConnectionItemGWrite,
+    Implementation1Write,
+    OmniClient,
+    PrimitiveNullable,
+    PrimitiveNullableListedWrite,
+    PrimitiveNullableWrite,
+    PrimitiveRequiredWrite,
+)
+
+from pygen.instances import NodeId, RetrieveList
+from pygen.transport import ClientConfig, Token
+
+UTC = timezone.utc
+config = ClientConfig("my-project", Token("token"))
+omni = OmniClient(config, instance_space="my_space")
+core = CogniteCoreClient(config, instance_space="my_space")
+
+# Writes: field names as keywords, connections as objects or ids, every property type.
+g = ConnectionItemGWrite(external_id="g1", name="g")
+f = ConnectionItemFWrite(
+    external_id="f1",
+    name="f",
+    outwards_multi=[ConnectionEdgeAWrite(end_node=g, name="edge", start_time=datetime(2024, 1, 1, tzinfo=UTC))],
+    direct_list=["d1", ("other_space", "d2"), NodeId("my_space", "d3")],
+)
+d = ConnectionItemDWrite(
+    external_id="d1", direct_single=ConnectionItemEWrite(external_id="e1"), direct_multi=["e2"], space="s"
+)
+primitives = PrimitiveNullableWrite(
+    external_id="p1",
+    boolean=True,
+    date_=date(2024, 1, 1),
+    float32=1.5,
+    float64=2,
+    int32=3,
+    int64=2**60,
+    json_={"a": [1, "b", None, {"c": True}]},
+    text="x",
+    timestamp=datetime(2024, 1, 1, tzinfo=UTC),
+)
+listed = PrimitiveNullableListedWrite(external_id="l1", text=["a"], int32=[1, 2], json_=[{"a": 1}])
+required = PrimitiveRequiredWrite(
+    external_id="r1",
+    boolean=False,
+    date_=date(2024, 1, 1),
+    float32=1.0,
+    float64=2.0,
+    int32=1,
+    int64=2,
+    json_={},
+    text="t",
+    timestamp=datetime(2024, 1, 1, tzinfo=UTC),
+)
+update = PrimitiveRequiredWrite.partial(external_id="r1", text="only this")  # an update of an existing node
+impl = Implementation1Write(external_id="i1", value2="needed", main_value=None)
+collection = Cognite360ImageCollectionWrite(external_id="c1", status="Done", name="images")
+asset = CogniteAssetWrite(external_id="a1", name="Pump", parent="root", tags=["x"], aliases=None)
+result = omni.upsert([g, f, d, primitives, listed, required, update, impl])
+created: int = len(result.created)
+core.upsert(asset)
+
+# Reads: retrieve overloads, filter keywords of every property type, typed results.
+one: PrimitiveNullable | None = omni.primitive_nullable.retrieve("p1")
+many: RetrieveList[PrimitiveNullable] = omni.primitive_nullable.retrieve(["p1", ("s", "p2"), NodeId("s", "p3")])
+missing: list[NodeId | object] = list(many.missing)
+if one is not None:
+    value: float | None = one.float64
+    stamp: datetime | None = one.timestamp
+    back = one.as_write()
+    back.text = "changed"
+rows = omni.primitive_nullable.list(
+    text=["a", "b"],
+    text_prefix="a",
+    min_int32=1,
+    max_int64=10,
+    min_float64=0.5,
+    boolean=True,
+    min_date_=date(2024, 1, 1),
+    max_timestamp=datetime(2024, 1, 1, tzinfo=UTC),
+    exists=["text", "json_"],
+    space=["my_space"],
+    external_id_prefix="p",
+    limit=-1,
+)
+listed_rows = omni.primitive_nullable_listed.list(text=["a"], int32=[1], limit=10)
+ds = omni.connection_item_d.list(direct_single="e1", direct_multi=[("s", "e2")], connections=True)
+assets = core.cognite_asset.list(name_prefix="P", parent=NodeId("s", "root"), sort=core.cognite_asset.fields.name.asc())
+page = core.cognite_asset.iterate(name="Pump", limit=100)
+next_page = core.cognite_asset.iterate(cursor=page.cursor, limit=100)
+for item in core.cognite_asset.stream(tags=["x"], chunk_size=500):
+    name: str | None = item.name
+hits = core.cognite_asset.search("pump", properties=["name"], operator="OR", name_prefix="P", limit=10)
+total: int = core.cognite_asset.count(name_prefix="P")
+biggest: float | None = omni.primitive_nullable.max("float64", boolean=True)
+buckets = omni.primitive_nullable.histogram("int32", 10, text_prefix="a")
+groups = omni.primitive_nullable.aggregate(("count", None), ("avg", "float64"), group_by=["text"], boolean=True)
+keywords: CogniteAssetFilters = {"name_prefix": "P", "tags": ["a"]}
+more = core.cognite_asset.list(**keywords, limit=5)
+statuses = core.cognite360_image_collection.list(status=["Done", "Failed"])
+combined = omni.primitive_nullable.list(filter=omni.primitive_nullable.fields.int32.range(gte=1), text="a")
+
+# Connections: narrowing what a connection holds.
+for row in ds:
+    target = row.direct_single
+    if isinstance(target, ConnectionItemE):
+        target_name: str | None = target.name
+    elif target is not None:
+        target_id: NodeId = target
+    edge_target: ConnectionItemE | None = row.outwards_single
+e_read = omni.connection_item_e.retrieve("e1", connections=True)
+reverse: list[ConnectionItemD] | None = e_read.direct_reverse_multi if e_read is not None else None
+first_asset: CogniteAsset | None = assets[0] if assets else None
+deleted = omni.delete(["g1", ("s", "f1"), NodeId("s", "d1")])
+
+
+async def asynchronous() -> None:
+    client = AsyncCogniteCoreClient(config, instance_space="my_space")
+    found = await client.cognite_asset.list(name_prefix="P", limit=-1)
+    async for asset_read in client.cognite_asset.stream(name=["a", "b"]):
+        asset_name: str | None = asset_read.name
+        assert asset_name is None or asset_name
+    counted: int = await client.cognite_asset.count(tags=["x"])
+    await client.upsert(CogniteAssetWrite(external_id="a2"))
+    assert found is not None and counted >= 0

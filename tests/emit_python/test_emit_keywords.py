@@ -161,12 +161,8 @@ def test_keyword_through_every_sync_read_method(client: Any, keyword: str) -> No
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("keyword", sorted(CASES))
-async def test_keyword_through_every_async_read_method(
-    sdk: tuple[types.ModuleType, Path], client: Any, keyword: str
-) -> None:
+async def test_every_keyword_through_every_async_read_method(sdk: tuple[types.ModuleType, Path]) -> None:
     module, model_file = sdk
-    value, expected = CASES[keyword]
     transport = httpx.ASGITransport(app=create_app(EmulatorSettings(token="t", model_files=[model_file])))
     config = ClientConfig("p", Token("t"), base_url="http://emulator")
     async with AsyncHTTPClient(config, transport=transport) as http:
@@ -174,20 +170,21 @@ async def test_keyword_through_every_async_read_method(
         aclient = module.AsyncKwModelClient(http, instance_space=DATA)
         await aclient.upsert(_nodes(module))
         api = aclient.kw
-        kw = {keyword: value}
-        assert _ids(await api.list(**kw, limit=-1)) == expected
-        assert _ids((await api.iterate(**kw, limit=1000)).items) == expected
-        assert _ids(await _collect(api.stream(**kw, chunk_size=2))) == expected
-        assert _ids(await api.search(**kw, limit=1000)) == expected
-        assert await api.count(**kw) == len(expected)
-        counts = _counts(expected)
-        assert await api.sum("count", **kw) == sum(counts)
-        assert await api.min("count", **kw) == min(counts)
-        assert await api.max("count", **kw) == max(counts)
-        assert await api.avg("count", **kw) == pytest.approx(sum(counts) / len(counts))
-        assert sum(bucket.count for bucket in await api.histogram("count", 100, **kw)) == len(expected)
-        (group,) = await api.aggregate(("count", None), **kw)
-        assert group.values["count"] == len(expected)
+        for keyword, (value, expected) in sorted(CASES.items()):
+            kw = {keyword: value}
+            assert _ids(await api.list(**kw, limit=-1)) == expected, keyword
+            assert _ids((await api.iterate(**kw, limit=1000)).items) == expected, keyword
+            assert _ids(await _collect(api.stream(**kw, chunk_size=2))) == expected, keyword
+            assert _ids(await api.search(**kw, limit=1000)) == expected, keyword
+            assert await api.count(**kw) == len(expected), keyword
+            counts = _counts(expected)
+            assert await api.sum("count", **kw) == sum(counts), keyword
+            assert await api.min("count", **kw) == min(counts), keyword
+            assert await api.max("count", **kw) == max(counts), keyword
+            assert await api.avg("count", **kw) == pytest.approx(sum(counts) / len(counts)), keyword
+            assert sum(bucket.count for bucket in await api.histogram("count", 100, **kw)) == len(expected), keyword
+            (group,) = await api.aggregate(("count", None), **kw)
+            assert group.values["count"] == len(expected), keyword
 
 
 async def _collect(items: AsyncIterator[Any]) -> list[Any]:

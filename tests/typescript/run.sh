@@ -6,6 +6,8 @@
 # the TypeScript this script installs; tests/emit_typescript/tsc_goldens.py runs the same check by hand.
 #   tests/typescript/run.sh                 # everything
 #   tests/typescript/run.sh filters         # extra arguments go to the runtime's `vitest run` (here: a file filter)
+#   tests/typescript/run.sh install         # only the npm installs (tests/run: pytest needs tsc and pyright)
+#   tests/typescript/run.sh check           # only the checks and tests, on what is installed
 # Needs node >= 20 and npm; Python (generator, emulator) is ${PYGEN_PYTHON:-<repo>/.venv/bin/python}.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,14 +17,30 @@ if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0
     exit 1
 fi
 
-# Install only when node_modules is missing or the lockfile changed (a stamp holds its hash).
-stamp=node_modules/.pygen-lock-stamp
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "==> npm ci (tests/typescript)"
-    npm ci --no-audit --no-fund
-    echo "$want" > "$stamp"
+repo=$(cd ../.. && pwd)
+export PYGEN_PYTHON="${PYGEN_PYTHON:-$repo/.venv/bin/python}"
+phase=all
+if [ "${1:-}" = install ] || [ "${1:-}" = check ]; then
+    phase=$1
+    shift
 fi
+
+# Install only when node_modules is missing or the lockfile changed (a stamp holds its hash).
+install() {
+    local folder=$1 want
+    want=$(sha256sum "$folder/package-lock.json" | cut -d' ' -f1)
+    if [ ! -d "$folder/node_modules" ] || [ "$(cat "$folder/node_modules/.pygen-lock-stamp" 2>/dev/null)" != "$want" ]; then
+        echo "==> npm ci ($folder)"
+        (cd "$folder" && npm ci --no-audit --no-fund)
+        echo "$want" > "$folder/node_modules/.pygen-lock-stamp"
+    fi
+}
+
+if [ "$phase" != check ]; then
+    install "$repo/tests/typescript"
+    install "$repo/example_project/typescript"
+fi
+[ "$phase" = install ] && exit 0
 
 echo "==> tsc --noEmit (runtime + tests)"
 npx tsc --noEmit -p .
@@ -31,15 +49,7 @@ npx tsc -p tsconfig.runtime.json
 echo "==> vitest run"
 npx vitest run "$@"
 
-repo=$(cd ../.. && pwd)
-export PYGEN_PYTHON="${PYGEN_PYTHON:-$repo/.venv/bin/python}"
-
-echo "==> example_project/typescript: npm ci, npm run build, npm test"
+echo "==> example_project/typescript: npm run build, npm test"
 cd "$repo/example_project/typescript"
-example_want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -d node_modules ] || [ "$(cat node_modules/.pygen-lock-stamp 2>/dev/null)" != "$example_want" ]; then
-    npm ci --no-audit --no-fund
-    echo "$example_want" > node_modules/.pygen-lock-stamp
-fi
 npm run build
 npm test

@@ -71,6 +71,7 @@ from pygen.instances._instances import (
     Node,
     NodeWrite,
     ReverseDirectRelation,
+    load_references,
 )
 from pygen.instances._keywords import (
     API_PARAMETERS,
@@ -177,4 +178,5 @@ __all__ = [
     "as_edge_id",
     "as_node_id",
     "as_node_ids",
+    "load_references",
 ]

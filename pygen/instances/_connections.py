@@ -33,6 +33,7 @@ from pygen.instances._instances import (
     ReverseDirectRelation,
     _Instance,
     _ReadInstance,
+    load_references,
 )
 
 __all__ = ["ConnectionPlan", "plan_connections"]
@@ -140,6 +141,7 @@ class ConnectionPlan:
 
     def response_model(self) -> type[BaseModel]:
         """``{"items": {set: list[class]}, "nextCursor": {set: str}}`` for this plan's query."""
+        load_references(self.root.__module__)  # the far-end classes, which pydantic resolves now
         fields: dict[str, Any] = {name: (list[cls], []) for name, cls in self.set_classes().items()}  # type: ignore[valid-type]
         items = create_model(f"{self.root.__name__}QueryItems", __config__=ConfigDict(extra="ignore"), **fields)
         return create_model(

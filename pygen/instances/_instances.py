@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
+import threading
 import typing
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -92,6 +94,30 @@ def _is_classvar(annotation: object) -> bool:
     return annotation is ClassVar or typing.get_origin(annotation) is ClassVar
 
 
+_references_lock = threading.RLock()
+
+
+def load_references(module_name: str) -> None:
+    """Import the classes that module ``module_name`` names in ``_REFERENCES`` into it, and theirs, transitively.
+
+    ``_REFERENCES`` maps a module (relative to the module's package) to class names; a module without it
+    (hand-written classes, the runtime) is left alone. Each module object is done once (a flag on it).
+    """
+    with _references_lock:
+        pending = [module_name]
+        while pending:
+            module = sys.modules.get(pending.pop())
+            references = getattr(module, "_REFERENCES", None)
+            if module is None or not isinstance(references, Mapping) or getattr(module, "_REFERENCES_LOADED", False):
+                continue
+            for relative, names in references.items():
+                target = importlib.import_module(relative, module.__package__)
+                for item in names:
+                    setattr(module, item, getattr(target, item))
+                pending.append(target.__name__)
+            module._REFERENCES_LOADED = True  # type: ignore[attr-defined]
+
+
 #: Set while building write objects that need not have their required properties (see _WriteInstance).
 _LENIENT: ContextVar[bool] = ContextVar("pygen_lenient_write", default=False)
 
@@ -126,6 +152,29 @@ class _Instance(BaseModel):
     _base_fields: ClassVar[Mapping[str, str]] = {}
     #: Computed per class: field name -> property id of every view property field.
     _properties: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        """pydantic's ``model_rebuild``, after importing the classes of other modules that annotations name.
+
+        Generated view modules import each other's classes for type checkers only and list them in
+        ``_REFERENCES``; pydantic builds a class on first use (``defer_build``) and calls this first, so
+        importing one view imports one module, and the first validation imports what it needs.
+        """
+        load_references(cls.__module__)
+        return super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth + 1,
+            _types_namespace=_types_namespace,
+        )
 
     @classmethod
     def _property_field(cls, default: object, view: ViewId, prop: str, relation: bool) -> Any:

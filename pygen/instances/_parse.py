@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from pygen.instances._ids import NodeId
-from pygen.instances._instances import DirectRelation, _Instance
+from pygen.instances._instances import DirectRelation, _Instance, load_references
 from pygen.instances._results import InstanceValidationError
 
 __all__ = ["construct", "parse_items", "parse_model", "response_model"]
@@ -36,6 +36,7 @@ def response_model(cls: type[_Instance]) -> type[BaseModel]:
         with _lock:
             model = _models.get(cls)
             if model is None:
+                load_references(cls.__module__)  # the classes it names, which pydantic resolves now
                 model = create_model(
                     f"{cls.__name__}Items",
                     __config__=ConfigDict(extra="ignore"),

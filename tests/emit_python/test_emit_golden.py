@@ -20,6 +20,7 @@ import pytest
 from _emit_support import GOLDEN_CASES, REPO_ROOT, golden_models, golden_tree
 
 from pygen.generate import generate
+from pygen.instances import load_references
 
 VENV_BIN = Path(sys.executable).parent
 REGEN = ".venv/bin/python tests/golden/regen.py"
@@ -122,6 +123,8 @@ def _contains_any(hint: object, seen: set[int]) -> bool:
 
 def _public_hints(cls: type) -> Iterator[tuple[str, object]]:
     """Type hints of what the generated class itself declares: fields, class variables, method signatures."""
+    # Other views' classes reach a module when one of its classes is first built (see _REFERENCES).
+    load_references(cls.__module__)
     module = vars(sys.modules[cls.__module__])
     own = set(vars(cls).get("__annotations__", {}))
     for name, hint in typing.get_type_hints(cls, include_extras=True, localns=module).items():

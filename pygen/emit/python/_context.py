@@ -115,16 +115,35 @@ class ViewContext:
 
     @property
     def import_lines(self) -> list[str]:
-        """The bottom imports of other views' classes (names only in string annotations: no cycle problem)."""
+        """The imports of other views' classes, for type checkers only (``if TYPE_CHECKING:``, indented).
+
+        At run time the names only appear in string annotations: the runtime imports the modules of
+        ``references`` when a class of this module is first built, so importing one view imports one module.
+        """
         lines = []
         for module, names in sorted(self.other_imports.items()):
             ordered = isort_names(names)
-            one = f"from .{module} import {', '.join(ordered)}  # noqa: E402"
+            one = f"    from .{module} import {', '.join(ordered)}"
             if len(one) <= LINE_LENGTH or len(ordered) == 1:
                 lines.append(one)
             else:
-                lines.append(f"from .{module} import (  # noqa: E402\n" + "".join(f"    {n},\n" for n in ordered) + ")")
+                lines.append(f"    from .{module} import (\n" + "".join(f"        {n},\n" for n in ordered) + "    )")
         return lines
+
+    @property
+    def references_line(self) -> str:
+        """``_REFERENCES = {".module": ("Name", ...), ...}``: what ``import_lines`` imports, for the runtime."""
+        items = []
+        for module, names in sorted(self.other_imports.items()):
+            ordered = [py_str(name) for name in isort_names(names)]
+            if len(ordered) == 1:
+                ordered[0] += ","  # a one-element tuple
+            items.append(call(f"{py_str('.' + module)}: (", ordered, "    ", ")"))
+        # One item per line once the whole does not fit (the items may themselves be exploded tuples).
+        one = f"_REFERENCES: dict[str, tuple[str, ...]] = {{{', '.join(items)}}}"
+        if len(one) <= LINE_LENGTH and "\n" not in one:
+            return one
+        return "_REFERENCES: dict[str, tuple[str, ...]] = {\n" + "".join(f"    {item},\n" for item in items) + "}"
 
     @property
     def write_defaults_line(self) -> str:
@@ -710,8 +729,9 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
     if writable:
         ctx.typing_imports.add("cast")
     ctx.abc_imports.update({"AsyncIterator", "Iterator", "Sequence"})
-    if writable:
+    if writable or ctx.other_imports:
         ctx.typing_imports.add("TYPE_CHECKING")
+    if writable:
         ctx.runtime_imports.update({"NodeIdLike", "NodeWrite"})
         if any(member.required for member in ctx.write_members):
             ctx.extension_imports.add("Self")

@@ -449,6 +449,15 @@ class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite360_image_collection import Cognite360ImageCollection, Cognite360ImageCollectionWrite  # noqa: E402
-from .cognite360_image_station import Cognite360ImageStation, Cognite360ImageStationWrite  # noqa: E402
-from .cognite_file import CogniteFile, CogniteFileWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite360_image_collection import Cognite360ImageCollection, Cognite360ImageCollectionWrite
+    from .cognite360_image_station import Cognite360ImageStation, Cognite360ImageStationWrite
+    from .cognite_file import CogniteFile, CogniteFileWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite360_image_collection": ("Cognite360ImageCollection", "Cognite360ImageCollectionWrite"),
+    ".cognite360_image_station": ("Cognite360ImageStation", "Cognite360ImageStationWrite"),
+    ".cognite_file": ("CogniteFile", "CogniteFileWrite"),
+}

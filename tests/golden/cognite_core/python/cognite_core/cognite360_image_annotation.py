@@ -421,5 +421,13 @@ class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotati
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite360_image import Cognite360Image  # noqa: E402
-from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite360_image import Cognite360Image
+    from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite360_image": ("Cognite360Image",),
+    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
+}

@@ -290,4 +290,11 @@ class AsyncCognite360ImageCollectionAPI(AsyncInstanceAPI[Cognite360ImageCollecti
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite360_image_model import Cognite360ImageModel, Cognite360ImageModelWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite360_image_model import Cognite360ImageModel, Cognite360ImageModelWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite360_image_model": ("Cognite360ImageModel", "Cognite360ImageModelWrite"),
+}

@@ -293,5 +293,13 @@ class AsyncCognite360ImageModelAPI(AsyncInstanceAPI[Cognite360ImageModel, Cognit
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite360_image_collection import Cognite360ImageCollection  # noqa: E402
-from .cognite_file import CogniteFile, CogniteFileWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite360_image_collection import Cognite360ImageCollection
+    from .cognite_file import CogniteFile, CogniteFileWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite360_image_collection": ("Cognite360ImageCollection",),
+    ".cognite_file": ("CogniteFile", "CogniteFileWrite"),
+}

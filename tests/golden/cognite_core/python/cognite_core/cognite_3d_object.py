@@ -360,10 +360,17 @@ class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite360_image_annotation import (  # noqa: E402
-    Cognite360ImageAnnotationToCognite360Image,
-    Cognite360ImageAnnotationWrite,
-)
-from .cognite_asset import CogniteAsset  # noqa: E402
-from .cognite_cad_node import CogniteCADNode  # noqa: E402
-from .cognite_point_cloud_volume import CognitePointCloudVolume  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite360_image_annotation import Cognite360ImageAnnotationToCognite360Image, Cognite360ImageAnnotationWrite
+    from .cognite_asset import CogniteAsset
+    from .cognite_cad_node import CogniteCADNode
+    from .cognite_point_cloud_volume import CognitePointCloudVolume
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite360_image_annotation": ("Cognite360ImageAnnotationToCognite360Image", "Cognite360ImageAnnotationWrite"),
+    ".cognite_asset": ("CogniteAsset",),
+    ".cognite_cad_node": ("CogniteCADNode",),
+    ".cognite_point_cloud_volume": ("CognitePointCloudVolume",),
+}

@@ -248,4 +248,9 @@ class AsyncCognite3DRevisionAPI(AsyncInstanceAPI[Cognite3DRevision, Cognite3DRev
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_3d_model import Cognite3DModel, Cognite3DModelWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_3d_model import Cognite3DModel, Cognite3DModelWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".cognite_3d_model": ("Cognite3DModel", "Cognite3DModelWrite")}

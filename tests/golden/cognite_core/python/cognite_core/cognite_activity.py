@@ -463,7 +463,17 @@ class AsyncCogniteActivityAPI(AsyncInstanceAPI[CogniteActivity, CogniteActivityW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_asset import CogniteAsset, CogniteAssetWrite  # noqa: E402
-from .cognite_equipment import CogniteEquipment, CogniteEquipmentWrite  # noqa: E402
-from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite  # noqa: E402
-from .cognite_time_series import CogniteTimeSeries, CogniteTimeSeriesWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_asset import CogniteAsset, CogniteAssetWrite
+    from .cognite_equipment import CogniteEquipment, CogniteEquipmentWrite
+    from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
+    from .cognite_time_series import CogniteTimeSeries, CogniteTimeSeriesWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite_asset": ("CogniteAsset", "CogniteAssetWrite"),
+    ".cognite_equipment": ("CogniteEquipment", "CogniteEquipmentWrite"),
+    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
+    ".cognite_time_series": ("CogniteTimeSeries", "CogniteTimeSeriesWrite"),
+}

@@ -397,4 +397,11 @@ class AsyncCogniteAnnotationAPI(AsyncInstanceAPI[CogniteAnnotation, CogniteAnnot
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
+}

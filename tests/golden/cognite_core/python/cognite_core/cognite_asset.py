@@ -488,11 +488,25 @@ class AsyncCogniteAssetAPI(AsyncInstanceAPI[CogniteAsset, CogniteAssetWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite  # noqa: E402
-from .cognite_activity import CogniteActivity  # noqa: E402
-from .cognite_asset_class import CogniteAssetClass, CogniteAssetClassWrite  # noqa: E402
-from .cognite_asset_type import CogniteAssetType, CogniteAssetTypeWrite  # noqa: E402
-from .cognite_equipment import CogniteEquipment  # noqa: E402
-from .cognite_file import CogniteFile  # noqa: E402
-from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite  # noqa: E402
-from .cognite_time_series import CogniteTimeSeries  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite
+    from .cognite_activity import CogniteActivity
+    from .cognite_asset_class import CogniteAssetClass, CogniteAssetClassWrite
+    from .cognite_asset_type import CogniteAssetType, CogniteAssetTypeWrite
+    from .cognite_equipment import CogniteEquipment
+    from .cognite_file import CogniteFile
+    from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
+    from .cognite_time_series import CogniteTimeSeries
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite_3d_object": ("Cognite3DObject", "Cognite3DObjectWrite"),
+    ".cognite_activity": ("CogniteActivity",),
+    ".cognite_asset_class": ("CogniteAssetClass", "CogniteAssetClassWrite"),
+    ".cognite_asset_type": ("CogniteAssetType", "CogniteAssetTypeWrite"),
+    ".cognite_equipment": ("CogniteEquipment",),
+    ".cognite_file": ("CogniteFile",),
+    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
+    ".cognite_time_series": ("CogniteTimeSeries",),
+}

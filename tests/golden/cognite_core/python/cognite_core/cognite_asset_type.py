@@ -287,4 +287,9 @@ class AsyncCogniteAssetTypeAPI(AsyncInstanceAPI[CogniteAssetType, CogniteAssetTy
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_asset_class import CogniteAssetClass, CogniteAssetClassWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_asset_class import CogniteAssetClass, CogniteAssetClassWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".cognite_asset_class": ("CogniteAssetClass", "CogniteAssetClassWrite")}

@@ -293,5 +293,13 @@ class AsyncCogniteCADModelAPI(AsyncInstanceAPI[CogniteCADModel, CogniteCADModelW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_cad_revision import CogniteCADRevision  # noqa: E402
-from .cognite_file import CogniteFile, CogniteFileWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_cad_revision import CogniteCADRevision
+    from .cognite_file import CogniteFile, CogniteFileWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite_cad_revision": ("CogniteCADRevision",),
+    ".cognite_file": ("CogniteFile", "CogniteFileWrite"),
+}

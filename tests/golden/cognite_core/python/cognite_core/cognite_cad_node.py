@@ -353,6 +353,15 @@ class AsyncCogniteCADNodeAPI(AsyncInstanceAPI[CogniteCADNode, CogniteCADNodeWrit
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite  # noqa: E402
-from .cognite_cad_model import CogniteCADModel, CogniteCADModelWrite  # noqa: E402
-from .cognite_cad_revision import CogniteCADRevision, CogniteCADRevisionWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite
+    from .cognite_cad_model import CogniteCADModel, CogniteCADModelWrite
+    from .cognite_cad_revision import CogniteCADRevision, CogniteCADRevisionWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite_3d_object": ("Cognite3DObject", "Cognite3DObjectWrite"),
+    ".cognite_cad_model": ("CogniteCADModel", "CogniteCADModelWrite"),
+    ".cognite_cad_revision": ("CogniteCADRevision", "CogniteCADRevisionWrite"),
+}

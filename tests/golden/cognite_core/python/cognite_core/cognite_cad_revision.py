@@ -257,4 +257,9 @@ class AsyncCogniteCADRevisionAPI(AsyncInstanceAPI[CogniteCADRevision, CogniteCAD
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_cad_model import CogniteCADModel, CogniteCADModelWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_cad_model import CogniteCADModel, CogniteCADModelWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".cognite_cad_model": ("CogniteCADModel", "CogniteCADModelWrite")}

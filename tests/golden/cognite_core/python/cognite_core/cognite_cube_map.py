@@ -284,4 +284,9 @@ class AsyncCogniteCubeMapAPI(AsyncInstanceAPI[CogniteCubeMap, CogniteCubeMapWrit
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_file import CogniteFile, CogniteFileWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_file import CogniteFile, CogniteFileWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".cognite_file": ("CogniteFile", "CogniteFileWrite")}

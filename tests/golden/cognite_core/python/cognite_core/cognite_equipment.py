@@ -444,9 +444,21 @@ class AsyncCogniteEquipmentAPI(AsyncInstanceAPI[CogniteEquipment, CogniteEquipme
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_activity import CogniteActivity  # noqa: E402
-from .cognite_asset import CogniteAsset, CogniteAssetWrite  # noqa: E402
-from .cognite_equipment_type import CogniteEquipmentType, CogniteEquipmentTypeWrite  # noqa: E402
-from .cognite_file import CogniteFile, CogniteFileWrite  # noqa: E402
-from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite  # noqa: E402
-from .cognite_time_series import CogniteTimeSeries  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_activity import CogniteActivity
+    from .cognite_asset import CogniteAsset, CogniteAssetWrite
+    from .cognite_equipment_type import CogniteEquipmentType, CogniteEquipmentTypeWrite
+    from .cognite_file import CogniteFile, CogniteFileWrite
+    from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
+    from .cognite_time_series import CogniteTimeSeries
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite_activity": ("CogniteActivity",),
+    ".cognite_asset": ("CogniteAsset", "CogniteAssetWrite"),
+    ".cognite_equipment_type": ("CogniteEquipmentType", "CogniteEquipmentTypeWrite"),
+    ".cognite_file": ("CogniteFile", "CogniteFileWrite"),
+    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
+    ".cognite_time_series": ("CogniteTimeSeries",),
+}

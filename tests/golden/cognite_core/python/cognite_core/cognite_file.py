@@ -458,7 +458,17 @@ class AsyncCogniteFileAPI(AsyncInstanceAPI[CogniteFile, CogniteFileWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_asset import CogniteAsset, CogniteAssetWrite  # noqa: E402
-from .cognite_equipment import CogniteEquipment  # noqa: E402
-from .cognite_file_category import CogniteFileCategory, CogniteFileCategoryWrite  # noqa: E402
-from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_asset import CogniteAsset, CogniteAssetWrite
+    from .cognite_equipment import CogniteEquipment
+    from .cognite_file_category import CogniteFileCategory, CogniteFileCategoryWrite
+    from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite_asset": ("CogniteAsset", "CogniteAssetWrite"),
+    ".cognite_equipment": ("CogniteEquipment",),
+    ".cognite_file_category": ("CogniteFileCategory", "CogniteFileCategoryWrite"),
+    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
+}

@@ -263,4 +263,11 @@ class AsyncCognitePointCloudRevisionAPI(AsyncInstanceAPI[CognitePointCloudRevisi
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_point_cloud_model import CognitePointCloudModel, CognitePointCloudModelWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_point_cloud_model import CognitePointCloudModel, CognitePointCloudModelWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".cognite_point_cloud_model": ("CognitePointCloudModel", "CognitePointCloudModelWrite"),
+}

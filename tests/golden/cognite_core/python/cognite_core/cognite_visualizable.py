@@ -229,4 +229,9 @@ class AsyncCogniteVisualizableAPI(AsyncInstanceAPI[CogniteVisualizable, CogniteV
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".cognite_3d_object": ("Cognite3DObject", "Cognite3DObjectWrite")}

@@ -471,5 +471,13 @@ class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .edge import Edge_ToUnicode, Edge_Write  # noqa: E402
-from .unicode import Unicode, UnicodeWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .edge import Edge_ToUnicode, Edge_Write
+    from .unicode import Unicode, UnicodeWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".edge": ("Edge_ToUnicode", "Edge_Write"),
+    ".unicode": ("Unicode", "UnicodeWrite"),
+}

@@ -235,4 +235,9 @@ class AsyncEdge_API(AsyncInstanceAPI[Edge_, Edge_Write]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .unicode import Unicode  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .unicode import Unicode
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".unicode": ("Unicode",)}

@@ -254,6 +254,15 @@ class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .connection_item_e import ConnectionItemE  # noqa: E402
-from .connection_item_f import ConnectionItemF  # noqa: E402
-from .connection_item_g import ConnectionItemG  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .connection_item_e import ConnectionItemE
+    from .connection_item_f import ConnectionItemF
+    from .connection_item_g import ConnectionItemG
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".connection_item_e": ("ConnectionItemE",),
+    ".connection_item_f": ("ConnectionItemF",),
+    ".connection_item_g": ("ConnectionItemG",),
+}

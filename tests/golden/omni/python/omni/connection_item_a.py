@@ -249,5 +249,13 @@ class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .connection_item_b import ConnectionItemB, ConnectionItemBWrite  # noqa: E402
-from .connection_item_c import ConnectionItemC, ConnectionItemCWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .connection_item_b import ConnectionItemB, ConnectionItemBWrite
+    from .connection_item_c import ConnectionItemC, ConnectionItemCWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".connection_item_b": ("ConnectionItemB", "ConnectionItemBWrite"),
+    ".connection_item_c": ("ConnectionItemC", "ConnectionItemCWrite"),
+}

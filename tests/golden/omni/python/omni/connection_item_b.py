@@ -235,4 +235,9 @@ class AsyncConnectionItemBAPI(AsyncInstanceAPI[ConnectionItemB, ConnectionItemBW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .connection_item_a import ConnectionItemA, ConnectionItemAWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .connection_item_a import ConnectionItemA, ConnectionItemAWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".connection_item_a": ("ConnectionItemA", "ConnectionItemAWrite")}

@@ -254,4 +254,9 @@ class AsyncConnectionItemDAPI(AsyncInstanceAPI[ConnectionItemD, ConnectionItemDW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .connection_item_e import ConnectionItemE, ConnectionItemEWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .connection_item_e import ConnectionItemE, ConnectionItemEWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".connection_item_e": ("ConnectionItemE", "ConnectionItemEWrite")}

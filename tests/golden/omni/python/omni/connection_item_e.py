@@ -276,5 +276,13 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAWrite  # noqa: E402
-from .connection_item_d import ConnectionItemD, ConnectionItemDWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAWrite
+    from .connection_item_d import ConnectionItemD, ConnectionItemDWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".connection_edge_a": ("ConnectionEdgeAFromConnectionItemF", "ConnectionEdgeAWrite"),
+    ".connection_item_d": ("ConnectionItemD", "ConnectionItemDWrite"),
+}

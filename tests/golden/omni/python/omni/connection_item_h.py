@@ -258,4 +258,9 @@ class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .main_interface import MainInterface, MainInterfaceWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .main_interface import MainInterface, MainInterfaceWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".main_interface": ("MainInterface", "MainInterfaceWrite")}

@@ -236,4 +236,9 @@ class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, De
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .implementation1_non_writeable import Implementation1NonWriteable  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .implementation1_non_writeable import Implementation1NonWriteable
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".implementation1_non_writeable": ("Implementation1NonWriteable",)}

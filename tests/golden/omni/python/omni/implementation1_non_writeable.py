@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict
 
 from typing_extensions import Unpack
 
@@ -216,4 +216,9 @@ class AsyncImplementation1NonWriteableAPI(AsyncInstanceAPI[Implementation1NonWri
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .implementation1 import Implementation1  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .implementation1 import Implementation1
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".implementation1": ("Implementation1",)}

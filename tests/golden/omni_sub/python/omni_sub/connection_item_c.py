@@ -221,5 +221,13 @@ class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, ConnectionItemCW
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .connection_item_a import ConnectionItemA, ConnectionItemAWrite  # noqa: E402
-from .connection_item_b import ConnectionItemB, ConnectionItemBWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .connection_item_a import ConnectionItemA, ConnectionItemAWrite
+    from .connection_item_b import ConnectionItemB, ConnectionItemBWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".connection_item_a": ("ConnectionItemA", "ConnectionItemAWrite"),
+    ".connection_item_b": ("ConnectionItemB", "ConnectionItemBWrite"),
+}

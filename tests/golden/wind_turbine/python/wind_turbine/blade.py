@@ -228,4 +228,9 @@ class AsyncBladeAPI(AsyncInstanceAPI[Blade, BladeWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .sensor_position import SensorPosition  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .sensor_position import SensorPosition
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".sensor_position": ("SensorPosition",)}

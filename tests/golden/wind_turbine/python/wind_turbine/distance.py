@@ -227,5 +227,10 @@ class AsyncDistanceAPI(AsyncInstanceAPI[Distance, DistanceWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .metmast import Metmast  # noqa: E402
-from .wind_turbine import WindTurbine  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .metmast import Metmast
+    from .wind_turbine import WindTurbine
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".metmast": ("Metmast",), ".wind_turbine": ("WindTurbine",)}

@@ -236,5 +236,13 @@ class AsyncGearboxAPI(AsyncInstanceAPI[Gearbox, GearboxWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .nacelle import Nacelle  # noqa: E402
-from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .nacelle import Nacelle
+    from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".nacelle": ("Nacelle",),
+    ".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite"),
+}

@@ -242,4 +242,9 @@ class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .distance import DistanceFromWindTurbine, DistanceWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .distance import DistanceFromWindTurbine, DistanceWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".distance": ("DistanceFromWindTurbine", "DistanceWrite")}

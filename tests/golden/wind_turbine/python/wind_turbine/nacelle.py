@@ -297,10 +297,23 @@ class AsyncNacelleAPI(AsyncInstanceAPI[Nacelle, NacelleWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .gearbox import Gearbox, GearboxWrite  # noqa: E402
-from .generator import Generator, GeneratorWrite  # noqa: E402
-from .high_speed_shaft import HighSpeedShaft, HighSpeedShaftWrite  # noqa: E402
-from .main_shaft import MainShaft, MainShaftWrite  # noqa: E402
-from .power_inverter import PowerInverter, PowerInverterWrite  # noqa: E402
-from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite  # noqa: E402
-from .wind_turbine import WindTurbine  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .gearbox import Gearbox, GearboxWrite
+    from .generator import Generator, GeneratorWrite
+    from .high_speed_shaft import HighSpeedShaft, HighSpeedShaftWrite
+    from .main_shaft import MainShaft, MainShaftWrite
+    from .power_inverter import PowerInverter, PowerInverterWrite
+    from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
+    from .wind_turbine import WindTurbine
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".gearbox": ("Gearbox", "GearboxWrite"),
+    ".generator": ("Generator", "GeneratorWrite"),
+    ".high_speed_shaft": ("HighSpeedShaft", "HighSpeedShaftWrite"),
+    ".main_shaft": ("MainShaft", "MainShaftWrite"),
+    ".power_inverter": ("PowerInverter", "PowerInverterWrite"),
+    ".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite"),
+    ".wind_turbine": ("WindTurbine",),
+}

@@ -229,5 +229,13 @@ class AsyncRotorAPI(AsyncInstanceAPI[Rotor, RotorWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite  # noqa: E402
-from .wind_turbine import WindTurbine  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
+    from .wind_turbine import WindTurbine
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite"),
+    ".wind_turbine": ("WindTurbine",),
+}

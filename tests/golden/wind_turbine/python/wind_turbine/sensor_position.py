@@ -301,5 +301,13 @@ class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrit
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .blade import Blade, BladeWrite  # noqa: E402
-from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .blade import Blade, BladeWrite
+    from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".blade": ("Blade", "BladeWrite"),
+    ".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite"),
+}

@@ -252,4 +252,9 @@ class AsyncSolarPanelAPI(AsyncInstanceAPI[SolarPanel, SolarPanelWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite")}

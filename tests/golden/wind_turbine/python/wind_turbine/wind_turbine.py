@@ -306,8 +306,19 @@ class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
         return await super().histogram(property, interval, **self._where(kwargs))
 
 
-from .blade import Blade, BladeWrite  # noqa: E402
-from .data_sheet import DataSheet, DataSheetWrite  # noqa: E402
-from .distance import DistanceToMetmast, DistanceWrite  # noqa: E402
-from .nacelle import Nacelle, NacelleWrite  # noqa: E402
-from .rotor import Rotor, RotorWrite  # noqa: E402
+# Classes of other views: imported for type checkers here, and by the runtime when a class of this
+# module is first built (pygen.instances imports the modules named in _REFERENCES).
+if TYPE_CHECKING:
+    from .blade import Blade, BladeWrite
+    from .data_sheet import DataSheet, DataSheetWrite
+    from .distance import DistanceToMetmast, DistanceWrite
+    from .nacelle import Nacelle, NacelleWrite
+    from .rotor import Rotor, RotorWrite
+
+_REFERENCES: dict[str, tuple[str, ...]] = {
+    ".blade": ("Blade", "BladeWrite"),
+    ".data_sheet": ("DataSheet", "DataSheetWrite"),
+    ".distance": ("DistanceToMetmast", "DistanceWrite"),
+    ".nacelle": ("Nacelle", "NacelleWrite"),
+    ".rotor": ("Rotor", "RotorWrite"),
+}

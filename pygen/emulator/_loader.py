@@ -15,7 +15,8 @@ class LoadError(Exception):
     """A model or instances file could not be loaded; the message names the file and the item."""
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path | str) -> Any:
+    path = Path(path)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -32,7 +33,7 @@ def _view_key(view: dict[str, Any]) -> tuple[str, str, str]:
     return str(view["space"]), str(view["externalId"]), str(view["version"])
 
 
-def load_model_file(schema: SchemaService, path: Path) -> None:
+def load_model_file(schema: SchemaService, path: Path | str) -> None:
     """Create the spaces, containers, views and data model(s) of a snapshot (DMS read JSON, views inline)."""
     data = _read_json(path)
     models = data if isinstance(data, list) else [data]
@@ -159,7 +160,7 @@ def _same_property(parent: dict[str, Any], prop: dict[str, Any]) -> bool:
     )
 
 
-def load_instances_file(instances: InstanceService, path: Path) -> int:
+def load_instances_file(instances: InstanceService, path: Path | str) -> int:
     """Apply nodes/edges given in the API read shape; returns how many were loaded."""
     data = _read_json(path)
     if isinstance(data, dict) and "items" in data:

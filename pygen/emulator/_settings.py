@@ -36,8 +36,8 @@ class EmulatorSettings:
     client_id: str | None = None
     client_secret: str | None = None
     db_path: str | None = None
-    model_files: Sequence[Path] = ()
-    instance_files: Sequence[Path] = ()
+    model_files: Sequence[Path | str] = ()
+    instance_files: Sequence[Path | str] = ()
     faults: FaultSettings = field(default_factory=FaultSettings)
     token_ttl_seconds: int = 300
 

@@ -95,3 +95,15 @@ def test_instances_file_keeps_versions_and_timestamps() -> None:
     node = store.get("sp_omni_instances", "CDFExternalReferences:Austin")
     assert node is not None
     assert (node.version, node.created, node.updated) == (1, 1729356272492, 1729356272492)
+
+
+def test_model_and_instance_files_may_be_given_as_strings() -> None:
+    from testdata import OMNI_NODES
+
+    from pygen.emulator import EmulatorSettings, create_app
+
+    app = create_app(EmulatorSettings(model_files=[str(MODELS / "Omni.json")], instance_files=[str(OMNI_NODES)]))
+    assert (
+        app.emulator.store.schema["view"]
+        and app.emulator.store.conn.execute("SELECT count(*) FROM instances").fetchone()[0] == 90
+    )

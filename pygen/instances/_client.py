@@ -8,11 +8,9 @@ transport's write/delete concurrency limits.
 
 from __future__ import annotations
 
-import asyncio
 import builtins
 import json
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from pygen.instances._ids import EdgeId, NodeId
@@ -105,6 +103,8 @@ class InstanceClient(_ClientCore, HTTPHolder):
                 outcomes: Iterable[tuple[list[Any], list[FailedItem]]] = [self._apply(chunks[0], flags)]
                 _collect_upsert(outcomes, result, failed)
                 continue
+            from concurrent.futures import ThreadPoolExecutor  # lazily: an SDK import stays light
+
             with ThreadPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
                 _collect_upsert(pool.map(lambda chunk: self._apply(chunk, flags), chunks), result, failed)
         if failed:
@@ -153,6 +153,8 @@ class InstanceClient(_ClientCore, HTTPHolder):
         chunks = batches(items)
         if chunks:
             workers = min(max(1, self.http.config.limits.delete), len(chunks))
+            from concurrent.futures import ThreadPoolExecutor  # lazily: an SDK import stays light
+
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 for chunk, outcome in zip(chunks, pool.map(self._delete, chunks), strict=True):
                     _collect_delete(chunk, outcome, result, failed)
@@ -208,6 +210,8 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         result, failed = UpsertResult(), builtins.list[FailedItem]()
         # At most `write` batches are being encoded or sent at once (as the sync client's threads):
         # starting all tasks at once would encode every body up front.
+        import asyncio  # lazily: ~30 ms that sync users never need
+
         gate = asyncio.Semaphore(max(1, self.http.config.limits.write))
 
         async def apply(chunk: list[dict[str, Any]]) -> tuple[list[Any], list[FailedItem]]:
@@ -258,6 +262,8 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         items = delete_items(_as_iterable(ids), self.instance_space)
         result, failed = DeleteResult(), builtins.list[FailedItem]()
         chunks = batches(items)
+        import asyncio  # lazily: ~30 ms that sync users never need
+
         gate = asyncio.Semaphore(max(1, self.http.config.limits.delete))
 
         async def delete(chunk: list[dict[str, Any]]) -> bytes | BaseException:

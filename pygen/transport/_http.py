@@ -8,7 +8,6 @@ subclasses differ only in the loop that sends, sleeps and waits for a concurrenc
 
 from __future__ import annotations
 
-import asyncio
 import json as jsonlib
 import logging
 import math
@@ -366,6 +365,8 @@ class AsyncHTTPClient(_BaseHTTPClient):
 
 
 async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # here: importing asyncio costs ~30 ms, and sync users never need it
+
     await asyncio.sleep(seconds)
 
 

@@ -11,13 +11,15 @@ an application (or a test suite) may use one client from several loops in turn.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import threading
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["ConcurrencyLimits", "RequestKind", "infer_kind"]
 
@@ -117,6 +119,8 @@ class AsyncLimiter:
             yield
 
     def _budgets(self) -> _Budgets[asyncio.Semaphore]:
+        import asyncio  # lazily: see _http._asyncio_sleep
+
         loop = asyncio.get_running_loop()
         budgets = self._per_loop.get(loop)
         if budgets is None:
@@ -132,6 +136,8 @@ class LoopLocalLock:
         self._per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
     def get(self) -> asyncio.Lock:
+        import asyncio  # lazily: see _http._asyncio_sleep
+
         loop = asyncio.get_running_loop()
         lock = self._per_loop.get(loop)
         if lock is None:

@@ -18,3 +18,16 @@ def test_importing_the_instance_runtime_stays_light() -> None:
         mod for mod in loaded for bad in FORBIDDEN + FORBIDDEN_PYGEN if mod == bad or mod.startswith(bad + ".")
     )
     assert leaked == []
+
+
+def test_sync_use_never_imports_asyncio_or_thread_pools() -> None:
+    """asyncio costs about 30 ms to import: only async clients (and parallel writes) pay for it."""
+    code = (
+        "import json, sys\n"
+        "import pygen.instances, pygen.transport\n"
+        "from pygen.transport import ClientConfig, HTTPClient, Token\n"
+        "HTTPClient(ClientConfig('p', Token('t'))).close()\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {'asyncio', 'concurrent'})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert json.loads(out) == []

@@ -113,11 +113,13 @@ def generate(
     package: str | None = None,
     client_name: str | None = None,
     instance_space: str | None = None,
+    format: bool = True,
 ) -> GenerationResult:
     """Generate one SDK over ``models`` (DMS API JSON of data models with views inline).
 
     Defaults come from the first model's external id (``CogniteCore`` -> package ``cognite_core``,
     client ``CogniteCoreClient``). Warnings are returned; errors raise :class:`GenerationError`.
+    Python code is laid out by ruff (``format=False`` skips that: valid code, for code never read).
 
     Example:
         ```python
@@ -148,6 +150,10 @@ def generate(
         raise GenerationError("cannot generate the SDK:", sort_diagnostics(diagnostics))
     files, emit_diagnostics = emit_python(sdk, names)
     diagnostics += emit_diagnostics
+    if format:
+        from pygen.emit.python._format import format_python
+
+        files = format_python(files)
     return GenerationResult(files, sort_diagnostics(diagnostics), names.package, names.client_class)
 
 
@@ -217,7 +223,8 @@ def load_sdk(
         client = sdk.OmniClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
         ```
     """
-    result = generate(models, package=package, client_name=client_name, instance_space=instance_space)
+    # Formatting is for readers; code imported from memory has none.
+    result = generate(models, package=package, client_name=client_name, instance_space=instance_space, format=False)
     package_name = result.package
     for name in [name for name in sys.modules if name == package_name or name.startswith(package_name + ".")]:
         del sys.modules[name]

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from _emit_support import NASTY, REPO_ROOT, SPACE, direct, mapped, model, view
+from _emit_support import NASTY, SPACE, direct, mapped, model, view
 
 from pygen._generate_cli import write_tree
+from pygen.emit.python._format import RUFF_SETTINGS
 from pygen.generate import generate, load_sdk
 from pygen.instances import NodeId
 
@@ -88,7 +89,6 @@ def test_write_class_defaults_and_always_writes_them() -> None:
 def test_defaults_are_laid_out_ruff_clean(tmp_path: Path) -> None:
     # Long and hostile literals: wrapped the way ruff format does (mypy --strict checked by hand, too slow here).
     write_tree(generate([_typed_model()]).files, tmp_path)
-    config = ["--no-cache", "--config", str(REPO_ROOT / "pyproject.toml")]
-    for args in (["check", *config], ["format", "--check", *config]):
+    for args in (["check", *RUFF_SETTINGS, "--select", "E,F,W,I,UP,B"], ["format", "--check", *RUFF_SETTINGS]):
         result = subprocess.run([str(RUFF), *args, str(tmp_path)], capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stdout + result.stderr

@@ -11,8 +11,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -42,6 +40,7 @@ from pygen.instances import (
     TextProperty,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "Cognite3DObject", "v1")
 _PropertyName = Literal["aliases", "description", "name", "tags", "x_max", "x_min", "y_max", "y_min", "z_max", "z_min"]

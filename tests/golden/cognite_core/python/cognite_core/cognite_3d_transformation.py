@@ -14,8 +14,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -39,6 +37,7 @@ from pygen.instances import (
     StreamArgs,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "Cognite3DTransformation", "v1")
 _PropertyName = Literal[

@@ -11,8 +11,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -46,6 +44,7 @@ from pygen.instances import (
     TimestampProperty,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "CogniteAnnotation", "v1")
 _status_values = Literal["Approved", "Rejected", "Suggested"]

@@ -10,8 +10,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Self, Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -36,6 +34,7 @@ from pygen.instances import (
     TextProperty,
     ViewId,
 )
+from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("cdf_cdm", "CogniteFileCategory", "v1")
 _PropertyName = Literal["aliases", "code", "description", "name", "standard", "standard_reference", "tags"]

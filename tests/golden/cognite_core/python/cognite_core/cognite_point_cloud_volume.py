@@ -10,8 +10,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -42,6 +40,7 @@ from pygen.instances import (
     TextProperty,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "CognitePointCloudVolume", "v1")
 _volume_type_values = Literal["Box", "Cylinder"]

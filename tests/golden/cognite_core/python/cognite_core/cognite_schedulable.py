@@ -11,8 +11,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -37,6 +35,7 @@ from pygen.instances import (
     TimestampProperty,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "CogniteSchedulable", "v1")
 _PropertyName = Literal["end_time", "scheduled_end_time", "scheduled_start_time", "start_time"]

@@ -11,8 +11,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Self, Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -47,6 +45,7 @@ from pygen.instances import (
     TimestampProperty,
     ViewId,
 )
+from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("cdf_cdm", "CogniteTimeSeries", "v1")
 _type__values = Literal["numeric", "string"]

@@ -10,8 +10,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -38,6 +36,7 @@ from pygen.instances import (
     StreamArgs,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "CogniteVisualizable", "v1")
 _PropertyName = Literal["object_3d"]

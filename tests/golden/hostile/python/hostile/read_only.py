@@ -10,8 +10,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import ClassVar, Literal, TypedDict
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -34,6 +32,7 @@ from pygen.instances import (
     TextProperty,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_hostile", "ReadOnly", "1")
 _PropertyName = Literal["name"]

@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -37,6 +35,7 @@ from pygen.instances import (
     TimestampProperty,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionEdgeA", "1")
 _PropertyName = Literal["end_time", "name", "start_time"]

@@ -7,8 +7,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -39,6 +37,7 @@ from pygen.instances import (
     TextProperty,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemE", "1")
 _PropertyName = Literal["direct_list_no_source", "direct_no_source", "name"]

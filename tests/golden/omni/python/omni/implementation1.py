@@ -7,8 +7,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Self, Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -33,6 +31,7 @@ from pygen.instances import (
     TextProperty,
     ViewId,
 )
+from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("sp_pygen_models", "Implementation1", "1")
 _PropertyName = Literal["main_value", "sub_value", "value1", "value2"]

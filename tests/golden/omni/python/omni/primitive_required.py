@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Self, Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -43,6 +41,7 @@ from pygen.instances import (
     TimestampProperty,
     ViewId,
 )
+from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("sp_pygen_models", "PrimitiveRequired", "1")
 _PropertyName = Literal["boolean", "date_", "float32", "float64", "int32", "int64", "json_", "text", "timestamp"]

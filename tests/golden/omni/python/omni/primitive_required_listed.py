@@ -7,8 +7,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Self, Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -37,6 +35,7 @@ from pygen.instances import (
     Timestamp,
     ViewId,
 )
+from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("sp_pygen_models", "PrimitiveRequiredListed", "1")
 _PropertyName = Literal["boolean", "date_", "float32", "float64", "int32", "int64", "json_", "text", "timestamp"]

@@ -7,8 +7,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -36,6 +34,7 @@ from pygen.instances import (
     StreamArgs,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "Gearbox", "1")
 _PropertyName = Literal["displacement_x", "displacement_y", "displacement_z"]

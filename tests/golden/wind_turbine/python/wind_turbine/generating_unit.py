@@ -7,8 +7,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -33,6 +31,7 @@ from pygen.instances import (
     TextProperty,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "GeneratingUnit", "1")
 _PropertyName = Literal["capacity", "description", "name"]

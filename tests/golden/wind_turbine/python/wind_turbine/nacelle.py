@@ -7,8 +7,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -37,6 +35,7 @@ from pygen.instances import (
     StreamArgs,
     ViewId,
 )
+from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "Nacelle", "1")
 _PropertyName = Literal[

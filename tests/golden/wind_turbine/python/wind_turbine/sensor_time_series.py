@@ -7,8 +7,6 @@ import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
-from typing_extensions import Self, Unpack
-
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
@@ -35,6 +33,7 @@ from pygen.instances import (
     TextProperty,
     ViewId,
 )
+from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("sp_pygen_power", "SensorTimeSeries", "1")
 _type__values = Literal["numeric", "string"]

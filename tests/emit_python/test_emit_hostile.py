@@ -83,7 +83,7 @@ def _check_sources(files: dict[str, str]) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_models())
 def test_hostile_models_give_valid_code(raw: dict[str, Any]) -> None:
-    result = generate([raw], package="hostile_hypothesis")
+    result = generate([raw], package="hostile_hypothesis", format=False)  # validity, not layout: no ruff pass
     _check_sources(result.files)
     sdk = load_sdk([raw], package="hostile_hypothesis")
     for path in result.files:
@@ -137,7 +137,7 @@ def _random_model(rng: random.Random) -> dict[str, Any]:
 
 def test_a_random_hostile_sample_passes_mypy_strict(tmp_path: Path) -> None:
     raw = _random_model(random.Random(20261128))
-    result = generate([raw])
+    result = generate([raw], format=False)  # types, not layout: no ruff pass
     _check_sources(result.files)
     write_tree(result.files, tmp_path)
     env = dict(os.environ, MYPYPATH=str(tmp_path))

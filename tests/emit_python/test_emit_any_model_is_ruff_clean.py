@@ -117,6 +117,8 @@ def _model(seed: int, views: int = 50) -> dict[str, Any]:
     }
 
 
+# once: generation is compared byte for byte with the goldens on every Python; this checks its layout.
+@pytest.mark.once
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_generated_50_view_model_is_ruff_clean(seed: int, tmp_path: Path) -> None:
     result = generate([_model(seed)])

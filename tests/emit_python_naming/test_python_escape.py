@@ -206,6 +206,7 @@ def test_py_literal_refuses_what_is_not_json(value: object) -> None:
         py_literal(value)
 
 
+@pytest.mark.once  # ruff over the text of a pure function: the same on every Python
 def test_docstrings_of_every_length_are_ruff_clean(tmp_path: Path) -> None:
     """``docstring`` lays text out as ruff format would, around every length where the layout changes.
 

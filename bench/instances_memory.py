@@ -2,7 +2,7 @@
 
 Starts ``pygen emulator`` (a separate process, loading the Omni model), fills it with N
 PrimitiveNullable nodes from a child process (so writing does not count against the reader), then
-streams them all with ``InstanceAPI.stream()`` (one page of 1000 in memory at a time) and prints the
+streams them all with ``InstanceAPI.iterate()`` (one page of 1000 in memory at a time) and prints the
 reader's resident memory (VmRSS) and its peak (VmHWM) at checkpoints.
 
 Run: ``.venv/bin/python bench/instances_memory.py --n 100000`` (and ``--n 1000000`` if you have the
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
         count = 0
         seen_last = ""
         started = time.perf_counter()
-        for item in api.stream(filter=PrimitiveNullableFields.space.equals(SPACE)):
+        for item in api.iterate(filter=PrimitiveNullableFields.space.equals(SPACE)):
             count += 1
             seen_last = item.external_id
             if count in checkpoints:

@@ -70,7 +70,7 @@ class Page(Generic[_R]):
     """One page of a list: its items and the cursor of the next page (None on the last page)."""
 
     items: list[_R]
-    next_cursor: str | None
+    cursor: str | None
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class _ResourceCore(Generic[_R, _W, _I]):
     # -- requests
     def _list_params(self, limit: int | None, page_size: int, filters: Mapping[str, object]) -> dict[str, object]:
         if limit is not None and limit < 0:
-            raise ValueError(f"{self._ids.resource}: limit must be None (all) or >= 0, got {limit}")
+            raise ValueError(f"{self._ids.resource}: limit must be >= 0, or None or -1 for all, got {limit}")
         if not 1 <= page_size <= MAX_LIST_LIMIT:
             raise ValueError(f"{self._ids.resource}: page_size must be 1-{MAX_LIST_LIMIT}, got {page_size}")
         size = page_size if limit is None else max(1, min(limit, page_size))
@@ -201,10 +201,10 @@ class _ResourceCore(Generic[_R, _W, _I]):
     def _cut(page: Page[_R], remaining: int | None) -> tuple[Page[_R], int | None, bool]:
         """Trim a page to the remaining limit; also say whether to stop."""
         if remaining is None:
-            return page, None, page.next_cursor is None
+            return page, None, page.cursor is None
         items = page.items[:remaining]
         remaining -= len(items)
-        return Page(items, page.next_cursor), remaining, remaining <= 0 or page.next_cursor is None
+        return Page(items, page.cursor), remaining, remaining <= 0 or page.cursor is None
 
 
 class _SyncResource(_ResourceCore[_R, _W, _I]):
@@ -215,6 +215,7 @@ class _SyncResource(_ResourceCore[_R, _W, _I]):
     def _pages(
         self, limit: int | None, page_size: int, cursor: str | None, filters: Mapping[str, object]
     ) -> Iterator[Page[_R]]:
+        limit = None if limit == -1 else limit
         params = self._list_params(limit, page_size, filters)
         remaining = limit
         if remaining == 0:
@@ -225,10 +226,16 @@ class _SyncResource(_ResourceCore[_R, _W, _I]):
             yield page
             if stop:
                 return
-            cursor = page.next_cursor
+            cursor = page.cursor
+
+    def _each(
+        self, limit: int | None, page_size: int, cursor: str | None, filters: Mapping[str, object]
+    ) -> Iterator[_R]:
+        for page in self._pages(limit, page_size, cursor, filters):
+            yield from page.items
 
     def _list(self, limit: int | None, filters: Mapping[str, object]) -> list[_R]:
-        return [item for page in self._pages(limit, MAX_LIST_LIMIT, None, filters) for item in page.items]
+        return list(self._each(limit, MAX_LIST_LIMIT, None, filters))
 
     def _retrieve(self, ids: object, params: Mapping[str, object]) -> list[_R]:
         out: list[_R] = []
@@ -259,6 +266,7 @@ class _AsyncResource(_ResourceCore[_R, _W, _I]):
     async def _pages(
         self, limit: int | None, page_size: int, cursor: str | None, filters: Mapping[str, object]
     ) -> AsyncIterator[Page[_R]]:
+        limit = None if limit == -1 else limit
         params = self._list_params(limit, page_size, filters)
         remaining = limit
         if remaining == 0:
@@ -269,10 +277,17 @@ class _AsyncResource(_ResourceCore[_R, _W, _I]):
             yield page
             if stop:
                 return
-            cursor = page.next_cursor
+            cursor = page.cursor
+
+    async def _each(
+        self, limit: int | None, page_size: int, cursor: str | None, filters: Mapping[str, object]
+    ) -> AsyncIterator[_R]:
+        async for page in self._pages(limit, page_size, cursor, filters):
+            for item in page.items:
+                yield item
 
     async def _list(self, limit: int | None, filters: Mapping[str, object]) -> list[_R]:
-        return [item async for page in self._pages(limit, MAX_LIST_LIMIT, None, filters) for item in page.items]
+        return [item async for item in self._each(limit, MAX_LIST_LIMIT, None, filters)]
 
     async def _retrieve(self, ids: object, params: Mapping[str, object]) -> list[_R]:
         out: list[_R] = []
@@ -318,7 +333,7 @@ class SpacesAPI(_SyncResource[Space, SpaceApply, SpaceReference]):
         """Spaces, following cursors until ``limit`` items (None: all)."""
         return self._list(limit, {"includeGlobal": include_global})
 
-    def iterate(
+    def pages(
         self,
         *,
         page_size: int = MAX_LIST_LIMIT,
@@ -326,8 +341,18 @@ class SpacesAPI(_SyncResource[Space, SpaceApply, SpaceReference]):
         cursor: str | None = None,
         include_global: bool = False,
     ) -> Iterator[Page[Space]]:
-        """Pages of spaces, one request each, starting at ``cursor``."""
+        """Pages of spaces (up to ``limit`` items in all; None: all), one request each, from ``cursor``."""
         return self._pages(limit, page_size, cursor, {"includeGlobal": include_global})
+
+    def iterate(
+        self,
+        *,
+        page_size: int = MAX_LIST_LIMIT,
+        limit: int | None = None,
+        include_global: bool = False,
+    ) -> Iterator[Space]:
+        """Every one of the spaces (or the first ``limit``), fetched page by page."""
+        return self._each(limit, page_size, None, {"includeGlobal": include_global})
 
     def retrieve(self, ids: SpaceId | Sequence[SpaceId]) -> builtins.list[Space]:
         """The spaces with these ids; missing ones are left out."""
@@ -348,7 +373,7 @@ class AsyncSpacesAPI(_AsyncResource[Space, SpaceApply, SpaceReference]):
         """Spaces, following cursors until ``limit`` items (None: all)."""
         return await self._list(limit, {"includeGlobal": include_global})
 
-    def iterate(
+    def pages(
         self,
         *,
         page_size: int = MAX_LIST_LIMIT,
@@ -356,8 +381,18 @@ class AsyncSpacesAPI(_AsyncResource[Space, SpaceApply, SpaceReference]):
         cursor: str | None = None,
         include_global: bool = False,
     ) -> AsyncIterator[Page[Space]]:
-        """Pages of spaces, one request each, starting at ``cursor``."""
+        """Pages of spaces (up to ``limit`` items in all; None: all), one request each, from ``cursor``."""
         return self._pages(limit, page_size, cursor, {"includeGlobal": include_global})
+
+    def iterate(
+        self,
+        *,
+        page_size: int = MAX_LIST_LIMIT,
+        limit: int | None = None,
+        include_global: bool = False,
+    ) -> AsyncIterator[Space]:
+        """Every one of the spaces (or the first ``limit``), fetched page by page."""
+        return self._each(limit, page_size, None, {"includeGlobal": include_global})
 
     async def retrieve(self, ids: SpaceId | Sequence[SpaceId]) -> builtins.list[Space]:
         """The spaces with these ids; missing ones are left out."""
@@ -392,7 +427,7 @@ class ContainersAPI(_SyncResource[Container, ContainerApply, ContainerReference]
         """Containers, following cursors until ``limit`` items (None: all)."""
         return self._list(limit, _container_filters(space, include_global, used_for))
 
-    def iterate(
+    def pages(
         self,
         *,
         page_size: int = MAX_LIST_LIMIT,
@@ -402,8 +437,20 @@ class ContainersAPI(_SyncResource[Container, ContainerApply, ContainerReference]
         include_global: bool = False,
         used_for: Sequence[str] | None = None,
     ) -> Iterator[Page[Container]]:
-        """Pages of containers, one request each, starting at ``cursor``."""
+        """Pages of containers (up to ``limit`` items in all; None: all), one request each, from ``cursor``."""
         return self._pages(limit, page_size, cursor, _container_filters(space, include_global, used_for))
+
+    def iterate(
+        self,
+        *,
+        page_size: int = MAX_LIST_LIMIT,
+        limit: int | None = None,
+        space: str | None = None,
+        include_global: bool = False,
+        used_for: Sequence[str] | None = None,
+    ) -> Iterator[Container]:
+        """Every one of the containers (or the first ``limit``), fetched page by page."""
+        return self._each(limit, page_size, None, _container_filters(space, include_global, used_for))
 
     def retrieve(self, ids: ContainerId | Sequence[ContainerId]) -> builtins.list[Container]:
         """The containers with these ids; missing ones are left out."""
@@ -431,7 +478,7 @@ class AsyncContainersAPI(_AsyncResource[Container, ContainerApply, ContainerRefe
         """Containers, following cursors until ``limit`` items (None: all)."""
         return await self._list(limit, _container_filters(space, include_global, used_for))
 
-    def iterate(
+    def pages(
         self,
         *,
         page_size: int = MAX_LIST_LIMIT,
@@ -441,8 +488,20 @@ class AsyncContainersAPI(_AsyncResource[Container, ContainerApply, ContainerRefe
         include_global: bool = False,
         used_for: Sequence[str] | None = None,
     ) -> AsyncIterator[Page[Container]]:
-        """Pages of containers, one request each, starting at ``cursor``."""
+        """Pages of containers (up to ``limit`` items in all; None: all), one request each, from ``cursor``."""
         return self._pages(limit, page_size, cursor, _container_filters(space, include_global, used_for))
+
+    def iterate(
+        self,
+        *,
+        page_size: int = MAX_LIST_LIMIT,
+        limit: int | None = None,
+        space: str | None = None,
+        include_global: bool = False,
+        used_for: Sequence[str] | None = None,
+    ) -> AsyncIterator[Container]:
+        """Every one of the containers (or the first ``limit``), fetched page by page."""
+        return self._each(limit, page_size, None, _container_filters(space, include_global, used_for))
 
     async def retrieve(self, ids: ContainerId | Sequence[ContainerId]) -> builtins.list[Container]:
         """The containers with these ids; missing ones are left out."""
@@ -486,7 +545,7 @@ class ViewsAPI(_SyncResource[View, ViewApply, ViewReference]):
         """Views (latest versions unless ``all_versions``), following cursors until ``limit`` items (None: all)."""
         return self._list(limit, _view_filters(space, include_global, all_versions, include_inherited_properties))
 
-    def iterate(
+    def pages(
         self,
         *,
         page_size: int = MAX_LIST_LIMIT,
@@ -497,9 +556,23 @@ class ViewsAPI(_SyncResource[View, ViewApply, ViewReference]):
         all_versions: bool = False,
         include_inherited_properties: bool = True,
     ) -> Iterator[Page[View]]:
-        """Pages of views, one request each, starting at ``cursor``."""
+        """Pages of views (up to ``limit`` items in all; None: all), one request each, from ``cursor``."""
         filters = _view_filters(space, include_global, all_versions, include_inherited_properties)
         return self._pages(limit, page_size, cursor, filters)
+
+    def iterate(
+        self,
+        *,
+        page_size: int = MAX_LIST_LIMIT,
+        limit: int | None = None,
+        space: str | None = None,
+        include_global: bool = False,
+        all_versions: bool = False,
+        include_inherited_properties: bool = True,
+    ) -> Iterator[View]:
+        """Every one of the views (or the first ``limit``), fetched page by page."""
+        filters = _view_filters(space, include_global, all_versions, include_inherited_properties)
+        return self._each(limit, page_size, None, filters)
 
     def retrieve(
         self, ids: ViewId | Sequence[ViewId], *, include_inherited_properties: bool = True
@@ -530,7 +603,7 @@ class AsyncViewsAPI(_AsyncResource[View, ViewApply, ViewReference]):
         """Views (latest versions unless ``all_versions``), following cursors until ``limit`` items (None: all)."""
         return await self._list(limit, _view_filters(space, include_global, all_versions, include_inherited_properties))
 
-    def iterate(
+    def pages(
         self,
         *,
         page_size: int = MAX_LIST_LIMIT,
@@ -541,9 +614,23 @@ class AsyncViewsAPI(_AsyncResource[View, ViewApply, ViewReference]):
         all_versions: bool = False,
         include_inherited_properties: bool = True,
     ) -> AsyncIterator[Page[View]]:
-        """Pages of views, one request each, starting at ``cursor``."""
+        """Pages of views (up to ``limit`` items in all; None: all), one request each, from ``cursor``."""
         filters = _view_filters(space, include_global, all_versions, include_inherited_properties)
         return self._pages(limit, page_size, cursor, filters)
+
+    def iterate(
+        self,
+        *,
+        page_size: int = MAX_LIST_LIMIT,
+        limit: int | None = None,
+        space: str | None = None,
+        include_global: bool = False,
+        all_versions: bool = False,
+        include_inherited_properties: bool = True,
+    ) -> AsyncIterator[View]:
+        """Every one of the views (or the first ``limit``), fetched page by page."""
+        filters = _view_filters(space, include_global, all_versions, include_inherited_properties)
+        return self._each(limit, page_size, None, filters)
 
     async def retrieve(
         self, ids: ViewId | Sequence[ViewId], *, include_inherited_properties: bool = True
@@ -584,7 +671,7 @@ class DataModelsAPI(_SyncResource[DataModel, DataModelApply, DataModelReference]
         """Data models (latest versions unless ``all_versions``), following cursors until ``limit`` (None: all)."""
         return self._list(limit, _model_filters(space, include_global, all_versions, inline_views))
 
-    def iterate(
+    def pages(
         self,
         *,
         page_size: int = MAX_LIST_LIMIT,
@@ -595,8 +682,21 @@ class DataModelsAPI(_SyncResource[DataModel, DataModelApply, DataModelReference]
         all_versions: bool = False,
         inline_views: bool = False,
     ) -> Iterator[Page[DataModel]]:
-        """Pages of data models, one request each, starting at ``cursor``."""
+        """Pages of data models (up to ``limit`` items in all; None: all), one request each, from ``cursor``."""
         return self._pages(limit, page_size, cursor, _model_filters(space, include_global, all_versions, inline_views))
+
+    def iterate(
+        self,
+        *,
+        page_size: int = MAX_LIST_LIMIT,
+        limit: int | None = None,
+        space: str | None = None,
+        include_global: bool = False,
+        all_versions: bool = False,
+        inline_views: bool = False,
+    ) -> Iterator[DataModel]:
+        """Every one of the data models (or the first ``limit``), fetched page by page."""
+        return self._each(limit, page_size, None, _model_filters(space, include_global, all_versions, inline_views))
 
     def retrieve(
         self, ids: DataModelId | Sequence[DataModelId], *, inline_views: bool = False
@@ -627,7 +727,7 @@ class AsyncDataModelsAPI(_AsyncResource[DataModel, DataModelApply, DataModelRefe
         """Data models (latest versions unless ``all_versions``), following cursors until ``limit`` (None: all)."""
         return await self._list(limit, _model_filters(space, include_global, all_versions, inline_views))
 
-    def iterate(
+    def pages(
         self,
         *,
         page_size: int = MAX_LIST_LIMIT,
@@ -638,8 +738,21 @@ class AsyncDataModelsAPI(_AsyncResource[DataModel, DataModelApply, DataModelRefe
         all_versions: bool = False,
         inline_views: bool = False,
     ) -> AsyncIterator[Page[DataModel]]:
-        """Pages of data models, one request each, starting at ``cursor``."""
+        """Pages of data models (up to ``limit`` items in all; None: all), one request each, from ``cursor``."""
         return self._pages(limit, page_size, cursor, _model_filters(space, include_global, all_versions, inline_views))
+
+    def iterate(
+        self,
+        *,
+        page_size: int = MAX_LIST_LIMIT,
+        limit: int | None = None,
+        space: str | None = None,
+        include_global: bool = False,
+        all_versions: bool = False,
+        inline_views: bool = False,
+    ) -> AsyncIterator[DataModel]:
+        """Every one of the data models (or the first ``limit``), fetched page by page."""
+        return self._each(limit, page_size, None, _model_filters(space, include_global, all_versions, inline_views))
 
     async def retrieve(
         self, ids: DataModelId | Sequence[DataModelId], *, inline_views: bool = False

@@ -36,7 +36,7 @@ from pygen.instances._view import (
     TWrite,
     _Aggregation,
     _aggregation,
-    _check_limit,
+    _check_page_size,
     _page_sizes,
     _ViewCore,
 )
@@ -46,14 +46,14 @@ __all__ = ["AsyncInstanceAPI", "InstanceAPI"]
 
 
 class InstanceAPI(_ViewCore[TRead, TWrite]):
-    """The API of one view (sync): retrieve, iterate, list, stream, search, aggregate, upsert, delete.
+    """The API of one view (sync): retrieve, list, iterate, pages, page, search, aggregate, upsert, delete.
 
     Example:
         ```python
         f = client.pumps.fields
         pumps = client.pumps.list(filter=f.name.prefix("P-") & f.pressure.range(gt=2), sort=f.name.desc(), limit=-1)
         pump = client.pumps.retrieve("pump42")
-        for pump in client.pumps.stream():   # one page in memory at a time
+        for pump in client.pumps.iterate():   # one page in memory at a time
             ...
         ```
     """
@@ -107,19 +107,19 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             return result[0] if result else None
         return result
 
-    def iterate(
+    def page(
         self,
         *,
         filter: Filter | None = None,
         sort: SortArg = None,
-        limit: int = MAX_PAGE,
+        page_size: int = MAX_PAGE,
         cursor: str | None = None,
         connections: bool | Sequence[str] = False,
         target_units: Mapping[str, str] | None = None,
     ) -> Page[TRead]:
-        """One page (up to ``limit`` ≤ 1000 items) and the cursor of the next; pass it back to resume."""
-        _check_limit(limit, MAX_PAGE)
-        body = self._list_body(filter, sort, limit, cursor, target_units)
+        """One request: up to ``page_size`` (≤ 1000) items and the ``cursor`` of the next page (None on the last)."""
+        _check_page_size(page_size)
+        body = self._list_body(filter, sort, page_size, cursor, target_units)
         response = self._http.post("/models/instances/list", json=body)
         items, next_cursor = self._parse(response.content)
         plan = self._plan(connections)
@@ -127,29 +127,56 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             items = self._resolve(plan, items)
         return Page(InstanceList(items), next_cursor)
 
-    def stream(
+    def pages(
         self,
         *,
         filter: Filter | None = None,
         sort: SortArg = None,
         limit: int | None = None,
-        chunk_size: int = MAX_PAGE,
+        page_size: int = MAX_PAGE,
+        cursor: str | None = None,
         connections: bool | Sequence[str] = False,
         target_units: Mapping[str, str] | None = None,
-    ) -> Iterator[TRead]:
-        """Every matching instance (or the first ``limit``), fetched page by page: one page in memory."""
-        cursor: str | None = None
-        for size in _page_sizes(limit, chunk_size):
-            page = self.iterate(
-                filter=filter, sort=sort, limit=size, cursor=cursor, connections=connections, target_units=target_units
+    ) -> Iterator[Page[TRead]]:
+        """Every page (up to ``limit`` items in all; None: all), starting at ``cursor``; one page in memory."""
+        for size in _page_sizes(limit, page_size):
+            page = self.page(
+                filter=filter,
+                sort=sort,
+                page_size=size,
+                cursor=cursor,
+                connections=connections,
+                target_units=target_units,
             )
-            yield from page.items
+            yield page
             cursor = page.cursor
             if cursor is None or not page.items:
                 return
 
+    def iterate(
+        self,
+        *,
+        filter: Filter | None = None,
+        sort: SortArg = None,
+        limit: int | None = None,
+        page_size: int = MAX_PAGE,
+        connections: bool | Sequence[str] = False,
+        target_units: Mapping[str, str] | None = None,
+    ) -> Iterator[TRead]:
+        """Every matching instance (or the first ``limit``), fetched page by page: one page in memory."""
+        pages = self.pages(
+            filter=filter,
+            sort=sort,
+            limit=limit,
+            page_size=page_size,
+            connections=connections,
+            target_units=target_units,
+        )
+        for page in pages:
+            yield from page.items
+
     def __iter__(self) -> Iterator[TRead]:
-        return self.stream()
+        return self.iterate()
 
     def list(
         self,
@@ -162,7 +189,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
     ) -> InstanceList[TRead]:
         """Up to ``limit`` instances (``-1`` or None: all of them) as an :class:`InstanceList`."""
         return InstanceList(
-            self.stream(filter=filter, sort=sort, limit=limit, connections=connections, target_units=target_units)
+            self.iterate(filter=filter, sort=sort, limit=limit, connections=connections, target_units=target_units)
         )
 
     def search(
@@ -272,11 +299,11 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
 
 
 class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
-    """The API of one view (async twin of :class:`InstanceAPI`; ``stream`` is an async iterator).
+    """The API of one view (async twin of :class:`InstanceAPI`; ``iterate`` and ``pages`` are async iterators).
 
     Example:
         ```python
-        async for pump in client.pumps.stream(filter=client.pumps.fields.name.prefix("P")):
+        async for pump in client.pumps.iterate(filter=client.pumps.fields.name.prefix("P")):
             ...
         ```
     """
@@ -327,19 +354,19 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             return result[0] if result else None
         return result
 
-    async def iterate(
+    async def page(
         self,
         *,
         filter: Filter | None = None,
         sort: SortArg = None,
-        limit: int = MAX_PAGE,
+        page_size: int = MAX_PAGE,
         cursor: str | None = None,
         connections: bool | Sequence[str] = False,
         target_units: Mapping[str, str] | None = None,
     ) -> Page[TRead]:
-        """Async :meth:`InstanceAPI.iterate`."""
-        _check_limit(limit, MAX_PAGE)
-        body = self._list_body(filter, sort, limit, cursor, target_units)
+        """Async :meth:`InstanceAPI.page`."""
+        _check_page_size(page_size)
+        body = self._list_body(filter, sort, page_size, cursor, target_units)
         response = await self._http.post("/models/instances/list", json=body)
         items, next_cursor = self._parse(response.content)
         plan = self._plan(connections)
@@ -347,30 +374,57 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             items = await self._resolve(plan, items)
         return Page(InstanceList(items), next_cursor)
 
-    async def stream(
+    async def pages(
         self,
         *,
         filter: Filter | None = None,
         sort: SortArg = None,
         limit: int | None = None,
-        chunk_size: int = MAX_PAGE,
+        page_size: int = MAX_PAGE,
+        cursor: str | None = None,
         connections: bool | Sequence[str] = False,
         target_units: Mapping[str, str] | None = None,
-    ) -> AsyncIterator[TRead]:
-        """Async :meth:`InstanceAPI.stream`: ``async for item in api.stream(): ...``."""
-        cursor: str | None = None
-        for size in _page_sizes(limit, chunk_size):
-            page = await self.iterate(
-                filter=filter, sort=sort, limit=size, cursor=cursor, connections=connections, target_units=target_units
+    ) -> AsyncIterator[Page[TRead]]:
+        """Async :meth:`InstanceAPI.pages`: ``async for page in api.pages(): ...``."""
+        for size in _page_sizes(limit, page_size):
+            page = await self.page(
+                filter=filter,
+                sort=sort,
+                page_size=size,
+                cursor=cursor,
+                connections=connections,
+                target_units=target_units,
             )
-            for item in page.items:
-                yield item
+            yield page
             cursor = page.cursor
             if cursor is None or not page.items:
                 return
 
+    async def iterate(
+        self,
+        *,
+        filter: Filter | None = None,
+        sort: SortArg = None,
+        limit: int | None = None,
+        page_size: int = MAX_PAGE,
+        connections: bool | Sequence[str] = False,
+        target_units: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[TRead]:
+        """Async :meth:`InstanceAPI.iterate`: ``async for item in api.iterate(): ...``."""
+        pages = self.pages(
+            filter=filter,
+            sort=sort,
+            limit=limit,
+            page_size=page_size,
+            connections=connections,
+            target_units=target_units,
+        )
+        async for page in pages:
+            for item in page.items:
+                yield item
+
     def __aiter__(self) -> AsyncIterator[TRead]:
-        return self.stream()
+        return self.iterate()
 
     async def list(
         self,
@@ -383,7 +437,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
     ) -> InstanceList[TRead]:
         """Async :meth:`InstanceAPI.list`."""
         out: InstanceList[TRead] = InstanceList()
-        async for item in self.stream(
+        async for item in self.iterate(
             filter=filter, sort=sort, limit=limit, connections=connections, target_units=target_units
         ):
             out.append(item)

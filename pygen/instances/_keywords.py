@@ -61,9 +61,10 @@ __all__ = [
     "CountArgs",
     "IterateArgs",
     "ListArgs",
+    "PageArgs",
+    "PagesArgs",
     "SearchArgs",
     "StatArgs",
-    "StreamArgs",
     "keyword_filter",
     "split_keywords",
 ]
@@ -91,24 +92,36 @@ class ListArgs(TypedDict, total=False):
     target_units: Mapping[str, str] | None
 
 
-class IterateArgs(TypedDict, total=False):
-    """Keywords of ``iterate`` (one page)."""
+class PageArgs(TypedDict, total=False):
+    """Keywords of ``page`` (one request)."""
 
     filter: Filter | None
     sort: SortArg
-    limit: int
+    page_size: int
     cursor: str | None
     connections: bool | Sequence[str]
     target_units: Mapping[str, str] | None
 
 
-class StreamArgs(TypedDict, total=False):
-    """Keywords of ``stream``."""
+class PagesArgs(TypedDict, total=False):
+    """Keywords of ``pages``."""
 
     filter: Filter | None
     sort: SortArg
     limit: int | None
-    chunk_size: int
+    page_size: int
+    cursor: str | None
+    connections: bool | Sequence[str]
+    target_units: Mapping[str, str] | None
+
+
+class IterateArgs(TypedDict, total=False):
+    """Keywords of ``iterate``."""
+
+    filter: Filter | None
+    sort: SortArg
+    limit: int | None
+    page_size: int
     connections: bool | Sequence[str]
     target_units: Mapping[str, str] | None
 
@@ -149,7 +162,7 @@ class StatArgs(TypedDict, total=False):
     query: str | None
 
 
-_ARGS = (ListArgs, IterateArgs, StreamArgs, SearchArgs, AggregateArgs, CountArgs, StatArgs)
+_ARGS = (ListArgs, IterateArgs, PagesArgs, PageArgs, SearchArgs, AggregateArgs, CountArgs, StatArgs)
 #: Every parameter name of the view APIs' methods: never a filter keyword.
 API_PARAMETERS: frozenset[str] = frozenset(
     {name for args in _ARGS for name in args.__annotations__}

@@ -337,6 +337,11 @@ def _check_limit(limit: int, maximum: int) -> None:
         raise ValueError(f"limit must be an integer from 1 to {maximum}, got {limit!r}")
 
 
+def _check_page_size(page_size: int) -> None:
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE:
+        raise ValueError(f"page_size must be an integer from 1 to {MAX_PAGE}, got {page_size!r}")
+
+
 def _target_units(target_units: Mapping[str, str]) -> list[dict[str, Any]]:
     if len(target_units) > 10:
         raise ValueError(f"at most 10 target units, got {len(target_units)}")
@@ -361,6 +366,7 @@ def _sorts(sort: SortArg) -> list[dict[str, Any]]:
 
 def _page_sizes(limit: int | None, page: int) -> Iterator[int]:
     """Page sizes for ``limit`` items (None or -1: unbounded)."""
+    _check_page_size(page)
     if limit is None or limit == -1:
         while True:
             yield page

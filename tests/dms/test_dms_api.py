@@ -17,7 +17,6 @@ from pygen.dms import (
     DataModel,
     DataModelApply,
     DMSClient,
-    Page,
     Space,
     SpaceApply,
     SpaceReference,
@@ -60,7 +59,8 @@ async def resolve(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-async def pages_of(iterator: Iterator[Page[Any]] | AsyncIterator[Page[Any]]) -> list[Page[Any]]:
+async def pages_of(iterator: Iterator[Any] | AsyncIterator[Any]) -> list[Any]:
+    """Everything an iterator (pages or items), sync or async, yields."""
     if isinstance(iterator, AsyncIterator):
         return [page async for page in iterator]
     return list(iterator)
@@ -108,13 +108,25 @@ async def test_list_stops_at_the_limit(client: Any, server: FakeDMS) -> None:
     assert server.requests == []
 
 
-async def test_iterate_yields_pages_from_a_cursor(client: Any, server: FakeDMS) -> None:
+async def test_iterate_yields_every_item_page_by_page(client: Any, server: FakeDMS) -> None:
     seed_spaces(server, 5)
-    pages = await pages_of(client.spaces.iterate(page_size=2))
-    assert [len(page.items) for page in pages] == [2, 2, 1]
-    assert [page.next_cursor for page in pages] == ["2", "4", None]
+    spaces = await pages_of(client.spaces.iterate(page_size=2))
+    assert [space.space for space in spaces] == [f"sp{index:04d}" for index in range(5)]
+    assert [p.get("cursor") for p in gets(server)] == [None, "2", "4"]
     server.requests.clear()
-    rest = await pages_of(client.spaces.iterate(page_size=2, cursor="2", limit=3))
+    assert len(await pages_of(client.spaces.iterate(page_size=2, limit=3))) == 3
+    assert [p["limit"] for p in gets(server)] == ["2", "2"]
+    server.requests.clear()
+    assert len(await resolve(client.spaces.list(limit=-1))) == 5  # -1 means all, as None does
+
+
+async def test_pages_yields_pages_from_a_cursor(client: Any, server: FakeDMS) -> None:
+    seed_spaces(server, 5)
+    pages = await pages_of(client.spaces.pages(page_size=2))
+    assert [len(page.items) for page in pages] == [2, 2, 1]
+    assert [page.cursor for page in pages] == ["2", "4", None]
+    server.requests.clear()
+    rest = await pages_of(client.spaces.pages(page_size=2, cursor="2", limit=3))
     assert [[space.space for space in page.items] for page in rest] == [["sp0002", "sp0003"], ["sp0004"]]
     assert [p.get("cursor") for p in gets(server)] == ["2", "4"]
 

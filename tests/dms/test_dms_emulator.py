@@ -129,7 +129,7 @@ async def test_async_client_against_the_emulator() -> None:
         await client.spaces.apply([SpaceApply(space=f"space{index}") for index in range(120)])
         spaces = await client.spaces.list()
         assert len(spaces) == 120
-        pages = [page async for page in client.spaces.iterate(page_size=50)]
+        pages = [page async for page in client.spaces.pages(page_size=50)]
         assert [len(page.items) for page in pages] == [50, 50, 20]
         deleted = await client.spaces.delete([space.space for space in spaces])
         assert len(deleted) == 120

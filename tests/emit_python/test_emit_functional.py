@@ -165,11 +165,11 @@ def test_ids_rule_for_direct_relation_keywords(omni: Any, omni_sdk: types.Module
 
 
 def test_paging(omni: Any) -> None:
-    page = omni.implementation1.iterate(limit=3)
+    page = omni.implementation1.page(page_size=3)
     assert len(page.items) == 3 and page.cursor
-    rest = omni.implementation1.iterate(limit=1000, cursor=page.cursor)
+    rest = omni.implementation1.page(page_size=1000, cursor=page.cursor)
     assert len(page.items) + len(rest.items) == len(omni.implementation1.list(limit=-1))
-    assert len(list(omni.implementation1.stream(chunk_size=2))) == len(page.items) + len(rest.items)
+    assert len(list(omni.implementation1.iterate(page_size=2))) == len(page.items) + len(rest.items)
     assert len(omni.implementation1.list(limit=4)) == 4
 
 

@@ -146,8 +146,9 @@ def test_keyword_through_every_sync_read_method(client: Any, keyword: str) -> No
     api = client.kw
     kw = {keyword: value}
     assert _ids(api.list(**kw, limit=-1)) == expected
-    assert _ids(api.iterate(**kw, limit=1000).items) == expected
-    assert _ids(api.stream(**kw, chunk_size=2)) == expected
+    assert _ids(api.page(**kw, page_size=1000).items) == expected
+    assert _ids(api.iterate(**kw, page_size=2)) == expected
+    assert _ids([i for page in api.pages(**kw, page_size=2) for i in page.items]) == expected
     assert _ids(api.search(**kw, limit=1000)) == expected
     assert api.count(**kw) == len(expected)
     counts = _counts(expected)
@@ -173,8 +174,10 @@ async def test_every_keyword_through_every_async_read_method(sdk: tuple[types.Mo
         for keyword, (value, expected) in sorted(CASES.items()):
             kw = {keyword: value}
             assert _ids(await api.list(**kw, limit=-1)) == expected, keyword
-            assert _ids((await api.iterate(**kw, limit=1000)).items) == expected, keyword
-            assert _ids(await _collect(api.stream(**kw, chunk_size=2))) == expected, keyword
+            assert _ids((await api.page(**kw, page_size=1000)).items) == expected, keyword
+            assert _ids(await _collect(api.iterate(**kw, page_size=2))) == expected, keyword
+            pages = await _collect(api.pages(**kw, page_size=2))
+            assert _ids([i for page in pages for i in page.items]) == expected, keyword
             assert _ids(await api.search(**kw, limit=1000)) == expected, keyword
             assert await api.count(**kw) == len(expected), keyword
             counts = _counts(expected)

@@ -19,17 +19,19 @@ F = PrimitiveNullableFields
 pytestmark = pytest.mark.anyio
 
 
-async def test_async_write_read_page_and_stream(aomni: AsyncOmniClient) -> None:
+async def test_async_write_read_page_pages_and_iterate(aomni: AsyncOmniClient) -> None:
     writes = [PrimitiveNullableWrite(external_id=f"a{i:04d}", int32=i, text=f"t {i}") for i in range(2300)]
     result = await aomni.upsert(writes)
     assert len(result.created) == 2300
     api = aomni.primitive_nullable
     in_space = F.space.equals(TEST_SPACE)
-    page = await api.iterate(filter=in_space, limit=1000, sort=F.int32.asc())
+    page = await api.page(filter=in_space, page_size=1000, sort=F.int32.asc())
     assert len(page.items) == 1000 and page.cursor
-    nxt = await api.iterate(filter=in_space, limit=1000, sort=F.int32.asc(), cursor=page.cursor)
+    nxt = await api.page(filter=in_space, page_size=1000, sort=F.int32.asc(), cursor=page.cursor)
     assert nxt.items[0].int32 == 1000
-    seen = [item.external_id async for item in api.stream(filter=in_space)]
+    seen = [item.external_id async for item in api.iterate(filter=in_space)]
+    sizes = [len(p.items) async for p in api.pages(filter=in_space, limit=2100)]
+    assert sizes == [1000, 1000, 100]
     assert len(seen) == 2300 and len(set(seen)) == 2300
     assert len(await api.list(filter=in_space, limit=-1)) == 2300
     assert len(await api.list(filter=in_space, limit=5)) == 5

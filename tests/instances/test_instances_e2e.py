@@ -98,19 +98,24 @@ def test_retrieve_reports_missing(omni: OmniClient) -> None:
     assert omni.primitive_nullable.retrieve("nope") is None
 
 
-def test_paging_iterate_resumes_and_stream(omni: OmniClient) -> None:
+def test_paging_page_resumes_pages_and_iterate(omni: OmniClient) -> None:
     omni.upsert(_primitives(25))
     api = omni.primitive_nullable
     in_space = F.space.equals(TEST_SPACE)
-    first = api.iterate(filter=in_space, limit=10, sort=F.int32.asc())
+    first = api.page(filter=in_space, page_size=10, sort=F.int32.asc())
     assert [i.int32 for i in first.items] == list(range(10)) and first.cursor
-    second = api.iterate(filter=in_space, limit=10, sort=F.int32.asc(), cursor=first.cursor)
+    second = api.page(filter=in_space, page_size=10, sort=F.int32.asc(), cursor=first.cursor)
     assert [i.int32 for i in second.items] == list(range(10, 20))
-    streamed = list(api.stream(filter=in_space, chunk_size=7))
+    streamed = list(api.iterate(filter=in_space, page_size=7))
     assert len(streamed) == 25 and len({i.external_id for i in streamed}) == 25
     assert len(api.list(filter=in_space, limit=12)) == 12
     assert len(api.list(filter=in_space, limit=None)) == 25
-    assert len(list(api.stream(filter=in_space, limit=13, chunk_size=5))) == 13
+    assert len(list(api.iterate(filter=in_space, limit=13, page_size=5))) == 13
+    pages = list(api.pages(filter=in_space, limit=13, page_size=5, sort=F.int32.asc()))
+    assert [len(page.items) for page in pages] == [5, 5, 3]
+    resumed = list(api.pages(filter=in_space, page_size=10, sort=F.int32.asc(), cursor=first.cursor))
+    assert [i.int32 for page in resumed for i in page.items] == list(range(10, 25))
+    assert resumed[-1].cursor is None
 
 
 def test_sort_on_several_properties(omni: OmniClient) -> None:

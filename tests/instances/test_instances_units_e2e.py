@@ -64,7 +64,7 @@ def test_list_iterate_and_search_convert(sensors: OmniClient) -> None:
     listed = api.list(target_units={"float64": F}, limit=None)
     by_id = {item.external_id: item.float64 for item in listed if item.space == "sp_test"}
     assert by_id == pytest.approx({"hot": 212.0, "cold": -40.0})
-    page = api.iterate(target_units={"float64": F})
+    page = api.page(target_units={"float64": F})
     assert {item.external_id: item.float64 for item in page.items if item.space == "sp_test"} == pytest.approx(by_id)
     found = api.search("boiling", target_units={"float64": F})
     assert [(item.external_id, item.float64) for item in found] == [("hot", pytest.approx(212.0))]

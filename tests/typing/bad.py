@@ -54,8 +54,11 @@ api.list(boolean="yes")  # error
 api.list(exists=["nope"])  # error
 api.list(limit="all")  # error
 api.list(cursor="abc")  # error
-api.iterate(cursor=3)  # error
-api.stream(text_prefix=1)  # error
+api.page(cursor=3)  # error
+api.iterate(text_prefix=1)  # error
+api.page(limit=10)  # error
+api.pages(chunk_size=10)  # error
+not_a_page = api.iterate().items  # error
 api.search(3)  # error
 api.count(text_prefix=1)  # error
 api.histogram("int32", "ten")  # error

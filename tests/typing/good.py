@@ -111,10 +111,13 @@ rows = omni.primitive_nullable.list(
 listed_rows = omni.primitive_nullable_listed.list(text=["a"], int32=[1], limit=10)
 ds = omni.connection_item_d.list(direct_single="e1", direct_multi=[("s", "e2")], connections=True)
 assets = core.cognite_asset.list(name_prefix="P", parent=NodeId("s", "root"), sort=core.cognite_asset.fields.name.asc())
-page = core.cognite_asset.iterate(name="Pump", limit=100)
-next_page = core.cognite_asset.iterate(cursor=page.cursor, limit=100)
-for item in core.cognite_asset.stream(tags=["x"], chunk_size=500):
+page = core.cognite_asset.page(name="Pump", page_size=100)
+next_page = core.cognite_asset.page(cursor=page.cursor, page_size=100)
+for item in core.cognite_asset.iterate(tags=["x"], page_size=500, limit=None):
     name: str | None = item.name
+for asset_page in core.cognite_asset.pages(name_prefix="P", limit=5000, cursor=next_page.cursor):
+    page_items: list[CogniteAsset] = list(asset_page.items)
+    page_cursor: str | None = asset_page.cursor
 hits = core.cognite_asset.search("pump", properties=["name"], operator="OR", name_prefix="P", limit=10)
 total: int = core.cognite_asset.count(name_prefix="P")
 biggest: float | None = omni.primitive_nullable.max("float64", boolean=True)
@@ -142,9 +145,13 @@ deleted = omni.delete(["g1", ("s", "f1"), NodeId("s", "d1")])
 async def asynchronous() -> None:
     client = AsyncCogniteCoreClient(config, instance_space="my_space")
     found = await client.cognite_asset.list(name_prefix="P", limit=-1)
-    async for asset_read in client.cognite_asset.stream(name=["a", "b"]):
+    async for asset_read in client.cognite_asset.iterate(name=["a", "b"]):
         asset_name: str | None = asset_read.name
         assert asset_name is None or asset_name
+    async for async_page in client.cognite_asset.pages(page_size=10):
+        assert async_page.cursor is None or async_page.items
+    one_page = await client.cognite_asset.page(tags=["x"], cursor=None)
+    assert one_page.cursor is None or one_page.items
     counted: int = await client.cognite_asset.count(tags=["x"])
     await client.upsert(CogniteAssetWrite(external_id="a2"))
     assert found is not None and counted >= 0

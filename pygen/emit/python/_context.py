@@ -204,9 +204,10 @@ class ViewContext:
         """The read methods of the (async) API class: typed filter keywords, then the runtime's method."""
         read, listed = self.read_class, self.list_class
         methods = [
-            ("iterate", [], "_Iterate", f"Page[{read}]", ""),
-            ("stream", [], "_Stream", f"{'AsyncIterator' if is_async else 'Iterator'}[{read}]", ""),
             ("list", [], "_List", listed, ""),
+            ("iterate", [], "_Iterate", f"{'AsyncIterator' if is_async else 'Iterator'}[{read}]", ""),
+            ("pages", [], "_Pages", f"{'AsyncIterator' if is_async else 'Iterator'}[Page[{read}]]", ""),
+            ("page", [], "_Page", f"Page[{read}]", ""),
             ("search", ["query: str | None = None"], "_Search", listed, "query, "),
             (
                 "aggregate",
@@ -230,8 +231,8 @@ class ViewContext:
         ]
         out = []
         for name, params, args, result, passed in methods:
-            # stream is an (async) generator in the runtime: calling it returns the iterator, no await.
-            coroutine = is_async and name != "stream"
+            # iterate and pages are (async) generators in the runtime: calling one returns the iterator, no await.
+            coroutine = is_async and name not in ("iterate", "pages")
             head = f"{'async ' if coroutine else ''}def {name}("
             signature = call(head, ["self", *params, f"**kwargs: Unpack[{args}]"], "    ", f") -> {result}:")
             body = f"return {'await ' if coroutine else ''}super().{name}({passed}**self._where(kwargs))"
@@ -688,7 +689,7 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
     ctx.runtime_imports.update(
         {"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Page", "Bucket", "Property"}
         | {"AggregateGroup", "AggregateName", "AggregateArgs", "CountArgs", "IterateArgs", "ListArgs"}
-        | {"SearchArgs", "StatArgs", "StreamArgs"}
+        | {"PageArgs", "PagesArgs", "SearchArgs", "StatArgs"}
     )
     ctx.runtime_imports.update({"Node", "NodeWrite"} if kind == "node" else {"Edge", "EdgeWrite"})
     ctx.runtime_imports.add("NodeFields" if kind == "node" else "EdgeFields")

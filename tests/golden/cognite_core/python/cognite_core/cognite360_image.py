@@ -29,10 +29,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     Timestamp,
     TimestampProperty,
     ViewId,
@@ -328,13 +329,16 @@ class Cognite360ImageFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Cognite360ImageFilters): ...
+
+
 class _Iterate(IterateArgs, Cognite360ImageFilters): ...
 
 
-class _Stream(StreamArgs, Cognite360ImageFilters): ...
+class _Pages(PagesArgs, Cognite360ImageFilters): ...
 
 
-class _List(ListArgs, Cognite360ImageFilters): ...
+class _Page(PageArgs, Cognite360ImageFilters): ...
 
 
 class _Search(SearchArgs, Cognite360ImageFilters): ...
@@ -358,14 +362,17 @@ class Cognite360ImageAPI(InstanceAPI[Cognite360Image, Cognite360ImageWrite]):
     _write_class = Cognite360ImageWrite
     fields: ClassVar[type[Cognite360ImageFields]] = Cognite360ImageFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360Image]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite360Image]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360Image]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360Image]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360Image]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList:
         return super().search(query, **self._where(kwargs))
@@ -405,14 +412,17 @@ class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageW
     _write_class = Cognite360ImageWrite
     fields: ClassVar[type[Cognite360ImageFields]] = Cognite360ImageFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360Image]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite360Image]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360Image]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360Image]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360Image]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList:
         return await super().search(query, **self._where(kwargs))

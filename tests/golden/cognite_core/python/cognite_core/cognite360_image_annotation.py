@@ -33,10 +33,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -300,13 +301,16 @@ class Cognite360ImageAnnotationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Cognite360ImageAnnotationFilters): ...
+
+
 class _Iterate(IterateArgs, Cognite360ImageAnnotationFilters): ...
 
 
-class _Stream(StreamArgs, Cognite360ImageAnnotationFilters): ...
+class _Pages(PagesArgs, Cognite360ImageAnnotationFilters): ...
 
 
-class _List(ListArgs, Cognite360ImageAnnotationFilters): ...
+class _Page(PageArgs, Cognite360ImageAnnotationFilters): ...
 
 
 class _Search(SearchArgs, Cognite360ImageAnnotationFilters): ...
@@ -330,14 +334,17 @@ class Cognite360ImageAnnotationAPI(InstanceAPI[Cognite360ImageAnnotation, Cognit
     _write_class = Cognite360ImageAnnotationWrite
     fields: ClassVar[type[Cognite360ImageAnnotationFields]] = Cognite360ImageAnnotationFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageAnnotation]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite360ImageAnnotation]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageAnnotationList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageAnnotation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageAnnotation]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageAnnotation]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageAnnotationList:
         return super().search(query, **self._where(kwargs))
@@ -377,14 +384,17 @@ class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotati
     _write_class = Cognite360ImageAnnotationWrite
     fields: ClassVar[type[Cognite360ImageAnnotationFields]] = Cognite360ImageAnnotationFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageAnnotation]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite360ImageAnnotation]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageAnnotationList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageAnnotation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageAnnotation]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageAnnotation]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageAnnotationList:
         return await super().search(query, **self._where(kwargs))

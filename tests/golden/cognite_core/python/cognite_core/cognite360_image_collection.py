@@ -33,10 +33,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -169,13 +170,16 @@ class Cognite360ImageCollectionFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Cognite360ImageCollectionFilters): ...
+
+
 class _Iterate(IterateArgs, Cognite360ImageCollectionFilters): ...
 
 
-class _Stream(StreamArgs, Cognite360ImageCollectionFilters): ...
+class _Pages(PagesArgs, Cognite360ImageCollectionFilters): ...
 
 
-class _List(ListArgs, Cognite360ImageCollectionFilters): ...
+class _Page(PageArgs, Cognite360ImageCollectionFilters): ...
 
 
 class _Search(SearchArgs, Cognite360ImageCollectionFilters): ...
@@ -199,14 +203,17 @@ class Cognite360ImageCollectionAPI(InstanceAPI[Cognite360ImageCollection, Cognit
     _write_class = Cognite360ImageCollectionWrite
     fields: ClassVar[type[Cognite360ImageCollectionFields]] = Cognite360ImageCollectionFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageCollection]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite360ImageCollection]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageCollectionList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageCollection]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageCollection]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageCollection]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageCollectionList:
         return super().search(query, **self._where(kwargs))
@@ -246,14 +253,17 @@ class AsyncCognite360ImageCollectionAPI(AsyncInstanceAPI[Cognite360ImageCollecti
     _write_class = Cognite360ImageCollectionWrite
     fields: ClassVar[type[Cognite360ImageCollectionFields]] = Cognite360ImageCollectionFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageCollection]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite360ImageCollection]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageCollectionList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageCollection]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageCollection]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageCollection]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageCollectionList:
         return await super().search(query, **self._where(kwargs))

@@ -32,11 +32,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -172,13 +173,16 @@ class Cognite360ImageModelFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Cognite360ImageModelFilters): ...
+
+
 class _Iterate(IterateArgs, Cognite360ImageModelFilters): ...
 
 
-class _Stream(StreamArgs, Cognite360ImageModelFilters): ...
+class _Pages(PagesArgs, Cognite360ImageModelFilters): ...
 
 
-class _List(ListArgs, Cognite360ImageModelFilters): ...
+class _Page(PageArgs, Cognite360ImageModelFilters): ...
 
 
 class _Search(SearchArgs, Cognite360ImageModelFilters): ...
@@ -202,14 +206,17 @@ class Cognite360ImageModelAPI(InstanceAPI[Cognite360ImageModel, Cognite360ImageM
     _write_class = Cognite360ImageModelWrite
     fields: ClassVar[type[Cognite360ImageModelFields]] = Cognite360ImageModelFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite360ImageModel]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageModelList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageModel]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageModel]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageModelList:
         return super().search(query, **self._where(kwargs))
@@ -249,14 +256,17 @@ class AsyncCognite360ImageModelAPI(AsyncInstanceAPI[Cognite360ImageModel, Cognit
     _write_class = Cognite360ImageModelWrite
     fields: ClassVar[type[Cognite360ImageModelFields]] = Cognite360ImageModelFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageModel]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite360ImageModel]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageModelList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageModel]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageModel]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageModelList:
         return await super().search(query, **self._where(kwargs))

@@ -28,10 +28,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -150,13 +151,16 @@ class Cognite360ImageStationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Cognite360ImageStationFilters): ...
+
+
 class _Iterate(IterateArgs, Cognite360ImageStationFilters): ...
 
 
-class _Stream(StreamArgs, Cognite360ImageStationFilters): ...
+class _Pages(PagesArgs, Cognite360ImageStationFilters): ...
 
 
-class _List(ListArgs, Cognite360ImageStationFilters): ...
+class _Page(PageArgs, Cognite360ImageStationFilters): ...
 
 
 class _Search(SearchArgs, Cognite360ImageStationFilters): ...
@@ -180,14 +184,17 @@ class Cognite360ImageStationAPI(InstanceAPI[Cognite360ImageStation, Cognite360Im
     _write_class = Cognite360ImageStationWrite
     fields: ClassVar[type[Cognite360ImageStationFields]] = Cognite360ImageStationFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageStation]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite360ImageStation]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageStationList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageStation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageStation]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageStation]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageStationList:
         return super().search(query, **self._where(kwargs))
@@ -227,14 +234,17 @@ class AsyncCognite360ImageStationAPI(AsyncInstanceAPI[Cognite360ImageStation, Co
     _write_class = Cognite360ImageStationWrite
     fields: ClassVar[type[Cognite360ImageStationFields]] = Cognite360ImageStationFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite360ImageStation]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite360ImageStation]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageStationList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageStation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageStation]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageStation]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageStationList:
         return await super().search(query, **self._where(kwargs))

@@ -32,10 +32,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -159,13 +160,16 @@ class Cognite3DModelFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Cognite3DModelFilters): ...
+
+
 class _Iterate(IterateArgs, Cognite3DModelFilters): ...
 
 
-class _Stream(StreamArgs, Cognite3DModelFilters): ...
+class _Pages(PagesArgs, Cognite3DModelFilters): ...
 
 
-class _List(ListArgs, Cognite3DModelFilters): ...
+class _Page(PageArgs, Cognite3DModelFilters): ...
 
 
 class _Search(SearchArgs, Cognite3DModelFilters): ...
@@ -187,14 +191,17 @@ class Cognite3DModelAPI(InstanceAPI[Cognite3DModel, Cognite3DModelWrite]):
     _write_class = Cognite3DModelWrite
     fields: ClassVar[type[Cognite3DModelFields]] = Cognite3DModelFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite3DModel]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Cognite3DModelList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DModel]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DModel]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DModelList:
         return super().search(query, **self._where(kwargs))
@@ -234,14 +241,17 @@ class AsyncCognite3DModelAPI(AsyncInstanceAPI[Cognite3DModel, Cognite3DModelWrit
     _write_class = Cognite3DModelWrite
     fields: ClassVar[type[Cognite3DModelFields]] = Cognite3DModelFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DModel]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite3DModel]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Cognite3DModelList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DModel]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DModel]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DModelList:
         return await super().search(query, **self._where(kwargs))

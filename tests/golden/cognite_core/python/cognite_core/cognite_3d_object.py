@@ -32,11 +32,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -239,13 +240,16 @@ class Cognite3DObjectFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Cognite3DObjectFilters): ...
+
+
 class _Iterate(IterateArgs, Cognite3DObjectFilters): ...
 
 
-class _Stream(StreamArgs, Cognite3DObjectFilters): ...
+class _Pages(PagesArgs, Cognite3DObjectFilters): ...
 
 
-class _List(ListArgs, Cognite3DObjectFilters): ...
+class _Page(PageArgs, Cognite3DObjectFilters): ...
 
 
 class _Search(SearchArgs, Cognite3DObjectFilters): ...
@@ -269,14 +273,17 @@ class Cognite3DObjectAPI(InstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
     _write_class = Cognite3DObjectWrite
     fields: ClassVar[type[Cognite3DObjectFields]] = Cognite3DObjectFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DObject]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite3DObject]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Cognite3DObjectList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DObject]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DObject]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DObject]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DObjectList:
         return super().search(query, **self._where(kwargs))
@@ -316,14 +323,17 @@ class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectW
     _write_class = Cognite3DObjectWrite
     fields: ClassVar[type[Cognite3DObjectFields]] = Cognite3DObjectFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DObject]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite3DObject]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Cognite3DObjectList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DObject]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DObject]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DObject]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DObjectList:
         return await super().search(query, **self._where(kwargs))

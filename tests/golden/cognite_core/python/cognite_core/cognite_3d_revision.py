@@ -33,10 +33,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -127,13 +128,16 @@ class Cognite3DRevisionFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Cognite3DRevisionFilters): ...
+
+
 class _Iterate(IterateArgs, Cognite3DRevisionFilters): ...
 
 
-class _Stream(StreamArgs, Cognite3DRevisionFilters): ...
+class _Pages(PagesArgs, Cognite3DRevisionFilters): ...
 
 
-class _List(ListArgs, Cognite3DRevisionFilters): ...
+class _Page(PageArgs, Cognite3DRevisionFilters): ...
 
 
 class _Search(SearchArgs, Cognite3DRevisionFilters): ...
@@ -157,14 +161,17 @@ class Cognite3DRevisionAPI(InstanceAPI[Cognite3DRevision, Cognite3DRevisionWrite
     _write_class = Cognite3DRevisionWrite
     fields: ClassVar[type[Cognite3DRevisionFields]] = Cognite3DRevisionFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DRevision]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite3DRevision]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Cognite3DRevisionList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DRevision]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DRevision]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DRevision]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DRevisionList:
         return super().search(query, **self._where(kwargs))
@@ -204,14 +211,17 @@ class AsyncCognite3DRevisionAPI(AsyncInstanceAPI[Cognite3DRevision, Cognite3DRev
     _write_class = Cognite3DRevisionWrite
     fields: ClassVar[type[Cognite3DRevisionFields]] = Cognite3DRevisionFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DRevision]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite3DRevision]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Cognite3DRevisionList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DRevision]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DRevision]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DRevision]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DRevisionList:
         return await super().search(query, **self._where(kwargs))

@@ -31,10 +31,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -222,13 +223,16 @@ class Cognite3DTransformationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Cognite3DTransformationFilters): ...
+
+
 class _Iterate(IterateArgs, Cognite3DTransformationFilters): ...
 
 
-class _Stream(StreamArgs, Cognite3DTransformationFilters): ...
+class _Pages(PagesArgs, Cognite3DTransformationFilters): ...
 
 
-class _List(ListArgs, Cognite3DTransformationFilters): ...
+class _Page(PageArgs, Cognite3DTransformationFilters): ...
 
 
 class _Search(SearchArgs, Cognite3DTransformationFilters): ...
@@ -252,14 +256,17 @@ class Cognite3DTransformationAPI(InstanceAPI[Cognite3DTransformation, Cognite3DT
     _write_class = Cognite3DTransformationWrite
     fields: ClassVar[type[Cognite3DTransformationFields]] = Cognite3DTransformationFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DTransformation]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Cognite3DTransformation]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Cognite3DTransformationList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DTransformation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DTransformation]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DTransformation]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DTransformationList:
         return super().search(query, **self._where(kwargs))
@@ -299,14 +306,17 @@ class AsyncCognite3DTransformationAPI(AsyncInstanceAPI[Cognite3DTransformation, 
     _write_class = Cognite3DTransformationWrite
     fields: ClassVar[type[Cognite3DTransformationFields]] = Cognite3DTransformationFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Cognite3DTransformation]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Cognite3DTransformation]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Cognite3DTransformationList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DTransformation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DTransformation]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DTransformation]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DTransformationList:
         return await super().search(query, **self._where(kwargs))

@@ -33,10 +33,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -344,13 +345,16 @@ class CogniteActivityFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteActivityFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteActivityFilters): ...
 
 
-class _Stream(StreamArgs, CogniteActivityFilters): ...
+class _Pages(PagesArgs, CogniteActivityFilters): ...
 
 
-class _List(ListArgs, CogniteActivityFilters): ...
+class _Page(PageArgs, CogniteActivityFilters): ...
 
 
 class _Search(SearchArgs, CogniteActivityFilters): ...
@@ -372,14 +376,17 @@ class CogniteActivityAPI(InstanceAPI[CogniteActivity, CogniteActivityWrite]):
     _write_class = CogniteActivityWrite
     fields: ClassVar[type[CogniteActivityFields]] = CogniteActivityFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteActivity]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteActivity]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteActivityList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteActivity]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteActivity]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteActivity]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteActivityList:
         return super().search(query, **self._where(kwargs))
@@ -419,14 +426,17 @@ class AsyncCogniteActivityAPI(AsyncInstanceAPI[CogniteActivity, CogniteActivityW
     _write_class = CogniteActivityWrite
     fields: ClassVar[type[CogniteActivityFields]] = CogniteActivityFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteActivity]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteActivity]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteActivityList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteActivity]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteActivity]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteActivity]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteActivityList:
         return await super().search(query, **self._where(kwargs))

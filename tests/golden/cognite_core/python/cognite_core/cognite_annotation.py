@@ -35,10 +35,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -276,13 +277,16 @@ class CogniteAnnotationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteAnnotationFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteAnnotationFilters): ...
 
 
-class _Stream(StreamArgs, CogniteAnnotationFilters): ...
+class _Pages(PagesArgs, CogniteAnnotationFilters): ...
 
 
-class _List(ListArgs, CogniteAnnotationFilters): ...
+class _Page(PageArgs, CogniteAnnotationFilters): ...
 
 
 class _Search(SearchArgs, CogniteAnnotationFilters): ...
@@ -306,14 +310,17 @@ class CogniteAnnotationAPI(InstanceAPI[CogniteAnnotation, CogniteAnnotationWrite
     _write_class = CogniteAnnotationWrite
     fields: ClassVar[type[CogniteAnnotationFields]] = CogniteAnnotationFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAnnotation]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteAnnotation]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteAnnotationList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAnnotation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAnnotation]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAnnotation]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAnnotationList:
         return super().search(query, **self._where(kwargs))
@@ -353,14 +360,17 @@ class AsyncCogniteAnnotationAPI(AsyncInstanceAPI[CogniteAnnotation, CogniteAnnot
     _write_class = CogniteAnnotationWrite
     fields: ClassVar[type[CogniteAnnotationFields]] = CogniteAnnotationFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAnnotation]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteAnnotation]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteAnnotationList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAnnotation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAnnotation]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAnnotation]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAnnotationList:
         return await super().search(query, **self._where(kwargs))

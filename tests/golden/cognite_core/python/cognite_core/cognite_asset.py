@@ -33,11 +33,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -371,13 +372,16 @@ class CogniteAssetFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteAssetFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteAssetFilters): ...
 
 
-class _Stream(StreamArgs, CogniteAssetFilters): ...
+class _Pages(PagesArgs, CogniteAssetFilters): ...
 
 
-class _List(ListArgs, CogniteAssetFilters): ...
+class _Page(PageArgs, CogniteAssetFilters): ...
 
 
 class _Search(SearchArgs, CogniteAssetFilters): ...
@@ -399,14 +403,17 @@ class CogniteAssetAPI(InstanceAPI[CogniteAsset, CogniteAssetWrite]):
     _write_class = CogniteAssetWrite
     fields: ClassVar[type[CogniteAssetFields]] = CogniteAssetFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAsset]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteAsset]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteAssetList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAsset]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAsset]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAsset]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetList:
         return super().search(query, **self._where(kwargs))
@@ -444,14 +451,17 @@ class AsyncCogniteAssetAPI(AsyncInstanceAPI[CogniteAsset, CogniteAssetWrite]):
     _write_class = CogniteAssetWrite
     fields: ClassVar[type[CogniteAssetFields]] = CogniteAssetFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAsset]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteAsset]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteAssetList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAsset]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAsset]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAsset]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetList:
         return await super().search(query, **self._where(kwargs))

@@ -27,10 +27,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -151,13 +152,16 @@ class CogniteAssetClassFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteAssetClassFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteAssetClassFilters): ...
 
 
-class _Stream(StreamArgs, CogniteAssetClassFilters): ...
+class _Pages(PagesArgs, CogniteAssetClassFilters): ...
 
 
-class _List(ListArgs, CogniteAssetClassFilters): ...
+class _Page(PageArgs, CogniteAssetClassFilters): ...
 
 
 class _Search(SearchArgs, CogniteAssetClassFilters): ...
@@ -181,14 +185,17 @@ class CogniteAssetClassAPI(InstanceAPI[CogniteAssetClass, CogniteAssetClassWrite
     _write_class = CogniteAssetClassWrite
     fields: ClassVar[type[CogniteAssetClassFields]] = CogniteAssetClassFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAssetClass]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteAssetClass]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteAssetClassList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAssetClass]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAssetClass]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetClass]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetClassList:
         return super().search(query, **self._where(kwargs))
@@ -228,14 +235,17 @@ class AsyncCogniteAssetClassAPI(AsyncInstanceAPI[CogniteAssetClass, CogniteAsset
     _write_class = CogniteAssetClassWrite
     fields: ClassVar[type[CogniteAssetClassFields]] = CogniteAssetClassFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAssetClass]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteAssetClass]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteAssetClassList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAssetClass]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAssetClass]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetClass]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetClassList:
         return await super().search(query, **self._where(kwargs))

@@ -31,10 +31,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -168,13 +169,16 @@ class CogniteAssetTypeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteAssetTypeFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteAssetTypeFilters): ...
 
 
-class _Stream(StreamArgs, CogniteAssetTypeFilters): ...
+class _Pages(PagesArgs, CogniteAssetTypeFilters): ...
 
 
-class _List(ListArgs, CogniteAssetTypeFilters): ...
+class _Page(PageArgs, CogniteAssetTypeFilters): ...
 
 
 class _Search(SearchArgs, CogniteAssetTypeFilters): ...
@@ -196,14 +200,17 @@ class CogniteAssetTypeAPI(InstanceAPI[CogniteAssetType, CogniteAssetTypeWrite]):
     _write_class = CogniteAssetTypeWrite
     fields: ClassVar[type[CogniteAssetTypeFields]] = CogniteAssetTypeFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAssetType]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteAssetType]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteAssetTypeList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAssetType]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAssetType]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetType]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetTypeList:
         return super().search(query, **self._where(kwargs))
@@ -243,14 +250,17 @@ class AsyncCogniteAssetTypeAPI(AsyncInstanceAPI[CogniteAssetType, CogniteAssetTy
     _write_class = CogniteAssetTypeWrite
     fields: ClassVar[type[CogniteAssetTypeFields]] = CogniteAssetTypeFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteAssetType]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteAssetType]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteAssetTypeList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAssetType]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAssetType]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetType]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetTypeList:
         return await super().search(query, **self._where(kwargs))

@@ -32,11 +32,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -172,13 +173,16 @@ class CogniteCADModelFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteCADModelFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteCADModelFilters): ...
 
 
-class _Stream(StreamArgs, CogniteCADModelFilters): ...
+class _Pages(PagesArgs, CogniteCADModelFilters): ...
 
 
-class _List(ListArgs, CogniteCADModelFilters): ...
+class _Page(PageArgs, CogniteCADModelFilters): ...
 
 
 class _Search(SearchArgs, CogniteCADModelFilters): ...
@@ -202,14 +206,17 @@ class CogniteCADModelAPI(InstanceAPI[CogniteCADModel, CogniteCADModelWrite]):
     _write_class = CogniteCADModelWrite
     fields: ClassVar[type[CogniteCADModelFields]] = CogniteCADModelFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteCADModel]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteCADModelList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCADModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADModel]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADModel]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADModelList:
         return super().search(query, **self._where(kwargs))
@@ -249,14 +256,17 @@ class AsyncCogniteCADModelAPI(AsyncInstanceAPI[CogniteCADModel, CogniteCADModelW
     _write_class = CogniteCADModelWrite
     fields: ClassVar[type[CogniteCADModelFields]] = CogniteCADModelFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADModel]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteCADModel]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteCADModelList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCADModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADModel]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADModel]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADModelList:
         return await super().search(query, **self._where(kwargs))

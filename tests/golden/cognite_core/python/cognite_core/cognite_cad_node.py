@@ -32,10 +32,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -234,13 +235,16 @@ class CogniteCADNodeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteCADNodeFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteCADNodeFilters): ...
 
 
-class _Stream(StreamArgs, CogniteCADNodeFilters): ...
+class _Pages(PagesArgs, CogniteCADNodeFilters): ...
 
 
-class _List(ListArgs, CogniteCADNodeFilters): ...
+class _Page(PageArgs, CogniteCADNodeFilters): ...
 
 
 class _Search(SearchArgs, CogniteCADNodeFilters): ...
@@ -262,14 +266,17 @@ class CogniteCADNodeAPI(InstanceAPI[CogniteCADNode, CogniteCADNodeWrite]):
     _write_class = CogniteCADNodeWrite
     fields: ClassVar[type[CogniteCADNodeFields]] = CogniteCADNodeFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADNode]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteCADNode]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteCADNodeList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCADNode]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADNode]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADNode]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADNodeList:
         return super().search(query, **self._where(kwargs))
@@ -309,14 +316,17 @@ class AsyncCogniteCADNodeAPI(AsyncInstanceAPI[CogniteCADNode, CogniteCADNodeWrit
     _write_class = CogniteCADNodeWrite
     fields: ClassVar[type[CogniteCADNodeFields]] = CogniteCADNodeFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADNode]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteCADNode]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteCADNodeList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCADNode]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADNode]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADNode]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADNodeList:
         return await super().search(query, **self._where(kwargs))

@@ -30,10 +30,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -136,13 +137,16 @@ class CogniteCADRevisionFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteCADRevisionFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteCADRevisionFilters): ...
 
 
-class _Stream(StreamArgs, CogniteCADRevisionFilters): ...
+class _Pages(PagesArgs, CogniteCADRevisionFilters): ...
 
 
-class _List(ListArgs, CogniteCADRevisionFilters): ...
+class _Page(PageArgs, CogniteCADRevisionFilters): ...
 
 
 class _Search(SearchArgs, CogniteCADRevisionFilters): ...
@@ -166,14 +170,17 @@ class CogniteCADRevisionAPI(InstanceAPI[CogniteCADRevision, CogniteCADRevisionWr
     _write_class = CogniteCADRevisionWrite
     fields: ClassVar[type[CogniteCADRevisionFields]] = CogniteCADRevisionFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADRevision]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteCADRevision]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteCADRevisionList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCADRevision]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADRevision]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADRevision]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList:
         return super().search(query, **self._where(kwargs))
@@ -213,14 +220,17 @@ class AsyncCogniteCADRevisionAPI(AsyncInstanceAPI[CogniteCADRevision, CogniteCAD
     _write_class = CogniteCADRevisionWrite
     fields: ClassVar[type[CogniteCADRevisionFields]] = CogniteCADRevisionFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCADRevision]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteCADRevision]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteCADRevisionList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCADRevision]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADRevision]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADRevision]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList:
         return await super().search(query, **self._where(kwargs))

@@ -30,10 +30,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -165,13 +166,16 @@ class CogniteCubeMapFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteCubeMapFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteCubeMapFilters): ...
 
 
-class _Stream(StreamArgs, CogniteCubeMapFilters): ...
+class _Pages(PagesArgs, CogniteCubeMapFilters): ...
 
 
-class _List(ListArgs, CogniteCubeMapFilters): ...
+class _Page(PageArgs, CogniteCubeMapFilters): ...
 
 
 class _Search(SearchArgs, CogniteCubeMapFilters): ...
@@ -193,14 +197,17 @@ class CogniteCubeMapAPI(InstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
     _write_class = CogniteCubeMapWrite
     fields: ClassVar[type[CogniteCubeMapFields]] = CogniteCubeMapFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCubeMap]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteCubeMap]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteCubeMapList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCubeMap]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCubeMap]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCubeMap]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCubeMapList:
         return super().search(query, **self._where(kwargs))
@@ -240,14 +247,17 @@ class AsyncCogniteCubeMapAPI(AsyncInstanceAPI[CogniteCubeMap, CogniteCubeMapWrit
     _write_class = CogniteCubeMapWrite
     fields: ClassVar[type[CogniteCubeMapFields]] = CogniteCubeMapFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteCubeMap]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteCubeMap]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteCubeMapList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCubeMap]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCubeMap]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCubeMap]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCubeMapList:
         return await super().search(query, **self._where(kwargs))

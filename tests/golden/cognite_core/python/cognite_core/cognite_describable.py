@@ -27,10 +27,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -131,13 +132,16 @@ class CogniteDescribableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteDescribableFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteDescribableFilters): ...
 
 
-class _Stream(StreamArgs, CogniteDescribableFilters): ...
+class _Pages(PagesArgs, CogniteDescribableFilters): ...
 
 
-class _List(ListArgs, CogniteDescribableFilters): ...
+class _Page(PageArgs, CogniteDescribableFilters): ...
 
 
 class _Search(SearchArgs, CogniteDescribableFilters): ...
@@ -161,14 +165,17 @@ class CogniteDescribableAPI(InstanceAPI[CogniteDescribable, CogniteDescribableWr
     _write_class = CogniteDescribableWrite
     fields: ClassVar[type[CogniteDescribableFields]] = CogniteDescribableFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteDescribable]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteDescribable]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteDescribableList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteDescribable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteDescribable]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDescribable]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDescribableList:
         return super().search(query, **self._where(kwargs))
@@ -208,14 +215,17 @@ class AsyncCogniteDescribableAPI(AsyncInstanceAPI[CogniteDescribable, CogniteDes
     _write_class = CogniteDescribableWrite
     fields: ClassVar[type[CogniteDescribableFields]] = CogniteDescribableFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteDescribable]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteDescribable]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteDescribableList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteDescribable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteDescribable]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDescribable]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDescribableList:
         return await super().search(query, **self._where(kwargs))

@@ -36,10 +36,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -465,13 +466,16 @@ class CogniteDiagramAnnotationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteDiagramAnnotationFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteDiagramAnnotationFilters): ...
 
 
-class _Stream(StreamArgs, CogniteDiagramAnnotationFilters): ...
+class _Pages(PagesArgs, CogniteDiagramAnnotationFilters): ...
 
 
-class _List(ListArgs, CogniteDiagramAnnotationFilters): ...
+class _Page(PageArgs, CogniteDiagramAnnotationFilters): ...
 
 
 class _Search(SearchArgs, CogniteDiagramAnnotationFilters): ...
@@ -495,14 +499,17 @@ class CogniteDiagramAnnotationAPI(InstanceAPI[CogniteDiagramAnnotation, CogniteD
     _write_class = CogniteDiagramAnnotationWrite
     fields: ClassVar[type[CogniteDiagramAnnotationFields]] = CogniteDiagramAnnotationFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteDiagramAnnotation]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteDiagramAnnotation]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteDiagramAnnotationList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteDiagramAnnotation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteDiagramAnnotation]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDiagramAnnotation]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDiagramAnnotationList:
         return super().search(query, **self._where(kwargs))
@@ -542,14 +549,17 @@ class AsyncCogniteDiagramAnnotationAPI(AsyncInstanceAPI[CogniteDiagramAnnotation
     _write_class = CogniteDiagramAnnotationWrite
     fields: ClassVar[type[CogniteDiagramAnnotationFields]] = CogniteDiagramAnnotationFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteDiagramAnnotation]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteDiagramAnnotation]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteDiagramAnnotationList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteDiagramAnnotation]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteDiagramAnnotation]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDiagramAnnotation]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDiagramAnnotationList:
         return await super().search(query, **self._where(kwargs))

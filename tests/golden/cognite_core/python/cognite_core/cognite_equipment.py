@@ -33,11 +33,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -325,13 +326,16 @@ class CogniteEquipmentFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteEquipmentFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteEquipmentFilters): ...
 
 
-class _Stream(StreamArgs, CogniteEquipmentFilters): ...
+class _Pages(PagesArgs, CogniteEquipmentFilters): ...
 
 
-class _List(ListArgs, CogniteEquipmentFilters): ...
+class _Page(PageArgs, CogniteEquipmentFilters): ...
 
 
 class _Search(SearchArgs, CogniteEquipmentFilters): ...
@@ -353,14 +357,17 @@ class CogniteEquipmentAPI(InstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
     _write_class = CogniteEquipmentWrite
     fields: ClassVar[type[CogniteEquipmentFields]] = CogniteEquipmentFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteEquipment]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteEquipment]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteEquipment]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteEquipment]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipment]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentList:
         return super().search(query, **self._where(kwargs))
@@ -400,14 +407,17 @@ class AsyncCogniteEquipmentAPI(AsyncInstanceAPI[CogniteEquipment, CogniteEquipme
     _write_class = CogniteEquipmentWrite
     fields: ClassVar[type[CogniteEquipmentFields]] = CogniteEquipmentFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteEquipment]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteEquipment]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteEquipment]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteEquipment]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipment]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentList:
         return await super().search(query, **self._where(kwargs))

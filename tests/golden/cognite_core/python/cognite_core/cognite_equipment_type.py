@@ -27,10 +27,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -188,13 +189,16 @@ class CogniteEquipmentTypeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteEquipmentTypeFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteEquipmentTypeFilters): ...
 
 
-class _Stream(StreamArgs, CogniteEquipmentTypeFilters): ...
+class _Pages(PagesArgs, CogniteEquipmentTypeFilters): ...
 
 
-class _List(ListArgs, CogniteEquipmentTypeFilters): ...
+class _Page(PageArgs, CogniteEquipmentTypeFilters): ...
 
 
 class _Search(SearchArgs, CogniteEquipmentTypeFilters): ...
@@ -218,14 +222,17 @@ class CogniteEquipmentTypeAPI(InstanceAPI[CogniteEquipmentType, CogniteEquipment
     _write_class = CogniteEquipmentTypeWrite
     fields: ClassVar[type[CogniteEquipmentTypeFields]] = CogniteEquipmentTypeFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteEquipmentType]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteEquipmentType]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentTypeList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteEquipmentType]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteEquipmentType]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipmentType]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentTypeList:
         return super().search(query, **self._where(kwargs))
@@ -265,14 +272,17 @@ class AsyncCogniteEquipmentTypeAPI(AsyncInstanceAPI[CogniteEquipmentType, Cognit
     _write_class = CogniteEquipmentTypeWrite
     fields: ClassVar[type[CogniteEquipmentTypeFields]] = CogniteEquipmentTypeFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteEquipmentType]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteEquipmentType]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentTypeList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteEquipmentType]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteEquipmentType]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipmentType]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentTypeList:
         return await super().search(query, **self._where(kwargs))

@@ -34,11 +34,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -341,13 +342,16 @@ class CogniteFileFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteFileFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteFileFilters): ...
 
 
-class _Stream(StreamArgs, CogniteFileFilters): ...
+class _Pages(PagesArgs, CogniteFileFilters): ...
 
 
-class _List(ListArgs, CogniteFileFilters): ...
+class _Page(PageArgs, CogniteFileFilters): ...
 
 
 class _Search(SearchArgs, CogniteFileFilters): ...
@@ -369,14 +373,17 @@ class CogniteFileAPI(InstanceAPI[CogniteFile, CogniteFileWrite]):
     _write_class = CogniteFileWrite
     fields: ClassVar[type[CogniteFileFields]] = CogniteFileFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteFile]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteFile]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteFileList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteFile]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteFile]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFile]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileList:
         return super().search(query, **self._where(kwargs))
@@ -414,14 +421,17 @@ class AsyncCogniteFileAPI(AsyncInstanceAPI[CogniteFile, CogniteFileWrite]):
     _write_class = CogniteFileWrite
     fields: ClassVar[type[CogniteFileFields]] = CogniteFileFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteFile]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteFile]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteFileList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteFile]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteFile]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFile]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileList:
         return await super().search(query, **self._where(kwargs))

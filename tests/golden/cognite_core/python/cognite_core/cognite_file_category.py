@@ -27,10 +27,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -182,13 +183,16 @@ class CogniteFileCategoryFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteFileCategoryFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteFileCategoryFilters): ...
 
 
-class _Stream(StreamArgs, CogniteFileCategoryFilters): ...
+class _Pages(PagesArgs, CogniteFileCategoryFilters): ...
 
 
-class _List(ListArgs, CogniteFileCategoryFilters): ...
+class _Page(PageArgs, CogniteFileCategoryFilters): ...
 
 
 class _Search(SearchArgs, CogniteFileCategoryFilters): ...
@@ -212,14 +216,17 @@ class CogniteFileCategoryAPI(InstanceAPI[CogniteFileCategory, CogniteFileCategor
     _write_class = CogniteFileCategoryWrite
     fields: ClassVar[type[CogniteFileCategoryFields]] = CogniteFileCategoryFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteFileCategory]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteFileCategory]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteFileCategoryList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteFileCategory]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteFileCategory]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFileCategory]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileCategoryList:
         return super().search(query, **self._where(kwargs))
@@ -259,14 +266,17 @@ class AsyncCogniteFileCategoryAPI(AsyncInstanceAPI[CogniteFileCategory, CogniteF
     _write_class = CogniteFileCategoryWrite
     fields: ClassVar[type[CogniteFileCategoryFields]] = CogniteFileCategoryFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteFileCategory]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteFileCategory]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteFileCategoryList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteFileCategory]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteFileCategory]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFileCategory]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileCategoryList:
         return await super().search(query, **self._where(kwargs))

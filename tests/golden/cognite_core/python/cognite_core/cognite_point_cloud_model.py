@@ -32,11 +32,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -172,13 +173,16 @@ class CognitePointCloudModelFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CognitePointCloudModelFilters): ...
+
+
 class _Iterate(IterateArgs, CognitePointCloudModelFilters): ...
 
 
-class _Stream(StreamArgs, CognitePointCloudModelFilters): ...
+class _Pages(PagesArgs, CognitePointCloudModelFilters): ...
 
 
-class _List(ListArgs, CognitePointCloudModelFilters): ...
+class _Page(PageArgs, CognitePointCloudModelFilters): ...
 
 
 class _Search(SearchArgs, CognitePointCloudModelFilters): ...
@@ -202,14 +206,17 @@ class CognitePointCloudModelAPI(InstanceAPI[CognitePointCloudModel, CognitePoint
     _write_class = CognitePointCloudModelWrite
     fields: ClassVar[type[CognitePointCloudModelFields]] = CognitePointCloudModelFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CognitePointCloudModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CognitePointCloudModel]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudModelList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CognitePointCloudModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CognitePointCloudModel]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudModel]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudModelList:
         return super().search(query, **self._where(kwargs))
@@ -249,14 +256,17 @@ class AsyncCognitePointCloudModelAPI(AsyncInstanceAPI[CognitePointCloudModel, Co
     _write_class = CognitePointCloudModelWrite
     fields: ClassVar[type[CognitePointCloudModelFields]] = CognitePointCloudModelFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CognitePointCloudModel]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CognitePointCloudModel]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudModelList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CognitePointCloudModel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CognitePointCloudModel]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudModel]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudModelList:
         return await super().search(query, **self._where(kwargs))

@@ -33,10 +33,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -142,13 +143,16 @@ class CognitePointCloudRevisionFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CognitePointCloudRevisionFilters): ...
+
+
 class _Iterate(IterateArgs, CognitePointCloudRevisionFilters): ...
 
 
-class _Stream(StreamArgs, CognitePointCloudRevisionFilters): ...
+class _Pages(PagesArgs, CognitePointCloudRevisionFilters): ...
 
 
-class _List(ListArgs, CognitePointCloudRevisionFilters): ...
+class _Page(PageArgs, CognitePointCloudRevisionFilters): ...
 
 
 class _Search(SearchArgs, CognitePointCloudRevisionFilters): ...
@@ -172,14 +176,17 @@ class CognitePointCloudRevisionAPI(InstanceAPI[CognitePointCloudRevision, Cognit
     _write_class = CognitePointCloudRevisionWrite
     fields: ClassVar[type[CognitePointCloudRevisionFields]] = CognitePointCloudRevisionFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CognitePointCloudRevision]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CognitePointCloudRevision]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudRevisionList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CognitePointCloudRevision]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CognitePointCloudRevision]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudRevision]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudRevisionList:
         return super().search(query, **self._where(kwargs))
@@ -219,14 +226,17 @@ class AsyncCognitePointCloudRevisionAPI(AsyncInstanceAPI[CognitePointCloudRevisi
     _write_class = CognitePointCloudRevisionWrite
     fields: ClassVar[type[CognitePointCloudRevisionFields]] = CognitePointCloudRevisionFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CognitePointCloudRevision]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CognitePointCloudRevision]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudRevisionList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CognitePointCloudRevision]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CognitePointCloudRevision]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudRevision]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudRevisionList:
         return await super().search(query, **self._where(kwargs))

@@ -33,10 +33,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -238,13 +239,16 @@ class CognitePointCloudVolumeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CognitePointCloudVolumeFilters): ...
+
+
 class _Iterate(IterateArgs, CognitePointCloudVolumeFilters): ...
 
 
-class _Stream(StreamArgs, CognitePointCloudVolumeFilters): ...
+class _Pages(PagesArgs, CognitePointCloudVolumeFilters): ...
 
 
-class _List(ListArgs, CognitePointCloudVolumeFilters): ...
+class _Page(PageArgs, CognitePointCloudVolumeFilters): ...
 
 
 class _Search(SearchArgs, CognitePointCloudVolumeFilters): ...
@@ -268,14 +272,17 @@ class CognitePointCloudVolumeAPI(InstanceAPI[CognitePointCloudVolume, CognitePoi
     _write_class = CognitePointCloudVolumeWrite
     fields: ClassVar[type[CognitePointCloudVolumeFields]] = CognitePointCloudVolumeFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CognitePointCloudVolume]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CognitePointCloudVolume]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudVolumeList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CognitePointCloudVolume]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CognitePointCloudVolume]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudVolume]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudVolumeList:
         return super().search(query, **self._where(kwargs))
@@ -315,14 +322,17 @@ class AsyncCognitePointCloudVolumeAPI(AsyncInstanceAPI[CognitePointCloudVolume, 
     _write_class = CognitePointCloudVolumeWrite
     fields: ClassVar[type[CognitePointCloudVolumeFields]] = CognitePointCloudVolumeFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CognitePointCloudVolume]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CognitePointCloudVolume]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudVolumeList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CognitePointCloudVolume]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CognitePointCloudVolume]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudVolume]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudVolumeList:
         return await super().search(query, **self._where(kwargs))

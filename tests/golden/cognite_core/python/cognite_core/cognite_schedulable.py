@@ -27,10 +27,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     Timestamp,
     TimestampProperty,
     ViewId,
@@ -146,13 +147,16 @@ class CogniteSchedulableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteSchedulableFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteSchedulableFilters): ...
 
 
-class _Stream(StreamArgs, CogniteSchedulableFilters): ...
+class _Pages(PagesArgs, CogniteSchedulableFilters): ...
 
 
-class _List(ListArgs, CogniteSchedulableFilters): ...
+class _Page(PageArgs, CogniteSchedulableFilters): ...
 
 
 class _Search(SearchArgs, CogniteSchedulableFilters): ...
@@ -176,14 +180,17 @@ class CogniteSchedulableAPI(InstanceAPI[CogniteSchedulable, CogniteSchedulableWr
     _write_class = CogniteSchedulableWrite
     fields: ClassVar[type[CogniteSchedulableFields]] = CogniteSchedulableFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSchedulable]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteSchedulable]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteSchedulableList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteSchedulable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSchedulable]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSchedulable]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSchedulableList:
         return super().search(query, **self._where(kwargs))
@@ -223,14 +230,17 @@ class AsyncCogniteSchedulableAPI(AsyncInstanceAPI[CogniteSchedulable, CogniteSch
     _write_class = CogniteSchedulableWrite
     fields: ClassVar[type[CogniteSchedulableFields]] = CogniteSchedulableFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSchedulable]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteSchedulable]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteSchedulableList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteSchedulable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSchedulable]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSchedulable]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSchedulableList:
         return await super().search(query, **self._where(kwargs))

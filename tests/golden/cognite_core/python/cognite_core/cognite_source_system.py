@@ -27,10 +27,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -153,13 +154,16 @@ class CogniteSourceSystemFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteSourceSystemFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteSourceSystemFilters): ...
 
 
-class _Stream(StreamArgs, CogniteSourceSystemFilters): ...
+class _Pages(PagesArgs, CogniteSourceSystemFilters): ...
 
 
-class _List(ListArgs, CogniteSourceSystemFilters): ...
+class _Page(PageArgs, CogniteSourceSystemFilters): ...
 
 
 class _Search(SearchArgs, CogniteSourceSystemFilters): ...
@@ -183,14 +187,17 @@ class CogniteSourceSystemAPI(InstanceAPI[CogniteSourceSystem, CogniteSourceSyste
     _write_class = CogniteSourceSystemWrite
     fields: ClassVar[type[CogniteSourceSystemFields]] = CogniteSourceSystemFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSourceSystem]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteSourceSystem]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteSourceSystemList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteSourceSystem]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSourceSystem]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceSystem]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceSystemList:
         return super().search(query, **self._where(kwargs))
@@ -230,14 +237,17 @@ class AsyncCogniteSourceSystemAPI(AsyncInstanceAPI[CogniteSourceSystem, CogniteS
     _write_class = CogniteSourceSystemWrite
     fields: ClassVar[type[CogniteSourceSystemFields]] = CogniteSourceSystemFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSourceSystem]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteSourceSystem]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteSourceSystemList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteSourceSystem]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSourceSystem]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceSystem]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceSystemList:
         return await super().search(query, **self._where(kwargs))

@@ -28,10 +28,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -200,13 +201,16 @@ class CogniteSourceableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteSourceableFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteSourceableFilters): ...
 
 
-class _Stream(StreamArgs, CogniteSourceableFilters): ...
+class _Pages(PagesArgs, CogniteSourceableFilters): ...
 
 
-class _List(ListArgs, CogniteSourceableFilters): ...
+class _Page(PageArgs, CogniteSourceableFilters): ...
 
 
 class _Search(SearchArgs, CogniteSourceableFilters): ...
@@ -230,14 +234,17 @@ class CogniteSourceableAPI(InstanceAPI[CogniteSourceable, CogniteSourceableWrite
     _write_class = CogniteSourceableWrite
     fields: ClassVar[type[CogniteSourceableFields]] = CogniteSourceableFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSourceable]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteSourceable]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteSourceableList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteSourceable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSourceable]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceable]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceableList:
         return super().search(query, **self._where(kwargs))
@@ -277,14 +284,17 @@ class AsyncCogniteSourceableAPI(AsyncInstanceAPI[CogniteSourceable, CogniteSourc
     _write_class = CogniteSourceableWrite
     fields: ClassVar[type[CogniteSourceableFields]] = CogniteSourceableFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteSourceable]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteSourceable]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteSourceableList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteSourceable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSourceable]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceable]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceableList:
         return await super().search(query, **self._where(kwargs))

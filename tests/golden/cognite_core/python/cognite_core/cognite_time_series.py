@@ -35,11 +35,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -364,13 +365,16 @@ class CogniteTimeSeriesFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteTimeSeriesFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteTimeSeriesFilters): ...
 
 
-class _Stream(StreamArgs, CogniteTimeSeriesFilters): ...
+class _Pages(PagesArgs, CogniteTimeSeriesFilters): ...
 
 
-class _List(ListArgs, CogniteTimeSeriesFilters): ...
+class _Page(PageArgs, CogniteTimeSeriesFilters): ...
 
 
 class _Search(SearchArgs, CogniteTimeSeriesFilters): ...
@@ -394,14 +398,17 @@ class CogniteTimeSeriesAPI(InstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite
     _write_class = CogniteTimeSeriesWrite
     fields: ClassVar[type[CogniteTimeSeriesFields]] = CogniteTimeSeriesFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteTimeSeries]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteTimeSeries]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteTimeSeriesList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteTimeSeries]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteTimeSeries]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteTimeSeries]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteTimeSeriesList:
         return super().search(query, **self._where(kwargs))
@@ -441,14 +448,17 @@ class AsyncCogniteTimeSeriesAPI(AsyncInstanceAPI[CogniteTimeSeries, CogniteTimeS
     _write_class = CogniteTimeSeriesWrite
     fields: ClassVar[type[CogniteTimeSeriesFields]] = CogniteTimeSeriesFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteTimeSeries]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteTimeSeries]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteTimeSeriesList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteTimeSeries]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteTimeSeries]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteTimeSeries]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteTimeSeriesList:
         return await super().search(query, **self._where(kwargs))

@@ -27,10 +27,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -173,13 +174,16 @@ class CogniteUnitFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteUnitFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteUnitFilters): ...
 
 
-class _Stream(StreamArgs, CogniteUnitFilters): ...
+class _Pages(PagesArgs, CogniteUnitFilters): ...
 
 
-class _List(ListArgs, CogniteUnitFilters): ...
+class _Page(PageArgs, CogniteUnitFilters): ...
 
 
 class _Search(SearchArgs, CogniteUnitFilters): ...
@@ -201,14 +205,17 @@ class CogniteUnitAPI(InstanceAPI[CogniteUnit, CogniteUnitWrite]):
     _write_class = CogniteUnitWrite
     fields: ClassVar[type[CogniteUnitFields]] = CogniteUnitFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteUnit]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteUnit]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteUnitList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteUnit]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteUnit]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteUnit]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteUnitList:
         return super().search(query, **self._where(kwargs))
@@ -246,14 +253,17 @@ class AsyncCogniteUnitAPI(AsyncInstanceAPI[CogniteUnit, CogniteUnitWrite]):
     _write_class = CogniteUnitWrite
     fields: ClassVar[type[CogniteUnitFields]] = CogniteUnitFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteUnit]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteUnit]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteUnitList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteUnit]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteUnit]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteUnit]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteUnitList:
         return await super().search(query, **self._where(kwargs))

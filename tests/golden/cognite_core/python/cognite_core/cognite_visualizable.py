@@ -30,10 +30,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -108,13 +109,16 @@ class CogniteVisualizableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CogniteVisualizableFilters): ...
+
+
 class _Iterate(IterateArgs, CogniteVisualizableFilters): ...
 
 
-class _Stream(StreamArgs, CogniteVisualizableFilters): ...
+class _Pages(PagesArgs, CogniteVisualizableFilters): ...
 
 
-class _List(ListArgs, CogniteVisualizableFilters): ...
+class _Page(PageArgs, CogniteVisualizableFilters): ...
 
 
 class _Search(SearchArgs, CogniteVisualizableFilters): ...
@@ -138,14 +142,17 @@ class CogniteVisualizableAPI(InstanceAPI[CogniteVisualizable, CogniteVisualizabl
     _write_class = CogniteVisualizableWrite
     fields: ClassVar[type[CogniteVisualizableFields]] = CogniteVisualizableFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteVisualizable]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CogniteVisualizable]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CogniteVisualizableList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteVisualizable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteVisualizable]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteVisualizable]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteVisualizableList:
         return super().search(query, **self._where(kwargs))
@@ -185,14 +192,17 @@ class AsyncCogniteVisualizableAPI(AsyncInstanceAPI[CogniteVisualizable, CogniteV
     _write_class = CogniteVisualizableWrite
     fields: ClassVar[type[CogniteVisualizableFields]] = CogniteVisualizableFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CogniteVisualizable]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CogniteVisualizable]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CogniteVisualizableList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteVisualizable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteVisualizable]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteVisualizable]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteVisualizableList:
         return await super().search(query, **self._where(kwargs))

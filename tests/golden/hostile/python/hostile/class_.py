@@ -46,11 +46,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -350,13 +351,16 @@ class ClassFilters(TypedDict, total=False):
     space: str | Sequence[str]
 
 
+class _List(ListArgs, ClassFilters): ...
+
+
 class _Iterate(IterateArgs, ClassFilters): ...
 
 
-class _Stream(StreamArgs, ClassFilters): ...
+class _Pages(PagesArgs, ClassFilters): ...
 
 
-class _List(ListArgs, ClassFilters): ...
+class _Page(PageArgs, ClassFilters): ...
 
 
 class _Search(SearchArgs, ClassFilters): ...
@@ -380,14 +384,17 @@ class ClassAPI(InstanceAPI[Class, ClassWrite]):
     _write_class = ClassWrite
     fields: ClassVar[type[ClassFields]] = ClassFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Class]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Class]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ClassList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Class]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Class]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Class]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ClassList:
         return super().search(query, **self._where(kwargs))
@@ -427,14 +434,17 @@ class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
     _write_class = ClassWrite
     fields: ClassVar[type[ClassFields]] = ClassFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Class]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Class]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ClassList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Class]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Class]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Class]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ClassList:
         return await super().search(query, **self._where(kwargs))

@@ -30,10 +30,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -118,13 +119,16 @@ class Edge_Filters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Edge_Filters): ...
+
+
 class _Iterate(IterateArgs, Edge_Filters): ...
 
 
-class _Stream(StreamArgs, Edge_Filters): ...
+class _Pages(PagesArgs, Edge_Filters): ...
 
 
-class _List(ListArgs, Edge_Filters): ...
+class _Page(PageArgs, Edge_Filters): ...
 
 
 class _Search(SearchArgs, Edge_Filters): ...
@@ -146,14 +150,17 @@ class Edge_API(InstanceAPI[Edge_, Edge_Write]):
     _write_class = Edge_Write
     fields: ClassVar[type[Edge_Fields]] = Edge_Fields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Edge_]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Edge_]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Edge_List:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Edge_]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Edge_]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Edge_]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Edge_List:
         return super().search(query, **self._where(kwargs))
@@ -191,14 +198,17 @@ class AsyncEdge_API(AsyncInstanceAPI[Edge_, Edge_Write]):
     _write_class = Edge_Write
     fields: ClassVar[type[Edge_Fields]] = Edge_Fields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Edge_]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Edge_]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Edge_List:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Edge_]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Edge_]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Edge_]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Edge_List:
         return await super().search(query, **self._where(kwargs))

@@ -25,10 +25,11 @@ from pygen.instances import (
     NodeFields,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -74,13 +75,16 @@ class ReadOnlyFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ReadOnlyFilters): ...
+
+
 class _Iterate(IterateArgs, ReadOnlyFilters): ...
 
 
-class _Stream(StreamArgs, ReadOnlyFilters): ...
+class _Pages(PagesArgs, ReadOnlyFilters): ...
 
 
-class _List(ListArgs, ReadOnlyFilters): ...
+class _Page(PageArgs, ReadOnlyFilters): ...
 
 
 class _Search(SearchArgs, ReadOnlyFilters): ...
@@ -101,14 +105,17 @@ class ReadOnlyAPI(InstanceAPI[ReadOnly, NodeWrite]):
     _read_class = ReadOnly
     fields: ClassVar[type[ReadOnlyFields]] = ReadOnlyFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ReadOnly]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ReadOnly]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ReadOnlyList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ReadOnly]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ReadOnly]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ReadOnly]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ReadOnlyList:
         return super().search(query, **self._where(kwargs))
@@ -145,14 +152,17 @@ class AsyncReadOnlyAPI(AsyncInstanceAPI[ReadOnly, NodeWrite]):
     _read_class = ReadOnly
     fields: ClassVar[type[ReadOnlyFields]] = ReadOnlyFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ReadOnly]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ReadOnly]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ReadOnlyList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ReadOnly]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ReadOnly]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ReadOnly]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ReadOnlyList:
         return await super().search(query, **self._where(kwargs))

@@ -28,10 +28,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -115,13 +116,16 @@ class UnicodeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, UnicodeFilters): ...
+
+
 class _Iterate(IterateArgs, UnicodeFilters): ...
 
 
-class _Stream(StreamArgs, UnicodeFilters): ...
+class _Pages(PagesArgs, UnicodeFilters): ...
 
 
-class _List(ListArgs, UnicodeFilters): ...
+class _Page(PageArgs, UnicodeFilters): ...
 
 
 class _Search(SearchArgs, UnicodeFilters): ...
@@ -143,14 +147,17 @@ class UnicodeAPI(InstanceAPI[Unicode, UnicodeWrite]):
     _write_class = UnicodeWrite
     fields: ClassVar[type[UnicodeFields]] = UnicodeFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Unicode]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Unicode]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> UnicodeList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Unicode]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Unicode]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Unicode]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> UnicodeList:
         return super().search(query, **self._where(kwargs))
@@ -188,14 +195,17 @@ class AsyncUnicodeAPI(AsyncInstanceAPI[Unicode, UnicodeWrite]):
     _write_class = UnicodeWrite
     fields: ClassVar[type[UnicodeFields]] = UnicodeFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Unicode]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Unicode]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> UnicodeList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Unicode]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Unicode]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Unicode]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> UnicodeList:
         return await super().search(query, **self._where(kwargs))

@@ -26,10 +26,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -102,13 +103,16 @@ class ViewFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ViewFilters): ...
+
+
 class _Iterate(IterateArgs, ViewFilters): ...
 
 
-class _Stream(StreamArgs, ViewFilters): ...
+class _Pages(PagesArgs, ViewFilters): ...
 
 
-class _List(ListArgs, ViewFilters): ...
+class _Page(PageArgs, ViewFilters): ...
 
 
 class _Search(SearchArgs, ViewFilters): ...
@@ -130,14 +134,17 @@ class ViewAPI(InstanceAPI[View, ViewWrite]):
     _write_class = ViewWrite
     fields: ClassVar[type[ViewFields]] = ViewFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[View]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[View]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ViewList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[View]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[View]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[View]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ViewList:
         return super().search(query, **self._where(kwargs))
@@ -175,14 +182,17 @@ class AsyncViewAPI(AsyncInstanceAPI[View, ViewWrite]):
     _write_class = ViewWrite
     fields: ClassVar[type[ViewFields]] = ViewFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[View]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[View]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ViewList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[View]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[View]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[View]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ViewList:
         return await super().search(query, **self._where(kwargs))

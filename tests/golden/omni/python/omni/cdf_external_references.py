@@ -23,10 +23,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -106,13 +107,16 @@ class CDFExternalReferencesFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CDFExternalReferencesFilters): ...
+
+
 class _Iterate(IterateArgs, CDFExternalReferencesFilters): ...
 
 
-class _Stream(StreamArgs, CDFExternalReferencesFilters): ...
+class _Pages(PagesArgs, CDFExternalReferencesFilters): ...
 
 
-class _List(ListArgs, CDFExternalReferencesFilters): ...
+class _Page(PageArgs, CDFExternalReferencesFilters): ...
 
 
 class _Search(SearchArgs, CDFExternalReferencesFilters): ...
@@ -136,14 +140,17 @@ class CDFExternalReferencesAPI(InstanceAPI[CDFExternalReferences, CDFExternalRef
     _write_class = CDFExternalReferencesWrite
     fields: ClassVar[type[CDFExternalReferencesFields]] = CDFExternalReferencesFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CDFExternalReferences]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CDFExternalReferences]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CDFExternalReferences]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CDFExternalReferences]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferences]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList:
         return super().search(query, **self._where(kwargs))
@@ -183,14 +190,17 @@ class AsyncCDFExternalReferencesAPI(AsyncInstanceAPI[CDFExternalReferences, CDFE
     _write_class = CDFExternalReferencesWrite
     fields: ClassVar[type[CDFExternalReferencesFields]] = CDFExternalReferencesFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CDFExternalReferences]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CDFExternalReferences]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CDFExternalReferences]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CDFExternalReferences]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferences]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList:
         return await super().search(query, **self._where(kwargs))

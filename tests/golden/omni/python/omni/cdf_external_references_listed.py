@@ -24,10 +24,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -103,13 +104,16 @@ class CDFExternalReferencesListedFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, CDFExternalReferencesListedFilters): ...
+
+
 class _Iterate(IterateArgs, CDFExternalReferencesListedFilters): ...
 
 
-class _Stream(StreamArgs, CDFExternalReferencesListedFilters): ...
+class _Pages(PagesArgs, CDFExternalReferencesListedFilters): ...
 
 
-class _List(ListArgs, CDFExternalReferencesListedFilters): ...
+class _Page(PageArgs, CDFExternalReferencesListedFilters): ...
 
 
 class _Search(SearchArgs, CDFExternalReferencesListedFilters): ...
@@ -133,14 +137,17 @@ class CDFExternalReferencesListedAPI(InstanceAPI[CDFExternalReferencesListed, CD
     _write_class = CDFExternalReferencesListedWrite
     fields: ClassVar[type[CDFExternalReferencesListedFields]] = CDFExternalReferencesListedFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CDFExternalReferencesListed]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[CDFExternalReferencesListed]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesListedList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CDFExternalReferencesListed]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CDFExternalReferencesListed]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferencesListed]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesListedList:
         return super().search(query, **self._where(kwargs))
@@ -182,14 +189,17 @@ class AsyncCDFExternalReferencesListedAPI(
     _write_class = CDFExternalReferencesListedWrite
     fields: ClassVar[type[CDFExternalReferencesListedFields]] = CDFExternalReferencesListedFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[CDFExternalReferencesListed]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[CDFExternalReferencesListed]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesListedList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CDFExternalReferencesListed]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CDFExternalReferencesListed]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferencesListed]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesListedList:
         return await super().search(query, **self._where(kwargs))

@@ -26,10 +26,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -133,13 +134,16 @@ class ConnectionEdgeAFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ConnectionEdgeAFilters): ...
+
+
 class _Iterate(IterateArgs, ConnectionEdgeAFilters): ...
 
 
-class _Stream(StreamArgs, ConnectionEdgeAFilters): ...
+class _Pages(PagesArgs, ConnectionEdgeAFilters): ...
 
 
-class _List(ListArgs, ConnectionEdgeAFilters): ...
+class _Page(PageArgs, ConnectionEdgeAFilters): ...
 
 
 class _Search(SearchArgs, ConnectionEdgeAFilters): ...
@@ -163,14 +167,17 @@ class ConnectionEdgeAAPI(InstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
     _write_class = ConnectionEdgeAWrite
     fields: ClassVar[type[ConnectionEdgeAFields]] = ConnectionEdgeAFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionEdgeA]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionEdgeA]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ConnectionEdgeAList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionEdgeA]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionEdgeA]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionEdgeA]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList:
         return super().search(query, **self._where(kwargs))
@@ -210,14 +217,17 @@ class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAW
     _write_class = ConnectionEdgeAWrite
     fields: ClassVar[type[ConnectionEdgeAFields]] = ConnectionEdgeAFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionEdgeA]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionEdgeA]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ConnectionEdgeAList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionEdgeA]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionEdgeA]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionEdgeA]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList:
         return await super().search(query, **self._where(kwargs))

@@ -26,10 +26,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -114,13 +115,16 @@ class ConnectionItemBFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ConnectionItemBFilters): ...
+
+
 class _Iterate(IterateArgs, ConnectionItemBFilters): ...
 
 
-class _Stream(StreamArgs, ConnectionItemBFilters): ...
+class _Pages(PagesArgs, ConnectionItemBFilters): ...
 
 
-class _List(ListArgs, ConnectionItemBFilters): ...
+class _Page(PageArgs, ConnectionItemBFilters): ...
 
 
 class _Search(SearchArgs, ConnectionItemBFilters): ...
@@ -144,14 +148,17 @@ class ConnectionItemBAPI(InstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
     _write_class = ConnectionItemBWrite
     fields: ClassVar[type[ConnectionItemBFields]] = ConnectionItemBFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemB]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemB]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ConnectionItemBList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemB]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemB]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemB]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemBList:
         return super().search(query, **self._where(kwargs))
@@ -191,14 +198,17 @@ class AsyncConnectionItemBAPI(AsyncInstanceAPI[ConnectionItemB, ConnectionItemBW
     _write_class = ConnectionItemBWrite
     fields: ClassVar[type[ConnectionItemBFields]] = ConnectionItemBFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemB]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemB]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemBList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemB]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemB]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemB]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemBList:
         return await super().search(query, **self._where(kwargs))

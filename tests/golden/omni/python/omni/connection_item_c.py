@@ -26,10 +26,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -100,13 +101,16 @@ class ConnectionItemCFilters(TypedDict, total=False):
     space: str | Sequence[str]
 
 
+class _List(ListArgs, ConnectionItemCFilters): ...
+
+
 class _Iterate(IterateArgs, ConnectionItemCFilters): ...
 
 
-class _Stream(StreamArgs, ConnectionItemCFilters): ...
+class _Pages(PagesArgs, ConnectionItemCFilters): ...
 
 
-class _List(ListArgs, ConnectionItemCFilters): ...
+class _Page(PageArgs, ConnectionItemCFilters): ...
 
 
 class _Search(SearchArgs, ConnectionItemCFilters): ...
@@ -130,14 +134,17 @@ class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, ConnectionItemCWrite]):
     _write_class = ConnectionItemCWrite
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemC]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemC]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ConnectionItemCList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemC]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemC]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemC]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemCList:
         return super().search(query, **self._where(kwargs))
@@ -177,14 +184,17 @@ class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, ConnectionItemCW
     _write_class = ConnectionItemCWrite
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemC]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemC]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemCList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemC]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemC]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemC]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemCList:
         return await super().search(query, **self._where(kwargs))

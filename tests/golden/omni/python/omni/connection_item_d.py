@@ -30,10 +30,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -133,13 +134,16 @@ class ConnectionItemDFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ConnectionItemDFilters): ...
+
+
 class _Iterate(IterateArgs, ConnectionItemDFilters): ...
 
 
-class _Stream(StreamArgs, ConnectionItemDFilters): ...
+class _Pages(PagesArgs, ConnectionItemDFilters): ...
 
 
-class _List(ListArgs, ConnectionItemDFilters): ...
+class _Page(PageArgs, ConnectionItemDFilters): ...
 
 
 class _Search(SearchArgs, ConnectionItemDFilters): ...
@@ -163,14 +167,17 @@ class ConnectionItemDAPI(InstanceAPI[ConnectionItemD, ConnectionItemDWrite]):
     _write_class = ConnectionItemDWrite
     fields: ClassVar[type[ConnectionItemDFields]] = ConnectionItemDFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemD]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemD]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ConnectionItemDList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemD]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemD]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemD]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemDList:
         return super().search(query, **self._where(kwargs))
@@ -210,14 +217,17 @@ class AsyncConnectionItemDAPI(AsyncInstanceAPI[ConnectionItemD, ConnectionItemDW
     _write_class = ConnectionItemDWrite
     fields: ClassVar[type[ConnectionItemDFields]] = ConnectionItemDFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemD]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemD]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemDList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemD]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemD]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemD]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemDList:
         return await super().search(query, **self._where(kwargs))

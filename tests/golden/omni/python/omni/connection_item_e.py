@@ -29,11 +29,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -155,13 +156,16 @@ class ConnectionItemEFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ConnectionItemEFilters): ...
+
+
 class _Iterate(IterateArgs, ConnectionItemEFilters): ...
 
 
-class _Stream(StreamArgs, ConnectionItemEFilters): ...
+class _Pages(PagesArgs, ConnectionItemEFilters): ...
 
 
-class _List(ListArgs, ConnectionItemEFilters): ...
+class _Page(PageArgs, ConnectionItemEFilters): ...
 
 
 class _Search(SearchArgs, ConnectionItemEFilters): ...
@@ -185,14 +189,17 @@ class ConnectionItemEAPI(InstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
     _write_class = ConnectionItemEWrite
     fields: ClassVar[type[ConnectionItemEFields]] = ConnectionItemEFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemE]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemE]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ConnectionItemEList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemE]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemE]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemE]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemEList:
         return super().search(query, **self._where(kwargs))
@@ -232,14 +239,17 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
     _write_class = ConnectionItemEWrite
     fields: ClassVar[type[ConnectionItemEFields]] = ConnectionItemEFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemE]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemE]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemEList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemE]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemE]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemE]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemEList:
         return await super().search(query, **self._where(kwargs))

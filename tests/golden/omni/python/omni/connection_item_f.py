@@ -29,10 +29,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -134,13 +135,16 @@ class ConnectionItemFFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ConnectionItemFFilters): ...
+
+
 class _Iterate(IterateArgs, ConnectionItemFFilters): ...
 
 
-class _Stream(StreamArgs, ConnectionItemFFilters): ...
+class _Pages(PagesArgs, ConnectionItemFFilters): ...
 
 
-class _List(ListArgs, ConnectionItemFFilters): ...
+class _Page(PageArgs, ConnectionItemFFilters): ...
 
 
 class _Search(SearchArgs, ConnectionItemFFilters): ...
@@ -164,14 +168,17 @@ class ConnectionItemFAPI(InstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
     _write_class = ConnectionItemFWrite
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemF]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemF]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ConnectionItemFList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemF]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemF]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemF]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList:
         return super().search(query, **self._where(kwargs))
@@ -211,14 +218,17 @@ class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFW
     _write_class = ConnectionItemFWrite
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemF]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemF]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemFList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemF]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemF]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemF]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList:
         return await super().search(query, **self._where(kwargs))

@@ -26,10 +26,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -109,13 +110,16 @@ class ConnectionItemGFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ConnectionItemGFilters): ...
+
+
 class _Iterate(IterateArgs, ConnectionItemGFilters): ...
 
 
-class _Stream(StreamArgs, ConnectionItemGFilters): ...
+class _Pages(PagesArgs, ConnectionItemGFilters): ...
 
 
-class _List(ListArgs, ConnectionItemGFilters): ...
+class _Page(PageArgs, ConnectionItemGFilters): ...
 
 
 class _Search(SearchArgs, ConnectionItemGFilters): ...
@@ -139,14 +143,17 @@ class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
     _write_class = ConnectionItemGWrite
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemG]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemG]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ConnectionItemGList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemG]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemG]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemG]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList:
         return super().search(query, **self._where(kwargs))
@@ -186,14 +193,17 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
     _write_class = ConnectionItemGWrite
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemG]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemG]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemGList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemG]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemG]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemG]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList:
         return await super().search(query, **self._where(kwargs))

@@ -29,10 +29,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -137,13 +138,16 @@ class ConnectionItemHFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ConnectionItemHFilters): ...
+
+
 class _Iterate(IterateArgs, ConnectionItemHFilters): ...
 
 
-class _Stream(StreamArgs, ConnectionItemHFilters): ...
+class _Pages(PagesArgs, ConnectionItemHFilters): ...
 
 
-class _List(ListArgs, ConnectionItemHFilters): ...
+class _Page(PageArgs, ConnectionItemHFilters): ...
 
 
 class _Search(SearchArgs, ConnectionItemHFilters): ...
@@ -167,14 +171,17 @@ class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
     _write_class = ConnectionItemHWrite
     fields: ClassVar[type[ConnectionItemHFields]] = ConnectionItemHFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemH]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemH]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ConnectionItemHList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemH]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemH]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemH]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList:
         return super().search(query, **self._where(kwargs))
@@ -214,14 +221,17 @@ class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHW
     _write_class = ConnectionItemHWrite
     fields: ClassVar[type[ConnectionItemHFields]] = ConnectionItemHFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemH]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemH]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemHList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemH]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemH]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemH]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList:
         return await super().search(query, **self._where(kwargs))

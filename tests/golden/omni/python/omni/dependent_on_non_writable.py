@@ -26,10 +26,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -115,13 +116,16 @@ class DependentOnNonWritableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, DependentOnNonWritableFilters): ...
+
+
 class _Iterate(IterateArgs, DependentOnNonWritableFilters): ...
 
 
-class _Stream(StreamArgs, DependentOnNonWritableFilters): ...
+class _Pages(PagesArgs, DependentOnNonWritableFilters): ...
 
 
-class _List(ListArgs, DependentOnNonWritableFilters): ...
+class _Page(PageArgs, DependentOnNonWritableFilters): ...
 
 
 class _Search(SearchArgs, DependentOnNonWritableFilters): ...
@@ -145,14 +149,17 @@ class DependentOnNonWritableAPI(InstanceAPI[DependentOnNonWritable, DependentOnN
     _write_class = DependentOnNonWritableWrite
     fields: ClassVar[type[DependentOnNonWritableFields]] = DependentOnNonWritableFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[DependentOnNonWritable]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[DependentOnNonWritable]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> DependentOnNonWritableList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[DependentOnNonWritable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[DependentOnNonWritable]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[DependentOnNonWritable]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList:
         return super().search(query, **self._where(kwargs))
@@ -192,14 +199,17 @@ class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, De
     _write_class = DependentOnNonWritableWrite
     fields: ClassVar[type[DependentOnNonWritableFields]] = DependentOnNonWritableFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[DependentOnNonWritable]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[DependentOnNonWritable]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> DependentOnNonWritableList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[DependentOnNonWritable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[DependentOnNonWritable]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[DependentOnNonWritable]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList:
         return await super().search(query, **self._where(kwargs))

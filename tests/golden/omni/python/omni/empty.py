@@ -33,10 +33,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -160,13 +161,16 @@ class EmptyFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, EmptyFilters): ...
+
+
 class _Iterate(IterateArgs, EmptyFilters): ...
 
 
-class _Stream(StreamArgs, EmptyFilters): ...
+class _Pages(PagesArgs, EmptyFilters): ...
 
 
-class _List(ListArgs, EmptyFilters): ...
+class _Page(PageArgs, EmptyFilters): ...
 
 
 class _Search(SearchArgs, EmptyFilters): ...
@@ -188,14 +192,17 @@ class EmptyAPI(InstanceAPI[Empty, EmptyWrite]):
     _write_class = EmptyWrite
     fields: ClassVar[type[EmptyFields]] = EmptyFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Empty]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Empty]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> EmptyList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Empty]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Empty]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Empty]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList:
         return super().search(query, **self._where(kwargs))
@@ -233,14 +240,17 @@ class AsyncEmptyAPI(AsyncInstanceAPI[Empty, EmptyWrite]):
     _write_class = EmptyWrite
     fields: ClassVar[type[EmptyFields]] = EmptyFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Empty]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Empty]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> EmptyList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Empty]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Empty]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Empty]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList:
         return await super().search(query, **self._where(kwargs))

@@ -24,10 +24,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -148,13 +149,16 @@ class Implementation1Filters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Implementation1Filters): ...
+
+
 class _Iterate(IterateArgs, Implementation1Filters): ...
 
 
-class _Stream(StreamArgs, Implementation1Filters): ...
+class _Pages(PagesArgs, Implementation1Filters): ...
 
 
-class _List(ListArgs, Implementation1Filters): ...
+class _Page(PageArgs, Implementation1Filters): ...
 
 
 class _Search(SearchArgs, Implementation1Filters): ...
@@ -178,14 +182,17 @@ class Implementation1API(InstanceAPI[Implementation1, Implementation1Write]):
     _write_class = Implementation1Write
     fields: ClassVar[type[Implementation1Fields]] = Implementation1Fields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Implementation1]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Implementation1]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Implementation1List:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Implementation1]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation1]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List:
         return super().search(query, **self._where(kwargs))
@@ -225,14 +232,17 @@ class AsyncImplementation1API(AsyncInstanceAPI[Implementation1, Implementation1W
     _write_class = Implementation1Write
     fields: ClassVar[type[Implementation1Fields]] = Implementation1Fields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Implementation1]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Implementation1]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Implementation1List:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Implementation1]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Implementation1]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List:
         return await super().search(query, **self._where(kwargs))

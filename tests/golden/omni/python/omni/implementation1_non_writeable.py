@@ -27,10 +27,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -97,13 +98,16 @@ class Implementation1NonWriteableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Implementation1NonWriteableFilters): ...
+
+
 class _Iterate(IterateArgs, Implementation1NonWriteableFilters): ...
 
 
-class _Stream(StreamArgs, Implementation1NonWriteableFilters): ...
+class _Pages(PagesArgs, Implementation1NonWriteableFilters): ...
 
 
-class _List(ListArgs, Implementation1NonWriteableFilters): ...
+class _Page(PageArgs, Implementation1NonWriteableFilters): ...
 
 
 class _Search(SearchArgs, Implementation1NonWriteableFilters): ...
@@ -126,14 +130,17 @@ class Implementation1NonWriteableAPI(InstanceAPI[Implementation1NonWriteable, No
     _read_class = Implementation1NonWriteable
     fields: ClassVar[type[Implementation1NonWriteableFields]] = Implementation1NonWriteableFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Implementation1NonWriteable]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Implementation1NonWriteable]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Implementation1NonWriteableList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Implementation1NonWriteable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation1NonWriteable]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1NonWriteable]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1NonWriteableList:
         return super().search(query, **self._where(kwargs))
@@ -172,14 +179,17 @@ class AsyncImplementation1NonWriteableAPI(AsyncInstanceAPI[Implementation1NonWri
     _read_class = Implementation1NonWriteable
     fields: ClassVar[type[Implementation1NonWriteableFields]] = Implementation1NonWriteableFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Implementation1NonWriteable]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Implementation1NonWriteable]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Implementation1NonWriteableList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Implementation1NonWriteable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Implementation1NonWriteable]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1NonWriteable]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1NonWriteableList:
         return await super().search(query, **self._where(kwargs))

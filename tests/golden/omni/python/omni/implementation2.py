@@ -24,10 +24,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -112,13 +113,16 @@ class Implementation2Filters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, Implementation2Filters): ...
+
+
 class _Iterate(IterateArgs, Implementation2Filters): ...
 
 
-class _Stream(StreamArgs, Implementation2Filters): ...
+class _Pages(PagesArgs, Implementation2Filters): ...
 
 
-class _List(ListArgs, Implementation2Filters): ...
+class _Page(PageArgs, Implementation2Filters): ...
 
 
 class _Search(SearchArgs, Implementation2Filters): ...
@@ -142,14 +146,17 @@ class Implementation2API(InstanceAPI[Implementation2, Implementation2Write]):
     _write_class = Implementation2Write
     fields: ClassVar[type[Implementation2Fields]] = Implementation2Fields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Implementation2]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Implementation2]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> Implementation2List:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Implementation2]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation2]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation2]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation2List:
         return super().search(query, **self._where(kwargs))
@@ -189,14 +196,17 @@ class AsyncImplementation2API(AsyncInstanceAPI[Implementation2, Implementation2W
     _write_class = Implementation2Write
     fields: ClassVar[type[Implementation2Fields]] = Implementation2Fields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Implementation2]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Implementation2]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> Implementation2List:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Implementation2]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Implementation2]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation2]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation2List:
         return await super().search(query, **self._where(kwargs))

@@ -23,10 +23,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -98,13 +99,16 @@ class MainInterfaceFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, MainInterfaceFilters): ...
+
+
 class _Iterate(IterateArgs, MainInterfaceFilters): ...
 
 
-class _Stream(StreamArgs, MainInterfaceFilters): ...
+class _Pages(PagesArgs, MainInterfaceFilters): ...
 
 
-class _List(ListArgs, MainInterfaceFilters): ...
+class _Page(PageArgs, MainInterfaceFilters): ...
 
 
 class _Search(SearchArgs, MainInterfaceFilters): ...
@@ -128,14 +132,17 @@ class MainInterfaceAPI(InstanceAPI[MainInterface, MainInterfaceWrite]):
     _write_class = MainInterfaceWrite
     fields: ClassVar[type[MainInterfaceFields]] = MainInterfaceFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[MainInterface]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[MainInterface]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> MainInterfaceList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[MainInterface]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[MainInterface]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[MainInterface]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainInterfaceList:
         return super().search(query, **self._where(kwargs))
@@ -175,14 +182,17 @@ class AsyncMainInterfaceAPI(AsyncInstanceAPI[MainInterface, MainInterfaceWrite])
     _write_class = MainInterfaceWrite
     fields: ClassVar[type[MainInterfaceFields]] = MainInterfaceFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[MainInterface]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[MainInterface]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> MainInterfaceList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[MainInterface]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[MainInterface]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[MainInterface]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainInterfaceList:
         return await super().search(query, **self._where(kwargs))

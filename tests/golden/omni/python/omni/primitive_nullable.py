@@ -32,10 +32,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -156,13 +157,16 @@ class PrimitiveNullableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, PrimitiveNullableFilters): ...
+
+
 class _Iterate(IterateArgs, PrimitiveNullableFilters): ...
 
 
-class _Stream(StreamArgs, PrimitiveNullableFilters): ...
+class _Pages(PagesArgs, PrimitiveNullableFilters): ...
 
 
-class _List(ListArgs, PrimitiveNullableFilters): ...
+class _Page(PageArgs, PrimitiveNullableFilters): ...
 
 
 class _Search(SearchArgs, PrimitiveNullableFilters): ...
@@ -186,14 +190,17 @@ class PrimitiveNullableAPI(InstanceAPI[PrimitiveNullable, PrimitiveNullableWrite
     _write_class = PrimitiveNullableWrite
     fields: ClassVar[type[PrimitiveNullableFields]] = PrimitiveNullableFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveNullable]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[PrimitiveNullable]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveNullable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveNullable]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullable]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableList:
         return super().search(query, **self._where(kwargs))
@@ -233,14 +240,17 @@ class AsyncPrimitiveNullableAPI(AsyncInstanceAPI[PrimitiveNullable, PrimitiveNul
     _write_class = PrimitiveNullableWrite
     fields: ClassVar[type[PrimitiveNullableFields]] = PrimitiveNullableFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveNullable]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[PrimitiveNullable]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveNullable]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveNullable]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullable]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableList:
         return await super().search(query, **self._where(kwargs))

@@ -28,10 +28,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     Timestamp,
     ViewId,
 )
@@ -143,13 +144,16 @@ class PrimitiveNullableListedFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, PrimitiveNullableListedFilters): ...
+
+
 class _Iterate(IterateArgs, PrimitiveNullableListedFilters): ...
 
 
-class _Stream(StreamArgs, PrimitiveNullableListedFilters): ...
+class _Pages(PagesArgs, PrimitiveNullableListedFilters): ...
 
 
-class _List(ListArgs, PrimitiveNullableListedFilters): ...
+class _Page(PageArgs, PrimitiveNullableListedFilters): ...
 
 
 class _Search(SearchArgs, PrimitiveNullableListedFilters): ...
@@ -173,14 +177,17 @@ class PrimitiveNullableListedAPI(InstanceAPI[PrimitiveNullableListed, PrimitiveN
     _write_class = PrimitiveNullableListedWrite
     fields: ClassVar[type[PrimitiveNullableListedFields]] = PrimitiveNullableListedFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveNullableListed]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[PrimitiveNullableListed]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableListedList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveNullableListed]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveNullableListed]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullableListed]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableListedList:
         return super().search(query, **self._where(kwargs))
@@ -220,14 +227,17 @@ class AsyncPrimitiveNullableListedAPI(AsyncInstanceAPI[PrimitiveNullableListed, 
     _write_class = PrimitiveNullableListedWrite
     fields: ClassVar[type[PrimitiveNullableListedFields]] = PrimitiveNullableListedFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveNullableListed]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[PrimitiveNullableListed]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableListedList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveNullableListed]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveNullableListed]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullableListed]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableListedList:
         return await super().search(query, **self._where(kwargs))

@@ -32,10 +32,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -187,13 +188,16 @@ class PrimitiveRequiredFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, PrimitiveRequiredFilters): ...
+
+
 class _Iterate(IterateArgs, PrimitiveRequiredFilters): ...
 
 
-class _Stream(StreamArgs, PrimitiveRequiredFilters): ...
+class _Pages(PagesArgs, PrimitiveRequiredFilters): ...
 
 
-class _List(ListArgs, PrimitiveRequiredFilters): ...
+class _Page(PageArgs, PrimitiveRequiredFilters): ...
 
 
 class _Search(SearchArgs, PrimitiveRequiredFilters): ...
@@ -217,14 +221,17 @@ class PrimitiveRequiredAPI(InstanceAPI[PrimitiveRequired, PrimitiveRequiredWrite
     _write_class = PrimitiveRequiredWrite
     fields: ClassVar[type[PrimitiveRequiredFields]] = PrimitiveRequiredFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveRequired]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[PrimitiveRequired]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveRequired]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveRequired]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequired]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredList:
         return super().search(query, **self._where(kwargs))
@@ -264,14 +271,17 @@ class AsyncPrimitiveRequiredAPI(AsyncInstanceAPI[PrimitiveRequired, PrimitiveReq
     _write_class = PrimitiveRequiredWrite
     fields: ClassVar[type[PrimitiveRequiredFields]] = PrimitiveRequiredFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveRequired]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[PrimitiveRequired]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveRequired]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveRequired]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequired]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredList:
         return await super().search(query, **self._where(kwargs))

@@ -28,10 +28,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     Timestamp,
     ViewId,
 )
@@ -174,13 +175,16 @@ class PrimitiveRequiredListedFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, PrimitiveRequiredListedFilters): ...
+
+
 class _Iterate(IterateArgs, PrimitiveRequiredListedFilters): ...
 
 
-class _Stream(StreamArgs, PrimitiveRequiredListedFilters): ...
+class _Pages(PagesArgs, PrimitiveRequiredListedFilters): ...
 
 
-class _List(ListArgs, PrimitiveRequiredListedFilters): ...
+class _Page(PageArgs, PrimitiveRequiredListedFilters): ...
 
 
 class _Search(SearchArgs, PrimitiveRequiredListedFilters): ...
@@ -204,14 +208,17 @@ class PrimitiveRequiredListedAPI(InstanceAPI[PrimitiveRequiredListed, PrimitiveR
     _write_class = PrimitiveRequiredListedWrite
     fields: ClassVar[type[PrimitiveRequiredListedFields]] = PrimitiveRequiredListedFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveRequiredListed]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[PrimitiveRequiredListed]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredListedList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveRequiredListed]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveRequiredListed]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequiredListed]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList:
         return super().search(query, **self._where(kwargs))
@@ -251,14 +258,17 @@ class AsyncPrimitiveRequiredListedAPI(AsyncInstanceAPI[PrimitiveRequiredListed, 
     _write_class = PrimitiveRequiredListedWrite
     fields: ClassVar[type[PrimitiveRequiredListedFields]] = PrimitiveRequiredListedFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveRequiredListed]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[PrimitiveRequiredListed]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredListedList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveRequiredListed]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveRequiredListed]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequiredListed]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList:
         return await super().search(query, **self._where(kwargs))

@@ -29,10 +29,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -141,13 +142,16 @@ class PrimitiveWithDefaultsFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, PrimitiveWithDefaultsFilters): ...
+
+
 class _Iterate(IterateArgs, PrimitiveWithDefaultsFilters): ...
 
 
-class _Stream(StreamArgs, PrimitiveWithDefaultsFilters): ...
+class _Pages(PagesArgs, PrimitiveWithDefaultsFilters): ...
 
 
-class _List(ListArgs, PrimitiveWithDefaultsFilters): ...
+class _Page(PageArgs, PrimitiveWithDefaultsFilters): ...
 
 
 class _Search(SearchArgs, PrimitiveWithDefaultsFilters): ...
@@ -171,14 +175,17 @@ class PrimitiveWithDefaultsAPI(InstanceAPI[PrimitiveWithDefaults, PrimitiveWithD
     _write_class = PrimitiveWithDefaultsWrite
     fields: ClassVar[type[PrimitiveWithDefaultsFields]] = PrimitiveWithDefaultsFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveWithDefaults]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[PrimitiveWithDefaults]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> PrimitiveWithDefaultsList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveWithDefaults]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveWithDefaults]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveWithDefaults]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList:
         return super().search(query, **self._where(kwargs))
@@ -218,14 +225,17 @@ class AsyncPrimitiveWithDefaultsAPI(AsyncInstanceAPI[PrimitiveWithDefaults, Prim
     _write_class = PrimitiveWithDefaultsWrite
     fields: ClassVar[type[PrimitiveWithDefaultsFields]] = PrimitiveWithDefaultsFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PrimitiveWithDefaults]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[PrimitiveWithDefaults]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> PrimitiveWithDefaultsList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveWithDefaults]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveWithDefaults]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveWithDefaults]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList:
         return await super().search(query, **self._where(kwargs))

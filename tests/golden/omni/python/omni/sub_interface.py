@@ -23,10 +23,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -108,13 +109,16 @@ class SubInterfaceFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, SubInterfaceFilters): ...
+
+
 class _Iterate(IterateArgs, SubInterfaceFilters): ...
 
 
-class _Stream(StreamArgs, SubInterfaceFilters): ...
+class _Pages(PagesArgs, SubInterfaceFilters): ...
 
 
-class _List(ListArgs, SubInterfaceFilters): ...
+class _Page(PageArgs, SubInterfaceFilters): ...
 
 
 class _Search(SearchArgs, SubInterfaceFilters): ...
@@ -136,14 +140,17 @@ class SubInterfaceAPI(InstanceAPI[SubInterface, SubInterfaceWrite]):
     _write_class = SubInterfaceWrite
     fields: ClassVar[type[SubInterfaceFields]] = SubInterfaceFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SubInterface]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[SubInterface]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> SubInterfaceList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SubInterface]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SubInterface]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[SubInterface]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList:
         return super().search(query, **self._where(kwargs))
@@ -183,14 +190,17 @@ class AsyncSubInterfaceAPI(AsyncInstanceAPI[SubInterface, SubInterfaceWrite]):
     _write_class = SubInterfaceWrite
     fields: ClassVar[type[SubInterfaceFields]] = SubInterfaceFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SubInterface]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[SubInterface]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> SubInterfaceList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SubInterface]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SubInterface]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[SubInterface]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList:
         return await super().search(query, **self._where(kwargs))

@@ -29,10 +29,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -140,13 +141,16 @@ class ConnectionItemAFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, ConnectionItemAFilters): ...
+
+
 class _Iterate(IterateArgs, ConnectionItemAFilters): ...
 
 
-class _Stream(StreamArgs, ConnectionItemAFilters): ...
+class _Pages(PagesArgs, ConnectionItemAFilters): ...
 
 
-class _List(ListArgs, ConnectionItemAFilters): ...
+class _Page(PageArgs, ConnectionItemAFilters): ...
 
 
 class _Search(SearchArgs, ConnectionItemAFilters): ...
@@ -170,14 +174,17 @@ class ConnectionItemAAPI(InstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
     _write_class = ConnectionItemAWrite
     fields: ClassVar[type[ConnectionItemAFields]] = ConnectionItemAFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemA]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[ConnectionItemA]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> ConnectionItemAList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemA]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemA]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemA]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemAList:
         return super().search(query, **self._where(kwargs))
@@ -217,14 +224,17 @@ class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAW
     _write_class = ConnectionItemAWrite
     fields: ClassVar[type[ConnectionItemAFields]] = ConnectionItemAFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[ConnectionItemA]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[ConnectionItemA]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemAList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemA]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemA]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemA]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemAList:
         return await super().search(query, **self._where(kwargs))

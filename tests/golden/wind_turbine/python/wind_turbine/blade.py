@@ -25,11 +25,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -111,13 +112,16 @@ class BladeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, BladeFilters): ...
+
+
 class _Iterate(IterateArgs, BladeFilters): ...
 
 
-class _Stream(StreamArgs, BladeFilters): ...
+class _Pages(PagesArgs, BladeFilters): ...
 
 
-class _List(ListArgs, BladeFilters): ...
+class _Page(PageArgs, BladeFilters): ...
 
 
 class _Search(SearchArgs, BladeFilters): ...
@@ -139,14 +143,17 @@ class BladeAPI(InstanceAPI[Blade, BladeWrite]):
     _write_class = BladeWrite
     fields: ClassVar[type[BladeFields]] = BladeFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Blade]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Blade]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> BladeList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Blade]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Blade]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Blade]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> BladeList:
         return super().search(query, **self._where(kwargs))
@@ -184,14 +191,17 @@ class AsyncBladeAPI(AsyncInstanceAPI[Blade, BladeWrite]):
     _write_class = BladeWrite
     fields: ClassVar[type[BladeFields]] = BladeFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Blade]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Blade]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> BladeList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Blade]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Blade]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Blade]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> BladeList:
         return await super().search(query, **self._where(kwargs))

@@ -28,10 +28,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     Timestamp,
     TimestampProperty,
@@ -169,13 +170,16 @@ class DataSheetFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, DataSheetFilters): ...
+
+
 class _Iterate(IterateArgs, DataSheetFilters): ...
 
 
-class _Stream(StreamArgs, DataSheetFilters): ...
+class _Pages(PagesArgs, DataSheetFilters): ...
 
 
-class _List(ListArgs, DataSheetFilters): ...
+class _Page(PageArgs, DataSheetFilters): ...
 
 
 class _Search(SearchArgs, DataSheetFilters): ...
@@ -197,14 +201,17 @@ class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
     _write_class = DataSheetWrite
     fields: ClassVar[type[DataSheetFields]] = DataSheetFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[DataSheet]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[DataSheet]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> DataSheetList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[DataSheet]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[DataSheet]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[DataSheet]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DataSheetList:
         return super().search(query, **self._where(kwargs))
@@ -242,14 +249,17 @@ class AsyncDataSheetAPI(AsyncInstanceAPI[DataSheet, DataSheetWrite]):
     _write_class = DataSheetWrite
     fields: ClassVar[type[DataSheetFields]] = DataSheetFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[DataSheet]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[DataSheet]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> DataSheetList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[DataSheet]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[DataSheet]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[DataSheet]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DataSheetList:
         return await super().search(query, **self._where(kwargs))

@@ -26,10 +26,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -110,13 +111,16 @@ class DistanceFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, DistanceFilters): ...
+
+
 class _Iterate(IterateArgs, DistanceFilters): ...
 
 
-class _Stream(StreamArgs, DistanceFilters): ...
+class _Pages(PagesArgs, DistanceFilters): ...
 
 
-class _List(ListArgs, DistanceFilters): ...
+class _Page(PageArgs, DistanceFilters): ...
 
 
 class _Search(SearchArgs, DistanceFilters): ...
@@ -138,14 +142,17 @@ class DistanceAPI(InstanceAPI[Distance, DistanceWrite]):
     _write_class = DistanceWrite
     fields: ClassVar[type[DistanceFields]] = DistanceFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Distance]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Distance]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> DistanceList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Distance]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Distance]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Distance]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DistanceList:
         return super().search(query, **self._where(kwargs))
@@ -183,14 +190,17 @@ class AsyncDistanceAPI(AsyncInstanceAPI[Distance, DistanceWrite]):
     _write_class = DistanceWrite
     fields: ClassVar[type[DistanceFields]] = DistanceFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Distance]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Distance]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> DistanceList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Distance]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Distance]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Distance]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DistanceList:
         return await super().search(query, **self._where(kwargs))

@@ -27,11 +27,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -119,13 +120,16 @@ class GearboxFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, GearboxFilters): ...
+
+
 class _Iterate(IterateArgs, GearboxFilters): ...
 
 
-class _Stream(StreamArgs, GearboxFilters): ...
+class _Pages(PagesArgs, GearboxFilters): ...
 
 
-class _List(ListArgs, GearboxFilters): ...
+class _Page(PageArgs, GearboxFilters): ...
 
 
 class _Search(SearchArgs, GearboxFilters): ...
@@ -147,14 +151,17 @@ class GearboxAPI(InstanceAPI[Gearbox, GearboxWrite]):
     _write_class = GearboxWrite
     fields: ClassVar[type[GearboxFields]] = GearboxFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Gearbox]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Gearbox]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> GearboxList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Gearbox]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Gearbox]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Gearbox]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GearboxList:
         return super().search(query, **self._where(kwargs))
@@ -192,14 +199,17 @@ class AsyncGearboxAPI(AsyncInstanceAPI[Gearbox, GearboxWrite]):
     _write_class = GearboxWrite
     fields: ClassVar[type[GearboxFields]] = GearboxFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Gearbox]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Gearbox]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> GearboxList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Gearbox]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Gearbox]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Gearbox]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GearboxList:
         return await super().search(query, **self._where(kwargs))

@@ -24,10 +24,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -115,13 +116,16 @@ class GeneratingUnitFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, GeneratingUnitFilters): ...
+
+
 class _Iterate(IterateArgs, GeneratingUnitFilters): ...
 
 
-class _Stream(StreamArgs, GeneratingUnitFilters): ...
+class _Pages(PagesArgs, GeneratingUnitFilters): ...
 
 
-class _List(ListArgs, GeneratingUnitFilters): ...
+class _Page(PageArgs, GeneratingUnitFilters): ...
 
 
 class _Search(SearchArgs, GeneratingUnitFilters): ...
@@ -145,14 +149,17 @@ class GeneratingUnitAPI(InstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
     _write_class = GeneratingUnitWrite
     fields: ClassVar[type[GeneratingUnitFields]] = GeneratingUnitFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[GeneratingUnit]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[GeneratingUnit]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> GeneratingUnitList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[GeneratingUnit]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[GeneratingUnit]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[GeneratingUnit]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratingUnitList:
         return super().search(query, **self._where(kwargs))
@@ -192,14 +199,17 @@ class AsyncGeneratingUnitAPI(AsyncInstanceAPI[GeneratingUnit, GeneratingUnitWrit
     _write_class = GeneratingUnitWrite
     fields: ClassVar[type[GeneratingUnitFields]] = GeneratingUnitFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[GeneratingUnit]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[GeneratingUnit]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> GeneratingUnitList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[GeneratingUnit]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[GeneratingUnit]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[GeneratingUnit]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratingUnitList:
         return await super().search(query, **self._where(kwargs))

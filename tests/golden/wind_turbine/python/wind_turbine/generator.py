@@ -27,11 +27,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -112,13 +113,16 @@ class GeneratorFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, GeneratorFilters): ...
+
+
 class _Iterate(IterateArgs, GeneratorFilters): ...
 
 
-class _Stream(StreamArgs, GeneratorFilters): ...
+class _Pages(PagesArgs, GeneratorFilters): ...
 
 
-class _List(ListArgs, GeneratorFilters): ...
+class _Page(PageArgs, GeneratorFilters): ...
 
 
 class _Search(SearchArgs, GeneratorFilters): ...
@@ -140,14 +144,17 @@ class GeneratorAPI(InstanceAPI[Generator, GeneratorWrite]):
     _write_class = GeneratorWrite
     fields: ClassVar[type[GeneratorFields]] = GeneratorFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Generator]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Generator]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> GeneratorList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Generator]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Generator]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Generator]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratorList:
         return super().search(query, **self._where(kwargs))
@@ -185,14 +192,17 @@ class AsyncGeneratorAPI(AsyncInstanceAPI[Generator, GeneratorWrite]):
     _write_class = GeneratorWrite
     fields: ClassVar[type[GeneratorFields]] = GeneratorFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Generator]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Generator]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> GeneratorList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Generator]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Generator]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Generator]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratorList:
         return await super().search(query, **self._where(kwargs))

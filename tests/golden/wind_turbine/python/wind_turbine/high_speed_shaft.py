@@ -27,11 +27,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -119,13 +120,16 @@ class HighSpeedShaftFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, HighSpeedShaftFilters): ...
+
+
 class _Iterate(IterateArgs, HighSpeedShaftFilters): ...
 
 
-class _Stream(StreamArgs, HighSpeedShaftFilters): ...
+class _Pages(PagesArgs, HighSpeedShaftFilters): ...
 
 
-class _List(ListArgs, HighSpeedShaftFilters): ...
+class _Page(PageArgs, HighSpeedShaftFilters): ...
 
 
 class _Search(SearchArgs, HighSpeedShaftFilters): ...
@@ -149,14 +153,17 @@ class HighSpeedShaftAPI(InstanceAPI[HighSpeedShaft, HighSpeedShaftWrite]):
     _write_class = HighSpeedShaftWrite
     fields: ClassVar[type[HighSpeedShaftFields]] = HighSpeedShaftFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[HighSpeedShaft]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[HighSpeedShaft]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> HighSpeedShaftList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[HighSpeedShaft]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[HighSpeedShaft]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[HighSpeedShaft]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> HighSpeedShaftList:
         return super().search(query, **self._where(kwargs))
@@ -196,14 +203,17 @@ class AsyncHighSpeedShaftAPI(AsyncInstanceAPI[HighSpeedShaft, HighSpeedShaftWrit
     _write_class = HighSpeedShaftWrite
     fields: ClassVar[type[HighSpeedShaftFields]] = HighSpeedShaftFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[HighSpeedShaft]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[HighSpeedShaft]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> HighSpeedShaftList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[HighSpeedShaft]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[HighSpeedShaft]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[HighSpeedShaft]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> HighSpeedShaftList:
         return await super().search(query, **self._where(kwargs))

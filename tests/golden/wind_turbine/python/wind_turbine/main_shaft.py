@@ -27,11 +27,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -133,13 +134,16 @@ class MainShaftFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, MainShaftFilters): ...
+
+
 class _Iterate(IterateArgs, MainShaftFilters): ...
 
 
-class _Stream(StreamArgs, MainShaftFilters): ...
+class _Pages(PagesArgs, MainShaftFilters): ...
 
 
-class _List(ListArgs, MainShaftFilters): ...
+class _Page(PageArgs, MainShaftFilters): ...
 
 
 class _Search(SearchArgs, MainShaftFilters): ...
@@ -161,14 +165,17 @@ class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
     _write_class = MainShaftWrite
     fields: ClassVar[type[MainShaftFields]] = MainShaftFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[MainShaft]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[MainShaft]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> MainShaftList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[MainShaft]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[MainShaft]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[MainShaft]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList:
         return super().search(query, **self._where(kwargs))
@@ -206,14 +213,17 @@ class AsyncMainShaftAPI(AsyncInstanceAPI[MainShaft, MainShaftWrite]):
     _write_class = MainShaftWrite
     fields: ClassVar[type[MainShaftFields]] = MainShaftFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[MainShaft]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[MainShaft]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> MainShaftList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[MainShaft]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[MainShaft]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[MainShaft]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList:
         return await super().search(query, **self._where(kwargs))

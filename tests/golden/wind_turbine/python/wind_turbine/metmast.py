@@ -27,10 +27,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -125,13 +126,16 @@ class MetmastFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, MetmastFilters): ...
+
+
 class _Iterate(IterateArgs, MetmastFilters): ...
 
 
-class _Stream(StreamArgs, MetmastFilters): ...
+class _Pages(PagesArgs, MetmastFilters): ...
 
 
-class _List(ListArgs, MetmastFilters): ...
+class _Page(PageArgs, MetmastFilters): ...
 
 
 class _Search(SearchArgs, MetmastFilters): ...
@@ -153,14 +157,17 @@ class MetmastAPI(InstanceAPI[Metmast, MetmastWrite]):
     _write_class = MetmastWrite
     fields: ClassVar[type[MetmastFields]] = MetmastFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Metmast]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Metmast]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> MetmastList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Metmast]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Metmast]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Metmast]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList:
         return super().search(query, **self._where(kwargs))
@@ -198,14 +205,17 @@ class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
     _write_class = MetmastWrite
     fields: ClassVar[type[MetmastFields]] = MetmastFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Metmast]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Metmast]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> MetmastList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Metmast]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Metmast]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Metmast]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList:
         return await super().search(query, **self._where(kwargs))

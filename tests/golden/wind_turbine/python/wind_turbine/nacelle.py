@@ -28,11 +28,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -180,13 +181,16 @@ class NacelleFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, NacelleFilters): ...
+
+
 class _Iterate(IterateArgs, NacelleFilters): ...
 
 
-class _Stream(StreamArgs, NacelleFilters): ...
+class _Pages(PagesArgs, NacelleFilters): ...
 
 
-class _List(ListArgs, NacelleFilters): ...
+class _Page(PageArgs, NacelleFilters): ...
 
 
 class _Search(SearchArgs, NacelleFilters): ...
@@ -208,14 +212,17 @@ class NacelleAPI(InstanceAPI[Nacelle, NacelleWrite]):
     _write_class = NacelleWrite
     fields: ClassVar[type[NacelleFields]] = NacelleFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Nacelle]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Nacelle]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> NacelleList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Nacelle]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Nacelle]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Nacelle]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList:
         return super().search(query, **self._where(kwargs))
@@ -253,14 +260,17 @@ class AsyncNacelleAPI(AsyncInstanceAPI[Nacelle, NacelleWrite]):
     _write_class = NacelleWrite
     fields: ClassVar[type[NacelleFields]] = NacelleFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Nacelle]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Nacelle]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> NacelleList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Nacelle]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Nacelle]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Nacelle]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList:
         return await super().search(query, **self._where(kwargs))

@@ -27,11 +27,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -119,13 +120,16 @@ class PowerInverterFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, PowerInverterFilters): ...
+
+
 class _Iterate(IterateArgs, PowerInverterFilters): ...
 
 
-class _Stream(StreamArgs, PowerInverterFilters): ...
+class _Pages(PagesArgs, PowerInverterFilters): ...
 
 
-class _List(ListArgs, PowerInverterFilters): ...
+class _Page(PageArgs, PowerInverterFilters): ...
 
 
 class _Search(SearchArgs, PowerInverterFilters): ...
@@ -149,14 +153,17 @@ class PowerInverterAPI(InstanceAPI[PowerInverter, PowerInverterWrite]):
     _write_class = PowerInverterWrite
     fields: ClassVar[type[PowerInverterFields]] = PowerInverterFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PowerInverter]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[PowerInverter]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> PowerInverterList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PowerInverter]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PowerInverter]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[PowerInverter]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PowerInverterList:
         return super().search(query, **self._where(kwargs))
@@ -196,14 +203,17 @@ class AsyncPowerInverterAPI(AsyncInstanceAPI[PowerInverter, PowerInverterWrite])
     _write_class = PowerInverterWrite
     fields: ClassVar[type[PowerInverterFields]] = PowerInverterFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[PowerInverter]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[PowerInverter]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> PowerInverterList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PowerInverter]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PowerInverter]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[PowerInverter]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PowerInverterList:
         return await super().search(query, **self._where(kwargs))

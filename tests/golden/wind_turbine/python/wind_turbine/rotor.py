@@ -27,11 +27,12 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     ReverseDirectRelation,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -112,13 +113,16 @@ class RotorFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, RotorFilters): ...
+
+
 class _Iterate(IterateArgs, RotorFilters): ...
 
 
-class _Stream(StreamArgs, RotorFilters): ...
+class _Pages(PagesArgs, RotorFilters): ...
 
 
-class _List(ListArgs, RotorFilters): ...
+class _Page(PageArgs, RotorFilters): ...
 
 
 class _Search(SearchArgs, RotorFilters): ...
@@ -140,14 +144,17 @@ class RotorAPI(InstanceAPI[Rotor, RotorWrite]):
     _write_class = RotorWrite
     fields: ClassVar[type[RotorFields]] = RotorFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Rotor]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[Rotor]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> RotorList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Rotor]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Rotor]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[Rotor]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> RotorList:
         return super().search(query, **self._where(kwargs))
@@ -185,14 +192,17 @@ class AsyncRotorAPI(AsyncInstanceAPI[Rotor, RotorWrite]):
     _write_class = RotorWrite
     fields: ClassVar[type[RotorFields]] = RotorFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[Rotor]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[Rotor]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> RotorList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Rotor]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Rotor]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[Rotor]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> RotorList:
         return await super().search(query, **self._where(kwargs))

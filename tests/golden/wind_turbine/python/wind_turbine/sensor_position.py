@@ -28,10 +28,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -180,13 +181,16 @@ class SensorPositionFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, SensorPositionFilters): ...
+
+
 class _Iterate(IterateArgs, SensorPositionFilters): ...
 
 
-class _Stream(StreamArgs, SensorPositionFilters): ...
+class _Pages(PagesArgs, SensorPositionFilters): ...
 
 
-class _List(ListArgs, SensorPositionFilters): ...
+class _Page(PageArgs, SensorPositionFilters): ...
 
 
 class _Search(SearchArgs, SensorPositionFilters): ...
@@ -210,14 +214,17 @@ class SensorPositionAPI(InstanceAPI[SensorPosition, SensorPositionWrite]):
     _write_class = SensorPositionWrite
     fields: ClassVar[type[SensorPositionFields]] = SensorPositionFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SensorPosition]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[SensorPosition]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> SensorPositionList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SensorPosition]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SensorPosition]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[SensorPosition]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorPositionList:
         return super().search(query, **self._where(kwargs))
@@ -257,14 +264,17 @@ class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrit
     _write_class = SensorPositionWrite
     fields: ClassVar[type[SensorPositionFields]] = SensorPositionFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SensorPosition]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[SensorPosition]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> SensorPositionList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SensorPosition]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SensorPosition]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[SensorPosition]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorPositionList:
         return await super().search(query, **self._where(kwargs))

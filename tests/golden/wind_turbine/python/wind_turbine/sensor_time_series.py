@@ -26,10 +26,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -210,13 +211,16 @@ class SensorTimeSeriesFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, SensorTimeSeriesFilters): ...
+
+
 class _Iterate(IterateArgs, SensorTimeSeriesFilters): ...
 
 
-class _Stream(StreamArgs, SensorTimeSeriesFilters): ...
+class _Pages(PagesArgs, SensorTimeSeriesFilters): ...
 
 
-class _List(ListArgs, SensorTimeSeriesFilters): ...
+class _Page(PageArgs, SensorTimeSeriesFilters): ...
 
 
 class _Search(SearchArgs, SensorTimeSeriesFilters): ...
@@ -240,14 +244,17 @@ class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
     _write_class = SensorTimeSeriesWrite
     fields: ClassVar[type[SensorTimeSeriesFields]] = SensorTimeSeriesFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SensorTimeSeries]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[SensorTimeSeries]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> SensorTimeSeriesList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SensorTimeSeries]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SensorTimeSeries]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[SensorTimeSeries]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList:
         return super().search(query, **self._where(kwargs))
@@ -287,14 +294,17 @@ class AsyncSensorTimeSeriesAPI(AsyncInstanceAPI[SensorTimeSeries, SensorTimeSeri
     _write_class = SensorTimeSeriesWrite
     fields: ClassVar[type[SensorTimeSeriesFields]] = SensorTimeSeriesFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SensorTimeSeries]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[SensorTimeSeries]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> SensorTimeSeriesList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SensorTimeSeries]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SensorTimeSeries]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[SensorTimeSeries]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList:
         return await super().search(query, **self._where(kwargs))

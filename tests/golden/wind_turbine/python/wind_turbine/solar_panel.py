@@ -28,10 +28,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -135,13 +136,16 @@ class SolarPanelFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, SolarPanelFilters): ...
+
+
 class _Iterate(IterateArgs, SolarPanelFilters): ...
 
 
-class _Stream(StreamArgs, SolarPanelFilters): ...
+class _Pages(PagesArgs, SolarPanelFilters): ...
 
 
-class _List(ListArgs, SolarPanelFilters): ...
+class _Page(PageArgs, SolarPanelFilters): ...
 
 
 class _Search(SearchArgs, SolarPanelFilters): ...
@@ -163,14 +167,17 @@ class SolarPanelAPI(InstanceAPI[SolarPanel, SolarPanelWrite]):
     _write_class = SolarPanelWrite
     fields: ClassVar[type[SolarPanelFields]] = SolarPanelFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SolarPanel]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[SolarPanel]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> SolarPanelList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SolarPanel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SolarPanel]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[SolarPanel]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList:
         return super().search(query, **self._where(kwargs))
@@ -208,14 +215,17 @@ class AsyncSolarPanelAPI(AsyncInstanceAPI[SolarPanel, SolarPanelWrite]):
     _write_class = SolarPanelWrite
     fields: ClassVar[type[SolarPanelFields]] = SolarPanelFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[SolarPanel]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[SolarPanel]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> SolarPanelList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SolarPanel]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SolarPanel]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[SolarPanel]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList:
         return await super().search(query, **self._where(kwargs))

@@ -31,10 +31,11 @@ from pygen.instances import (
     NodeIdLike,
     NodeWrite,
     Page,
+    PageArgs,
+    PagesArgs,
     Property,
     SearchArgs,
     StatArgs,
-    StreamArgs,
     TextProperty,
     ViewId,
 )
@@ -187,13 +188,16 @@ class WindTurbineFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
+class _List(ListArgs, WindTurbineFilters): ...
+
+
 class _Iterate(IterateArgs, WindTurbineFilters): ...
 
 
-class _Stream(StreamArgs, WindTurbineFilters): ...
+class _Pages(PagesArgs, WindTurbineFilters): ...
 
 
-class _List(ListArgs, WindTurbineFilters): ...
+class _Page(PageArgs, WindTurbineFilters): ...
 
 
 class _Search(SearchArgs, WindTurbineFilters): ...
@@ -215,14 +219,17 @@ class WindTurbineAPI(InstanceAPI[WindTurbine, WindTurbineWrite]):
     _write_class = WindTurbineWrite
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[WindTurbine]:
-        return super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> Iterator[WindTurbine]:
-        return super().stream(**self._where(kwargs))
-
     def list(self, **kwargs: Unpack[_List]) -> WindTurbineList:
         return super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[WindTurbine]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[WindTurbine]]:
+        return super().pages(**self._where(kwargs))
+
+    def page(self, **kwargs: Unpack[_Page]) -> Page[WindTurbine]:
+        return super().page(**self._where(kwargs))
 
     def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList:
         return super().search(query, **self._where(kwargs))
@@ -262,14 +269,17 @@ class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
     _write_class = WindTurbineWrite
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
 
-    async def iterate(self, **kwargs: Unpack[_Iterate]) -> Page[WindTurbine]:
-        return await super().iterate(**self._where(kwargs))
-
-    def stream(self, **kwargs: Unpack[_Stream]) -> AsyncIterator[WindTurbine]:
-        return super().stream(**self._where(kwargs))
-
     async def list(self, **kwargs: Unpack[_List]) -> WindTurbineList:
         return await super().list(**self._where(kwargs))
+
+    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[WindTurbine]:
+        return super().iterate(**self._where(kwargs))
+
+    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[WindTurbine]]:
+        return super().pages(**self._where(kwargs))
+
+    async def page(self, **kwargs: Unpack[_Page]) -> Page[WindTurbine]:
+        return await super().page(**self._where(kwargs))
 
     async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList:
         return await super().search(query, **self._where(kwargs))

@@ -95,7 +95,7 @@ from pygen.instances._results import (
     UpsertResult,
 )
 from pygen.instances._types import Date, Json, JsonObject, Timestamp
-from pygen.instances._view import AggregateGroup, AggregateName, Bucket, Page, RetrieveList
+from pygen.instances._view import AggregateGroup, AggregateName, AggregateSpec, Bucket, Page, RetrieveList
 from pygen.instances._writes import InstanceIdLike
 
 __all__ = [
@@ -103,6 +103,7 @@ __all__ = [
     "AggregateArgs",
     "AggregateGroup",
     "AggregateName",
+    "AggregateSpec",
     "And",
     "AsyncInstanceAPI",
     "AsyncInstanceClient",

@@ -28,7 +28,7 @@ from pygen.instances._results import DeleteResult, UpsertResult
 from pygen.instances._view import (
     MAX_PAGE,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     Bucket,
     Page,
     RetrieveList,
@@ -39,6 +39,7 @@ from pygen.instances._view import (
     _check_page_size,
     _page_sizes,
     _ViewCore,
+    takes_filter_keywords,
 )
 from pygen.instances._writes import InstanceIdLike
 
@@ -107,6 +108,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             return result[0] if result else None
         return result
 
+    @takes_filter_keywords
     def page(
         self,
         *,
@@ -127,6 +129,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             items = self._resolve(plan, items)
         return Page(InstanceList(items), next_cursor)
 
+    @takes_filter_keywords
     def pages(
         self,
         *,
@@ -153,6 +156,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             if cursor is None or not page.items:
                 return
 
+    @takes_filter_keywords
     def iterate(
         self,
         *,
@@ -178,6 +182,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
     def __iter__(self) -> Iterator[TRead]:
         return self.iterate()
 
+    @takes_filter_keywords
     def list(
         self,
         *,
@@ -192,6 +197,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             self.iterate(filter=filter, sort=sort, limit=limit, connections=connections, target_units=target_units)
         )
 
+    @takes_filter_keywords
     def search(
         self,
         query: str | None = None,
@@ -208,9 +214,10 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         response = self._http.post("/models/instances/search", json=body)
         return InstanceList(self._parse(response.content)[0])
 
+    @takes_filter_keywords
     def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | Property | None],
+        *aggregations: AggregateSpec,
         group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
@@ -227,29 +234,35 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         raw = self._http.post("/models/instances/aggregate", json=body).content
         return self._single_value(self._aggregate_groups(raw))
 
+    @takes_filter_keywords
     def count(
         self, *, property: str | Property | None = None, filter: Filter | None = None, query: str | None = None
     ) -> int:
         """How many instances match (with ``property``: how many have a value for it)."""
         return int(self._one(_aggregation("count", property or "externalId"), filter, query) or 0)
 
+    @takes_filter_keywords
     def sum(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float:
         """Sum of a numeric property."""
         return float(self._one(_aggregation("sum", property), filter, query) or 0)
 
+    @takes_filter_keywords
     def avg(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float | None:
         """Average of a numeric property (None when no values)."""
         value = self._one(_aggregation("avg", property), filter, query)
         return None if value is None else float(value)
 
+    @takes_filter_keywords
     def min(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float | None:
         """Smallest value of a numeric property (None when no values)."""
         return _number(self._one(_aggregation("min", property), filter, query))
 
+    @takes_filter_keywords
     def max(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float | None:
         """Largest value of a numeric property (None when no values)."""
         return _number(self._one(_aggregation("max", property), filter, query))
 
+    @takes_filter_keywords
     def histogram(
         self, property: str | Property, interval: float, *, filter: Filter | None = None, query: str | None = None
     ) -> builtins.list[Bucket]:
@@ -354,6 +367,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             return result[0] if result else None
         return result
 
+    @takes_filter_keywords
     async def page(
         self,
         *,
@@ -374,6 +388,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             items = await self._resolve(plan, items)
         return Page(InstanceList(items), next_cursor)
 
+    @takes_filter_keywords
     async def pages(
         self,
         *,
@@ -400,6 +415,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             if cursor is None or not page.items:
                 return
 
+    @takes_filter_keywords
     async def iterate(
         self,
         *,
@@ -426,6 +442,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
     def __aiter__(self) -> AsyncIterator[TRead]:
         return self.iterate()
 
+    @takes_filter_keywords
     async def list(
         self,
         *,
@@ -443,6 +460,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             out.append(item)
         return out
 
+    @takes_filter_keywords
     async def search(
         self,
         query: str | None = None,
@@ -459,9 +477,10 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         response = await self._http.post("/models/instances/search", json=body)
         return InstanceList(self._parse(response.content)[0])
 
+    @takes_filter_keywords
     async def aggregate(
         self,
-        *aggregations: tuple[AggregateName, str | Property | None],
+        *aggregations: AggregateSpec,
         group_by: Sequence[str | Property] | None = None,
         filter: Filter | None = None,
         query: str | None = None,
@@ -478,16 +497,19 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         raw = (await self._http.post("/models/instances/aggregate", json=body)).content
         return self._single_value(self._aggregate_groups(raw))
 
+    @takes_filter_keywords
     async def count(
         self, *, property: str | Property | None = None, filter: Filter | None = None, query: str | None = None
     ) -> int:
         """Async :meth:`InstanceAPI.count`."""
         return int(await self._one(_aggregation("count", property or "externalId"), filter, query) or 0)
 
+    @takes_filter_keywords
     async def sum(self, property: str | Property, *, filter: Filter | None = None, query: str | None = None) -> float:
         """Async :meth:`InstanceAPI.sum`."""
         return float(await self._one(_aggregation("sum", property), filter, query) or 0)
 
+    @takes_filter_keywords
     async def avg(
         self, property: str | Property, *, filter: Filter | None = None, query: str | None = None
     ) -> float | None:
@@ -495,18 +517,21 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         value = await self._one(_aggregation("avg", property), filter, query)
         return None if value is None else float(value)
 
+    @takes_filter_keywords
     async def min(
         self, property: str | Property, *, filter: Filter | None = None, query: str | None = None
     ) -> float | None:
         """Async :meth:`InstanceAPI.min`."""
         return _number(await self._one(_aggregation("min", property), filter, query))
 
+    @takes_filter_keywords
     async def max(
         self, property: str | Property, *, filter: Filter | None = None, query: str | None = None
     ) -> float | None:
         """Async :meth:`InstanceAPI.max`."""
         return _number(await self._one(_aggregation("max", property), filter, query))
 
+    @takes_filter_keywords
     async def histogram(
         self, property: str | Property, interval: float, *, filter: Filter | None = None, query: str | None = None
     ) -> builtins.list[Bucket]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeAlias, TypeVar, cast
 
 from pygen.instances._client import _ClientCore
 from pygen.instances._connections import MAX_QUERY_LIMIT, ConnectionPlan, plan_connections
@@ -21,11 +22,33 @@ __all__ = ["AggregateGroup", "Bucket", "Page", "RetrieveList"]
 TRead = TypeVar("TRead", bound=_ReadInstance)
 TWrite = TypeVar("TWrite", bound="NodeWrite | EdgeWrite")
 
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def takes_filter_keywords(method: _Method) -> _Method:
+    """Let a read method of a view API take the view's filter keywords at run time.
+
+    The keywords (``name_prefix="P"``, ``min_pressure=2``, ...) are folded into ``filter=`` before
+    ``method`` runs. Type checkers see ``method``'s own signature here; a generated view API declares
+    the same method with its view's keywords (``**kwargs: Unpack[...]``) for type checkers only, so the
+    keywords are typed once per view and no generated code runs for them.
+    """
+
+    @functools.wraps(method)
+    def with_filter_keywords(self: _ViewCore[Any, Any], *args: Any, **kwargs: Any) -> Any:
+        return method(self, *args, **self._where(kwargs, method.__name__))
+
+    return cast(_Method, with_filter_keywords)
+
+
 #: Most items of one list/search page and of one byids request.
 MAX_PAGE = 1000
 MAX_SORT = 5
 
 AggregateName = Literal["count", "sum", "avg", "min", "max"]
+#: One aggregate of ``aggregate()``: ``("count", None)``, ``("avg", fields.pressure)``, ``("max", "pressure")``.
+AggregateSpec: TypeAlias = "tuple[AggregateName, str | Property | None]"
 
 
 class RetrieveList(InstanceList[TRead]):
@@ -120,14 +143,17 @@ class _ViewCore(Generic[TRead, TWrite]):
             source["targetUnits"] = _target_units(target_units)
         return source
 
-    def _where(self, kwargs: Mapping[str, object]) -> dict[str, Any]:
+    def _where(self, kwargs: Mapping[str, object], method: str = "") -> dict[str, Any]:
         """The method parameters in ``kwargs``, with its filter keywords folded into ``filter``.
 
-        Generated view APIs call it with the keyword arguments of every read method, so that
-        ``list(name_prefix="P", limit=5)`` is ``list(filter=fields.name.prefix("P"), limit=5)``.
+        Every read method passes its keyword arguments through it (see :func:`takes_filter_keywords`),
+        so that ``list(name_prefix="P", limit=5)`` is ``list(filter=fields.name.prefix("P"), limit=5)``.
         """
         params, keywords = split_keywords(kwargs)
-        found = keyword_filter(self.fields, keywords, owner=type(self).__name__)
+        if not keywords:
+            return params
+        owner = f"{type(self).__name__}.{method}" if method else type(self).__name__
+        found = keyword_filter(self.fields, keywords, owner=owner)
         if found is not None:
             given = params.get("filter")
             params["filter"] = found if given is None else And(given, found)

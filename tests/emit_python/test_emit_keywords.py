@@ -208,17 +208,17 @@ def test_unknown_and_misused_keywords_are_type_errors(client: Any) -> None:
     with pytest.raises(TypeError) as info:
         api.list(nmae="pump")
     assert str(info.value) == (
-        "KwAPI() got an unknown filter keyword 'nmae'; it takes: exists, external_id_prefix, flag, kind, max_big, "
+        "KwAPI.list() got an unknown filter keyword 'nmae'; it takes: exists, external_id_prefix, flag, kind, max_big, "
         "max_count, max_day, max_ratio, max_when, min_big, min_count, min_day, min_ratio, min_when, name, "
         "name_prefix, peer, peers, sizes, space, tags"
     )
-    with pytest.raises(TypeError, match=r"^KwAPI\(\): 'tags' takes a list of values, got str$"):
+    with pytest.raises(TypeError, match=r"^KwAPI\.count\(\): 'tags' takes a list of values, got str$"):
         api.count(tags="a")
-    with pytest.raises(TypeError, match=r"^KwAPI\(\): exists names 'nope', which is not a property of the view$"):
+    with pytest.raises(TypeError, match=r"^KwAPI\.list\(\): exists names 'nope', which is not a property of the view$"):
         api.list(exists=["nope"])
-    with pytest.raises(TypeError, match=r"^KwAPI\(\): 'blob' is a json property, which DMS cannot filter by value"):
+    with pytest.raises(TypeError, match=r"^KwAPI\.list\(\): 'blob' is a json property, which DMS cannot filter"):
         api.list(blob={"n": 1})
-    with pytest.raises(TypeError, match=r"^KwAPI\(\): 'name_prefix' takes a string, got int$"):
+    with pytest.raises(TypeError, match=r"^KwAPI\.list\(\): 'name_prefix' takes a string, got int$"):
         api.list(name_prefix=3)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pygen.emit.python._escape import py_str
 from pygen.emit.python._naming import PythonNames, ViewNames
-from pygen.emit.python._source import LINE_LENGTH, call, docstring
+from pygen.emit.python._source import LINE_LENGTH, call, docstring, signature
 from pygen.instances import API_PARAMETERS, EdgeFields, NodeFields
 from pygen.ir import (
     BooleanType,
@@ -201,42 +201,34 @@ class ViewContext:
         return out
 
     def api_methods(self, is_async: bool) -> list[str]:
-        """The read methods of the (async) API class: typed filter keywords, then the runtime's method."""
+        """The read methods of the (async) API class with the view's filter keywords, for type checkers only.
+
+        They stand under ``if TYPE_CHECKING:``: at run time the runtime's own methods run, and they fold
+        the filter keywords into ``filter=`` themselves.
+        """
         read, listed = self.read_class, self.list_class
+        iterator = "AsyncIterator" if is_async else "Iterator"
         methods = [
-            ("list", [], "_List", listed, ""),
-            ("iterate", [], "_Iterate", f"{'AsyncIterator' if is_async else 'Iterator'}[{read}]", ""),
-            ("pages", [], "_Pages", f"{'AsyncIterator' if is_async else 'Iterator'}[Page[{read}]]", ""),
-            ("page", [], "_Page", f"Page[{read}]", ""),
-            ("search", ["query: str | None = None"], "_Search", listed, "query, "),
-            (
-                "aggregate",
-                ["*aggregations: tuple[AggregateName, str | Property | None]"],
-                "_Aggregate",
-                "builtins.list[AggregateGroup]",
-                "*aggregations, ",
-            ),
-            ("count", [], "_Count", "int", ""),
-            ("sum", ["property: str | Property"], "_Stat", "float", "property, "),
-            ("avg", ["property: str | Property"], "_Stat", "float | None", "property, "),
-            ("min", ["property: str | Property"], "_Stat", "float | None", "property, "),
-            ("max", ["property: str | Property"], "_Stat", "float | None", "property, "),
-            (
-                "histogram",
-                ["property: str | Property", "interval: float"],
-                "_Stat",
-                "builtins.list[Bucket]",
-                "property, interval, ",
-            ),
+            ("list", [], "_List", listed),
+            ("iterate", [], "_Iterate", f"{iterator}[{read}]"),
+            ("pages", [], "_Pages", f"{iterator}[Page[{read}]]"),
+            ("page", [], "_Page", f"Page[{read}]"),
+            ("search", ["query: str | None = None"], "_Search", listed),
+            ("aggregate", ["*aggregations: AggregateSpec"], "_Aggregate", "builtins.list[AggregateGroup]"),
+            ("count", [], "_Count", "int"),
+            ("sum", ["property: str | Property"], "_Stat", "float"),
+            ("avg", ["property: str | Property"], "_Stat", "float | None"),
+            ("min", ["property: str | Property"], "_Stat", "float | None"),
+            ("max", ["property: str | Property"], "_Stat", "float | None"),
+            ("histogram", ["property: str | Property", "interval: float"], "_Stat", "builtins.list[Bucket]"),
         ]
         out = []
-        for name, params, args, result, passed in methods:
+        for name, params, args, result in methods:
             # iterate and pages are (async) generators in the runtime: calling one returns the iterator, no await.
             coroutine = is_async and name not in ("iterate", "pages")
             head = f"{'async ' if coroutine else ''}def {name}("
-            signature = call(head, ["self", *params, f"**kwargs: Unpack[{args}]"], "    ", f") -> {result}:")
-            body = f"return {'await ' if coroutine else ''}super().{name}({passed}**self._where(kwargs))"
-            out.append(f"{signature}\n        {body}")
+            params = ["self", *params, f"**kwargs: Unpack[{args}]"]
+            out.append(signature(head, params, "        ", f") -> {result}: ..."))
         return out
 
     def alias(self, name: str, values: list[str]) -> str:
@@ -688,7 +680,7 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
     )
     ctx.runtime_imports.update(
         {"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Page", "Bucket", "Property"}
-        | {"AggregateGroup", "AggregateName", "AggregateArgs", "CountArgs", "IterateArgs", "ListArgs"}
+        | {"AggregateGroup", "AggregateSpec", "AggregateArgs", "CountArgs", "IterateArgs", "ListArgs"}
         | {"PageArgs", "PagesArgs", "SearchArgs", "StatArgs"}
     )
     ctx.runtime_imports.update({"Node", "NodeWrite"} if kind == "node" else {"Edge", "EdgeWrite"})
@@ -730,8 +722,7 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
     if writable:
         ctx.typing_imports.add("cast")
     ctx.abc_imports.update({"AsyncIterator", "Iterator", "Sequence"})
-    if writable or ctx.other_imports:
-        ctx.typing_imports.add("TYPE_CHECKING")
+    ctx.typing_imports.add("TYPE_CHECKING")
     if writable:
         ctx.runtime_imports.update({"NodeIdLike", "NodeWrite"})
         if any(member.required for member in ctx.write_members):

@@ -57,6 +57,20 @@ def docstring(text: str, indent: str, example: str | None = None) -> str:
     return "\n".join(out)
 
 
+def signature(head: str, args: Sequence[str], indent: str, tail: str) -> str:
+    """A ``def`` line as ``ruff format`` lays it out: one line, else the arguments on one line of their own.
+
+    Falls back to :func:`call` (one argument per line) when even that line is too long.
+    """
+    one = f"{head}{', '.join(args)}{tail}"
+    if len(indent) + len(one) <= LINE_LENGTH:
+        return one
+    inner = f"{indent}    {', '.join(args)}"
+    if len(inner) <= LINE_LENGTH and len(indent) + len(tail) <= LINE_LENGTH:
+        return f"{head}\n{inner}\n{indent}{tail}"
+    return call(head, args, indent, tail)
+
+
 def call(head: str, args: Sequence[str], indent: str, tail: str = ")") -> str:
     """``head(arg, arg)tail`` on one line when it fits at ``indent``, else one argument per line.
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -329,28 +329,24 @@ class Cognite360ImageFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Cognite360ImageFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Cognite360ImageFilters): ...
 
-class _Iterate(IterateArgs, Cognite360ImageFilters): ...
+    class _Iterate(IterateArgs, Cognite360ImageFilters): ...
 
+    class _Pages(PagesArgs, Cognite360ImageFilters): ...
 
-class _Pages(PagesArgs, Cognite360ImageFilters): ...
+    class _Page(PageArgs, Cognite360ImageFilters): ...
 
+    class _Search(SearchArgs, Cognite360ImageFilters): ...
 
-class _Page(PageArgs, Cognite360ImageFilters): ...
+    class _Aggregate(AggregateArgs, Cognite360ImageFilters): ...
 
+    class _Count(CountArgs, Cognite360ImageFilters): ...
 
-class _Search(SearchArgs, Cognite360ImageFilters): ...
-
-
-class _Aggregate(AggregateArgs, Cognite360ImageFilters): ...
-
-
-class _Count(CountArgs, Cognite360ImageFilters): ...
-
-
-class _Stat(StatArgs, Cognite360ImageFilters): ...
+    class _Stat(StatArgs, Cognite360ImageFilters): ...
 
 
 class Cognite360ImageAPI(InstanceAPI[Cognite360Image, Cognite360ImageWrite]):
@@ -362,45 +358,24 @@ class Cognite360ImageAPI(InstanceAPI[Cognite360Image, Cognite360ImageWrite]):
     _write_class = Cognite360ImageWrite
     fields: ClassVar[type[Cognite360ImageFields]] = Cognite360ImageFields
 
-    def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360Image]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360Image]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360Image]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360Image]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360Image]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360Image]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageWrite]):
@@ -412,50 +387,24 @@ class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageW
     _write_class = Cognite360ImageWrite
     fields: ClassVar[type[Cognite360ImageFields]] = Cognite360ImageFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360Image]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360Image]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360Image]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360Image]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360Image]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360Image]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -301,28 +301,24 @@ class Cognite360ImageAnnotationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Cognite360ImageAnnotationFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Cognite360ImageAnnotationFilters): ...
 
-class _Iterate(IterateArgs, Cognite360ImageAnnotationFilters): ...
+    class _Iterate(IterateArgs, Cognite360ImageAnnotationFilters): ...
 
+    class _Pages(PagesArgs, Cognite360ImageAnnotationFilters): ...
 
-class _Pages(PagesArgs, Cognite360ImageAnnotationFilters): ...
+    class _Page(PageArgs, Cognite360ImageAnnotationFilters): ...
 
+    class _Search(SearchArgs, Cognite360ImageAnnotationFilters): ...
 
-class _Page(PageArgs, Cognite360ImageAnnotationFilters): ...
+    class _Aggregate(AggregateArgs, Cognite360ImageAnnotationFilters): ...
 
+    class _Count(CountArgs, Cognite360ImageAnnotationFilters): ...
 
-class _Search(SearchArgs, Cognite360ImageAnnotationFilters): ...
-
-
-class _Aggregate(AggregateArgs, Cognite360ImageAnnotationFilters): ...
-
-
-class _Count(CountArgs, Cognite360ImageAnnotationFilters): ...
-
-
-class _Stat(StatArgs, Cognite360ImageAnnotationFilters): ...
+    class _Stat(StatArgs, Cognite360ImageAnnotationFilters): ...
 
 
 class Cognite360ImageAnnotationAPI(InstanceAPI[Cognite360ImageAnnotation, Cognite360ImageAnnotationWrite]):
@@ -334,45 +330,24 @@ class Cognite360ImageAnnotationAPI(InstanceAPI[Cognite360ImageAnnotation, Cognit
     _write_class = Cognite360ImageAnnotationWrite
     fields: ClassVar[type[Cognite360ImageAnnotationFields]] = Cognite360ImageAnnotationFields
 
-    def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageAnnotationList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageAnnotation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageAnnotation]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageAnnotation]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageAnnotationList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageAnnotationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageAnnotation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageAnnotation]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageAnnotation]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageAnnotationList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotation, Cognite360ImageAnnotationWrite]):
@@ -384,50 +359,26 @@ class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotati
     _write_class = Cognite360ImageAnnotationWrite
     fields: ClassVar[type[Cognite360ImageAnnotationFields]] = Cognite360ImageAnnotationFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageAnnotationList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageAnnotation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageAnnotation]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageAnnotation]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageAnnotationList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageAnnotationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageAnnotation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageAnnotation]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageAnnotation]: ...
+        async def search(
+            self, query: str | None = None, **kwargs: Unpack[_Search]
+        ) -> Cognite360ImageAnnotationList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

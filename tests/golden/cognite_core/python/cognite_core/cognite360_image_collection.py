@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -170,28 +170,24 @@ class Cognite360ImageCollectionFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Cognite360ImageCollectionFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Cognite360ImageCollectionFilters): ...
 
-class _Iterate(IterateArgs, Cognite360ImageCollectionFilters): ...
+    class _Iterate(IterateArgs, Cognite360ImageCollectionFilters): ...
 
+    class _Pages(PagesArgs, Cognite360ImageCollectionFilters): ...
 
-class _Pages(PagesArgs, Cognite360ImageCollectionFilters): ...
+    class _Page(PageArgs, Cognite360ImageCollectionFilters): ...
 
+    class _Search(SearchArgs, Cognite360ImageCollectionFilters): ...
 
-class _Page(PageArgs, Cognite360ImageCollectionFilters): ...
+    class _Aggregate(AggregateArgs, Cognite360ImageCollectionFilters): ...
 
+    class _Count(CountArgs, Cognite360ImageCollectionFilters): ...
 
-class _Search(SearchArgs, Cognite360ImageCollectionFilters): ...
-
-
-class _Aggregate(AggregateArgs, Cognite360ImageCollectionFilters): ...
-
-
-class _Count(CountArgs, Cognite360ImageCollectionFilters): ...
-
-
-class _Stat(StatArgs, Cognite360ImageCollectionFilters): ...
+    class _Stat(StatArgs, Cognite360ImageCollectionFilters): ...
 
 
 class Cognite360ImageCollectionAPI(InstanceAPI[Cognite360ImageCollection, Cognite360ImageCollectionWrite]):
@@ -203,45 +199,24 @@ class Cognite360ImageCollectionAPI(InstanceAPI[Cognite360ImageCollection, Cognit
     _write_class = Cognite360ImageCollectionWrite
     fields: ClassVar[type[Cognite360ImageCollectionFields]] = Cognite360ImageCollectionFields
 
-    def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageCollectionList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageCollection]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageCollection]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageCollection]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageCollectionList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageCollectionList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageCollection]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageCollection]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageCollection]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageCollectionList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognite360ImageCollectionAPI(AsyncInstanceAPI[Cognite360ImageCollection, Cognite360ImageCollectionWrite]):
@@ -253,50 +228,26 @@ class AsyncCognite360ImageCollectionAPI(AsyncInstanceAPI[Cognite360ImageCollecti
     _write_class = Cognite360ImageCollectionWrite
     fields: ClassVar[type[Cognite360ImageCollectionFields]] = Cognite360ImageCollectionFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageCollectionList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageCollection]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageCollection]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageCollection]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageCollectionList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageCollectionList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageCollection]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageCollection]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageCollection]: ...
+        async def search(
+            self, query: str | None = None, **kwargs: Unpack[_Search]
+        ) -> Cognite360ImageCollectionList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

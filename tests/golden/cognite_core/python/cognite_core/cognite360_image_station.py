@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -151,28 +151,24 @@ class Cognite360ImageStationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Cognite360ImageStationFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Cognite360ImageStationFilters): ...
 
-class _Iterate(IterateArgs, Cognite360ImageStationFilters): ...
+    class _Iterate(IterateArgs, Cognite360ImageStationFilters): ...
 
+    class _Pages(PagesArgs, Cognite360ImageStationFilters): ...
 
-class _Pages(PagesArgs, Cognite360ImageStationFilters): ...
+    class _Page(PageArgs, Cognite360ImageStationFilters): ...
 
+    class _Search(SearchArgs, Cognite360ImageStationFilters): ...
 
-class _Page(PageArgs, Cognite360ImageStationFilters): ...
+    class _Aggregate(AggregateArgs, Cognite360ImageStationFilters): ...
 
+    class _Count(CountArgs, Cognite360ImageStationFilters): ...
 
-class _Search(SearchArgs, Cognite360ImageStationFilters): ...
-
-
-class _Aggregate(AggregateArgs, Cognite360ImageStationFilters): ...
-
-
-class _Count(CountArgs, Cognite360ImageStationFilters): ...
-
-
-class _Stat(StatArgs, Cognite360ImageStationFilters): ...
+    class _Stat(StatArgs, Cognite360ImageStationFilters): ...
 
 
 class Cognite360ImageStationAPI(InstanceAPI[Cognite360ImageStation, Cognite360ImageStationWrite]):
@@ -184,45 +180,24 @@ class Cognite360ImageStationAPI(InstanceAPI[Cognite360ImageStation, Cognite360Im
     _write_class = Cognite360ImageStationWrite
     fields: ClassVar[type[Cognite360ImageStationFields]] = Cognite360ImageStationFields
 
-    def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageStationList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageStation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageStation]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageStation]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageStationList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageStationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite360ImageStation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageStation]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageStation]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageStationList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognite360ImageStationAPI(AsyncInstanceAPI[Cognite360ImageStation, Cognite360ImageStationWrite]):
@@ -234,47 +209,21 @@ class AsyncCognite360ImageStationAPI(AsyncInstanceAPI[Cognite360ImageStation, Co
     _write_class = Cognite360ImageStationWrite
     fields: ClassVar[type[Cognite360ImageStationFields]] = Cognite360ImageStationFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageStationList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageStation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageStation]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageStation]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageStationList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Cognite360ImageStationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite360ImageStation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360ImageStation]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageStation]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageStationList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

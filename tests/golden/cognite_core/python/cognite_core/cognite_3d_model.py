@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -160,28 +160,24 @@ class Cognite3DModelFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Cognite3DModelFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Cognite3DModelFilters): ...
 
-class _Iterate(IterateArgs, Cognite3DModelFilters): ...
+    class _Iterate(IterateArgs, Cognite3DModelFilters): ...
 
+    class _Pages(PagesArgs, Cognite3DModelFilters): ...
 
-class _Pages(PagesArgs, Cognite3DModelFilters): ...
+    class _Page(PageArgs, Cognite3DModelFilters): ...
 
+    class _Search(SearchArgs, Cognite3DModelFilters): ...
 
-class _Page(PageArgs, Cognite3DModelFilters): ...
+    class _Aggregate(AggregateArgs, Cognite3DModelFilters): ...
 
+    class _Count(CountArgs, Cognite3DModelFilters): ...
 
-class _Search(SearchArgs, Cognite3DModelFilters): ...
-
-
-class _Aggregate(AggregateArgs, Cognite3DModelFilters): ...
-
-
-class _Count(CountArgs, Cognite3DModelFilters): ...
-
-
-class _Stat(StatArgs, Cognite3DModelFilters): ...
+    class _Stat(StatArgs, Cognite3DModelFilters): ...
 
 
 class Cognite3DModelAPI(InstanceAPI[Cognite3DModel, Cognite3DModelWrite]):
@@ -191,45 +187,24 @@ class Cognite3DModelAPI(InstanceAPI[Cognite3DModel, Cognite3DModelWrite]):
     _write_class = Cognite3DModelWrite
     fields: ClassVar[type[Cognite3DModelFields]] = Cognite3DModelFields
 
-    def list(self, **kwargs: Unpack[_List]) -> Cognite3DModelList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DModel]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DModel]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DModelList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Cognite3DModelList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DModel]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DModel]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DModel]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DModelList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognite3DModelAPI(AsyncInstanceAPI[Cognite3DModel, Cognite3DModelWrite]):
@@ -241,50 +216,24 @@ class AsyncCognite3DModelAPI(AsyncInstanceAPI[Cognite3DModel, Cognite3DModelWrit
     _write_class = Cognite3DModelWrite
     fields: ClassVar[type[Cognite3DModelFields]] = Cognite3DModelFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Cognite3DModelList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DModel]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DModel]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DModelList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Cognite3DModelList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DModel]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DModel]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DModel]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DModelList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

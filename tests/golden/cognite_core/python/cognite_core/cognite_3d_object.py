@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -240,28 +240,24 @@ class Cognite3DObjectFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Cognite3DObjectFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Cognite3DObjectFilters): ...
 
-class _Iterate(IterateArgs, Cognite3DObjectFilters): ...
+    class _Iterate(IterateArgs, Cognite3DObjectFilters): ...
 
+    class _Pages(PagesArgs, Cognite3DObjectFilters): ...
 
-class _Pages(PagesArgs, Cognite3DObjectFilters): ...
+    class _Page(PageArgs, Cognite3DObjectFilters): ...
 
+    class _Search(SearchArgs, Cognite3DObjectFilters): ...
 
-class _Page(PageArgs, Cognite3DObjectFilters): ...
+    class _Aggregate(AggregateArgs, Cognite3DObjectFilters): ...
 
+    class _Count(CountArgs, Cognite3DObjectFilters): ...
 
-class _Search(SearchArgs, Cognite3DObjectFilters): ...
-
-
-class _Aggregate(AggregateArgs, Cognite3DObjectFilters): ...
-
-
-class _Count(CountArgs, Cognite3DObjectFilters): ...
-
-
-class _Stat(StatArgs, Cognite3DObjectFilters): ...
+    class _Stat(StatArgs, Cognite3DObjectFilters): ...
 
 
 class Cognite3DObjectAPI(InstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
@@ -273,45 +269,24 @@ class Cognite3DObjectAPI(InstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
     _write_class = Cognite3DObjectWrite
     fields: ClassVar[type[Cognite3DObjectFields]] = Cognite3DObjectFields
 
-    def list(self, **kwargs: Unpack[_List]) -> Cognite3DObjectList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DObject]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DObject]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DObject]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DObjectList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Cognite3DObjectList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DObject]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DObject]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DObject]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DObjectList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
@@ -323,50 +298,24 @@ class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectW
     _write_class = Cognite3DObjectWrite
     fields: ClassVar[type[Cognite3DObjectFields]] = Cognite3DObjectFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Cognite3DObjectList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DObject]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DObject]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DObject]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DObjectList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Cognite3DObjectList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DObject]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DObject]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DObject]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DObjectList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

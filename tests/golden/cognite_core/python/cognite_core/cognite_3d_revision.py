@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -128,28 +128,24 @@ class Cognite3DRevisionFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Cognite3DRevisionFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Cognite3DRevisionFilters): ...
 
-class _Iterate(IterateArgs, Cognite3DRevisionFilters): ...
+    class _Iterate(IterateArgs, Cognite3DRevisionFilters): ...
 
+    class _Pages(PagesArgs, Cognite3DRevisionFilters): ...
 
-class _Pages(PagesArgs, Cognite3DRevisionFilters): ...
+    class _Page(PageArgs, Cognite3DRevisionFilters): ...
 
+    class _Search(SearchArgs, Cognite3DRevisionFilters): ...
 
-class _Page(PageArgs, Cognite3DRevisionFilters): ...
+    class _Aggregate(AggregateArgs, Cognite3DRevisionFilters): ...
 
+    class _Count(CountArgs, Cognite3DRevisionFilters): ...
 
-class _Search(SearchArgs, Cognite3DRevisionFilters): ...
-
-
-class _Aggregate(AggregateArgs, Cognite3DRevisionFilters): ...
-
-
-class _Count(CountArgs, Cognite3DRevisionFilters): ...
-
-
-class _Stat(StatArgs, Cognite3DRevisionFilters): ...
+    class _Stat(StatArgs, Cognite3DRevisionFilters): ...
 
 
 class Cognite3DRevisionAPI(InstanceAPI[Cognite3DRevision, Cognite3DRevisionWrite]):
@@ -161,45 +157,24 @@ class Cognite3DRevisionAPI(InstanceAPI[Cognite3DRevision, Cognite3DRevisionWrite
     _write_class = Cognite3DRevisionWrite
     fields: ClassVar[type[Cognite3DRevisionFields]] = Cognite3DRevisionFields
 
-    def list(self, **kwargs: Unpack[_List]) -> Cognite3DRevisionList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DRevision]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DRevision]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DRevision]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DRevisionList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Cognite3DRevisionList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DRevision]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DRevision]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DRevision]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DRevisionList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognite3DRevisionAPI(AsyncInstanceAPI[Cognite3DRevision, Cognite3DRevisionWrite]):
@@ -211,50 +186,24 @@ class AsyncCognite3DRevisionAPI(AsyncInstanceAPI[Cognite3DRevision, Cognite3DRev
     _write_class = Cognite3DRevisionWrite
     fields: ClassVar[type[Cognite3DRevisionFields]] = Cognite3DRevisionFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Cognite3DRevisionList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DRevision]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DRevision]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DRevision]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DRevisionList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Cognite3DRevisionList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DRevision]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DRevision]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DRevision]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DRevisionList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -223,28 +223,24 @@ class Cognite3DTransformationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Cognite3DTransformationFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Cognite3DTransformationFilters): ...
 
-class _Iterate(IterateArgs, Cognite3DTransformationFilters): ...
+    class _Iterate(IterateArgs, Cognite3DTransformationFilters): ...
 
+    class _Pages(PagesArgs, Cognite3DTransformationFilters): ...
 
-class _Pages(PagesArgs, Cognite3DTransformationFilters): ...
+    class _Page(PageArgs, Cognite3DTransformationFilters): ...
 
+    class _Search(SearchArgs, Cognite3DTransformationFilters): ...
 
-class _Page(PageArgs, Cognite3DTransformationFilters): ...
+    class _Aggregate(AggregateArgs, Cognite3DTransformationFilters): ...
 
+    class _Count(CountArgs, Cognite3DTransformationFilters): ...
 
-class _Search(SearchArgs, Cognite3DTransformationFilters): ...
-
-
-class _Aggregate(AggregateArgs, Cognite3DTransformationFilters): ...
-
-
-class _Count(CountArgs, Cognite3DTransformationFilters): ...
-
-
-class _Stat(StatArgs, Cognite3DTransformationFilters): ...
+    class _Stat(StatArgs, Cognite3DTransformationFilters): ...
 
 
 class Cognite3DTransformationAPI(InstanceAPI[Cognite3DTransformation, Cognite3DTransformationWrite]):
@@ -256,45 +252,24 @@ class Cognite3DTransformationAPI(InstanceAPI[Cognite3DTransformation, Cognite3DT
     _write_class = Cognite3DTransformationWrite
     fields: ClassVar[type[Cognite3DTransformationFields]] = Cognite3DTransformationFields
 
-    def list(self, **kwargs: Unpack[_List]) -> Cognite3DTransformationList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DTransformation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DTransformation]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DTransformation]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DTransformationList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Cognite3DTransformationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Cognite3DTransformation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite3DTransformation]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DTransformation]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DTransformationList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognite3DTransformationAPI(AsyncInstanceAPI[Cognite3DTransformation, Cognite3DTransformationWrite]):
@@ -306,47 +281,21 @@ class AsyncCognite3DTransformationAPI(AsyncInstanceAPI[Cognite3DTransformation, 
     _write_class = Cognite3DTransformationWrite
     fields: ClassVar[type[Cognite3DTransformationFields]] = Cognite3DTransformationFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Cognite3DTransformationList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DTransformation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DTransformation]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DTransformation]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DTransformationList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Cognite3DTransformationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Cognite3DTransformation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite3DTransformation]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite3DTransformation]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite3DTransformationList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

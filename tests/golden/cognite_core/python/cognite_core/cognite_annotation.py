@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -277,28 +277,24 @@ class CogniteAnnotationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteAnnotationFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteAnnotationFilters): ...
 
-class _Iterate(IterateArgs, CogniteAnnotationFilters): ...
+    class _Iterate(IterateArgs, CogniteAnnotationFilters): ...
 
+    class _Pages(PagesArgs, CogniteAnnotationFilters): ...
 
-class _Pages(PagesArgs, CogniteAnnotationFilters): ...
+    class _Page(PageArgs, CogniteAnnotationFilters): ...
 
+    class _Search(SearchArgs, CogniteAnnotationFilters): ...
 
-class _Page(PageArgs, CogniteAnnotationFilters): ...
+    class _Aggregate(AggregateArgs, CogniteAnnotationFilters): ...
 
+    class _Count(CountArgs, CogniteAnnotationFilters): ...
 
-class _Search(SearchArgs, CogniteAnnotationFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteAnnotationFilters): ...
-
-
-class _Count(CountArgs, CogniteAnnotationFilters): ...
-
-
-class _Stat(StatArgs, CogniteAnnotationFilters): ...
+    class _Stat(StatArgs, CogniteAnnotationFilters): ...
 
 
 class CogniteAnnotationAPI(InstanceAPI[CogniteAnnotation, CogniteAnnotationWrite]):
@@ -310,45 +306,24 @@ class CogniteAnnotationAPI(InstanceAPI[CogniteAnnotation, CogniteAnnotationWrite
     _write_class = CogniteAnnotationWrite
     fields: ClassVar[type[CogniteAnnotationFields]] = CogniteAnnotationFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteAnnotationList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAnnotation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAnnotation]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAnnotation]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAnnotationList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteAnnotationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAnnotation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAnnotation]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAnnotation]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAnnotationList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteAnnotationAPI(AsyncInstanceAPI[CogniteAnnotation, CogniteAnnotationWrite]):
@@ -360,50 +335,24 @@ class AsyncCogniteAnnotationAPI(AsyncInstanceAPI[CogniteAnnotation, CogniteAnnot
     _write_class = CogniteAnnotationWrite
     fields: ClassVar[type[CogniteAnnotationFields]] = CogniteAnnotationFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteAnnotationList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAnnotation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAnnotation]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAnnotation]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAnnotationList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteAnnotationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAnnotation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAnnotation]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAnnotation]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAnnotationList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

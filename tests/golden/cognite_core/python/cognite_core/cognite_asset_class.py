@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -152,28 +152,24 @@ class CogniteAssetClassFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteAssetClassFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteAssetClassFilters): ...
 
-class _Iterate(IterateArgs, CogniteAssetClassFilters): ...
+    class _Iterate(IterateArgs, CogniteAssetClassFilters): ...
 
+    class _Pages(PagesArgs, CogniteAssetClassFilters): ...
 
-class _Pages(PagesArgs, CogniteAssetClassFilters): ...
+    class _Page(PageArgs, CogniteAssetClassFilters): ...
 
+    class _Search(SearchArgs, CogniteAssetClassFilters): ...
 
-class _Page(PageArgs, CogniteAssetClassFilters): ...
+    class _Aggregate(AggregateArgs, CogniteAssetClassFilters): ...
 
+    class _Count(CountArgs, CogniteAssetClassFilters): ...
 
-class _Search(SearchArgs, CogniteAssetClassFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteAssetClassFilters): ...
-
-
-class _Count(CountArgs, CogniteAssetClassFilters): ...
-
-
-class _Stat(StatArgs, CogniteAssetClassFilters): ...
+    class _Stat(StatArgs, CogniteAssetClassFilters): ...
 
 
 class CogniteAssetClassAPI(InstanceAPI[CogniteAssetClass, CogniteAssetClassWrite]):
@@ -185,45 +181,24 @@ class CogniteAssetClassAPI(InstanceAPI[CogniteAssetClass, CogniteAssetClassWrite
     _write_class = CogniteAssetClassWrite
     fields: ClassVar[type[CogniteAssetClassFields]] = CogniteAssetClassFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteAssetClassList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAssetClass]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAssetClass]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetClass]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetClassList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteAssetClassList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAssetClass]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAssetClass]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetClass]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetClassList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteAssetClassAPI(AsyncInstanceAPI[CogniteAssetClass, CogniteAssetClassWrite]):
@@ -235,47 +210,21 @@ class AsyncCogniteAssetClassAPI(AsyncInstanceAPI[CogniteAssetClass, CogniteAsset
     _write_class = CogniteAssetClassWrite
     fields: ClassVar[type[CogniteAssetClassFields]] = CogniteAssetClassFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteAssetClassList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAssetClass]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAssetClass]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetClass]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetClassList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteAssetClassList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAssetClass]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAssetClass]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetClass]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetClassList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -169,28 +169,24 @@ class CogniteAssetTypeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteAssetTypeFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteAssetTypeFilters): ...
 
-class _Iterate(IterateArgs, CogniteAssetTypeFilters): ...
+    class _Iterate(IterateArgs, CogniteAssetTypeFilters): ...
 
+    class _Pages(PagesArgs, CogniteAssetTypeFilters): ...
 
-class _Pages(PagesArgs, CogniteAssetTypeFilters): ...
+    class _Page(PageArgs, CogniteAssetTypeFilters): ...
 
+    class _Search(SearchArgs, CogniteAssetTypeFilters): ...
 
-class _Page(PageArgs, CogniteAssetTypeFilters): ...
+    class _Aggregate(AggregateArgs, CogniteAssetTypeFilters): ...
 
+    class _Count(CountArgs, CogniteAssetTypeFilters): ...
 
-class _Search(SearchArgs, CogniteAssetTypeFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteAssetTypeFilters): ...
-
-
-class _Count(CountArgs, CogniteAssetTypeFilters): ...
-
-
-class _Stat(StatArgs, CogniteAssetTypeFilters): ...
+    class _Stat(StatArgs, CogniteAssetTypeFilters): ...
 
 
 class CogniteAssetTypeAPI(InstanceAPI[CogniteAssetType, CogniteAssetTypeWrite]):
@@ -200,45 +196,24 @@ class CogniteAssetTypeAPI(InstanceAPI[CogniteAssetType, CogniteAssetTypeWrite]):
     _write_class = CogniteAssetTypeWrite
     fields: ClassVar[type[CogniteAssetTypeFields]] = CogniteAssetTypeFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteAssetTypeList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAssetType]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAssetType]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetType]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetTypeList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteAssetTypeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteAssetType]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteAssetType]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetType]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetTypeList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteAssetTypeAPI(AsyncInstanceAPI[CogniteAssetType, CogniteAssetTypeWrite]):
@@ -250,50 +225,24 @@ class AsyncCogniteAssetTypeAPI(AsyncInstanceAPI[CogniteAssetType, CogniteAssetTy
     _write_class = CogniteAssetTypeWrite
     fields: ClassVar[type[CogniteAssetTypeFields]] = CogniteAssetTypeFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteAssetTypeList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAssetType]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAssetType]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetType]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetTypeList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteAssetTypeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteAssetType]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteAssetType]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteAssetType]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteAssetTypeList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

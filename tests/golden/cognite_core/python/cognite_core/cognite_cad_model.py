@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -173,28 +173,24 @@ class CogniteCADModelFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteCADModelFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteCADModelFilters): ...
 
-class _Iterate(IterateArgs, CogniteCADModelFilters): ...
+    class _Iterate(IterateArgs, CogniteCADModelFilters): ...
 
+    class _Pages(PagesArgs, CogniteCADModelFilters): ...
 
-class _Pages(PagesArgs, CogniteCADModelFilters): ...
+    class _Page(PageArgs, CogniteCADModelFilters): ...
 
+    class _Search(SearchArgs, CogniteCADModelFilters): ...
 
-class _Page(PageArgs, CogniteCADModelFilters): ...
+    class _Aggregate(AggregateArgs, CogniteCADModelFilters): ...
 
+    class _Count(CountArgs, CogniteCADModelFilters): ...
 
-class _Search(SearchArgs, CogniteCADModelFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteCADModelFilters): ...
-
-
-class _Count(CountArgs, CogniteCADModelFilters): ...
-
-
-class _Stat(StatArgs, CogniteCADModelFilters): ...
+    class _Stat(StatArgs, CogniteCADModelFilters): ...
 
 
 class CogniteCADModelAPI(InstanceAPI[CogniteCADModel, CogniteCADModelWrite]):
@@ -206,45 +202,24 @@ class CogniteCADModelAPI(InstanceAPI[CogniteCADModel, CogniteCADModelWrite]):
     _write_class = CogniteCADModelWrite
     fields: ClassVar[type[CogniteCADModelFields]] = CogniteCADModelFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteCADModelList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCADModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADModel]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADModel]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADModelList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteCADModelList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCADModel]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADModel]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADModel]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADModelList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteCADModelAPI(AsyncInstanceAPI[CogniteCADModel, CogniteCADModelWrite]):
@@ -256,50 +231,24 @@ class AsyncCogniteCADModelAPI(AsyncInstanceAPI[CogniteCADModel, CogniteCADModelW
     _write_class = CogniteCADModelWrite
     fields: ClassVar[type[CogniteCADModelFields]] = CogniteCADModelFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteCADModelList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCADModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADModel]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADModel]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADModelList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteCADModelList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCADModel]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADModel]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADModel]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADModelList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

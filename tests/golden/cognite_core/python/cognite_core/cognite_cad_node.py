@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -235,28 +235,24 @@ class CogniteCADNodeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteCADNodeFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteCADNodeFilters): ...
 
-class _Iterate(IterateArgs, CogniteCADNodeFilters): ...
+    class _Iterate(IterateArgs, CogniteCADNodeFilters): ...
 
+    class _Pages(PagesArgs, CogniteCADNodeFilters): ...
 
-class _Pages(PagesArgs, CogniteCADNodeFilters): ...
+    class _Page(PageArgs, CogniteCADNodeFilters): ...
 
+    class _Search(SearchArgs, CogniteCADNodeFilters): ...
 
-class _Page(PageArgs, CogniteCADNodeFilters): ...
+    class _Aggregate(AggregateArgs, CogniteCADNodeFilters): ...
 
+    class _Count(CountArgs, CogniteCADNodeFilters): ...
 
-class _Search(SearchArgs, CogniteCADNodeFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteCADNodeFilters): ...
-
-
-class _Count(CountArgs, CogniteCADNodeFilters): ...
-
-
-class _Stat(StatArgs, CogniteCADNodeFilters): ...
+    class _Stat(StatArgs, CogniteCADNodeFilters): ...
 
 
 class CogniteCADNodeAPI(InstanceAPI[CogniteCADNode, CogniteCADNodeWrite]):
@@ -266,45 +262,24 @@ class CogniteCADNodeAPI(InstanceAPI[CogniteCADNode, CogniteCADNodeWrite]):
     _write_class = CogniteCADNodeWrite
     fields: ClassVar[type[CogniteCADNodeFields]] = CogniteCADNodeFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteCADNodeList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCADNode]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADNode]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADNode]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADNodeList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteCADNodeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCADNode]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADNode]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADNode]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADNodeList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteCADNodeAPI(AsyncInstanceAPI[CogniteCADNode, CogniteCADNodeWrite]):
@@ -316,50 +291,24 @@ class AsyncCogniteCADNodeAPI(AsyncInstanceAPI[CogniteCADNode, CogniteCADNodeWrit
     _write_class = CogniteCADNodeWrite
     fields: ClassVar[type[CogniteCADNodeFields]] = CogniteCADNodeFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteCADNodeList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCADNode]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADNode]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADNode]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADNodeList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteCADNodeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCADNode]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADNode]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADNode]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADNodeList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

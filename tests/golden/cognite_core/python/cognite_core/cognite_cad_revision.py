@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -137,28 +137,24 @@ class CogniteCADRevisionFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteCADRevisionFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteCADRevisionFilters): ...
 
-class _Iterate(IterateArgs, CogniteCADRevisionFilters): ...
+    class _Iterate(IterateArgs, CogniteCADRevisionFilters): ...
 
+    class _Pages(PagesArgs, CogniteCADRevisionFilters): ...
 
-class _Pages(PagesArgs, CogniteCADRevisionFilters): ...
+    class _Page(PageArgs, CogniteCADRevisionFilters): ...
 
+    class _Search(SearchArgs, CogniteCADRevisionFilters): ...
 
-class _Page(PageArgs, CogniteCADRevisionFilters): ...
+    class _Aggregate(AggregateArgs, CogniteCADRevisionFilters): ...
 
+    class _Count(CountArgs, CogniteCADRevisionFilters): ...
 
-class _Search(SearchArgs, CogniteCADRevisionFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteCADRevisionFilters): ...
-
-
-class _Count(CountArgs, CogniteCADRevisionFilters): ...
-
-
-class _Stat(StatArgs, CogniteCADRevisionFilters): ...
+    class _Stat(StatArgs, CogniteCADRevisionFilters): ...
 
 
 class CogniteCADRevisionAPI(InstanceAPI[CogniteCADRevision, CogniteCADRevisionWrite]):
@@ -170,45 +166,24 @@ class CogniteCADRevisionAPI(InstanceAPI[CogniteCADRevision, CogniteCADRevisionWr
     _write_class = CogniteCADRevisionWrite
     fields: ClassVar[type[CogniteCADRevisionFields]] = CogniteCADRevisionFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteCADRevisionList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCADRevision]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADRevision]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADRevision]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteCADRevisionList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCADRevision]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADRevision]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADRevision]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteCADRevisionAPI(AsyncInstanceAPI[CogniteCADRevision, CogniteCADRevisionWrite]):
@@ -220,50 +195,24 @@ class AsyncCogniteCADRevisionAPI(AsyncInstanceAPI[CogniteCADRevision, CogniteCAD
     _write_class = CogniteCADRevisionWrite
     fields: ClassVar[type[CogniteCADRevisionFields]] = CogniteCADRevisionFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteCADRevisionList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCADRevision]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADRevision]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADRevision]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteCADRevisionList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCADRevision]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADRevision]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADRevision]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -166,28 +166,24 @@ class CogniteCubeMapFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteCubeMapFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteCubeMapFilters): ...
 
-class _Iterate(IterateArgs, CogniteCubeMapFilters): ...
+    class _Iterate(IterateArgs, CogniteCubeMapFilters): ...
 
+    class _Pages(PagesArgs, CogniteCubeMapFilters): ...
 
-class _Pages(PagesArgs, CogniteCubeMapFilters): ...
+    class _Page(PageArgs, CogniteCubeMapFilters): ...
 
+    class _Search(SearchArgs, CogniteCubeMapFilters): ...
 
-class _Page(PageArgs, CogniteCubeMapFilters): ...
+    class _Aggregate(AggregateArgs, CogniteCubeMapFilters): ...
 
+    class _Count(CountArgs, CogniteCubeMapFilters): ...
 
-class _Search(SearchArgs, CogniteCubeMapFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteCubeMapFilters): ...
-
-
-class _Count(CountArgs, CogniteCubeMapFilters): ...
-
-
-class _Stat(StatArgs, CogniteCubeMapFilters): ...
+    class _Stat(StatArgs, CogniteCubeMapFilters): ...
 
 
 class CogniteCubeMapAPI(InstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
@@ -197,45 +193,24 @@ class CogniteCubeMapAPI(InstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
     _write_class = CogniteCubeMapWrite
     fields: ClassVar[type[CogniteCubeMapFields]] = CogniteCubeMapFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteCubeMapList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCubeMap]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCubeMap]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCubeMap]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCubeMapList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteCubeMapList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteCubeMap]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCubeMap]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCubeMap]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCubeMapList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteCubeMapAPI(AsyncInstanceAPI[CogniteCubeMap, CogniteCubeMapWrite]):
@@ -247,50 +222,24 @@ class AsyncCogniteCubeMapAPI(AsyncInstanceAPI[CogniteCubeMap, CogniteCubeMapWrit
     _write_class = CogniteCubeMapWrite
     fields: ClassVar[type[CogniteCubeMapFields]] = CogniteCubeMapFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteCubeMapList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCubeMap]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCubeMap]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCubeMap]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCubeMapList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteCubeMapList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteCubeMap]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCubeMap]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCubeMap]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCubeMapList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -132,28 +132,24 @@ class CogniteDescribableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteDescribableFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteDescribableFilters): ...
 
-class _Iterate(IterateArgs, CogniteDescribableFilters): ...
+    class _Iterate(IterateArgs, CogniteDescribableFilters): ...
 
+    class _Pages(PagesArgs, CogniteDescribableFilters): ...
 
-class _Pages(PagesArgs, CogniteDescribableFilters): ...
+    class _Page(PageArgs, CogniteDescribableFilters): ...
 
+    class _Search(SearchArgs, CogniteDescribableFilters): ...
 
-class _Page(PageArgs, CogniteDescribableFilters): ...
+    class _Aggregate(AggregateArgs, CogniteDescribableFilters): ...
 
+    class _Count(CountArgs, CogniteDescribableFilters): ...
 
-class _Search(SearchArgs, CogniteDescribableFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteDescribableFilters): ...
-
-
-class _Count(CountArgs, CogniteDescribableFilters): ...
-
-
-class _Stat(StatArgs, CogniteDescribableFilters): ...
+    class _Stat(StatArgs, CogniteDescribableFilters): ...
 
 
 class CogniteDescribableAPI(InstanceAPI[CogniteDescribable, CogniteDescribableWrite]):
@@ -165,45 +161,24 @@ class CogniteDescribableAPI(InstanceAPI[CogniteDescribable, CogniteDescribableWr
     _write_class = CogniteDescribableWrite
     fields: ClassVar[type[CogniteDescribableFields]] = CogniteDescribableFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteDescribableList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteDescribable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteDescribable]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDescribable]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDescribableList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteDescribableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteDescribable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteDescribable]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDescribable]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDescribableList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteDescribableAPI(AsyncInstanceAPI[CogniteDescribable, CogniteDescribableWrite]):
@@ -215,47 +190,21 @@ class AsyncCogniteDescribableAPI(AsyncInstanceAPI[CogniteDescribable, CogniteDes
     _write_class = CogniteDescribableWrite
     fields: ClassVar[type[CogniteDescribableFields]] = CogniteDescribableFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteDescribableList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteDescribable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteDescribable]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDescribable]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDescribableList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteDescribableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteDescribable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteDescribable]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDescribable]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDescribableList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -466,28 +466,24 @@ class CogniteDiagramAnnotationFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteDiagramAnnotationFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteDiagramAnnotationFilters): ...
 
-class _Iterate(IterateArgs, CogniteDiagramAnnotationFilters): ...
+    class _Iterate(IterateArgs, CogniteDiagramAnnotationFilters): ...
 
+    class _Pages(PagesArgs, CogniteDiagramAnnotationFilters): ...
 
-class _Pages(PagesArgs, CogniteDiagramAnnotationFilters): ...
+    class _Page(PageArgs, CogniteDiagramAnnotationFilters): ...
 
+    class _Search(SearchArgs, CogniteDiagramAnnotationFilters): ...
 
-class _Page(PageArgs, CogniteDiagramAnnotationFilters): ...
+    class _Aggregate(AggregateArgs, CogniteDiagramAnnotationFilters): ...
 
+    class _Count(CountArgs, CogniteDiagramAnnotationFilters): ...
 
-class _Search(SearchArgs, CogniteDiagramAnnotationFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteDiagramAnnotationFilters): ...
-
-
-class _Count(CountArgs, CogniteDiagramAnnotationFilters): ...
-
-
-class _Stat(StatArgs, CogniteDiagramAnnotationFilters): ...
+    class _Stat(StatArgs, CogniteDiagramAnnotationFilters): ...
 
 
 class CogniteDiagramAnnotationAPI(InstanceAPI[CogniteDiagramAnnotation, CogniteDiagramAnnotationWrite]):
@@ -499,45 +495,24 @@ class CogniteDiagramAnnotationAPI(InstanceAPI[CogniteDiagramAnnotation, CogniteD
     _write_class = CogniteDiagramAnnotationWrite
     fields: ClassVar[type[CogniteDiagramAnnotationFields]] = CogniteDiagramAnnotationFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteDiagramAnnotationList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteDiagramAnnotation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteDiagramAnnotation]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDiagramAnnotation]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDiagramAnnotationList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteDiagramAnnotationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteDiagramAnnotation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteDiagramAnnotation]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDiagramAnnotation]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDiagramAnnotationList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteDiagramAnnotationAPI(AsyncInstanceAPI[CogniteDiagramAnnotation, CogniteDiagramAnnotationWrite]):
@@ -549,50 +524,24 @@ class AsyncCogniteDiagramAnnotationAPI(AsyncInstanceAPI[CogniteDiagramAnnotation
     _write_class = CogniteDiagramAnnotationWrite
     fields: ClassVar[type[CogniteDiagramAnnotationFields]] = CogniteDiagramAnnotationFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteDiagramAnnotationList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteDiagramAnnotation]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteDiagramAnnotation]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDiagramAnnotation]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDiagramAnnotationList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteDiagramAnnotationList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteDiagramAnnotation]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteDiagramAnnotation]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteDiagramAnnotation]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteDiagramAnnotationList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -326,28 +326,24 @@ class CogniteEquipmentFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteEquipmentFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteEquipmentFilters): ...
 
-class _Iterate(IterateArgs, CogniteEquipmentFilters): ...
+    class _Iterate(IterateArgs, CogniteEquipmentFilters): ...
 
+    class _Pages(PagesArgs, CogniteEquipmentFilters): ...
 
-class _Pages(PagesArgs, CogniteEquipmentFilters): ...
+    class _Page(PageArgs, CogniteEquipmentFilters): ...
 
+    class _Search(SearchArgs, CogniteEquipmentFilters): ...
 
-class _Page(PageArgs, CogniteEquipmentFilters): ...
+    class _Aggregate(AggregateArgs, CogniteEquipmentFilters): ...
 
+    class _Count(CountArgs, CogniteEquipmentFilters): ...
 
-class _Search(SearchArgs, CogniteEquipmentFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteEquipmentFilters): ...
-
-
-class _Count(CountArgs, CogniteEquipmentFilters): ...
-
-
-class _Stat(StatArgs, CogniteEquipmentFilters): ...
+    class _Stat(StatArgs, CogniteEquipmentFilters): ...
 
 
 class CogniteEquipmentAPI(InstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
@@ -357,45 +353,24 @@ class CogniteEquipmentAPI(InstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
     _write_class = CogniteEquipmentWrite
     fields: ClassVar[type[CogniteEquipmentFields]] = CogniteEquipmentFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteEquipment]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteEquipment]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipment]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteEquipment]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteEquipment]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipment]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteEquipmentAPI(AsyncInstanceAPI[CogniteEquipment, CogniteEquipmentWrite]):
@@ -407,50 +382,24 @@ class AsyncCogniteEquipmentAPI(AsyncInstanceAPI[CogniteEquipment, CogniteEquipme
     _write_class = CogniteEquipmentWrite
     fields: ClassVar[type[CogniteEquipmentFields]] = CogniteEquipmentFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteEquipment]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteEquipment]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipment]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteEquipment]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteEquipment]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipment]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -189,28 +189,24 @@ class CogniteEquipmentTypeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteEquipmentTypeFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteEquipmentTypeFilters): ...
 
-class _Iterate(IterateArgs, CogniteEquipmentTypeFilters): ...
+    class _Iterate(IterateArgs, CogniteEquipmentTypeFilters): ...
 
+    class _Pages(PagesArgs, CogniteEquipmentTypeFilters): ...
 
-class _Pages(PagesArgs, CogniteEquipmentTypeFilters): ...
+    class _Page(PageArgs, CogniteEquipmentTypeFilters): ...
 
+    class _Search(SearchArgs, CogniteEquipmentTypeFilters): ...
 
-class _Page(PageArgs, CogniteEquipmentTypeFilters): ...
+    class _Aggregate(AggregateArgs, CogniteEquipmentTypeFilters): ...
 
+    class _Count(CountArgs, CogniteEquipmentTypeFilters): ...
 
-class _Search(SearchArgs, CogniteEquipmentTypeFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteEquipmentTypeFilters): ...
-
-
-class _Count(CountArgs, CogniteEquipmentTypeFilters): ...
-
-
-class _Stat(StatArgs, CogniteEquipmentTypeFilters): ...
+    class _Stat(StatArgs, CogniteEquipmentTypeFilters): ...
 
 
 class CogniteEquipmentTypeAPI(InstanceAPI[CogniteEquipmentType, CogniteEquipmentTypeWrite]):
@@ -222,45 +218,24 @@ class CogniteEquipmentTypeAPI(InstanceAPI[CogniteEquipmentType, CogniteEquipment
     _write_class = CogniteEquipmentTypeWrite
     fields: ClassVar[type[CogniteEquipmentTypeFields]] = CogniteEquipmentTypeFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentTypeList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteEquipmentType]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteEquipmentType]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipmentType]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentTypeList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentTypeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteEquipmentType]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteEquipmentType]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipmentType]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentTypeList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteEquipmentTypeAPI(AsyncInstanceAPI[CogniteEquipmentType, CogniteEquipmentTypeWrite]):
@@ -272,47 +247,21 @@ class AsyncCogniteEquipmentTypeAPI(AsyncInstanceAPI[CogniteEquipmentType, Cognit
     _write_class = CogniteEquipmentTypeWrite
     fields: ClassVar[type[CogniteEquipmentTypeFields]] = CogniteEquipmentTypeFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentTypeList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteEquipmentType]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteEquipmentType]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipmentType]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentTypeList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteEquipmentTypeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteEquipmentType]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteEquipmentType]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteEquipmentType]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteEquipmentTypeList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -342,28 +342,24 @@ class CogniteFileFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteFileFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteFileFilters): ...
 
-class _Iterate(IterateArgs, CogniteFileFilters): ...
+    class _Iterate(IterateArgs, CogniteFileFilters): ...
 
+    class _Pages(PagesArgs, CogniteFileFilters): ...
 
-class _Pages(PagesArgs, CogniteFileFilters): ...
+    class _Page(PageArgs, CogniteFileFilters): ...
 
+    class _Search(SearchArgs, CogniteFileFilters): ...
 
-class _Page(PageArgs, CogniteFileFilters): ...
+    class _Aggregate(AggregateArgs, CogniteFileFilters): ...
 
+    class _Count(CountArgs, CogniteFileFilters): ...
 
-class _Search(SearchArgs, CogniteFileFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteFileFilters): ...
-
-
-class _Count(CountArgs, CogniteFileFilters): ...
-
-
-class _Stat(StatArgs, CogniteFileFilters): ...
+    class _Stat(StatArgs, CogniteFileFilters): ...
 
 
 class CogniteFileAPI(InstanceAPI[CogniteFile, CogniteFileWrite]):
@@ -373,45 +369,24 @@ class CogniteFileAPI(InstanceAPI[CogniteFile, CogniteFileWrite]):
     _write_class = CogniteFileWrite
     fields: ClassVar[type[CogniteFileFields]] = CogniteFileFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteFileList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteFile]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteFile]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFile]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteFileList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteFile]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteFile]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFile]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteFileAPI(AsyncInstanceAPI[CogniteFile, CogniteFileWrite]):
@@ -421,50 +396,24 @@ class AsyncCogniteFileAPI(AsyncInstanceAPI[CogniteFile, CogniteFileWrite]):
     _write_class = CogniteFileWrite
     fields: ClassVar[type[CogniteFileFields]] = CogniteFileFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteFileList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteFile]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteFile]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFile]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteFileList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteFile]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteFile]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFile]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

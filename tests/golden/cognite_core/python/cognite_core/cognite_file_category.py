@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -183,28 +183,24 @@ class CogniteFileCategoryFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteFileCategoryFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteFileCategoryFilters): ...
 
-class _Iterate(IterateArgs, CogniteFileCategoryFilters): ...
+    class _Iterate(IterateArgs, CogniteFileCategoryFilters): ...
 
+    class _Pages(PagesArgs, CogniteFileCategoryFilters): ...
 
-class _Pages(PagesArgs, CogniteFileCategoryFilters): ...
+    class _Page(PageArgs, CogniteFileCategoryFilters): ...
 
+    class _Search(SearchArgs, CogniteFileCategoryFilters): ...
 
-class _Page(PageArgs, CogniteFileCategoryFilters): ...
+    class _Aggregate(AggregateArgs, CogniteFileCategoryFilters): ...
 
+    class _Count(CountArgs, CogniteFileCategoryFilters): ...
 
-class _Search(SearchArgs, CogniteFileCategoryFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteFileCategoryFilters): ...
-
-
-class _Count(CountArgs, CogniteFileCategoryFilters): ...
-
-
-class _Stat(StatArgs, CogniteFileCategoryFilters): ...
+    class _Stat(StatArgs, CogniteFileCategoryFilters): ...
 
 
 class CogniteFileCategoryAPI(InstanceAPI[CogniteFileCategory, CogniteFileCategoryWrite]):
@@ -216,45 +212,24 @@ class CogniteFileCategoryAPI(InstanceAPI[CogniteFileCategory, CogniteFileCategor
     _write_class = CogniteFileCategoryWrite
     fields: ClassVar[type[CogniteFileCategoryFields]] = CogniteFileCategoryFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteFileCategoryList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteFileCategory]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteFileCategory]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFileCategory]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileCategoryList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteFileCategoryList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteFileCategory]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteFileCategory]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFileCategory]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileCategoryList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteFileCategoryAPI(AsyncInstanceAPI[CogniteFileCategory, CogniteFileCategoryWrite]):
@@ -266,47 +241,21 @@ class AsyncCogniteFileCategoryAPI(AsyncInstanceAPI[CogniteFileCategory, CogniteF
     _write_class = CogniteFileCategoryWrite
     fields: ClassVar[type[CogniteFileCategoryFields]] = CogniteFileCategoryFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteFileCategoryList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteFileCategory]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteFileCategory]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFileCategory]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileCategoryList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteFileCategoryList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteFileCategory]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteFileCategory]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteFileCategory]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteFileCategoryList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

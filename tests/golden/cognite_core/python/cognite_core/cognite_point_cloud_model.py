@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -173,28 +173,24 @@ class CognitePointCloudModelFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CognitePointCloudModelFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CognitePointCloudModelFilters): ...
 
-class _Iterate(IterateArgs, CognitePointCloudModelFilters): ...
+    class _Iterate(IterateArgs, CognitePointCloudModelFilters): ...
 
+    class _Pages(PagesArgs, CognitePointCloudModelFilters): ...
 
-class _Pages(PagesArgs, CognitePointCloudModelFilters): ...
+    class _Page(PageArgs, CognitePointCloudModelFilters): ...
 
+    class _Search(SearchArgs, CognitePointCloudModelFilters): ...
 
-class _Page(PageArgs, CognitePointCloudModelFilters): ...
+    class _Aggregate(AggregateArgs, CognitePointCloudModelFilters): ...
 
+    class _Count(CountArgs, CognitePointCloudModelFilters): ...
 
-class _Search(SearchArgs, CognitePointCloudModelFilters): ...
-
-
-class _Aggregate(AggregateArgs, CognitePointCloudModelFilters): ...
-
-
-class _Count(CountArgs, CognitePointCloudModelFilters): ...
-
-
-class _Stat(StatArgs, CognitePointCloudModelFilters): ...
+    class _Stat(StatArgs, CognitePointCloudModelFilters): ...
 
 
 class CognitePointCloudModelAPI(InstanceAPI[CognitePointCloudModel, CognitePointCloudModelWrite]):
@@ -206,45 +202,24 @@ class CognitePointCloudModelAPI(InstanceAPI[CognitePointCloudModel, CognitePoint
     _write_class = CognitePointCloudModelWrite
     fields: ClassVar[type[CognitePointCloudModelFields]] = CognitePointCloudModelFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudModelList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CognitePointCloudModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CognitePointCloudModel]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudModel]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudModelList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudModelList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CognitePointCloudModel]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CognitePointCloudModel]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudModel]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudModelList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognitePointCloudModelAPI(AsyncInstanceAPI[CognitePointCloudModel, CognitePointCloudModelWrite]):
@@ -256,50 +231,24 @@ class AsyncCognitePointCloudModelAPI(AsyncInstanceAPI[CognitePointCloudModel, Co
     _write_class = CognitePointCloudModelWrite
     fields: ClassVar[type[CognitePointCloudModelFields]] = CognitePointCloudModelFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudModelList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CognitePointCloudModel]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CognitePointCloudModel]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudModel]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudModelList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudModelList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CognitePointCloudModel]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CognitePointCloudModel]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudModel]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudModelList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

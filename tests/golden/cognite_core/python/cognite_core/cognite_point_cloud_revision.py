@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -143,28 +143,24 @@ class CognitePointCloudRevisionFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CognitePointCloudRevisionFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CognitePointCloudRevisionFilters): ...
 
-class _Iterate(IterateArgs, CognitePointCloudRevisionFilters): ...
+    class _Iterate(IterateArgs, CognitePointCloudRevisionFilters): ...
 
+    class _Pages(PagesArgs, CognitePointCloudRevisionFilters): ...
 
-class _Pages(PagesArgs, CognitePointCloudRevisionFilters): ...
+    class _Page(PageArgs, CognitePointCloudRevisionFilters): ...
 
+    class _Search(SearchArgs, CognitePointCloudRevisionFilters): ...
 
-class _Page(PageArgs, CognitePointCloudRevisionFilters): ...
+    class _Aggregate(AggregateArgs, CognitePointCloudRevisionFilters): ...
 
+    class _Count(CountArgs, CognitePointCloudRevisionFilters): ...
 
-class _Search(SearchArgs, CognitePointCloudRevisionFilters): ...
-
-
-class _Aggregate(AggregateArgs, CognitePointCloudRevisionFilters): ...
-
-
-class _Count(CountArgs, CognitePointCloudRevisionFilters): ...
-
-
-class _Stat(StatArgs, CognitePointCloudRevisionFilters): ...
+    class _Stat(StatArgs, CognitePointCloudRevisionFilters): ...
 
 
 class CognitePointCloudRevisionAPI(InstanceAPI[CognitePointCloudRevision, CognitePointCloudRevisionWrite]):
@@ -176,45 +172,24 @@ class CognitePointCloudRevisionAPI(InstanceAPI[CognitePointCloudRevision, Cognit
     _write_class = CognitePointCloudRevisionWrite
     fields: ClassVar[type[CognitePointCloudRevisionFields]] = CognitePointCloudRevisionFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudRevisionList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CognitePointCloudRevision]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CognitePointCloudRevision]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudRevision]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudRevisionList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudRevisionList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CognitePointCloudRevision]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CognitePointCloudRevision]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudRevision]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudRevisionList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognitePointCloudRevisionAPI(AsyncInstanceAPI[CognitePointCloudRevision, CognitePointCloudRevisionWrite]):
@@ -226,50 +201,26 @@ class AsyncCognitePointCloudRevisionAPI(AsyncInstanceAPI[CognitePointCloudRevisi
     _write_class = CognitePointCloudRevisionWrite
     fields: ClassVar[type[CognitePointCloudRevisionFields]] = CognitePointCloudRevisionFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudRevisionList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CognitePointCloudRevision]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CognitePointCloudRevision]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudRevision]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudRevisionList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudRevisionList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CognitePointCloudRevision]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CognitePointCloudRevision]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudRevision]: ...
+        async def search(
+            self, query: str | None = None, **kwargs: Unpack[_Search]
+        ) -> CognitePointCloudRevisionList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

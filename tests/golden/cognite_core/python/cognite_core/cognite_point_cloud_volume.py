@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -239,28 +239,24 @@ class CognitePointCloudVolumeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CognitePointCloudVolumeFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CognitePointCloudVolumeFilters): ...
 
-class _Iterate(IterateArgs, CognitePointCloudVolumeFilters): ...
+    class _Iterate(IterateArgs, CognitePointCloudVolumeFilters): ...
 
+    class _Pages(PagesArgs, CognitePointCloudVolumeFilters): ...
 
-class _Pages(PagesArgs, CognitePointCloudVolumeFilters): ...
+    class _Page(PageArgs, CognitePointCloudVolumeFilters): ...
 
+    class _Search(SearchArgs, CognitePointCloudVolumeFilters): ...
 
-class _Page(PageArgs, CognitePointCloudVolumeFilters): ...
+    class _Aggregate(AggregateArgs, CognitePointCloudVolumeFilters): ...
 
+    class _Count(CountArgs, CognitePointCloudVolumeFilters): ...
 
-class _Search(SearchArgs, CognitePointCloudVolumeFilters): ...
-
-
-class _Aggregate(AggregateArgs, CognitePointCloudVolumeFilters): ...
-
-
-class _Count(CountArgs, CognitePointCloudVolumeFilters): ...
-
-
-class _Stat(StatArgs, CognitePointCloudVolumeFilters): ...
+    class _Stat(StatArgs, CognitePointCloudVolumeFilters): ...
 
 
 class CognitePointCloudVolumeAPI(InstanceAPI[CognitePointCloudVolume, CognitePointCloudVolumeWrite]):
@@ -272,45 +268,24 @@ class CognitePointCloudVolumeAPI(InstanceAPI[CognitePointCloudVolume, CognitePoi
     _write_class = CognitePointCloudVolumeWrite
     fields: ClassVar[type[CognitePointCloudVolumeFields]] = CognitePointCloudVolumeFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudVolumeList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CognitePointCloudVolume]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CognitePointCloudVolume]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudVolume]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudVolumeList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudVolumeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CognitePointCloudVolume]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CognitePointCloudVolume]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudVolume]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudVolumeList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCognitePointCloudVolumeAPI(AsyncInstanceAPI[CognitePointCloudVolume, CognitePointCloudVolumeWrite]):
@@ -322,50 +297,24 @@ class AsyncCognitePointCloudVolumeAPI(AsyncInstanceAPI[CognitePointCloudVolume, 
     _write_class = CognitePointCloudVolumeWrite
     fields: ClassVar[type[CognitePointCloudVolumeFields]] = CognitePointCloudVolumeFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudVolumeList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CognitePointCloudVolume]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CognitePointCloudVolume]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudVolume]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudVolumeList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CognitePointCloudVolumeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CognitePointCloudVolume]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CognitePointCloudVolume]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CognitePointCloudVolume]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CognitePointCloudVolumeList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

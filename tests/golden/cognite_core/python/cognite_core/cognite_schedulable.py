@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -147,28 +147,24 @@ class CogniteSchedulableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteSchedulableFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteSchedulableFilters): ...
 
-class _Iterate(IterateArgs, CogniteSchedulableFilters): ...
+    class _Iterate(IterateArgs, CogniteSchedulableFilters): ...
 
+    class _Pages(PagesArgs, CogniteSchedulableFilters): ...
 
-class _Pages(PagesArgs, CogniteSchedulableFilters): ...
+    class _Page(PageArgs, CogniteSchedulableFilters): ...
 
+    class _Search(SearchArgs, CogniteSchedulableFilters): ...
 
-class _Page(PageArgs, CogniteSchedulableFilters): ...
+    class _Aggregate(AggregateArgs, CogniteSchedulableFilters): ...
 
+    class _Count(CountArgs, CogniteSchedulableFilters): ...
 
-class _Search(SearchArgs, CogniteSchedulableFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteSchedulableFilters): ...
-
-
-class _Count(CountArgs, CogniteSchedulableFilters): ...
-
-
-class _Stat(StatArgs, CogniteSchedulableFilters): ...
+    class _Stat(StatArgs, CogniteSchedulableFilters): ...
 
 
 class CogniteSchedulableAPI(InstanceAPI[CogniteSchedulable, CogniteSchedulableWrite]):
@@ -180,45 +176,24 @@ class CogniteSchedulableAPI(InstanceAPI[CogniteSchedulable, CogniteSchedulableWr
     _write_class = CogniteSchedulableWrite
     fields: ClassVar[type[CogniteSchedulableFields]] = CogniteSchedulableFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteSchedulableList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteSchedulable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSchedulable]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSchedulable]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSchedulableList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteSchedulableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteSchedulable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSchedulable]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSchedulable]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSchedulableList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteSchedulableAPI(AsyncInstanceAPI[CogniteSchedulable, CogniteSchedulableWrite]):
@@ -230,47 +205,21 @@ class AsyncCogniteSchedulableAPI(AsyncInstanceAPI[CogniteSchedulable, CogniteSch
     _write_class = CogniteSchedulableWrite
     fields: ClassVar[type[CogniteSchedulableFields]] = CogniteSchedulableFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteSchedulableList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteSchedulable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSchedulable]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSchedulable]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSchedulableList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteSchedulableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteSchedulable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSchedulable]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSchedulable]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSchedulableList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -154,28 +154,24 @@ class CogniteSourceSystemFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteSourceSystemFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteSourceSystemFilters): ...
 
-class _Iterate(IterateArgs, CogniteSourceSystemFilters): ...
+    class _Iterate(IterateArgs, CogniteSourceSystemFilters): ...
 
+    class _Pages(PagesArgs, CogniteSourceSystemFilters): ...
 
-class _Pages(PagesArgs, CogniteSourceSystemFilters): ...
+    class _Page(PageArgs, CogniteSourceSystemFilters): ...
 
+    class _Search(SearchArgs, CogniteSourceSystemFilters): ...
 
-class _Page(PageArgs, CogniteSourceSystemFilters): ...
+    class _Aggregate(AggregateArgs, CogniteSourceSystemFilters): ...
 
+    class _Count(CountArgs, CogniteSourceSystemFilters): ...
 
-class _Search(SearchArgs, CogniteSourceSystemFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteSourceSystemFilters): ...
-
-
-class _Count(CountArgs, CogniteSourceSystemFilters): ...
-
-
-class _Stat(StatArgs, CogniteSourceSystemFilters): ...
+    class _Stat(StatArgs, CogniteSourceSystemFilters): ...
 
 
 class CogniteSourceSystemAPI(InstanceAPI[CogniteSourceSystem, CogniteSourceSystemWrite]):
@@ -187,45 +183,24 @@ class CogniteSourceSystemAPI(InstanceAPI[CogniteSourceSystem, CogniteSourceSyste
     _write_class = CogniteSourceSystemWrite
     fields: ClassVar[type[CogniteSourceSystemFields]] = CogniteSourceSystemFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteSourceSystemList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteSourceSystem]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSourceSystem]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceSystem]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceSystemList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteSourceSystemList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteSourceSystem]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSourceSystem]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceSystem]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceSystemList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteSourceSystemAPI(AsyncInstanceAPI[CogniteSourceSystem, CogniteSourceSystemWrite]):
@@ -237,47 +212,21 @@ class AsyncCogniteSourceSystemAPI(AsyncInstanceAPI[CogniteSourceSystem, CogniteS
     _write_class = CogniteSourceSystemWrite
     fields: ClassVar[type[CogniteSourceSystemFields]] = CogniteSourceSystemFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteSourceSystemList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteSourceSystem]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSourceSystem]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceSystem]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceSystemList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteSourceSystemList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteSourceSystem]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSourceSystem]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceSystem]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceSystemList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -201,28 +201,24 @@ class CogniteSourceableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteSourceableFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteSourceableFilters): ...
 
-class _Iterate(IterateArgs, CogniteSourceableFilters): ...
+    class _Iterate(IterateArgs, CogniteSourceableFilters): ...
 
+    class _Pages(PagesArgs, CogniteSourceableFilters): ...
 
-class _Pages(PagesArgs, CogniteSourceableFilters): ...
+    class _Page(PageArgs, CogniteSourceableFilters): ...
 
+    class _Search(SearchArgs, CogniteSourceableFilters): ...
 
-class _Page(PageArgs, CogniteSourceableFilters): ...
+    class _Aggregate(AggregateArgs, CogniteSourceableFilters): ...
 
+    class _Count(CountArgs, CogniteSourceableFilters): ...
 
-class _Search(SearchArgs, CogniteSourceableFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteSourceableFilters): ...
-
-
-class _Count(CountArgs, CogniteSourceableFilters): ...
-
-
-class _Stat(StatArgs, CogniteSourceableFilters): ...
+    class _Stat(StatArgs, CogniteSourceableFilters): ...
 
 
 class CogniteSourceableAPI(InstanceAPI[CogniteSourceable, CogniteSourceableWrite]):
@@ -234,45 +230,24 @@ class CogniteSourceableAPI(InstanceAPI[CogniteSourceable, CogniteSourceableWrite
     _write_class = CogniteSourceableWrite
     fields: ClassVar[type[CogniteSourceableFields]] = CogniteSourceableFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteSourceableList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteSourceable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSourceable]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceable]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceableList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteSourceableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteSourceable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSourceable]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceable]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceableList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteSourceableAPI(AsyncInstanceAPI[CogniteSourceable, CogniteSourceableWrite]):
@@ -284,50 +259,24 @@ class AsyncCogniteSourceableAPI(AsyncInstanceAPI[CogniteSourceable, CogniteSourc
     _write_class = CogniteSourceableWrite
     fields: ClassVar[type[CogniteSourceableFields]] = CogniteSourceableFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteSourceableList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteSourceable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSourceable]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceable]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceableList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteSourceableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteSourceable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSourceable]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceable]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceableList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

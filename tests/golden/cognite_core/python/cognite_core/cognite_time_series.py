@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -365,28 +365,24 @@ class CogniteTimeSeriesFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteTimeSeriesFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteTimeSeriesFilters): ...
 
-class _Iterate(IterateArgs, CogniteTimeSeriesFilters): ...
+    class _Iterate(IterateArgs, CogniteTimeSeriesFilters): ...
 
+    class _Pages(PagesArgs, CogniteTimeSeriesFilters): ...
 
-class _Pages(PagesArgs, CogniteTimeSeriesFilters): ...
+    class _Page(PageArgs, CogniteTimeSeriesFilters): ...
 
+    class _Search(SearchArgs, CogniteTimeSeriesFilters): ...
 
-class _Page(PageArgs, CogniteTimeSeriesFilters): ...
+    class _Aggregate(AggregateArgs, CogniteTimeSeriesFilters): ...
 
+    class _Count(CountArgs, CogniteTimeSeriesFilters): ...
 
-class _Search(SearchArgs, CogniteTimeSeriesFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteTimeSeriesFilters): ...
-
-
-class _Count(CountArgs, CogniteTimeSeriesFilters): ...
-
-
-class _Stat(StatArgs, CogniteTimeSeriesFilters): ...
+    class _Stat(StatArgs, CogniteTimeSeriesFilters): ...
 
 
 class CogniteTimeSeriesAPI(InstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite]):
@@ -398,45 +394,24 @@ class CogniteTimeSeriesAPI(InstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite
     _write_class = CogniteTimeSeriesWrite
     fields: ClassVar[type[CogniteTimeSeriesFields]] = CogniteTimeSeriesFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteTimeSeriesList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteTimeSeries]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteTimeSeries]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteTimeSeries]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteTimeSeriesList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteTimeSeriesList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteTimeSeries]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteTimeSeries]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteTimeSeries]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteTimeSeriesList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteTimeSeriesAPI(AsyncInstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite]):
@@ -448,50 +423,24 @@ class AsyncCogniteTimeSeriesAPI(AsyncInstanceAPI[CogniteTimeSeries, CogniteTimeS
     _write_class = CogniteTimeSeriesWrite
     fields: ClassVar[type[CogniteTimeSeriesFields]] = CogniteTimeSeriesFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteTimeSeriesList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteTimeSeries]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteTimeSeries]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteTimeSeries]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteTimeSeriesList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteTimeSeriesList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteTimeSeries]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteTimeSeries]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteTimeSeries]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteTimeSeriesList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

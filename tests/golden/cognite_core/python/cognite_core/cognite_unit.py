@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -174,28 +174,24 @@ class CogniteUnitFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteUnitFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteUnitFilters): ...
 
-class _Iterate(IterateArgs, CogniteUnitFilters): ...
+    class _Iterate(IterateArgs, CogniteUnitFilters): ...
 
+    class _Pages(PagesArgs, CogniteUnitFilters): ...
 
-class _Pages(PagesArgs, CogniteUnitFilters): ...
+    class _Page(PageArgs, CogniteUnitFilters): ...
 
+    class _Search(SearchArgs, CogniteUnitFilters): ...
 
-class _Page(PageArgs, CogniteUnitFilters): ...
+    class _Aggregate(AggregateArgs, CogniteUnitFilters): ...
 
+    class _Count(CountArgs, CogniteUnitFilters): ...
 
-class _Search(SearchArgs, CogniteUnitFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteUnitFilters): ...
-
-
-class _Count(CountArgs, CogniteUnitFilters): ...
-
-
-class _Stat(StatArgs, CogniteUnitFilters): ...
+    class _Stat(StatArgs, CogniteUnitFilters): ...
 
 
 class CogniteUnitAPI(InstanceAPI[CogniteUnit, CogniteUnitWrite]):
@@ -205,45 +201,24 @@ class CogniteUnitAPI(InstanceAPI[CogniteUnit, CogniteUnitWrite]):
     _write_class = CogniteUnitWrite
     fields: ClassVar[type[CogniteUnitFields]] = CogniteUnitFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteUnitList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteUnit]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteUnit]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteUnit]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteUnitList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteUnitList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteUnit]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteUnit]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteUnit]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteUnitList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteUnitAPI(AsyncInstanceAPI[CogniteUnit, CogniteUnitWrite]):
@@ -253,47 +228,21 @@ class AsyncCogniteUnitAPI(AsyncInstanceAPI[CogniteUnit, CogniteUnitWrite]):
     _write_class = CogniteUnitWrite
     fields: ClassVar[type[CogniteUnitFields]] = CogniteUnitFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteUnitList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteUnit]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteUnit]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteUnit]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteUnitList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteUnitList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteUnit]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteUnit]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteUnit]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteUnitList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

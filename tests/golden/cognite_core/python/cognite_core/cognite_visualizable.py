@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -109,28 +109,24 @@ class CogniteVisualizableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CogniteVisualizableFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CogniteVisualizableFilters): ...
 
-class _Iterate(IterateArgs, CogniteVisualizableFilters): ...
+    class _Iterate(IterateArgs, CogniteVisualizableFilters): ...
 
+    class _Pages(PagesArgs, CogniteVisualizableFilters): ...
 
-class _Pages(PagesArgs, CogniteVisualizableFilters): ...
+    class _Page(PageArgs, CogniteVisualizableFilters): ...
 
+    class _Search(SearchArgs, CogniteVisualizableFilters): ...
 
-class _Page(PageArgs, CogniteVisualizableFilters): ...
+    class _Aggregate(AggregateArgs, CogniteVisualizableFilters): ...
 
+    class _Count(CountArgs, CogniteVisualizableFilters): ...
 
-class _Search(SearchArgs, CogniteVisualizableFilters): ...
-
-
-class _Aggregate(AggregateArgs, CogniteVisualizableFilters): ...
-
-
-class _Count(CountArgs, CogniteVisualizableFilters): ...
-
-
-class _Stat(StatArgs, CogniteVisualizableFilters): ...
+    class _Stat(StatArgs, CogniteVisualizableFilters): ...
 
 
 class CogniteVisualizableAPI(InstanceAPI[CogniteVisualizable, CogniteVisualizableWrite]):
@@ -142,45 +138,24 @@ class CogniteVisualizableAPI(InstanceAPI[CogniteVisualizable, CogniteVisualizabl
     _write_class = CogniteVisualizableWrite
     fields: ClassVar[type[CogniteVisualizableFields]] = CogniteVisualizableFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CogniteVisualizableList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteVisualizable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteVisualizable]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteVisualizable]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteVisualizableList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CogniteVisualizableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CogniteVisualizable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteVisualizable]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteVisualizable]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteVisualizableList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCogniteVisualizableAPI(AsyncInstanceAPI[CogniteVisualizable, CogniteVisualizableWrite]):
@@ -192,50 +167,24 @@ class AsyncCogniteVisualizableAPI(AsyncInstanceAPI[CogniteVisualizable, CogniteV
     _write_class = CogniteVisualizableWrite
     fields: ClassVar[type[CogniteVisualizableFields]] = CogniteVisualizableFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CogniteVisualizableList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteVisualizable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteVisualizable]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteVisualizable]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteVisualizableList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CogniteVisualizableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CogniteVisualizable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteVisualizable]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteVisualizable]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteVisualizableList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -351,28 +351,24 @@ class ClassFilters(TypedDict, total=False):
     space: str | Sequence[str]
 
 
-class _List(ListArgs, ClassFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, ClassFilters): ...
 
-class _Iterate(IterateArgs, ClassFilters): ...
+    class _Iterate(IterateArgs, ClassFilters): ...
 
+    class _Pages(PagesArgs, ClassFilters): ...
 
-class _Pages(PagesArgs, ClassFilters): ...
+    class _Page(PageArgs, ClassFilters): ...
 
+    class _Search(SearchArgs, ClassFilters): ...
 
-class _Page(PageArgs, ClassFilters): ...
+    class _Aggregate(AggregateArgs, ClassFilters): ...
 
+    class _Count(CountArgs, ClassFilters): ...
 
-class _Search(SearchArgs, ClassFilters): ...
-
-
-class _Aggregate(AggregateArgs, ClassFilters): ...
-
-
-class _Count(CountArgs, ClassFilters): ...
-
-
-class _Stat(StatArgs, ClassFilters): ...
+    class _Stat(StatArgs, ClassFilters): ...
 
 
 class ClassAPI(InstanceAPI[Class, ClassWrite]):
@@ -384,45 +380,24 @@ class ClassAPI(InstanceAPI[Class, ClassWrite]):
     _write_class = ClassWrite
     fields: ClassVar[type[ClassFields]] = ClassFields
 
-    def list(self, **kwargs: Unpack[_List]) -> ClassList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Class]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Class]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Class]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ClassList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> ClassList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Class]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Class]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Class]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ClassList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
@@ -434,50 +409,24 @@ class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
     _write_class = ClassWrite
     fields: ClassVar[type[ClassFields]] = ClassFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> ClassList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Class]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Class]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Class]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ClassList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> ClassList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Class]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Class]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Class]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ClassList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -119,28 +119,24 @@ class Edge_Filters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Edge_Filters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Edge_Filters): ...
 
-class _Iterate(IterateArgs, Edge_Filters): ...
+    class _Iterate(IterateArgs, Edge_Filters): ...
 
+    class _Pages(PagesArgs, Edge_Filters): ...
 
-class _Pages(PagesArgs, Edge_Filters): ...
+    class _Page(PageArgs, Edge_Filters): ...
 
+    class _Search(SearchArgs, Edge_Filters): ...
 
-class _Page(PageArgs, Edge_Filters): ...
+    class _Aggregate(AggregateArgs, Edge_Filters): ...
 
+    class _Count(CountArgs, Edge_Filters): ...
 
-class _Search(SearchArgs, Edge_Filters): ...
-
-
-class _Aggregate(AggregateArgs, Edge_Filters): ...
-
-
-class _Count(CountArgs, Edge_Filters): ...
-
-
-class _Stat(StatArgs, Edge_Filters): ...
+    class _Stat(StatArgs, Edge_Filters): ...
 
 
 class Edge_API(InstanceAPI[Edge_, Edge_Write]):
@@ -150,45 +146,24 @@ class Edge_API(InstanceAPI[Edge_, Edge_Write]):
     _write_class = Edge_Write
     fields: ClassVar[type[Edge_Fields]] = Edge_Fields
 
-    def list(self, **kwargs: Unpack[_List]) -> Edge_List:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Edge_]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Edge_]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Edge_]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Edge_List:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Edge_List: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Edge_]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Edge_]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Edge_]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Edge_List: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncEdge_API(AsyncInstanceAPI[Edge_, Edge_Write]):
@@ -198,50 +173,24 @@ class AsyncEdge_API(AsyncInstanceAPI[Edge_, Edge_Write]):
     _write_class = Edge_Write
     fields: ClassVar[type[Edge_Fields]] = Edge_Fields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Edge_List:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Edge_]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Edge_]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Edge_]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Edge_List:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Edge_List: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Edge_]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Edge_]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Edge_]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Edge_List: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

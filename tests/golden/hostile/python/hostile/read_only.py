@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict
 
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -75,28 +75,24 @@ class ReadOnlyFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, ReadOnlyFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, ReadOnlyFilters): ...
 
-class _Iterate(IterateArgs, ReadOnlyFilters): ...
+    class _Iterate(IterateArgs, ReadOnlyFilters): ...
 
+    class _Pages(PagesArgs, ReadOnlyFilters): ...
 
-class _Pages(PagesArgs, ReadOnlyFilters): ...
+    class _Page(PageArgs, ReadOnlyFilters): ...
 
+    class _Search(SearchArgs, ReadOnlyFilters): ...
 
-class _Page(PageArgs, ReadOnlyFilters): ...
+    class _Aggregate(AggregateArgs, ReadOnlyFilters): ...
 
+    class _Count(CountArgs, ReadOnlyFilters): ...
 
-class _Search(SearchArgs, ReadOnlyFilters): ...
-
-
-class _Aggregate(AggregateArgs, ReadOnlyFilters): ...
-
-
-class _Count(CountArgs, ReadOnlyFilters): ...
-
-
-class _Stat(StatArgs, ReadOnlyFilters): ...
+    class _Stat(StatArgs, ReadOnlyFilters): ...
 
 
 class ReadOnlyAPI(InstanceAPI[ReadOnly, NodeWrite]):
@@ -105,45 +101,24 @@ class ReadOnlyAPI(InstanceAPI[ReadOnly, NodeWrite]):
     _read_class = ReadOnly
     fields: ClassVar[type[ReadOnlyFields]] = ReadOnlyFields
 
-    def list(self, **kwargs: Unpack[_List]) -> ReadOnlyList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ReadOnly]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ReadOnly]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[ReadOnly]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ReadOnlyList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> ReadOnlyList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ReadOnly]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ReadOnly]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[ReadOnly]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ReadOnlyList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncReadOnlyAPI(AsyncInstanceAPI[ReadOnly, NodeWrite]):
@@ -152,47 +127,21 @@ class AsyncReadOnlyAPI(AsyncInstanceAPI[ReadOnly, NodeWrite]):
     _read_class = ReadOnly
     fields: ClassVar[type[ReadOnlyFields]] = ReadOnlyFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> ReadOnlyList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ReadOnly]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ReadOnly]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[ReadOnly]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ReadOnlyList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> ReadOnlyList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ReadOnly]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ReadOnly]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[ReadOnly]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ReadOnlyList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -116,28 +116,24 @@ class UnicodeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, UnicodeFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, UnicodeFilters): ...
 
-class _Iterate(IterateArgs, UnicodeFilters): ...
+    class _Iterate(IterateArgs, UnicodeFilters): ...
 
+    class _Pages(PagesArgs, UnicodeFilters): ...
 
-class _Pages(PagesArgs, UnicodeFilters): ...
+    class _Page(PageArgs, UnicodeFilters): ...
 
+    class _Search(SearchArgs, UnicodeFilters): ...
 
-class _Page(PageArgs, UnicodeFilters): ...
+    class _Aggregate(AggregateArgs, UnicodeFilters): ...
 
+    class _Count(CountArgs, UnicodeFilters): ...
 
-class _Search(SearchArgs, UnicodeFilters): ...
-
-
-class _Aggregate(AggregateArgs, UnicodeFilters): ...
-
-
-class _Count(CountArgs, UnicodeFilters): ...
-
-
-class _Stat(StatArgs, UnicodeFilters): ...
+    class _Stat(StatArgs, UnicodeFilters): ...
 
 
 class UnicodeAPI(InstanceAPI[Unicode, UnicodeWrite]):
@@ -147,45 +143,24 @@ class UnicodeAPI(InstanceAPI[Unicode, UnicodeWrite]):
     _write_class = UnicodeWrite
     fields: ClassVar[type[UnicodeFields]] = UnicodeFields
 
-    def list(self, **kwargs: Unpack[_List]) -> UnicodeList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Unicode]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Unicode]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Unicode]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> UnicodeList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> UnicodeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Unicode]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Unicode]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Unicode]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> UnicodeList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncUnicodeAPI(AsyncInstanceAPI[Unicode, UnicodeWrite]):
@@ -195,47 +170,21 @@ class AsyncUnicodeAPI(AsyncInstanceAPI[Unicode, UnicodeWrite]):
     _write_class = UnicodeWrite
     fields: ClassVar[type[UnicodeFields]] = UnicodeFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> UnicodeList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Unicode]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Unicode]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Unicode]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> UnicodeList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> UnicodeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Unicode]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Unicode]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Unicode]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> UnicodeList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -107,28 +107,24 @@ class CDFExternalReferencesFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CDFExternalReferencesFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CDFExternalReferencesFilters): ...
 
-class _Iterate(IterateArgs, CDFExternalReferencesFilters): ...
+    class _Iterate(IterateArgs, CDFExternalReferencesFilters): ...
 
+    class _Pages(PagesArgs, CDFExternalReferencesFilters): ...
 
-class _Pages(PagesArgs, CDFExternalReferencesFilters): ...
+    class _Page(PageArgs, CDFExternalReferencesFilters): ...
 
+    class _Search(SearchArgs, CDFExternalReferencesFilters): ...
 
-class _Page(PageArgs, CDFExternalReferencesFilters): ...
+    class _Aggregate(AggregateArgs, CDFExternalReferencesFilters): ...
 
+    class _Count(CountArgs, CDFExternalReferencesFilters): ...
 
-class _Search(SearchArgs, CDFExternalReferencesFilters): ...
-
-
-class _Aggregate(AggregateArgs, CDFExternalReferencesFilters): ...
-
-
-class _Count(CountArgs, CDFExternalReferencesFilters): ...
-
-
-class _Stat(StatArgs, CDFExternalReferencesFilters): ...
+    class _Stat(StatArgs, CDFExternalReferencesFilters): ...
 
 
 class CDFExternalReferencesAPI(InstanceAPI[CDFExternalReferences, CDFExternalReferencesWrite]):
@@ -140,45 +136,24 @@ class CDFExternalReferencesAPI(InstanceAPI[CDFExternalReferences, CDFExternalRef
     _write_class = CDFExternalReferencesWrite
     fields: ClassVar[type[CDFExternalReferencesFields]] = CDFExternalReferencesFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CDFExternalReferences]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CDFExternalReferences]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferences]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CDFExternalReferences]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CDFExternalReferences]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferences]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCDFExternalReferencesAPI(AsyncInstanceAPI[CDFExternalReferences, CDFExternalReferencesWrite]):
@@ -190,47 +165,21 @@ class AsyncCDFExternalReferencesAPI(AsyncInstanceAPI[CDFExternalReferences, CDFE
     _write_class = CDFExternalReferencesWrite
     fields: ClassVar[type[CDFExternalReferencesFields]] = CDFExternalReferencesFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CDFExternalReferences]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CDFExternalReferences]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferences]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CDFExternalReferences]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CDFExternalReferences]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferences]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

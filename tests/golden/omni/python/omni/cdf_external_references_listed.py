@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -104,28 +104,24 @@ class CDFExternalReferencesListedFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, CDFExternalReferencesListedFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, CDFExternalReferencesListedFilters): ...
 
-class _Iterate(IterateArgs, CDFExternalReferencesListedFilters): ...
+    class _Iterate(IterateArgs, CDFExternalReferencesListedFilters): ...
 
+    class _Pages(PagesArgs, CDFExternalReferencesListedFilters): ...
 
-class _Pages(PagesArgs, CDFExternalReferencesListedFilters): ...
+    class _Page(PageArgs, CDFExternalReferencesListedFilters): ...
 
+    class _Search(SearchArgs, CDFExternalReferencesListedFilters): ...
 
-class _Page(PageArgs, CDFExternalReferencesListedFilters): ...
+    class _Aggregate(AggregateArgs, CDFExternalReferencesListedFilters): ...
 
+    class _Count(CountArgs, CDFExternalReferencesListedFilters): ...
 
-class _Search(SearchArgs, CDFExternalReferencesListedFilters): ...
-
-
-class _Aggregate(AggregateArgs, CDFExternalReferencesListedFilters): ...
-
-
-class _Count(CountArgs, CDFExternalReferencesListedFilters): ...
-
-
-class _Stat(StatArgs, CDFExternalReferencesListedFilters): ...
+    class _Stat(StatArgs, CDFExternalReferencesListedFilters): ...
 
 
 class CDFExternalReferencesListedAPI(InstanceAPI[CDFExternalReferencesListed, CDFExternalReferencesListedWrite]):
@@ -137,45 +133,24 @@ class CDFExternalReferencesListedAPI(InstanceAPI[CDFExternalReferencesListed, CD
     _write_class = CDFExternalReferencesListedWrite
     fields: ClassVar[type[CDFExternalReferencesListedFields]] = CDFExternalReferencesListedFields
 
-    def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesListedList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CDFExternalReferencesListed]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CDFExternalReferencesListed]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferencesListed]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesListedList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesListedList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[CDFExternalReferencesListed]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CDFExternalReferencesListed]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferencesListed]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesListedList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncCDFExternalReferencesListedAPI(
@@ -189,47 +164,23 @@ class AsyncCDFExternalReferencesListedAPI(
     _write_class = CDFExternalReferencesListedWrite
     fields: ClassVar[type[CDFExternalReferencesListedFields]] = CDFExternalReferencesListedFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesListedList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CDFExternalReferencesListed]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CDFExternalReferencesListed]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferencesListed]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesListedList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> CDFExternalReferencesListedList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[CDFExternalReferencesListed]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CDFExternalReferencesListed]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferencesListed]: ...
+        async def search(
+            self, query: str | None = None, **kwargs: Unpack[_Search]
+        ) -> CDFExternalReferencesListedList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -134,28 +134,24 @@ class ConnectionEdgeAFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, ConnectionEdgeAFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, ConnectionEdgeAFilters): ...
 
-class _Iterate(IterateArgs, ConnectionEdgeAFilters): ...
+    class _Iterate(IterateArgs, ConnectionEdgeAFilters): ...
 
+    class _Pages(PagesArgs, ConnectionEdgeAFilters): ...
 
-class _Pages(PagesArgs, ConnectionEdgeAFilters): ...
+    class _Page(PageArgs, ConnectionEdgeAFilters): ...
 
+    class _Search(SearchArgs, ConnectionEdgeAFilters): ...
 
-class _Page(PageArgs, ConnectionEdgeAFilters): ...
+    class _Aggregate(AggregateArgs, ConnectionEdgeAFilters): ...
 
+    class _Count(CountArgs, ConnectionEdgeAFilters): ...
 
-class _Search(SearchArgs, ConnectionEdgeAFilters): ...
-
-
-class _Aggregate(AggregateArgs, ConnectionEdgeAFilters): ...
-
-
-class _Count(CountArgs, ConnectionEdgeAFilters): ...
-
-
-class _Stat(StatArgs, ConnectionEdgeAFilters): ...
+    class _Stat(StatArgs, ConnectionEdgeAFilters): ...
 
 
 class ConnectionEdgeAAPI(InstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
@@ -167,45 +163,24 @@ class ConnectionEdgeAAPI(InstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
     _write_class = ConnectionEdgeAWrite
     fields: ClassVar[type[ConnectionEdgeAFields]] = ConnectionEdgeAFields
 
-    def list(self, **kwargs: Unpack[_List]) -> ConnectionEdgeAList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionEdgeA]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionEdgeA]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionEdgeA]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> ConnectionEdgeAList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionEdgeA]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionEdgeA]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionEdgeA]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
@@ -217,50 +192,24 @@ class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAW
     _write_class = ConnectionEdgeAWrite
     fields: ClassVar[type[ConnectionEdgeAFields]] = ConnectionEdgeAFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> ConnectionEdgeAList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionEdgeA]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionEdgeA]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionEdgeA]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> ConnectionEdgeAList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionEdgeA]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionEdgeA]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionEdgeA]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -129,28 +129,24 @@ class ConnectionItemAFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, ConnectionItemAFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, ConnectionItemAFilters): ...
 
-class _Iterate(IterateArgs, ConnectionItemAFilters): ...
+    class _Iterate(IterateArgs, ConnectionItemAFilters): ...
 
+    class _Pages(PagesArgs, ConnectionItemAFilters): ...
 
-class _Pages(PagesArgs, ConnectionItemAFilters): ...
+    class _Page(PageArgs, ConnectionItemAFilters): ...
 
+    class _Search(SearchArgs, ConnectionItemAFilters): ...
 
-class _Page(PageArgs, ConnectionItemAFilters): ...
+    class _Aggregate(AggregateArgs, ConnectionItemAFilters): ...
 
+    class _Count(CountArgs, ConnectionItemAFilters): ...
 
-class _Search(SearchArgs, ConnectionItemAFilters): ...
-
-
-class _Aggregate(AggregateArgs, ConnectionItemAFilters): ...
-
-
-class _Count(CountArgs, ConnectionItemAFilters): ...
-
-
-class _Stat(StatArgs, ConnectionItemAFilters): ...
+    class _Stat(StatArgs, ConnectionItemAFilters): ...
 
 
 class ConnectionItemAAPI(InstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
@@ -162,45 +158,24 @@ class ConnectionItemAAPI(InstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
     _write_class = ConnectionItemAWrite
     fields: ClassVar[type[ConnectionItemAFields]] = ConnectionItemAFields
 
-    def list(self, **kwargs: Unpack[_List]) -> ConnectionItemAList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemA]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemA]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemA]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemAList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> ConnectionItemAList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemA]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemA]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemA]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemAList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
@@ -212,50 +187,24 @@ class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAW
     _write_class = ConnectionItemAWrite
     fields: ClassVar[type[ConnectionItemAFields]] = ConnectionItemAFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemAList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemA]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemA]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemA]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemAList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemAList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemA]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemA]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemA]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemAList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -135,28 +135,24 @@ class ConnectionItemFFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, ConnectionItemFFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, ConnectionItemFFilters): ...
 
-class _Iterate(IterateArgs, ConnectionItemFFilters): ...
+    class _Iterate(IterateArgs, ConnectionItemFFilters): ...
 
+    class _Pages(PagesArgs, ConnectionItemFFilters): ...
 
-class _Pages(PagesArgs, ConnectionItemFFilters): ...
+    class _Page(PageArgs, ConnectionItemFFilters): ...
 
+    class _Search(SearchArgs, ConnectionItemFFilters): ...
 
-class _Page(PageArgs, ConnectionItemFFilters): ...
+    class _Aggregate(AggregateArgs, ConnectionItemFFilters): ...
 
+    class _Count(CountArgs, ConnectionItemFFilters): ...
 
-class _Search(SearchArgs, ConnectionItemFFilters): ...
-
-
-class _Aggregate(AggregateArgs, ConnectionItemFFilters): ...
-
-
-class _Count(CountArgs, ConnectionItemFFilters): ...
-
-
-class _Stat(StatArgs, ConnectionItemFFilters): ...
+    class _Stat(StatArgs, ConnectionItemFFilters): ...
 
 
 class ConnectionItemFAPI(InstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
@@ -168,45 +164,24 @@ class ConnectionItemFAPI(InstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
     _write_class = ConnectionItemFWrite
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
 
-    def list(self, **kwargs: Unpack[_List]) -> ConnectionItemFList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemF]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemF]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemF]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> ConnectionItemFList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemF]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemF]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemF]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
@@ -218,50 +193,24 @@ class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFW
     _write_class = ConnectionItemFWrite
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemFList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemF]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemF]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemF]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemFList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemF]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemF]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemF]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

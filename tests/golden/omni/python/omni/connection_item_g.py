@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -110,28 +110,24 @@ class ConnectionItemGFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, ConnectionItemGFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, ConnectionItemGFilters): ...
 
-class _Iterate(IterateArgs, ConnectionItemGFilters): ...
+    class _Iterate(IterateArgs, ConnectionItemGFilters): ...
 
+    class _Pages(PagesArgs, ConnectionItemGFilters): ...
 
-class _Pages(PagesArgs, ConnectionItemGFilters): ...
+    class _Page(PageArgs, ConnectionItemGFilters): ...
 
+    class _Search(SearchArgs, ConnectionItemGFilters): ...
 
-class _Page(PageArgs, ConnectionItemGFilters): ...
+    class _Aggregate(AggregateArgs, ConnectionItemGFilters): ...
 
+    class _Count(CountArgs, ConnectionItemGFilters): ...
 
-class _Search(SearchArgs, ConnectionItemGFilters): ...
-
-
-class _Aggregate(AggregateArgs, ConnectionItemGFilters): ...
-
-
-class _Count(CountArgs, ConnectionItemGFilters): ...
-
-
-class _Stat(StatArgs, ConnectionItemGFilters): ...
+    class _Stat(StatArgs, ConnectionItemGFilters): ...
 
 
 class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
@@ -143,45 +139,24 @@ class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
     _write_class = ConnectionItemGWrite
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
 
-    def list(self, **kwargs: Unpack[_List]) -> ConnectionItemGList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemG]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemG]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemG]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> ConnectionItemGList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemG]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemG]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemG]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
@@ -193,50 +168,24 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
     _write_class = ConnectionItemGWrite
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemGList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemG]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemG]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemG]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemGList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemG]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemG]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemG]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -138,28 +138,24 @@ class ConnectionItemHFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, ConnectionItemHFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, ConnectionItemHFilters): ...
 
-class _Iterate(IterateArgs, ConnectionItemHFilters): ...
+    class _Iterate(IterateArgs, ConnectionItemHFilters): ...
 
+    class _Pages(PagesArgs, ConnectionItemHFilters): ...
 
-class _Pages(PagesArgs, ConnectionItemHFilters): ...
+    class _Page(PageArgs, ConnectionItemHFilters): ...
 
+    class _Search(SearchArgs, ConnectionItemHFilters): ...
 
-class _Page(PageArgs, ConnectionItemHFilters): ...
+    class _Aggregate(AggregateArgs, ConnectionItemHFilters): ...
 
+    class _Count(CountArgs, ConnectionItemHFilters): ...
 
-class _Search(SearchArgs, ConnectionItemHFilters): ...
-
-
-class _Aggregate(AggregateArgs, ConnectionItemHFilters): ...
-
-
-class _Count(CountArgs, ConnectionItemHFilters): ...
-
-
-class _Stat(StatArgs, ConnectionItemHFilters): ...
+    class _Stat(StatArgs, ConnectionItemHFilters): ...
 
 
 class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
@@ -171,45 +167,24 @@ class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
     _write_class = ConnectionItemHWrite
     fields: ClassVar[type[ConnectionItemHFields]] = ConnectionItemHFields
 
-    def list(self, **kwargs: Unpack[_List]) -> ConnectionItemHList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemH]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemH]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemH]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> ConnectionItemHList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemH]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemH]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemH]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
@@ -221,50 +196,24 @@ class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHW
     _write_class = ConnectionItemHWrite
     fields: ClassVar[type[ConnectionItemHFields]] = ConnectionItemHFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemHList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemH]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemH]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemH]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemHList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemH]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemH]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemH]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

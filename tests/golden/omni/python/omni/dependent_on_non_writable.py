@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -116,28 +116,24 @@ class DependentOnNonWritableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, DependentOnNonWritableFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, DependentOnNonWritableFilters): ...
 
-class _Iterate(IterateArgs, DependentOnNonWritableFilters): ...
+    class _Iterate(IterateArgs, DependentOnNonWritableFilters): ...
 
+    class _Pages(PagesArgs, DependentOnNonWritableFilters): ...
 
-class _Pages(PagesArgs, DependentOnNonWritableFilters): ...
+    class _Page(PageArgs, DependentOnNonWritableFilters): ...
 
+    class _Search(SearchArgs, DependentOnNonWritableFilters): ...
 
-class _Page(PageArgs, DependentOnNonWritableFilters): ...
+    class _Aggregate(AggregateArgs, DependentOnNonWritableFilters): ...
 
+    class _Count(CountArgs, DependentOnNonWritableFilters): ...
 
-class _Search(SearchArgs, DependentOnNonWritableFilters): ...
-
-
-class _Aggregate(AggregateArgs, DependentOnNonWritableFilters): ...
-
-
-class _Count(CountArgs, DependentOnNonWritableFilters): ...
-
-
-class _Stat(StatArgs, DependentOnNonWritableFilters): ...
+    class _Stat(StatArgs, DependentOnNonWritableFilters): ...
 
 
 class DependentOnNonWritableAPI(InstanceAPI[DependentOnNonWritable, DependentOnNonWritableWrite]):
@@ -149,45 +145,24 @@ class DependentOnNonWritableAPI(InstanceAPI[DependentOnNonWritable, DependentOnN
     _write_class = DependentOnNonWritableWrite
     fields: ClassVar[type[DependentOnNonWritableFields]] = DependentOnNonWritableFields
 
-    def list(self, **kwargs: Unpack[_List]) -> DependentOnNonWritableList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[DependentOnNonWritable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[DependentOnNonWritable]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[DependentOnNonWritable]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> DependentOnNonWritableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[DependentOnNonWritable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[DependentOnNonWritable]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[DependentOnNonWritable]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, DependentOnNonWritableWrite]):
@@ -199,50 +174,24 @@ class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, De
     _write_class = DependentOnNonWritableWrite
     fields: ClassVar[type[DependentOnNonWritableFields]] = DependentOnNonWritableFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> DependentOnNonWritableList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[DependentOnNonWritable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[DependentOnNonWritable]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[DependentOnNonWritable]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> DependentOnNonWritableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[DependentOnNonWritable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[DependentOnNonWritable]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[DependentOnNonWritable]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -161,28 +161,24 @@ class EmptyFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, EmptyFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, EmptyFilters): ...
 
-class _Iterate(IterateArgs, EmptyFilters): ...
+    class _Iterate(IterateArgs, EmptyFilters): ...
 
+    class _Pages(PagesArgs, EmptyFilters): ...
 
-class _Pages(PagesArgs, EmptyFilters): ...
+    class _Page(PageArgs, EmptyFilters): ...
 
+    class _Search(SearchArgs, EmptyFilters): ...
 
-class _Page(PageArgs, EmptyFilters): ...
+    class _Aggregate(AggregateArgs, EmptyFilters): ...
 
+    class _Count(CountArgs, EmptyFilters): ...
 
-class _Search(SearchArgs, EmptyFilters): ...
-
-
-class _Aggregate(AggregateArgs, EmptyFilters): ...
-
-
-class _Count(CountArgs, EmptyFilters): ...
-
-
-class _Stat(StatArgs, EmptyFilters): ...
+    class _Stat(StatArgs, EmptyFilters): ...
 
 
 class EmptyAPI(InstanceAPI[Empty, EmptyWrite]):
@@ -192,45 +188,24 @@ class EmptyAPI(InstanceAPI[Empty, EmptyWrite]):
     _write_class = EmptyWrite
     fields: ClassVar[type[EmptyFields]] = EmptyFields
 
-    def list(self, **kwargs: Unpack[_List]) -> EmptyList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Empty]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Empty]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Empty]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> EmptyList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Empty]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Empty]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Empty]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncEmptyAPI(AsyncInstanceAPI[Empty, EmptyWrite]):
@@ -240,47 +215,21 @@ class AsyncEmptyAPI(AsyncInstanceAPI[Empty, EmptyWrite]):
     _write_class = EmptyWrite
     fields: ClassVar[type[EmptyFields]] = EmptyFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> EmptyList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Empty]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Empty]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Empty]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> EmptyList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Empty]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Empty]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Empty]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

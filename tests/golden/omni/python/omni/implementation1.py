@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -149,28 +149,24 @@ class Implementation1Filters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Implementation1Filters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Implementation1Filters): ...
 
-class _Iterate(IterateArgs, Implementation1Filters): ...
+    class _Iterate(IterateArgs, Implementation1Filters): ...
 
+    class _Pages(PagesArgs, Implementation1Filters): ...
 
-class _Pages(PagesArgs, Implementation1Filters): ...
+    class _Page(PageArgs, Implementation1Filters): ...
 
+    class _Search(SearchArgs, Implementation1Filters): ...
 
-class _Page(PageArgs, Implementation1Filters): ...
+    class _Aggregate(AggregateArgs, Implementation1Filters): ...
 
+    class _Count(CountArgs, Implementation1Filters): ...
 
-class _Search(SearchArgs, Implementation1Filters): ...
-
-
-class _Aggregate(AggregateArgs, Implementation1Filters): ...
-
-
-class _Count(CountArgs, Implementation1Filters): ...
-
-
-class _Stat(StatArgs, Implementation1Filters): ...
+    class _Stat(StatArgs, Implementation1Filters): ...
 
 
 class Implementation1API(InstanceAPI[Implementation1, Implementation1Write]):
@@ -182,45 +178,24 @@ class Implementation1API(InstanceAPI[Implementation1, Implementation1Write]):
     _write_class = Implementation1Write
     fields: ClassVar[type[Implementation1Fields]] = Implementation1Fields
 
-    def list(self, **kwargs: Unpack[_List]) -> Implementation1List:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Implementation1]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation1]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Implementation1List: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Implementation1]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation1]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncImplementation1API(AsyncInstanceAPI[Implementation1, Implementation1Write]):
@@ -232,47 +207,21 @@ class AsyncImplementation1API(AsyncInstanceAPI[Implementation1, Implementation1W
     _write_class = Implementation1Write
     fields: ClassVar[type[Implementation1Fields]] = Implementation1Fields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Implementation1List:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Implementation1]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Implementation1]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Implementation1List: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Implementation1]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Implementation1]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -98,28 +98,24 @@ class Implementation1NonWriteableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, Implementation1NonWriteableFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, Implementation1NonWriteableFilters): ...
 
-class _Iterate(IterateArgs, Implementation1NonWriteableFilters): ...
+    class _Iterate(IterateArgs, Implementation1NonWriteableFilters): ...
 
+    class _Pages(PagesArgs, Implementation1NonWriteableFilters): ...
 
-class _Pages(PagesArgs, Implementation1NonWriteableFilters): ...
+    class _Page(PageArgs, Implementation1NonWriteableFilters): ...
 
+    class _Search(SearchArgs, Implementation1NonWriteableFilters): ...
 
-class _Page(PageArgs, Implementation1NonWriteableFilters): ...
+    class _Aggregate(AggregateArgs, Implementation1NonWriteableFilters): ...
 
+    class _Count(CountArgs, Implementation1NonWriteableFilters): ...
 
-class _Search(SearchArgs, Implementation1NonWriteableFilters): ...
-
-
-class _Aggregate(AggregateArgs, Implementation1NonWriteableFilters): ...
-
-
-class _Count(CountArgs, Implementation1NonWriteableFilters): ...
-
-
-class _Stat(StatArgs, Implementation1NonWriteableFilters): ...
+    class _Stat(StatArgs, Implementation1NonWriteableFilters): ...
 
 
 class Implementation1NonWriteableAPI(InstanceAPI[Implementation1NonWriteable, NodeWrite]):
@@ -130,45 +126,24 @@ class Implementation1NonWriteableAPI(InstanceAPI[Implementation1NonWriteable, No
     _read_class = Implementation1NonWriteable
     fields: ClassVar[type[Implementation1NonWriteableFields]] = Implementation1NonWriteableFields
 
-    def list(self, **kwargs: Unpack[_List]) -> Implementation1NonWriteableList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Implementation1NonWriteable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation1NonWriteable]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1NonWriteable]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1NonWriteableList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> Implementation1NonWriteableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Implementation1NonWriteable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation1NonWriteable]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1NonWriteable]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1NonWriteableList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncImplementation1NonWriteableAPI(AsyncInstanceAPI[Implementation1NonWriteable, NodeWrite]):
@@ -179,50 +154,26 @@ class AsyncImplementation1NonWriteableAPI(AsyncInstanceAPI[Implementation1NonWri
     _read_class = Implementation1NonWriteable
     fields: ClassVar[type[Implementation1NonWriteableFields]] = Implementation1NonWriteableFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> Implementation1NonWriteableList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Implementation1NonWriteable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Implementation1NonWriteable]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1NonWriteable]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1NonWriteableList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> Implementation1NonWriteableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Implementation1NonWriteable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Implementation1NonWriteable]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1NonWriteable]: ...
+        async def search(
+            self, query: str | None = None, **kwargs: Unpack[_Search]
+        ) -> Implementation1NonWriteableList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -99,28 +99,24 @@ class MainInterfaceFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, MainInterfaceFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, MainInterfaceFilters): ...
 
-class _Iterate(IterateArgs, MainInterfaceFilters): ...
+    class _Iterate(IterateArgs, MainInterfaceFilters): ...
 
+    class _Pages(PagesArgs, MainInterfaceFilters): ...
 
-class _Pages(PagesArgs, MainInterfaceFilters): ...
+    class _Page(PageArgs, MainInterfaceFilters): ...
 
+    class _Search(SearchArgs, MainInterfaceFilters): ...
 
-class _Page(PageArgs, MainInterfaceFilters): ...
+    class _Aggregate(AggregateArgs, MainInterfaceFilters): ...
 
+    class _Count(CountArgs, MainInterfaceFilters): ...
 
-class _Search(SearchArgs, MainInterfaceFilters): ...
-
-
-class _Aggregate(AggregateArgs, MainInterfaceFilters): ...
-
-
-class _Count(CountArgs, MainInterfaceFilters): ...
-
-
-class _Stat(StatArgs, MainInterfaceFilters): ...
+    class _Stat(StatArgs, MainInterfaceFilters): ...
 
 
 class MainInterfaceAPI(InstanceAPI[MainInterface, MainInterfaceWrite]):
@@ -132,45 +128,24 @@ class MainInterfaceAPI(InstanceAPI[MainInterface, MainInterfaceWrite]):
     _write_class = MainInterfaceWrite
     fields: ClassVar[type[MainInterfaceFields]] = MainInterfaceFields
 
-    def list(self, **kwargs: Unpack[_List]) -> MainInterfaceList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[MainInterface]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[MainInterface]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[MainInterface]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainInterfaceList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> MainInterfaceList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[MainInterface]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[MainInterface]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[MainInterface]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainInterfaceList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncMainInterfaceAPI(AsyncInstanceAPI[MainInterface, MainInterfaceWrite]):
@@ -182,47 +157,21 @@ class AsyncMainInterfaceAPI(AsyncInstanceAPI[MainInterface, MainInterfaceWrite])
     _write_class = MainInterfaceWrite
     fields: ClassVar[type[MainInterfaceFields]] = MainInterfaceFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> MainInterfaceList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[MainInterface]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[MainInterface]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[MainInterface]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainInterfaceList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> MainInterfaceList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[MainInterface]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[MainInterface]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[MainInterface]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainInterfaceList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

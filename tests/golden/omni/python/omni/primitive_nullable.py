@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -157,28 +157,24 @@ class PrimitiveNullableFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, PrimitiveNullableFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, PrimitiveNullableFilters): ...
 
-class _Iterate(IterateArgs, PrimitiveNullableFilters): ...
+    class _Iterate(IterateArgs, PrimitiveNullableFilters): ...
 
+    class _Pages(PagesArgs, PrimitiveNullableFilters): ...
 
-class _Pages(PagesArgs, PrimitiveNullableFilters): ...
+    class _Page(PageArgs, PrimitiveNullableFilters): ...
 
+    class _Search(SearchArgs, PrimitiveNullableFilters): ...
 
-class _Page(PageArgs, PrimitiveNullableFilters): ...
+    class _Aggregate(AggregateArgs, PrimitiveNullableFilters): ...
 
+    class _Count(CountArgs, PrimitiveNullableFilters): ...
 
-class _Search(SearchArgs, PrimitiveNullableFilters): ...
-
-
-class _Aggregate(AggregateArgs, PrimitiveNullableFilters): ...
-
-
-class _Count(CountArgs, PrimitiveNullableFilters): ...
-
-
-class _Stat(StatArgs, PrimitiveNullableFilters): ...
+    class _Stat(StatArgs, PrimitiveNullableFilters): ...
 
 
 class PrimitiveNullableAPI(InstanceAPI[PrimitiveNullable, PrimitiveNullableWrite]):
@@ -190,45 +186,24 @@ class PrimitiveNullableAPI(InstanceAPI[PrimitiveNullable, PrimitiveNullableWrite
     _write_class = PrimitiveNullableWrite
     fields: ClassVar[type[PrimitiveNullableFields]] = PrimitiveNullableFields
 
-    def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveNullable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveNullable]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullable]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveNullable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveNullable]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullable]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncPrimitiveNullableAPI(AsyncInstanceAPI[PrimitiveNullable, PrimitiveNullableWrite]):
@@ -240,47 +215,21 @@ class AsyncPrimitiveNullableAPI(AsyncInstanceAPI[PrimitiveNullable, PrimitiveNul
     _write_class = PrimitiveNullableWrite
     fields: ClassVar[type[PrimitiveNullableFields]] = PrimitiveNullableFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveNullable]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveNullable]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullable]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveNullable]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveNullable]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullable]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -144,28 +144,24 @@ class PrimitiveNullableListedFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, PrimitiveNullableListedFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, PrimitiveNullableListedFilters): ...
 
-class _Iterate(IterateArgs, PrimitiveNullableListedFilters): ...
+    class _Iterate(IterateArgs, PrimitiveNullableListedFilters): ...
 
+    class _Pages(PagesArgs, PrimitiveNullableListedFilters): ...
 
-class _Pages(PagesArgs, PrimitiveNullableListedFilters): ...
+    class _Page(PageArgs, PrimitiveNullableListedFilters): ...
 
+    class _Search(SearchArgs, PrimitiveNullableListedFilters): ...
 
-class _Page(PageArgs, PrimitiveNullableListedFilters): ...
+    class _Aggregate(AggregateArgs, PrimitiveNullableListedFilters): ...
 
+    class _Count(CountArgs, PrimitiveNullableListedFilters): ...
 
-class _Search(SearchArgs, PrimitiveNullableListedFilters): ...
-
-
-class _Aggregate(AggregateArgs, PrimitiveNullableListedFilters): ...
-
-
-class _Count(CountArgs, PrimitiveNullableListedFilters): ...
-
-
-class _Stat(StatArgs, PrimitiveNullableListedFilters): ...
+    class _Stat(StatArgs, PrimitiveNullableListedFilters): ...
 
 
 class PrimitiveNullableListedAPI(InstanceAPI[PrimitiveNullableListed, PrimitiveNullableListedWrite]):
@@ -177,45 +173,24 @@ class PrimitiveNullableListedAPI(InstanceAPI[PrimitiveNullableListed, PrimitiveN
     _write_class = PrimitiveNullableListedWrite
     fields: ClassVar[type[PrimitiveNullableListedFields]] = PrimitiveNullableListedFields
 
-    def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableListedList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveNullableListed]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveNullableListed]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullableListed]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableListedList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableListedList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveNullableListed]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveNullableListed]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullableListed]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableListedList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncPrimitiveNullableListedAPI(AsyncInstanceAPI[PrimitiveNullableListed, PrimitiveNullableListedWrite]):
@@ -227,47 +202,21 @@ class AsyncPrimitiveNullableListedAPI(AsyncInstanceAPI[PrimitiveNullableListed, 
     _write_class = PrimitiveNullableListedWrite
     fields: ClassVar[type[PrimitiveNullableListedFields]] = PrimitiveNullableListedFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableListedList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveNullableListed]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveNullableListed]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullableListed]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableListedList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> PrimitiveNullableListedList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveNullableListed]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveNullableListed]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullableListed]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableListedList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

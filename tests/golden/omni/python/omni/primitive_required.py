@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -188,28 +188,24 @@ class PrimitiveRequiredFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, PrimitiveRequiredFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, PrimitiveRequiredFilters): ...
 
-class _Iterate(IterateArgs, PrimitiveRequiredFilters): ...
+    class _Iterate(IterateArgs, PrimitiveRequiredFilters): ...
 
+    class _Pages(PagesArgs, PrimitiveRequiredFilters): ...
 
-class _Pages(PagesArgs, PrimitiveRequiredFilters): ...
+    class _Page(PageArgs, PrimitiveRequiredFilters): ...
 
+    class _Search(SearchArgs, PrimitiveRequiredFilters): ...
 
-class _Page(PageArgs, PrimitiveRequiredFilters): ...
+    class _Aggregate(AggregateArgs, PrimitiveRequiredFilters): ...
 
+    class _Count(CountArgs, PrimitiveRequiredFilters): ...
 
-class _Search(SearchArgs, PrimitiveRequiredFilters): ...
-
-
-class _Aggregate(AggregateArgs, PrimitiveRequiredFilters): ...
-
-
-class _Count(CountArgs, PrimitiveRequiredFilters): ...
-
-
-class _Stat(StatArgs, PrimitiveRequiredFilters): ...
+    class _Stat(StatArgs, PrimitiveRequiredFilters): ...
 
 
 class PrimitiveRequiredAPI(InstanceAPI[PrimitiveRequired, PrimitiveRequiredWrite]):
@@ -221,45 +217,24 @@ class PrimitiveRequiredAPI(InstanceAPI[PrimitiveRequired, PrimitiveRequiredWrite
     _write_class = PrimitiveRequiredWrite
     fields: ClassVar[type[PrimitiveRequiredFields]] = PrimitiveRequiredFields
 
-    def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveRequired]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveRequired]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequired]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveRequired]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveRequired]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequired]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncPrimitiveRequiredAPI(AsyncInstanceAPI[PrimitiveRequired, PrimitiveRequiredWrite]):
@@ -271,47 +246,21 @@ class AsyncPrimitiveRequiredAPI(AsyncInstanceAPI[PrimitiveRequired, PrimitiveReq
     _write_class = PrimitiveRequiredWrite
     fields: ClassVar[type[PrimitiveRequiredFields]] = PrimitiveRequiredFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveRequired]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveRequired]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequired]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveRequired]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveRequired]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequired]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -175,28 +175,24 @@ class PrimitiveRequiredListedFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, PrimitiveRequiredListedFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, PrimitiveRequiredListedFilters): ...
 
-class _Iterate(IterateArgs, PrimitiveRequiredListedFilters): ...
+    class _Iterate(IterateArgs, PrimitiveRequiredListedFilters): ...
 
+    class _Pages(PagesArgs, PrimitiveRequiredListedFilters): ...
 
-class _Pages(PagesArgs, PrimitiveRequiredListedFilters): ...
+    class _Page(PageArgs, PrimitiveRequiredListedFilters): ...
 
+    class _Search(SearchArgs, PrimitiveRequiredListedFilters): ...
 
-class _Page(PageArgs, PrimitiveRequiredListedFilters): ...
+    class _Aggregate(AggregateArgs, PrimitiveRequiredListedFilters): ...
 
+    class _Count(CountArgs, PrimitiveRequiredListedFilters): ...
 
-class _Search(SearchArgs, PrimitiveRequiredListedFilters): ...
-
-
-class _Aggregate(AggregateArgs, PrimitiveRequiredListedFilters): ...
-
-
-class _Count(CountArgs, PrimitiveRequiredListedFilters): ...
-
-
-class _Stat(StatArgs, PrimitiveRequiredListedFilters): ...
+    class _Stat(StatArgs, PrimitiveRequiredListedFilters): ...
 
 
 class PrimitiveRequiredListedAPI(InstanceAPI[PrimitiveRequiredListed, PrimitiveRequiredListedWrite]):
@@ -208,45 +204,24 @@ class PrimitiveRequiredListedAPI(InstanceAPI[PrimitiveRequiredListed, PrimitiveR
     _write_class = PrimitiveRequiredListedWrite
     fields: ClassVar[type[PrimitiveRequiredListedFields]] = PrimitiveRequiredListedFields
 
-    def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredListedList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveRequiredListed]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveRequiredListed]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequiredListed]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredListedList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveRequiredListed]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveRequiredListed]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequiredListed]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncPrimitiveRequiredListedAPI(AsyncInstanceAPI[PrimitiveRequiredListed, PrimitiveRequiredListedWrite]):
@@ -258,47 +233,21 @@ class AsyncPrimitiveRequiredListedAPI(AsyncInstanceAPI[PrimitiveRequiredListed, 
     _write_class = PrimitiveRequiredListedWrite
     fields: ClassVar[type[PrimitiveRequiredListedFields]] = PrimitiveRequiredListedFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredListedList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveRequiredListed]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveRequiredListed]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequiredListed]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> PrimitiveRequiredListedList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveRequiredListed]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveRequiredListed]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequiredListed]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

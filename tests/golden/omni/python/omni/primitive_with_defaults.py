@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -142,28 +142,24 @@ class PrimitiveWithDefaultsFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, PrimitiveWithDefaultsFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, PrimitiveWithDefaultsFilters): ...
 
-class _Iterate(IterateArgs, PrimitiveWithDefaultsFilters): ...
+    class _Iterate(IterateArgs, PrimitiveWithDefaultsFilters): ...
 
+    class _Pages(PagesArgs, PrimitiveWithDefaultsFilters): ...
 
-class _Pages(PagesArgs, PrimitiveWithDefaultsFilters): ...
+    class _Page(PageArgs, PrimitiveWithDefaultsFilters): ...
 
+    class _Search(SearchArgs, PrimitiveWithDefaultsFilters): ...
 
-class _Page(PageArgs, PrimitiveWithDefaultsFilters): ...
+    class _Aggregate(AggregateArgs, PrimitiveWithDefaultsFilters): ...
 
+    class _Count(CountArgs, PrimitiveWithDefaultsFilters): ...
 
-class _Search(SearchArgs, PrimitiveWithDefaultsFilters): ...
-
-
-class _Aggregate(AggregateArgs, PrimitiveWithDefaultsFilters): ...
-
-
-class _Count(CountArgs, PrimitiveWithDefaultsFilters): ...
-
-
-class _Stat(StatArgs, PrimitiveWithDefaultsFilters): ...
+    class _Stat(StatArgs, PrimitiveWithDefaultsFilters): ...
 
 
 class PrimitiveWithDefaultsAPI(InstanceAPI[PrimitiveWithDefaults, PrimitiveWithDefaultsWrite]):
@@ -175,45 +171,24 @@ class PrimitiveWithDefaultsAPI(InstanceAPI[PrimitiveWithDefaults, PrimitiveWithD
     _write_class = PrimitiveWithDefaultsWrite
     fields: ClassVar[type[PrimitiveWithDefaultsFields]] = PrimitiveWithDefaultsFields
 
-    def list(self, **kwargs: Unpack[_List]) -> PrimitiveWithDefaultsList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveWithDefaults]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveWithDefaults]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveWithDefaults]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> PrimitiveWithDefaultsList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PrimitiveWithDefaults]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveWithDefaults]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveWithDefaults]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncPrimitiveWithDefaultsAPI(AsyncInstanceAPI[PrimitiveWithDefaults, PrimitiveWithDefaultsWrite]):
@@ -225,47 +200,21 @@ class AsyncPrimitiveWithDefaultsAPI(AsyncInstanceAPI[PrimitiveWithDefaults, Prim
     _write_class = PrimitiveWithDefaultsWrite
     fields: ClassVar[type[PrimitiveWithDefaultsFields]] = PrimitiveWithDefaultsFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> PrimitiveWithDefaultsList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveWithDefaults]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveWithDefaults]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveWithDefaults]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> PrimitiveWithDefaultsList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PrimitiveWithDefaults]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveWithDefaults]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveWithDefaults]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -109,28 +109,24 @@ class SubInterfaceFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, SubInterfaceFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, SubInterfaceFilters): ...
 
-class _Iterate(IterateArgs, SubInterfaceFilters): ...
+    class _Iterate(IterateArgs, SubInterfaceFilters): ...
 
+    class _Pages(PagesArgs, SubInterfaceFilters): ...
 
-class _Pages(PagesArgs, SubInterfaceFilters): ...
+    class _Page(PageArgs, SubInterfaceFilters): ...
 
+    class _Search(SearchArgs, SubInterfaceFilters): ...
 
-class _Page(PageArgs, SubInterfaceFilters): ...
+    class _Aggregate(AggregateArgs, SubInterfaceFilters): ...
 
+    class _Count(CountArgs, SubInterfaceFilters): ...
 
-class _Search(SearchArgs, SubInterfaceFilters): ...
-
-
-class _Aggregate(AggregateArgs, SubInterfaceFilters): ...
-
-
-class _Count(CountArgs, SubInterfaceFilters): ...
-
-
-class _Stat(StatArgs, SubInterfaceFilters): ...
+    class _Stat(StatArgs, SubInterfaceFilters): ...
 
 
 class SubInterfaceAPI(InstanceAPI[SubInterface, SubInterfaceWrite]):
@@ -140,45 +136,24 @@ class SubInterfaceAPI(InstanceAPI[SubInterface, SubInterfaceWrite]):
     _write_class = SubInterfaceWrite
     fields: ClassVar[type[SubInterfaceFields]] = SubInterfaceFields
 
-    def list(self, **kwargs: Unpack[_List]) -> SubInterfaceList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SubInterface]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SubInterface]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[SubInterface]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> SubInterfaceList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SubInterface]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SubInterface]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[SubInterface]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncSubInterfaceAPI(AsyncInstanceAPI[SubInterface, SubInterfaceWrite]):
@@ -190,47 +165,21 @@ class AsyncSubInterfaceAPI(AsyncInstanceAPI[SubInterface, SubInterfaceWrite]):
     _write_class = SubInterfaceWrite
     fields: ClassVar[type[SubInterfaceFields]] = SubInterfaceFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> SubInterfaceList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SubInterface]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SubInterface]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[SubInterface]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> SubInterfaceList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SubInterface]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SubInterface]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[SubInterface]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -115,28 +115,24 @@ class ConnectionItemBFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, ConnectionItemBFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, ConnectionItemBFilters): ...
 
-class _Iterate(IterateArgs, ConnectionItemBFilters): ...
+    class _Iterate(IterateArgs, ConnectionItemBFilters): ...
 
+    class _Pages(PagesArgs, ConnectionItemBFilters): ...
 
-class _Pages(PagesArgs, ConnectionItemBFilters): ...
+    class _Page(PageArgs, ConnectionItemBFilters): ...
 
+    class _Search(SearchArgs, ConnectionItemBFilters): ...
 
-class _Page(PageArgs, ConnectionItemBFilters): ...
+    class _Aggregate(AggregateArgs, ConnectionItemBFilters): ...
 
+    class _Count(CountArgs, ConnectionItemBFilters): ...
 
-class _Search(SearchArgs, ConnectionItemBFilters): ...
-
-
-class _Aggregate(AggregateArgs, ConnectionItemBFilters): ...
-
-
-class _Count(CountArgs, ConnectionItemBFilters): ...
-
-
-class _Stat(StatArgs, ConnectionItemBFilters): ...
+    class _Stat(StatArgs, ConnectionItemBFilters): ...
 
 
 class ConnectionItemBAPI(InstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
@@ -148,45 +144,24 @@ class ConnectionItemBAPI(InstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
     _write_class = ConnectionItemBWrite
     fields: ClassVar[type[ConnectionItemBFields]] = ConnectionItemBFields
 
-    def list(self, **kwargs: Unpack[_List]) -> ConnectionItemBList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemB]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemB]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemB]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemBList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> ConnectionItemBList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[ConnectionItemB]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemB]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemB]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemBList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncConnectionItemBAPI(AsyncInstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
@@ -198,50 +173,24 @@ class AsyncConnectionItemBAPI(AsyncInstanceAPI[ConnectionItemB, ConnectionItemBW
     _write_class = ConnectionItemBWrite
     fields: ClassVar[type[ConnectionItemBFields]] = ConnectionItemBFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemBList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemB]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemB]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemB]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemBList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> ConnectionItemBList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[ConnectionItemB]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemB]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemB]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemBList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

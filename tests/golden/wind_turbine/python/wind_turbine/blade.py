@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -112,28 +112,24 @@ class BladeFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, BladeFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, BladeFilters): ...
 
-class _Iterate(IterateArgs, BladeFilters): ...
+    class _Iterate(IterateArgs, BladeFilters): ...
 
+    class _Pages(PagesArgs, BladeFilters): ...
 
-class _Pages(PagesArgs, BladeFilters): ...
+    class _Page(PageArgs, BladeFilters): ...
 
+    class _Search(SearchArgs, BladeFilters): ...
 
-class _Page(PageArgs, BladeFilters): ...
+    class _Aggregate(AggregateArgs, BladeFilters): ...
 
+    class _Count(CountArgs, BladeFilters): ...
 
-class _Search(SearchArgs, BladeFilters): ...
-
-
-class _Aggregate(AggregateArgs, BladeFilters): ...
-
-
-class _Count(CountArgs, BladeFilters): ...
-
-
-class _Stat(StatArgs, BladeFilters): ...
+    class _Stat(StatArgs, BladeFilters): ...
 
 
 class BladeAPI(InstanceAPI[Blade, BladeWrite]):
@@ -143,45 +139,24 @@ class BladeAPI(InstanceAPI[Blade, BladeWrite]):
     _write_class = BladeWrite
     fields: ClassVar[type[BladeFields]] = BladeFields
 
-    def list(self, **kwargs: Unpack[_List]) -> BladeList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Blade]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Blade]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Blade]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> BladeList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> BladeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Blade]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Blade]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Blade]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> BladeList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncBladeAPI(AsyncInstanceAPI[Blade, BladeWrite]):
@@ -191,50 +166,24 @@ class AsyncBladeAPI(AsyncInstanceAPI[Blade, BladeWrite]):
     _write_class = BladeWrite
     fields: ClassVar[type[BladeFields]] = BladeFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> BladeList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Blade]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Blade]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Blade]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> BladeList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> BladeList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Blade]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Blade]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Blade]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> BladeList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

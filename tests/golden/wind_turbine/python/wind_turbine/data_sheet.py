@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -170,28 +170,24 @@ class DataSheetFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, DataSheetFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, DataSheetFilters): ...
 
-class _Iterate(IterateArgs, DataSheetFilters): ...
+    class _Iterate(IterateArgs, DataSheetFilters): ...
 
+    class _Pages(PagesArgs, DataSheetFilters): ...
 
-class _Pages(PagesArgs, DataSheetFilters): ...
+    class _Page(PageArgs, DataSheetFilters): ...
 
+    class _Search(SearchArgs, DataSheetFilters): ...
 
-class _Page(PageArgs, DataSheetFilters): ...
+    class _Aggregate(AggregateArgs, DataSheetFilters): ...
 
+    class _Count(CountArgs, DataSheetFilters): ...
 
-class _Search(SearchArgs, DataSheetFilters): ...
-
-
-class _Aggregate(AggregateArgs, DataSheetFilters): ...
-
-
-class _Count(CountArgs, DataSheetFilters): ...
-
-
-class _Stat(StatArgs, DataSheetFilters): ...
+    class _Stat(StatArgs, DataSheetFilters): ...
 
 
 class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
@@ -201,45 +197,24 @@ class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
     _write_class = DataSheetWrite
     fields: ClassVar[type[DataSheetFields]] = DataSheetFields
 
-    def list(self, **kwargs: Unpack[_List]) -> DataSheetList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[DataSheet]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[DataSheet]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[DataSheet]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DataSheetList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> DataSheetList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[DataSheet]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[DataSheet]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[DataSheet]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DataSheetList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncDataSheetAPI(AsyncInstanceAPI[DataSheet, DataSheetWrite]):
@@ -249,47 +224,21 @@ class AsyncDataSheetAPI(AsyncInstanceAPI[DataSheet, DataSheetWrite]):
     _write_class = DataSheetWrite
     fields: ClassVar[type[DataSheetFields]] = DataSheetFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> DataSheetList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[DataSheet]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[DataSheet]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[DataSheet]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DataSheetList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> DataSheetList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[DataSheet]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[DataSheet]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[DataSheet]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DataSheetList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -111,28 +111,24 @@ class DistanceFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, DistanceFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, DistanceFilters): ...
 
-class _Iterate(IterateArgs, DistanceFilters): ...
+    class _Iterate(IterateArgs, DistanceFilters): ...
 
+    class _Pages(PagesArgs, DistanceFilters): ...
 
-class _Pages(PagesArgs, DistanceFilters): ...
+    class _Page(PageArgs, DistanceFilters): ...
 
+    class _Search(SearchArgs, DistanceFilters): ...
 
-class _Page(PageArgs, DistanceFilters): ...
+    class _Aggregate(AggregateArgs, DistanceFilters): ...
 
+    class _Count(CountArgs, DistanceFilters): ...
 
-class _Search(SearchArgs, DistanceFilters): ...
-
-
-class _Aggregate(AggregateArgs, DistanceFilters): ...
-
-
-class _Count(CountArgs, DistanceFilters): ...
-
-
-class _Stat(StatArgs, DistanceFilters): ...
+    class _Stat(StatArgs, DistanceFilters): ...
 
 
 class DistanceAPI(InstanceAPI[Distance, DistanceWrite]):
@@ -142,45 +138,24 @@ class DistanceAPI(InstanceAPI[Distance, DistanceWrite]):
     _write_class = DistanceWrite
     fields: ClassVar[type[DistanceFields]] = DistanceFields
 
-    def list(self, **kwargs: Unpack[_List]) -> DistanceList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Distance]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Distance]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Distance]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DistanceList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> DistanceList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Distance]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Distance]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Distance]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DistanceList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncDistanceAPI(AsyncInstanceAPI[Distance, DistanceWrite]):
@@ -190,50 +165,24 @@ class AsyncDistanceAPI(AsyncInstanceAPI[Distance, DistanceWrite]):
     _write_class = DistanceWrite
     fields: ClassVar[type[DistanceFields]] = DistanceFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> DistanceList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Distance]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Distance]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Distance]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DistanceList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> DistanceList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Distance]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Distance]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Distance]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DistanceList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     CountArgs,
@@ -116,28 +116,24 @@ class GeneratingUnitFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, GeneratingUnitFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, GeneratingUnitFilters): ...
 
-class _Iterate(IterateArgs, GeneratingUnitFilters): ...
+    class _Iterate(IterateArgs, GeneratingUnitFilters): ...
 
+    class _Pages(PagesArgs, GeneratingUnitFilters): ...
 
-class _Pages(PagesArgs, GeneratingUnitFilters): ...
+    class _Page(PageArgs, GeneratingUnitFilters): ...
 
+    class _Search(SearchArgs, GeneratingUnitFilters): ...
 
-class _Page(PageArgs, GeneratingUnitFilters): ...
+    class _Aggregate(AggregateArgs, GeneratingUnitFilters): ...
 
+    class _Count(CountArgs, GeneratingUnitFilters): ...
 
-class _Search(SearchArgs, GeneratingUnitFilters): ...
-
-
-class _Aggregate(AggregateArgs, GeneratingUnitFilters): ...
-
-
-class _Count(CountArgs, GeneratingUnitFilters): ...
-
-
-class _Stat(StatArgs, GeneratingUnitFilters): ...
+    class _Stat(StatArgs, GeneratingUnitFilters): ...
 
 
 class GeneratingUnitAPI(InstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
@@ -149,45 +145,24 @@ class GeneratingUnitAPI(InstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
     _write_class = GeneratingUnitWrite
     fields: ClassVar[type[GeneratingUnitFields]] = GeneratingUnitFields
 
-    def list(self, **kwargs: Unpack[_List]) -> GeneratingUnitList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[GeneratingUnit]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[GeneratingUnit]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[GeneratingUnit]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratingUnitList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> GeneratingUnitList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[GeneratingUnit]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[GeneratingUnit]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[GeneratingUnit]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratingUnitList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncGeneratingUnitAPI(AsyncInstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
@@ -199,47 +174,21 @@ class AsyncGeneratingUnitAPI(AsyncInstanceAPI[GeneratingUnit, GeneratingUnitWrit
     _write_class = GeneratingUnitWrite
     fields: ClassVar[type[GeneratingUnitFields]] = GeneratingUnitFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> GeneratingUnitList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[GeneratingUnit]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[GeneratingUnit]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[GeneratingUnit]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratingUnitList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> GeneratingUnitList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[GeneratingUnit]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[GeneratingUnit]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[GeneratingUnit]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratingUnitList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

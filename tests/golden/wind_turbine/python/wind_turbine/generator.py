@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -113,28 +113,24 @@ class GeneratorFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, GeneratorFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, GeneratorFilters): ...
 
-class _Iterate(IterateArgs, GeneratorFilters): ...
+    class _Iterate(IterateArgs, GeneratorFilters): ...
 
+    class _Pages(PagesArgs, GeneratorFilters): ...
 
-class _Pages(PagesArgs, GeneratorFilters): ...
+    class _Page(PageArgs, GeneratorFilters): ...
 
+    class _Search(SearchArgs, GeneratorFilters): ...
 
-class _Page(PageArgs, GeneratorFilters): ...
+    class _Aggregate(AggregateArgs, GeneratorFilters): ...
 
+    class _Count(CountArgs, GeneratorFilters): ...
 
-class _Search(SearchArgs, GeneratorFilters): ...
-
-
-class _Aggregate(AggregateArgs, GeneratorFilters): ...
-
-
-class _Count(CountArgs, GeneratorFilters): ...
-
-
-class _Stat(StatArgs, GeneratorFilters): ...
+    class _Stat(StatArgs, GeneratorFilters): ...
 
 
 class GeneratorAPI(InstanceAPI[Generator, GeneratorWrite]):
@@ -144,45 +140,24 @@ class GeneratorAPI(InstanceAPI[Generator, GeneratorWrite]):
     _write_class = GeneratorWrite
     fields: ClassVar[type[GeneratorFields]] = GeneratorFields
 
-    def list(self, **kwargs: Unpack[_List]) -> GeneratorList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Generator]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Generator]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Generator]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratorList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> GeneratorList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Generator]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Generator]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Generator]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratorList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncGeneratorAPI(AsyncInstanceAPI[Generator, GeneratorWrite]):
@@ -192,50 +167,24 @@ class AsyncGeneratorAPI(AsyncInstanceAPI[Generator, GeneratorWrite]):
     _write_class = GeneratorWrite
     fields: ClassVar[type[GeneratorFields]] = GeneratorFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> GeneratorList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Generator]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Generator]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Generator]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratorList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> GeneratorList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Generator]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Generator]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Generator]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratorList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

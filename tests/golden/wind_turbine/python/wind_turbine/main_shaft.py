@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -134,28 +134,24 @@ class MainShaftFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, MainShaftFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, MainShaftFilters): ...
 
-class _Iterate(IterateArgs, MainShaftFilters): ...
+    class _Iterate(IterateArgs, MainShaftFilters): ...
 
+    class _Pages(PagesArgs, MainShaftFilters): ...
 
-class _Pages(PagesArgs, MainShaftFilters): ...
+    class _Page(PageArgs, MainShaftFilters): ...
 
+    class _Search(SearchArgs, MainShaftFilters): ...
 
-class _Page(PageArgs, MainShaftFilters): ...
+    class _Aggregate(AggregateArgs, MainShaftFilters): ...
 
+    class _Count(CountArgs, MainShaftFilters): ...
 
-class _Search(SearchArgs, MainShaftFilters): ...
-
-
-class _Aggregate(AggregateArgs, MainShaftFilters): ...
-
-
-class _Count(CountArgs, MainShaftFilters): ...
-
-
-class _Stat(StatArgs, MainShaftFilters): ...
+    class _Stat(StatArgs, MainShaftFilters): ...
 
 
 class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
@@ -165,45 +161,24 @@ class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
     _write_class = MainShaftWrite
     fields: ClassVar[type[MainShaftFields]] = MainShaftFields
 
-    def list(self, **kwargs: Unpack[_List]) -> MainShaftList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[MainShaft]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[MainShaft]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[MainShaft]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> MainShaftList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[MainShaft]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[MainShaft]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[MainShaft]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncMainShaftAPI(AsyncInstanceAPI[MainShaft, MainShaftWrite]):
@@ -213,50 +188,24 @@ class AsyncMainShaftAPI(AsyncInstanceAPI[MainShaft, MainShaftWrite]):
     _write_class = MainShaftWrite
     fields: ClassVar[type[MainShaftFields]] = MainShaftFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> MainShaftList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[MainShaft]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[MainShaft]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[MainShaft]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> MainShaftList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[MainShaft]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[MainShaft]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[MainShaft]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -126,28 +126,24 @@ class MetmastFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, MetmastFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, MetmastFilters): ...
 
-class _Iterate(IterateArgs, MetmastFilters): ...
+    class _Iterate(IterateArgs, MetmastFilters): ...
 
+    class _Pages(PagesArgs, MetmastFilters): ...
 
-class _Pages(PagesArgs, MetmastFilters): ...
+    class _Page(PageArgs, MetmastFilters): ...
 
+    class _Search(SearchArgs, MetmastFilters): ...
 
-class _Page(PageArgs, MetmastFilters): ...
+    class _Aggregate(AggregateArgs, MetmastFilters): ...
 
+    class _Count(CountArgs, MetmastFilters): ...
 
-class _Search(SearchArgs, MetmastFilters): ...
-
-
-class _Aggregate(AggregateArgs, MetmastFilters): ...
-
-
-class _Count(CountArgs, MetmastFilters): ...
-
-
-class _Stat(StatArgs, MetmastFilters): ...
+    class _Stat(StatArgs, MetmastFilters): ...
 
 
 class MetmastAPI(InstanceAPI[Metmast, MetmastWrite]):
@@ -157,45 +153,24 @@ class MetmastAPI(InstanceAPI[Metmast, MetmastWrite]):
     _write_class = MetmastWrite
     fields: ClassVar[type[MetmastFields]] = MetmastFields
 
-    def list(self, **kwargs: Unpack[_List]) -> MetmastList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Metmast]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Metmast]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Metmast]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> MetmastList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Metmast]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Metmast]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Metmast]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
@@ -205,50 +180,24 @@ class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
     _write_class = MetmastWrite
     fields: ClassVar[type[MetmastFields]] = MetmastFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> MetmastList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Metmast]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Metmast]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Metmast]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> MetmastList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Metmast]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Metmast]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Metmast]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -181,28 +181,24 @@ class NacelleFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, NacelleFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, NacelleFilters): ...
 
-class _Iterate(IterateArgs, NacelleFilters): ...
+    class _Iterate(IterateArgs, NacelleFilters): ...
 
+    class _Pages(PagesArgs, NacelleFilters): ...
 
-class _Pages(PagesArgs, NacelleFilters): ...
+    class _Page(PageArgs, NacelleFilters): ...
 
+    class _Search(SearchArgs, NacelleFilters): ...
 
-class _Page(PageArgs, NacelleFilters): ...
+    class _Aggregate(AggregateArgs, NacelleFilters): ...
 
+    class _Count(CountArgs, NacelleFilters): ...
 
-class _Search(SearchArgs, NacelleFilters): ...
-
-
-class _Aggregate(AggregateArgs, NacelleFilters): ...
-
-
-class _Count(CountArgs, NacelleFilters): ...
-
-
-class _Stat(StatArgs, NacelleFilters): ...
+    class _Stat(StatArgs, NacelleFilters): ...
 
 
 class NacelleAPI(InstanceAPI[Nacelle, NacelleWrite]):
@@ -212,45 +208,24 @@ class NacelleAPI(InstanceAPI[Nacelle, NacelleWrite]):
     _write_class = NacelleWrite
     fields: ClassVar[type[NacelleFields]] = NacelleFields
 
-    def list(self, **kwargs: Unpack[_List]) -> NacelleList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Nacelle]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Nacelle]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[Nacelle]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> NacelleList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[Nacelle]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Nacelle]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[Nacelle]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncNacelleAPI(AsyncInstanceAPI[Nacelle, NacelleWrite]):
@@ -260,50 +235,24 @@ class AsyncNacelleAPI(AsyncInstanceAPI[Nacelle, NacelleWrite]):
     _write_class = NacelleWrite
     fields: ClassVar[type[NacelleFields]] = NacelleFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> NacelleList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Nacelle]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Nacelle]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[Nacelle]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> NacelleList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[Nacelle]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Nacelle]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[Nacelle]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

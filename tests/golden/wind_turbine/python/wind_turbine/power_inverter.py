@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -120,28 +120,24 @@ class PowerInverterFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, PowerInverterFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, PowerInverterFilters): ...
 
-class _Iterate(IterateArgs, PowerInverterFilters): ...
+    class _Iterate(IterateArgs, PowerInverterFilters): ...
 
+    class _Pages(PagesArgs, PowerInverterFilters): ...
 
-class _Pages(PagesArgs, PowerInverterFilters): ...
+    class _Page(PageArgs, PowerInverterFilters): ...
 
+    class _Search(SearchArgs, PowerInverterFilters): ...
 
-class _Page(PageArgs, PowerInverterFilters): ...
+    class _Aggregate(AggregateArgs, PowerInverterFilters): ...
 
+    class _Count(CountArgs, PowerInverterFilters): ...
 
-class _Search(SearchArgs, PowerInverterFilters): ...
-
-
-class _Aggregate(AggregateArgs, PowerInverterFilters): ...
-
-
-class _Count(CountArgs, PowerInverterFilters): ...
-
-
-class _Stat(StatArgs, PowerInverterFilters): ...
+    class _Stat(StatArgs, PowerInverterFilters): ...
 
 
 class PowerInverterAPI(InstanceAPI[PowerInverter, PowerInverterWrite]):
@@ -153,45 +149,24 @@ class PowerInverterAPI(InstanceAPI[PowerInverter, PowerInverterWrite]):
     _write_class = PowerInverterWrite
     fields: ClassVar[type[PowerInverterFields]] = PowerInverterFields
 
-    def list(self, **kwargs: Unpack[_List]) -> PowerInverterList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PowerInverter]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PowerInverter]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[PowerInverter]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PowerInverterList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> PowerInverterList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[PowerInverter]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PowerInverter]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[PowerInverter]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PowerInverterList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncPowerInverterAPI(AsyncInstanceAPI[PowerInverter, PowerInverterWrite]):
@@ -203,50 +178,24 @@ class AsyncPowerInverterAPI(AsyncInstanceAPI[PowerInverter, PowerInverterWrite])
     _write_class = PowerInverterWrite
     fields: ClassVar[type[PowerInverterFields]] = PowerInverterFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> PowerInverterList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PowerInverter]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PowerInverter]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[PowerInverter]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PowerInverterList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> PowerInverterList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[PowerInverter]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PowerInverter]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[PowerInverter]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PowerInverterList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

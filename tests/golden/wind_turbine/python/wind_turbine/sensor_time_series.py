@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
@@ -211,28 +211,24 @@ class SensorTimeSeriesFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, SensorTimeSeriesFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, SensorTimeSeriesFilters): ...
 
-class _Iterate(IterateArgs, SensorTimeSeriesFilters): ...
+    class _Iterate(IterateArgs, SensorTimeSeriesFilters): ...
 
+    class _Pages(PagesArgs, SensorTimeSeriesFilters): ...
 
-class _Pages(PagesArgs, SensorTimeSeriesFilters): ...
+    class _Page(PageArgs, SensorTimeSeriesFilters): ...
 
+    class _Search(SearchArgs, SensorTimeSeriesFilters): ...
 
-class _Page(PageArgs, SensorTimeSeriesFilters): ...
+    class _Aggregate(AggregateArgs, SensorTimeSeriesFilters): ...
 
+    class _Count(CountArgs, SensorTimeSeriesFilters): ...
 
-class _Search(SearchArgs, SensorTimeSeriesFilters): ...
-
-
-class _Aggregate(AggregateArgs, SensorTimeSeriesFilters): ...
-
-
-class _Count(CountArgs, SensorTimeSeriesFilters): ...
-
-
-class _Stat(StatArgs, SensorTimeSeriesFilters): ...
+    class _Stat(StatArgs, SensorTimeSeriesFilters): ...
 
 
 class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
@@ -244,45 +240,24 @@ class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
     _write_class = SensorTimeSeriesWrite
     fields: ClassVar[type[SensorTimeSeriesFields]] = SensorTimeSeriesFields
 
-    def list(self, **kwargs: Unpack[_List]) -> SensorTimeSeriesList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SensorTimeSeries]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SensorTimeSeries]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[SensorTimeSeries]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> SensorTimeSeriesList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SensorTimeSeries]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SensorTimeSeries]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[SensorTimeSeries]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncSensorTimeSeriesAPI(AsyncInstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
@@ -294,47 +269,21 @@ class AsyncSensorTimeSeriesAPI(AsyncInstanceAPI[SensorTimeSeries, SensorTimeSeri
     _write_class = SensorTimeSeriesWrite
     fields: ClassVar[type[SensorTimeSeriesFields]] = SensorTimeSeriesFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> SensorTimeSeriesList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SensorTimeSeries]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SensorTimeSeries]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[SensorTimeSeries]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> SensorTimeSeriesList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SensorTimeSeries]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SensorTimeSeries]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[SensorTimeSeries]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...

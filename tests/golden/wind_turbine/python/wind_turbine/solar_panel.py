@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -136,28 +136,24 @@ class SolarPanelFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, SolarPanelFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, SolarPanelFilters): ...
 
-class _Iterate(IterateArgs, SolarPanelFilters): ...
+    class _Iterate(IterateArgs, SolarPanelFilters): ...
 
+    class _Pages(PagesArgs, SolarPanelFilters): ...
 
-class _Pages(PagesArgs, SolarPanelFilters): ...
+    class _Page(PageArgs, SolarPanelFilters): ...
 
+    class _Search(SearchArgs, SolarPanelFilters): ...
 
-class _Page(PageArgs, SolarPanelFilters): ...
+    class _Aggregate(AggregateArgs, SolarPanelFilters): ...
 
+    class _Count(CountArgs, SolarPanelFilters): ...
 
-class _Search(SearchArgs, SolarPanelFilters): ...
-
-
-class _Aggregate(AggregateArgs, SolarPanelFilters): ...
-
-
-class _Count(CountArgs, SolarPanelFilters): ...
-
-
-class _Stat(StatArgs, SolarPanelFilters): ...
+    class _Stat(StatArgs, SolarPanelFilters): ...
 
 
 class SolarPanelAPI(InstanceAPI[SolarPanel, SolarPanelWrite]):
@@ -167,45 +163,24 @@ class SolarPanelAPI(InstanceAPI[SolarPanel, SolarPanelWrite]):
     _write_class = SolarPanelWrite
     fields: ClassVar[type[SolarPanelFields]] = SolarPanelFields
 
-    def list(self, **kwargs: Unpack[_List]) -> SolarPanelList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SolarPanel]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SolarPanel]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[SolarPanel]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> SolarPanelList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[SolarPanel]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SolarPanel]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[SolarPanel]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncSolarPanelAPI(AsyncInstanceAPI[SolarPanel, SolarPanelWrite]):
@@ -215,50 +190,24 @@ class AsyncSolarPanelAPI(AsyncInstanceAPI[SolarPanel, SolarPanelWrite]):
     _write_class = SolarPanelWrite
     fields: ClassVar[type[SolarPanelFields]] = SolarPanelFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> SolarPanelList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SolarPanel]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SolarPanel]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[SolarPanel]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> SolarPanelList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[SolarPanel]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SolarPanel]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[SolarPanel]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

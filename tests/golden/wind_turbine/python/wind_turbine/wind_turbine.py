@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 from pygen.instances import (
     AggregateArgs,
     AggregateGroup,
-    AggregateName,
+    AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
     Connection,
@@ -188,28 +188,24 @@ class WindTurbineFilters(TypedDict, total=False):
     exists: Sequence[_PropertyName]
 
 
-class _List(ListArgs, WindTurbineFilters): ...
+# The keywords of each read method: its own and the filter keywords (for type checkers only).
+if TYPE_CHECKING:
 
+    class _List(ListArgs, WindTurbineFilters): ...
 
-class _Iterate(IterateArgs, WindTurbineFilters): ...
+    class _Iterate(IterateArgs, WindTurbineFilters): ...
 
+    class _Pages(PagesArgs, WindTurbineFilters): ...
 
-class _Pages(PagesArgs, WindTurbineFilters): ...
+    class _Page(PageArgs, WindTurbineFilters): ...
 
+    class _Search(SearchArgs, WindTurbineFilters): ...
 
-class _Page(PageArgs, WindTurbineFilters): ...
+    class _Aggregate(AggregateArgs, WindTurbineFilters): ...
 
+    class _Count(CountArgs, WindTurbineFilters): ...
 
-class _Search(SearchArgs, WindTurbineFilters): ...
-
-
-class _Aggregate(AggregateArgs, WindTurbineFilters): ...
-
-
-class _Count(CountArgs, WindTurbineFilters): ...
-
-
-class _Stat(StatArgs, WindTurbineFilters): ...
+    class _Stat(StatArgs, WindTurbineFilters): ...
 
 
 class WindTurbineAPI(InstanceAPI[WindTurbine, WindTurbineWrite]):
@@ -219,45 +215,24 @@ class WindTurbineAPI(InstanceAPI[WindTurbine, WindTurbineWrite]):
     _write_class = WindTurbineWrite
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
 
-    def list(self, **kwargs: Unpack[_List]) -> WindTurbineList:
-        return super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[WindTurbine]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[WindTurbine]]:
-        return super().pages(**self._where(kwargs))
-
-    def page(self, **kwargs: Unpack[_Page]) -> Page[WindTurbine]:
-        return super().page(**self._where(kwargs))
-
-    def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList:
-        return super().search(query, **self._where(kwargs))
-
-    def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return super().aggregate(*aggregations, **self._where(kwargs))
-
-    def count(self, **kwargs: Unpack[_Count]) -> int:
-        return super().count(**self._where(kwargs))
-
-    def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return super().sum(property, **self._where(kwargs))
-
-    def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().avg(property, **self._where(kwargs))
-
-    def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().min(property, **self._where(kwargs))
-
-    def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return super().max(property, **self._where(kwargs))
-
-    def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> builtins.list[Bucket]:
-        return super().histogram(property, interval, **self._where(kwargs))
+        def list(self, **kwargs: Unpack[_List]) -> WindTurbineList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> Iterator[WindTurbine]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[WindTurbine]]: ...
+        def page(self, **kwargs: Unpack[_Page]) -> Page[WindTurbine]: ...
+        def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList: ...
+        def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
@@ -269,50 +244,24 @@ class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
     _write_class = WindTurbineWrite
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
 
-    async def list(self, **kwargs: Unpack[_List]) -> WindTurbineList:
-        return await super().list(**self._where(kwargs))
+    if TYPE_CHECKING:
 
-    def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[WindTurbine]:
-        return super().iterate(**self._where(kwargs))
-
-    def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[WindTurbine]]:
-        return super().pages(**self._where(kwargs))
-
-    async def page(self, **kwargs: Unpack[_Page]) -> Page[WindTurbine]:
-        return await super().page(**self._where(kwargs))
-
-    async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList:
-        return await super().search(query, **self._where(kwargs))
-
-    async def aggregate(
-        self,
-        *aggregations: tuple[AggregateName, str | Property | None],
-        **kwargs: Unpack[_Aggregate],
-    ) -> builtins.list[AggregateGroup]:
-        return await super().aggregate(*aggregations, **self._where(kwargs))
-
-    async def count(self, **kwargs: Unpack[_Count]) -> int:
-        return await super().count(**self._where(kwargs))
-
-    async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float:
-        return await super().sum(property, **self._where(kwargs))
-
-    async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().avg(property, **self._where(kwargs))
-
-    async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().min(property, **self._where(kwargs))
-
-    async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None:
-        return await super().max(property, **self._where(kwargs))
-
-    async def histogram(
-        self,
-        property: str | Property,
-        interval: float,
-        **kwargs: Unpack[_Stat],
-    ) -> builtins.list[Bucket]:
-        return await super().histogram(property, interval, **self._where(kwargs))
+        async def list(self, **kwargs: Unpack[_List]) -> WindTurbineList: ...
+        def iterate(self, **kwargs: Unpack[_Iterate]) -> AsyncIterator[WindTurbine]: ...
+        def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[WindTurbine]]: ...
+        async def page(self, **kwargs: Unpack[_Page]) -> Page[WindTurbine]: ...
+        async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList: ...
+        async def aggregate(
+            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
+        ) -> builtins.list[AggregateGroup]: ...
+        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
+        async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
+        async def histogram(
+            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
+        ) -> builtins.list[Bucket]: ...
 
 
 # Classes of other views: imported for type checkers here, and by the runtime when a class of this

@@ -4,8 +4,8 @@ A per-view class only declares its properties as ordinary typed fields plus a fe
 
     class Pump(Node):
         _view_id = ViewId("my_space", "Pump", "v1")
-        _property_ids = {"max_pressure": "maxPressure"}   # only where the field name differs
-        _connections = {"site": DirectRelation()}         # direct relations, edges, reverse relations
+        _fields_class = PumpFields                        # property ids and direct relations from its builders
+        _connections = {"valves": EdgeConnection(...)}    # edges and reverse relations
         name: str | None = None
         max_pressure: float | None = None
         site: NodeId | Site | None = None
@@ -33,6 +33,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 from typing_extensions import Self
 
+from pygen.instances._filters import DirectRelationListProperty, DirectRelationProperty, Property
 from pygen.instances._ids import EdgeId, NodeId, NodeIdLike, ViewId, as_edge_id, as_node_id
 from pygen.instances._types import dump_timestamp
 
@@ -144,9 +145,13 @@ class _Instance(BaseModel):
     _instance_type: ClassVar[Literal["node", "edge"]] = "node"
     #: The view whose properties the class declares (None for the bare bases).
     _view_id: ClassVar[ViewId | None] = None
-    #: Field name -> property id, where they differ.
+    #: The view's ``Fields`` class (filter builders): a generated class names it, and its builders give
+    #: the property id of each field and mark the direct relations, so neither is said twice.
+    _fields_class: ClassVar[type[Any] | None] = None
+    #: Field name -> property id, where they differ (derived from ``_fields_class`` when it is set).
     _property_ids: ClassVar[Mapping[str, str]] = {}
-    #: Field name -> connection kind, for direct relations, edge connections and reverse relations.
+    #: Field name -> connection kind: edge connections and reverse relations, and direct relations
+    #: (derived from ``_fields_class`` when it is set).
     _connections: ClassVar[Mapping[str, Connection]] = {}
     #: Fields of the instance itself (not view properties), with their API names. Set on the bases.
     _base_fields: ClassVar[Mapping[str, str]] = {}
@@ -190,6 +195,8 @@ class _Instance(BaseModel):
         # Annotations may be strings (`from __future__ import annotations`); only names are needed.
         super().__init_subclass__(**kwargs)
         annotations: dict[str, object] = cls.__dict__.get("__annotations__", {})
+        if "_fields_class" in cls.__dict__:
+            _from_fields_class(cls, annotations)
         properties = dict(cls._properties)
         view = cls._view_id
         for name, annotation in annotations.items():
@@ -217,6 +224,28 @@ class _Instance(BaseModel):
         if unknown:
             raise TypeError(f"{cls.__name__}._property_ids names fields that are not properties: {sorted(unknown)}")
         cls._properties = properties
+
+
+def _from_fields_class(cls: type[_Instance], annotations: Mapping[str, object]) -> None:
+    """Set ``cls._property_ids`` and the direct relations of ``cls._connections`` from ``cls._fields_class``.
+
+    A ``Fields`` builder's reference ends with the property id (``_ref("maxPressure")``), and the
+    direct relation builders mark direct relations. Only fields ``cls`` declares take part; what the
+    class sets itself wins.
+    """
+    builders = {
+        name: value
+        for name, value in vars(cls._fields_class).items()
+        if name in annotations and isinstance(value, Property)
+    }
+    ids = {name: builder.name for name, builder in builders.items() if builder.name != name}
+    direct = {
+        name: DirectRelation()
+        for name, builder in builders.items()
+        if isinstance(builder, (DirectRelationProperty, DirectRelationListProperty))
+    }
+    cls._property_ids = {**ids, **cls.__dict__.get("_property_ids", {})}
+    cls._connections = {**direct, **cls._connections}
 
 
 # ---------------------------------------------------------------------------------------------- read

@@ -239,3 +239,57 @@ def test_a_property_named_like_a_base_field() -> None:
     assert read.as_write().dump() == {**dumped, "existingVersion": 1}
     with pytest.raises(Exception, match="name"):
         Asset.load({"space": "s", "externalId": "b", "version": 1, "createdTime": 0, "lastUpdatedTime": 0})
+
+
+def test_the_fields_class_tells_property_ids_and_direct_relations() -> None:
+    """A class naming its Fields class needs no `_property_ids` and no direct relation `_connections`."""
+    from typing import ClassVar
+
+    from pygen.instances import (
+        DirectRelation,
+        DirectRelationListProperty,
+        DirectRelationProperty,
+        Node,
+        NodeFields,
+        NodeIdLike,
+        NodeWrite,
+        ReverseDirectRelation,
+        TextProperty,
+    )
+
+    view = ViewId("s", "Pump", "v1")
+
+    class PumpFields(NodeFields):
+        label = TextProperty(view.property_ref("name"))
+        site = DirectRelationProperty(view.property_ref("site"))
+        path = DirectRelationListProperty(view.property_ref("path"))
+        note = TextProperty(view.property_ref("note"))
+
+    class PumpWrite(NodeWrite):
+        _view_id = view
+        _fields_class = PumpFields
+        label: str | None = None
+        site: NodeIdLike | None = None
+        path: list[NodeIdLike] | None = None
+
+    class Pump(Node):
+        _view_id = view
+        _fields_class = PumpFields
+        _write_class = PumpWrite
+        _property_ids: ClassVar[dict[str, str]] = {"label": "title"}  # what the class says wins
+        _connections: ClassVar[dict[str, ReverseDirectRelation]] = {"parts": ReverseDirectRelation(view, "pump")}
+        label: str | None = None
+        site: NodeId | None = None
+        parts: list[Any] | None = None
+
+    assert PumpWrite._property_ids == {"label": "name"}
+    assert set(PumpWrite._connections) == {"site", "path"}
+    assert all(isinstance(kind, DirectRelation) for kind in PumpWrite._connections.values())
+    assert Pump._property_ids == {"label": "title"}
+    assert list(Pump._connections) == ["site", "parts"] and isinstance(Pump._connections["site"], DirectRelation)
+    dumped = PumpWrite(external_id="p", label="P1", site="x", path=["a"]).dump("sp")
+    assert dumped["sources"][0]["properties"] == {
+        "name": "P1",
+        "site": {"space": "sp", "externalId": "x"},
+        "path": [{"space": "sp", "externalId": "a"}],
+    }

@@ -97,8 +97,6 @@ class ViewContext:
     write_type: str | None = None
     #: Write fields defaulted to what the view's filter requires: always written, even when not given.
     write_defaults: list[str] = field(default_factory=list)
-    read_property_ids: list[str] = field(default_factory=list)
-    write_property_ids: list[str] = field(default_factory=list)
     read_connections: list[str] = field(default_factory=list)
     write_connections: list[str] = field(default_factory=list)
     fields_lines: list[str] = field(default_factory=list)
@@ -334,10 +332,8 @@ def _field_members(ctx: ViewContext, sdk: _Sdk, item: Field, name: str) -> None:
     write = ""
     if isinstance(item.type, DirectType):
         target = sdk.node_target(item.type.target)
-        ctx.runtime_imports.add("DirectRelation")
-        ctx.read_connections.append(f"{py_str(name)}: DirectRelation()")
+        # A direct relation (and its property id) is told by its Fields builder (`_fields_class`).
         if writes:
-            ctx.write_connections.append(f"{py_str(name)}: DirectRelation()")
             ctx.runtime_imports.add("NodeIdLike")
             write = "NodeIdLike"
         if target is None:
@@ -362,8 +358,6 @@ def _field_members(ctx: ViewContext, sdk: _Sdk, item: Field, name: str) -> None:
         read = write = _scalar(item.type, ctx, name)
     doc = _doc_member(item.name, item.description, item.property_id, "    ")
     ctx.read_members.append(Member(name, f"{_listed(read, item.is_list)} | None", doc))
-    if name != item.property_id:
-        ctx.read_property_ids.append(f"{py_str(name)}: {py_str(item.property_id)}")
     if writes:
         annotation = f"{_listed(write, item.is_list)} | None"
         default = _filter_default(ctx, item, f"{name}: {annotation}")
@@ -372,8 +366,6 @@ def _field_members(ctx: ViewContext, sdk: _Sdk, item: Field, name: str) -> None:
         required = item.required and default == "None"
         init = _listed(write, item.is_list) if required else annotation
         ctx.write_members.append(Member(name, annotation, doc, default, init, required))
-        if name != item.property_id:
-            ctx.write_property_ids.append(f"{py_str(name)}: {py_str(item.property_id)}")
 
 
 def _noqa(line: str) -> str:
@@ -727,7 +719,7 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
         ctx.runtime_imports.update({"NodeIdLike", "NodeWrite"})
         if any(member.required for member in ctx.write_members):
             ctx.extension_imports.add("Self")
-    if ctx.read_property_ids or ctx.write_property_ids or ctx.read_connections or ctx.write_connections:
+    if ctx.read_connections or ctx.write_connections:
         ctx.abc_imports.add("Mapping")
     ctx.typing_imports.add("TypedDict")
     return ctx

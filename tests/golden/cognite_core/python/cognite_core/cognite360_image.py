@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -14,9 +14,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     FloatProperty,
@@ -67,32 +65,34 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Cognite360ImageFields(NodeFields):
+    """Typed filter and sort builders of Cognite360Image."""
+
+    back = DirectRelationProperty(_ref("back"))
+    bottom = DirectRelationProperty(_ref("bottom"))
+    collection360 = DirectRelationProperty(_ref("collection360"))
+    euler_rotation_x = FloatProperty(_ref("eulerRotationX"))
+    euler_rotation_y = FloatProperty(_ref("eulerRotationY"))
+    euler_rotation_z = FloatProperty(_ref("eulerRotationZ"))
+    front = DirectRelationProperty(_ref("front"))
+    left = DirectRelationProperty(_ref("left"))
+    right = DirectRelationProperty(_ref("right"))
+    scale_x = FloatProperty(_ref("scaleX"))
+    scale_y = FloatProperty(_ref("scaleY"))
+    scale_z = FloatProperty(_ref("scaleZ"))
+    station360 = DirectRelationProperty(_ref("station360"))
+    taken_at = TimestampProperty(_ref("takenAt"))
+    top = DirectRelationProperty(_ref("top"))
+    translation_x = FloatProperty(_ref("translationX"))
+    translation_y = FloatProperty(_ref("translationY"))
+    translation_z = FloatProperty(_ref("translationZ"))
+
+
 class Cognite360ImageWrite(NodeWrite):
     """Cognite360Image (node of view cdf_cdm:Cognite360Image/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "euler_rotation_x": "eulerRotationX",
-        "euler_rotation_y": "eulerRotationY",
-        "euler_rotation_z": "eulerRotationZ",
-        "scale_x": "scaleX",
-        "scale_y": "scaleY",
-        "scale_z": "scaleZ",
-        "taken_at": "takenAt",
-        "translation_x": "translationX",
-        "translation_y": "translationY",
-        "translation_z": "translationZ",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "back": DirectRelation(),
-        "bottom": DirectRelation(),
-        "collection360": DirectRelation(),
-        "front": DirectRelation(),
-        "left": DirectRelation(),
-        "right": DirectRelation(),
-        "station360": DirectRelation(),
-        "top": DirectRelation(),
-    }
+    _fields_class = Cognite360ImageFields
 
     back: CogniteFileWrite | NodeIdLike | None = None
     """Direct relation to a file holding the back projection of the cube map"""
@@ -182,29 +182,8 @@ class Cognite360Image(Node):
     """Cognite360Image (node of view cdf_cdm:Cognite360Image/v1), as read."""
 
     _view_id = _VIEW
+    _fields_class = Cognite360ImageFields
     _write_class = Cognite360ImageWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "euler_rotation_x": "eulerRotationX",
-        "euler_rotation_y": "eulerRotationY",
-        "euler_rotation_z": "eulerRotationZ",
-        "scale_x": "scaleX",
-        "scale_y": "scaleY",
-        "scale_z": "scaleZ",
-        "taken_at": "takenAt",
-        "translation_x": "translationX",
-        "translation_y": "translationY",
-        "translation_z": "translationZ",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "back": DirectRelation(),
-        "bottom": DirectRelation(),
-        "collection360": DirectRelation(),
-        "front": DirectRelation(),
-        "left": DirectRelation(),
-        "right": DirectRelation(),
-        "station360": DirectRelation(),
-        "top": DirectRelation(),
-    }
 
     back: DirectRelationTo[CogniteFile] | None = None
     """Direct relation to a file holding the back projection of the cube map"""
@@ -266,29 +245,6 @@ class Cognite360Image(Node):
 
 
 Cognite360ImageList = InstanceList[Cognite360Image]
-
-
-class Cognite360ImageFields(NodeFields):
-    """Typed filter and sort builders of Cognite360Image."""
-
-    back = DirectRelationProperty(_ref("back"))
-    bottom = DirectRelationProperty(_ref("bottom"))
-    collection360 = DirectRelationProperty(_ref("collection360"))
-    euler_rotation_x = FloatProperty(_ref("eulerRotationX"))
-    euler_rotation_y = FloatProperty(_ref("eulerRotationY"))
-    euler_rotation_z = FloatProperty(_ref("eulerRotationZ"))
-    front = DirectRelationProperty(_ref("front"))
-    left = DirectRelationProperty(_ref("left"))
-    right = DirectRelationProperty(_ref("right"))
-    scale_x = FloatProperty(_ref("scaleX"))
-    scale_y = FloatProperty(_ref("scaleY"))
-    scale_z = FloatProperty(_ref("scaleZ"))
-    station360 = DirectRelationProperty(_ref("station360"))
-    taken_at = TimestampProperty(_ref("takenAt"))
-    top = DirectRelationProperty(_ref("top"))
-    translation_x = FloatProperty(_ref("translationX"))
-    translation_y = FloatProperty(_ref("translationY"))
-    translation_z = FloatProperty(_ref("translationZ"))
 
 
 class Cognite360ImageFilters(TypedDict, total=False):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -14,9 +14,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     Edge,
@@ -70,20 +68,31 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Cognite360ImageAnnotationFields(EdgeFields):
+    """Typed filter and sort builders of Cognite360ImageAnnotation."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    confidence = FloatProperty(_ref("confidence"))
+    description = TextProperty(_ref("description"))
+    format_version = TextProperty(_ref("formatVersion"))
+    name = TextProperty(_ref("name"))
+    polygon = ListProperty[float](_ref("polygon"))
+    source = DirectRelationProperty(_ref("source"))
+    source_context = TextProperty(_ref("sourceContext"))
+    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
+    source_created_user = TextProperty(_ref("sourceCreatedUser"))
+    source_id = TextProperty(_ref("sourceId"))
+    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
+    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
+    status = EnumProperty[_status_values](_ref("status"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class Cognite360ImageAnnotationWrite(EdgeWrite):
     """Cognite360ImageAnnotation (edge of view cdf_cdm:Cognite360ImageAnnotation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "format_version": "formatVersion",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
+    _fields_class = Cognite360ImageAnnotationFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -169,17 +178,8 @@ class Cognite360ImageAnnotation(Edge):
     """Cognite360ImageAnnotation (edge of view cdf_cdm:Cognite360ImageAnnotation/v1), as read."""
 
     _view_id = _VIEW
+    _fields_class = Cognite360ImageAnnotationFields
     _write_class = Cognite360ImageAnnotationWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "format_version": "formatVersion",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -244,26 +244,6 @@ class Cognite360ImageAnnotationToCognite360Image(Cognite360ImageAnnotation):
     """Cognite360ImageAnnotation edge whose end node is a Cognite360Image (cdf_cdm:Cognite360Image/v1)."""
 
     end_node: NodeId | Cognite360Image  # pyright: ignore[reportIncompatibleVariableOverride]
-
-
-class Cognite360ImageAnnotationFields(EdgeFields):
-    """Typed filter and sort builders of Cognite360ImageAnnotation."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    confidence = FloatProperty(_ref("confidence"))
-    description = TextProperty(_ref("description"))
-    format_version = TextProperty(_ref("formatVersion"))
-    name = TextProperty(_ref("name"))
-    polygon = ListProperty[float](_ref("polygon"))
-    source = DirectRelationProperty(_ref("source"))
-    source_context = TextProperty(_ref("sourceContext"))
-    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
-    source_created_user = TextProperty(_ref("sourceCreatedUser"))
-    source_id = TextProperty(_ref("sourceId"))
-    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
-    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
-    status = EnumProperty[_status_values](_ref("status"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class Cognite360ImageAnnotationFilters(TypedDict, total=False):

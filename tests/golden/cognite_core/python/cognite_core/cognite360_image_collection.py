@@ -7,7 +7,7 @@ Represents a logical collection of Cognite360Image instances
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -17,9 +17,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
@@ -53,12 +51,24 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Cognite360ImageCollectionFields(NodeFields):
+    """Typed filter and sort builders of Cognite360ImageCollection."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    model_3d = DirectRelationProperty(_ref("model3D"))
+    name = TextProperty(_ref("name"))
+    published = BooleanProperty(_ref("published"))
+    status = EnumProperty[_status_values](_ref("status"))
+    tags = ListProperty[str](_ref("tags"))
+    type_ = EnumProperty[_type__values](_ref("type"))
+
+
 class Cognite360ImageCollectionWrite(NodeWrite):
     """Cognite360ImageCollection (node of view cdf_cdm:Cognite360ImageCollection/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
+    _fields_class = Cognite360ImageCollectionFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -106,9 +116,8 @@ class Cognite360ImageCollection(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = Cognite360ImageCollectionFields
     _write_class = Cognite360ImageCollectionWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -135,19 +144,6 @@ class Cognite360ImageCollection(Node):
 
 
 Cognite360ImageCollectionList = InstanceList[Cognite360ImageCollection]
-
-
-class Cognite360ImageCollectionFields(NodeFields):
-    """Typed filter and sort builders of Cognite360ImageCollection."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    model_3d = DirectRelationProperty(_ref("model3D"))
-    name = TextProperty(_ref("name"))
-    published = BooleanProperty(_ref("published"))
-    status = EnumProperty[_status_values](_ref("status"))
-    tags = ListProperty[str](_ref("tags"))
-    type_ = EnumProperty[_type__values](_ref("type"))
 
 
 class Cognite360ImageCollectionFilters(TypedDict, total=False):

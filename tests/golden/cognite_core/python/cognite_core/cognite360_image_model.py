@@ -18,7 +18,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
@@ -52,12 +51,22 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Cognite360ImageModelFields(NodeFields):
+    """Typed filter and sort builders of Cognite360ImageModel."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    tags = ListProperty[str](_ref("tags"))
+    thumbnail = DirectRelationProperty(_ref("thumbnail"))
+    type_ = EnumProperty[_type__values](_ref("type"))
+
+
 class Cognite360ImageModelWrite(NodeWrite):
     """Cognite360ImageModel (node of view cdf_cdm:Cognite360ImageModel/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"thumbnail": DirectRelation()}
+    _fields_class = Cognite360ImageModelFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -108,10 +117,9 @@ class Cognite360ImageModel(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = Cognite360ImageModelFields
     _write_class = Cognite360ImageModelWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "thumbnail": DirectRelation(),
         "collections_": ReverseDirectRelation(ViewId("cdf_cdm", "Cognite3DRevision", "v1"), "model3D"),
     }
 
@@ -142,17 +150,6 @@ class Cognite360ImageModel(Node):
 
 
 Cognite360ImageModelList = InstanceList[Cognite360ImageModel]
-
-
-class Cognite360ImageModelFields(NodeFields):
-    """Typed filter and sort builders of Cognite360ImageModel."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    tags = ListProperty[str](_ref("tags"))
-    thumbnail = DirectRelationProperty(_ref("thumbnail"))
-    type_ = EnumProperty[_type__values](_ref("type"))
 
 
 class Cognite360ImageModelFilters(TypedDict, total=False):

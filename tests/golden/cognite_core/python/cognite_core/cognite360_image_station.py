@@ -7,7 +7,7 @@ A way to group images across collections. Used for creating visual scan history
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -47,11 +47,21 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Cognite360ImageStationFields(NodeFields):
+    """Typed filter and sort builders of Cognite360ImageStation."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    group_type = EnumProperty[_group_type_values](_ref("groupType"))
+    name = TextProperty(_ref("name"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class Cognite360ImageStationWrite(NodeWrite):
     """Cognite360ImageStation (node of view cdf_cdm:Cognite360ImageStation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"group_type": "groupType"}
+    _fields_class = Cognite360ImageStationFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -98,8 +108,8 @@ class Cognite360ImageStation(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = Cognite360ImageStationFields
     _write_class = Cognite360ImageStationWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"group_type": "groupType"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -122,16 +132,6 @@ class Cognite360ImageStation(Node):
 
 
 Cognite360ImageStationList = InstanceList[Cognite360ImageStation]
-
-
-class Cognite360ImageStationFields(NodeFields):
-    """Typed filter and sort builders of Cognite360ImageStation."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    group_type = EnumProperty[_group_type_values](_ref("groupType"))
-    name = TextProperty(_ref("name"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class Cognite360ImageStationFilters(TypedDict, total=False):

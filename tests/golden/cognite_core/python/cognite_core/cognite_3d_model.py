@@ -7,7 +7,7 @@ Groups revisions of 3D data of various kinds together (CAD, PointCloud, Image360
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -16,9 +16,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
@@ -51,12 +49,22 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Cognite3DModelFields(NodeFields):
+    """Typed filter and sort builders of Cognite3DModel."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    tags = ListProperty[str](_ref("tags"))
+    thumbnail = DirectRelationProperty(_ref("thumbnail"))
+    type_ = EnumProperty[_type__values](_ref("type"))
+
+
 class Cognite3DModelWrite(NodeWrite):
     """Cognite3DModel (node of view cdf_cdm:Cognite3DModel/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"thumbnail": DirectRelation()}
+    _fields_class = Cognite3DModelFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -101,9 +109,8 @@ class Cognite3DModel(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = Cognite3DModelFields
     _write_class = Cognite3DModelWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"thumbnail": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -129,17 +136,6 @@ class Cognite3DModel(Node):
 
 
 Cognite3DModelList = InstanceList[Cognite3DModel]
-
-
-class Cognite3DModelFields(NodeFields):
-    """Typed filter and sort builders of Cognite3DModel."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    tags = ListProperty[str](_ref("tags"))
-    thumbnail = DirectRelationProperty(_ref("thumbnail"))
-    type_ = EnumProperty[_type__values](_ref("type"))
 
 
 class Cognite3DModelFilters(TypedDict, total=False):

@@ -51,18 +51,26 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Cognite3DObjectFields(NodeFields):
+    """Typed filter and sort builders of Cognite3DObject."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    tags = ListProperty[str](_ref("tags"))
+    x_max = FloatProperty(_ref("xMax"))
+    x_min = FloatProperty(_ref("xMin"))
+    y_max = FloatProperty(_ref("yMax"))
+    y_min = FloatProperty(_ref("yMin"))
+    z_max = FloatProperty(_ref("zMax"))
+    z_min = FloatProperty(_ref("zMin"))
+
+
 class Cognite3DObjectWrite(NodeWrite):
     """Cognite3DObject (node of view cdf_cdm:Cognite3DObject/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "x_max": "xMax",
-        "x_min": "xMin",
-        "y_max": "yMax",
-        "y_min": "yMin",
-        "z_max": "zMax",
-        "z_min": "zMin",
-    }
+    _fields_class = Cognite3DObjectFields
     _connections: ClassVar[Mapping[str, Connection]] = {
         "images360": EdgeConnection(NodeId("cdf_cdm", "image-360-annotation"), "outwards"),
     }
@@ -131,15 +139,8 @@ class Cognite3DObject(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = Cognite3DObjectFields
     _write_class = Cognite3DObjectWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "x_max": "xMax",
-        "x_min": "xMin",
-        "y_max": "yMax",
-        "y_min": "yMin",
-        "z_max": "zMax",
-        "z_min": "zMin",
-    }
     _connections: ClassVar[Mapping[str, Connection]] = {
         "asset": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteAsset", "v1"), "object3D"),
         "cad_nodes": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteCADNode", "v1"), "object3D"),
@@ -195,21 +196,6 @@ class Cognite3DObject(Node):
 
 
 Cognite3DObjectList = InstanceList[Cognite3DObject]
-
-
-class Cognite3DObjectFields(NodeFields):
-    """Typed filter and sort builders of Cognite3DObject."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    tags = ListProperty[str](_ref("tags"))
-    x_max = FloatProperty(_ref("xMax"))
-    x_min = FloatProperty(_ref("xMin"))
-    y_max = FloatProperty(_ref("yMax"))
-    y_min = FloatProperty(_ref("yMin"))
-    z_max = FloatProperty(_ref("zMax"))
-    z_min = FloatProperty(_ref("zMin"))
 
 
 class Cognite3DObjectFilters(TypedDict, total=False):

@@ -8,7 +8,7 @@ CognitePointCloudRevision, Image360Collection or CogniteCADRevision
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -18,9 +18,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
@@ -52,12 +50,20 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Cognite3DRevisionFields(NodeFields):
+    """Typed filter and sort builders of Cognite3DRevision."""
+
+    model_3d = DirectRelationProperty(_ref("model3D"))
+    published = BooleanProperty(_ref("published"))
+    status = EnumProperty[_status_values](_ref("status"))
+    type_ = EnumProperty[_type__values](_ref("type"))
+
+
 class Cognite3DRevisionWrite(NodeWrite):
     """Cognite3DRevision (node of view cdf_cdm:Cognite3DRevision/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
+    _fields_class = Cognite3DRevisionFields
 
     model_3d: Cognite3DModelWrite | NodeIdLike | None = None
     published: bool | None = None
@@ -88,9 +94,8 @@ class Cognite3DRevision(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = Cognite3DRevisionFields
     _write_class = Cognite3DRevisionWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: DirectRelationTo[Cognite3DModel] | None = None
     published: bool | None = None
@@ -103,15 +108,6 @@ class Cognite3DRevision(Node):
 
 
 Cognite3DRevisionList = InstanceList[Cognite3DRevision]
-
-
-class Cognite3DRevisionFields(NodeFields):
-    """Typed filter and sort builders of Cognite3DRevision."""
-
-    model_3d = DirectRelationProperty(_ref("model3D"))
-    published = BooleanProperty(_ref("published"))
-    status = EnumProperty[_status_values](_ref("status"))
-    type_ = EnumProperty[_type__values](_ref("type"))
 
 
 class Cognite3DRevisionFilters(TypedDict, total=False):

@@ -11,7 +11,7 @@ the up direction
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -58,21 +58,25 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Cognite3DTransformationFields(NodeFields):
+    """Typed filter and sort builders of Cognite3DTransformation."""
+
+    euler_rotation_x = FloatProperty(_ref("eulerRotationX"))
+    euler_rotation_y = FloatProperty(_ref("eulerRotationY"))
+    euler_rotation_z = FloatProperty(_ref("eulerRotationZ"))
+    scale_x = FloatProperty(_ref("scaleX"))
+    scale_y = FloatProperty(_ref("scaleY"))
+    scale_z = FloatProperty(_ref("scaleZ"))
+    translation_x = FloatProperty(_ref("translationX"))
+    translation_y = FloatProperty(_ref("translationY"))
+    translation_z = FloatProperty(_ref("translationZ"))
+
+
 class Cognite3DTransformationWrite(NodeWrite):
     """Cognite3DTransformation (node of view cdf_cdm:Cognite3DTransformation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "euler_rotation_x": "eulerRotationX",
-        "euler_rotation_y": "eulerRotationY",
-        "euler_rotation_z": "eulerRotationZ",
-        "scale_x": "scaleX",
-        "scale_y": "scaleY",
-        "scale_z": "scaleZ",
-        "translation_x": "translationX",
-        "translation_y": "translationY",
-        "translation_z": "translationZ",
-    }
+    _fields_class = Cognite3DTransformationFields
 
     euler_rotation_x: float | None = None
     """The rotation of the object around the X-axis in radians"""
@@ -133,18 +137,8 @@ class Cognite3DTransformation(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = Cognite3DTransformationFields
     _write_class = Cognite3DTransformationWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "euler_rotation_x": "eulerRotationX",
-        "euler_rotation_y": "eulerRotationY",
-        "euler_rotation_z": "eulerRotationZ",
-        "scale_x": "scaleX",
-        "scale_y": "scaleY",
-        "scale_z": "scaleZ",
-        "translation_x": "translationX",
-        "translation_y": "translationY",
-        "translation_z": "translationZ",
-    }
 
     euler_rotation_x: float | None = None
     """The rotation of the object around the X-axis in radians"""
@@ -179,20 +173,6 @@ class Cognite3DTransformation(Node):
 
 
 Cognite3DTransformationList = InstanceList[Cognite3DTransformation]
-
-
-class Cognite3DTransformationFields(NodeFields):
-    """Typed filter and sort builders of Cognite3DTransformation."""
-
-    euler_rotation_x = FloatProperty(_ref("eulerRotationX"))
-    euler_rotation_y = FloatProperty(_ref("eulerRotationY"))
-    euler_rotation_z = FloatProperty(_ref("eulerRotationZ"))
-    scale_x = FloatProperty(_ref("scaleX"))
-    scale_y = FloatProperty(_ref("scaleY"))
-    scale_z = FloatProperty(_ref("scaleZ"))
-    translation_x = FloatProperty(_ref("translationX"))
-    translation_y = FloatProperty(_ref("translationY"))
-    translation_z = FloatProperty(_ref("translationZ"))
 
 
 class Cognite3DTransformationFilters(TypedDict, total=False):

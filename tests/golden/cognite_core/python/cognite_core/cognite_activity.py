@@ -7,7 +7,7 @@ Represents activities. Activities typically happen over a period and have a star
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -17,9 +17,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -72,29 +70,34 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteActivityFields(NodeFields):
+    """Typed filter and sort builders of Activity."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    assets = DirectRelationListProperty(_ref("assets"))
+    description = TextProperty(_ref("description"))
+    end_time = TimestampProperty(_ref("endTime"))
+    equipment = DirectRelationListProperty(_ref("equipment"))
+    name = TextProperty(_ref("name"))
+    scheduled_end_time = TimestampProperty(_ref("scheduledEndTime"))
+    scheduled_start_time = TimestampProperty(_ref("scheduledStartTime"))
+    source = DirectRelationProperty(_ref("source"))
+    source_context = TextProperty(_ref("sourceContext"))
+    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
+    source_created_user = TextProperty(_ref("sourceCreatedUser"))
+    source_id = TextProperty(_ref("sourceId"))
+    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
+    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
+    start_time = TimestampProperty(_ref("startTime"))
+    tags = ListProperty[str](_ref("tags"))
+    time_series = DirectRelationListProperty(_ref("timeSeries"))
+
+
 class CogniteActivityWrite(NodeWrite):
     """Activity (node of view cdf_cdm:CogniteActivity/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "end_time": "endTime",
-        "scheduled_end_time": "scheduledEndTime",
-        "scheduled_start_time": "scheduledStartTime",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "start_time": "startTime",
-        "time_series": "timeSeries",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "assets": DirectRelation(),
-        "equipment": DirectRelation(),
-        "source": DirectRelation(),
-        "time_series": DirectRelation(),
-    }
+    _fields_class = CogniteActivityFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -193,26 +196,8 @@ class CogniteActivity(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteActivityFields
     _write_class = CogniteActivityWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "end_time": "endTime",
-        "scheduled_end_time": "scheduledEndTime",
-        "scheduled_start_time": "scheduledStartTime",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "start_time": "startTime",
-        "time_series": "timeSeries",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "assets": DirectRelation(),
-        "equipment": DirectRelation(),
-        "source": DirectRelation(),
-        "time_series": DirectRelation(),
-    }
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -280,29 +265,6 @@ class CogniteActivity(Node):
 
 
 CogniteActivityList = InstanceList[CogniteActivity]
-
-
-class CogniteActivityFields(NodeFields):
-    """Typed filter and sort builders of Activity."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    assets = DirectRelationListProperty(_ref("assets"))
-    description = TextProperty(_ref("description"))
-    end_time = TimestampProperty(_ref("endTime"))
-    equipment = DirectRelationListProperty(_ref("equipment"))
-    name = TextProperty(_ref("name"))
-    scheduled_end_time = TimestampProperty(_ref("scheduledEndTime"))
-    scheduled_start_time = TimestampProperty(_ref("scheduledStartTime"))
-    source = DirectRelationProperty(_ref("source"))
-    source_context = TextProperty(_ref("sourceContext"))
-    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
-    source_created_user = TextProperty(_ref("sourceCreatedUser"))
-    source_id = TextProperty(_ref("sourceId"))
-    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
-    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
-    start_time = TimestampProperty(_ref("startTime"))
-    tags = ListProperty[str](_ref("tags"))
-    time_series = DirectRelationListProperty(_ref("timeSeries"))
 
 
 class CogniteActivityFilters(TypedDict, total=False):

@@ -7,7 +7,7 @@ Annotation represents contextualization results or links
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -17,9 +17,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     Edge,
@@ -70,19 +68,29 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteAnnotationFields(EdgeFields):
+    """Typed filter and sort builders of CogniteAnnotation."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    confidence = FloatProperty(_ref("confidence"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    source = DirectRelationProperty(_ref("source"))
+    source_context = TextProperty(_ref("sourceContext"))
+    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
+    source_created_user = TextProperty(_ref("sourceCreatedUser"))
+    source_id = TextProperty(_ref("sourceId"))
+    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
+    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
+    status = EnumProperty[_status_values](_ref("status"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class CogniteAnnotationWrite(EdgeWrite):
     """CogniteAnnotation (edge of view cdf_cdm:CogniteAnnotation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
+    _fields_class = CogniteAnnotationFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -163,16 +171,8 @@ class CogniteAnnotation(Edge):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteAnnotationFields
     _write_class = CogniteAnnotationWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -225,24 +225,6 @@ class CogniteAnnotation(Edge):
 
 
 CogniteAnnotationList = InstanceList[CogniteAnnotation]
-
-
-class CogniteAnnotationFields(EdgeFields):
-    """Typed filter and sort builders of CogniteAnnotation."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    confidence = FloatProperty(_ref("confidence"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    source = DirectRelationProperty(_ref("source"))
-    source_context = TextProperty(_ref("sourceContext"))
-    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
-    source_created_user = TextProperty(_ref("sourceCreatedUser"))
-    source_id = TextProperty(_ref("sourceId"))
-    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
-    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
-    status = EnumProperty[_status_values](_ref("status"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class CogniteAnnotationFilters(TypedDict, total=False):

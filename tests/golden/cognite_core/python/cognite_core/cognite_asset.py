@@ -19,7 +19,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -73,31 +72,34 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteAssetFields(NodeFields):
+    """Typed filter and sort builders of Asset."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    asset_class = DirectRelationProperty(_ref("assetClass"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    object_3d = DirectRelationProperty(_ref("object3D"))
+    parent = DirectRelationProperty(_ref("parent"))
+    path = DirectRelationListProperty(_ref("path"))
+    path_last_updated_time = TimestampProperty(_ref("pathLastUpdatedTime"))
+    root = DirectRelationProperty(_ref("root"))
+    source = DirectRelationProperty(_ref("source"))
+    source_context = TextProperty(_ref("sourceContext"))
+    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
+    source_created_user = TextProperty(_ref("sourceCreatedUser"))
+    source_id = TextProperty(_ref("sourceId"))
+    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
+    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
+    tags = ListProperty[str](_ref("tags"))
+    type_ = DirectRelationProperty(_ref("type"))
+
+
 class CogniteAssetWrite(NodeWrite):
     """Asset (node of view cdf_cdm:CogniteAsset/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "asset_class": "assetClass",
-        "object_3d": "object3D",
-        "path_last_updated_time": "pathLastUpdatedTime",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "type_": "type",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "asset_class": DirectRelation(),
-        "object_3d": DirectRelation(),
-        "parent": DirectRelation(),
-        "path": DirectRelation(),
-        "root": DirectRelation(),
-        "source": DirectRelation(),
-        "type_": DirectRelation(),
-    }
+    _fields_class = CogniteAssetFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -199,27 +201,9 @@ class CogniteAsset(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteAssetFields
     _write_class = CogniteAssetWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "asset_class": "assetClass",
-        "object_3d": "object3D",
-        "path_last_updated_time": "pathLastUpdatedTime",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "type_": "type",
-    }
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "asset_class": DirectRelation(),
-        "object_3d": DirectRelation(),
-        "parent": DirectRelation(),
-        "path": DirectRelation(),
-        "root": DirectRelation(),
-        "source": DirectRelation(),
-        "type_": DirectRelation(),
         "activities": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteActivity", "v1"), "assets"),
         "children": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteAsset", "v1"), "parent"),
         "equipment": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteEquipment", "v1"), "asset"),
@@ -310,29 +294,6 @@ class CogniteAsset(Node):
 
 
 CogniteAssetList = InstanceList[CogniteAsset]
-
-
-class CogniteAssetFields(NodeFields):
-    """Typed filter and sort builders of Asset."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    asset_class = DirectRelationProperty(_ref("assetClass"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    object_3d = DirectRelationProperty(_ref("object3D"))
-    parent = DirectRelationProperty(_ref("parent"))
-    path = DirectRelationListProperty(_ref("path"))
-    path_last_updated_time = TimestampProperty(_ref("pathLastUpdatedTime"))
-    root = DirectRelationProperty(_ref("root"))
-    source = DirectRelationProperty(_ref("source"))
-    source_context = TextProperty(_ref("sourceContext"))
-    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
-    source_created_user = TextProperty(_ref("sourceCreatedUser"))
-    source_id = TextProperty(_ref("sourceId"))
-    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
-    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
-    tags = ListProperty[str](_ref("tags"))
-    type_ = DirectRelationProperty(_ref("type"))
 
 
 class CogniteAssetFilters(TypedDict, total=False):

@@ -45,10 +45,22 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteAssetClassFields(NodeFields):
+    """Typed filter and sort builders of Asset class."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    code = TextProperty(_ref("code"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    standard = TextProperty(_ref("standard"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class CogniteAssetClassWrite(NodeWrite):
     """Asset class (node of view cdf_cdm:CogniteAssetClass/v1), to write."""
 
     _view_id = _VIEW
+    _fields_class = CogniteAssetClassFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -93,6 +105,7 @@ class CogniteAssetClass(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteAssetClassFields
     _write_class = CogniteAssetClassWrite
 
     aliases: list[str] | None = None
@@ -119,17 +132,6 @@ class CogniteAssetClass(Node):
 
 
 CogniteAssetClassList = InstanceList[CogniteAssetClass]
-
-
-class CogniteAssetClassFields(NodeFields):
-    """Typed filter and sort builders of Asset class."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    code = TextProperty(_ref("code"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    standard = TextProperty(_ref("standard"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class CogniteAssetClassFilters(TypedDict, total=False):

@@ -7,7 +7,7 @@ Represents the type of an asset.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -16,9 +16,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -49,12 +47,23 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteAssetTypeFields(NodeFields):
+    """Typed filter and sort builders of Asset type."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    asset_class = DirectRelationProperty(_ref("assetClass"))
+    code = TextProperty(_ref("code"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    standard = TextProperty(_ref("standard"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class CogniteAssetTypeWrite(NodeWrite):
     """Asset type (node of view cdf_cdm:CogniteAssetType/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"asset_class": "assetClass"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"asset_class": DirectRelation()}
+    _fields_class = CogniteAssetTypeFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -103,9 +112,8 @@ class CogniteAssetType(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteAssetTypeFields
     _write_class = CogniteAssetTypeWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"asset_class": "assetClass"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"asset_class": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -134,18 +142,6 @@ class CogniteAssetType(Node):
 
 
 CogniteAssetTypeList = InstanceList[CogniteAssetType]
-
-
-class CogniteAssetTypeFields(NodeFields):
-    """Typed filter and sort builders of Asset type."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    asset_class = DirectRelationProperty(_ref("assetClass"))
-    code = TextProperty(_ref("code"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    standard = TextProperty(_ref("standard"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class CogniteAssetTypeFilters(TypedDict, total=False):

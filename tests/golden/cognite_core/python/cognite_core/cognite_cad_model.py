@@ -18,7 +18,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
@@ -52,12 +51,22 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteCADModelFields(NodeFields):
+    """Typed filter and sort builders of CogniteCADModel."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    tags = ListProperty[str](_ref("tags"))
+    thumbnail = DirectRelationProperty(_ref("thumbnail"))
+    type_ = EnumProperty[_type__values](_ref("type"))
+
+
 class CogniteCADModelWrite(NodeWrite):
     """CogniteCADModel (node of view cdf_cdm:CogniteCADModel/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"thumbnail": DirectRelation()}
+    _fields_class = CogniteCADModelFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -108,10 +117,9 @@ class CogniteCADModel(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteCADModelFields
     _write_class = CogniteCADModelWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "thumbnail": DirectRelation(),
         "revisions": ReverseDirectRelation(ViewId("cdf_cdm", "Cognite3DRevision", "v1"), "model3D"),
     }
 
@@ -142,17 +150,6 @@ class CogniteCADModel(Node):
 
 
 CogniteCADModelList = InstanceList[CogniteCADModel]
-
-
-class CogniteCADModelFields(NodeFields):
-    """Typed filter and sort builders of CogniteCADModel."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    tags = ListProperty[str](_ref("tags"))
-    thumbnail = DirectRelationProperty(_ref("thumbnail"))
-    type_ = EnumProperty[_type__values](_ref("type"))
 
 
 class CogniteCADModelFilters(TypedDict, total=False):

@@ -7,7 +7,7 @@ Represents nodes from the 3D model that have been contextualized
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -16,9 +16,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -61,22 +59,26 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteCADNodeFields(NodeFields):
+    """Typed filter and sort builders of CogniteCADNode."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    cad_node_reference = TextProperty(_ref("cadNodeReference"))
+    description = TextProperty(_ref("description"))
+    model_3d = DirectRelationProperty(_ref("model3D"))
+    name = TextProperty(_ref("name"))
+    object_3d = DirectRelationProperty(_ref("object3D"))
+    revisions = DirectRelationListProperty(_ref("revisions"))
+    sub_tree_sizes = ListProperty[int](_ref("subTreeSizes"))
+    tags = ListProperty[str](_ref("tags"))
+    tree_indexes = ListProperty[int](_ref("treeIndexes"))
+
+
 class CogniteCADNodeWrite(NodeWrite):
     """CogniteCADNode (node of view cdf_cdm:CogniteCADNode/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "cad_node_reference": "cadNodeReference",
-        "model_3d": "model3D",
-        "object_3d": "object3D",
-        "sub_tree_sizes": "subTreeSizes",
-        "tree_indexes": "treeIndexes",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "model_3d": DirectRelation(),
-        "object_3d": DirectRelation(),
-        "revisions": DirectRelation(),
-    }
+    _fields_class = CogniteCADNodeFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -141,19 +143,8 @@ class CogniteCADNode(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteCADNodeFields
     _write_class = CogniteCADNodeWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "cad_node_reference": "cadNodeReference",
-        "model_3d": "model3D",
-        "object_3d": "object3D",
-        "sub_tree_sizes": "subTreeSizes",
-        "tree_indexes": "treeIndexes",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "model_3d": DirectRelation(),
-        "object_3d": DirectRelation(),
-        "revisions": DirectRelation(),
-    }
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -195,21 +186,6 @@ class CogniteCADNode(Node):
 
 
 CogniteCADNodeList = InstanceList[CogniteCADNode]
-
-
-class CogniteCADNodeFields(NodeFields):
-    """Typed filter and sort builders of CogniteCADNode."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    cad_node_reference = TextProperty(_ref("cadNodeReference"))
-    description = TextProperty(_ref("description"))
-    model_3d = DirectRelationProperty(_ref("model3D"))
-    name = TextProperty(_ref("name"))
-    object_3d = DirectRelationProperty(_ref("object3D"))
-    revisions = DirectRelationListProperty(_ref("revisions"))
-    sub_tree_sizes = ListProperty[int](_ref("subTreeSizes"))
-    tags = ListProperty[str](_ref("tags"))
-    tree_indexes = ListProperty[int](_ref("treeIndexes"))
 
 
 class CogniteCADNodeFilters(TypedDict, total=False):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -14,9 +14,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
@@ -49,12 +47,21 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteCADRevisionFields(NodeFields):
+    """Typed filter and sort builders of CogniteCADRevision."""
+
+    model_3d = DirectRelationProperty(_ref("model3D"))
+    published = BooleanProperty(_ref("published"))
+    revision_id = IntProperty(_ref("revisionId"))
+    status = EnumProperty[_status_values](_ref("status"))
+    type_ = EnumProperty[_type__values](_ref("type"))
+
+
 class CogniteCADRevisionWrite(NodeWrite):
     """CogniteCADRevision (node of view cdf_cdm:CogniteCADRevision/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
+    _fields_class = CogniteCADRevisionFields
 
     model_3d: CogniteCADModelWrite | NodeIdLike | None = None
     """."""
@@ -88,9 +95,8 @@ class CogniteCADRevision(Node):
     """CogniteCADRevision (node of view cdf_cdm:CogniteCADRevision/v1), as read."""
 
     _view_id = _VIEW
+    _fields_class = CogniteCADRevisionFields
     _write_class = CogniteCADRevisionWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: DirectRelationTo[CogniteCADModel] | None = None
     """."""
@@ -109,16 +115,6 @@ class CogniteCADRevision(Node):
 
 
 CogniteCADRevisionList = InstanceList[CogniteCADRevision]
-
-
-class CogniteCADRevisionFields(NodeFields):
-    """Typed filter and sort builders of CogniteCADRevision."""
-
-    model_3d = DirectRelationProperty(_ref("model3D"))
-    published = BooleanProperty(_ref("published"))
-    revision_id = IntProperty(_ref("revisionId"))
-    status = EnumProperty[_status_values](_ref("status"))
-    type_ = EnumProperty[_type__values](_ref("type"))
 
 
 class CogniteCADRevisionFilters(TypedDict, total=False):

@@ -7,7 +7,7 @@ The cube map holds references to 6 images in used to visually represent the surr
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -16,9 +16,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -47,18 +45,22 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteCubeMapFields(NodeFields):
+    """Typed filter and sort builders of CogniteCubeMap."""
+
+    back = DirectRelationProperty(_ref("back"))
+    bottom = DirectRelationProperty(_ref("bottom"))
+    front = DirectRelationProperty(_ref("front"))
+    left = DirectRelationProperty(_ref("left"))
+    right = DirectRelationProperty(_ref("right"))
+    top = DirectRelationProperty(_ref("top"))
+
+
 class CogniteCubeMapWrite(NodeWrite):
     """CogniteCubeMap (node of view cdf_cdm:CogniteCubeMap/v1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "back": DirectRelation(),
-        "bottom": DirectRelation(),
-        "front": DirectRelation(),
-        "left": DirectRelation(),
-        "right": DirectRelation(),
-        "top": DirectRelation(),
-    }
+    _fields_class = CogniteCubeMapFields
 
     back: CogniteFileWrite | NodeIdLike | None = None
     """Direct relation to a file holding the back projection of the cube map"""
@@ -103,15 +105,8 @@ class CogniteCubeMap(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteCubeMapFields
     _write_class = CogniteCubeMapWrite
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "back": DirectRelation(),
-        "bottom": DirectRelation(),
-        "front": DirectRelation(),
-        "left": DirectRelation(),
-        "right": DirectRelation(),
-        "top": DirectRelation(),
-    }
 
     back: DirectRelationTo[CogniteFile] | None = None
     """Direct relation to a file holding the back projection of the cube map"""
@@ -137,17 +132,6 @@ class CogniteCubeMap(Node):
 
 
 CogniteCubeMapList = InstanceList[CogniteCubeMap]
-
-
-class CogniteCubeMapFields(NodeFields):
-    """Typed filter and sort builders of CogniteCubeMap."""
-
-    back = DirectRelationProperty(_ref("back"))
-    bottom = DirectRelationProperty(_ref("bottom"))
-    front = DirectRelationProperty(_ref("front"))
-    left = DirectRelationProperty(_ref("left"))
-    right = DirectRelationProperty(_ref("right"))
-    top = DirectRelationProperty(_ref("top"))
 
 
 class CogniteCubeMapFilters(TypedDict, total=False):

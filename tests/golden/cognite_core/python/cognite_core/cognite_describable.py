@@ -45,10 +45,20 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteDescribableFields(NodeFields):
+    """Typed filter and sort builders of CogniteDescribable."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class CogniteDescribableWrite(NodeWrite):
     """CogniteDescribable (node of view cdf_cdm:CogniteDescribable/v1), to write."""
 
     _view_id = _VIEW
+    _fields_class = CogniteDescribableFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -85,6 +95,7 @@ class CogniteDescribable(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteDescribableFields
     _write_class = CogniteDescribableWrite
 
     aliases: list[str] | None = None
@@ -105,15 +116,6 @@ class CogniteDescribable(Node):
 
 
 CogniteDescribableList = InstanceList[CogniteDescribable]
-
-
-class CogniteDescribableFields(NodeFields):
-    """Typed filter and sort builders of CogniteDescribable."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class CogniteDescribableFilters(TypedDict, total=False):

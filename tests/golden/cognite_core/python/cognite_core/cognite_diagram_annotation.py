@@ -7,7 +7,7 @@ Annotation for diagrams
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -17,9 +17,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     Edge,
@@ -83,31 +81,41 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteDiagramAnnotationFields(EdgeFields):
+    """Typed filter and sort builders of CogniteDiagramAnnotation."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    confidence = FloatProperty(_ref("confidence"))
+    description = TextProperty(_ref("description"))
+    end_node_page_number = IntProperty(_ref("endNodePageNumber"))
+    end_node_text = TextProperty(_ref("endNodeText"))
+    end_node_x_max = FloatProperty(_ref("endNodeXMax"))
+    end_node_x_min = FloatProperty(_ref("endNodeXMin"))
+    end_node_y_max = FloatProperty(_ref("endNodeYMax"))
+    end_node_y_min = FloatProperty(_ref("endNodeYMin"))
+    name = TextProperty(_ref("name"))
+    source = DirectRelationProperty(_ref("source"))
+    source_context = TextProperty(_ref("sourceContext"))
+    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
+    source_created_user = TextProperty(_ref("sourceCreatedUser"))
+    source_id = TextProperty(_ref("sourceId"))
+    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
+    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
+    start_node_page_number = IntProperty(_ref("startNodePageNumber"))
+    start_node_text = TextProperty(_ref("startNodeText"))
+    start_node_x_max = FloatProperty(_ref("startNodeXMax"))
+    start_node_x_min = FloatProperty(_ref("startNodeXMin"))
+    start_node_y_max = FloatProperty(_ref("startNodeYMax"))
+    start_node_y_min = FloatProperty(_ref("startNodeYMin"))
+    status = EnumProperty[_status_values](_ref("status"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class CogniteDiagramAnnotationWrite(EdgeWrite):
     """CogniteDiagramAnnotation (edge of view cdf_cdm:CogniteDiagramAnnotation/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "end_node_page_number": "endNodePageNumber",
-        "end_node_text": "endNodeText",
-        "end_node_x_max": "endNodeXMax",
-        "end_node_x_min": "endNodeXMin",
-        "end_node_y_max": "endNodeYMax",
-        "end_node_y_min": "endNodeYMin",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "start_node_page_number": "startNodePageNumber",
-        "start_node_text": "startNodeText",
-        "start_node_x_max": "startNodeXMax",
-        "start_node_x_min": "startNodeXMin",
-        "start_node_y_max": "startNodeYMax",
-        "start_node_y_min": "startNodeYMin",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
+    _fields_class = CogniteDiagramAnnotationFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -252,28 +260,8 @@ class CogniteDiagramAnnotation(Edge):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteDiagramAnnotationFields
     _write_class = CogniteDiagramAnnotationWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "end_node_page_number": "endNodePageNumber",
-        "end_node_text": "endNodeText",
-        "end_node_x_max": "endNodeXMax",
-        "end_node_x_min": "endNodeXMin",
-        "end_node_y_max": "endNodeYMax",
-        "end_node_y_min": "endNodeYMin",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "start_node_page_number": "startNodePageNumber",
-        "start_node_text": "startNodeText",
-        "start_node_x_max": "startNodeXMax",
-        "start_node_x_min": "startNodeXMin",
-        "start_node_y_max": "startNodeYMax",
-        "start_node_y_min": "startNodeYMin",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -378,36 +366,6 @@ class CogniteDiagramAnnotation(Edge):
 
 
 CogniteDiagramAnnotationList = InstanceList[CogniteDiagramAnnotation]
-
-
-class CogniteDiagramAnnotationFields(EdgeFields):
-    """Typed filter and sort builders of CogniteDiagramAnnotation."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    confidence = FloatProperty(_ref("confidence"))
-    description = TextProperty(_ref("description"))
-    end_node_page_number = IntProperty(_ref("endNodePageNumber"))
-    end_node_text = TextProperty(_ref("endNodeText"))
-    end_node_x_max = FloatProperty(_ref("endNodeXMax"))
-    end_node_x_min = FloatProperty(_ref("endNodeXMin"))
-    end_node_y_max = FloatProperty(_ref("endNodeYMax"))
-    end_node_y_min = FloatProperty(_ref("endNodeYMin"))
-    name = TextProperty(_ref("name"))
-    source = DirectRelationProperty(_ref("source"))
-    source_context = TextProperty(_ref("sourceContext"))
-    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
-    source_created_user = TextProperty(_ref("sourceCreatedUser"))
-    source_id = TextProperty(_ref("sourceId"))
-    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
-    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
-    start_node_page_number = IntProperty(_ref("startNodePageNumber"))
-    start_node_text = TextProperty(_ref("startNodeText"))
-    start_node_x_max = FloatProperty(_ref("startNodeXMax"))
-    start_node_x_min = FloatProperty(_ref("startNodeXMin"))
-    start_node_y_max = FloatProperty(_ref("startNodeYMax"))
-    start_node_y_min = FloatProperty(_ref("startNodeYMin"))
-    status = EnumProperty[_status_values](_ref("status"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class CogniteDiagramAnnotationFilters(TypedDict, total=False):

@@ -19,7 +19,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -71,26 +70,32 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteEquipmentFields(NodeFields):
+    """Typed filter and sort builders of Equipment."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    asset = DirectRelationProperty(_ref("asset"))
+    description = TextProperty(_ref("description"))
+    equipment_type = DirectRelationProperty(_ref("equipmentType"))
+    files = DirectRelationListProperty(_ref("files"))
+    manufacturer = TextProperty(_ref("manufacturer"))
+    name = TextProperty(_ref("name"))
+    serial_number = TextProperty(_ref("serialNumber"))
+    source = DirectRelationProperty(_ref("source"))
+    source_context = TextProperty(_ref("sourceContext"))
+    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
+    source_created_user = TextProperty(_ref("sourceCreatedUser"))
+    source_id = TextProperty(_ref("sourceId"))
+    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
+    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class CogniteEquipmentWrite(NodeWrite):
     """Equipment (node of view cdf_cdm:CogniteEquipment/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "equipment_type": "equipmentType",
-        "serial_number": "serialNumber",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "asset": DirectRelation(),
-        "equipment_type": DirectRelation(),
-        "files": DirectRelation(),
-        "source": DirectRelation(),
-    }
+    _fields_class = CogniteEquipmentFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -181,22 +186,9 @@ class CogniteEquipment(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteEquipmentFields
     _write_class = CogniteEquipmentWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "equipment_type": "equipmentType",
-        "serial_number": "serialNumber",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-    }
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "asset": DirectRelation(),
-        "equipment_type": DirectRelation(),
-        "files": DirectRelation(),
-        "source": DirectRelation(),
         "activities": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteActivity", "v1"), "equipment"),
         "time_series": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteTimeSeries", "v1"), "equipment"),
     }
@@ -267,27 +259,6 @@ class CogniteEquipment(Node):
 
 
 CogniteEquipmentList = InstanceList[CogniteEquipment]
-
-
-class CogniteEquipmentFields(NodeFields):
-    """Typed filter and sort builders of Equipment."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    asset = DirectRelationProperty(_ref("asset"))
-    description = TextProperty(_ref("description"))
-    equipment_type = DirectRelationProperty(_ref("equipmentType"))
-    files = DirectRelationListProperty(_ref("files"))
-    manufacturer = TextProperty(_ref("manufacturer"))
-    name = TextProperty(_ref("name"))
-    serial_number = TextProperty(_ref("serialNumber"))
-    source = DirectRelationProperty(_ref("source"))
-    source_context = TextProperty(_ref("sourceContext"))
-    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
-    source_created_user = TextProperty(_ref("sourceCreatedUser"))
-    source_id = TextProperty(_ref("sourceId"))
-    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
-    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class CogniteEquipmentFilters(TypedDict, total=False):

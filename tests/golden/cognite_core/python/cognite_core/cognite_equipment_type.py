@@ -7,7 +7,7 @@ Represents the type of equipment.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -54,14 +54,24 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteEquipmentTypeFields(NodeFields):
+    """Typed filter and sort builders of Equipment type."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    code = TextProperty(_ref("code"))
+    description = TextProperty(_ref("description"))
+    equipment_class = TextProperty(_ref("equipmentClass"))
+    name = TextProperty(_ref("name"))
+    standard = TextProperty(_ref("standard"))
+    standard_reference = TextProperty(_ref("standardReference"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class CogniteEquipmentTypeWrite(NodeWrite):
     """Equipment type (node of view cdf_cdm:CogniteEquipmentType/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "equipment_class": "equipmentClass",
-        "standard_reference": "standardReference",
-    }
+    _fields_class = CogniteEquipmentTypeFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -114,11 +124,8 @@ class CogniteEquipmentType(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteEquipmentTypeFields
     _write_class = CogniteEquipmentTypeWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "equipment_class": "equipmentClass",
-        "standard_reference": "standardReference",
-    }
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -150,19 +157,6 @@ class CogniteEquipmentType(Node):
 
 
 CogniteEquipmentTypeList = InstanceList[CogniteEquipmentType]
-
-
-class CogniteEquipmentTypeFields(NodeFields):
-    """Typed filter and sort builders of Equipment type."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    code = TextProperty(_ref("code"))
-    description = TextProperty(_ref("description"))
-    equipment_class = TextProperty(_ref("equipmentClass"))
-    name = TextProperty(_ref("name"))
-    standard = TextProperty(_ref("standard"))
-    standard_reference = TextProperty(_ref("standardReference"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class CogniteEquipmentTypeFilters(TypedDict, total=False):

@@ -20,7 +20,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -73,26 +72,33 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteFileFields(NodeFields):
+    """Typed filter and sort builders of File."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    assets = DirectRelationListProperty(_ref("assets"))
+    category = DirectRelationProperty(_ref("category"))
+    description = TextProperty(_ref("description"))
+    directory = TextProperty(_ref("directory"))
+    is_uploaded = BooleanProperty(_ref("isUploaded"))
+    mime_type = TextProperty(_ref("mimeType"))
+    name = TextProperty(_ref("name"))
+    source = DirectRelationProperty(_ref("source"))
+    source_context = TextProperty(_ref("sourceContext"))
+    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
+    source_created_user = TextProperty(_ref("sourceCreatedUser"))
+    source_id = TextProperty(_ref("sourceId"))
+    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
+    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
+    tags = ListProperty[str](_ref("tags"))
+    uploaded_time = TimestampProperty(_ref("uploadedTime"))
+
+
 class CogniteFileWrite(NodeWrite):
     """File (node of view cdf_cdm:CogniteFile/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "is_uploaded": "isUploaded",
-        "mime_type": "mimeType",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "uploaded_time": "uploadedTime",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "assets": DirectRelation(),
-        "category": DirectRelation(),
-        "source": DirectRelation(),
-    }
+    _fields_class = CogniteFileFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -191,22 +197,9 @@ class CogniteFile(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteFileFields
     _write_class = CogniteFileWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "is_uploaded": "isUploaded",
-        "mime_type": "mimeType",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "uploaded_time": "uploadedTime",
-    }
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "assets": DirectRelation(),
-        "category": DirectRelation(),
-        "source": DirectRelation(),
         "equipment": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteEquipment", "v1"), "files"),
     }
 
@@ -280,28 +273,6 @@ class CogniteFile(Node):
 
 
 CogniteFileList = InstanceList[CogniteFile]
-
-
-class CogniteFileFields(NodeFields):
-    """Typed filter and sort builders of File."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    assets = DirectRelationListProperty(_ref("assets"))
-    category = DirectRelationProperty(_ref("category"))
-    description = TextProperty(_ref("description"))
-    directory = TextProperty(_ref("directory"))
-    is_uploaded = BooleanProperty(_ref("isUploaded"))
-    mime_type = TextProperty(_ref("mimeType"))
-    name = TextProperty(_ref("name"))
-    source = DirectRelationProperty(_ref("source"))
-    source_context = TextProperty(_ref("sourceContext"))
-    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
-    source_created_user = TextProperty(_ref("sourceCreatedUser"))
-    source_id = TextProperty(_ref("sourceId"))
-    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
-    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
-    tags = ListProperty[str](_ref("tags"))
-    uploaded_time = TimestampProperty(_ref("uploadedTime"))
 
 
 class CogniteFileFilters(TypedDict, total=False):

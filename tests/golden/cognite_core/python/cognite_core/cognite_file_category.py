@@ -7,7 +7,7 @@ Represents the categories of files as determined by contextualization or categor
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -45,11 +45,23 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteFileCategoryFields(NodeFields):
+    """Typed filter and sort builders of File category."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    code = TextProperty(_ref("code"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    standard = TextProperty(_ref("standard"))
+    standard_reference = TextProperty(_ref("standardReference"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class CogniteFileCategoryWrite(NodeWrite):
     """File category (node of view cdf_cdm:CogniteFileCategory/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"standard_reference": "standardReference"}
+    _fields_class = CogniteFileCategoryFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -117,8 +129,8 @@ class CogniteFileCategory(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteFileCategoryFields
     _write_class = CogniteFileCategoryWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"standard_reference": "standardReference"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -147,18 +159,6 @@ class CogniteFileCategory(Node):
 
 
 CogniteFileCategoryList = InstanceList[CogniteFileCategory]
-
-
-class CogniteFileCategoryFields(NodeFields):
-    """Typed filter and sort builders of File category."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    code = TextProperty(_ref("code"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    standard = TextProperty(_ref("standard"))
-    standard_reference = TextProperty(_ref("standardReference"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class CogniteFileCategoryFilters(TypedDict, total=False):

@@ -7,7 +7,7 @@ Navigational aid for traversing CognitePointCloudRevision instances
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -17,9 +17,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     BooleanProperty,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
@@ -52,12 +50,21 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CognitePointCloudRevisionFields(NodeFields):
+    """Typed filter and sort builders of CognitePointCloudRevision."""
+
+    model_3d = DirectRelationProperty(_ref("model3D"))
+    published = BooleanProperty(_ref("published"))
+    revision_id = IntProperty(_ref("revisionId"))
+    status = EnumProperty[_status_values](_ref("status"))
+    type_ = EnumProperty[_type__values](_ref("type"))
+
+
 class CognitePointCloudRevisionWrite(NodeWrite):
     """CognitePointCloudRevision (node of view cdf_cdm:CognitePointCloudRevision/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
+    _fields_class = CognitePointCloudRevisionFields
 
     model_3d: CognitePointCloudModelWrite | NodeIdLike | None = None
     """."""
@@ -94,9 +101,8 @@ class CognitePointCloudRevision(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CognitePointCloudRevisionFields
     _write_class = CognitePointCloudRevisionWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"model_3d": "model3D", "revision_id": "revisionId", "type_": "type"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"model_3d": DirectRelation()}
 
     model_3d: DirectRelationTo[CognitePointCloudModel] | None = None
     """."""
@@ -115,16 +121,6 @@ class CognitePointCloudRevision(Node):
 
 
 CognitePointCloudRevisionList = InstanceList[CognitePointCloudRevision]
-
-
-class CognitePointCloudRevisionFields(NodeFields):
-    """Typed filter and sort builders of CognitePointCloudRevision."""
-
-    model_3d = DirectRelationProperty(_ref("model3D"))
-    published = BooleanProperty(_ref("published"))
-    revision_id = IntProperty(_ref("revisionId"))
-    status = EnumProperty[_status_values](_ref("status"))
-    type_ = EnumProperty[_type__values](_ref("type"))
 
 
 class CognitePointCloudRevisionFilters(TypedDict, total=False):

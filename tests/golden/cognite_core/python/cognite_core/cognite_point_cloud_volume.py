@@ -7,7 +7,7 @@ PointCloud volume definition
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -16,9 +16,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -64,22 +62,27 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CognitePointCloudVolumeFields(NodeFields):
+    """Typed filter and sort builders of CognitePointCloudVolume."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    format_version = TextProperty(_ref("formatVersion"))
+    model_3d = DirectRelationProperty(_ref("model3D"))
+    name = TextProperty(_ref("name"))
+    object_3d = DirectRelationProperty(_ref("object3D"))
+    revisions = DirectRelationListProperty(_ref("revisions"))
+    tags = ListProperty[str](_ref("tags"))
+    volume = ListProperty[float](_ref("volume"))
+    volume_references = ListProperty[str](_ref("volumeReferences"))
+    volume_type = EnumProperty[_volume_type_values](_ref("volumeType"))
+
+
 class CognitePointCloudVolumeWrite(NodeWrite):
     """CognitePointCloudVolume (node of view cdf_cdm:CognitePointCloudVolume/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "format_version": "formatVersion",
-        "model_3d": "model3D",
-        "object_3d": "object3D",
-        "volume_references": "volumeReferences",
-        "volume_type": "volumeType",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "model_3d": DirectRelation(),
-        "object_3d": DirectRelation(),
-        "revisions": DirectRelation(),
-    }
+    _fields_class = CognitePointCloudVolumeFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -144,19 +147,8 @@ class CognitePointCloudVolume(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CognitePointCloudVolumeFields
     _write_class = CognitePointCloudVolumeWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "format_version": "formatVersion",
-        "model_3d": "model3D",
-        "object_3d": "object3D",
-        "volume_references": "volumeReferences",
-        "volume_type": "volumeType",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "model_3d": DirectRelation(),
-        "object_3d": DirectRelation(),
-        "revisions": DirectRelation(),
-    }
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -197,22 +189,6 @@ class CognitePointCloudVolume(Node):
 
 
 CognitePointCloudVolumeList = InstanceList[CognitePointCloudVolume]
-
-
-class CognitePointCloudVolumeFields(NodeFields):
-    """Typed filter and sort builders of CognitePointCloudVolume."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    format_version = TextProperty(_ref("formatVersion"))
-    model_3d = DirectRelationProperty(_ref("model3D"))
-    name = TextProperty(_ref("name"))
-    object_3d = DirectRelationProperty(_ref("object3D"))
-    revisions = DirectRelationListProperty(_ref("revisions"))
-    tags = ListProperty[str](_ref("tags"))
-    volume = ListProperty[float](_ref("volume"))
-    volume_references = ListProperty[str](_ref("volumeReferences"))
-    volume_type = EnumProperty[_volume_type_values](_ref("volumeType"))
 
 
 class CognitePointCloudVolumeFilters(TypedDict, total=False):

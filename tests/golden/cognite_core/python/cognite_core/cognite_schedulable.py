@@ -7,7 +7,7 @@ CogniteSchedulable represents the metadata about when an activity (or similar) s
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -46,16 +46,20 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteSchedulableFields(NodeFields):
+    """Typed filter and sort builders of CogniteSchedulable."""
+
+    end_time = TimestampProperty(_ref("endTime"))
+    scheduled_end_time = TimestampProperty(_ref("scheduledEndTime"))
+    scheduled_start_time = TimestampProperty(_ref("scheduledStartTime"))
+    start_time = TimestampProperty(_ref("startTime"))
+
+
 class CogniteSchedulableWrite(NodeWrite):
     """CogniteSchedulable (node of view cdf_cdm:CogniteSchedulable/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "end_time": "endTime",
-        "scheduled_end_time": "scheduledEndTime",
-        "scheduled_start_time": "scheduledStartTime",
-        "start_time": "startTime",
-    }
+    _fields_class = CogniteSchedulableFields
 
     end_time: Timestamp | None = None
     """The actual end time of an activity (or similar that extends this)"""
@@ -92,13 +96,8 @@ class CogniteSchedulable(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteSchedulableFields
     _write_class = CogniteSchedulableWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "end_time": "endTime",
-        "scheduled_end_time": "scheduledEndTime",
-        "scheduled_start_time": "scheduledStartTime",
-        "start_time": "startTime",
-    }
 
     end_time: Timestamp | None = None
     """The actual end time of an activity (or similar that extends this)"""
@@ -118,15 +117,6 @@ class CogniteSchedulable(Node):
 
 
 CogniteSchedulableList = InstanceList[CogniteSchedulable]
-
-
-class CogniteSchedulableFields(NodeFields):
-    """Typed filter and sort builders of CogniteSchedulable."""
-
-    end_time = TimestampProperty(_ref("endTime"))
-    scheduled_end_time = TimestampProperty(_ref("scheduledEndTime"))
-    scheduled_start_time = TimestampProperty(_ref("scheduledStartTime"))
-    start_time = TimestampProperty(_ref("startTime"))
 
 
 class CogniteSchedulableFilters(TypedDict, total=False):

@@ -7,7 +7,7 @@ The CogniteSourceSystem core concept is used to standardize the way source syste
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -45,11 +45,22 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteSourceSystemFields(NodeFields):
+    """Typed filter and sort builders of CogniteSourceSystem."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    manufacturer = TextProperty(_ref("manufacturer"))
+    name = TextProperty(_ref("name"))
+    tags = ListProperty[str](_ref("tags"))
+    version_ = TextProperty(_ref("version"))
+
+
 class CogniteSourceSystemWrite(NodeWrite):
     """CogniteSourceSystem (node of view cdf_cdm:CogniteSourceSystem/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"version_": "version"}
+    _fields_class = CogniteSourceSystemFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -94,8 +105,8 @@ class CogniteSourceSystem(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteSourceSystemFields
     _write_class = CogniteSourceSystemWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"version_": "version"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -121,17 +132,6 @@ class CogniteSourceSystem(Node):
 
 
 CogniteSourceSystemList = InstanceList[CogniteSourceSystem]
-
-
-class CogniteSourceSystemFields(NodeFields):
-    """Typed filter and sort builders of CogniteSourceSystem."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    manufacturer = TextProperty(_ref("manufacturer"))
-    name = TextProperty(_ref("name"))
-    tags = ListProperty[str](_ref("tags"))
-    version_ = TextProperty(_ref("version"))
 
 
 class CogniteSourceSystemFilters(TypedDict, total=False):

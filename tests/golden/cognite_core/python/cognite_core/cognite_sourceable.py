@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -14,9 +14,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -56,19 +54,23 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteSourceableFields(NodeFields):
+    """Typed filter and sort builders of CogniteSourceable."""
+
+    source = DirectRelationProperty(_ref("source"))
+    source_context = TextProperty(_ref("sourceContext"))
+    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
+    source_created_user = TextProperty(_ref("sourceCreatedUser"))
+    source_id = TextProperty(_ref("sourceId"))
+    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
+    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
+
+
 class CogniteSourceableWrite(NodeWrite):
     """CogniteSourceable (node of view cdf_cdm:CogniteSourceable/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
+    _fields_class = CogniteSourceableFields
 
     source: CogniteSourceSystemWrite | NodeIdLike | None = None
     """Direct relation to a source system"""
@@ -120,16 +122,8 @@ class CogniteSourceable(Node):
     """CogniteSourceable (node of view cdf_cdm:CogniteSourceable/v1), as read."""
 
     _view_id = _VIEW
+    _fields_class = CogniteSourceableFields
     _write_class = CogniteSourceableWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {"source": DirectRelation()}
 
     source: DirectRelationTo[CogniteSourceSystem] | None = None
     """Direct relation to a source system"""
@@ -164,18 +158,6 @@ class CogniteSourceable(Node):
 
 
 CogniteSourceableList = InstanceList[CogniteSourceable]
-
-
-class CogniteSourceableFields(NodeFields):
-    """Typed filter and sort builders of CogniteSourceable."""
-
-    source = DirectRelationProperty(_ref("source"))
-    source_context = TextProperty(_ref("sourceContext"))
-    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
-    source_created_user = TextProperty(_ref("sourceCreatedUser"))
-    source_id = TextProperty(_ref("sourceId"))
-    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
-    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
 
 
 class CogniteSourceableFilters(TypedDict, total=False):

@@ -20,7 +20,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -75,27 +74,33 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteTimeSeriesFields(NodeFields):
+    """Typed filter and sort builders of Time series."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    assets = DirectRelationListProperty(_ref("assets"))
+    description = TextProperty(_ref("description"))
+    equipment = DirectRelationListProperty(_ref("equipment"))
+    is_step = BooleanProperty(_ref("isStep"))
+    name = TextProperty(_ref("name"))
+    source = DirectRelationProperty(_ref("source"))
+    source_context = TextProperty(_ref("sourceContext"))
+    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
+    source_created_user = TextProperty(_ref("sourceCreatedUser"))
+    source_id = TextProperty(_ref("sourceId"))
+    source_unit = TextProperty(_ref("sourceUnit"))
+    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
+    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
+    tags = ListProperty[str](_ref("tags"))
+    type_ = EnumProperty[_type__values](_ref("type"))
+    unit = DirectRelationProperty(_ref("unit"))
+
+
 class CogniteTimeSeriesWrite(NodeWrite):
     """Time series (node of view cdf_cdm:CogniteTimeSeries/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "is_step": "isStep",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_unit": "sourceUnit",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "type_": "type",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "assets": DirectRelation(),
-        "equipment": DirectRelation(),
-        "source": DirectRelation(),
-        "unit": DirectRelation(),
-    }
+    _fields_class = CogniteTimeSeriesFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -219,23 +224,9 @@ class CogniteTimeSeries(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteTimeSeriesFields
     _write_class = CogniteTimeSeriesWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "is_step": "isStep",
-        "source_context": "sourceContext",
-        "source_created_time": "sourceCreatedTime",
-        "source_created_user": "sourceCreatedUser",
-        "source_id": "sourceId",
-        "source_unit": "sourceUnit",
-        "source_updated_time": "sourceUpdatedTime",
-        "source_updated_user": "sourceUpdatedUser",
-        "type_": "type",
-    }
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "assets": DirectRelation(),
-        "equipment": DirectRelation(),
-        "source": DirectRelation(),
-        "unit": DirectRelation(),
         "activities": ReverseDirectRelation(ViewId("cdf_cdm", "CogniteActivity", "v1"), "timeSeries"),
     }
 
@@ -305,28 +296,6 @@ class CogniteTimeSeries(Node):
 
 
 CogniteTimeSeriesList = InstanceList[CogniteTimeSeries]
-
-
-class CogniteTimeSeriesFields(NodeFields):
-    """Typed filter and sort builders of Time series."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    assets = DirectRelationListProperty(_ref("assets"))
-    description = TextProperty(_ref("description"))
-    equipment = DirectRelationListProperty(_ref("equipment"))
-    is_step = BooleanProperty(_ref("isStep"))
-    name = TextProperty(_ref("name"))
-    source = DirectRelationProperty(_ref("source"))
-    source_context = TextProperty(_ref("sourceContext"))
-    source_created_time = TimestampProperty(_ref("sourceCreatedTime"))
-    source_created_user = TextProperty(_ref("sourceCreatedUser"))
-    source_id = TextProperty(_ref("sourceId"))
-    source_unit = TextProperty(_ref("sourceUnit"))
-    source_updated_time = TimestampProperty(_ref("sourceUpdatedTime"))
-    source_updated_user = TextProperty(_ref("sourceUpdatedUser"))
-    tags = ListProperty[str](_ref("tags"))
-    type_ = EnumProperty[_type__values](_ref("type"))
-    unit = DirectRelationProperty(_ref("unit"))
 
 
 class CogniteTimeSeriesFilters(TypedDict, total=False):

@@ -7,7 +7,7 @@ Represents a single unit of measurement
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -45,11 +45,24 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteUnitFields(NodeFields):
+    """Typed filter and sort builders of CogniteUnit."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+    quantity = TextProperty(_ref("quantity"))
+    source = TextProperty(_ref("source"))
+    source_reference = TextProperty(_ref("sourceReference"))
+    symbol = TextProperty(_ref("symbol"))
+    tags = ListProperty[str](_ref("tags"))
+
+
 class CogniteUnitWrite(NodeWrite):
     """CogniteUnit (node of view cdf_cdm:CogniteUnit/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"source_reference": "sourceReference"}
+    _fields_class = CogniteUnitFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -102,8 +115,8 @@ class CogniteUnit(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteUnitFields
     _write_class = CogniteUnitWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"source_reference": "sourceReference"}
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -135,19 +148,6 @@ class CogniteUnit(Node):
 
 
 CogniteUnitList = InstanceList[CogniteUnit]
-
-
-class CogniteUnitFields(NodeFields):
-    """Typed filter and sort builders of CogniteUnit."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
-    quantity = TextProperty(_ref("quantity"))
-    source = TextProperty(_ref("source"))
-    source_reference = TextProperty(_ref("sourceReference"))
-    symbol = TextProperty(_ref("symbol"))
-    tags = ListProperty[str](_ref("tags"))
 
 
 class CogniteUnitFilters(TypedDict, total=False):

@@ -7,7 +7,7 @@ CogniteVisualizable defines the standard way to reference a related 3D resource
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -16,9 +16,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -47,12 +45,17 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CogniteVisualizableFields(NodeFields):
+    """Typed filter and sort builders of CogniteVisualizable."""
+
+    object_3d = DirectRelationProperty(_ref("object3D"))
+
+
 class CogniteVisualizableWrite(NodeWrite):
     """CogniteVisualizable (node of view cdf_cdm:CogniteVisualizable/v1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"object_3d": "object3D"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"object_3d": DirectRelation()}
+    _fields_class = CogniteVisualizableFields
 
     object_3d: Cognite3DObjectWrite | NodeIdLike | None = None
     """Direct relation to an Object3D instance representing the 3D resource"""
@@ -77,9 +80,8 @@ class CogniteVisualizable(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = CogniteVisualizableFields
     _write_class = CogniteVisualizableWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"object_3d": "object3D"}
-    _connections: ClassVar[Mapping[str, Connection]] = {"object_3d": DirectRelation()}
 
     object_3d: DirectRelationTo[Cognite3DObject] | None = None
     """Direct relation to an Object3D instance representing the 3D resource"""
@@ -90,12 +92,6 @@ class CogniteVisualizable(Node):
 
 
 CogniteVisualizableList = InstanceList[CogniteVisualizable]
-
-
-class CogniteVisualizableFields(NodeFields):
-    """Typed filter and sort builders of CogniteVisualizable."""
-
-    object_3d = DirectRelationProperty(_ref("object3D"))
 
 
 class CogniteVisualizableFilters(TypedDict, total=False):

@@ -24,7 +24,6 @@ from pygen.instances import (
     CountArgs,
     Date,
     DateProperty,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -91,29 +90,43 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ClassFields(NodeFields):
+    """Typed filter and sort builders of a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
+    */ PWNED_SENTINEL é\u2028\x00 end\\.
+    """
+
+    init = IntProperty(_ref("__init__"))
+    private = TextProperty(_ref("_private"))
+    as_write_ = BooleanProperty(_ref("as_write"))
+    def_ = TextProperty(_ref("def"))
+    exists = TextProperty(_ref("exists"))
+    external_id_ = TextProperty(_ref("externalId"))
+    filter = TimestampProperty(_ref("filter"))
+    found = TextProperty(_ref("found"))
+    isinstance = TextProperty(_ref("isinstance"))
+    json_ = JsonProperty(_ref("json"))
+    limit = DateProperty(_ref("limit"))
+    min_value = IntProperty(_ref("minValue"))
+    field_model_dump = FloatProperty(_ref("model_dump"))
+    others = DirectRelationListProperty(_ref("others"))
+    parent = DirectRelationProperty(_ref("parent"))
+    space_ = TextProperty(_ref("space"))
+    status = EnumProperty[_status_values](_ref("status"))
+    str_ = TextProperty(_ref("str"))
+    tags = ListProperty[str](_ref("tags"))
+    value = IntProperty(_ref("value"))
+    value_prefix = TextProperty(_ref("valuePrefix"))
+    value_prefix_2 = TextProperty(_ref("value_prefix"))
+
+
 class ClassWrite(NodeWrite):
     """a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
     */ PWNED_SENTINEL é\u2028\x00 end\\ (node of view sp_hostile:class/1), to write.
     """
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "init": "__init__",
-        "private": "_private",
-        "as_write_": "as_write",
-        "def_": "def",
-        "external_id_": "externalId",
-        "json_": "json",
-        "min_value": "minValue",
-        "field_model_dump": "model_dump",
-        "space_": "space",
-        "str_": "str",
-        "value_prefix": "valuePrefix",
-        "value_prefix_2": "value_prefix",
-    }
+    _fields_class = ClassFields
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "others": DirectRelation(),
-        "parent": DirectRelation(),
         "links": EdgeConnection(NodeId("sp_hostile", "link"), "outwards"),
     }
 
@@ -203,24 +216,9 @@ class Class(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = ClassFields
     _write_class = ClassWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "init": "__init__",
-        "private": "_private",
-        "as_write_": "as_write",
-        "def_": "def",
-        "external_id_": "externalId",
-        "json_": "json",
-        "min_value": "minValue",
-        "field_model_dump": "model_dump",
-        "space_": "space",
-        "str_": "str",
-        "value_prefix": "valuePrefix",
-        "value_prefix_2": "value_prefix",
-    }
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "others": DirectRelation(),
-        "parent": DirectRelation(),
         "children": ReverseDirectRelation(ViewId("sp_hostile", "class", "1"), "parent"),
         "links": EdgeConnection(NodeId("sp_hostile", "link"), "outwards"),
     }
@@ -274,35 +272,6 @@ class Class(Node):
 
 
 ClassList = InstanceList[Class]
-
-
-class ClassFields(NodeFields):
-    """Typed filter and sort builders of a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
-    */ PWNED_SENTINEL é\u2028\x00 end\\.
-    """
-
-    init = IntProperty(_ref("__init__"))
-    private = TextProperty(_ref("_private"))
-    as_write_ = BooleanProperty(_ref("as_write"))
-    def_ = TextProperty(_ref("def"))
-    exists = TextProperty(_ref("exists"))
-    external_id_ = TextProperty(_ref("externalId"))
-    filter = TimestampProperty(_ref("filter"))
-    found = TextProperty(_ref("found"))
-    isinstance = TextProperty(_ref("isinstance"))
-    json_ = JsonProperty(_ref("json"))
-    limit = DateProperty(_ref("limit"))
-    min_value = IntProperty(_ref("minValue"))
-    field_model_dump = FloatProperty(_ref("model_dump"))
-    others = DirectRelationListProperty(_ref("others"))
-    parent = DirectRelationProperty(_ref("parent"))
-    space_ = TextProperty(_ref("space"))
-    status = EnumProperty[_status_values](_ref("status"))
-    str_ = TextProperty(_ref("str"))
-    tags = ListProperty[str](_ref("tags"))
-    value = IntProperty(_ref("value"))
-    value_prefix = TextProperty(_ref("valuePrefix"))
-    value_prefix_2 = TextProperty(_ref("value_prefix"))
 
 
 class ClassFilters(TypedDict, total=False):

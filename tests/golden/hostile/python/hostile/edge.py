@@ -47,10 +47,17 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Edge_Fields(EdgeFields):
+    """Typed filter and sort builders of edge."""
+
+    weight = FloatProperty(_ref("weight"))
+
+
 class Edge_Write(EdgeWrite):
     """edge (edge of view sp_hostile:edge/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = Edge_Fields
 
     weight: float | None = None
     """a \"quote\", 'single', \"\"\"triple\"\"\", ''' and \\ backslash \\n
@@ -80,6 +87,7 @@ class Edge_(Edge):
     """
 
     _view_id = _VIEW
+    _fields_class = Edge_Fields
     _write_class = Edge_Write
 
     weight: float | None = None
@@ -99,12 +107,6 @@ class Edge_ToUnicode(Edge_):
     """edge edge whose end node is a Ünïcödé (sp_hostile:Ünïcödé/1)."""
 
     end_node: NodeId | Unicode  # pyright: ignore[reportIncompatibleVariableOverride]
-
-
-class Edge_Fields(EdgeFields):
-    """Typed filter and sort builders of edge."""
-
-    weight = FloatProperty(_ref("weight"))
 
 
 class Edge_Filters(TypedDict, total=False):

@@ -43,6 +43,12 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ReadOnlyFields(NodeFields):
+    """Typed filter and sort builders of ReadOnly."""
+
+    name = TextProperty(_ref("name"))
+
+
 class ReadOnly(Node):
     """ReadOnly (node of view sp_hostile:ReadOnly/1), as read.
 
@@ -50,17 +56,12 @@ class ReadOnly(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = ReadOnlyFields
 
     name: str | None = None
 
 
 ReadOnlyList = InstanceList[ReadOnly]
-
-
-class ReadOnlyFields(NodeFields):
-    """Typed filter and sort builders of ReadOnly."""
-
-    name = TextProperty(_ref("name"))
 
 
 class ReadOnlyFilters(TypedDict, total=False):

@@ -8,7 +8,7 @@ LF, form feed\x0c, and a line separator\u2028done.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -46,11 +46,18 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class UnicodeFields(NodeFields):
+    """Typed filter and sort builders of Ünïcödé."""
+
+    x = FloatProperty(_ref("x"))
+    u21517_u21069 = TextProperty(_ref("名前"))
+
+
 class UnicodeWrite(NodeWrite):
     """Ünïcödé (node of view sp_hostile:Ünïcödé/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"u21517_u21069": "名前"}
+    _fields_class = UnicodeFields
 
     x: float | None = None
 
@@ -79,8 +86,8 @@ class Unicode(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = UnicodeFields
     _write_class = UnicodeWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"u21517_u21069": "名前"}
 
     x: float | None = None
 
@@ -93,13 +100,6 @@ class Unicode(Node):
 
 
 UnicodeList = InstanceList[Unicode]
-
-
-class UnicodeFields(NodeFields):
-    """Typed filter and sort builders of Ünïcödé."""
-
-    x = FloatProperty(_ref("x"))
-    u21517_u21069 = TextProperty(_ref("名前"))
 
 
 class UnicodeFilters(TypedDict, total=False):

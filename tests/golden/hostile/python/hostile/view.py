@@ -7,7 +7,7 @@ A view named like the runtime's ViewId.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -44,11 +44,17 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ViewFields(NodeFields):
+    """Typed filter and sort builders of View."""
+
+    type_ = TextProperty(_ref("type"))
+
+
 class ViewWrite(NodeWrite):
     """View (node of view sp_hostile:View/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
+    _fields_class = ViewFields
 
     type_: str | None = None
 
@@ -72,8 +78,8 @@ class View(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = ViewFields
     _write_class = ViewWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"type_": "type"}
 
     type_: str | None = None
 
@@ -83,12 +89,6 @@ class View(Node):
 
 
 ViewList = InstanceList[View]
-
-
-class ViewFields(NodeFields):
-    """Typed filter and sort builders of View."""
-
-    type_ = TextProperty(_ref("type"))
 
 
 class ViewFilters(TypedDict, total=False):

@@ -41,10 +41,19 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CDFExternalReferencesFields(NodeFields):
+    """Typed filter and sort builders of CDFExternalReferences."""
+
+    file = TextProperty(_ref("file"))
+    sequence = TextProperty(_ref("sequence"))
+    timeseries = TextProperty(_ref("timeseries"))
+
+
 class CDFExternalReferencesWrite(NodeWrite):
     """CDFExternalReferences (node of view sp_pygen_models:CDFExternalReferences/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = CDFExternalReferencesFields
 
     file: str | None = None
     sequence: str | None = None
@@ -69,6 +78,7 @@ class CDFExternalReferences(Node):
     """CDFExternalReferences (node of view sp_pygen_models:CDFExternalReferences/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = CDFExternalReferencesFields
     _write_class = CDFExternalReferencesWrite
 
     file: str | None = None
@@ -81,14 +91,6 @@ class CDFExternalReferences(Node):
 
 
 CDFExternalReferencesList = InstanceList[CDFExternalReferences]
-
-
-class CDFExternalReferencesFields(NodeFields):
-    """Typed filter and sort builders of CDFExternalReferences."""
-
-    file = TextProperty(_ref("file"))
-    sequence = TextProperty(_ref("sequence"))
-    timeseries = TextProperty(_ref("timeseries"))
 
 
 class CDFExternalReferencesFilters(TypedDict, total=False):

@@ -41,10 +41,19 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class CDFExternalReferencesListedFields(NodeFields):
+    """Typed filter and sort builders of CDFExternalReferencesListed."""
+
+    files = ListProperty[str](_ref("files"))
+    sequences = ListProperty[str](_ref("sequences"))
+    timeseries = ListProperty[str](_ref("timeseries"))
+
+
 class CDFExternalReferencesListedWrite(NodeWrite):
     """CDFExternalReferencesListed (node of view sp_pygen_models:CDFExternalReferencesListed/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = CDFExternalReferencesListedFields
 
     files: list[str] | None = None
     sequences: list[str] | None = None
@@ -69,6 +78,7 @@ class CDFExternalReferencesListed(Node):
     """CDFExternalReferencesListed (node of view sp_pygen_models:CDFExternalReferencesListed/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = CDFExternalReferencesListedFields
     _write_class = CDFExternalReferencesListedWrite
 
     files: list[str] | None = None
@@ -81,14 +91,6 @@ class CDFExternalReferencesListed(Node):
 
 
 CDFExternalReferencesListedList = InstanceList[CDFExternalReferencesListed]
-
-
-class CDFExternalReferencesListedFields(NodeFields):
-    """Typed filter and sort builders of CDFExternalReferencesListed."""
-
-    files = ListProperty[str](_ref("files"))
-    sequences = ListProperty[str](_ref("sequences"))
-    timeseries = ListProperty[str](_ref("timeseries"))
 
 
 class CDFExternalReferencesListedFilters(TypedDict, total=False):

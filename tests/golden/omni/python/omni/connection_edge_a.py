@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -46,11 +46,19 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ConnectionEdgeAFields(EdgeFields):
+    """Typed filter and sort builders of ConnectionEdgeA."""
+
+    end_time = TimestampProperty(_ref("endTime"))
+    name = TextProperty(_ref("name"))
+    start_time = TimestampProperty(_ref("startTime"))
+
+
 class ConnectionEdgeAWrite(EdgeWrite):
     """ConnectionEdgeA (edge of view sp_pygen_models:ConnectionEdgeA/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"end_time": "endTime", "start_time": "startTime"}
+    _fields_class = ConnectionEdgeAFields
 
     end_time: Timestamp | None = None
     name: str | None = None
@@ -77,8 +85,8 @@ class ConnectionEdgeA(Edge):
     """ConnectionEdgeA (edge of view sp_pygen_models:ConnectionEdgeA/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionEdgeAFields
     _write_class = ConnectionEdgeAWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"end_time": "endTime", "start_time": "startTime"}
 
     end_time: Timestamp | None = None
     name: str | None = None
@@ -108,14 +116,6 @@ class ConnectionEdgeAToConnectionItemG(ConnectionEdgeA):
     """ConnectionEdgeA edge whose end node is a ConnectionItemG (sp_pygen_models:ConnectionItemG/1)."""
 
     end_node: NodeId | ConnectionItemG  # pyright: ignore[reportIncompatibleVariableOverride]
-
-
-class ConnectionEdgeAFields(EdgeFields):
-    """Typed filter and sort builders of ConnectionEdgeA."""
-
-    end_time = TimestampProperty(_ref("endTime"))
-    name = TextProperty(_ref("name"))
-    start_time = TimestampProperty(_ref("startTime"))
 
 
 class ConnectionEdgeAFilters(TypedDict, total=False):

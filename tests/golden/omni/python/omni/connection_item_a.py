@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     EdgeConnection,
@@ -47,14 +46,20 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ConnectionItemAFields(NodeFields):
+    """Typed filter and sort builders of ConnectionItemA."""
+
+    name = TextProperty(_ref("name"))
+    other_direct = DirectRelationProperty(_ref("otherDirect"))
+    self_direct = DirectRelationProperty(_ref("selfDirect"))
+
+
 class ConnectionItemAWrite(NodeWrite):
     """ConnectionItemA (node of view sp_pygen_models:ConnectionItemA/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"other_direct": "otherDirect", "self_direct": "selfDirect"}
+    _fields_class = ConnectionItemAFields
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "other_direct": DirectRelation(),
-        "self_direct": DirectRelation(),
         "outwards": EdgeConnection(NodeId("sp_pygen_models", "bidirectional"), "outwards"),
     }
 
@@ -86,11 +91,9 @@ class ConnectionItemA(Node):
     """ConnectionItemA (node of view sp_pygen_models:ConnectionItemA/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemAFields
     _write_class = ConnectionItemAWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"other_direct": "otherDirect", "self_direct": "selfDirect"}
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "other_direct": DirectRelation(),
-        "self_direct": DirectRelation(),
         "outwards": EdgeConnection(NodeId("sp_pygen_models", "bidirectional"), "outwards"),
     }
 
@@ -105,14 +108,6 @@ class ConnectionItemA(Node):
 
 
 ConnectionItemAList = InstanceList[ConnectionItemA]
-
-
-class ConnectionItemAFields(NodeFields):
-    """Typed filter and sort builders of ConnectionItemA."""
-
-    name = TextProperty(_ref("name"))
-    other_direct = DirectRelationProperty(_ref("otherDirect"))
-    self_direct = DirectRelationProperty(_ref("selfDirect"))
 
 
 class ConnectionItemAFilters(TypedDict, total=False):

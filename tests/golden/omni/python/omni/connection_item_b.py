@@ -44,10 +44,17 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ConnectionItemBFields(NodeFields):
+    """Typed filter and sort builders of ConnectionItemB."""
+
+    name = TextProperty(_ref("name"))
+
+
 class ConnectionItemBWrite(NodeWrite):
     """ConnectionItemB (node of view sp_pygen_models:ConnectionItemB/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemBFields
     _connections: ClassVar[Mapping[str, Connection]] = {
         "inwards": EdgeConnection(NodeId("sp_pygen_models", "bidirectional"), "inwards"),
         "self_edge": EdgeConnection(NodeId("sp_pygen_models", "reflexive"), "outwards"),
@@ -79,6 +86,7 @@ class ConnectionItemB(Node):
     """ConnectionItemB (node of view sp_pygen_models:ConnectionItemB/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemBFields
     _write_class = ConnectionItemBWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
         "inwards": EdgeConnection(NodeId("sp_pygen_models", "bidirectional"), "inwards"),
@@ -95,12 +103,6 @@ class ConnectionItemB(Node):
 
 
 ConnectionItemBList = InstanceList[ConnectionItemB]
-
-
-class ConnectionItemBFields(NodeFields):
-    """Typed filter and sort builders of ConnectionItemB."""
-
-    name = TextProperty(_ref("name"))
 
 
 class ConnectionItemBFilters(TypedDict, total=False):

@@ -38,10 +38,15 @@ from typing_extensions import Unpack
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemC", "1")
 
 
+class ConnectionItemCFields(NodeFields):
+    """Typed filter and sort builders of ConnectionItemC."""
+
+
 class ConnectionItemCWrite(NodeWrite):
     """ConnectionItemC (node of view sp_pygen_models:ConnectionItemC/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemCFields
     _connections: ClassVar[Mapping[str, Connection]] = {
         "connection_item_a": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
         "connection_item_b": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
@@ -71,6 +76,7 @@ class ConnectionItemC(Node):
     """ConnectionItemC (node of view sp_pygen_models:ConnectionItemC/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemCFields
     _write_class = ConnectionItemCWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
         "connection_item_a": EdgeConnection(NodeId("sp_pygen_models", "unidirectional"), "outwards"),
@@ -86,10 +92,6 @@ class ConnectionItemC(Node):
 
 
 ConnectionItemCList = InstanceList[ConnectionItemC]
-
-
-class ConnectionItemCFields(NodeFields):
-    """Typed filter and sort builders of ConnectionItemC."""
 
 
 class ConnectionItemCFilters(TypedDict, total=False):

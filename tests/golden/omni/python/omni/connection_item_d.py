@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -48,14 +47,20 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ConnectionItemDFields(NodeFields):
+    """Typed filter and sort builders of ConnectionItemD."""
+
+    direct_multi = DirectRelationListProperty(_ref("directMulti"))
+    direct_single = DirectRelationProperty(_ref("directSingle"))
+    name = TextProperty(_ref("name"))
+
+
 class ConnectionItemDWrite(NodeWrite):
     """ConnectionItemD (node of view sp_pygen_models:ConnectionItemD/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"direct_multi": "directMulti", "direct_single": "directSingle"}
+    _fields_class = ConnectionItemDFields
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "direct_multi": DirectRelation(),
-        "direct_single": DirectRelation(),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "bidirectionalSingle"), "outwards"),
     }
 
@@ -89,11 +94,9 @@ class ConnectionItemD(Node):
     """ConnectionItemD (node of view sp_pygen_models:ConnectionItemD/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemDFields
     _write_class = ConnectionItemDWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"direct_multi": "directMulti", "direct_single": "directSingle"}
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "direct_multi": DirectRelation(),
-        "direct_single": DirectRelation(),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "bidirectionalSingle"), "outwards"),
     }
 
@@ -110,14 +113,6 @@ class ConnectionItemD(Node):
 
 
 ConnectionItemDList = InstanceList[ConnectionItemD]
-
-
-class ConnectionItemDFields(NodeFields):
-    """Typed filter and sort builders of ConnectionItemD."""
-
-    direct_multi = DirectRelationListProperty(_ref("directMulti"))
-    direct_single = DirectRelationProperty(_ref("directSingle"))
-    name = TextProperty(_ref("name"))
 
 
 class ConnectionItemDFilters(TypedDict, total=False):

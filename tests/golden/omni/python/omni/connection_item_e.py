@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     EdgeConnection,
@@ -48,17 +47,20 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ConnectionItemEFields(NodeFields):
+    """Typed filter and sort builders of ConnectionItemE."""
+
+    direct_list_no_source = DirectRelationListProperty(_ref("directListNoSource"))
+    direct_no_source = DirectRelationProperty(_ref("directNoSource"))
+    name = TextProperty(_ref("name"))
+
+
 class ConnectionItemEWrite(NodeWrite):
     """ConnectionItemE (node of view sp_pygen_models:ConnectionItemE/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "direct_list_no_source": "directListNoSource",
-        "direct_no_source": "directNoSource",
-    }
+    _fields_class = ConnectionItemEFields
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "direct_list_no_source": DirectRelation(),
-        "direct_no_source": DirectRelation(),
         "inwards_single": EdgeConnection(NodeId("sp_pygen_models", "bidirectionalSingle"), "inwards"),
         "inwards_single_property": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "inwards"),
     }
@@ -97,14 +99,9 @@ class ConnectionItemE(Node):
     """ConnectionItemE (node of view sp_pygen_models:ConnectionItemE/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemEFields
     _write_class = ConnectionItemEWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "direct_list_no_source": "directListNoSource",
-        "direct_no_source": "directNoSource",
-    }
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "direct_list_no_source": DirectRelation(),
-        "direct_no_source": DirectRelation(),
         "direct_reverse_multi": ReverseDirectRelation(ViewId("sp_pygen_models", "ConnectionItemD", "1"), "directMulti"),
         "direct_reverse_single": ReverseDirectRelation(
             ViewId("sp_pygen_models", "ConnectionItemD", "1"),
@@ -132,14 +129,6 @@ class ConnectionItemE(Node):
 
 
 ConnectionItemEList = InstanceList[ConnectionItemE]
-
-
-class ConnectionItemEFields(NodeFields):
-    """Typed filter and sort builders of ConnectionItemE."""
-
-    direct_list_no_source = DirectRelationListProperty(_ref("directListNoSource"))
-    direct_no_source = DirectRelationProperty(_ref("directNoSource"))
-    name = TextProperty(_ref("name"))
 
 
 class ConnectionItemEFilters(TypedDict, total=False):

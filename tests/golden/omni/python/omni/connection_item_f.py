@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationTo,
     EdgeConnection,
@@ -47,13 +46,19 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ConnectionItemFFields(NodeFields):
+    """Typed filter and sort builders of ConnectionItemF."""
+
+    direct_list = DirectRelationListProperty(_ref("directList"))
+    name = TextProperty(_ref("name"))
+
+
 class ConnectionItemFWrite(NodeWrite):
     """ConnectionItemF (node of view sp_pygen_models:ConnectionItemF/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"direct_list": "directList"}
+    _fields_class = ConnectionItemFFields
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "direct_list": DirectRelation(),
         "outwards_multi": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "outwards"),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "singleProperty"), "outwards"),
     }
@@ -90,10 +95,9 @@ class ConnectionItemF(Node):
     """ConnectionItemF (node of view sp_pygen_models:ConnectionItemF/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemFFields
     _write_class = ConnectionItemFWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"direct_list": "directList"}
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "direct_list": DirectRelation(),
         "outwards_multi": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "outwards"),
         "outwards_single": EdgeConnection(NodeId("sp_pygen_models", "singleProperty"), "outwards"),
     }
@@ -113,13 +117,6 @@ class ConnectionItemF(Node):
 
 
 ConnectionItemFList = InstanceList[ConnectionItemF]
-
-
-class ConnectionItemFFields(NodeFields):
-    """Typed filter and sort builders of ConnectionItemF."""
-
-    direct_list = DirectRelationListProperty(_ref("directList"))
-    name = TextProperty(_ref("name"))
 
 
 class ConnectionItemFFilters(TypedDict, total=False):

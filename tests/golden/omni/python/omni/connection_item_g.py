@@ -44,10 +44,17 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ConnectionItemGFields(NodeFields):
+    """Typed filter and sort builders of ConnectionItemG."""
+
+    name = TextProperty(_ref("name"))
+
+
 class ConnectionItemGWrite(NodeWrite):
     """ConnectionItemG (node of view sp_pygen_models:ConnectionItemG/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemGFields
     _connections: ClassVar[Mapping[str, Connection]] = {
         "inwards_multi_property": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "inwards"),
     }
@@ -76,6 +83,7 @@ class ConnectionItemG(Node):
     """ConnectionItemG (node of view sp_pygen_models:ConnectionItemG/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemGFields
     _write_class = ConnectionItemGWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
         "inwards_multi_property": EdgeConnection(NodeId("sp_pygen_models", "multiProperty"), "inwards"),
@@ -90,12 +98,6 @@ class ConnectionItemG(Node):
 
 
 ConnectionItemGList = InstanceList[ConnectionItemG]
-
-
-class ConnectionItemGFields(NodeFields):
-    """Typed filter and sort builders of ConnectionItemG."""
-
-    name = TextProperty(_ref("name"))
 
 
 class ConnectionItemGFilters(TypedDict, total=False):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -13,9 +13,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -47,18 +45,19 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class ConnectionItemHFields(NodeFields):
+    """Typed filter and sort builders of ConnectionItemH."""
+
+    direct_parent_multi = DirectRelationListProperty(_ref("directParentMulti"))
+    direct_parent_single = DirectRelationProperty(_ref("directParentSingle"))
+    name = TextProperty(_ref("name"))
+
+
 class ConnectionItemHWrite(NodeWrite):
     """ConnectionItemH (node of view sp_pygen_models:ConnectionItemH/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "direct_parent_multi": "directParentMulti",
-        "direct_parent_single": "directParentSingle",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "direct_parent_multi": DirectRelation(),
-        "direct_parent_single": DirectRelation(),
-    }
+    _fields_class = ConnectionItemHFields
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "ConnectionItemH")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -90,15 +89,8 @@ class ConnectionItemH(Node):
     """ConnectionItemH (node of view sp_pygen_models:ConnectionItemH/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = ConnectionItemHFields
     _write_class = ConnectionItemHWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "direct_parent_multi": "directParentMulti",
-        "direct_parent_single": "directParentSingle",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "direct_parent_multi": DirectRelation(),
-        "direct_parent_single": DirectRelation(),
-    }
 
     direct_parent_multi: list[DirectRelationTo[MainInterface]] | None = None
     """directMulti"""
@@ -114,14 +106,6 @@ class ConnectionItemH(Node):
 
 
 ConnectionItemHList = InstanceList[ConnectionItemH]
-
-
-class ConnectionItemHFields(NodeFields):
-    """Typed filter and sort builders of ConnectionItemH."""
-
-    direct_parent_multi = DirectRelationListProperty(_ref("directParentMulti"))
-    direct_parent_single = DirectRelationProperty(_ref("directParentSingle"))
-    name = TextProperty(_ref("name"))
 
 
 class ConnectionItemHFilters(TypedDict, total=False):

@@ -44,11 +44,17 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class DependentOnNonWritableFields(NodeFields):
+    """Typed filter and sort builders of DependentOnNonWritable."""
+
+    a_value = TextProperty(_ref("aValue"))
+
+
 class DependentOnNonWritableWrite(NodeWrite):
     """DependentOnNonWritable (node of view sp_pygen_models:DependentOnNonWritable/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"a_value": "aValue"}
+    _fields_class = DependentOnNonWritableFields
     _connections: ClassVar[Mapping[str, Connection]] = {
         "to_non_writable": EdgeConnection(NodeId("sp_pygen_models", "toNonWritable"), "outwards"),
     }
@@ -79,8 +85,8 @@ class DependentOnNonWritable(Node):
     """DependentOnNonWritable (node of view sp_pygen_models:DependentOnNonWritable/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = DependentOnNonWritableFields
     _write_class = DependentOnNonWritableWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"a_value": "aValue"}
     _connections: ClassVar[Mapping[str, Connection]] = {
         "to_non_writable": EdgeConnection(NodeId("sp_pygen_models", "toNonWritable"), "outwards"),
     }
@@ -96,12 +102,6 @@ class DependentOnNonWritable(Node):
 
 
 DependentOnNonWritableList = InstanceList[DependentOnNonWritable]
-
-
-class DependentOnNonWritableFields(NodeFields):
-    """Typed filter and sort builders of DependentOnNonWritable."""
-
-    a_value = TextProperty(_ref("aValue"))
 
 
 class DependentOnNonWritableFilters(TypedDict, total=False):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -53,11 +53,25 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class EmptyFields(NodeFields):
+    """Typed filter and sort builders of Empty."""
+
+    boolean = BooleanProperty(_ref("boolean"))
+    date_ = DateProperty(_ref("date"))
+    float32 = FloatProperty(_ref("float32"))
+    float64 = FloatProperty(_ref("float64"))
+    int32 = IntProperty(_ref("int32"))
+    int64 = IntProperty(_ref("int64"))
+    json_ = JsonProperty(_ref("json"))
+    text = TextProperty(_ref("text"))
+    timestamp = TimestampProperty(_ref("timestamp"))
+
+
 class EmptyWrite(NodeWrite):
     """Empty (node of view sp_pygen_models:Empty/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
+    _fields_class = EmptyFields
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "Empty")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -99,8 +113,8 @@ class Empty(Node):
     """Empty (node of view sp_pygen_models:Empty/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = EmptyFields
     _write_class = EmptyWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: bool | None = None
     """text"""
@@ -120,20 +134,6 @@ class Empty(Node):
 
 
 EmptyList = InstanceList[Empty]
-
-
-class EmptyFields(NodeFields):
-    """Typed filter and sort builders of Empty."""
-
-    boolean = BooleanProperty(_ref("boolean"))
-    date_ = DateProperty(_ref("date"))
-    float32 = FloatProperty(_ref("float32"))
-    float64 = FloatProperty(_ref("float64"))
-    int32 = IntProperty(_ref("int32"))
-    int64 = IntProperty(_ref("int64"))
-    json_ = JsonProperty(_ref("json"))
-    text = TextProperty(_ref("text"))
-    timestamp = TimestampProperty(_ref("timestamp"))
 
 
 class EmptyFilters(TypedDict, total=False):

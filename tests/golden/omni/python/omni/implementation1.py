@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -42,11 +42,20 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Implementation1Fields(NodeFields):
+    """Typed filter and sort builders of Implementation1."""
+
+    main_value = TextProperty(_ref("mainValue"))
+    sub_value = TextProperty(_ref("subValue"))
+    value1 = TextProperty(_ref("value1"))
+    value2 = TextProperty(_ref("value2"))
+
+
 class Implementation1Write(NodeWrite):
     """Implementation1 (node of view sp_pygen_models:Implementation1/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
+    _fields_class = Implementation1Fields
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "Implementation1")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -99,8 +108,8 @@ class Implementation1(Node):
     """Implementation1 (node of view sp_pygen_models:Implementation1/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = Implementation1Fields
     _write_class = Implementation1Write
-    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     main_value: str | None = None
     """MainValue"""
@@ -120,15 +129,6 @@ class Implementation1(Node):
 
 
 Implementation1List = InstanceList[Implementation1]
-
-
-class Implementation1Fields(NodeFields):
-    """Typed filter and sort builders of Implementation1."""
-
-    main_value = TextProperty(_ref("mainValue"))
-    sub_value = TextProperty(_ref("subValue"))
-    value1 = TextProperty(_ref("value1"))
-    value2 = TextProperty(_ref("value2"))
 
 
 class Implementation1Filters(TypedDict, total=False):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict
 
 from pygen.instances import (
@@ -13,9 +13,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -45,16 +43,20 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Implementation1NonWriteableFields(NodeFields):
+    """Typed filter and sort builders of Implementation1NonWriteable."""
+
+    connection_value = DirectRelationProperty(_ref("connectionValue"))
+    main_value = TextProperty(_ref("mainValue"))
+    sub_value = TextProperty(_ref("subValue"))
+    value1 = TextProperty(_ref("value1"))
+
+
 class Implementation1NonWriteable(Node):
     """Implementation1NonWriteable (node of view sp_pygen_models:Implementation1NonWriteable/1), as read."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "connection_value": "connectionValue",
-        "main_value": "mainValue",
-        "sub_value": "subValue",
-    }
-    _connections: ClassVar[Mapping[str, Connection]] = {"connection_value": DirectRelation()}
+    _fields_class = Implementation1NonWriteableFields
 
     connection_value: DirectRelationTo[Implementation1] | None = None
     """ConnectionValue"""
@@ -70,15 +72,6 @@ class Implementation1NonWriteable(Node):
 
 
 Implementation1NonWriteableList = InstanceList[Implementation1NonWriteable]
-
-
-class Implementation1NonWriteableFields(NodeFields):
-    """Typed filter and sort builders of Implementation1NonWriteable."""
-
-    connection_value = DirectRelationProperty(_ref("connectionValue"))
-    main_value = TextProperty(_ref("mainValue"))
-    sub_value = TextProperty(_ref("subValue"))
-    value1 = TextProperty(_ref("value1"))
 
 
 class Implementation1NonWriteableFilters(TypedDict, total=False):

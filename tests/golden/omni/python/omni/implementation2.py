@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -42,11 +42,18 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class Implementation2Fields(NodeFields):
+    """Typed filter and sort builders of Implementation2."""
+
+    main_value = TextProperty(_ref("mainValue"))
+    sub_value = TextProperty(_ref("subValue"))
+
+
 class Implementation2Write(NodeWrite):
     """Implementation2 (node of view sp_pygen_models:Implementation2/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
+    _fields_class = Implementation2Fields
 
     type: NodeIdLike | None = NodeId("sp_pygen_models", "Implementation2")
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
@@ -75,8 +82,8 @@ class Implementation2(Node):
     """Implementation2 (node of view sp_pygen_models:Implementation2/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = Implementation2Fields
     _write_class = Implementation2Write
-    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     main_value: str | None = None
     """MainValue"""
@@ -90,13 +97,6 @@ class Implementation2(Node):
 
 
 Implementation2List = InstanceList[Implementation2]
-
-
-class Implementation2Fields(NodeFields):
-    """Typed filter and sort builders of Implementation2."""
-
-    main_value = TextProperty(_ref("mainValue"))
-    sub_value = TextProperty(_ref("subValue"))
 
 
 class Implementation2Filters(TypedDict, total=False):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -41,11 +41,17 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class MainInterfaceFields(NodeFields):
+    """Typed filter and sort builders of MainInterface."""
+
+    main_value = TextProperty(_ref("mainValue"))
+
+
 class MainInterfaceWrite(NodeWrite):
     """MainInterface (node of view sp_pygen_models:MainInterface/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue"}
+    _fields_class = MainInterfaceFields
 
     main_value: str | None = None
     """MainValue"""
@@ -67,8 +73,8 @@ class MainInterface(Node):
     """MainInterface (node of view sp_pygen_models:MainInterface/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = MainInterfaceFields
     _write_class = MainInterfaceWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue"}
 
     main_value: str | None = None
     """MainValue"""
@@ -79,12 +85,6 @@ class MainInterface(Node):
 
 
 MainInterfaceList = InstanceList[MainInterface]
-
-
-class MainInterfaceFields(NodeFields):
-    """Typed filter and sort builders of MainInterface."""
-
-    main_value = TextProperty(_ref("mainValue"))
 
 
 class MainInterfaceFilters(TypedDict, total=False):

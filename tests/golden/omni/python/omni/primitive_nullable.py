@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -52,11 +52,25 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class PrimitiveNullableFields(NodeFields):
+    """Typed filter and sort builders of PrimitiveNullable."""
+
+    boolean = BooleanProperty(_ref("boolean"))
+    date_ = DateProperty(_ref("date"))
+    float32 = FloatProperty(_ref("float32"))
+    float64 = FloatProperty(_ref("float64"))
+    int32 = IntProperty(_ref("int32"))
+    int64 = IntProperty(_ref("int64"))
+    json_ = JsonProperty(_ref("json"))
+    text = TextProperty(_ref("text"))
+    timestamp = TimestampProperty(_ref("timestamp"))
+
+
 class PrimitiveNullableWrite(NodeWrite):
     """PrimitiveNullable (node of view sp_pygen_models:PrimitiveNullable/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
+    _fields_class = PrimitiveNullableFields
 
     boolean: bool | None = None
     """text"""
@@ -95,8 +109,8 @@ class PrimitiveNullable(Node):
     """PrimitiveNullable (node of view sp_pygen_models:PrimitiveNullable/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = PrimitiveNullableFields
     _write_class = PrimitiveNullableWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: bool | None = None
     """text"""
@@ -116,20 +130,6 @@ class PrimitiveNullable(Node):
 
 
 PrimitiveNullableList = InstanceList[PrimitiveNullable]
-
-
-class PrimitiveNullableFields(NodeFields):
-    """Typed filter and sort builders of PrimitiveNullable."""
-
-    boolean = BooleanProperty(_ref("boolean"))
-    date_ = DateProperty(_ref("date"))
-    float32 = FloatProperty(_ref("float32"))
-    float64 = FloatProperty(_ref("float64"))
-    int32 = IntProperty(_ref("int32"))
-    int64 = IntProperty(_ref("int64"))
-    json_ = JsonProperty(_ref("json"))
-    text = TextProperty(_ref("text"))
-    timestamp = TimestampProperty(_ref("timestamp"))
 
 
 class PrimitiveNullableFilters(TypedDict, total=False):

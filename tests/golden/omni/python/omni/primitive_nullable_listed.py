@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -46,11 +46,25 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class PrimitiveNullableListedFields(NodeFields):
+    """Typed filter and sort builders of PrimitiveNullableListed."""
+
+    boolean = ListProperty[bool](_ref("boolean"))
+    date_ = ListProperty[Date](_ref("date"))
+    float32 = ListProperty[float](_ref("float32"))
+    float64 = ListProperty[float](_ref("float64"))
+    int32 = ListProperty[int](_ref("int32"))
+    int64 = ListProperty[int](_ref("int64"))
+    json_ = JsonProperty(_ref("json"))
+    text = ListProperty[str](_ref("text"))
+    timestamp = ListProperty[Timestamp](_ref("timestamp"))
+
+
 class PrimitiveNullableListedWrite(NodeWrite):
     """PrimitiveNullableListed (node of view sp_pygen_models:PrimitiveNullableListed/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
+    _fields_class = PrimitiveNullableListedFields
 
     boolean: list[bool] | None = None
     """text"""
@@ -89,8 +103,8 @@ class PrimitiveNullableListed(Node):
     """PrimitiveNullableListed (node of view sp_pygen_models:PrimitiveNullableListed/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = PrimitiveNullableListedFields
     _write_class = PrimitiveNullableListedWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: list[bool] | None = None
     """text"""
@@ -110,20 +124,6 @@ class PrimitiveNullableListed(Node):
 
 
 PrimitiveNullableListedList = InstanceList[PrimitiveNullableListed]
-
-
-class PrimitiveNullableListedFields(NodeFields):
-    """Typed filter and sort builders of PrimitiveNullableListed."""
-
-    boolean = ListProperty[bool](_ref("boolean"))
-    date_ = ListProperty[Date](_ref("date"))
-    float32 = ListProperty[float](_ref("float32"))
-    float64 = ListProperty[float](_ref("float64"))
-    int32 = ListProperty[int](_ref("int32"))
-    int64 = ListProperty[int](_ref("int64"))
-    json_ = JsonProperty(_ref("json"))
-    text = ListProperty[str](_ref("text"))
-    timestamp = ListProperty[Timestamp](_ref("timestamp"))
 
 
 class PrimitiveNullableListedFilters(TypedDict, total=False):

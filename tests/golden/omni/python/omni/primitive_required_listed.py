@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -46,11 +46,25 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class PrimitiveRequiredListedFields(NodeFields):
+    """Typed filter and sort builders of PrimitiveRequiredListed."""
+
+    boolean = ListProperty[bool](_ref("boolean"))
+    date_ = ListProperty[Date](_ref("date"))
+    float32 = ListProperty[float](_ref("float32"))
+    float64 = ListProperty[float](_ref("float64"))
+    int32 = ListProperty[int](_ref("int32"))
+    int64 = ListProperty[int](_ref("int64"))
+    json_ = JsonProperty(_ref("json"))
+    text = ListProperty[str](_ref("text"))
+    timestamp = ListProperty[Timestamp](_ref("timestamp"))
+
+
 class PrimitiveRequiredListedWrite(NodeWrite):
     """PrimitiveRequiredListed (node of view sp_pygen_models:PrimitiveRequiredListed/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
+    _fields_class = PrimitiveRequiredListedFields
 
     boolean: list[bool] | None = None
     """text"""
@@ -120,8 +134,8 @@ class PrimitiveRequiredListed(Node):
     """PrimitiveRequiredListed (node of view sp_pygen_models:PrimitiveRequiredListed/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = PrimitiveRequiredListedFields
     _write_class = PrimitiveRequiredListedWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"date_": "date", "json_": "json"}
 
     boolean: list[bool] | None = None
     """text"""
@@ -141,20 +155,6 @@ class PrimitiveRequiredListed(Node):
 
 
 PrimitiveRequiredListedList = InstanceList[PrimitiveRequiredListed]
-
-
-class PrimitiveRequiredListedFields(NodeFields):
-    """Typed filter and sort builders of PrimitiveRequiredListed."""
-
-    boolean = ListProperty[bool](_ref("boolean"))
-    date_ = ListProperty[Date](_ref("date"))
-    float32 = ListProperty[float](_ref("float32"))
-    float64 = ListProperty[float](_ref("float64"))
-    int32 = ListProperty[int](_ref("int32"))
-    int64 = ListProperty[int](_ref("int64"))
-    json_ = JsonProperty(_ref("json"))
-    text = ListProperty[str](_ref("text"))
-    timestamp = ListProperty[Timestamp](_ref("timestamp"))
 
 
 class PrimitiveRequiredListedFilters(TypedDict, total=False):

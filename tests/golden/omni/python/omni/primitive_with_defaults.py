@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -53,17 +53,21 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class PrimitiveWithDefaultsFields(NodeFields):
+    """Typed filter and sort builders of PrimitiveWithDefaults."""
+
+    auto_increment_int32 = IntProperty(_ref("autoIncrementInt32"))
+    default_boolean = BooleanProperty(_ref("defaultBoolean"))
+    default_float32 = FloatProperty(_ref("defaultFloat32"))
+    default_object = JsonProperty(_ref("defaultObject"))
+    default_string = TextProperty(_ref("defaultString"))
+
+
 class PrimitiveWithDefaultsWrite(NodeWrite):
     """PrimitiveWithDefaults (node of view sp_pygen_models:PrimitiveWithDefaults/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "auto_increment_int32": "autoIncrementInt32",
-        "default_boolean": "defaultBoolean",
-        "default_float32": "defaultFloat32",
-        "default_object": "defaultObject",
-        "default_string": "defaultString",
-    }
+    _fields_class = PrimitiveWithDefaultsFields
 
     auto_increment_int32: int | None = None
     default_boolean: bool | None = None
@@ -92,14 +96,8 @@ class PrimitiveWithDefaults(Node):
     """PrimitiveWithDefaults (node of view sp_pygen_models:PrimitiveWithDefaults/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = PrimitiveWithDefaultsFields
     _write_class = PrimitiveWithDefaultsWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "auto_increment_int32": "autoIncrementInt32",
-        "default_boolean": "defaultBoolean",
-        "default_float32": "defaultFloat32",
-        "default_object": "defaultObject",
-        "default_string": "defaultString",
-    }
 
     auto_increment_int32: int | None = None
     default_boolean: bool | None = None
@@ -113,16 +111,6 @@ class PrimitiveWithDefaults(Node):
 
 
 PrimitiveWithDefaultsList = InstanceList[PrimitiveWithDefaults]
-
-
-class PrimitiveWithDefaultsFields(NodeFields):
-    """Typed filter and sort builders of PrimitiveWithDefaults."""
-
-    auto_increment_int32 = IntProperty(_ref("autoIncrementInt32"))
-    default_boolean = BooleanProperty(_ref("defaultBoolean"))
-    default_float32 = FloatProperty(_ref("defaultFloat32"))
-    default_object = JsonProperty(_ref("defaultObject"))
-    default_string = TextProperty(_ref("defaultString"))
 
 
 class PrimitiveWithDefaultsFilters(TypedDict, total=False):

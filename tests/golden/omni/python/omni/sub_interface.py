@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -41,11 +41,18 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class SubInterfaceFields(NodeFields):
+    """Typed filter and sort builders of SubInterface."""
+
+    main_value = TextProperty(_ref("mainValue"))
+    sub_value = TextProperty(_ref("subValue"))
+
+
 class SubInterfaceWrite(NodeWrite):
     """SubInterface (node of view sp_pygen_models:SubInterface/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
+    _fields_class = SubInterfaceFields
 
     main_value: str | None = None
     """MainValue"""
@@ -71,8 +78,8 @@ class SubInterface(Node):
     """SubInterface (node of view sp_pygen_models:SubInterface/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = SubInterfaceFields
     _write_class = SubInterfaceWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"main_value": "mainValue", "sub_value": "subValue"}
 
     main_value: str | None = None
     """MainValue"""
@@ -86,13 +93,6 @@ class SubInterface(Node):
 
 
 SubInterfaceList = InstanceList[SubInterface]
-
-
-class SubInterfaceFields(NodeFields):
-    """Typed filter and sort builders of SubInterface."""
-
-    main_value = TextProperty(_ref("mainValue"))
-    sub_value = TextProperty(_ref("subValue"))
 
 
 class SubInterfaceFilters(TypedDict, total=False):

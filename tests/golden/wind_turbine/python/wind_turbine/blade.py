@@ -44,10 +44,18 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class BladeFields(NodeFields):
+    """Typed filter and sort builders of Blade."""
+
+    is_damaged = BooleanProperty(_ref("is_damaged"))
+    name = TextProperty(_ref("name"))
+
+
 class BladeWrite(NodeWrite):
     """Blade (node of view sp_pygen_power:Blade/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = BladeFields
 
     is_damaged: bool | None = None
 
@@ -72,6 +80,7 @@ class Blade(Node):
     """Blade (node of view sp_pygen_power:Blade/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = BladeFields
     _write_class = BladeWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
         "sensor_positions": ReverseDirectRelation(ViewId("sp_pygen_power", "SensorPosition", "1"), "blade"),
@@ -90,13 +99,6 @@ class Blade(Node):
 
 
 BladeList = InstanceList[Blade]
-
-
-class BladeFields(NodeFields):
-    """Typed filter and sort builders of Blade."""
-
-    is_damaged = BooleanProperty(_ref("is_damaged"))
-    name = TextProperty(_ref("name"))
 
 
 class BladeFilters(TypedDict, total=False):

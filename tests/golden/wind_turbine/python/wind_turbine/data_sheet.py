@@ -7,7 +7,7 @@ A view representing a datasheet.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
@@ -48,15 +48,22 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class DataSheetFields(NodeFields):
+    """Typed filter and sort builders of DataSheet."""
+
+    description = TextProperty(_ref("description"))
+    directory = TextProperty(_ref("directory"))
+    is_uploaded = BooleanProperty(_ref("isUploaded"))
+    mime_type = TextProperty(_ref("mimeType"))
+    name = TextProperty(_ref("name"))
+    uploaded_time = TimestampProperty(_ref("uploadedTime"))
+
+
 class DataSheetWrite(NodeWrite):
     """DataSheet (node of view sp_pygen_power:DataSheet/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "is_uploaded": "isUploaded",
-        "mime_type": "mimeType",
-        "uploaded_time": "uploadedTime",
-    }
+    _fields_class = DataSheetFields
 
     description: str | None = None
     """Description of the instance"""
@@ -103,12 +110,8 @@ class DataSheet(Node):
     """
 
     _view_id = _VIEW
+    _fields_class = DataSheetFields
     _write_class = DataSheetWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "is_uploaded": "isUploaded",
-        "mime_type": "mimeType",
-        "uploaded_time": "uploadedTime",
-    }
 
     description: str | None = None
     """Description of the instance"""
@@ -136,17 +139,6 @@ class DataSheet(Node):
 
 
 DataSheetList = InstanceList[DataSheet]
-
-
-class DataSheetFields(NodeFields):
-    """Typed filter and sort builders of DataSheet."""
-
-    description = TextProperty(_ref("description"))
-    directory = TextProperty(_ref("directory"))
-    is_uploaded = BooleanProperty(_ref("isUploaded"))
-    mime_type = TextProperty(_ref("mimeType"))
-    name = TextProperty(_ref("name"))
-    uploaded_time = TimestampProperty(_ref("uploadedTime"))
 
 
 class DataSheetFilters(TypedDict, total=False):

@@ -43,10 +43,17 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class DistanceFields(EdgeFields):
+    """Typed filter and sort builders of Distance."""
+
+    distance = FloatProperty(_ref("distance"))
+
+
 class DistanceWrite(EdgeWrite):
     """Distance (edge of view sp_pygen_power:Distance/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = DistanceFields
 
     distance: float | None = None
 
@@ -69,6 +76,7 @@ class Distance(Edge):
     """Distance (edge of view sp_pygen_power:Distance/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = DistanceFields
     _write_class = DistanceWrite
 
     distance: float | None = None
@@ -91,12 +99,6 @@ class DistanceToMetmast(Distance):
     """Distance edge whose end node is a Metmast (sp_pygen_power:Metmast/1)."""
 
     end_node: NodeId | Metmast  # pyright: ignore[reportIncompatibleVariableOverride]
-
-
-class DistanceFields(EdgeFields):
-    """Typed filter and sort builders of Distance."""
-
-    distance = FloatProperty(_ref("distance"))
 
 
 class DistanceFilters(TypedDict, total=False):

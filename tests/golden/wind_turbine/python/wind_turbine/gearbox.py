@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -45,15 +44,19 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class GearboxFields(NodeFields):
+    """Typed filter and sort builders of Gearbox."""
+
+    displacement_x = DirectRelationProperty(_ref("displacement_x"))
+    displacement_y = DirectRelationProperty(_ref("displacement_y"))
+    displacement_z = DirectRelationProperty(_ref("displacement_z"))
+
+
 class GearboxWrite(NodeWrite):
     """Gearbox (node of view sp_pygen_power:Gearbox/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "displacement_x": DirectRelation(),
-        "displacement_y": DirectRelation(),
-        "displacement_z": DirectRelation(),
-    }
+    _fields_class = GearboxFields
 
     displacement_x: SensorTimeSeriesWrite | NodeIdLike | None = None
     displacement_y: SensorTimeSeriesWrite | NodeIdLike | None = None
@@ -78,11 +81,9 @@ class Gearbox(Node):
     """Gearbox (node of view sp_pygen_power:Gearbox/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = GearboxFields
     _write_class = GearboxWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "displacement_x": DirectRelation(),
-        "displacement_y": DirectRelation(),
-        "displacement_z": DirectRelation(),
         "nacelle": ReverseDirectRelation(ViewId("sp_pygen_power", "Nacelle", "1"), "gearbox"),
     }
 
@@ -97,14 +98,6 @@ class Gearbox(Node):
 
 
 GearboxList = InstanceList[Gearbox]
-
-
-class GearboxFields(NodeFields):
-    """Typed filter and sort builders of Gearbox."""
-
-    displacement_x = DirectRelationProperty(_ref("displacement_x"))
-    displacement_y = DirectRelationProperty(_ref("displacement_y"))
-    displacement_z = DirectRelationProperty(_ref("displacement_z"))
 
 
 class GearboxFilters(TypedDict, total=False):

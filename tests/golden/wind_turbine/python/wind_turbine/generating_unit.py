@@ -42,10 +42,19 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class GeneratingUnitFields(NodeFields):
+    """Typed filter and sort builders of GeneratingUnit."""
+
+    capacity = FloatProperty(_ref("capacity"))
+    description = TextProperty(_ref("description"))
+    name = TextProperty(_ref("name"))
+
+
 class GeneratingUnitWrite(NodeWrite):
     """GeneratingUnit (node of view sp_pygen_power:GeneratingUnit/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = GeneratingUnitFields
 
     capacity: float | None = None
 
@@ -74,6 +83,7 @@ class GeneratingUnit(Node):
     """GeneratingUnit (node of view sp_pygen_power:GeneratingUnit/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = GeneratingUnitFields
     _write_class = GeneratingUnitWrite
 
     capacity: float | None = None
@@ -90,14 +100,6 @@ class GeneratingUnit(Node):
 
 
 GeneratingUnitList = InstanceList[GeneratingUnit]
-
-
-class GeneratingUnitFields(NodeFields):
-    """Typed filter and sort builders of GeneratingUnit."""
-
-    capacity = FloatProperty(_ref("capacity"))
-    description = TextProperty(_ref("description"))
-    name = TextProperty(_ref("name"))
 
 
 class GeneratingUnitFilters(TypedDict, total=False):

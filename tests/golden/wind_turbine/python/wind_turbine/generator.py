@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -45,14 +44,18 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class GeneratorFields(NodeFields):
+    """Typed filter and sort builders of Generator."""
+
+    generator_speed_controller = DirectRelationProperty(_ref("generator_speed_controller"))
+    generator_speed_controller_reference = DirectRelationProperty(_ref("generator_speed_controller_reference"))
+
+
 class GeneratorWrite(NodeWrite):
     """Generator (node of view sp_pygen_power:Generator/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "generator_speed_controller": DirectRelation(),
-        "generator_speed_controller_reference": DirectRelation(),
-    }
+    _fields_class = GeneratorFields
 
     generator_speed_controller: SensorTimeSeriesWrite | NodeIdLike | None = None
     generator_speed_controller_reference: SensorTimeSeriesWrite | NodeIdLike | None = None
@@ -75,10 +78,9 @@ class Generator(Node):
     """Generator (node of view sp_pygen_power:Generator/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = GeneratorFields
     _write_class = GeneratorWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "generator_speed_controller": DirectRelation(),
-        "generator_speed_controller_reference": DirectRelation(),
         "nacelle": ReverseDirectRelation(ViewId("sp_pygen_power", "Nacelle", "1"), "main_shaft"),
     }
 
@@ -92,13 +94,6 @@ class Generator(Node):
 
 
 GeneratorList = InstanceList[Generator]
-
-
-class GeneratorFields(NodeFields):
-    """Typed filter and sort builders of Generator."""
-
-    generator_speed_controller = DirectRelationProperty(_ref("generator_speed_controller"))
-    generator_speed_controller_reference = DirectRelationProperty(_ref("generator_speed_controller_reference"))
 
 
 class GeneratorFilters(TypedDict, total=False):

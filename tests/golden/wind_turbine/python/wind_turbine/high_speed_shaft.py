@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -45,15 +44,19 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class HighSpeedShaftFields(NodeFields):
+    """Typed filter and sort builders of HighSpeedShaft."""
+
+    bending_moment_y = DirectRelationProperty(_ref("bending_moment_y"))
+    bending_monent_x = DirectRelationProperty(_ref("bending_monent_x"))
+    torque = DirectRelationProperty(_ref("torque"))
+
+
 class HighSpeedShaftWrite(NodeWrite):
     """HighSpeedShaft (node of view sp_pygen_power:HighSpeedShaft/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "bending_moment_y": DirectRelation(),
-        "bending_monent_x": DirectRelation(),
-        "torque": DirectRelation(),
-    }
+    _fields_class = HighSpeedShaftFields
 
     bending_moment_y: SensorTimeSeriesWrite | NodeIdLike | None = None
     bending_monent_x: SensorTimeSeriesWrite | NodeIdLike | None = None
@@ -78,11 +81,9 @@ class HighSpeedShaft(Node):
     """HighSpeedShaft (node of view sp_pygen_power:HighSpeedShaft/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = HighSpeedShaftFields
     _write_class = HighSpeedShaftWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "bending_moment_y": DirectRelation(),
-        "bending_monent_x": DirectRelation(),
-        "torque": DirectRelation(),
         "nacelle": ReverseDirectRelation(ViewId("sp_pygen_power", "Nacelle", "1"), "high_speed_shaft"),
     }
 
@@ -97,14 +98,6 @@ class HighSpeedShaft(Node):
 
 
 HighSpeedShaftList = InstanceList[HighSpeedShaft]
-
-
-class HighSpeedShaftFields(NodeFields):
-    """Typed filter and sort builders of HighSpeedShaft."""
-
-    bending_moment_y = DirectRelationProperty(_ref("bending_moment_y"))
-    bending_monent_x = DirectRelationProperty(_ref("bending_monent_x"))
-    torque = DirectRelationProperty(_ref("torque"))
 
 
 class HighSpeedShaftFilters(TypedDict, total=False):

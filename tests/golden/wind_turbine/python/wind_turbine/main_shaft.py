@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -45,17 +44,21 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class MainShaftFields(NodeFields):
+    """Typed filter and sort builders of MainShaft."""
+
+    bending_x = DirectRelationProperty(_ref("bending_x"))
+    bending_y = DirectRelationProperty(_ref("bending_y"))
+    calculated_tilt_moment = DirectRelationProperty(_ref("calculated_tilt_moment"))
+    calculated_yaw_moment = DirectRelationProperty(_ref("calculated_yaw_moment"))
+    torque = DirectRelationProperty(_ref("torque"))
+
+
 class MainShaftWrite(NodeWrite):
     """MainShaft (node of view sp_pygen_power:MainShaft/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "bending_x": DirectRelation(),
-        "bending_y": DirectRelation(),
-        "calculated_tilt_moment": DirectRelation(),
-        "calculated_yaw_moment": DirectRelation(),
-        "torque": DirectRelation(),
-    }
+    _fields_class = MainShaftFields
 
     bending_x: SensorTimeSeriesWrite | NodeIdLike | None = None
     bending_y: SensorTimeSeriesWrite | NodeIdLike | None = None
@@ -84,13 +87,9 @@ class MainShaft(Node):
     """MainShaft (node of view sp_pygen_power:MainShaft/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = MainShaftFields
     _write_class = MainShaftWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "bending_x": DirectRelation(),
-        "bending_y": DirectRelation(),
-        "calculated_tilt_moment": DirectRelation(),
-        "calculated_yaw_moment": DirectRelation(),
-        "torque": DirectRelation(),
         "nacelle": ReverseDirectRelation(ViewId("sp_pygen_power", "Nacelle", "1"), "generator"),
     }
 
@@ -107,16 +106,6 @@ class MainShaft(Node):
 
 
 MainShaftList = InstanceList[MainShaft]
-
-
-class MainShaftFields(NodeFields):
-    """Typed filter and sort builders of MainShaft."""
-
-    bending_x = DirectRelationProperty(_ref("bending_x"))
-    bending_y = DirectRelationProperty(_ref("bending_y"))
-    calculated_tilt_moment = DirectRelationProperty(_ref("calculated_tilt_moment"))
-    calculated_yaw_moment = DirectRelationProperty(_ref("calculated_yaw_moment"))
-    torque = DirectRelationProperty(_ref("torque"))
 
 
 class MainShaftFilters(TypedDict, total=False):

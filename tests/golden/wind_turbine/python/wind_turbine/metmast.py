@@ -45,10 +45,20 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class MetmastFields(NodeFields):
+    """Typed filter and sort builders of Metmast."""
+
+    position = FloatProperty(_ref("position"))
+    temperature = TextProperty(_ref("temperature"))
+    tilt_angle = TextProperty(_ref("tilt_angle"))
+    wind_speed = TextProperty(_ref("wind_speed"))
+
+
 class MetmastWrite(NodeWrite):
     """Metmast (node of view sp_pygen_power:Metmast/1), to write."""
 
     _view_id = _VIEW
+    _fields_class = MetmastFields
     _connections: ClassVar[Mapping[str, Connection]] = {
         "wind_turbines": EdgeConnection(NodeId("sp_pygen_power_enterprise", "Distance"), "inwards"),
     }
@@ -80,6 +90,7 @@ class Metmast(Node):
     """Metmast (node of view sp_pygen_power:Metmast/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = MetmastFields
     _write_class = MetmastWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
         "wind_turbines": EdgeConnection(NodeId("sp_pygen_power_enterprise", "Distance"), "inwards"),
@@ -97,15 +108,6 @@ class Metmast(Node):
 
 
 MetmastList = InstanceList[Metmast]
-
-
-class MetmastFields(NodeFields):
-    """Typed filter and sort builders of Metmast."""
-
-    position = FloatProperty(_ref("position"))
-    temperature = TextProperty(_ref("temperature"))
-    tilt_angle = TextProperty(_ref("tilt_angle"))
-    wind_speed = TextProperty(_ref("wind_speed"))
 
 
 class MetmastFilters(TypedDict, total=False):

@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -57,22 +56,26 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class NacelleFields(NodeFields):
+    """Typed filter and sort builders of Nacelle."""
+
+    acc_from_back_side_x = DirectRelationProperty(_ref("acc_from_back_side_x"))
+    acc_from_back_side_y = DirectRelationProperty(_ref("acc_from_back_side_y"))
+    acc_from_back_side_z = DirectRelationProperty(_ref("acc_from_back_side_z"))
+    gearbox = DirectRelationProperty(_ref("gearbox"))
+    generator = DirectRelationProperty(_ref("generator"))
+    high_speed_shaft = DirectRelationProperty(_ref("high_speed_shaft"))
+    main_shaft = DirectRelationProperty(_ref("main_shaft"))
+    power_inverter = DirectRelationProperty(_ref("power_inverter"))
+    yaw_direction = DirectRelationProperty(_ref("yaw_direction"))
+    yaw_error = DirectRelationProperty(_ref("yaw_error"))
+
+
 class NacelleWrite(NodeWrite):
     """Nacelle (node of view sp_pygen_power:Nacelle/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "acc_from_back_side_x": DirectRelation(),
-        "acc_from_back_side_y": DirectRelation(),
-        "acc_from_back_side_z": DirectRelation(),
-        "gearbox": DirectRelation(),
-        "generator": DirectRelation(),
-        "high_speed_shaft": DirectRelation(),
-        "main_shaft": DirectRelation(),
-        "power_inverter": DirectRelation(),
-        "yaw_direction": DirectRelation(),
-        "yaw_error": DirectRelation(),
-    }
+    _fields_class = NacelleFields
 
     acc_from_back_side_x: NodeIdLike | None = None
     acc_from_back_side_y: SensorTimeSeriesWrite | NodeIdLike | None = None
@@ -111,18 +114,9 @@ class Nacelle(Node):
     """Nacelle (node of view sp_pygen_power:Nacelle/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = NacelleFields
     _write_class = NacelleWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "acc_from_back_side_x": DirectRelation(),
-        "acc_from_back_side_y": DirectRelation(),
-        "acc_from_back_side_z": DirectRelation(),
-        "gearbox": DirectRelation(),
-        "generator": DirectRelation(),
-        "high_speed_shaft": DirectRelation(),
-        "main_shaft": DirectRelation(),
-        "power_inverter": DirectRelation(),
-        "yaw_direction": DirectRelation(),
-        "yaw_error": DirectRelation(),
         "wind_turbine": ReverseDirectRelation(ViewId("sp_pygen_power", "WindTurbine", "1"), "nacelle"),
     }
 
@@ -144,21 +138,6 @@ class Nacelle(Node):
 
 
 NacelleList = InstanceList[Nacelle]
-
-
-class NacelleFields(NodeFields):
-    """Typed filter and sort builders of Nacelle."""
-
-    acc_from_back_side_x = DirectRelationProperty(_ref("acc_from_back_side_x"))
-    acc_from_back_side_y = DirectRelationProperty(_ref("acc_from_back_side_y"))
-    acc_from_back_side_z = DirectRelationProperty(_ref("acc_from_back_side_z"))
-    gearbox = DirectRelationProperty(_ref("gearbox"))
-    generator = DirectRelationProperty(_ref("generator"))
-    high_speed_shaft = DirectRelationProperty(_ref("high_speed_shaft"))
-    main_shaft = DirectRelationProperty(_ref("main_shaft"))
-    power_inverter = DirectRelationProperty(_ref("power_inverter"))
-    yaw_direction = DirectRelationProperty(_ref("yaw_direction"))
-    yaw_error = DirectRelationProperty(_ref("yaw_error"))
 
 
 class NacelleFilters(TypedDict, total=False):

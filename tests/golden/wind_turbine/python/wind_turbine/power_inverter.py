@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -45,15 +44,19 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class PowerInverterFields(NodeFields):
+    """Typed filter and sort builders of PowerInverter."""
+
+    active_power_total = DirectRelationProperty(_ref("active_power_total"))
+    apparent_power_total = DirectRelationProperty(_ref("apparent_power_total"))
+    reactive_power_total = DirectRelationProperty(_ref("reactive_power_total"))
+
+
 class PowerInverterWrite(NodeWrite):
     """PowerInverter (node of view sp_pygen_power:PowerInverter/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "active_power_total": DirectRelation(),
-        "apparent_power_total": DirectRelation(),
-        "reactive_power_total": DirectRelation(),
-    }
+    _fields_class = PowerInverterFields
 
     active_power_total: SensorTimeSeriesWrite | NodeIdLike | None = None
     apparent_power_total: SensorTimeSeriesWrite | NodeIdLike | None = None
@@ -78,11 +81,9 @@ class PowerInverter(Node):
     """PowerInverter (node of view sp_pygen_power:PowerInverter/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = PowerInverterFields
     _write_class = PowerInverterWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "active_power_total": DirectRelation(),
-        "apparent_power_total": DirectRelation(),
-        "reactive_power_total": DirectRelation(),
         "nacelle": ReverseDirectRelation(ViewId("sp_pygen_power", "Nacelle", "1"), "power_inverter"),
     }
 
@@ -97,14 +98,6 @@ class PowerInverter(Node):
 
 
 PowerInverterList = InstanceList[PowerInverter]
-
-
-class PowerInverterFields(NodeFields):
-    """Typed filter and sort builders of PowerInverter."""
-
-    active_power_total = DirectRelationProperty(_ref("active_power_total"))
-    apparent_power_total = DirectRelationProperty(_ref("apparent_power_total"))
-    reactive_power_total = DirectRelationProperty(_ref("reactive_power_total"))
 
 
 class PowerInverterFilters(TypedDict, total=False):

@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     InstanceAPI,
@@ -45,14 +44,18 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class RotorFields(NodeFields):
+    """Typed filter and sort builders of Rotor."""
+
+    rotor_speed_controller = DirectRelationProperty(_ref("rotor_speed_controller"))
+    rpm_low_speed_shaft = DirectRelationProperty(_ref("rpm_low_speed_shaft"))
+
+
 class RotorWrite(NodeWrite):
     """Rotor (node of view sp_pygen_power:Rotor/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "rotor_speed_controller": DirectRelation(),
-        "rpm_low_speed_shaft": DirectRelation(),
-    }
+    _fields_class = RotorFields
 
     rotor_speed_controller: SensorTimeSeriesWrite | NodeIdLike | None = None
     rpm_low_speed_shaft: SensorTimeSeriesWrite | NodeIdLike | None = None
@@ -75,10 +78,9 @@ class Rotor(Node):
     """Rotor (node of view sp_pygen_power:Rotor/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = RotorFields
     _write_class = RotorWrite
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "rotor_speed_controller": DirectRelation(),
-        "rpm_low_speed_shaft": DirectRelation(),
         "wind_turbine": ReverseDirectRelation(ViewId("sp_pygen_power", "WindTurbine", "1"), "rotor"),
     }
 
@@ -92,13 +94,6 @@ class Rotor(Node):
 
 
 RotorList = InstanceList[Rotor]
-
-
-class RotorFields(NodeFields):
-    """Typed filter and sort builders of Rotor."""
-
-    rotor_speed_controller = DirectRelationProperty(_ref("rotor_speed_controller"))
-    rpm_low_speed_shaft = DirectRelationProperty(_ref("rpm_low_speed_shaft"))
 
 
 class RotorFilters(TypedDict, total=False):

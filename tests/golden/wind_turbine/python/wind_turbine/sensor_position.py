@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -13,9 +13,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     FloatProperty,
@@ -56,21 +54,30 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class SensorPositionFields(NodeFields):
+    """Typed filter and sort builders of SensorPosition."""
+
+    blade = DirectRelationProperty(_ref("blade"))
+    edgewise_bend_mom_crosstalk_corrected = DirectRelationProperty(_ref("edgewise_bend_mom_crosstalk_corrected"))
+    edgewise_bend_mom_offset = DirectRelationProperty(_ref("edgewise_bend_mom_offset"))
+    edgewise_bend_mom_offset_crosstalk_corrected = DirectRelationProperty(
+        _ref("edgewise_bend_mom_offset_crosstalk_corrected"),
+    )
+    edgewisewise_bend_mom = DirectRelationProperty(_ref("edgewisewise_bend_mom"))
+    flapwise_bend_mom = DirectRelationProperty(_ref("flapwise_bend_mom"))
+    flapwise_bend_mom_crosstalk_corrected = DirectRelationProperty(_ref("flapwise_bend_mom_crosstalk_corrected"))
+    flapwise_bend_mom_offset = DirectRelationProperty(_ref("flapwise_bend_mom_offset"))
+    flapwise_bend_mom_offset_crosstalk_corrected = DirectRelationProperty(
+        _ref("flapwise_bend_mom_offset_crosstalk_corrected"),
+    )
+    position = FloatProperty(_ref("position"))
+
+
 class SensorPositionWrite(NodeWrite):
     """SensorPosition (node of view sp_pygen_power:SensorPosition/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "blade": DirectRelation(),
-        "edgewise_bend_mom_crosstalk_corrected": DirectRelation(),
-        "edgewise_bend_mom_offset": DirectRelation(),
-        "edgewise_bend_mom_offset_crosstalk_corrected": DirectRelation(),
-        "edgewisewise_bend_mom": DirectRelation(),
-        "flapwise_bend_mom": DirectRelation(),
-        "flapwise_bend_mom_crosstalk_corrected": DirectRelation(),
-        "flapwise_bend_mom_offset": DirectRelation(),
-        "flapwise_bend_mom_offset_crosstalk_corrected": DirectRelation(),
-    }
+    _fields_class = SensorPositionFields
 
     blade: BladeWrite | NodeIdLike | None = None
     edgewise_bend_mom_crosstalk_corrected: SensorTimeSeriesWrite | NodeIdLike | None = None
@@ -109,18 +116,8 @@ class SensorPosition(Node):
     """SensorPosition (node of view sp_pygen_power:SensorPosition/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = SensorPositionFields
     _write_class = SensorPositionWrite
-    _connections: ClassVar[Mapping[str, Connection]] = {
-        "blade": DirectRelation(),
-        "edgewise_bend_mom_crosstalk_corrected": DirectRelation(),
-        "edgewise_bend_mom_offset": DirectRelation(),
-        "edgewise_bend_mom_offset_crosstalk_corrected": DirectRelation(),
-        "edgewisewise_bend_mom": DirectRelation(),
-        "flapwise_bend_mom": DirectRelation(),
-        "flapwise_bend_mom_crosstalk_corrected": DirectRelation(),
-        "flapwise_bend_mom_offset": DirectRelation(),
-        "flapwise_bend_mom_offset_crosstalk_corrected": DirectRelation(),
-    }
 
     blade: DirectRelationTo[Blade] | None = None
     edgewise_bend_mom_crosstalk_corrected: DirectRelationTo[SensorTimeSeries] | None = None
@@ -139,25 +136,6 @@ class SensorPosition(Node):
 
 
 SensorPositionList = InstanceList[SensorPosition]
-
-
-class SensorPositionFields(NodeFields):
-    """Typed filter and sort builders of SensorPosition."""
-
-    blade = DirectRelationProperty(_ref("blade"))
-    edgewise_bend_mom_crosstalk_corrected = DirectRelationProperty(_ref("edgewise_bend_mom_crosstalk_corrected"))
-    edgewise_bend_mom_offset = DirectRelationProperty(_ref("edgewise_bend_mom_offset"))
-    edgewise_bend_mom_offset_crosstalk_corrected = DirectRelationProperty(
-        _ref("edgewise_bend_mom_offset_crosstalk_corrected"),
-    )
-    edgewisewise_bend_mom = DirectRelationProperty(_ref("edgewisewise_bend_mom"))
-    flapwise_bend_mom = DirectRelationProperty(_ref("flapwise_bend_mom"))
-    flapwise_bend_mom_crosstalk_corrected = DirectRelationProperty(_ref("flapwise_bend_mom_crosstalk_corrected"))
-    flapwise_bend_mom_offset = DirectRelationProperty(_ref("flapwise_bend_mom_offset"))
-    flapwise_bend_mom_offset_crosstalk_corrected = DirectRelationProperty(
-        _ref("flapwise_bend_mom_offset_crosstalk_corrected"),
-    )
-    position = FloatProperty(_ref("position"))
 
 
 class SensorPositionFilters(TypedDict, total=False):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -54,17 +54,24 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class SensorTimeSeriesFields(NodeFields):
+    """Typed filter and sort builders of SensorTimeSeries."""
+
+    aliases = ListProperty[str](_ref("aliases"))
+    concept_id = TextProperty(_ref("conceptId"))
+    description = TextProperty(_ref("description"))
+    is_step = BooleanProperty(_ref("isStep"))
+    name = TextProperty(_ref("name"))
+    source_unit = TextProperty(_ref("sourceUnit"))
+    standard_name = TextProperty(_ref("standardName"))
+    type_ = EnumProperty[_type__values](_ref("type"))
+
+
 class SensorTimeSeriesWrite(NodeWrite):
     """SensorTimeSeries (node of view sp_pygen_power:SensorTimeSeries/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "concept_id": "conceptId",
-        "is_step": "isStep",
-        "source_unit": "sourceUnit",
-        "standard_name": "standardName",
-        "type_": "type",
-    }
+    _fields_class = SensorTimeSeriesFields
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -134,14 +141,8 @@ class SensorTimeSeries(Node):
     """SensorTimeSeries (node of view sp_pygen_power:SensorTimeSeries/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = SensorTimeSeriesFields
     _write_class = SensorTimeSeriesWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {
-        "concept_id": "conceptId",
-        "is_step": "isStep",
-        "source_unit": "sourceUnit",
-        "standard_name": "standardName",
-        "type_": "type",
-    }
 
     aliases: list[str] | None = None
     """Alternative names for the node"""
@@ -173,19 +174,6 @@ class SensorTimeSeries(Node):
 
 
 SensorTimeSeriesList = InstanceList[SensorTimeSeries]
-
-
-class SensorTimeSeriesFields(NodeFields):
-    """Typed filter and sort builders of SensorTimeSeries."""
-
-    aliases = ListProperty[str](_ref("aliases"))
-    concept_id = TextProperty(_ref("conceptId"))
-    description = TextProperty(_ref("description"))
-    is_step = BooleanProperty(_ref("isStep"))
-    name = TextProperty(_ref("name"))
-    source_unit = TextProperty(_ref("sourceUnit"))
-    standard_name = TextProperty(_ref("standardName"))
-    type_ = EnumProperty[_type__values](_ref("type"))
 
 
 class SensorTimeSeriesFilters(TypedDict, total=False):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
@@ -13,9 +13,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     Bucket,
-    Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationProperty,
     DirectRelationTo,
     FloatProperty,
@@ -46,11 +44,21 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class SolarPanelFields(NodeFields):
+    """Typed filter and sort builders of SolarPanel."""
+
+    capacity = FloatProperty(_ref("capacity"))
+    description = TextProperty(_ref("description"))
+    efficiency = DirectRelationProperty(_ref("efficiency"))
+    name = TextProperty(_ref("name"))
+    orientation = DirectRelationProperty(_ref("orientation"))
+
+
 class SolarPanelWrite(NodeWrite):
     """SolarPanel (node of view sp_pygen_power:SolarPanel/1), to write."""
 
     _view_id = _VIEW
-    _connections: ClassVar[Mapping[str, Connection]] = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
+    _fields_class = SolarPanelFields
 
     capacity: float | None = None
 
@@ -85,8 +93,8 @@ class SolarPanel(Node):
     """SolarPanel (node of view sp_pygen_power:SolarPanel/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = SolarPanelFields
     _write_class = SolarPanelWrite
-    _connections: ClassVar[Mapping[str, Connection]] = {"efficiency": DirectRelation(), "orientation": DirectRelation()}
 
     capacity: float | None = None
 
@@ -106,16 +114,6 @@ class SolarPanel(Node):
 
 
 SolarPanelList = InstanceList[SolarPanel]
-
-
-class SolarPanelFields(NodeFields):
-    """Typed filter and sort builders of SolarPanel."""
-
-    capacity = FloatProperty(_ref("capacity"))
-    description = TextProperty(_ref("description"))
-    efficiency = DirectRelationProperty(_ref("efficiency"))
-    name = TextProperty(_ref("name"))
-    orientation = DirectRelationProperty(_ref("orientation"))
 
 
 class SolarPanelFilters(TypedDict, total=False):

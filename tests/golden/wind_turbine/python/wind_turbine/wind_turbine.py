@@ -15,7 +15,6 @@ from pygen.instances import (
     Bucket,
     Connection,
     CountArgs,
-    DirectRelation,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -59,16 +58,26 @@ def _ref(prop: str) -> tuple[str, str, str]:
     return (_VIEW.space, _VIEW.key, prop)
 
 
+class WindTurbineFields(NodeFields):
+    """Typed filter and sort builders of WindTurbine."""
+
+    blades = DirectRelationListProperty(_ref("blades"))
+    capacity = FloatProperty(_ref("capacity"))
+    datasheets = DirectRelationListProperty(_ref("datasheets"))
+    description = TextProperty(_ref("description"))
+    nacelle = DirectRelationProperty(_ref("nacelle"))
+    name = TextProperty(_ref("name"))
+    power_curve = TextProperty(_ref("powerCurve"))
+    rotor = DirectRelationProperty(_ref("rotor"))
+    windfarm = TextProperty(_ref("windfarm"))
+
+
 class WindTurbineWrite(NodeWrite):
     """WindTurbine (node of view sp_pygen_power:WindTurbine/1), to write."""
 
     _view_id = _VIEW
-    _property_ids: ClassVar[Mapping[str, str]] = {"power_curve": "powerCurve"}
+    _fields_class = WindTurbineFields
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "blades": DirectRelation(),
-        "datasheets": DirectRelation(),
-        "nacelle": DirectRelation(),
-        "rotor": DirectRelation(),
         "metmast": EdgeConnection(NodeId("sp_pygen_power_enterprise", "Distance"), "outwards"),
     }
 
@@ -115,13 +124,9 @@ class WindTurbine(Node):
     """WindTurbine (node of view sp_pygen_power:WindTurbine/1), as read."""
 
     _view_id = _VIEW
+    _fields_class = WindTurbineFields
     _write_class = WindTurbineWrite
-    _property_ids: ClassVar[Mapping[str, str]] = {"power_curve": "powerCurve"}
     _connections: ClassVar[Mapping[str, Connection]] = {
-        "blades": DirectRelation(),
-        "datasheets": DirectRelation(),
-        "nacelle": DirectRelation(),
-        "rotor": DirectRelation(),
         "metmast": EdgeConnection(NodeId("sp_pygen_power_enterprise", "Distance"), "outwards"),
     }
 
@@ -148,20 +153,6 @@ class WindTurbine(Node):
 
 
 WindTurbineList = InstanceList[WindTurbine]
-
-
-class WindTurbineFields(NodeFields):
-    """Typed filter and sort builders of WindTurbine."""
-
-    blades = DirectRelationListProperty(_ref("blades"))
-    capacity = FloatProperty(_ref("capacity"))
-    datasheets = DirectRelationListProperty(_ref("datasheets"))
-    description = TextProperty(_ref("description"))
-    nacelle = DirectRelationProperty(_ref("nacelle"))
-    name = TextProperty(_ref("name"))
-    power_curve = TextProperty(_ref("powerCurve"))
-    rotor = DirectRelationProperty(_ref("rotor"))
-    windfarm = TextProperty(_ref("windfarm"))
 
 
 class WindTurbineFilters(TypedDict, total=False):

@@ -14,7 +14,7 @@ Example:
     ```
 """
 
-from pygen.instances._api import AsyncInstanceAPI, InstanceAPI
+from pygen.instances._api import AsyncInstanceAPI, InstanceAPI, LazyAPI
 from pygen.instances._client import AsyncInstanceClient, InstanceClient
 from pygen.instances._filters import (
     MAX_FILTER_VALUES,
@@ -147,6 +147,7 @@ __all__ = [
     "Json",
     "JsonObject",
     "JsonProperty",
+    "LazyAPI",
     "ListArgs",
     "ListProperty",
     "MAX_FILTER_VALUES",

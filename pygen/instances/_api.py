@@ -15,8 +15,10 @@ and a client subclass with one property per view (see ``pygen/instances/README.m
 from __future__ import annotations
 
 import builtins
+import importlib
+import sys
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from pygen.instances._client import AsyncInstanceClient, InstanceClient
 from pygen.instances._connections import ConnectionPlan
@@ -43,7 +45,7 @@ from pygen.instances._view import (
 )
 from pygen.instances._writes import InstanceIdLike
 
-__all__ = ["AsyncInstanceAPI", "InstanceAPI"]
+__all__ = ["AsyncInstanceAPI", "InstanceAPI", "LazyAPI"]
 
 
 class InstanceAPI(_ViewCore[TRead, TWrite]):
@@ -578,3 +580,60 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
 def _number(value: object) -> float | None:
     """An aggregate's value: int or float as the API sent it (ints stay exact), None when there is none."""
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+TAPI = TypeVar("TAPI", bound="InstanceAPI[Any, Any] | AsyncInstanceAPI[Any, Any]")
+
+
+class LazyAPI(Generic[TAPI]):
+    """A client attribute holding the API of one view, built (and its module imported) on first use.
+
+    ``module`` is the module that defines the view's API class, relative to the client's package; the
+    class is the one API subclass (sync or async, as the client is) defined there. Each client object
+    builds its API once::
+
+        class PumpClient(InstanceClient):
+            pumps: LazyAPI[PumpAPI] = LazyAPI(".pump")  # PumpAPI from the module .pump, on first use
+    """
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self._attribute = ""
+        self._owner: type = object
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._attribute, self._owner = name, owner
+
+    @overload
+    def __get__(self, client: None, owner: type) -> LazyAPI[TAPI]: ...
+
+    @overload
+    def __get__(self, client: InstanceClient | AsyncInstanceClient, owner: type) -> TAPI: ...
+
+    def __get__(self, client: InstanceClient | AsyncInstanceClient | None, owner: type) -> TAPI | LazyAPI[TAPI]:
+        if client is None:
+            return self
+        api_class: Any = self.api_class()
+        api: TAPI = api_class(client)
+        client.__dict__[self._attribute] = api  # later reads find the object itself (as cached_property does)
+        return api
+
+    def api_class(self) -> type[TAPI]:
+        """The API class this attribute builds: sync or async, as the client class that declares it is."""
+        owner = self._owner
+        package = sys.modules[owner.__module__].__package__
+        module = importlib.import_module(self.module, package)
+        base: type = AsyncInstanceAPI if issubclass(owner, AsyncInstanceClient) else InstanceAPI
+        found: builtins.list[Any] = [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, base) and value.__module__ == module.__name__
+        ]
+        if len(found) != 1:
+            names = sorted(value.__name__ for value in found)
+            raise TypeError(
+                f"{owner.__name__}.{self._attribute}: module {module.__name__} must define one {base.__name__} "
+                f"subclass, found {names or 'none'}"
+            )
+        api_class: type[TAPI] = found[0]
+        return api_class

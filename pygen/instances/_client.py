@@ -1,6 +1,6 @@
 """The instance clients (sync and async): settings, writes and deletes of any view.
 
-Generated SDKs subclass these with one ``cached_property`` per view API. Write planning (graph
+Generated SDKs subclass these with one ``LazyAPI`` attribute per view API. Write planning (graph
 flattening, batches, results, splitting refused batches) lives in ``_writes``; here are only the
 loops that send batches: threads for the sync client, tasks for the async one, both bounded by the
 transport's write/delete concurrency limits.

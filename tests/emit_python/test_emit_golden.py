@@ -131,6 +131,9 @@ def _public_hints(cls: type) -> Iterator[tuple[str, object]]:
     # Other views' classes reach a module when one of its classes is first built (see _REFERENCES).
     load_references(cls.__module__)
     module = vars(sys.modules[cls.__module__])
+    # The client names the API classes for type checkers only (it imports each on first use).
+    package = sys.modules[cls.__module__.rpartition(".")[0]]
+    module = {**{name: getattr(package, name) for name in package.__all__}, **module}
     own = set(vars(cls).get("__annotations__", {}))
     for name, hint in typing.get_type_hints(cls, include_extras=True, localns=module).items():
         if name in own and not name.startswith("_"):

@@ -49,6 +49,11 @@ class _ClientRow:
     async_api: str
     doc: str
 
+    def line(self, is_async: bool) -> str:
+        """``attribute: LazyAPI[PumpAPI] = LazyAPI(".pump")``: the view's API, built on first use."""
+        api = self.async_api if is_async else self.api
+        return call(f"{self.attribute}: LazyAPI[{api}] = LazyAPI(", [py_str("." + self.module)], "    ")
+
 
 def _import_lines(rows: Iterable[tuple[str, Sequence[str]]], indent: str) -> list[str]:
     lines = []
@@ -68,7 +73,7 @@ def _models_text(sdk: SDKModel) -> str:
 
 def _client_file(sdk: SDKModel, names: PythonNames, header: str) -> str:
     rows = [
-        _ClientRow(attribute, module, api, async_api, docstring(f"The API of view {view_id}.", "        "))
+        _ClientRow(attribute, module, api, async_api, docstring(f"The API of view {view_id}.", "    "))
         for (attribute, module, api, async_api), view_id in zip(
             client_attribute_pairs(sdk, names), _views_by_attribute(sdk, names), strict=True
         )

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pygen.instances import AsyncInstanceClient, InstanceClient
+from pygen.instances import AsyncInstanceClient, InstanceClient, LazyAPI
 
 if TYPE_CHECKING:
     from .cognite360_image import AsyncCognite360ImageAPI, Cognite360ImageAPI
@@ -56,468 +55,140 @@ class CogniteCoreClient(InstanceClient):
         ```
     """
 
-    @cached_property
-    def cognite360_image(self) -> Cognite360ImageAPI:
-        """The API of view cdf_cdm:Cognite360Image/v1."""
-        from .cognite360_image import Cognite360ImageAPI
-
-        return Cognite360ImageAPI(self)
-
-    @cached_property
-    def cognite360_image_annotation(self) -> Cognite360ImageAnnotationAPI:
-        """The API of view cdf_cdm:Cognite360ImageAnnotation/v1."""
-        from .cognite360_image_annotation import Cognite360ImageAnnotationAPI
-
-        return Cognite360ImageAnnotationAPI(self)
-
-    @cached_property
-    def cognite360_image_collection(self) -> Cognite360ImageCollectionAPI:
-        """The API of view cdf_cdm:Cognite360ImageCollection/v1."""
-        from .cognite360_image_collection import Cognite360ImageCollectionAPI
-
-        return Cognite360ImageCollectionAPI(self)
-
-    @cached_property
-    def cognite360_image_model(self) -> Cognite360ImageModelAPI:
-        """The API of view cdf_cdm:Cognite360ImageModel/v1."""
-        from .cognite360_image_model import Cognite360ImageModelAPI
-
-        return Cognite360ImageModelAPI(self)
-
-    @cached_property
-    def cognite360_image_station(self) -> Cognite360ImageStationAPI:
-        """The API of view cdf_cdm:Cognite360ImageStation/v1."""
-        from .cognite360_image_station import Cognite360ImageStationAPI
-
-        return Cognite360ImageStationAPI(self)
-
-    @cached_property
-    def cognite_3d_model(self) -> Cognite3DModelAPI:
-        """The API of view cdf_cdm:Cognite3DModel/v1."""
-        from .cognite_3d_model import Cognite3DModelAPI
-
-        return Cognite3DModelAPI(self)
-
-    @cached_property
-    def cognite_3d_object(self) -> Cognite3DObjectAPI:
-        """The API of view cdf_cdm:Cognite3DObject/v1."""
-        from .cognite_3d_object import Cognite3DObjectAPI
-
-        return Cognite3DObjectAPI(self)
-
-    @cached_property
-    def cognite_3d_revision(self) -> Cognite3DRevisionAPI:
-        """The API of view cdf_cdm:Cognite3DRevision/v1."""
-        from .cognite_3d_revision import Cognite3DRevisionAPI
-
-        return Cognite3DRevisionAPI(self)
-
-    @cached_property
-    def cognite_3d_transformation(self) -> Cognite3DTransformationAPI:
-        """The API of view cdf_cdm:Cognite3DTransformation/v1."""
-        from .cognite_3d_transformation import Cognite3DTransformationAPI
-
-        return Cognite3DTransformationAPI(self)
-
-    @cached_property
-    def cognite_activity(self) -> CogniteActivityAPI:
-        """The API of view cdf_cdm:CogniteActivity/v1."""
-        from .cognite_activity import CogniteActivityAPI
-
-        return CogniteActivityAPI(self)
-
-    @cached_property
-    def cognite_annotation(self) -> CogniteAnnotationAPI:
-        """The API of view cdf_cdm:CogniteAnnotation/v1."""
-        from .cognite_annotation import CogniteAnnotationAPI
-
-        return CogniteAnnotationAPI(self)
-
-    @cached_property
-    def cognite_asset(self) -> CogniteAssetAPI:
-        """The API of view cdf_cdm:CogniteAsset/v1."""
-        from .cognite_asset import CogniteAssetAPI
-
-        return CogniteAssetAPI(self)
-
-    @cached_property
-    def cognite_asset_class(self) -> CogniteAssetClassAPI:
-        """The API of view cdf_cdm:CogniteAssetClass/v1."""
-        from .cognite_asset_class import CogniteAssetClassAPI
-
-        return CogniteAssetClassAPI(self)
-
-    @cached_property
-    def cognite_asset_type(self) -> CogniteAssetTypeAPI:
-        """The API of view cdf_cdm:CogniteAssetType/v1."""
-        from .cognite_asset_type import CogniteAssetTypeAPI
-
-        return CogniteAssetTypeAPI(self)
-
-    @cached_property
-    def cognite_cad_model(self) -> CogniteCADModelAPI:
-        """The API of view cdf_cdm:CogniteCADModel/v1."""
-        from .cognite_cad_model import CogniteCADModelAPI
-
-        return CogniteCADModelAPI(self)
-
-    @cached_property
-    def cognite_cad_node(self) -> CogniteCADNodeAPI:
-        """The API of view cdf_cdm:CogniteCADNode/v1."""
-        from .cognite_cad_node import CogniteCADNodeAPI
-
-        return CogniteCADNodeAPI(self)
-
-    @cached_property
-    def cognite_cad_revision(self) -> CogniteCADRevisionAPI:
-        """The API of view cdf_cdm:CogniteCADRevision/v1."""
-        from .cognite_cad_revision import CogniteCADRevisionAPI
-
-        return CogniteCADRevisionAPI(self)
-
-    @cached_property
-    def cognite_cube_map(self) -> CogniteCubeMapAPI:
-        """The API of view cdf_cdm:CogniteCubeMap/v1."""
-        from .cognite_cube_map import CogniteCubeMapAPI
-
-        return CogniteCubeMapAPI(self)
-
-    @cached_property
-    def cognite_describable(self) -> CogniteDescribableAPI:
-        """The API of view cdf_cdm:CogniteDescribable/v1."""
-        from .cognite_describable import CogniteDescribableAPI
-
-        return CogniteDescribableAPI(self)
-
-    @cached_property
-    def cognite_diagram_annotation(self) -> CogniteDiagramAnnotationAPI:
-        """The API of view cdf_cdm:CogniteDiagramAnnotation/v1."""
-        from .cognite_diagram_annotation import CogniteDiagramAnnotationAPI
-
-        return CogniteDiagramAnnotationAPI(self)
-
-    @cached_property
-    def cognite_equipment(self) -> CogniteEquipmentAPI:
-        """The API of view cdf_cdm:CogniteEquipment/v1."""
-        from .cognite_equipment import CogniteEquipmentAPI
-
-        return CogniteEquipmentAPI(self)
-
-    @cached_property
-    def cognite_equipment_type(self) -> CogniteEquipmentTypeAPI:
-        """The API of view cdf_cdm:CogniteEquipmentType/v1."""
-        from .cognite_equipment_type import CogniteEquipmentTypeAPI
-
-        return CogniteEquipmentTypeAPI(self)
-
-    @cached_property
-    def cognite_file(self) -> CogniteFileAPI:
-        """The API of view cdf_cdm:CogniteFile/v1."""
-        from .cognite_file import CogniteFileAPI
-
-        return CogniteFileAPI(self)
-
-    @cached_property
-    def cognite_file_category(self) -> CogniteFileCategoryAPI:
-        """The API of view cdf_cdm:CogniteFileCategory/v1."""
-        from .cognite_file_category import CogniteFileCategoryAPI
-
-        return CogniteFileCategoryAPI(self)
-
-    @cached_property
-    def cognite_point_cloud_model(self) -> CognitePointCloudModelAPI:
-        """The API of view cdf_cdm:CognitePointCloudModel/v1."""
-        from .cognite_point_cloud_model import CognitePointCloudModelAPI
-
-        return CognitePointCloudModelAPI(self)
-
-    @cached_property
-    def cognite_point_cloud_revision(self) -> CognitePointCloudRevisionAPI:
-        """The API of view cdf_cdm:CognitePointCloudRevision/v1."""
-        from .cognite_point_cloud_revision import CognitePointCloudRevisionAPI
-
-        return CognitePointCloudRevisionAPI(self)
-
-    @cached_property
-    def cognite_point_cloud_volume(self) -> CognitePointCloudVolumeAPI:
-        """The API of view cdf_cdm:CognitePointCloudVolume/v1."""
-        from .cognite_point_cloud_volume import CognitePointCloudVolumeAPI
-
-        return CognitePointCloudVolumeAPI(self)
-
-    @cached_property
-    def cognite_schedulable(self) -> CogniteSchedulableAPI:
-        """The API of view cdf_cdm:CogniteSchedulable/v1."""
-        from .cognite_schedulable import CogniteSchedulableAPI
-
-        return CogniteSchedulableAPI(self)
-
-    @cached_property
-    def cognite_source_system(self) -> CogniteSourceSystemAPI:
-        """The API of view cdf_cdm:CogniteSourceSystem/v1."""
-        from .cognite_source_system import CogniteSourceSystemAPI
-
-        return CogniteSourceSystemAPI(self)
-
-    @cached_property
-    def cognite_sourceable(self) -> CogniteSourceableAPI:
-        """The API of view cdf_cdm:CogniteSourceable/v1."""
-        from .cognite_sourceable import CogniteSourceableAPI
-
-        return CogniteSourceableAPI(self)
-
-    @cached_property
-    def cognite_time_series(self) -> CogniteTimeSeriesAPI:
-        """The API of view cdf_cdm:CogniteTimeSeries/v1."""
-        from .cognite_time_series import CogniteTimeSeriesAPI
-
-        return CogniteTimeSeriesAPI(self)
-
-    @cached_property
-    def cognite_unit(self) -> CogniteUnitAPI:
-        """The API of view cdf_cdm:CogniteUnit/v1."""
-        from .cognite_unit import CogniteUnitAPI
-
-        return CogniteUnitAPI(self)
-
-    @cached_property
-    def cognite_visualizable(self) -> CogniteVisualizableAPI:
-        """The API of view cdf_cdm:CogniteVisualizable/v1."""
-        from .cognite_visualizable import CogniteVisualizableAPI
-
-        return CogniteVisualizableAPI(self)
+    cognite360_image: LazyAPI[Cognite360ImageAPI] = LazyAPI(".cognite360_image")
+    """The API of view cdf_cdm:Cognite360Image/v1."""
+    cognite360_image_annotation: LazyAPI[Cognite360ImageAnnotationAPI] = LazyAPI(".cognite360_image_annotation")
+    """The API of view cdf_cdm:Cognite360ImageAnnotation/v1."""
+    cognite360_image_collection: LazyAPI[Cognite360ImageCollectionAPI] = LazyAPI(".cognite360_image_collection")
+    """The API of view cdf_cdm:Cognite360ImageCollection/v1."""
+    cognite360_image_model: LazyAPI[Cognite360ImageModelAPI] = LazyAPI(".cognite360_image_model")
+    """The API of view cdf_cdm:Cognite360ImageModel/v1."""
+    cognite360_image_station: LazyAPI[Cognite360ImageStationAPI] = LazyAPI(".cognite360_image_station")
+    """The API of view cdf_cdm:Cognite360ImageStation/v1."""
+    cognite_3d_model: LazyAPI[Cognite3DModelAPI] = LazyAPI(".cognite_3d_model")
+    """The API of view cdf_cdm:Cognite3DModel/v1."""
+    cognite_3d_object: LazyAPI[Cognite3DObjectAPI] = LazyAPI(".cognite_3d_object")
+    """The API of view cdf_cdm:Cognite3DObject/v1."""
+    cognite_3d_revision: LazyAPI[Cognite3DRevisionAPI] = LazyAPI(".cognite_3d_revision")
+    """The API of view cdf_cdm:Cognite3DRevision/v1."""
+    cognite_3d_transformation: LazyAPI[Cognite3DTransformationAPI] = LazyAPI(".cognite_3d_transformation")
+    """The API of view cdf_cdm:Cognite3DTransformation/v1."""
+    cognite_activity: LazyAPI[CogniteActivityAPI] = LazyAPI(".cognite_activity")
+    """The API of view cdf_cdm:CogniteActivity/v1."""
+    cognite_annotation: LazyAPI[CogniteAnnotationAPI] = LazyAPI(".cognite_annotation")
+    """The API of view cdf_cdm:CogniteAnnotation/v1."""
+    cognite_asset: LazyAPI[CogniteAssetAPI] = LazyAPI(".cognite_asset")
+    """The API of view cdf_cdm:CogniteAsset/v1."""
+    cognite_asset_class: LazyAPI[CogniteAssetClassAPI] = LazyAPI(".cognite_asset_class")
+    """The API of view cdf_cdm:CogniteAssetClass/v1."""
+    cognite_asset_type: LazyAPI[CogniteAssetTypeAPI] = LazyAPI(".cognite_asset_type")
+    """The API of view cdf_cdm:CogniteAssetType/v1."""
+    cognite_cad_model: LazyAPI[CogniteCADModelAPI] = LazyAPI(".cognite_cad_model")
+    """The API of view cdf_cdm:CogniteCADModel/v1."""
+    cognite_cad_node: LazyAPI[CogniteCADNodeAPI] = LazyAPI(".cognite_cad_node")
+    """The API of view cdf_cdm:CogniteCADNode/v1."""
+    cognite_cad_revision: LazyAPI[CogniteCADRevisionAPI] = LazyAPI(".cognite_cad_revision")
+    """The API of view cdf_cdm:CogniteCADRevision/v1."""
+    cognite_cube_map: LazyAPI[CogniteCubeMapAPI] = LazyAPI(".cognite_cube_map")
+    """The API of view cdf_cdm:CogniteCubeMap/v1."""
+    cognite_describable: LazyAPI[CogniteDescribableAPI] = LazyAPI(".cognite_describable")
+    """The API of view cdf_cdm:CogniteDescribable/v1."""
+    cognite_diagram_annotation: LazyAPI[CogniteDiagramAnnotationAPI] = LazyAPI(".cognite_diagram_annotation")
+    """The API of view cdf_cdm:CogniteDiagramAnnotation/v1."""
+    cognite_equipment: LazyAPI[CogniteEquipmentAPI] = LazyAPI(".cognite_equipment")
+    """The API of view cdf_cdm:CogniteEquipment/v1."""
+    cognite_equipment_type: LazyAPI[CogniteEquipmentTypeAPI] = LazyAPI(".cognite_equipment_type")
+    """The API of view cdf_cdm:CogniteEquipmentType/v1."""
+    cognite_file: LazyAPI[CogniteFileAPI] = LazyAPI(".cognite_file")
+    """The API of view cdf_cdm:CogniteFile/v1."""
+    cognite_file_category: LazyAPI[CogniteFileCategoryAPI] = LazyAPI(".cognite_file_category")
+    """The API of view cdf_cdm:CogniteFileCategory/v1."""
+    cognite_point_cloud_model: LazyAPI[CognitePointCloudModelAPI] = LazyAPI(".cognite_point_cloud_model")
+    """The API of view cdf_cdm:CognitePointCloudModel/v1."""
+    cognite_point_cloud_revision: LazyAPI[CognitePointCloudRevisionAPI] = LazyAPI(".cognite_point_cloud_revision")
+    """The API of view cdf_cdm:CognitePointCloudRevision/v1."""
+    cognite_point_cloud_volume: LazyAPI[CognitePointCloudVolumeAPI] = LazyAPI(".cognite_point_cloud_volume")
+    """The API of view cdf_cdm:CognitePointCloudVolume/v1."""
+    cognite_schedulable: LazyAPI[CogniteSchedulableAPI] = LazyAPI(".cognite_schedulable")
+    """The API of view cdf_cdm:CogniteSchedulable/v1."""
+    cognite_source_system: LazyAPI[CogniteSourceSystemAPI] = LazyAPI(".cognite_source_system")
+    """The API of view cdf_cdm:CogniteSourceSystem/v1."""
+    cognite_sourceable: LazyAPI[CogniteSourceableAPI] = LazyAPI(".cognite_sourceable")
+    """The API of view cdf_cdm:CogniteSourceable/v1."""
+    cognite_time_series: LazyAPI[CogniteTimeSeriesAPI] = LazyAPI(".cognite_time_series")
+    """The API of view cdf_cdm:CogniteTimeSeries/v1."""
+    cognite_unit: LazyAPI[CogniteUnitAPI] = LazyAPI(".cognite_unit")
+    """The API of view cdf_cdm:CogniteUnit/v1."""
+    cognite_visualizable: LazyAPI[CogniteVisualizableAPI] = LazyAPI(".cognite_visualizable")
+    """The API of view cdf_cdm:CogniteVisualizable/v1."""
 
 
 class AsyncCogniteCoreClient(AsyncInstanceClient):
     """The SDK of cdf_cdm:CogniteCore/v1 (async twin of CogniteCoreClient)."""
 
-    @cached_property
-    def cognite360_image(self) -> AsyncCognite360ImageAPI:
-        """The API of view cdf_cdm:Cognite360Image/v1."""
-        from .cognite360_image import AsyncCognite360ImageAPI
-
-        return AsyncCognite360ImageAPI(self)
-
-    @cached_property
-    def cognite360_image_annotation(self) -> AsyncCognite360ImageAnnotationAPI:
-        """The API of view cdf_cdm:Cognite360ImageAnnotation/v1."""
-        from .cognite360_image_annotation import AsyncCognite360ImageAnnotationAPI
-
-        return AsyncCognite360ImageAnnotationAPI(self)
-
-    @cached_property
-    def cognite360_image_collection(self) -> AsyncCognite360ImageCollectionAPI:
-        """The API of view cdf_cdm:Cognite360ImageCollection/v1."""
-        from .cognite360_image_collection import AsyncCognite360ImageCollectionAPI
-
-        return AsyncCognite360ImageCollectionAPI(self)
-
-    @cached_property
-    def cognite360_image_model(self) -> AsyncCognite360ImageModelAPI:
-        """The API of view cdf_cdm:Cognite360ImageModel/v1."""
-        from .cognite360_image_model import AsyncCognite360ImageModelAPI
-
-        return AsyncCognite360ImageModelAPI(self)
-
-    @cached_property
-    def cognite360_image_station(self) -> AsyncCognite360ImageStationAPI:
-        """The API of view cdf_cdm:Cognite360ImageStation/v1."""
-        from .cognite360_image_station import AsyncCognite360ImageStationAPI
-
-        return AsyncCognite360ImageStationAPI(self)
-
-    @cached_property
-    def cognite_3d_model(self) -> AsyncCognite3DModelAPI:
-        """The API of view cdf_cdm:Cognite3DModel/v1."""
-        from .cognite_3d_model import AsyncCognite3DModelAPI
-
-        return AsyncCognite3DModelAPI(self)
-
-    @cached_property
-    def cognite_3d_object(self) -> AsyncCognite3DObjectAPI:
-        """The API of view cdf_cdm:Cognite3DObject/v1."""
-        from .cognite_3d_object import AsyncCognite3DObjectAPI
-
-        return AsyncCognite3DObjectAPI(self)
-
-    @cached_property
-    def cognite_3d_revision(self) -> AsyncCognite3DRevisionAPI:
-        """The API of view cdf_cdm:Cognite3DRevision/v1."""
-        from .cognite_3d_revision import AsyncCognite3DRevisionAPI
-
-        return AsyncCognite3DRevisionAPI(self)
-
-    @cached_property
-    def cognite_3d_transformation(self) -> AsyncCognite3DTransformationAPI:
-        """The API of view cdf_cdm:Cognite3DTransformation/v1."""
-        from .cognite_3d_transformation import AsyncCognite3DTransformationAPI
-
-        return AsyncCognite3DTransformationAPI(self)
-
-    @cached_property
-    def cognite_activity(self) -> AsyncCogniteActivityAPI:
-        """The API of view cdf_cdm:CogniteActivity/v1."""
-        from .cognite_activity import AsyncCogniteActivityAPI
-
-        return AsyncCogniteActivityAPI(self)
-
-    @cached_property
-    def cognite_annotation(self) -> AsyncCogniteAnnotationAPI:
-        """The API of view cdf_cdm:CogniteAnnotation/v1."""
-        from .cognite_annotation import AsyncCogniteAnnotationAPI
-
-        return AsyncCogniteAnnotationAPI(self)
-
-    @cached_property
-    def cognite_asset(self) -> AsyncCogniteAssetAPI:
-        """The API of view cdf_cdm:CogniteAsset/v1."""
-        from .cognite_asset import AsyncCogniteAssetAPI
-
-        return AsyncCogniteAssetAPI(self)
-
-    @cached_property
-    def cognite_asset_class(self) -> AsyncCogniteAssetClassAPI:
-        """The API of view cdf_cdm:CogniteAssetClass/v1."""
-        from .cognite_asset_class import AsyncCogniteAssetClassAPI
-
-        return AsyncCogniteAssetClassAPI(self)
-
-    @cached_property
-    def cognite_asset_type(self) -> AsyncCogniteAssetTypeAPI:
-        """The API of view cdf_cdm:CogniteAssetType/v1."""
-        from .cognite_asset_type import AsyncCogniteAssetTypeAPI
-
-        return AsyncCogniteAssetTypeAPI(self)
-
-    @cached_property
-    def cognite_cad_model(self) -> AsyncCogniteCADModelAPI:
-        """The API of view cdf_cdm:CogniteCADModel/v1."""
-        from .cognite_cad_model import AsyncCogniteCADModelAPI
-
-        return AsyncCogniteCADModelAPI(self)
-
-    @cached_property
-    def cognite_cad_node(self) -> AsyncCogniteCADNodeAPI:
-        """The API of view cdf_cdm:CogniteCADNode/v1."""
-        from .cognite_cad_node import AsyncCogniteCADNodeAPI
-
-        return AsyncCogniteCADNodeAPI(self)
-
-    @cached_property
-    def cognite_cad_revision(self) -> AsyncCogniteCADRevisionAPI:
-        """The API of view cdf_cdm:CogniteCADRevision/v1."""
-        from .cognite_cad_revision import AsyncCogniteCADRevisionAPI
-
-        return AsyncCogniteCADRevisionAPI(self)
-
-    @cached_property
-    def cognite_cube_map(self) -> AsyncCogniteCubeMapAPI:
-        """The API of view cdf_cdm:CogniteCubeMap/v1."""
-        from .cognite_cube_map import AsyncCogniteCubeMapAPI
-
-        return AsyncCogniteCubeMapAPI(self)
-
-    @cached_property
-    def cognite_describable(self) -> AsyncCogniteDescribableAPI:
-        """The API of view cdf_cdm:CogniteDescribable/v1."""
-        from .cognite_describable import AsyncCogniteDescribableAPI
-
-        return AsyncCogniteDescribableAPI(self)
-
-    @cached_property
-    def cognite_diagram_annotation(self) -> AsyncCogniteDiagramAnnotationAPI:
-        """The API of view cdf_cdm:CogniteDiagramAnnotation/v1."""
-        from .cognite_diagram_annotation import AsyncCogniteDiagramAnnotationAPI
-
-        return AsyncCogniteDiagramAnnotationAPI(self)
-
-    @cached_property
-    def cognite_equipment(self) -> AsyncCogniteEquipmentAPI:
-        """The API of view cdf_cdm:CogniteEquipment/v1."""
-        from .cognite_equipment import AsyncCogniteEquipmentAPI
-
-        return AsyncCogniteEquipmentAPI(self)
-
-    @cached_property
-    def cognite_equipment_type(self) -> AsyncCogniteEquipmentTypeAPI:
-        """The API of view cdf_cdm:CogniteEquipmentType/v1."""
-        from .cognite_equipment_type import AsyncCogniteEquipmentTypeAPI
-
-        return AsyncCogniteEquipmentTypeAPI(self)
-
-    @cached_property
-    def cognite_file(self) -> AsyncCogniteFileAPI:
-        """The API of view cdf_cdm:CogniteFile/v1."""
-        from .cognite_file import AsyncCogniteFileAPI
-
-        return AsyncCogniteFileAPI(self)
-
-    @cached_property
-    def cognite_file_category(self) -> AsyncCogniteFileCategoryAPI:
-        """The API of view cdf_cdm:CogniteFileCategory/v1."""
-        from .cognite_file_category import AsyncCogniteFileCategoryAPI
-
-        return AsyncCogniteFileCategoryAPI(self)
-
-    @cached_property
-    def cognite_point_cloud_model(self) -> AsyncCognitePointCloudModelAPI:
-        """The API of view cdf_cdm:CognitePointCloudModel/v1."""
-        from .cognite_point_cloud_model import AsyncCognitePointCloudModelAPI
-
-        return AsyncCognitePointCloudModelAPI(self)
-
-    @cached_property
-    def cognite_point_cloud_revision(self) -> AsyncCognitePointCloudRevisionAPI:
-        """The API of view cdf_cdm:CognitePointCloudRevision/v1."""
-        from .cognite_point_cloud_revision import AsyncCognitePointCloudRevisionAPI
-
-        return AsyncCognitePointCloudRevisionAPI(self)
-
-    @cached_property
-    def cognite_point_cloud_volume(self) -> AsyncCognitePointCloudVolumeAPI:
-        """The API of view cdf_cdm:CognitePointCloudVolume/v1."""
-        from .cognite_point_cloud_volume import AsyncCognitePointCloudVolumeAPI
-
-        return AsyncCognitePointCloudVolumeAPI(self)
-
-    @cached_property
-    def cognite_schedulable(self) -> AsyncCogniteSchedulableAPI:
-        """The API of view cdf_cdm:CogniteSchedulable/v1."""
-        from .cognite_schedulable import AsyncCogniteSchedulableAPI
-
-        return AsyncCogniteSchedulableAPI(self)
-
-    @cached_property
-    def cognite_source_system(self) -> AsyncCogniteSourceSystemAPI:
-        """The API of view cdf_cdm:CogniteSourceSystem/v1."""
-        from .cognite_source_system import AsyncCogniteSourceSystemAPI
-
-        return AsyncCogniteSourceSystemAPI(self)
-
-    @cached_property
-    def cognite_sourceable(self) -> AsyncCogniteSourceableAPI:
-        """The API of view cdf_cdm:CogniteSourceable/v1."""
-        from .cognite_sourceable import AsyncCogniteSourceableAPI
-
-        return AsyncCogniteSourceableAPI(self)
-
-    @cached_property
-    def cognite_time_series(self) -> AsyncCogniteTimeSeriesAPI:
-        """The API of view cdf_cdm:CogniteTimeSeries/v1."""
-        from .cognite_time_series import AsyncCogniteTimeSeriesAPI
-
-        return AsyncCogniteTimeSeriesAPI(self)
-
-    @cached_property
-    def cognite_unit(self) -> AsyncCogniteUnitAPI:
-        """The API of view cdf_cdm:CogniteUnit/v1."""
-        from .cognite_unit import AsyncCogniteUnitAPI
-
-        return AsyncCogniteUnitAPI(self)
-
-    @cached_property
-    def cognite_visualizable(self) -> AsyncCogniteVisualizableAPI:
-        """The API of view cdf_cdm:CogniteVisualizable/v1."""
-        from .cognite_visualizable import AsyncCogniteVisualizableAPI
-
-        return AsyncCogniteVisualizableAPI(self)
+    cognite360_image: LazyAPI[AsyncCognite360ImageAPI] = LazyAPI(".cognite360_image")
+    """The API of view cdf_cdm:Cognite360Image/v1."""
+    cognite360_image_annotation: LazyAPI[AsyncCognite360ImageAnnotationAPI] = LazyAPI(".cognite360_image_annotation")
+    """The API of view cdf_cdm:Cognite360ImageAnnotation/v1."""
+    cognite360_image_collection: LazyAPI[AsyncCognite360ImageCollectionAPI] = LazyAPI(".cognite360_image_collection")
+    """The API of view cdf_cdm:Cognite360ImageCollection/v1."""
+    cognite360_image_model: LazyAPI[AsyncCognite360ImageModelAPI] = LazyAPI(".cognite360_image_model")
+    """The API of view cdf_cdm:Cognite360ImageModel/v1."""
+    cognite360_image_station: LazyAPI[AsyncCognite360ImageStationAPI] = LazyAPI(".cognite360_image_station")
+    """The API of view cdf_cdm:Cognite360ImageStation/v1."""
+    cognite_3d_model: LazyAPI[AsyncCognite3DModelAPI] = LazyAPI(".cognite_3d_model")
+    """The API of view cdf_cdm:Cognite3DModel/v1."""
+    cognite_3d_object: LazyAPI[AsyncCognite3DObjectAPI] = LazyAPI(".cognite_3d_object")
+    """The API of view cdf_cdm:Cognite3DObject/v1."""
+    cognite_3d_revision: LazyAPI[AsyncCognite3DRevisionAPI] = LazyAPI(".cognite_3d_revision")
+    """The API of view cdf_cdm:Cognite3DRevision/v1."""
+    cognite_3d_transformation: LazyAPI[AsyncCognite3DTransformationAPI] = LazyAPI(".cognite_3d_transformation")
+    """The API of view cdf_cdm:Cognite3DTransformation/v1."""
+    cognite_activity: LazyAPI[AsyncCogniteActivityAPI] = LazyAPI(".cognite_activity")
+    """The API of view cdf_cdm:CogniteActivity/v1."""
+    cognite_annotation: LazyAPI[AsyncCogniteAnnotationAPI] = LazyAPI(".cognite_annotation")
+    """The API of view cdf_cdm:CogniteAnnotation/v1."""
+    cognite_asset: LazyAPI[AsyncCogniteAssetAPI] = LazyAPI(".cognite_asset")
+    """The API of view cdf_cdm:CogniteAsset/v1."""
+    cognite_asset_class: LazyAPI[AsyncCogniteAssetClassAPI] = LazyAPI(".cognite_asset_class")
+    """The API of view cdf_cdm:CogniteAssetClass/v1."""
+    cognite_asset_type: LazyAPI[AsyncCogniteAssetTypeAPI] = LazyAPI(".cognite_asset_type")
+    """The API of view cdf_cdm:CogniteAssetType/v1."""
+    cognite_cad_model: LazyAPI[AsyncCogniteCADModelAPI] = LazyAPI(".cognite_cad_model")
+    """The API of view cdf_cdm:CogniteCADModel/v1."""
+    cognite_cad_node: LazyAPI[AsyncCogniteCADNodeAPI] = LazyAPI(".cognite_cad_node")
+    """The API of view cdf_cdm:CogniteCADNode/v1."""
+    cognite_cad_revision: LazyAPI[AsyncCogniteCADRevisionAPI] = LazyAPI(".cognite_cad_revision")
+    """The API of view cdf_cdm:CogniteCADRevision/v1."""
+    cognite_cube_map: LazyAPI[AsyncCogniteCubeMapAPI] = LazyAPI(".cognite_cube_map")
+    """The API of view cdf_cdm:CogniteCubeMap/v1."""
+    cognite_describable: LazyAPI[AsyncCogniteDescribableAPI] = LazyAPI(".cognite_describable")
+    """The API of view cdf_cdm:CogniteDescribable/v1."""
+    cognite_diagram_annotation: LazyAPI[AsyncCogniteDiagramAnnotationAPI] = LazyAPI(".cognite_diagram_annotation")
+    """The API of view cdf_cdm:CogniteDiagramAnnotation/v1."""
+    cognite_equipment: LazyAPI[AsyncCogniteEquipmentAPI] = LazyAPI(".cognite_equipment")
+    """The API of view cdf_cdm:CogniteEquipment/v1."""
+    cognite_equipment_type: LazyAPI[AsyncCogniteEquipmentTypeAPI] = LazyAPI(".cognite_equipment_type")
+    """The API of view cdf_cdm:CogniteEquipmentType/v1."""
+    cognite_file: LazyAPI[AsyncCogniteFileAPI] = LazyAPI(".cognite_file")
+    """The API of view cdf_cdm:CogniteFile/v1."""
+    cognite_file_category: LazyAPI[AsyncCogniteFileCategoryAPI] = LazyAPI(".cognite_file_category")
+    """The API of view cdf_cdm:CogniteFileCategory/v1."""
+    cognite_point_cloud_model: LazyAPI[AsyncCognitePointCloudModelAPI] = LazyAPI(".cognite_point_cloud_model")
+    """The API of view cdf_cdm:CognitePointCloudModel/v1."""
+    cognite_point_cloud_revision: LazyAPI[AsyncCognitePointCloudRevisionAPI] = LazyAPI(".cognite_point_cloud_revision")
+    """The API of view cdf_cdm:CognitePointCloudRevision/v1."""
+    cognite_point_cloud_volume: LazyAPI[AsyncCognitePointCloudVolumeAPI] = LazyAPI(".cognite_point_cloud_volume")
+    """The API of view cdf_cdm:CognitePointCloudVolume/v1."""
+    cognite_schedulable: LazyAPI[AsyncCogniteSchedulableAPI] = LazyAPI(".cognite_schedulable")
+    """The API of view cdf_cdm:CogniteSchedulable/v1."""
+    cognite_source_system: LazyAPI[AsyncCogniteSourceSystemAPI] = LazyAPI(".cognite_source_system")
+    """The API of view cdf_cdm:CogniteSourceSystem/v1."""
+    cognite_sourceable: LazyAPI[AsyncCogniteSourceableAPI] = LazyAPI(".cognite_sourceable")
+    """The API of view cdf_cdm:CogniteSourceable/v1."""
+    cognite_time_series: LazyAPI[AsyncCogniteTimeSeriesAPI] = LazyAPI(".cognite_time_series")
+    """The API of view cdf_cdm:CogniteTimeSeries/v1."""
+    cognite_unit: LazyAPI[AsyncCogniteUnitAPI] = LazyAPI(".cognite_unit")
+    """The API of view cdf_cdm:CogniteUnit/v1."""
+    cognite_visualizable: LazyAPI[AsyncCogniteVisualizableAPI] = LazyAPI(".cognite_visualizable")
+    """The API of view cdf_cdm:CogniteVisualizable/v1."""

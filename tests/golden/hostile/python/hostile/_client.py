@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pygen.instances import AsyncInstanceClient, InstanceClient
+from pygen.instances import AsyncInstanceClient, InstanceClient, LazyAPI
 
 if TYPE_CHECKING:
     from .class_ import AsyncClassAPI, ClassAPI
@@ -28,76 +27,28 @@ class HostileClient(InstanceClient):
         ```
     """
 
-    @cached_property
-    def class_(self) -> ClassAPI:
-        """The API of view sp_hostile:class/1."""
-        from .class_ import ClassAPI
-
-        return ClassAPI(self)
-
-    @cached_property
-    def edge(self) -> Edge_API:
-        """The API of view sp_hostile:edge/1."""
-        from .edge import Edge_API
-
-        return Edge_API(self)
-
-    @cached_property
-    def read_only(self) -> ReadOnlyAPI:
-        """The API of view sp_hostile:ReadOnly/1."""
-        from .read_only import ReadOnlyAPI
-
-        return ReadOnlyAPI(self)
-
-    @cached_property
-    def unicode(self) -> UnicodeAPI:
-        """The API of view sp_hostile:Ünïcödé/1."""
-        from .unicode import UnicodeAPI
-
-        return UnicodeAPI(self)
-
-    @cached_property
-    def view(self) -> ViewAPI:
-        """The API of view sp_hostile:View/1."""
-        from .view import ViewAPI
-
-        return ViewAPI(self)
+    class_: LazyAPI[ClassAPI] = LazyAPI(".class_")
+    """The API of view sp_hostile:class/1."""
+    edge: LazyAPI[Edge_API] = LazyAPI(".edge")
+    """The API of view sp_hostile:edge/1."""
+    read_only: LazyAPI[ReadOnlyAPI] = LazyAPI(".read_only")
+    """The API of view sp_hostile:ReadOnly/1."""
+    unicode: LazyAPI[UnicodeAPI] = LazyAPI(".unicode")
+    """The API of view sp_hostile:Ünïcödé/1."""
+    view: LazyAPI[ViewAPI] = LazyAPI(".view")
+    """The API of view sp_hostile:View/1."""
 
 
 class AsyncHostileClient(AsyncInstanceClient):
     """The SDK of sp_hostile:Hostile/1 (async twin of HostileClient)."""
 
-    @cached_property
-    def class_(self) -> AsyncClassAPI:
-        """The API of view sp_hostile:class/1."""
-        from .class_ import AsyncClassAPI
-
-        return AsyncClassAPI(self)
-
-    @cached_property
-    def edge(self) -> AsyncEdge_API:
-        """The API of view sp_hostile:edge/1."""
-        from .edge import AsyncEdge_API
-
-        return AsyncEdge_API(self)
-
-    @cached_property
-    def read_only(self) -> AsyncReadOnlyAPI:
-        """The API of view sp_hostile:ReadOnly/1."""
-        from .read_only import AsyncReadOnlyAPI
-
-        return AsyncReadOnlyAPI(self)
-
-    @cached_property
-    def unicode(self) -> AsyncUnicodeAPI:
-        """The API of view sp_hostile:Ünïcödé/1."""
-        from .unicode import AsyncUnicodeAPI
-
-        return AsyncUnicodeAPI(self)
-
-    @cached_property
-    def view(self) -> AsyncViewAPI:
-        """The API of view sp_hostile:View/1."""
-        from .view import AsyncViewAPI
-
-        return AsyncViewAPI(self)
+    class_: LazyAPI[AsyncClassAPI] = LazyAPI(".class_")
+    """The API of view sp_hostile:class/1."""
+    edge: LazyAPI[AsyncEdge_API] = LazyAPI(".edge")
+    """The API of view sp_hostile:edge/1."""
+    read_only: LazyAPI[AsyncReadOnlyAPI] = LazyAPI(".read_only")
+    """The API of view sp_hostile:ReadOnly/1."""
+    unicode: LazyAPI[AsyncUnicodeAPI] = LazyAPI(".unicode")
+    """The API of view sp_hostile:Ünïcödé/1."""
+    view: LazyAPI[AsyncViewAPI] = LazyAPI(".view")
+    """The API of view sp_hostile:View/1."""

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pygen.instances import AsyncInstanceClient, InstanceClient
+from pygen.instances import AsyncInstanceClient, InstanceClient, LazyAPI
 
 if TYPE_CHECKING:
     from .cdf_external_references import AsyncCDFExternalReferencesAPI, CDFExternalReferencesAPI
@@ -46,328 +45,104 @@ class OmniClient(InstanceClient):
         ```
     """
 
-    @cached_property
-    def cdf_external_references(self) -> CDFExternalReferencesAPI:
-        """The API of view sp_pygen_models:CDFExternalReferences/1."""
-        from .cdf_external_references import CDFExternalReferencesAPI
-
-        return CDFExternalReferencesAPI(self)
-
-    @cached_property
-    def cdf_external_references_listed(self) -> CDFExternalReferencesListedAPI:
-        """The API of view sp_pygen_models:CDFExternalReferencesListed/1."""
-        from .cdf_external_references_listed import CDFExternalReferencesListedAPI
-
-        return CDFExternalReferencesListedAPI(self)
-
-    @cached_property
-    def connection_edge_a(self) -> ConnectionEdgeAAPI:
-        """The API of view sp_pygen_models:ConnectionEdgeA/1."""
-        from .connection_edge_a import ConnectionEdgeAAPI
-
-        return ConnectionEdgeAAPI(self)
-
-    @cached_property
-    def connection_item_a(self) -> ConnectionItemAAPI:
-        """The API of view sp_pygen_models:ConnectionItemA/1."""
-        from .connection_item_a import ConnectionItemAAPI
-
-        return ConnectionItemAAPI(self)
-
-    @cached_property
-    def connection_item_b(self) -> ConnectionItemBAPI:
-        """The API of view sp_pygen_models:ConnectionItemB/1."""
-        from .connection_item_b import ConnectionItemBAPI
-
-        return ConnectionItemBAPI(self)
-
-    @cached_property
-    def connection_item_c(self) -> ConnectionItemCAPI:
-        """The API of view sp_pygen_models:ConnectionItemC/1."""
-        from .connection_item_c import ConnectionItemCAPI
-
-        return ConnectionItemCAPI(self)
-
-    @cached_property
-    def connection_item_d(self) -> ConnectionItemDAPI:
-        """The API of view sp_pygen_models:ConnectionItemD/1."""
-        from .connection_item_d import ConnectionItemDAPI
-
-        return ConnectionItemDAPI(self)
-
-    @cached_property
-    def connection_item_e(self) -> ConnectionItemEAPI:
-        """The API of view sp_pygen_models:ConnectionItemE/1."""
-        from .connection_item_e import ConnectionItemEAPI
-
-        return ConnectionItemEAPI(self)
-
-    @cached_property
-    def connection_item_f(self) -> ConnectionItemFAPI:
-        """The API of view sp_pygen_models:ConnectionItemF/1."""
-        from .connection_item_f import ConnectionItemFAPI
-
-        return ConnectionItemFAPI(self)
-
-    @cached_property
-    def connection_item_g(self) -> ConnectionItemGAPI:
-        """The API of view sp_pygen_models:ConnectionItemG/1."""
-        from .connection_item_g import ConnectionItemGAPI
-
-        return ConnectionItemGAPI(self)
-
-    @cached_property
-    def connection_item_h(self) -> ConnectionItemHAPI:
-        """The API of view sp_pygen_models:ConnectionItemH/1."""
-        from .connection_item_h import ConnectionItemHAPI
-
-        return ConnectionItemHAPI(self)
-
-    @cached_property
-    def dependent_on_non_writable(self) -> DependentOnNonWritableAPI:
-        """The API of view sp_pygen_models:DependentOnNonWritable/1."""
-        from .dependent_on_non_writable import DependentOnNonWritableAPI
-
-        return DependentOnNonWritableAPI(self)
-
-    @cached_property
-    def empty(self) -> EmptyAPI:
-        """The API of view sp_pygen_models:Empty/1."""
-        from .empty import EmptyAPI
-
-        return EmptyAPI(self)
-
-    @cached_property
-    def implementation1(self) -> Implementation1API:
-        """The API of view sp_pygen_models:Implementation1/1."""
-        from .implementation1 import Implementation1API
-
-        return Implementation1API(self)
-
-    @cached_property
-    def implementation1_non_writeable(self) -> Implementation1NonWriteableAPI:
-        """The API of view sp_pygen_models:Implementation1NonWriteable/1."""
-        from .implementation1_non_writeable import Implementation1NonWriteableAPI
-
-        return Implementation1NonWriteableAPI(self)
-
-    @cached_property
-    def implementation2(self) -> Implementation2API:
-        """The API of view sp_pygen_models:Implementation2/1."""
-        from .implementation2 import Implementation2API
-
-        return Implementation2API(self)
-
-    @cached_property
-    def main_interface(self) -> MainInterfaceAPI:
-        """The API of view sp_pygen_models:MainInterface/1."""
-        from .main_interface import MainInterfaceAPI
-
-        return MainInterfaceAPI(self)
-
-    @cached_property
-    def primitive_nullable(self) -> PrimitiveNullableAPI:
-        """The API of view sp_pygen_models:PrimitiveNullable/1."""
-        from .primitive_nullable import PrimitiveNullableAPI
-
-        return PrimitiveNullableAPI(self)
-
-    @cached_property
-    def primitive_nullable_listed(self) -> PrimitiveNullableListedAPI:
-        """The API of view sp_pygen_models:PrimitiveNullableListed/1."""
-        from .primitive_nullable_listed import PrimitiveNullableListedAPI
-
-        return PrimitiveNullableListedAPI(self)
-
-    @cached_property
-    def primitive_required(self) -> PrimitiveRequiredAPI:
-        """The API of view sp_pygen_models:PrimitiveRequired/1."""
-        from .primitive_required import PrimitiveRequiredAPI
-
-        return PrimitiveRequiredAPI(self)
-
-    @cached_property
-    def primitive_required_listed(self) -> PrimitiveRequiredListedAPI:
-        """The API of view sp_pygen_models:PrimitiveRequiredListed/1."""
-        from .primitive_required_listed import PrimitiveRequiredListedAPI
-
-        return PrimitiveRequiredListedAPI(self)
-
-    @cached_property
-    def primitive_with_defaults(self) -> PrimitiveWithDefaultsAPI:
-        """The API of view sp_pygen_models:PrimitiveWithDefaults/1."""
-        from .primitive_with_defaults import PrimitiveWithDefaultsAPI
-
-        return PrimitiveWithDefaultsAPI(self)
-
-    @cached_property
-    def sub_interface(self) -> SubInterfaceAPI:
-        """The API of view sp_pygen_models:SubInterface/1."""
-        from .sub_interface import SubInterfaceAPI
-
-        return SubInterfaceAPI(self)
+    cdf_external_references: LazyAPI[CDFExternalReferencesAPI] = LazyAPI(".cdf_external_references")
+    """The API of view sp_pygen_models:CDFExternalReferences/1."""
+    cdf_external_references_listed: LazyAPI[CDFExternalReferencesListedAPI] = LazyAPI(".cdf_external_references_listed")
+    """The API of view sp_pygen_models:CDFExternalReferencesListed/1."""
+    connection_edge_a: LazyAPI[ConnectionEdgeAAPI] = LazyAPI(".connection_edge_a")
+    """The API of view sp_pygen_models:ConnectionEdgeA/1."""
+    connection_item_a: LazyAPI[ConnectionItemAAPI] = LazyAPI(".connection_item_a")
+    """The API of view sp_pygen_models:ConnectionItemA/1."""
+    connection_item_b: LazyAPI[ConnectionItemBAPI] = LazyAPI(".connection_item_b")
+    """The API of view sp_pygen_models:ConnectionItemB/1."""
+    connection_item_c: LazyAPI[ConnectionItemCAPI] = LazyAPI(".connection_item_c")
+    """The API of view sp_pygen_models:ConnectionItemC/1."""
+    connection_item_d: LazyAPI[ConnectionItemDAPI] = LazyAPI(".connection_item_d")
+    """The API of view sp_pygen_models:ConnectionItemD/1."""
+    connection_item_e: LazyAPI[ConnectionItemEAPI] = LazyAPI(".connection_item_e")
+    """The API of view sp_pygen_models:ConnectionItemE/1."""
+    connection_item_f: LazyAPI[ConnectionItemFAPI] = LazyAPI(".connection_item_f")
+    """The API of view sp_pygen_models:ConnectionItemF/1."""
+    connection_item_g: LazyAPI[ConnectionItemGAPI] = LazyAPI(".connection_item_g")
+    """The API of view sp_pygen_models:ConnectionItemG/1."""
+    connection_item_h: LazyAPI[ConnectionItemHAPI] = LazyAPI(".connection_item_h")
+    """The API of view sp_pygen_models:ConnectionItemH/1."""
+    dependent_on_non_writable: LazyAPI[DependentOnNonWritableAPI] = LazyAPI(".dependent_on_non_writable")
+    """The API of view sp_pygen_models:DependentOnNonWritable/1."""
+    empty: LazyAPI[EmptyAPI] = LazyAPI(".empty")
+    """The API of view sp_pygen_models:Empty/1."""
+    implementation1: LazyAPI[Implementation1API] = LazyAPI(".implementation1")
+    """The API of view sp_pygen_models:Implementation1/1."""
+    implementation1_non_writeable: LazyAPI[Implementation1NonWriteableAPI] = LazyAPI(".implementation1_non_writeable")
+    """The API of view sp_pygen_models:Implementation1NonWriteable/1."""
+    implementation2: LazyAPI[Implementation2API] = LazyAPI(".implementation2")
+    """The API of view sp_pygen_models:Implementation2/1."""
+    main_interface: LazyAPI[MainInterfaceAPI] = LazyAPI(".main_interface")
+    """The API of view sp_pygen_models:MainInterface/1."""
+    primitive_nullable: LazyAPI[PrimitiveNullableAPI] = LazyAPI(".primitive_nullable")
+    """The API of view sp_pygen_models:PrimitiveNullable/1."""
+    primitive_nullable_listed: LazyAPI[PrimitiveNullableListedAPI] = LazyAPI(".primitive_nullable_listed")
+    """The API of view sp_pygen_models:PrimitiveNullableListed/1."""
+    primitive_required: LazyAPI[PrimitiveRequiredAPI] = LazyAPI(".primitive_required")
+    """The API of view sp_pygen_models:PrimitiveRequired/1."""
+    primitive_required_listed: LazyAPI[PrimitiveRequiredListedAPI] = LazyAPI(".primitive_required_listed")
+    """The API of view sp_pygen_models:PrimitiveRequiredListed/1."""
+    primitive_with_defaults: LazyAPI[PrimitiveWithDefaultsAPI] = LazyAPI(".primitive_with_defaults")
+    """The API of view sp_pygen_models:PrimitiveWithDefaults/1."""
+    sub_interface: LazyAPI[SubInterfaceAPI] = LazyAPI(".sub_interface")
+    """The API of view sp_pygen_models:SubInterface/1."""
 
 
 class AsyncOmniClient(AsyncInstanceClient):
     """The SDK of sp_pygen_models:Omni/1 (async twin of OmniClient)."""
 
-    @cached_property
-    def cdf_external_references(self) -> AsyncCDFExternalReferencesAPI:
-        """The API of view sp_pygen_models:CDFExternalReferences/1."""
-        from .cdf_external_references import AsyncCDFExternalReferencesAPI
-
-        return AsyncCDFExternalReferencesAPI(self)
-
-    @cached_property
-    def cdf_external_references_listed(self) -> AsyncCDFExternalReferencesListedAPI:
-        """The API of view sp_pygen_models:CDFExternalReferencesListed/1."""
-        from .cdf_external_references_listed import AsyncCDFExternalReferencesListedAPI
-
-        return AsyncCDFExternalReferencesListedAPI(self)
-
-    @cached_property
-    def connection_edge_a(self) -> AsyncConnectionEdgeAAPI:
-        """The API of view sp_pygen_models:ConnectionEdgeA/1."""
-        from .connection_edge_a import AsyncConnectionEdgeAAPI
-
-        return AsyncConnectionEdgeAAPI(self)
-
-    @cached_property
-    def connection_item_a(self) -> AsyncConnectionItemAAPI:
-        """The API of view sp_pygen_models:ConnectionItemA/1."""
-        from .connection_item_a import AsyncConnectionItemAAPI
-
-        return AsyncConnectionItemAAPI(self)
-
-    @cached_property
-    def connection_item_b(self) -> AsyncConnectionItemBAPI:
-        """The API of view sp_pygen_models:ConnectionItemB/1."""
-        from .connection_item_b import AsyncConnectionItemBAPI
-
-        return AsyncConnectionItemBAPI(self)
-
-    @cached_property
-    def connection_item_c(self) -> AsyncConnectionItemCAPI:
-        """The API of view sp_pygen_models:ConnectionItemC/1."""
-        from .connection_item_c import AsyncConnectionItemCAPI
-
-        return AsyncConnectionItemCAPI(self)
-
-    @cached_property
-    def connection_item_d(self) -> AsyncConnectionItemDAPI:
-        """The API of view sp_pygen_models:ConnectionItemD/1."""
-        from .connection_item_d import AsyncConnectionItemDAPI
-
-        return AsyncConnectionItemDAPI(self)
-
-    @cached_property
-    def connection_item_e(self) -> AsyncConnectionItemEAPI:
-        """The API of view sp_pygen_models:ConnectionItemE/1."""
-        from .connection_item_e import AsyncConnectionItemEAPI
-
-        return AsyncConnectionItemEAPI(self)
-
-    @cached_property
-    def connection_item_f(self) -> AsyncConnectionItemFAPI:
-        """The API of view sp_pygen_models:ConnectionItemF/1."""
-        from .connection_item_f import AsyncConnectionItemFAPI
-
-        return AsyncConnectionItemFAPI(self)
-
-    @cached_property
-    def connection_item_g(self) -> AsyncConnectionItemGAPI:
-        """The API of view sp_pygen_models:ConnectionItemG/1."""
-        from .connection_item_g import AsyncConnectionItemGAPI
-
-        return AsyncConnectionItemGAPI(self)
-
-    @cached_property
-    def connection_item_h(self) -> AsyncConnectionItemHAPI:
-        """The API of view sp_pygen_models:ConnectionItemH/1."""
-        from .connection_item_h import AsyncConnectionItemHAPI
-
-        return AsyncConnectionItemHAPI(self)
-
-    @cached_property
-    def dependent_on_non_writable(self) -> AsyncDependentOnNonWritableAPI:
-        """The API of view sp_pygen_models:DependentOnNonWritable/1."""
-        from .dependent_on_non_writable import AsyncDependentOnNonWritableAPI
-
-        return AsyncDependentOnNonWritableAPI(self)
-
-    @cached_property
-    def empty(self) -> AsyncEmptyAPI:
-        """The API of view sp_pygen_models:Empty/1."""
-        from .empty import AsyncEmptyAPI
-
-        return AsyncEmptyAPI(self)
-
-    @cached_property
-    def implementation1(self) -> AsyncImplementation1API:
-        """The API of view sp_pygen_models:Implementation1/1."""
-        from .implementation1 import AsyncImplementation1API
-
-        return AsyncImplementation1API(self)
-
-    @cached_property
-    def implementation1_non_writeable(self) -> AsyncImplementation1NonWriteableAPI:
-        """The API of view sp_pygen_models:Implementation1NonWriteable/1."""
-        from .implementation1_non_writeable import AsyncImplementation1NonWriteableAPI
-
-        return AsyncImplementation1NonWriteableAPI(self)
-
-    @cached_property
-    def implementation2(self) -> AsyncImplementation2API:
-        """The API of view sp_pygen_models:Implementation2/1."""
-        from .implementation2 import AsyncImplementation2API
-
-        return AsyncImplementation2API(self)
-
-    @cached_property
-    def main_interface(self) -> AsyncMainInterfaceAPI:
-        """The API of view sp_pygen_models:MainInterface/1."""
-        from .main_interface import AsyncMainInterfaceAPI
-
-        return AsyncMainInterfaceAPI(self)
-
-    @cached_property
-    def primitive_nullable(self) -> AsyncPrimitiveNullableAPI:
-        """The API of view sp_pygen_models:PrimitiveNullable/1."""
-        from .primitive_nullable import AsyncPrimitiveNullableAPI
-
-        return AsyncPrimitiveNullableAPI(self)
-
-    @cached_property
-    def primitive_nullable_listed(self) -> AsyncPrimitiveNullableListedAPI:
-        """The API of view sp_pygen_models:PrimitiveNullableListed/1."""
-        from .primitive_nullable_listed import AsyncPrimitiveNullableListedAPI
-
-        return AsyncPrimitiveNullableListedAPI(self)
-
-    @cached_property
-    def primitive_required(self) -> AsyncPrimitiveRequiredAPI:
-        """The API of view sp_pygen_models:PrimitiveRequired/1."""
-        from .primitive_required import AsyncPrimitiveRequiredAPI
-
-        return AsyncPrimitiveRequiredAPI(self)
-
-    @cached_property
-    def primitive_required_listed(self) -> AsyncPrimitiveRequiredListedAPI:
-        """The API of view sp_pygen_models:PrimitiveRequiredListed/1."""
-        from .primitive_required_listed import AsyncPrimitiveRequiredListedAPI
-
-        return AsyncPrimitiveRequiredListedAPI(self)
-
-    @cached_property
-    def primitive_with_defaults(self) -> AsyncPrimitiveWithDefaultsAPI:
-        """The API of view sp_pygen_models:PrimitiveWithDefaults/1."""
-        from .primitive_with_defaults import AsyncPrimitiveWithDefaultsAPI
-
-        return AsyncPrimitiveWithDefaultsAPI(self)
-
-    @cached_property
-    def sub_interface(self) -> AsyncSubInterfaceAPI:
-        """The API of view sp_pygen_models:SubInterface/1."""
-        from .sub_interface import AsyncSubInterfaceAPI
-
-        return AsyncSubInterfaceAPI(self)
+    cdf_external_references: LazyAPI[AsyncCDFExternalReferencesAPI] = LazyAPI(".cdf_external_references")
+    """The API of view sp_pygen_models:CDFExternalReferences/1."""
+    cdf_external_references_listed: LazyAPI[AsyncCDFExternalReferencesListedAPI] = LazyAPI(
+        ".cdf_external_references_listed",
+    )
+    """The API of view sp_pygen_models:CDFExternalReferencesListed/1."""
+    connection_edge_a: LazyAPI[AsyncConnectionEdgeAAPI] = LazyAPI(".connection_edge_a")
+    """The API of view sp_pygen_models:ConnectionEdgeA/1."""
+    connection_item_a: LazyAPI[AsyncConnectionItemAAPI] = LazyAPI(".connection_item_a")
+    """The API of view sp_pygen_models:ConnectionItemA/1."""
+    connection_item_b: LazyAPI[AsyncConnectionItemBAPI] = LazyAPI(".connection_item_b")
+    """The API of view sp_pygen_models:ConnectionItemB/1."""
+    connection_item_c: LazyAPI[AsyncConnectionItemCAPI] = LazyAPI(".connection_item_c")
+    """The API of view sp_pygen_models:ConnectionItemC/1."""
+    connection_item_d: LazyAPI[AsyncConnectionItemDAPI] = LazyAPI(".connection_item_d")
+    """The API of view sp_pygen_models:ConnectionItemD/1."""
+    connection_item_e: LazyAPI[AsyncConnectionItemEAPI] = LazyAPI(".connection_item_e")
+    """The API of view sp_pygen_models:ConnectionItemE/1."""
+    connection_item_f: LazyAPI[AsyncConnectionItemFAPI] = LazyAPI(".connection_item_f")
+    """The API of view sp_pygen_models:ConnectionItemF/1."""
+    connection_item_g: LazyAPI[AsyncConnectionItemGAPI] = LazyAPI(".connection_item_g")
+    """The API of view sp_pygen_models:ConnectionItemG/1."""
+    connection_item_h: LazyAPI[AsyncConnectionItemHAPI] = LazyAPI(".connection_item_h")
+    """The API of view sp_pygen_models:ConnectionItemH/1."""
+    dependent_on_non_writable: LazyAPI[AsyncDependentOnNonWritableAPI] = LazyAPI(".dependent_on_non_writable")
+    """The API of view sp_pygen_models:DependentOnNonWritable/1."""
+    empty: LazyAPI[AsyncEmptyAPI] = LazyAPI(".empty")
+    """The API of view sp_pygen_models:Empty/1."""
+    implementation1: LazyAPI[AsyncImplementation1API] = LazyAPI(".implementation1")
+    """The API of view sp_pygen_models:Implementation1/1."""
+    implementation1_non_writeable: LazyAPI[AsyncImplementation1NonWriteableAPI] = LazyAPI(
+        ".implementation1_non_writeable",
+    )
+    """The API of view sp_pygen_models:Implementation1NonWriteable/1."""
+    implementation2: LazyAPI[AsyncImplementation2API] = LazyAPI(".implementation2")
+    """The API of view sp_pygen_models:Implementation2/1."""
+    main_interface: LazyAPI[AsyncMainInterfaceAPI] = LazyAPI(".main_interface")
+    """The API of view sp_pygen_models:MainInterface/1."""
+    primitive_nullable: LazyAPI[AsyncPrimitiveNullableAPI] = LazyAPI(".primitive_nullable")
+    """The API of view sp_pygen_models:PrimitiveNullable/1."""
+    primitive_nullable_listed: LazyAPI[AsyncPrimitiveNullableListedAPI] = LazyAPI(".primitive_nullable_listed")
+    """The API of view sp_pygen_models:PrimitiveNullableListed/1."""
+    primitive_required: LazyAPI[AsyncPrimitiveRequiredAPI] = LazyAPI(".primitive_required")
+    """The API of view sp_pygen_models:PrimitiveRequired/1."""
+    primitive_required_listed: LazyAPI[AsyncPrimitiveRequiredListedAPI] = LazyAPI(".primitive_required_listed")
+    """The API of view sp_pygen_models:PrimitiveRequiredListed/1."""
+    primitive_with_defaults: LazyAPI[AsyncPrimitiveWithDefaultsAPI] = LazyAPI(".primitive_with_defaults")
+    """The API of view sp_pygen_models:PrimitiveWithDefaults/1."""
+    sub_interface: LazyAPI[AsyncSubInterfaceAPI] = LazyAPI(".sub_interface")
+    """The API of view sp_pygen_models:SubInterface/1."""

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pygen.instances import AsyncInstanceClient, InstanceClient
+from pygen.instances import AsyncInstanceClient, InstanceClient, LazyAPI
 
 if TYPE_CHECKING:
     from .connection_item_a import AsyncConnectionItemAAPI, ConnectionItemAAPI
@@ -26,48 +25,20 @@ class OmniSubClient(InstanceClient):
         ```
     """
 
-    @cached_property
-    def connection_item_a(self) -> ConnectionItemAAPI:
-        """The API of view sp_pygen_models:ConnectionItemA/1."""
-        from .connection_item_a import ConnectionItemAAPI
-
-        return ConnectionItemAAPI(self)
-
-    @cached_property
-    def connection_item_b(self) -> ConnectionItemBAPI:
-        """The API of view sp_pygen_models:ConnectionItemB/1."""
-        from .connection_item_b import ConnectionItemBAPI
-
-        return ConnectionItemBAPI(self)
-
-    @cached_property
-    def connection_item_c(self) -> ConnectionItemCAPI:
-        """The API of view sp_pygen_models:ConnectionItemC/1."""
-        from .connection_item_c import ConnectionItemCAPI
-
-        return ConnectionItemCAPI(self)
+    connection_item_a: LazyAPI[ConnectionItemAAPI] = LazyAPI(".connection_item_a")
+    """The API of view sp_pygen_models:ConnectionItemA/1."""
+    connection_item_b: LazyAPI[ConnectionItemBAPI] = LazyAPI(".connection_item_b")
+    """The API of view sp_pygen_models:ConnectionItemB/1."""
+    connection_item_c: LazyAPI[ConnectionItemCAPI] = LazyAPI(".connection_item_c")
+    """The API of view sp_pygen_models:ConnectionItemC/1."""
 
 
 class AsyncOmniSubClient(AsyncInstanceClient):
     """The SDK of sp_pygen_models:OmniSub/1 (async twin of OmniSubClient)."""
 
-    @cached_property
-    def connection_item_a(self) -> AsyncConnectionItemAAPI:
-        """The API of view sp_pygen_models:ConnectionItemA/1."""
-        from .connection_item_a import AsyncConnectionItemAAPI
-
-        return AsyncConnectionItemAAPI(self)
-
-    @cached_property
-    def connection_item_b(self) -> AsyncConnectionItemBAPI:
-        """The API of view sp_pygen_models:ConnectionItemB/1."""
-        from .connection_item_b import AsyncConnectionItemBAPI
-
-        return AsyncConnectionItemBAPI(self)
-
-    @cached_property
-    def connection_item_c(self) -> AsyncConnectionItemCAPI:
-        """The API of view sp_pygen_models:ConnectionItemC/1."""
-        from .connection_item_c import AsyncConnectionItemCAPI
-
-        return AsyncConnectionItemCAPI(self)
+    connection_item_a: LazyAPI[AsyncConnectionItemAAPI] = LazyAPI(".connection_item_a")
+    """The API of view sp_pygen_models:ConnectionItemA/1."""
+    connection_item_b: LazyAPI[AsyncConnectionItemBAPI] = LazyAPI(".connection_item_b")
+    """The API of view sp_pygen_models:ConnectionItemB/1."""
+    connection_item_c: LazyAPI[AsyncConnectionItemCAPI] = LazyAPI(".connection_item_c")
+    """The API of view sp_pygen_models:ConnectionItemC/1."""

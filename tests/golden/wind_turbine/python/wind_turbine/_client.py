@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from pygen.instances import AsyncInstanceClient, InstanceClient
+from pygen.instances import AsyncInstanceClient, InstanceClient, LazyAPI
 
 if TYPE_CHECKING:
     from .blade import AsyncBladeAPI, BladeAPI
@@ -39,230 +38,72 @@ class WindTurbineClient(InstanceClient):
         ```
     """
 
-    @cached_property
-    def blade(self) -> BladeAPI:
-        """The API of view sp_pygen_power:Blade/1."""
-        from .blade import BladeAPI
-
-        return BladeAPI(self)
-
-    @cached_property
-    def data_sheet(self) -> DataSheetAPI:
-        """The API of view sp_pygen_power:DataSheet/1."""
-        from .data_sheet import DataSheetAPI
-
-        return DataSheetAPI(self)
-
-    @cached_property
-    def distance(self) -> DistanceAPI:
-        """The API of view sp_pygen_power:Distance/1."""
-        from .distance import DistanceAPI
-
-        return DistanceAPI(self)
-
-    @cached_property
-    def gearbox(self) -> GearboxAPI:
-        """The API of view sp_pygen_power:Gearbox/1."""
-        from .gearbox import GearboxAPI
-
-        return GearboxAPI(self)
-
-    @cached_property
-    def generating_unit(self) -> GeneratingUnitAPI:
-        """The API of view sp_pygen_power:GeneratingUnit/1."""
-        from .generating_unit import GeneratingUnitAPI
-
-        return GeneratingUnitAPI(self)
-
-    @cached_property
-    def generator(self) -> GeneratorAPI:
-        """The API of view sp_pygen_power:Generator/1."""
-        from .generator import GeneratorAPI
-
-        return GeneratorAPI(self)
-
-    @cached_property
-    def high_speed_shaft(self) -> HighSpeedShaftAPI:
-        """The API of view sp_pygen_power:HighSpeedShaft/1."""
-        from .high_speed_shaft import HighSpeedShaftAPI
-
-        return HighSpeedShaftAPI(self)
-
-    @cached_property
-    def main_shaft(self) -> MainShaftAPI:
-        """The API of view sp_pygen_power:MainShaft/1."""
-        from .main_shaft import MainShaftAPI
-
-        return MainShaftAPI(self)
-
-    @cached_property
-    def metmast(self) -> MetmastAPI:
-        """The API of view sp_pygen_power:Metmast/1."""
-        from .metmast import MetmastAPI
-
-        return MetmastAPI(self)
-
-    @cached_property
-    def nacelle(self) -> NacelleAPI:
-        """The API of view sp_pygen_power:Nacelle/1."""
-        from .nacelle import NacelleAPI
-
-        return NacelleAPI(self)
-
-    @cached_property
-    def power_inverter(self) -> PowerInverterAPI:
-        """The API of view sp_pygen_power:PowerInverter/1."""
-        from .power_inverter import PowerInverterAPI
-
-        return PowerInverterAPI(self)
-
-    @cached_property
-    def rotor(self) -> RotorAPI:
-        """The API of view sp_pygen_power:Rotor/1."""
-        from .rotor import RotorAPI
-
-        return RotorAPI(self)
-
-    @cached_property
-    def sensor_position(self) -> SensorPositionAPI:
-        """The API of view sp_pygen_power:SensorPosition/1."""
-        from .sensor_position import SensorPositionAPI
-
-        return SensorPositionAPI(self)
-
-    @cached_property
-    def sensor_time_series(self) -> SensorTimeSeriesAPI:
-        """The API of view sp_pygen_power:SensorTimeSeries/1."""
-        from .sensor_time_series import SensorTimeSeriesAPI
-
-        return SensorTimeSeriesAPI(self)
-
-    @cached_property
-    def solar_panel(self) -> SolarPanelAPI:
-        """The API of view sp_pygen_power:SolarPanel/1."""
-        from .solar_panel import SolarPanelAPI
-
-        return SolarPanelAPI(self)
-
-    @cached_property
-    def wind_turbine(self) -> WindTurbineAPI:
-        """The API of view sp_pygen_power:WindTurbine/1."""
-        from .wind_turbine import WindTurbineAPI
-
-        return WindTurbineAPI(self)
+    blade: LazyAPI[BladeAPI] = LazyAPI(".blade")
+    """The API of view sp_pygen_power:Blade/1."""
+    data_sheet: LazyAPI[DataSheetAPI] = LazyAPI(".data_sheet")
+    """The API of view sp_pygen_power:DataSheet/1."""
+    distance: LazyAPI[DistanceAPI] = LazyAPI(".distance")
+    """The API of view sp_pygen_power:Distance/1."""
+    gearbox: LazyAPI[GearboxAPI] = LazyAPI(".gearbox")
+    """The API of view sp_pygen_power:Gearbox/1."""
+    generating_unit: LazyAPI[GeneratingUnitAPI] = LazyAPI(".generating_unit")
+    """The API of view sp_pygen_power:GeneratingUnit/1."""
+    generator: LazyAPI[GeneratorAPI] = LazyAPI(".generator")
+    """The API of view sp_pygen_power:Generator/1."""
+    high_speed_shaft: LazyAPI[HighSpeedShaftAPI] = LazyAPI(".high_speed_shaft")
+    """The API of view sp_pygen_power:HighSpeedShaft/1."""
+    main_shaft: LazyAPI[MainShaftAPI] = LazyAPI(".main_shaft")
+    """The API of view sp_pygen_power:MainShaft/1."""
+    metmast: LazyAPI[MetmastAPI] = LazyAPI(".metmast")
+    """The API of view sp_pygen_power:Metmast/1."""
+    nacelle: LazyAPI[NacelleAPI] = LazyAPI(".nacelle")
+    """The API of view sp_pygen_power:Nacelle/1."""
+    power_inverter: LazyAPI[PowerInverterAPI] = LazyAPI(".power_inverter")
+    """The API of view sp_pygen_power:PowerInverter/1."""
+    rotor: LazyAPI[RotorAPI] = LazyAPI(".rotor")
+    """The API of view sp_pygen_power:Rotor/1."""
+    sensor_position: LazyAPI[SensorPositionAPI] = LazyAPI(".sensor_position")
+    """The API of view sp_pygen_power:SensorPosition/1."""
+    sensor_time_series: LazyAPI[SensorTimeSeriesAPI] = LazyAPI(".sensor_time_series")
+    """The API of view sp_pygen_power:SensorTimeSeries/1."""
+    solar_panel: LazyAPI[SolarPanelAPI] = LazyAPI(".solar_panel")
+    """The API of view sp_pygen_power:SolarPanel/1."""
+    wind_turbine: LazyAPI[WindTurbineAPI] = LazyAPI(".wind_turbine")
+    """The API of view sp_pygen_power:WindTurbine/1."""
 
 
 class AsyncWindTurbineClient(AsyncInstanceClient):
     """The SDK of sp_pygen_power:WindTurbine/1 (async twin of WindTurbineClient)."""
 
-    @cached_property
-    def blade(self) -> AsyncBladeAPI:
-        """The API of view sp_pygen_power:Blade/1."""
-        from .blade import AsyncBladeAPI
-
-        return AsyncBladeAPI(self)
-
-    @cached_property
-    def data_sheet(self) -> AsyncDataSheetAPI:
-        """The API of view sp_pygen_power:DataSheet/1."""
-        from .data_sheet import AsyncDataSheetAPI
-
-        return AsyncDataSheetAPI(self)
-
-    @cached_property
-    def distance(self) -> AsyncDistanceAPI:
-        """The API of view sp_pygen_power:Distance/1."""
-        from .distance import AsyncDistanceAPI
-
-        return AsyncDistanceAPI(self)
-
-    @cached_property
-    def gearbox(self) -> AsyncGearboxAPI:
-        """The API of view sp_pygen_power:Gearbox/1."""
-        from .gearbox import AsyncGearboxAPI
-
-        return AsyncGearboxAPI(self)
-
-    @cached_property
-    def generating_unit(self) -> AsyncGeneratingUnitAPI:
-        """The API of view sp_pygen_power:GeneratingUnit/1."""
-        from .generating_unit import AsyncGeneratingUnitAPI
-
-        return AsyncGeneratingUnitAPI(self)
-
-    @cached_property
-    def generator(self) -> AsyncGeneratorAPI:
-        """The API of view sp_pygen_power:Generator/1."""
-        from .generator import AsyncGeneratorAPI
-
-        return AsyncGeneratorAPI(self)
-
-    @cached_property
-    def high_speed_shaft(self) -> AsyncHighSpeedShaftAPI:
-        """The API of view sp_pygen_power:HighSpeedShaft/1."""
-        from .high_speed_shaft import AsyncHighSpeedShaftAPI
-
-        return AsyncHighSpeedShaftAPI(self)
-
-    @cached_property
-    def main_shaft(self) -> AsyncMainShaftAPI:
-        """The API of view sp_pygen_power:MainShaft/1."""
-        from .main_shaft import AsyncMainShaftAPI
-
-        return AsyncMainShaftAPI(self)
-
-    @cached_property
-    def metmast(self) -> AsyncMetmastAPI:
-        """The API of view sp_pygen_power:Metmast/1."""
-        from .metmast import AsyncMetmastAPI
-
-        return AsyncMetmastAPI(self)
-
-    @cached_property
-    def nacelle(self) -> AsyncNacelleAPI:
-        """The API of view sp_pygen_power:Nacelle/1."""
-        from .nacelle import AsyncNacelleAPI
-
-        return AsyncNacelleAPI(self)
-
-    @cached_property
-    def power_inverter(self) -> AsyncPowerInverterAPI:
-        """The API of view sp_pygen_power:PowerInverter/1."""
-        from .power_inverter import AsyncPowerInverterAPI
-
-        return AsyncPowerInverterAPI(self)
-
-    @cached_property
-    def rotor(self) -> AsyncRotorAPI:
-        """The API of view sp_pygen_power:Rotor/1."""
-        from .rotor import AsyncRotorAPI
-
-        return AsyncRotorAPI(self)
-
-    @cached_property
-    def sensor_position(self) -> AsyncSensorPositionAPI:
-        """The API of view sp_pygen_power:SensorPosition/1."""
-        from .sensor_position import AsyncSensorPositionAPI
-
-        return AsyncSensorPositionAPI(self)
-
-    @cached_property
-    def sensor_time_series(self) -> AsyncSensorTimeSeriesAPI:
-        """The API of view sp_pygen_power:SensorTimeSeries/1."""
-        from .sensor_time_series import AsyncSensorTimeSeriesAPI
-
-        return AsyncSensorTimeSeriesAPI(self)
-
-    @cached_property
-    def solar_panel(self) -> AsyncSolarPanelAPI:
-        """The API of view sp_pygen_power:SolarPanel/1."""
-        from .solar_panel import AsyncSolarPanelAPI
-
-        return AsyncSolarPanelAPI(self)
-
-    @cached_property
-    def wind_turbine(self) -> AsyncWindTurbineAPI:
-        """The API of view sp_pygen_power:WindTurbine/1."""
-        from .wind_turbine import AsyncWindTurbineAPI
-
-        return AsyncWindTurbineAPI(self)
+    blade: LazyAPI[AsyncBladeAPI] = LazyAPI(".blade")
+    """The API of view sp_pygen_power:Blade/1."""
+    data_sheet: LazyAPI[AsyncDataSheetAPI] = LazyAPI(".data_sheet")
+    """The API of view sp_pygen_power:DataSheet/1."""
+    distance: LazyAPI[AsyncDistanceAPI] = LazyAPI(".distance")
+    """The API of view sp_pygen_power:Distance/1."""
+    gearbox: LazyAPI[AsyncGearboxAPI] = LazyAPI(".gearbox")
+    """The API of view sp_pygen_power:Gearbox/1."""
+    generating_unit: LazyAPI[AsyncGeneratingUnitAPI] = LazyAPI(".generating_unit")
+    """The API of view sp_pygen_power:GeneratingUnit/1."""
+    generator: LazyAPI[AsyncGeneratorAPI] = LazyAPI(".generator")
+    """The API of view sp_pygen_power:Generator/1."""
+    high_speed_shaft: LazyAPI[AsyncHighSpeedShaftAPI] = LazyAPI(".high_speed_shaft")
+    """The API of view sp_pygen_power:HighSpeedShaft/1."""
+    main_shaft: LazyAPI[AsyncMainShaftAPI] = LazyAPI(".main_shaft")
+    """The API of view sp_pygen_power:MainShaft/1."""
+    metmast: LazyAPI[AsyncMetmastAPI] = LazyAPI(".metmast")
+    """The API of view sp_pygen_power:Metmast/1."""
+    nacelle: LazyAPI[AsyncNacelleAPI] = LazyAPI(".nacelle")
+    """The API of view sp_pygen_power:Nacelle/1."""
+    power_inverter: LazyAPI[AsyncPowerInverterAPI] = LazyAPI(".power_inverter")
+    """The API of view sp_pygen_power:PowerInverter/1."""
+    rotor: LazyAPI[AsyncRotorAPI] = LazyAPI(".rotor")
+    """The API of view sp_pygen_power:Rotor/1."""
+    sensor_position: LazyAPI[AsyncSensorPositionAPI] = LazyAPI(".sensor_position")
+    """The API of view sp_pygen_power:SensorPosition/1."""
+    sensor_time_series: LazyAPI[AsyncSensorTimeSeriesAPI] = LazyAPI(".sensor_time_series")
+    """The API of view sp_pygen_power:SensorTimeSeries/1."""
+    solar_panel: LazyAPI[AsyncSolarPanelAPI] = LazyAPI(".solar_panel")
+    """The API of view sp_pygen_power:SolarPanel/1."""
+    wind_turbine: LazyAPI[AsyncWindTurbineAPI] = LazyAPI(".wind_turbine")
+    """The API of view sp_pygen_power:WindTurbine/1."""

@@ -17,10 +17,12 @@ list response is parsed from bytes in one ``validate_json`` call, with no Python
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import re
 import sys
 import threading
+import types
 import typing
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -99,24 +101,52 @@ _references_lock = threading.RLock()
 
 
 def load_references(module_name: str) -> None:
-    """Import the classes that module ``module_name`` names in ``_REFERENCES`` into it, and theirs, transitively.
+    """Put the classes that the annotations of module ``module_name`` name, but it lacks, into it; transitively.
 
-    ``_REFERENCES`` maps a module (relative to the module's package) to class names; a module without it
-    (hand-written classes, the runtime) is left alone. Each module object is done once (a flag on it).
+    A generated view module imports other views' classes for type checkers only (``if TYPE_CHECKING:``),
+    so that importing one view imports one module. When pydantic first builds one of its classes, the
+    names its field annotations use are looked up here: each one the module lacks (and that is not a
+    builtin) is taken from the module's package, whose ``__getattr__`` imports the defining module; then
+    that module is done too, since pydantic builds the classes it references in its namespace. Names the
+    package does not have are left for pydantic to report. Each module is done once (a flag on it).
     """
     with _references_lock:
         pending = [module_name]
         while pending:
             module = sys.modules.get(pending.pop())
-            references = getattr(module, "_REFERENCES", None)
-            if module is None or not isinstance(references, Mapping) or getattr(module, "_REFERENCES_LOADED", False):
+            if module is None or getattr(module, "_REFERENCES_LOADED", False):
                 continue
-            for relative, names in references.items():
-                target = importlib.import_module(relative, module.__package__)
-                for item in names:
-                    setattr(module, item, getattr(target, item))
-                pending.append(target.__name__)
             module._REFERENCES_LOADED = True  # type: ignore[attr-defined]
+            package = sys.modules.get(module.__package__ or "")
+            if package is None or package is module:
+                continue
+            namespace = vars(module)
+            for name in sorted(_annotation_names(module)):
+                if name in namespace or hasattr(builtins, name):
+                    continue
+                try:
+                    value = getattr(package, name)
+                except AttributeError:
+                    continue
+                setattr(module, name, value)
+                if isinstance(value, type):
+                    pending.append(value.__module__)
+
+
+def _annotation_names(module: types.ModuleType) -> set[str]:
+    """The identifiers in the (string) field annotations of the classes ``module`` defines."""
+    names: set[str] = set()
+    for value in list(vars(module).values()):
+        if not isinstance(value, type) or value.__module__ != module.__name__:
+            continue
+        for annotation in value.__dict__.get("__annotations__", {}).values():
+            if isinstance(annotation, str):
+                names.update(_IDENTIFIER.findall(_STRING_LITERAL.sub("", annotation)))
+    return names
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRING_LITERAL = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 
 #: Set while building write objects that need not have their required properties (see _WriteInstance).
@@ -169,9 +199,9 @@ class _Instance(BaseModel):
     ) -> bool | None:
         """pydantic's ``model_rebuild``, after importing the classes of other modules that annotations name.
 
-        Generated view modules import each other's classes for type checkers only and list them in
-        ``_REFERENCES``; pydantic builds a class on first use (``defer_build``) and calls this first, so
-        importing one view imports one module, and the first validation imports what it needs.
+        Generated view modules import each other's classes for type checkers only; pydantic builds a
+        class on first use (``defer_build``) and calls this first, so importing one view imports one
+        module, and the first validation imports what it needs (:func:`load_references`).
         """
         load_references(cls.__module__)
         return super().model_rebuild(

@@ -128,7 +128,7 @@ def _contains_any(hint: object, seen: set[int]) -> bool:
 
 def _public_hints(cls: type) -> Iterator[tuple[str, object]]:
     """Type hints of what the generated class itself declares: fields, class variables, method signatures."""
-    # Other views' classes reach a module when one of its classes is first built (see _REFERENCES).
+    # Other views' classes reach a module when one of its classes is first built (see load_references).
     load_references(cls.__module__)
     module = vars(sys.modules[cls.__module__])
     # The client names the API classes for type checkers only (it imports each on first use).

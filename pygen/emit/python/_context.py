@@ -115,8 +115,9 @@ class ViewContext:
     def import_lines(self) -> list[str]:
         """The imports of other views' classes, for type checkers only (``if TYPE_CHECKING:``, indented).
 
-        At run time the names only appear in string annotations: the runtime imports the modules of
-        ``references`` when a class of this module is first built, so importing one view imports one module.
+        At run time the names only appear in string annotations: the runtime takes them from the package
+        when a class of this module is first built (``load_references``), so importing one view imports
+        one module.
         """
         lines = []
         for module, names in sorted(self.other_imports.items()):
@@ -127,21 +128,6 @@ class ViewContext:
             else:
                 lines.append(f"    from .{module} import (\n" + "".join(f"        {n},\n" for n in ordered) + "    )")
         return lines
-
-    @property
-    def references_line(self) -> str:
-        """``_REFERENCES = {".module": ("Name", ...), ...}``: what ``import_lines`` imports, for the runtime."""
-        items = []
-        for module, names in sorted(self.other_imports.items()):
-            ordered = [py_str(name) for name in isort_names(names)]
-            if len(ordered) == 1:
-                ordered[0] += ","  # a one-element tuple
-            items.append(call(f"{py_str('.' + module)}: (", ordered, "    ", ")"))
-        # One item per line once the whole does not fit (the items may themselves be exploded tuples).
-        one = f"_REFERENCES: dict[str, tuple[str, ...]] = {{{', '.join(items)}}}"
-        if len(one) <= LINE_LENGTH and "\n" not in one:
-            return one
-        return "_REFERENCES: dict[str, tuple[str, ...]] = {\n" + "".join(f"    {item},\n" for item in items) + "}"
 
     @property
     def write_defaults_line(self) -> str:

@@ -363,15 +363,9 @@ class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageW
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite360_image_collection import Cognite360ImageCollection, Cognite360ImageCollectionWrite
     from .cognite360_image_station import Cognite360ImageStation, Cognite360ImageStationWrite
     from .cognite_file import CogniteFile, CogniteFileWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite360_image_collection": ("Cognite360ImageCollection", "Cognite360ImageCollectionWrite"),
-    ".cognite360_image_station": ("Cognite360ImageStation", "Cognite360ImageStationWrite"),
-    ".cognite_file": ("CogniteFile", "CogniteFileWrite"),
-}

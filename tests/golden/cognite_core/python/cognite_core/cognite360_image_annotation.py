@@ -361,13 +361,8 @@ class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotati
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite360_image import Cognite360Image
     from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite360_image": ("Cognite360Image",),
-    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
-}

@@ -246,11 +246,7 @@ class AsyncCognite360ImageCollectionAPI(AsyncInstanceAPI[Cognite360ImageCollecti
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite360_image_model import Cognite360ImageModel, Cognite360ImageModelWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite360_image_model": ("Cognite360ImageModel", "Cognite360ImageModelWrite"),
-}

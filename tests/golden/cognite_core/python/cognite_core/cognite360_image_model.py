@@ -248,13 +248,8 @@ class AsyncCognite360ImageModelAPI(AsyncInstanceAPI[Cognite360ImageModel, Cognit
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite360_image_collection import Cognite360ImageCollection
     from .cognite_file import CogniteFile, CogniteFileWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite360_image_collection": ("Cognite360ImageCollection",),
-    ".cognite_file": ("CogniteFile", "CogniteFileWrite"),
-}

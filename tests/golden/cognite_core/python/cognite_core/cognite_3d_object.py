@@ -304,17 +304,10 @@ class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectW
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite360_image_annotation import Cognite360ImageAnnotationToCognite360Image, Cognite360ImageAnnotationWrite
     from .cognite_asset import CogniteAsset
     from .cognite_cad_node import CogniteCADNode
     from .cognite_point_cloud_volume import CognitePointCloudVolume
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite360_image_annotation": ("Cognite360ImageAnnotationToCognite360Image", "Cognite360ImageAnnotationWrite"),
-    ".cognite_asset": ("CogniteAsset",),
-    ".cognite_cad_node": ("CogniteCADNode",),
-    ".cognite_point_cloud_volume": ("CognitePointCloudVolume",),
-}

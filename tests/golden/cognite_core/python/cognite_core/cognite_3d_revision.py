@@ -202,9 +202,7 @@ class AsyncCognite3DRevisionAPI(AsyncInstanceAPI[Cognite3DRevision, Cognite3DRev
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_3d_model import Cognite3DModel, Cognite3DModelWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {".cognite_3d_model": ("Cognite3DModel", "Cognite3DModelWrite")}

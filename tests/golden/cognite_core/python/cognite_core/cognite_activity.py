@@ -383,17 +383,10 @@ class AsyncCogniteActivityAPI(AsyncInstanceAPI[CogniteActivity, CogniteActivityW
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_asset import CogniteAsset, CogniteAssetWrite
     from .cognite_equipment import CogniteEquipment, CogniteEquipmentWrite
     from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
     from .cognite_time_series import CogniteTimeSeries, CogniteTimeSeriesWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite_asset": ("CogniteAsset", "CogniteAssetWrite"),
-    ".cognite_equipment": ("CogniteEquipment", "CogniteEquipmentWrite"),
-    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
-    ".cognite_time_series": ("CogniteTimeSeries", "CogniteTimeSeriesWrite"),
-}

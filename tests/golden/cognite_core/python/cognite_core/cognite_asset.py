@@ -407,8 +407,8 @@ class AsyncCogniteAssetAPI(AsyncInstanceAPI[CogniteAsset, CogniteAssetWrite]):
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite
     from .cognite_activity import CogniteActivity
@@ -418,14 +418,3 @@ if TYPE_CHECKING:
     from .cognite_file import CogniteFile
     from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
     from .cognite_time_series import CogniteTimeSeries
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite_3d_object": ("Cognite3DObject", "Cognite3DObjectWrite"),
-    ".cognite_activity": ("CogniteActivity",),
-    ".cognite_asset_class": ("CogniteAssetClass", "CogniteAssetClassWrite"),
-    ".cognite_asset_type": ("CogniteAssetType", "CogniteAssetTypeWrite"),
-    ".cognite_equipment": ("CogniteEquipment",),
-    ".cognite_file": ("CogniteFile",),
-    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
-    ".cognite_time_series": ("CogniteTimeSeries",),
-}

@@ -241,9 +241,7 @@ class AsyncCogniteAssetTypeAPI(AsyncInstanceAPI[CogniteAssetType, CogniteAssetTy
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_asset_class import CogniteAssetClass, CogniteAssetClassWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {".cognite_asset_class": ("CogniteAssetClass", "CogniteAssetClassWrite")}

@@ -248,13 +248,8 @@ class AsyncCogniteCADModelAPI(AsyncInstanceAPI[CogniteCADModel, CogniteCADModelW
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_cad_revision import CogniteCADRevision
     from .cognite_file import CogniteFile, CogniteFileWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite_cad_revision": ("CogniteCADRevision",),
-    ".cognite_file": ("CogniteFile", "CogniteFileWrite"),
-}

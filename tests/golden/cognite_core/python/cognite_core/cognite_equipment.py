@@ -373,8 +373,8 @@ class AsyncCogniteEquipmentAPI(AsyncInstanceAPI[CogniteEquipment, CogniteEquipme
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_activity import CogniteActivity
     from .cognite_asset import CogniteAsset, CogniteAssetWrite
@@ -382,12 +382,3 @@ if TYPE_CHECKING:
     from .cognite_file import CogniteFile, CogniteFileWrite
     from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
     from .cognite_time_series import CogniteTimeSeries
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite_activity": ("CogniteActivity",),
-    ".cognite_asset": ("CogniteAsset", "CogniteAssetWrite"),
-    ".cognite_equipment_type": ("CogniteEquipmentType", "CogniteEquipmentTypeWrite"),
-    ".cognite_file": ("CogniteFile", "CogniteFileWrite"),
-    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
-    ".cognite_time_series": ("CogniteTimeSeries",),
-}

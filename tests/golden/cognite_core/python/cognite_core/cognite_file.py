@@ -387,17 +387,10 @@ class AsyncCogniteFileAPI(AsyncInstanceAPI[CogniteFile, CogniteFileWrite]):
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_asset import CogniteAsset, CogniteAssetWrite
     from .cognite_equipment import CogniteEquipment
     from .cognite_file_category import CogniteFileCategory, CogniteFileCategoryWrite
     from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite_asset": ("CogniteAsset", "CogniteAssetWrite"),
-    ".cognite_equipment": ("CogniteEquipment",),
-    ".cognite_file_category": ("CogniteFileCategory", "CogniteFileCategoryWrite"),
-    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
-}

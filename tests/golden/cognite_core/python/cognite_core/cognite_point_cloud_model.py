@@ -248,13 +248,8 @@ class AsyncCognitePointCloudModelAPI(AsyncInstanceAPI[CognitePointCloudModel, Co
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_file import CogniteFile, CogniteFileWrite
     from .cognite_point_cloud_revision import CognitePointCloudRevision
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite_file": ("CogniteFile", "CogniteFileWrite"),
-    ".cognite_point_cloud_revision": ("CognitePointCloudRevision",),
-}

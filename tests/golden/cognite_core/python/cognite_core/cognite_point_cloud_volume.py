@@ -293,15 +293,9 @@ class AsyncCognitePointCloudVolumeAPI(AsyncInstanceAPI[CognitePointCloudVolume, 
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite
     from .cognite_cad_model import CogniteCADModel, CogniteCADModelWrite
     from .cognite_cad_revision import CogniteCADRevision, CogniteCADRevisionWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite_3d_object": ("Cognite3DObject", "Cognite3DObjectWrite"),
-    ".cognite_cad_model": ("CogniteCADModel", "CogniteCADModelWrite"),
-    ".cognite_cad_revision": ("CogniteCADRevision", "CogniteCADRevisionWrite"),
-}

@@ -412,19 +412,11 @@ class AsyncCogniteTimeSeriesAPI(AsyncInstanceAPI[CogniteTimeSeries, CogniteTimeS
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_activity import CogniteActivity
     from .cognite_asset import CogniteAsset, CogniteAssetWrite
     from .cognite_equipment import CogniteEquipment, CogniteEquipmentWrite
     from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite
     from .cognite_unit import CogniteUnit, CogniteUnitWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".cognite_activity": ("CogniteActivity",),
-    ".cognite_asset": ("CogniteAsset", "CogniteAssetWrite"),
-    ".cognite_equipment": ("CogniteEquipment", "CogniteEquipmentWrite"),
-    ".cognite_source_system": ("CogniteSourceSystem", "CogniteSourceSystemWrite"),
-    ".cognite_unit": ("CogniteUnit", "CogniteUnitWrite"),
-}

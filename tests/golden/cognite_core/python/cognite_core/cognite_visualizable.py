@@ -183,9 +183,7 @@ class AsyncCogniteVisualizableAPI(AsyncInstanceAPI[CogniteVisualizable, CogniteV
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite_3d_object import Cognite3DObject, Cognite3DObjectWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {".cognite_3d_object": ("Cognite3DObject", "Cognite3DObjectWrite")}

@@ -398,13 +398,8 @@ class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .edge import Edge_ToUnicode, Edge_Write
     from .unicode import Unicode, UnicodeWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".edge": ("Edge_ToUnicode", "Edge_Write"),
-    ".unicode": ("Unicode", "UnicodeWrite"),
-}

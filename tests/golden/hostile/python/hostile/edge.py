@@ -195,9 +195,7 @@ class AsyncEdge_API(AsyncInstanceAPI[Edge_, Edge_Write]):
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .unicode import Unicode
-
-_REFERENCES: dict[str, tuple[str, ...]] = {".unicode": ("Unicode",)}

@@ -212,15 +212,9 @@ class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAW
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .connection_item_e import ConnectionItemE
     from .connection_item_f import ConnectionItemF
     from .connection_item_g import ConnectionItemG
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".connection_item_e": ("ConnectionItemE",),
-    ".connection_item_f": ("ConnectionItemF",),
-    ".connection_item_g": ("ConnectionItemG",),
-}

@@ -223,13 +223,8 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAWrite
     from .connection_item_d import ConnectionItemD, ConnectionItemDWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".connection_edge_a": ("ConnectionEdgeAFromConnectionItemF", "ConnectionEdgeAWrite"),
-    ".connection_item_d": ("ConnectionItemD", "ConnectionItemDWrite"),
-}

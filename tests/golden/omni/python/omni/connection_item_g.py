@@ -190,11 +190,7 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".connection_edge_a": ("ConnectionEdgeAFromConnectionItemF", "ConnectionEdgeAWrite"),
-}

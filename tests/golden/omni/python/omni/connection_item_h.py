@@ -200,9 +200,7 @@ class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHW
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .main_interface import MainInterface, MainInterfaceWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {".main_interface": ("MainInterface", "MainInterfaceWrite")}

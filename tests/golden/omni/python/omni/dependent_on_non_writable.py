@@ -194,9 +194,7 @@ class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, De
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .implementation1_non_writeable import Implementation1NonWriteable
-
-_REFERENCES: dict[str, tuple[str, ...]] = {".implementation1_non_writeable": ("Implementation1NonWriteable",)}

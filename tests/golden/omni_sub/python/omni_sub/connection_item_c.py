@@ -181,13 +181,8 @@ class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, ConnectionItemCW
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .connection_item_a import ConnectionItemA, ConnectionItemAWrite
     from .connection_item_b import ConnectionItemB, ConnectionItemBWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".connection_item_a": ("ConnectionItemA", "ConnectionItemAWrite"),
-    ".connection_item_b": ("ConnectionItemB", "ConnectionItemBWrite"),
-}

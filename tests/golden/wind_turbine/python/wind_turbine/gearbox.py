@@ -187,13 +187,8 @@ class AsyncGearboxAPI(AsyncInstanceAPI[Gearbox, GearboxWrite]):
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .nacelle import Nacelle
     from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".nacelle": ("Nacelle",),
-    ".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite"),
-}

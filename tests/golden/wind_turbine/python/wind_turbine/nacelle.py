@@ -234,8 +234,8 @@ class AsyncNacelleAPI(AsyncInstanceAPI[Nacelle, NacelleWrite]):
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .gearbox import Gearbox, GearboxWrite
     from .generator import Generator, GeneratorWrite
@@ -244,13 +244,3 @@ if TYPE_CHECKING:
     from .power_inverter import PowerInverter, PowerInverterWrite
     from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
     from .wind_turbine import WindTurbine
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".gearbox": ("Gearbox", "GearboxWrite"),
-    ".generator": ("Generator", "GeneratorWrite"),
-    ".high_speed_shaft": ("HighSpeedShaft", "HighSpeedShaftWrite"),
-    ".main_shaft": ("MainShaft", "MainShaftWrite"),
-    ".power_inverter": ("PowerInverter", "PowerInverterWrite"),
-    ".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite"),
-    ".wind_turbine": ("WindTurbine",),
-}

@@ -182,13 +182,8 @@ class AsyncRotorAPI(AsyncInstanceAPI[Rotor, RotorWrite]):
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
     from .wind_turbine import WindTurbine
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite"),
-    ".wind_turbine": ("WindTurbine",),
-}

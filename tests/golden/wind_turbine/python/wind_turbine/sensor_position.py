@@ -237,13 +237,8 @@ class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrit
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .blade import Blade, BladeWrite
     from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".blade": ("Blade", "BladeWrite"),
-    ".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite"),
-}

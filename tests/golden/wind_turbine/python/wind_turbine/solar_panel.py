@@ -208,9 +208,7 @@ class AsyncSolarPanelAPI(AsyncInstanceAPI[SolarPanel, SolarPanelWrite]):
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .sensor_time_series import SensorTimeSeries, SensorTimeSeriesWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {".sensor_time_series": ("SensorTimeSeries", "SensorTimeSeriesWrite")}

@@ -255,19 +255,11 @@ class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
         ) -> builtins.list[Bucket]: ...
 
 
-# Classes of other views: imported for type checkers here, and by the runtime when a class of this
-# module is first built (pygen.instances imports the modules named in _REFERENCES).
+# Classes of other views, for type checkers; the runtime takes them from the package when a class of
+# this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .blade import Blade, BladeWrite
     from .data_sheet import DataSheet, DataSheetWrite
     from .distance import DistanceToMetmast, DistanceWrite
     from .nacelle import Nacelle, NacelleWrite
     from .rotor import Rotor, RotorWrite
-
-_REFERENCES: dict[str, tuple[str, ...]] = {
-    ".blade": ("Blade", "BladeWrite"),
-    ".data_sheet": ("DataSheet", "DataSheetWrite"),
-    ".distance": ("DistanceToMetmast", "DistanceWrite"),
-    ".nacelle": ("Nacelle", "NacelleWrite"),
-    ".rotor": ("Rotor", "RotorWrite"),
-}

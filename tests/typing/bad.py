@@ -6,6 +6,7 @@ tests/typing/test_typing_corpus.py runs ``mypy --strict`` (with and without the 
 
 from __future__ import annotations
 
+import omni as omni_package
 from cognite_core import Cognite360ImageCollectionWrite, CogniteAssetFilters, CogniteCoreClient
 from omni import (
     ConnectionItemDWrite,
@@ -25,6 +26,9 @@ config = ClientConfig("my-project", Token("token"))
 omni = OmniClient(config, instance_space="my_space")
 core = CogniteCoreClient(config, instance_space="my_space")
 api = omni.primitive_nullable
+
+# The package exports its classes and nothing else (its lazy __getattr__ is hidden from checkers).
+typo = omni_package.PrimitiveNullabel  # error
 
 # Write classes: keywords, types, required properties.
 PrimitiveNullableWrite(external_id="x", nmae="typo")  # error

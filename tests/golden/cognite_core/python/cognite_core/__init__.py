@@ -17,306 +17,43 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+# Type checkers read every class from its module here, and export exactly the names in __all__.
+# ruff: noqa: F403, F405
 if TYPE_CHECKING:
-    from ._client import AsyncCogniteCoreClient, CogniteCoreClient
-    from .cognite360_image import (
-        AsyncCognite360ImageAPI,
-        Cognite360Image,
-        Cognite360ImageAPI,
-        Cognite360ImageFields,
-        Cognite360ImageFilters,
-        Cognite360ImageList,
-        Cognite360ImageWrite,
-    )
-    from .cognite360_image_annotation import (
-        AsyncCognite360ImageAnnotationAPI,
-        Cognite360ImageAnnotation,
-        Cognite360ImageAnnotationAPI,
-        Cognite360ImageAnnotationFields,
-        Cognite360ImageAnnotationFilters,
-        Cognite360ImageAnnotationList,
-        Cognite360ImageAnnotationToCognite360Image,
-        Cognite360ImageAnnotationWrite,
-    )
-    from .cognite360_image_collection import (
-        AsyncCognite360ImageCollectionAPI,
-        Cognite360ImageCollection,
-        Cognite360ImageCollectionAPI,
-        Cognite360ImageCollectionFields,
-        Cognite360ImageCollectionFilters,
-        Cognite360ImageCollectionList,
-        Cognite360ImageCollectionWrite,
-    )
-    from .cognite360_image_model import (
-        AsyncCognite360ImageModelAPI,
-        Cognite360ImageModel,
-        Cognite360ImageModelAPI,
-        Cognite360ImageModelFields,
-        Cognite360ImageModelFilters,
-        Cognite360ImageModelList,
-        Cognite360ImageModelWrite,
-    )
-    from .cognite360_image_station import (
-        AsyncCognite360ImageStationAPI,
-        Cognite360ImageStation,
-        Cognite360ImageStationAPI,
-        Cognite360ImageStationFields,
-        Cognite360ImageStationFilters,
-        Cognite360ImageStationList,
-        Cognite360ImageStationWrite,
-    )
-    from .cognite_3d_model import (
-        AsyncCognite3DModelAPI,
-        Cognite3DModel,
-        Cognite3DModelAPI,
-        Cognite3DModelFields,
-        Cognite3DModelFilters,
-        Cognite3DModelList,
-        Cognite3DModelWrite,
-    )
-    from .cognite_3d_object import (
-        AsyncCognite3DObjectAPI,
-        Cognite3DObject,
-        Cognite3DObjectAPI,
-        Cognite3DObjectFields,
-        Cognite3DObjectFilters,
-        Cognite3DObjectList,
-        Cognite3DObjectWrite,
-    )
-    from .cognite_3d_revision import (
-        AsyncCognite3DRevisionAPI,
-        Cognite3DRevision,
-        Cognite3DRevisionAPI,
-        Cognite3DRevisionFields,
-        Cognite3DRevisionFilters,
-        Cognite3DRevisionList,
-        Cognite3DRevisionWrite,
-    )
-    from .cognite_3d_transformation import (
-        AsyncCognite3DTransformationAPI,
-        Cognite3DTransformation,
-        Cognite3DTransformationAPI,
-        Cognite3DTransformationFields,
-        Cognite3DTransformationFilters,
-        Cognite3DTransformationList,
-        Cognite3DTransformationWrite,
-    )
-    from .cognite_activity import (
-        AsyncCogniteActivityAPI,
-        CogniteActivity,
-        CogniteActivityAPI,
-        CogniteActivityFields,
-        CogniteActivityFilters,
-        CogniteActivityList,
-        CogniteActivityWrite,
-    )
-    from .cognite_annotation import (
-        AsyncCogniteAnnotationAPI,
-        CogniteAnnotation,
-        CogniteAnnotationAPI,
-        CogniteAnnotationFields,
-        CogniteAnnotationFilters,
-        CogniteAnnotationList,
-        CogniteAnnotationWrite,
-    )
-    from .cognite_asset import (
-        AsyncCogniteAssetAPI,
-        CogniteAsset,
-        CogniteAssetAPI,
-        CogniteAssetFields,
-        CogniteAssetFilters,
-        CogniteAssetList,
-        CogniteAssetWrite,
-    )
-    from .cognite_asset_class import (
-        AsyncCogniteAssetClassAPI,
-        CogniteAssetClass,
-        CogniteAssetClassAPI,
-        CogniteAssetClassFields,
-        CogniteAssetClassFilters,
-        CogniteAssetClassList,
-        CogniteAssetClassWrite,
-    )
-    from .cognite_asset_type import (
-        AsyncCogniteAssetTypeAPI,
-        CogniteAssetType,
-        CogniteAssetTypeAPI,
-        CogniteAssetTypeFields,
-        CogniteAssetTypeFilters,
-        CogniteAssetTypeList,
-        CogniteAssetTypeWrite,
-    )
-    from .cognite_cad_model import (
-        AsyncCogniteCADModelAPI,
-        CogniteCADModel,
-        CogniteCADModelAPI,
-        CogniteCADModelFields,
-        CogniteCADModelFilters,
-        CogniteCADModelList,
-        CogniteCADModelWrite,
-    )
-    from .cognite_cad_node import (
-        AsyncCogniteCADNodeAPI,
-        CogniteCADNode,
-        CogniteCADNodeAPI,
-        CogniteCADNodeFields,
-        CogniteCADNodeFilters,
-        CogniteCADNodeList,
-        CogniteCADNodeWrite,
-    )
-    from .cognite_cad_revision import (
-        AsyncCogniteCADRevisionAPI,
-        CogniteCADRevision,
-        CogniteCADRevisionAPI,
-        CogniteCADRevisionFields,
-        CogniteCADRevisionFilters,
-        CogniteCADRevisionList,
-        CogniteCADRevisionWrite,
-    )
-    from .cognite_cube_map import (
-        AsyncCogniteCubeMapAPI,
-        CogniteCubeMap,
-        CogniteCubeMapAPI,
-        CogniteCubeMapFields,
-        CogniteCubeMapFilters,
-        CogniteCubeMapList,
-        CogniteCubeMapWrite,
-    )
-    from .cognite_describable import (
-        AsyncCogniteDescribableAPI,
-        CogniteDescribable,
-        CogniteDescribableAPI,
-        CogniteDescribableFields,
-        CogniteDescribableFilters,
-        CogniteDescribableList,
-        CogniteDescribableWrite,
-    )
-    from .cognite_diagram_annotation import (
-        AsyncCogniteDiagramAnnotationAPI,
-        CogniteDiagramAnnotation,
-        CogniteDiagramAnnotationAPI,
-        CogniteDiagramAnnotationFields,
-        CogniteDiagramAnnotationFilters,
-        CogniteDiagramAnnotationList,
-        CogniteDiagramAnnotationWrite,
-    )
-    from .cognite_equipment import (
-        AsyncCogniteEquipmentAPI,
-        CogniteEquipment,
-        CogniteEquipmentAPI,
-        CogniteEquipmentFields,
-        CogniteEquipmentFilters,
-        CogniteEquipmentList,
-        CogniteEquipmentWrite,
-    )
-    from .cognite_equipment_type import (
-        AsyncCogniteEquipmentTypeAPI,
-        CogniteEquipmentType,
-        CogniteEquipmentTypeAPI,
-        CogniteEquipmentTypeFields,
-        CogniteEquipmentTypeFilters,
-        CogniteEquipmentTypeList,
-        CogniteEquipmentTypeWrite,
-    )
-    from .cognite_file import (
-        AsyncCogniteFileAPI,
-        CogniteFile,
-        CogniteFileAPI,
-        CogniteFileFields,
-        CogniteFileFilters,
-        CogniteFileList,
-        CogniteFileWrite,
-    )
-    from .cognite_file_category import (
-        AsyncCogniteFileCategoryAPI,
-        CogniteFileCategory,
-        CogniteFileCategoryAPI,
-        CogniteFileCategoryFields,
-        CogniteFileCategoryFilters,
-        CogniteFileCategoryList,
-        CogniteFileCategoryWrite,
-    )
-    from .cognite_point_cloud_model import (
-        AsyncCognitePointCloudModelAPI,
-        CognitePointCloudModel,
-        CognitePointCloudModelAPI,
-        CognitePointCloudModelFields,
-        CognitePointCloudModelFilters,
-        CognitePointCloudModelList,
-        CognitePointCloudModelWrite,
-    )
-    from .cognite_point_cloud_revision import (
-        AsyncCognitePointCloudRevisionAPI,
-        CognitePointCloudRevision,
-        CognitePointCloudRevisionAPI,
-        CognitePointCloudRevisionFields,
-        CognitePointCloudRevisionFilters,
-        CognitePointCloudRevisionList,
-        CognitePointCloudRevisionWrite,
-    )
-    from .cognite_point_cloud_volume import (
-        AsyncCognitePointCloudVolumeAPI,
-        CognitePointCloudVolume,
-        CognitePointCloudVolumeAPI,
-        CognitePointCloudVolumeFields,
-        CognitePointCloudVolumeFilters,
-        CognitePointCloudVolumeList,
-        CognitePointCloudVolumeWrite,
-    )
-    from .cognite_schedulable import (
-        AsyncCogniteSchedulableAPI,
-        CogniteSchedulable,
-        CogniteSchedulableAPI,
-        CogniteSchedulableFields,
-        CogniteSchedulableFilters,
-        CogniteSchedulableList,
-        CogniteSchedulableWrite,
-    )
-    from .cognite_source_system import (
-        AsyncCogniteSourceSystemAPI,
-        CogniteSourceSystem,
-        CogniteSourceSystemAPI,
-        CogniteSourceSystemFields,
-        CogniteSourceSystemFilters,
-        CogniteSourceSystemList,
-        CogniteSourceSystemWrite,
-    )
-    from .cognite_sourceable import (
-        AsyncCogniteSourceableAPI,
-        CogniteSourceable,
-        CogniteSourceableAPI,
-        CogniteSourceableFields,
-        CogniteSourceableFilters,
-        CogniteSourceableList,
-        CogniteSourceableWrite,
-    )
-    from .cognite_time_series import (
-        AsyncCogniteTimeSeriesAPI,
-        CogniteTimeSeries,
-        CogniteTimeSeriesAPI,
-        CogniteTimeSeriesFields,
-        CogniteTimeSeriesFilters,
-        CogniteTimeSeriesList,
-        CogniteTimeSeriesWrite,
-    )
-    from .cognite_unit import (
-        AsyncCogniteUnitAPI,
-        CogniteUnit,
-        CogniteUnitAPI,
-        CogniteUnitFields,
-        CogniteUnitFilters,
-        CogniteUnitList,
-        CogniteUnitWrite,
-    )
-    from .cognite_visualizable import (
-        AsyncCogniteVisualizableAPI,
-        CogniteVisualizable,
-        CogniteVisualizableAPI,
-        CogniteVisualizableFields,
-        CogniteVisualizableFilters,
-        CogniteVisualizableList,
-        CogniteVisualizableWrite,
-    )
+    from ._client import *
+    from .cognite360_image import *
+    from .cognite360_image_annotation import *
+    from .cognite360_image_collection import *
+    from .cognite360_image_model import *
+    from .cognite360_image_station import *
+    from .cognite_3d_model import *
+    from .cognite_3d_object import *
+    from .cognite_3d_revision import *
+    from .cognite_3d_transformation import *
+    from .cognite_activity import *
+    from .cognite_annotation import *
+    from .cognite_asset import *
+    from .cognite_asset_class import *
+    from .cognite_asset_type import *
+    from .cognite_cad_model import *
+    from .cognite_cad_node import *
+    from .cognite_cad_revision import *
+    from .cognite_cube_map import *
+    from .cognite_describable import *
+    from .cognite_diagram_annotation import *
+    from .cognite_equipment import *
+    from .cognite_equipment_type import *
+    from .cognite_file import *
+    from .cognite_file_category import *
+    from .cognite_point_cloud_model import *
+    from .cognite_point_cloud_revision import *
+    from .cognite_point_cloud_volume import *
+    from .cognite_schedulable import *
+    from .cognite_source_system import *
+    from .cognite_sourceable import *
+    from .cognite_time_series import *
+    from .cognite_unit import *
+    from .cognite_visualizable import *
 
 __all__ = [
     "AsyncCognite360ImageAPI",
@@ -555,253 +292,57 @@ __all__ = [
     "CogniteVisualizableWrite",
 ]
 
-# Name -> module: classes are imported on first access, so importing the package stays cheap.
-_EXPORTS: dict[str, str] = {
-    "AsyncCognite360ImageAPI": ".cognite360_image",
-    "AsyncCognite360ImageAnnotationAPI": ".cognite360_image_annotation",
-    "AsyncCognite360ImageCollectionAPI": ".cognite360_image_collection",
-    "AsyncCognite360ImageModelAPI": ".cognite360_image_model",
-    "AsyncCognite360ImageStationAPI": ".cognite360_image_station",
-    "AsyncCognite3DModelAPI": ".cognite_3d_model",
-    "AsyncCognite3DObjectAPI": ".cognite_3d_object",
-    "AsyncCognite3DRevisionAPI": ".cognite_3d_revision",
-    "AsyncCognite3DTransformationAPI": ".cognite_3d_transformation",
-    "AsyncCogniteActivityAPI": ".cognite_activity",
-    "AsyncCogniteAnnotationAPI": ".cognite_annotation",
-    "AsyncCogniteAssetAPI": ".cognite_asset",
-    "AsyncCogniteAssetClassAPI": ".cognite_asset_class",
-    "AsyncCogniteAssetTypeAPI": ".cognite_asset_type",
-    "AsyncCogniteCADModelAPI": ".cognite_cad_model",
-    "AsyncCogniteCADNodeAPI": ".cognite_cad_node",
-    "AsyncCogniteCADRevisionAPI": ".cognite_cad_revision",
-    "AsyncCogniteCoreClient": "._client",
-    "AsyncCogniteCubeMapAPI": ".cognite_cube_map",
-    "AsyncCogniteDescribableAPI": ".cognite_describable",
-    "AsyncCogniteDiagramAnnotationAPI": ".cognite_diagram_annotation",
-    "AsyncCogniteEquipmentAPI": ".cognite_equipment",
-    "AsyncCogniteEquipmentTypeAPI": ".cognite_equipment_type",
-    "AsyncCogniteFileAPI": ".cognite_file",
-    "AsyncCogniteFileCategoryAPI": ".cognite_file_category",
-    "AsyncCognitePointCloudModelAPI": ".cognite_point_cloud_model",
-    "AsyncCognitePointCloudRevisionAPI": ".cognite_point_cloud_revision",
-    "AsyncCognitePointCloudVolumeAPI": ".cognite_point_cloud_volume",
-    "AsyncCogniteSchedulableAPI": ".cognite_schedulable",
-    "AsyncCogniteSourceSystemAPI": ".cognite_source_system",
-    "AsyncCogniteSourceableAPI": ".cognite_sourceable",
-    "AsyncCogniteTimeSeriesAPI": ".cognite_time_series",
-    "AsyncCogniteUnitAPI": ".cognite_unit",
-    "AsyncCogniteVisualizableAPI": ".cognite_visualizable",
+# The module of each view's classes (and of the clients), by the name they start with (after "Async").
+# Classes are imported on first access, so importing the package stays cheap.
+_MODULES: dict[str, str] = {
     "Cognite360Image": ".cognite360_image",
-    "Cognite360ImageAPI": ".cognite360_image",
     "Cognite360ImageAnnotation": ".cognite360_image_annotation",
-    "Cognite360ImageAnnotationAPI": ".cognite360_image_annotation",
-    "Cognite360ImageAnnotationFields": ".cognite360_image_annotation",
-    "Cognite360ImageAnnotationFilters": ".cognite360_image_annotation",
-    "Cognite360ImageAnnotationList": ".cognite360_image_annotation",
-    "Cognite360ImageAnnotationToCognite360Image": ".cognite360_image_annotation",
-    "Cognite360ImageAnnotationWrite": ".cognite360_image_annotation",
     "Cognite360ImageCollection": ".cognite360_image_collection",
-    "Cognite360ImageCollectionAPI": ".cognite360_image_collection",
-    "Cognite360ImageCollectionFields": ".cognite360_image_collection",
-    "Cognite360ImageCollectionFilters": ".cognite360_image_collection",
-    "Cognite360ImageCollectionList": ".cognite360_image_collection",
-    "Cognite360ImageCollectionWrite": ".cognite360_image_collection",
-    "Cognite360ImageFields": ".cognite360_image",
-    "Cognite360ImageFilters": ".cognite360_image",
-    "Cognite360ImageList": ".cognite360_image",
     "Cognite360ImageModel": ".cognite360_image_model",
-    "Cognite360ImageModelAPI": ".cognite360_image_model",
-    "Cognite360ImageModelFields": ".cognite360_image_model",
-    "Cognite360ImageModelFilters": ".cognite360_image_model",
-    "Cognite360ImageModelList": ".cognite360_image_model",
-    "Cognite360ImageModelWrite": ".cognite360_image_model",
     "Cognite360ImageStation": ".cognite360_image_station",
-    "Cognite360ImageStationAPI": ".cognite360_image_station",
-    "Cognite360ImageStationFields": ".cognite360_image_station",
-    "Cognite360ImageStationFilters": ".cognite360_image_station",
-    "Cognite360ImageStationList": ".cognite360_image_station",
-    "Cognite360ImageStationWrite": ".cognite360_image_station",
-    "Cognite360ImageWrite": ".cognite360_image",
     "Cognite3DModel": ".cognite_3d_model",
-    "Cognite3DModelAPI": ".cognite_3d_model",
-    "Cognite3DModelFields": ".cognite_3d_model",
-    "Cognite3DModelFilters": ".cognite_3d_model",
-    "Cognite3DModelList": ".cognite_3d_model",
-    "Cognite3DModelWrite": ".cognite_3d_model",
     "Cognite3DObject": ".cognite_3d_object",
-    "Cognite3DObjectAPI": ".cognite_3d_object",
-    "Cognite3DObjectFields": ".cognite_3d_object",
-    "Cognite3DObjectFilters": ".cognite_3d_object",
-    "Cognite3DObjectList": ".cognite_3d_object",
-    "Cognite3DObjectWrite": ".cognite_3d_object",
     "Cognite3DRevision": ".cognite_3d_revision",
-    "Cognite3DRevisionAPI": ".cognite_3d_revision",
-    "Cognite3DRevisionFields": ".cognite_3d_revision",
-    "Cognite3DRevisionFilters": ".cognite_3d_revision",
-    "Cognite3DRevisionList": ".cognite_3d_revision",
-    "Cognite3DRevisionWrite": ".cognite_3d_revision",
     "Cognite3DTransformation": ".cognite_3d_transformation",
-    "Cognite3DTransformationAPI": ".cognite_3d_transformation",
-    "Cognite3DTransformationFields": ".cognite_3d_transformation",
-    "Cognite3DTransformationFilters": ".cognite_3d_transformation",
-    "Cognite3DTransformationList": ".cognite_3d_transformation",
-    "Cognite3DTransformationWrite": ".cognite_3d_transformation",
     "CogniteActivity": ".cognite_activity",
-    "CogniteActivityAPI": ".cognite_activity",
-    "CogniteActivityFields": ".cognite_activity",
-    "CogniteActivityFilters": ".cognite_activity",
-    "CogniteActivityList": ".cognite_activity",
-    "CogniteActivityWrite": ".cognite_activity",
     "CogniteAnnotation": ".cognite_annotation",
-    "CogniteAnnotationAPI": ".cognite_annotation",
-    "CogniteAnnotationFields": ".cognite_annotation",
-    "CogniteAnnotationFilters": ".cognite_annotation",
-    "CogniteAnnotationList": ".cognite_annotation",
-    "CogniteAnnotationWrite": ".cognite_annotation",
     "CogniteAsset": ".cognite_asset",
-    "CogniteAssetAPI": ".cognite_asset",
     "CogniteAssetClass": ".cognite_asset_class",
-    "CogniteAssetClassAPI": ".cognite_asset_class",
-    "CogniteAssetClassFields": ".cognite_asset_class",
-    "CogniteAssetClassFilters": ".cognite_asset_class",
-    "CogniteAssetClassList": ".cognite_asset_class",
-    "CogniteAssetClassWrite": ".cognite_asset_class",
-    "CogniteAssetFields": ".cognite_asset",
-    "CogniteAssetFilters": ".cognite_asset",
-    "CogniteAssetList": ".cognite_asset",
     "CogniteAssetType": ".cognite_asset_type",
-    "CogniteAssetTypeAPI": ".cognite_asset_type",
-    "CogniteAssetTypeFields": ".cognite_asset_type",
-    "CogniteAssetTypeFilters": ".cognite_asset_type",
-    "CogniteAssetTypeList": ".cognite_asset_type",
-    "CogniteAssetTypeWrite": ".cognite_asset_type",
-    "CogniteAssetWrite": ".cognite_asset",
     "CogniteCADModel": ".cognite_cad_model",
-    "CogniteCADModelAPI": ".cognite_cad_model",
-    "CogniteCADModelFields": ".cognite_cad_model",
-    "CogniteCADModelFilters": ".cognite_cad_model",
-    "CogniteCADModelList": ".cognite_cad_model",
-    "CogniteCADModelWrite": ".cognite_cad_model",
     "CogniteCADNode": ".cognite_cad_node",
-    "CogniteCADNodeAPI": ".cognite_cad_node",
-    "CogniteCADNodeFields": ".cognite_cad_node",
-    "CogniteCADNodeFilters": ".cognite_cad_node",
-    "CogniteCADNodeList": ".cognite_cad_node",
-    "CogniteCADNodeWrite": ".cognite_cad_node",
     "CogniteCADRevision": ".cognite_cad_revision",
-    "CogniteCADRevisionAPI": ".cognite_cad_revision",
-    "CogniteCADRevisionFields": ".cognite_cad_revision",
-    "CogniteCADRevisionFilters": ".cognite_cad_revision",
-    "CogniteCADRevisionList": ".cognite_cad_revision",
-    "CogniteCADRevisionWrite": ".cognite_cad_revision",
     "CogniteCoreClient": "._client",
     "CogniteCubeMap": ".cognite_cube_map",
-    "CogniteCubeMapAPI": ".cognite_cube_map",
-    "CogniteCubeMapFields": ".cognite_cube_map",
-    "CogniteCubeMapFilters": ".cognite_cube_map",
-    "CogniteCubeMapList": ".cognite_cube_map",
-    "CogniteCubeMapWrite": ".cognite_cube_map",
     "CogniteDescribable": ".cognite_describable",
-    "CogniteDescribableAPI": ".cognite_describable",
-    "CogniteDescribableFields": ".cognite_describable",
-    "CogniteDescribableFilters": ".cognite_describable",
-    "CogniteDescribableList": ".cognite_describable",
-    "CogniteDescribableWrite": ".cognite_describable",
     "CogniteDiagramAnnotation": ".cognite_diagram_annotation",
-    "CogniteDiagramAnnotationAPI": ".cognite_diagram_annotation",
-    "CogniteDiagramAnnotationFields": ".cognite_diagram_annotation",
-    "CogniteDiagramAnnotationFilters": ".cognite_diagram_annotation",
-    "CogniteDiagramAnnotationList": ".cognite_diagram_annotation",
-    "CogniteDiagramAnnotationWrite": ".cognite_diagram_annotation",
     "CogniteEquipment": ".cognite_equipment",
-    "CogniteEquipmentAPI": ".cognite_equipment",
-    "CogniteEquipmentFields": ".cognite_equipment",
-    "CogniteEquipmentFilters": ".cognite_equipment",
-    "CogniteEquipmentList": ".cognite_equipment",
     "CogniteEquipmentType": ".cognite_equipment_type",
-    "CogniteEquipmentTypeAPI": ".cognite_equipment_type",
-    "CogniteEquipmentTypeFields": ".cognite_equipment_type",
-    "CogniteEquipmentTypeFilters": ".cognite_equipment_type",
-    "CogniteEquipmentTypeList": ".cognite_equipment_type",
-    "CogniteEquipmentTypeWrite": ".cognite_equipment_type",
-    "CogniteEquipmentWrite": ".cognite_equipment",
     "CogniteFile": ".cognite_file",
-    "CogniteFileAPI": ".cognite_file",
     "CogniteFileCategory": ".cognite_file_category",
-    "CogniteFileCategoryAPI": ".cognite_file_category",
-    "CogniteFileCategoryFields": ".cognite_file_category",
-    "CogniteFileCategoryFilters": ".cognite_file_category",
-    "CogniteFileCategoryList": ".cognite_file_category",
-    "CogniteFileCategoryWrite": ".cognite_file_category",
-    "CogniteFileFields": ".cognite_file",
-    "CogniteFileFilters": ".cognite_file",
-    "CogniteFileList": ".cognite_file",
-    "CogniteFileWrite": ".cognite_file",
     "CognitePointCloudModel": ".cognite_point_cloud_model",
-    "CognitePointCloudModelAPI": ".cognite_point_cloud_model",
-    "CognitePointCloudModelFields": ".cognite_point_cloud_model",
-    "CognitePointCloudModelFilters": ".cognite_point_cloud_model",
-    "CognitePointCloudModelList": ".cognite_point_cloud_model",
-    "CognitePointCloudModelWrite": ".cognite_point_cloud_model",
     "CognitePointCloudRevision": ".cognite_point_cloud_revision",
-    "CognitePointCloudRevisionAPI": ".cognite_point_cloud_revision",
-    "CognitePointCloudRevisionFields": ".cognite_point_cloud_revision",
-    "CognitePointCloudRevisionFilters": ".cognite_point_cloud_revision",
-    "CognitePointCloudRevisionList": ".cognite_point_cloud_revision",
-    "CognitePointCloudRevisionWrite": ".cognite_point_cloud_revision",
     "CognitePointCloudVolume": ".cognite_point_cloud_volume",
-    "CognitePointCloudVolumeAPI": ".cognite_point_cloud_volume",
-    "CognitePointCloudVolumeFields": ".cognite_point_cloud_volume",
-    "CognitePointCloudVolumeFilters": ".cognite_point_cloud_volume",
-    "CognitePointCloudVolumeList": ".cognite_point_cloud_volume",
-    "CognitePointCloudVolumeWrite": ".cognite_point_cloud_volume",
     "CogniteSchedulable": ".cognite_schedulable",
-    "CogniteSchedulableAPI": ".cognite_schedulable",
-    "CogniteSchedulableFields": ".cognite_schedulable",
-    "CogniteSchedulableFilters": ".cognite_schedulable",
-    "CogniteSchedulableList": ".cognite_schedulable",
-    "CogniteSchedulableWrite": ".cognite_schedulable",
     "CogniteSourceSystem": ".cognite_source_system",
-    "CogniteSourceSystemAPI": ".cognite_source_system",
-    "CogniteSourceSystemFields": ".cognite_source_system",
-    "CogniteSourceSystemFilters": ".cognite_source_system",
-    "CogniteSourceSystemList": ".cognite_source_system",
-    "CogniteSourceSystemWrite": ".cognite_source_system",
     "CogniteSourceable": ".cognite_sourceable",
-    "CogniteSourceableAPI": ".cognite_sourceable",
-    "CogniteSourceableFields": ".cognite_sourceable",
-    "CogniteSourceableFilters": ".cognite_sourceable",
-    "CogniteSourceableList": ".cognite_sourceable",
-    "CogniteSourceableWrite": ".cognite_sourceable",
     "CogniteTimeSeries": ".cognite_time_series",
-    "CogniteTimeSeriesAPI": ".cognite_time_series",
-    "CogniteTimeSeriesFields": ".cognite_time_series",
-    "CogniteTimeSeriesFilters": ".cognite_time_series",
-    "CogniteTimeSeriesList": ".cognite_time_series",
-    "CogniteTimeSeriesWrite": ".cognite_time_series",
     "CogniteUnit": ".cognite_unit",
-    "CogniteUnitAPI": ".cognite_unit",
-    "CogniteUnitFields": ".cognite_unit",
-    "CogniteUnitFilters": ".cognite_unit",
-    "CogniteUnitList": ".cognite_unit",
-    "CogniteUnitWrite": ".cognite_unit",
     "CogniteVisualizable": ".cognite_visualizable",
-    "CogniteVisualizableAPI": ".cognite_visualizable",
-    "CogniteVisualizableFields": ".cognite_visualizable",
-    "CogniteVisualizableFilters": ".cognite_visualizable",
-    "CogniteVisualizableList": ".cognite_visualizable",
-    "CogniteVisualizableWrite": ".cognite_visualizable",
 }
 
+if not TYPE_CHECKING:  # type checkers see the imports above, and no name they do not list
 
-def __getattr__(name: str) -> object:
-    module = _EXPORTS.get(name)
-    if module is None:
+    def __getattr__(name: str) -> object:
+        if name in __all__:
+            plain = name.removeprefix("Async")
+            # The longest first: CogniteAssetClassWrite is in CogniteAssetClass's module, not CogniteAsset's.
+            for prefix in sorted((p for p in _MODULES if name.startswith(p) or plain.startswith(p)), key=len)[::-1]:
+                module = importlib.import_module(_MODULES[prefix], __name__)
+                if hasattr(module, name):
+                    globals()[name] = value = getattr(module, name)
+                    return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
 
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+    def __dir__() -> list[str]:
+        return sorted(__all__)

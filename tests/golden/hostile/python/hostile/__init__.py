@@ -18,13 +18,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+# Type checkers read every class from its module here, and export exactly the names in __all__.
+# ruff: noqa: F403, F405
 if TYPE_CHECKING:
-    from ._client import AsyncHostileClient, HostileClient
-    from .class_ import AsyncClassAPI, Class, ClassAPI, ClassFields, ClassFilters, ClassList, ClassWrite
-    from .edge import AsyncEdge_API, Edge_, Edge_API, Edge_Fields, Edge_Filters, Edge_List, Edge_ToUnicode, Edge_Write
-    from .read_only import AsyncReadOnlyAPI, ReadOnly, ReadOnlyAPI, ReadOnlyFields, ReadOnlyFilters, ReadOnlyList
-    from .unicode import AsyncUnicodeAPI, Unicode, UnicodeAPI, UnicodeFields, UnicodeFilters, UnicodeList, UnicodeWrite
-    from .view import AsyncViewAPI, View, ViewAPI, ViewFields, ViewFilters, ViewList, ViewWrite
+    from ._client import *
+    from .class_ import *
+    from .edge import *
+    from .read_only import *
+    from .unicode import *
+    from .view import *
 
 __all__ = [
     "AsyncClassAPI",
@@ -66,56 +68,29 @@ __all__ = [
     "ViewWrite",
 ]
 
-# Name -> module: classes are imported on first access, so importing the package stays cheap.
-_EXPORTS: dict[str, str] = {
-    "AsyncClassAPI": ".class_",
-    "AsyncEdge_API": ".edge",
-    "AsyncHostileClient": "._client",
-    "AsyncReadOnlyAPI": ".read_only",
-    "AsyncUnicodeAPI": ".unicode",
-    "AsyncViewAPI": ".view",
+# The module of each view's classes (and of the clients), by the name they start with (after "Async").
+# Classes are imported on first access, so importing the package stays cheap.
+_MODULES: dict[str, str] = {
     "Class": ".class_",
-    "ClassAPI": ".class_",
-    "ClassFields": ".class_",
-    "ClassFilters": ".class_",
-    "ClassList": ".class_",
-    "ClassWrite": ".class_",
     "Edge_": ".edge",
-    "Edge_API": ".edge",
-    "Edge_Fields": ".edge",
-    "Edge_Filters": ".edge",
-    "Edge_List": ".edge",
-    "Edge_ToUnicode": ".edge",
-    "Edge_Write": ".edge",
     "HostileClient": "._client",
     "ReadOnly": ".read_only",
-    "ReadOnlyAPI": ".read_only",
-    "ReadOnlyFields": ".read_only",
-    "ReadOnlyFilters": ".read_only",
-    "ReadOnlyList": ".read_only",
     "Unicode": ".unicode",
-    "UnicodeAPI": ".unicode",
-    "UnicodeFields": ".unicode",
-    "UnicodeFilters": ".unicode",
-    "UnicodeList": ".unicode",
-    "UnicodeWrite": ".unicode",
     "View": ".view",
-    "ViewAPI": ".view",
-    "ViewFields": ".view",
-    "ViewFilters": ".view",
-    "ViewList": ".view",
-    "ViewWrite": ".view",
 }
 
+if not TYPE_CHECKING:  # type checkers see the imports above, and no name they do not list
 
-def __getattr__(name: str) -> object:
-    module = _EXPORTS.get(name)
-    if module is None:
+    def __getattr__(name: str) -> object:
+        if name in __all__:
+            plain = name.removeprefix("Async")
+            # The longest first: CogniteAssetClassWrite is in CogniteAssetClass's module, not CogniteAsset's.
+            for prefix in sorted((p for p in _MODULES if name.startswith(p) or plain.startswith(p)), key=len)[::-1]:
+                module = importlib.import_module(_MODULES[prefix], __name__)
+                if hasattr(module, name):
+                    globals()[name] = value = getattr(module, name)
+                    return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
 
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+    def __dir__() -> list[str]:
+        return sorted(__all__)

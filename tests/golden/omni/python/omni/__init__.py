@@ -17,209 +17,33 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+# Type checkers read every class from its module here, and export exactly the names in __all__.
+# ruff: noqa: F403, F405
 if TYPE_CHECKING:
-    from ._client import AsyncOmniClient, OmniClient
-    from .cdf_external_references import (
-        AsyncCDFExternalReferencesAPI,
-        CDFExternalReferences,
-        CDFExternalReferencesAPI,
-        CDFExternalReferencesFields,
-        CDFExternalReferencesFilters,
-        CDFExternalReferencesList,
-        CDFExternalReferencesWrite,
-    )
-    from .cdf_external_references_listed import (
-        AsyncCDFExternalReferencesListedAPI,
-        CDFExternalReferencesListed,
-        CDFExternalReferencesListedAPI,
-        CDFExternalReferencesListedFields,
-        CDFExternalReferencesListedFilters,
-        CDFExternalReferencesListedList,
-        CDFExternalReferencesListedWrite,
-    )
-    from .connection_edge_a import (
-        AsyncConnectionEdgeAAPI,
-        ConnectionEdgeA,
-        ConnectionEdgeAAPI,
-        ConnectionEdgeAFields,
-        ConnectionEdgeAFilters,
-        ConnectionEdgeAFromConnectionItemF,
-        ConnectionEdgeAList,
-        ConnectionEdgeAToConnectionItemE,
-        ConnectionEdgeAToConnectionItemG,
-        ConnectionEdgeAWrite,
-    )
-    from .connection_item_a import (
-        AsyncConnectionItemAAPI,
-        ConnectionItemA,
-        ConnectionItemAAPI,
-        ConnectionItemAFields,
-        ConnectionItemAFilters,
-        ConnectionItemAList,
-        ConnectionItemAWrite,
-    )
-    from .connection_item_b import (
-        AsyncConnectionItemBAPI,
-        ConnectionItemB,
-        ConnectionItemBAPI,
-        ConnectionItemBFields,
-        ConnectionItemBFilters,
-        ConnectionItemBList,
-        ConnectionItemBWrite,
-    )
-    from .connection_item_c import (
-        AsyncConnectionItemCAPI,
-        ConnectionItemC,
-        ConnectionItemCAPI,
-        ConnectionItemCFields,
-        ConnectionItemCFilters,
-        ConnectionItemCList,
-        ConnectionItemCWrite,
-    )
-    from .connection_item_d import (
-        AsyncConnectionItemDAPI,
-        ConnectionItemD,
-        ConnectionItemDAPI,
-        ConnectionItemDFields,
-        ConnectionItemDFilters,
-        ConnectionItemDList,
-        ConnectionItemDWrite,
-    )
-    from .connection_item_e import (
-        AsyncConnectionItemEAPI,
-        ConnectionItemE,
-        ConnectionItemEAPI,
-        ConnectionItemEFields,
-        ConnectionItemEFilters,
-        ConnectionItemEList,
-        ConnectionItemEWrite,
-    )
-    from .connection_item_f import (
-        AsyncConnectionItemFAPI,
-        ConnectionItemF,
-        ConnectionItemFAPI,
-        ConnectionItemFFields,
-        ConnectionItemFFilters,
-        ConnectionItemFList,
-        ConnectionItemFWrite,
-    )
-    from .connection_item_g import (
-        AsyncConnectionItemGAPI,
-        ConnectionItemG,
-        ConnectionItemGAPI,
-        ConnectionItemGFields,
-        ConnectionItemGFilters,
-        ConnectionItemGList,
-        ConnectionItemGWrite,
-    )
-    from .connection_item_h import (
-        AsyncConnectionItemHAPI,
-        ConnectionItemH,
-        ConnectionItemHAPI,
-        ConnectionItemHFields,
-        ConnectionItemHFilters,
-        ConnectionItemHList,
-        ConnectionItemHWrite,
-    )
-    from .dependent_on_non_writable import (
-        AsyncDependentOnNonWritableAPI,
-        DependentOnNonWritable,
-        DependentOnNonWritableAPI,
-        DependentOnNonWritableFields,
-        DependentOnNonWritableFilters,
-        DependentOnNonWritableList,
-        DependentOnNonWritableWrite,
-    )
-    from .empty import AsyncEmptyAPI, Empty, EmptyAPI, EmptyFields, EmptyFilters, EmptyList, EmptyWrite
-    from .implementation1 import (
-        AsyncImplementation1API,
-        Implementation1,
-        Implementation1API,
-        Implementation1Fields,
-        Implementation1Filters,
-        Implementation1List,
-        Implementation1Write,
-    )
-    from .implementation1_non_writeable import (
-        AsyncImplementation1NonWriteableAPI,
-        Implementation1NonWriteable,
-        Implementation1NonWriteableAPI,
-        Implementation1NonWriteableFields,
-        Implementation1NonWriteableFilters,
-        Implementation1NonWriteableList,
-    )
-    from .implementation2 import (
-        AsyncImplementation2API,
-        Implementation2,
-        Implementation2API,
-        Implementation2Fields,
-        Implementation2Filters,
-        Implementation2List,
-        Implementation2Write,
-    )
-    from .main_interface import (
-        AsyncMainInterfaceAPI,
-        MainInterface,
-        MainInterfaceAPI,
-        MainInterfaceFields,
-        MainInterfaceFilters,
-        MainInterfaceList,
-        MainInterfaceWrite,
-    )
-    from .primitive_nullable import (
-        AsyncPrimitiveNullableAPI,
-        PrimitiveNullable,
-        PrimitiveNullableAPI,
-        PrimitiveNullableFields,
-        PrimitiveNullableFilters,
-        PrimitiveNullableList,
-        PrimitiveNullableWrite,
-    )
-    from .primitive_nullable_listed import (
-        AsyncPrimitiveNullableListedAPI,
-        PrimitiveNullableListed,
-        PrimitiveNullableListedAPI,
-        PrimitiveNullableListedFields,
-        PrimitiveNullableListedFilters,
-        PrimitiveNullableListedList,
-        PrimitiveNullableListedWrite,
-    )
-    from .primitive_required import (
-        AsyncPrimitiveRequiredAPI,
-        PrimitiveRequired,
-        PrimitiveRequiredAPI,
-        PrimitiveRequiredFields,
-        PrimitiveRequiredFilters,
-        PrimitiveRequiredList,
-        PrimitiveRequiredWrite,
-    )
-    from .primitive_required_listed import (
-        AsyncPrimitiveRequiredListedAPI,
-        PrimitiveRequiredListed,
-        PrimitiveRequiredListedAPI,
-        PrimitiveRequiredListedFields,
-        PrimitiveRequiredListedFilters,
-        PrimitiveRequiredListedList,
-        PrimitiveRequiredListedWrite,
-    )
-    from .primitive_with_defaults import (
-        AsyncPrimitiveWithDefaultsAPI,
-        PrimitiveWithDefaults,
-        PrimitiveWithDefaultsAPI,
-        PrimitiveWithDefaultsFields,
-        PrimitiveWithDefaultsFilters,
-        PrimitiveWithDefaultsList,
-        PrimitiveWithDefaultsWrite,
-    )
-    from .sub_interface import (
-        AsyncSubInterfaceAPI,
-        SubInterface,
-        SubInterfaceAPI,
-        SubInterfaceFields,
-        SubInterfaceFilters,
-        SubInterfaceList,
-        SubInterfaceWrite,
-    )
+    from ._client import *
+    from .cdf_external_references import *
+    from .cdf_external_references_listed import *
+    from .connection_edge_a import *
+    from .connection_item_a import *
+    from .connection_item_b import *
+    from .connection_item_c import *
+    from .connection_item_d import *
+    from .connection_item_e import *
+    from .connection_item_f import *
+    from .connection_item_g import *
+    from .connection_item_h import *
+    from .dependent_on_non_writable import *
+    from .empty import *
+    from .implementation1 import *
+    from .implementation1_non_writeable import *
+    from .implementation2 import *
+    from .main_interface import *
+    from .primitive_nullable import *
+    from .primitive_nullable_listed import *
+    from .primitive_required import *
+    from .primitive_required_listed import *
+    from .primitive_with_defaults import *
+    from .sub_interface import *
 
 __all__ = [
     "AsyncCDFExternalReferencesAPI",
@@ -389,184 +213,47 @@ __all__ = [
     "SubInterfaceWrite",
 ]
 
-# Name -> module: classes are imported on first access, so importing the package stays cheap.
-_EXPORTS: dict[str, str] = {
-    "AsyncCDFExternalReferencesAPI": ".cdf_external_references",
-    "AsyncCDFExternalReferencesListedAPI": ".cdf_external_references_listed",
-    "AsyncConnectionEdgeAAPI": ".connection_edge_a",
-    "AsyncConnectionItemAAPI": ".connection_item_a",
-    "AsyncConnectionItemBAPI": ".connection_item_b",
-    "AsyncConnectionItemCAPI": ".connection_item_c",
-    "AsyncConnectionItemDAPI": ".connection_item_d",
-    "AsyncConnectionItemEAPI": ".connection_item_e",
-    "AsyncConnectionItemFAPI": ".connection_item_f",
-    "AsyncConnectionItemGAPI": ".connection_item_g",
-    "AsyncConnectionItemHAPI": ".connection_item_h",
-    "AsyncDependentOnNonWritableAPI": ".dependent_on_non_writable",
-    "AsyncEmptyAPI": ".empty",
-    "AsyncImplementation1API": ".implementation1",
-    "AsyncImplementation1NonWriteableAPI": ".implementation1_non_writeable",
-    "AsyncImplementation2API": ".implementation2",
-    "AsyncMainInterfaceAPI": ".main_interface",
-    "AsyncOmniClient": "._client",
-    "AsyncPrimitiveNullableAPI": ".primitive_nullable",
-    "AsyncPrimitiveNullableListedAPI": ".primitive_nullable_listed",
-    "AsyncPrimitiveRequiredAPI": ".primitive_required",
-    "AsyncPrimitiveRequiredListedAPI": ".primitive_required_listed",
-    "AsyncPrimitiveWithDefaultsAPI": ".primitive_with_defaults",
-    "AsyncSubInterfaceAPI": ".sub_interface",
+# The module of each view's classes (and of the clients), by the name they start with (after "Async").
+# Classes are imported on first access, so importing the package stays cheap.
+_MODULES: dict[str, str] = {
     "CDFExternalReferences": ".cdf_external_references",
-    "CDFExternalReferencesAPI": ".cdf_external_references",
-    "CDFExternalReferencesFields": ".cdf_external_references",
-    "CDFExternalReferencesFilters": ".cdf_external_references",
-    "CDFExternalReferencesList": ".cdf_external_references",
     "CDFExternalReferencesListed": ".cdf_external_references_listed",
-    "CDFExternalReferencesListedAPI": ".cdf_external_references_listed",
-    "CDFExternalReferencesListedFields": ".cdf_external_references_listed",
-    "CDFExternalReferencesListedFilters": ".cdf_external_references_listed",
-    "CDFExternalReferencesListedList": ".cdf_external_references_listed",
-    "CDFExternalReferencesListedWrite": ".cdf_external_references_listed",
-    "CDFExternalReferencesWrite": ".cdf_external_references",
     "ConnectionEdgeA": ".connection_edge_a",
-    "ConnectionEdgeAAPI": ".connection_edge_a",
-    "ConnectionEdgeAFields": ".connection_edge_a",
-    "ConnectionEdgeAFilters": ".connection_edge_a",
-    "ConnectionEdgeAFromConnectionItemF": ".connection_edge_a",
-    "ConnectionEdgeAList": ".connection_edge_a",
-    "ConnectionEdgeAToConnectionItemE": ".connection_edge_a",
-    "ConnectionEdgeAToConnectionItemG": ".connection_edge_a",
-    "ConnectionEdgeAWrite": ".connection_edge_a",
     "ConnectionItemA": ".connection_item_a",
-    "ConnectionItemAAPI": ".connection_item_a",
-    "ConnectionItemAFields": ".connection_item_a",
-    "ConnectionItemAFilters": ".connection_item_a",
-    "ConnectionItemAList": ".connection_item_a",
-    "ConnectionItemAWrite": ".connection_item_a",
     "ConnectionItemB": ".connection_item_b",
-    "ConnectionItemBAPI": ".connection_item_b",
-    "ConnectionItemBFields": ".connection_item_b",
-    "ConnectionItemBFilters": ".connection_item_b",
-    "ConnectionItemBList": ".connection_item_b",
-    "ConnectionItemBWrite": ".connection_item_b",
     "ConnectionItemC": ".connection_item_c",
-    "ConnectionItemCAPI": ".connection_item_c",
-    "ConnectionItemCFields": ".connection_item_c",
-    "ConnectionItemCFilters": ".connection_item_c",
-    "ConnectionItemCList": ".connection_item_c",
-    "ConnectionItemCWrite": ".connection_item_c",
     "ConnectionItemD": ".connection_item_d",
-    "ConnectionItemDAPI": ".connection_item_d",
-    "ConnectionItemDFields": ".connection_item_d",
-    "ConnectionItemDFilters": ".connection_item_d",
-    "ConnectionItemDList": ".connection_item_d",
-    "ConnectionItemDWrite": ".connection_item_d",
     "ConnectionItemE": ".connection_item_e",
-    "ConnectionItemEAPI": ".connection_item_e",
-    "ConnectionItemEFields": ".connection_item_e",
-    "ConnectionItemEFilters": ".connection_item_e",
-    "ConnectionItemEList": ".connection_item_e",
-    "ConnectionItemEWrite": ".connection_item_e",
     "ConnectionItemF": ".connection_item_f",
-    "ConnectionItemFAPI": ".connection_item_f",
-    "ConnectionItemFFields": ".connection_item_f",
-    "ConnectionItemFFilters": ".connection_item_f",
-    "ConnectionItemFList": ".connection_item_f",
-    "ConnectionItemFWrite": ".connection_item_f",
     "ConnectionItemG": ".connection_item_g",
-    "ConnectionItemGAPI": ".connection_item_g",
-    "ConnectionItemGFields": ".connection_item_g",
-    "ConnectionItemGFilters": ".connection_item_g",
-    "ConnectionItemGList": ".connection_item_g",
-    "ConnectionItemGWrite": ".connection_item_g",
     "ConnectionItemH": ".connection_item_h",
-    "ConnectionItemHAPI": ".connection_item_h",
-    "ConnectionItemHFields": ".connection_item_h",
-    "ConnectionItemHFilters": ".connection_item_h",
-    "ConnectionItemHList": ".connection_item_h",
-    "ConnectionItemHWrite": ".connection_item_h",
     "DependentOnNonWritable": ".dependent_on_non_writable",
-    "DependentOnNonWritableAPI": ".dependent_on_non_writable",
-    "DependentOnNonWritableFields": ".dependent_on_non_writable",
-    "DependentOnNonWritableFilters": ".dependent_on_non_writable",
-    "DependentOnNonWritableList": ".dependent_on_non_writable",
-    "DependentOnNonWritableWrite": ".dependent_on_non_writable",
     "Empty": ".empty",
-    "EmptyAPI": ".empty",
-    "EmptyFields": ".empty",
-    "EmptyFilters": ".empty",
-    "EmptyList": ".empty",
-    "EmptyWrite": ".empty",
     "Implementation1": ".implementation1",
-    "Implementation1API": ".implementation1",
-    "Implementation1Fields": ".implementation1",
-    "Implementation1Filters": ".implementation1",
-    "Implementation1List": ".implementation1",
     "Implementation1NonWriteable": ".implementation1_non_writeable",
-    "Implementation1NonWriteableAPI": ".implementation1_non_writeable",
-    "Implementation1NonWriteableFields": ".implementation1_non_writeable",
-    "Implementation1NonWriteableFilters": ".implementation1_non_writeable",
-    "Implementation1NonWriteableList": ".implementation1_non_writeable",
-    "Implementation1Write": ".implementation1",
     "Implementation2": ".implementation2",
-    "Implementation2API": ".implementation2",
-    "Implementation2Fields": ".implementation2",
-    "Implementation2Filters": ".implementation2",
-    "Implementation2List": ".implementation2",
-    "Implementation2Write": ".implementation2",
     "MainInterface": ".main_interface",
-    "MainInterfaceAPI": ".main_interface",
-    "MainInterfaceFields": ".main_interface",
-    "MainInterfaceFilters": ".main_interface",
-    "MainInterfaceList": ".main_interface",
-    "MainInterfaceWrite": ".main_interface",
     "OmniClient": "._client",
     "PrimitiveNullable": ".primitive_nullable",
-    "PrimitiveNullableAPI": ".primitive_nullable",
-    "PrimitiveNullableFields": ".primitive_nullable",
-    "PrimitiveNullableFilters": ".primitive_nullable",
-    "PrimitiveNullableList": ".primitive_nullable",
     "PrimitiveNullableListed": ".primitive_nullable_listed",
-    "PrimitiveNullableListedAPI": ".primitive_nullable_listed",
-    "PrimitiveNullableListedFields": ".primitive_nullable_listed",
-    "PrimitiveNullableListedFilters": ".primitive_nullable_listed",
-    "PrimitiveNullableListedList": ".primitive_nullable_listed",
-    "PrimitiveNullableListedWrite": ".primitive_nullable_listed",
-    "PrimitiveNullableWrite": ".primitive_nullable",
     "PrimitiveRequired": ".primitive_required",
-    "PrimitiveRequiredAPI": ".primitive_required",
-    "PrimitiveRequiredFields": ".primitive_required",
-    "PrimitiveRequiredFilters": ".primitive_required",
-    "PrimitiveRequiredList": ".primitive_required",
     "PrimitiveRequiredListed": ".primitive_required_listed",
-    "PrimitiveRequiredListedAPI": ".primitive_required_listed",
-    "PrimitiveRequiredListedFields": ".primitive_required_listed",
-    "PrimitiveRequiredListedFilters": ".primitive_required_listed",
-    "PrimitiveRequiredListedList": ".primitive_required_listed",
-    "PrimitiveRequiredListedWrite": ".primitive_required_listed",
-    "PrimitiveRequiredWrite": ".primitive_required",
     "PrimitiveWithDefaults": ".primitive_with_defaults",
-    "PrimitiveWithDefaultsAPI": ".primitive_with_defaults",
-    "PrimitiveWithDefaultsFields": ".primitive_with_defaults",
-    "PrimitiveWithDefaultsFilters": ".primitive_with_defaults",
-    "PrimitiveWithDefaultsList": ".primitive_with_defaults",
-    "PrimitiveWithDefaultsWrite": ".primitive_with_defaults",
     "SubInterface": ".sub_interface",
-    "SubInterfaceAPI": ".sub_interface",
-    "SubInterfaceFields": ".sub_interface",
-    "SubInterfaceFilters": ".sub_interface",
-    "SubInterfaceList": ".sub_interface",
-    "SubInterfaceWrite": ".sub_interface",
 }
 
+if not TYPE_CHECKING:  # type checkers see the imports above, and no name they do not list
 
-def __getattr__(name: str) -> object:
-    module = _EXPORTS.get(name)
-    if module is None:
+    def __getattr__(name: str) -> object:
+        if name in __all__:
+            plain = name.removeprefix("Async")
+            # The longest first: CogniteAssetClassWrite is in CogniteAssetClass's module, not CogniteAsset's.
+            for prefix in sorted((p for p in _MODULES if name.startswith(p) or plain.startswith(p)), key=len)[::-1]:
+                module = importlib.import_module(_MODULES[prefix], __name__)
+                if hasattr(module, name):
+                    globals()[name] = value = getattr(module, name)
+                    return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
 
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+    def __dir__() -> list[str]:
+        return sorted(__all__)

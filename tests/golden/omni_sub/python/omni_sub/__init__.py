@@ -17,35 +17,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+# Type checkers read every class from its module here, and export exactly the names in __all__.
+# ruff: noqa: F403, F405
 if TYPE_CHECKING:
-    from ._client import AsyncOmniSubClient, OmniSubClient
-    from .connection_item_a import (
-        AsyncConnectionItemAAPI,
-        ConnectionItemA,
-        ConnectionItemAAPI,
-        ConnectionItemAFields,
-        ConnectionItemAFilters,
-        ConnectionItemAList,
-        ConnectionItemAWrite,
-    )
-    from .connection_item_b import (
-        AsyncConnectionItemBAPI,
-        ConnectionItemB,
-        ConnectionItemBAPI,
-        ConnectionItemBFields,
-        ConnectionItemBFilters,
-        ConnectionItemBList,
-        ConnectionItemBWrite,
-    )
-    from .connection_item_c import (
-        AsyncConnectionItemCAPI,
-        ConnectionItemC,
-        ConnectionItemCAPI,
-        ConnectionItemCFields,
-        ConnectionItemCFilters,
-        ConnectionItemCList,
-        ConnectionItemCWrite,
-    )
+    from ._client import *
+    from .connection_item_a import *
+    from .connection_item_b import *
+    from .connection_item_c import *
 
 __all__ = [
     "AsyncConnectionItemAAPI",
@@ -73,42 +51,27 @@ __all__ = [
     "OmniSubClient",
 ]
 
-# Name -> module: classes are imported on first access, so importing the package stays cheap.
-_EXPORTS: dict[str, str] = {
-    "AsyncConnectionItemAAPI": ".connection_item_a",
-    "AsyncConnectionItemBAPI": ".connection_item_b",
-    "AsyncConnectionItemCAPI": ".connection_item_c",
-    "AsyncOmniSubClient": "._client",
+# The module of each view's classes (and of the clients), by the name they start with (after "Async").
+# Classes are imported on first access, so importing the package stays cheap.
+_MODULES: dict[str, str] = {
     "ConnectionItemA": ".connection_item_a",
-    "ConnectionItemAAPI": ".connection_item_a",
-    "ConnectionItemAFields": ".connection_item_a",
-    "ConnectionItemAFilters": ".connection_item_a",
-    "ConnectionItemAList": ".connection_item_a",
-    "ConnectionItemAWrite": ".connection_item_a",
     "ConnectionItemB": ".connection_item_b",
-    "ConnectionItemBAPI": ".connection_item_b",
-    "ConnectionItemBFields": ".connection_item_b",
-    "ConnectionItemBFilters": ".connection_item_b",
-    "ConnectionItemBList": ".connection_item_b",
-    "ConnectionItemBWrite": ".connection_item_b",
     "ConnectionItemC": ".connection_item_c",
-    "ConnectionItemCAPI": ".connection_item_c",
-    "ConnectionItemCFields": ".connection_item_c",
-    "ConnectionItemCFilters": ".connection_item_c",
-    "ConnectionItemCList": ".connection_item_c",
-    "ConnectionItemCWrite": ".connection_item_c",
     "OmniSubClient": "._client",
 }
 
+if not TYPE_CHECKING:  # type checkers see the imports above, and no name they do not list
 
-def __getattr__(name: str) -> object:
-    module = _EXPORTS.get(name)
-    if module is None:
+    def __getattr__(name: str) -> object:
+        if name in __all__:
+            plain = name.removeprefix("Async")
+            # The longest first: CogniteAssetClassWrite is in CogniteAssetClass's module, not CogniteAsset's.
+            for prefix in sorted((p for p in _MODULES if name.startswith(p) or plain.startswith(p)), key=len)[::-1]:
+                module = importlib.import_module(_MODULES[prefix], __name__)
+                if hasattr(module, name):
+                    globals()[name] = value = getattr(module, name)
+                    return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
 
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+    def __dir__() -> list[str]:
+        return sorted(__all__)

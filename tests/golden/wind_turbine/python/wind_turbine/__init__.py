@@ -17,114 +17,26 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+# Type checkers read every class from its module here, and export exactly the names in __all__.
+# ruff: noqa: F403, F405
 if TYPE_CHECKING:
-    from ._client import AsyncWindTurbineClient, WindTurbineClient
-    from .blade import AsyncBladeAPI, Blade, BladeAPI, BladeFields, BladeFilters, BladeList, BladeWrite
-    from .data_sheet import (
-        AsyncDataSheetAPI,
-        DataSheet,
-        DataSheetAPI,
-        DataSheetFields,
-        DataSheetFilters,
-        DataSheetList,
-        DataSheetWrite,
-    )
-    from .distance import (
-        AsyncDistanceAPI,
-        Distance,
-        DistanceAPI,
-        DistanceFields,
-        DistanceFilters,
-        DistanceFromWindTurbine,
-        DistanceList,
-        DistanceToMetmast,
-        DistanceWrite,
-    )
-    from .gearbox import AsyncGearboxAPI, Gearbox, GearboxAPI, GearboxFields, GearboxFilters, GearboxList, GearboxWrite
-    from .generating_unit import (
-        AsyncGeneratingUnitAPI,
-        GeneratingUnit,
-        GeneratingUnitAPI,
-        GeneratingUnitFields,
-        GeneratingUnitFilters,
-        GeneratingUnitList,
-        GeneratingUnitWrite,
-    )
-    from .generator import (
-        AsyncGeneratorAPI,
-        Generator,
-        GeneratorAPI,
-        GeneratorFields,
-        GeneratorFilters,
-        GeneratorList,
-        GeneratorWrite,
-    )
-    from .high_speed_shaft import (
-        AsyncHighSpeedShaftAPI,
-        HighSpeedShaft,
-        HighSpeedShaftAPI,
-        HighSpeedShaftFields,
-        HighSpeedShaftFilters,
-        HighSpeedShaftList,
-        HighSpeedShaftWrite,
-    )
-    from .main_shaft import (
-        AsyncMainShaftAPI,
-        MainShaft,
-        MainShaftAPI,
-        MainShaftFields,
-        MainShaftFilters,
-        MainShaftList,
-        MainShaftWrite,
-    )
-    from .metmast import AsyncMetmastAPI, Metmast, MetmastAPI, MetmastFields, MetmastFilters, MetmastList, MetmastWrite
-    from .nacelle import AsyncNacelleAPI, Nacelle, NacelleAPI, NacelleFields, NacelleFilters, NacelleList, NacelleWrite
-    from .power_inverter import (
-        AsyncPowerInverterAPI,
-        PowerInverter,
-        PowerInverterAPI,
-        PowerInverterFields,
-        PowerInverterFilters,
-        PowerInverterList,
-        PowerInverterWrite,
-    )
-    from .rotor import AsyncRotorAPI, Rotor, RotorAPI, RotorFields, RotorFilters, RotorList, RotorWrite
-    from .sensor_position import (
-        AsyncSensorPositionAPI,
-        SensorPosition,
-        SensorPositionAPI,
-        SensorPositionFields,
-        SensorPositionFilters,
-        SensorPositionList,
-        SensorPositionWrite,
-    )
-    from .sensor_time_series import (
-        AsyncSensorTimeSeriesAPI,
-        SensorTimeSeries,
-        SensorTimeSeriesAPI,
-        SensorTimeSeriesFields,
-        SensorTimeSeriesFilters,
-        SensorTimeSeriesList,
-        SensorTimeSeriesWrite,
-    )
-    from .solar_panel import (
-        AsyncSolarPanelAPI,
-        SolarPanel,
-        SolarPanelAPI,
-        SolarPanelFields,
-        SolarPanelFilters,
-        SolarPanelList,
-        SolarPanelWrite,
-    )
-    from .wind_turbine import (
-        AsyncWindTurbineAPI,
-        WindTurbine,
-        WindTurbineAPI,
-        WindTurbineFields,
-        WindTurbineFilters,
-        WindTurbineList,
-        WindTurbineWrite,
-    )
+    from ._client import *
+    from .blade import *
+    from .data_sheet import *
+    from .distance import *
+    from .gearbox import *
+    from .generating_unit import *
+    from .generator import *
+    from .high_speed_shaft import *
+    from .main_shaft import *
+    from .metmast import *
+    from .nacelle import *
+    from .power_inverter import *
+    from .rotor import *
+    from .sensor_position import *
+    from .sensor_time_series import *
+    from .solar_panel import *
+    from .wind_turbine import *
 
 __all__ = [
     "AsyncBladeAPI",
@@ -245,135 +157,40 @@ __all__ = [
     "WindTurbineWrite",
 ]
 
-# Name -> module: classes are imported on first access, so importing the package stays cheap.
-_EXPORTS: dict[str, str] = {
-    "AsyncBladeAPI": ".blade",
-    "AsyncDataSheetAPI": ".data_sheet",
-    "AsyncDistanceAPI": ".distance",
-    "AsyncGearboxAPI": ".gearbox",
-    "AsyncGeneratingUnitAPI": ".generating_unit",
-    "AsyncGeneratorAPI": ".generator",
-    "AsyncHighSpeedShaftAPI": ".high_speed_shaft",
-    "AsyncMainShaftAPI": ".main_shaft",
-    "AsyncMetmastAPI": ".metmast",
-    "AsyncNacelleAPI": ".nacelle",
-    "AsyncPowerInverterAPI": ".power_inverter",
-    "AsyncRotorAPI": ".rotor",
-    "AsyncSensorPositionAPI": ".sensor_position",
-    "AsyncSensorTimeSeriesAPI": ".sensor_time_series",
-    "AsyncSolarPanelAPI": ".solar_panel",
-    "AsyncWindTurbineAPI": ".wind_turbine",
-    "AsyncWindTurbineClient": "._client",
+# The module of each view's classes (and of the clients), by the name they start with (after "Async").
+# Classes are imported on first access, so importing the package stays cheap.
+_MODULES: dict[str, str] = {
     "Blade": ".blade",
-    "BladeAPI": ".blade",
-    "BladeFields": ".blade",
-    "BladeFilters": ".blade",
-    "BladeList": ".blade",
-    "BladeWrite": ".blade",
     "DataSheet": ".data_sheet",
-    "DataSheetAPI": ".data_sheet",
-    "DataSheetFields": ".data_sheet",
-    "DataSheetFilters": ".data_sheet",
-    "DataSheetList": ".data_sheet",
-    "DataSheetWrite": ".data_sheet",
     "Distance": ".distance",
-    "DistanceAPI": ".distance",
-    "DistanceFields": ".distance",
-    "DistanceFilters": ".distance",
-    "DistanceFromWindTurbine": ".distance",
-    "DistanceList": ".distance",
-    "DistanceToMetmast": ".distance",
-    "DistanceWrite": ".distance",
     "Gearbox": ".gearbox",
-    "GearboxAPI": ".gearbox",
-    "GearboxFields": ".gearbox",
-    "GearboxFilters": ".gearbox",
-    "GearboxList": ".gearbox",
-    "GearboxWrite": ".gearbox",
     "GeneratingUnit": ".generating_unit",
-    "GeneratingUnitAPI": ".generating_unit",
-    "GeneratingUnitFields": ".generating_unit",
-    "GeneratingUnitFilters": ".generating_unit",
-    "GeneratingUnitList": ".generating_unit",
-    "GeneratingUnitWrite": ".generating_unit",
     "Generator": ".generator",
-    "GeneratorAPI": ".generator",
-    "GeneratorFields": ".generator",
-    "GeneratorFilters": ".generator",
-    "GeneratorList": ".generator",
-    "GeneratorWrite": ".generator",
     "HighSpeedShaft": ".high_speed_shaft",
-    "HighSpeedShaftAPI": ".high_speed_shaft",
-    "HighSpeedShaftFields": ".high_speed_shaft",
-    "HighSpeedShaftFilters": ".high_speed_shaft",
-    "HighSpeedShaftList": ".high_speed_shaft",
-    "HighSpeedShaftWrite": ".high_speed_shaft",
     "MainShaft": ".main_shaft",
-    "MainShaftAPI": ".main_shaft",
-    "MainShaftFields": ".main_shaft",
-    "MainShaftFilters": ".main_shaft",
-    "MainShaftList": ".main_shaft",
-    "MainShaftWrite": ".main_shaft",
     "Metmast": ".metmast",
-    "MetmastAPI": ".metmast",
-    "MetmastFields": ".metmast",
-    "MetmastFilters": ".metmast",
-    "MetmastList": ".metmast",
-    "MetmastWrite": ".metmast",
     "Nacelle": ".nacelle",
-    "NacelleAPI": ".nacelle",
-    "NacelleFields": ".nacelle",
-    "NacelleFilters": ".nacelle",
-    "NacelleList": ".nacelle",
-    "NacelleWrite": ".nacelle",
     "PowerInverter": ".power_inverter",
-    "PowerInverterAPI": ".power_inverter",
-    "PowerInverterFields": ".power_inverter",
-    "PowerInverterFilters": ".power_inverter",
-    "PowerInverterList": ".power_inverter",
-    "PowerInverterWrite": ".power_inverter",
     "Rotor": ".rotor",
-    "RotorAPI": ".rotor",
-    "RotorFields": ".rotor",
-    "RotorFilters": ".rotor",
-    "RotorList": ".rotor",
-    "RotorWrite": ".rotor",
     "SensorPosition": ".sensor_position",
-    "SensorPositionAPI": ".sensor_position",
-    "SensorPositionFields": ".sensor_position",
-    "SensorPositionFilters": ".sensor_position",
-    "SensorPositionList": ".sensor_position",
-    "SensorPositionWrite": ".sensor_position",
     "SensorTimeSeries": ".sensor_time_series",
-    "SensorTimeSeriesAPI": ".sensor_time_series",
-    "SensorTimeSeriesFields": ".sensor_time_series",
-    "SensorTimeSeriesFilters": ".sensor_time_series",
-    "SensorTimeSeriesList": ".sensor_time_series",
-    "SensorTimeSeriesWrite": ".sensor_time_series",
     "SolarPanel": ".solar_panel",
-    "SolarPanelAPI": ".solar_panel",
-    "SolarPanelFields": ".solar_panel",
-    "SolarPanelFilters": ".solar_panel",
-    "SolarPanelList": ".solar_panel",
-    "SolarPanelWrite": ".solar_panel",
     "WindTurbine": ".wind_turbine",
-    "WindTurbineAPI": ".wind_turbine",
     "WindTurbineClient": "._client",
-    "WindTurbineFields": ".wind_turbine",
-    "WindTurbineFilters": ".wind_turbine",
-    "WindTurbineList": ".wind_turbine",
-    "WindTurbineWrite": ".wind_turbine",
 }
 
+if not TYPE_CHECKING:  # type checkers see the imports above, and no name they do not list
 
-def __getattr__(name: str) -> object:
-    module = _EXPORTS.get(name)
-    if module is None:
+    def __getattr__(name: str) -> object:
+        if name in __all__:
+            plain = name.removeprefix("Async")
+            # The longest first: CogniteAssetClassWrite is in CogniteAssetClass's module, not CogniteAsset's.
+            for prefix in sorted((p for p in _MODULES if name.startswith(p) or plain.startswith(p)), key=len)[::-1]:
+                module = importlib.import_module(_MODULES[prefix], __name__)
+                if hasattr(module, name):
+                    globals()[name] = value = getattr(module, name)
+                    return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
 
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+    def __dir__() -> list[str]:
+        return sorted(__all__)

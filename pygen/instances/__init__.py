@@ -95,13 +95,23 @@ from pygen.instances._results import (
     UpsertResult,
 )
 from pygen.instances._types import Date, Json, JsonObject, Timestamp
-from pygen.instances._view import AggregateGroup, AggregateName, AggregateSpec, Bucket, Page, RetrieveList
+from pygen.instances._view import (
+    AggregateGroup,
+    AggregateGroups,
+    AggregateName,
+    AggregateSpec,
+    Bucket,
+    Histogram,
+    Page,
+    RetrieveList,
+)
 from pygen.instances._writes import InstanceIdLike
 
 __all__ = [
     "API_PARAMETERS",
     "AggregateArgs",
     "AggregateGroup",
+    "AggregateGroups",
     "AggregateName",
     "AggregateSpec",
     "And",
@@ -134,6 +144,7 @@ __all__ = [
     "Filter",
     "FloatProperty",
     "HasData",
+    "Histogram",
     "In",
     "InstanceAPI",
     "InstanceClient",

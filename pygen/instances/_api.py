@@ -6,7 +6,6 @@ subclass per view::
 
     class PumpAPI(InstanceAPI[Pump, PumpWrite]):
         _read_class = Pump
-        _write_class = PumpWrite
         fields = PumpFields
 
 and a client subclass with one property per view (see ``pygen/instances/README.md``).
@@ -29,9 +28,9 @@ from pygen.instances._keywords import SortArg
 from pygen.instances._results import DeleteResult, UpsertResult
 from pygen.instances._view import (
     MAX_PAGE,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
-    Bucket,
+    Histogram,
     Page,
     RetrieveList,
     TRead,
@@ -225,7 +224,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         query: str | None = None,
         properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
-    ) -> builtins.list[AggregateGroup]:
+    ) -> AggregateGroups:
         """Aggregates such as ``("count", None)``, ``("avg", fields.pressure)``, optionally grouped."""
         aggs = [_aggregation(name, prop) for name, prop in aggregations]
         body = self._aggregate_body(aggs, group_by, filter, query, properties, limit)
@@ -238,7 +237,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
 
     @takes_filter_keywords
     def count(
-        self, *, property: str | Property | None = None, filter: Filter | None = None, query: str | None = None
+        self, property: str | Property | None = None, *, filter: Filter | None = None, query: str | None = None
     ) -> int:
         """How many instances match (with ``property``: how many have a value for it)."""
         return int(self._one(_aggregation("count", property or "externalId"), filter, query) or 0)
@@ -267,7 +266,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
     @takes_filter_keywords
     def histogram(
         self, property: str | Property, interval: float, *, filter: Filter | None = None, query: str | None = None
-    ) -> builtins.list[Bucket]:
+    ) -> Histogram:
         """Buckets of width ``interval`` over a numeric property."""
         if not interval > 0:
             raise ValueError(f"interval must be positive, got {interval!r}")
@@ -488,7 +487,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         query: str | None = None,
         properties: Sequence[str | Property] | None = None,
         limit: int | None = None,
-    ) -> builtins.list[AggregateGroup]:
+    ) -> AggregateGroups:
         """Async :meth:`InstanceAPI.aggregate`."""
         aggs = [_aggregation(name, prop) for name, prop in aggregations]
         body = self._aggregate_body(aggs, group_by, filter, query, properties, limit)
@@ -501,7 +500,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
 
     @takes_filter_keywords
     async def count(
-        self, *, property: str | Property | None = None, filter: Filter | None = None, query: str | None = None
+        self, property: str | Property | None = None, *, filter: Filter | None = None, query: str | None = None
     ) -> int:
         """Async :meth:`InstanceAPI.count`."""
         return int(await self._one(_aggregation("count", property or "externalId"), filter, query) or 0)
@@ -536,7 +535,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
     @takes_filter_keywords
     async def histogram(
         self, property: str | Property, interval: float, *, filter: Filter | None = None, query: str | None = None
-    ) -> builtins.list[Bucket]:
+    ) -> Histogram:
         """Async :meth:`InstanceAPI.histogram`."""
         if not interval > 0:
             raise ValueError(f"interval must be positive, got {interval!r}")

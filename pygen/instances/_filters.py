@@ -361,7 +361,7 @@ class Property:
     @classmethod
     def of(cls, view: ViewId, prop: str) -> Any:
         """The builder for property ``prop`` of ``view``."""
-        return cls(tuple(view.property_ref(prop)))
+        return cls(view.property_ref(prop))
 
     @property
     def name(self) -> str:

@@ -123,9 +123,9 @@ class ViewId:
         """The source reference ``{"type": "view", "space", "externalId", "version"}``."""
         return {"type": "view", "space": self.space, "externalId": self.external_id, "version": self.version}
 
-    def property_ref(self, prop: str) -> list[str]:
-        """The filter/sort reference of a property of this view: ``[space, "Pump/v1", prop]``."""
-        return [self.space, self.key, prop]
+    def property_ref(self, prop: str) -> tuple[str, str, str]:
+        """The filter/sort reference of a property of this view: ``(space, "Pump/v1", prop)``."""
+        return (self.space, self.key, prop)
 
     def __str__(self) -> str:
         return f"{self.space}:{self.external_id}/{self.version}"

@@ -88,6 +88,12 @@ class Bucket:
     count: int
 
 
+#: What ``aggregate()`` returns: one group per combination of ``group_by`` values (one without).
+AggregateGroups: TypeAlias = "list[AggregateGroup]"
+#: What ``histogram()`` returns: the buckets in order.
+Histogram: TypeAlias = "list[Bucket]"
+
+
 @dataclass
 class _Aggregation:
     name: str
@@ -111,7 +117,6 @@ class _ViewCore(Generic[TRead, TWrite]):
     """Request building and response parsing of one view's API (no I/O)."""
 
     _read_class: ClassVar[type[Any]]
-    _write_class: ClassVar[type[Any] | None] = None
     #: The typed filter/sort builders of the view (a ``NodeFields`` subclass).
     fields: ClassVar[type[Any]] = NodeFields
 

@@ -68,6 +68,8 @@ def test_aggregates(seeded: OmniClient) -> None:
     in_space = F.space.equals(TEST_SPACE)
     assert api.count(filter=in_space) == 5
     assert api.count(filter=in_space & F.text.prefix("red")) == 3
+    with_text = api.count(filter=in_space & F.text.exists())
+    assert 0 < with_text == api.count(F.text, filter=in_space) == api.count(property="text", filter=in_space)
     assert api.sum(F.int32, filter=in_space) == 100
     assert api.avg(F.float64, filter=in_space) == pytest.approx(2.5)
     assert api.min(F.int32, filter=in_space) == 0

@@ -68,7 +68,7 @@ def test_ids_are_frozen_hashable_and_print_nicely() -> None:
     with pytest.raises(AttributeError):
         node.space = "t"  # type: ignore[misc]
     view = ViewId("s", "V", "1")
-    assert view.key == "V/1" and view.property_ref("p") == ["s", "V/1", "p"] and str(view) == "s:V/1"
+    assert view.key == "V/1" and view.property_ref("p") == ("s", "V/1", "p") and str(view) == "s:V/1"
 
 
 def test_read_load_dump_round_trip() -> None:

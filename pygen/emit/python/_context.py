@@ -198,13 +198,13 @@ class ViewContext:
             ("pages", [], "_Pages", f"{iterator}[Page[{read}]]"),
             ("page", [], "_Page", f"Page[{read}]"),
             ("search", ["query: str | None = None"], "_Search", listed),
-            ("aggregate", ["*aggregations: AggregateSpec"], "_Aggregate", "builtins.list[AggregateGroup]"),
-            ("count", [], "_Count", "int"),
+            ("aggregate", ["*aggregations: AggregateSpec"], "_Aggregate", "AggregateGroups"),
+            ("count", ["property: str | Property | None = None"], "_Stat", "int"),
             ("sum", ["property: str | Property"], "_Stat", "float"),
             ("avg", ["property: str | Property"], "_Stat", "float | None"),
             ("min", ["property: str | Property"], "_Stat", "float | None"),
             ("max", ["property: str | Property"], "_Stat", "float | None"),
-            ("histogram", ["property: str | Property", "interval: float"], "_Stat", "builtins.list[Bucket]"),
+            ("histogram", ["property: str | Property", "interval: float"], "_Stat", "Histogram"),
         ]
         out = []
         for name, params, args, result in methods:
@@ -639,13 +639,14 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
         async_api_class=names.async_api_class,
         filters_class=names.filters_class,
         view_id=_view_id(view.id),
-        module_doc=docstring(f"{display}: the classes and API of view {view.id}.{description}", ""),
+        module_doc=docstring(f"{display}: the classes and API of view {view.id}.", ""),
         read_doc=docstring(f"{display} ({kind} of view {view.id}), as read.{description}", "    "),
-        write_doc=docstring(f"{display} ({kind} of view {view.id}), to write.", "    "),
+        write_doc=docstring(
+            f"{display} ({kind} of view {view.id}), to write; {names.read_class} documents the fields.", "    "
+        ),
         fields_doc=docstring(f"Typed filter and sort builders of {display}.", "    "),
         filters_doc=docstring(
-            f"The filter keywords of {display}; each one given must hold (``x``: equals, or in for a list; "
-            "lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).",
+            f"The filter keywords of {display} (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``.",
             "    ",
         ),
         api_doc=docstring(
@@ -657,8 +658,8 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
         ),
     )
     ctx.runtime_imports.update(
-        {"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Page", "Bucket", "Property"}
-        | {"AggregateGroup", "AggregateSpec", "AggregateArgs", "CountArgs", "IterateArgs", "ListArgs"}
+        {"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Page", "Histogram", "Property"}
+        | {"AggregateGroups", "AggregateSpec", "AggregateArgs", "IterateArgs", "ListArgs"}
         | {"PageArgs", "PagesArgs", "SearchArgs", "StatArgs"}
     )
     ctx.runtime_imports.update({"Node", "NodeWrite"} if kind == "node" else {"Edge", "EdgeWrite"})

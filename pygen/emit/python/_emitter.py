@@ -190,7 +190,6 @@ def emit_python(sdk: SDKModel, names: PythonNames) -> tuple[dict[str, str], list
     view_template = env.get_template("view.py.jinja")
     files: dict[str, str] = {}
     for ctx in contexts:
-        ctx.runtime_imports.add("AggregateGroup")
         files[f"{root}/{ctx.module}.py"] = view_template.render(header=header, ctx=ctx)
     files[f"{root}/_client.py"] = _client_file(sdk, names, header)
     files[f"{root}/__init__.py"] = _init_file(sdk, names, contexts, header)

@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -39,6 +37,7 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "Cognite360Image", "v1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal[
     "back",
     "bottom",
@@ -59,10 +58,6 @@ _PropertyName = Literal[
     "translation_y",
     "translation_z",
 ]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class Cognite360ImageFields(NodeFields):
@@ -89,64 +84,29 @@ class Cognite360ImageFields(NodeFields):
 
 
 class Cognite360ImageWrite(NodeWrite):
-    """Cognite360Image (node of view cdf_cdm:Cognite360Image/v1), to write."""
+    """Cognite360Image (node of view cdf_cdm:Cognite360Image/v1), to write; Cognite360Image documents the fields."""
 
     _view_id = _VIEW
     _fields_class = Cognite360ImageFields
 
     back: CogniteFileWrite | NodeIdLike | None = None
-    """Direct relation to a file holding the back projection of the cube map"""
-
     bottom: CogniteFileWrite | NodeIdLike | None = None
-    """Direct relation to a file holding the bottom projection of the cube map"""
-
     collection360: Cognite360ImageCollectionWrite | NodeIdLike | None = None
-    """Direct relation to Cognite360ImageCollection"""
-
     euler_rotation_x: float | None = None
-    """The rotation of the object around the X-axis in radians"""
-
     euler_rotation_y: float | None = None
-    """The rotation of the object around the Y-axis in radians"""
-
     euler_rotation_z: float | None = None
-    """The rotation of the object around the Z-axis in radians"""
-
     front: CogniteFileWrite | NodeIdLike | None = None
-    """Direct relation to a file holding the front projection of the cube map"""
-
     left: CogniteFileWrite | NodeIdLike | None = None
-    """Direct relation to a file holding the left projection of the cube map"""
-
     right: CogniteFileWrite | NodeIdLike | None = None
-    """Direct relation to a file holding the right projection of the cube map"""
-
     scale_x: float | None = None
-    """The scaling factor applied to the object along the X-axis"""
-
     scale_y: float | None = None
-    """The scaling factor applied to the object along the Y-axis"""
-
     scale_z: float | None = None
-    """The scaling factor applied to the object along the Z-axis"""
-
     station360: Cognite360ImageStationWrite | NodeIdLike | None = None
-    """Direct relation to Cognite3DGroup instance that groups different Cognite360Image instances to the same station"""
-
     taken_at: Timestamp | None = None
-    """The timestamp when the 6 photos were taken"""
-
     top: CogniteFileWrite | NodeIdLike | None = None
-    """Direct relation to a file holding the top projection of the cube map"""
-
     translation_x: float | None = None
-    """The displacement of the object along the X-axis in the 3D coordinate system"""
-
     translation_y: float | None = None
-    """The displacement of the object along the Y-axis in the 3D coordinate system"""
-
     translation_z: float | None = None
-    """The displacement of the object along the Z-axis in the 3D coordinate system"""
 
     if TYPE_CHECKING:
 
@@ -248,9 +208,7 @@ Cognite360ImageList = InstanceList[Cognite360Image]
 
 
 class Cognite360ImageFilters(TypedDict, total=False):
-    """The filter keywords of Cognite360Image; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Cognite360Image (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     back: NodeIdLike | Sequence[NodeIdLike]
     bottom: NodeIdLike | Sequence[NodeIdLike]
@@ -300,8 +258,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, Cognite360ImageFilters): ...
 
-    class _Count(CountArgs, Cognite360ImageFilters): ...
-
     class _Stat(StatArgs, Cognite360ImageFilters): ...
 
 
@@ -311,7 +267,6 @@ class Cognite360ImageAPI(InstanceAPI[Cognite360Image, Cognite360ImageWrite]):
     """
 
     _read_class = Cognite360Image
-    _write_class = Cognite360ImageWrite
     fields: ClassVar[type[Cognite360ImageFields]] = Cognite360ImageFields
 
     if TYPE_CHECKING:
@@ -321,17 +276,13 @@ class Cognite360ImageAPI(InstanceAPI[Cognite360Image, Cognite360ImageWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360Image]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360Image]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageWrite]):
@@ -340,7 +291,6 @@ class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageW
     """
 
     _read_class = Cognite360Image
-    _write_class = Cognite360ImageWrite
     fields: ClassVar[type[Cognite360ImageFields]] = Cognite360ImageFields
 
     if TYPE_CHECKING:
@@ -350,17 +300,13 @@ class AsyncCognite360ImageAPI(AsyncInstanceAPI[Cognite360Image, Cognite360ImageW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Cognite360Image]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360Image]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

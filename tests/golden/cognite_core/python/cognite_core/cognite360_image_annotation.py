@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
     Edge,
@@ -22,6 +19,7 @@ from pygen.instances import (
     EdgeWrite,
     EnumProperty,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -44,6 +42,7 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "Cognite360ImageAnnotation", "v1")
+_ref = _VIEW.property_ref
 _status_values = Literal["Approved", "Rejected", "Suggested"]
 _PropertyName = Literal[
     "aliases",
@@ -62,10 +61,6 @@ _PropertyName = Literal[
     "status",
     "tags",
 ]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class Cognite360ImageAnnotationFields(EdgeFields):
@@ -89,61 +84,28 @@ class Cognite360ImageAnnotationFields(EdgeFields):
 
 
 class Cognite360ImageAnnotationWrite(EdgeWrite):
-    """Cognite360ImageAnnotation (edge of view cdf_cdm:Cognite360ImageAnnotation/v1), to write."""
+    """Cognite360ImageAnnotation (edge of view cdf_cdm:Cognite360ImageAnnotation/v1), to write;
+    Cognite360ImageAnnotation documents the fields.
+    """
 
     _view_id = _VIEW
     _fields_class = Cognite360ImageAnnotationFields
 
     aliases: list[str] | None = None
-    """Alternative names for the node"""
-
     confidence: float | None = None
-    """The confidence that the annotation is a good match"""
-
     description: str | None = None
-    """Description of the instance"""
-
     format_version: str | None = None
-    """Specifies the storage representation for the polygon"""
-
     name: str | None = None
-    """Name of the instance"""
-
     polygon: list[float] | None = None
-    """List of floats representing the polygon. Format depends on formatVersion"""
-
     source: CogniteSourceSystemWrite | NodeIdLike | None = None
-    """Direct relation to a source system"""
-
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
-    not be set.
-    """
-
     source_created_time: Timestamp | None = None
-    """When the instance was created in source system (if available)"""
-
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
-    """
-
     source_id: str | None = None
-    """Identifier from the source system"""
-
     source_updated_time: Timestamp | None = None
-    """When the instance was last updated in the source system (if available)"""
-
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
-    to match the user identifiers in CDF
-    """
-
     status: _status_values | None = None
-    """The status of the annotation"""
-
     tags: list[str] | None = None
-    """Text based labels for generic use, limited to 1000"""
 
     if TYPE_CHECKING:
 
@@ -247,8 +209,8 @@ class Cognite360ImageAnnotationToCognite360Image(Cognite360ImageAnnotation):
 
 
 class Cognite360ImageAnnotationFilters(TypedDict, total=False):
-    """The filter keywords of Cognite360ImageAnnotation; each one given must hold (``x``: equals, or in for a list;
-    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """The filter keywords of Cognite360ImageAnnotation (all given must hold): ``x``, ``x_prefix``, ``min_x``,
+    ``max_x``.
     """
 
     aliases: Sequence[str]
@@ -296,8 +258,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, Cognite360ImageAnnotationFilters): ...
 
-    class _Count(CountArgs, Cognite360ImageAnnotationFilters): ...
-
     class _Stat(StatArgs, Cognite360ImageAnnotationFilters): ...
 
 
@@ -307,7 +267,6 @@ class Cognite360ImageAnnotationAPI(InstanceAPI[Cognite360ImageAnnotation, Cognit
     """
 
     _read_class = Cognite360ImageAnnotation
-    _write_class = Cognite360ImageAnnotationWrite
     fields: ClassVar[type[Cognite360ImageAnnotationFields]] = Cognite360ImageAnnotationFields
 
     if TYPE_CHECKING:
@@ -317,17 +276,13 @@ class Cognite360ImageAnnotationAPI(InstanceAPI[Cognite360ImageAnnotation, Cognit
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Cognite360ImageAnnotation]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Cognite360ImageAnnotation]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Cognite360ImageAnnotationList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotation, Cognite360ImageAnnotationWrite]):
@@ -336,7 +291,6 @@ class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotati
     """
 
     _read_class = Cognite360ImageAnnotation
-    _write_class = Cognite360ImageAnnotationWrite
     fields: ClassVar[type[Cognite360ImageAnnotationFields]] = Cognite360ImageAnnotationFields
 
     if TYPE_CHECKING:
@@ -348,17 +302,13 @@ class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotati
         async def search(
             self, query: str | None = None, **kwargs: Unpack[_Search]
         ) -> Cognite360ImageAnnotationList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

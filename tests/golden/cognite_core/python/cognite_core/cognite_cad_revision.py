@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
-    Bucket,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
     EnumProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IntProperty,
@@ -38,13 +36,10 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "CogniteCADRevision", "v1")
+_ref = _VIEW.property_ref
 _status_values = Literal["Done", "Failed", "Processing", "Queued"]
 _type__values = Literal["CAD", "Image360", "PointCloud"]
 _PropertyName = Literal["model_3d", "published", "revision_id", "status", "type_"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class CogniteCADRevisionFields(NodeFields):
@@ -58,19 +53,16 @@ class CogniteCADRevisionFields(NodeFields):
 
 
 class CogniteCADRevisionWrite(NodeWrite):
-    """CogniteCADRevision (node of view cdf_cdm:CogniteCADRevision/v1), to write."""
+    """CogniteCADRevision (node of view cdf_cdm:CogniteCADRevision/v1), to write; CogniteCADRevision documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = CogniteCADRevisionFields
 
     model_3d: CogniteCADModelWrite | NodeIdLike | None = None
-    """."""
-
     published: bool | None = None
-
     revision_id: int | None = None
-    """The 3D API revision identifier for this CAD model"""
-
     status: _status_values | None = None
     type_: _type__values | None = None
 
@@ -118,9 +110,7 @@ CogniteCADRevisionList = InstanceList[CogniteCADRevision]
 
 
 class CogniteCADRevisionFilters(TypedDict, total=False):
-    """The filter keywords of CogniteCADRevision; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of CogniteCADRevision (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     model_3d: NodeIdLike | Sequence[NodeIdLike]
     published: bool
@@ -148,8 +138,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, CogniteCADRevisionFilters): ...
 
-    class _Count(CountArgs, CogniteCADRevisionFilters): ...
-
     class _Stat(StatArgs, CogniteCADRevisionFilters): ...
 
 
@@ -159,7 +147,6 @@ class CogniteCADRevisionAPI(InstanceAPI[CogniteCADRevision, CogniteCADRevisionWr
     """
 
     _read_class = CogniteCADRevision
-    _write_class = CogniteCADRevisionWrite
     fields: ClassVar[type[CogniteCADRevisionFields]] = CogniteCADRevisionFields
 
     if TYPE_CHECKING:
@@ -169,17 +156,13 @@ class CogniteCADRevisionAPI(InstanceAPI[CogniteCADRevision, CogniteCADRevisionWr
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteCADRevision]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADRevision]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncCogniteCADRevisionAPI(AsyncInstanceAPI[CogniteCADRevision, CogniteCADRevisionWrite]):
@@ -188,7 +171,6 @@ class AsyncCogniteCADRevisionAPI(AsyncInstanceAPI[CogniteCADRevision, CogniteCAD
     """
 
     _read_class = CogniteCADRevision
-    _write_class = CogniteCADRevisionWrite
     fields: ClassVar[type[CogniteCADRevisionFields]] = CogniteCADRevisionFields
 
     if TYPE_CHECKING:
@@ -198,17 +180,13 @@ class AsyncCogniteCADRevisionAPI(AsyncInstanceAPI[CogniteCADRevision, CogniteCAD
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteCADRevision]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteCADRevision]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteCADRevisionList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -39,6 +37,7 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("cdf_cdm", "CogniteSourceable", "v1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal[
     "source",
     "source_context",
@@ -48,10 +47,6 @@ _PropertyName = Literal[
     "source_updated_time",
     "source_updated_user",
 ]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class CogniteSourceableFields(NodeFields):
@@ -67,37 +62,20 @@ class CogniteSourceableFields(NodeFields):
 
 
 class CogniteSourceableWrite(NodeWrite):
-    """CogniteSourceable (node of view cdf_cdm:CogniteSourceable/v1), to write."""
+    """CogniteSourceable (node of view cdf_cdm:CogniteSourceable/v1), to write; CogniteSourceable documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = CogniteSourceableFields
 
     source: CogniteSourceSystemWrite | NodeIdLike | None = None
-    """Direct relation to a source system"""
-
     source_context: str | None = None
-    """Context of the source id. For systems where the sourceId is globally unique, the sourceContext is expected to
-    not be set.
-    """
-
     source_created_time: Timestamp | None = None
-    """When the instance was created in source system (if available)"""
-
     source_created_user: str | None = None
-    """User identifier from the source system on who created the source data. This identifier is not guaranteed to
-    match the user identifiers in CDF
-    """
-
     source_id: str | None = None
-    """Identifier from the source system"""
-
     source_updated_time: Timestamp | None = None
-    """When the instance was last updated in the source system (if available)"""
-
     source_updated_user: str | None = None
-    """User identifier from the source system on who last updated the source data. This identifier is not guaranteed
-    to match the user identifiers in CDF
-    """
 
     if TYPE_CHECKING:
 
@@ -161,9 +139,7 @@ CogniteSourceableList = InstanceList[CogniteSourceable]
 
 
 class CogniteSourceableFilters(TypedDict, total=False):
-    """The filter keywords of CogniteSourceable; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of CogniteSourceable (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     source: NodeIdLike | Sequence[NodeIdLike]
     source_context: str | Sequence[str]
@@ -198,8 +174,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, CogniteSourceableFilters): ...
 
-    class _Count(CountArgs, CogniteSourceableFilters): ...
-
     class _Stat(StatArgs, CogniteSourceableFilters): ...
 
 
@@ -209,7 +183,6 @@ class CogniteSourceableAPI(InstanceAPI[CogniteSourceable, CogniteSourceableWrite
     """
 
     _read_class = CogniteSourceable
-    _write_class = CogniteSourceableWrite
     fields: ClassVar[type[CogniteSourceableFields]] = CogniteSourceableFields
 
     if TYPE_CHECKING:
@@ -219,17 +192,13 @@ class CogniteSourceableAPI(InstanceAPI[CogniteSourceable, CogniteSourceableWrite
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CogniteSourceable]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceable]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceableList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncCogniteSourceableAPI(AsyncInstanceAPI[CogniteSourceable, CogniteSourceableWrite]):
@@ -238,7 +207,6 @@ class AsyncCogniteSourceableAPI(AsyncInstanceAPI[CogniteSourceable, CogniteSourc
     """
 
     _read_class = CogniteSourceable
-    _write_class = CogniteSourceableWrite
     fields: ClassVar[type[CogniteSourceableFields]] = CogniteSourceableFields
 
     if TYPE_CHECKING:
@@ -248,17 +216,13 @@ class AsyncCogniteSourceableAPI(AsyncInstanceAPI[CogniteSourceable, CogniteSourc
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CogniteSourceable]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[CogniteSourceable]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CogniteSourceableList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

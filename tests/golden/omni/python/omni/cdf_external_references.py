@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -34,11 +32,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "CDFExternalReferences", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["file", "sequence", "timeseries"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class CDFExternalReferencesFields(NodeFields):
@@ -50,7 +45,9 @@ class CDFExternalReferencesFields(NodeFields):
 
 
 class CDFExternalReferencesWrite(NodeWrite):
-    """CDFExternalReferences (node of view sp_pygen_models:CDFExternalReferences/1), to write."""
+    """CDFExternalReferences (node of view sp_pygen_models:CDFExternalReferences/1), to write; CDFExternalReferences
+    documents the fields.
+    """
 
     _view_id = _VIEW
     _fields_class = CDFExternalReferencesFields
@@ -94,9 +91,7 @@ CDFExternalReferencesList = InstanceList[CDFExternalReferences]
 
 
 class CDFExternalReferencesFilters(TypedDict, total=False):
-    """The filter keywords of CDFExternalReferences; each one given must hold (``x``: equals, or in for a list;
-    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of CDFExternalReferences (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     file: str | Sequence[str]
     file_prefix: str
@@ -124,8 +119,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, CDFExternalReferencesFilters): ...
 
-    class _Count(CountArgs, CDFExternalReferencesFilters): ...
-
     class _Stat(StatArgs, CDFExternalReferencesFilters): ...
 
 
@@ -135,7 +128,6 @@ class CDFExternalReferencesAPI(InstanceAPI[CDFExternalReferences, CDFExternalRef
     """
 
     _read_class = CDFExternalReferences
-    _write_class = CDFExternalReferencesWrite
     fields: ClassVar[type[CDFExternalReferencesFields]] = CDFExternalReferencesFields
 
     if TYPE_CHECKING:
@@ -145,17 +137,13 @@ class CDFExternalReferencesAPI(InstanceAPI[CDFExternalReferences, CDFExternalRef
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CDFExternalReferences]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferences]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncCDFExternalReferencesAPI(AsyncInstanceAPI[CDFExternalReferences, CDFExternalReferencesWrite]):
@@ -164,7 +152,6 @@ class AsyncCDFExternalReferencesAPI(AsyncInstanceAPI[CDFExternalReferences, CDFE
     """
 
     _read_class = CDFExternalReferences
-    _write_class = CDFExternalReferencesWrite
     fields: ClassVar[type[CDFExternalReferencesFields]] = CDFExternalReferencesFields
 
     if TYPE_CHECKING:
@@ -174,14 +161,10 @@ class AsyncCDFExternalReferencesAPI(AsyncInstanceAPI[CDFExternalReferences, CDFE
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[CDFExternalReferences]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferences]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -34,11 +32,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "CDFExternalReferencesListed", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["files", "sequences", "timeseries"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class CDFExternalReferencesListedFields(NodeFields):
@@ -50,7 +45,9 @@ class CDFExternalReferencesListedFields(NodeFields):
 
 
 class CDFExternalReferencesListedWrite(NodeWrite):
-    """CDFExternalReferencesListed (node of view sp_pygen_models:CDFExternalReferencesListed/1), to write."""
+    """CDFExternalReferencesListed (node of view sp_pygen_models:CDFExternalReferencesListed/1), to write;
+    CDFExternalReferencesListed documents the fields.
+    """
 
     _view_id = _VIEW
     _fields_class = CDFExternalReferencesListedFields
@@ -94,8 +91,8 @@ CDFExternalReferencesListedList = InstanceList[CDFExternalReferencesListed]
 
 
 class CDFExternalReferencesListedFilters(TypedDict, total=False):
-    """The filter keywords of CDFExternalReferencesListed; each one given must hold (``x``: equals, or in for a list;
-    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """The filter keywords of CDFExternalReferencesListed (all given must hold): ``x``, ``x_prefix``, ``min_x``,
+    ``max_x``.
     """
 
     files: Sequence[str]
@@ -121,8 +118,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, CDFExternalReferencesListedFilters): ...
 
-    class _Count(CountArgs, CDFExternalReferencesListedFilters): ...
-
     class _Stat(StatArgs, CDFExternalReferencesListedFilters): ...
 
 
@@ -132,7 +127,6 @@ class CDFExternalReferencesListedAPI(InstanceAPI[CDFExternalReferencesListed, CD
     """
 
     _read_class = CDFExternalReferencesListed
-    _write_class = CDFExternalReferencesListedWrite
     fields: ClassVar[type[CDFExternalReferencesListedFields]] = CDFExternalReferencesListedFields
 
     if TYPE_CHECKING:
@@ -142,17 +136,13 @@ class CDFExternalReferencesListedAPI(InstanceAPI[CDFExternalReferencesListed, CD
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[CDFExternalReferencesListed]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[CDFExternalReferencesListed]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> CDFExternalReferencesListedList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncCDFExternalReferencesListedAPI(
@@ -163,7 +153,6 @@ class AsyncCDFExternalReferencesListedAPI(
     """
 
     _read_class = CDFExternalReferencesListed
-    _write_class = CDFExternalReferencesListedWrite
     fields: ClassVar[type[CDFExternalReferencesListedFields]] = CDFExternalReferencesListedFields
 
     if TYPE_CHECKING:
@@ -175,14 +164,10 @@ class AsyncCDFExternalReferencesListedAPI(
         async def search(
             self, query: str | None = None, **kwargs: Unpack[_Search]
         ) -> CDFExternalReferencesListedList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

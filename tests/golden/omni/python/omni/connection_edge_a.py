@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     Edge,
     EdgeFields,
     EdgeWrite,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -39,11 +37,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionEdgeA", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["end_time", "name", "start_time"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class ConnectionEdgeAFields(EdgeFields):
@@ -55,7 +50,9 @@ class ConnectionEdgeAFields(EdgeFields):
 
 
 class ConnectionEdgeAWrite(EdgeWrite):
-    """ConnectionEdgeA (edge of view sp_pygen_models:ConnectionEdgeA/1), to write."""
+    """ConnectionEdgeA (edge of view sp_pygen_models:ConnectionEdgeA/1), to write; ConnectionEdgeA documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = ConnectionEdgeAFields
@@ -119,9 +116,7 @@ class ConnectionEdgeAToConnectionItemG(ConnectionEdgeA):
 
 
 class ConnectionEdgeAFilters(TypedDict, total=False):
-    """The filter keywords of ConnectionEdgeA; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of ConnectionEdgeA (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     min_end_time: datetime
     max_end_time: datetime
@@ -149,8 +144,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, ConnectionEdgeAFilters): ...
 
-    class _Count(CountArgs, ConnectionEdgeAFilters): ...
-
     class _Stat(StatArgs, ConnectionEdgeAFilters): ...
 
 
@@ -160,7 +153,6 @@ class ConnectionEdgeAAPI(InstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
     """
 
     _read_class = ConnectionEdgeA
-    _write_class = ConnectionEdgeAWrite
     fields: ClassVar[type[ConnectionEdgeAFields]] = ConnectionEdgeAFields
 
     if TYPE_CHECKING:
@@ -170,17 +162,13 @@ class ConnectionEdgeAAPI(InstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionEdgeA]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionEdgeA]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAWrite]):
@@ -189,7 +177,6 @@ class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAW
     """
 
     _read_class = ConnectionEdgeA
-    _write_class = ConnectionEdgeAWrite
     fields: ClassVar[type[ConnectionEdgeAFields]] = ConnectionEdgeAFields
 
     if TYPE_CHECKING:
@@ -199,17 +186,13 @@ class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionEdgeA]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionEdgeA]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionEdgeAList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

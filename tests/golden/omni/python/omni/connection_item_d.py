@@ -3,22 +3,20 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
     EdgeConnection,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -40,11 +38,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemD", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["direct_multi", "direct_single", "name"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class ConnectionItemDFields(NodeFields):
@@ -56,7 +51,9 @@ class ConnectionItemDFields(NodeFields):
 
 
 class ConnectionItemDWrite(NodeWrite):
-    """ConnectionItemD (node of view sp_pygen_models:ConnectionItemD/1), to write."""
+    """ConnectionItemD (node of view sp_pygen_models:ConnectionItemD/1), to write; ConnectionItemD documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = ConnectionItemDFields
@@ -70,9 +67,7 @@ class ConnectionItemDWrite(NodeWrite):
     direct_multi: list[ConnectionItemEWrite | NodeIdLike] | None = None
     direct_single: ConnectionItemEWrite | NodeIdLike | None = None
     name: str | None = None
-
     outwards_single: ConnectionItemEWrite | NodeIdLike | None = None
-    """outwards"""
 
     if TYPE_CHECKING:
 
@@ -116,9 +111,7 @@ ConnectionItemDList = InstanceList[ConnectionItemD]
 
 
 class ConnectionItemDFilters(TypedDict, total=False):
-    """The filter keywords of ConnectionItemD; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of ConnectionItemD (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     direct_multi: Sequence[NodeIdLike]
     direct_single: NodeIdLike | Sequence[NodeIdLike]
@@ -144,8 +137,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, ConnectionItemDFilters): ...
 
-    class _Count(CountArgs, ConnectionItemDFilters): ...
-
     class _Stat(StatArgs, ConnectionItemDFilters): ...
 
 
@@ -155,7 +146,6 @@ class ConnectionItemDAPI(InstanceAPI[ConnectionItemD, ConnectionItemDWrite]):
     """
 
     _read_class = ConnectionItemD
-    _write_class = ConnectionItemDWrite
     fields: ClassVar[type[ConnectionItemDFields]] = ConnectionItemDFields
 
     if TYPE_CHECKING:
@@ -165,17 +155,13 @@ class ConnectionItemDAPI(InstanceAPI[ConnectionItemD, ConnectionItemDWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemD]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemD]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemDList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncConnectionItemDAPI(AsyncInstanceAPI[ConnectionItemD, ConnectionItemDWrite]):
@@ -184,7 +170,6 @@ class AsyncConnectionItemDAPI(AsyncInstanceAPI[ConnectionItemD, ConnectionItemDW
     """
 
     _read_class = ConnectionItemD
-    _write_class = ConnectionItemDWrite
     fields: ClassVar[type[ConnectionItemDFields]] = ConnectionItemDFields
 
     if TYPE_CHECKING:
@@ -194,17 +179,13 @@ class AsyncConnectionItemDAPI(AsyncInstanceAPI[ConnectionItemD, ConnectionItemDW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemD]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemD]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemDList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationListProperty,
     DirectRelationProperty,
     EdgeConnection,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -40,11 +38,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemE", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["direct_list_no_source", "direct_no_source", "name"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class ConnectionItemEFields(NodeFields):
@@ -56,7 +51,9 @@ class ConnectionItemEFields(NodeFields):
 
 
 class ConnectionItemEWrite(NodeWrite):
-    """ConnectionItemE (node of view sp_pygen_models:ConnectionItemE/1), to write."""
+    """ConnectionItemE (node of view sp_pygen_models:ConnectionItemE/1), to write; ConnectionItemE documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = ConnectionItemEFields
@@ -71,12 +68,8 @@ class ConnectionItemEWrite(NodeWrite):
     direct_list_no_source: list[NodeIdLike] | None = None
     direct_no_source: NodeIdLike | None = None
     name: str | None = None
-
     inwards_single: ConnectionItemDWrite | NodeIdLike | None = None
-    """inwards"""
-
     inwards_single_property: ConnectionEdgeAWrite | None = None
-    """inwards"""
 
     if TYPE_CHECKING:
 
@@ -132,9 +125,7 @@ ConnectionItemEList = InstanceList[ConnectionItemE]
 
 
 class ConnectionItemEFilters(TypedDict, total=False):
-    """The filter keywords of ConnectionItemE; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of ConnectionItemE (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     direct_list_no_source: Sequence[NodeIdLike]
     direct_no_source: NodeIdLike | Sequence[NodeIdLike]
@@ -160,8 +151,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, ConnectionItemEFilters): ...
 
-    class _Count(CountArgs, ConnectionItemEFilters): ...
-
     class _Stat(StatArgs, ConnectionItemEFilters): ...
 
 
@@ -171,7 +160,6 @@ class ConnectionItemEAPI(InstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
     """
 
     _read_class = ConnectionItemE
-    _write_class = ConnectionItemEWrite
     fields: ClassVar[type[ConnectionItemEFields]] = ConnectionItemEFields
 
     if TYPE_CHECKING:
@@ -181,17 +169,13 @@ class ConnectionItemEAPI(InstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemE]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemE]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemEList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
@@ -200,7 +184,6 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
     """
 
     _read_class = ConnectionItemE
-    _write_class = ConnectionItemEWrite
     fields: ClassVar[type[ConnectionItemEFields]] = ConnectionItemEFields
 
     if TYPE_CHECKING:
@@ -210,17 +193,13 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemE]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemE]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemEList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationListProperty,
     DirectRelationTo,
     EdgeConnection,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -39,11 +37,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemF", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["direct_list", "name"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class ConnectionItemFFields(NodeFields):
@@ -54,7 +49,9 @@ class ConnectionItemFFields(NodeFields):
 
 
 class ConnectionItemFWrite(NodeWrite):
-    """ConnectionItemF (node of view sp_pygen_models:ConnectionItemF/1), to write."""
+    """ConnectionItemF (node of view sp_pygen_models:ConnectionItemF/1), to write; ConnectionItemF documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = ConnectionItemFFields
@@ -68,12 +65,8 @@ class ConnectionItemFWrite(NodeWrite):
 
     direct_list: list[ConnectionItemDWrite | NodeIdLike] | None = None
     name: str | None = None
-
     outwards_multi: list[ConnectionEdgeAWrite] | None = None
-    """outwards"""
-
     outwards_single: ConnectionEdgeAWrite | None = None
-    """outwards"""
 
     if TYPE_CHECKING:
 
@@ -120,9 +113,7 @@ ConnectionItemFList = InstanceList[ConnectionItemF]
 
 
 class ConnectionItemFFilters(TypedDict, total=False):
-    """The filter keywords of ConnectionItemF; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of ConnectionItemF (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     direct_list: Sequence[NodeIdLike]
     name: str | Sequence[str]
@@ -147,8 +138,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, ConnectionItemFFilters): ...
 
-    class _Count(CountArgs, ConnectionItemFFilters): ...
-
     class _Stat(StatArgs, ConnectionItemFFilters): ...
 
 
@@ -158,7 +147,6 @@ class ConnectionItemFAPI(InstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
     """
 
     _read_class = ConnectionItemF
-    _write_class = ConnectionItemFWrite
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
 
     if TYPE_CHECKING:
@@ -168,17 +156,13 @@ class ConnectionItemFAPI(InstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemF]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemF]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
@@ -187,7 +171,6 @@ class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFW
     """
 
     _read_class = ConnectionItemF
-    _write_class = ConnectionItemFWrite
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
 
     if TYPE_CHECKING:
@@ -197,17 +180,13 @@ class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemF]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemF]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemFList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     EdgeConnection,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemG", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["name"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class ConnectionItemGFields(NodeFields):
@@ -51,7 +46,9 @@ class ConnectionItemGFields(NodeFields):
 
 
 class ConnectionItemGWrite(NodeWrite):
-    """ConnectionItemG (node of view sp_pygen_models:ConnectionItemG/1), to write."""
+    """ConnectionItemG (node of view sp_pygen_models:ConnectionItemG/1), to write; ConnectionItemG documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = ConnectionItemGFields
@@ -101,9 +98,7 @@ ConnectionItemGList = InstanceList[ConnectionItemG]
 
 
 class ConnectionItemGFilters(TypedDict, total=False):
-    """The filter keywords of ConnectionItemG; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of ConnectionItemG (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     name: str | Sequence[str]
     name_prefix: str
@@ -127,8 +122,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, ConnectionItemGFilters): ...
 
-    class _Count(CountArgs, ConnectionItemGFilters): ...
-
     class _Stat(StatArgs, ConnectionItemGFilters): ...
 
 
@@ -138,7 +131,6 @@ class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
     """
 
     _read_class = ConnectionItemG
-    _write_class = ConnectionItemGWrite
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
 
     if TYPE_CHECKING:
@@ -148,17 +140,13 @@ class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemG]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemG]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
@@ -167,7 +155,6 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
     """
 
     _read_class = ConnectionItemG
-    _write_class = ConnectionItemGWrite
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
 
     if TYPE_CHECKING:
@@ -177,17 +164,13 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemG]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemG]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemGList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

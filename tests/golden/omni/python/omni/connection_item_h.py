@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -38,11 +36,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemH", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["direct_parent_multi", "direct_parent_single", "name"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class ConnectionItemHFields(NodeFields):
@@ -54,7 +49,9 @@ class ConnectionItemHFields(NodeFields):
 
 
 class ConnectionItemHWrite(NodeWrite):
-    """ConnectionItemH (node of view sp_pygen_models:ConnectionItemH/1), to write."""
+    """ConnectionItemH (node of view sp_pygen_models:ConnectionItemH/1), to write; ConnectionItemH documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = ConnectionItemHFields
@@ -63,11 +60,7 @@ class ConnectionItemHWrite(NodeWrite):
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     direct_parent_multi: list[MainInterfaceWrite | NodeIdLike] | None = None
-    """directMulti"""
-
     direct_parent_single: MainInterfaceWrite | NodeIdLike | None = None
-    """directSingle"""
-
     name: str | None = None
 
     if TYPE_CHECKING:
@@ -109,9 +102,7 @@ ConnectionItemHList = InstanceList[ConnectionItemH]
 
 
 class ConnectionItemHFilters(TypedDict, total=False):
-    """The filter keywords of ConnectionItemH; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of ConnectionItemH (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     direct_parent_multi: Sequence[NodeIdLike]
     direct_parent_single: NodeIdLike | Sequence[NodeIdLike]
@@ -137,8 +128,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, ConnectionItemHFilters): ...
 
-    class _Count(CountArgs, ConnectionItemHFilters): ...
-
     class _Stat(StatArgs, ConnectionItemHFilters): ...
 
 
@@ -148,7 +137,6 @@ class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
     """
 
     _read_class = ConnectionItemH
-    _write_class = ConnectionItemHWrite
     fields: ClassVar[type[ConnectionItemHFields]] = ConnectionItemHFields
 
     if TYPE_CHECKING:
@@ -158,17 +146,13 @@ class ConnectionItemHAPI(InstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemH]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemH]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHWrite]):
@@ -177,7 +161,6 @@ class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHW
     """
 
     _read_class = ConnectionItemH
-    _write_class = ConnectionItemHWrite
     fields: ClassVar[type[ConnectionItemHFields]] = ConnectionItemHFields
 
     if TYPE_CHECKING:
@@ -187,17 +170,13 @@ class AsyncConnectionItemHAPI(AsyncInstanceAPI[ConnectionItemH, ConnectionItemHW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemH]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemH]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemHList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

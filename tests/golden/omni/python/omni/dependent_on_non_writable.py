@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     EdgeConnection,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "DependentOnNonWritable", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["a_value"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class DependentOnNonWritableFields(NodeFields):
@@ -51,7 +46,9 @@ class DependentOnNonWritableFields(NodeFields):
 
 
 class DependentOnNonWritableWrite(NodeWrite):
-    """DependentOnNonWritable (node of view sp_pygen_models:DependentOnNonWritable/1), to write."""
+    """DependentOnNonWritable (node of view sp_pygen_models:DependentOnNonWritable/1), to write;
+    DependentOnNonWritable documents the fields.
+    """
 
     _view_id = _VIEW
     _fields_class = DependentOnNonWritableFields
@@ -63,9 +60,7 @@ class DependentOnNonWritableWrite(NodeWrite):
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     a_value: str | None = None
-
     to_non_writable: list[NodeIdLike] | None = None
-    """outwards"""
 
     if TYPE_CHECKING:
 
@@ -105,8 +100,8 @@ DependentOnNonWritableList = InstanceList[DependentOnNonWritable]
 
 
 class DependentOnNonWritableFilters(TypedDict, total=False):
-    """The filter keywords of DependentOnNonWritable; each one given must hold (``x``: equals, or in for a list;
-    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """The filter keywords of DependentOnNonWritable (all given must hold): ``x``, ``x_prefix``, ``min_x``,
+    ``max_x``.
     """
 
     a_value: str | Sequence[str]
@@ -131,8 +126,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, DependentOnNonWritableFilters): ...
 
-    class _Count(CountArgs, DependentOnNonWritableFilters): ...
-
     class _Stat(StatArgs, DependentOnNonWritableFilters): ...
 
 
@@ -142,7 +135,6 @@ class DependentOnNonWritableAPI(InstanceAPI[DependentOnNonWritable, DependentOnN
     """
 
     _read_class = DependentOnNonWritable
-    _write_class = DependentOnNonWritableWrite
     fields: ClassVar[type[DependentOnNonWritableFields]] = DependentOnNonWritableFields
 
     if TYPE_CHECKING:
@@ -152,17 +144,13 @@ class DependentOnNonWritableAPI(InstanceAPI[DependentOnNonWritable, DependentOnN
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[DependentOnNonWritable]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[DependentOnNonWritable]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, DependentOnNonWritableWrite]):
@@ -171,7 +159,6 @@ class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, De
     """
 
     _read_class = DependentOnNonWritable
-    _write_class = DependentOnNonWritableWrite
     fields: ClassVar[type[DependentOnNonWritableFields]] = DependentOnNonWritableFields
 
     if TYPE_CHECKING:
@@ -181,17 +168,13 @@ class AsyncDependentOnNonWritableAPI(AsyncInstanceAPI[DependentOnNonWritable, De
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[DependentOnNonWritable]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[DependentOnNonWritable]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DependentOnNonWritableList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,22 +3,20 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
-    Bucket,
-    CountArgs,
     Date,
     DateProperty,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IntProperty,
@@ -46,11 +44,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "Empty", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["boolean", "date_", "float32", "float64", "int32", "int64", "json_", "text", "timestamp"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class EmptyFields(NodeFields):
@@ -68,7 +63,7 @@ class EmptyFields(NodeFields):
 
 
 class EmptyWrite(NodeWrite):
-    """Empty (node of view sp_pygen_models:Empty/1), to write."""
+    """Empty (node of view sp_pygen_models:Empty/1), to write; Empty documents the fields."""
 
     _view_id = _VIEW
     _fields_class = EmptyFields
@@ -77,8 +72,6 @@ class EmptyWrite(NodeWrite):
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     boolean: bool | None = None
-    """text"""
-
     date_: Date | None = None
     float32: float | None = None
     float64: float | None = None
@@ -137,9 +130,7 @@ EmptyList = InstanceList[Empty]
 
 
 class EmptyFilters(TypedDict, total=False):
-    """The filter keywords of Empty; each one given must hold (``x``: equals, or in for a list; lists: contains any;
-    ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Empty (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     boolean: bool
     min_date_: date
@@ -176,8 +167,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, EmptyFilters): ...
 
-    class _Count(CountArgs, EmptyFilters): ...
-
     class _Stat(StatArgs, EmptyFilters): ...
 
 
@@ -185,7 +174,6 @@ class EmptyAPI(InstanceAPI[Empty, EmptyWrite]):
     """The API of Empty (view sp_pygen_models:Empty/1); reads take the keywords of EmptyFilters."""
 
     _read_class = Empty
-    _write_class = EmptyWrite
     fields: ClassVar[type[EmptyFields]] = EmptyFields
 
     if TYPE_CHECKING:
@@ -195,24 +183,19 @@ class EmptyAPI(InstanceAPI[Empty, EmptyWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Empty]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Empty]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncEmptyAPI(AsyncInstanceAPI[Empty, EmptyWrite]):
     """The async API of Empty (view sp_pygen_models:Empty/1); reads take the keywords of EmptyFilters."""
 
     _read_class = Empty
-    _write_class = EmptyWrite
     fields: ClassVar[type[EmptyFields]] = EmptyFields
 
     if TYPE_CHECKING:
@@ -222,14 +205,10 @@ class AsyncEmptyAPI(AsyncInstanceAPI[Empty, EmptyWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Empty]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Empty]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> EmptyList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

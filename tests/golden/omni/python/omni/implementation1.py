@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -35,11 +33,8 @@ from pygen.instances import (
 from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("sp_pygen_models", "Implementation1", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["main_value", "sub_value", "value1", "value2"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class Implementation1Fields(NodeFields):
@@ -52,7 +47,9 @@ class Implementation1Fields(NodeFields):
 
 
 class Implementation1Write(NodeWrite):
-    """Implementation1 (node of view sp_pygen_models:Implementation1/1), to write."""
+    """Implementation1 (node of view sp_pygen_models:Implementation1/1), to write; Implementation1 documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = Implementation1Fields
@@ -61,16 +58,9 @@ class Implementation1Write(NodeWrite):
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     main_value: str | None = None
-    """MainValue"""
-
     sub_value: str | None = None
-    """SubValue"""
-
     value1: str | None = None
-    """Value1"""
-
     value2: str | None = None
-    """Value2"""
 
     _required: ClassVar[tuple[str, ...]] = ("value2",)
 
@@ -132,9 +122,7 @@ Implementation1List = InstanceList[Implementation1]
 
 
 class Implementation1Filters(TypedDict, total=False):
-    """The filter keywords of Implementation1; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Implementation1 (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     main_value: str | Sequence[str]
     main_value_prefix: str
@@ -164,8 +152,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, Implementation1Filters): ...
 
-    class _Count(CountArgs, Implementation1Filters): ...
-
     class _Stat(StatArgs, Implementation1Filters): ...
 
 
@@ -175,7 +161,6 @@ class Implementation1API(InstanceAPI[Implementation1, Implementation1Write]):
     """
 
     _read_class = Implementation1
-    _write_class = Implementation1Write
     fields: ClassVar[type[Implementation1Fields]] = Implementation1Fields
 
     if TYPE_CHECKING:
@@ -185,17 +170,13 @@ class Implementation1API(InstanceAPI[Implementation1, Implementation1Write]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation1]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncImplementation1API(AsyncInstanceAPI[Implementation1, Implementation1Write]):
@@ -204,7 +185,6 @@ class AsyncImplementation1API(AsyncInstanceAPI[Implementation1, Implementation1W
     """
 
     _read_class = Implementation1
-    _write_class = Implementation1Write
     fields: ClassVar[type[Implementation1Fields]] = Implementation1Fields
 
     if TYPE_CHECKING:
@@ -214,14 +194,10 @@ class AsyncImplementation1API(AsyncInstanceAPI[Implementation1, Implementation1W
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Implementation1]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1List: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -36,11 +34,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "Implementation1NonWriteable", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["connection_value", "main_value", "sub_value", "value1"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class Implementation1NonWriteableFields(NodeFields):
@@ -75,8 +70,8 @@ Implementation1NonWriteableList = InstanceList[Implementation1NonWriteable]
 
 
 class Implementation1NonWriteableFilters(TypedDict, total=False):
-    """The filter keywords of Implementation1NonWriteable; each one given must hold (``x``: equals, or in for a list;
-    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """The filter keywords of Implementation1NonWriteable (all given must hold): ``x``, ``x_prefix``, ``min_x``,
+    ``max_x``.
     """
 
     connection_value: NodeIdLike | Sequence[NodeIdLike]
@@ -106,8 +101,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, Implementation1NonWriteableFilters): ...
 
-    class _Count(CountArgs, Implementation1NonWriteableFilters): ...
-
     class _Stat(StatArgs, Implementation1NonWriteableFilters): ...
 
 
@@ -126,17 +119,13 @@ class Implementation1NonWriteableAPI(InstanceAPI[Implementation1NonWriteable, No
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation1NonWriteable]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation1NonWriteable]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation1NonWriteableList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncImplementation1NonWriteableAPI(AsyncInstanceAPI[Implementation1NonWriteable, NodeWrite]):
@@ -156,17 +145,13 @@ class AsyncImplementation1NonWriteableAPI(AsyncInstanceAPI[Implementation1NonWri
         async def search(
             self, query: str | None = None, **kwargs: Unpack[_Search]
         ) -> Implementation1NonWriteableList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -35,11 +33,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "Implementation2", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["main_value", "sub_value"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class Implementation2Fields(NodeFields):
@@ -50,7 +45,9 @@ class Implementation2Fields(NodeFields):
 
 
 class Implementation2Write(NodeWrite):
-    """Implementation2 (node of view sp_pygen_models:Implementation2/1), to write."""
+    """Implementation2 (node of view sp_pygen_models:Implementation2/1), to write; Implementation2 documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = Implementation2Fields
@@ -59,10 +56,7 @@ class Implementation2Write(NodeWrite):
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     main_value: str | None = None
-    """MainValue"""
-
     sub_value: str | None = None
-    """SubValue"""
 
     if TYPE_CHECKING:
 
@@ -100,9 +94,7 @@ Implementation2List = InstanceList[Implementation2]
 
 
 class Implementation2Filters(TypedDict, total=False):
-    """The filter keywords of Implementation2; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Implementation2 (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     main_value: str | Sequence[str]
     main_value_prefix: str
@@ -128,8 +120,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, Implementation2Filters): ...
 
-    class _Count(CountArgs, Implementation2Filters): ...
-
     class _Stat(StatArgs, Implementation2Filters): ...
 
 
@@ -139,7 +129,6 @@ class Implementation2API(InstanceAPI[Implementation2, Implementation2Write]):
     """
 
     _read_class = Implementation2
-    _write_class = Implementation2Write
     fields: ClassVar[type[Implementation2Fields]] = Implementation2Fields
 
     if TYPE_CHECKING:
@@ -149,17 +138,13 @@ class Implementation2API(InstanceAPI[Implementation2, Implementation2Write]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Implementation2]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation2]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation2List: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncImplementation2API(AsyncInstanceAPI[Implementation2, Implementation2Write]):
@@ -168,7 +153,6 @@ class AsyncImplementation2API(AsyncInstanceAPI[Implementation2, Implementation2W
     """
 
     _read_class = Implementation2
-    _write_class = Implementation2Write
     fields: ClassVar[type[Implementation2Fields]] = Implementation2Fields
 
     if TYPE_CHECKING:
@@ -178,14 +162,10 @@ class AsyncImplementation2API(AsyncInstanceAPI[Implementation2, Implementation2W
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Implementation2]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Implementation2]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> Implementation2List: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

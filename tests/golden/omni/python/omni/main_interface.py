@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -34,11 +32,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "MainInterface", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["main_value"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class MainInterfaceFields(NodeFields):
@@ -48,13 +43,12 @@ class MainInterfaceFields(NodeFields):
 
 
 class MainInterfaceWrite(NodeWrite):
-    """MainInterface (node of view sp_pygen_models:MainInterface/1), to write."""
+    """MainInterface (node of view sp_pygen_models:MainInterface/1), to write; MainInterface documents the fields."""
 
     _view_id = _VIEW
     _fields_class = MainInterfaceFields
 
     main_value: str | None = None
-    """MainValue"""
 
     if TYPE_CHECKING:
 
@@ -88,9 +82,7 @@ MainInterfaceList = InstanceList[MainInterface]
 
 
 class MainInterfaceFilters(TypedDict, total=False):
-    """The filter keywords of MainInterface; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of MainInterface (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     main_value: str | Sequence[str]
     main_value_prefix: str
@@ -114,8 +106,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, MainInterfaceFilters): ...
 
-    class _Count(CountArgs, MainInterfaceFilters): ...
-
     class _Stat(StatArgs, MainInterfaceFilters): ...
 
 
@@ -125,7 +115,6 @@ class MainInterfaceAPI(InstanceAPI[MainInterface, MainInterfaceWrite]):
     """
 
     _read_class = MainInterface
-    _write_class = MainInterfaceWrite
     fields: ClassVar[type[MainInterfaceFields]] = MainInterfaceFields
 
     if TYPE_CHECKING:
@@ -135,17 +124,13 @@ class MainInterfaceAPI(InstanceAPI[MainInterface, MainInterfaceWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[MainInterface]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[MainInterface]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainInterfaceList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncMainInterfaceAPI(AsyncInstanceAPI[MainInterface, MainInterfaceWrite]):
@@ -154,7 +139,6 @@ class AsyncMainInterfaceAPI(AsyncInstanceAPI[MainInterface, MainInterfaceWrite])
     """
 
     _read_class = MainInterface
-    _write_class = MainInterfaceWrite
     fields: ClassVar[type[MainInterfaceFields]] = MainInterfaceFields
 
     if TYPE_CHECKING:
@@ -164,14 +148,10 @@ class AsyncMainInterfaceAPI(AsyncInstanceAPI[MainInterface, MainInterfaceWrite])
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[MainInterface]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[MainInterface]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainInterfaceList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

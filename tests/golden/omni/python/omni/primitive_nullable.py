@@ -3,22 +3,20 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
-    Bucket,
-    CountArgs,
     Date,
     DateProperty,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IntProperty,
@@ -45,11 +43,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "PrimitiveNullable", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["boolean", "date_", "float32", "float64", "int32", "int64", "json_", "text", "timestamp"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class PrimitiveNullableFields(NodeFields):
@@ -67,14 +62,14 @@ class PrimitiveNullableFields(NodeFields):
 
 
 class PrimitiveNullableWrite(NodeWrite):
-    """PrimitiveNullable (node of view sp_pygen_models:PrimitiveNullable/1), to write."""
+    """PrimitiveNullable (node of view sp_pygen_models:PrimitiveNullable/1), to write; PrimitiveNullable documents
+    the fields.
+    """
 
     _view_id = _VIEW
     _fields_class = PrimitiveNullableFields
 
     boolean: bool | None = None
-    """text"""
-
     date_: Date | None = None
     float32: float | None = None
     float64: float | None = None
@@ -133,9 +128,7 @@ PrimitiveNullableList = InstanceList[PrimitiveNullable]
 
 
 class PrimitiveNullableFilters(TypedDict, total=False):
-    """The filter keywords of PrimitiveNullable; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of PrimitiveNullable (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     boolean: bool
     min_date_: date
@@ -172,8 +165,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, PrimitiveNullableFilters): ...
 
-    class _Count(CountArgs, PrimitiveNullableFilters): ...
-
     class _Stat(StatArgs, PrimitiveNullableFilters): ...
 
 
@@ -183,7 +174,6 @@ class PrimitiveNullableAPI(InstanceAPI[PrimitiveNullable, PrimitiveNullableWrite
     """
 
     _read_class = PrimitiveNullable
-    _write_class = PrimitiveNullableWrite
     fields: ClassVar[type[PrimitiveNullableFields]] = PrimitiveNullableFields
 
     if TYPE_CHECKING:
@@ -193,17 +183,13 @@ class PrimitiveNullableAPI(InstanceAPI[PrimitiveNullable, PrimitiveNullableWrite
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveNullable]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullable]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncPrimitiveNullableAPI(AsyncInstanceAPI[PrimitiveNullable, PrimitiveNullableWrite]):
@@ -212,7 +198,6 @@ class AsyncPrimitiveNullableAPI(AsyncInstanceAPI[PrimitiveNullable, PrimitiveNul
     """
 
     _read_class = PrimitiveNullable
-    _write_class = PrimitiveNullableWrite
     fields: ClassVar[type[PrimitiveNullableFields]] = PrimitiveNullableFields
 
     if TYPE_CHECKING:
@@ -222,14 +207,10 @@ class AsyncPrimitiveNullableAPI(AsyncInstanceAPI[PrimitiveNullable, PrimitiveNul
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveNullable]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullable]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

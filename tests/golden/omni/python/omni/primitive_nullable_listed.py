@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     Date,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -39,11 +37,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "PrimitiveNullableListed", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["boolean", "date_", "float32", "float64", "int32", "int64", "json_", "text", "timestamp"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class PrimitiveNullableListedFields(NodeFields):
@@ -61,14 +56,14 @@ class PrimitiveNullableListedFields(NodeFields):
 
 
 class PrimitiveNullableListedWrite(NodeWrite):
-    """PrimitiveNullableListed (node of view sp_pygen_models:PrimitiveNullableListed/1), to write."""
+    """PrimitiveNullableListed (node of view sp_pygen_models:PrimitiveNullableListed/1), to write;
+    PrimitiveNullableListed documents the fields.
+    """
 
     _view_id = _VIEW
     _fields_class = PrimitiveNullableListedFields
 
     boolean: list[bool] | None = None
-    """text"""
-
     date_: list[Date] | None = None
     float32: list[float] | None = None
     float64: list[float] | None = None
@@ -127,8 +122,8 @@ PrimitiveNullableListedList = InstanceList[PrimitiveNullableListed]
 
 
 class PrimitiveNullableListedFilters(TypedDict, total=False):
-    """The filter keywords of PrimitiveNullableListed; each one given must hold (``x``: equals, or in for a list;
-    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """The filter keywords of PrimitiveNullableListed (all given must hold): ``x``, ``x_prefix``, ``min_x``,
+    ``max_x``.
     """
 
     boolean: Sequence[bool]
@@ -159,8 +154,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, PrimitiveNullableListedFilters): ...
 
-    class _Count(CountArgs, PrimitiveNullableListedFilters): ...
-
     class _Stat(StatArgs, PrimitiveNullableListedFilters): ...
 
 
@@ -170,7 +163,6 @@ class PrimitiveNullableListedAPI(InstanceAPI[PrimitiveNullableListed, PrimitiveN
     """
 
     _read_class = PrimitiveNullableListed
-    _write_class = PrimitiveNullableListedWrite
     fields: ClassVar[type[PrimitiveNullableListedFields]] = PrimitiveNullableListedFields
 
     if TYPE_CHECKING:
@@ -180,17 +172,13 @@ class PrimitiveNullableListedAPI(InstanceAPI[PrimitiveNullableListed, PrimitiveN
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveNullableListed]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullableListed]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableListedList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncPrimitiveNullableListedAPI(AsyncInstanceAPI[PrimitiveNullableListed, PrimitiveNullableListedWrite]):
@@ -199,7 +187,6 @@ class AsyncPrimitiveNullableListedAPI(AsyncInstanceAPI[PrimitiveNullableListed, 
     """
 
     _read_class = PrimitiveNullableListed
-    _write_class = PrimitiveNullableListedWrite
     fields: ClassVar[type[PrimitiveNullableListedFields]] = PrimitiveNullableListedFields
 
     if TYPE_CHECKING:
@@ -209,14 +196,10 @@ class AsyncPrimitiveNullableListedAPI(AsyncInstanceAPI[PrimitiveNullableListed, 
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveNullableListed]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveNullableListed]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveNullableListedList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

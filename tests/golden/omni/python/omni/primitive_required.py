@@ -3,22 +3,20 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
-    Bucket,
-    CountArgs,
     Date,
     DateProperty,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IntProperty,
@@ -45,11 +43,8 @@ from pygen.instances import (
 from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("sp_pygen_models", "PrimitiveRequired", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["boolean", "date_", "float32", "float64", "int32", "int64", "json_", "text", "timestamp"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class PrimitiveRequiredFields(NodeFields):
@@ -67,14 +62,14 @@ class PrimitiveRequiredFields(NodeFields):
 
 
 class PrimitiveRequiredWrite(NodeWrite):
-    """PrimitiveRequired (node of view sp_pygen_models:PrimitiveRequired/1), to write."""
+    """PrimitiveRequired (node of view sp_pygen_models:PrimitiveRequired/1), to write; PrimitiveRequired documents
+    the fields.
+    """
 
     _view_id = _VIEW
     _fields_class = PrimitiveRequiredFields
 
     boolean: bool | None = None
-    """text"""
-
     date_: Date | None = None
     float32: float | None = None
     float64: float | None = None
@@ -164,9 +159,7 @@ PrimitiveRequiredList = InstanceList[PrimitiveRequired]
 
 
 class PrimitiveRequiredFilters(TypedDict, total=False):
-    """The filter keywords of PrimitiveRequired; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of PrimitiveRequired (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     boolean: bool
     min_date_: date
@@ -203,8 +196,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, PrimitiveRequiredFilters): ...
 
-    class _Count(CountArgs, PrimitiveRequiredFilters): ...
-
     class _Stat(StatArgs, PrimitiveRequiredFilters): ...
 
 
@@ -214,7 +205,6 @@ class PrimitiveRequiredAPI(InstanceAPI[PrimitiveRequired, PrimitiveRequiredWrite
     """
 
     _read_class = PrimitiveRequired
-    _write_class = PrimitiveRequiredWrite
     fields: ClassVar[type[PrimitiveRequiredFields]] = PrimitiveRequiredFields
 
     if TYPE_CHECKING:
@@ -224,17 +214,13 @@ class PrimitiveRequiredAPI(InstanceAPI[PrimitiveRequired, PrimitiveRequiredWrite
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveRequired]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequired]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncPrimitiveRequiredAPI(AsyncInstanceAPI[PrimitiveRequired, PrimitiveRequiredWrite]):
@@ -243,7 +229,6 @@ class AsyncPrimitiveRequiredAPI(AsyncInstanceAPI[PrimitiveRequired, PrimitiveReq
     """
 
     _read_class = PrimitiveRequired
-    _write_class = PrimitiveRequiredWrite
     fields: ClassVar[type[PrimitiveRequiredFields]] = PrimitiveRequiredFields
 
     if TYPE_CHECKING:
@@ -253,14 +238,10 @@ class AsyncPrimitiveRequiredAPI(AsyncInstanceAPI[PrimitiveRequired, PrimitiveReq
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveRequired]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequired]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

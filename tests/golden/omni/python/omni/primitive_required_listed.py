@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     Date,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -39,11 +37,8 @@ from pygen.instances import (
 from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("sp_pygen_models", "PrimitiveRequiredListed", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["boolean", "date_", "float32", "float64", "int32", "int64", "json_", "text", "timestamp"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class PrimitiveRequiredListedFields(NodeFields):
@@ -61,14 +56,14 @@ class PrimitiveRequiredListedFields(NodeFields):
 
 
 class PrimitiveRequiredListedWrite(NodeWrite):
-    """PrimitiveRequiredListed (node of view sp_pygen_models:PrimitiveRequiredListed/1), to write."""
+    """PrimitiveRequiredListed (node of view sp_pygen_models:PrimitiveRequiredListed/1), to write;
+    PrimitiveRequiredListed documents the fields.
+    """
 
     _view_id = _VIEW
     _fields_class = PrimitiveRequiredListedFields
 
     boolean: list[bool] | None = None
-    """text"""
-
     date_: list[Date] | None = None
     float32: list[float] | None = None
     float64: list[float] | None = None
@@ -158,8 +153,8 @@ PrimitiveRequiredListedList = InstanceList[PrimitiveRequiredListed]
 
 
 class PrimitiveRequiredListedFilters(TypedDict, total=False):
-    """The filter keywords of PrimitiveRequiredListed; each one given must hold (``x``: equals, or in for a list;
-    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
+    """The filter keywords of PrimitiveRequiredListed (all given must hold): ``x``, ``x_prefix``, ``min_x``,
+    ``max_x``.
     """
 
     boolean: Sequence[bool]
@@ -190,8 +185,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, PrimitiveRequiredListedFilters): ...
 
-    class _Count(CountArgs, PrimitiveRequiredListedFilters): ...
-
     class _Stat(StatArgs, PrimitiveRequiredListedFilters): ...
 
 
@@ -201,7 +194,6 @@ class PrimitiveRequiredListedAPI(InstanceAPI[PrimitiveRequiredListed, PrimitiveR
     """
 
     _read_class = PrimitiveRequiredListed
-    _write_class = PrimitiveRequiredListedWrite
     fields: ClassVar[type[PrimitiveRequiredListedFields]] = PrimitiveRequiredListedFields
 
     if TYPE_CHECKING:
@@ -211,17 +203,13 @@ class PrimitiveRequiredListedAPI(InstanceAPI[PrimitiveRequiredListed, PrimitiveR
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveRequiredListed]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequiredListed]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncPrimitiveRequiredListedAPI(AsyncInstanceAPI[PrimitiveRequiredListed, PrimitiveRequiredListedWrite]):
@@ -230,7 +218,6 @@ class AsyncPrimitiveRequiredListedAPI(AsyncInstanceAPI[PrimitiveRequiredListed, 
     """
 
     _read_class = PrimitiveRequiredListed
-    _write_class = PrimitiveRequiredListedWrite
     fields: ClassVar[type[PrimitiveRequiredListedFields]] = PrimitiveRequiredListedFields
 
     if TYPE_CHECKING:
@@ -240,14 +227,10 @@ class AsyncPrimitiveRequiredListedAPI(AsyncInstanceAPI[PrimitiveRequiredListed, 
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveRequiredListed]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveRequiredListed]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveRequiredListedList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

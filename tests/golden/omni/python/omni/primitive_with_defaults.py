@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
-    Bucket,
-    CountArgs,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IntProperty,
@@ -40,6 +38,7 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "PrimitiveWithDefaults", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal[
     "auto_increment_int32",
     "default_boolean",
@@ -47,10 +46,6 @@ _PropertyName = Literal[
     "default_object",
     "default_string",
 ]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class PrimitiveWithDefaultsFields(NodeFields):
@@ -64,7 +59,9 @@ class PrimitiveWithDefaultsFields(NodeFields):
 
 
 class PrimitiveWithDefaultsWrite(NodeWrite):
-    """PrimitiveWithDefaults (node of view sp_pygen_models:PrimitiveWithDefaults/1), to write."""
+    """PrimitiveWithDefaults (node of view sp_pygen_models:PrimitiveWithDefaults/1), to write; PrimitiveWithDefaults
+    documents the fields.
+    """
 
     _view_id = _VIEW
     _fields_class = PrimitiveWithDefaultsFields
@@ -114,9 +111,7 @@ PrimitiveWithDefaultsList = InstanceList[PrimitiveWithDefaults]
 
 
 class PrimitiveWithDefaultsFilters(TypedDict, total=False):
-    """The filter keywords of PrimitiveWithDefaults; each one given must hold (``x``: equals, or in for a list;
-    lists: contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of PrimitiveWithDefaults (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     min_auto_increment_int32: int
     max_auto_increment_int32: int
@@ -145,8 +140,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, PrimitiveWithDefaultsFilters): ...
 
-    class _Count(CountArgs, PrimitiveWithDefaultsFilters): ...
-
     class _Stat(StatArgs, PrimitiveWithDefaultsFilters): ...
 
 
@@ -156,7 +149,6 @@ class PrimitiveWithDefaultsAPI(InstanceAPI[PrimitiveWithDefaults, PrimitiveWithD
     """
 
     _read_class = PrimitiveWithDefaults
-    _write_class = PrimitiveWithDefaultsWrite
     fields: ClassVar[type[PrimitiveWithDefaultsFields]] = PrimitiveWithDefaultsFields
 
     if TYPE_CHECKING:
@@ -166,17 +158,13 @@ class PrimitiveWithDefaultsAPI(InstanceAPI[PrimitiveWithDefaults, PrimitiveWithD
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PrimitiveWithDefaults]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveWithDefaults]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncPrimitiveWithDefaultsAPI(AsyncInstanceAPI[PrimitiveWithDefaults, PrimitiveWithDefaultsWrite]):
@@ -185,7 +173,6 @@ class AsyncPrimitiveWithDefaultsAPI(AsyncInstanceAPI[PrimitiveWithDefaults, Prim
     """
 
     _read_class = PrimitiveWithDefaults
-    _write_class = PrimitiveWithDefaultsWrite
     fields: ClassVar[type[PrimitiveWithDefaultsFields]] = PrimitiveWithDefaultsFields
 
     if TYPE_CHECKING:
@@ -195,14 +182,10 @@ class AsyncPrimitiveWithDefaultsAPI(AsyncInstanceAPI[PrimitiveWithDefaults, Prim
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PrimitiveWithDefaults]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[PrimitiveWithDefaults]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PrimitiveWithDefaultsList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

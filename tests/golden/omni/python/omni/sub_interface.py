@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -34,11 +32,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "SubInterface", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["main_value", "sub_value"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class SubInterfaceFields(NodeFields):
@@ -49,16 +44,13 @@ class SubInterfaceFields(NodeFields):
 
 
 class SubInterfaceWrite(NodeWrite):
-    """SubInterface (node of view sp_pygen_models:SubInterface/1), to write."""
+    """SubInterface (node of view sp_pygen_models:SubInterface/1), to write; SubInterface documents the fields."""
 
     _view_id = _VIEW
     _fields_class = SubInterfaceFields
 
     main_value: str | None = None
-    """MainValue"""
-
     sub_value: str | None = None
-    """SubValue"""
 
     if TYPE_CHECKING:
 
@@ -96,9 +88,7 @@ SubInterfaceList = InstanceList[SubInterface]
 
 
 class SubInterfaceFilters(TypedDict, total=False):
-    """The filter keywords of SubInterface; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of SubInterface (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     main_value: str | Sequence[str]
     main_value_prefix: str
@@ -124,8 +114,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, SubInterfaceFilters): ...
 
-    class _Count(CountArgs, SubInterfaceFilters): ...
-
     class _Stat(StatArgs, SubInterfaceFilters): ...
 
 
@@ -133,7 +121,6 @@ class SubInterfaceAPI(InstanceAPI[SubInterface, SubInterfaceWrite]):
     """The API of SubInterface (view sp_pygen_models:SubInterface/1); reads take the keywords of SubInterfaceFilters."""
 
     _read_class = SubInterface
-    _write_class = SubInterfaceWrite
     fields: ClassVar[type[SubInterfaceFields]] = SubInterfaceFields
 
     if TYPE_CHECKING:
@@ -143,17 +130,13 @@ class SubInterfaceAPI(InstanceAPI[SubInterface, SubInterfaceWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SubInterface]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[SubInterface]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncSubInterfaceAPI(AsyncInstanceAPI[SubInterface, SubInterfaceWrite]):
@@ -162,7 +145,6 @@ class AsyncSubInterfaceAPI(AsyncInstanceAPI[SubInterface, SubInterfaceWrite]):
     """
 
     _read_class = SubInterface
-    _write_class = SubInterfaceWrite
     fields: ClassVar[type[SubInterfaceFields]] = SubInterfaceFields
 
     if TYPE_CHECKING:
@@ -172,14 +154,10 @@ class AsyncSubInterfaceAPI(AsyncInstanceAPI[SubInterface, SubInterfaceWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SubInterface]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[SubInterface]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SubInterfaceList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
     EdgeConnection,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -39,11 +37,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemA", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["name", "other_direct", "properties", "self_direct"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class ConnectionItemAFields(NodeFields):
@@ -56,7 +51,9 @@ class ConnectionItemAFields(NodeFields):
 
 
 class ConnectionItemAWrite(NodeWrite):
-    """ConnectionItemA (node of view sp_pygen_models:ConnectionItemA/1), to write."""
+    """ConnectionItemA (node of view sp_pygen_models:ConnectionItemA/1), to write; ConnectionItemA documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = ConnectionItemAFields
@@ -69,10 +66,7 @@ class ConnectionItemAWrite(NodeWrite):
 
     name: str | None = None
     other_direct: ConnectionItemCWrite | NodeIdLike | None = None
-
     properties: str | None = None
-    """name"""
-
     self_direct: ConnectionItemAWrite | NodeIdLike | None = None
     outwards: list[ConnectionItemBWrite | NodeIdLike] | None = None
 
@@ -121,9 +115,7 @@ ConnectionItemAList = InstanceList[ConnectionItemA]
 
 
 class ConnectionItemAFilters(TypedDict, total=False):
-    """The filter keywords of ConnectionItemA; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of ConnectionItemA (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     name: str | Sequence[str]
     name_prefix: str
@@ -151,8 +143,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, ConnectionItemAFilters): ...
 
-    class _Count(CountArgs, ConnectionItemAFilters): ...
-
     class _Stat(StatArgs, ConnectionItemAFilters): ...
 
 
@@ -162,7 +152,6 @@ class ConnectionItemAAPI(InstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
     """
 
     _read_class = ConnectionItemA
-    _write_class = ConnectionItemAWrite
     fields: ClassVar[type[ConnectionItemAFields]] = ConnectionItemAFields
 
     if TYPE_CHECKING:
@@ -172,17 +161,13 @@ class ConnectionItemAAPI(InstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemA]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemA]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemAList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAWrite]):
@@ -191,7 +176,6 @@ class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAW
     """
 
     _read_class = ConnectionItemA
-    _write_class = ConnectionItemAWrite
     fields: ClassVar[type[ConnectionItemAFields]] = ConnectionItemAFields
 
     if TYPE_CHECKING:
@@ -201,17 +185,13 @@ class AsyncConnectionItemAAPI(AsyncInstanceAPI[ConnectionItemA, ConnectionItemAW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemA]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemA]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemAList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     EdgeConnection,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_models", "ConnectionItemB", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["name"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class ConnectionItemBFields(NodeFields):
@@ -51,7 +46,9 @@ class ConnectionItemBFields(NodeFields):
 
 
 class ConnectionItemBWrite(NodeWrite):
-    """ConnectionItemB (node of view sp_pygen_models:ConnectionItemB/1), to write."""
+    """ConnectionItemB (node of view sp_pygen_models:ConnectionItemB/1), to write; ConnectionItemB documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = ConnectionItemBFields
@@ -106,9 +103,7 @@ ConnectionItemBList = InstanceList[ConnectionItemB]
 
 
 class ConnectionItemBFilters(TypedDict, total=False):
-    """The filter keywords of ConnectionItemB; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of ConnectionItemB (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     name: str | Sequence[str]
     name_prefix: str
@@ -132,8 +127,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, ConnectionItemBFilters): ...
 
-    class _Count(CountArgs, ConnectionItemBFilters): ...
-
     class _Stat(StatArgs, ConnectionItemBFilters): ...
 
 
@@ -143,7 +136,6 @@ class ConnectionItemBAPI(InstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
     """
 
     _read_class = ConnectionItemB
-    _write_class = ConnectionItemBWrite
     fields: ClassVar[type[ConnectionItemBFields]] = ConnectionItemBFields
 
     if TYPE_CHECKING:
@@ -153,17 +145,13 @@ class ConnectionItemBAPI(InstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemB]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemB]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemBList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncConnectionItemBAPI(AsyncInstanceAPI[ConnectionItemB, ConnectionItemBWrite]):
@@ -172,7 +160,6 @@ class AsyncConnectionItemBAPI(AsyncInstanceAPI[ConnectionItemB, ConnectionItemBW
     """
 
     _read_class = ConnectionItemB
-    _write_class = ConnectionItemBWrite
     fields: ClassVar[type[ConnectionItemBFields]] = ConnectionItemBFields
 
     if TYPE_CHECKING:
@@ -182,17 +169,13 @@ class AsyncConnectionItemBAPI(AsyncInstanceAPI[ConnectionItemB, ConnectionItemBW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemB]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemB]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemBList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

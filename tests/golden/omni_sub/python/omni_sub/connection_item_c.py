@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     EdgeConnection,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -43,7 +41,9 @@ class ConnectionItemCFields(NodeFields):
 
 
 class ConnectionItemCWrite(NodeWrite):
-    """ConnectionItemC (node of view sp_pygen_models:ConnectionItemC/1), to write."""
+    """ConnectionItemC (node of view sp_pygen_models:ConnectionItemC/1), to write; ConnectionItemC documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = ConnectionItemCFields
@@ -95,9 +95,7 @@ ConnectionItemCList = InstanceList[ConnectionItemC]
 
 
 class ConnectionItemCFilters(TypedDict, total=False):
-    """The filter keywords of ConnectionItemC; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of ConnectionItemC (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     external_id_prefix: str
     space: str | Sequence[str]
@@ -118,8 +116,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, ConnectionItemCFilters): ...
 
-    class _Count(CountArgs, ConnectionItemCFilters): ...
-
     class _Stat(StatArgs, ConnectionItemCFilters): ...
 
 
@@ -129,7 +125,6 @@ class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, ConnectionItemCWrite]):
     """
 
     _read_class = ConnectionItemC
-    _write_class = ConnectionItemCWrite
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields
 
     if TYPE_CHECKING:
@@ -139,17 +134,13 @@ class ConnectionItemCAPI(InstanceAPI[ConnectionItemC, ConnectionItemCWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[ConnectionItemC]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemC]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemCList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, ConnectionItemCWrite]):
@@ -158,7 +149,6 @@ class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, ConnectionItemCW
     """
 
     _read_class = ConnectionItemC
-    _write_class = ConnectionItemCWrite
     fields: ClassVar[type[ConnectionItemCFields]] = ConnectionItemCFields
 
     if TYPE_CHECKING:
@@ -168,17 +158,13 @@ class AsyncConnectionItemCAPI(AsyncInstanceAPI[ConnectionItemC, ConnectionItemCW
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[ConnectionItemC]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[ConnectionItemC]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> ConnectionItemCList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

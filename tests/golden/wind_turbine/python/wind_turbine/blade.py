@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
-    Bucket,
     Connection,
-    CountArgs,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "Blade", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["is_damaged", "name"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class BladeFields(NodeFields):
@@ -52,15 +47,13 @@ class BladeFields(NodeFields):
 
 
 class BladeWrite(NodeWrite):
-    """Blade (node of view sp_pygen_power:Blade/1), to write."""
+    """Blade (node of view sp_pygen_power:Blade/1), to write; Blade documents the fields."""
 
     _view_id = _VIEW
     _fields_class = BladeFields
 
     is_damaged: bool | None = None
-
     name: str | None = None
-    """Name of the instance"""
 
     if TYPE_CHECKING:
 
@@ -102,9 +95,7 @@ BladeList = InstanceList[Blade]
 
 
 class BladeFilters(TypedDict, total=False):
-    """The filter keywords of Blade; each one given must hold (``x``: equals, or in for a list; lists: contains any;
-    ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Blade (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     is_damaged: bool
     name: str | Sequence[str]
@@ -129,8 +120,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, BladeFilters): ...
 
-    class _Count(CountArgs, BladeFilters): ...
-
     class _Stat(StatArgs, BladeFilters): ...
 
 
@@ -138,7 +127,6 @@ class BladeAPI(InstanceAPI[Blade, BladeWrite]):
     """The API of Blade (view sp_pygen_power:Blade/1); reads take the keywords of BladeFilters."""
 
     _read_class = Blade
-    _write_class = BladeWrite
     fields: ClassVar[type[BladeFields]] = BladeFields
 
     if TYPE_CHECKING:
@@ -148,24 +136,19 @@ class BladeAPI(InstanceAPI[Blade, BladeWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Blade]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Blade]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> BladeList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncBladeAPI(AsyncInstanceAPI[Blade, BladeWrite]):
     """The async API of Blade (view sp_pygen_power:Blade/1); reads take the keywords of BladeFilters."""
 
     _read_class = Blade
-    _write_class = BladeWrite
     fields: ClassVar[type[BladeFields]] = BladeFields
 
     if TYPE_CHECKING:
@@ -175,17 +158,13 @@ class AsyncBladeAPI(AsyncInstanceAPI[Blade, BladeWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Blade]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Blade]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> BladeList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,21 +3,19 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     Edge,
     EdgeFields,
     EdgeWrite,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -36,11 +34,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "Distance", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["distance"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class DistanceFields(EdgeFields):
@@ -50,7 +45,7 @@ class DistanceFields(EdgeFields):
 
 
 class DistanceWrite(EdgeWrite):
-    """Distance (edge of view sp_pygen_power:Distance/1), to write."""
+    """Distance (edge of view sp_pygen_power:Distance/1), to write; Distance documents the fields."""
 
     _view_id = _VIEW
     _fields_class = DistanceFields
@@ -102,9 +97,7 @@ class DistanceToMetmast(Distance):
 
 
 class DistanceFilters(TypedDict, total=False):
-    """The filter keywords of Distance; each one given must hold (``x``: equals, or in for a list; lists: contains
-    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Distance (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     min_distance: float
     max_distance: float
@@ -128,8 +121,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, DistanceFilters): ...
 
-    class _Count(CountArgs, DistanceFilters): ...
-
     class _Stat(StatArgs, DistanceFilters): ...
 
 
@@ -137,7 +128,6 @@ class DistanceAPI(InstanceAPI[Distance, DistanceWrite]):
     """The API of Distance (view sp_pygen_power:Distance/1); reads take the keywords of DistanceFilters."""
 
     _read_class = Distance
-    _write_class = DistanceWrite
     fields: ClassVar[type[DistanceFields]] = DistanceFields
 
     if TYPE_CHECKING:
@@ -147,24 +137,19 @@ class DistanceAPI(InstanceAPI[Distance, DistanceWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Distance]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Distance]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DistanceList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncDistanceAPI(AsyncInstanceAPI[Distance, DistanceWrite]):
     """The async API of Distance (view sp_pygen_power:Distance/1); reads take the keywords of DistanceFilters."""
 
     _read_class = Distance
-    _write_class = DistanceWrite
     fields: ClassVar[type[DistanceFields]] = DistanceFields
 
     if TYPE_CHECKING:
@@ -174,17 +159,13 @@ class AsyncDistanceAPI(AsyncInstanceAPI[Distance, DistanceWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Distance]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Distance]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> DistanceList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

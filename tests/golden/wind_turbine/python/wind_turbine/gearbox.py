@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "Gearbox", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["displacement_x", "displacement_y", "displacement_z"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class GearboxFields(NodeFields):
@@ -53,7 +48,7 @@ class GearboxFields(NodeFields):
 
 
 class GearboxWrite(NodeWrite):
-    """Gearbox (node of view sp_pygen_power:Gearbox/1), to write."""
+    """Gearbox (node of view sp_pygen_power:Gearbox/1), to write; Gearbox documents the fields."""
 
     _view_id = _VIEW
     _fields_class = GearboxFields
@@ -101,9 +96,7 @@ GearboxList = InstanceList[Gearbox]
 
 
 class GearboxFilters(TypedDict, total=False):
-    """The filter keywords of Gearbox; each one given must hold (``x``: equals, or in for a list; lists: contains
-    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Gearbox (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     displacement_x: NodeIdLike | Sequence[NodeIdLike]
     displacement_y: NodeIdLike | Sequence[NodeIdLike]
@@ -128,8 +121,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, GearboxFilters): ...
 
-    class _Count(CountArgs, GearboxFilters): ...
-
     class _Stat(StatArgs, GearboxFilters): ...
 
 
@@ -137,7 +128,6 @@ class GearboxAPI(InstanceAPI[Gearbox, GearboxWrite]):
     """The API of Gearbox (view sp_pygen_power:Gearbox/1); reads take the keywords of GearboxFilters."""
 
     _read_class = Gearbox
-    _write_class = GearboxWrite
     fields: ClassVar[type[GearboxFields]] = GearboxFields
 
     if TYPE_CHECKING:
@@ -147,24 +137,19 @@ class GearboxAPI(InstanceAPI[Gearbox, GearboxWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Gearbox]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Gearbox]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GearboxList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncGearboxAPI(AsyncInstanceAPI[Gearbox, GearboxWrite]):
     """The async API of Gearbox (view sp_pygen_power:Gearbox/1); reads take the keywords of GearboxFilters."""
 
     _read_class = Gearbox
-    _write_class = GearboxWrite
     fields: ClassVar[type[GearboxFields]] = GearboxFields
 
     if TYPE_CHECKING:
@@ -174,17 +159,13 @@ class AsyncGearboxAPI(AsyncInstanceAPI[Gearbox, GearboxWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Gearbox]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Gearbox]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GearboxList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -35,11 +33,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "GeneratingUnit", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["capacity", "description", "name"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class GeneratingUnitFields(NodeFields):
@@ -51,18 +46,14 @@ class GeneratingUnitFields(NodeFields):
 
 
 class GeneratingUnitWrite(NodeWrite):
-    """GeneratingUnit (node of view sp_pygen_power:GeneratingUnit/1), to write."""
+    """GeneratingUnit (node of view sp_pygen_power:GeneratingUnit/1), to write; GeneratingUnit documents the fields."""
 
     _view_id = _VIEW
     _fields_class = GeneratingUnitFields
 
     capacity: float | None = None
-
     description: str | None = None
-    """Description of the instance"""
-
     name: str | None = None
-    """Name of the instance"""
 
     if TYPE_CHECKING:
 
@@ -103,9 +94,7 @@ GeneratingUnitList = InstanceList[GeneratingUnit]
 
 
 class GeneratingUnitFilters(TypedDict, total=False):
-    """The filter keywords of GeneratingUnit; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of GeneratingUnit (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     min_capacity: float
     max_capacity: float
@@ -133,8 +122,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, GeneratingUnitFilters): ...
 
-    class _Count(CountArgs, GeneratingUnitFilters): ...
-
     class _Stat(StatArgs, GeneratingUnitFilters): ...
 
 
@@ -144,7 +131,6 @@ class GeneratingUnitAPI(InstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
     """
 
     _read_class = GeneratingUnit
-    _write_class = GeneratingUnitWrite
     fields: ClassVar[type[GeneratingUnitFields]] = GeneratingUnitFields
 
     if TYPE_CHECKING:
@@ -154,17 +140,13 @@ class GeneratingUnitAPI(InstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[GeneratingUnit]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[GeneratingUnit]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratingUnitList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncGeneratingUnitAPI(AsyncInstanceAPI[GeneratingUnit, GeneratingUnitWrite]):
@@ -173,7 +155,6 @@ class AsyncGeneratingUnitAPI(AsyncInstanceAPI[GeneratingUnit, GeneratingUnitWrit
     """
 
     _read_class = GeneratingUnit
-    _write_class = GeneratingUnitWrite
     fields: ClassVar[type[GeneratingUnitFields]] = GeneratingUnitFields
 
     if TYPE_CHECKING:
@@ -183,14 +164,10 @@ class AsyncGeneratingUnitAPI(AsyncInstanceAPI[GeneratingUnit, GeneratingUnitWrit
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[GeneratingUnit]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[GeneratingUnit]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratingUnitList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "Generator", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["generator_speed_controller", "generator_speed_controller_reference"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class GeneratorFields(NodeFields):
@@ -52,7 +47,7 @@ class GeneratorFields(NodeFields):
 
 
 class GeneratorWrite(NodeWrite):
-    """Generator (node of view sp_pygen_power:Generator/1), to write."""
+    """Generator (node of view sp_pygen_power:Generator/1), to write; Generator documents the fields."""
 
     _view_id = _VIEW
     _fields_class = GeneratorFields
@@ -97,9 +92,7 @@ GeneratorList = InstanceList[Generator]
 
 
 class GeneratorFilters(TypedDict, total=False):
-    """The filter keywords of Generator; each one given must hold (``x``: equals, or in for a list; lists: contains
-    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Generator (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     generator_speed_controller: NodeIdLike | Sequence[NodeIdLike]
     generator_speed_controller_reference: NodeIdLike | Sequence[NodeIdLike]
@@ -123,8 +116,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, GeneratorFilters): ...
 
-    class _Count(CountArgs, GeneratorFilters): ...
-
     class _Stat(StatArgs, GeneratorFilters): ...
 
 
@@ -132,7 +123,6 @@ class GeneratorAPI(InstanceAPI[Generator, GeneratorWrite]):
     """The API of Generator (view sp_pygen_power:Generator/1); reads take the keywords of GeneratorFilters."""
 
     _read_class = Generator
-    _write_class = GeneratorWrite
     fields: ClassVar[type[GeneratorFields]] = GeneratorFields
 
     if TYPE_CHECKING:
@@ -142,24 +132,19 @@ class GeneratorAPI(InstanceAPI[Generator, GeneratorWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Generator]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Generator]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratorList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncGeneratorAPI(AsyncInstanceAPI[Generator, GeneratorWrite]):
     """The async API of Generator (view sp_pygen_power:Generator/1); reads take the keywords of GeneratorFilters."""
 
     _read_class = Generator
-    _write_class = GeneratorWrite
     fields: ClassVar[type[GeneratorFields]] = GeneratorFields
 
     if TYPE_CHECKING:
@@ -169,17 +154,13 @@ class AsyncGeneratorAPI(AsyncInstanceAPI[Generator, GeneratorWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Generator]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Generator]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> GeneratorList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "HighSpeedShaft", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["bending_moment_y", "bending_monent_x", "torque"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class HighSpeedShaftFields(NodeFields):
@@ -53,7 +48,7 @@ class HighSpeedShaftFields(NodeFields):
 
 
 class HighSpeedShaftWrite(NodeWrite):
-    """HighSpeedShaft (node of view sp_pygen_power:HighSpeedShaft/1), to write."""
+    """HighSpeedShaft (node of view sp_pygen_power:HighSpeedShaft/1), to write; HighSpeedShaft documents the fields."""
 
     _view_id = _VIEW
     _fields_class = HighSpeedShaftFields
@@ -101,9 +96,7 @@ HighSpeedShaftList = InstanceList[HighSpeedShaft]
 
 
 class HighSpeedShaftFilters(TypedDict, total=False):
-    """The filter keywords of HighSpeedShaft; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of HighSpeedShaft (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     bending_moment_y: NodeIdLike | Sequence[NodeIdLike]
     bending_monent_x: NodeIdLike | Sequence[NodeIdLike]
@@ -128,8 +121,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, HighSpeedShaftFilters): ...
 
-    class _Count(CountArgs, HighSpeedShaftFilters): ...
-
     class _Stat(StatArgs, HighSpeedShaftFilters): ...
 
 
@@ -139,7 +130,6 @@ class HighSpeedShaftAPI(InstanceAPI[HighSpeedShaft, HighSpeedShaftWrite]):
     """
 
     _read_class = HighSpeedShaft
-    _write_class = HighSpeedShaftWrite
     fields: ClassVar[type[HighSpeedShaftFields]] = HighSpeedShaftFields
 
     if TYPE_CHECKING:
@@ -149,17 +139,13 @@ class HighSpeedShaftAPI(InstanceAPI[HighSpeedShaft, HighSpeedShaftWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[HighSpeedShaft]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[HighSpeedShaft]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> HighSpeedShaftList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncHighSpeedShaftAPI(AsyncInstanceAPI[HighSpeedShaft, HighSpeedShaftWrite]):
@@ -168,7 +154,6 @@ class AsyncHighSpeedShaftAPI(AsyncInstanceAPI[HighSpeedShaft, HighSpeedShaftWrit
     """
 
     _read_class = HighSpeedShaft
-    _write_class = HighSpeedShaftWrite
     fields: ClassVar[type[HighSpeedShaftFields]] = HighSpeedShaftFields
 
     if TYPE_CHECKING:
@@ -178,17 +163,13 @@ class AsyncHighSpeedShaftAPI(AsyncInstanceAPI[HighSpeedShaft, HighSpeedShaftWrit
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[HighSpeedShaft]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[HighSpeedShaft]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> HighSpeedShaftList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "MainShaft", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["bending_x", "bending_y", "calculated_tilt_moment", "calculated_yaw_moment", "torque"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class MainShaftFields(NodeFields):
@@ -55,7 +50,7 @@ class MainShaftFields(NodeFields):
 
 
 class MainShaftWrite(NodeWrite):
-    """MainShaft (node of view sp_pygen_power:MainShaft/1), to write."""
+    """MainShaft (node of view sp_pygen_power:MainShaft/1), to write; MainShaft documents the fields."""
 
     _view_id = _VIEW
     _fields_class = MainShaftFields
@@ -109,9 +104,7 @@ MainShaftList = InstanceList[MainShaft]
 
 
 class MainShaftFilters(TypedDict, total=False):
-    """The filter keywords of MainShaft; each one given must hold (``x``: equals, or in for a list; lists: contains
-    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of MainShaft (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     bending_x: NodeIdLike | Sequence[NodeIdLike]
     bending_y: NodeIdLike | Sequence[NodeIdLike]
@@ -138,8 +131,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, MainShaftFilters): ...
 
-    class _Count(CountArgs, MainShaftFilters): ...
-
     class _Stat(StatArgs, MainShaftFilters): ...
 
 
@@ -147,7 +138,6 @@ class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
     """The API of MainShaft (view sp_pygen_power:MainShaft/1); reads take the keywords of MainShaftFilters."""
 
     _read_class = MainShaft
-    _write_class = MainShaftWrite
     fields: ClassVar[type[MainShaftFields]] = MainShaftFields
 
     if TYPE_CHECKING:
@@ -157,24 +147,19 @@ class MainShaftAPI(InstanceAPI[MainShaft, MainShaftWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[MainShaft]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[MainShaft]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncMainShaftAPI(AsyncInstanceAPI[MainShaft, MainShaftWrite]):
     """The async API of MainShaft (view sp_pygen_power:MainShaft/1); reads take the keywords of MainShaftFilters."""
 
     _read_class = MainShaft
-    _write_class = MainShaftWrite
     fields: ClassVar[type[MainShaftFields]] = MainShaftFields
 
     if TYPE_CHECKING:
@@ -184,17 +169,13 @@ class AsyncMainShaftAPI(AsyncInstanceAPI[MainShaft, MainShaftWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[MainShaft]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[MainShaft]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MainShaftList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     EdgeConnection,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -38,11 +36,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "Metmast", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["position", "temperature", "tilt_angle", "wind_speed"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class MetmastFields(NodeFields):
@@ -55,7 +50,7 @@ class MetmastFields(NodeFields):
 
 
 class MetmastWrite(NodeWrite):
-    """Metmast (node of view sp_pygen_power:Metmast/1), to write."""
+    """Metmast (node of view sp_pygen_power:Metmast/1), to write; Metmast documents the fields."""
 
     _view_id = _VIEW
     _fields_class = MetmastFields
@@ -111,9 +106,7 @@ MetmastList = InstanceList[Metmast]
 
 
 class MetmastFilters(TypedDict, total=False):
-    """The filter keywords of Metmast; each one given must hold (``x``: equals, or in for a list; lists: contains
-    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Metmast (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     min_position: float
     max_position: float
@@ -143,8 +136,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, MetmastFilters): ...
 
-    class _Count(CountArgs, MetmastFilters): ...
-
     class _Stat(StatArgs, MetmastFilters): ...
 
 
@@ -152,7 +143,6 @@ class MetmastAPI(InstanceAPI[Metmast, MetmastWrite]):
     """The API of Metmast (view sp_pygen_power:Metmast/1); reads take the keywords of MetmastFilters."""
 
     _read_class = Metmast
-    _write_class = MetmastWrite
     fields: ClassVar[type[MetmastFields]] = MetmastFields
 
     if TYPE_CHECKING:
@@ -162,24 +152,19 @@ class MetmastAPI(InstanceAPI[Metmast, MetmastWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Metmast]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Metmast]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
     """The async API of Metmast (view sp_pygen_power:Metmast/1); reads take the keywords of MetmastFilters."""
 
     _read_class = Metmast
-    _write_class = MetmastWrite
     fields: ClassVar[type[MetmastFields]] = MetmastFields
 
     if TYPE_CHECKING:
@@ -189,17 +174,13 @@ class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Metmast]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Metmast]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> MetmastList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -38,6 +36,7 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "Nacelle", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal[
     "acc_from_back_side_x",
     "acc_from_back_side_y",
@@ -50,10 +49,6 @@ _PropertyName = Literal[
     "yaw_direction",
     "yaw_error",
 ]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class NacelleFields(NodeFields):
@@ -72,7 +67,7 @@ class NacelleFields(NodeFields):
 
 
 class NacelleWrite(NodeWrite):
-    """Nacelle (node of view sp_pygen_power:Nacelle/1), to write."""
+    """Nacelle (node of view sp_pygen_power:Nacelle/1), to write; Nacelle documents the fields."""
 
     _view_id = _VIEW
     _fields_class = NacelleFields
@@ -141,9 +136,7 @@ NacelleList = InstanceList[Nacelle]
 
 
 class NacelleFilters(TypedDict, total=False):
-    """The filter keywords of Nacelle; each one given must hold (``x``: equals, or in for a list; lists: contains
-    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of Nacelle (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     acc_from_back_side_x: NodeIdLike | Sequence[NodeIdLike]
     acc_from_back_side_y: NodeIdLike | Sequence[NodeIdLike]
@@ -175,8 +168,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, NacelleFilters): ...
 
-    class _Count(CountArgs, NacelleFilters): ...
-
     class _Stat(StatArgs, NacelleFilters): ...
 
 
@@ -184,7 +175,6 @@ class NacelleAPI(InstanceAPI[Nacelle, NacelleWrite]):
     """The API of Nacelle (view sp_pygen_power:Nacelle/1); reads take the keywords of NacelleFilters."""
 
     _read_class = Nacelle
-    _write_class = NacelleWrite
     fields: ClassVar[type[NacelleFields]] = NacelleFields
 
     if TYPE_CHECKING:
@@ -194,24 +184,19 @@ class NacelleAPI(InstanceAPI[Nacelle, NacelleWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[Nacelle]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[Nacelle]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncNacelleAPI(AsyncInstanceAPI[Nacelle, NacelleWrite]):
     """The async API of Nacelle (view sp_pygen_power:Nacelle/1); reads take the keywords of NacelleFilters."""
 
     _read_class = Nacelle
-    _write_class = NacelleWrite
     fields: ClassVar[type[NacelleFields]] = NacelleFields
 
     if TYPE_CHECKING:
@@ -221,17 +206,13 @@ class AsyncNacelleAPI(AsyncInstanceAPI[Nacelle, NacelleWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[Nacelle]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[Nacelle]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> NacelleList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

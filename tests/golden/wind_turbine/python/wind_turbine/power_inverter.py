@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "PowerInverter", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["active_power_total", "apparent_power_total", "reactive_power_total"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class PowerInverterFields(NodeFields):
@@ -53,7 +48,7 @@ class PowerInverterFields(NodeFields):
 
 
 class PowerInverterWrite(NodeWrite):
-    """PowerInverter (node of view sp_pygen_power:PowerInverter/1), to write."""
+    """PowerInverter (node of view sp_pygen_power:PowerInverter/1), to write; PowerInverter documents the fields."""
 
     _view_id = _VIEW
     _fields_class = PowerInverterFields
@@ -101,9 +96,7 @@ PowerInverterList = InstanceList[PowerInverter]
 
 
 class PowerInverterFilters(TypedDict, total=False):
-    """The filter keywords of PowerInverter; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of PowerInverter (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     active_power_total: NodeIdLike | Sequence[NodeIdLike]
     apparent_power_total: NodeIdLike | Sequence[NodeIdLike]
@@ -128,8 +121,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, PowerInverterFilters): ...
 
-    class _Count(CountArgs, PowerInverterFilters): ...
-
     class _Stat(StatArgs, PowerInverterFilters): ...
 
 
@@ -139,7 +130,6 @@ class PowerInverterAPI(InstanceAPI[PowerInverter, PowerInverterWrite]):
     """
 
     _read_class = PowerInverter
-    _write_class = PowerInverterWrite
     fields: ClassVar[type[PowerInverterFields]] = PowerInverterFields
 
     if TYPE_CHECKING:
@@ -149,17 +139,13 @@ class PowerInverterAPI(InstanceAPI[PowerInverter, PowerInverterWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[PowerInverter]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[PowerInverter]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PowerInverterList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncPowerInverterAPI(AsyncInstanceAPI[PowerInverter, PowerInverterWrite]):
@@ -168,7 +154,6 @@ class AsyncPowerInverterAPI(AsyncInstanceAPI[PowerInverter, PowerInverterWrite])
     """
 
     _read_class = PowerInverter
-    _write_class = PowerInverterWrite
     fields: ClassVar[type[PowerInverterFields]] = PowerInverterFields
 
     if TYPE_CHECKING:
@@ -178,17 +163,13 @@ class AsyncPowerInverterAPI(AsyncInstanceAPI[PowerInverter, PowerInverterWrite])
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[PowerInverter]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[PowerInverter]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> PowerInverterList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -36,6 +34,7 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "SensorPosition", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal[
     "blade",
     "edgewise_bend_mom_crosstalk_corrected",
@@ -48,10 +47,6 @@ _PropertyName = Literal[
     "flapwise_bend_mom_offset_crosstalk_corrected",
     "position",
 ]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class SensorPositionFields(NodeFields):
@@ -74,7 +69,7 @@ class SensorPositionFields(NodeFields):
 
 
 class SensorPositionWrite(NodeWrite):
-    """SensorPosition (node of view sp_pygen_power:SensorPosition/1), to write."""
+    """SensorPosition (node of view sp_pygen_power:SensorPosition/1), to write; SensorPosition documents the fields."""
 
     _view_id = _VIEW
     _fields_class = SensorPositionFields
@@ -139,9 +134,7 @@ SensorPositionList = InstanceList[SensorPosition]
 
 
 class SensorPositionFilters(TypedDict, total=False):
-    """The filter keywords of SensorPosition; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of SensorPosition (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     blade: NodeIdLike | Sequence[NodeIdLike]
     edgewise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike]
@@ -174,8 +167,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, SensorPositionFilters): ...
 
-    class _Count(CountArgs, SensorPositionFilters): ...
-
     class _Stat(StatArgs, SensorPositionFilters): ...
 
 
@@ -185,7 +176,6 @@ class SensorPositionAPI(InstanceAPI[SensorPosition, SensorPositionWrite]):
     """
 
     _read_class = SensorPosition
-    _write_class = SensorPositionWrite
     fields: ClassVar[type[SensorPositionFields]] = SensorPositionFields
 
     if TYPE_CHECKING:
@@ -195,17 +185,13 @@ class SensorPositionAPI(InstanceAPI[SensorPosition, SensorPositionWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SensorPosition]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[SensorPosition]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorPositionList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrite]):
@@ -214,7 +200,6 @@ class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrit
     """
 
     _read_class = SensorPosition
-    _write_class = SensorPositionWrite
     fields: ClassVar[type[SensorPositionFields]] = SensorPositionFields
 
     if TYPE_CHECKING:
@@ -224,17 +209,13 @@ class AsyncSensorPositionAPI(AsyncInstanceAPI[SensorPosition, SensorPositionWrit
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SensorPosition]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[SensorPosition]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorPositionList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
     BooleanProperty,
-    Bucket,
-    CountArgs,
     EnumProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,6 +35,7 @@ from pygen.instances import (
 from typing_extensions import Self, Unpack
 
 _VIEW = ViewId("sp_pygen_power", "SensorTimeSeries", "1")
+_ref = _VIEW.property_ref
 _type__values = Literal["numeric", "string"]
 _PropertyName = Literal[
     "aliases",
@@ -48,10 +47,6 @@ _PropertyName = Literal[
     "standard_name",
     "type_",
 ]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class SensorTimeSeriesFields(NodeFields):
@@ -68,34 +63,21 @@ class SensorTimeSeriesFields(NodeFields):
 
 
 class SensorTimeSeriesWrite(NodeWrite):
-    """SensorTimeSeries (node of view sp_pygen_power:SensorTimeSeries/1), to write."""
+    """SensorTimeSeries (node of view sp_pygen_power:SensorTimeSeries/1), to write; SensorTimeSeries documents the
+    fields.
+    """
 
     _view_id = _VIEW
     _fields_class = SensorTimeSeriesFields
 
     aliases: list[str] | None = None
-    """Alternative names for the node"""
-
     concept_id: str | None = None
-    """Concept ID: The concept ID of the time series."""
-
     description: str | None = None
-    """Description of the instance"""
-
     is_step: bool | None = None
-    """Is step: Specifies whether the time series is a step time series or not."""
-
     name: str | None = None
-    """Name of the instance"""
-
     source_unit: str | None = None
-    """Source unit: The unit specified in the source system."""
-
     standard_name: str | None = None
-    """The standard name of the time series."""
-
     type_: _type__values | None = None
-    """Type: Specifies the data type of the data points."""
 
     _required: ClassVar[tuple[str, ...]] = ("type_",)
 
@@ -177,9 +159,7 @@ SensorTimeSeriesList = InstanceList[SensorTimeSeries]
 
 
 class SensorTimeSeriesFilters(TypedDict, total=False):
-    """The filter keywords of SensorTimeSeries; each one given must hold (``x``: equals, or in for a list; lists:
-    contains any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of SensorTimeSeries (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     aliases: Sequence[str]
     concept_id: str | Sequence[str]
@@ -214,8 +194,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, SensorTimeSeriesFilters): ...
 
-    class _Count(CountArgs, SensorTimeSeriesFilters): ...
-
     class _Stat(StatArgs, SensorTimeSeriesFilters): ...
 
 
@@ -225,7 +203,6 @@ class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
     """
 
     _read_class = SensorTimeSeries
-    _write_class = SensorTimeSeriesWrite
     fields: ClassVar[type[SensorTimeSeriesFields]] = SensorTimeSeriesFields
 
     if TYPE_CHECKING:
@@ -235,17 +212,13 @@ class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SensorTimeSeries]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[SensorTimeSeries]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncSensorTimeSeriesAPI(AsyncInstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
@@ -254,7 +227,6 @@ class AsyncSensorTimeSeriesAPI(AsyncInstanceAPI[SensorTimeSeries, SensorTimeSeri
     """
 
     _read_class = SensorTimeSeries
-    _write_class = SensorTimeSeriesWrite
     fields: ClassVar[type[SensorTimeSeriesFields]] = SensorTimeSeriesFields
 
     if TYPE_CHECKING:
@@ -264,14 +236,10 @@ class AsyncSensorTimeSeriesAPI(AsyncInstanceAPI[SensorTimeSeries, SensorTimeSeri
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SensorTimeSeries]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[SensorTimeSeries]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SensorTimeSeriesList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
-    CountArgs,
     DirectRelationProperty,
     DirectRelationTo,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -37,11 +35,8 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "SolarPanel", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal["capacity", "description", "efficiency", "name", "orientation"]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class SolarPanelFields(NodeFields):
@@ -55,21 +50,15 @@ class SolarPanelFields(NodeFields):
 
 
 class SolarPanelWrite(NodeWrite):
-    """SolarPanel (node of view sp_pygen_power:SolarPanel/1), to write."""
+    """SolarPanel (node of view sp_pygen_power:SolarPanel/1), to write; SolarPanel documents the fields."""
 
     _view_id = _VIEW
     _fields_class = SolarPanelFields
 
     capacity: float | None = None
-
     description: str | None = None
-    """Description of the instance"""
-
     efficiency: SensorTimeSeriesWrite | NodeIdLike | None = None
-
     name: str | None = None
-    """Name of the instance"""
-
     orientation: SensorTimeSeriesWrite | NodeIdLike | None = None
 
     if TYPE_CHECKING:
@@ -117,9 +106,7 @@ SolarPanelList = InstanceList[SolarPanel]
 
 
 class SolarPanelFilters(TypedDict, total=False):
-    """The filter keywords of SolarPanel; each one given must hold (``x``: equals, or in for a list; lists: contains
-    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of SolarPanel (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     min_capacity: float
     max_capacity: float
@@ -149,8 +136,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, SolarPanelFilters): ...
 
-    class _Count(CountArgs, SolarPanelFilters): ...
-
     class _Stat(StatArgs, SolarPanelFilters): ...
 
 
@@ -158,7 +143,6 @@ class SolarPanelAPI(InstanceAPI[SolarPanel, SolarPanelWrite]):
     """The API of SolarPanel (view sp_pygen_power:SolarPanel/1); reads take the keywords of SolarPanelFilters."""
 
     _read_class = SolarPanel
-    _write_class = SolarPanelWrite
     fields: ClassVar[type[SolarPanelFields]] = SolarPanelFields
 
     if TYPE_CHECKING:
@@ -168,24 +152,19 @@ class SolarPanelAPI(InstanceAPI[SolarPanel, SolarPanelWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[SolarPanel]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[SolarPanel]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncSolarPanelAPI(AsyncInstanceAPI[SolarPanel, SolarPanelWrite]):
     """The async API of SolarPanel (view sp_pygen_power:SolarPanel/1); reads take the keywords of SolarPanelFilters."""
 
     _read_class = SolarPanel
-    _write_class = SolarPanelWrite
     fields: ClassVar[type[SolarPanelFields]] = SolarPanelFields
 
     if TYPE_CHECKING:
@@ -195,17 +174,13 @@ class AsyncSolarPanelAPI(AsyncInstanceAPI[SolarPanel, SolarPanelWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[SolarPanel]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[SolarPanel]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> SolarPanelList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

@@ -3,23 +3,21 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, cast
 
 from pygen.instances import (
     AggregateArgs,
-    AggregateGroup,
+    AggregateGroups,
     AggregateSpec,
     AsyncInstanceAPI,
-    Bucket,
     Connection,
-    CountArgs,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
     EdgeConnection,
     FloatProperty,
+    Histogram,
     InstanceAPI,
     InstanceList,
     IterateArgs,
@@ -41,6 +39,7 @@ from pygen.instances import (
 from typing_extensions import Unpack
 
 _VIEW = ViewId("sp_pygen_power", "WindTurbine", "1")
+_ref = _VIEW.property_ref
 _PropertyName = Literal[
     "blades",
     "capacity",
@@ -52,10 +51,6 @@ _PropertyName = Literal[
     "rotor",
     "windfarm",
 ]
-
-
-def _ref(prop: str) -> tuple[str, str, str]:
-    return (_VIEW.space, _VIEW.key, prop)
 
 
 class WindTurbineFields(NodeFields):
@@ -73,7 +68,7 @@ class WindTurbineFields(NodeFields):
 
 
 class WindTurbineWrite(NodeWrite):
-    """WindTurbine (node of view sp_pygen_power:WindTurbine/1), to write."""
+    """WindTurbine (node of view sp_pygen_power:WindTurbine/1), to write; WindTurbine documents the fields."""
 
     _view_id = _VIEW
     _fields_class = WindTurbineFields
@@ -84,15 +79,9 @@ class WindTurbineWrite(NodeWrite):
     blades: list[BladeWrite | NodeIdLike] | None = None
     capacity: float | None = None
     datasheets: list[DataSheetWrite | NodeIdLike] | None = None
-
     description: str | None = None
-    """Description of the instance"""
-
     nacelle: NacelleWrite | NodeIdLike | None = None
-
     name: str | None = None
-    """Name of the instance"""
-
     power_curve: str | None = None
     rotor: RotorWrite | NodeIdLike | None = None
     windfarm: str | None = None
@@ -156,9 +145,7 @@ WindTurbineList = InstanceList[WindTurbine]
 
 
 class WindTurbineFilters(TypedDict, total=False):
-    """The filter keywords of WindTurbine; each one given must hold (``x``: equals, or in for a list; lists: contains
-    any; ``x_prefix``; ``min_x``/``max_x``; ``exists``).
-    """
+    """The filter keywords of WindTurbine (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     blades: Sequence[NodeIdLike]
     min_capacity: float
@@ -194,8 +181,6 @@ if TYPE_CHECKING:
 
     class _Aggregate(AggregateArgs, WindTurbineFilters): ...
 
-    class _Count(CountArgs, WindTurbineFilters): ...
-
     class _Stat(StatArgs, WindTurbineFilters): ...
 
 
@@ -203,7 +188,6 @@ class WindTurbineAPI(InstanceAPI[WindTurbine, WindTurbineWrite]):
     """The API of WindTurbine (view sp_pygen_power:WindTurbine/1); reads take the keywords of WindTurbineFilters."""
 
     _read_class = WindTurbine
-    _write_class = WindTurbineWrite
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
 
     if TYPE_CHECKING:
@@ -213,17 +197,13 @@ class WindTurbineAPI(InstanceAPI[WindTurbine, WindTurbineWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> Iterator[Page[WindTurbine]]: ...
         def page(self, **kwargs: Unpack[_Page]) -> Page[WindTurbine]: ...
         def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList: ...
-        def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
@@ -232,7 +212,6 @@ class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
     """
 
     _read_class = WindTurbine
-    _write_class = WindTurbineWrite
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
 
     if TYPE_CHECKING:
@@ -242,17 +221,13 @@ class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
         def pages(self, **kwargs: Unpack[_Pages]) -> AsyncIterator[Page[WindTurbine]]: ...
         async def page(self, **kwargs: Unpack[_Page]) -> Page[WindTurbine]: ...
         async def search(self, query: str | None = None, **kwargs: Unpack[_Search]) -> WindTurbineList: ...
-        async def aggregate(
-            self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]
-        ) -> builtins.list[AggregateGroup]: ...
-        async def count(self, **kwargs: Unpack[_Count]) -> int: ...
+        async def aggregate(self, *aggregations: AggregateSpec, **kwargs: Unpack[_Aggregate]) -> AggregateGroups: ...
+        async def count(self, property: str | Property | None = None, **kwargs: Unpack[_Stat]) -> int: ...
         async def sum(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float: ...
         async def avg(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def min(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
         async def max(self, property: str | Property, **kwargs: Unpack[_Stat]) -> float | None: ...
-        async def histogram(
-            self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]
-        ) -> builtins.list[Bucket]: ...
+        async def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of

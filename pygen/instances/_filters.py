@@ -155,21 +155,18 @@ class _ValuesFilter(Filter):
         return parts[0] if len(parts) == 1 else {self._join: parts}
 
 
-@dataclass(frozen=True)
 class In(_ValuesFilter):
     """``{"in": {"property": P, "values": [...]}}``; more than 1000 values become an ``or`` of ``in``s."""
 
     _name = "in"
 
 
-@dataclass(frozen=True)
 class ContainsAny(_ValuesFilter):
     """``{"containsAny": ...}`` on a list property; split like :class:`In`."""
 
     _name = "containsAny"
 
 
-@dataclass(frozen=True)
 class ContainsAll(_ValuesFilter):
     """``{"containsAll": ...}`` on a list property; more than 1000 values become an ``and``."""
 
@@ -381,7 +378,6 @@ class Property:
         return Sort(self.ref, "descending", nulls_first)
 
 
-@dataclass(frozen=True)
 class TextProperty(Property):
     """A text property: equals, in, prefix, exists."""
 
@@ -398,7 +394,6 @@ class TextProperty(Property):
         return Prefix(self.ref, value)
 
 
-@dataclass(frozen=True)
 class _NumberProperty(Property, Generic[_N]):
     def equals(self, value: _N) -> Filter:
         """The property equals ``value``."""
@@ -415,12 +410,10 @@ class _NumberProperty(Property, Generic[_N]):
         return Range(self.ref, gt, gte, lt, lte)
 
 
-@dataclass(frozen=True)
 class IntProperty(_NumberProperty[int]):
     """An int32/int64 property: equals, in, range."""
 
 
-@dataclass(frozen=True)
 class FloatProperty(_NumberProperty[float]):
     """A float32/float64 property: equals, in, range."""
 
@@ -457,7 +450,6 @@ class TimestampProperty(Property):
         return Range(self.ref, self._value(gt), self._value(gte), self._value(lt), self._value(lte))
 
 
-@dataclass(frozen=True)
 class DateProperty(Property):
     """A date property: equals, range."""
 
@@ -472,7 +464,6 @@ class DateProperty(Property):
         return Range(self.ref, gt, gte, lt, lte)
 
 
-@dataclass(frozen=True)
 class BooleanProperty(Property):
     """A boolean property: equals."""
 
@@ -481,7 +472,6 @@ class BooleanProperty(Property):
         return Equals(self.ref, value)
 
 
-@dataclass(frozen=True)
 class EnumProperty(Property, Generic[_V]):
     """An enum property (``EnumProperty[Literal["a", "b"]]``): equals, in."""
 
@@ -494,12 +484,10 @@ class EnumProperty(Property, Generic[_V]):
         return In(self.ref, tuple(values))
 
 
-@dataclass(frozen=True)
 class JsonProperty(Property):
     """A json property: exists only (DMS does not filter inside JSON)."""
 
 
-@dataclass(frozen=True)
 class DirectRelationProperty(Property):
     """A single direct relation: equals, in (ids as NodeId, ``(space, xid)`` or a bare external id)."""
 
@@ -516,7 +504,6 @@ class DirectRelationProperty(Property):
         return Nested(self.ref, filter)
 
 
-@dataclass(frozen=True)
 class ListProperty(Property, Generic[_V]):
     """A list property (``ListProperty[str]``, ``ListProperty[int]``...): containsAny, containsAll."""
 
@@ -529,7 +516,6 @@ class ListProperty(Property, Generic[_V]):
         return ContainsAll(self.ref, tuple(values))
 
 
-@dataclass(frozen=True)
 class DirectRelationListProperty(Property):
     """A list of direct relations: containsAny, containsAll on node ids."""
 

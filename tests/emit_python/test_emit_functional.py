@@ -203,7 +203,7 @@ def test_write_edges_with_properties(omni: Any, omni_sdk: types.ModuleType) -> N
     f = omni_sdk.ConnectionItemFWrite(
         external_id="f1",
         name="f",
-        outwards_multi=[omni_sdk.ConnectionEdgeAWrite(end_node=g, name="edge")],
+        outwards_multi=[omni_sdk.ConnectionEdgeAToConnectionItemGWrite(end_node=g, name="edge")],
     )
     omni.upsert(f)
     read = omni.connection_item_f.retrieve("f1", connections=True)
@@ -235,8 +235,8 @@ def test_connections_only_hold_nodes_of_their_target_view(omni: Any, omni_sdk: t
                 external_id="f-mixed",
                 name="f",
                 outwards_multi=[
-                    omni_sdk.ConnectionEdgeAWrite(external_id="to-e", end_node="e-node", name="wrong end"),
-                    omni_sdk.ConnectionEdgeAWrite(external_id="to-g", end_node="g-node", name="right end"),
+                    omni_sdk.ConnectionEdgeAToConnectionItemGWrite(external_id="to-e", end_node="e-node", name="wrong"),
+                    omni_sdk.ConnectionEdgeAToConnectionItemGWrite(external_id="to-g", end_node="g-node", name="right"),
                 ],
             ),
         ]
@@ -327,3 +327,14 @@ def test_write_class_defaults_the_property_the_view_filter_requires(core: Any, c
     # Read back and written again: the value read is kept.
     core.upsert(core.cognite_cad_model.retrieve("cad1").as_write())
     assert _ids(core.cognite_cad_model.list(limit=-1)) == ["cad1"]
+
+
+def test_a_typed_edge_end_takes_only_its_targets_write_class(omni_sdk: types.ModuleType) -> None:
+    """ConnectionEdgeAToConnectionItemGWrite.end_node: a ConnectionItemGWrite or an id, nothing else."""
+    edge = omni_sdk.ConnectionEdgeAToConnectionItemGWrite(end_node=omni_sdk.ConnectionItemGWrite(external_id="g"))
+    assert isinstance(edge, omni_sdk.ConnectionEdgeAWrite)
+    assert omni_sdk.ConnectionEdgeAToConnectionItemGWrite(end_node=("s", "g")).end_node == ("s", "g")
+    with pytest.raises(ValueError) as info:
+        omni_sdk.ConnectionEdgeAToConnectionItemGWrite(end_node=omni_sdk.ConnectionItemEWrite(external_id="e"))
+    assert "end_node.ConnectionItemGWrite" in str(info.value)
+    assert "instance of ConnectionItemGWrite" in str(info.value)

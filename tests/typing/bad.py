@@ -9,6 +9,8 @@ from __future__ import annotations
 import omni as omni_package
 from cognite_core import Cognite360ImageCollectionWrite, CogniteAssetFilters, CogniteCoreClient
 from omni import (
+    ConnectionEdgeAToConnectionItemGWrite,
+    ConnectionEdgeAWrite,
     ConnectionItemDWrite,
     ConnectionItemEWrite,
     ConnectionItemFWrite,
@@ -43,6 +45,8 @@ PrimitiveRequiredWrite(external_id="r", text="only one of nine required")  # err
 PrimitiveRequiredWrite.partial(external_id="r", txet="typo")  # error
 Cognite360ImageCollectionWrite(external_id="c", status="Unknown")  # error
 ConnectionItemFWrite(external_id="f", outwards_multi=[ConnectionItemEWrite(external_id="e")])  # error
+ConnectionEdgeAToConnectionItemGWrite(end_node=ConnectionItemEWrite(external_id="e"))  # error
+ConnectionItemFWrite(external_id="f", outwards_multi=[ConnectionEdgeAWrite(end_node="g")])  # error
 ConnectionItemDWrite(external_id="d", direct_single=ConnectionItemGWrite(external_id="g"))  # error
 ConnectionItemDWrite(external_id="d", direct_multi=3)  # error
 omni.upsert(12)  # error

@@ -18,7 +18,7 @@ from cognite_core import (
     CogniteCoreClient,
 )
 from omni import (
-    ConnectionEdgeAWrite,
+    ConnectionEdgeAToConnectionItemGWrite,
     ConnectionItemD,
     ConnectionItemDWrite,
     ConnectionItemE,
@@ -46,7 +46,10 @@ g = ConnectionItemGWrite(external_id="g1", name="g")
 f = ConnectionItemFWrite(
     external_id="f1",
     name="f",
-    outwards_multi=[ConnectionEdgeAWrite(end_node=g, name="edge", start_time=datetime(2024, 1, 1, tzinfo=UTC))],
+    outwards_multi=[
+        ConnectionEdgeAToConnectionItemGWrite(end_node=g, name="edge", start_time=datetime(2024, 1, 1, tzinfo=UTC)),
+        ConnectionEdgeAToConnectionItemGWrite(end_node="g2"),  # or an id
+    ],
     direct_list=["d1", ("other_space", "d2"), NodeId("my_space", "d3")],
 )
 d = ConnectionItemDWrite(

@@ -59,13 +59,16 @@ class Keyword:
 
 @dataclass(frozen=True)
 class EdgeClass:
-    """A subclass of an edge read class whose far end is typed: ``end_node: NodeId | Target``."""
+    """A subclass of an edge class whose far end is typed: ``end_node: NodeId | Target`` (read), or
+    ``end_node: TargetWrite | NodeIdLike | None = None`` with its typed ``__init__`` (write).
+    """
 
     name: str
     base: str
     end: str
     target: str
     doc: str
+    init: str | None = None
 
 
 @dataclass
@@ -149,12 +152,13 @@ class ViewContext:
         names = [py_str(member.name) for member in self.write_members if member.required]
         return [names[0] + ","] if len(names) == 1 else names
 
-    def write_signatures(self) -> list[str]:
+    def write_signatures(self, far_end: tuple[str, str] | None = None) -> list[str]:
         """The typed ``__init__`` (and, with required properties, ``partial``) of the write class.
 
         Declared for type checkers only: pydantic's own ``__init__`` runs. The field names are the
         keywords (pydantic's aliases would otherwise be), required properties have no default, and
-        ``partial`` takes any subset, for updates of existing instances.
+        ``partial`` takes any subset, for updates of existing instances. ``far_end`` (``("end_node",
+        "PumpWrite")``) narrows an edge's far end to a target's write class (or an id).
         """
         if self.kind == "node":
             base = [
@@ -172,6 +176,9 @@ class ViewContext:
                 "end_node: NodeWrite | NodeIdLike | None = ...",
                 "existing_version: int | None = ...",
             ]
+            if far_end is not None:
+                end, target = far_end
+                base = [f"{end}: {target} | NodeIdLike | None = ..." if p.startswith(f"{end}:") else p for p in base]
         members = self.write_members
         taken = {m.name for m in members}
         # A property may be called `self` or `cls`: the receiver then takes a name no field can have.
@@ -279,7 +286,8 @@ def _listed(inner: str, is_list: bool) -> str:
 class _Sdk:
     sdk: SDKModel
     names: PythonNames
-    edges: Mapping[tuple[ViewRef, str, ViewRef], str]  # (edge view, direction, target) -> edge class name
+    #: (edge view, direction, target) -> the names of the edge's read and write classes with that far end
+    edges: Mapping[tuple[ViewRef, str, ViewRef], tuple[str, str]]
 
     def node_target(self, ref: ViewRef | None) -> ViewClass | None:
         """The target view when it is a node view of the model (edges cannot be relation targets)."""
@@ -555,7 +563,7 @@ def _connection_members(ctx: ViewContext, sdk: _Sdk, item: Connection, name: str
     if edge_view is not None:
         edge_names = sdk.names.view(edge_view.id)
         if target is not None:
-            read_item = sdk.edges[(edge_view.id, edge.direction, target.id)]
+            read_item = sdk.edges[(edge_view.id, edge.direction, target.id)][0]
         else:
             read_item = edge_names.read_class
         ctx.need(edge_names.module, read_item)
@@ -567,8 +575,12 @@ def _connection_members(ctx: ViewContext, sdk: _Sdk, item: Connection, name: str
         return
     if edge_view is not None and has_write_class(edge_view):
         edge_names = sdk.names.view(edge_view.id)
-        ctx.need(edge_names.module, edge_names.write_class)
-        write_item = edge_names.write_class
+        if target is not None and has_write_class(target):
+            # The edge class whose far end takes the target's write class (or an id).
+            write_item = sdk.edges[(edge_view.id, edge.direction, target.id)][1]
+        else:
+            write_item = edge_names.write_class
+        ctx.need(edge_names.module, write_item)
     elif target is not None and has_write_class(target) and target_names is not None:
         ctx.need(target_names.module, target_names.write_class)
         ctx.runtime_imports.add("NodeIdLike")
@@ -592,10 +604,10 @@ def _view_id(ref: ViewRef) -> str:
     return f"ViewId({py_str(ref.space)}, {py_str(ref.external_id)}, {py_str(ref.version)})"
 
 
-def _edge_classes(sdk: SDKModel, names: PythonNames) -> dict[tuple[ViewRef, str, ViewRef], str]:
-    """A name per (edge view, direction, far-end view) used by an edge connection with properties."""
+def _edge_classes(sdk: SDKModel, names: PythonNames) -> dict[tuple[ViewRef, str, ViewRef], tuple[str, str]]:
+    """Read and write class names per (edge view, direction, far-end view) of an edge connection with properties."""
     taken = {name for view_names in names.views.values() for name in view_names.classes}
-    found: dict[tuple[ViewRef, str, ViewRef], str] = {}
+    found: dict[tuple[ViewRef, str, ViewRef], tuple[str, str]] = {}
     for view in sdk.views:
         for item in view.connections:
             edge = item.edge
@@ -611,10 +623,10 @@ def _edge_classes(sdk: SDKModel, names: PythonNames) -> dict[tuple[ViewRef, str,
             base = names.view(edge.edge_view).read_class
             target = names.view(item.target).read_class
             name = f"{base}{'To' if edge.direction == 'outwards' else 'From'}{target}"
-            while name in taken:
+            while name in taken or f"{name}Write" in taken:
                 name += "Edge"
-            taken.add(name)
-            found[key] = name
+            taken.update({name, f"{name}Write"})
+            found[key] = (name, f"{name}Write")
     return dict(sorted(found.items()))
 
 
@@ -675,26 +687,35 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
         # Edge write classes get no default type: an edge connection fills in its own.
         ctx.runtime_imports.update({"NodeId", "NodeIdLike"})
         ctx.write_type = _default_node_id("type: NodeIdLike | None", view.node_type.space, view.node_type.external_id)
-    for (edge_view, direction, target), class_name in sdk.edges.items():
+    for (edge_view, direction, target), (class_name, write_name) in sdk.edges.items():
         if edge_view != view.id:
             continue
         target_names = sdk.names.view(target)
         ctx.need(target_names.module, target_names.read_class)
         ctx.runtime_imports.add("NodeId")
         end = "end_node" if direction == "outwards" else "start_node"
+        far = f"{'end' if end == 'end_node' else 'start'} node is a {sdk.sdk.view(target).display_name} ({target})"
         ctx.edge_classes.append(
             EdgeClass(
                 class_name,
                 names.read_class,
                 end,
                 f"NodeId | {target_names.read_class}",
-                docstring(
-                    f"{display} edge whose {'end' if end == 'end_node' else 'start'} node is a "
-                    f"{sdk.sdk.view(target).display_name} ({target}).",
-                    "    ",
-                ),
+                docstring(f"{display} edge whose {far}.", "    "),
             )
         )
+        if ctx.write_class is not None and has_write_class(sdk.sdk.view(target)):
+            ctx.need(target_names.module, target_names.write_class)
+            ctx.edge_classes.append(
+                EdgeClass(
+                    write_name,
+                    ctx.write_class,
+                    end,
+                    f"{target_names.write_class} | NodeIdLike | None = None",
+                    docstring(f"{display} edge to write whose {far}.", "    "),
+                    ctx.write_signatures(far_end=(end, target_names.write_class))[0],
+                )
+            )
     ctx.typing_imports.add("ClassVar")
     if ctx.read_connections or ctx.write_connections:
         ctx.runtime_imports.add("Connection")

@@ -98,6 +98,7 @@ __all__ = [
     "Cognite360ImageAnnotationFilters",
     "Cognite360ImageAnnotationList",
     "Cognite360ImageAnnotationToCognite360Image",
+    "Cognite360ImageAnnotationToCognite360ImageWrite",
     "Cognite360ImageAnnotationWrite",
     "Cognite360ImageCollection",
     "Cognite360ImageCollectionAPI",

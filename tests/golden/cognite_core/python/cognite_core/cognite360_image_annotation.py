@@ -208,6 +208,40 @@ class Cognite360ImageAnnotationToCognite360Image(Cognite360ImageAnnotation):
     end_node: NodeId | Cognite360Image  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
+class Cognite360ImageAnnotationToCognite360ImageWrite(Cognite360ImageAnnotationWrite):
+    """Cognite360ImageAnnotation edge to write whose end node is a Cognite360Image (cdf_cdm:Cognite360Image/v1)."""
+
+    end_node: Cognite360ImageWrite | NodeIdLike | None = None  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: Cognite360ImageWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            aliases: list[str] | None = ...,
+            confidence: float | None = ...,
+            description: str | None = ...,
+            format_version: str | None = ...,
+            name: str | None = ...,
+            polygon: list[float] | None = ...,
+            source: CogniteSourceSystemWrite | NodeIdLike | None = ...,
+            source_context: str | None = ...,
+            source_created_time: Timestamp | None = ...,
+            source_created_user: str | None = ...,
+            source_id: str | None = ...,
+            source_updated_time: Timestamp | None = ...,
+            source_updated_user: str | None = ...,
+            status: _status_values | None = ...,
+            tags: list[str] | None = ...,
+        ) -> None: ...
+
+
 class Cognite360ImageAnnotationFilters(TypedDict, total=False):
     """The filter keywords of Cognite360ImageAnnotation (all given must hold): ``x``, ``x_prefix``, ``min_x``,
     ``max_x``.
@@ -314,5 +348,5 @@ class AsyncCognite360ImageAnnotationAPI(AsyncInstanceAPI[Cognite360ImageAnnotati
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .cognite360_image import Cognite360Image
+    from .cognite360_image import Cognite360Image, Cognite360ImageWrite
     from .cognite_source_system import CogniteSourceSystem, CogniteSourceSystemWrite

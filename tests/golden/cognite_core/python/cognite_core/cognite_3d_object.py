@@ -76,7 +76,7 @@ class Cognite3DObjectWrite(NodeWrite):
     y_min: float | None = None
     z_max: float | None = None
     z_min: float | None = None
-    images360: list[Cognite360ImageAnnotationWrite] | None = None
+    images360: list[Cognite360ImageAnnotationToCognite360ImageWrite] | None = None
 
     if TYPE_CHECKING:
 
@@ -97,7 +97,7 @@ class Cognite3DObjectWrite(NodeWrite):
             y_min: float | None = ...,
             z_max: float | None = ...,
             z_min: float | None = ...,
-            images360: list[Cognite360ImageAnnotationWrite] | None = ...,
+            images360: list[Cognite360ImageAnnotationToCognite360ImageWrite] | None = ...,
         ) -> None: ...
 
 
@@ -263,7 +263,10 @@ class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectW
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .cognite360_image_annotation import Cognite360ImageAnnotationToCognite360Image, Cognite360ImageAnnotationWrite
+    from .cognite360_image_annotation import (
+        Cognite360ImageAnnotationToCognite360Image,
+        Cognite360ImageAnnotationToCognite360ImageWrite,
+    )
     from .cognite_asset import CogniteAsset
     from .cognite_cad_node import CogniteCADNode
     from .cognite_point_cloud_volume import CognitePointCloudVolume

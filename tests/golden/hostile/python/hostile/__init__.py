@@ -47,6 +47,7 @@ __all__ = [
     "Edge_Filters",
     "Edge_List",
     "Edge_ToUnicode",
+    "Edge_ToUnicodeWrite",
     "Edge_Write",
     "HostileClient",
     "ReadOnly",

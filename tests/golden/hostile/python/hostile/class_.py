@@ -144,7 +144,7 @@ class ClassWrite(NodeWrite):
     value: int | None = None
     value_prefix: str | None = None
     value_prefix_2: str | None = None
-    links: list[Edge_Write] | None = None
+    links: list[Edge_ToUnicodeWrite] | None = None
 
     if TYPE_CHECKING:
 
@@ -177,7 +177,7 @@ class ClassWrite(NodeWrite):
             value: int | None = ...,
             value_prefix: str | None = ...,
             value_prefix_2: str | None = ...,
-            links: list[Edge_Write] | None = ...,
+            links: list[Edge_ToUnicodeWrite] | None = ...,
         ) -> None: ...
 
 
@@ -362,5 +362,5 @@ class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .edge import Edge_ToUnicode, Edge_Write
+    from .edge import Edge_ToUnicode, Edge_ToUnicodeWrite
     from .unicode import Unicode, UnicodeWrite

@@ -97,6 +97,26 @@ class Edge_ToUnicode(Edge_):
     end_node: NodeId | Unicode  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
+class Edge_ToUnicodeWrite(Edge_Write):
+    """edge edge to write whose end node is a Ünïcödé (sp_hostile:Ünïcödé/1)."""
+
+    end_node: UnicodeWrite | NodeIdLike | None = None  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: UnicodeWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            weight: float | None = ...,
+        ) -> None: ...
+
+
 class Edge_Filters(TypedDict, total=False):
     """The filter keywords of edge (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
@@ -172,4 +192,4 @@ class AsyncEdge_API(AsyncInstanceAPI[Edge_, Edge_Write]):
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .unicode import Unicode
+    from .unicode import Unicode, UnicodeWrite

@@ -103,16 +103,82 @@ class ConnectionEdgeAFromConnectionItemF(ConnectionEdgeA):
     start_node: NodeId | ConnectionItemF  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
+class ConnectionEdgeAFromConnectionItemFWrite(ConnectionEdgeAWrite):
+    """ConnectionEdgeA edge to write whose start node is a ConnectionItemF (sp_pygen_models:ConnectionItemF/1)."""
+
+    start_node: ConnectionItemFWrite | NodeIdLike | None = None  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: ConnectionItemFWrite | NodeIdLike | None = ...,
+            end_node: NodeWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            end_time: Timestamp | None = ...,
+            name: str | None = ...,
+            start_time: Timestamp | None = ...,
+        ) -> None: ...
+
+
 class ConnectionEdgeAToConnectionItemE(ConnectionEdgeA):
     """ConnectionEdgeA edge whose end node is a ConnectionItemE (sp_pygen_models:ConnectionItemE/1)."""
 
     end_node: NodeId | ConnectionItemE  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
+class ConnectionEdgeAToConnectionItemEWrite(ConnectionEdgeAWrite):
+    """ConnectionEdgeA edge to write whose end node is a ConnectionItemE (sp_pygen_models:ConnectionItemE/1)."""
+
+    end_node: ConnectionItemEWrite | NodeIdLike | None = None  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: ConnectionItemEWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            end_time: Timestamp | None = ...,
+            name: str | None = ...,
+            start_time: Timestamp | None = ...,
+        ) -> None: ...
+
+
 class ConnectionEdgeAToConnectionItemG(ConnectionEdgeA):
     """ConnectionEdgeA edge whose end node is a ConnectionItemG (sp_pygen_models:ConnectionItemG/1)."""
 
     end_node: NodeId | ConnectionItemG  # pyright: ignore[reportIncompatibleVariableOverride]
+
+
+class ConnectionEdgeAToConnectionItemGWrite(ConnectionEdgeAWrite):
+    """ConnectionEdgeA edge to write whose end node is a ConnectionItemG (sp_pygen_models:ConnectionItemG/1)."""
+
+    end_node: ConnectionItemGWrite | NodeIdLike | None = None  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: ConnectionItemGWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            end_time: Timestamp | None = ...,
+            name: str | None = ...,
+            start_time: Timestamp | None = ...,
+        ) -> None: ...
 
 
 class ConnectionEdgeAFilters(TypedDict, total=False):
@@ -198,6 +264,6 @@ class AsyncConnectionEdgeAAPI(AsyncInstanceAPI[ConnectionEdgeA, ConnectionEdgeAW
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .connection_item_e import ConnectionItemE
-    from .connection_item_f import ConnectionItemF
-    from .connection_item_g import ConnectionItemG
+    from .connection_item_e import ConnectionItemE, ConnectionItemEWrite
+    from .connection_item_f import ConnectionItemF, ConnectionItemFWrite
+    from .connection_item_g import ConnectionItemG, ConnectionItemGWrite

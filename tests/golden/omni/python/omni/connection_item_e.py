@@ -69,7 +69,7 @@ class ConnectionItemEWrite(NodeWrite):
     direct_no_source: NodeIdLike | None = None
     name: str | None = None
     inwards_single: ConnectionItemDWrite | NodeIdLike | None = None
-    inwards_single_property: ConnectionEdgeAWrite | None = None
+    inwards_single_property: ConnectionEdgeAFromConnectionItemFWrite | None = None
 
     if TYPE_CHECKING:
 
@@ -84,7 +84,7 @@ class ConnectionItemEWrite(NodeWrite):
             direct_no_source: NodeIdLike | None = ...,
             name: str | None = ...,
             inwards_single: ConnectionItemDWrite | NodeIdLike | None = ...,
-            inwards_single_property: ConnectionEdgeAWrite | None = ...,
+            inwards_single_property: ConnectionEdgeAFromConnectionItemFWrite | None = ...,
         ) -> None: ...
 
 
@@ -205,5 +205,5 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAWrite
+    from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAFromConnectionItemFWrite
     from .connection_item_d import ConnectionItemD, ConnectionItemDWrite

@@ -65,8 +65,8 @@ class ConnectionItemFWrite(NodeWrite):
 
     direct_list: list[ConnectionItemDWrite | NodeIdLike] | None = None
     name: str | None = None
-    outwards_multi: list[ConnectionEdgeAWrite] | None = None
-    outwards_single: ConnectionEdgeAWrite | None = None
+    outwards_multi: list[ConnectionEdgeAToConnectionItemGWrite] | None = None
+    outwards_single: ConnectionEdgeAToConnectionItemEWrite | None = None
 
     if TYPE_CHECKING:
 
@@ -79,8 +79,8 @@ class ConnectionItemFWrite(NodeWrite):
             existing_version: int | None = ...,
             direct_list: list[ConnectionItemDWrite | NodeIdLike] | None = ...,
             name: str | None = ...,
-            outwards_multi: list[ConnectionEdgeAWrite] | None = ...,
-            outwards_single: ConnectionEdgeAWrite | None = ...,
+            outwards_multi: list[ConnectionEdgeAToConnectionItemGWrite] | None = ...,
+            outwards_single: ConnectionEdgeAToConnectionItemEWrite | None = ...,
         ) -> None: ...
 
 
@@ -194,7 +194,8 @@ class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFW
 if TYPE_CHECKING:
     from .connection_edge_a import (
         ConnectionEdgeAToConnectionItemE,
+        ConnectionEdgeAToConnectionItemEWrite,
         ConnectionEdgeAToConnectionItemG,
-        ConnectionEdgeAWrite,
+        ConnectionEdgeAToConnectionItemGWrite,
     )
     from .connection_item_d import ConnectionItemD, ConnectionItemDWrite

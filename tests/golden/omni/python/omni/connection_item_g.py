@@ -60,7 +60,7 @@ class ConnectionItemGWrite(NodeWrite):
     """The node type; defaults to the one the view's filter requires, so the view lists the node."""
 
     name: str | None = None
-    inwards_multi_property: list[ConnectionEdgeAWrite] | None = None
+    inwards_multi_property: list[ConnectionEdgeAFromConnectionItemFWrite] | None = None
 
     if TYPE_CHECKING:
 
@@ -72,7 +72,7 @@ class ConnectionItemGWrite(NodeWrite):
             type: NodeIdLike | None = ...,
             existing_version: int | None = ...,
             name: str | None = ...,
-            inwards_multi_property: list[ConnectionEdgeAWrite] | None = ...,
+            inwards_multi_property: list[ConnectionEdgeAFromConnectionItemFWrite] | None = ...,
         ) -> None: ...
 
 
@@ -176,4 +176,4 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAWrite
+    from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAFromConnectionItemFWrite

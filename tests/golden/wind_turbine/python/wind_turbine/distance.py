@@ -90,10 +90,50 @@ class DistanceFromWindTurbine(Distance):
     start_node: NodeId | WindTurbine  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
+class DistanceFromWindTurbineWrite(DistanceWrite):
+    """Distance edge to write whose start node is a WindTurbine (sp_pygen_power:WindTurbine/1)."""
+
+    start_node: WindTurbineWrite | NodeIdLike | None = None  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: WindTurbineWrite | NodeIdLike | None = ...,
+            end_node: NodeWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            distance: float | None = ...,
+        ) -> None: ...
+
+
 class DistanceToMetmast(Distance):
     """Distance edge whose end node is a Metmast (sp_pygen_power:Metmast/1)."""
 
     end_node: NodeId | Metmast  # pyright: ignore[reportIncompatibleVariableOverride]
+
+
+class DistanceToMetmastWrite(DistanceWrite):
+    """Distance edge to write whose end node is a Metmast (sp_pygen_power:Metmast/1)."""
+
+    end_node: MetmastWrite | NodeIdLike | None = None  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            external_id: str | None = ...,
+            space: str | None = ...,
+            type: NodeIdLike | None = ...,
+            start_node: NodeWrite | NodeIdLike | None = ...,
+            end_node: MetmastWrite | NodeIdLike | None = ...,
+            existing_version: int | None = ...,
+            distance: float | None = ...,
+        ) -> None: ...
 
 
 class DistanceFilters(TypedDict, total=False):
@@ -171,5 +211,5 @@ class AsyncDistanceAPI(AsyncInstanceAPI[Distance, DistanceWrite]):
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .metmast import Metmast
-    from .wind_turbine import WindTurbine
+    from .metmast import Metmast, MetmastWrite
+    from .wind_turbine import WindTurbine, WindTurbineWrite

@@ -62,7 +62,7 @@ class MetmastWrite(NodeWrite):
     temperature: str | None = None
     tilt_angle: str | None = None
     wind_speed: str | None = None
-    wind_turbines: list[DistanceWrite] | None = None
+    wind_turbines: list[DistanceFromWindTurbineWrite] | None = None
 
     if TYPE_CHECKING:
 
@@ -77,7 +77,7 @@ class MetmastWrite(NodeWrite):
             temperature: str | None = ...,
             tilt_angle: str | None = ...,
             wind_speed: str | None = ...,
-            wind_turbines: list[DistanceWrite] | None = ...,
+            wind_turbines: list[DistanceFromWindTurbineWrite] | None = ...,
         ) -> None: ...
 
 
@@ -186,4 +186,4 @@ class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .distance import DistanceFromWindTurbine, DistanceWrite
+    from .distance import DistanceFromWindTurbine, DistanceFromWindTurbineWrite

@@ -85,7 +85,7 @@ class WindTurbineWrite(NodeWrite):
     power_curve: str | None = None
     rotor: RotorWrite | NodeIdLike | None = None
     windfarm: str | None = None
-    metmast: list[DistanceWrite] | None = None
+    metmast: list[DistanceToMetmastWrite] | None = None
 
     if TYPE_CHECKING:
 
@@ -105,7 +105,7 @@ class WindTurbineWrite(NodeWrite):
             power_curve: str | None = ...,
             rotor: RotorWrite | NodeIdLike | None = ...,
             windfarm: str | None = ...,
-            metmast: list[DistanceWrite] | None = ...,
+            metmast: list[DistanceToMetmastWrite] | None = ...,
         ) -> None: ...
 
 
@@ -235,6 +235,6 @@ class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
 if TYPE_CHECKING:
     from .blade import Blade, BladeWrite
     from .data_sheet import DataSheet, DataSheetWrite
-    from .distance import DistanceToMetmast, DistanceWrite
+    from .distance import DistanceToMetmast, DistanceToMetmastWrite
     from .nacelle import Nacelle, NacelleWrite
     from .rotor import Rotor, RotorWrite

@@ -1,7 +1,8 @@
 """``pygen generate``: data model snapshots in, an SDK package tree out (written atomically).
 
-Every diagnostic is printed to stderr, one per line, naming the item. Errors exit non-zero and write
-nothing. The tree is rendered in memory, written to a temporary folder beside ``--output``, then
+Errors and warnings are printed to stderr, one per line, naming the item; expected renames by the
+naming rules (``info``) are counted in one line (``--verbose`` lists them). Errors exit non-zero and
+write nothing. The tree is rendered in memory, written to a temporary folder beside ``--output``, then
 moved into place, so an interrupted run never leaves half a tree.
 """
 
@@ -14,8 +15,12 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["main", "write_tree"]
+if TYPE_CHECKING:
+    from pygen.ir import Diagnostic
+
+__all__ = ["main", "print_diagnostics", "write_tree"]
 
 _DESCRIPTION = "Generate a typed SDK package from data model snapshots (DMS JSON with views inline)."
 _EPILOG = """example:
@@ -55,7 +60,25 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--package", help="package name (default: snake_case of the first model's external id)")
     parser.add_argument("--client-name", help="client class name (default: <ModelExternalId>Client)")
     parser.add_argument("--instance-space", help="default instance space of the generated client")
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="list every expected rename by the naming rules (otherwise counted in one line)",
+    )
     return parser
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], *, verbose: bool) -> None:
+    """Errors and warnings one per line on stderr; infos (expected renames) too with ``verbose``, else one line."""
+    from pygen.ir import summarize_infos
+
+    for diagnostic in diagnostics:
+        if diagnostic.level != "info" or verbose:
+            print(diagnostic, file=sys.stderr)
+    summary = None if verbose else summarize_infos(diagnostics)
+    if summary is not None:
+        print(f"pygen generate: {summary}; --verbose lists them", file=sys.stderr)
 
 
 def write_tree(files: Mapping[str, str], output: Path) -> list[Path]:
@@ -128,15 +151,13 @@ def main(argv: Sequence[str]) -> int:
             instance_space=instance_space,
         )
     except GenerationError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic, file=sys.stderr)
+        print_diagnostics(exc.diagnostics, verbose=args.verbose)
         if not exc.diagnostics:
             print(f"pygen generate: error: {exc}", file=sys.stderr)
         else:
             print("pygen generate: errors above: nothing was written", file=sys.stderr)
         return 1
-    for diagnostic in result.diagnostics:
-        print(diagnostic, file=sys.stderr)
+    print_diagnostics(result.diagnostics, verbose=args.verbose)
     try:
         written = write_tree(result.files, args.output)
     except OSError as exc:

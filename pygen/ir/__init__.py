@@ -20,7 +20,7 @@ Example:
 """
 
 from pygen.ir._build import build_ir
-from pygen.ir._diagnostics import CODES, Diagnostic, Level, has_errors, sort_diagnostics
+from pygen.ir._diagnostics import CODES, Diagnostic, Level, has_errors, sort_diagnostics, summarize_infos
 from pygen.ir._model import (
     BooleanType,
     Connection,
@@ -87,4 +87,5 @@ __all__ = [
     "build_ir",
     "has_errors",
     "sort_diagnostics",
+    "summarize_infos",
 ]

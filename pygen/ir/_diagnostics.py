@@ -1,7 +1,9 @@
 """Diagnostics: problems found in a data model, reported as values, never raised.
 
-A ``warning`` means "this item was skipped or simplified, the rest is generated"; an ``error`` means
-no SDK can be generated. Builders collect every diagnostic of the whole model and return them all.
+An ``info`` is an expected rename by a documented naming rule (a property ``type`` is ``type_`` in
+Python): nothing to act on, so front ends summarise them in one line (:func:`summarize_infos`). A
+``warning`` means "this item was skipped or simplified, the rest is generated"; an ``error`` means no
+SDK can be generated. Builders collect every diagnostic of the whole model and return them all.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CODES", "Diagnostic", "Level", "has_errors", "sort_diagnostics"]
+__all__ = ["CODES", "Diagnostic", "Level", "has_errors", "sort_diagnostics", "summarize_infos"]
 
-Level = Literal["warning", "error"]
+Level = Literal["info", "warning", "error"]
 
 #: Every diagnostic code of the IR builder and its level (see README.md in this folder).
 CODES: dict[str, Level] = {
@@ -64,7 +66,29 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(diagnostic.is_error for diagnostic in diagnostics)
 
 
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Errors first, then by item, code and message; duplicates removed. Output is deterministic."""
+    """Errors first, then warnings, then infos, each by item, code and message; duplicates removed."""
     unique = set(diagnostics)
-    return sorted(unique, key=lambda d: (d.level != "error", d.item, d.code, d.message))
+    return sorted(unique, key=lambda d: (_ORDER[d.level], d.item, d.code, d.message))
+
+
+def summarize_infos(diagnostics: Iterable[Diagnostic]) -> str | None:
+    """One line for the ``info`` diagnostics (expected renames), or None without any.
+
+    >>> summarize_infos([Diagnostic("info", "sp:A/1.type", "python-reserved-name", "..."),
+    ...                  Diagnostic("info", "sp:B/1.type", "python-reserved-name", "...")])
+    '2 names renamed by the naming rules (python-reserved-name: 2), as documented'
+    """
+    counts: dict[str, int] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.level == "info":
+            counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+    if not counts:
+        return None
+    total = sum(counts.values())
+    kinds = ", ".join(f"{code}: {count}" for code, count in sorted(counts.items()))
+    noun = "name" if total == 1 else "names"
+    return f"{total} {noun} renamed by the naming rules ({kinds}), as documented"

@@ -205,3 +205,35 @@ def test_load_sdk_tracebacks_show_generated_source() -> None:
 def test_default_package_never_shadows_a_module(external_id: str, package: str) -> None:
     raw = model(external_id, [view("Pump", {"name": mapped("text")})])
     assert generate([raw]).package == package
+
+
+def test_expected_renames_are_one_line_unless_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """CogniteCore's 12 renames by the naming rules (`type` -> `type_`) are counted, not listed."""
+    args = ["--model-file", str(MODELS_DIR / "CogniteCore.json"), "--output", str(tmp_path)]
+    code, _, err = _run(capsys, *args)
+    assert code == 0, err
+    assert err.splitlines() == [
+        "pygen generate: 12 names renamed by the naming rules (python-reserved-name: 12), as documented; "
+        "--verbose lists them"
+    ]
+    code, _, err = _run(capsys, *args, "--verbose")
+    assert code == 0, err
+    lines = err.splitlines()
+    assert len(lines) == 12 and all(line.startswith("info: cdf_cdm:") for line in lines)
+    assert (
+        "info: cdf_cdm:CogniteAsset/v1.type: property 'type' would be 'type', an attribute of the runtime's "
+        "instance classes: named 'type_' [python-reserved-name]"
+    ) in lines
+
+
+def test_infos_sort_after_warnings_and_errors() -> None:
+    from pygen.ir import Diagnostic, sort_diagnostics, summarize_infos
+
+    found = [
+        Diagnostic("info", "a", "python-keyword", "x"),
+        Diagnostic("warning", "b", "view-conflict", "y"),
+        Diagnostic("error", "c", "no-views", "z"),
+    ]
+    assert [d.level for d in sort_diagnostics(found)] == ["error", "warning", "info"]
+    assert summarize_infos(found) == "1 name renamed by the naming rules (python-keyword: 1), as documented"
+    assert summarize_infos(found[1:]) is None

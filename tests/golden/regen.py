@@ -33,7 +33,7 @@ def main() -> int:
             text = json.dumps(models[0], indent=2, ensure_ascii=True, sort_keys=True) + "\n"
             (GOLDEN_DIR / case / "model.json").write_text(text, encoding="utf-8")
         where = tree.relative_to(GOLDEN_DIR)
-        print(f"{case}: {len(result.files)} files, {len(result.diagnostics)} warnings -> {where}")
+        print(f"{case}: {len(result.files)} files, {len(result.diagnostics)} diagnostics -> {where}")
     return 0
 
 

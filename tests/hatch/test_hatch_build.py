@@ -66,6 +66,17 @@ def test_example_wheel_contents_and_metadata(tmp_path: Path) -> None:
     assert _tree(project) == before  # nothing written into the source tree
 
 
+def test_expected_renames_are_one_line_in_the_build_output(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    project = _copy_example(tmp_path / "example")
+    build_in_process(project, tmp_path / "dist")
+    output = "".join(capfd.readouterr())
+    assert (
+        "pygen: 12 names renamed by the naming rules (python-reserved-name: 12), as documented; "
+        "`hatch build -v` lists them"
+    ) in output
+    assert "[python-reserved-name]" not in output  # not one line per rename
+
+
 def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
     hashes = set()
     for name in ("one", "two"):

@@ -90,9 +90,10 @@ _TYPING_NAMES = frozenset(
 )  # fmt: skip
 #: Every diagnostic code of Python naming and its level.
 PYTHON_CODES: dict[str, Level] = {
-    "python-keyword": "warning",
-    "python-reserved-name": "warning",
-    "python-invalid-identifier": "warning",
+    # Renames by the documented rules (README "Naming rules"): infos, summarised in one line.
+    "python-keyword": "info",
+    "python-reserved-name": "info",
+    "python-invalid-identifier": "info",
     "python-name-collision": "warning",
     "python-invalid-name": "error",
 }
@@ -275,7 +276,12 @@ class _Namer:
         if candidate != start:
             code = "python-keyword" if why == _KEYWORD else "python-reserved-name"
             self.out.append(
-                Diagnostic("warning", item, code, f"{what} {original!r} would be {start!r}, {why}: named {candidate!r}")
+                Diagnostic(
+                    PYTHON_CODES[code],
+                    item,
+                    code,
+                    f"{what} {original!r} would be {start!r}, {why}: named {candidate!r}",
+                )
             )
         if taken(candidate):
             base, number = candidate, 2
@@ -294,7 +300,12 @@ class _Namer:
 
     def invalid(self, item: str, original: str, what: str, name: str, problem: str) -> None:
         self.out.append(
-            Diagnostic("warning", item, "python-invalid-identifier", f"{what} {original!r} {problem}: named {name!r}")
+            Diagnostic(
+                PYTHON_CODES["python-invalid-identifier"],
+                item,
+                "python-invalid-identifier",
+                f"{what} {original!r} {problem}: named {name!r}",
+            )
         )
 
 

@@ -222,8 +222,19 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         except GenerationError as exc:
             # The generator's message already lists every diagnostic.
             raise PygenError(f"pygen: cannot generate the SDK for {refs}: {exc}") from None
-        for diagnostic in result.diagnostics:
-            self.app.display_warning(f"pygen: {diagnostic}")
+        from pygen.ir import Diagnostic, summarize_infos
+
+        # Warnings each; expected renames (infos) in one line, or each with `hatch build -v`.
+        verbose = getattr(self.app, "verbosity", 0) > 0
+        diagnostics = [item for item in result.diagnostics if isinstance(item, Diagnostic)]
+        for diagnostic in diagnostics:
+            if diagnostic.level != "info":
+                self.app.display_warning(f"pygen: {diagnostic}")
+            elif verbose:
+                self._info(f"pygen: {diagnostic}")
+        summary = None if verbose else summarize_infos(diagnostics)
+        if summary is not None:
+            self._info(f"pygen: {summary}; `hatch build -v` lists them")
         return result
 
     def _check_no_clash(self, package: str, config: PygenConfig) -> None:

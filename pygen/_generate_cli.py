@@ -61,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--client-name", help="client class name (default: <ModelExternalId>Client)")
     parser.add_argument("--instance-space", help="default instance space of the generated client")
     parser.add_argument(
+        "--view-name",
+        action="append",
+        default=[],
+        metavar="VIEW=NAME",
+        help='name a view yourself: "space:externalId/version=Name" (repeat for several; with --project, '
+        "added to [tool.pygen] view-names)",
+    )
+    parser.add_argument(
         "--verbose",
         "-v",
         action="store_true",
@@ -121,6 +129,7 @@ def main(argv: Sequence[str]) -> int:
 
     models = []
     package, client_name, instance_space = args.package, args.client_name, args.instance_space
+    view_names: dict[str, str] = {}
     if args.project is not None:
         from pygen.config import load_config
         from pygen.fetch import obtain_models
@@ -136,6 +145,15 @@ def main(argv: Sequence[str]) -> int:
         package = package or config.package
         client_name = client_name or config.client_name
         instance_space = instance_space or config.instance_space
+        view_names.update(config.view_names)
+    for text in args.view_name:
+        view, equals, name = text.rpartition("=")
+        if not equals or not view.strip() or not name.strip():
+            print(
+                f'pygen generate: error: --view-name {text!r} must be "space:externalId/version=Name"', file=sys.stderr
+            )
+            return 2
+        view_names[view.strip()] = name.strip()
     for path in args.model_file or ():
         try:
             models.append(load_snapshot(path))
@@ -149,6 +167,7 @@ def main(argv: Sequence[str]) -> int:
             package=package,
             client_name=client_name,
             instance_space=instance_space,
+            view_names=view_names,
         )
     except GenerationError as exc:
         print_diagnostics(exc.diagnostics, verbose=args.verbose)

@@ -7,6 +7,7 @@ package = "cognite_core"                # the generated Python package (default:
 client-name = "CogniteCoreClient"       # the generated client class (default: chosen by the generator)
 instance-space = "my_instances"         # default space for instances written through the SDK
 snapshots = "pygen-snapshots"           # committed folder with one JSON snapshot per model (the default)
+view-names = { "my_space:Pump/v1" = "LegacyPump" }   # optional: name views yourself (see pygen/ir/README.md)
 
 [tool.pygen.cdf]                        # only needed to fetch or refresh models; never holds a secret
 cluster = "westeurope-1"                # or base-url = "https://my-cluster.cognitedata.com"
@@ -62,6 +63,7 @@ TABLE = "tool.pygen"
 CDF_TABLE = "tool.pygen.cdf"
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VIEW_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,254}")
 _SPACE = re.compile(r"[a-zA-Z][a-zA-Z0-9_-]{0,41}[a-zA-Z0-9]?")
 _PROJECT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9_])?")
 # Keys someone might reach for to put a secret into pyproject.toml: refused with a pointer to the right place.
@@ -76,6 +78,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     (TABLE, "client-name"): 'a Python class name (an identifier such as "MyClient")',
     (TABLE, "instance-space"): 'a DMS space id (a letter, then letters, digits, "_" or "-"; at most 43)',
     (TABLE, "snapshots"): 'a relative folder inside the project, e.g. "pygen-snapshots"',
+    (TABLE, "view-names"): 'a table of "space:externalId/version" = "Name", e.g. { "my_space:Pump/v1" = "OldPump" }',
     (TABLE, "cdf"): "a table ([tool.pygen.cdf]) with the CDF connection",
     (CDF_TABLE, "cluster"): 'a CDF cluster name such as "westeurope-1"',
     (CDF_TABLE, "base-url"): 'the cluster URL, e.g. "https://westeurope-1.cognitedata.com"',
@@ -174,6 +177,7 @@ class PygenConfig(_Table):
     client_name: str | None = Field(None, alias="client-name")
     instance_space: str | None = Field(None, alias="instance-space")
     snapshots: str = DEFAULT_SNAPSHOTS
+    view_names: dict[str, str] = Field(default_factory=dict, alias="view-names")
     cdf: CDFConfig | None = None
 
     @field_validator("models")
@@ -228,6 +232,18 @@ class PygenConfig(_Table):
         if ".." in path.parts:
             raise ValueError("it must stay inside the project (no '..'), so that it travels in the sdist")
         return str(path)
+
+    @field_validator("view_names")
+    @classmethod
+    def _view_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, name in value.items():
+            try:
+                ModelRef.parse(key)  # a view id has the same shape as a model id
+            except ValueError:
+                raise ValueError(f'"{key}" is not a view id ("space:externalId/version")') from None
+            if not _VIEW_NAME.fullmatch(name):
+                raise ValueError(f'"{key}" = "{name}": a name is a letter followed by letters, digits and "_"')
+        return value
 
     @property
     def refs(self) -> list[ModelRef]:

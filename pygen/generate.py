@@ -113,12 +113,15 @@ def generate(
     package: str | None = None,
     client_name: str | None = None,
     instance_space: str | None = None,
+    view_names: Mapping[str, str] | None = None,
     format: bool = True,
 ) -> GenerationResult:
     """Generate one SDK over ``models`` (DMS API JSON of data models with views inline).
 
     Defaults come from the first model's external id (``CogniteCore`` -> package ``cognite_core``,
     client ``CogniteCoreClient``). Warnings are returned; errors raise :class:`GenerationError`.
+    ``view_names`` (``{"space:externalId/version": "Name"}``) names views yourself; views that share an
+    external id are otherwise told apart by space, then version (see ``pygen/ir/README.md``).
     Python code is laid out by ruff (``format=False`` skips that: valid code, for code never read).
 
     Example:
@@ -134,7 +137,7 @@ def generate(
     from pygen.ir import build_ir
 
     loaded, diagnostics = _models(models)
-    sdk, ir_diagnostics = build_ir(loaded, default_instance_space=instance_space)
+    sdk, ir_diagnostics = build_ir(loaded, default_instance_space=instance_space, view_names=view_names)
     diagnostics += ir_diagnostics
     if sdk is None or any(d.is_error for d in diagnostics):
         raise GenerationError("cannot generate the SDK:", sort_diagnostics(diagnostics))
@@ -212,8 +215,11 @@ def load_sdk(
     package: str | None = None,
     client_name: str | None = None,
     instance_space: str | None = None,
+    view_names: Mapping[str, str] | None = None,
 ) -> types.ModuleType:
     """Generate an SDK and import it from memory (no files written): for notebooks and tests.
+
+    The options are :func:`generate`'s.
 
     Loading the same package name again replaces the earlier modules.
 
@@ -224,7 +230,14 @@ def load_sdk(
         ```
     """
     # Formatting is for readers; code imported from memory has none.
-    result = generate(models, package=package, client_name=client_name, instance_space=instance_space, format=False)
+    result = generate(
+        models,
+        package=package,
+        client_name=client_name,
+        instance_space=instance_space,
+        view_names=view_names,
+        format=False,
+    )
     package_name = result.package
     for name in [name for name in sys.modules if name == package_name or name.startswith(package_name + ".")]:
         del sys.modules[name]

@@ -153,14 +153,24 @@ def _collect_views(models: Sequence[dms.DataModel], out: list[Diagnostic]) -> di
 
 
 def _identifiers(views: Mapping[ViewRef, dms.View], names: dict[str, str], out: list[Diagnostic]) -> dict[ViewRef, str]:
+    """The identifier of every view: its external id, what ``view_names`` says, or a told-apart name.
+
+    Views that share an external id (in two spaces, or two versions of one view) are named by
+    :func:`_told_apart`, each with an ``info``; a name that is still taken twice is an error.
+    """
     by_text = {str(ref): ref for ref in views}
     identifiers = {ref: ref.external_id for ref in views}
+    named: set[ViewRef] = set()
     for key, name in sorted(names.items()):
         ref = by_text.get(key)
         if ref is None:
             out.append(
                 Diagnostic(
-                    "error", key, "unknown-view-name", f"view_names names a view that is not in the model: {key}"
+                    "error",
+                    key,
+                    "unknown-view-name",
+                    f"view_names names a view that is not in the model: {key} (views are named "
+                    '"space:externalId/version")',
                 )
             )
         elif not isinstance(name, str) or not _NEUTRAL_NAME.fullmatch(name):
@@ -174,24 +184,74 @@ def _identifiers(views: Mapping[ViewRef, dms.View], names: dict[str, str], out: 
             )
         else:
             identifiers[ref] = name
-    groups: dict[str, list[ViewRef]] = {}
-    for ref, identifier in identifiers.items():
-        groups.setdefault(identifier, []).append(ref)
-    for identifier, refs in sorted(groups.items()):
+            named.add(ref)
+    sharing: dict[str, list[ViewRef]] = {}
+    for ref in views:
+        if ref not in named:
+            sharing.setdefault(ref.external_id, []).append(ref)
+    for external_id, refs in sorted(sharing.items()):
         if len(refs) < 2:
             continue
         listed = ", ".join(str(ref) for ref in sorted(refs))
+        for ref, name in sorted(_told_apart(external_id, refs).items()):
+            if name == external_id:
+                continue
+            identifiers[ref] = name
+            out.append(
+                Diagnostic(
+                    "info",
+                    str(ref),
+                    "view-renamed",
+                    f"views {listed} share the external id {external_id!r}: named {name!r} "
+                    f'(view_names={{"{ref}": "..."}} chooses another name)',
+                )
+            )
+    groups: dict[str, list[ViewRef]] = {}
+    for ref, identifier in identifiers.items():
+        groups.setdefault(identifier, []).append(ref)
+    for refs in groups.values():
+        if len(refs) < 2:
+            continue
+        listed = ", ".join(f"{ref} ({identifiers[ref]!r})" for ref in sorted(refs))
         for ref in sorted(refs):
             out.append(
                 Diagnostic(
                     "error",
                     str(ref),
-                    "duplicate-external-id",
-                    f"views {listed} would all be named {identifier!r}: generate one of them only, or name it with "
-                    f'view_names={{"{ref}": "{identifier}_{re.sub(r"[^A-Za-z0-9_]", "_", ref.version)}"}}',
+                    "duplicate-view-name",
+                    f'views {listed} would have one name: give this one another with view_names={{"{ref}": "..."}}',
                 )
             )
     return identifiers
+
+
+def _told_apart(external_id: str, refs: Sequence[ViewRef]) -> dict[ViewRef, str]:
+    """Names for views that share ``external_id``: by space (when the spaces differ), then by version.
+
+    In more than one space, every view gets its space as a suffix (``Asset_pygen_models_other``). Within a
+    space the newest version (natural order: ``v10`` after ``v9``) keeps the name and older ones get
+    theirs (``Pump_v1``). Whatever order the models come in, the names are the same.
+    """
+    spaces = sorted({ref.space for ref in refs})
+    names: dict[ViewRef, str] = {}
+    for space in spaces:
+        base = external_id if len(spaces) == 1 else f"{external_id}_{_name_part(space)}"
+        versions = sorted((ref for ref in refs if ref.space == space), key=lambda r: _natural(r.version), reverse=True)
+        names[versions[0]] = base
+        for ref in versions[1:]:
+            part = _name_part(ref.version)
+            names[ref] = f"{base}_{'v' if part[:1].isdigit() else ''}{part}"
+    return names
+
+
+def _name_part(text: str) -> str:
+    """``text`` with every run of characters a name cannot hold as one ``_`` (``pygen-models`` -> ``pygen_models``)."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_") or "x"
+
+
+def _natural(version: str) -> tuple[tuple[int, int, str], ...]:
+    """A sort key that orders numbers by value: ``v2`` < ``v10``, ``1`` < ``2`` < ``10``."""
+    return tuple((1, int(chunk), "") if chunk.isdigit() else (0, 0, chunk) for chunk in re.findall(r"\d+|\D+", version))
 
 
 def _check_identifiers(ref: ViewRef, view: dms.View, out: list[Diagnostic]) -> None:

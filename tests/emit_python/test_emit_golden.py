@@ -165,7 +165,7 @@ def test_no_any_in_public_signatures(case: str, monkeypatch: pytest.MonkeyPatch)
             checked += 1
             if _contains_any(hint, set()):
                 offenders.append(f"{where}: {hint}")
-    assert checked > 100 or case == "omni_sub"
+    assert checked > 100 or case in ("omni_sub", "multi")  # the small ones
     assert not offenders, "\n".join(offenders)
 
 

@@ -197,13 +197,19 @@ def hostile_model() -> dict[str, Any]:
     )
 
 
-GOLDEN_CASES = ("cognite_core", "omni", "omni_sub", "wind_turbine", "hostile")
+GOLDEN_CASES = ("cognite_core", "omni", "omni_sub", "wind_turbine", "hostile", "multi")
 _SHARED = {"cognite_core": "CogniteCore", "omni": "Omni", "omni_sub": "OmniSub", "wind_turbine": "WindTurbine"}
+#: Three models that collide in every way (tests/data/models/collide/make_models.py): one SDK.
+MULTI = ("collide/PlantModel", "collide/OtherModel", "collide/LegacyModel")
 
 
 def golden_models(case: str) -> list[dict[str, Any]]:
     """The input models of a golden case."""
-    return [hostile_model()] if case == "hostile" else [load_model(_SHARED[case])]
+    if case == "hostile":
+        return [hostile_model()]
+    if case == "multi":
+        return [load_model(name) for name in MULTI]
+    return [load_model(_SHARED[case])]
 
 
 def golden_tree(case: str) -> Path:

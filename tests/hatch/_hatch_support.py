@@ -160,8 +160,11 @@ class FakeGenerator:
         package: str | None = None,
         client_name: str | None = None,
         instance_space: str | None = None,
+        view_names: Mapping[str, str] | None = None,
     ) -> FakeResult:
-        self.calls.append({"models": list(models), "language": language, "package": package})
+        self.calls.append(
+            {"models": list(models), "language": language, "package": package, "view_names": dict(view_names or {})}
+        )
         if self.fail:
             raise FakeGenerationError("1 error", [FakeDiagnostic("error", "sp:V/1", "no-views", "broken")])
         package = package or "generated_sdk"

@@ -31,6 +31,23 @@ def _sources(root: Path) -> list[tuple[str, str]]:
     return [(str(item.ref), item.source) for item in obtain_models(load_config(root), root)]
 
 
+def test_view_names_reach_the_generator(tmp_path: Path, fake_generator: FakeGenerator) -> None:
+    table = PYGEN + '[tool.pygen.view-names]\n"sp_pygen_models:ConnectionItemA/1" = "ItemA"\n'
+    root = make_project(tmp_path / "p", table, snapshots={"pygen-snapshots": load_model("OmniSub")})
+    run_hook(root)
+    assert fake_generator.calls[0]["view_names"] == {"sp_pygen_models:ConnectionItemA/1": "ItemA"}
+
+
+def test_a_bad_view_name_in_the_project_is_a_config_error(tmp_path: Path, fake_generator: FakeGenerator) -> None:
+    table = PYGEN + '[tool.pygen.view-names]\n"ConnectionItemA" = "ItemA"\n'
+    root = make_project(tmp_path / "p", table, snapshots={"pygen-snapshots": load_model("OmniSub")})
+    with pytest.raises(ConfigError) as info:
+        run_hook(root)
+    assert "[tool.pygen] `view-names` must be a table of" in str(info.value)
+    assert '("ConnectionItemA" is not a view id ("space:externalId/version"))' in str(info.value)
+    assert fake_generator.calls == []
+
+
 def test_snapshot_first_without_any_cdf_config(tmp_path: Path, fake_generator: FakeGenerator) -> None:
     root = make_project(tmp_path / "p", PYGEN, snapshots={"pygen-snapshots": load_model("OmniSub")})
     hook, build_data, app = run_hook(root)

@@ -36,19 +36,28 @@ CASES: list[Case] = [
         r"sp:M2/1 \(newest, then most properties\)",
     ),
     (
-        "duplicate-external-id",
+        "view-renamed",
         lambda: [model(view("Pump", version="v1"), view("Pump", version="v2"))],
         {},
         "sp:Pump/v1",
-        r"views sp:Pump/v1, sp:Pump/v2 would all be named 'Pump': generate one of them only, or name it with "
-        r'view_names=\{"sp:Pump/v1": "Pump_v1"\}',
+        r"views sp:Pump/v1, sp:Pump/v2 share the external id 'Pump': named 'Pump_v1' "
+        r'\(view_names=\{"sp:Pump/v1": "..."\} chooses another name\)',
+    ),
+    (
+        "duplicate-view-name",
+        lambda: [model(view("Pump", version="v1"), view("Valve"))],
+        {"view_names": {"sp:Valve/v1": "Pump"}},
+        "sp:Pump/v1",
+        r"views sp:Pump/v1 \('Pump'\), sp:Valve/v1 \('Pump'\) would have one name: give this one another with "
+        r'view_names=\{"sp:Pump/v1": "..."\}',
     ),
     (
         "unknown-view-name",
         lambda: [model(view("A"))],
         {"view_names": {"sp:Nope/v1": "X"}},
         "sp:Nope/v1",
-        r"view_names names a view that is not in the model: sp:Nope/v1",
+        r"view_names names a view that is not in the model: sp:Nope/v1 \(views are named "
+        r'"space:externalId/version"\)',
     ),
     (
         "invalid-view-name",
@@ -201,9 +210,11 @@ def test_warnings_skip_only_what_cannot_be_generated() -> None:
 
 
 def test_errors_stop_generation_and_come_first() -> None:
-    sdk, diagnostics = build_ir([model(view("P", {"x": direct("Nope")}), view("P", version="v2"))])
+    sdk, diagnostics = build_ir(
+        [model(view("P", {"x": direct("Nope")}), view("Q"))], view_names={"sp:Q/v1": "P", "sp:Nope/v1": "N"}
+    )
     assert sdk is None
-    assert [d.level for d in diagnostics] == ["error", "error", "warning"]
+    assert [d.level for d in diagnostics] == ["error", "error", "error", "warning"]
 
 
 def test_view_names_keep_views_that_share_an_external_id() -> None:
@@ -214,10 +225,39 @@ def test_view_names_keep_views_that_share_an_external_id() -> None:
     assert [v.identifier for v in sdk.views] == ["Pump", "PumpV2"]
 
 
-def test_same_external_id_in_two_spaces_is_an_error() -> None:
-    sdk, diagnostics = build_ir([model(view("Pump", space="a"), view("Pump", space="b"))])
+def test_views_that_share_an_external_id_are_told_apart_by_space_then_version() -> None:
+    views = [view("Pump", space="a"), view("Pump", space="b-x"), view("Pump", space="a", version="v10")]
+    views += [view("Pump", space="a", version="v9"), view("Valve", version="1"), view("Valve", version="2")]
+    sdk, diagnostics = build_ir([model(*views)])
+    assert sdk is not None
+    assert {str(v.id): v.identifier for v in sdk.views} == {
+        "a:Pump/v10": "Pump_a",  # the newest (v10 after v9) keeps the space's name
+        "a:Pump/v9": "Pump_a_v9",
+        "a:Pump/v1": "Pump_a_v1",
+        "b-x:Pump/v1": "Pump_b_x",
+        "sp:Valve/2": "Valve",
+        "sp:Valve/1": "Valve_v1",
+    }
+    assert [(d.level, d.code) for d in diagnostics] == [("info", "view-renamed")] * 5
+    # The same names whatever the order of the views and models.
+    again, _ = build_ir([model(*reversed(views))])
+    assert again is not None and [v.identifier for v in again.views] == [v.identifier for v in sdk.views]
+
+
+def test_a_named_view_leaves_the_automatic_names_to_the_others() -> None:
+    sdk, diagnostics = build_ir(
+        [model(view("Pump", version="v1"), view("Pump", version="v2"))], view_names={"sp:Pump/v1": "LegacyPump"}
+    )
+    assert sdk is not None and diagnostics == []
+    assert [v.identifier for v in sdk.views] == ["LegacyPump", "Pump"]
+
+
+def test_an_automatic_name_that_is_taken_is_an_error_naming_the_option() -> None:
+    sdk, diagnostics = build_ir([model(view("Pump", version="v1"), view("Pump", version="v2"), view("Pump_v1"))])
     assert sdk is None
-    assert {d.item for d in diagnostics} == {"a:Pump/v1", "b:Pump/v1"}
+    errors = [d for d in diagnostics if d.is_error]
+    assert {d.item for d in errors} == {"sp:Pump/v1", "sp:Pump_v1/v1"}
+    assert all(d.code == "duplicate-view-name" and "view_names=" in d.message for d in errors)
 
 
 def test_reverse_through_a_container_property_is_resolved_to_the_view_property() -> None:

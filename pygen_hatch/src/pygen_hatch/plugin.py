@@ -218,21 +218,22 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
                 package=config.package,
                 client_name=config.client_name,
                 instance_space=config.instance_space,
+                view_names=config.view_names,
             )
         except GenerationError as exc:
             # The generator's message already lists every diagnostic.
             raise PygenError(f"pygen: cannot generate the SDK for {refs}: {exc}") from None
-        from pygen.ir import Diagnostic, summarize_infos
+        from pygen.ir import summarize_infos
 
         # Warnings each; expected renames (infos) in one line, or each with `hatch build -v`.
         verbose = getattr(self.app, "verbosity", 0) > 0
-        diagnostics = [item for item in result.diagnostics if isinstance(item, Diagnostic)]
-        for diagnostic in diagnostics:
-            if diagnostic.level != "info":
+        infos = [item for item in result.diagnostics if getattr(item, "level", None) == "info"]
+        for diagnostic in result.diagnostics:
+            if diagnostic not in infos:
                 self.app.display_warning(f"pygen: {diagnostic}")
             elif verbose:
                 self._info(f"pygen: {diagnostic}")
-        summary = None if verbose else summarize_infos(diagnostics)
+        summary = None if verbose else summarize_infos(infos)  # type: ignore[arg-type]
         if summary is not None:
             self._info(f"pygen: {summary}; `hatch build -v` lists them")
         return result

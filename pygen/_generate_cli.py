@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         type=Path,
         metavar="FILE",
-        help="a data model snapshot (repeat for several models: one SDK with one client)",
+        help="a data model: a snapshot (DMS JSON, views inline), or Cognite Toolkit YAML (a *.DataModel.yaml "
+        "file, or a folder with the data model, view and container files); repeat for several models: one SDK "
+        "with one client",
     )
     source.add_argument(
         "--project",
@@ -124,7 +126,7 @@ def write_tree(files: Mapping[str, str], output: Path) -> list[Path]:
 def main(argv: Sequence[str]) -> int:
     """Run ``pygen generate``; returns the exit code (0 ok, 1 model errors, 2 usage or input errors)."""
     args = _parser().parse_args(list(argv))
-    from pygen.fetch import SnapshotError, load_snapshot
+    from pygen.fetch import SnapshotError, load_model_files
     from pygen.generate import GenerationError, generate
 
     models = []
@@ -156,7 +158,7 @@ def main(argv: Sequence[str]) -> int:
         view_names[view.strip()] = name.strip()
     for path in args.model_file or ():
         try:
-            models.append(load_snapshot(path))
+            models.extend(local.model for local in load_model_files(path))
         except SnapshotError as exc:
             print(f"pygen generate: error: {exc}", file=sys.stderr)
             return 2

@@ -7,6 +7,7 @@ package = "cognite_core"                # the generated Python package (default:
 client-name = "CogniteCoreClient"       # the generated client class (default: chosen by the generator)
 instance-space = "my_instances"         # default space for instances written through the SDK
 snapshots = "pygen-snapshots"           # committed folder with one JSON snapshot per model (the default)
+model-files = ["toolkit/modules/plant"] # optional: models defined in the project (DMS JSON or Toolkit YAML)
 view-names = { "my_space:Pump/v1" = "LegacyPump" }   # optional: name views yourself (see pygen/ir/README.md)
 
 [tool.pygen.cdf]                        # only needed to fetch or refresh models; never holds a secret
@@ -78,6 +79,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     (TABLE, "client-name"): 'a Python class name (an identifier such as "MyClient")',
     (TABLE, "instance-space"): 'a DMS space id (a letter, then letters, digits, "_" or "-"; at most 43)',
     (TABLE, "snapshots"): 'a relative folder inside the project, e.g. "pygen-snapshots"',
+    (TABLE, "model-files"): (
+        "a list of files or folders inside the project with data models (DMS JSON, or Toolkit YAML: "
+        '*.DataModel.yaml, *.View.yaml, *.Container.yaml), e.g. ["toolkit/modules/plant"]'
+    ),
     (TABLE, "view-names"): 'a table of "space:externalId/version" = "Name", e.g. { "my_space:Pump/v1" = "OldPump" }',
     (TABLE, "cdf"): "a table ([tool.pygen.cdf]) with the CDF connection",
     (CDF_TABLE, "cluster"): 'a CDF cluster name such as "westeurope-1"',
@@ -172,7 +177,8 @@ class CDFConfig(_Table):
 class PygenConfig(_Table):
     """``[tool.pygen]``: the pinned data models, names for the generated code, snapshots, and the CDF connection."""
 
-    models: list[str]
+    models: list[str] = Field(default_factory=list)
+    model_files: list[str] = Field(default_factory=list, alias="model-files")
     package: str | None = None
     client_name: str | None = Field(None, alias="client-name")
     instance_space: str | None = Field(None, alias="instance-space")
@@ -224,14 +230,25 @@ class PygenConfig(_Table):
     @classmethod
     def _snapshots(cls, value: str) -> str:
         text = value.strip().replace("\\", "/")
-        path = PurePosixPath(text)
         if not text or text in {".", "./"}:
             raise ValueError("it must name a folder (the snapshots are committed and travel in the sdist)")
-        if path.is_absolute() or re.match(r"[A-Za-z]:", text):
-            raise ValueError("it must be relative to the project, so that it travels in the sdist")
-        if ".." in path.parts:
-            raise ValueError("it must stay inside the project (no '..'), so that it travels in the sdist")
-        return str(path)
+        return _inside_project(text)
+
+    @field_validator("model_files")
+    @classmethod
+    def _model_files(cls, value: list[str]) -> list[str]:
+        out = []
+        for text in value:
+            cleaned = text.strip().replace("\\", "/")
+            if not cleaned or cleaned in {".", "./"}:
+                raise ValueError(f"{text!r} must name a file or folder of the project")
+            try:
+                out.append(_inside_project(cleaned))
+            except ValueError as exc:
+                raise ValueError(f"{text!r}: {exc}") from None
+        if len(set(out)) != len(out):
+            raise ValueError("it names one path twice")
+        return out
 
     @field_validator("view_names")
     @classmethod
@@ -259,6 +276,15 @@ class PygenConfig(_Table):
         return self.snapshot_dir(project_dir) / ref.snapshot_filename()
 
 
+def _inside_project(text: str) -> str:
+    path = PurePosixPath(text)
+    if path.is_absolute() or re.match(r"[A-Za-z]:", text):
+        raise ValueError("it must be relative to the project, so that it travels in the sdist")
+    if ".." in path.parts:
+        raise ValueError("it must stay inside the project (no '..'), so that it travels in the sdist")
+    return str(path)
+
+
 def _check_identifier(value: str) -> None:
     if not _IDENTIFIER.fullmatch(value):
         raise ValueError("use letters, digits and '_', not starting with a digit")
@@ -284,6 +310,11 @@ def parse_config(table: object, *, source: str = "pyproject.toml") -> PygenConfi
         config = PygenConfig.model_validate(dict(table))
     except pydantic.ValidationError as exc:
         raise ConfigError("\n".join(_render(exc, table, source))) from None
+    if not config.models and not config.model_files:
+        raise ConfigError(
+            f"{source}: [{TABLE}] `models` is missing; it must be {EXPECTED[(TABLE, 'models')]} (or list data "
+            f"models defined in the project in `model-files`: {EXPECTED[(TABLE, 'model-files')]})"
+        )
     if config.cdf is not None:
         problems += _check_cdf(config.cdf, table["cdf"], source)
     if problems:

@@ -1,7 +1,7 @@
 """The runtime that generated SDKs import needs only httpx and pydantic.
 
 An application that installs a generated SDK must never get (or import) the generator's
-dependencies: jinja2, keyring, platformdirs, filelock, hatchling, nor the emulator's.
+dependencies: jinja2, pyyaml, keyring, platformdirs, filelock, hatchling, nor the emulator's.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_MODULES = ["pygen", "pygen.transport", "pygen.dms", "pygen.instances"]
 FORBIDDEN = [
     "jinja2",
+    "yaml",
     "keyring",
     "platformdirs",
     "filelock",
@@ -62,7 +63,7 @@ def test_runtime_wheel_requires_only_httpx_and_pydantic(tmp_path: Path) -> None:
     names = {req: re.split(r"[\s<>=!~;\[]", req, maxsplit=1)[0].lower() for req in requires}
     unconditional = sorted(name for req, name in names.items() if ";" not in req)
     assert unconditional == ["httpx", "pydantic"]
-    generator_side = {"jinja2", "keyring", "platformdirs", "filelock"}
+    generator_side = {"jinja2", "keyring", "platformdirs", "filelock", "pyyaml"}
     for req, name in names.items():
         assert name != "hatchling", req
         if name in generator_side:

@@ -37,6 +37,7 @@ from pygen.fetch._errors import (
     PygenFetchError,
     SnapshotError,
 )
+from pygen.fetch._local import LocalModel, LocalModelError, load_model_files
 from pygen.fetch._ref import HasModelId, ModelRef, ModelRefLike
 from pygen.fetch._refresh import ModelChange, ObtainedModel, obtain_models, refresh
 from pygen.fetch._remote import fetch_model
@@ -51,6 +52,8 @@ __all__ = [
     "ENV_CLIENT_SECRET",
     "ENV_TOKEN",
     "HasModelId",
+    "LocalModel",
+    "LocalModelError",
     "ModelCache",
     "ModelChange",
     "ModelDiff",
@@ -73,6 +76,7 @@ __all__ = [
     "fetch_model",
     "keyring_service",
     "keyring_set_command",
+    "load_model_files",
     "load_snapshot",
     "normalize_base_url",
     "obtain_models",

@@ -34,6 +34,7 @@ from pygen.fetch._cache import CacheKey, ModelCache
 from pygen.fetch._credentials import credentials_help, resolve_client_secret, resolve_token
 from pygen.fetch._diff import ModelDiff, diff_models
 from pygen.fetch._errors import CredentialsError, ModelNotFoundError, SnapshotError
+from pygen.fetch._local import load_model_files
 from pygen.fetch._ref import ModelRef
 from pygen.fetch._remote import fetch_model
 from pygen.fetch._snapshot import atomic_write_bytes, load_snapshot, write_snapshot
@@ -62,7 +63,7 @@ __all__ = [
     "refresh",
 ]
 
-ModelSource = Literal["snapshot", "cache", "cdf"]
+ModelSource = Literal["snapshot", "cache", "cdf", "file"]
 #: How fetches talk to CDF: a cluster that does not answer fails within about a minute and a half,
 #: with a progress line before every wait (see :func:`describe_retry`), never in silence.
 FETCH_TIMEOUT = 20.0
@@ -76,12 +77,17 @@ Connect = Callable[["CDFConfig", Report], HTTPClient]
 
 @dataclass(frozen=True)
 class ObtainedModel:
-    """A pinned model, where it came from, and its snapshot file in the project."""
+    """A model, where it came from, and its file in the project.
+
+    ``snapshot`` is the snapshot of a pinned model, or the `model-files` entry (file or folder) of a
+    model defined in the project (``source == "file"``); ``files`` are then the files it was read from.
+    """
 
     ref: ModelRef
     model: dict[str, Any] = field(repr=False)
     source: ModelSource
     snapshot: Path
+    files: tuple[Path, ...] = ()
 
 
 def connect(
@@ -230,6 +236,17 @@ def obtain_models(
     finally:
         if client is not None:
             client.close()
+    pinned = {ref: ref for ref in config.refs}
+    for entry in config.model_files:
+        where = root / entry
+        for local in load_model_files(where, shown=entry):
+            if local.ref in pinned or any(item.ref == local.ref for item in results):
+                raise SnapshotError(
+                    f"{entry}: defines data model {local.ref}, which [tool.pygen] already takes from "
+                    f"{'`models`' if local.ref in pinned else 'another model file'}; give each data model once"
+                )
+            results.append(ObtainedModel(local.ref, local.model, "file", where, local.files))
+            say(f"pygen: {local.ref} from the model files {entry}")
     return results
 
 
@@ -271,6 +288,9 @@ def refresh(
     say = report or _quiet
     root = Path(project_dir)
     cdf = config.cdf
+    if not config.refs:
+        say("pygen refresh: [tool.pygen] pins no `models` (the `model-files` are read as they are): nothing to do")
+        return []
     if cdf is None:
         from pygen.config import ConfigError
 

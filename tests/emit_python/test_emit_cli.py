@@ -82,7 +82,7 @@ def test_missing_model_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     missing = tmp_path / "nope.json"
     code, _, err = _run(capsys, "--model-file", str(missing), "--output", str(tmp_path / "out"))
     assert code == 2
-    assert err.strip() == f"pygen generate: error: {missing}: snapshot file not found"
+    assert err.strip() == f"pygen generate: error: {missing}: no such file or folder"
     assert not (tmp_path / "out").exists()
 
 

@@ -43,7 +43,7 @@ CASES = [
         "unknown-key",
         MODELS + 'modle = "x"',
         "pyproject.toml: [tool.pygen] `modle` is not a known key (did you mean `models`?); "
-        "known keys: cdf, client-name, instance-space, models, package, snapshots",
+        "known keys: cdf, client-name, instance-space, model-files, models, package, snapshots, view-names",
     ),
     ("unknown-key-no-match", MODELS + "zzz = 1", "pyproject.toml: [tool.pygen] `zzz` is not a known key; known keys:"),
     ("underscore-key", MODELS + 'client_name = "C"', "`client_name` is not a known key (did you mean `client-name`?)"),

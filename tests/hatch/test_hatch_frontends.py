@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from email.parser import Parser
 from pathlib import Path
 
 import pytest
 from _hatch_support import EXAMPLE_PROJECT, REPO_ROOT
+from testdata import DATA_DIR, MODELS_DIR
 
 # One worker runs the whole module under pytest-xdist (--dist loadgroup): its fixtures share a wheelhouse folder.
 # `once`: pip, build and uv drive the same flows whatever Python they run on; the hook and the generator run
@@ -118,3 +121,45 @@ def test_editable_install_gives_an_importable_sdk(tmp_path: Path, wheelhouse: Pa
         [python, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path, env=_clean_env()
     ).stdout
     assert out.strip() == str(EXAMPLE_PROJECT / "src" / "core_tools" / "__init__.py")
+
+
+LOCAL_MODELS_PROJECT = """\
+[build-system]
+requires = ["hatchling>=1.27", "hatch-cognite-pygen>=0.1,<0.2"]
+build-backend = "hatchling.build"
+
+[project]
+name = "plant-sdk"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = ["cognite-pygen-runtime>=0.1.0,<0.2"]
+
+[tool.hatch.build.targets.wheel.hooks.pygen]
+
+[tool.pygen]
+model-files = ["toolkit/plant", "models/other.json"]
+package = "plant"
+"""
+
+
+def test_a_project_of_model_files_builds_offline_and_reproducibly(tmp_path: Path, wheelhouse: Path) -> None:
+    """`python -m build` (sdist, then the wheel from it) of a project whose models are its own files, twice."""
+    project = tmp_path / "plant-sdk"
+    project.mkdir()
+    shutil.copytree(DATA_DIR / "toolkit" / "plant", project / "toolkit" / "plant")
+    (project / "models").mkdir()
+    shutil.copy(MODELS_DIR / "collide" / "OtherModel.json", project / "models" / "other.json")
+    (project / "pyproject.toml").write_text(LOCAL_MODELS_PROJECT)
+    wheels = []
+    for run in ("one", "two"):
+        out = tmp_path / run
+        _build_wheel("--reuse-wheelhouse", "--project", str(project), "--outdir", str(out))
+        (wheel,) = out.glob("*.whl")
+        wheels.append(wheel)
+    assert hashlib.sha256(wheels[0].read_bytes()).digest() == hashlib.sha256(wheels[1].read_bytes()).digest()
+    with zipfile.ZipFile(wheels[0]) as zf:
+        names = zf.namelist()
+    assert {"plant/__init__.py", "plant/pump.py", "plant/site.py", "plant/gauge.py", "plant/asset.py"} <= set(names)
+    with tarfile.open(next((tmp_path / "one").glob("*.tar.gz"))) as tf:
+        members = tf.getnames()
+    assert "plant_sdk-0.1.0/toolkit/plant/data_modeling/views/Pump.View.yaml" in members  # the wheel's source

@@ -177,7 +177,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
             )
 
     def _say_where_fetched_models_went(self, config: PygenConfig, models: Sequence[ObtainedModel]) -> None:
-        fetched = [item for item in models if item.source != "snapshot"]
+        fetched = [item for item in models if item.source in ("cache", "cdf")]
         if not fetched:
             return
         refs = ", ".join(str(item.ref) for item in fetched)
@@ -191,11 +191,16 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         )
 
     def _include_snapshots(self, models: Sequence[ObtainedModel], build_data: dict[str, Any]) -> None:
-        root = Path(self.root)
+        root = Path(self.root).resolve()
         for item in models:
-            if item.snapshot.is_file():  # not written when this sdist is built from an unpacked sdist
-                build_data["force_include"][str(item.snapshot)] = item.snapshot.relative_to(root).as_posix()
-        self._info(f"pygen: {len(models)} snapshot(s) included in the sdist")
+            # A pinned model's snapshot, or the files a model defined in the project was read from.
+            for path in item.files or (item.snapshot,):
+                if path.is_file():  # a snapshot is not written when this sdist is built from an unpacked sdist
+                    build_data["force_include"][str(path)] = path.resolve().relative_to(root).as_posix()
+        pinned = sum(1 for item in models if item.source != "file")
+        self._info(
+            f"pygen: {pinned} snapshot(s) and {len(models) - pinned} model(s) from model files included in the sdist"
+        )
 
     def _generate(self, config: PygenConfig, models: Sequence[ObtainedModel]) -> _Generated:
         from pygen.transport import PygenError

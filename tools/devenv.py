@@ -33,8 +33,27 @@ REPO = Path(__file__).resolve().parent.parent
 STAMP = ".pygen-devenv-stamp"
 #: What uv installs, per profile; "dev" is a superset of "base".
 PROFILES = {
-    "base": ["-e", ".[generator,emulator]", "-e", "./pygen_hatch", "build>=1.2", "pip>=25.1"],
-    "dev": ["-e", ".[generator,emulator]", "-e", "./pygen_hatch", "--group", "dev", "pip>=25.1"],
+    "base": [
+        "-e",
+        ".[generator,emulator]",
+        "-e",
+        "./pygen_hatch",
+        "-e",
+        "./pygen_setuptools",
+        "build>=1.2",
+        "pip>=25.1",
+    ],
+    "dev": [
+        "-e",
+        ".[generator,emulator]",
+        "-e",
+        "./pygen_hatch",
+        "-e",
+        "./pygen_setuptools",
+        "--group",
+        "dev",
+        "pip>=25.1",
+    ],
 }
 UV_REQUIREMENT = "uv>=0.8,<1"
 
@@ -91,9 +110,14 @@ def _own_uv(interpreter: Path) -> Path:
 
 
 def _digest(interpreter: Path) -> str:
-    """What an environment was installed from: both project files, this script, the Python version."""
+    """What an environment was installed from: the project files, this script, the Python version."""
     digest = hashlib.sha256()
-    for path in (REPO / "pyproject.toml", REPO / "pygen_hatch" / "pyproject.toml", Path(__file__)):
+    projects = (
+        REPO / "pyproject.toml",
+        REPO / "pygen_hatch" / "pyproject.toml",
+        REPO / "pygen_setuptools" / "pyproject.toml",
+    )
+    for path in (*projects, Path(__file__)):
         digest.update(path.read_bytes())
     digest.update(_version(str(interpreter)).encode())
     return digest.hexdigest()[:32]

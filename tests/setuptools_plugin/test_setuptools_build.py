@@ -1,0 +1,183 @@
+"""The setuptools plugin (pygen_setuptools): a project whose backend is setuptools gets the same SDK in its wheel.
+
+Builds run ``python -m build --no-isolation`` with this environment's setuptools and the plugin installed
+(editable) in it, offline from the committed snapshot. The isolated frontends (pip, uv, ``python -m
+build`` with a wheelhouse) are the hatch tests' business for now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+import pytest
+from testdata import MODELS_DIR
+
+from pygen.fetch import ModelRef, snapshot_path, write_snapshot
+from pygen.generate import generate
+
+OMNISUB = json.loads((MODELS_DIR / "OmniSub.json").read_text(encoding="utf-8"))
+RUNTIME = "cognite-pygen-runtime>=0.1.0,<0.2"
+
+
+def _project(root: Path, *, pygen: str | None = None, dependencies: list[str] | None = None) -> Path:
+    root.mkdir(parents=True)
+    table = (
+        pygen
+        if pygen is not None
+        else '[tool.pygen]\nmodels = ["sp_pygen_models:OmniSub/1"]\npackage = "omni_sub"\nsnapshots = "snapshots"\n'
+    )
+    (root / "pyproject.toml").write_text(
+        "[build-system]\n"
+        'requires = ["setuptools>=70", "setuptools-cognite-pygen"]\n'
+        'build-backend = "setuptools.build_meta"\n\n'
+        "[project]\n"
+        'name = "omni-sub-sdk"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
+        f"dependencies = {json.dumps([RUNTIME] if dependencies is None else dependencies)}\n\n"
+        "[tool.setuptools]\npackages = []\n\n" + table,
+        encoding="utf-8",
+    )
+    write_snapshot(snapshot_path(root / "snapshots", ModelRef.from_model(OMNISUB)), OMNISUB)
+    return root
+
+
+def _build(project: Path, out: Path, *args: str, epoch: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH"}}
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    command = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), *args, str(project)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=project, check=False)
+
+
+def _wheel_files(wheel: Path, package: str) -> dict[str, str]:
+    with zipfile.ZipFile(wheel) as zf:
+        return {name: zf.read(name).decode() for name in zf.namelist() if name.startswith(f"{package}/")}
+
+
+def test_the_wheel_holds_the_generated_sdk_and_the_sdist_the_snapshot(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p")
+    done = _build(project, tmp_path / "dist")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pygen: sp_pygen_models:OmniSub/1 from the snapshot snapshots/sp_pygen_models.OmniSub.1.json" in done.stderr
+    (wheel,) = (tmp_path / "dist").glob("*.whl")  # built from the sdist
+    expected = generate([OMNISUB], package="omni_sub").files
+    assert _wheel_files(wheel, "omni_sub") == dict(expected)
+    with zipfile.ZipFile(wheel) as zf:
+        metadata = Parser().parsestr(zf.read("omni_sub_sdk-0.1.0.dist-info/METADATA").decode())
+    assert metadata.get_all("Requires-Dist") == ["cognite-pygen-runtime<0.2,>=0.1.0"]
+    (sdist,) = (tmp_path / "dist").glob("*.tar.gz")
+    with tarfile.open(sdist) as tf:
+        names = tf.getnames()
+    assert "omni_sub_sdk-0.1.0/snapshots/sp_pygen_models.OmniSub.1.json" in names
+    assert not any("/omni_sub/" in name for name in names)  # generated code is not in the sdist
+    assert not (project / "omni_sub").exists()  # nor in the source tree
+
+
+def test_setuptools_and_hatch_give_the_same_generated_files(tmp_path: Path) -> None:
+    hatch_project = _project(tmp_path / "h")
+    text = (hatch_project / "pyproject.toml").read_text()
+    text = text.replace(
+        'requires = ["setuptools>=70", "setuptools-cognite-pygen"]', 'requires = ["hatchling", "hatch-cognite-pygen"]'
+    )
+    text = text.replace('build-backend = "setuptools.build_meta"', 'build-backend = "hatchling.build"')
+    text = text.replace("[tool.setuptools]\npackages = []\n", "[tool.hatch.build.targets.wheel.hooks.pygen]\n")
+    (hatch_project / "pyproject.toml").write_text(text)
+    done = _build(hatch_project, tmp_path / "hatch-dist", "--wheel")
+    assert done.returncode == 0, done.stderr
+    (hatch_wheel,) = (tmp_path / "hatch-dist").glob("*.whl")
+    project = _project(tmp_path / "s")
+    assert _build(project, tmp_path / "dist", "--wheel").returncode == 0
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    assert _wheel_files(wheel, "omni_sub") == _wheel_files(hatch_wheel, "omni_sub")
+
+
+def test_rebuilds_are_byte_identical_with_source_date_epoch(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p")
+    digests = set()
+    for run in ("one", "two"):
+        assert _build(project, tmp_path / run, "--wheel", epoch="1700000000").returncode == 0
+        (wheel,) = (tmp_path / run).glob("*.whl")
+        digests.add(hashlib.sha256(wheel.read_bytes()).hexdigest())
+    assert len(digests) == 1
+
+
+@pytest.mark.parametrize(
+    ("pygen", "dependencies", "message"),
+    [
+        (
+            '[tool.pygen]\nmodels = ["sp_pygen_models:OmniSub/1"]\nmodle = "x"\n',
+            None,
+            "pyproject.toml: [tool.pygen] `modle` is not a known key (did you mean `models`?)",
+        ),
+        (
+            '[tool.pygen]\nmodels = ["sp_pygen_models:Omni/1"]\nsnapshots = "snapshots"\n',
+            None,
+            "snapshots/sp_pygen_models.Omni.1.json: no snapshot of sp_pygen_models:Omni/1",
+        ),
+        (
+            None,
+            ["httpx"],
+            'pyproject.toml: [project] `dependencies` must list the runtime the generated SDK imports: add "'
+            + RUNTIME
+            + '"',
+        ),
+        (
+            None,
+            ["cognite-pygen-runtime<0.1"],
+            'pyproject.toml: [project] `dependencies` lists "cognite-pygen-runtime<0.1", which excludes the runtime',
+        ),
+    ],
+)
+def test_errors_are_one_message_without_a_traceback(
+    tmp_path: Path, pygen: str | None, dependencies: list[str] | None, message: str
+) -> None:
+    project = _project(tmp_path / "p", pygen=pygen, dependencies=dependencies)
+    done = _build(project, tmp_path / "dist", "--wheel")
+    assert done.returncode != 0
+    assert message in done.stderr, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not list((tmp_path / "dist").glob("*.whl"))
+
+
+def test_a_project_without_tool_pygen_is_left_alone(tmp_path: Path) -> None:
+    project = _project(tmp_path / "p", pygen="")
+    (project / "plain.py").write_text("X = 1\n")
+    with open(project / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write('py-modules = ["plain"]\n')  # (appended to [tool.setuptools])
+    text = (project / "pyproject.toml").read_text().replace("packages = []\n", "")
+    (project / "pyproject.toml").write_text(text)
+    done = _build(project, tmp_path / "dist", "--wheel")
+    assert done.returncode == 0, done.stderr
+    assert "pygen:" not in done.stderr
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        assert [name for name in zf.namelist() if not name.startswith("omni_sub_sdk-")] == ["plain.py"]
+
+
+def test_an_editable_install_gives_an_importable_sdk(tmp_path: Path) -> None:
+    """PEP 660: the generated package goes into the editable wheel as a copy (it has no source folder)."""
+    uv = Path(sys.executable).parent / "uv"
+    repo = Path(__file__).resolve().parents[2]
+    venv = tmp_path / "venv"
+    env = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, venv], check=True, env=env)
+    python = venv / "bin" / "python"
+    install = [uv, "pip", "install", "--quiet", "--python", python]
+    subprocess.run(
+        [*install, "setuptools>=70", "-e", f"{repo}[generator]", "-e", str(repo / "pygen_setuptools")],
+        check=True,
+        env=env,
+    )
+    project = _project(tmp_path / "p")
+    subprocess.run([*install, "--no-build-isolation", "--no-deps", "-e", str(project)], check=True, env=env)
+    code = "import omni_sub; from omni_sub import OmniSubClient, ConnectionItemA; print(omni_sub.__file__)"
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path, env=env)
+    assert out.stdout.strip().startswith(str(venv))
+    assert not (project / "omni_sub").exists() and not (project / "build" / "lib" / "omni_sub").exists()

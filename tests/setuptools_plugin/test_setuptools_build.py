@@ -23,6 +23,10 @@ from testdata import MODELS_DIR
 from pygen.fetch import ModelRef, snapshot_path, write_snapshot
 from pygen.generate import generate
 
+# `once`: setuptools and the build frontend behave the same whatever Python runs pytest (the plugin's code
+# runs in the build subprocess on the main Python); `slow`: builds and a virtualenv.
+pytestmark = [pytest.mark.once, pytest.mark.slow]
+
 OMNISUB = json.loads((MODELS_DIR / "OmniSub.json").read_text(encoding="utf-8"))
 RUNTIME = "cognite-pygen-runtime>=0.1.0,<0.2"
 

@@ -21,10 +21,12 @@ import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+from pygen.integration import RUNTIME_DISTRIBUTION, generate_package, runtime_requirement
 
 if TYPE_CHECKING:
     from pygen.config import PygenConfig
@@ -32,40 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PygenBuildHook", "runtime_requirement"]
 
-RUNTIME_DISTRIBUTION = "cognite-pygen-runtime"
 # The generic options hatchling itself reads from every hook table; anything else belongs in [tool.pygen].
 _HATCH_HOOK_OPTIONS = {"dependencies", "enable-by-default", "require-runtime-dependencies", "require-runtime-features"}
-
-
-class _Generated(Protocol):
-    """The parts of ``pygen.generate.GenerationResult`` the hook uses."""
-
-    @property
-    def files(self) -> Mapping[str, str]: ...
-    @property
-    def diagnostics(self) -> Sequence[object]: ...
-    @property
-    def package(self) -> str: ...
-
-
-def runtime_requirement(version: str | None = None) -> str:
-    """The requirement a generated SDK needs: ``cognite-pygen-runtime>=X.Y.Z,<X.(Y+1)``.
-
-    The generated code is written against this pygen's runtime, so the lower bound is this version;
-    the runtime keeps its API within a minor series, so the next minor is excluded.
-
-    Example:
-        >>> runtime_requirement("0.1.0")
-        'cognite-pygen-runtime>=0.1.0,<0.2'
-    """
-    from packaging.version import Version
-
-    if version is None:
-        from pygen import __version__
-
-        version = __version__
-    parsed = Version(version)
-    return f"{RUNTIME_DISTRIBUTION}>={parsed.public},<{parsed.major}.{parsed.minor + 1}"
 
 
 class PygenBuildHook(BuildHookInterface[BuilderConfig]):
@@ -109,9 +79,8 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         if self.target_name == "sdist":
             self._include_snapshots(models, build_data)
             return
-        generated = self._generate(config, models)
-        files = _checked_files(generated)
-        self._check_no_clash(generated.package, config)
+        package, files = self._generate(config, models)
+        self._check_no_clash(package, config)
         out = self._write(files)
         forced = {os.path.join(out, *PurePosixPath(relative).parts): relative for relative in sorted(files)}
         build_data["force_include"].update(forced)
@@ -121,7 +90,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         if requirement is not None:
             build_data["dependencies"].append(requirement)
         added = f" and the requirement {requirement}" if requirement else ""
-        self._info(f"pygen: added package {generated.package} ({len(files)} files){added}")
+        self._info(f"pygen: added package {package} ({len(files)} files){added}")
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         """Remove the temporary folder with the generated files."""
@@ -202,11 +171,11 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
             f"pygen: {pinned} snapshot(s) and {len(models) - pinned} model(s) from model files included in the sdist"
         )
 
-    def _generate(self, config: PygenConfig, models: Sequence[ObtainedModel]) -> _Generated:
+    def _generate(self, config: PygenConfig, models: Sequence[ObtainedModel]) -> tuple[str, dict[str, str]]:
         from pygen.transport import PygenError
 
         try:
-            from pygen.generate import GenerationError, generate
+            import pygen.generate  # noqa: F401 - the generator must be there
         except ModuleNotFoundError as exc:
             if exc.name != "pygen.generate":
                 raise
@@ -216,32 +185,15 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
             ) from None
         refs = ", ".join(str(item.ref) for item in models)
         self._waiting(f"pygen: generating the Python SDK for {refs}")
-        try:
-            result: _Generated = generate(
-                [item.model for item in models],
-                language="python",
-                package=config.package,
-                client_name=config.client_name,
-                instance_space=config.instance_space,
-                view_names=config.view_names,
-            )
-        except GenerationError as exc:
-            # The generator's message already lists every diagnostic.
-            raise PygenError(f"pygen: cannot generate the SDK for {refs}: {exc}") from None
-        from pygen.ir import summarize_infos
-
         # Warnings each; expected renames (infos) in one line, or each with `hatch build -v`.
-        verbose = getattr(self.app, "verbosity", 0) > 0
-        infos = [item for item in result.diagnostics if getattr(item, "level", None) == "info"]
-        for diagnostic in result.diagnostics:
-            if diagnostic not in infos:
-                self.app.display_warning(f"pygen: {diagnostic}")
-            elif verbose:
-                self._info(f"pygen: {diagnostic}")
-        summary = None if verbose else summarize_infos(infos)  # type: ignore[arg-type]
-        if summary is not None:
-            self._info(f"pygen: {summary}; `hatch build -v` lists them")
-        return result
+        return generate_package(
+            config,
+            models,
+            warn=self.app.display_warning,
+            info=self._info,
+            verbose=getattr(self.app, "verbosity", 0) > 0,
+            verbose_hint="`hatch build -v`",
+        )
 
     def _check_no_clash(self, package: str, config: PygenConfig) -> None:
         root = Path(self.root)
@@ -287,19 +239,3 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
 
     def _waiting(self, message: str) -> None:
         self.app.display_waiting(message)
-
-
-def _checked_files(generated: _Generated) -> dict[str, str]:
-    """The generated files, refusing any path that would land outside the generated package."""
-    from pygen.transport import PygenError
-
-    package = generated.package
-    files: dict[str, str] = {}
-    for relative, text in generated.files.items():
-        path = PurePosixPath(relative)
-        if path.is_absolute() or ".." in path.parts or "\\" in relative or path.parts[:1] != (package,):
-            raise PygenError(f"pygen: the generator produced the file {relative!r} outside the package {package!r}")
-        files[path.as_posix()] = text
-    if not files:
-        raise PygenError(f"pygen: the generator produced no files for the package {package!r}")
-    return files

@@ -73,7 +73,19 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 def _install(python: Path, wheelhouse: Path, *requirements: str) -> None:
     """Install from the wheelhouse alone (no index), as the README tells users to until the runtime is on PyPI."""
-    command = [UV, "pip", "install", "--quiet", "--python", python, "--no-index", "--find-links", wheelhouse]
+    # --refresh: uv caches wheels by name and version, and ours are rebuilt from the checkout with the same version.
+    command = [
+        UV,
+        "pip",
+        "install",
+        "--quiet",
+        "--refresh",
+        "--python",
+        python,
+        "--no-index",
+        "--find-links",
+        wheelhouse,
+    ]
     subprocess.run([*command, *requirements], check=True, env=_clean_env())
 
 
@@ -163,3 +175,82 @@ def test_a_project_of_model_files_builds_offline_and_reproducibly(tmp_path: Path
     with tarfile.open(next((tmp_path / "one").glob("*.tar.gz"))) as tf:
         members = tf.getnames()
     assert "plant_sdk-0.1.0/toolkit/plant/data_modeling/views/Pump.View.yaml" in members  # the wheel's source
+
+
+# ---------------------------------------------------------------------------------------------- the setuptools twin
+
+TWIN = EXAMPLE_PROJECT / "setuptools"
+TWIN_WHEEL = "cognite_core_example_setuptools-0.1.0-py3-none-any.whl"
+
+
+@pytest.fixture(scope="session")
+def twin_built(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The setuptools twin from `python -m build` (via the sdist), `pip wheel` and `uv build`, all offline."""
+    out = tmp_path_factory.mktemp("twin")
+    project = out / "project"  # a copy: setuptools writes build/ and *.egg-info into the project it builds
+    shutil.copytree(TWIN, project, ignore=shutil.ignore_patterns("dist", "build", "*.egg-info", "__pycache__"))
+    for frontend in ("build", "pip"):
+        _build_wheel(
+            "--reuse-wheelhouse", "--project", str(project), "--frontend", frontend, "--outdir", str(out / frontend)
+        )
+    env = _clean_env(UV_NO_INDEX="1", UV_FIND_LINKS=str(wheelhouse), SOURCE_DATE_EPOCH="1580601600")
+    subprocess.run(
+        [UV, "build", "--quiet", "--refresh", "--out-dir", str(out / "uv"), str(project)], check=True, env=env
+    )
+    return {"build": out / "build" / TWIN_WHEEL, "pip": out / "pip" / TWIN_WHEEL, "uv": out / "uv" / TWIN_WHEEL}
+
+
+def _generated(wheel: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(wheel) as zf:
+        return {name: zf.read(name) for name in zf.namelist() if name.startswith("cognite_core/")}
+
+
+def test_the_setuptools_twin_gives_one_wheel_with_every_frontend(
+    twin_built: dict[str, Path], built: dict[str, Path]
+) -> None:
+    digests = {frontend: hashlib.sha256(path.read_bytes()).hexdigest() for frontend, path in twin_built.items()}
+    assert len(set(digests.values())) == 1, digests
+    # The same generated files as the hatch example's wheel.
+    assert _generated(twin_built["build"]) == _generated(built["build"])
+    with zipfile.ZipFile(twin_built["build"]) as zf:
+        metadata = Parser().parsestr(zf.read("cognite_core_example_setuptools-0.1.0.dist-info/METADATA").decode())
+    assert metadata.get_all("Requires-Dist") == ["cognite-pygen-runtime<0.2,>=0.1.0"]
+    (sdist,) = (twin_built["build"].parent).glob("*.tar.gz")
+    with tarfile.open(sdist) as tf:
+        names = tf.getnames()
+    assert "cognite_core_example_setuptools-0.1.0/snapshots/cdf_cdm.CogniteCore.v1.json" in names
+    assert not any("/cognite_core/" in name for name in names)
+
+
+def test_the_setuptools_twin_installed_works_against_the_emulator(
+    tmp_path: Path, wheelhouse: Path, twin_built: dict[str, Path]
+) -> None:
+    python = _fresh_venv(tmp_path / "venv")
+    _install(python, wheelhouse, str(twin_built["build"]), "cognite-pygen-runtime[emulator]", "pytest")
+    result = subprocess.run(
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(TWIN / "tests")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_clean_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_setuptools_twin_editable_install_gives_an_importable_sdk(tmp_path: Path, wheelhouse: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(TWIN, project, ignore=shutil.ignore_patterns("dist", "build", "*.egg-info", "__pycache__"))
+    python = _fresh_venv(tmp_path / "venv")
+    _install(python, wheelhouse, "-e", str(project))
+    code = "import cognite_core; from cognite_core import CogniteCoreClient; print(cognite_core.__file__)"
+    out = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path, env=_clean_env()
+    ).stdout
+    assert out.strip().startswith(str(tmp_path / "venv"))
+    assert not (project / "cognite_core").exists()  # nothing generated into the source tree
+
+
+def test_the_twins_snapshot_is_the_examples() -> None:
+    assert (TWIN / "snapshots" / "cdf_cdm.CogniteCore.v1.json").read_bytes() == (
+        EXAMPLE_PROJECT / "snapshots" / "cdf_cdm.CogniteCore.v1.json"
+    ).read_bytes()

@@ -53,7 +53,15 @@ def _project(root: Path, *, pygen: str | None = None, dependencies: list[str] | 
 
 
 def _build(project: Path, out: Path, *args: str, epoch: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH"}}
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"PYTHONPATH"} and not key.startswith("PYGEN_")
+    }
+    # Never the real keyring or user cache: the build runs in a subprocess, out of the fixtures' reach.
+    env.update(
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        PYGEN_CACHE_DIR=str(out.parent / "cache"),
+        XDG_CONFIG_HOME=str(out.parent / "xdg"),
+    )
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = epoch
     command = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), *args, str(project)]
@@ -126,6 +134,14 @@ def test_rebuilds_are_byte_identical_with_source_date_epoch(tmp_path: Path) -> N
             "snapshots/sp_pygen_models.Omni.1.json: no snapshot of sp_pygen_models:Omni/1",
         ),
         (
+            '[tool.pygen]\nmodels = ["sp_pygen_models:Omni/1"]\nsnapshots = "snapshots"\n'
+            '[tool.pygen.cdf]\nbase-url = "http://localhost:9"\nproject = "p"\nclient-id = "c"\n'
+            'token-url = "http://localhost:9/token"\n',
+            None,
+            "snapshots/sp_pygen_models.Omni.1.json: no snapshot of sp_pygen_models:Omni/1 and it is not in the user "
+            "cache",
+        ),
+        (
             None,
             ["httpx"],
             'pyproject.toml: [project] `dependencies` must list the runtime the generated SDK imports: add "'
@@ -175,12 +191,13 @@ def test_an_editable_install_gives_an_importable_sdk(tmp_path: Path) -> None:
     python = venv / "bin" / "python"
     install = [uv, "pip", "install", "--quiet", "--python", python]
     subprocess.run(
-        [*install, "setuptools>=70", "-e", f"{repo}[generator]", "-e", str(repo / "pygen_setuptools")],
+        [*install, "pip", "setuptools>=70", "-e", f"{repo}[generator]", "-e", str(repo / "pygen_setuptools")],
         check=True,
         env=env,
     )
     project = _project(tmp_path / "p")
-    subprocess.run([*install, "--no-build-isolation", "--no-deps", "-e", str(project)], check=True, env=env)
+    pip = [python, "-m", "pip", "install", "--quiet", "--no-build-isolation", "--no-deps", "--no-index"]
+    subprocess.run([*pip, "-e", str(project)], check=True, env=env)  # pip's PEP 660 path
     code = "import omni_sub; from omni_sub import OmniSubClient, ConnectionItemA; print(omni_sub.__file__)"
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path, env=env)
     assert out.stdout.strip().startswith(str(venv))

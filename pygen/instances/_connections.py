@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
@@ -35,6 +34,7 @@ from pygen.instances._instances import (
     _ReadInstance,
     load_references,
 )
+from pygen.instances._record import record
 
 __all__ = ["ConnectionPlan", "plan_connections"]
 
@@ -57,7 +57,7 @@ def _is_list(annotation: object) -> bool:
     return any(_is_list(arg) for arg in typing.get_args(annotation) if typing.get_origin(arg) is not None)
 
 
-@dataclass(frozen=True)
+@record
 class _Hop:
     field: str
     kind: DirectRelation | EdgeConnection | ReverseDirectRelation
@@ -67,7 +67,7 @@ class _Hop:
     prop: str | None  # the property id (direct: on the root view; reverse: on the target view)
 
 
-@dataclass(frozen=True)
+@record
 class ConnectionPlan:
     """How to resolve the connection fields of one read class."""
 

@@ -15,11 +15,11 @@ that many values each: one request, same meaning, so paging and sorting keep wor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pygen.instances._ids import EdgeId, NodeId, NodeIdLike, ViewId, as_node_id
+from pygen.instances._record import record
 from pygen.instances._types import dump_timestamp
 
 __all__ = [
@@ -63,7 +63,7 @@ MAX_FILTER_VALUES = 1000
 PropertyRef = tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class _ExternalIdInDefaultSpace:
     """A direct-relation filter value given as a bare external id: the space is known only at dump time."""
 
@@ -120,7 +120,7 @@ class Filter:
         return Not(self)
 
 
-@dataclass(frozen=True)
+@record
 class Equals(Filter):
     """``{"equals": {"property": P, "value": V}}``."""
 
@@ -135,7 +135,7 @@ def _chunks(values: tuple[object, ...]) -> list[tuple[object, ...]]:
     return [values[i : i + MAX_FILTER_VALUES] for i in range(0, len(values), MAX_FILTER_VALUES)]
 
 
-@dataclass(frozen=True)
+@record
 class _ValuesFilter(Filter):
     _name: ClassVar[str] = ""
     _join: ClassVar[str] = "or"
@@ -186,7 +186,7 @@ def _bounds(gt: object, gte: object, lt: object, lte: object, space: str | None)
     return out
 
 
-@dataclass(frozen=True)
+@record
 class Range(Filter):
     """``{"range": {"property": P, "gt"|"gte": V, "lt"|"lte": V}}``."""
 
@@ -204,7 +204,7 @@ class Range(Filter):
         return {"range": {"property": list(self.property), **bounds}}
 
 
-@dataclass(frozen=True)
+@record
 class Prefix(Filter):
     """``{"prefix": {"property": P, "value": "abc"}}`` (text)."""
 
@@ -215,7 +215,7 @@ class Prefix(Filter):
         return {"prefix": {"property": list(self.property), "value": self.value}}
 
 
-@dataclass(frozen=True)
+@record
 class Exists(Filter):
     """``{"exists": {"property": P}}``: the property has a value."""
 
@@ -225,7 +225,7 @@ class Exists(Filter):
         return {"exists": {"property": list(self.property)}}
 
 
-@dataclass(frozen=True)
+@record
 class Nested(Filter):
     """``{"nested": {"scope": P, "filter": F}}``: ``filter`` holds for the node direct relation ``scope`` points at."""
 
@@ -236,7 +236,7 @@ class Nested(Filter):
         return {"nested": {"scope": list(self.scope), "filter": self.filter.dump(space)}}
 
 
-@dataclass(frozen=True)
+@record
 class Overlaps(Filter):
     """``{"overlaps": {"startProperty", "endProperty", bounds}}``: the [start, end] range overlaps the bounds."""
 
@@ -254,7 +254,7 @@ class Overlaps(Filter):
         }
 
 
-@dataclass(frozen=True)
+@record
 class HasData(Filter):
     """``{"hasData": [...]}``: the instance has data in all the views (and containers ``(space, external_id)``)."""
 
@@ -267,7 +267,7 @@ class HasData(Filter):
         return {"hasData": refs}
 
 
-@dataclass(frozen=True)
+@record
 class InstanceReferences(Filter):
     """``{"instanceReferences": [{"space", "externalId"}, ...]}``: one of these instances."""
 
@@ -277,7 +277,7 @@ class InstanceReferences(Filter):
         return {"instanceReferences": [item.dump() for item in self.ids]}
 
 
-@dataclass(frozen=True)
+@record
 class MatchAll(Filter):
     """``{"matchAll": {}}``: every instance."""
 
@@ -285,7 +285,7 @@ class MatchAll(Filter):
         return {"matchAll": {}}
 
 
-@dataclass(frozen=True, init=False)
+@record
 class And(Filter):
     """``{"and": [...]}``; ``a & b`` builds it (flattening nested ands)."""
 
@@ -300,7 +300,7 @@ class And(Filter):
         return {"and": [item.dump(space) for item in self.filters]}
 
 
-@dataclass(frozen=True, init=False)
+@record
 class Or(Filter):
     """``{"or": [...]}``; ``a | b`` builds it (flattening nested ors)."""
 
@@ -315,7 +315,7 @@ class Or(Filter):
         return {"or": [item.dump(space) for item in self.filters]}
 
 
-@dataclass(frozen=True)
+@record
 class Not(Filter):
     """``{"not": F}``; ``~f`` builds it."""
 
@@ -328,7 +328,7 @@ class Not(Filter):
 # ---------------------------------------------------------------------------------------------- sort
 
 
-@dataclass(frozen=True)
+@record
 class Sort:
     """One sort key: ``{"property": P, "direction": ..., "nullsFirst": ...}``."""
 
@@ -349,11 +349,11 @@ _V = TypeVar("_V")
 _N = TypeVar("_N", int, float)
 
 
-@dataclass(frozen=True)
+@record
 class Property:
     """A property reference with what every data type offers: ``exists``, sorting and its name."""
 
-    ref: PropertyRef = field()
+    ref: PropertyRef
 
     @classmethod
     def of(cls, view: ViewId, prop: str) -> Any:
@@ -418,7 +418,7 @@ class FloatProperty(_NumberProperty[float]):
     """A float32/float64 property: equals, in, range."""
 
 
-@dataclass(frozen=True)
+@record
 class TimestampProperty(Property):
     """A timestamp property (timezone-aware datetimes): equals, range.
 

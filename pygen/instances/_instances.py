@@ -26,7 +26,6 @@ import types
 import typing
 from collections.abc import Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, Union
 
@@ -37,6 +36,7 @@ from typing_extensions import Self
 
 from pygen.instances._filters import DirectRelationListProperty, DirectRelationProperty, Property
 from pygen.instances._ids import EdgeId, NodeId, NodeIdLike, ViewId, as_edge_id, as_node_id
+from pygen.instances._record import record
 from pygen.instances._types import dump_timestamp
 
 __all__ = [
@@ -55,12 +55,12 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------- connections
 
 
-@dataclass(frozen=True)
+@record
 class DirectRelation:
     """Marks a field as a direct relation property (its value is a :class:`NodeId` or a target object)."""
 
 
-@dataclass(frozen=True)
+@record
 class EdgeConnection:
     """Marks a field as an edge connection: edges of ``edge_type`` leaving (``outwards``) or reaching this node.
 
@@ -71,7 +71,7 @@ class EdgeConnection:
     direction: Literal["outwards", "inwards"] = "outwards"
 
 
-@dataclass(frozen=True)
+@record
 class ReverseDirectRelation:
     """Marks a field as the reverse of direct relation ``property`` of view ``through`` (read only)."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from pygen.instances._ids import NodeId
 from pygen.instances._instances import DirectRelation, _Instance, load_references
+from pygen.instances._record import record
 from pygen.instances._results import InstanceValidationError
 
 __all__ = ["construct", "parse_items", "parse_model", "response_model"]
@@ -108,7 +108,7 @@ def _id(value: object) -> object:
     return value
 
 
-@dataclass(frozen=True)
+@record
 class _Recipe:
     """How to build one class without validation: which keys go where, and the defaults."""
 

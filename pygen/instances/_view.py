@@ -16,6 +16,7 @@ from pygen.instances._ids import EdgeId, NodeId, as_edge_id, as_node_id
 from pygen.instances._instances import EdgeWrite, InstanceList, NodeWrite, _ReadInstance
 from pygen.instances._keywords import SortArg, keyword_filter, split_keywords
 from pygen.instances._parse import construct, parse_items, parse_model
+from pygen.instances._record import record
 
 __all__ = ["AggregateGroup", "Bucket", "Page", "RetrieveList"]
 
@@ -69,7 +70,7 @@ class Page(Generic[TRead]):
     cursor: str | None
 
 
-@dataclass(frozen=True)
+@record
 class AggregateGroup:
     """One group of an aggregate: the ``group`` values (empty without group_by) and aggregate values.
 
@@ -80,7 +81,7 @@ class AggregateGroup:
     values: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@record
 class Bucket:
     """One histogram bucket: values in ``[start, start + interval)`` and how many there are."""
 

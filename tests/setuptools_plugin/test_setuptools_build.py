@@ -166,6 +166,21 @@ def test_errors_are_one_message_without_a_traceback(
     assert not list((tmp_path / "dist").glob("*.whl"))
 
 
+@pytest.mark.parametrize("package", ['package = "omni_sub"\n', ""])
+def test_the_generated_package_must_not_be_one_of_the_projects(tmp_path: Path, package: str) -> None:
+    """Named or chosen by the generator (OmniSub -> omni_sub), the package must not mix into the project's own."""
+    table = f'[tool.pygen]\nmodels = ["sp_pygen_models:OmniSub/1"]\nsnapshots = "snapshots"\n{package}'
+    project = _project(tmp_path / "p", pygen=table)
+    (project / "src" / "omni_sub").mkdir(parents=True)
+    done = _build(project, tmp_path / "dist", "--wheel")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    key = "`package`" if package else "`package` (not set, so the generator chose it)"
+    assert (
+        f'pyproject.toml: [tool.pygen] {key} must name a package the project does not have, got "omni_sub" '
+        "(src/omni_sub exists, and the generated package would be mixed into it)"
+    ) in done.stderr
+
+
 def test_a_project_without_tool_pygen_is_left_alone(tmp_path: Path) -> None:
     project = _project(tmp_path / "p", pygen="")
     (project / "plain.py").write_text("X = 1\n")

@@ -110,19 +110,20 @@ def _check_runtime_dependency(pyproject: Path) -> None:
     )
 
 
-def _check_no_clash(root: Path, config: PygenConfig) -> None:
-    package = config.package
+def _check_no_clash(root: Path, config: PygenConfig, package: str | None = None) -> None:
+    """The generated package must not be one the project has (``package``: the generator's choice)."""
+    package = package or config.package
     if package is None:
-        return  # the generator's choice is checked after generation
+        return  # the generator chooses it: checked again after generation
     for candidate in (Path(package), Path("src") / package, Path(f"{package}.py")):
         if (root / candidate).exists():
             from pygen.config import ConfigError
 
+            key = "`package`" if config.package else "`package` (not set, so the generator chose it)"
             raise ConfigError(
-                "pyproject.toml: [tool.pygen] `package` must name a package the project does not have, "
-                f'got "{package}" '
-                f"({candidate.as_posix()} exists, and the generated package would be mixed into it); "
-                f'set `package` to another name, e.g. "{package}_sdk"'
+                f"pyproject.toml: [tool.pygen] {key} must name a package the project does not have, "
+                f'got "{package}" ({candidate.as_posix()} exists, and the generated package would be mixed '
+                f'into it); set `package` to another name, e.g. "{package}_sdk"'
             )
 
 
@@ -219,7 +220,7 @@ def _generated(root: Path, config: PygenConfig) -> tuple[str, dict[str, str]]:
         from_sdist = (root / "PKG-INFO").is_file()
         try:
             models = obtain_models(config, root, report=_say, write_snapshots=not from_sdist)
-            _CACHE[root] = generate_package(
+            generated = generate_package(
                 config,
                 models,
                 warn=_say,
@@ -227,6 +228,8 @@ def _generated(root: Path, config: PygenConfig) -> tuple[str, dict[str, str]]:
                 verbose=bool(os.environ.get("PYGEN_VERBOSE")),
                 verbose_hint="PYGEN_VERBOSE=1",
             )
+            _check_no_clash(root, config, generated[0])
+            _CACHE[root] = generated
         except PygenError as exc:
             raise SystemExit(str(exc)) from None
     return _CACHE[root]

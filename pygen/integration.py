@@ -9,8 +9,8 @@ wheel's runtime requirement is :func:`runtime_requirement`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import PurePosixPath
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pygen.transport import PygenError
@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from pygen.config import PygenConfig
     from pygen.fetch import ObtainedModel
 
-__all__ = ["RUNTIME_DISTRIBUTION", "check_generated_files", "generate_package", "runtime_requirement"]
+__all__ = [
+    "RUNTIME_DISTRIBUTION",
+    "check_generated_files",
+    "check_package_is_free",
+    "generate_package",
+    "lists_runtime",
+    "runtime_requirement",
+]
 
 RUNTIME_DISTRIBUTION = "cognite-pygen-runtime"
 
@@ -42,6 +49,51 @@ def runtime_requirement(version: str | None = None) -> str:
         version = __version__
     parsed = Version(version)
     return f"{RUNTIME_DISTRIBUTION}>={parsed.public},<{parsed.major}.{parsed.minor + 1}"
+
+
+def lists_runtime(dependencies: Iterable[str]) -> bool:
+    """Whether ``[project] dependencies`` lists the runtime; a range that excludes this pygen's runtime is an error.
+
+    Requirements that do not parse are skipped: the build backend refuses them itself.
+    """
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    from pygen import __version__
+    from pygen.config import ConfigError
+
+    for text in dependencies:
+        try:
+            listed = Requirement(str(text))
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(listed.name) != RUNTIME_DISTRIBUTION:
+            continue
+        if not listed.specifier.contains(__version__, prereleases=True):
+            raise ConfigError(
+                f'pyproject.toml: [project] `dependencies` lists "{text}", which excludes the runtime '
+                f'{__version__} this pygen generates code for; use "{runtime_requirement()}"'
+            )
+        return True
+    return False
+
+
+def check_package_is_free(root: Path, package: str, config: PygenConfig, *, shipped: Iterable[Path] = ()) -> None:
+    """The generated ``package`` must not be one the project in ``root`` has (``shipped``: more of its package paths).
+
+    Raises :class:`pygen.config.ConfigError` naming the path that exists.
+    """
+    candidates = [Path(package), Path("src") / package, Path(f"{package}.py"), *shipped]
+    for candidate in candidates:
+        if (root / candidate).exists():
+            from pygen.config import ConfigError
+
+            key = "`package`" if config.package else "`package` (not set, so the generator chose it)"
+            raise ConfigError(
+                f"pyproject.toml: [tool.pygen] {key} must name a package the project does not have, "
+                f'got "{package}" ({candidate.as_posix()} exists, and the generated package would be mixed '
+                f'into it); set `package` to another name, e.g. "{package}_sdk"'
+            )
 
 
 def generate_package(

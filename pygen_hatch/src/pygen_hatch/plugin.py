@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-from pygen.integration import RUNTIME_DISTRIBUTION, generate_package, runtime_requirement
+from pygen.integration import check_package_is_free, generate_package, lists_runtime, runtime_requirement
 
 if TYPE_CHECKING:
     from pygen.config import PygenConfig
@@ -106,26 +106,8 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         it (uv does for local and editable installs), so the requirement belongs there; when it is missing
         the hook still adds it to the wheel and says what to add.
         """
-        from packaging.requirements import InvalidRequirement, Requirement
-        from packaging.utils import canonicalize_name
-
-        from pygen import __version__
-
         wanted = runtime_requirement()
-        for text in self.metadata.core.dependencies:
-            try:
-                listed = Requirement(text)
-            except InvalidRequirement:
-                continue  # hatchling has already refused it
-            if canonicalize_name(listed.name) != RUNTIME_DISTRIBUTION:
-                continue
-            if not listed.specifier.contains(__version__, prereleases=True):
-                from pygen.config import ConfigError
-
-                raise ConfigError(
-                    f'pyproject.toml: [project] `dependencies` lists "{text}", which excludes the runtime '
-                    f'{__version__} this pygen generates code for; use "{wanted}"'
-                )
+        if lists_runtime(self.metadata.core.dependencies):
             return None
         self.app.display_warning(
             f'pygen: [project] `dependencies` does not list the runtime, so the hook adds "{wanted}" to the wheel. '
@@ -196,24 +178,12 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         )
 
     def _check_no_clash(self, package: str, config: PygenConfig) -> None:
-        root = Path(self.root)
-        candidates = [Path(package), Path("src") / package, Path(f"{package}.py")]
         # Packages the wheel target ships from elsewhere, e.g. packages = ["lib/cognite_core"].
         # (The raw table: the `packages` property would run hatchling's file selection before our files exist.)
         target_config = getattr(self.build_config, "target_config", None) or {}
         shipped = target_config.get("packages", []) if isinstance(target_config, dict) else []
-        candidates += [Path(item) for item in shipped if Path(item).name == package]
-        for candidate in candidates:
-            if (root / candidate).exists():
-                from pygen.config import ConfigError
-
-                key = "`package`" if config.package else "`package` (not set, so the generator chose it)"
-                raise ConfigError(
-                    f"pyproject.toml: [tool.pygen] {key} must name a package the project does not have, "
-                    f'got "{package}" '
-                    f"({candidate.as_posix()} exists, and the generated package would be mixed into it); "
-                    'set `package` to another name, e.g. "' + package + '_sdk"'
-                )
+        mine = [Path(item) for item in shipped if Path(item).name == package]
+        check_package_is_free(Path(self.root), package, config, shipped=mine)
 
     def _write(self, files: Mapping[str, str]) -> str:
         out = tempfile.mkdtemp(prefix="pygen-build-")

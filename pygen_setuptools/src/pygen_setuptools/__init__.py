@@ -80,51 +80,26 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _check_runtime_dependency(pyproject: Path) -> None:
     """``[project] dependencies`` must list the runtime in a range that admits this pygen's runtime."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
-
-    from pygen import __version__
     from pygen.config import ConfigError
-    from pygen.integration import RUNTIME_DISTRIBUTION, runtime_requirement
+    from pygen.integration import lists_runtime, runtime_requirement
 
     project = _read_toml(pyproject).get("project")
     if not isinstance(project, Mapping) or "dependencies" in (project.get("dynamic") or []):
         return  # dependencies come from elsewhere (setup.py, setup.cfg): the user keeps them
-    wanted = runtime_requirement()
-    for text in project.get("dependencies") or []:
-        try:
-            listed = Requirement(str(text))
-        except InvalidRequirement:
-            continue  # setuptools refuses it itself
-        if canonicalize_name(listed.name) != RUNTIME_DISTRIBUTION:
-            continue
-        if not listed.specifier.contains(__version__, prereleases=True):
-            raise ConfigError(
-                f'pyproject.toml: [project] `dependencies` lists "{text}", which excludes the runtime '
-                f'{__version__} this pygen generates code for; use "{wanted}"'
-            )
-        return
-    raise ConfigError(
-        f'pyproject.toml: [project] `dependencies` must list the runtime the generated SDK imports: add "{wanted}" '
-        "(setuptools does not let a plugin add it to the wheel's metadata)"
-    )
+    if not lists_runtime(project.get("dependencies") or []):
+        raise ConfigError(
+            "pyproject.toml: [project] `dependencies` must list the runtime the generated SDK imports: add "
+            f'"{runtime_requirement()}" (setuptools does not let a plugin add it to the wheel\'s metadata)'
+        )
 
 
 def _check_no_clash(root: Path, config: PygenConfig, package: str | None = None) -> None:
     """The generated package must not be one the project has (``package``: the generator's choice)."""
-    package = package or config.package
-    if package is None:
-        return  # the generator chooses it: checked again after generation
-    for candidate in (Path(package), Path("src") / package, Path(f"{package}.py")):
-        if (root / candidate).exists():
-            from pygen.config import ConfigError
+    from pygen.integration import check_package_is_free
 
-            key = "`package`" if config.package else "`package` (not set, so the generator chose it)"
-            raise ConfigError(
-                f"pyproject.toml: [tool.pygen] {key} must name a package the project does not have, "
-                f'got "{package}" ({candidate.as_posix()} exists, and the generated package would be mixed '
-                f'into it); set `package` to another name, e.g. "{package}_sdk"'
-            )
+    package = package or config.package
+    if package is not None:  # else the generator chooses it: checked again after generation
+        check_package_is_free(root, package, config)
 
 
 def _say(message: str) -> None:

@@ -136,8 +136,9 @@ def _from_toolkit(files: Sequence[tuple[Path, str]], name: str, show: Callable[[
             at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
             problem = getattr(exc, "problem", None) or str(exc)
             raise LocalModelError(f"{where}: not valid YAML: {problem}{at}") from None
-        for index, item in enumerate(_items(documents)):
-            at = where if index == 0 and len(_items(documents)) == 1 else f"{where} [{index}]"
+        items = _items(documents)
+        for index, item in enumerate(items):
+            at = where if len(items) == 1 else f"{where} [{index}]"
             if not isinstance(item, dict):
                 raise LocalModelError(f"{at}: expected a {_KINDS[kind]} (a mapping), got {type(item).__name__}")
             _no_variables(item, at)

@@ -599,6 +599,7 @@ class LazyAPI(Generic[TAPI]):
         self.module = module
         self._attribute = ""
         self._owner: type = object
+        self._class: type[TAPI] | None = None  # found on first use, the same for every client object
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._attribute, self._owner = name, owner
@@ -619,6 +620,11 @@ class LazyAPI(Generic[TAPI]):
 
     def api_class(self) -> type[TAPI]:
         """The API class this attribute builds: sync or async, as the client class that declares it is."""
+        if self._class is None:
+            self._class = self._find_class()
+        return self._class
+
+    def _find_class(self) -> type[TAPI]:
         owner = self._owner
         package = sys.modules[owner.__module__].__package__
         module = importlib.import_module(self.module, package)

@@ -35,7 +35,7 @@ _PROPERTY_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]{0,253}[a-zA-Z0-9]?")
 _CONTAINER_PROPERTY_IDENTIFIER = re.compile(r"[a-zA-Z]([a-zA-Z0-9_]{0,253}[a-zA-Z0-9])?")
 _ENUM_VALUE = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,127}")
 
-#: Space ids the API refuses ([OAS] plus the longer list in the limits page).
+#: Space ids the API refuses (docs/dms.md, "Identifiers and formats").
 RESERVED_SPACES = frozenset(
     {
         "space", "cdf", "dms", "pg3", "shared", "system", "node", "edge",

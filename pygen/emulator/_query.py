@@ -281,7 +281,8 @@ class QueryService:
                 raise bad_request(f"with.{name}: result set expressions form a cycle")
             in_progress.add(name)
             expr = as_dict(with_[name], f"with.{name}")
-            digest = request_hash({"expr": expr, "parameters": parameters})
+            # A cursor stays valid when only the limit changes (as in list).
+            digest = request_hash({"expr": {k: v for k, v in expr.items() if k != "limit"}, "parameters": parameters})
             digests[name] = digest
             cursor = decode_cursor(cursors[name]) if cursors.get(name) else None
             if cursor is not None and cursor.get("h") != digest:
@@ -440,6 +441,14 @@ class QueryService:
             direction = spec.get("direction", "inwards")
             if direction not in ("outwards", "inwards"):
                 raise bad_request(f"with.{name}.nodes: direction must be outwards or inwards")
+            if prop.kind[0] != "direct":
+                raise bad_request(f"with.{name}.nodes.through: {prop.label} is not a direct relation property")
+            if direction == "inwards" and prop.kind[1]:
+                # docs/dms.md, Instances (query): CDF cannot follow a list of direct relations inwards.
+                raise bad_request(
+                    f"with.{name}.nodes.through: {prop.label} is a list of direct relations, which a query "
+                    "cannot follow inwards; filter the target view with containsAny instead"
+                )
             if direction == "outwards":
                 targets: list[NodeKey] = []
                 for inst in rows:

@@ -70,8 +70,10 @@ from pygen.instances._instances import (
     InstanceList,
     Node,
     NodeWrite,
+    PropertyNotFetchedError,
     ReverseDirectRelation,
     load_references,
+    unfetched_properties,
 )
 from pygen.instances._keywords import (
     API_PARAMETERS,
@@ -85,6 +87,7 @@ from pygen.instances._keywords import (
     SortArg,
     StatArgs,
 )
+from pygen.instances._query import AsyncQuery, Query, QueryResult
 from pygen.instances._results import (
     DeleteError,
     DeleteResult,
@@ -117,6 +120,7 @@ __all__ = [
     "And",
     "AsyncInstanceAPI",
     "AsyncInstanceClient",
+    "AsyncQuery",
     "BooleanProperty",
     "Bucket",
     "Connection",
@@ -177,6 +181,9 @@ __all__ = [
     "PagesArgs",
     "Prefix",
     "Property",
+    "PropertyNotFetchedError",
+    "Query",
+    "QueryResult",
     "Range",
     "RetrieveList",
     "ReverseDirectRelation",
@@ -194,4 +201,5 @@ __all__ = [
     "as_node_id",
     "as_node_ids",
     "load_references",
+    "unfetched_properties",
 ]

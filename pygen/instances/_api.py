@@ -20,11 +20,11 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, Literal, TypeVar, overload
 
 from pygen.instances._client import AsyncInstanceClient, InstanceClient
-from pygen.instances._connections import ConnectionPlan
 from pygen.instances._filters import Filter, Property
 from pygen.instances._ids import EdgeId, NodeId
 from pygen.instances._instances import InstanceList
 from pygen.instances._keywords import SortArg
+from pygen.instances._query import AsyncQuery, Query, async_pages, sync_pages
 from pygen.instances._results import DeleteResult, UpsertResult
 from pygen.instances._view import (
     MAX_PAGE,
@@ -72,6 +72,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         ids: NodeId | EdgeId | tuple[str, str] | str,
         *,
         connections: bool | Sequence[str] = ...,
+        properties: Sequence[str | Property] | None = ...,
         target_units: Mapping[str, str] | None = ...,
     ) -> TRead | None: ...
 
@@ -81,6 +82,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         ids: Sequence[NodeId | EdgeId | tuple[str, str] | str],
         *,
         connections: bool | Sequence[str] = ...,
+        properties: Sequence[str | Property] | None = ...,
         target_units: Mapping[str, str] | None = ...,
     ) -> RetrieveList[TRead]: ...
 
@@ -89,6 +91,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         ids: object,
         *,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> TRead | RetrieveList[TRead] | None:
         """One id -> the object or None; many -> a :class:`RetrieveList` (``.missing`` lists ids not found).
@@ -98,12 +101,15 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         single = isinstance(ids, (str, tuple, NodeId, EdgeId))
         keys, chunks = self._byids_chunks([ids] if single else builtins.list(ids))  # type: ignore[call-overload]
         found: list[TRead] = []
-        for chunk in chunks:
-            response = self._http.post("/models/instances/byids", json=self._byids_body(chunk, target_units))
-            found.extend(self._parse(response.content)[0])
-        plan = self._plan(connections)
-        if plan is not None and found:
-            found = self._resolve(plan, found)
+        if properties is not None:
+            for run in self._retrieve_runs(keys, connections, properties, target_units):
+                for roots in sync_pages(self._http, run):
+                    found.extend(roots)
+        else:
+            for chunk in chunks:
+                response = self._http.post("/models/instances/byids", json=self._byids_body(chunk, target_units))
+                found.extend(self._parse(response.content)[0])
+            self._resolve(connections, found)
         result = self._ordered(keys, found)
         if single:
             return result[0] if result else None
@@ -118,16 +124,19 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         page_size: int = MAX_PAGE,
         cursor: str | None = None,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> Page[TRead]:
         """One request: up to ``page_size`` (≤ 1000) items and the ``cursor`` of the next page (None on the last)."""
         _check_page_size(page_size)
+        if properties is not None:
+            run = self._page_run(filter, sort, page_size, cursor, connections, properties, target_units)
+            found: list[TRead] = [root for roots in sync_pages(self._http, run) for root in roots]
+            return Page(InstanceList(found), run.cursor)
         body = self._list_body(filter, sort, page_size, cursor, target_units)
         response = self._http.post("/models/instances/list", json=body)
         items, next_cursor = self._parse(response.content)
-        plan = self._plan(connections)
-        if plan is not None and items:
-            items = self._resolve(plan, items)
+        self._resolve(connections, items)
         return Page(InstanceList(items), next_cursor)
 
     @takes_filter_keywords
@@ -140,6 +149,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         page_size: int = MAX_PAGE,
         cursor: str | None = None,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> Iterator[Page[TRead]]:
         """Every page (up to ``limit`` items in all; None: all), starting at ``cursor``; one page in memory."""
@@ -150,6 +160,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
                 page_size=size,
                 cursor=cursor,
                 connections=connections,
+                properties=properties,
                 target_units=target_units,
             )
             yield page
@@ -166,6 +177,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         limit: int | None = None,
         page_size: int = MAX_PAGE,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> Iterator[TRead]:
         """Every matching instance (or the first ``limit``), fetched page by page: one page in memory."""
@@ -175,6 +187,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
             limit=limit,
             page_size=page_size,
             connections=connections,
+            properties=properties,
             target_units=target_units,
         )
         for page in pages:
@@ -191,11 +204,19 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         sort: SortArg = None,
         limit: int | None = 25,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> InstanceList[TRead]:
         """Up to ``limit`` instances (``-1`` or None: all of them) as an :class:`InstanceList`."""
         return InstanceList(
-            self.iterate(filter=filter, sort=sort, limit=limit, connections=connections, target_units=target_units)
+            self.iterate(
+                filter=filter,
+                sort=sort,
+                limit=limit,
+                connections=connections,
+                properties=properties,
+                target_units=target_units,
+            )
         )
 
     @takes_filter_keywords
@@ -296,17 +317,31 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         """:meth:`InstanceClient.delete`."""
         return self._client.delete(ids)
 
-    def _resolve(self, plan: ConnectionPlan, roots: builtins.list[TRead]) -> builtins.list[TRead]:
-        sets, cursors = self._parse_query(
-            plan, self._http.post("/models/instances/query", json=self._query_body(plan, roots, {})).content
-        )
-        more = self._more(sets, cursors)
-        while more:
-            extra, cursors = self._parse_query(
-                plan, self._http.post("/models/instances/query", json=self._query_body(plan, roots, more)).content
-            )
-            more = self._merge(sets, extra, cursors, more)
-        return plan.stitch(sets)
+    def _resolve(self, connections: bool | Sequence[str], roots: builtins.list[TRead]) -> None:
+        """Fill in one hop of the connections of ``roots``."""
+        run = self._resolve_run(connections, roots)
+        if run is not None:
+            for _ in sync_pages(self._http, run):
+                pass
+
+    @takes_filter_keywords
+    def query(
+        self,
+        *,
+        filter: Filter | None = None,
+        sort: SortArg = None,
+        limit: int | None = 25,
+        connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
+        target_units: Mapping[str, str] | None = None,
+    ) -> Query[TRead, TRead]:
+        """A graph query from this view's instances that match (up to ``limit``; -1 or None: all).
+
+        It takes the parameters of :meth:`list`. ``follow`` connections from it, then ``list()``,
+        ``execute()``, ``flat()`` or ``iterate()`` (see :class:`pygen.instances.Query`).
+        """
+        root, branches = self._query_root(filter, sort, limit, connections, properties)
+        return Query(self, root, branches, target_units)
 
 
 # ---------------------------------------------------------------------------------------------- async
@@ -334,6 +369,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         ids: NodeId | EdgeId | tuple[str, str] | str,
         *,
         connections: bool | Sequence[str] = ...,
+        properties: Sequence[str | Property] | None = ...,
         target_units: Mapping[str, str] | None = ...,
     ) -> TRead | None: ...
 
@@ -343,6 +379,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         ids: Sequence[NodeId | EdgeId | tuple[str, str] | str],
         *,
         connections: bool | Sequence[str] = ...,
+        properties: Sequence[str | Property] | None = ...,
         target_units: Mapping[str, str] | None = ...,
     ) -> RetrieveList[TRead]: ...
 
@@ -351,18 +388,22 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         ids: object,
         *,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> TRead | RetrieveList[TRead] | None:
         """Async :meth:`InstanceAPI.retrieve`."""
         single = isinstance(ids, (str, tuple, NodeId, EdgeId))
         keys, chunks = self._byids_chunks([ids] if single else builtins.list(ids))  # type: ignore[call-overload]
         found: list[TRead] = []
-        for chunk in chunks:
-            response = await self._http.post("/models/instances/byids", json=self._byids_body(chunk, target_units))
-            found.extend(self._parse(response.content)[0])
-        plan = self._plan(connections)
-        if plan is not None and found:
-            found = await self._resolve(plan, found)
+        if properties is not None:
+            for run in self._retrieve_runs(keys, connections, properties, target_units):
+                async for roots in async_pages(self._http, run):
+                    found.extend(roots)
+        else:
+            for chunk in chunks:
+                response = await self._http.post("/models/instances/byids", json=self._byids_body(chunk, target_units))
+                found.extend(self._parse(response.content)[0])
+            await self._resolve(connections, found)
         result = self._ordered(keys, found)
         if single:
             return result[0] if result else None
@@ -377,16 +418,19 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         page_size: int = MAX_PAGE,
         cursor: str | None = None,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> Page[TRead]:
         """Async :meth:`InstanceAPI.page`."""
         _check_page_size(page_size)
+        if properties is not None:
+            run = self._page_run(filter, sort, page_size, cursor, connections, properties, target_units)
+            found: list[TRead] = [root async for roots in async_pages(self._http, run) for root in roots]
+            return Page(InstanceList(found), run.cursor)
         body = self._list_body(filter, sort, page_size, cursor, target_units)
         response = await self._http.post("/models/instances/list", json=body)
         items, next_cursor = self._parse(response.content)
-        plan = self._plan(connections)
-        if plan is not None and items:
-            items = await self._resolve(plan, items)
+        await self._resolve(connections, items)
         return Page(InstanceList(items), next_cursor)
 
     @takes_filter_keywords
@@ -399,6 +443,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         page_size: int = MAX_PAGE,
         cursor: str | None = None,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> AsyncIterator[Page[TRead]]:
         """Async :meth:`InstanceAPI.pages`: ``async for page in api.pages(): ...``."""
@@ -409,6 +454,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
                 page_size=size,
                 cursor=cursor,
                 connections=connections,
+                properties=properties,
                 target_units=target_units,
             )
             yield page
@@ -425,6 +471,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         limit: int | None = None,
         page_size: int = MAX_PAGE,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> AsyncIterator[TRead]:
         """Async :meth:`InstanceAPI.iterate`: ``async for item in api.iterate(): ...``."""
@@ -434,6 +481,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
             limit=limit,
             page_size=page_size,
             connections=connections,
+            properties=properties,
             target_units=target_units,
         )
         async for page in pages:
@@ -451,12 +499,18 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         sort: SortArg = None,
         limit: int | None = 25,
         connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
         target_units: Mapping[str, str] | None = None,
     ) -> InstanceList[TRead]:
         """Async :meth:`InstanceAPI.list`."""
         out: InstanceList[TRead] = InstanceList()
         async for item in self.iterate(
-            filter=filter, sort=sort, limit=limit, connections=connections, target_units=target_units
+            filter=filter,
+            sort=sort,
+            limit=limit,
+            connections=connections,
+            properties=properties,
+            target_units=target_units,
         ):
             out.append(item)
         return out
@@ -565,15 +619,27 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         """Async :meth:`InstanceClient.delete`."""
         return await self._client.delete(ids)
 
-    async def _resolve(self, plan: ConnectionPlan, roots: builtins.list[TRead]) -> builtins.list[TRead]:
-        response = await self._http.post("/models/instances/query", json=self._query_body(plan, roots, {}))
-        sets, cursors = self._parse_query(plan, response.content)
-        more = self._more(sets, cursors)
-        while more:
-            response = await self._http.post("/models/instances/query", json=self._query_body(plan, roots, more))
-            extra, cursors = self._parse_query(plan, response.content)
-            more = self._merge(sets, extra, cursors, more)
-        return plan.stitch(sets)
+    async def _resolve(self, connections: bool | Sequence[str], roots: builtins.list[TRead]) -> None:
+        """Fill in one hop of the connections of ``roots``."""
+        run = self._resolve_run(connections, roots)
+        if run is not None:
+            async for _ in async_pages(self._http, run):
+                pass
+
+    @takes_filter_keywords
+    def query(
+        self,
+        *,
+        filter: Filter | None = None,
+        sort: SortArg = None,
+        limit: int | None = 25,
+        connections: bool | Sequence[str] = False,
+        properties: Sequence[str | Property] | None = None,
+        target_units: Mapping[str, str] | None = None,
+    ) -> AsyncQuery[TRead, TRead]:
+        """:meth:`InstanceAPI.query` (the query's reads are awaited: ``await query.list()``)."""
+        root, branches = self._query_root(filter, sort, limit, connections, properties)
+        return AsyncQuery(self, root, branches, target_units)
 
 
 def _number(value: object) -> float | None:

@@ -98,7 +98,7 @@ class InstanceClient(_ClientCore, HTTPHolder):
         )
         result, failed = UpsertResult(), builtins.list[FailedItem]()
         workers = max(1, self.http.config.limits.write)
-        for chunks in write_phases(items, self.instance_space):
+        for chunks in write_phases(items, self.instance_space, replace):
             if len(chunks) == 1:  # the common small write: no thread pool
                 outcomes: Iterable[tuple[list[Any], list[FailedItem]]] = [self._apply(chunks[0], flags)]
                 _collect_upsert(outcomes, result, failed)
@@ -218,7 +218,7 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
             async with gate:
                 return await self._apply(chunk, flags)
 
-        for chunks in write_phases(items, self.instance_space):
+        for chunks in write_phases(items, self.instance_space, replace):
             _collect_upsert(await asyncio.gather(*(apply(chunk) for chunk in chunks)), result, failed)
         if failed:
             raise UpsertError(result, failed)

@@ -24,7 +24,7 @@ import sys
 import threading
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, Union
@@ -40,6 +40,7 @@ from pygen.instances._record import record
 from pygen.instances._types import dump_timestamp
 
 __all__ = [
+    "PropertyNotFetchedError",
     "DirectRelation",
     "DirectRelationTo",
     "Edge",
@@ -281,8 +282,41 @@ def _from_fields_class(cls: type[_Instance], annotations: Mapping[str, object]) 
 # ---------------------------------------------------------------------------------------------- read
 
 
+class PropertyNotFetchedError(AttributeError):
+    """A property of an object read with a subset of its properties (``properties=[...]``) was not read."""
+
+
+def mark_unfetched(obj: _ReadInstance, fields: Iterable[str]) -> None:
+    """Make the property ``fields`` of ``obj`` unread: reading one raises :class:`PropertyNotFetchedError`."""
+    values = obj.__dict__
+    for name in fields:
+        values.pop(name, None)
+    obj.__pydantic_fields_set__.difference_update(fields)
+
+
+def unfetched_properties(obj: _ReadInstance) -> frozenset[str]:
+    """The property fields of ``obj`` that were not read (it was read with ``properties=[...]``); empty
+    for an object read whole."""
+    values = obj.__dict__
+    return frozenset(name for name in type(obj)._properties if name not in values)
+
+
 class _ReadInstance(_Instance):
     _write_class: ClassVar[type[NodeWrite] | type[EdgeWrite] | None] = None
+
+    if not TYPE_CHECKING:
+        # Only reached when normal lookup fails: a field missing from __dict__ was not read.
+
+        def __getattr__(self, name):
+            if name in type(self).__pydantic_fields__ and not name.startswith("_"):
+                raise PropertyNotFetchedError(
+                    f"{type(self).__name__}.{name} was not read: {self._id_text()} was read with a subset of "
+                    f"its properties (properties=[...]); include {name!r} there to read it"
+                )
+            return super().__getattr__(name)
+
+    def _id_text(self) -> str:
+        return f"{self._instance_type} {self.__dict__.get('space')}:{self.__dict__.get('external_id')}"
 
     @classmethod
     def _base_field(cls, default: object, api_name: str) -> Any:
@@ -342,7 +376,11 @@ class _ReadInstance(_Instance):
         for name in write_class._properties:
             if name in self._properties and name in fields_set:
                 data[name] = _relation_id(getattr(self, name))
-        return write_class._validate_partial(data)
+        write = write_class._validate_partial(data)
+        if unfetched_properties(self):
+            # Read with a subset of its properties: a patch of those, never a whole replacement.
+            object.__setattr__(write, "__pydantic_private__", {**(write.__pydantic_private__ or {}), "_subset": True})
+        return write
 
 
 class Node(_ReadInstance):

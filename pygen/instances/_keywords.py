@@ -89,6 +89,7 @@ class ListArgs(TypedDict, total=False):
     sort: SortArg
     limit: int | None
     connections: bool | Sequence[str]
+    properties: Sequence[str | Property] | None
     target_units: Mapping[str, str] | None
 
 
@@ -100,6 +101,7 @@ class PageArgs(TypedDict, total=False):
     page_size: int
     cursor: str | None
     connections: bool | Sequence[str]
+    properties: Sequence[str | Property] | None
     target_units: Mapping[str, str] | None
 
 
@@ -112,6 +114,7 @@ class PagesArgs(TypedDict, total=False):
     page_size: int
     cursor: str | None
     connections: bool | Sequence[str]
+    properties: Sequence[str | Property] | None
     target_units: Mapping[str, str] | None
 
 
@@ -123,6 +126,7 @@ class IterateArgs(TypedDict, total=False):
     limit: int | None
     page_size: int
     connections: bool | Sequence[str]
+    properties: Sequence[str | Property] | None
     target_units: Mapping[str, str] | None
 
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, TypeAlias, TypeVar, cast
 
 from pygen.instances._client import _ClientCore
-from pygen.instances._connections import MAX_QUERY_LIMIT, ConnectionPlan, plan_connections
-from pygen.instances._filters import And, Filter, NodeFields, Property, Sort
+from pygen.instances._filters import And, Filter, InstanceReferences, NodeFields, Property, Sort
+from pygen.instances._graph import Run, Step, connection_steps, field_names
 from pygen.instances._ids import EdgeId, NodeId, as_edge_id, as_node_id
 from pygen.instances._instances import EdgeWrite, InstanceList, NodeWrite, _ReadInstance
 from pygen.instances._keywords import SortArg, keyword_filter, split_keywords
-from pygen.instances._parse import construct, parse_items, parse_model
+from pygen.instances._parse import parse_items
 from pygen.instances._record import record
 
 __all__ = ["AggregateGroup", "Bucket", "Page", "RetrieveList"]
@@ -296,72 +296,90 @@ class _ViewCore(Generic[TRead, TWrite]):
             return None
         return next(iter(groups[0].values.values()), None)
 
-    def _plan(self, connections: bool | Sequence[str]) -> ConnectionPlan | None:
+    # ---- graph reads (pygen.instances._graph) ----
+
+    def _root_step(
+        self,
+        filter: Filter | None,
+        sort: SortArg,
+        limit: int | None,
+        properties: Sequence[str | Property] | None,
+        where: str,
+    ) -> Step:
+        """The root of a query over this view."""
+        dumped = self._filter(filter)  # checks the type
+        del dumped
+        cls = self._cls
+        fields = field_names(cls, properties, f"{type(self).__name__}.{where}") if properties is not None else None
+        return Step("root", cls, filter=filter, sort=sorts_of(sort), limit=limit, properties=fields)
+
+    def _query_root(
+        self,
+        filter: Filter | None,
+        sort: SortArg,
+        limit: int | None,
+        connections: bool | Sequence[str],
+        properties: Sequence[str | Property] | None,
+    ) -> tuple[Step, tuple[Step, ...]]:
+        """The root of ``query()`` and the connection hops it resolves (``connections=``)."""
+        where = f"{type(self).__name__}.query"
+        if limit is not None and limit != -1 and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ValueError(f"{where}: limit must be a positive integer, or -1/None for all, got {limit!r}")
+        root = self._root_step(filter, sort, None if limit == -1 else limit, properties, "query")
+        return root, tuple(self._connection_steps(root, connections))
+
+    def _run(self, root: Step, leaves: Sequence[Step], **options: Any) -> Run:
+        client = self._client
+        return Run(root, leaves, space=client.instance_space, validate=client.validate, **options)
+
+    def _connection_steps(self, root: Step, connections: bool | Sequence[str]) -> builtins.list[Step]:
         if connections is False:
+            return []
+        if isinstance(connections, str):
+            raise TypeError(f"connections must be True/False or a list of field names, got {connections!r}")
+        return connection_steps(root, None if connections is True else builtins.list(connections))
+
+    def _resolve_run(self, connections: bool | Sequence[str], roots: builtins.list[Any]) -> Run | None:
+        """A run that fills in one hop of the connections of ``roots`` (already read); None if none."""
+        if connections is False or not roots:
             return None
-        return plan_connections(self._cls, None if connections is True else builtins.list(connections))
+        root = Step("root", self._cls)
+        leaves = self._connection_steps(root, connections)
+        if not leaves:
+            return None
+        return self._run(root, leaves, page_size=len(roots), limit=None, given=roots)
 
-    def _query_body(self, plan: ConnectionPlan, roots: Sequence[Any], cursors: Mapping[str, str]) -> dict[str, Any]:
-        body = plan.body([NodeId(r.space, r.external_id) for r in roots], self._space)
-        if cursors:
-            body["cursors"] = dict(cursors)
-        return body
+    def _page_run(
+        self,
+        filter: Filter | None,
+        sort: SortArg,
+        page_size: int,
+        cursor: str | None,
+        connections: bool | Sequence[str],
+        properties: Sequence[str | Property],
+        target_units: Mapping[str, str] | None,
+    ) -> Run:
+        """One page read through ``/models/instances/query`` (how reads with ``properties`` go)."""
+        root = self._root_step(filter, sort, page_size, properties, "page")
+        leaves = [root, *self._connection_steps(root, connections)]
+        return self._run(
+            root, leaves, page_size=page_size, limit=page_size, cursor=cursor, target_units=target_units, pages=1
+        )
 
-    def _query_model(self, plan: ConnectionPlan) -> Any:
-        model = _query_models.get(plan)
-        if model is None:
-            model = _query_models[plan] = plan.response_model()
-        return model
-
-    def _parse_query(self, plan: ConnectionPlan, raw: bytes) -> tuple[dict[str, list[Any]], dict[str, str]]:
-        if self._client.validate:
-            parsed = parse_model(self._query_model(plan), raw, self._cls.__name__)
-            items = parsed.items
-            sets = {name: getattr(items, name) for name in type(items).model_fields}
-            cursors = parsed.nextCursor or {}
-        else:
-            data = json.loads(raw)
-            classes = plan.set_classes()
-            sets = {
-                name: [construct(classes[name], row) for row in rows]
-                for name, rows in (data.get("items") or {}).items()
-                if name in classes
-            }
-            cursors = data.get("nextCursor") or {}
-        return sets, cursors
-
-    @classmethod
-    def _merge(
-        cls,
-        sets: dict[str, list[Any]],
-        extra: dict[str, list[Any]],
-        cursors: Mapping[str, str],
-        paged: Mapping[str, str],
-    ) -> dict[str, str]:
-        """Add a follow-up page's connection rows to ``sets`` (each instance once); the cursors still to follow.
-
-        Every connection set is merged, not only the paged ones: the nodes at the far end of a
-        paged edge set arrive with the page of edges that leads to them.
-        """
-        for name, rows in extra.items():
-            if name == "root":
-                continue
-            have = sets.setdefault(name, [])
-            seen = {(row.space, row.external_id) for row in have}
-            have.extend(row for row in rows if (row.space, row.external_id) not in seen)
-        return {name: cursor for name, cursor in cls._more(extra, cursors).items() if name in paged}
-
-    @staticmethod
-    def _more(sets: dict[str, list[Any]], cursors: Mapping[str, str]) -> dict[str, str]:
-        """Cursors of connection sets that were cut off at the query limit (to page them)."""
-        return {
-            name: cursor
-            for name, cursor in cursors.items()
-            if name != "root" and cursor and len(sets.get(name, [])) >= MAX_QUERY_LIMIT
-        }
-
-
-_query_models: dict[ConnectionPlan, Any] = {}
+    def _retrieve_runs(
+        self,
+        keys: Sequence[NodeId | EdgeId],
+        connections: bool | Sequence[str],
+        properties: Sequence[str | Property],
+        target_units: Mapping[str, str] | None,
+    ) -> Iterator[Run]:
+        """Runs that read ``keys`` with a subset of properties (1000 ids each)."""
+        unique = builtins.list(dict.fromkeys(keys))
+        for index in range(0, len(unique), MAX_PAGE):
+            chunk = tuple(unique[index : index + MAX_PAGE])
+            root = self._root_step(InstanceReferences(chunk), None, len(chunk), properties, "retrieve")
+            leaves = [root, *self._connection_steps(root, connections)]
+            yield self._run(root, leaves, page_size=len(chunk), limit=len(chunk), target_units=target_units)
 
 
 def _check_limit(limit: int, maximum: int) -> None:
@@ -394,6 +412,13 @@ def _sorts(sort: SortArg) -> list[dict[str, Any]]:
             raise TypeError(f"sort items must be Sort or property objects (fields.name.desc()), got {item!r}")
         out.append(item.dump())
     return out
+
+
+def sorts_of(sort: SortArg) -> tuple[Sort, ...]:
+    """``sort`` as checked :class:`Sort` keys (builders sort ascending)."""
+    _sorts(sort)
+    items = [sort] if isinstance(sort, (Sort, Property)) else builtins.list(sort or ())
+    return tuple(item.asc() if isinstance(item, Property) else item for item in items)
 
 
 def _page_sizes(limit: int | None, page: int) -> Iterator[int]:

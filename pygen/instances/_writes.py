@@ -72,8 +72,9 @@ def _item_id(item: dict[str, Any]) -> NodeId | EdgeId:
 class _Graph:
     """Collects the apply items of a set of write objects and everything they hold, once each."""
 
-    def __init__(self, default_space: str | None) -> None:
+    def __init__(self, default_space: str | None, replace: bool = False) -> None:
         self.default_space = default_space
+        self.replace = replace
         self.nodes: dict[NodeId, dict[str, Any]] = {}
         self.edges: dict[EdgeId, dict[str, Any]] = {}
         self._seen: set[int] = set()
@@ -93,6 +94,12 @@ class _Graph:
         if id(obj) in self._seen:
             return
         self._seen.add(id(obj))
+        if self.replace and isinstance(obj, (NodeWrite, EdgeWrite)) and (obj.__pydantic_private__ or {}).get("_subset"):
+            raise ValueError(
+                f"{type(obj).__name__} {obj.space}:{obj.external_id} comes from an object read with a subset of its "
+                "properties (properties=[...]): upsert(replace=True) would clear every property that was not read. "
+                "Write it without replace (a patch of the properties read), or read the object whole"
+            )
         if isinstance(obj, NodeWrite):
             self._add(self.nodes, obj._apply_item(self.default_space))
             self._connections(obj)
@@ -152,18 +159,20 @@ class _Graph:
             self.add(other)
 
 
-def flatten(items: Iterable[object], default_space: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def flatten(
+    items: Iterable[object], default_space: str | None, replace: bool = False
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The apply items of ``items`` and of the objects they hold: (nodes, edges), each id once."""
-    graph = _Graph(default_space)
+    graph = _Graph(default_space, replace)
     for obj in items:
         graph.add(obj)
     return list(graph.nodes.values()), list(graph.edges.values())
 
 
-def write_phases(items: object, default_space: str | None) -> list[list[list[dict[str, Any]]]]:
+def write_phases(items: object, default_space: str | None, replace: bool = False) -> list[list[list[dict[str, Any]]]]:
     """The batches to send, per phase: all node batches, then all edge batches (empty phases dropped)."""
     objs: list[object] = [items] if isinstance(items, _Instance) else list(items)  # type: ignore[call-overload]
-    nodes, edges = flatten(objs, default_space)
+    nodes, edges = flatten(objs, default_space, replace)
     return [chunks for chunks in (batches(nodes), batches(edges)) if chunks]
 
 

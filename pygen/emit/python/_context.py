@@ -204,6 +204,7 @@ class ViewContext:
             ("iterate", [], "_Iterate", f"{iterator}[{read}]"),
             ("pages", [], "_Pages", f"{iterator}[Page[{read}]]"),
             ("page", [], "_Page", f"Page[{read}]"),
+            ("query", [], "_List", f"{'AsyncQuery' if is_async else 'Query'}[{read}, {read}]"),
             ("search", ["query: str | None = None"], "_Search", listed),
             ("aggregate", ["*aggregations: AggregateSpec"], "_Aggregate", "AggregateGroups"),
             ("count", ["property: str | Property | None = None"], "_Stat", "int"),
@@ -216,7 +217,7 @@ class ViewContext:
         out = []
         for name, params, args, result in methods:
             # iterate and pages are (async) generators in the runtime: calling one returns the iterator, no await.
-            coroutine = is_async and name not in ("iterate", "pages")
+            coroutine = is_async and name not in ("iterate", "pages", "query")
             head = f"{'async ' if coroutine else ''}def {name}("
             params = ["self", *params, f"**kwargs: Unpack[{args}]"]
             out.append(signature(head, params, "        ", f") -> {result}: ..."))
@@ -672,7 +673,7 @@ def _view_context(view: ViewClass, sdk: _Sdk, out: list[Diagnostic]) -> ViewCont
     ctx.runtime_imports.update(
         {"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Page", "Histogram", "Property"}
         | {"AggregateGroups", "AggregateSpec", "AggregateArgs", "IterateArgs", "ListArgs"}
-        | {"PageArgs", "PagesArgs", "SearchArgs", "StatArgs"}
+        | {"PageArgs", "PagesArgs", "SearchArgs", "StatArgs", "Query", "AsyncQuery"}
     )
     ctx.runtime_imports.update({"Node", "NodeWrite"} if kind == "node" else {"Edge", "EdgeWrite"})
     ctx.runtime_imports.add("NodeFields" if kind == "node" else "EdgeFields")

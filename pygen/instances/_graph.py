@@ -74,6 +74,8 @@ def _is_list(annotation: object) -> bool:
 
 def field_names(cls: type[_ReadInstance], values: Iterable[str | Property], where: str) -> tuple[str, ...]:
     """Field names of view properties of ``cls`` from field names, property ids or ``Fields`` builders."""
+    if isinstance(values, (str, Property)):
+        raise TypeError(f"{where}: properties takes a list (properties=[...]), got {values!r}")
     by_id = {prop: name for name, prop in cls._properties.items()}
     names: list[str] = []
     for value in values:

@@ -7,7 +7,7 @@ tests/typing/test_typing_corpus.py runs ``mypy --strict`` (with and without the 
 from __future__ import annotations
 
 import omni as omni_package
-from cognite_core import Cognite360ImageCollectionWrite, CogniteAssetFilters, CogniteCoreClient
+from cognite_core import Cognite360ImageCollectionWrite, CogniteAsset, CogniteAssetFilters, CogniteCoreClient
 from omni import (
     ConnectionEdgeAToConnectionItemGWrite,
     ConnectionEdgeAWrite,
@@ -22,6 +22,7 @@ from omni import (
     PrimitiveRequiredWrite,
 )
 
+from pygen.instances import Query
 from pygen.transport import ClientConfig, Token
 
 config = ClientConfig("my-project", Token("token"))
@@ -80,3 +81,14 @@ keywords: CogniteAssetFilters = {"name_prefx": "P"}  # error
 maybe: PrimitiveNullable = api.retrieve("p1")  # error
 several: PrimitiveNullable = api.retrieve(["p1"])  # error
 number: str | None = api.list()[0].int32  # error
+
+# Graph queries.
+plants = core.cognite_asset.query(name_prefix=3)  # error
+core.cognite_asset.query(limit="all")  # error
+core.cognite_asset.query().follow(lambda a: a.childrn)  # error
+core.cognite_asset.query().follow(lambda a: a.name)  # error
+core.cognite_asset.query().follow(lambda a: a.children, filter=core.cognite_asset.fields.name.prefix(3))  # error
+core.cognite_asset.query().follow(lambda a: a.children, limit="10")  # error
+core.cognite_asset.query().follow(lambda a: a.children).follow(lambda c: c.assets)  # error
+wrong_hop: Query[CogniteAsset, CogniteAsset] = core.cognite_asset.query().follow(lambda a: a.time_series)  # error
+core.cognite_asset.query().include(omni.connection_item_f.query())  # error

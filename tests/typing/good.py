@@ -13,17 +13,24 @@ from cognite_core import (
     AsyncCogniteCoreClient,
     Cognite360ImageCollectionWrite,
     CogniteAsset,
+    CogniteAssetFields,
     CogniteAssetFilters,
     CogniteAssetWrite,
     CogniteCoreClient,
+    CogniteEquipment,
+    CogniteTimeSeries,
+    CogniteTimeSeriesFields,
 )
 from omni import (
+    ConnectionEdgeAToConnectionItemG,
     ConnectionEdgeAToConnectionItemGWrite,
     ConnectionItemD,
     ConnectionItemDWrite,
     ConnectionItemE,
     ConnectionItemEWrite,
+    ConnectionItemF,
     ConnectionItemFWrite,
+    ConnectionItemG,
     ConnectionItemGWrite,
     Implementation1Write,
     OmniClient,
@@ -33,7 +40,7 @@ from omni import (
     PrimitiveRequiredWrite,
 )
 
-from pygen.instances import NodeId, RetrieveList
+from pygen.instances import AsyncQuery, InstanceList, NodeId, Query, QueryResult, RetrieveList
 from pygen.transport import ClientConfig, Token
 
 UTC = timezone.utc
@@ -144,6 +151,31 @@ reverse: list[ConnectionItemD] | None = e_read.direct_reverse_multi if e_read is
 first_asset: CogniteAsset | None = assets[0] if assets else None
 deleted = omni.delete(["g1", ("s", "f1"), NodeId("s", "d1")])
 
+# Graph queries: each hop's type follows the connection it names.
+plants: Query[CogniteAsset, CogniteAsset] = core.cognite_asset.query(name_prefix="P", limit=None)
+children: Query[CogniteAsset, CogniteAsset] = plants.follow(
+    lambda a: a.children, filter=CogniteAssetFields.name.prefix("X"), sort=CogniteAssetFields.name.desc(), limit=100
+)
+series: Query[CogniteAsset, CogniteTimeSeries] = children.follow(
+    lambda c: c.time_series, filter=CogniteTimeSeriesFields.is_step.equals(False), properties=["name"]
+)
+parents: Query[CogniteAsset, CogniteAsset] = plants.follow(lambda a: a.parent, properties=[])  # a direct relation
+ancestors: Query[CogniteAsset, CogniteAsset] = plants.follow(lambda a: a.path)  # a list of direct relations
+kit: Query[CogniteAsset, CogniteEquipment] = children.follow(lambda c: c.equipment)
+graph: InstanceList[CogniteAsset] = series.include(parents, kit).list()
+flat_series: InstanceList[CogniteTimeSeries] = series.flat()
+query_result: QueryResult[CogniteAsset] = series.include(kit).execute()
+equipment_found: InstanceList[CogniteEquipment] = query_result[kit]
+requests_made: int = query_result.requests
+for plant in plants.follow(lambda a: a.children).iterate(page_size=100):
+    first_children: list[CogniteAsset] | None = plant.children
+f_edges: Query[ConnectionItemF, ConnectionEdgeAToConnectionItemG] = omni.connection_item_f.query().follow(
+    lambda item: item.outwards_multi
+)
+far_ends: Query[ConnectionItemF, ConnectionItemG] = f_edges.follow(lambda edge: edge.end_node)
+subset = core.cognite_asset.list(properties=[CogniteAssetFields.name, "description"], connections=["children"])
+subset_one = core.cognite_asset.retrieve("a1", properties=["name"])
+
 
 async def asynchronous() -> None:
     client = AsyncCogniteCoreClient(config, instance_space="my_space")
@@ -156,5 +188,12 @@ async def asynchronous() -> None:
     one_page = await client.cognite_asset.page(tags=["x"], cursor=None)
     assert one_page.cursor is None or one_page.items
     counted: int = await client.cognite_asset.count(tags=["x"])
+    async_query: AsyncQuery[CogniteAsset, CogniteTimeSeries] = (
+        client.cognite_asset.query(name_prefix="P").follow(lambda a: a.children).follow(lambda c: c.time_series)
+    )
+    async_roots: InstanceList[CogniteAsset] = await async_query.list()
+    async_flat: InstanceList[CogniteTimeSeries] = await async_query.flat()
+    async for async_root in async_query.iterate():
+        assert async_root.children is None or async_roots or async_flat
     await client.upsert(CogniteAssetWrite(external_id="a2"))
     assert found is not None and counted >= 0

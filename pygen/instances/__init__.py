@@ -14,7 +14,7 @@ Example:
     ```
 """
 
-from pygen.instances._api import AsyncInstanceAPI, InstanceAPI, LazyAPI
+from pygen.instances._api import AsyncInstanceAPI, ConnectionEdges, InstanceAPI, LazyAPI
 from pygen.instances._client import AsyncInstanceClient, InstanceClient
 from pygen.instances._filters import (
     MAX_FILTER_VALUES,
@@ -124,6 +124,7 @@ __all__ = [
     "BooleanProperty",
     "Bucket",
     "Connection",
+    "ConnectionEdges",
     "ContainsAll",
     "ContainsAny",
     "CountArgs",

@@ -20,9 +20,10 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, Literal, TypeVar, overload
 
 from pygen.instances._client import AsyncInstanceClient, InstanceClient
-from pygen.instances._filters import Filter, Property
+from pygen.instances._filters import Equals, Filter, Property
+from pygen.instances._graph import _classes_in
 from pygen.instances._ids import EdgeId, NodeId
-from pygen.instances._instances import InstanceList
+from pygen.instances._instances import Edge, EdgeConnection, InstanceList
 from pygen.instances._keywords import SortArg
 from pygen.instances._query import AsyncQuery, Query, async_pages, sync_pages
 from pygen.instances._results import DeleteResult, UpsertResult
@@ -44,7 +45,7 @@ from pygen.instances._view import (
 )
 from pygen.instances._writes import InstanceIdLike
 
-__all__ = ["AsyncInstanceAPI", "InstanceAPI", "LazyAPI"]
+__all__ = ["AsyncInstanceAPI", "ConnectionEdges", "InstanceAPI", "LazyAPI"]
 
 
 class InstanceAPI(_ViewCore[TRead, TWrite]):
@@ -692,19 +693,73 @@ class LazyAPI(Generic[TAPI]):
 
     def _find_class(self) -> type[TAPI]:
         owner = self._owner
-        package = sys.modules[owner.__module__].__package__
-        module = importlib.import_module(self.module, package)
         base: type = AsyncInstanceAPI if issubclass(owner, AsyncInstanceClient) else InstanceAPI
-        found: builtins.list[Any] = [
-            value
-            for value in vars(module).values()
-            if isinstance(value, type) and issubclass(value, base) and value.__module__ == module.__name__
-        ]
-        if len(found) != 1:
-            names = sorted(value.__name__ for value in found)
+        found: type[TAPI] = _api_class_in(self.module, owner, self._attribute, base)
+        return found
+
+
+def _api_class_in(module_name: str, owner: type, attribute: str, base: type) -> Any:
+    """The one ``base`` subclass that module ``module_name`` (relative to ``owner``'s package) defines."""
+    package = sys.modules[owner.__module__].__package__
+    module = importlib.import_module(module_name, package)
+    found: builtins.list[Any] = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, base) and value.__module__ == module.__name__
+    ]
+    if len(found) != 1:
+        names = sorted(value.__name__ for value in found)
+        raise TypeError(
+            f"{owner.__name__}.{attribute}: module {module.__name__} must define one {base.__name__} "
+            f"subclass, found {names or 'none'}"
+        )
+    return found[0]
+
+
+class ConnectionEdges(Generic[TAPI]):
+    """A view API attribute: the edges of one of the view's edge connections, through the edge view's API.
+
+    Every read of it (``list``, ``iterate``, ``search``, ``count``, ...; with the edge view's filter
+    keywords) only sees edges of the connection's type, as objects of the connection's edge class::
+
+        class PumpAPI(InstanceAPI[Pump, PumpWrite]):
+            valves_edges: ConnectionEdges[PipeAPI] = ConnectionEdges("valves", ".pipe")
+
+        client.pumps.valves_edges.list(min_length=3, filter=PipeFields.start_node.in_(["pump1"]))
+    """
+
+    def __init__(self, field: str, module: str) -> None:
+        self.field = field
+        self.module = module
+        self._attribute = ""
+        self._owner: type = object
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._attribute, self._owner = name, owner
+
+    @overload
+    def __get__(self, api: None, owner: type) -> ConnectionEdges[TAPI]: ...
+
+    @overload
+    def __get__(self, api: InstanceAPI[Any, Any] | AsyncInstanceAPI[Any, Any], owner: type) -> TAPI: ...
+
+    def __get__(
+        self, api: InstanceAPI[Any, Any] | AsyncInstanceAPI[Any, Any] | None, owner: type
+    ) -> TAPI | ConnectionEdges[TAPI]:
+        if api is None:
+            return self
+        read_class = api._read_class
+        connection = read_class._connections.get(self.field)
+        if not isinstance(connection, EdgeConnection):
             raise TypeError(
-                f"{owner.__name__}.{self._attribute}: module {module.__name__} must define one {base.__name__} "
-                f"subclass, found {names or 'none'}"
+                f"{owner.__name__}.{self._attribute}: {read_class.__name__}.{self.field} is not an edge connection"
             )
-        api_class: type[TAPI] = found[0]
-        return api_class
+        base: type = AsyncInstanceAPI if isinstance(api, AsyncInstanceAPI) else InstanceAPI
+        edge_api: Any = _api_class_in(self.module, owner, self._attribute, base)(api._client)
+        edge_api._scope = Equals(("edge", "type"), connection.edge_type)
+        read_class.model_rebuild()
+        edge_classes = [c for c in _classes_in(read_class.model_fields[self.field].annotation) if issubclass(c, Edge)]
+        if edge_classes:
+            edge_api._read_class = edge_classes[0]  # the edge class whose far end is the connection's target
+        api.__dict__[self._attribute] = edge_api
+        return edge_api  # type: ignore[no-any-return]

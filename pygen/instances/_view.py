@@ -165,11 +165,17 @@ class _ViewCore(Generic[TRead, TWrite]):
             params["filter"] = found if given is None else And(given, found)
         return params
 
+    #: A filter every read of this API adds (set on the edge API of one edge connection: its edge type).
+    _scope: Filter | None = None
+
     def _filter(self, filter: Filter | None) -> dict[str, Any] | None:
+        if filter is not None and not isinstance(filter, Filter):
+            raise TypeError(f"filter must be a Filter (e.g. fields.name.equals('x')), got {type(filter).__name__}")
+        scope = self._scope
+        if scope is not None:
+            filter = scope if filter is None else And(scope, filter)
         if filter is None:
             return None
-        if not isinstance(filter, Filter):
-            raise TypeError(f"filter must be a Filter (e.g. fields.name.equals('x')), got {type(filter).__name__}")
         return filter.dump(self._space)
 
     def _list_body(
@@ -307,8 +313,9 @@ class _ViewCore(Generic[TRead, TWrite]):
         where: str,
     ) -> Step:
         """The root of a query over this view."""
-        dumped = self._filter(filter)  # checks the type
-        del dumped
+        self._filter(filter)  # checks the type
+        if self._scope is not None:
+            filter = self._scope if filter is None else And(self._scope, filter)
         cls = self._cls
         fields = field_names(cls, properties, f"{type(self).__name__}.{where}") if properties is not None else None
         return Step("root", cls, filter=filter, sort=sorts_of(sort), limit=limit, properties=fields)

@@ -477,3 +477,31 @@ def test_edges_without_edge_class_three_hops(omni_t: tuple[Any, _Counting], omni
     assert _ids(b1.self_edge) == ["b3"]
     plain = omni.connection_item_b.retrieve("b0", connections=["self_edge"])
     assert _ids(plain.self_edge) == _ids(b0.self_edge)
+
+
+def test_edge_api_of_one_connection(omni_t: tuple[Any, _Counting], omni_sdk: Any) -> None:
+    omni, _ = omni_t
+    _edges_graph(omni_sdk, omni)
+    omni.upsert(
+        omni_sdk.ConnectionItemFWrite(
+            external_id="f9",
+            name="f9",
+            outwards_single=omni_sdk.ConnectionEdgeAToConnectionItemEWrite(
+                external_id="f9-e", end_node=omni_sdk.ConnectionItemEWrite(external_id="e9"), name="keep single"
+            ),
+        )
+    )
+    edges_api = omni.connection_item_f.outwards_multi_edges
+    kept = edges_api.list(name_prefix="keep", limit=-1)
+    every = omni.connection_item_f.list(limit=-1, connections=["outwards_multi"])
+    expected = [e for f in every for e in f.outwards_multi or [] if e.name.startswith("keep")]
+    assert _ids(kept) == _ids(expected) and kept
+    assert all(type(e).__name__ == "ConnectionEdgeAToConnectionItemG" for e in kept)
+    assert "f9-e" not in _ids(edges_api.list(limit=-1))  # another connection's edge type
+    assert _ids(omni.connection_item_f.outwards_single_edges.list(limit=-1)) == ["f9-e"]
+    assert edges_api.count() == len(expected) + len([e for f in every for e in f.outwards_multi or []]) - len(expected)
+    start = omni_sdk.ConnectionEdgeAFields.start_node
+    assert _ids(edges_api.list(filter=start.in_(["f1"]), limit=-1)) == _ids(
+        next(f for f in every if f.external_id == "f1").outwards_multi
+    )
+    assert omni.connection_item_f.outwards_multi_edges is edges_api  # built once per API object

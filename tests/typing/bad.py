@@ -92,3 +92,6 @@ core.cognite_asset.query().follow(lambda a: a.children, limit="10")  # error
 core.cognite_asset.query().follow(lambda a: a.children).follow(lambda c: c.assets)  # error
 wrong_hop: Query[CogniteAsset, CogniteAsset] = core.cognite_asset.query().follow(lambda a: a.time_series)  # error
 core.cognite_asset.query().include(omni.connection_item_f.query())  # error
+omni.connection_item_f.outwards_multi_edges.list(nmae="x")  # error
+omni.connection_item_f.outwards_multi_edges.list(name_prefix=1)  # error
+omni.connection_item_f.inwards_edges.list()  # error

@@ -22,6 +22,8 @@ from cognite_core import (
     CogniteTimeSeriesFields,
 )
 from omni import (
+    ConnectionEdgeA,
+    ConnectionEdgeAFields,
     ConnectionEdgeAToConnectionItemG,
     ConnectionEdgeAToConnectionItemGWrite,
     ConnectionItemD,
@@ -173,6 +175,9 @@ f_edges: Query[ConnectionItemF, ConnectionEdgeAToConnectionItemG] = omni.connect
     lambda item: item.outwards_multi
 )
 far_ends: Query[ConnectionItemF, ConnectionItemG] = f_edges.follow(lambda edge: edge.end_node)
+edges_of_one_connection: InstanceList[ConnectionEdgeA] = omni.connection_item_f.outwards_multi_edges.list(
+    name_prefix="keep", filter=ConnectionEdgeAFields.start_node.in_(["f1"]), limit=-1
+)
 subset = core.cognite_asset.list(properties=[CogniteAssetFields.name, "description"], connections=["children"])
 subset_one = core.cognite_asset.retrieve("a1", properties=["name"])
 

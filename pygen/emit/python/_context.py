@@ -102,6 +102,8 @@ class ViewContext:
     write_defaults: list[str] = field(default_factory=list)
     read_connections: list[str] = field(default_factory=list)
     write_connections: list[str] = field(default_factory=list)
+    #: Per edge connection with an edge view: (attribute, field, edge view module, its API, its async API).
+    edge_apis: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     fields_lines: list[str] = field(default_factory=list)
     keywords: list[Keyword] = field(default_factory=list)
     edge_classes: list[EdgeClass] = field(default_factory=list)
@@ -189,6 +191,14 @@ class ViewContext:
             loose = [f"{m.name}: {m.annotation} = ..." for m in members]
             signature = call("def partial(", [klass, "*", *base, *loose], "        ", ") -> Self: ...")
             out.append(f"@classmethod\n        {signature}")
+        return out
+
+    def edge_api_lines(self, is_async: bool) -> list[str]:
+        """One attribute per edge connection with an edge view: its edges, through the edge view's API."""
+        out = []
+        for attribute, name, module, api, async_api in self.edge_apis:
+            head = f"{attribute}: ConnectionEdges[{async_api if is_async else api}] = ConnectionEdges("
+            out.append(call(head, [py_str(name), py_str(module)], "    ", ")"))
         return out
 
     def api_methods(self, is_async: bool) -> list[str]:
@@ -563,6 +573,11 @@ def _connection_members(ctx: ViewContext, sdk: _Sdk, item: Connection, name: str
     read_item = read_target
     if edge_view is not None:
         edge_names = sdk.names.view(edge_view.id)
+        ctx.runtime_imports.add("ConnectionEdges")
+        ctx.need(edge_names.module, edge_names.api_class)
+        ctx.need(edge_names.module, edge_names.async_api_class)
+        api_pair = (edge_names.api_class, edge_names.async_api_class)
+        ctx.edge_apis.append((f"{name}_edges", name, f".{edge_names.module}", *api_pair))
         if target is not None:
             read_item = sdk.edges[(edge_view.id, edge.direction, target.id)][0]
         else:

@@ -13,6 +13,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     AsyncQuery,
     Connection,
+    ConnectionEdges,
     EdgeConnection,
     FloatProperty,
     Histogram,
@@ -221,6 +222,10 @@ class Cognite3DObjectAPI(InstanceAPI[Cognite3DObject, Cognite3DObjectWrite]):
 
     _read_class = Cognite3DObject
     fields: ClassVar[type[Cognite3DObjectFields]] = Cognite3DObjectFields
+    images360_edges: ConnectionEdges[Cognite360ImageAnnotationAPI] = ConnectionEdges(
+        "images360",
+        ".cognite360_image_annotation",
+    )
 
     if TYPE_CHECKING:
 
@@ -246,6 +251,10 @@ class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectW
 
     _read_class = Cognite3DObject
     fields: ClassVar[type[Cognite3DObjectFields]] = Cognite3DObjectFields
+    images360_edges: ConnectionEdges[AsyncCognite360ImageAnnotationAPI] = ConnectionEdges(
+        "images360",
+        ".cognite360_image_annotation",
+    )
 
     if TYPE_CHECKING:
 
@@ -268,6 +277,8 @@ class AsyncCognite3DObjectAPI(AsyncInstanceAPI[Cognite3DObject, Cognite3DObjectW
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .cognite360_image_annotation import (
+        AsyncCognite360ImageAnnotationAPI,
+        Cognite360ImageAnnotationAPI,
         Cognite360ImageAnnotationToCognite360Image,
         Cognite360ImageAnnotationToCognite360ImageWrite,
     )

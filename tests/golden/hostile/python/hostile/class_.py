@@ -17,6 +17,7 @@ from pygen.instances import (
     AsyncQuery,
     BooleanProperty,
     Connection,
+    ConnectionEdges,
     Date,
     DateProperty,
     DirectRelationListProperty,
@@ -320,6 +321,7 @@ class ClassAPI(InstanceAPI[Class, ClassWrite]):
 
     _read_class = Class
     fields: ClassVar[type[ClassFields]] = ClassFields
+    links_edges: ConnectionEdges[Edge_API] = ConnectionEdges("links", ".edge")
 
     if TYPE_CHECKING:
 
@@ -345,6 +347,7 @@ class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
 
     _read_class = Class
     fields: ClassVar[type[ClassFields]] = ClassFields
+    links_edges: ConnectionEdges[AsyncEdge_API] = ConnectionEdges("links", ".edge")
 
     if TYPE_CHECKING:
 
@@ -366,5 +369,5 @@ class AsyncClassAPI(AsyncInstanceAPI[Class, ClassWrite]):
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .edge import Edge_ToUnicode, Edge_ToUnicodeWrite
+    from .edge import AsyncEdge_API, Edge_API, Edge_ToUnicode, Edge_ToUnicodeWrite
     from .unicode import Unicode, UnicodeWrite

@@ -13,6 +13,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     AsyncQuery,
     Connection,
+    ConnectionEdges,
     DirectRelationListProperty,
     DirectRelationProperty,
     EdgeConnection,
@@ -163,6 +164,10 @@ class ConnectionItemEAPI(InstanceAPI[ConnectionItemE, ConnectionItemEWrite]):
 
     _read_class = ConnectionItemE
     fields: ClassVar[type[ConnectionItemEFields]] = ConnectionItemEFields
+    inwards_single_property_edges: ConnectionEdges[ConnectionEdgeAAPI] = ConnectionEdges(
+        "inwards_single_property",
+        ".connection_edge_a",
+    )
 
     if TYPE_CHECKING:
 
@@ -188,6 +193,10 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
 
     _read_class = ConnectionItemE
     fields: ClassVar[type[ConnectionItemEFields]] = ConnectionItemEFields
+    inwards_single_property_edges: ConnectionEdges[AsyncConnectionEdgeAAPI] = ConnectionEdges(
+        "inwards_single_property",
+        ".connection_edge_a",
+    )
 
     if TYPE_CHECKING:
 
@@ -209,5 +218,10 @@ class AsyncConnectionItemEAPI(AsyncInstanceAPI[ConnectionItemE, ConnectionItemEW
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAFromConnectionItemFWrite
+    from .connection_edge_a import (
+        AsyncConnectionEdgeAAPI,
+        ConnectionEdgeAAPI,
+        ConnectionEdgeAFromConnectionItemF,
+        ConnectionEdgeAFromConnectionItemFWrite,
+    )
     from .connection_item_d import ConnectionItemD, ConnectionItemDWrite

@@ -13,6 +13,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     AsyncQuery,
     Connection,
+    ConnectionEdges,
     DirectRelationListProperty,
     DirectRelationTo,
     EdgeConnection,
@@ -150,6 +151,11 @@ class ConnectionItemFAPI(InstanceAPI[ConnectionItemF, ConnectionItemFWrite]):
 
     _read_class = ConnectionItemF
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
+    outwards_multi_edges: ConnectionEdges[ConnectionEdgeAAPI] = ConnectionEdges("outwards_multi", ".connection_edge_a")
+    outwards_single_edges: ConnectionEdges[ConnectionEdgeAAPI] = ConnectionEdges(
+        "outwards_single",
+        ".connection_edge_a",
+    )
 
     if TYPE_CHECKING:
 
@@ -175,6 +181,14 @@ class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFW
 
     _read_class = ConnectionItemF
     fields: ClassVar[type[ConnectionItemFFields]] = ConnectionItemFFields
+    outwards_multi_edges: ConnectionEdges[AsyncConnectionEdgeAAPI] = ConnectionEdges(
+        "outwards_multi",
+        ".connection_edge_a",
+    )
+    outwards_single_edges: ConnectionEdges[AsyncConnectionEdgeAAPI] = ConnectionEdges(
+        "outwards_single",
+        ".connection_edge_a",
+    )
 
     if TYPE_CHECKING:
 
@@ -197,6 +211,8 @@ class AsyncConnectionItemFAPI(AsyncInstanceAPI[ConnectionItemF, ConnectionItemFW
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
     from .connection_edge_a import (
+        AsyncConnectionEdgeAAPI,
+        ConnectionEdgeAAPI,
         ConnectionEdgeAToConnectionItemE,
         ConnectionEdgeAToConnectionItemEWrite,
         ConnectionEdgeAToConnectionItemG,

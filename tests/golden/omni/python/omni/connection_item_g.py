@@ -13,6 +13,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     AsyncQuery,
     Connection,
+    ConnectionEdges,
     EdgeConnection,
     Histogram,
     InstanceAPI,
@@ -134,6 +135,10 @@ class ConnectionItemGAPI(InstanceAPI[ConnectionItemG, ConnectionItemGWrite]):
 
     _read_class = ConnectionItemG
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
+    inwards_multi_property_edges: ConnectionEdges[ConnectionEdgeAAPI] = ConnectionEdges(
+        "inwards_multi_property",
+        ".connection_edge_a",
+    )
 
     if TYPE_CHECKING:
 
@@ -159,6 +164,10 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
 
     _read_class = ConnectionItemG
     fields: ClassVar[type[ConnectionItemGFields]] = ConnectionItemGFields
+    inwards_multi_property_edges: ConnectionEdges[AsyncConnectionEdgeAAPI] = ConnectionEdges(
+        "inwards_multi_property",
+        ".connection_edge_a",
+    )
 
     if TYPE_CHECKING:
 
@@ -180,4 +189,9 @@ class AsyncConnectionItemGAPI(AsyncInstanceAPI[ConnectionItemG, ConnectionItemGW
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .connection_edge_a import ConnectionEdgeAFromConnectionItemF, ConnectionEdgeAFromConnectionItemFWrite
+    from .connection_edge_a import (
+        AsyncConnectionEdgeAAPI,
+        ConnectionEdgeAAPI,
+        ConnectionEdgeAFromConnectionItemF,
+        ConnectionEdgeAFromConnectionItemFWrite,
+    )

@@ -13,6 +13,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     AsyncQuery,
     Connection,
+    ConnectionEdges,
     EdgeConnection,
     FloatProperty,
     Histogram,
@@ -146,6 +147,7 @@ class MetmastAPI(InstanceAPI[Metmast, MetmastWrite]):
 
     _read_class = Metmast
     fields: ClassVar[type[MetmastFields]] = MetmastFields
+    wind_turbines_edges: ConnectionEdges[DistanceAPI] = ConnectionEdges("wind_turbines", ".distance")
 
     if TYPE_CHECKING:
 
@@ -169,6 +171,7 @@ class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
 
     _read_class = Metmast
     fields: ClassVar[type[MetmastFields]] = MetmastFields
+    wind_turbines_edges: ConnectionEdges[AsyncDistanceAPI] = ConnectionEdges("wind_turbines", ".distance")
 
     if TYPE_CHECKING:
 
@@ -190,4 +193,4 @@ class AsyncMetmastAPI(AsyncInstanceAPI[Metmast, MetmastWrite]):
 # Classes of other views, for type checkers; the runtime takes them from the package when a class of
 # this module is first built (pygen.instances.load_references).
 if TYPE_CHECKING:
-    from .distance import DistanceFromWindTurbine, DistanceFromWindTurbineWrite
+    from .distance import AsyncDistanceAPI, DistanceAPI, DistanceFromWindTurbine, DistanceFromWindTurbineWrite

@@ -13,6 +13,7 @@ from pygen.instances import (
     AsyncInstanceAPI,
     AsyncQuery,
     Connection,
+    ConnectionEdges,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
@@ -191,6 +192,7 @@ class WindTurbineAPI(InstanceAPI[WindTurbine, WindTurbineWrite]):
 
     _read_class = WindTurbine
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
+    metmast_edges: ConnectionEdges[DistanceAPI] = ConnectionEdges("metmast", ".distance")
 
     if TYPE_CHECKING:
 
@@ -216,6 +218,7 @@ class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
 
     _read_class = WindTurbine
     fields: ClassVar[type[WindTurbineFields]] = WindTurbineFields
+    metmast_edges: ConnectionEdges[AsyncDistanceAPI] = ConnectionEdges("metmast", ".distance")
 
     if TYPE_CHECKING:
 
@@ -239,6 +242,6 @@ class AsyncWindTurbineAPI(AsyncInstanceAPI[WindTurbine, WindTurbineWrite]):
 if TYPE_CHECKING:
     from .blade import Blade, BladeWrite
     from .data_sheet import DataSheet, DataSheetWrite
-    from .distance import DistanceToMetmast, DistanceToMetmastWrite
+    from .distance import AsyncDistanceAPI, DistanceAPI, DistanceToMetmast, DistanceToMetmastWrite
     from .nacelle import Nacelle, NacelleWrite
     from .rotor import Rotor, RotorWrite

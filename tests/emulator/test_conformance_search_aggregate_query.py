@@ -362,6 +362,43 @@ def test_query_per_expression_cursors(api: Api, dataset_space: str) -> None:
     assert sorted(seen) == PUMPS, "pages cover every pump exactly once"
 
 
+def test_query_dependent_expression_continues_with_its_parent_held(api: Api, dataset_space: str) -> None:
+    """What graph queries rely on: an expression chained ``from`` another is continued with its own
+    cursor while the other is held on its page with its cursor; the limit may change between pages."""
+    space = dataset_space
+    through = {"source": view_ref(space, "Pump"), "identifier": "site"}
+    body: dict[str, Any] = {
+        "with": {
+            "sites": {"nodes": {"filter": {"hasData": [view_ref(space, "Site")]}}, "limit": 1},
+            "pumps": {"nodes": {"from": "sites", "through": through, "direction": "inwards"}, "limit": 1},
+        },
+        "select": {"sites": {}, "pumps": {}},
+    }
+    by_site: dict[str, list[str]] = {}
+    site_cursor: str | None = None
+    for _ in range(5):  # the sites, a page of one at a time
+        body.pop("cursors", None)
+        if site_cursor:
+            body["cursors"] = {"sites": site_cursor}
+        first = _query(api, body)
+        (site,) = xids(first["items"]["sites"])
+        pumps = xids(first["items"]["pumps"])
+        cursor = first["nextCursor"].get("pumps")
+        while cursor:  # the rest of this site's pumps: the site held with the cursor of its page
+            body["with"]["pumps"]["limit"] = 2
+            body["cursors"] = {"pumps": cursor, **({"sites": site_cursor} if site_cursor else {})}
+            more = _query(api, body)
+            assert xids(more["items"]["sites"]) == [site]
+            pumps += xids(more["items"]["pumps"])
+            cursor = more["nextCursor"].get("pumps")
+        body["with"]["pumps"]["limit"] = 1
+        by_site[site] = sorted(pumps)
+        site_cursor = first["nextCursor"].get("sites")
+        if not site_cursor:
+            break
+    assert by_site == {"s1": ["p1", "p3"], "s2": ["p2", "p5"]}
+
+
 def test_query_unknown_from_is_400(api: Api, dataset_space: str) -> None:
     body = {"with": {"a": {"nodes": {"from": "nope"}}}, "select": {"a": {}}}
     api.post_error("/models/instances/query", body, status=400)

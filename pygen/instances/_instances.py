@@ -308,7 +308,7 @@ class _ReadInstance(_Instance):
         # Only reached when normal lookup fails: a field missing from __dict__ was not read.
 
         def __getattr__(self, name):
-            if name in type(self).__pydantic_fields__ and not name.startswith("_"):
+            if name in type(self).model_fields and not name.startswith("_"):
                 raise PropertyNotFetchedError(
                     f"{type(self).__name__}.{name} was not read: {self._id_text()} was read with a subset of "
                     f"its properties (properties=[...]); include {name!r} there to read it"

@@ -40,7 +40,6 @@ from pygen.instances._instances import (
     Edge,
     EdgeConnection,
     Node,
-    ReverseDirectRelation,
     _ReadInstance,
     load_references,
     mark_unfetched,
@@ -188,111 +187,66 @@ class Step:
         properties: Sequence[str | Property] | None = None,
     ) -> Step:
         """The step that follows connection ``field`` of this step's class."""
-        cls = self.cls
         where = f"{self.path()} -> {field}"
-        if issubclass(cls, Edge) and field in ("start_node", "end_node"):
-            target = _end_class(cls, field)
-            chain: Literal["source", "destination"]
-            if self.kind == "edge":
-                far = "end_node" if self.direction == "outwards" else "start_node"
-                chain = "destination" if field == far else "source"
-            else:
-                chain = "destination" if field == "end_node" else "source"
-            step = Step(
-                "end", target, parent=self, field=field, many=False, chain=chain, filter=filter, sort=sort, limit=limit
-            )
-        else:
-            cls.model_rebuild()  # resolves forward references so annotations name the target classes
-            kind = cls._connections.get(field)
-            if kind is None:
-                known = sorted(cls._connections) + (["end_node", "start_node"] if issubclass(cls, Edge) else [])
-                raise ValueError(
-                    f"{where}: {cls.__name__}.{field} is not a connection; "
-                    f"its connections: {', '.join(known) or 'none'}"
-                )
-            annotation = cls.model_fields[field].annotation
-            many = _is_list(annotation)
-            classes = [c for c in _classes_in(annotation) if c is not Node]
-            if isinstance(kind, EdgeConnection):
-                edge_classes = [c for c in classes if issubclass(c, Edge)]
-                if edge_classes:
-                    edge_cls = edge_classes[0]
-                    step = Step(
-                        "edge",
-                        edge_cls,
-                        parent=self,
-                        field=field,
-                        many=many,
-                        edge_type=kind.edge_type,
-                        direction=kind.direction,
-                        filter=filter,
-                        sort=sort,
-                        limit=limit,
-                    )
-                else:
-                    node_classes = [c for c in classes if issubclass(c, Node)]
-                    if not node_classes:
-                        raise ValueError(f"{where}: {cls.__name__}.{field} names no class for its far end")
-                    edges = Step(
-                        "edge",
-                        Edge,
-                        parent=self,
-                        field=field,
-                        many=many,
-                        edge_type=kind.edge_type,
-                        direction=kind.direction,
-                        hidden=True,
-                    )
-                    step = Step(
-                        "end",
-                        node_classes[0],
-                        parent=edges,
-                        field=field,
-                        many=many,
-                        chain="destination",
-                        filter=filter,
-                        sort=sort,
-                        limit=limit,
-                    )
-            else:
-                node_classes = [c for c in classes if issubclass(c, Node)]
-                if not node_classes:
-                    raise ValueError(
-                        f"{where}: {cls.__name__}.{field} has no target view, so there is no class to read it as"
-                    )
-                target = node_classes[0]
-                if isinstance(kind, DirectRelation):
-                    step = Step(
-                        "direct",
-                        target,
-                        parent=self,
-                        field=field,
-                        many=many,
-                        prop=cls._properties[field],
-                        filter=filter,
-                        sort=sort,
-                        limit=limit,
-                    )
-                else:
-                    assert isinstance(kind, ReverseDirectRelation)
-                    target.model_rebuild()
-                    pointer = {p: f for f, p in target._properties.items()}.get(kind.property)
-                    through_list = pointer is not None and _is_list(target.model_fields[pointer].annotation)
-                    step = Step(
-                        "reverse_list" if through_list else "reverse",
-                        target,
-                        parent=self,
-                        field=field,
-                        many=many,
-                        prop=kind.property,
-                        through=kind.through,
-                        filter=filter,
-                        sort=sort,
-                        limit=limit,
-                    )
+        step = self._hop(field, where)
+        step.filter, step.sort, step.limit = filter, tuple(sort), limit
         if properties is not None:
             step.properties = field_names(step.cls, properties, where)
         return step
+
+    def _hop(self, field: str, where: str) -> Step:
+        """The step of connection ``field`` (without the caller's filter, sort, limit and properties)."""
+        cls = self.cls
+        if issubclass(cls, Edge) and field in ("start_node", "end_node"):
+            if self.kind == "edge":  # the far end of the edges is their destination
+                far = "end_node" if self.direction == "outwards" else "start_node"
+                chain: Literal["source", "destination"] = "destination" if field == far else "source"
+            else:
+                chain = "destination" if field == "end_node" else "source"
+            return Step("end", _end_class(cls, field), parent=self, field=field, many=False, chain=chain)
+        cls.model_rebuild()  # resolves forward references so annotations name the target classes
+        kind = cls._connections.get(field)
+        if kind is None:
+            known = sorted(cls._connections) + (["end_node", "start_node"] if issubclass(cls, Edge) else [])
+            raise ValueError(
+                f"{where}: {cls.__name__}.{field} is not a connection; its connections: {', '.join(known) or 'none'}"
+            )
+        annotation = cls.model_fields[field].annotation
+        many = _is_list(annotation)
+        classes = [c for c in _classes_in(annotation) if c is not Node]
+        edge_classes = [c for c in classes if issubclass(c, Edge)]
+        node_classes = [c for c in classes if issubclass(c, Node)]
+        if isinstance(kind, EdgeConnection):
+            if not edge_classes and not node_classes:
+                raise ValueError(f"{where}: {cls.__name__}.{field} names no class for its far end")
+            edges = Step(
+                "edge",
+                edge_classes[0] if edge_classes else Edge,
+                parent=self,
+                field=field,
+                many=many,
+                edge_type=kind.edge_type,
+                direction=kind.direction,
+                hidden=not edge_classes,  # without an edge class, the edges only lead to the far-end nodes
+            )
+            return edges if edge_classes else Step("end", node_classes[0], parent=edges, field=field, many=many)
+        if not node_classes:
+            raise ValueError(f"{where}: {cls.__name__}.{field} has no target view, so there is no class to read it as")
+        target = node_classes[0]
+        if isinstance(kind, DirectRelation):
+            return Step("direct", target, parent=self, field=field, many=many, prop=cls._properties[field])
+        target.model_rebuild()
+        pointer = {p: f for f, p in target._properties.items()}.get(kind.property)
+        through_list = pointer is not None and _is_list(target.model_fields[pointer].annotation)
+        return Step(
+            "reverse_list" if through_list else "reverse",
+            target,
+            parent=self,
+            field=field,
+            many=many,
+            prop=kind.property,
+            through=kind.through,
+        )
 
     # ---- what a request says about this step ----
 

@@ -320,8 +320,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
 
     def _resolve(self, connections: bool | Sequence[str], roots: builtins.list[TRead]) -> None:
         """Fill in one hop of the connections of ``roots``."""
-        run = self._resolve_run(connections, roots)
-        if run is not None:
+        for run in self._resolve_runs(connections, roots):
             for _ in sync_pages(self._http, run):
                 pass
 
@@ -622,8 +621,7 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
 
     async def _resolve(self, connections: bool | Sequence[str], roots: builtins.list[TRead]) -> None:
         """Fill in one hop of the connections of ``roots``."""
-        run = self._resolve_run(connections, roots)
-        if run is not None:
+        for run in self._resolve_runs(connections, roots):
             async for _ in async_pages(self._http, run):
                 pass
 

@@ -491,6 +491,8 @@ class Run:
         self.rows: dict[Step, dict[tuple[str, str, str], Any]] = {step: {} for step in order}
         self._page: dict[Step, dict[tuple[str, str, str], Any]] = {step: {} for step in order}
         self._objects: dict[tuple[Any, ...], Any] = {}
+        #: Keys of the objects counted against each limited step's limit (ids only, kept across pages).
+        self._counted: dict[Step, set[tuple[str, str, str]]] = {}
         self._models: dict[tuple[tuple[str, type[Any]], ...], type[BaseModel]] = {}
 
     # ---- the tree ----
@@ -503,6 +505,18 @@ class Run:
         out = [top]
         for step in out:
             out.extend(kid for kid in self._kids(step) if kid.kind != "reverse_list")
+        return out
+
+    @staticmethod
+    def _above(step: Step, top: Step) -> list[Step]:
+        """The steps from ``top`` down to ``step``'s parent."""
+        out: list[Step] = []
+        item = step.parent
+        while item is not None:
+            out.append(item)
+            if item is top:
+                break
+            item = item.parent
         return out
 
     def _below(self, step: Step, stage: Sequence[Step]) -> list[Step]:
@@ -521,20 +535,36 @@ class Run:
         limit = MAX_QUERY_LIMIT if page is None else page
         return limit if remaining is None else max(0, min(limit, remaining))
 
+    def _exhausted(self, step: Step) -> bool:
+        """``step`` has all the rows it asked for (an edge step standing for its far end: that end has)."""
+        if self._limit_of(step) == 0:
+            return True
+        return step.hidden and all(self._limit_of(kid) == 0 for kid in self._kids(step))
+
     def _body(
-        self, stage: Sequence[Step], cursors: Mapping[Step, str], root_limit: int, extra: Filter | None
+        self,
+        stage: Sequence[Step],
+        cursors: Mapping[Step, str],
+        root_limit: int,
+        extra: Filter | None,
+        held: Mapping[Step, int],
+        only: set[Step] | None,
     ) -> tuple[dict[str, Any], dict[Step, int]]:
+        """The request for ``stage`` (only the steps in ``only``, when given). ``held``: steps on the
+        page they were read with, and the limit they were read with (their page must not change)."""
         top = stage[0]
         names: dict[Step, str] = {}
         limits: dict[Step, int] = {}
         with_: dict[str, Any] = {}
         select: dict[str, Any] = {}
         for step in stage:
-            if step is not top and (step.parent not in names or self._limit_of(step) == 0):
+            if only is not None and step not in only:
+                continue
+            if step is not top and step not in held and (step.parent not in names or self._exhausted(step)):
                 continue  # done: all its rows read (or its parent's are)
             name = self.names[step]
             names[step] = name
-            limit = root_limit if step is top else self._limit_of(step)
+            limit = held[step] if step in held else root_limit if step is top else self._limit_of(step)
             limits[step] = limit
             if step is top and step.kind == "root" and self.given is not None:
                 ids = [obj.id for obj in self.given]
@@ -604,12 +634,18 @@ class Run:
         unfetched = step.unfetched(self._kids(step))
         page = self._page[step]
         kept = self.rows[step]
+        counted = self._counted.setdefault(step, set()) if remaining is not None else None
         for obj in rows:
-            if remaining is not None and remaining <= 0:
-                break
             key = _key(obj)
             if key in page:
                 continue
+            if remaining is not None and counted is not None and key not in counted:
+                # A hop's limit counts distinct objects over the whole query (one read under roots of
+                # an earlier page was counted then).
+                if remaining <= 0:
+                    continue
+                counted.add(key)
+                remaining -= 1
             ident = (step.cls, unfetched, key)
             same = self._objects.get(ident)
             if same is None:
@@ -619,15 +655,19 @@ class Run:
             page[key] = same
             if self.keep:
                 kept.setdefault(key, same)
-            if remaining is not None:
-                remaining -= 1
         self.remaining[step] = remaining
         return len(rows)
 
     def _exchange(
-        self, stage: Sequence[Step], cursors: Mapping[Step, str], root_limit: int, extra: Filter | None
+        self,
+        stage: Sequence[Step],
+        cursors: Mapping[Step, str],
+        root_limit: int,
+        extra: Filter | None,
+        held: Mapping[Step, int] | None = None,
+        only: set[Step] | None = None,
     ) -> Generator[Event, bytes, tuple[dict[Step, list[Any]], dict[Step, str], dict[Step, int]]]:
-        body, limits = self._body(stage, cursors, root_limit, extra)
+        body, limits = self._body(stage, cursors, root_limit, extra, held or {}, only)
         self.requests += 1
         raw = yield Post(body)
         sets, next_cursors = self._parse(raw, body, stage)
@@ -644,14 +684,23 @@ class Run:
         root_limit: int,
         extra: Filter | None,
     ) -> Generator[Event, bytes, None]:
-        """Read the rest of every expression in ``fresh`` that filled its limit in this answer."""
+        """Read the rest of every expression in ``fresh`` that filled its limit in this answer.
+
+        A continuation request holds the expressions above the continued one on the page they were
+        read with (their cursors, and the limits of that answer) and leaves out other branches.
+        """
         for step in fresh:
             cursor = cursors.get(step)
             full = step in limits and len(sets.get(step, [])) >= limits[step] > 0
-            while cursor is not None and full and self._limit_of(step) > 0:
+            above = self._above(step, stage[0])
+            below = self._below(step, stage)
+            only = {*above, *below}
+            kept_limits = {item: limits[item] for item in above}
+            while cursor is not None and full and not self._exhausted(step):
                 pinned = {**held, step: cursor}
-                more, more_cursors, more_limits = yield from self._exchange(stage, pinned, root_limit, extra)
-                below = self._below(step, stage)
+                more, more_cursors, more_limits = yield from self._exchange(
+                    stage, pinned, root_limit, extra, kept_limits, only
+                )
                 for item in below:
                     if item in more_limits:
                         self._take(item, more.get(item, []))

@@ -346,15 +346,17 @@ class _ViewCore(Generic[TRead, TWrite]):
             raise TypeError(f"connections must be True/False or a list of field names, got {connections!r}")
         return connection_steps(root, None if connections is True else builtins.list(connections))
 
-    def _resolve_run(self, connections: bool | Sequence[str], roots: builtins.list[Any]) -> Run | None:
-        """A run that fills in one hop of the connections of ``roots`` (already read); None if none."""
+    def _resolve_runs(self, connections: bool | Sequence[str], roots: builtins.list[Any]) -> Iterator[Run]:
+        """Runs that fill in one hop of the connections of ``roots`` (already read), 1000 roots each."""
         if connections is False or not roots:
-            return None
-        root = Step("root", self._cls)
-        leaves = self._connection_steps(root, connections)
-        if not leaves:
-            return None
-        return self._run(root, leaves, page_size=len(roots), limit=None, given=roots)
+            return
+        for index in range(0, len(roots), MAX_PAGE):
+            root = Step("root", self._cls)
+            leaves = self._connection_steps(root, connections)
+            if not leaves:
+                return
+            chunk = roots[index : index + MAX_PAGE]
+            yield self._run(root, leaves, page_size=len(chunk), limit=None, given=chunk)
 
     def _page_run(
         self,

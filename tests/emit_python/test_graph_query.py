@@ -505,3 +505,87 @@ def test_edge_api_of_one_connection(omni_t: tuple[Any, _Counting], omni_sdk: Any
         next(f for f in every if f.external_id == "f1").outwards_multi
     )
     assert omni.connection_item_f.outwards_multi_edges is edges_api  # built once per API object
+
+
+def _asset_row(xid: str, parent: str | None) -> dict[str, Any]:
+    props: dict[str, Any] = {"name": xid}
+    if parent is not None:
+        props["parent"] = {"space": SPACE, "externalId": parent}
+    return {
+        "instanceType": "node",
+        "space": SPACE,
+        "externalId": xid,
+        "version": 1,
+        "createdTime": 0,
+        "lastUpdatedTime": 0,
+        "properties": {"cdf_cdm": {"CogniteAsset/v1": props}},
+    }
+
+
+def test_a_continued_expression_keeps_the_expressions_above_it_on_their_page(core_sdk: Any) -> None:
+    """Scripted answers: children (hop limit 15,000) and grandchildren both fill their first page.
+
+    The children are continued first (5,000 more: all the hop asked for); then the grandchildren of
+    the first page of children are continued, and that request must hold the children on the page
+    the grandchildren came from: same limit (10,000), no cursor, even though the children hop is done.
+    """
+    from pygen.instances._graph import Post, Run, Step
+
+    root = Step("root", core_sdk.CogniteAsset, limit=1)
+    children = root.follow("children", limit=15_000)
+    grandchildren = children.follow("children")
+    run = Run(root, [grandchildren], space=SPACE, validate=True, page_size=1, limit=1)
+    first_children = [f"c{i}" for i in range(10_000)]
+    answers = {
+        None: {  # the first request: both sets full
+            "s0": [_asset_row("r", None)],
+            "s1": [_asset_row(c, "r") for c in first_children],
+            "s2": [_asset_row(f"g{i}", first_children[i]) for i in range(10_000)],
+            "next": {"s1": "c-more", "s2": "g-more"},
+        },
+        "s1": {  # the rest of the children, and their grandchildren
+            "s1": [_asset_row(f"d{i}", "r") for i in range(5_000)],
+            "s2": [_asset_row("h0", "d0")],
+            "next": {},
+        },
+        "s2": {  # the rest of the grandchildren of the first page of children
+            "s1": [_asset_row(c, "r") for c in first_children],
+            "s2": [_asset_row(f"g{i}", first_children[i - 10_000]) for i in range(10_000, 10_003)],
+            "next": {},
+        },
+    }
+    bodies: list[dict[str, Any]] = []
+    events = run.pages()
+    event = next(events)
+    try:
+        while True:
+            if isinstance(event, Post):
+                bodies.append(event.body)
+                cursors = event.body.get("cursors", {})
+                continued = next((name for name in ("s2", "s1") if name in cursors), None)
+                answer = answers[continued]
+                items = {name: rows for name, rows in answer.items() if name != "next" and name in event.body["select"]}
+                event = events.send(json.dumps({"items": items, "nextCursor": answer["next"]}).encode())
+            else:
+                event = next(events)
+    except StopIteration:
+        pass
+    assert [body.get("cursors") for body in bodies] == [None, {"s1": "c-more"}, {"s2": "g-more"}]
+    third = bodies[2]["with"]
+    assert third["s1"]["limit"] == 10_000 and third["s2"]["limit"] == 10_000  # held with the limit it was read with
+    assert bodies[1]["with"]["s1"]["limit"] == 5_000  # what the hop still asked for
+    assert len(run.rows[children]) == 15_000 and len(run.rows[grandchildren]) == 10_004
+    (r,) = run.rows[root].values()
+    assert len(r.children) == 15_000
+
+
+def test_a_hop_limit_counts_distinct_objects_over_root_pages(core_t: tuple[Any, _Counting], core_sdk: Any) -> None:
+    core, _ = core_t
+    asset, series = core_sdk.CogniteAssetWrite, core_sdk.CogniteTimeSeriesWrite
+    roots = [asset(external_id=f"r{i}", name=f"r{i}") for i in range(2)]
+    shared = [series(external_id=f"t{i}", name=f"t{i}", type_="numeric", assets=["r0", "r1"]) for i in range(3)]
+    core.upsert([*roots, *shared])
+    query = core.cognite_asset.query(name_prefix="r", limit=None).follow(lambda a: a.time_series, limit=4)
+    # One root per page: the second page reaches the same three time series, which count once.
+    assert [len(root.time_series) for root in query.iterate(page_size=1)] == [3, 3]
+    assert [len(root.time_series) for root in query.list()] == [3, 3]

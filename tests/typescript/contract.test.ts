@@ -11,7 +11,7 @@ const sources = readdirSync(RUNTIME).filter((f) => f.endsWith(".ts"));
 
 describe("runtime sources", () => {
   it("are the expected small modules", () => {
-    expect(sources.sort()).toEqual(["auth.ts", "errors.ts", "filters.ts", "index.ts", "instances.ts", "json.ts", "retry.ts", "transport.ts", "types.ts"]);
+    expect(sources.sort()).toEqual(["auth.ts", "errors.ts", "filters.ts", "index.ts", "instances.ts", "json.ts", "query.ts", "retry.ts", "transport.ts", "types.ts"]);
   });
 
   it.each(sources)("%s imports only sibling modules, with .js specifiers (no npm or node: dependencies)", (file) => {
@@ -58,6 +58,9 @@ describe("public surface (index.ts)", () => {
         "Equals",
         "Exists",
         "Filter",
+        "GraphHop",
+        "GraphQuery",
+        "GraphResult",
         "HasData",
         "HttpClient",
         "In",
@@ -68,6 +71,7 @@ describe("public surface (index.ts)", () => {
         "ListProperty",
         "MAX_FILTER_VALUES",
         "MAX_PAGE",
+        "MAX_QUERY_LIMIT",
         "MAX_SORT",
         "MAX_WRITE_ITEMS",
         "MatchAll",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Type-checks and tests pygen's TypeScript side:
-#   1. the runtime (pygen/emit/typescript/runtime): tsc, unit tests and end-to-end tests against `pygen emulator`;
+#   1. the runtime (pygen/emit/typescript/runtime): tsc, unit tests and end-to-end tests against `pygen emulator`
+#      (the graph query tests on SDKs generated here from CogniteCore and Omni, into generated/);
 #   2. example_project/typescript: npm ci, npm run build (pygen generate + tsc), npm test (vitest + emulator).
 # The generated golden SDKs get their tsc run in pytest (tests/emit_typescript/test_ts_golden.py), which needs
 # the TypeScript this script installs; tests/emit_typescript/tsc_goldens.py runs the same check by hand.
@@ -42,7 +43,14 @@ if [ "$phase" != check ]; then
 fi
 [ "$phase" = install ] && exit 0
 
-echo "==> tsc --noEmit (runtime + tests)"
+echo "==> pygen generate: the CogniteCore and Omni SDKs of the graph query tests (generated/, see sdks.ts)"
+pids=()
+for model in CogniteCore Omni; do
+    "$PYGEN_PYTHON" -m pygen generate --model-file "$repo/tests/data/models/$model.json" --language typescript --output generated &
+    pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+echo "==> tsc --noEmit (runtime + tests, and query.types.ts: what graph queries must refuse to compile)"
 npx tsc --noEmit -p .
 echo "==> tsc (runtime alone: no Node types, declarations emitted to node_modules/.declaration-check)"
 npx tsc -p tsconfig.runtime.json

@@ -207,6 +207,15 @@ class _EdgeContext:
 
 
 @dataclass(frozen=True)
+class _LinkContext:
+    """One connection a graph query can follow: its ``XLinks`` member and its ``CONNECTIONS`` entry."""
+
+    key: str
+    link_type: str
+    spec: str
+
+
+@dataclass(frozen=True)
 class _ViewContext:
     names_base: str
     file: str
@@ -227,6 +236,9 @@ class _ViewContext:
     reverse: tuple[_ReverseContext, ...]
     edges: tuple[_EdgeContext, ...]
     support_imports: str
+    #: Node views: the connections ``query().follow`` can follow (``XLinks``, ``XApi.CONNECTIONS``, ``query``).
+    queryable: bool
+    links: tuple[_LinkContext, ...]
     #: What the view's filter requires (see ``ViewClass.node_type``/``filter_defaults``), filled in by ``toApply``:
     #: the node type as an object literal (node views only) and (quoted property name, literal) per field.
     node_type: str | None = None
@@ -308,6 +320,65 @@ def _reverse_contexts(view: ViewClass, names: TypeScriptNames) -> list[tuple[_Re
     return out
 
 
+def _is_node_view(sdk: SDKModel, ref: ViewRef) -> bool:
+    found = [v for v in sdk.views if v.id == ref]
+    return bool(found) and found[0].instance_kind != "edge"
+
+
+def _view_literal(ref: ViewRef) -> str:
+    return f"{{ space: {ts_str(ref.space)}, externalId: {ts_str(ref.external_id)}, version: {ts_str(ref.version)} }}"
+
+
+def _link_contexts(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> list[tuple[_LinkContext, list[ViewRef]]]:
+    """The connections of a node view that a graph query can follow: those with a node view of the model at the
+    far end. An edge connection's edge view counts when it is an edge view of the model with properties (the
+    edges are returned with the nodes)."""
+    out: list[tuple[_LinkContext, list[ViewRef]]] = []
+    by_id = {v.id: v for v in sdk.views}
+    for connection in view.connections:
+        if connection.target is None or not _is_node_view(sdk, connection.target):
+            continue
+        target = names.view(connection.target)
+        many = "true" if connection.is_list else "false"
+        thunk = f"target: () => {target.api}"
+        refs = [connection.target]
+        edge_types = ""
+        if connection.is_stored:
+            spec = f'kind: "direct", many: {many}, property: {ts_str(connection.property_id)}, {thunk}'
+        elif connection.reverse is not None:
+            through = connection.reverse
+            through_list = "true" if through.through_is_list else "false"
+            spec = (
+                f'kind: "reverse", many: {many}, through: {_view_literal(through.view)}, '
+                f"property: {ts_str(through.property_id)}, throughList: {through_list}, {thunk}"
+            )
+        elif connection.edge is not None:
+            edge = connection.edge
+            edge_type = f"{{ space: {ts_str(edge.edge_type.space)}, externalId: {ts_str(edge.edge_type.external_id)} }}"
+            spec = f'kind: "edge", many: {many}, edgeType: {edge_type}, direction: {ts_str(edge.direction)}, {thunk}'
+            edge_view = by_id.get(edge.edge_view) if edge.edge_view is not None else None
+            if edge_view is not None and edge_view.instance_kind == "edge" and edge_view.fields:
+                edge_names = names.view(edge_view.id)
+                spec += f", edgeView: () => {edge_names.api}"
+                edge_types = f', {edge_names.read}, {edge_names.api}["fields"]'
+                refs.append(edge_view.id)
+        else:  # pragma: no cover - the IR has no other connections
+            continue
+        out.append(
+            (
+                _LinkContext(
+                    key=ts_key(connection.property_id),
+                    link_type=(
+                        f'QueryLink<{target.read}, {target.base}Links, {target.api}["fields"], {many}{edge_types}>'
+                    ),
+                    spec=f"{{ {spec} }}",
+                ),
+                refs,
+            )
+        )
+    return out
+
+
 def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _ViewContext:
     own = names.view(view.id)
     writable_ids = {field.property_id for field in view.writable_fields}
@@ -335,8 +406,12 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
     used = " ".join(f.read_type + " " + f.write_type for f in fields)
     reverse = _reverse_contexts(view, names)
     edges = _edge_contexts(view, names)
+    links = [] if edge else _link_contexts(sdk, view, names)
     values = ["EdgeApi" if edge else "NodeApi"]
     types = ["Edge" if edge else "Node", "EdgeWrite" if edge else "NodeWrite", "InstanceClient", "JsonValue", "ViewId"]
+    if not edge:
+        values.append("GraphQuery")
+        types += ["Connections", "QueryOptions", "Subset"] + (["QueryLink"] if links else [])
     if node_type is not None or write_defaults:
         types.append("ApplyItem")
     if "NodeId" in used:
@@ -361,6 +436,14 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
         if target != view.id:
             target_names = names.view(target)
             view_imports.setdefault(target_names.file, set()).update([target_names.api, f"type {target_names.read}"])
+    for _, refs in links:
+        for index, ref in enumerate(refs):
+            if ref != view.id:
+                target_names = names.view(ref)
+                items = [target_names.api, f"type {target_names.read}"]
+                if index == 0:  # the far-end node view (index 1: an edge view, which has no links)
+                    items.append(f"type {target_names.base}Links")
+                view_imports.setdefault(target_names.file, set()).update(items)
     title = view.name if view.name and view.name != view.id.external_id else ""
     doc = "\n\n".join(part for part in (title, view.description or "", f"View {view.id}.") if part)
     api_doc = (
@@ -395,6 +478,8 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
         reverse=tuple(context for context, _ in reverse),
         edges=tuple(context for context, _ in edges),
         support_imports=", ".join(support),
+        queryable=not edge,
+        links=tuple(context for context, _ in links),
     )
 
 

@@ -7,12 +7,12 @@ properties can never collide and no property can shadow a member of a runtime cl
 What is renamed, with a warning naming the original and the new name:
 
 - Classes and types are PascalCase of the view's IR ``identifier``; per view the emitter declares
-  ``X`` (the read shape), ``XProperties``, ``XWrite``, ``XWriteProperties`` and ``XApi``. A name that is a
-  reserved word, a global the generated code uses (``Date``, ``Record``...), or a name the runtime
-  exports (``Node``, ``Filter``...) gets ``_`` appended (``typescript-reserved-name``); names that start
-  with a digit get a ``View`` prefix and non-ASCII letters are transliterated
-  (``typescript-invalid-identifier``); views whose names would meet get ``_2``, ``_3``... in the order
-  of their sorted ids (``typescript-name-collision``).
+  ``X`` (the read shape), ``XProperties``, ``XWrite``, ``XWriteProperties``, ``XApi`` and (node views)
+  ``XLinks``. A name that is a reserved word, a global the generated code uses (``Date``,
+  ``Record``...), or a name the runtime exports (``Node``, ``Filter``...) gets ``_`` appended
+  (``typescript-reserved-name``); names that start with a digit get a ``View`` prefix and non-ASCII
+  letters are transliterated (``typescript-invalid-identifier``); views whose names would meet get
+  ``_2``, ``_3``... in the order of their sorted ids (``typescript-name-collision``).
 - Client members are camelCase; the client's own members and ``Object.prototype``'s are reserved.
 """
 
@@ -71,13 +71,14 @@ OBJECT_MEMBERS = frozenset(
     """.split()
 )
 #: Members of the runtime's ``ViewApi``/``NodeApi``/``EdgeApi`` and of the generated API classes (``fields``,
-#: ``VIEW``): a connection method of that name would override them.
+#: ``VIEW``, ``CONNECTIONS``, ``query``): a connection method of that name would override them.
 API_MEMBERS = frozenset(
     """
     client view instanceType parse toApply viewProperties parseProperties source writeSources ref textProperty
     numberProperty timestampProperty dateProperty booleanProperty enumProperty jsonProperty
     directRelationProperty listProperty directRelationListProperty retrieve page pages iterate list search
-    aggregate count sum avg min max histogram upsert delete fields VIEW prototype name length
+    aggregate count sum avg min max histogram upsert delete fields VIEW prototype name length fromJson query
+    CONNECTIONS
     """.split()
 )
 #: The generated client's own members.
@@ -90,7 +91,7 @@ TS_CODES: dict[str, Level] = {
     "typescript-name-collision": "warning",
     "typescript-invalid-name": "error",
 }
-_SUFFIXES = ("", "Properties", "Write", "WriteProperties", "Api")
+_SUFFIXES = ("", "Properties", "Write", "WriteProperties", "Api", "Links")
 _RUNTIME_INDEX = Path(__file__).resolve().parent / "runtime" / "index.ts"
 # Letters NFKD does not decompose into ASCII.
 _LETTERS = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ð": "d", "Ð": "D"}

@@ -100,6 +100,34 @@ export {
   type UpsertOptions,
 } from "./instances.js";
 export { JsonSyntaxError, parseJson, stringifyJson, type JsonObject, type JsonValue } from "./json.js";
+export {
+  GraphHop,
+  GraphQuery,
+  GraphResult,
+  MAX_QUERY_LIMIT,
+  type ConnectionSpec,
+  type Connections,
+  type EdgePair,
+  type Followed,
+  type FollowedEntry,
+  type HopAt,
+  type HopOptions,
+  type HopPath,
+  type IterateOptions,
+  type LinkEdge,
+  type LinkEdgeFields,
+  type LinkFields,
+  type Linked,
+  type LinkLinks,
+  type LinkRead,
+  type PropertiesOf,
+  type QueryableApi,
+  type QueryableApiClass,
+  type QueryLink,
+  type QueryOptions,
+  type Subset,
+  type WithConnection,
+} from "./query.js";
 export { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_STATUSES, type RetryPolicy } from "./retry.js";
 export {
   DEFAULT_LIMITS,

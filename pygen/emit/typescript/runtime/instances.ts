@@ -423,12 +423,14 @@ function propertyName(value: PropertyName): string {
   return value instanceof PropertyBase ? value.name : value;
 }
 
-function checkLimit(what: string, value: number, max: number): number {
+/** Internal (query.ts): `value` when it is an integer from 1 to `max`, else a RangeError naming `what`. */
+export function checkLimit(what: string, value: number, max: number): number {
   if (!Number.isInteger(value) || value < 1 || value > max) throw new RangeError(`${what} must be an integer from 1 to ${max}, got ${String(value)}`);
   return value;
 }
 
-function sorts(sort: SortArg | undefined): SortJson[] | undefined {
+/** Internal (query.ts): the JSON of a sort argument (at most 5). */
+export function sorts(sort: SortArg | undefined): SortJson[] | undefined {
   if (sort === undefined) return undefined;
   const items = Array.isArray(sort) ? (sort as readonly (Sort | PropertyBase)[]) : [sort as Sort | PropertyBase];
   if (items.length > MAX_SORT) throw new RangeError(`sort takes at most ${MAX_SORT} properties, got ${items.length}`);
@@ -439,7 +441,8 @@ function sorts(sort: SortArg | undefined): SortJson[] | undefined {
   });
 }
 
-function targetUnits(units: Readonly<Record<string, string>> | undefined): JsonValue[] | undefined {
+/** Internal (query.ts): the `targetUnits` JSON of `{property: unit}`. */
+export function targetUnits(units: Readonly<Record<string, string>> | undefined): JsonValue[] | undefined {
   if (units === undefined) return undefined;
   const entries = Object.entries(units);
   if (entries.length < 1 || entries.length > 10) throw new RangeError(`targetUnits takes 1 to 10 properties, got ${entries.length}`);
@@ -476,6 +479,12 @@ export abstract class ViewApi<R, W> {
 
   /** Builds the typed object from one read item. */
   protected abstract parse(raw: JsonObject): R;
+
+  /** The typed object of one read item of this view (API JSON, as `list` and `/models/instances/query` return it). */
+  fromJson(raw: JsonObject): R {
+    return this.parse(raw);
+  }
+
   /** Builds the apply item of one write object. */
   protected abstract toApply(item: W): ApplyItem;
 

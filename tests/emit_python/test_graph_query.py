@@ -309,9 +309,9 @@ def test_paging_across_hops(core_t: tuple[Any, _Counting], core_sdk: Any) -> Non
     # the children expression was continued with its cursor (the root held on its page)
     continued = [q for q in transport.queries if "cursors" in q]
     assert continued and all(set(q["cursors"]) == {"s1"} for q in continued)
-    # iterate: a page of roots at a time
+    # iterate: a page of roots at a time (three pages)
     roots = list(
-        core.cognite_asset.query(name_prefix="c001", limit=None).follow(lambda a: a.children).iterate(page_size=7)
+        core.cognite_asset.query(name_prefix="c001", limit=None).follow(lambda a: a.children).iterate(page_size=40)
     )
     assert len(roots) == 100 and sum(len(r.children) for r in roots) == 2
 
@@ -522,35 +522,40 @@ def _asset_row(xid: str, parent: str | None) -> dict[str, Any]:
     }
 
 
-def test_a_continued_expression_keeps_the_expressions_above_it_on_their_page(core_sdk: Any) -> None:
-    """Scripted answers: children (hop limit 15,000) and grandchildren both fill their first page.
+def test_a_continued_expression_keeps_the_expressions_above_it_on_their_page(
+    core_sdk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scripted answers: children (hop limit 15) and grandchildren both fill their first page (a query
+    returns 10 rows per expression here, 10,000 in CDF).
 
-    The children are continued first (5,000 more: all the hop asked for); then the grandchildren of
-    the first page of children are continued, and that request must hold the children on the page
-    the grandchildren came from: same limit (10,000), no cursor, even though the children hop is done.
+    The children are continued first (5 more: all the hop asked for); then the grandchildren of the
+    first page of children are continued, and that request must hold the children on the page the
+    grandchildren came from: same limit (10), no cursor, even though the children hop is done.
     """
+    from pygen.instances import _graph
     from pygen.instances._graph import Post, Run, Step
 
+    monkeypatch.setattr(_graph, "MAX_QUERY_LIMIT", 10)
     root = Step("root", core_sdk.CogniteAsset, limit=1)
-    children = root.follow("children", limit=15_000)
+    children = root.follow("children", limit=15)
     grandchildren = children.follow("children")
     run = Run(root, [grandchildren], space=SPACE, validate=True, page_size=1, limit=1)
-    first_children = [f"c{i}" for i in range(10_000)]
+    first_children = [f"c{i}" for i in range(10)]
     answers = {
         None: {  # the first request: both sets full
             "s0": [_asset_row("r", None)],
             "s1": [_asset_row(c, "r") for c in first_children],
-            "s2": [_asset_row(f"g{i}", first_children[i]) for i in range(10_000)],
+            "s2": [_asset_row(f"g{i}", first_children[i]) for i in range(10)],
             "next": {"s1": "c-more", "s2": "g-more"},
         },
         "s1": {  # the rest of the children, and their grandchildren
-            "s1": [_asset_row(f"d{i}", "r") for i in range(5_000)],
+            "s1": [_asset_row(f"d{i}", "r") for i in range(5)],
             "s2": [_asset_row("h0", "d0")],
             "next": {},
         },
         "s2": {  # the rest of the grandchildren of the first page of children
             "s1": [_asset_row(c, "r") for c in first_children],
-            "s2": [_asset_row(f"g{i}", first_children[i - 10_000]) for i in range(10_000, 10_003)],
+            "s2": [_asset_row(f"g{i}", first_children[i - 10]) for i in range(10, 13)],
             "next": {},
         },
     }
@@ -572,11 +577,11 @@ def test_a_continued_expression_keeps_the_expressions_above_it_on_their_page(cor
         pass
     assert [body.get("cursors") for body in bodies] == [None, {"s1": "c-more"}, {"s2": "g-more"}]
     third = bodies[2]["with"]
-    assert third["s1"]["limit"] == 10_000 and third["s2"]["limit"] == 10_000  # held with the limit it was read with
-    assert bodies[1]["with"]["s1"]["limit"] == 5_000  # what the hop still asked for
-    assert len(run.rows[children]) == 15_000 and len(run.rows[grandchildren]) == 10_004
+    assert third["s1"]["limit"] == 10 and third["s2"]["limit"] == 10  # held with the limit it was read with
+    assert bodies[1]["with"]["s1"]["limit"] == 5  # what the hop still asked for
+    assert len(run.rows[children]) == 15 and len(run.rows[grandchildren]) == 14
     (r,) = run.rows[root].values()
-    assert len(r.children) == 15_000
+    assert len(r.children) == 15
 
 
 def test_a_hop_limit_counts_distinct_objects_over_root_pages(core_t: tuple[Any, _Counting], core_sdk: Any) -> None:

@@ -6,6 +6,7 @@ Filters are evaluated on decoded rows. Property references resolve through the s
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,11 @@ def base_value(inst: Instance, prop: str) -> Any:
     return None
 
 
+def _json_path(*keys: str) -> str:
+    """An SQLite JSON path of nested object keys: ``$."a"."b"`` (keys quoted, so any text is safe)."""
+    return "$" + "".join("." + json.dumps(key) for key in keys)
+
+
 def _base_accessor(prop: str) -> Accessor:
     return lambda inst: base_value(inst, prop)
 
@@ -77,6 +83,8 @@ class PropertyRef:
     accessor: Accessor
     prop_type: dict[str, Any] | None
     label: str
+    #: Container properties: the JSON path of the value in the store's ``data`` column (for SQL hints).
+    json_path: str | None = None
 
     @property
     def kind(self) -> tuple[str, bool]:
@@ -141,7 +149,7 @@ class FilterContext:
             values = inst.container_values(*ckey)
             return None if values is None else values.get(cpi)
 
-        return PropertyRef(accessor, prop_type, "/".join(ref))
+        return PropertyRef(accessor, prop_type, "/".join(ref), _json_path(ckey[0], ckey[1], cpi))
 
     def view_has_data(self, key: ViewKey) -> Predicate:
         """Whether an instance has data in a view: data in all its mapped containers, and its filter if any."""

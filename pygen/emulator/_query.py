@@ -12,6 +12,7 @@ from pygen.emulator._errors import bad_request
 from pygen.emulator._filters import (
     FilterContext,
     Predicate,
+    PropertyRef,
     base_value,
     compile_filter,
     compile_sort,
@@ -470,7 +471,7 @@ class QueryService:
                             return True
                     return False
 
-                candidates = [inst for inst in self.store.scan("node") if points_back(inst)] if wanted else []
+                candidates = [inst for inst in self._pointing_at(prop, wanted, spec, ctx) if points_back(inst)]
         elif source_kind == "edge":
             ends = self._edge_ends(rows, spec, name)
             found = self.store.get_many(ends)
@@ -479,6 +480,21 @@ class QueryService:
             candidates = list(rows)
         candidates.sort(key=lambda inst: inst.row_id)
         return self.instances.page("node", checks, keys, limit, cursor, candidates=candidates)
+
+    def _pointing_at(
+        self, prop: PropertyRef, wanted: set[NodeKey], spec: dict[str, Any], ctx: FilterContext
+    ) -> Iterable[Instance]:
+        """Nodes that may hold a (single) direct relation ``prop`` to one of ``wanted``: a superset, found in
+        SQL by the external ids (and the expression filter's hints) instead of decoding every node."""
+        if not wanted:
+            return []
+        if prop.json_path is None:
+            return self.store.scan("node")
+        hints = sql_hints(spec.get("filter"), ctx)
+        path = prop.json_path + ".externalId"
+        xids = json.dumps(sorted({xid for _, xid in wanted}))
+        clause = "json_extract(data, ?) IN (SELECT value FROM json_each(?))"  # one scan, any number of ids
+        return self.store.scan("node", where=[*hints, (clause, [path, xids])])
 
     def _edges(
         self,

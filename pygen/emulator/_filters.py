@@ -487,14 +487,17 @@ def sql_hints(spec: object, ctx: FilterContext) -> list[SqlHint]:
     if name not in ("equals", "in", "prefix") or not isinstance(body, dict):
         return []
     ref = body.get("property")
-    if not (isinstance(ref, list) and len(ref) == 2 and ref[0] in ("node", "edge")):
-        return []
-    prop = ref[1]
 
     def literal(value: object) -> object:
         if isinstance(value, dict) and set(value) == {"parameter"}:
             return ctx.parameters.get(str(value["parameter"]))
         return value
+
+    if isinstance(ref, list) and len(ref) == 3 and name in ("equals", "in"):
+        return _relation_hint(ctx, ref, [body.get("value")] if name == "equals" else body.get("values"), literal)
+    if not (isinstance(ref, list) and len(ref) == 2 and ref[0] in ("node", "edge")):
+        return []
+    prop = ref[1]
 
     if name == "prefix":
         value = literal(body.get("value"))
@@ -514,3 +517,28 @@ def sql_hints(spec: object, ctx: FilterContext) -> list[SqlHint]:
         clause = " OR ".join(["(type_space = ? AND type_xid = ?)"] * len(typed))
         return [(clause, [part for v in typed for part in (v.get("space"), v.get("externalId"))])]
     return []
+
+
+def _relation_hint(
+    ctx: FilterContext, ref: list[Any], values: object, literal: Callable[[object], object]
+) -> list[SqlHint]:
+    """``equals``/``in`` on a single direct relation property: rows whose value has one of the external ids."""
+    if not isinstance(values, list) or not values:
+        return []
+    try:
+        prop = ctx.resolve(ref, "filter")
+    except Exception:  # the compiled filter reports a bad reference
+        return []
+    if prop.json_path is None or prop.kind != ("direct", False):
+        return []
+    xids: list[str] = []
+    for value in map(literal, values):
+        if not isinstance(value, dict) or not isinstance(value.get("externalId"), str):
+            return []
+        xids.append(value["externalId"])
+    return [
+        (
+            "json_extract(data, ?) IN (SELECT value FROM json_each(?))",
+            [prop.json_path + ".externalId", json.dumps(xids)],
+        )
+    ]

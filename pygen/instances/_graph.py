@@ -583,7 +583,8 @@ class Run:
                     *(end.filter for end in ends),
                 )
             with_[name] = step.expression(names, self.space, limit, extra if step is top else None, far)
-            select[name] = step.select(kids, self.target_units if step is self.root else None)
+            if step not in held:  # a held expression only places the one continued: its rows came already
+                select[name] = step.select(kids, self.target_units if step is self.root else None)
         body: dict[str, Any] = {"with": with_, "select": select}
         given = {names[step]: cursor for step, cursor in cursors.items() if step in names}
         if given:

@@ -579,6 +579,7 @@ def test_a_continued_expression_keeps_the_expressions_above_it_on_their_page(
     third = bodies[2]["with"]
     assert third["s1"]["limit"] == 10 and third["s2"]["limit"] == 10  # held with the limit it was read with
     assert bodies[1]["with"]["s1"]["limit"] == 5  # what the hop still asked for
+    assert sorted(bodies[2]["select"]) == ["s2"]  # the held children place the grandchildren; not read again
     assert len(run.rows[children]) == 15 and len(run.rows[grandchildren]) == 14
     (r,) = run.rows[root].values()
     assert len(r.children) == 15

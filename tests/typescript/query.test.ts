@@ -45,7 +45,7 @@ class ThingApi extends NodeApi<ThingProperties> {
   }
 }
 
-type Body = { with: Record<string, { limit: number; nodes?: { filter?: unknown } }>; cursors?: Record<string, string> };
+type Body = { with: Record<string, { limit: number; nodes?: { filter?: unknown } }>; cursors?: Record<string, string>; select?: Record<string, unknown> };
 
 function row(externalId: string, properties: Record<string, unknown> = {}) {
   return { instanceType: "node", space: "s", externalId, version: 1, createdTime: 0, lastUpdatedTime: 0, properties: { s: { "Thing/v1": properties } } };
@@ -83,6 +83,7 @@ describe("graph query engine", () => {
     expect(bodies[2]?.cursors).toEqual({ s2: "c2-after-0" });
     expect(Object.keys(bodies[2]?.with ?? {})).toEqual(["s0", "s1", "s2"]);
     expect(bodies[2]?.with["s1"]?.limit).toBe(10_000);
+    expect(Object.keys(bodies[2]?.select ?? {})).toEqual(["s2"]); // the held ones place s2; not read again
     expect(result.hop("children")).toHaveLength(15_000);
     expect(result.hop("children", "children")).toHaveLength(10_003);
     expect(result.roots[0]?.connections.children[0]?.connections.children).toHaveLength(1_001);

@@ -784,7 +784,8 @@ class Run {
       names.set(step, name);
       limits.set(step, limit);
       with_[name] = this.#expression(step, names, limit, step === top ? extra : undefined);
-      select[name] = this.#select(step);
+      // A held expression only places the continued one: its rows came already, so it is not read again.
+      if (!held.has(step)) select[name] = this.#select(step);
     }
     const body: JsonObject = { with: with_, select };
     const given: JsonObject = {};

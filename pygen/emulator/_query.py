@@ -471,7 +471,12 @@ class QueryService:
                             return True
                     return False
 
-                candidates = [inst for inst in self._pointing_at(prop, wanted, spec, ctx) if points_back(inst)]
+                if not wanted:
+                    return [], False
+                # Keyset-paged in SQL, narrowed to the rows that may point at one of ``wanted``: a page
+                # after a cursor reads that page, not every node pointing back.
+                hints = [*sql_hints(spec.get("filter"), ctx), *self._pointing_at(prop, wanted)]
+                return self.instances.page("node", [points_back, *checks], keys, limit, cursor, hints=hints)
         elif source_kind == "edge":
             ends = self._edge_ends(rows, spec, name)
             found = self.store.get_many(ends)
@@ -481,20 +486,14 @@ class QueryService:
         candidates.sort(key=lambda inst: inst.row_id)
         return self.instances.page("node", checks, keys, limit, cursor, candidates=candidates)
 
-    def _pointing_at(
-        self, prop: PropertyRef, wanted: set[NodeKey], spec: dict[str, Any], ctx: FilterContext
-    ) -> Iterable[Instance]:
-        """Nodes that may hold a (single) direct relation ``prop`` to one of ``wanted``: a superset, found in
-        SQL by the external ids (and the expression filter's hints) instead of decoding every node."""
-        if not wanted:
-            return []
+    @staticmethod
+    def _pointing_at(prop: PropertyRef, wanted: set[NodeKey]) -> list[tuple[str, list[Any]]]:
+        """An SQL condition met by the rows whose (single) direct relation ``prop`` may point at one of
+        ``wanted`` (by external id: a superset that ``points_back`` narrows); none for other properties."""
         if prop.json_path is None:
-            return self.store.scan("node")
-        hints = sql_hints(spec.get("filter"), ctx)
-        path = prop.json_path + ".externalId"
+            return []
         xids = json.dumps(sorted({xid for _, xid in wanted}))
-        clause = "json_extract(data, ?) IN (SELECT value FROM json_each(?))"  # one scan, any number of ids
-        return self.store.scan("node", where=[*hints, (clause, [path, xids])])
+        return [("json_extract(data, ?) IN (SELECT value FROM json_each(?))", [prop.json_path + ".externalId", xids])]
 
     def _edges(
         self,

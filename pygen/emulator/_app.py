@@ -6,6 +6,7 @@ import dataclasses
 import json
 import logging
 import uuid
+import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,6 +29,36 @@ from pygen.emulator._store import Store
 
 Handler = Callable[[Request], Awaitable[Response]]
 _log = logging.getLogger("pygen.emulator")
+
+
+#: The most bytes a compressed request body may inflate to (a request of 1000 large instances is a few MB).
+MAX_INFLATED_BODY = 64 * 1024 * 1024
+
+
+def decode_body(raw: bytes, encoding: str | None) -> bytes:
+    """The request body after its ``Content-Encoding`` (``gzip`` and ``deflate``, as Cognite's SDKs send them)."""
+    codings = [part.strip().lower() for part in (encoding or "").split(",") if part.strip()]
+    for coding in reversed(codings):  # applied in the order listed: undo the last first
+        if coding == "identity":
+            continue
+        if coding in ("gzip", "x-gzip"):
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            # RFC 9110's deflate is zlib-wrapped; some clients send raw deflate: accept both.
+            inflater = zlib.decompressobj(zlib.MAX_WBITS if raw[:1] and raw[0] & 0x0F == 8 else -zlib.MAX_WBITS)
+        else:
+            raise ApiError(415, f"Content-Encoding {coding!r} is not supported; send gzip, deflate or no encoding")
+        try:
+            raw = inflater.decompress(raw, MAX_INFLATED_BODY + 1)
+        except zlib.error as exc:
+            raise bad_request(
+                f"The request body is not valid {coding} data (Content-Encoding: {coding}): {exc}"
+            ) from exc
+        if len(raw) > MAX_INFLATED_BODY or inflater.unconsumed_tail:
+            raise ApiError(413, f"The request body inflates to more than {MAX_INFLATED_BODY} bytes")
+        if not inflater.eof:
+            raise bad_request(f"The request body is not valid {coding} data (Content-Encoding: {coding}): truncated")
+    return raw
 
 
 def _error_response(status: int, body: dict[str, Any]) -> JSONResponse:
@@ -125,7 +156,7 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
                 return _error_response(401, {"error": {"code": 401, "message": problem}})
             try:
                 if method == "POST":
-                    raw = await request.body()
+                    raw = decode_body(await request.body(), request.headers.get("content-encoding"))
                     try:
                         body = json.loads(raw) if raw else {}
                     except ValueError as exc:
@@ -217,7 +248,7 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
         assert injector is not None
         if request.method == "POST":
             try:
-                raw = await request.body()
+                raw = decode_body(await request.body(), request.headers.get("content-encoding"))
                 injector.configure(parse_fault_settings(json.loads(raw) if raw else {}))
             except ApiError as exc:
                 return _error_response(exc.status, exc.body())

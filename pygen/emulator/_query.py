@@ -272,6 +272,7 @@ class QueryService:
         digests: dict[str, str] = {}
         in_progress: set[str] = set()
         sync_seq: dict[str, int] = {}
+        sync_start: dict[str, int] = {}
 
         def evaluate(name: str) -> list[Instance]:
             if name in results:
@@ -295,10 +296,11 @@ class QueryService:
                 kinds[name] = "node" if "nodes" in expr else "edge"
                 spec = as_dict(expr.get("nodes", expr.get("edges")), f"with.{name}")
                 if spec.get("from") is None:
-                    page, last_seq = self._sync_changes(name, kinds[name], spec, expr, ctx, limit, cursor)
+                    page, last_seq, started = self._sync_changes(name, kinds[name], spec, expr, ctx, limit, cursor)
                     results[name] = page
                     more[name] = False
                     sync_seq[name] = last_seq
+                    sync_start[name] = started
                     in_progress.discard(name)
                     return page
             if "nodes" in expr:
@@ -338,7 +340,8 @@ class QueryService:
         next_cursor: dict[str, str] = {}
         for name, page in results.items():
             if name in sync_seq:
-                next_cursor[name] = encode_cursor({"seq": sync_seq[name], "h": digests[name]})
+                state = {"seq": sync_seq[name], "start": sync_start[name], "h": digests[name]}
+                next_cursor[name] = encode_cursor(state)
             elif more.get(name) and page:
                 next_cursor[name] = self.instances.next_cursor(
                     page, [] if sync else compile_sort(as_dict(with_[name], name).get("sort"), ctx), digests[name]
@@ -364,22 +367,28 @@ class QueryService:
         ctx: FilterContext,
         limit: int,
         cursor: dict[str, Any] | None,
-    ) -> tuple[list[Instance], int]:
-        """Instances changed (or soft-deleted) since the cursor's sequence number, oldest change first."""
+    ) -> tuple[list[Instance], int, int]:
+        """Instances changed (or soft-deleted) since the cursor's sequence number, oldest change first;
+        the sequence number reached, and the one the sync started at.
+
+        With ``skipAlreadyDeleted`` (the default) a sync leaves out the instances deleted before it started,
+        on every page of it (the start travels in the cursor); deletions after the start are reported.
+        """
         check = compile_filter(spec["filter"], ctx, f"with.{name}.filter") if spec.get("filter") else None
         after = int(cursor.get("seq", 0)) if cursor else 0
-        skip_deleted = cursor is None and expr.get("skipAlreadyDeleted", True)
+        started = int(cursor.get("start", 0)) if cursor else self.store.last_seq
+        skip_deleted = expr.get("skipAlreadyDeleted", True)
         page: list[Instance] = []
         last = after
         for inst in self.store.changes(kind, after):
             if len(page) >= limit:
                 break
             last = inst.seq
-            if skip_deleted and inst.deleted is not None:
+            if skip_deleted and inst.deleted is not None and inst.seq <= started:
                 continue
             if check is None or check(inst):
                 page.append(inst)
-        return page, last
+        return page, last, started
 
     def _from(
         self, name: str, spec: dict[str, Any], evaluate: Any, kinds: dict[str, str]

@@ -249,6 +249,11 @@ class Store:
         out.sort(key=lambda inst: inst.row_id)
         return out
 
+    @property
+    def last_seq(self) -> int:
+        """The sequence number of the latest change (0 before any)."""
+        return int(self._seq)
+
     def next_seq(self) -> int:
         self._seq = int(self._seq) + 1
         return self._seq

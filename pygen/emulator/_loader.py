@@ -122,7 +122,7 @@ def _load_model(schema: SchemaService, model: dict[str, Any]) -> None:
         spec["properties"] = own
         specs.append(schema.normalize_view(spec, f"view {view['space']}:{view['externalId']}/{view['version']}"))
     if specs:
-        schema._apply_view_specs(specs, is_global=is_global, stamp=stamp)
+        schema._apply_view_specs(specs, is_global=is_global, stamp=stamp, snapshot=True)
     refs = [{"type": "view", "space": k[0], "externalId": k[1], "version": k[2]} for k in map(_view_key, views)]
     refs += [ref for ref in model["views"] if isinstance(ref, dict) and "properties" not in ref]
     body = {

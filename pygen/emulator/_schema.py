@@ -275,6 +275,19 @@ class SchemaService:
             self._generation = self.store.generation
 
     # ---- spaces ---------------------------------------------------------------------------------------
+    @staticmethod
+    def _no_duplicates(kind: str, ids: list[dict[str, str]]) -> None:
+        """A request may name each space, container, view or data model once (as with instances)."""
+        seen: set[tuple[str, ...]] = set()
+        duplicated: list[dict[str, str]] = []
+        for ident in ids:
+            key = tuple(ident.values())
+            if key in seen and ident not in duplicated:
+                duplicated.append(ident)
+            seen.add(key)
+        if duplicated:
+            raise bad_request(f"Duplicate {kind} in the request", duplicated=duplicated)
+
     def apply_spaces(self, body: dict[str, Any], *, is_global: bool = False) -> list[dict[str, Any]]:
         items = items_of(body, 100)
         prepared = []
@@ -289,6 +302,7 @@ class SchemaService:
                 "description": _opt_text(item, "description", 1024, where),
             }
             prepared.append(spec)
+        self._no_duplicates("spaces", [{"space": str(spec["space"])} for spec in prepared])
         out = []
         with self.store.transaction():
             for spec in prepared:
@@ -454,6 +468,7 @@ class SchemaService:
 
     def apply_containers(self, body: dict[str, Any], *, is_global: bool = False) -> list[dict[str, Any]]:
         specs = [self.normalize_container(raw, f"items[{i}]") for i, raw in enumerate(items_of(body, 100))]
+        self._no_duplicates("containers", [{"space": s["space"], "externalId": s["externalId"]} for s in specs])
         self.require_writable_spaces({spec["space"] for spec in specs}, is_global)
         for index, spec in enumerate(specs):
             existing = self.container((spec["space"], spec["externalId"]))
@@ -665,17 +680,45 @@ class SchemaService:
         return self._apply_view_specs(specs, is_global=is_global)
 
     def _apply_view_specs(
-        self, specs: list[dict[str, Any]], *, is_global: bool = False, stamp: int | None = None
+        self,
+        specs: list[dict[str, Any]],
+        *,
+        is_global: bool = False,
+        stamp: int | None = None,
+        snapshot: bool = False,
     ) -> list[dict[str, Any]]:
+        """Apply views. ``snapshot``: loading dump files, where a later file's definition of a view
+        version replaces an earlier one (dumps taken at different times may differ)."""
+        self._no_duplicates(
+            "views", [{"space": s["space"], "externalId": s["externalId"], "version": s["version"]} for s in specs]
+        )
         self.require_writable_spaces({spec["space"] for spec in specs}, is_global)
         pending = {(s["space"], s["externalId"], s["version"]): s for s in specs}
         for index, spec in enumerate(specs):
             self._check_view(spec, f"items[{index}]", pending)
+            if not snapshot:
+                self._check_unchanged(spec, f"items[{index}]")
         with self.store.transaction():
             for spec in specs:
                 self._upsert("view", skey(spec["space"], spec["externalId"], spec["version"]), spec, is_global, stamp)
         self._invalidate()
         return [self.view_read((s["space"], s["externalId"], s["version"])) for s in specs]
+
+    #: What makes a view version: applying an existing version with other values of these is refused.
+    _VIEW_DEFINITION = ("properties", "implements", "filter")
+
+    def _check_unchanged(self, spec: dict[str, Any], where: str) -> None:
+        """A view version is immutable: re-applying it must not change its properties, implements or filter
+        (its name and description may change). Apply a new version to change the view."""
+        existing = self.view_raw((spec["space"], spec["externalId"], spec["version"]))
+        if existing is None:
+            return
+        changed = [key for key in self._VIEW_DEFINITION if (existing.get(key) or None) != (spec.get(key) or None)]
+        if changed:
+            raise bad_request(
+                f"{where} ({fmt_view((spec['space'], spec['externalId'], spec['version']))}): the view version "
+                f"exists with other {', '.join(changed)}; a view version cannot be changed, apply a new version"
+            )
 
     def _resolve_with(
         self, key: ViewKey, pending: dict[ViewKey, dict[str, Any]], seen: set[ViewKey]
@@ -906,6 +949,10 @@ class SchemaService:
                     spec_dm[key] = text
             spec_dm["views"] = views
             specs.append((where, spec_dm))
+        self._no_duplicates(
+            "data models",
+            [{"space": s["space"], "externalId": s["externalId"], "version": s["version"]} for _, s in specs],
+        )
         self.require_writable_spaces({spec["space"] for _, spec in specs}, is_global)
         with self.store.transaction():
             if inline:

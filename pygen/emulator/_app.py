@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from pygen.emulator._auth import TokenAuthority
 from pygen.emulator._errors import ApiError, bad_request
@@ -136,6 +137,14 @@ class EmulatorApp(FaultInjector):
     def __init__(self, app: Starlette, emulator: Emulator) -> None:
         super().__init__(app, emulator.settings.faults)
         self.emulator = emulator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # CDF answers `.../models/spaces/` as `.../models/spaces` (`@cognite/sdk` lists with the slash):
+        # served directly, not redirected (a 307 costs clients a round trip).
+        path = scope.get("path", "")
+        if scope.get("type") == "http" and len(path) > 1 and path.endswith("/"):
+            scope = {**scope, "path": path.rstrip("/") or "/"}
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: EmulatorSettings) -> EmulatorApp:

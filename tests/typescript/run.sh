@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Type-checks and tests pygen's TypeScript side:
 #   1. the runtime (pygen/emit/typescript/runtime): tsc, unit tests and end-to-end tests against `pygen emulator`
-#      (the graph query tests on SDKs generated here from CogniteCore and Omni, into generated/);
+#      (the graph query tests on SDKs generated here from CogniteCore and Omni, into generated/), and a tour of
+#      the data-modeling API through Cognite's official SDK, @cognite/sdk, against the emulator (official-sdk.test.ts);
 #   2. example_project/typescript: npm ci, npm run build (pygen generate + tsc), npm test (vitest + emulator).
 # The generated golden SDKs get their tsc run in pytest (tests/emit_typescript/test_ts_golden.py), which needs
 # the TypeScript this script installs; tests/emit_typescript/tsc_goldens.py runs the same check by hand.
@@ -52,6 +53,8 @@ done
 for pid in "${pids[@]}"; do wait "$pid"; done
 echo "==> tsc --noEmit (runtime + tests, and query.types.ts: what graph queries must refuse to compile)"
 npx tsc --noEmit -p .
+echo "==> tsc --noEmit (official-sdk.test.ts: @cognite/sdk's types need Bundler resolution, see tsconfig.official-sdk.json)"
+npx tsc --noEmit -p tsconfig.official-sdk.json
 echo "==> tsc (runtime alone: no Node types, declarations emitted to node_modules/.declaration-check)"
 npx tsc -p tsconfig.runtime.json
 echo "==> vitest run"

@@ -317,6 +317,8 @@ class QueryService:
                 page, has_more = self._set_operation(name, expr, evaluate, kinds, keys, limit, cursor)
             else:
                 raise bad_request(f"with.{name}: expected nodes, edges or a set operation")
+            if expr.get("postSort"):  # orders the rows the expression returns (after `sort` and `limit` chose them)
+                page = sort_instances(list(page), compile_sort(expr["postSort"], ctx, f"with.{name}.postSort"))
             results[name] = page
             more[name] = has_more
             in_progress.discard(name)
@@ -375,6 +377,11 @@ class QueryService:
         on every page of it (the start travels in the cursor); deletions after the start are reported.
         """
         check = compile_filter(spec["filter"], ctx, f"with.{name}.filter") if spec.get("filter") else None
+        mode = expr.get("mode", "twoPhase")
+        if mode not in ("onePhase", "twoPhase", "noBackfill"):
+            raise bad_request(f"with.{name}.mode must be onePhase, twoPhase or noBackfill, got {mode!r}")
+        if cursor is None and mode == "noBackfill":  # no backfill: the first answer only marks where changes start
+            return [], self.store.last_seq, self.store.last_seq
         after = int(cursor.get("seq", 0)) if cursor else 0
         started = int(cursor.get("start", 0)) if cursor else self.store.last_seq
         skip_deleted = expr.get("skipAlreadyDeleted", True)

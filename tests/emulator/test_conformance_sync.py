@@ -65,3 +65,33 @@ def test_sync_can_ask_for_earlier_deletions(api: Api, schema_space: str) -> None
         seen.extend(page["items"]["pumps"])
         body["cursors"] = {"pumps": page["nextCursor"]["pumps"]}
     assert sorted(item["externalId"] for item in seen if item.get("deletedTime")) == ["q1"]
+
+
+def test_no_backfill_sync_starts_at_now(api: Api, schema_space: str) -> None:
+    space = schema_space
+    pump = view_ref(space, "Pump")
+    _pumps(api, space, ["r0", "r1"])
+    body: dict[str, Any] = {
+        "with": {
+            "pumps": {
+                "nodes": {"filter": {"and": [in_space(space), {"hasData": [pump]}]}},
+                "limit": 10,
+                "mode": "noBackfill",
+            }
+        },
+        "select": {"pumps": {}},
+    }
+    first = api.post(SYNC, body)
+    assert first["items"]["pumps"] == [], "no backfill: what existed before is not returned"
+    _pumps(api, space, ["r2"])
+    body["cursors"] = {"pumps": first["nextCursor"]["pumps"]}
+    assert xids(api.post(SYNC, body)["items"]["pumps"]) == ["r2"]
+
+
+def test_an_unknown_sync_mode_is_refused(api: Api, schema_space: str) -> None:
+    body = {
+        "with": {"pumps": {"nodes": {"filter": in_space(schema_space)}, "mode": "fastest"}},
+        "select": {"pumps": {}},
+    }
+    error = api.post_error(SYNC, body)
+    assert "mode" in error["message"] and "fastest" in error["message"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -442,6 +442,7 @@ class InstanceService:
                 auto_nodes.append(target)
                 created.add(target)
         self.schema.require_spaces({key[0] for key in auto_nodes})
+        self._check_uniqueness(writes, {item.key: item.where for item in items})
         with self.store.transaction():
             for instance, is_new in writes:
                 if is_new:
@@ -452,6 +453,40 @@ class InstanceService:
                 self.store.insert(Instance("node", key[0], key[1], 1, stamp, stamp))
             deleted = self._delete(deletes)
         return {"items": results, "deleted": deleted}
+
+    def _check_uniqueness(self, writes: list[tuple[Instance, bool]], where: Mapping[NodeKey, str]) -> None:
+        """Refuse writes that would give two instances the same values of a container's uniqueness
+        constraint (per space with ``bySpace``). An instance without a value for one of the properties is
+        not constrained. 409, naming the constraint, the values and the instance that holds them."""
+        written = {inst.key: inst for inst, _ in writes}
+        for ckey in sorted(
+            {(space, xid) for inst in written.values() for space, held in inst.data.items() for xid in held}
+        ):
+            container = self.schema.container(ckey)
+            if container is None:
+                continue
+            for cid, constraint in (container.get("constraints") or {}).items():
+                if constraint.get("constraintType") != "uniqueness":
+                    continue
+                props = list(constraint.get("properties") or [])
+                by_space = bool(constraint.get("bySpace"))
+                holders: dict[tuple[Any, ...], NodeKey] = {}
+                for inst in self.store.scan(where=[container_hint(*ckey)]):
+                    if inst.key not in written and (held := _unique_key(inst, ckey, props, by_space)) is not None:
+                        holders.setdefault(held, inst.key)
+                for inst in written.values():
+                    held = _unique_key(inst, ckey, props, by_space)
+                    if held is None:
+                        continue
+                    other = holders.setdefault(held, inst.key)
+                    if other != inst.key:
+                        values = {prop: (inst.container_values(*ckey) or {}).get(prop) for prop in props}
+                        raise ApiError(
+                            409,
+                            f"{where.get(inst.key, 'items')} ({inst.space}:{inst.external_id}): the uniqueness "
+                            f"constraint '{cid}' of container {ckey[0]}:{ckey[1]} on {props} is violated: "
+                            f"{json.dumps(values, sort_keys=True)} is held by {other[0]}:{other[1]}",
+                        )
 
     def _merge(
         self, item: _Item, current: Instance | None, replace: bool, stamp: int, lenient: bool = False
@@ -671,3 +706,12 @@ class InstanceService:
         start = after_position(ordered, keys, cursor.get("k", []), after) if cursor else 0
         chunk = ordered[start : start + limit]
         return chunk, start + limit < len(ordered)
+
+
+def _unique_key(inst: Instance, ckey: tuple[str, str], props: list[str], by_space: bool) -> tuple[Any, ...] | None:
+    """What a uniqueness constraint on ``props`` of container ``ckey`` compares (None: not constrained)."""
+    values = inst.container_values(*ckey) or {}
+    if any(values.get(prop) is None for prop in props):
+        return None
+    scope = (inst.space,) if by_space else ()
+    return (*scope, *(json.dumps(values[prop], sort_keys=True) for prop in props))

@@ -4,12 +4,21 @@
 parsed JSON and fails with the whole exchange in the message when the status is not the expected one.
 The builders below produce the small, readable fixtures the tests work on (a ``Pump`` container and view,
 a ``Site`` view, a ``Flow`` edge view) so that expected results can be worked out by hand.
+
+Negative checks say what the error is about, not only its status, in one line::
+
+    api.post_error(path, body, status=400, mentions=["maxPressure"], missing=[view_ref(space, "Pump")])
+
+``mentions`` and ``missing``/``duplicated`` are facts a correct answer from CDF also contains, so they are
+checked on every target; ``emulator_wording`` is the emulator's own sentence, checked only against the emulator
+(see ``check_error``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -81,14 +90,75 @@ class Api:
         return self.call("GET", path, params=params, expect=expect)
 
     def error(
-        self, method: str, path: str, body: Json = None, *, status: int, params: Mapping[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        body: Json = None,
+        *,
+        status: int,
+        params: Mapping[str, Any] | None = None,
+        mentions: Sequence[str] = (),
+        missing: Sequence[Mapping[str, Any]] | None = None,
+        duplicated: Sequence[Mapping[str, Any]] | None = None,
+        emulator_wording: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """Assert CDF's error shape ``{"error": {"code": status, "message": str}}`` and return ``error``."""
-        payload = self.call(method, path, body, params=params, expect=status)
-        return check_error_shape(payload, status)
+        """Send; assert the status, the error shape and what the error is about (``check_error``); return ``error``."""
+        response = self.send(method, path, body, params=params)
+        try:
+            return self.check_error(
+                response,
+                status,
+                mentions=mentions,
+                missing=missing,
+                duplicated=duplicated,
+                emulator_wording=emulator_wording,
+            )
+        except AssertionError as exc:
+            raise AssertionError(f"{method} {path} params={params!r}: {exc}\nrequest body: {_show(body)}") from None
 
-    def post_error(self, path: str, body: Json, *, status: int = 400) -> dict[str, Any]:
-        return self.error("POST", path, body, status=status)
+    def post_error(
+        self,
+        path: str,
+        body: Json,
+        *,
+        status: int = 400,
+        mentions: Sequence[str] = (),
+        missing: Sequence[Mapping[str, Any]] | None = None,
+        duplicated: Sequence[Mapping[str, Any]] | None = None,
+        emulator_wording: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """``api.post_error(path, body, status=400, mentions=["maxPressure"])``: see ``check_error``."""
+        return self.error(
+            "POST",
+            path,
+            body,
+            status=status,
+            mentions=mentions,
+            missing=missing,
+            duplicated=duplicated,
+            emulator_wording=emulator_wording,
+        )
+
+    def check_error(
+        self,
+        response: httpx.Response | Json,
+        status: int,
+        *,
+        mentions: Sequence[str] = (),
+        missing: Sequence[Mapping[str, Any]] | None = None,
+        duplicated: Sequence[Mapping[str, Any]] | None = None,
+        emulator_wording: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """``check_error`` for this target (the emulator's wording is checked only when it is the emulator)."""
+        return check_error(
+            response,
+            status,
+            mentions=mentions,
+            missing=missing,
+            duplicated=duplicated,
+            emulator_wording=emulator_wording,
+            emulator=self.is_emulator,
+        )
 
     def get_all(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[list[Json], int]:
         """All items of a GET list endpoint following ``nextCursor``; returns ``(items, pages)``."""
@@ -127,6 +197,85 @@ def check_error_shape(payload: Json, status: int) -> dict[str, Any]:
     error: dict[str, Any] = payload["error"]
     assert error.get("code") == status, f"error.code should be {status}: {payload!r}"
     assert isinstance(error.get("message"), str) and error["message"], f"error.message missing: {payload!r}"
+    return error
+
+
+def _names(needle: str, text: str) -> bool:
+    """``needle`` occurs in ``text`` as a whole identifier: ``count`` is found in "property 'count'" and in
+    ``sp:Pump/count``, not in ``counts`` or ``account``."""
+    before = r"(?<![A-Za-z0-9_])" if re.match(r"\w", needle[:1]) else ""
+    after = r"(?![A-Za-z0-9_])" if re.match(r"\w", needle[-1:]) else ""
+    return re.search(before + re.escape(needle) + after, text) is not None
+
+
+def _ids_match(expected: Sequence[Mapping[str, Any]], actual: Any) -> bool:
+    """Same number of ids, and each expected id is part of a distinct listed one (extra keys are allowed)."""
+    if not isinstance(actual, list) or len(actual) != len(expected):
+        return False
+    left = [item for item in actual if isinstance(item, Mapping)]
+    for want in expected:
+        found = next((item for item in left if all(item.get(k) == v for k, v in want.items())), None)
+        if found is None:
+            return False
+        left.remove(found)
+    return True
+
+
+def check_error(
+    response: httpx.Response | Json,
+    status: int,
+    *,
+    mentions: Sequence[str] = (),
+    missing: Sequence[Mapping[str, Any]] | None = None,
+    duplicated: Sequence[Mapping[str, Any]] | None = None,
+    emulator_wording: Sequence[str] = (),
+    emulator: bool,
+) -> dict[str, Any]:
+    """Assert an error answer is about what the test did wrong; return its ``error`` object.
+
+    - ``response``: an ``httpx.Response`` (its status is checked too) or the parsed body; the body must have
+      CDF's shape ``{"error": {"code": status, "message": str, "missing"?: [...], "duplicated"?: [...]}}``.
+    - ``mentions``: identifiers at fault (a space, an externalId, a property, a view or container id, a request
+      field such as ``limit``), each found exactly, as a whole identifier, in the message or the values of
+      ``missing``/``duplicated``. A correct answer from CDF names them too, so they are checked on every target.
+    - ``missing`` / ``duplicated``: the ids the error lists there (order-free; each expected id is a subset of a
+      listed one). Against the emulator the list is required; CDF's is compared when it sends one, and
+      otherwise its message must name each id's ``externalId`` (or ``space``).
+    - ``emulator_wording``: words of the emulator's own message (case-insensitive substrings), checked only
+      when ``emulator`` is true: CDF words its messages differently.
+    """
+    if isinstance(response, httpx.Response):
+        assert response.status_code == status, (
+            f"expected HTTP {status}, got {response.status_code}\nresponse body: {_show(response.text)}"
+        )
+        try:
+            payload = response.json()
+        except ValueError as exc:
+            raise AssertionError(f"the error response is not JSON: {_show(response.text)}") from exc
+    else:
+        payload = response
+    error = check_error_shape(payload, status)
+    message: str = error["message"]
+    listed = [item for key in ("missing", "duplicated") for item in error.get(key) or [] if isinstance(item, dict)]
+    haystack = "\n".join([message, *(str(value) for item in listed for value in item.values())])
+    problems = [f"does not name {needle!r}" for needle in mentions if not _names(needle, haystack)]
+    for key, expected in (("missing", missing), ("duplicated", duplicated)):
+        if expected is None:
+            continue
+        if key in error:
+            if not _ids_match(expected, error[key]):
+                problems.append(f"lists {key} {error[key]!r} instead of {list(expected)!r}")
+        elif emulator:
+            problems.append(f"has no {key!r} list (expected {list(expected)!r})")
+        else:
+            for ref in expected:
+                name = str(ref.get("externalId", ref.get("space")))
+                if not _names(name, message):
+                    problems.append(f"neither lists {key} nor names {name!r}")
+    if emulator:
+        lowered = message.lower()
+        problems += [f"does not say {word!r}" for word in emulator_wording if word.lower() not in lowered]
+    assert not problems, f"the HTTP {status} error {', '.join(problems)}: {_show(payload)}"
     return error
 
 

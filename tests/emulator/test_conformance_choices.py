@@ -70,7 +70,13 @@ def test_in_accepts_1000_values_and_rejects_1001(api: Api, dataset_space: str) -
     values = [f"x{i}" for i in range(999)] + ["p1"]
     assert _list(api, dataset_space, {"in": {"property": ["node", "externalId"], "values": values}}) == ["p1"]
     too_many = {"in": {"property": ["node", "externalId"], "values": [*values, "p2"]}}
-    api.post_error("/models/instances/list", {"filter": in_space(dataset_space, too_many)}, status=400)
+    api.post_error(
+        "/models/instances/list",
+        {"filter": in_space(dataset_space, too_many)},
+        status=400,
+        mentions=["values"],
+        emulator_wording=["filter.and[1].in", "at most 1000 values"],
+    )
 
 
 def test_timestamps_come_back_in_utc_with_milliseconds(api: Api, schema_space: str) -> None:
@@ -211,7 +217,9 @@ def test_list_next_cursor_omitted_on_the_last_page(api: Api, dataset_space: str)
 def test_cursor_with_a_different_request_is_400(api: Api, dataset_space: str) -> None:
     first = api.post("/models/instances/list", {"filter": in_space(dataset_space), "limit": 2})
     other = {"filter": in_space(dataset_space, {"matchAll": {}}), "limit": 3, "cursor": first["nextCursor"]}
-    api.post_error("/models/instances/list", other, status=400)
+    api.post_error(
+        "/models/instances/list", other, status=400, mentions=["cursor"], emulator_wording=["does not belong"]
+    )
 
 
 def test_immutable_property_cannot_change(api: Api, space: str) -> None:
@@ -222,7 +230,7 @@ def test_immutable_property_cannot_change(api: Api, space: str) -> None:
     item["sources"][0]["properties"] = {"serial": "A"}
     api.post(APPLY, {"items": [item]})
     item["sources"][0]["properties"] = {"serial": "B"}
-    api.post_error(APPLY, {"items": [item]}, status=400)
+    api.post_error(APPLY, {"items": [item]}, status=400, mentions=["serial"], emulator_wording=["immutable"])
 
 
 @pytest.mark.emulator_only

@@ -27,7 +27,7 @@ from _conformance import (
     PROJECT,
     TOKEN,
     Api,
-    check_error_shape,
+    check_error,
     create_pump_schema,
     emulator_settings,
     node_id,
@@ -46,13 +46,23 @@ MakeApi = Callable[..., Api]
 TOKEN_URL = f"{ASGI_ROOT}/oauth2/token"
 FAULTS_URL = f"{ASGI_ROOT}/_emulator/faults"
 RESET_URL = f"{ASGI_ROOT}/_emulator/reset"
+INJECTED_429 = "the emulator injected a 429 fault"
+INJECTED_503 = "the emulator injected a 503 fault"
 
 
 # ---------------------------------------------------------------------------------------------- auth
 
 
-@pytest.mark.parametrize("header", [None, "Bearer wrong-token", "Basic dGVzdC10b2tlbg==", "test-token"])
-def test_missing_or_wrong_token_is_401_in_cdf_shape(make_api: MakeApi, header: str | None) -> None:
+@pytest.mark.parametrize(
+    "header, wording",
+    [
+        (None, "missing Authorization header"),
+        ("Bearer wrong-token", "invalid token"),
+        ("Basic dGVzdC10b2tlbg==", "must be 'Bearer <token>'"),
+        ("test-token", "must be 'Bearer <token>'"),
+    ],
+)
+def test_missing_or_wrong_token_is_401_in_cdf_shape(make_api: MakeApi, header: str | None, wording: str) -> None:
     api = make_api(auth_token=None)
     headers = {"Authorization": header} if header else {}
     for method, path, body in (
@@ -61,8 +71,7 @@ def test_missing_or_wrong_token_is_401_in_cdf_shape(make_api: MakeApi, header: s
         ("POST", "/models/spaces", {"items": [{"space": "pgcNope"}]}),
     ):
         response = api.client.request(method, path, json=body, headers=headers)
-        assert response.status_code == 401, response.text
-        check_error_shape(response.json(), 401)
+        api.check_error(response, 401, emulator_wording=["unauthorized", wording])
 
 
 def test_static_token_works(make_api: MakeApi) -> None:
@@ -105,6 +114,7 @@ def test_client_credentials_with_scope_and_project_path(make_api: MakeApi) -> No
 def test_wrong_client_credentials_is_401(make_api: MakeApi, client_id: str, secret: str) -> None:
     response = _issue(make_api(auth_token=None), client_id, secret)
     assert response.status_code == 401, response.text
+    assert response.json()["error"] == "invalid_client", response.text  # RFC 6749, section 5.2
 
 
 def test_expired_token_is_401(make_api: MakeApi) -> None:
@@ -114,14 +124,13 @@ def test_expired_token_is_401(make_api: MakeApi) -> None:
     assert api.client.get("/models/spaces", headers=headers).status_code == 200
     time.sleep(1.6)  # only the lower bound matters: the token is at least this old
     response = api.client.get("/models/spaces", headers=headers)
-    assert response.status_code == 401, response.text
-    check_error_shape(response.json(), 401)
+    api.check_error(response, 401, emulator_wording=["token has expired"])
 
 
 def test_admin_endpoints_need_the_token(make_api: MakeApi) -> None:
     api = make_api(auth_token=None)
-    assert api.client.post(FAULTS_URL, json={"rate_429": 0.0}).status_code == 401
-    assert api.client.post(RESET_URL).status_code == 401
+    for response in (api.client.post(FAULTS_URL, json={"rate_429": 0.0}), api.client.post(RESET_URL)):
+        api.check_error(response, 401, emulator_wording=["missing Authorization header"])
 
 
 # ---------------------------------------------------------------------------------------------- faults
@@ -137,25 +146,23 @@ def test_rate_429_with_retry_after(make_api: MakeApi) -> None:
     api = make_api(faults=_faults(rate_429=1.0, seed=1))
     for _ in range(5):
         response = api.send("POST", "/models/instances/list", {"limit": 1})
-        assert response.status_code == 429
-        check_error_shape(response.json(), 429)
+        api.check_error(response, 429, emulator_wording=[INJECTED_429])
         assert "retry-after" in response.headers
         assert float(response.headers["retry-after"]) >= 0
-    assert api.send("GET", "/models/spaces").status_code == 429
+    api.check_error(api.send("GET", "/models/spaces"), 429, emulator_wording=[INJECTED_429])
 
 
 def test_rate_429_without_retry_after(make_api: MakeApi) -> None:
     api = make_api(faults=_faults(rate_429=1.0, retry_after=False))
     response = api.send("GET", "/models/spaces")
-    assert response.status_code == 429
+    api.check_error(response, 429, emulator_wording=[INJECTED_429])
     assert "retry-after" not in response.headers
 
 
 def test_rate_503(make_api: MakeApi) -> None:
     api = make_api(faults=_faults(rate_503=1.0))
     response = api.send("POST", "/models/spaces/byids", {"items": [{"space": "x"}]})
-    assert response.status_code == 503
-    check_error_shape(response.json(), 503)
+    api.check_error(response, 503, emulator_wording=[INJECTED_503])
 
 
 def test_fault_seed_makes_runs_reproducible(make_api: MakeApi) -> None:
@@ -185,19 +192,28 @@ def test_faults_change_at_runtime(make_api: MakeApi) -> None:
     response = api.client.post(FAULTS_URL, json={"rate_429": 1.0, "retry_after": False})
     assert response.status_code == 200, response.text
     faulted = api.send("GET", "/models/spaces")
-    assert faulted.status_code == 429 and "retry-after" not in faulted.headers
+    api.check_error(faulted, 429, emulator_wording=[INJECTED_429])
+    assert "retry-after" not in faulted.headers
     response = api.client.post(FAULTS_URL, json={"rate_429": 0.0, "rate_503": 1.0})
     assert response.status_code == 200, response.text
-    assert api.send("GET", "/models/spaces").status_code == 503
+    api.check_error(api.send("GET", "/models/spaces"), 503, emulator_wording=[INJECTED_503])
     assert api.client.post(FAULTS_URL, json={"rate_503": 0.0}).status_code == 200
     assert api.send("GET", "/models/spaces").status_code == 200
 
 
-@pytest.mark.parametrize("body", [{"rate_429": 2.0}, {"rate_429": "often"}, {"no_such_field": 1}, [1]])
-def test_bad_fault_settings_are_400(make_api: MakeApi, body: Any) -> None:
-    response = make_api().client.post(FAULTS_URL, json=body)
-    assert response.status_code == 400, response.text
-    check_error_shape(response.json(), 400)
+@pytest.mark.parametrize(
+    "body, wording",
+    [
+        ({"rate_429": 2.0}, ["rate_429", "between 0 and 1"]),
+        ({"rate_429": "often"}, ["rate_429", "number"]),
+        ({"no_such_field": 1}, ["unknown fault settings", "no_such_field"]),
+        ([1], ["JSON object"]),
+    ],
+    ids=["rate-above-1", "rate-not-a-number", "unknown-field", "not-an-object"],
+)
+def test_bad_fault_settings_are_400(make_api: MakeApi, body: Any, wording: list[str]) -> None:
+    api = make_api()
+    api.check_error(api.client.post(FAULTS_URL, json=body), 400, emulator_wording=wording)
 
 
 # ---------------------------------------------------------------------------------------------- reset
@@ -611,7 +627,8 @@ def test_cli_fault_flags(cli: Callable[..., _Cli]) -> None:
     response = httpx.get(
         f"{base}/api/v1/projects/{PROJECT}/models/spaces", headers={"Authorization": f"Bearer {TOKEN}"}, trust_env=False
     )
-    assert response.status_code == 429 and "retry-after" not in response.headers
+    check_error(response, 429, emulator_wording=[INJECTED_429], emulator=True)
+    assert "retry-after" not in response.headers
 
 
 @pytest.mark.slow

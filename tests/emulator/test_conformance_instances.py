@@ -125,21 +125,23 @@ def test_noop_write_keeps_version_and_reports_unmodified(api: Api, schema_space:
 @pytest.mark.unconfirmed  # 409 for version conflicts (docs/dms.md, Open questions 2)
 def test_existing_version_conflict_is_409(api: Api, schema_space: str) -> None:
     space = schema_space
-    api.post(APPLY, {"items": [_pump(space, "a", name="A")]})  # version 1
-    ok = api.post(APPLY, {"items": [_pump_at(space, "a", 1, name="B")]})["items"][0]
+    api.post(APPLY, {"items": [_pump(space, "locked", name="A")]})  # version 1
+    ok = api.post(APPLY, {"items": [_pump_at(space, "locked", 1, name="B")]})["items"][0]
     assert ok["wasModified"] is True
     version = ok["version"]
-    api.post_error(APPLY, {"items": [_pump_at(space, "a", version - 1, name="C")]}, status=409)
-    assert props(_one(api, space, "a"), view_ref(space, "Pump"))["name"] == "B"
+    stale = _pump_at(space, "locked", version - 1, name="C")
+    api.post_error(APPLY, {"items": [stale]}, status=409, mentions=["locked"], emulator_wording=["version conflict"])
+    assert props(_one(api, space, "locked"), view_ref(space, "Pump"))["name"] == "B"
 
 
 @pytest.mark.unconfirmed  # 409 for version conflicts (docs/dms.md, Open questions 2)
 def test_existing_version_zero_is_insert_only(api: Api, schema_space: str) -> None:
     space = schema_space
-    created = api.post(APPLY, {"items": [_pump_at(space, "a", 0, name="A")]})["items"][0]
+    created = api.post(APPLY, {"items": [_pump_at(space, "once", 0, name="A")]})["items"][0]
     assert created["wasModified"] is True
-    api.post_error(APPLY, {"items": [_pump_at(space, "a", 0, name="B")]}, status=409)
-    assert props(_one(api, space, "a"), view_ref(space, "Pump"))["name"] == "A"
+    again = _pump_at(space, "once", 0, name="B")
+    api.post_error(APPLY, {"items": [again]}, status=409, mentions=["once"], emulator_wording=["version conflict"])
+    assert props(_one(api, space, "once"), view_ref(space, "Pump"))["name"] == "A"
 
 
 def test_skip_on_version_conflict_skips_only_the_conflicting_item(api: Api, schema_space: str) -> None:
@@ -165,8 +167,12 @@ def test_direct_relation_targets_are_auto_created(api: Api, schema_space: str) -
 
 def test_edge_with_missing_end_nodes_is_409_without_auto_create(api: Api, schema_space: str) -> None:
     space = schema_space
-    edge = edge_write(space, "e", node_ref(space, "flows-to"), node_ref(space, "n1"), node_ref(space, "n2"))
-    api.post_error(APPLY, {"items": [edge]}, status=409)
+    api.post(APPLY, {"items": [node_write(space, "n1")]})
+    flows = node_ref(space, "flows-to")
+    no_end = edge_write(space, "e", flows, node_ref(space, "n1"), node_ref(space, "n2"))
+    api.post_error(APPLY, {"items": [no_end]}, status=409, mentions=["n2"], emulator_wording=["end node"])
+    no_start = edge_write(space, "e", flows, node_ref(space, "n3"), node_ref(space, "n1"))
+    api.post_error(APPLY, {"items": [no_start]}, status=409, mentions=["n3"], emulator_wording=["start node"])
     assert api.post("/models/instances/byids", {"items": [edge_id(space, "e")]})["items"] == []
 
 
@@ -258,7 +264,12 @@ def test_deleting_a_node_deletes_its_edges_and_ignores_missing(api: Api, schema_
 
 
 def test_delete_in_unknown_space_is_400(api: Api) -> None:
-    api.post_error("/models/instances/delete", {"items": [node_id("pgcNoSuchSpace0000", "x")]}, status=400)
+    api.post_error(
+        "/models/instances/delete",
+        {"items": [node_id("pgcNoSuchSpace0000", "x")]},
+        status=400,
+        missing=[{"space": "pgcNoSuchSpace0000"}],
+    )
 
 
 # ---------------------------------------------------------------------------------------------- byids
@@ -285,18 +296,18 @@ def test_byids_with_sources_requires_data_in_the_source(api: Api, schema_space: 
 def test_byids_unknown_view_in_sources_is_400(api: Api, schema_space: str) -> None:
     space = schema_space
     body = {"items": [node_id(space, "a")], "sources": [{"source": view_ref(space, "Nope")}]}
-    api.post_error("/models/instances/byids", body, status=400)
+    api.post_error("/models/instances/byids", body, status=400, mentions=["Nope"], missing=[view_ref(space, "Nope")])
 
 
 def test_apply_unknown_view_is_400(api: Api, schema_space: str) -> None:
     space = schema_space
     item = node_write(space, "a", view_ref(space, "Nope"), {"name": "A"})
-    api.post_error(APPLY, {"items": [item]}, status=400)
+    api.post_error(APPLY, {"items": [item]}, status=400, mentions=["Nope"], missing=[view_ref(space, "Nope")])
 
 
 def test_apply_unknown_space_is_400(api: Api, schema_space: str) -> None:
     item = node_write("pgcNoSuchSpace0000", "a", view_ref(schema_space, "Pump"), {"name": "A"})
-    api.post_error(APPLY, {"items": [item]}, status=400)
+    api.post_error(APPLY, {"items": [item]}, status=400, missing=[{"space": "pgcNoSuchSpace0000"}])
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -344,20 +355,20 @@ def test_invalid_value_is_400_naming_item_and_property(
     space = schema_space
     good = _pump(space, "goodOne", name="fine")
     bad = _pump(space, "badItem42", **values)
-    error = api.post_error(APPLY, {"items": [good, bad]}, status=400)
-    message = error["message"]
-    if api.is_emulator:  # the emulator's contract: messages name the item and the property
-        assert "badItem42" in message, message
-        assert BAD_PROPERTY[case] in message, message
+    api.post_error(APPLY, {"items": [good, bad]}, status=400, mentions=["badItem42", BAD_PROPERTY[case]])
     # A rejected request changes nothing: the valid item was not written either.
     assert api.post("/models/instances/byids", {"items": [node_id(space, "goodOne")]})["items"] == []
 
 
 def test_missing_required_property_on_create_is_400(api: Api, schema_space: str) -> None:
     space = schema_space
-    error = api.post_error(APPLY, {"items": [_pump(space, "noName", count=1)]}, status=400)
-    if api.is_emulator:
-        assert "noName" in error["message"] and "name" in error["message"]
+    api.post_error(
+        APPLY,
+        {"items": [_pump(space, "noName", count=1)]},
+        status=400,
+        mentions=["noName", "name"],
+        emulator_wording=["missing required property"],
+    )
 
 
 def test_missing_required_property_is_fine_on_update(api: Api, schema_space: str) -> None:
@@ -369,10 +380,12 @@ def test_missing_required_property_is_fine_on_update(api: Api, schema_space: str
 def test_more_than_1000_items_is_400(api: Api, schema_space: str) -> None:
     space = schema_space
     items = [node_write(space, f"n{i}") for i in range(1001)]
-    api.post_error(APPLY, {"items": items}, status=400)
-    api.post_error(APPLY, {"items": items[:600], "delete": [node_id(space, f"d{i}") for i in range(401)]}, status=400)
-    api.post_error("/models/instances/delete", {"items": [node_id(space, f"n{i}") for i in range(1001)]}, status=400)
-    api.post_error("/models/instances/byids", {"items": [node_id(space, f"n{i}") for i in range(1001)]}, status=400)
+    api.post_error(APPLY, {"items": items}, status=400, mentions=["items"], emulator_wording=["1000"])
+    body = {"items": items[:600], "delete": [node_id(space, f"d{i}") for i in range(401)]}
+    api.post_error(APPLY, body, status=400, mentions=["items", "delete"], emulator_wording=["1000"])
+    ids = {"items": [node_id(space, f"n{i}") for i in range(1001)]}
+    api.post_error("/models/instances/delete", ids, status=400, mentions=["items"], emulator_wording=["1000"])
+    api.post_error("/models/instances/byids", ids, status=400, mentions=["items"], emulator_wording=["1000"])
 
 
 @pytest.mark.parametrize(
@@ -392,7 +405,14 @@ def test_more_than_1000_items_is_400(api: Api, schema_space: str) -> None:
 def test_bad_instance_identifiers_are_400(api: Api, schema_space: str, space_name: Any, external_id: Any) -> None:
     space = schema_space if space_name == "VALID" else space_name
     item = {"instanceType": "node", "space": space, "externalId": external_id}
-    api.post_error(APPLY, {"items": [node_write(schema_space, "goodOne"), item]}, status=400)
+    field = "externalId" if space_name == "VALID" else "space"
+    api.post_error(
+        APPLY,
+        {"items": [node_write(schema_space, "goodOne"), item]},
+        status=400,
+        mentions=[field],
+        emulator_wording=["items[1]"],
+    )
     assert api.post("/models/instances/byids", {"items": [node_id(schema_space, "goodOne")]})["items"] == []
 
 
@@ -401,34 +421,42 @@ def test_external_id_of_256_characters_is_fine(api: Api, schema_space: str) -> N
 
 
 @pytest.mark.parametrize(
-    "item",
+    "item, field, wording",
     [
-        {"space": "1bad", "name": "x"},
-        {"space": "space"},  # reserved
-        {"space": "ok", "name": "n" * 256},
+        ({"space": "1bad", "name": "x"}, "space", "'1bad'"),
+        ({"space": "space"}, "space", "reserved"),
+        ({"space": "ok", "name": "n" * 256}, "name", "255"),
     ],
     ids=["pattern", "reserved", "name-too-long"],
 )
-def test_bad_space_apply_is_400(api: Api, item: dict[str, Any]) -> None:
+def test_bad_space_apply_is_400(api: Api, item: dict[str, Any], field: str, wording: str) -> None:
     if item["space"] == "ok":
         item = item | {"space": "pgcNameTooLong"}
-    api.post_error("/models/spaces", {"items": [item]}, status=400)
+    api.post_error("/models/spaces", {"items": [item]}, status=400, mentions=[field], emulator_wording=[wording])
 
 
 @pytest.mark.parametrize(
-    "external_id",
-    ["1Pump", "has-dash", "String", "x" * 256],
+    "external_id, wording",
+    [
+        ("1Pump", "invalid externalId"),
+        ("has-dash", "invalid externalId"),
+        ("String", "reserved"),
+        ("x" * 256, "invalid"),
+    ],
     ids=["digit", "dash", "reserved", "too-long"],
 )
-def test_bad_container_external_id_is_400(api: Api, space: str, external_id: str) -> None:
+def test_bad_container_external_id_is_400(api: Api, space: str, external_id: str, wording: str) -> None:
     item = {"space": space, "externalId": external_id, "properties": {"x": {"type": {"type": "int32"}}}}
-    api.post_error("/models/containers", {"items": [item]}, status=400)
+    api.post_error(
+        "/models/containers", {"items": [item]}, status=400, mentions=["externalId"], emulator_wording=[wording]
+    )
 
 
 def test_more_than_100_schema_items_is_400(api: Api) -> None:
-    api.post_error("/models/spaces", {"items": [{"space": f"pgcMany{i}"} for i in range(101)]}, status=400)
-    api.post_error("/models/spaces/byids", {"items": [{"space": f"pgcMany{i}"} for i in range(101)]}, status=400)
+    many = {"items": [{"space": f"pgcMany{i}"} for i in range(101)]}
+    api.post_error("/models/spaces", many, status=400, mentions=["items"], emulator_wording=["between 1 and 100"])
+    api.post_error("/models/spaces/byids", many, status=400, mentions=["items"], emulator_wording=["between 1 and 100"])
 
 
 def test_empty_items_is_400(api: Api) -> None:
-    api.post_error("/models/spaces", {"items": []}, status=400)
+    api.post_error("/models/spaces", {"items": []}, status=400, mentions=["items"], emulator_wording=["at least 1"])

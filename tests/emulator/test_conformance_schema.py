@@ -117,7 +117,7 @@ def test_container_byids_omits_missing_and_delete(api: Api, schema_space: str) -
 
 def test_container_apply_unknown_space_is_400(api: Api) -> None:
     item = {"space": "pgcNoSuchSpace0000", "externalId": "C", "properties": {"x": {"type": {"type": "int32"}}}}
-    api.post_error("/models/containers", {"items": [item]}, status=400)
+    api.post_error("/models/containers", {"items": [item]}, status=400, missing=[{"space": "pgcNoSuchSpace0000"}])
 
 
 # ---------------------------------------------------------------------------------------------- views
@@ -267,7 +267,9 @@ def test_view_with_unknown_container_is_400(api: Api, space: str) -> None:
         "version": "v1",
         "properties": {"x": {"container": container_ref(space, "Nope"), "containerPropertyIdentifier": "x"}},
     }
-    api.post_error("/models/views", {"items": [item]}, status=400)
+    api.post_error(
+        "/models/views", {"items": [item]}, status=400, mentions=["Nope"], missing=[container_ref(space, "Nope")]
+    )
 
 
 # ---------------------------------------------------------------------------------------------- data models
@@ -337,7 +339,9 @@ def test_data_model_versions_and_byids_without_version(api: Api, schema_space: s
 
 def test_data_model_with_unknown_view_is_400(api: Api, space: str) -> None:
     model = {"space": space, "externalId": "M", "version": "1", "views": [view_ref(space, "Nope")]}
-    api.post_error("/models/datamodels", {"items": [model]}, status=400)
+    api.post_error(
+        "/models/datamodels", {"items": [model]}, status=400, mentions=["Nope"], missing=[view_ref(space, "Nope")]
+    )
 
 
 def test_schema_apply_is_idempotent(api: Api, space: str) -> None:

@@ -71,16 +71,25 @@ def test_search_edges(api: Api, dataset_space: str) -> None:
 
 def test_search_unknown_property_is_400(api: Api, dataset_space: str) -> None:
     body = {"view": view_ref(dataset_space, "Pump"), "query": "x", "properties": ["nope"]}
-    api.post_error("/models/instances/search", body, status=400)
+    api.post_error(
+        "/models/instances/search", body, status=400, mentions=["nope"], emulator_wording=["unknown property"]
+    )
 
 
 def test_search_unknown_view_is_400(api: Api, dataset_space: str) -> None:
-    api.post_error("/models/instances/search", {"view": view_ref(dataset_space, "Nope"), "query": "x"}, status=400)
+    api.post_error(
+        "/models/instances/search",
+        {"view": view_ref(dataset_space, "Nope"), "query": "x"},
+        status=400,
+        mentions=["Nope"],
+        missing=[view_ref(dataset_space, "Nope")],
+    )
 
 
 @pytest.mark.parametrize("limit", [0, 1001])
 def test_search_limit_out_of_bounds_is_400(api: Api, dataset_space: str, limit: int) -> None:
-    api.post_error("/models/instances/search", {"view": view_ref(dataset_space, "Pump"), "limit": limit}, status=400)
+    body = {"view": view_ref(dataset_space, "Pump"), "limit": limit}
+    api.post_error("/models/instances/search", body, status=400, mentions=["limit"], emulator_wording=[f"got {limit}"])
 
 
 # ---------------------------------------------------------------------------------------------- aggregate
@@ -182,12 +191,16 @@ def test_aggregate_group_by_without_aggregates_gives_distinct_values(api: Api, d
 def test_aggregate_too_many_aggregates_is_400(api: Api, dataset_space: str) -> None:
     aggregates = [{"count": {"property": "externalId"}}] * 6
     body = {"view": view_ref(dataset_space, "Pump"), "aggregates": aggregates}
-    api.post_error("/models/instances/aggregate", body, status=400)
+    api.post_error(
+        "/models/instances/aggregate", body, status=400, mentions=["aggregates"], emulator_wording=["at most 5"]
+    )
 
 
 def test_aggregate_sum_of_text_is_400(api: Api, dataset_space: str) -> None:
     body = {"view": view_ref(dataset_space, "Pump"), "aggregates": [{"sum": {"property": "name"}}]}
-    api.post_error("/models/instances/aggregate", body, status=400)
+    api.post_error(
+        "/models/instances/aggregate", body, status=400, mentions=["name"], emulator_wording=["sum", "type text"]
+    )
 
 
 # ---------------------------------------------------------------------------------------------- query
@@ -401,12 +414,16 @@ def test_query_dependent_expression_continues_with_its_parent_held(api: Api, dat
 
 def test_query_unknown_from_is_400(api: Api, dataset_space: str) -> None:
     body = {"with": {"a": {"nodes": {"from": "nope"}}}, "select": {"a": {}}}
-    api.post_error("/models/instances/query", body, status=400)
+    api.post_error(
+        "/models/instances/query", body, status=400, mentions=["nope"], emulator_wording=["unknown result set"]
+    )
 
 
 def test_query_missing_parameter_is_400(api: Api, dataset_space: str) -> None:
-    body = {"with": {"a": {"nodes": {"filter": _eq_xid({"parameter": "missing"})}}}, "select": {"a": {}}}
-    api.post_error("/models/instances/query", body, status=400)
+    body = {"with": {"a": {"nodes": {"filter": _eq_xid({"parameter": "absentParam"})}}}, "select": {"a": {}}}
+    api.post_error(
+        "/models/instances/query", body, status=400, mentions=["absentParam"], emulator_wording=["not in parameters"]
+    )
 
 
 def test_query_select_unknown_view_is_400(api: Api, dataset_space: str) -> None:
@@ -415,4 +432,4 @@ def test_query_select_unknown_view_is_400(api: Api, dataset_space: str) -> None:
         "with": {"a": {"nodes": {"filter": {"hasData": [view_ref(space, "Pump")]}}}},
         "select": {"a": {"sources": [{"source": view_ref(space, "Nope"), "properties": ["*"]}]}},
     }
-    api.post_error("/models/instances/query", body, status=400)
+    api.post_error("/models/instances/query", body, status=400, mentions=["Nope"], missing=[view_ref(space, "Nope")])

@@ -329,6 +329,10 @@ def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> P
         if len(values) > 1000:
             raise bad_request(f"{where}: at most 1000 values are allowed, got {len(values)}")
         literal = [_comparable(v, ref.prop_type) for v in values]
+        if ref.kind[1]:
+            # A list property matches when one of its elements is among the values (README, "in on a list
+            # property": pygen v1 finds the reverse of list relations this way against CDF).
+            return lambda inst: any(element in literal for element in get(inst) or [])
         return lambda inst: (current := get(inst)) is not None and current in literal
     if name in ("containsAny", "containsAll"):
         if not ref.kind[1]:

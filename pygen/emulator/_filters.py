@@ -106,6 +106,8 @@ class FilterContext:
     schema: SchemaService
     store: Store
     parameters: dict[str, Any] = field(default_factory=dict)
+    #: Whether the request could carry ``parameters`` (query and sync); list, search, aggregate cannot.
+    parameters_allowed: bool = False
     _node_cache: dict[NodeKey, Instance | None] = field(default_factory=dict)
     _view_data: dict[ViewKey, Predicate] = field(default_factory=dict)
 
@@ -183,7 +185,9 @@ def _value(raw: Any, ref: PropertyRef, ctx: FilterContext, where: str) -> Callab
     if isinstance(raw, dict) and set(raw) == {"parameter"}:
         name = raw["parameter"]
         if name not in ctx.parameters:
-            raise bad_request(f"{where}: parameter {name!r} is not in parameters")
+            if ctx.parameters_allowed:
+                raise bad_request(f"{where}: parameter {name!r} is not in parameters")
+            raise bad_request(f"{where}: parameter {name!r}: parameters are only allowed in query and sync requests")
         value = _comparable(ctx.parameters[name], ref.prop_type)
         return lambda inst: value
     if isinstance(raw, dict) and set(raw) == {"property"}:

@@ -105,7 +105,8 @@ class InstanceService:
         self.schema = schema
 
     def context(self, parameters: dict[str, Any] | None = None) -> FilterContext:
-        return FilterContext(self.schema, self.store, dict(parameters or {}))
+        """Filter context; ``parameters`` given (even empty) for query and sync, which may carry them."""
+        return FilterContext(self.schema, self.store, dict(parameters or {}), parameters_allowed=parameters is not None)
 
     # ---- sources and rendering ------------------------------------------------------------------------
     def parse_sources(self, raw: object, where: str = "sources", max_sources: int = 10) -> list[Source]:
@@ -632,12 +633,12 @@ class InstanceService:
         return {"items": out}
 
     @staticmethod
-    def limit_of(body: dict[str, Any], default: int, maximum: int, name: str = "limit") -> int:
+    def limit_of(body: dict[str, Any], default: int, maximum: int, name: str = "limit", where: str = "") -> int:
         limit = body.get(name, default)
         if limit is None:
             return default
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= maximum:
-            raise bad_request(f"{name} must be an integer between 1 and {maximum}, got {limit!r}")
+            raise bad_request(f"{where}{name} must be an integer between 1 and {maximum}, got {json.dumps(limit)}")
         return limit
 
     def list_instances(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -290,7 +290,7 @@ class QueryService:
             if cursor is not None and cursor.get("h") != digest:
                 raise bad_request(f"cursors.{name}: the cursor does not belong to this expression")
             default, maximum = (100, 2000) if sync else (100, 10000)
-            limit = self.instances.limit_of(expr, default, maximum)
+            limit = self.instances.limit_of(expr, default, maximum, where=f"with.{name}.")
             keys = [] if sync else compile_sort(expr.get("sort"), ctx, f"with.{name}.sort")
             if sync and ("nodes" in expr or "edges" in expr):
                 kinds[name] = "node" if "nodes" in expr else "edge"
@@ -335,7 +335,7 @@ class QueryService:
             if sel.get("sort"):
                 rows = sort_instances(list(rows), compile_sort(sel["sort"], ctx, f"select.{name}.sort"))
             if sel.get("limit") is not None:
-                rows = rows[: self.instances.limit_of(sel, 100, 10000)]
+                rows = rows[: self.instances.limit_of(sel, 100, 10000, where=f"select.{name}.")]
             items[name] = [self.instances.render(inst, sources) for inst in rows]
             if body.get("includeTyping") and sources:
                 typing[name] = self.instances.typing(sources)

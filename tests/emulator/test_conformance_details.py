@@ -365,7 +365,11 @@ def test_query_limits(api: Api, dataset_space: str) -> None:
     expression = {"nodes": {"filter": in_space(space)}}
     too_big = {"with": {"a": expression | {"limit": 10001}}, "select": {"a": {}}}
     api.post_error(
-        "/models/instances/query", too_big, status=400, mentions=["limit"], emulator_wording=["between 1 and 10000"]
+        "/models/instances/query",
+        too_big,
+        status=400,
+        mentions=["limit"],
+        emulator_wording=["with.a.limit", "between 1 and 10000"],
     )
     too_many = {"with": {f"e{i}": expression for i in range(51)}, "select": {"e0": {}}}
     api.post_error("/models/instances/query", too_many, status=400, emulator_wording=["with: at most 50"])

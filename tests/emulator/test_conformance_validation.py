@@ -333,7 +333,7 @@ FILTER_CASES: list[Case] = [
         "parameter-outside-query",
         lambda s: {"equals": {"property": P(s, "name"), "value": {"parameter": "outsideParam"}}},
         ["outsideParam"],
-        ["parameter"],
+        ["only allowed in query and sync"],
     ),
     Case(
         "two-keys-in-one-filter",

@@ -360,7 +360,8 @@ class InstanceService:
                 duplicated.append({"space": item.space, "externalId": item.external_id})
             seen[item.key] = item.index
         if duplicated:
-            raise bad_request("Duplicate instances in the request", duplicated=duplicated)
+            named = ", ".join(f"{item['space']}:{item['externalId']}" for item in duplicated)
+            raise bad_request(f"Duplicate instances in the request: {named}", duplicated=duplicated)
         self.schema.require_spaces({item.space for item in items} | {key[0] for _, key, _ in deletes})
 
         targets: set[NodeKey] = set()

@@ -380,6 +380,8 @@ class QueryService:
         mode = expr.get("mode", "twoPhase")
         if mode not in ("onePhase", "twoPhase", "noBackfill"):
             raise bad_request(f"with.{name}.mode must be onePhase, twoPhase or noBackfill, got {mode!r}")
+        if expr.get("backfillSort") and mode != "twoPhase":
+            raise bad_request(f"with.{name}: Backfill sort can only be used with two-phase sync.")
         if cursor is None and mode == "noBackfill":  # no backfill: the first answer only marks where changes start
             return [], self.store.last_seq, self.store.last_seq
         after = int(cursor.get("seq", 0)) if cursor else 0

@@ -98,6 +98,16 @@ def _rate(parser: argparse.ArgumentParser, name: str, value: float) -> float:
     return value
 
 
+def listening_socket(host: str) -> socket.socket:
+    """The server's socket (not yet bound). TCP by protocol number, not 0: asyncio turns TCP_NODELAY on for
+    the connections of a TCP socket only, and without it every response on a kept-alive connection waits
+    about 40 ms for the client's delayed ACK (Nagle)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    return sock
+
+
 def main(argv: Sequence[str]) -> int:
     """Run the emulator until SIGINT/SIGTERM; prints ``pygen emulator listening on http://HOST:PORT`` first."""
     parser = _parser()
@@ -128,9 +138,7 @@ def main(argv: Sequence[str]) -> int:
     except LoadError as exc:
         print(f"pygen emulator: {exc}", file=sys.stderr)
         return 2
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock = listening_socket(args.host)
     try:
         sock.bind((args.host, args.port))
     except OSError as exc:
@@ -138,7 +146,7 @@ def main(argv: Sequence[str]) -> int:
         return 2
     sock.listen(128)
     port = sock.getsockname()[1]
-    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
+    host = f"[{args.host}]" if sock.family == socket.AF_INET6 else args.host
     print(f"pygen emulator listening on http://{host}:{port}", flush=True)
     if settings.token is None and settings.client_id is None:
         print(f"token: {DEFAULT_TOKEN}", flush=True)

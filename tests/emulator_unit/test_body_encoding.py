@@ -1,4 +1,4 @@
-"""Request body decoding (``Content-Encoding``) without a server: limits and combinations."""
+"""Request body decoding (``Content-Encoding``) without a server, and the server socket."""
 
 from __future__ import annotations
 
@@ -26,3 +26,13 @@ def test_a_body_that_inflates_beyond_the_limit_is_refused() -> None:
     with pytest.raises(ApiError) as caught:
         decode_body(bomb, "gzip")
     assert caught.value.status == 413 and "inflates to more than" in str(caught.value)
+
+
+def test_the_server_socket_is_tcp_so_connections_get_no_delay() -> None:
+    import socket
+
+    from pygen.emulator.cli import listening_socket
+
+    with listening_socket("127.0.0.1") as sock:
+        # asyncio sets TCP_NODELAY on accepted connections only when the listening socket's protocol is TCP.
+        assert sock.proto == socket.IPPROTO_TCP

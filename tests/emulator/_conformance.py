@@ -25,6 +25,7 @@ from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 import httpx
+from cdf_target import check_own_space
 
 PROJECT = "test-project"
 TOKEN = "test-token"
@@ -629,6 +630,7 @@ class SpaceFactory(AbstractContextManager["SpaceFactory"]):
         if self.api.is_emulator:
             return
         for space in self.created:
+            check_own_space(space, self.created)
             delete_space_contents(self.api, space)
 
 

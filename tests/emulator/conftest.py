@@ -16,7 +16,6 @@ docs/dms.md says CDF's behaviour is unconfirmed), ``slow`` (starts real processe
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -34,8 +33,7 @@ from _conformance import (
     sync_asgi_client,
     write_dataset,
 )
-
-_CDF_ENV = "PYGEN_TEST_CDF_"
+from cdf_target import cdf_target
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,15 +43,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "unconfirmed: checks the emulator's documented choice for an unconfirmed fact")
 
 
-def _env(name: str) -> str | None:
-    return os.environ.get(_CDF_ENV + name) or None
-
-
 def cdf_target_configured() -> bool:
-    """True when the environment names a real CDF project to run against."""
-    has_token = _env("TOKEN") is not None
-    has_client = all(_env(key) for key in ("CLIENT_ID", "CLIENT_SECRET", "TOKEN_URL", "SCOPES"))
-    return bool(_env("BASE_URL") and _env("PROJECT") and (has_token or has_client))
+    """True when the environment names a real CDF project to run against (tests/cdf_target.py)."""
+    return cdf_target() is not None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -70,25 +62,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _cdf_client() -> httpx.Client:
-    base_url, project = _env("BASE_URL"), _env("PROJECT")
-    assert base_url and project
-    token = _env("TOKEN")
-    if token is None:
-        response = httpx.post(
-            str(_env("TOKEN_URL")),
-            data={
-                "grant_type": "client_credentials",
-                "client_id": _env("CLIENT_ID"),
-                "client_secret": _env("CLIENT_SECRET"),
-                "scope": _env("SCOPES"),
-            },
-            timeout=60,
-        )
-        response.raise_for_status()
-        token = str(response.json()["access_token"])
+    target = cdf_target()
+    assert target is not None
     return httpx.Client(
-        base_url=f"{base_url.rstrip('/')}/api/v1/projects/{project}",
-        headers={"Authorization": f"Bearer {token}", "x-cdp-app": "pygen-conformance"},
+        base_url=target.api_url,
+        headers={"Authorization": f"Bearer {target.bearer()}", "x-cdp-app": "pygen-conformance"},
         timeout=120,
     )
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from _official_sdk_support import delete_space_and_contents
+from cdf_target import cdf_target, check_own_space
 from cognite.client import ClientConfig, CogniteClient, global_config
 from cognite.client.credentials import Token
 from cognite.client.data_classes.data_modeling import SpaceApply
@@ -27,22 +28,25 @@ TOKEN = f"official-sdk-{secrets.token_hex(8)}"
 
 
 @pytest.fixture(scope="session")
-def emulator() -> Iterator[EmulatorProcess]:
-    """``python -m pygen emulator --port 0 --token TOKEN`` for the whole session."""
+def service() -> Iterator[tuple[str, str, str]]:
+    """``(base URL, project, token)`` of what the tour talks to: ``python -m pygen emulator --port 0`` for the
+    session, or the CDF project the ``PYGEN_TEST_CDF_*`` variables name (tests/cdf_target.py)."""
+    target = cdf_target()
+    if target is not None:
+        yield target.base_url, target.project, target.bearer()
+        return
     with EmulatorProcess("--token", TOKEN) as process:
-        yield process
+        yield process.base_url, "sdk-tour", TOKEN
 
 
 @pytest.fixture(scope="session")
-def client(emulator: EmulatorProcess) -> CogniteClient:
-    """A ``CogniteClient`` with default settings on the emulator."""
+def client(service: tuple[str, str, str]) -> CogniteClient:
+    """A ``CogniteClient`` with default settings on the emulator (or the configured CDF project)."""
     global_config.disable_pypi_version_check = True
     assert not global_config.disable_gzip  # request bodies go out gzip-compressed, as with any default client
+    base_url, project, token = service
     config = ClientConfig(
-        client_name="pygen-official-sdk-tour",
-        project="sdk-tour",
-        base_url=emulator.base_url,
-        credentials=Token(TOKEN),
+        client_name="pygen-official-sdk-tour", project=project, base_url=base_url, credentials=Token(token)
     )
     return CogniteClient(config)
 
@@ -61,4 +65,5 @@ def fresh_space(client: CogniteClient) -> Iterator[Callable[[str], str]]:
 
     yield make
     for name in reversed(created):
+        check_own_space(name, created)
         delete_space_and_contents(client, name)

@@ -1,0 +1,117 @@
+"""The end-to-end suites pick their target from the environment (tests/cdf_target.py).
+
+A "fake CDF" here is a separate ``pygen emulator`` process reached over HTTP: with the ``PYGEN_TEST_CDF_*``
+variables pointing at it, the conformance suite and the cognite-sdk tour must send their requests there
+(not to an emulator of their own), skip the emulator-only tests, and clean up only their own spaces.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import httpx
+import pytest
+from cdf_target import CdfTarget, cdf_target, check_own_space
+from testdata import REPO_ROOT
+
+from pygen.emulator.testing import EmulatorProcess
+
+pytestmark = pytest.mark.once  # runs pytest in a subprocess: one Python is enough
+
+TOKEN = "fake-cdf-token"
+
+
+def test_no_variables_means_the_emulator() -> None:
+    assert cdf_target({}) is None
+    assert cdf_target({"PYGEN_TEST_CDF_PROJECT": ""}) is None
+
+
+def test_a_token_or_client_credentials_name_a_target() -> None:
+    env = {
+        "PYGEN_TEST_CDF_BASE_URL": "https://fake.example/",
+        "PYGEN_TEST_CDF_PROJECT": "p",
+        "PYGEN_TEST_CDF_TOKEN": "t",
+    }
+    target = cdf_target(env)
+    assert target == CdfTarget("https://fake.example/", "p", "t")
+    assert target is not None and target.api_url == "https://fake.example/api/v1/projects/p"
+    flow = {
+        "PYGEN_TEST_CDF_BASE_URL": "https://fake.example",
+        "PYGEN_TEST_CDF_PROJECT": "p",
+        "PYGEN_TEST_CDF_CLIENT_ID": "id",
+        "PYGEN_TEST_CDF_CLIENT_SECRET": "secret",
+        "PYGEN_TEST_CDF_TOKEN_URL": "https://login.example/token",
+        "PYGEN_TEST_CDF_SCOPES": "https://fake.example/.default",
+    }
+    assert cdf_target(flow) == CdfTarget(
+        "https://fake.example",
+        "p",
+        None,
+        "id",
+        "secret",
+        "https://login.example/token",
+        "https://fake.example/.default",
+    )
+
+
+def test_a_partial_configuration_is_an_error_not_a_silent_fallback() -> None:
+    with pytest.raises(
+        RuntimeError, match=r"PYGEN_TEST_CDF_PROJECT set, but a CDF target needs PYGEN_TEST_CDF_BASE_URL"
+    ):
+        cdf_target({"PYGEN_TEST_CDF_PROJECT": "p"})
+    with pytest.raises(RuntimeError, match=r"either PYGEN_TEST_CDF_TOKEN or PYGEN_TEST_CDF_CLIENT_ID"):
+        cdf_target(
+            {"PYGEN_TEST_CDF_BASE_URL": "https://x", "PYGEN_TEST_CDF_PROJECT": "p", "PYGEN_TEST_CDF_CLIENT_ID": "i"}
+        )
+
+
+def test_destructive_steps_only_in_spaces_the_run_created() -> None:
+    check_own_space("pgc_123", ["pgc_123"])
+    with pytest.raises(RuntimeError, match=r"refusing to delete in space 'cdf_cdm': this test run did not create it"):
+        check_own_space("cdf_cdm", ["pgc_123"])
+
+
+def _spaces(client: httpx.Client) -> set[str]:
+    return {item["space"] for item in client.get("/models/spaces", params={"limit": 1000}).json()["items"]}
+
+
+def _run(tests: list[str], env: dict[str, str]) -> tuple[int, str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "-x", *tests],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_the_suites_run_against_the_configured_target() -> None:
+    with EmulatorProcess("--token", TOKEN) as fake, fake.client(timeout=30) as client:
+        client.headers["Authorization"] = f"Bearer {TOKEN}"
+        client.base_url = httpx.URL(fake.project_url("fake"))
+        before = _spaces(client)
+        env = {
+            **os.environ,
+            "PYGEN_TEST_CDF_BASE_URL": fake.base_url,
+            "PYGEN_TEST_CDF_PROJECT": "fake",
+            "PYGEN_TEST_CDF_TOKEN": TOKEN,
+        }
+        conformance = "tests/emulator/test_conformance_wire.py"
+        tests = [
+            f"{conformance}::test_gzip_request_bodies_are_read",  # runs on the target
+            f"{conformance}::test_broken_or_unknown_encodings_are_client_errors",  # emulator-only: skipped
+            "tests/official_sdk/test_sdk_schema.py",
+        ]
+        code, output = _run(tests, env)
+        assert code == 0, output
+        assert "1 skipped" in output and "emulator-only feature; the target is a real CDF project" in output
+        assert _spaces(client) == before, "every space the suites created on the target was deleted again"
+        # With a token the target refuses, both suites fail on its 401: they talk to it, to nothing else.
+        code, output = _run([tests[0]], {**env, "PYGEN_TEST_CDF_TOKEN": "wrong"})
+        assert code != 0 and "401" in output, output
+        code, output = _run(["tests/official_sdk/test_sdk_schema.py"], {**env, "PYGEN_TEST_CDF_TOKEN": "wrong"})
+        assert code != 0 and "401" in output, output

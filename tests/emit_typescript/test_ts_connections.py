@@ -19,6 +19,8 @@ from testdata import OMNI_MODEL
 from pygen.emulator.testing import EmulatorProcess
 from pygen.generate import generate
 
+pytestmark = pytest.mark.once  # compiles TypeScript and drives node: one Python is enough (tests/run)
+
 SPACE = "sp_conn"
 MODEL_SPACE = "sp_pygen_models"
 

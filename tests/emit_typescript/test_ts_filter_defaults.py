@@ -17,6 +17,8 @@ from _ts_support import NASTY, SPACE, TSCONFIG, mapped, model, run_tsc, tsc_avai
 
 from pygen.generate import generate
 
+pytestmark = pytest.mark.once  # compiles TypeScript and drives node: one Python is enough (tests/run)
+
 SCRIPT = """
 import * as sdk from "./out/defaults/index.js";
 const bodies = [];

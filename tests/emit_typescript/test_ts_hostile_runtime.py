@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from _ts_support import TSCONFIG, generate_case, run_tsc, tsc_available, write_files
 
+pytestmark = pytest.mark.once  # compiles TypeScript and drives node: one Python is enough (tests/run)
+
 #: Imports the compiled hostile SDK with a fake fetch and prints what it observed (JSON).
 SCRIPT = Path(__file__).with_name("hostile_check.mjs")
 

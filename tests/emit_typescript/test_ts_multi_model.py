@@ -18,6 +18,8 @@ from testdata import MODELS_DIR
 from pygen.emulator.testing import EmulatorProcess
 from pygen.generate import generate
 
+pytestmark = pytest.mark.once  # compiles TypeScript and drives node: one Python is enough (tests/run)
+
 SPACE = "sp_multi_ts"
 
 SCRIPT = """

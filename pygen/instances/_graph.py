@@ -31,8 +31,6 @@ import typing
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, create_model
-
 from pygen.instances._filters import And, ContainsAny, Equals, Filter, HasData, InstanceReferences, Property, Sort
 from pygen.instances._ids import NodeId
 from pygen.instances._instances import (
@@ -41,10 +39,9 @@ from pygen.instances._instances import (
     EdgeConnection,
     Node,
     _ReadInstance,
-    load_references,
     mark_unfetched,
 )
-from pygen.instances._parse import construct, parse_model
+from pygen.instances._parse import construct, parse_model, query_response_model
 
 __all__ = ["MAX_QUERY_LIMIT", "Post", "Run", "Step", "connection_steps"]
 
@@ -457,7 +454,6 @@ class Run:
         self.space = space
         self.validate = validate
         self.page_size = page_size
-        self.limit = limit
         self.target_units = target_units
         self.given = list(given) if given is not None else None
         self.keep = keep
@@ -493,7 +489,6 @@ class Run:
         self._objects: dict[tuple[Any, ...], Any] = {}
         #: Keys of the objects counted against each limited step's limit (ids only, kept across pages).
         self._counted: dict[Step, set[tuple[str, str, str]]] = {}
-        self._models: dict[tuple[tuple[str, type[Any]], ...], type[BaseModel]] = {}
 
     # ---- the tree ----
 
@@ -572,16 +567,12 @@ class Run:
                 continue  # the objects are given: not selected
             kids = [kid for kid in self._kids(step) if kid in stage]
             far = None
-            if step.kind == "edge" and step.hidden:
-                # Edges without an edge class stand for the nodes at their far end: only edges to
-                # nodes that will be read are worth reading. Edges with a class are kept whatever
-                # their far end (it stays an id when it is not read).
-                ends = [kid for kid in kids if kid.kind == "end" and kid.chain == "destination"]
-                end_cls = ends[0].cls if ends else _end_class(step.cls, self._far_field(step))
-                far = _all(
-                    HasData((end_cls._view_id,)) if end_cls._view_id is not None else None,
-                    *(end.filter for end in ends),
-                )
+            if step.hidden:
+                # Edges without an edge class stand for the nodes at their far end (the one step below
+                # them): only edges to nodes that will be read are worth reading. Edges with a class are
+                # kept whatever their far end (it stays an id when it is not read).
+                (end,) = kids
+                far = _all(end.has_data(), end.filter)
             with_[name] = step.expression(names, self.space, limit, extra if step is top else None, far)
             if step not in held:  # a held expression only places the one continued: its rows came already
                 select[name] = step.select(kids, self.target_units if step is self.root else None)
@@ -591,33 +582,13 @@ class Run:
             body["cursors"] = given
         return body, limits
 
-    @staticmethod
-    def _far_field(step: Step) -> str:
-        return "end_node" if step.direction == "outwards" else "start_node"
-
-    def _model(self, classes: tuple[tuple[str, type[Any]], ...]) -> type[BaseModel]:
-        model = self._models.get(classes)
-        if model is None:
-            for _, cls in classes:
-                load_references(cls.__module__)
-            fields: dict[str, Any] = {name: (list[cls], []) for name, cls in classes}  # type: ignore[valid-type]
-            items = create_model("QueryItems", __config__=ConfigDict(extra="ignore"), **fields)
-            model = create_model(
-                "QueryResponse",
-                __config__=ConfigDict(extra="ignore"),
-                items=(items, ...),
-                nextCursor=(dict[str, str] | None, None),
-            )
-            self._models[classes] = model
-        return model
-
     def _parse(
         self, raw: bytes, body: dict[str, Any], stage: Sequence[Step]
     ) -> tuple[dict[Step, list[Any]], dict[Step, str]]:
         by_name = {self.names[step]: step for step in stage if self.names[step] in body["select"]}
         if self.validate:
             classes = tuple((name, by_name[name].cls) for name in sorted(by_name))
-            parsed: Any = parse_model(self._model(classes), raw, self.root.cls.__name__)
+            parsed: Any = parse_model(query_response_model(classes), raw, self.root.cls.__name__)
             sets = {by_name[name]: getattr(parsed.items, name) for name in by_name}
             cursors_raw: Mapping[str, str] = parsed.nextCursor or {}
         else:

@@ -20,7 +20,7 @@ from pygen.instances._instances import DirectRelation, _Instance, load_reference
 from pygen.instances._record import record
 from pygen.instances._results import InstanceValidationError
 
-__all__ = ["construct", "parse_items", "parse_model", "response_model"]
+__all__ = ["construct", "parse_items", "parse_model", "query_response_model", "response_model"]
 
 _T = TypeVar("_T", bound=_Instance)
 _M = TypeVar("_M", bound=BaseModel)
@@ -44,6 +44,28 @@ def response_model(cls: type[_Instance]) -> type[BaseModel]:
                     nextCursor=(str | None, None),
                 )
                 _models[cls] = model
+    return model
+
+
+def query_response_model(classes: tuple[tuple[str, type[_Instance]], ...]) -> type[BaseModel]:
+    """``{"items": {name: list[cls], ...}, "nextCursor": {name: str}}`` of a ``/models/instances/query``
+    answer whose result sets are ``classes`` (``(name, class)`` pairs), built once per combination."""
+    model = _models.get(classes)
+    if model is None:
+        with _lock:
+            model = _models.get(classes)
+            if model is None:
+                for _, cls in classes:
+                    load_references(cls.__module__)  # the classes they name, which pydantic resolves now
+                fields: dict[str, Any] = {name: (list[cls], []) for name, cls in classes}  # type: ignore[valid-type]
+                items = create_model("QueryItems", __config__=ConfigDict(extra="ignore"), **fields)
+                model = create_model(
+                    "QueryResponse",
+                    __config__=ConfigDict(extra="ignore"),
+                    items=(items, ...),
+                    nextCursor=(dict[str, str] | None, None),
+                )
+                _models[classes] = model
     return model
 
 

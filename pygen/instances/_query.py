@@ -33,7 +33,7 @@ from pygen.instances._graph import MAX_QUERY_LIMIT, Post, Run, Step
 from pygen.instances._ids import NodeId
 from pygen.instances._instances import InstanceList, _ReadInstance
 from pygen.instances._keywords import SortArg
-from pygen.instances._view import sorts_of
+from pygen.instances._view import check_filter, limit_or_all, sorts_of
 
 if TYPE_CHECKING:
     from pygen.instances._api import AsyncInstanceAPI, InstanceAPI
@@ -81,14 +81,6 @@ def connection_field(connection: Callable[[Any], object], where: str) -> str:
             f"it returned {found!r}"
         )
     return found.name
-
-
-def check_limit(limit: int | None, where: str) -> int | None:
-    if limit is None or limit == -1:
-        return None
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"{where}: limit must be a positive integer, or -1/None for all, got {limit!r}")
-    return limit
 
 
 class QueryResult(Generic[TRoot]):
@@ -144,11 +136,10 @@ class _QueryBase(Generic[TRoot, T]):
         properties: Sequence[str | Property] | None,
     ) -> Step:
         where = f"{self._step.path()}.follow"
-        if filter is not None and not isinstance(filter, Filter):
-            raise TypeError(f"{where}: filter must be a Filter (e.g. fields.name.prefix('P')), got {filter!r}")
+        check_filter(filter, where)
         field = connection_field(connection, where)
         return self._step.follow(
-            field, filter=filter, sort=sorts_of(sort), limit=check_limit(limit, where), properties=properties
+            field, filter=filter, sort=sorts_of(sort), limit=limit_or_all(limit, where), properties=properties
         )
 
     def _included(self, paths: Sequence[_QueryBase[Any, Any]]) -> tuple[Step, ...]:

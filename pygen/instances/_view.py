@@ -169,8 +169,7 @@ class _ViewCore(Generic[TRead, TWrite]):
     _scope: Filter | None = None
 
     def _filter(self, filter: Filter | None) -> dict[str, Any] | None:
-        if filter is not None and not isinstance(filter, Filter):
-            raise TypeError(f"filter must be a Filter (e.g. fields.name.equals('x')), got {type(filter).__name__}")
+        check_filter(filter)
         scope = self._scope
         if scope is not None:
             filter = scope if filter is None else And(scope, filter)
@@ -313,7 +312,7 @@ class _ViewCore(Generic[TRead, TWrite]):
         where: str,
     ) -> Step:
         """The root of a query over this view."""
-        self._filter(filter)  # checks the type
+        check_filter(filter)
         if self._scope is not None:
             filter = self._scope if filter is None else And(self._scope, filter)
         cls = self._cls
@@ -329,10 +328,7 @@ class _ViewCore(Generic[TRead, TWrite]):
         properties: Sequence[str | Property] | None,
     ) -> tuple[Step, tuple[Step, ...]]:
         """The root of ``query()`` and the connection hops it resolves (``connections=``)."""
-        where = f"{type(self).__name__}.query"
-        if limit is not None and limit != -1 and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-            raise ValueError(f"{where}: limit must be a positive integer, or -1/None for all, got {limit!r}")
-        root = self._root_step(filter, sort, None if limit == -1 else limit, properties, "query")
+        root = self._root_step(filter, sort, limit_or_all(limit, f"{type(self).__name__}.query"), properties, "query")
         return root, tuple(self._connection_steps(root, connections))
 
     def _run(self, root: Step, leaves: Sequence[Step], **options: Any) -> Run:
@@ -430,15 +426,31 @@ def sorts_of(sort: SortArg) -> tuple[Sort, ...]:
     return tuple(item.asc() if isinstance(item, Property) else item for item in items)
 
 
+def limit_or_all(limit: int | None, where: str = "") -> int | None:
+    """``limit`` checked: a positive integer, or None for all (``-1`` and None both mean all)."""
+    if limit is None or limit == -1:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        prefix = f"{where}: " if where else ""
+        raise ValueError(f"{prefix}limit must be a positive integer, or -1/None for all, got {limit!r}")
+    return limit
+
+
+def check_filter(filter: object, where: str = "") -> None:
+    """``filter`` is None or a :class:`Filter`."""
+    if filter is not None and not isinstance(filter, Filter):
+        prefix = f"{where}: " if where else ""
+        raise TypeError(f"{prefix}filter must be a Filter (e.g. fields.name.equals('x')), got {type(filter).__name__}")
+
+
 def _page_sizes(limit: int | None, page: int) -> Iterator[int]:
     """Page sizes for ``limit`` items (None or -1: unbounded)."""
     _check_page_size(page)
-    if limit is None or limit == -1:
+    checked = limit_or_all(limit)
+    if checked is None:
         while True:
             yield page
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"limit must be a positive integer, or -1/None for all, got {limit!r}")
-    remaining = limit
+    remaining = checked
     while remaining > 0:
         size = min(page, remaining)
         yield size

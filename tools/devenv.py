@@ -31,29 +31,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 STAMP = ".pygen-devenv-stamp"
+#: The project's own packages, editable, in every profile.
+_OWN = ["-e", ".[generator,emulator]", "-e", "./pygen_hatch", "-e", "./pygen_setuptools"]
 #: What uv installs, per profile; "dev" is a superset of "base".
 PROFILES = {
-    "base": [
-        "-e",
-        ".[generator,emulator]",
-        "-e",
-        "./pygen_hatch",
-        "-e",
-        "./pygen_setuptools",
-        "build>=1.2",
-        "pip>=25.1",
-    ],
-    "dev": [
-        "-e",
-        ".[generator,emulator]",
-        "-e",
-        "./pygen_hatch",
-        "-e",
-        "./pygen_setuptools",
-        "--group",
-        "dev",
-        "pip>=25.1",
-    ],
+    "base": [*_OWN, "build>=1.2", "pip>=25.1"],
+    "dev": [*_OWN, "--group", "dev", "pip>=25.1"],
 }
 UV_REQUIREMENT = "uv>=0.8,<1"
 

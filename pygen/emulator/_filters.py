@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -544,9 +544,13 @@ def _relation_hint(
         if not isinstance(value, dict) or not isinstance(value.get("externalId"), str):
             return []
         xids.append(value["externalId"])
-    return [
-        (
-            "json_extract(data, ?) IN (SELECT value FROM json_each(?))",
-            [prop.json_path + ".externalId", json.dumps(xids)],
-        )
-    ]
+    return relation_hint(prop, xids)
+
+
+def relation_hint(prop: PropertyRef, external_ids: Iterable[str]) -> list[SqlHint]:
+    """Rows whose single direct relation ``prop`` (a container property) points at a node with one of
+    ``external_ids`` (any space: a superset the compiled check narrows); none when ``prop`` is not one."""
+    if prop.json_path is None:
+        return []
+    values = json.dumps(sorted(set(external_ids)))  # one parameter, any number of ids
+    return [("json_extract(data, ?) IN (SELECT value FROM json_each(?))", [prop.json_path + ".externalId", values])]

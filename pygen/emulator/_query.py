@@ -12,10 +12,10 @@ from pygen.emulator._errors import bad_request
 from pygen.emulator._filters import (
     FilterContext,
     Predicate,
-    PropertyRef,
     base_value,
     compile_filter,
     compile_sort,
+    relation_hint,
     sort_instances,
     sql_hints,
 )
@@ -493,7 +493,7 @@ class QueryService:
                     return [], False
                 # Keyset-paged in SQL, narrowed to the rows that may point at one of ``wanted``: a page
                 # after a cursor reads that page, not every node pointing back.
-                hints = [*sql_hints(spec.get("filter"), ctx), *self._pointing_at(prop, wanted)]
+                hints = [*sql_hints(spec.get("filter"), ctx), *relation_hint(prop, (xid for _, xid in wanted))]
                 return self.instances.page("node", [points_back, *checks], keys, limit, cursor, hints=hints)
         elif source_kind == "edge":
             ends = self._edge_ends(rows, spec, name)
@@ -503,15 +503,6 @@ class QueryService:
             candidates = list(rows)
         candidates.sort(key=lambda inst: inst.row_id)
         return self.instances.page("node", checks, keys, limit, cursor, candidates=candidates)
-
-    @staticmethod
-    def _pointing_at(prop: PropertyRef, wanted: set[NodeKey]) -> list[tuple[str, list[Any]]]:
-        """An SQL condition met by the rows whose (single) direct relation ``prop`` may point at one of
-        ``wanted`` (by external id: a superset that ``points_back`` narrows); none for other properties."""
-        if prop.json_path is None:
-            return []
-        xids = json.dumps(sorted({xid for _, xid in wanted}))
-        return [("json_extract(data, ?) IN (SELECT value FROM json_each(?))", [prop.json_path + ".externalId", xids])]
 
     def _edges(
         self,

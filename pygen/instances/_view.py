@@ -346,11 +346,11 @@ class _ViewCore(Generic[TRead, TWrite]):
         """Runs that fill in one hop of the connections of ``roots`` (already read), 1000 roots each."""
         if connections is False or not roots:
             return
+        root = Step("root", self._cls)  # steps describe the query; each run keeps its own rows
+        leaves = self._connection_steps(root, connections)
+        if not leaves:
+            return
         for index in range(0, len(roots), MAX_PAGE):
-            root = Step("root", self._cls)
-            leaves = self._connection_steps(root, connections)
-            if not leaves:
-                return
             chunk = roots[index : index + MAX_PAGE]
             yield self._run(root, leaves, page_size=len(chunk), limit=None, given=chunk)
 

@@ -126,7 +126,14 @@ def write_tree(files: Mapping[str, str], output: Path) -> list[Path]:
 def main(argv: Sequence[str]) -> int:
     """Run ``pygen generate``; returns the exit code (0 ok, 1 model errors, 2 usage or input errors)."""
     args = _parser().parse_args(list(argv))
+    from pygen._package_names import package_name_problem
     from pygen.fetch import SnapshotError, load_model_files
+
+    # A TypeScript package is a folder under --output; a Python one is installed beside every other package.
+    taken = package_name_problem(args.package) if args.package and args.language == "python" else None
+    if taken is not None:
+        print(f"pygen generate: error: --package {args.package!r} cannot be used: {taken}", file=sys.stderr)
+        return 2
     from pygen.generate import GenerationError, generate
 
     models = []

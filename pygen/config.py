@@ -3,7 +3,8 @@
 ```toml
 [tool.pygen]
 models = ["cdf_cdm:CogniteCore/v1"]     # the data models to generate, pinned to a version
-package = "cognite_core"                # the generated Python package (default: chosen by the generator)
+package = "cognite_core"                # the generated Python package (default: chosen by the generator);
+                                        # never another distribution's package (pygen/_package_names.py)
 client-name = "CogniteCoreClient"       # the generated client class (default: chosen by the generator)
 instance-space = "my_instances"         # default space for instances written through the SDK
 snapshots = "pygen-snapshots"           # committed folder with one JSON snapshot per model (the default)
@@ -48,6 +49,7 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pygen._package_names import package_name_problem
 from pygen.fetch import ModelRef, normalize_base_url
 from pygen.fetch._errors import PygenFetchError
 from pygen.transport import PygenError, cluster_base_url
@@ -69,8 +71,6 @@ _SPACE = re.compile(r"[a-zA-Z][a-zA-Z0-9_-]{0,41}[a-zA-Z0-9]?")
 _PROJECT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9_])?")
 # Keys someone might reach for to put a secret into pyproject.toml: refused with a pointer to the right place.
 _SECRET_KEYS = {"client-secret", "client_secret", "secret", "token", "password", "api-key", "api_key"}
-# The generated package must not hide pygen itself (the runtime it imports) or a stdlib module.
-_RESERVED_PACKAGES = {"pygen", "pygen_hatch", "hatchling", "httpx", "pydantic"}
 
 #: What each key must be, as the error messages say it.
 EXPECTED: dict[tuple[str, str], str] = {
@@ -208,8 +208,10 @@ class PygenConfig(_Table):
         if value is None:
             return None
         _check_identifier(value)
-        if value in _RESERVED_PACKAGES or value in sys.stdlib_module_names:
-            raise ValueError(f"{value!r} would hide the module of the same name that the SDK or Python needs")
+        # Not another distribution's import package, a stdlib module, a dunder name... (pygen/_package_names.py)
+        problem = package_name_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("client_name")

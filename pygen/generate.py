@@ -93,15 +93,13 @@ def _model_item(raw: object, index: int) -> str:
     return f"models[{index}]"
 
 
-#: Top-level names a generated package must not take: it would shadow them for the whole interpreter.
-_TAKEN_PACKAGES = frozenset({"pygen", "pydantic", "pydantic_core", "httpx", "typing_extensions", "anyio"})
-
-
 def _default_package(external_id: str) -> str:
+    from pygen._package_names import package_name_problem
     from pygen.emit.python import py_ident
 
     name = py_ident(external_id, prefix="sdk_")
-    if name in sys.stdlib_module_names or name in _TAKEN_PACKAGES:
+    # Never another distribution's import package, a stdlib module, test, a dunder name... (_package_names.py)
+    if package_name_problem(name) is not None:
         name += "_sdk"
     return name
 

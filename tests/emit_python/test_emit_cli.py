@@ -115,6 +115,33 @@ def test_invalid_package_name_is_an_error(tmp_path: Path, capsys: pytest.Capture
     assert "error: package name: package name 'my-sdk' is not a Python module path [python-invalid-name]" in err
 
 
+@pytest.mark.parametrize(
+    ("package", "reason"),
+    [
+        ("pydantic_core", "it is the import package of 'pydantic-core', which the runtime (cognite-pygen-runtime)"),
+        ("typing_extensions", "it is the import package of 'typing-extensions', which the runtime"),
+        ("httpcore", "it is the import package of 'httpcore', which the runtime"),
+        ("pip", "it is the import package of the build tool 'pip'"),
+        ("sitecustomize", "at every start-up"),
+        ("test", "many distributions ship by mistake (test)"),
+        ("__init__", "it is a dunder name"),
+        ("Pydantic.models", "it is the import package of 'pydantic'"),
+    ],
+)
+def test_package_option_may_not_name_another_distributions_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], package: str, reason: str
+) -> None:
+    args = ["--model-file", str(MODELS_DIR / "OmniSub.json"), "--output", str(tmp_path / "out"), "--package", package]
+    code, out, err = _run(capsys, *args)
+    assert code == 2, out + err
+    assert err.startswith(f"pygen generate: error: --package {package!r} cannot be used: it is ") and reason in err
+    assert not (tmp_path / "out").exists()
+    # The library refuses it too (one error diagnostic naming the package), for callers of generate().
+    with pytest.raises(GenerationError) as info:
+        generate([load_model("OmniSub")], package=package)
+    assert f"error: package name: package name {package!r}: it is " in str(info.value) and reason in str(info.value)
+
+
 def test_typescript_dispatches_to_the_typescript_emitter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The TypeScript emitter itself is tested in tests/emit_typescript; here only the dispatch.
     args = ["--model-file", str(MODELS_DIR / "OmniSub.json"), "--output", str(tmp_path), "--language", "typescript"]
@@ -200,7 +227,16 @@ def test_load_sdk_tracebacks_show_generated_source() -> None:
 
 
 @pytest.mark.parametrize(
-    ("external_id", "package"), [("Typing", "typing_sdk"), ("Pygen", "pygen_sdk"), ("Pump", "pump")]
+    ("external_id", "package"),
+    [
+        ("Typing", "typing_sdk"),
+        ("Pygen", "pygen_sdk"),
+        ("Pump", "pump"),
+        ("PydanticCore", "pydantic_core_sdk"),
+        ("Pip", "pip_sdk"),
+        ("Tests", "tests_sdk"),
+        ("Sitecustomize", "sitecustomize_sdk"),
+    ],
 )
 def test_default_package_never_shadows_a_module(external_id: str, package: str) -> None:
     raw = model(external_id, [view("Pump", {"name": mapped("text")})])

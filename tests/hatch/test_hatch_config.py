@@ -58,8 +58,12 @@ CASES = [
         "got \"my-sdk\" (use letters, digits and '_', not starting with a digit)",
     ),
     ("package-keyword", MODELS + 'package = "class"', "got \"class\" ('class' is a Python keyword)"),
-    ("package-stdlib", MODELS + 'package = "json"', "'json' would hide the module of the same name"),
-    ("package-pygen", MODELS + 'package = "pygen"', "'pygen' would hide the module of the same name"),
+    (
+        "package-stdlib",
+        MODELS + 'package = "json"',
+        'got "json" (it is a module of Python\'s standard library (json); the SDK would hide it)',
+    ),
+    ("package-pygen", MODELS + 'package = "pygen"', 'got "pygen" (it is one of pygen\'s own packages (pygen))'),
     (
         "client-name",
         MODELS + 'client-name = "1Client"',
@@ -169,6 +173,61 @@ def test_config_errors_from_the_hook(tmp_path: Path, case: str, toml: str, messa
         run_hook(root)
     assert message in str(info.value)
     assert str(info.value).startswith("pyproject.toml: [tool.pygen")
+
+
+PACKAGE_KEY = 'pyproject.toml: [tool.pygen] `package` must be a Python package name (an identifier such as "my_sdk")'
+OVERWRITE = "installing the SDK would overwrite it, and uninstalling the SDK would delete it"
+
+
+@pytest.mark.parametrize(
+    ("package", "reason"),
+    [
+        (
+            "pydantic_core",
+            f"it is the import package of 'pydantic-core', which the runtime (cognite-pygen-runtime) "
+            f"depends on: {OVERWRITE}",
+        ),
+        ("typing_extensions", "it is the import package of 'typing-extensions', which the runtime"),
+        ("httpcore", "it is the import package of 'httpcore', which the runtime (cognite-pygen-runtime) depends on"),
+        ("annotated_types", "it is the import package of 'annotated-types', which the runtime"),
+        ("jinja2", "it is the import package of 'jinja2', which the runtime"),
+        ("pip", f"it is the import package of the build tool 'pip': {OVERWRITE}"),
+        ("setuptools", "it is the import package of the build tool 'setuptools'"),
+        ("hatchling", "it is the import package of the build tool 'hatchling'"),
+        ("packaging", "it is the import package of the build tool 'packaging'"),
+        ("sitecustomize", "it is the module Python's `site` imports at every start-up (sitecustomize)"),
+        ("usercustomize", "(usercustomize)"),
+        ("test", "it is the standard library's regression-test package, and a folder many distributions ship"),
+        ("tests", "it is a folder many distributions ship by mistake (tests)"),
+        ("__init__", "it is a dunder name, which Python reserves"),
+        ("__main__", "it is a dunder name"),
+        ("tomllib", "it is a module of Python's standard library (tomllib)"),  # 3.11+: refused on 3.10 too
+        ("distutils", "(distutils)"),  # gone in 3.12: refused there too
+        ("pygen_hatch", "it is one of pygen's own packages (pygen_hatch)"),
+        ("Pydantic", "it is the import package of 'pydantic'"),  # macOS and Windows file systems ignore case
+    ],
+)
+def test_package_may_not_name_another_distributions_package(tmp_path: Path, package: str, reason: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.pygen]\n{MODELS}package = "{package}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path, source="pyproject.toml")
+    assert str(info.value).startswith(f'{PACKAGE_KEY}, got "{package}" (it is ') and reason in str(info.value)
+    assert len(str(info.value).splitlines()) == 1
+
+
+def test_package_names_of_the_runtimes_dependencies_come_from_its_metadata() -> None:
+    from importlib import metadata
+
+    from pygen._package_names import runtime_imports
+
+    names = runtime_imports()
+    # Every requirement the installed runtime declares (all extras) is refused under its import name.
+    for text in metadata.requires("cognite-pygen-runtime") or []:
+        dist = text.split(";")[0].split("[")[0].split("<")[0].split(">")[0].split("=")[0].strip().lower()
+        assert dist.replace("-", "_") in names or dist == "pyyaml", dist
+    assert {"pydantic_core", "httpcore", "h11", "anyio", "idna", "certifi", "markupsafe", "yaml"} <= set(names)
+    for name in ("my_sdk", "cognite_core", "omni_sdk", "acme"):
+        assert parse_config({"models": ["a:b/1"], "package": name}).package == name
 
 
 def test_every_problem_is_reported_at_once() -> None:

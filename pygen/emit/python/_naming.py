@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from pygen._package_names import package_name_problem
 from pygen.ir import Diagnostic, Level, SDKModel, ViewRef
 
 __all__ = [
@@ -362,6 +363,8 @@ def python_names(
                 "error", "package name", "python-invalid-name", f"package name {package!r} is not a Python module path"
             )
         )
+    elif package is not None and (taken := package_name_problem(package)) is not None:
+        out.append(Diagnostic("error", "package name", "python-invalid-name", f"package name {package!r}: {taken}"))
     runtime = runtime_attribute_names()
     module_level = (
         _TYPING_NAMES | frozenset(dir(builtins)) | _runtime_exports() | {client, f"Async{client}"} | {"True", "False"}

@@ -85,6 +85,9 @@ class PropertyRef:
     label: str
     #: Container properties: the JSON path of the value in the store's ``data`` column (for SQL hints).
     json_path: str | None = None
+    #: Container properties: the container and the property's identifier in it (for index checks).
+    container: tuple[str, str] | None = None
+    identifier: str | None = None
 
     @property
     def kind(self) -> tuple[str, bool]:
@@ -151,7 +154,7 @@ class FilterContext:
             values = inst.container_values(*ckey)
             return None if values is None else values.get(cpi)
 
-        return PropertyRef(accessor, prop_type, "/".join(ref), _json_path(ckey[0], ckey[1], cpi))
+        return PropertyRef(accessor, prop_type, "/".join(ref), _json_path(ckey[0], ckey[1], cpi), ckey, cpi)
 
     def view_has_data(self, key: ViewKey) -> Predicate:
         """Whether an instance has data in a view: data in all its mapped containers, and its filter if any."""
@@ -387,6 +390,7 @@ class SortKey:
     accessor: Accessor
     descending: bool
     nulls_first: bool
+    prop: PropertyRef | None = None
 
 
 def compile_sort(specs: object, ctx: FilterContext, where: str = "sort") -> list[SortKey]:
@@ -404,8 +408,44 @@ def compile_sort(specs: object, ctx: FilterContext, where: str = "sort") -> list
         direction = spec.get("direction", "ascending")
         if direction not in ("ascending", "descending"):
             raise bad_request(f"{where}[{index}]: direction must be ascending or descending")
-        out.append(SortKey(ref.accessor, direction == "descending", bool(spec.get("nullsFirst", False))))
+        out.append(SortKey(ref.accessor, direction == "descending", bool(spec.get("nullsFirst", False)), ref))
     return out
+
+
+def require_cursorable(keys: Sequence[SortKey], ctx: FilterContext, where: str) -> None:
+    """Refuse to page with a cursor through a sort on container properties that no cursorable index backs.
+
+    Backed means: the sorted container properties, in sort order, all live in one container and are the
+    leading properties of one of its ``btree`` indexes with ``cursorable: true`` (base properties such as
+    ``externalId`` or ``createdTime`` need no index). README, "Cursors with a custom sort".
+    """
+    custom = [key.prop for key in keys if key.prop is not None and key.prop.container is not None]
+    if not custom:
+        return
+    containers = {prop.container for prop in custom}
+    if not all(ctx.schema.indexes_known(ckey) for ckey in containers if ckey is not None):
+        return  # derived from a model snapshot, which does not say which indexes the containers have
+    wanted = [str(prop.identifier) for prop in custom]
+    if len(containers) == 1:
+        ckey = custom[0].container
+        assert ckey is not None
+        container = ctx.schema.container(ckey) or {}
+        for index in (container.get("indexes") or {}).values():
+            if (
+                index.get("indexType") == "btree"
+                and index.get("cursorable")
+                and list(index.get("properties") or [])[: len(wanted)] == wanted
+            ):
+                return
+        place = f"container {ckey[0]}:{ckey[1]} has no btree index with cursorable: true whose properties start with "
+        place += json.dumps(wanted)
+    else:
+        place = "the sorted properties live in different containers, so no one index can back the sort"
+    labels = ", ".join(prop.label for prop in custom)
+    raise bad_request(
+        f"{where}: cannot page with a cursor through a sort on {labels}: the sort is not backed by a cursorable "
+        f"index ({place}). Add a cursorable btree index on these properties, or page without a custom sort"
+    )
 
 
 def sort_values(inst: Instance, keys: Sequence[SortKey]) -> list[Any]:

@@ -16,6 +16,7 @@ from pygen.emulator._filters import (
     after_position,
     compile_filter,
     compile_sort,
+    require_cursorable,
     sort_instances,
     sort_values,
     sql_hints,
@@ -657,6 +658,8 @@ class InstanceService:
         cursor = decode_cursor(body["cursor"]) if body.get("cursor") else None
         if cursor is not None and cursor.get("h") != digest:
             raise bad_request("The cursor does not belong to this request: keep every parameter but cursor the same")
+        if cursor is not None:
+            require_cursorable(keys, ctx, "sort")
         hints = self.source_hints(sources) + sql_hints(body.get("filter"), ctx)
         page, more = self.page(kind, checks, keys, limit, cursor, hints=hints)
         result: dict[str, Any] = {"items": [self.render(inst, sources) for inst in page]}

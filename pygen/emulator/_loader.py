@@ -91,10 +91,15 @@ def _load_model(schema: SchemaService, model: dict[str, Any]) -> None:
             spec["properties"] = merged
             if existing["usedFor"] != spec["usedFor"]:
                 spec["usedFor"] = "all"
+            # What an earlier apply declared stays (indexes and constraints are not in a snapshot).
+            for part in ("constraints", "indexes"):
+                spec[part] = {ident: _declared(obj) for ident, obj in (existing.get(part) or {}).items()}
         normalized = normalize_container(schema, spec, f"container {ckey[0]}:{ckey[1]}")
         schema._upsert(
             "container", skey(*ckey), normalized, is_global or bool(existing and existing["isGlobal"]), stamp
         )
+        # A snapshot says nothing of the container's indexes: unknown, unless it was applied through the API.
+        schema.mark_derived(ckey, existing is None or not schema.indexes_known(ckey))
     # Views: snapshots carry inherited properties inline; keep only the view's own ones.
     by_key = {_view_key(view): view for view in views}
     specs = []
@@ -136,6 +141,11 @@ def _load_model(schema: SchemaService, model: dict[str, Any]) -> None:
         ]
     }
     schema.apply_datamodels(body, is_global=is_global, stamp=stamp)
+
+
+def _declared(obj: dict[str, Any]) -> dict[str, Any]:
+    """A stored index or constraint in its apply shape (without the read-only ``state``)."""
+    return {key: value for key, value in obj.items() if key != "state"}
 
 
 def _hint(prop: dict[str, Any]) -> tuple[str, str, str] | None:

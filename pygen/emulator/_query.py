@@ -16,6 +16,7 @@ from pygen.emulator._filters import (
     compile_filter,
     compile_sort,
     relation_hint,
+    require_cursorable,
     sort_instances,
     sql_hints,
 )
@@ -292,6 +293,8 @@ class QueryService:
             default, maximum = (100, 2000) if sync else (100, 10000)
             limit = self.instances.limit_of(expr, default, maximum, where=f"with.{name}.")
             keys = [] if sync else compile_sort(expr.get("sort"), ctx, f"with.{name}.sort")
+            if cursor is not None:
+                require_cursorable(keys, ctx, f"with.{name}.sort")
             if sync and ("nodes" in expr or "edges" in expr):
                 kinds[name] = "node" if "nodes" in expr else "edge"
                 spec = as_dict(expr.get("nodes", expr.get("edges")), f"with.{name}")
@@ -382,6 +385,9 @@ class QueryService:
             raise bad_request(f"with.{name}.mode must be onePhase, twoPhase or noBackfill, got {mode!r}")
         if expr.get("backfillSort") and mode != "twoPhase":
             raise bad_request(f"with.{name}: Backfill sort can only be used with two-phase sync.")
+        if expr.get("backfillSort"):  # the API reference: its properties must have a cursorable index
+            where = f"with.{name}.backfillSort"
+            require_cursorable(compile_sort(expr["backfillSort"], ctx, where), ctx, where)
         if cursor is None and mode == "noBackfill":  # no backfill: the first answer only marks where changes start
             return [], self.store.last_seq, self.store.last_seq
         after = int(cursor.get("seq", 0)) if cursor else 0

@@ -231,6 +231,19 @@ class SchemaService:
     def view_raw(self, key: ViewKey) -> dict[str, Any] | None:
         return self.store.schema["view"].get(skey(*key))
 
+    def indexes_known(self, key: ContainerKey) -> bool:
+        """False for a container derived from a model snapshot (``--model-file``): snapshots hold views only,
+        so the container's real indexes are unknown. Applying the container through the API makes them known."""
+        return skey(*key) not in self.store.schema["derived"]
+
+    def mark_derived(self, key: ContainerKey, derived: bool) -> None:
+        """Record whether a container was derived from a snapshot (see :meth:`indexes_known`)."""
+        name = skey(*key)
+        if derived and name not in self.store.schema["derived"]:
+            self.store.put_schema("derived", name, {"space": key[0], "externalId": key[1]})
+        elif not derived and name in self.store.schema["derived"]:
+            self.store.delete_schema("derived", name)
+
     def require_spaces(self, spaces: set[str]) -> None:
         missing = sorted(space for space in spaces if self.space(space) is None)
         if missing:
@@ -484,9 +497,11 @@ class SchemaService:
                         f"cannot change the type of an existing container property"
                     )
         with self.store.transaction():
-            return [
-                self._upsert("container", skey(spec["space"], spec["externalId"]), spec, is_global) for spec in specs
-            ]
+            out = []
+            for spec in specs:
+                out.append(self._upsert("container", skey(spec["space"], spec["externalId"]), spec, is_global))
+                self.mark_derived((spec["space"], spec["externalId"]), False)
+            return out
 
     def list_containers(self, params: dict[str, str]) -> dict[str, Any]:
         space = params.get("space")
@@ -517,6 +532,7 @@ class SchemaService:
                 if self.container(key) is None:
                     continue
                 self.store.delete_schema("container", skey(*key))
+                self.mark_derived(key, False)
                 self._drop_container_data(key)
                 out.append({"space": key[0], "externalId": key[1]})
         self._invalidate()

@@ -18,7 +18,8 @@ NodeKey = tuple[str, str]
 # {container_space: {container_external_id: {property: value}}}
 ContainerData = dict[str, dict[str, dict[str, Any]]]
 
-SCHEMA_KINDS = ("space", "container", "view", "datamodel")
+# "derived": markers of containers a model snapshot implied (their indexes are unknown; see SchemaService).
+SCHEMA_KINDS = ("space", "container", "view", "datamodel", "derived")
 # A SQL condition on the instances table with its parameters (see Store.scan).
 SqlHint = tuple[str, list[Any]]
 _COLUMNS = "id, kind, space, xid, version, created, updated, type_space, type_xid, start_space, start_xid, "

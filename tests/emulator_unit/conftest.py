@@ -31,6 +31,8 @@ def services() -> tuple[SchemaService, InstanceService]:
                         "validTo": {"type": {"type": "timestamp"}},
                         "meta": {"type": {"type": "json"}},
                     },
+                    # Sorted paging with a cursor needs a cursorable index (README, "Cursors").
+                    "indexes": {"byCount": {"indexType": "btree", "properties": ["count"], "cursorable": True}},
                 }
             ]
         }

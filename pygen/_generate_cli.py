@@ -2,17 +2,21 @@
 
 Errors and warnings are printed to stderr, one per line, naming the item; expected renames by the
 naming rules (``info``) are counted in one line (``--verbose`` lists them). Errors exit non-zero and
-write nothing. The tree is rendered in memory, written to a temporary folder beside ``--output``, then
-moved into place, so an interrupted run never leaves half a tree.
+write nothing. The tree is rendered in memory, written to a staging folder on ``--output``'s file system
+(in the temporary directory when it is on that file system, else beside ``--output``), then moved into
+place, so an interrupted run never leaves half a tree; a run killed outright leaves its staging folder,
+which the next run removes (see :func:`remove_stale_staging`).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pygen.ir import Diagnostic
 
-__all__ = ["main", "print_diagnostics", "write_tree"]
+__all__ = ["main", "print_diagnostics", "remove_stale_staging", "write_tree"]
 
 _DESCRIPTION = "Generate a typed SDK package from data model snapshots (DMS JSON with views inline)."
 _EPILOG = """example:
@@ -91,36 +95,108 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], *, verbose: bool) -> No
         print(f"pygen generate: {summary}; --verbose lists them", file=sys.stderr)
 
 
+#: Staging folders are named ``.pygen-staging-<pid>-<random>``: a later run can tell a dead process's from a live one's.
+STAGING_PREFIX = ".pygen-staging-"
+#: A staging folder this old is stale whoever made it (Windows, where a process id cannot be checked safely).
+_STALE_AFTER = 24 * 3600.0
+
+
 def write_tree(files: Mapping[str, str], output: Path) -> list[Path]:
     """Write ``files`` under ``output`` atomically per top-level entry; returns the entries replaced.
 
-    Each top-level folder (the package) is written complete into a temporary folder next to
-    ``output`` and then swapped in with renames, so readers never see a partial package.
+    The whole tree is written into a staging folder on ``output``'s file system and then swapped in with
+    renames, so readers never see a partial package. The staging folder lives in the temporary directory
+    when that is on the same file system (a run killed with SIGKILL leaves nothing in the user's tree),
+    else beside ``output``. Either way each run first removes the staging folders of runs that died.
     """
     output.mkdir(parents=True, exist_ok=True)
-    # Staged beside the output folder: the same file system, so the final moves are renames.
-    staging = Path(tempfile.mkdtemp(prefix=".pygen-staging-", dir=output.resolve().parent))
+    fallback = output.resolve().parent
+    area = _temp_area(output) or fallback
+    for place in dict.fromkeys((area, fallback)):  # where this run or an earlier one staged
+        remove_stale_staging(place)
+    try:
+        return _write_via(files, output, area)
+    except OSError as exc:
+        # Same device number, different mounts (a bind mount): renames across them fail. Stage beside output.
+        if exc.errno != errno.EXDEV or area == fallback:
+            raise
+        return _write_via(files, output, fallback)
+
+
+def _temp_area(output: Path) -> Path | None:
+    """The temporary directory, when renames from it into ``output`` can work (the same file system)."""
+    try:
+        temp = Path(tempfile.gettempdir())
+        return temp if _same_file_system(temp, output) and os.access(temp, os.W_OK) else None
+    except OSError:
+        return None
+
+
+def _same_file_system(a: Path, b: Path) -> bool:
+    return os.stat(a).st_dev == os.stat(b).st_dev
+
+
+def _write_via(files: Mapping[str, str], output: Path, area: Path) -> list[Path]:
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=area))
+    new, old = staging / "new", staging / "old"
     try:
         for relative, text in files.items():
-            path = staging / relative
+            path = new / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             # newline="\n": the same bytes on every platform (determinism).
             with open(path, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
+        old.mkdir()
         replaced: list[Path] = []
-        for entry in sorted(staging.iterdir()):
+        for entry in sorted(new.iterdir()) if new.is_dir() else []:
             target = output / entry.name
-            old: Path | None = None
-            if target.exists():
-                old = Path(tempfile.mkdtemp(prefix=".pygen-old-", dir=output))
+            if target.exists() or target.is_symlink():
                 os.replace(target, old / entry.name)
             os.replace(entry, target)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
             replaced.append(target)
         return replaced
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_stale_staging(area: Path) -> list[Path]:
+    """Remove the staging folders in ``area`` whose process is gone (a run killed mid-write); returns them.
+
+    A folder counts as stale when its process id (``.pygen-staging-<pid>-...``) names no running process
+    (POSIX), or when it is older than a day (everywhere, and for folders of earlier pygen versions).
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(area.iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith(STAGING_PREFIX) or entry.is_symlink() or not entry.is_dir():
+            continue
+        pid_text = entry.name[len(STAGING_PREFIX) :].split("-", 1)[0]
+        try:
+            old = now - entry.stat().st_mtime > _STALE_AFTER
+        except OSError:
+            continue
+        dead = pid_text.isdigit() and int(pid_text) != os.getpid() and not _process_alive(int(pid_text))
+        if dead or old:
+            shutil.rmtree(entry, ignore_errors=True)
+            if not entry.exists():
+                removed.append(entry)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would terminate it on Windows: rely on the age rule there
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
 
 
 def main(argv: Sequence[str]) -> int:

@@ -186,6 +186,7 @@ def obtain_models(
     say = report or _quiet
     wait = waiting or say
     root = Path(project_dir)
+    check_snapshot_locations(config, root)
     results: list[ObtainedModel] = []
     client: HTTPClient | None = None
     try:
@@ -239,7 +240,10 @@ def obtain_models(
     pinned = {ref: ref for ref in config.refs}
     for entry in config.model_files:
         where = root / entry
+        check_inside_project(where, root, entry, "this `model-files` entry")
         for local in load_model_files(where, shown=entry):
+            for file in local.files:
+                check_inside_project(file, root, _shown(file, root), f"a file of the `model-files` entry {entry}")
             if local.ref in pinned or any(item.ref == local.ref for item in results):
                 raise SnapshotError(
                     f"{entry}: defines data model {local.ref}, which [tool.pygen] already takes from "
@@ -300,6 +304,7 @@ def refresh(
             '    [tool.pygen.cdf]\n    cluster = "westeurope-1"\n'
             '    project = "my-project"\n    client-id = "my-client-id"\n    tenant-id = "my-tenant-id"'
         )
+    check_snapshot_locations(config, root)
     targets = _upgrade_targets(config.refs, upgrade)
     cache = cache if cache is not None else ModelCache()
     with connect(cdf, say) as client:
@@ -431,6 +436,41 @@ def _newest_version(client: HTTPClient, ref: ModelRef) -> ModelRef:
 
 def _fetcher(client: HTTPClient, ref: ModelRef) -> Callable[[], dict[str, Any]]:
     return lambda: fetch_model(client, ref)
+
+
+def check_snapshot_locations(config: PygenConfig, root: Path) -> None:
+    """The snapshots folder and every pinned snapshot file: inside the project, also through symbolic links.
+
+    Raises :class:`SnapshotError` naming the path as configured and where it leads.
+    """
+    check_inside_project(config.snapshot_dir(root), root, config.snapshots, "the snapshots folder")
+    for ref in config.refs:
+        path = config.snapshot_file(root, ref)
+        check_inside_project(path, root, _shown(path, root), f"the snapshot of {ref}")
+
+
+def check_inside_project(path: Path, root: Path, shown: str, what: str) -> None:
+    """Refuse ``path`` when it exists and resolves (through a symbolic link) to a place outside ``root``.
+
+    What pygen reads must be part of the project: it is what the sdist ships, and a wheel built from the
+    sdist reads the same bytes. A link out of the project would be read here and then shipped as a copy,
+    or be missing where the project is built next.
+    """
+    if not path.is_symlink() and not path.exists():
+        return
+    project = root.resolve()
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raise SnapshotError(
+            f"{shown}: {what} is a loop of symbolic links; replace it with the file or folder"
+        ) from None
+    if real != project and project not in real.parents:
+        raise SnapshotError(
+            f"{shown}: {what} is outside the project: it leads to {real} through a symbolic link. pygen reads "
+            "only files inside the project (the sdist ships them, and a build elsewhere reads the same bytes): "
+            "move or copy it into the project and point pyproject.toml [tool.pygen] at that"
+        )
 
 
 def _load_pinned(path: Path, ref: ModelRef, shown: str) -> dict[str, Any]:

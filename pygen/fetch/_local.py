@@ -66,7 +66,16 @@ def load_model_files(path: str | os.PathLike[str], *, shown: str | None = None) 
         kinds = [(p, _kind(p)) for p in files]
         found = [(p, kind) for p, kind in kinds if kind is not None]  # spaces, nodes...: not for pygen
         if not found:
-            raise LocalModelError(f"{name}: no *.DataModel.yaml, *.View.yaml or *.Container.yaml file in the folder")
+            json_files = sorted(p.relative_to(source).as_posix() for p in source.rglob("*.json") if p.is_file())
+            hint = (
+                f"; it holds JSON files ({', '.join(json_files[:3])}{', ...' if len(json_files) > 3 else ''}), but a "
+                "folder is read as Cognite Toolkit YAML: give each JSON data model file itself"
+                if json_files
+                else ""
+            )
+            raise LocalModelError(
+                f"{name}: no *.DataModel.yaml, *.View.yaml or *.Container.yaml file in the folder{hint}"
+            )
         return _from_toolkit(found, name, lambda p: _shown(p, source, name))
     if not source.is_file():
         raise LocalModelError(f"{name}: no such file or folder")

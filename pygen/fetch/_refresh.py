@@ -439,14 +439,28 @@ def _fetcher(client: HTTPClient, ref: ModelRef) -> Callable[[], dict[str, Any]]:
 
 
 def check_snapshot_locations(config: PygenConfig, root: Path) -> None:
-    """The snapshots folder and every pinned snapshot file: inside the project, also through symbolic links.
+    """The snapshots folder and every pinned snapshot file: inside the project (also through symbolic links), and
+    a folder and files where they exist.
 
-    Raises :class:`SnapshotError` naming the path as configured and where it leads.
+    Raises :class:`SnapshotError` naming the path as configured (and where it leads).
     """
-    check_inside_project(config.snapshot_dir(root), root, config.snapshots, "the snapshots folder")
+    folder = config.snapshot_dir(root)
+    check_inside_project(folder, root, config.snapshots, "the snapshots folder")
+    if folder.exists() and not folder.is_dir():
+        raise SnapshotError(
+            f"{config.snapshots}: is a file, but [tool.pygen] `snapshots` must name the folder that holds the "
+            f"snapshots (one <space>.<externalId>.<version>.json per model); point `snapshots` at a folder "
+            f'(default "pygen-snapshots"), or move the file away'
+        )
     for ref in config.refs:
         path = config.snapshot_file(root, ref)
-        check_inside_project(path, root, _shown(path, root), f"the snapshot of {ref}")
+        shown = _shown(path, root)
+        check_inside_project(path, root, shown, f"the snapshot of {ref}")
+        if path.exists() and not path.is_file():
+            raise SnapshotError(
+                f"{shown}: is a folder, but the snapshot of {ref} must be a JSON file of that name; remove the "
+                f"folder and put the snapshot file there (or run {REFRESH_HINT} to fetch it)"
+            )
 
 
 def check_inside_project(path: Path, root: Path, shown: str, what: str) -> None:
@@ -518,7 +532,8 @@ def _rewrite_pins(pyproject: Path, moved: Iterable[tuple[ModelRef, ModelRef]]) -
 
 
 def _other_versions(path: Path, ref: ModelRef) -> str:
-    others = sorted(path.parent.glob(f"{ref.space}.{ref.external_id}.*.json")) if path.parent.is_dir() else []
+    found = path.parent.glob(f"{ref.space}.{ref.external_id}.*.json") if path.parent.is_dir() else []
+    others = sorted(other for other in found if other.is_file() and other != path)
     if not others:
         return ""
     names = ", ".join(other.name for other in others)

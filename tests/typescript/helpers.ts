@@ -133,6 +133,8 @@ export async function createTestSchema(http: HttpClient, space: string): Promise
           status: { type: { type: "enum", values: { running: {}, stopped: {} } } },
           meta: { type: { type: "json" } },
         },
+        // Paging with a cursor through a sort on name needs a cursorable index (CDF, and the emulator).
+        indexes: { nameIdx: { indexType: "btree", properties: ["name"], cursorable: true } },
       },
       {
         space,

@@ -1,20 +1,21 @@
-/** The runtime against an emulator that injects 429s (with Retry-After), 503s and dropped connections. */
+/** The runtime against an emulator that injects 429s (with Retry-After), 503s and dropped connections (emulator-only). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient, InstanceClient, NodeApi, Token } from "../../pygen/emit/typescript/runtime/index.js";
 import { startEmulator, type RunningEmulator } from "./emulator.js";
-import { createTestSchema, freshSpace } from "./helpers.js";
+import { createTestSchema, freshSpace, onCdf } from "./helpers.js";
 
-let emulator: RunningEmulator;
+// Emulator-only (fault injection): skipped when the run talks to a CDF target.
+describe.skipIf(onCdf())("faults", () => {
+  let emulator: RunningEmulator;
 
-beforeAll(async () => {
-  // Its own process: faults are global to an emulator, and the other tests share theirs.
-  emulator = await startEmulator(["--fault-429", "0.25", "--fault-503", "0.15", "--fault-drop", "0.1", "--fault-seed", "7"]);
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
+  beforeAll(async () => {
+    // Its own process: faults are global to an emulator, and the other tests share theirs.
+    emulator = await startEmulator(["--fault-429", "0.25", "--fault-503", "0.15", "--fault-drop", "0.1", "--fault-seed", "7"]);
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
 
-describe("faults", () => {
   it("writes and reads everything through throttling, server errors and dropped connections", async () => {
     let waits = 0;
     const http = new HttpClient({

@@ -1,7 +1,10 @@
-/** Shared test helpers: a scriptable fake `fetch`, a recording `sleep`, and emulator schema setup. */
+/** Shared test helpers: a scriptable fake `fetch`, a recording `sleep`, the target of the run, and its schema setup. */
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import { HttpClient, Token, type ClientOptions, type FetchInit, type FetchLike, type ResponseLike } from "../../pygen/emit/typescript/runtime/index.js";
+import { HttpClient, Token, type ClientOptions, type Credentials, type FetchInit, type FetchLike, type ResponseLike } from "../../pygen/emit/typescript/runtime/index.js";
+import { startEmulator } from "./emulator.js";
+import { modelFile } from "./sdks.js";
+import { credentialsOf, type TargetInfo } from "./target.js";
 
 export interface Call {
   url: string;
@@ -85,17 +88,68 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   return { promise, resolve };
 }
 
-// ------------------------------------------------------------------------------------------ emulator
+// ------------------------------------------------------------------------------------------ the target
 
-/** An HttpClient on the emulator started by global-setup.ts. */
-export function emulatorHttp(overrides: Partial<ClientOptions> = {}): HttpClient {
-  const emulator = inject("emulator");
-  return new HttpClient({ project: "ts-tests", baseUrl: emulator.baseUrl, credentials: new Token(emulator.token), ...overrides });
+/** What the end-to-end tests talk to: the emulator, or a CDF project (global-setup.ts, target.ts). */
+export function target(): TargetInfo {
+  return inject("target");
 }
 
-/** A fresh space name. */
+/** Whether the run talks to a CDF target: emulator-only checks (faults, emulator wording) are skipped then. */
+export function onCdf(): boolean {
+  return inject("target").kind === "cdf";
+}
+
+/** The space a space of the model snapshots lives in on the target (`cdf_cdm` on the emulator). */
+export function modelSpace(space: string): string {
+  return inject("target").spaces[space] ?? space;
+}
+
+/** An HttpClient on the target of the run (global-setup.ts). */
+export function targetHttp(overrides: Partial<ClientOptions> = {}): HttpClient {
+  const info = target();
+  return new HttpClient({ project: info.project, baseUrl: info.baseUrl, credentials: credentialsOf(info), ...overrides });
+}
+
+/** A fresh space name of this run (`<run>_<prefix>_<hex>`): the teardown of a target run deletes it. */
 export function freshSpace(prefix = "ts"): string {
-  return `${prefix}_${randomBytes(6).toString("hex")}`;
+  return `${inject("target").run}_${prefix}_${randomBytes(6).toString("hex")}`;
+}
+
+/**
+ * `check()`'s result; on a CDF target `check` is repeated (for up to a minute) until it passes: search and
+ * aggregates see a write only after a moment there. On the emulator it runs once.
+ */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  if (!onCdf()) return check();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((done) => setTimeout(done, 1_000));
+    }
+  }
+}
+
+/** A service holding `model` (a snapshot of tests/data/models) and how to reach it. */
+export interface ModelService {
+  baseUrl: string;
+  project: string;
+  credentials: Credentials;
+  stop(): Promise<void>;
+}
+
+/**
+ * On the emulator: a `pygen emulator` of the calling file with the model loaded (stop it in `afterAll`). On a
+ * CDF target: the target, where the global setup deployed the model into the run's spaces (stop does nothing).
+ */
+export async function modelService(model: string): Promise<ModelService> {
+  const info = target();
+  if (info.kind === "cdf") return { baseUrl: info.baseUrl, project: info.project, credentials: credentialsOf(info), stop: () => Promise.resolve() };
+  const emulator = await startEmulator(["--model-file", modelFile(model)]);
+  return { baseUrl: emulator.baseUrl, project: "gq", credentials: new Token(emulator.token), stop: () => emulator.stop() };
 }
 
 /** The views of the test schema in `space`. */

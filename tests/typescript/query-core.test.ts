@@ -1,47 +1,46 @@
 /**
- * Graph queries (`api.query(...).follow(...)`) of a generated CogniteCore SDK against its own `pygen emulator`
- * (direct relations, reverse relations through single and list properties). Every answer is compared with the
- * same answer worked out from plain `list` calls; request bodies are recorded (expression names: `s0` the
- * root, `s1`, ... depth-first in the order hops were added). The scenarios of tests/emit_python/test_graph_query.py.
+ * Graph queries (`api.query(...).follow(...)`) of a generated CogniteCore SDK against its own `pygen emulator` (or
+ * the CDF target of the run: helpers.ts `modelService`): direct relations, reverse relations through single and
+ * list properties. Every answer is compared with the same answer worked out from plain `list` calls; request
+ * bodies are recorded (expression names: `s0` the root, `s1`, ... depth-first in the order hops were added). The
+ * scenarios of tests/emit_python/test_graph_query.py.
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "./emulator.js";
 import {
   and,
   CogniteCoreClient,
   nodeFields,
   or,
-  Token,
   type CogniteAssetWrite,
   type CogniteEquipmentWrite,
   type CogniteTimeSeriesWrite,
   type FetchLike,
   type NodeId,
 } from "./generated/cognite_core/index.js";
-import { modelFile } from "./sdks.js";
+import { freshSpace, modelService, modelSpace, type ModelService } from "./helpers.js";
 
-let emulator: RunningEmulator;
+let service: ModelService;
 
 beforeAll(async () => {
-  // Its own emulator, with the CogniteCore model the SDK was generated from.
-  emulator = await startEmulator(["--model-file", modelFile("CogniteCore")]);
+  // Its own emulator with the CogniteCore model the SDK was generated from (on a CDF target: the target, where the
+  // global setup deployed the model into the run's spaces).
+  service = await modelService("CogniteCore");
 });
 afterAll(async () => {
-  await emulator?.stop();
+  await service?.stop();
 });
 
 type Body = Record<string, any>;
 
 /** A client on a fresh space, recording the bodies of its query requests. */
 async function fresh(): Promise<{ client: CogniteCoreClient; space: string; queries: Body[] }> {
-  const space = `gq_${randomBytes(6).toString("hex")}`;
+  const space = freshSpace("gq");
   const queries: Body[] = [];
   const fetch: FetchLike = (url, init) => {
     if (url.endsWith("/models/instances/query") && init.body !== undefined) queries.push(JSON.parse(init.body) as Body);
     return globalThis.fetch(url, init);
   };
-  const client = new CogniteCoreClient({ project: "gq", baseUrl: emulator.baseUrl, credentials: new Token(emulator.token), fetch }, { instanceSpace: space });
+  const client = new CogniteCoreClient({ project: service.project, baseUrl: service.baseUrl, credentials: service.credentials, fetch }, { instanceSpace: space });
   await client.instances.http.post("/models/spaces", { items: [{ space }] });
   return { client, space, queries };
 }
@@ -80,7 +79,9 @@ async function plant(client: CogniteCoreClient, space: string): Promise<void> {
   await client.cogniteTimeSeries.upsert(series);
 }
 
-const ASSET_VIEW = { type: "view", space: "cdf_cdm", externalId: "CogniteAsset", version: "v1" };
+/** The space of the CogniteCore views here (`cdf_cdm` on the emulator). */
+const CDM = modelSpace("cdf_cdm");
+const ASSET_VIEW = { type: "view", space: CDM, externalId: "CogniteAsset", version: "v1" };
 
 describe("graph queries over CogniteCore", () => {
   it("follows a reverse relation with a filter in one request, as list calls find it", async () => {
@@ -135,7 +136,7 @@ describe("graph queries over CogniteCore", () => {
     expect(result.requests).toBe(2);
     const stage = queries[1]?.["with"]["s2"].nodes.filter.and as Body[];
     const contains = stage.find((part) => "containsAny" in part)?.["containsAny"];
-    expect(contains.property).toEqual(["cdf_cdm", "CogniteTimeSeries/v1", "assets"]);
+    expect(contains.property).toEqual([CDM, "CogniteTimeSeries/v1", "assets"]);
     expect(contains.values.map((v: NodeId) => v.externalId).sort()).toEqual(["P-1.pump0", "P-1.pump2"]);
     expect(queries[1]?.["with"]["s2"].nodes.from).toBeUndefined();
   });
@@ -189,7 +190,7 @@ describe("graph queries over CogniteCore", () => {
     expect(children.reduce((sum, c) => sum + c.connections.children.length, 0)).toBe(2);
     const body = queries[0]?.["with"];
     expect([body.s0.limit, body.s1.limit, body.s2.limit]).toEqual([1, 3, 2]);
-    expect(body.s1.sort).toEqual([{ property: ["cdf_cdm", "CogniteAsset/v1", "name"], direction: "descending" }]);
+    expect(body.s1.sort).toEqual([{ property: [CDM, "CogniteAsset/v1", "name"], direction: "descending" }]);
   });
 
   it("reads property subsets, and the properties a hop needs to connect", async () => {
@@ -278,7 +279,7 @@ describe("graph queries over CogniteCore", () => {
     expect(() => (result.hop as (...path: string[]) => unknown)("children", "parent")).toThrow(/children -> parent is not a hop of this query/);
   });
 
-  // Last: its 10,000 nodes stay in this file's emulator.
+  // Last: its 10,000 nodes stay in this file's emulator (on a CDF target, the global teardown deletes them).
   it("pages across hops: more than one query answer at the first hop, continued with cursors", async () => {
     const { client, space, queries } = await fresh();
     const id = (externalId: string): NodeId => ({ space, externalId });

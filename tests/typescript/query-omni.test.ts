@@ -1,34 +1,34 @@
 /**
- * Graph queries over edge connections of a generated Omni SDK against its own `pygen emulator`: edges with an
- * edge view (the edges come back with the nodes, as `{ edge, node }` pairs) and edges without one (the nodes).
- * Answers are compared with plain `list` calls and the existing edge methods.
+ * Graph queries over edge connections of a generated Omni SDK against its own `pygen emulator` (or the CDF target
+ * of the run: helpers.ts `modelService`): edges with an edge view (the edges come back with the nodes, as
+ * `{ edge, node }` pairs) and edges without one (the nodes). Answers are compared with plain `list` calls and the
+ * existing edge methods.
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "./emulator.js";
-import { and, edgeFields, OmniClient, Token, type ApplyItem, type FetchLike, type NodeId } from "./generated/omni/index.js";
-import { modelFile } from "./sdks.js";
+import { and, edgeFields, OmniClient, type ApplyItem, type FetchLike, type NodeId } from "./generated/omni/index.js";
+import { freshSpace, modelService, modelSpace, type ModelService } from "./helpers.js";
 
-let emulator: RunningEmulator;
+let service: ModelService;
 
 beforeAll(async () => {
-  emulator = await startEmulator(["--model-file", modelFile("Omni")]);
+  service = await modelService("Omni");
 });
 afterAll(async () => {
-  await emulator?.stop();
+  await service?.stop();
 });
 
 type Body = Record<string, any>;
-const MODELS = "sp_pygen_models";
+/** The space of the Omni views and edge types here (`sp_pygen_models` on the emulator). */
+const MODELS = modelSpace("sp_pygen_models");
 
 async function fresh(): Promise<{ client: OmniClient; space: string; queries: Body[] }> {
-  const space = `gq_${randomBytes(6).toString("hex")}`;
+  const space = freshSpace("gq");
   const queries: Body[] = [];
   const fetch: FetchLike = (url, init) => {
     if (url.endsWith("/models/instances/query") && init.body !== undefined) queries.push(JSON.parse(init.body) as Body);
     return globalThis.fetch(url, init);
   };
-  const client = new OmniClient({ project: "gq", baseUrl: emulator.baseUrl, credentials: new Token(emulator.token), fetch }, { instanceSpace: space });
+  const client = new OmniClient({ project: service.project, baseUrl: service.baseUrl, credentials: service.credentials, fetch }, { instanceSpace: space });
   await client.instances.http.post("/models/spaces", { items: [{ space }] });
   return { client, space, queries };
 }

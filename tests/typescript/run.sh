@@ -11,6 +11,11 @@
 #   tests/typescript/run.sh install         # only the npm installs (tests/run: pytest needs tsc and pyright)
 #   tests/typescript/run.sh check           # only the checks and tests, on what is installed
 # Needs node >= 20 and npm; Python (generator, emulator) is ${PYGEN_PYTHON:-<repo>/.venv/bin/python}.
+# With the PYGEN_TEST_CDF_* variables (tests/cdf_target.py; target.ts here) the vitest end-to-end tests run
+# against that CDF project instead of the emulator, in spaces of their own that the run deletes at the end (the
+# fault-injection tests are skipped there); the example package's tests always use the emulator.
+#   PYGEN_TEST_CDF_BASE_URL=https://<cluster>.cognitedata.com PYGEN_TEST_CDF_PROJECT=<project> \
+#   PYGEN_TEST_CDF_TOKEN=<token> npx vitest run official-sdk e2e query-core query-omni
 set -euo pipefail
 cd "$(dirname "$0")"
 

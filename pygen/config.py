@@ -50,6 +50,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pygen._package_names import package_name_problem
+from pygen.emit._files import MAX_FILE_STEM
 from pygen.fetch import ModelRef, normalize_base_url
 from pygen.fetch._errors import PygenFetchError
 from pygen.transport import PygenError, cluster_base_url
@@ -208,6 +209,8 @@ class PygenConfig(_Table):
         if value is None:
             return None
         _check_identifier(value)
+        if len(value) > MAX_FILE_STEM:
+            raise ValueError(f"it has {len(value)} characters; a package is a folder: at most {MAX_FILE_STEM}")
         # Not another distribution's import package, a stdlib module, a dunder name... (pygen/_package_names.py)
         problem = package_name_problem(value)
         if problem is not None:

@@ -95,9 +95,11 @@ def _model_item(raw: object, index: int) -> str:
 
 def _default_package(external_id: str) -> str:
     from pygen._package_names import package_name_problem
+    from pygen.emit._files import short_stem
     from pygen.emit.python import py_ident
 
-    name = py_ident(external_id, prefix="sdk_")
+    # A folder name: a 255-character external id keeps its start and a hash (pygen/emit/_files.py).
+    name = short_stem(py_ident(external_id, prefix="sdk_"), external_id)
     # Never another distribution's import package, a stdlib module, test, a dunder name... (_package_names.py)
     if package_name_problem(name) is not None:
         name += "_sdk"

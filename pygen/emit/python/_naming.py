@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pygen._package_names import package_name_problem
+from pygen.emit._files import MAX_FILE_STEM, short_stem
 from pygen.ir import Diagnostic, Level, SDKModel, ViewRef
 
 __all__ = [
@@ -95,6 +96,7 @@ PYTHON_CODES: dict[str, Level] = {
     "python-keyword": "info",
     "python-reserved-name": "info",
     "python-invalid-identifier": "info",
+    "python-long-name": "info",
     "python-name-collision": "warning",
     "python-invalid-name": "error",
 }
@@ -357,7 +359,16 @@ def python_names(
                 "error", "client name", "python-invalid-name", f"client name {client_name!r} is not a Python identifier"
             )
         )
-    if package is not None and not all(_valid_name(part) for part in package.split(".")):
+    if package is not None and any(len(part) > MAX_FILE_STEM for part in package.split(".")):
+        out.append(
+            Diagnostic(
+                "error",
+                "package name",
+                "python-invalid-name",
+                f"package name {package[:40]!r}... has a part longer than {MAX_FILE_STEM} characters (a folder name)",
+            )
+        )
+    elif package is not None and not all(_valid_name(part) for part in package.split(".")):
         out.append(
             Diagnostic(
                 "error", "package name", "python-invalid-name", f"package name {package!r} is not a Python module path"
@@ -398,11 +409,23 @@ def python_names(
         for name in _class_set(base):
             used_classes[name] = view.id
         snake = _base_name(namer, item, view.identifier, "module of view identifier", "snake", "view_")
+        module_stem = short_stem(snake, item)
+        if module_stem != snake:
+            out.append(
+                Diagnostic(
+                    PYTHON_CODES["python-long-name"],
+                    item,
+                    "python-long-name",
+                    f"the view's module would be a file name of {len(snake) + 3} characters, more than file "
+                    f"systems allow: named {module_stem!r} (at most {MAX_FILE_STEM} characters, ending in a hash "
+                    "of the view id)",
+                )
+            )
         module = namer.resolve(
             item,
             view.identifier,
             "module of view identifier",
-            snake,
+            module_stem,
             lambda name: name in used_modules,
             lambda name: (
                 _KEYWORD if _is_keyword(name) else ("a module of the SDK" if name in modules_reserved else None)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pygen.emit._files import MAX_FILE_STEM, short_stem
 from pygen.emit.typescript._escape import TS_IDENTIFIER
 from pygen.ir import Diagnostic, Level, SDKModel, ViewRef
 
@@ -88,6 +89,7 @@ TS_CODES: dict[str, Level] = {
     # Renames by the documented rules: infos, summarised in one line.
     "typescript-reserved-name": "info",
     "typescript-invalid-identifier": "info",
+    "typescript-long-name": "info",
     "typescript-name-collision": "warning",
     "typescript-invalid-name": "error",
 }
@@ -234,6 +236,13 @@ def typescript_names(
     reserved = KEYWORDS | GLOBAL_NAMES | runtime_exports()
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", package) or package in (".", ".."):
         _warn(out, "package", "typescript-invalid-name", f"package folder {package!r} must be letters, digits, _ . -")
+    elif len(package) > MAX_FILE_STEM:
+        _warn(
+            out,
+            "package",
+            "typescript-invalid-name",
+            f"package folder {package[:40]!r}... is longer than {MAX_FILE_STEM} characters (a folder name)",
+        )
     first = sdk.models[0].id.external_id if sdk.models else "Data"
     client = client_name or ts_ident(first, prefix="Sdk") + "Client"
     if not TS_IDENTIFIER.fullmatch(client) or client in reserved:
@@ -269,11 +278,20 @@ def typescript_names(
         if candidate != base:
             _warn(out, item, "typescript-name-collision", f"{base} is taken by another view: using {candidate}")
         taken.update(candidate + suffix for suffix in _SUFFIXES)
-        # File names unique ignoring case (macOS and Windows file systems).
-        stem, n = candidate, 1
+        # File names within file-system limits, and unique ignoring case (macOS and Windows file systems).
+        short = short_stem(candidate, item)
+        if short != candidate:
+            _warn(
+                out,
+                item,
+                "typescript-long-name",
+                f"the view's file would be a name of {len(candidate) + 3} characters, more than file systems allow: "
+                f"named {short}.ts (at most {MAX_FILE_STEM} characters, ending in a hash of the view id)",
+            )
+        stem, n = short, 1
         while stem.lower() in files:
             n += 1
-            stem = f"{candidate}_{n}"
+            stem = f"{short}_{n}"
         files.add(stem.lower())
         views[view.id] = ViewNames(candidate, stem, "")
     members: set[str] = set()

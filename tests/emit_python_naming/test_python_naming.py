@@ -291,7 +291,7 @@ def test_any_ids_give_valid_unique_names(views: dict[str, list[str]]) -> None:
 
 
 def test_every_python_code_is_reported_at_its_level() -> None:
-    sdk = _sdk({"Pump": ["class", "space", "3d", "a-b", "aB"], "pump": []})
+    sdk = _sdk({"Pump": ["class", "space", "3d", "a-b", "aB"], "pump": [], "Long" * 30: []})
     _, warnings = python_names(sdk)
     _, errors = python_names(sdk, client_name="not valid")
     found = {d.code: d.level for d in [*warnings, *errors]}

@@ -7,9 +7,13 @@ variables pointing at it, the conformance suite and the cognite-sdk tour must se
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -115,3 +119,69 @@ def test_the_suites_run_against_the_configured_target() -> None:
         code, output = _run([tests[0], first_sdk_test], {**env, "PYGEN_TEST_CDF_TOKEN": "wrong"}, stop=False)
         assert code != 0 and ("2 failed" in output or "2 errors" in output or "1 failed, 1 error" in output), output
         assert output.count("401") >= 2, output
+
+
+TS_DIR = REPO_ROOT / "tests" / "typescript"
+
+
+def _vitest(files: list[str], env: dict[str, str], report: Path) -> tuple[int, str]:
+    vitest = TS_DIR / "node_modules" / ".bin" / "vitest"
+    if not vitest.exists():
+        pytest.fail("tests/typescript/node_modules is not installed: run tests/typescript/run.sh first")
+    result = subprocess.run(
+        [str(vitest), "run", "--reporter=dot", "--reporter=json", f"--outputFile.json={report}", *files],
+        cwd=TS_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_the_typescript_suites_run_against_the_configured_target(tmp_path: Path) -> None:
+    """The vitest suites (tests/typescript/target.ts) on a fake CDF with client credentials: the @cognite/sdk
+    tour, the runtime's e2e tests and the Omni graph queries (an SDK generated from the model rewritten into the
+    run's spaces, deployed by the global setup) pass there, the fault tests are skipped, every space of the run
+    and the run's SDK folder are gone afterwards; with a wrong token the run fails on the target's 401."""
+    with (
+        EmulatorProcess("--token", TOKEN, "--client-id", "ts-fake", "--client-secret", "ts-secret") as fake,
+        fake.client(timeout=30) as client,
+    ):
+        client.headers["Authorization"] = f"Bearer {TOKEN}"
+        client.base_url = httpx.URL(fake.project_url("fake"))
+        before = _spaces(client)
+        run = f"pgts{secrets.token_hex(4)}"  # the run prefix vitest.config.ts would choose, chosen here to check on
+        env = {key: value for key, value in os.environ.items() if not key.startswith("PYGEN_TEST_CDF_")}
+        env |= {
+            "PYGEN_PYTHON": sys.executable,
+            "PYGEN_TEST_TS_RUN": run,
+            "PYGEN_TEST_CDF_BASE_URL": fake.base_url,
+            "PYGEN_TEST_CDF_PROJECT": "fake",
+            "PYGEN_TEST_CDF_CLIENT_ID": "ts-fake",
+            "PYGEN_TEST_CDF_CLIENT_SECRET": "ts-secret",
+            "PYGEN_TEST_CDF_TOKEN_URL": f"{fake.base_url}/oauth2/token",
+            "PYGEN_TEST_CDF_SCOPES": f"{fake.base_url}/.default",
+        }
+        files = ["official-sdk.test.ts", "e2e.test.ts", "query-omni.test.ts", "faults.test.ts"]
+        code, output = _vitest(files, env, tmp_path / "report.json")
+        assert code == 0, output
+        report = json.loads((tmp_path / "report.json").read_text())
+        outcomes = {
+            (Path(suite["name"]).name, test["fullName"]): test["status"]
+            for suite in report["testResults"]
+            for test in suite["assertionResults"]
+        }
+        not_passed = {name: status for name, status in outcomes.items() if status != "passed"}
+        assert [file for file, _ in not_passed] == ["faults.test.ts"], not_passed  # emulator-only: fault injection
+        assert set(not_passed.values()) == {"skipped"}, not_passed
+        assert {file for file, _ in outcomes} == set(files)
+        assert sum(file == "query-omni.test.ts" for file, _ in outcomes) == 4
+        assert _spaces(client) == before, "every space of the run was deleted again"
+        assert not (Path(tempfile.gettempdir()) / f"pygen-ts-{run}").exists(), "the run's SDK folder was removed"
+        # A token the target refuses: the global setup's first request fails on its 401, before anything is made.
+        flow = ("CLIENT_ID", "CLIENT_SECRET", "TOKEN_URL", "SCOPES")
+        wrong = {key: value for key, value in env.items() if key.removeprefix("PYGEN_TEST_CDF_") not in flow}
+        code, output = _vitest(["e2e.test.ts"], {**wrong, "PYGEN_TEST_CDF_TOKEN": "wrong"}, tmp_path / "wrong.json")
+        assert code != 0 and "401" in output and "/models/spaces" in output, output
+        assert _spaces(client) == before

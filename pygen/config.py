@@ -50,6 +50,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pygen._package_names import package_name_problem
+from pygen._visible import visible
 from pygen.emit._files import MAX_FILE_STEM
 from pygen.fetch import ModelRef, normalize_base_url
 from pygen.fetch._errors import PygenFetchError
@@ -420,7 +421,8 @@ def _render(exc: pydantic.ValidationError, table: Mapping[str, Any], source: str
             if error["type"] == "value_error":
                 detail = f" ({error.get('ctx', {}).get('error', error['msg'])})"
             lines.append(f"{prefix} `{key}` must be {EXPECTED[(where, key)]}, got {_show(raw.get(key))}{detail}")
-    return lines
+    # Keys and values are the user's text: nothing invisible or reordering reaches the terminal (pygen/_visible.py).
+    return [visible(line) for line in lines]
 
 
 def _show(value: object) -> str:
@@ -432,5 +434,5 @@ def _show(value: object) -> str:
     if isinstance(value, bool):
         text = "true" if value else "false"
     # A URL with a user name or password carries a secret: never echo that part.
-    text = re.sub(r"://[^/@\s\"]+@", "://***@", text)
+    text = visible(re.sub(r"://[^/@\s\"]+@", "://***@", text))
     return text if len(text) <= 80 else text[:77] + "..."

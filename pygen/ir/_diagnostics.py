@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from pygen._visible import visible
+
 __all__ = ["CODES", "Diagnostic", "Level", "has_errors", "sort_diagnostics", "summarize_infos"]
 
 Level = Literal["info", "warning", "error"]
@@ -46,6 +48,9 @@ class Diagnostic:
 
     >>> str(Diagnostic("warning", "sp:Pump/v1.x", "unknown-property-type", "type 'vector' is unknown"))
     "warning: sp:Pump/v1.x: type 'vector' is unknown [unknown-property-type]"
+
+    ``str()`` escapes every character that is not printable (bidi controls, zero-width characters, line
+    breaks) in the item and the message, so ``sp:Pump\u202e/v1`` prints as ``sp:Pump\\u202e/v1``.
     """
 
     level: Level
@@ -54,7 +59,9 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.level}: {self.item}: {self.message} [{self.code}]"
+        # Item and message come from the model: a U+202E or a zero-width space in an id must not reorder or
+        # disguise the printed line, nor a newline forge one. The fields keep the raw text.
+        return f"{self.level}: {visible(self.item)}: {visible(self.message)} [{visible(self.code)}]"
 
     @property
     def is_error(self) -> bool:

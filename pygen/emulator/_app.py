@@ -18,7 +18,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from pygen.emulator._auth import TokenAuthority
-from pygen.emulator._errors import ApiError, bad_request
+from pygen.emulator._errors import ApiError, bad_request, show
 from pygen.emulator._faults import FaultInjector, parse_fault_settings
 from pygen.emulator._ids import items_of
 from pygen.emulator._instances import InstanceService
@@ -48,7 +48,7 @@ def decode_body(raw: bytes, encoding: str | None) -> bytes:
             # RFC 9110's deflate is zlib-wrapped; some clients send raw deflate: accept both.
             inflater = zlib.decompressobj(zlib.MAX_WBITS if raw[:1] and raw[0] & 0x0F == 8 else -zlib.MAX_WBITS)
         else:
-            raise ApiError(415, f"Content-Encoding {coding!r} is not supported; send gzip, deflate or no encoding")
+            raise ApiError(415, f"Content-Encoding {show(coding)} is not supported; send gzip, deflate or no encoding")
         try:
             raw = inflater.decompress(raw, MAX_INFLATED_BODY + 1)
         except zlib.error as exc:

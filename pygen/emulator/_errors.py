@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,3 +37,13 @@ class ApiError(Exception):
 def bad_request(message: str, **kwargs: Any) -> ApiError:
     """A 400 with CDF's wording for a rejected request."""
     return ApiError(400, message, **kwargs)
+
+
+def show(value: object, limit: int = 200) -> str:
+    """``value`` as JSON for a message (``false``, ``null``, ``"text"``: never a Python repr), cut at ``limit``
+    characters. Non-ASCII is escaped, so a lone surrogate from the request cannot break the answer."""
+    try:
+        text = json.dumps(value, separators=(", ", ": "), default=str)
+    except (ValueError, RecursionError):  # a circular or too deeply nested value
+        text = "<value>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pygen.emulator._errors import bad_request
-from pygen.emulator._ids import fmt_view
-from pygen.emulator._schema import SchemaService, ViewKey
+from pygen.emulator._errors import bad_request, show
+from pygen.emulator._ids import as_list, container_ref, fmt_container, fmt_view, view_ref
+from pygen.emulator._schema import SchemaService, ViewKey, normalize_source_reference
 from pygen.emulator._store import Instance, NodeKey, SqlHint, Store, container_hint
 from pygen.emulator._values import normalize_timestamp
 
@@ -32,6 +32,10 @@ BASE_PROPERTIES = {
     "startNode",
     "endNode",
 }
+#: Property types a ``range`` filter compares (the API reference: range values are strings or numbers).
+RANGE_TYPES = {
+    "int32", "int64", "float32", "float64", "timestamp", "date", "text", "enum", "timeseries", "file", "sequence",
+}  # fmt: skip
 LEAF_FILTERS = {"equals", "in", "range", "prefix", "exists", "containsAny", "containsAll", "overlaps"}
 ALL_FILTERS = LEAF_FILTERS | {"and", "or", "not", "matchAll", "nested", "hasData", "instanceReferences"}
 
@@ -122,32 +126,35 @@ class FilterContext:
     def resolve(self, ref: object, where: str) -> PropertyRef:
         """Resolve ``["node", p]``, ``[space, "View/v", p]`` or ``[space, container, p]``."""
         if not isinstance(ref, list) or not all(isinstance(part, str) for part in ref) or not 2 <= len(ref) <= 3:
-            raise bad_request(f"{where}: a property reference is a list of 2 or 3 strings, got {ref!r}")
+            raise bad_request(f"{where}: a property reference is a list of 2 or 3 strings, got {show(ref)}")
         if len(ref) == 2:
             scope, prop = ref
             if scope not in ("node", "edge") or prop not in BASE_PROPERTIES:
-                raise bad_request(f"{where}: Unknown property {ref!r}")
+                raise bad_request(f"{where}: Unknown property {show(ref)}")
             if scope == "node" and prop in ("startNode", "endNode"):
-                raise bad_request(f"{where}: Unknown property {ref!r}: nodes have no {prop}")
+                raise bad_request(f"{where}: Unknown property {show(ref)}: nodes have no {prop}")
             return PropertyRef(_base_accessor(prop), None, ".".join(ref))
         space, source, prop = ref
         if space in ("node", "edge") and source not in ("",):
-            raise bad_request(f"{where}: Unknown property {ref!r}")
+            raise bad_request(f"{where}: Unknown property {show(ref)}")
         if "/" in source:
             xid, version = source.split("/", 1)
             key = (space, xid, version)
             if self.schema.view_raw(key) is None:
-                raise bad_request(f"{where}: One or more views do not exist: {fmt_view(key)}")
+                raise bad_request(f"{where}: One or more views do not exist: {fmt_view(key)}", missing=[view_ref(key)])
             mapped = self.schema.mapped(key).get(prop)
             if mapped is None:
-                raise bad_request(f"{where}: Unknown property {prop!r} in view {fmt_view(key)}")
+                raise bad_request(f"{where}: Unknown property '{prop}' in view {fmt_view(key)}")
             ckey, cpi, prop_type = mapped.container, mapped.identifier, mapped.type
         else:
             container = self.schema.container((space, source))
             if container is None:
-                raise bad_request(f"{where}: One or more containers do not exist: {space}:{source}")
+                raise bad_request(
+                    f"{where}: One or more containers do not exist: {fmt_container((space, source))}",
+                    missing=[container_ref((space, source))],
+                )
             if prop not in container["properties"]:
-                raise bad_request(f"{where}: Unknown property {prop!r} in container {space}:{source}")
+                raise bad_request(f"{where}: Unknown property '{prop}' in container {space}:{source}")
             ckey, cpi, prop_type = (space, source), prop, container["properties"][prop]["type"]
 
         def accessor(inst: Instance) -> Any:
@@ -156,14 +163,15 @@ class FilterContext:
 
         return PropertyRef(accessor, prop_type, "/".join(ref), _json_path(ckey[0], ckey[1], cpi), ckey, cpi)
 
-    def view_has_data(self, key: ViewKey) -> Predicate:
+    def view_has_data(self, key: ViewKey, where: str = "") -> Predicate:
         """Whether an instance has data in a view: data in all its mapped containers, and its filter if any."""
         cached = self._view_data.get(key)
         if cached is not None:
             return cached
         raw = self.schema.view_raw(key)
         if raw is None:
-            raise bad_request(f"One or more views do not exist: {fmt_view(key)}")
+            prefix = f"{where}: " if where else ""
+            raise bad_request(f"{prefix}One or more views do not exist: {fmt_view(key)}", missing=[view_ref(key)])
         containers = self.schema.view_containers(key)
         self._view_data[key] = lambda inst: True  # guards a view filter that refers to its own view
         view_filter = compile_filter(raw["filter"], self, "view filter") if raw.get("filter") else None
@@ -189,8 +197,10 @@ def _value(raw: Any, ref: PropertyRef, ctx: FilterContext, where: str) -> Callab
         name = raw["parameter"]
         if name not in ctx.parameters:
             if ctx.parameters_allowed:
-                raise bad_request(f"{where}: parameter {name!r} is not in parameters")
-            raise bad_request(f"{where}: parameter {name!r}: parameters are only allowed in query and sync requests")
+                raise bad_request(f"{where}: parameter {show(name)} is not in parameters")
+            raise bad_request(
+                f"{where}: parameter {show(name)}: parameters are only allowed in query and sync requests"
+            )
         value = _comparable(ctx.parameters[name], ref.prop_type)
         return lambda inst: value
     if isinstance(raw, dict) and set(raw) == {"property"}:
@@ -213,10 +223,19 @@ def _less(left: Any, right: Any) -> bool:
 def _range_checker(
     spec: dict[str, Any], ref: PropertyRef, ctx: FilterContext, where: str
 ) -> Callable[[Any, Instance], bool]:
+    kind, is_list = ref.kind
+    if kind not in RANGE_TYPES:
+        what = f"a list of {kind}" if is_list else kind
+        raise bad_request(
+            f"{where}: range is not supported on {ref.label}, which is {what}; it needs a number, text, "
+            "timestamp or date property"
+        )
     for key in ("gt", "gte", "lt", "lte"):
         bound = spec.get(key)
         if key in spec and (isinstance(bound, bool) or not isinstance(bound, (str, int, float, dict))):
-            raise bad_request(f"{where}.{key}: a range bound must be a string or a number, got {bound!r}")
+            raise bad_request(
+                f"{where}.{key}: a range bound on {ref.label} must be a string or a number, got {show(bound)}"
+            )
     bounds = {key: _value(spec[key], ref, ctx, where) for key in ("gt", "gte", "lt", "lte") if key in spec}
     if not bounds:
         raise bad_request(f"{where}: range needs at least one of gt, gte, lt, lte")
@@ -244,10 +263,10 @@ def _range_checker(
 def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> Predicate:
     """Compile a filter to a predicate; malformed filters and unknown properties raise a 400 naming ``where``."""
     if not isinstance(spec, dict) or len(spec) != 1:
-        raise bad_request(f"{where}: a filter is an object with exactly one key, got {spec!r}")
+        raise bad_request(f"{where}: a filter is an object with exactly one key, got {show(spec)}")
     ((name, body),) = spec.items()
     if name not in ALL_FILTERS:
-        raise bad_request(f"{where}: unknown filter {name!r}")
+        raise bad_request(f"{where}: unknown filter {show(name)}")
     where = f"{where}.{name}"
     if name in ("and", "or"):
         if not isinstance(body, list) or not body:
@@ -267,18 +286,24 @@ def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> P
         keys = {(ref.get("space"), ref.get("externalId")) for ref in body if isinstance(ref, dict)}
         return lambda inst: inst.key in keys
     if name == "hasData":
-        refs = body if isinstance(body, list) else body.get("views", []) + body.get("containers", [])
+        if isinstance(body, dict):
+            refs = [*as_list(body.get("views") or [], f"{where}.views"), *as_list(body.get("containers") or [], where)]
+        else:
+            refs = as_list(body, where)
         checks: list[Predicate] = []
-        for index, ref in enumerate(refs):
-            if not isinstance(ref, dict):
-                raise bad_request(f"{where}[{index}]: expected a view or container reference")
-            if ref.get("type") == "view" or (ref.get("type") is None and "version" in ref):
-                checks.append(ctx.view_has_data((ref["space"], ref["externalId"], ref["version"])))
+        for index, raw_ref in enumerate(refs):
+            source = normalize_source_reference(raw_ref, f"{where}[{index}]")
+            if source["type"] == "view":
+                vkey = (source["space"], source["externalId"], source["version"])
+                checks.append(ctx.view_has_data(vkey, f"{where}[{index}]"))
             else:
-                ckey = (ref.get("space"), ref.get("externalId"))
-                if ctx.schema.container((str(ckey[0]), str(ckey[1]))) is None:
-                    raise bad_request(f"{where}[{index}]: One or more containers do not exist: {ckey[0]}:{ckey[1]}")
-                checks.append(_has_container(str(ckey[0]), str(ckey[1])))
+                ckey = (source["space"], source["externalId"])
+                if ctx.schema.container(ckey) is None:
+                    raise bad_request(
+                        f"{where}[{index}]: One or more containers do not exist: {fmt_container(ckey)}",
+                        missing=[container_ref(ckey)],
+                    )
+                checks.append(_has_container(*ckey))
         # An instance matches when it has data in every listed view and container.
         return lambda inst: all(check(inst) for check in checks)
     if not isinstance(body, dict):

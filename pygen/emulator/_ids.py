@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pygen.emulator._errors import bad_request
+from pygen.emulator._errors import bad_request, show
 
 SPACE_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]{0,41}[a-zA-Z0-9]?$")
 SCHEMA_XID_RE = re.compile(r"^[a-zA-Z]([a-zA-Z0-9_]{0,253}[a-zA-Z0-9])?$")
@@ -29,7 +29,7 @@ RESERVED_PROPERTIES = frozenset(
 
 def _text(value: object, what: str, where: str) -> str:
     if not isinstance(value, str):
-        raise bad_request(f"{where}: {what} must be a string, got {value!r}")
+        raise bad_request(f"{where}: {what} must be a string, got {show(value)}")
     return value
 
 
@@ -37,7 +37,7 @@ def check_space(value: object, where: str) -> str:
     """Validate a space identifier, naming ``where`` in the error."""
     text = _text(value, "space", where)
     if not SPACE_RE.match(text):
-        raise bad_request(f"{where}: invalid space {text!r}: must match {SPACE_RE.pattern}")
+        raise bad_request(f"{where}: invalid space {show(text)}: must match {SPACE_RE.pattern}")
     return text
 
 
@@ -45,7 +45,7 @@ def check_new_space(value: object, where: str) -> str:
     """Validate a space identifier that is about to be created (reserved names are refused)."""
     text = check_space(value, where)
     if text in RESERVED_SPACES:
-        raise bad_request(f"{where}: space {text!r} is reserved")
+        raise bad_request(f"{where}: space {show(text)} is reserved")
     return text
 
 
@@ -53,9 +53,9 @@ def check_schema_xid(value: object, where: str, *, new: bool = False) -> str:
     """Validate a container/view/data model externalId."""
     text = _text(value, "externalId", where)
     if not SCHEMA_XID_RE.match(text):
-        raise bad_request(f"{where}: invalid externalId {text!r}: must match {SCHEMA_XID_RE.pattern}")
+        raise bad_request(f"{where}: invalid externalId {show(text)}: must match {SCHEMA_XID_RE.pattern}")
     if new and text in RESERVED_SCHEMA_XIDS:
-        raise bad_request(f"{where}: externalId {text!r} is reserved")
+        raise bad_request(f"{where}: externalId {show(text)} is reserved")
     return text
 
 
@@ -63,16 +63,16 @@ def check_version(value: object, where: str) -> str:
     """Validate a view/data model version."""
     text = _text(value, "version", where)
     if not VERSION_RE.match(text):
-        raise bad_request(f"{where}: invalid version {text!r}: must match {VERSION_RE.pattern}")
+        raise bad_request(f"{where}: invalid version {show(text)}: must match {VERSION_RE.pattern}")
     return text
 
 
 def check_property_id(value: str, where: str) -> str:
     """Validate a container/view property identifier."""
     if not PROPERTY_RE.match(value):
-        raise bad_request(f"{where}: invalid property identifier {value!r}: must match {PROPERTY_RE.pattern}")
+        raise bad_request(f"{where}: invalid property identifier {show(value)}: must match {PROPERTY_RE.pattern}")
     if value in RESERVED_PROPERTIES:
-        raise bad_request(f"{where}: property identifier {value!r} is reserved")
+        raise bad_request(f"{where}: property identifier {show(value)} is reserved")
     return value
 
 
@@ -80,7 +80,7 @@ def check_instance_xid(value: object, where: str) -> str:
     """Validate an instance externalId (1-256 characters, no NUL)."""
     text = _text(value, "externalId", where)
     if not INSTANCE_XID_RE.match(text):
-        raise bad_request(f"{where}: invalid externalId {text!r}: must be 1-256 characters without NUL")
+        raise bad_request(f"{where}: invalid externalId {show(text)}: must be 1-256 characters without NUL")
     return text
 
 

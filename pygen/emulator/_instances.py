@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pygen.emulator._errors import ApiError, bad_request
+from pygen.emulator._errors import ApiError, bad_request, show
 from pygen.emulator._filters import (
     FilterContext,
     Predicate,
@@ -239,7 +239,7 @@ class InstanceService:
         obj = as_dict(raw, where)
         kind = obj.get("instanceType")
         if kind not in ("node", "edge"):
-            raise bad_request(f"{where}: instanceType must be 'node' or 'edge', got {kind!r}")
+            raise bad_request(f"{where}: instanceType must be 'node' or 'edge', got {show(kind)}")
         space = check_space(obj.get("space"), where)
         xid = check_instance_xid(obj.get("externalId"), where)
         where = f"items[{index}] ({kind} {space}:{xid})"
@@ -315,7 +315,7 @@ class InstanceService:
         obj = as_dict(raw, where)
         kind = obj.get("instanceType", "node")
         if kind not in ("node", "edge"):
-            raise bad_request(f"{where}: instanceType must be 'node' or 'edge', got {kind!r}")
+            raise bad_request(f"{where}: instanceType must be 'node' or 'edge', got {show(kind)}")
         key = (check_space(obj.get("space"), where), check_instance_xid(obj.get("externalId"), where))
         version = obj.get("existingVersion")
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
@@ -487,7 +487,7 @@ class InstanceService:
                         raise ApiError(
                             409,
                             f"{where.get(inst.key, 'items')} ({inst.space}:{inst.external_id}): the uniqueness "
-                            f"constraint '{cid}' of container {ckey[0]}:{ckey[1]} on {props} is violated: "
+                            f"constraint '{cid}' of container {ckey[0]}:{ckey[1]} on {show(props)} is violated: "
                             f"{json.dumps(values, sort_keys=True)} is held by {other[0]}:{other[1]}",
                         )
 
@@ -646,7 +646,7 @@ class InstanceService:
     def list_instances(self, body: dict[str, Any]) -> dict[str, Any]:
         kind = body.get("instanceType", "node")
         if kind not in ("node", "edge"):
-            raise bad_request(f"instanceType must be 'node' or 'edge', got {kind!r}")
+            raise bad_request(f"instanceType must be 'node' or 'edge', got {show(kind)}")
         limit = self.limit_of(body, 1000, 1000)
         sources = self.parse_sources(body.get("sources"))
         ctx = self.context()

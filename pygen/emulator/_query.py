@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pygen.emulator._errors import bad_request
+from pygen.emulator._errors import bad_request, show
 from pygen.emulator._filters import (
     FilterContext,
     Predicate,
@@ -67,10 +67,10 @@ class QueryService:
             props = as_list(props, "properties")
             for prop in props:
                 if prop not in mapped:
-                    raise bad_request(f"properties: Unknown property {prop!r} in view {fmt_view(view)}")
+                    raise bad_request(f"properties: Unknown property {show(prop)} in view {fmt_view(view)}")
         operator = str(body.get("operator", "OR")).upper()
         if operator not in ("AND", "OR"):
-            raise bad_request(f"operator must be AND or OR, got {body.get('operator')!r}")
+            raise bad_request(f"operator must be AND or OR, got {show(body.get('operator'))}")
         wanted = tokenize(query or "")
         if not wanted:
             return None, lambda inst: 0
@@ -98,7 +98,7 @@ class QueryService:
         view = self._view(body)
         kind = body.get("instanceType", "node")
         if kind not in ("node", "edge"):
-            raise bad_request(f"instanceType must be 'node' or 'edge', got {kind!r}")
+            raise bad_request(f"instanceType must be 'node' or 'edge', got {show(kind)}")
         limit = self.instances.limit_of(body, 1000, 1000)
         ctx = self.instances.context()
         checks: list[Predicate] = [ctx.view_has_data(view)]
@@ -130,7 +130,7 @@ class QueryService:
         view = self._view(body)
         kind = body.get("instanceType", "node")
         if kind not in ("node", "edge"):
-            raise bad_request(f"instanceType must be 'node' or 'edge', got {kind!r}")
+            raise bad_request(f"instanceType must be 'node' or 'edge', got {show(kind)}")
         limit = self.instances.limit_of(body, 100, 1000)
         mapped = self.schema.mapped(view)
         aggregates = as_list(body.get("aggregates") or [], "aggregates")
@@ -149,7 +149,7 @@ class QueryService:
                 mp = mapped[prop]
                 if allowed is not None and mp.type.get("type") not in allowed:
                     raise bad_request(
-                        f"{where}: property {prop!r} has type {mp.type.get('type')}, not one of {sorted(allowed)}"
+                        f"{where}: property '{prop}' has type {mp.type.get('type')}, not one of {show(sorted(allowed))}"
                     )
 
                 def get(inst: Instance) -> Any:
@@ -159,7 +159,7 @@ class QueryService:
                 return get
             if prop in ("externalId", "space", "version", "createdTime", "lastUpdatedTime", "type"):
                 return lambda inst: base_value(inst, prop)
-            raise bad_request(f"{where}: Unknown property {prop!r} in view {fmt_view(view)}")
+            raise bad_request(f"{where}: Unknown property '{prop}' in view {fmt_view(view)}")
 
         group_getters = [(prop, getter(prop, f"groupBy[{i}]", GROUPABLE)) for i, prop in enumerate(group_by)]
         specs = []
@@ -188,7 +188,7 @@ class QueryService:
                     if isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0:
                         raise bad_request(f"{where}: interval must be a positive number")
             else:
-                raise bad_request(f"aggregates[{index}]: unknown aggregate {name!r}")
+                raise bad_request(f"aggregates[{index}]: unknown aggregate {show(name)}")
         ctx = self.instances.context()
         checks: list[Predicate] = [ctx.view_has_data(view)]
         if body.get("filter") is not None:
@@ -264,7 +264,7 @@ class QueryService:
             raise bad_request("with must contain at least one result set expression")
         for name in select:
             if name not in with_:
-                raise bad_request(f"select.{name}: there is no result set expression named {name!r} in with")
+                raise bad_request(f"select.{name}: there is no result set expression named {show(name)} in with")
         parameters = as_dict(body.get("parameters") or {}, "parameters")
         ctx = self.instances.context(parameters)
         results: dict[str, list[Instance]] = {}
@@ -279,7 +279,7 @@ class QueryService:
             if name in results:
                 return results[name]
             if name not in with_:
-                raise bad_request(f"with: unknown result set expression {name!r}")
+                raise bad_request(f"with: unknown result set expression {show(name)}")
             if name in in_progress:
                 raise bad_request(f"with.{name}: result set expressions form a cycle")
             in_progress.add(name)
@@ -382,7 +382,7 @@ class QueryService:
         check = compile_filter(spec["filter"], ctx, f"with.{name}.filter") if spec.get("filter") else None
         mode = expr.get("mode", "twoPhase")
         if mode not in ("onePhase", "twoPhase", "noBackfill"):
-            raise bad_request(f"with.{name}.mode must be onePhase, twoPhase or noBackfill, got {mode!r}")
+            raise bad_request(f"with.{name}.mode must be onePhase, twoPhase or noBackfill, got {show(mode)}")
         if expr.get("backfillSort") and mode != "twoPhase":
             raise bad_request(f"with.{name}: Backfill sort can only be used with two-phase sync.")
         if expr.get("backfillSort"):  # the API reference: its properties must have a cursorable index

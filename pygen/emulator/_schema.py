@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from pygen.emulator._errors import ApiError, bad_request
+from pygen.emulator._errors import ApiError, bad_request, show
 from pygen.emulator._ids import (
     as_dict,
     as_list,
@@ -23,6 +23,7 @@ from pygen.emulator._ids import (
     fmt_container,
     fmt_view,
     items_of,
+    node_ref,
     view_ref,
 )
 from pygen.emulator._store import Store, container_hint
@@ -61,16 +62,18 @@ class MappedProperty:
         return type_
 
 
-def _opt_text(item: dict[str, Any], key: str, limit: int, where: str) -> str | None:
+def _opt_text(item: dict[str, Any], key: str, limit: int, path: str) -> str | None:
+    """An optional ``name``/``description``; ``path`` is where ``item`` sits in the request (``items[0]``,
+    ``items[0].properties.pressure``), named the way CDF names it: ``[items[0].name size must be ...]``."""
     value = item.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
-        raise bad_request(f"{where}: {key} must be a string")
+        raise bad_request(f"{path}.{key} must be a string, got {show(value)}")
     if len(value) > limit:
         raise bad_request(
             f"Request had 1 constraint violations. Please fix the request and try again. "
-            f"[{where}: {key} size must be between 0 and {limit}]"
+            f"[{path}.{key} size must be between 0 and {limit}]"
         )
     return value
 
@@ -90,9 +93,9 @@ def decode_cursor(cursor: object) -> dict[str, Any]:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except ValueError as exc:
-        raise bad_request(f"Invalid cursor {cursor!r}") from exc
+        raise bad_request(f"Invalid cursor {show(cursor)}") from exc
     if not isinstance(payload, dict):
-        raise bad_request(f"Invalid cursor {cursor!r}")
+        raise bad_request(f"Invalid cursor {show(cursor)}")
     return payload
 
 
@@ -104,7 +107,7 @@ def _bool_param(params: dict[str, str], name: str, default: bool) -> bool:
         return True
     if value.lower() in ("false", "0"):
         return False
-    raise bad_request(f"Query parameter {name} must be true or false, got {value!r}")
+    raise bad_request(f"Query parameter {name} must be true or false, got {show(value)}")
 
 
 def _limit_param(params: dict[str, str], default: int = 10, maximum: int = 1000) -> int:
@@ -114,7 +117,7 @@ def _limit_param(params: dict[str, str], default: int = 10, maximum: int = 1000)
     try:
         limit = int(value)
     except ValueError as exc:
-        raise bad_request(f"limit must be an integer, got {value!r}") from exc
+        raise bad_request(f"limit must be an integer, got {show(value)}") from exc
     if not 1 <= limit <= maximum:
         raise bad_request(f"limit must be between 1 and {maximum}, got {limit}")
     return limit
@@ -147,7 +150,7 @@ def normalize_source_reference(ref: object, where: str) -> dict[str, Any]:
         return normalize_container_reference(obj, where)
     if kind in ("view", None):
         return normalize_view_reference(obj, where)
-    raise bad_request(f"{where}: type must be 'view' or 'container', got {kind!r}")
+    raise bad_request(f"{where}: type must be 'view' or 'container', got {show(kind)}")
 
 
 FILTER_NAMES = {
@@ -159,10 +162,10 @@ FILTER_NAMES = {
 def check_filter_shape(spec: object, where: str) -> None:
     """Structural check of a filter (names and nesting); property references are resolved when it is used."""
     if not isinstance(spec, dict) or len(spec) != 1:
-        raise bad_request(f"{where}: a filter is an object with exactly one key, got {spec!r}")
+        raise bad_request(f"{where}: a filter is an object with exactly one key, got {show(spec)}")
     ((name, body),) = spec.items()
     if name not in FILTER_NAMES:
-        raise bad_request(f"{where}: unknown filter {name!r}")
+        raise bad_request(f"{where}: unknown filter {show(name)}")
     if name in ("and", "or"):
         if not isinstance(body, list) or not body:
             raise bad_request(f"{where}.{name}: needs a non-empty list of filters")
@@ -179,7 +182,7 @@ def normalize_property_type(type_: object, where: str) -> dict[str, Any]:
     obj = as_dict(type_, f"{where}.type")
     kind = obj.get("type")
     if kind not in ALL_TYPES:
-        raise bad_request(f"{where}: unknown property type {kind!r}")
+        raise bad_request(f"{where}: unknown property type {show(kind)}")
     out: dict[str, Any] = {"type": kind}
     if kind != "enum":
         out["list"] = bool(obj.get("list", False))
@@ -195,17 +198,17 @@ def normalize_property_type(type_: object, where: str) -> dict[str, Any]:
             raise bad_request(f"{where}: an enum needs 1 to 32 values, got {len(values)}")
         for key in values:
             if not ENUM_KEY_RE.match(key) or key in ("true", "false", "null"):
-                raise bad_request(f"{where}: invalid enum value {key!r}: must match {ENUM_KEY_RE.pattern}")
+                raise bad_request(f"{where}: invalid enum value {show(key)}: must match {ENUM_KEY_RE.pattern}")
         out["values"] = {key: as_dict(val or {}, f"{where}.type.values.{key}") for key, val in values.items()}
         unknown = obj.get("unknownValue")
         if unknown is not None:
             if unknown not in values:
-                raise bad_request(f"{where}: unknownValue {unknown!r} is not one of the enum values")
+                raise bad_request(f"{where}: unknownValue {show(unknown)} is not one of the enum values")
             out["unknownValue"] = unknown
     if obj.get("maxListSize") is not None:
         size = obj["maxListSize"]
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 2000:
-            raise bad_request(f"{where}: maxListSize must be an integer between 1 and 2000, got {size!r}")
+            raise bad_request(f"{where}: maxListSize must be an integer between 1 and 2000, got {show(size)}")
         out["maxListSize"] = size
     if obj.get("unit") is not None:
         out["unit"] = obj["unit"]
@@ -308,7 +311,6 @@ class SchemaService:
             where = f"items[{index}]"
             item = as_dict(raw, where)
             space = check_new_space(item.get("space"), where)
-            where = f"items[{index}] (space {space})"
             spec: dict[str, Any] = {
                 "space": space,
                 "name": _opt_text(item, "name", 255, where),
@@ -396,13 +398,14 @@ class SchemaService:
 
     # ---- containers -----------------------------------------------------------------------------------
     def normalize_container(self, raw: object, where: str) -> dict[str, Any]:
+        path = where
         item = as_dict(raw, where)
         space = check_space(item.get("space"), where)
         xid = check_schema_xid(item.get("externalId"), where, new=True)
         where = f"{where} ({space}:{xid})"
         used_for = item.get("usedFor", "node")
         if used_for not in ("node", "edge", "all", "record"):
-            raise bad_request(f"{where}: usedFor must be node, edge, all or record, got {used_for!r}")
+            raise bad_request(f"{where}: usedFor must be node, edge, all or record, got {show(used_for)}")
         props_in = as_dict(item.get("properties"), f"{where}.properties")
         if len(props_in) > 100:
             raise bad_request(f"{where}: a container has at most 100 properties, got {len(props_in)}")
@@ -426,7 +429,7 @@ class SchemaService:
                 "defaultValue": default,
             }
             for key, limit in (("name", 255), ("description", 1024)):
-                text = _opt_text(prop, key, limit, pwhere)
+                text = _opt_text(prop, key, limit, f"{path}.properties.{prop_id}")
                 if text is not None:
                     out_prop[key] = text
             out_prop["constraintState"] = {}
@@ -438,7 +441,7 @@ class SchemaService:
             if kind == "uniqueness":
                 for prop_id in as_list(constraint.get("properties"), f"{where} constraint '{cid}'.properties"):
                     if prop_id not in props:
-                        raise bad_request(f"{where} constraint '{cid}': unknown property {prop_id!r}")
+                        raise bad_request(f"{where} constraint '{cid}': unknown property {show(prop_id)}")
                 constraint.setdefault("bySpace", False)
             elif kind == "requires":
                 constraint["require"] = normalize_container_reference(
@@ -455,7 +458,7 @@ class SchemaService:
                 raise bad_request(f"{where} index '{iid}': indexType must be btree or inverted")
             for prop_id in as_list(index.get("properties"), f"{where} index '{iid}'.properties"):
                 if prop_id not in props:
-                    raise bad_request(f"{where} index '{iid}': unknown property {prop_id!r}")
+                    raise bad_request(f"{where} index '{iid}': unknown property {show(prop_id)}")
             if index["indexType"] == "btree":
                 index.setdefault("cursorable", False)
             index.setdefault("bySpace", False)
@@ -473,7 +476,7 @@ class SchemaService:
                 raise bad_request(f"{where}: a container has at most {most} {kind} constraints, got {count}")
         spec: dict[str, Any] = {"space": space, "externalId": xid}
         for key, limit in (("name", 255), ("description", 1024)):
-            text = _opt_text(item, key, limit, where)
+            text = _opt_text(item, key, limit, path)
             if text is not None:
                 spec[key] = text
         spec.update({"usedFor": used_for, "properties": props, "constraints": constraints, "indexes": indexes})
@@ -567,6 +570,7 @@ class SchemaService:
 
     # ---- views ----------------------------------------------------------------------------------------
     def normalize_view(self, raw: object, where: str) -> dict[str, Any]:
+        path = where
         item = as_dict(raw, where)
         space = check_space(item.get("space"), where)
         xid = check_schema_xid(item.get("externalId"), where, new=True)
@@ -582,10 +586,12 @@ class SchemaService:
         for prop_id, prop_raw in as_dict(item.get("properties") or {}, f"{where}.properties").items():
             pwhere = f"{where} property '{prop_id}'"
             check_property_id(prop_id, pwhere)
-            props[prop_id] = self._normalize_view_property(as_dict(prop_raw, pwhere), pwhere)
+            props[prop_id] = self._normalize_view_property(
+                as_dict(prop_raw, pwhere), pwhere, f"{path}.properties.{prop_id}"
+            )
         spec: dict[str, Any] = {"space": space, "externalId": xid, "version": version}
         for key, limit in (("name", 255), ("description", 1024)):
-            text = _opt_text(item, key, limit, where)
+            text = _opt_text(item, key, limit, path)
             if text is not None:
                 spec[key] = text
         if item.get("filter") is not None:
@@ -595,7 +601,7 @@ class SchemaService:
         spec["properties"] = props
         return spec
 
-    def _normalize_view_property(self, prop: dict[str, Any], where: str) -> dict[str, Any]:
+    def _normalize_view_property(self, prop: dict[str, Any], where: str, path: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if "container" in prop:
             out["container"] = normalize_container_reference(prop["container"], f"{where}.container")
@@ -616,8 +622,13 @@ class SchemaService:
                 connection = "multi_edge_connection"
             out["connectionType"] = connection
             if connection in EDGE_CONNECTIONS:
-                edge_type = as_dict(prop.get("type"), f"{where}.type")
-                out["type"] = {"space": edge_type.get("space"), "externalId": edge_type.get("externalId")}
+                if prop.get("type") is None:
+                    raise bad_request(
+                        f"{where}: an edge connection ({connection}) needs type, the node that types its edges "
+                        '({"space", "externalId"})'
+                    )
+                edge_space, edge_xid = node_ref(prop["type"], f"{where}.type")
+                out["type"] = {"space": edge_space, "externalId": edge_xid}
                 out["source"] = normalize_view_reference(prop.get("source"), f"{where}.source")
                 if prop.get("edgeSource") is not None:
                     out["edgeSource"] = normalize_view_reference(prop["edgeSource"], f"{where}.edgeSource")
@@ -634,9 +645,9 @@ class SchemaService:
                     "identifier": through.get("identifier"),
                 }
             else:
-                raise bad_request(f"{where}: unknown connectionType {connection!r}")
+                raise bad_request(f"{where}: unknown connectionType {show(connection)}")
         for key, limit in (("name", 255), ("description", 1024)):
-            text = _opt_text(prop, key, limit, where)
+            text = _opt_text(prop, key, limit, path)
             if text is not None:
                 out[key] = text
         return out
@@ -687,9 +698,9 @@ class SchemaService:
             elif prop is not None:
                 kind = "connection"
         if kind is None:
-            raise bad_request(f"{where}: the through property {identifier!r} does not exist")
+            raise bad_request(f"{where}: the through property {show(identifier)} does not exist")
         if kind != "direct":
-            raise bad_request(f"{where}: the through property {identifier!r} is not a direct relation")
+            raise bad_request(f"{where}: the through property {show(identifier)} is not a direct relation")
 
     def apply_views(self, body: dict[str, Any], *, is_global: bool = False) -> list[dict[str, Any]]:
         specs = [self.normalize_view(raw, f"items[{i}]") for i, raw in enumerate(items_of(body, 100))]
@@ -940,7 +951,7 @@ class SchemaService:
         specs = []
         inline: list[dict[str, Any]] = []
         for index, raw in enumerate(items):
-            where = f"items[{index}]"
+            where = path = f"items[{index}]"
             item = as_dict(raw, where)
             space = check_space(item.get("space"), where)
             xid = check_schema_xid(item.get("externalId"), where, new=True)
@@ -948,7 +959,7 @@ class SchemaService:
             where = f"{where} ({space}:{xid}/{version})"
             views = []
             for vindex, vraw in enumerate(as_list(item.get("views") or [], f"{where}.views")):
-                vwhere = f"{where}.views[{vindex}]"
+                vwhere = f"{path}.views[{vindex}]"
                 view = as_dict(vraw, vwhere)
                 if view.get("type") == "view" or ("properties" not in view and "implements" not in view):
                     views.append(normalize_view_reference(view, vwhere))
@@ -960,7 +971,7 @@ class SchemaService:
                 raise bad_request(f"{where}: a data model has at most 100 views")
             spec_dm: dict[str, Any] = {"space": space, "externalId": xid, "version": version}
             for key, limit in (("name", 255), ("description", 1024)):
-                text = _opt_text(item, key, limit, where)
+                text = _opt_text(item, key, limit, path)
                 if text is not None:
                     spec_dm[key] = text
             spec_dm["views"] = views

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pygen.emulator._errors import bad_request
+from pygen.emulator._errors import bad_request, show
 from pygen.emulator._ids import as_dict, as_list
 
 MAX_TARGET_UNITS = 10
@@ -129,41 +129,43 @@ def parse_target_units(
         obj = as_dict(entry, ewhere)
         prop = obj.get("property")
         if not isinstance(prop, str) or not prop:
-            raise bad_request(f"{ewhere}.property: must be a property identifier string, got {prop!r}")
+            raise bad_request(f"{ewhere}.property: must be a property identifier string, got {show(prop)}")
         if prop in out:
-            raise bad_request(f"{ewhere}: property {prop!r} appears more than once in targetUnits")
+            raise bad_request(f"{ewhere}: property '{prop}' appears more than once in targetUnits")
         unit_ref = as_dict(obj.get("unit"), f"{ewhere}.unit")
         exists, stored = units_of(prop)
         if not exists:
-            raise bad_request(f"{ewhere}: property {prop!r} does not exist in {label}")
+            raise bad_request(f"{ewhere}: property '{prop}' does not exist in {label}")
         stored_id = stored.get("externalId") if isinstance(stored, dict) else None
         if not isinstance(stored_id, str):
-            raise bad_request(f"{ewhere}: property {prop!r} of {label} has no unit, so it cannot be converted")
+            raise bad_request(f"{ewhere}: property '{prop}' of {label} has no unit, so it cannot be converted")
         if stored_id not in UNITS:
-            raise bad_request(f"{ewhere}: property {prop!r} has unit {stored_id!r}, which the emulator does not know")
+            raise bad_request(
+                f"{ewhere}: property '{prop}' has unit {show(stored_id)}, which the emulator does not know"
+            )
         source_unit = UNITS[stored_id]
         if "externalId" in unit_ref:
             target_id = unit_ref["externalId"]
             if not isinstance(target_id, str) or target_id not in UNITS:
-                raise bad_request(f"{ewhere}.unit: unknown unit {target_id!r} for property {prop!r}")
+                raise bad_request(f"{ewhere}.unit: unknown unit {show(target_id)} for property '{prop}'")
         elif "unitSystemName" in unit_ref:
             system = unit_ref["unitSystemName"]
             if not isinstance(system, str) or system not in UNIT_SYSTEMS:
                 known = ", ".join(UNIT_SYSTEMS)
-                raise bad_request(f"{ewhere}.unit: unknown unit system {system!r} for property {prop!r} ({known})")
+                raise bad_request(f"{ewhere}.unit: unknown unit system {show(system)} for property '{prop}' ({known})")
             mapped = UNIT_SYSTEMS[system].get(source_unit.quantity)
             if mapped is None:
                 raise bad_request(
-                    f"{ewhere}.unit: unit system {system!r} has no unit for quantity {source_unit.quantity!r} "
-                    f"of property {prop!r}"
+                    f"{ewhere}.unit: unit system {show(system)} has no unit for quantity {show(source_unit.quantity)} "
+                    f"of property '{prop}'"
                 )
             target_id = mapped
         else:
-            raise bad_request(f"{ewhere}.unit: needs externalId or unitSystemName (property {prop!r})")
+            raise bad_request(f"{ewhere}.unit: needs externalId or unitSystemName (property '{prop}')")
         target = UNITS[target_id]
         if target.quantity != source_unit.quantity:
             raise bad_request(
-                f"{ewhere}.unit: cannot convert property {prop!r} from {stored_id!r} to {target_id!r}: "
+                f"{ewhere}.unit: cannot convert property '{prop}' from {show(stored_id)} to {show(target_id)}: "
                 f"different quantities ({source_unit.quantity} vs {target.quantity})"
             )
         out[prop] = converter(stored_id, target_id)

@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from pygen.emulator._errors import bad_request
+from pygen.emulator._errors import bad_request, show
 from pygen.emulator._ids import INSTANCE_XID_RE, SPACE_RE
 
 MAX_TEXT_BYTES = 128_000
@@ -105,9 +105,10 @@ def normalize(value: Any, prop_type: dict[str, Any], where: str) -> Any:
                 raise bad_request(f"{where}: json list is {size} bytes, more than {MAX_JSON_BYTES}")
         out = []
         for index, element in enumerate(value):
+            ewhere = f"{where}: list element [{index}]"
             if element is None:
-                raise bad_request(f"{where}[{index}]: null is not allowed in a list")
-            out.append(_scalar(element, kind, prop_type, f"{where}[{index}]", in_list=True))
+                raise bad_request(f"{ewhere}: null is not allowed in a list")
+            out.append(_scalar(element, kind, prop_type, ewhere, in_list=True))
         return out
     return _scalar(value, kind, prop_type, where, in_list=False)
 
@@ -140,25 +141,25 @@ def _scalar(value: Any, kind: Any, prop_type: dict[str, Any], where: str, *, in_
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             else:
-                raise bad_request(f"{where}: expected {kind}, got {type_name(value)} {value!r}")
+                raise bad_request(f"{where}: expected {kind}, got {type_name(value)} {show(value)}")
         low, high = INT_RANGES[kind]
         if not low <= value <= high:
             raise bad_request(f"{where}: {value} is out of range for {kind}")
         return value
     if kind in ("float32", "float64"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise bad_request(f"{where}: expected {kind}, got {type_name(value)} {value!r}")
+            raise bad_request(f"{where}: expected {kind}, got {type_name(value)} {show(value)}")
         if isinstance(value, float) and not math.isfinite(value):
             raise bad_request(f"{where}: {value} is not a finite number")
         return value
     if kind == "timestamp":
         normalized = normalize_timestamp(value) if isinstance(value, str) else None
         if normalized is None:
-            raise bad_request(f"{where}: expected a timestamp like 2024-01-01T12:00:00.000+00:00, got {value!r}")
+            raise bad_request(f"{where}: expected a timestamp like 2024-01-01T12:00:00.000+00:00, got {show(value)}")
         return normalized
     if kind == "date":
         if not isinstance(value, str) or not valid_date(value):
-            raise bad_request(f"{where}: expected a date like 2024-01-31, got {value!r}")
+            raise bad_request(f"{where}: expected a date like 2024-01-31, got {show(value)}")
         return value
     if kind == "json":
         if not isinstance(value, dict):
@@ -171,9 +172,9 @@ def _scalar(value: Any, kind: Any, prop_type: dict[str, Any], where: str, *, in_
             raise bad_request(f"{where}: json object has {len(value)} keys, more than 256")
         for key, item in value.items():
             if len(key) > 128:
-                raise bad_request(f"{where}: json key {key[:20]!r}... is longer than 128 characters")
+                raise bad_request(f"{where}: json key {show(key[:20])}... is longer than 128 characters")
             if len(json.dumps(item).encode()) > 10_240:
-                raise bad_request(f"{where}: the json value of {key!r} is larger than 10240 bytes")
+                raise bad_request(f"{where}: the json value of {show(key)} is larger than 10240 bytes")
         return value
     if kind == "direct":
         if (
@@ -182,15 +183,15 @@ def _scalar(value: Any, kind: Any, prop_type: dict[str, Any], where: str, *, in_
             or not isinstance(value.get("externalId"), str)
             or set(value) - {"space", "externalId"}
         ):
-            raise bad_request(f'{where}: a direct relation must be {{"space", "externalId"}}, got {value!r}')
+            raise bad_request(f'{where}: a direct relation must be {{"space", "externalId"}}, got {show(value)}')
         if not SPACE_RE.match(value["space"]) or not INSTANCE_XID_RE.match(value["externalId"]):
-            raise bad_request(f"{where}: invalid direct relation target {value!r}")
+            raise bad_request(f"{where}: invalid direct relation target {show(value)}")
         return {"space": value["space"], "externalId": value["externalId"]}
     if kind == "enum":
         values = prop_type.get("values") or {}
         if not isinstance(value, str) or value not in values:
-            raise bad_request(f"{where}: {value!r} is not one of the enum values {sorted(values)}")
+            raise bad_request(f"{where}: {show(value)} is not one of the enum values {show(sorted(values))}")
         if value == prop_type.get("unknownValue"):
-            raise bad_request(f"{where}: the unknownValue {value!r} cannot be ingested")
+            raise bad_request(f"{where}: the unknownValue {show(value)} cannot be ingested")
         return value
-    raise bad_request(f"{where}: unsupported property type {kind!r}")
+    raise bad_request(f"{where}: unsupported property type {show(kind)}")

@@ -444,7 +444,7 @@ def test_schema_list_default_limit_is_10(api: Api, space: str) -> None:
 def test_rejected_schema_batch_changes_nothing(api: Api) -> None:
     good = unique_space()
     body = {"items": [{"space": good}, {"space": "9bad"}]}
-    api.post_error("/models/spaces", body, status=400, mentions=["space"], emulator_wording=["items[1]", "'9bad'"])
+    api.post_error("/models/spaces", body, status=400, mentions=["space"], emulator_wording=["items[1]", '"9bad"'])
     assert api.post("/models/spaces/byids", {"items": [{"space": good}]})["items"] == []
 
 
@@ -476,7 +476,7 @@ def test_responses_carry_a_request_id(api: Api) -> None:
     ok = api.send("GET", "/models/spaces", params={"limit": 1})
     assert ok.status_code == 200 and ok.headers.get("x-request-id")
     bad = api.send("POST", "/models/spaces", {"items": [{"space": "9bad"}]})
-    api.check_error(bad, 400, mentions=["space"], emulator_wording=["'9bad'"])
+    api.check_error(bad, 400, mentions=["space"], emulator_wording=['"9bad"'])
     assert bad.headers.get("x-request-id")
     assert bad.headers["content-type"].startswith("application/json")
 

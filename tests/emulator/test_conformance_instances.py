@@ -423,7 +423,7 @@ def test_external_id_of_256_characters_is_fine(api: Api, schema_space: str) -> N
 @pytest.mark.parametrize(
     "item, field, wording",
     [
-        ({"space": "1bad", "name": "x"}, "space", "'1bad'"),
+        ({"space": "1bad", "name": "x"}, "space", '"1bad"'),
         ({"space": "space"}, "space", "reserved"),
         ({"space": "ok", "name": "n" * 256}, "name", "255"),
     ],

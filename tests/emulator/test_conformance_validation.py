@@ -146,7 +146,7 @@ CONTAINER_CASES: list[Case] = [
         ["varchar"],
         ["unknown property type", A],
     ),
-    Case("used-for-unknown", lambda s: _container(s, "C", {A: TEXT}, usedFor="thing"), ["usedFor"], ["'thing'"]),
+    Case("used-for-unknown", lambda s: _container(s, "C", {A: TEXT}, usedFor="thing"), ["usedFor"], ['"thing"']),
     Case("name-256", lambda s: _container(s, "C", {A: TEXT}, name="n" * 256), ["name"], ["between 0 and 255"]),
     Case(
         "description-1025",
@@ -229,7 +229,7 @@ VIEW_CASES: list[Case] = [
         "bad-version",
         lambda s: {"items": [{"space": s, "externalId": "V", "version": "-v1", "properties": {}}]},
         ["version"],
-        ["'-v1'"],
+        ['"-v1"'],
     ),
 ]
 
@@ -303,8 +303,15 @@ def P(space: str, prop: str) -> list[str]:
 
 
 FILTER_CASES: list[Case] = [
-    # A range bound is a string or a number (the emulator accepts a numeric bound on a boolean property).
-    Case("range-with-boolean", lambda s: {"range": {"property": P(s, "active"), "gt": False}}, ["gt"], ["range"]),
+    # A range compares numbers, text and times: not booleans, whatever the bound.
+    Case("range-with-boolean", lambda s: {"range": {"property": P(s, "active"), "gt": False}}, ["active"], ["range"]),
+    Case(
+        "range-on-boolean-number", lambda s: {"range": {"property": P(s, "active"), "gt": 0}}, ["active"], ["boolean"]
+    ),
+    Case(
+        "range-bound-boolean", lambda s: {"range": {"property": P(s, "count"), "gt": True}}, ["count", "gt"], ["true"]
+    ),
+    Case("range-on-json", lambda s: {"range": {"property": P(s, "meta"), "lt": 5}}, ["meta"], ["json"]),
     Case(
         "contains-any-on-scalar",
         lambda s: {"containsAny": {"property": P(s, "name"), "values": ["a"]}},

@@ -82,7 +82,7 @@ def test_sql_hints_select_the_same_rows(instances: InstanceService, spec: dict[s
 def test_parameters_are_substituted(instances: InstanceService) -> None:
     spec = {"equals": {"property": P("name"), "value": {"parameter": "n"}}}
     assert matching(instances, spec, {"n": "gamma"}) == ["p3"]
-    with pytest.raises(ApiError, match="parameter 'x'"):
+    with pytest.raises(ApiError, match='parameter "x"'):
         matching(instances, {"equals": {"property": P("name"), "value": {"parameter": "x"}}})
 
 
@@ -105,7 +105,7 @@ def test_overlaps_treats_missing_end_as_open(instances: InstanceService) -> None
     [
         ({"equals": {"property": P("nope"), "value": 1}}, "Unknown property 'nope'"),
         ({"equals": {"property": [SPACE, "Missing/v1", "x"], "value": 1}}, "views do not exist"),
-        ({"bogus": {}}, "unknown filter 'bogus'"),
+        ({"bogus": {}}, 'unknown filter "bogus"'),
         ({"and": []}, "non-empty list"),
         ({"range": {"property": P("count"), "gt": 1, "gte": 2}}, "cannot combine"),
         ({"equals": {"property": ["node", "nope"], "value": 1}}, "Unknown property"),

@@ -160,7 +160,7 @@ def test_stored_data_is_not_changed_by_a_converted_read(instances: InstanceServi
         ("celsius", "targetUnits"),
         (
             [{"property": "celsius", "unit": {"externalId": "temperature:rankine"}}],
-            "unknown unit 'temperature:rankine'",
+            'unknown unit "temperature:rankine"',
         ),
         (
             [{"property": "plain", "unit": {"externalId": "temperature:deg_f"}}],
@@ -168,11 +168,11 @@ def test_stored_data_is_not_changed_by_a_converted_read(instances: InstanceServi
         ),
         ([{"property": "nope", "unit": {"externalId": "temperature:deg_f"}}], "property 'nope' does not exist"),
         ([{"property": "celsius", "unit": {"externalId": "pressure:bar"}}], "different quantities"),
-        ([{"property": "celsius", "unit": {"unitSystemName": "Metric"}}], "unknown unit system 'Metric'"),
+        ([{"property": "celsius", "unit": {"unitSystemName": "Metric"}}], 'unknown unit system "Metric"'),
         ([{"property": "celsius", "unit": {}}], "needs externalId or unitSystemName"),
         ([{"property": "celsius"}], r"targetUnits\[0\]\.unit"),
         ([{"unit": {"externalId": "temperature:deg_f"}}], r"targetUnits\[0\]\.property"),
-        ([{"property": "odd", "unit": {"externalId": "temperature:deg_f"}}], "'luminosity:candle'"),
+        ([{"property": "odd", "unit": {"externalId": "temperature:deg_f"}}], '"luminosity:candle"'),
         (
             [{"property": "celsius", "unit": {"externalId": "temperature:k"}}] * 2,
             "appears more than once",

@@ -138,10 +138,10 @@ def test_json_limits(value: dict[str, Any], message: str) -> None:
 @pytest.mark.parametrize(
     "type_, message",
     [
-        ({"type": "enum", "values": {"true": {}}}, "invalid enum value 'true'"),
+        ({"type": "enum", "values": {"true": {}}}, 'invalid enum value "true"'),
         ({"type": "enum", "values": {"9lives": {}}}, "invalid enum value"),
         ({"type": "text", "list": True, "maxListSize": 2001}, "between 1 and 2000"),
-        ({"type": "vector"}, "unknown property type 'vector'"),
+        ({"type": "vector"}, 'unknown property type "vector"'),
     ],
 )
 def test_bad_container_property_types(

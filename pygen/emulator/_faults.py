@@ -1,4 +1,4 @@
-"""Fault injection for ``/api/...`` requests: 429, 503, slow responses and dropped connections."""
+"""Fault injection for ``/api/...`` requests: 429, 503, slow responses, dropped connections and lost answers."""
 
 from __future__ import annotations
 
@@ -58,6 +58,7 @@ class FaultInjector:
         roll = self.rng.random()
         for name, rate in (
             ("drop", settings.rate_drop),
+            ("lost", settings.rate_lost),
             ("429", settings.rate_429),
             ("503", settings.rate_503),
             ("slow", settings.rate_slow),
@@ -78,6 +79,14 @@ class FaultInjector:
             await asyncio.sleep(self.settings.slow_seconds)
             await self.app(scope, receive, send)
         elif fault == "drop":
+            await _drain(receive)
+            await self._drop(receive, send)
+        elif fault == "lost":
+            # Carry the request out (the app reads the body and stores what it says), throw the answer away.
+            async def discard(message: Message) -> None:
+                pass
+
+            await self.app(scope, receive, discard)
             await self._drop(receive, send)
         else:
             status = int(fault)
@@ -96,7 +105,7 @@ class FaultInjector:
 
     @staticmethod
     async def _drop(receive: Receive, send: Send) -> None:
-        await _drain(receive)
+        """Close the connection without an answer (the request body has been read)."""
         # Under uvicorn, ``send`` is bound to the request cycle, which holds the connection's transport:
         # aborting it closes the socket without a response, as a failing proxy would.
         transport = getattr(getattr(send, "__self__", None), "transport", None)

@@ -13,6 +13,10 @@ DEFAULT_TOKEN = "pygen-emulator"
 class FaultSettings:
     """Share of ``/api/...`` requests answered with a fault, each rate in ``[0, 1]``.
 
+    ``rate_drop`` closes the connection without carrying the request out; ``rate_lost`` carries it out
+    (a write is stored) and then closes the connection instead of answering: the answer is lost after
+    the server applied the request, as when a response times out or a proxy fails on the way back.
+
     Example: ``FaultSettings(rate_429=0.2, retry_after=False, seed=1)``.
     """
 
@@ -22,6 +26,7 @@ class FaultSettings:
     rate_slow: float = 0.0
     slow_seconds: float = 2.0
     rate_drop: float = 0.0
+    rate_lost: float = 0.0
     seed: int | None = None
 
 

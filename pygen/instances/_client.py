@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pygen.instances._ids import EdgeId, NodeId
 from pygen.instances._instances import EdgeWrite, NodeWrite, _Instance
@@ -25,15 +25,17 @@ from pygen.instances._writes import (
     delete_items,
     failed_items,
     halves,
+    not_sent_items,
     request_wide,
     should_split,
     write_phases,
 )
-from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient, PygenError
+from pygen.transport import AsyncHTTPClient, ClientConfig, Deadline, HTTPClient, PygenError, maybe_applied
 from pygen.transport._holder import AsyncHTTPHolder, HTTPHolder
 
-if TYPE_CHECKING:
-    pass
+#: What sending one delete batch gave: the body and whether an earlier attempt may have been applied,
+#: the error, or the batch's items as not sent (the deadline passed).
+_DeleteOutcome = tuple[bytes, bool] | PygenError | list[FailedItem]
 
 __all__ = ["AsyncInstanceClient", "InstanceClient"]
 
@@ -82,12 +84,15 @@ class InstanceClient(_ClientCore, HTTPHolder):
         auto_create_direct_relations: bool = True,
         auto_create_start_nodes: bool = False,
         auto_create_end_nodes: bool = False,
+        deadline: float | None = None,
     ) -> UpsertResult:
         """Create or update nodes and edges, and every object they hold (see ``_writes`` for the order).
 
         ``replace=False`` patches: only the properties given are written. Each object's ``existing_version``
         guards against concurrent changes; with ``skip_on_version_conflict`` conflicting items are skipped.
-        Raises :class:`UpsertError` (with what succeeded and why each failure failed) if anything failed.
+        ``deadline`` (seconds) bounds the whole call, overriding ``RetryPolicy.deadline``; batches not
+        started by then are reported failed as not sent. Raises :class:`UpsertError` (with what succeeded
+        and why each failure failed) if anything failed.
         """
         flags = WriteFlags(
             replace,
@@ -98,75 +103,89 @@ class InstanceClient(_ClientCore, HTTPHolder):
         )
         result, failed = UpsertResult(), builtins.list[FailedItem]()
         workers = max(1, self.http.config.limits.write)
-        for chunks in write_phases(items, self.instance_space, replace):
+        phases = write_phases(items, self.instance_space, replace)
+        clock = Deadline(self.http.config.retry, deadline)
+        for chunks in phases:
             if len(chunks) == 1:  # the common small write: no thread pool
-                outcomes: Iterable[tuple[list[Any], list[FailedItem]]] = [self._apply(chunks[0], flags)]
+                outcomes: Iterable[tuple[list[Any], list[FailedItem]]] = [self._apply(chunks[0], flags, clock)]
                 _collect_upsert(outcomes, result, failed)
                 continue
             from concurrent.futures import ThreadPoolExecutor  # lazily: an SDK import stays light
 
             with ThreadPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-                _collect_upsert(pool.map(lambda chunk: self._apply(chunk, flags), chunks), result, failed)
+                _collect_upsert(pool.map(lambda chunk: self._apply(chunk, flags, clock), chunks), result, failed)
         if failed:
             raise UpsertError(result, failed)
         return result
 
-    def _apply(self, batch: list[dict[str, Any]], flags: WriteFlags) -> tuple[list[Any], list[FailedItem]]:
-        outcome = self._send(batch, flags)
+    def _apply(
+        self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline
+    ) -> tuple[list[Any], list[FailedItem]]:
+        outcome = self._send(batch, flags, deadline)
         if isinstance(outcome, PygenError):
-            return self._isolate(batch, flags, outcome)
-        return outcome, []
+            return self._isolate(batch, flags, outcome, deadline)
+        return outcome
 
-    def _send(self, batch: list[dict[str, Any]], flags: WriteFlags) -> list[Any] | PygenError:
+    def _send(
+        self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline
+    ) -> tuple[list[Any], list[FailedItem]] | PygenError:
+        if deadline.passed:
+            return [], not_sent_items(batch, deadline)
         try:
-            response = self.http.post("/models/instances", json=apply_body(batch, flags))
+            response = self.http.post("/models/instances", json=apply_body(batch, flags), deadline=deadline)
         except PygenError as exc:
             return exc
-        return apply_results(batch, response.json())
+        return apply_results(batch, response.json(), maybe_applied(response)), []
 
     def _isolate(
-        self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError
+        self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError, deadline: Deadline
     ) -> tuple[list[Any], list[FailedItem]]:
         """Split a refused batch until each failing item is isolated (see ``_writes.request_wide``)."""
         if not should_split(exc, batch):
             return [], failed_items(batch, exc)
         parts = halves(batch)
-        outcomes = [self._send(part, flags) for part in parts]
+        outcomes = [self._send(part, flags, deadline) for part in parts]
         if request_wide(exc, outcomes):
             return [], failed_items(batch, exc)
         ok, bad = builtins.list[Any](), builtins.list[FailedItem]()
         for part, outcome in zip(parts, outcomes, strict=True):
             part_ok, part_bad = (
-                self._isolate(part, flags, outcome) if isinstance(outcome, PygenError) else (outcome, [])
+                self._isolate(part, flags, outcome, deadline) if isinstance(outcome, PygenError) else outcome
             )
             ok += part_ok
             bad += part_bad
         return ok, bad
 
-    def delete(self, ids: InstanceIdLike | Iterable[InstanceIdLike]) -> DeleteResult:
+    def delete(self, ids: InstanceIdLike | Iterable[InstanceIdLike], *, deadline: float | None = None) -> DeleteResult:
         """Delete instances by id (ids rule; bare ids are nodes), by ``EdgeId`` or by object.
 
-        Missing instances are not errors: they are listed in ``result.not_found``.
+        Missing instances are not errors: they are listed in ``result.not_found``. ``deadline`` as in
+        :meth:`upsert`.
         """
         items = delete_items(_as_iterable(ids), self.instance_space)
         result, failed = DeleteResult(), builtins.list[FailedItem]()
         chunks = batches(items)
+        clock = Deadline(self.http.config.retry, deadline)
         if chunks:
             workers = min(max(1, self.http.config.limits.delete), len(chunks))
             from concurrent.futures import ThreadPoolExecutor  # lazily: an SDK import stays light
 
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                for chunk, outcome in zip(chunks, pool.map(self._delete, chunks), strict=True):
+                outcomes = pool.map(lambda chunk: self._delete(chunk, clock), chunks)
+                for chunk, outcome in zip(chunks, outcomes, strict=True):
                     _collect_delete(chunk, outcome, result, failed)
         if failed:
             raise DeleteError(result, failed)
         return result
 
-    def _delete(self, batch: list[dict[str, Any]]) -> bytes | BaseException:
+    def _delete(self, batch: list[dict[str, Any]], deadline: Deadline) -> _DeleteOutcome:
+        if deadline.passed:
+            return not_sent_items(batch, deadline)
         try:
-            return self.http.post("/models/instances/delete", json={"items": batch}).content
+            response = self.http.post("/models/instances/delete", json={"items": batch}, deadline=deadline)
         except PygenError as exc:
             return exc
+        return response.content, maybe_applied(response)
 
 
 class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
@@ -198,6 +217,7 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         auto_create_direct_relations: bool = True,
         auto_create_start_nodes: bool = False,
         auto_create_end_nodes: bool = False,
+        deadline: float | None = None,
     ) -> UpsertResult:
         """Async :meth:`InstanceClient.upsert`."""
         flags = WriteFlags(
@@ -213,62 +233,73 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         import asyncio  # lazily: ~30 ms that sync users never need
 
         gate = asyncio.Semaphore(max(1, self.http.config.limits.write))
+        phases = write_phases(items, self.instance_space, replace)
+        clock = Deadline(self.http.config.retry, deadline)
 
         async def apply(chunk: list[dict[str, Any]]) -> tuple[list[Any], list[FailedItem]]:
             async with gate:
-                return await self._apply(chunk, flags)
+                return await self._apply(chunk, flags, clock)
 
-        for chunks in write_phases(items, self.instance_space, replace):
+        for chunks in phases:
             _collect_upsert(await asyncio.gather(*(apply(chunk) for chunk in chunks)), result, failed)
         if failed:
             raise UpsertError(result, failed)
         return result
 
-    async def _apply(self, batch: list[dict[str, Any]], flags: WriteFlags) -> tuple[list[Any], list[FailedItem]]:
-        outcome = await self._send(batch, flags)
+    async def _apply(
+        self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline
+    ) -> tuple[list[Any], list[FailedItem]]:
+        outcome = await self._send(batch, flags, deadline)
         if isinstance(outcome, PygenError):
-            return await self._isolate(batch, flags, outcome)
-        return outcome, []
+            return await self._isolate(batch, flags, outcome, deadline)
+        return outcome
 
-    async def _send(self, batch: list[dict[str, Any]], flags: WriteFlags) -> list[Any] | PygenError:
+    async def _send(
+        self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline
+    ) -> tuple[list[Any], list[FailedItem]] | PygenError:
+        if deadline.passed:
+            return [], not_sent_items(batch, deadline)
         try:
-            response = await self.http.post("/models/instances", json=apply_body(batch, flags))
+            response = await self.http.post("/models/instances", json=apply_body(batch, flags), deadline=deadline)
         except PygenError as exc:
             return exc
-        return apply_results(batch, response.json())
+        return apply_results(batch, response.json(), maybe_applied(response)), []
 
     async def _isolate(
-        self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError
+        self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError, deadline: Deadline
     ) -> tuple[list[Any], list[FailedItem]]:
         """Async :meth:`InstanceClient._isolate`."""
         if not should_split(exc, batch):
             return [], failed_items(batch, exc)
         parts = halves(batch)
-        outcomes = [await self._send(part, flags) for part in parts]
+        outcomes = [await self._send(part, flags, deadline) for part in parts]
         if request_wide(exc, outcomes):
             return [], failed_items(batch, exc)
         ok, bad = builtins.list[Any](), builtins.list[FailedItem]()
         for part, outcome in zip(parts, outcomes, strict=True):
             if isinstance(outcome, PygenError):
-                part_ok, part_bad = await self._isolate(part, flags, outcome)
+                part_ok, part_bad = await self._isolate(part, flags, outcome, deadline)
             else:
-                part_ok, part_bad = outcome, []
+                part_ok, part_bad = outcome
             ok += part_ok
             bad += part_bad
         return ok, bad
 
-    async def delete(self, ids: InstanceIdLike | Iterable[InstanceIdLike]) -> DeleteResult:
+    async def delete(
+        self, ids: InstanceIdLike | Iterable[InstanceIdLike], *, deadline: float | None = None
+    ) -> DeleteResult:
         """Async :meth:`InstanceClient.delete`."""
         items = delete_items(_as_iterable(ids), self.instance_space)
         result, failed = DeleteResult(), builtins.list[FailedItem]()
         chunks = batches(items)
+        clock = Deadline(self.http.config.retry, deadline)
         import asyncio  # lazily: ~30 ms that sync users never need
 
         gate = asyncio.Semaphore(max(1, self.http.config.limits.delete))
 
-        async def delete(chunk: list[dict[str, Any]]) -> bytes | BaseException:
+        async def delete(chunk: list[dict[str, Any]]) -> _DeleteOutcome:
             async with gate:
-                return await self._delete(chunk)
+                return await self._delete(chunk, clock)
 
         outcomes = await asyncio.gather(*(delete(chunk) for chunk in chunks))
         for chunk, outcome in zip(chunks, outcomes, strict=True):
@@ -277,11 +308,14 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
             raise DeleteError(result, failed)
         return result
 
-    async def _delete(self, batch: list[dict[str, Any]]) -> bytes | BaseException:
+    async def _delete(self, batch: list[dict[str, Any]], deadline: Deadline) -> _DeleteOutcome:
+        if deadline.passed:
+            return not_sent_items(batch, deadline)
         try:
-            return (await self.http.post("/models/instances/delete", json={"items": batch})).content
+            response = await self.http.post("/models/instances/delete", json={"items": batch}, deadline=deadline)
         except PygenError as exc:
             return exc
+        return response.content, maybe_applied(response)
 
 
 def _collect_upsert(
@@ -306,12 +340,18 @@ def _instance_key(item: Mapping[str, Any]) -> NodeId | EdgeId:
 
 
 def _collect_delete(
-    chunk: list[dict[str, Any]], outcome: bytes | BaseException, result: DeleteResult, failed: list[FailedItem]
+    chunk: list[dict[str, Any]], outcome: _DeleteOutcome, result: DeleteResult, failed: list[FailedItem]
 ) -> None:
     if isinstance(outcome, BaseException):
         failed.extend(failed_items(chunk, outcome))
         return
-    deleted = {_instance_key(item) for item in json.loads(outcome).get("items") or []}
+    if isinstance(outcome, list):  # not sent
+        failed.extend(outcome)
+        return
+    content, applied_before = outcome
+    deleted = {_instance_key(item) for item in json.loads(content).get("items") or []}
+    # After a lost answer, an id the retry did not find may be one the first attempt deleted.
+    absent = result.uncertain if applied_before else result.not_found
     for item in chunk:
         key = _instance_key(item)
-        (result.deleted if key in deleted else result.not_found).append(key)
+        (result.deleted if key in deleted else absent).append(key)

@@ -1,8 +1,17 @@
 """Outcomes of writes and deletes, and the errors of the instance runtime.
 
 Nothing is dropped silently: every item of an ``upsert`` ends up in exactly one of the result's
-lists (created, updated, unchanged, skipped) or, on failure, in :attr:`UpsertError.failed` with the
-reason, next to everything that did succeed.
+lists (created, updated, unchanged, skipped, uncertain) or, on failure, in :attr:`UpsertError.failed`
+with the reason, next to everything that did succeed.
+
+Lost answers: when the answer to a write is lost after CDF applied it (a read timeout, a dropped
+connection, a gateway timeout) the transport sends it again, and the second answer describes the
+second application: CDF reports the items as not modified (they already hold what was sent) and a
+version-guarded item as a conflict with the first write. Such items are reported ``uncertain``, never
+``unchanged`` or ``skipped``: this call wrote them or found them written, and which one is unknown.
+The same holds for deletes: an instance a retried delete no longer finds is ``uncertain``, not
+``not_found``. Items of a batch that failed are :class:`FailedItem` with ``maybe_applied`` telling
+whether the server may have carried the write out anyway.
 """
 
 from __future__ import annotations
@@ -24,12 +33,12 @@ __all__ = [
     "UpsertResult",
 ]
 
-Status = Literal["created", "updated", "unchanged", "skipped"]
+Status = Literal["created", "updated", "unchanged", "skipped", "uncertain"]
 
 
 @dataclass(frozen=True)
 class InstanceResult:
-    """What one write did to one instance: ``status`` is created, updated, unchanged or skipped."""
+    """What one write did to one instance: ``status`` is created, updated, unchanged, skipped or uncertain."""
 
     id: NodeId | EdgeId
     status: Status
@@ -43,12 +52,17 @@ class InstanceResult:
 
 @dataclass(frozen=True)
 class FailedItem:
-    """An instance that was not written (or deleted), and why."""
+    """An instance that was not written (or deleted), and why.
+
+    ``maybe_applied`` is True when the server may have carried the write out although no success came
+    back (an answer lost after sending); False when it certainly did not (refused, or never sent).
+    """
 
     id: NodeId | EdgeId
     reason: str
     status: int | None = None
     error: BaseException | None = field(default=None, compare=False, repr=False)
+    maybe_applied: bool = False
 
 
 def _by_status(items: Iterable[InstanceResult], status: Status) -> list[InstanceResult]:
@@ -88,16 +102,30 @@ class UpsertResult:
         """Instances skipped on a version conflict (``skip_on_version_conflict=True``)."""
         return _by_status(self.items, "skipped")
 
+    @property
+    def uncertain(self) -> list[InstanceResult]:
+        """Instances whose first answer was lost: written by this call or found written, which one is unknown.
+
+        When CDF answered the retry with "not modified" they hold what was sent; with
+        ``skip_on_version_conflict`` one may instead have conflicted with another writer (see the module doc).
+        """
+        return _by_status(self.items, "uncertain")
+
     def __len__(self) -> int:
         return len(self.items)
 
 
 @dataclass
 class DeleteResult:
-    """The ids that were deleted (missing instances are not errors and are listed as not found)."""
+    """The ids that were deleted (missing instances are not errors and are listed as not found).
+
+    ``uncertain`` holds ids a retried request (after a lost answer) did not find: gone, but whether this
+    call deleted them or they were missing before is unknown.
+    """
 
     deleted: list[NodeId | EdgeId] = field(default_factory=list)
     not_found: list[NodeId | EdgeId] = field(default_factory=list)
+    uncertain: list[NodeId | EdgeId] = field(default_factory=list)
 
 
 def _describe_failures(failed: Sequence[FailedItem], shown: int = 5) -> str:
@@ -150,5 +178,5 @@ class InstanceValidationError(PygenError, ValueError):
 def failure_reason(exc: BaseException) -> tuple[str, int | None]:
     """A one-line reason and the HTTP status (if any) of a failed request."""
     if isinstance(exc, APIError):
-        return exc.message, exc.status
+        return exc.message + (f" (not retried: {exc.gave_up})" if exc.gave_up else ""), exc.status
     return f"{type(exc).__name__}: {exc}", None

@@ -12,7 +12,14 @@ Failures: a batch is atomic in CDF. When one is refused with a 4xx (a bad value,
 it is split in halves and retried until every failing item is isolated, so the error names exactly
 which items failed and why and everything else is written. A batch that failed without an HTTP answer
 (connection lost after all retries) may or may not have been applied; its items are reported as
-failed with that reason.
+failed with that reason (``maybe_applied``), unless no attempt ever reached the server.
+
+Deadlines: one :class:`~pygen.transport.Deadline` spans a whole bulk call (``RetryPolicy`` and the
+``deadline=`` argument). Once it passes, no retry and no further batch starts; batches not sent are
+reported failed with "not sent", certainly not applied.
+
+Lost answers: see ``_results``. A batch whose success came after an attempt that may have been applied
+reads "not modified" and "skipped" rows as ``uncertain``.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from pygen.instances._instances import (
     _Instance,
 )
 from pygen.instances._results import FailedItem, InstanceResult, Status, failure_reason
-from pygen.transport import APIError
+from pygen.transport import APIError, Deadline
 
 #: What a delete takes to name one instance: an id, an id-like (a bare external id or a
 #: ``(space, external id)`` tuple, both nodes), or an instance object (read or write).
@@ -186,8 +193,14 @@ def apply_body(batch: Sequence[dict[str, Any]], flags: WriteFlags) -> dict[str, 
     return {"items": list(batch), **flags.dump()}
 
 
-def apply_results(batch: Sequence[dict[str, Any]], response: dict[str, Any]) -> list[InstanceResult]:
-    """One result per item of ``batch``; items missing from the response were skipped (version conflict)."""
+def apply_results(
+    batch: Sequence[dict[str, Any]], response: dict[str, Any], maybe_applied_before: bool = False
+) -> list[InstanceResult]:
+    """One result per item of ``batch``; items missing from the response were skipped (version conflict).
+
+    ``maybe_applied_before``: an earlier attempt of this request may have been applied, so "not modified"
+    and "skipped" may describe that attempt's own write: such items are ``uncertain``.
+    """
     by_id: dict[NodeId | EdgeId, dict[str, Any]] = {}
     for row in response.get("items") or []:
         by_id[_item_id(row)] = row
@@ -196,11 +209,11 @@ def apply_results(batch: Sequence[dict[str, Any]], response: dict[str, Any]) -> 
         key = _item_id(item)
         row = by_id.get(key)
         if row is None:
-            results.append(InstanceResult(key, "skipped"))
+            results.append(InstanceResult(key, "uncertain" if maybe_applied_before else "skipped"))
             continue
         status: Status
         if not row.get("wasModified", True):
-            status = "unchanged"
+            status = "uncertain" if maybe_applied_before else "unchanged"
         elif row.get("createdTime") is not None and row.get("createdTime") == row.get("lastUpdatedTime"):
             status = "created"
         else:
@@ -234,9 +247,18 @@ def request_wide(exc: BaseException, halves_outcomes: Sequence[object]) -> bool:
 def failed_items(batch: Sequence[dict[str, Any]], exc: BaseException) -> list[FailedItem]:
     """Every item of ``batch`` as failed with the reason of ``exc``."""
     reason, status = failure_reason(exc)
-    if status is None:
-        reason = f"{reason} (the request got no answer; the batch may or may not have been applied)"
-    return [FailedItem(_item_id(item), reason, status, exc) for item in batch]
+    applied = bool(getattr(exc, "maybe_applied", False))
+    if applied:
+        reason = f"{reason} (an attempt got no answer after sending: the batch may or may not have been applied)"
+    elif status is None:
+        reason = f"{reason} (no attempt reached the server: nothing was applied)"
+    return [FailedItem(_item_id(item), reason, status, exc, applied) for item in batch]
+
+
+def not_sent_items(batch: Sequence[dict[str, Any]], deadline: Deadline) -> list[FailedItem]:
+    """Every item of a batch that was not sent because ``deadline`` passed (certainly not applied)."""
+    reason = f"not sent: {deadline.describe()} passed before this batch started"
+    return [FailedItem(_item_id(item), reason) for item in batch]
 
 
 def halves(batch: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

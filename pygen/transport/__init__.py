@@ -35,10 +35,11 @@ from pygen.transport._errors import (
     api_error_from_response,
     error_class_for_status,
 )
-from pygen.transport._http import AsyncHTTPClient, HTTPClient, RetryNotice
+from pygen.transport._http import AsyncHTTPClient, HTTPClient, RetryNotice, maybe_applied
 from pygen.transport._limits import ConcurrencyLimits, RequestKind, infer_kind
 from pygen.transport._retry import (
     DEFAULT_RETRY_STATUSES,
+    Deadline,
     RetryPolicy,
     is_retryable_transport_error,
     parse_retry_after,
@@ -57,6 +58,7 @@ __all__ = [
     "ConnectionFailedError",
     "Credentials",
     "DEFAULT_RETRY_STATUSES",
+    "Deadline",
     "HTTPClient",
     "NotFoundError",
     "OAuthClientCredentials",
@@ -76,6 +78,7 @@ __all__ = [
     "error_class_for_status",
     "infer_kind",
     "is_retryable_transport_error",
+    "maybe_applied",
     "parse_retry_after",
     "retry_delay",
     "should_retry",

@@ -42,6 +42,13 @@ _SHOWN_BODY_CHARS = 200
 class PygenError(Exception):
     """Root of every error pygen raises on purpose: catch this to catch them all."""
 
+    #: For the error of a request: whether some attempt of it may have been carried out by the server
+    #: although no success came back (an answer lost after sending, a gateway timeout). A write that
+    #: failed with this set may have been applied.
+    maybe_applied: bool = False
+    #: For the error of a request that stopped retrying because a deadline passed: which one, in words.
+    gave_up: str | None = None
+
 
 class APIError(PygenError):
     """CDF answered with a non-2xx status (after any retries).

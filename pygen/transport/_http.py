@@ -24,12 +24,34 @@ from pygen.transport._config import ClientConfig
 from pygen.transport._errors import ConnectionFailedError, OAuthError, api_error_from_response
 from pygen.transport._limits import REQUEST_KINDS, AsyncLimiter, RequestKind, ThreadLimiter, infer_kind
 from pygen.transport._logging import logger, redact_headers
-from pygen.transport._retry import is_retryable_transport_error, parse_retry_after, retry_delay, should_retry
+from pygen.transport._retry import (
+    Deadline,
+    is_retryable_transport_error,
+    may_have_been_applied,
+    parse_retry_after,
+    retry_delay,
+    should_retry,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["AsyncHTTPClient", "HTTPClient", "RetryNotice"]
+__all__ = ["AsyncHTTPClient", "HTTPClient", "RetryNotice", "maybe_applied"]
+
+_MAYBE_APPLIED = "pygen.maybe_applied"
+_GAVE_UP = "pygen.gave_up"
+
+
+def maybe_applied(response: httpx.Response) -> bool:
+    """Whether an earlier attempt of this (successful) response's request may have been carried out too.
+
+    When an answer is lost after the server applied a write and the retry succeeds, the retry's answer
+    describes the second application: an upsert reads ``wasModified: false`` and a delete finds nothing
+    to delete. Callers that report per-item outcomes use this to say "applied, first outcome unknown"
+    instead of "unchanged" (see ``pygen.instances``).
+    """
+    return bool(response.extensions.get(_MAYBE_APPLIED, False))
+
 
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"})
 
@@ -113,7 +135,7 @@ class _BaseHTTPClient:
         )
         return request, kind
 
-    def _delay_after_response(self, response: httpx.Response, attempt: int) -> float | None:
+    def _delay_after_response(self, response: httpx.Response, attempt: int, deadline: Deadline) -> float | None:
         """Seconds to wait before retrying this response, or None when it is final (success or error)."""
         if response.is_success:
             return None
@@ -122,6 +144,17 @@ class _BaseHTTPClient:
             return None
         retry_after = parse_retry_after(response.headers.get("Retry-After"), time.time())
         delay = retry_delay(attempt, retry_after, policy, self._rng)
+        if delay >= deadline.remaining():
+            deadline.give_up()
+            response.extensions[_GAVE_UP] = f"{deadline.describe()} passed"
+            logger.debug(
+                "%s %s got %s; not retried: %s passes first",
+                response.request.method,
+                response.request.url,
+                response.status_code,
+                deadline.describe(),
+            )
+            return None
         logger.debug(
             "%s %s got %s; retry %d/%d in %.3fs (Retry-After %r)",
             response.request.method,
@@ -136,21 +169,36 @@ class _BaseHTTPClient:
         self._notify(response.request, response.status_code, reason, attempt, delay)
         return delay
 
-    def _delay_after_failure(self, request: httpx.Request, exc: Exception, attempt: int) -> float:
-        """Seconds to wait after a request that got no usable answer; raises when giving up."""
+    def _delay_after_failure(
+        self, request: httpx.Request, exc: Exception, attempt: int, deadline: Deadline, applied: bool
+    ) -> float:
+        """Seconds to wait after a request that got no usable answer; raises when giving up.
+
+        ``applied``: whether this or an earlier attempt may have been carried out (set on the error).
+        """
         policy = self.config.retry
+        delay = retry_delay(attempt, None, policy, self._rng)
+        late = delay >= deadline.remaining()
         if isinstance(exc, OAuthError):
             # The IdP throttled or failed: worth another try; a refusal (invalid_client...) is not.
-            if exc.status is None or not should_retry(exc.status, policy) or attempt >= policy.max_retries:
+            if exc.status is None or not should_retry(exc.status, policy) or attempt >= policy.max_retries or late:
+                if late:
+                    deadline.give_up()
+                exc.maybe_applied = applied
                 raise exc
         elif isinstance(exc, httpx.RequestError):
-            if not is_retryable_transport_error(exc) or attempt >= policy.max_retries:
-                raise ConnectionFailedError(
+            if not is_retryable_transport_error(exc) or attempt >= policy.max_retries or late:
+                gave_up = None
+                if late and attempt < policy.max_retries:
+                    deadline.give_up()
+                    gave_up = f"{deadline.describe()} passed"
+                error = ConnectionFailedError(
                     f"{request.method} {request.url} failed after {attempt + 1} attempt(s): "
-                    f"{type(exc).__name__}: {str(exc) or 'no details'}",
+                    f"{type(exc).__name__}: {str(exc) or 'no details'}" + (f"; gave up: {gave_up}" if gave_up else ""),
                     attempts=attempt + 1,
-                ) from exc
-        delay = retry_delay(attempt, None, policy, self._rng)
+                )
+                error.maybe_applied, error.gave_up = applied, gave_up
+                raise error from exc
         logger.debug(
             "%s %s failed (%s: %s); retry %d/%d in %.3fs",
             request.method,
@@ -187,10 +235,15 @@ class _BaseHTTPClient:
         )
 
     @staticmethod
-    def _final(response: httpx.Response) -> httpx.Response:
+    def _final(response: httpx.Response, deadline: Deadline, applied: bool) -> httpx.Response:
         if response.is_success:
+            deadline.progress()
+            response.extensions[_MAYBE_APPLIED] = applied
             return response
-        raise api_error_from_response(response)
+        error = api_error_from_response(response)
+        error.maybe_applied = applied or may_have_been_applied(response.status_code)
+        error.gave_up = response.extensions.get(_GAVE_UP)
+        raise error
 
 
 class HTTPClient(_BaseHTTPClient):
@@ -236,22 +289,30 @@ class HTTPClient(_BaseHTTPClient):
         content: bytes | None = None,
         params: Mapping[str, object] | None = None,
         kind: RequestKind | None = None,
+        deadline: Deadline | None = None,
     ) -> httpx.Response:
-        """Send a request, retrying per ``config.retry``; returns the 2xx response or raises an APIError."""
+        """Send a request, retrying per ``config.retry``; returns the 2xx response or raises an APIError.
+
+        ``deadline`` shares one :class:`~pygen.transport.Deadline` between the requests of a bulk call;
+        by default each request has its own, from ``config.retry``.
+        """
         request, kind = self._build_request(method, path, json=json, content=content, params=params, kind=kind)
-        attempt = 0
+        deadline = deadline if deadline is not None else Deadline(self.config.retry)
+        attempt, applied = 0, False
         while True:
             try:
                 with self._limiter.slot(kind):
                     started = time.perf_counter()
                     response = self._client.send(request)
             except (httpx.RequestError, OAuthError) as exc:
-                delay = self._delay_after_failure(request, exc, attempt)
+                applied = applied or (isinstance(exc, httpx.RequestError) and may_have_been_applied(exc))
+                delay = self._delay_after_failure(request, exc, attempt, deadline, applied)
             else:
                 self._log_attempt(response, attempt, started)
-                maybe_delay = self._delay_after_response(response, attempt)
+                maybe_delay = self._delay_after_response(response, attempt, deadline)
                 if maybe_delay is None:
-                    return self._final(response)
+                    return self._final(response, deadline, applied)
+                applied = applied or may_have_been_applied(response.status_code)
                 delay = maybe_delay
             # Sleep outside the concurrency slot: a waiting retry must not block other requests.
             self._sleep(delay)
@@ -262,10 +323,16 @@ class HTTPClient(_BaseHTTPClient):
         return self.request("GET", path, params=params)
 
     def post(
-        self, path: str, json: object = None, *, content: bytes | None = None, kind: RequestKind | None = None
+        self,
+        path: str,
+        json: object = None,
+        *,
+        content: bytes | None = None,
+        kind: RequestKind | None = None,
+        deadline: Deadline | None = None,
     ) -> httpx.Response:
         """``POST`` to a path under the project URL; ``kind`` is inferred from the path when omitted."""
-        return self.request("POST", path, json=json, content=content, kind=kind)
+        return self.request("POST", path, json=json, content=content, kind=kind, deadline=deadline)
 
     def close(self) -> None:
         """Close the connection pool. The client cannot be used afterwards."""
@@ -321,22 +388,30 @@ class AsyncHTTPClient(_BaseHTTPClient):
         content: bytes | None = None,
         params: Mapping[str, object] | None = None,
         kind: RequestKind | None = None,
+        deadline: Deadline | None = None,
     ) -> httpx.Response:
-        """Send a request, retrying per ``config.retry``; returns the 2xx response or raises an APIError."""
+        """Send a request, retrying per ``config.retry``; returns the 2xx response or raises an APIError.
+
+        ``deadline`` shares one :class:`~pygen.transport.Deadline` between the requests of a bulk call;
+        by default each request has its own, from ``config.retry``.
+        """
         request, kind = self._build_request(method, path, json=json, content=content, params=params, kind=kind)
-        attempt = 0
+        deadline = deadline if deadline is not None else Deadline(self.config.retry)
+        attempt, applied = 0, False
         while True:
             try:
                 async with self._limiter.slot(kind):
                     started = time.perf_counter()
                     response = await self._client.send(request)
             except (httpx.RequestError, OAuthError) as exc:
-                delay = self._delay_after_failure(request, exc, attempt)
+                applied = applied or (isinstance(exc, httpx.RequestError) and may_have_been_applied(exc))
+                delay = self._delay_after_failure(request, exc, attempt, deadline, applied)
             else:
                 self._log_attempt(response, attempt, started)
-                maybe_delay = self._delay_after_response(response, attempt)
+                maybe_delay = self._delay_after_response(response, attempt, deadline)
                 if maybe_delay is None:
-                    return self._final(response)
+                    return self._final(response, deadline, applied)
+                applied = applied or may_have_been_applied(response.status_code)
                 delay = maybe_delay
             await self._sleep(delay)
             attempt += 1
@@ -346,10 +421,16 @@ class AsyncHTTPClient(_BaseHTTPClient):
         return await self.request("GET", path, params=params)
 
     async def post(
-        self, path: str, json: object = None, *, content: bytes | None = None, kind: RequestKind | None = None
+        self,
+        path: str,
+        json: object = None,
+        *,
+        content: bytes | None = None,
+        kind: RequestKind | None = None,
+        deadline: Deadline | None = None,
     ) -> httpx.Response:
         """``POST`` to a path under the project URL; ``kind`` is inferred from the path when omitted."""
-        return await self.request("POST", path, json=json, content=content, kind=kind)
+        return await self.request("POST", path, json=json, content=content, kind=kind, deadline=deadline)
 
     async def aclose(self) -> None:
         """Close the connection pool. The client cannot be used afterwards."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timezone
 from email.utils import parsedate_to_datetime
@@ -21,6 +23,7 @@ import httpx
 
 __all__ = [
     "DEFAULT_RETRY_STATUSES",
+    "Deadline",
     "RetryPolicy",
     "is_retryable_transport_error",
     "parse_retry_after",
@@ -40,6 +43,19 @@ class RetryPolicy:
     ``retry_after_max``; otherwise a random value in ``[0, min(backoff_max, backoff_base * 2**n)]``
     ("full jitter", so many clients throttled at once do not retry in lockstep).
 
+    Two deadlines bound how long a call keeps trying, where a call is one request or one bulk
+    operation of many requests (an ``upsert`` or ``delete`` of any size):
+
+    - ``progress_deadline`` (default 90 s): the call gives up once this long passed without any of its
+      requests succeeding. A healthy call of hours never meets it; a call to a server that went away
+      stops after about 90 s (plus the attempt in flight, at most ``ClientConfig.timeout``) whatever
+      its size, instead of every batch retrying on its own. The default outlasts the longest wait a
+      server can ask for (``retry_after_max``, 60 s) plus a timed-out attempt (30 s).
+    - ``deadline`` (default None, no limit): the most a call may take in total.
+
+    When either passes, no retry and no further batch starts; a bulk call reports what was written and
+    what was not (see ``pygen.instances``). ``None`` turns a deadline off.
+
     Example:
         ```python
         config = ClientConfig.for_cluster("westeurope-1", "my-project", creds, retry=RetryPolicy(max_retries=3))
@@ -51,6 +67,8 @@ class RetryPolicy:
     backoff_max: float = 30.0
     retry_after_max: float = 60.0
     statuses: frozenset[int] = field(default=DEFAULT_RETRY_STATUSES)
+    progress_deadline: float | None = 90.0
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
@@ -59,8 +77,87 @@ class RetryPolicy:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
                 raise ValueError(f"RetryPolicy.{name} must be a finite number of seconds >= 0, got {value!r}")
+        for name in ("progress_deadline", "deadline"):
+            check_deadline(f"RetryPolicy.{name}", getattr(self, name))
         # Accept any iterable of ints (e.g. a set literal) but store a frozenset so the policy stays hashable.
         object.__setattr__(self, "statuses", frozenset(self.statuses))
+
+
+def check_deadline(name: str, value: object) -> None:
+    """Raise a ValueError naming ``name`` unless ``value`` is None or a positive, finite number of seconds."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive, finite number of seconds or None, got {value!r}")
+
+
+class Deadline:
+    """When one call (a request, or a bulk operation of many) stops retrying and sending.
+
+    Built from a :class:`RetryPolicy` (``total`` overrides its ``deadline`` for one call). Every
+    successful request of the call calls :meth:`progress`; :meth:`remaining` is the time left before
+    the earlier of the two limits. Safe to share between the threads or tasks of one call.
+    """
+
+    def __init__(
+        self, policy: RetryPolicy, total: float | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        check_deadline("deadline", total)
+        self._clock = clock
+        self.total = total if total is not None else policy.deadline
+        self.idle = policy.progress_deadline
+        self._start = self._last = clock()
+        self._given_up = False
+
+    def progress(self) -> None:
+        """A request of the call succeeded: the progress deadline starts again."""
+        self._last = self._clock()
+
+    def give_up(self) -> None:
+        """A request of the call stopped retrying because the next try would come after the deadline:
+        from now on the deadline counts as passed, so the call starts no further batch."""
+        self._given_up = True
+
+    def remaining(self) -> float:
+        """Seconds before a deadline passes (``math.inf`` without deadlines; <= 0 once one passed)."""
+        if self._given_up:
+            return 0.0
+        now = self._clock()
+        left = math.inf
+        if self.total is not None:
+            left = self._start + self.total - now
+        if self.idle is not None:
+            left = min(left, self._last + self.idle - now)
+        return left
+
+    @property
+    def passed(self) -> bool:
+        """Whether a deadline has passed."""
+        return self.remaining() <= 0
+
+    def describe(self) -> str:
+        """The deadline that binds, in words (for messages)."""
+        if self.total is not None and (self.idle is None or self._start + self.total <= self._last + self.idle):
+            return f"the call's deadline of {self.total:g} s"
+        return f"{self.idle:g} s without a successful request (RetryPolicy.progress_deadline)"
+
+
+#: Statuses whose request may have been carried out although its answer was an error: a gateway that
+#: timed out or lost the backend (502, 504) or a request timeout (408) may come after the server applied it.
+_MAYBE_APPLIED_STATUSES = frozenset({408, 502, 504})
+
+
+def may_have_been_applied(outcome: int | BaseException) -> bool:
+    """Whether a failed attempt (its HTTP status, or the error of an attempt without an answer) may
+    have been carried out by the server, so that a retry's answer does not tell what the first one did.
+
+    Failing to connect (or to get a pooled connection) means the request never left; a 429 or 503 is
+    CDF refusing before doing anything. Anything else that lost the answer after sending (a read timeout,
+    a dropped connection) or a gateway error may come after the server applied the request.
+    """
+    if isinstance(outcome, int):
+        return outcome in _MAYBE_APPLIED_STATUSES
+    return not isinstance(outcome, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
 
 
 def should_retry(status: int, policy: RetryPolicy | None = None) -> bool:

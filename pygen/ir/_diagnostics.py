@@ -29,6 +29,7 @@ CODES: dict[str, Level] = {
     "invalid-view-name": "error",
     "invalid-identifier": "warning",
     "unknown-property-type": "warning",
+    "invalid-enum": "warning",
     "unknown-property-kind": "warning",
     "target-outside-model": "warning",
     "edge-view-outside-model": "warning",

@@ -99,6 +99,31 @@ def _data_type(type_: dms.PropertyType, target: ViewRef | None) -> DataType | No
     return None
 
 
+#: How many values DMS allows in one enum.
+ENUM_VALUES_MAX = 32
+
+
+def _check_enum(item: str, enum: EnumType, out: list[Diagnostic]) -> EnumType | None:
+    """The enum as generated, with a warning for each way it breaks the DMS rules; None when nothing can be."""
+
+    def warn(message: str) -> None:
+        out.append(Diagnostic("warning", item, "invalid-enum", message))
+
+    if not enum.values:
+        warn(f"the enum has no values (DMS allows 1 to {ENUM_VALUES_MAX}): property skipped")
+        return None
+    if len(enum.values) > ENUM_VALUES_MAX:
+        warn(f"the enum has {len(enum.values)} values, DMS allows at most {ENUM_VALUES_MAX}; generated anyway")
+    for value in enum.values:
+        problem = dms.validate_enum_value(value.key)
+        if problem is not None:
+            warn(f"{problem}; generated anyway")
+    if enum.unknown_value is not None and all(value.key != enum.unknown_value for value in enum.values):
+        warn(f"unknownValue {enum.unknown_value!r} is not one of the enum's values: ignored")
+        return EnumType(enum.values, None)
+    return enum
+
+
 def _filters(type_: DataType, is_list: bool) -> tuple[FilterOp, ...]:
     ops: tuple[FilterOp, ...]
     if isinstance(type_, JsonType):
@@ -175,6 +200,10 @@ def _mapped(
     if isinstance(type_, dms.DirectRelationType):
         target = _target(context, item, type_.source, "direct relation", out)
     data_type = _data_type(type_, target)
+    if isinstance(data_type, EnumType):
+        data_type = _check_enum(item, data_type, out)
+        if data_type is None:
+            return None, None
     if data_type is None:
         name = getattr(type_, "type", "?")
         out.append(

@@ -10,7 +10,7 @@ import pytest
 from _ir_support import direct, edge, mapped, model, reverse, text, view, view_ref
 
 from pygen.dms import DataModel
-from pygen.ir import CODES, Diagnostic, ViewRef, build_ir, has_errors, sort_diagnostics
+from pygen.ir import CODES, Diagnostic, EnumType, ViewRef, build_ir, has_errors, sort_diagnostics
 
 Case = tuple[str, Callable[[], list[DataModel]], dict[str, Any], str, str]
 
@@ -80,6 +80,14 @@ CASES: list[Case] = [
         {},
         "sp:A/v1.vec",
         r"property type 'vector' is not supported: property skipped",
+    ),
+    (
+        "invalid-enum",
+        lambda: [model(view("A", {"state": mapped({"type": "enum", "values": {"ok": {}, "1st": {}}})}))],
+        {},
+        "sp:A/v1.state",
+        r"enum value '1st' is invalid: 1-128 characters, letters, digits and '_', not starting with a digit; "
+        r"generated anyway",
     ),
     (
         "unknown-property-kind",
@@ -188,6 +196,44 @@ def test_each_diagnostic(
 
 def test_every_code_has_a_case() -> None:
     assert sorted(CODES) == sorted(case[0] for case in CASES)
+
+
+def _enum(values: list[str], **extra: Any) -> dict[str, Any]:
+    return mapped({"type": "enum", "values": {key: {"name": key.upper()} for key in values}, **extra})
+
+
+def test_every_way_an_enum_breaks_the_dms_rules_is_a_warning() -> None:
+    bad = view(
+        "A",
+        {
+            "empty": _enum([]),
+            "keys": _enum(["ok", "a-b", "", "true", "_fine", "x" * 129]),
+            "many": _enum([f"v{i}" for i in range(33)]),
+            "unknown": _enum(["a", "b"], unknownValue="c"),
+            "good": _enum(["a", "b"], unknownValue="b"),
+        },
+    )
+    sdk, diagnostics = build_ir([DataModel.load(model(bad))])
+    assert sdk is not None
+    found = sorted((d.item, d.message) for d in diagnostics if d.code == "invalid-enum")
+    rule = "1-128 characters, letters, digits and '_', not starting with a digit"
+    assert found == sorted(
+        [
+            ("sp:A/v1.empty", "the enum has no values (DMS allows 1 to 32): property skipped"),
+            ("sp:A/v1.keys", f"enum value '' is invalid: {rule}; generated anyway"),
+            ("sp:A/v1.keys", f"enum value 'a-b' is invalid: {rule}; generated anyway"),
+            ("sp:A/v1.keys", "enum value 'true' is reserved by CDF; generated anyway"),
+            ("sp:A/v1.keys", f"enum value '{'x' * 129}' is invalid: {rule}; generated anyway"),
+            ("sp:A/v1.many", "the enum has 33 values, DMS allows at most 32; generated anyway"),
+            ("sp:A/v1.unknown", "unknownValue 'c' is not one of the enum's values: ignored"),
+        ]
+    )
+    (view_a,) = sdk.views
+    assert view_a.property_ids == ("good", "keys", "many", "unknown")  # the empty enum is skipped
+    unknown = view_a.field("unknown")
+    assert unknown is not None and isinstance(unknown.type, EnumType) and unknown.type.unknown_value is None
+    good = view_a.field("good")
+    assert good is not None and isinstance(good.type, EnumType) and good.type.unknown_value == "b"
 
 
 def test_warnings_skip_only_what_cannot_be_generated() -> None:

@@ -48,7 +48,26 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         self._temp_dirs: list[str] = []
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        """Wheel: obtain the models, generate into a temporary folder, force-include the files. Sdist: the snapshots."""
+        """Wheel: obtain the models, generate into a temporary folder, force-include the files. Sdist: the snapshots.
+
+        A problem pygen reports (``PygenError``: the configuration, a snapshot, credentials, CDF, the model)
+        stops the build through hatchling's ``app.abort``, which prints the message and exits 1: what
+        hatchling itself does for errors it expects. An exception escaping the hook would be printed by the
+        frontend's backend process with a Python traceback in front of the message.
+        """
+        from pygen.transport import PygenError
+
+        try:
+            self._initialize(version, build_data)
+        except PygenError as exc:
+            self._cleanup()
+            message = str(exc) if str(exc).startswith("pygen: ") else f"pygen: {exc}"
+            abort = getattr(self.app, "abort", None)
+            if abort is not None:
+                abort(message)  # exits; an app whose abort returns (a test double) gets the exception
+            raise
+
+    def _initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name not in {"wheel", "sdist"}:
             self.app.display_info(f"pygen: nothing to do for the {self.target_name!r} target")
             return

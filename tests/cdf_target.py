@@ -1,7 +1,8 @@
 """Which service the end-to-end suites talk to: the emulator (the default) or a real CDF project.
 
-One set of environment variables points the conformance suite (``tests/emulator``) and the official-SDK
-tour (``tests/official_sdk``) at a CDF project instead of the emulator:
+One set of environment variables points the conformance suite (``tests/emulator``), the official-SDK
+tour (``tests/official_sdk``) and the generated-SDK suites (``tests/instances``, the end-to-end parts of
+``tests/emit_python``; their deployment is tests/sdk_target.py) at a CDF project instead of the emulator:
 
 - ``PYGEN_TEST_CDF_BASE_URL`` (``https://<cluster>.cognitedata.com``) and ``PYGEN_TEST_CDF_PROJECT``;
 - credentials: ``PYGEN_TEST_CDF_TOKEN`` (a bearer token), or the client-credentials flow with

@@ -2,20 +2,25 @@
 
 They live here, not in conftest.py, so that test modules import them by a name no other test folder
 uses (``from conftest import ...`` would pick whichever conftest pytest imported last).
+
+The spaces are the run's own on a CDF target (tests/sdk_target.py): ``sp_pygen_models`` (the Omni model),
+``sp_omni_instances`` (its nodes) and ``sp_test`` (where tests write) on the emulator.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sdk_target import space
 from testdata import OMNI_MODEL, OMNI_NODES
 
 from pygen.emulator import EmulatorSettings
 from pygen.transport import ClientConfig, HTTPClient, RetryPolicy, Token
 
 TOKEN = "instances-test-token"
-DATA_SPACE = "sp_omni_instances"
-TEST_SPACE = "sp_test"
+MODEL_SPACE = space("sp_pygen_models")
+DATA_SPACE = space("sp_omni_instances")
+TEST_SPACE = space("sp_test")
 
 
 def config(base_url: str = "http://emulator", **kwargs: Any) -> ClientConfig:

@@ -65,8 +65,8 @@ async def test_async_connections_failures_and_delete(aomni: AsyncOmniClient) -> 
         await aomni.upsert(
             [ConnectionItemEWrite(external_id="e1", existing_version=0), ConnectionItemEWrite(external_id="e2")]
         )
-    assert [str(f.id) for f in info.value.failed] == ["sp_test:e1"]
-    assert [str(r.id) for r in info.value.result.items] == ["sp_test:e2"]
+    assert [str(f.id) for f in info.value.failed] == [f"{TEST_SPACE}:e1"]
+    assert [str(r.id) for r in info.value.result.items] == [f"{TEST_SPACE}:e2"]
     deleted = await aomni.delete(["d1", "e1", "e2"])
     assert len(deleted.deleted) == 3
     assert await aomni.connection_item_d.retrieve("d1") is None

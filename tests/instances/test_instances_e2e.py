@@ -149,8 +149,8 @@ def test_listed_properties_round_trip(omni: OmniClient) -> None:
 def test_delete_by_id_and_object(omni: OmniClient) -> None:
     omni.upsert(_primitives(4))
     obj = omni.primitive_nullable.retrieve("p003")
-    result = omni.delete(["p000", ("sp_test", "p001"), obj, "never-existed"])
-    assert sorted(str(i) for i in result.deleted) == ["sp_test:p000", "sp_test:p001", "sp_test:p003"]
+    result = omni.delete(["p000", (TEST_SPACE, "p001"), obj, "never-existed"])
+    assert sorted(str(i) for i in result.deleted) == [f"{TEST_SPACE}:p{i}" for i in ("000", "001", "003")]
     assert result.not_found == [NodeId(TEST_SPACE, "never-existed")]
     left = omni.primitive_nullable.list(filter=F.space.equals(TEST_SPACE), limit=-1)
     assert [i.external_id for i in left] == ["p002"]

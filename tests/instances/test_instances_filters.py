@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from _instances_support import TEST_SPACE
+from _instances_support import MODEL_SPACE, TEST_SPACE
 from omni_sdk import (
     ConnectionItemDFields,
     ConnectionItemDWrite,
@@ -40,7 +40,7 @@ F = PrimitiveNullableFields
 L = PrimitiveNullableListedFields
 D = ConnectionItemDFields
 UTC = timezone.utc
-PN = ["sp_pygen_models", "PrimitiveNullable/1"]
+PN = [MODEL_SPACE, "PrimitiveNullable/1"]
 
 
 def test_dump_of_each_kind() -> None:
@@ -54,7 +54,7 @@ def test_dump_of_each_kind() -> None:
     assert F.date.equals(date(2024, 2, 3)).dump()["equals"]["value"] == "2024-02-03"
     assert F.created_time.range(gte=ts).dump()["range"] == {"property": ["node", "createdTime"], "gte": 1704067200000}
     assert L.int32.contains_any([1, 2]).dump() == {
-        "containsAny": {"property": ["sp_pygen_models", "PrimitiveNullableListed/1", "int32"], "values": [1, 2]}
+        "containsAny": {"property": [MODEL_SPACE, "PrimitiveNullableListed/1", "int32"], "values": [1, 2]}
     }
     assert MatchAll().dump() == {"matchAll": {}}
     view = ViewId("s", "V", "1")
@@ -67,7 +67,7 @@ def test_dump_of_each_kind() -> None:
         "overlaps": {"startProperty": ["s", "V/1", "start"], "endProperty": ["s", "V/1", "end"], "gte": 1, "lt": 2}
     }
     nested = D.direct_single.nested(F.text.equals("x")).dump()
-    assert nested["nested"]["scope"] == ["sp_pygen_models", "ConnectionItemD/1", "directSingle"]
+    assert nested["nested"]["scope"] == [MODEL_SPACE, "ConnectionItemD/1", "directSingle"]
 
 
 def test_composition_flattens_and_negates() -> None:
@@ -156,9 +156,7 @@ def test_each_filter_kind_against_the_emulator(seeded: OmniClient) -> None:
     assert _ids(omni, F.external_id.in_(["n1", "n7"])) == ["n1", "n7"]
     assert _ids(omni, InstanceReferences((NodeId(TEST_SPACE, "n2"),))) == ["n2"]
     assert _ids(omni, MatchAll()) == [f"n{i}" for i in range(10)]
-    assert _ids(omni, HasData(views=(ViewId("sp_pygen_models", "PrimitiveNullable", "1"),))) == [
-        f"n{i}" for i in range(10)
-    ]
+    assert _ids(omni, HasData(views=(ViewId(MODEL_SPACE, "PrimitiveNullable", "1"),))) == [f"n{i}" for i in range(10)]
     # A long `in` list (split into an `or`) still finds exactly the right instances.
     many = [f"n{i}" for i in (1, 5)] + [f"missing{i}" for i in range(2100)]
     assert _ids(omni, F.external_id.in_(many)) == ["n1", "n5"]
@@ -190,7 +188,7 @@ def test_direct_relation_and_nested_filters(omni: OmniClient) -> None:
     api = omni.connection_item_d
     space = D.space.equals(TEST_SPACE)
     assert [d.external_id for d in api.list(filter=space & D.direct_single.equals("e1"))] == ["d1"]
-    assert sorted(d.external_id for d in api.list(filter=space & D.direct_single.in_(["e1", ("sp_test", "e2")]))) == [
+    assert sorted(d.external_id for d in api.list(filter=space & D.direct_single.in_(["e1", (TEST_SPACE, "e2")]))) == [
         "d1",
         "d2",
     ]

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import httpx
 import pytest
-from _instances_support import TEST_SPACE, config
+from _instances_support import MODEL_SPACE, TEST_SPACE, config
 from omni_sdk import (
     ConnectionEdgeA,
     ConnectionEdgeAToG,
@@ -94,7 +94,7 @@ def test_target_units_and_search_body_shapes() -> None:
         omni.primitive_nullable.search("x", target_units={"float64": "temperature:deg_c"})
     assert seen[0]["sources"] == [
         {
-            "source": {"type": "view", "space": "sp_pygen_models", "externalId": "PrimitiveNullable", "version": "1"},
+            "source": {"type": "view", "space": MODEL_SPACE, "externalId": "PrimitiveNullable", "version": "1"},
             "targetUnits": [{"property": "float64", "unit": {"externalId": "temperature:deg_c"}}],
         }
     ]
@@ -129,8 +129,8 @@ def test_writing_a_graph_writes_every_object(omni: OmniClient) -> None:
     result = omni.upsert(_graph())
     nodes = sorted(str(r.id) for r in result.items if r.instance_type == "node")
     edges = sorted(str(r.id) for r in result.items if r.instance_type == "edge")
-    assert nodes == [f"sp_test:{x}" for x in ["a1", "a2", "b1", "b2", "d1", "d2", "e1", "e2", "f1", "g1"]]
-    assert edges == ["sp_test:a1:b1", "sp_test:a1:b2", "sp_test:d1:e2", "sp_test:f1:g1"]
+    assert nodes == [f"{TEST_SPACE}:{x}" for x in ["a1", "a2", "b1", "b2", "d1", "d2", "e1", "e2", "f1", "g1"]]
+    assert edges == [f"{TEST_SPACE}:{x}" for x in ["a1:b1", "a1:b2", "d1:e2", "f1:g1"]]
     assert {r.status for r in result.items} == {"created"}
 
 
@@ -204,9 +204,8 @@ def test_an_edge_view_api(omni: OmniClient) -> None:
     found = api.retrieve([EdgeId(TEST_SPACE, "f1:g1"), "nope"])
     assert [e.external_id for e in found] == ["f1:g1"] and found.missing == [EdgeId(TEST_SPACE, "nope")]
     assert api.count(filter=EdgeFields.start_node.equals("f1")) == 1
-    assert [
-        e.external_id for e in api.search("f1", filter=EdgeFields.type.equals(("sp_pygen_models", "multiProperty")))
-    ] == ["f1:g1"]
+    by_type = EdgeFields.type.equals((MODEL_SPACE, "multiProperty"))
+    assert [e.external_id for e in api.search("f1", filter=by_type)] == ["f1:g1"]
 
 
 def _node_json(xid: str, view: str, **props: object) -> dict[str, object]:
@@ -217,7 +216,7 @@ def _node_json(xid: str, view: str, **props: object) -> dict[str, object]:
         "version": 1,
         "createdTime": 0,
         "lastUpdatedTime": 0,
-        "properties": {"sp_pygen_models": {f"{view}/1": props}},
+        "properties": {MODEL_SPACE: {f"{view}/1": props}},
     }
 
 
@@ -227,7 +226,7 @@ def _edge_json(start: str, end: str) -> dict[str, object]:
         "space": TEST_SPACE,
         "externalId": f"{start}:{end}",
         "version": 1,
-        "type": {"space": "sp_pygen_models", "externalId": "bidirectional"},
+        "type": {"space": MODEL_SPACE, "externalId": "bidirectional"},
         "startNode": {"space": TEST_SPACE, "externalId": start},
         "endNode": {"space": TEST_SPACE, "externalId": end},
         "createdTime": 0,
@@ -284,5 +283,5 @@ def test_query_validation_errors_name_the_instance() -> None:
 
     with HTTPClient(config(), transport=httpx.MockTransport(handler)) as http:
         api = OmniClient(http, instance_space=TEST_SPACE).connection_item_d
-        with pytest.raises(InstanceValidationError, match=r"node sp_test:e1 property 'name"):
+        with pytest.raises(InstanceValidationError, match=rf"node {TEST_SPACE}:e1 property 'name"):
             api.retrieve("d1", connections=["direct_single"])

@@ -19,6 +19,7 @@ N = 10_000
 
 
 @pytest.mark.slow
+@pytest.mark.emulator_only  # its faults are the emulator's
 def test_upsert_and_list_10000_nodes_under_faults(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="pygen.transport")
     args = ["--token", TOKEN, "--model-file", str(OMNI_MODEL)]

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import pytest
+from _instances_support import MODEL_SPACE
 from omni_sdk import (
     ConnectionEdgeA,
     ConnectionItemDWrite,
@@ -38,7 +39,7 @@ def _read(xid: str = "x", **props: Any) -> dict[str, Any]:
         "version": 2,
         "createdTime": 1730204346000,
         "lastUpdatedTime": 1730204999000,
-        "properties": {"sp_pygen_models": {"PrimitiveNullable/1": props}},
+        "properties": {MODEL_SPACE: {"PrimitiveNullable/1": props}},
     }
 
 
@@ -97,7 +98,7 @@ def test_as_write_copies_only_what_was_read() -> None:
             {
                 "source": {
                     "type": "view",
-                    "space": "sp_pygen_models",
+                    "space": MODEL_SPACE,
                     "externalId": "PrimitiveNullable",
                     "version": "1",
                 },
@@ -136,9 +137,7 @@ def test_edge_read_class() -> None:
             "endNode": {"space": "s", "externalId": "g1"},
             "createdTime": 0,
             "lastUpdatedTime": 0,
-            "properties": {
-                "sp_pygen_models": {"ConnectionEdgeA/1": {"name": "n", "startTime": "2024-01-01T00:00:00Z"}}
-            },
+            "properties": {MODEL_SPACE: {"ConnectionEdgeA/1": {"name": "n", "startTime": "2024-01-01T00:00:00Z"}}},
         }
     )
     assert isinstance(edge, Edge) and edge.id == EdgeId("s", "e")

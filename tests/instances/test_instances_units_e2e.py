@@ -9,17 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _instances_support import MODEL_SPACE, TEST_SPACE
 from omni_sdk import AsyncOmniClient, OmniClient, PrimitiveNullable, PrimitiveNullableWrite
 
 from pygen.transport import AsyncHTTPClient, BadRequestError, HTTPClient
 
-CONTAINER = {"space": "sp_pygen_models", "externalId": "PrimitiveNullable"}
+CONTAINER = {"space": MODEL_SPACE, "externalId": "PrimitiveNullable"}
 PSI_PER_BAR = 1e5 / 6894.757293168361
 F = "temperature:deg_f"
 
 
 def _with_units(container: dict[str, Any]) -> dict[str, Any]:
-    write = {key: container[key] for key in ("space", "externalId", "properties") if key in container}
+    write = {key: container[key] for key in ("space", "externalId", "properties", "indexes") if key in container}
     write["properties"]["float64"]["type"]["unit"] = {"externalId": "temperature:deg_c", "sourceUnit": "°C"}
     write["properties"]["float32"]["type"]["unit"] = {"externalId": "pressure:bar"}
     return write
@@ -62,10 +63,10 @@ def test_retrieve_converts_into_the_target_units(sensors: OmniClient) -> None:
 def test_list_iterate_and_search_convert(sensors: OmniClient) -> None:
     api = sensors.primitive_nullable
     listed = api.list(target_units={"float64": F}, limit=None)
-    by_id = {item.external_id: item.float64 for item in listed if item.space == "sp_test"}
+    by_id = {item.external_id: item.float64 for item in listed if item.space == TEST_SPACE}
     assert by_id == pytest.approx({"hot": 212.0, "cold": -40.0})
     page = api.page(target_units={"float64": F})
-    assert {item.external_id: item.float64 for item in page.items if item.space == "sp_test"} == pytest.approx(by_id)
+    assert {item.external_id: item.float64 for item in page.items if item.space == TEST_SPACE} == pytest.approx(by_id)
     found = api.search("boiling", target_units={"float64": F})
     assert [(item.external_id, item.float64) for item in found] == [("hot", pytest.approx(212.0))]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from _instances_support import TEST_SPACE, config
+from _instances_support import MODEL_SPACE, TEST_SPACE, config
 from omni_sdk import (
     ConnectionItemAWrite,
     ConnectionItemBWrite,
@@ -85,7 +85,7 @@ def test_a_refused_batch_is_split_to_name_exactly_the_bad_items() -> None:
         (NodeId(TEST_SPACE, "w01234"), 400, "bad value in w01234"),
     ]
     assert len(error.result.items) == 1998
-    assert "2 of 2000 instances were not written" in str(error) and "sp_test:w00017" in str(error)
+    assert "2 of 2000 instances were not written" in str(error) and f"{TEST_SPACE}:w00017" in str(error)
 
 
 def test_a_request_wide_error_is_not_probed_item_by_item() -> None:
@@ -122,7 +122,7 @@ def test_partial_failure_against_the_emulator(omni: OmniClient) -> None:
     # existing_version=0 means "create only": the two that exist conflict, the rest are written.
     with pytest.raises(UpsertError) as info:
         omni.upsert(_nodes(2100, existing_version=0))
-    assert sorted(str(f.id) for f in info.value.failed) == ["sp_test:w00005", "sp_test:w01500"]
+    assert sorted(str(f.id) for f in info.value.failed) == [f"{TEST_SPACE}:w00005", f"{TEST_SPACE}:w01500"]
     assert {f.status for f in info.value.failed} == {409}
     assert len(info.value.result.created) == 2098
     assert omni.primitive_nullable.count(filter=F.space.equals(TEST_SPACE)) == 2100
@@ -158,7 +158,7 @@ def test_replace_resets_properties_not_given(omni: OmniClient) -> None:
 
 def test_edges_standalone_and_delete(omni: OmniClient) -> None:
     omni.upsert([ConnectionItemAWrite(external_id="a"), ConnectionItemBWrite(external_id="b")])
-    edge = EdgeWrite(external_id="a-b", type=("sp_pygen_models", "bidirectional"), start_node="a", end_node="b")
+    edge = EdgeWrite(external_id="a-b", type=(MODEL_SPACE, "bidirectional"), start_node="a", end_node="b")
     result = omni.upsert(edge)
     assert [(r.id, r.status) for r in result.items] == [(EdgeId(TEST_SPACE, "a-b"), "created")]
     a = omni.connection_item_a.retrieve("a", connections=True)
@@ -173,11 +173,11 @@ def test_edges_standalone_and_delete(omni: OmniClient) -> None:
 
 def test_edge_to_a_missing_node_is_named(omni: OmniClient) -> None:
     with pytest.raises(UpsertError) as info:
-        omni.upsert(EdgeWrite(external_id="e", type=("s", "t"), start_node="nope1", end_node="nope2"))
+        omni.upsert(EdgeWrite(external_id="e", type=(MODEL_SPACE, "t"), start_node="nope1", end_node="nope2"))
     assert info.value.failed[0].id == EdgeId(TEST_SPACE, "e") and info.value.failed[0].status == 409
     # Asking CDF to create the end nodes makes it work.
     ok = omni.upsert(
-        EdgeWrite(external_id="e", type=("s", "t"), start_node="nope1", end_node="nope2"),
+        EdgeWrite(external_id="e", type=(MODEL_SPACE, "t"), start_node="nope1", end_node="nope2"),
         auto_create_start_nodes=True,
         auto_create_end_nodes=True,
     )
@@ -189,5 +189,5 @@ def test_delete_failure_is_named() -> None:
         return httpx.Response(403, json={"error": {"code": 403, "message": "not allowed"}})
 
     with HTTPClient(config(), transport=httpx.MockTransport(handler)) as http:
-        with pytest.raises(DeleteError, match="sp_test:x.*not allowed"):
+        with pytest.raises(DeleteError, match=f"{TEST_SPACE}:x.*not allowed"):
             OmniClient(http, instance_space=TEST_SPACE).delete("x")

@@ -38,8 +38,7 @@ from ._primitives import (
     PrimitiveNullableListedWrite,
     PrimitiveNullableWrite,
 )
-
-MODEL_SPACE = "sp_pygen_models"
+from ._space import MODEL_SPACE
 
 __all__ = [
     "MODEL_SPACE",

@@ -26,7 +26,8 @@ from pygen.instances import (
     ViewId,
 )
 
-SPACE = "sp_pygen_models"
+from ._space import MODEL_SPACE as SPACE
+
 _A = ViewId(SPACE, "ConnectionItemA", "1")
 _B = ViewId(SPACE, "ConnectionItemB", "1")
 _D = ViewId(SPACE, "ConnectionItemD", "1")

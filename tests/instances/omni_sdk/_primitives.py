@@ -23,8 +23,10 @@ from pygen.instances import (
     ViewId,
 )
 
-_PN = ViewId("sp_pygen_models", "PrimitiveNullable", "1")
-_PNL = ViewId("sp_pygen_models", "PrimitiveNullableListed", "1")
+from ._space import MODEL_SPACE
+
+_PN = ViewId(MODEL_SPACE, "PrimitiveNullable", "1")
+_PNL = ViewId(MODEL_SPACE, "PrimitiveNullableListed", "1")
 
 
 class PrimitiveNullableWrite(NodeWrite):

@@ -1,8 +1,9 @@
 """Generated SDKs at work: generate in memory (``load_sdk``), then run them against the in-process emulator.
 
-Omni: the emulator holds the model and ``Omni.nodes.json`` (space ``sp_omni_instances``); writes go to
-``sp_test``. CogniteCore: the model only; the tests write what they read. Covered: CRUD, every keyword
-filter kind, paging, search, aggregation, and connections (direct, reverse, edges with properties).
+Omni: the emulator holds the model and ``Omni.nodes.json`` (space ``DATA``); writes go to ``TEST_SPACE``.
+CogniteCore: the model only; the tests write what they read. Covered: CRUD, every keyword filter kind,
+paging, search, aggregation, and connections (direct, reverse, edges with properties). On a CDF target
+(tests/sdk_target.py) the SDKs come from the run's copies of the models, deployed there.
 """
 
 from __future__ import annotations
@@ -12,20 +13,20 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timezone
 from typing import Any
 
-import httpx
 import pytest
 from _emit_support import load_model
+from sdk_target import Deployment, on_target, sdk_ahttp, sdk_http, space
 from testdata import INSTANCES_DIR, MODELS_DIR
 
-from pygen.emulator import EmulatorSettings, create_app
-from pygen.emulator.testing import SyncASGITransport
+from pygen.emulator import EmulatorSettings
 from pygen.generate import load_sdk
 from pygen.instances import NodeId
-from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient, Token
+from pygen.transport import ClientConfig, Token
 
 TOKEN = "emit-test-token"
-DATA = "sp_omni_instances"
-TEST_SPACE = "sp_test"
+MODEL_SPACE = space("sp_pygen_models")
+DATA = space("sp_omni_instances")
+TEST_SPACE = space("sp_test")
 
 
 def _config() -> ClientConfig:
@@ -42,31 +43,23 @@ def _settings(model: str, with_nodes: bool) -> EmulatorSettings:
 
 @pytest.fixture(scope="module")
 def omni_sdk() -> types.ModuleType:
-    return load_sdk([load_model("Omni")], package="omni_functional")
+    return load_sdk([on_target(load_model("Omni"))], package="omni_functional")
 
 
 @pytest.fixture(scope="module")
 def core_sdk() -> types.ModuleType:
-    return load_sdk([load_model("CogniteCore")], package="core_functional")
-
-
-def _http(model: str, with_nodes: bool) -> Iterator[HTTPClient]:
-    transport = SyncASGITransport(create_app(_settings(model, with_nodes)))
-    with HTTPClient(_config(), transport=transport) as http:
-        http.post("/models/spaces", json={"items": [{"space": TEST_SPACE}]})
-        yield http
-    transport.close()
+    return load_sdk([on_target(load_model("CogniteCore"))], package="core_functional")
 
 
 @pytest.fixture
-def omni(omni_sdk: types.ModuleType) -> Iterator[Any]:
-    for http in _http("Omni", True):
+def omni(omni_sdk: types.ModuleType, cdf_run: Deployment | None) -> Iterator[Any]:
+    with sdk_http(cdf_run, _config(), _settings("Omni", True), [TEST_SPACE]) as http:
         yield omni_sdk.OmniClient(http, instance_space=TEST_SPACE)
 
 
 @pytest.fixture
-def core(core_sdk: types.ModuleType) -> Iterator[Any]:
-    for http in _http("CogniteCore", False):
+def core(core_sdk: types.ModuleType, cdf_run: Deployment | None) -> Iterator[Any]:
+    with sdk_http(cdf_run, _config(), _settings("CogniteCore", False), [TEST_SPACE]) as http:
         yield core_sdk.CogniteCoreClient(http, instance_space=TEST_SPACE)
 
 
@@ -260,19 +253,18 @@ def test_connections_only_hold_nodes_of_their_target_view(omni: Any, omni_sdk: t
 
 def test_write_class_defaults_the_node_type_the_view_filter_requires(omni: Any, omni_sdk: types.ModuleType) -> None:
     write = omni_sdk.ConnectionItemAWrite(external_id="a-new", name="a")
-    assert write.type == NodeId("sp_pygen_models", "ConnectionItemA")
+    assert write.type == NodeId(MODEL_SPACE, "ConnectionItemA")
     omni.upsert(write)
     assert "a-new" in _ids(omni.connection_item_a.list(limit=-1))
-    assert omni.connection_item_a.retrieve("a-new").type == NodeId("sp_pygen_models", "ConnectionItemA")
+    assert omni.connection_item_a.retrieve("a-new").type == NodeId(MODEL_SPACE, "ConnectionItemA")
     # A type given explicitly still wins (and the view then leaves the node out).
     omni.upsert(omni_sdk.ConnectionItemAWrite(external_id="a-other", type=NodeId(TEST_SPACE, "other")))
     assert "a-other" not in _ids(omni.connection_item_a.list(limit=-1))
 
 
 @pytest.fixture
-async def aomni(omni_sdk: types.ModuleType) -> AsyncIterator[Any]:
-    transport = httpx.ASGITransport(app=create_app(_settings("Omni", True)))
-    async with AsyncHTTPClient(_config(), transport=transport) as http:
+async def aomni(omni_sdk: types.ModuleType, cdf_run: Deployment | None) -> AsyncIterator[Any]:
+    async with sdk_ahttp(cdf_run, _config(), _settings("Omni", True)) as http:
         yield omni_sdk.AsyncOmniClient(http, instance_space=TEST_SPACE)
 
 

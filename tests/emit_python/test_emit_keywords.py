@@ -2,7 +2,8 @@
 
 A model with one view of every filterable type is generated and imported from memory; five nodes are
 written; then each keyword of the view's ``KwFilters`` TypedDict (all of them: the test fails when one
-has no case here) selects a known set of nodes, and every read method must agree on that set.
+has no case here) selects a known set of nodes, and every read method must agree on that set. On a CDF
+target (tests/sdk_target.py) the model is the run's copy, deployed there.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from _emit_support import direct, mapped, model, view
+from sdk_target import Deployment, on_target, sdk_ahttp, sdk_http, space
 
-from pygen.emulator import EmulatorSettings, create_app
-from pygen.emulator.testing import SyncASGITransport
+from pygen.emulator import EmulatorSettings
 from pygen.generate import load_sdk
 from pygen.instances import NodeId
-from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient, Token
+from pygen.transport import ClientConfig, Token
 
-DATA = "sp_kw"
+DATA = space("sp_kw")
 UTC = timezone.utc
+CONFIG = ClientConfig("p", Token("t"), base_url="http://emulator")
 
 
 def _model() -> dict[str, Any]:
@@ -44,7 +45,7 @@ def _model() -> dict[str, Any]:
         "sizes": mapped("int32", is_list=True),
         "peers": direct("Kw", is_list=True),
     }
-    return model("KwModel", [view("Kw", props)])
+    return on_target(model("KwModel", [view("Kw", props)]))
 
 
 ROWS = [  # external id, name, count, ratio, flag, kind, tags, peer
@@ -74,7 +75,7 @@ CASES: dict[str, tuple[object, list[str]]] = {
     "peer": ("k1", ["k0", "k4"]),
     "tags": (["a", "c"], ["k0", "k3", "k4"]),
     "sizes": ([20], ["k2"]),
-    "peers": ([("sp_kw", "k2")], ["k1"]),
+    "peers": ([(DATA, "k2")], ["k1"]),
     "external_id_prefix": ("k", ["k0", "k1", "k2", "k3", "k4"]),
     "space": (DATA, ["k0", "k1", "k2", "k3", "k4"]),
     "exists": (["peer", "blob"], ["k0", "k1"]),
@@ -113,17 +114,17 @@ def _nodes(module: types.ModuleType) -> list[Any]:
     return out
 
 
+def _settings(model_file: Path) -> EmulatorSettings:
+    return EmulatorSettings(token="t", model_files=[model_file])
+
+
 @pytest.fixture(scope="module")
-def client(sdk: tuple[types.ModuleType, Path]) -> Iterator[Any]:
+def client(sdk: tuple[types.ModuleType, Path], cdf_run: Deployment | None) -> Iterator[Any]:
     module, model_file = sdk
-    transport = SyncASGITransport(create_app(EmulatorSettings(token="t", model_files=[model_file])))
-    config = ClientConfig("p", Token("t"), base_url="http://emulator")
-    with HTTPClient(config, transport=transport) as http:
-        http.post("/models/spaces", json={"items": [{"space": DATA}]})
+    with sdk_http(cdf_run, CONFIG, _settings(model_file), [DATA]) as http:
         kw = module.KwModelClient(http, instance_space=DATA)
         kw.upsert(_nodes(module))
         yield kw
-    transport.close()
 
 
 def test_every_keyword_has_a_case(sdk: tuple[types.ModuleType, Path]) -> None:
@@ -162,12 +163,11 @@ def test_keyword_through_every_sync_read_method(client: Any, keyword: str) -> No
 
 
 @pytest.mark.anyio
-async def test_every_keyword_through_every_async_read_method(sdk: tuple[types.ModuleType, Path]) -> None:
+async def test_every_keyword_through_every_async_read_method(
+    sdk: tuple[types.ModuleType, Path], cdf_run: Deployment | None
+) -> None:
     module, model_file = sdk
-    transport = httpx.ASGITransport(app=create_app(EmulatorSettings(token="t", model_files=[model_file])))
-    config = ClientConfig("p", Token("t"), base_url="http://emulator")
-    async with AsyncHTTPClient(config, transport=transport) as http:
-        await http.post("/models/spaces", json={"items": [{"space": DATA}]})
+    async with sdk_ahttp(cdf_run, CONFIG, _settings(model_file), [DATA]) as http:
         aclient = module.AsyncKwModelClient(http, instance_space=DATA)
         await aclient.upsert(_nodes(module))
         api = aclient.kw

@@ -3,7 +3,8 @@
 The three models collide in every way: ``Asset`` in two spaces, ``Pump`` in two versions, ``Site`` in two
 models, and ``Gauge`` has ``maxPressure`` and ``max_pressure``. The golden case ``multi`` checks the
 generated code with ruff, mypy and tsc; here the SDK writes and reads through every colliding view
-against the emulator, and the names can be chosen through every entry point.
+against the emulator (or the run's copies of the models on a CDF target, tests/sdk_target.py), and the
+names can be chosen through every entry point.
 """
 
 from __future__ import annotations
@@ -16,18 +17,19 @@ from typing import Any
 
 import pytest
 from _emit_support import MULTI, load_model
+from sdk_target import TARGET, Deployment, on_target, sdk_http, space
 from testdata import MODELS_DIR
 
 from pygen.cli import main as pygen_main
-from pygen.emulator import EmulatorSettings, create_app
-from pygen.emulator.testing import SyncASGITransport
+from pygen.emulator import EmulatorSettings
 from pygen.fetch import ModelRef
 from pygen.generate import GenerationError, generate, load_sdk
 from pygen.instances import NodeId
-from pygen.transport import ClientConfig, HTTPClient, Token
+from pygen.transport import ClientConfig, Token
 
 TOKEN = "multi-test-token"
-SPACE = "sp_multi"
+SPACE = space("sp_multi")
+A, B = space("collide_a"), space("collide_b")
 
 
 def _models() -> list[dict[str, Any]]:
@@ -36,29 +38,29 @@ def _models() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def sdk() -> types.ModuleType:
-    return load_sdk(_models(), package="plant_multi", client_name="PlantClient")
+    # The two Assets are told apart by their spaces' names: the run's copies on a CDF target keep those names.
+    names = None if TARGET is None else {f"{A}:Asset/1": "AssetCollideA", f"{B}:Asset/1": "AssetCollideB"}
+    models = [on_target(model) for model in _models()]
+    return load_sdk(models, package="plant_multi", client_name="PlantClient", view_names=names)
 
 
 @pytest.fixture
-def client(sdk: types.ModuleType) -> Iterator[Any]:
+def client(sdk: types.ModuleType, cdf_run: Deployment | None) -> Iterator[Any]:
     settings = EmulatorSettings(token=TOKEN, model_files=[MODELS_DIR / f"{name}.json" for name in MULTI])
-    transport = SyncASGITransport(create_app(settings))
     config = ClientConfig("multi", Token(TOKEN), base_url="http://emulator")
-    with HTTPClient(config, transport=transport) as http:
-        http.post("/models/spaces", json={"items": [{"space": SPACE}]})
+    with sdk_http(cdf_run, config, settings, [SPACE]) as http:
         yield sdk.PlantClient(http, instance_space=SPACE)
-    transport.close()
 
 
 def test_colliding_views_get_one_class_and_one_accessor_each(sdk: types.ModuleType) -> None:
     views = {name: getattr(sdk, name)._view_id for name in ("AssetCollideA", "AssetCollideB", "Pump", "PumpV1")}
     assert {name: str(view) for name, view in views.items()} == {
-        "AssetCollideA": "collide_a:Asset/1",
-        "AssetCollideB": "collide_b:Asset/1",
-        "Pump": "collide_a:Pump/2",  # the newest version keeps the name
-        "PumpV1": "collide_a:Pump/1",
+        "AssetCollideA": f"{A}:Asset/1",
+        "AssetCollideB": f"{B}:Asset/1",
+        "Pump": f"{A}:Pump/2",  # the newest version keeps the name
+        "PumpV1": f"{A}:Pump/1",
     }
-    assert str(sdk.Site._view_id) == "collide_a:Site/1"  # in two models, one class
+    assert str(sdk.Site._view_id) == f"{A}:Site/1"  # in two models, one class
     client_attributes = {name for name in vars(sdk.PlantClient) if not name.startswith("_")}
     assert client_attributes == {"asset_collide_a", "asset_collide_b", "gauge", "pump", "pump_v1", "site"}
     assert {"max_pressure", "max_pressure_2"} <= set(sdk.GaugeWrite.model_fields)
@@ -92,10 +94,10 @@ def test_write_and_read_through_every_colliding_view(client: Any, sdk: types.Mod
         "/models/instances/byids",
         json={
             "items": [{"instanceType": "node", "space": SPACE, "externalId": "g"}],
-            "sources": [{"source": {"type": "view", "space": "collide_b", "externalId": "Gauge", "version": "1"}}],
+            "sources": [{"source": {"type": "view", "space": B, "externalId": "Gauge", "version": "1"}}],
         },
     ).json()
-    assert raw["items"][0]["properties"]["collide_b"]["Gauge/1"] == {
+    assert raw["items"][0]["properties"][B]["Gauge/1"] == {
         "maxPressure": 10.0,
         "max_pressure": 9.5,
         "asset": {"space": SPACE, "externalId": "a"},

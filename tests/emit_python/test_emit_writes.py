@@ -1,5 +1,7 @@
 """Generated write classes at run time: unknown keywords, required properties, partial updates, JSON objects,
-auto-increment properties, and views without properties (the typing side is tests/typing)."""
+auto-increment properties, and views without properties (the typing side is tests/typing).
+
+The tests that write use an emulator, or the run's copies of the models on a CDF target (tests/sdk_target.py)."""
 
 from __future__ import annotations
 
@@ -13,19 +15,20 @@ from typing import Any
 import pytest
 from _emit_support import load_model, mapped, model, view
 from pydantic import ValidationError
+from sdk_target import Deployment, on_target, sdk_http, space
+from testdata import OMNI_MODEL
 
-from pygen.emulator import EmulatorSettings, create_app
-from pygen.emulator.testing import SyncASGITransport
+from pygen.emulator import EmulatorSettings
 from pygen.generate import load_sdk
 from pygen.instances import NodeId
-from pygen.transport import ClientConfig, HTTPClient, Token
+from pygen.transport import ClientConfig, Token
 
-DATA = "sp_writes"
+DATA = space("sp_writes")
 
 
 @pytest.fixture(scope="module")
 def omni() -> types.ModuleType:
-    return load_sdk([load_model("Omni")], package="omni_writes")
+    return load_sdk([on_target(load_model("Omni"))], package="omni_writes")
 
 
 def test_an_unknown_keyword_is_a_type_error_naming_the_nearest_field(omni: types.ModuleType) -> None:
@@ -69,13 +72,10 @@ def test_enum_values_are_checked_on_write() -> None:
 
 
 @pytest.fixture
-def client(omni: types.ModuleType, tmp_path: Path) -> Iterator[Any]:
-    settings = EmulatorSettings(token="t", model_files=[Path(__file__).resolve().parents[1] / "data/models/Omni.json"])
-    transport = SyncASGITransport(create_app(settings))
-    with HTTPClient(ClientConfig("p", Token("t"), base_url="http://emulator"), transport=transport) as http:
-        http.post("/models/spaces", json={"items": [{"space": DATA}]})
+def client(omni: types.ModuleType, cdf_run: Deployment | None) -> Iterator[Any]:
+    settings = EmulatorSettings(token="t", model_files=[OMNI_MODEL])
+    with sdk_http(cdf_run, ClientConfig("p", Token("t"), base_url="http://emulator"), settings, [DATA]) as http:
         yield omni.OmniClient(http, instance_space=DATA)
-    transport.close()
 
 
 def test_auto_increment_properties_are_optional_and_writable(omni: types.ModuleType, client: Any) -> None:
@@ -90,10 +90,10 @@ def test_auto_increment_properties_are_optional_and_writable(omni: types.ModuleT
     assert isinstance(read["counted"].auto_increment_int32, int)
 
 
-def test_a_view_without_properties_gets_a_write_class(tmp_path: Path) -> None:
+def test_a_view_without_properties_gets_a_write_class(tmp_path: Path, cdf_run: Deployment | None) -> None:
     tagged = view("Tagged", {})
     tagged["filter"] = {"equals": {"property": ["node", "type"], "value": {"space": DATA, "externalId": "tag"}}}
-    raw = model("Tags", [tagged, view("Named", {"name": mapped("text")})])
+    raw = on_target(model("Tags", [tagged, view("Named", {"name": mapped("text")})]))
     sdk = load_sdk([raw])
     write = sdk.TaggedWrite(external_id="t1")
     assert write.type == NodeId(DATA, "tag")
@@ -105,17 +105,15 @@ def test_a_view_without_properties_gets_a_write_class(tmp_path: Path) -> None:
     }  # no source: the view maps no container to write through
     path = tmp_path / "tags.json"
     path.write_text(json.dumps(raw), encoding="utf-8")
-    transport = SyncASGITransport(create_app(EmulatorSettings(token="t", model_files=[path])))
-    with HTTPClient(ClientConfig("p", Token("t"), base_url="http://emulator"), transport=transport) as http:
-        http.post("/models/spaces", json={"items": [{"space": DATA}]})
+    settings = EmulatorSettings(token="t", model_files=[path])
+    with sdk_http(cdf_run, ClientConfig("p", Token("t"), base_url="http://emulator"), settings, [DATA]) as http:
         tags = sdk.TagsClient(http, instance_space=DATA)
         tags.upsert([write, sdk.NamedWrite(external_id="n1", name="not tagged")])
         assert [item.external_id for item in tags.tagged.list(limit=-1)] == ["t1"]
-    transport.close()
 
 
 def test_load_reads_timestamps_without_offset_as_utc_and_naive_datetimes_stay_refused(omni: types.ModuleType) -> None:
-    view_ref = {"type": "view", "space": "sp_pygen_models", "externalId": "PrimitiveNullable", "version": "1"}
+    view_ref = {"type": "view", "space": space("sp_pygen_models"), "externalId": "PrimitiveNullable", "version": "1"}
     item = {
         "instanceType": "node",
         "space": DATA,

@@ -3,7 +3,8 @@
 Every query answer is compared with the same answer worked out from plain ``list`` calls. Two
 models: CogniteCore (direct relations, reverse relations through single and list properties) and
 Omni (edge connections with and without edge properties). Expression names in request bodies are
-``s0`` (the root), ``s1``, ... in the order the hops were added.
+``s0`` (the root), ``s1``, ... in the order the hops were added. On a CDF target (tests/sdk_target.py)
+the SDKs come from the run's copies of the models, deployed there.
 """
 
 from __future__ import annotations
@@ -16,65 +17,73 @@ from typing import Any
 import httpx
 import pytest
 from _emit_support import load_model
+from sdk_target import Deployment, on_target, sdk_ahttp, sdk_http, space
 from testdata import MODELS_DIR
 
-from pygen.emulator import EmulatorSettings, create_app
-from pygen.emulator.testing import SyncASGITransport
+from pygen.emulator import EmulatorSettings
 from pygen.generate import load_sdk
 from pygen.instances import NodeId, PropertyNotFetchedError, unfetched_properties
-from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient, Token
+from pygen.transport import ClientConfig, Token
 
 TOKEN = "graph-test-token"
-SPACE = "sp_test"
+SPACE = space("sp_test")
+CORE = space("cdf_cdm")
 
 
 def _config() -> ClientConfig:
     return ClientConfig("graph-test", Token(TOKEN), base_url="http://emulator")
 
 
-def _app(model: str) -> Any:
-    return create_app(EmulatorSettings(token=TOKEN, model_files=[MODELS_DIR / f"{model}.json"]))
+def _settings(model: str) -> EmulatorSettings:
+    return EmulatorSettings(token=TOKEN, model_files=[MODELS_DIR / f"{model}.json"])
 
 
-class _Counting(SyncASGITransport):
-    """The in-process emulator transport, keeping the bodies of query requests."""
+class _Counting(httpx.BaseTransport):
+    """Keeps the bodies of query requests, passing every request on to the transport it wraps."""
 
-    def __init__(self, app: Any) -> None:
-        super().__init__(app)
+    def __init__(self) -> None:
         self.queries: list[dict[str, Any]] = []
+        self.inner = httpx.BaseTransport()
+
+    def around(self, inner: httpx.BaseTransport) -> _Counting:
+        self.inner = inner
+        return self
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/models/instances/query"):
             self.queries.append(json.loads(request.content))
-        return super().handle_request(request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 @pytest.fixture(scope="module")
 def core_sdk() -> types.ModuleType:
-    return load_sdk([load_model("CogniteCore")], package="core_graph")
+    return load_sdk([on_target(load_model("CogniteCore"))], package="core_graph")
 
 
 @pytest.fixture(scope="module")
 def omni_sdk() -> types.ModuleType:
-    return load_sdk([load_model("Omni")], package="omni_graph")
+    return load_sdk([on_target(load_model("Omni"))], package="omni_graph")
 
 
-def _client(sdk: types.ModuleType, client_class: str, model: str) -> Iterator[tuple[Any, _Counting]]:
-    transport = _Counting(_app(model))
-    with HTTPClient(_config(), transport=transport) as http:
-        http.post("/models/spaces", json={"items": [{"space": SPACE}]})
-        yield getattr(sdk, client_class)(http, instance_space=SPACE), transport
-    transport.close()
-
-
-@pytest.fixture
-def core_t(core_sdk: types.ModuleType) -> Iterator[tuple[Any, _Counting]]:
-    yield from _client(core_sdk, "CogniteCoreClient", "CogniteCore")
+def _client(
+    run: Deployment | None, sdk: types.ModuleType, client_class: str, model: str
+) -> Iterator[tuple[Any, _Counting]]:
+    counting = _Counting()
+    with sdk_http(run, _config(), _settings(model), [SPACE], wrap=counting.around) as http:
+        yield getattr(sdk, client_class)(http, instance_space=SPACE), counting
 
 
 @pytest.fixture
-def omni_t(omni_sdk: types.ModuleType) -> Iterator[tuple[Any, _Counting]]:
-    yield from _client(omni_sdk, "OmniClient", "Omni")
+def core_t(core_sdk: types.ModuleType, cdf_run: Deployment | None) -> Iterator[tuple[Any, _Counting]]:
+    yield from _client(cdf_run, core_sdk, "CogniteCoreClient", "CogniteCore")
+
+
+@pytest.fixture
+def omni_t(omni_sdk: types.ModuleType, cdf_run: Deployment | None) -> Iterator[tuple[Any, _Counting]]:
+    yield from _client(cdf_run, omni_sdk, "OmniClient", "Omni")
 
 
 def _ids(items: Any) -> list[str]:
@@ -135,7 +144,7 @@ def test_one_hop_reverse_relation_with_filters_matches_list(core_t: tuple[Any, _
     body = transport.queries[0]
     assert body["with"]["s1"]["nodes"]["through"]["identifier"] == "parent"
     assert body["with"]["s1"]["nodes"]["direction"] == "inwards"
-    assert {"hasData": [{"type": "view", "space": "cdf_cdm", "externalId": "CogniteAsset", "version": "v1"}]} in (
+    assert {"hasData": [{"type": "view", "space": CORE, "externalId": "CogniteAsset", "version": "v1"}]} in (
         body["with"]["s1"]["nodes"]["filter"]["and"]
     )
     assert _ids(query.flat()) == ["P-1.pump0", "P-1.pump2", "P-2.valve1", "P-2.valve3"]
@@ -163,7 +172,7 @@ def test_two_hops_through_a_list_relation_matches_list(core_t: tuple[Any, _Count
     assert len(transport.queries) == result.requests == 2
     stage = transport.queries[1]["with"]["s2"]["nodes"]["filter"]["and"]
     contains = next(part["containsAny"] for part in stage if "containsAny" in part)
-    assert contains["property"] == ["cdf_cdm", "CogniteTimeSeries/v1", "assets"]
+    assert contains["property"] == [CORE, "CogniteTimeSeries/v1", "assets"]
     assert sorted(value["externalId"] for value in contains["values"]) == ["P-1.pump0", "P-1.pump2"]
 
 
@@ -214,7 +223,7 @@ def test_limits_and_sort_at_each_hop(core_t: tuple[Any, _Counting], core_sdk: An
     assert sum(len(c.children) for c in roots[0].children) == 2
     body = transport.queries[0]["with"]
     assert body["s0"]["limit"] == 1 and body["s1"]["limit"] == 3 and body["s2"]["limit"] == 2
-    assert body["s1"]["sort"] == [{"property": ["cdf_cdm", "CogniteAsset/v1", "name"], "direction": "descending"}]
+    assert body["s1"]["sort"] == [{"property": [CORE, "CogniteAsset/v1", "name"], "direction": "descending"}]
 
 
 def test_property_subsets(core_t: tuple[Any, _Counting], core_sdk: Any) -> None:
@@ -226,18 +235,18 @@ def test_property_subsets(core_t: tuple[Any, _Counting], core_sdk: Any) -> None:
     (root,) = query.list()
     assert transport.queries[0]["select"]["s0"]["sources"][0]["properties"] == ["name"]
     assert root.name == "root P-1"
-    with pytest.raises(PropertyNotFetchedError, match=r"CogniteAsset.description was not read: node sp_test:P-1"):
+    with pytest.raises(PropertyNotFetchedError, match=rf"CogniteAsset.description was not read: node {SPACE}:P-1"):
         _ = root.description
     assert "description" in unfetched_properties(root) and "name" not in unfetched_properties(root)
     assert getattr(root, "description", "absent") == "absent"  # an AttributeError: getattr defaults work
     # the reverse hop reads the pointer it needs besides the subset
     assert sorted(transport.queries[0]["select"]["s1"]["sources"][0]["properties"]) == ["name", "parent"]
     assert all(child.name.startswith("P-1.") for child in root.children)
-    assert "description" not in root.dump()["properties"]["cdf_cdm"]["CogniteAsset/v1"]
+    assert "description" not in root.dump()["properties"][CORE]["CogniteAsset/v1"]
     # written back: a patch of what was read, never a replacement
     write = root.as_write()
     write.name = "renamed"
-    with pytest.raises(ValueError, match=r"CogniteAssetWrite sp_test:P-1 comes from an object read with a subset"):
+    with pytest.raises(ValueError, match=rf"CogniteAssetWrite {SPACE}:P-1 comes from an object read with a subset"):
         core.upsert(write, replace=True)
     core.upsert(write)
     after = api.retrieve("P-1")
@@ -271,7 +280,7 @@ def test_identifier_mode(core_t: tuple[Any, _Counting], core_sdk: Any) -> None:
     assert transport.queries[0]["select"]["s1"] == {
         "sources": [
             {
-                "source": {"type": "view", "space": "cdf_cdm", "externalId": "CogniteAsset", "version": "v1"},
+                "source": {"type": "view", "space": CORE, "externalId": "CogniteAsset", "version": "v1"},
                 "properties": ["parent"],
             }
         ]
@@ -371,9 +380,8 @@ def test_connections_keyword_of_query(core_t: tuple[Any, _Counting], core_sdk: A
 
 
 @pytest.mark.anyio
-async def test_async_query(core_sdk: Any) -> None:
-    async with AsyncHTTPClient(_config(), transport=httpx.ASGITransport(app=_app("CogniteCore"))) as http:
-        await http.post("/models/spaces", json={"items": [{"space": SPACE}]})
+async def test_async_query(core_sdk: Any, cdf_run: Deployment | None) -> None:
+    async with sdk_ahttp(cdf_run, _config(), _settings("CogniteCore"), [SPACE]) as http:
         sync_items: list[Any] = []
         asset = core_sdk.CogniteAssetWrite
         sync_items = [asset(external_id="r", name="r")] + [
@@ -518,7 +526,7 @@ def _asset_row(xid: str, parent: str | None) -> dict[str, Any]:
         "version": 1,
         "createdTime": 0,
         "lastUpdatedTime": 0,
-        "properties": {"cdf_cdm": {"CogniteAsset/v1": props}},
+        "properties": {CORE: {"CogniteAsset/v1": props}},
     }
 
 

@@ -1,14 +1,17 @@
 """The end-to-end suites pick their target from the environment (tests/cdf_target.py).
 
 A "fake CDF" here is a separate ``pygen emulator`` process reached over HTTP: with the ``PYGEN_TEST_CDF_*``
-variables pointing at it, the conformance suite and the cognite-sdk tour must send their requests there
-(not to an emulator of their own), skip the emulator-only tests, and clean up only their own spaces.
+variables pointing at it, the conformance suite, the cognite-sdk tour and the generated-SDK suites
+(``tests/instances``, the end-to-end parts of ``tests/emit_python``: tests/sdk_target.py) must send their
+requests there (not to an emulator of their own), skip the emulator-only tests, and clean up only their own
+spaces (the generated-SDK suites deploy their models and nodes there, and delete them again).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -81,6 +84,20 @@ def _spaces(client: httpx.Client) -> set[str]:
     return {item["space"] for item in client.get("/models/spaces", params={"limit": 1000}).json()["items"]}
 
 
+def _schema(client: httpx.Client) -> list[str]:
+    """Every space, container, view and data model on the target."""
+    found = []
+    for resource in ("spaces", "containers", "views", "datamodels"):
+        items = client.get(f"/models/{resource}", params={"limit": 1000}).json()["items"]
+        found += [f"{resource} {item['space']}:{item.get('externalId', '')}" for item in items]
+    return sorted(found)
+
+
+def _not_passed(output: str) -> int:
+    """How many tests failed or errored, from pytest's summary line."""
+    return sum(int(count) for count in re.findall(r"(\d+) (?:failed|errors?)\b", output))
+
+
 def _run(tests: list[str], env: dict[str, str], *, stop: bool = True) -> tuple[int, str]:
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", *(["-x"] if stop else []), *tests],
@@ -97,7 +114,7 @@ def test_the_suites_run_against_the_configured_target() -> None:
     with EmulatorProcess("--token", TOKEN) as fake, fake.client(timeout=30) as client:
         client.headers["Authorization"] = f"Bearer {TOKEN}"
         client.base_url = httpx.URL(fake.project_url("fake"))
-        before = _spaces(client)
+        before = _schema(client)
         env = {
             **os.environ,
             "PYGEN_TEST_CDF_BASE_URL": fake.base_url,
@@ -109,16 +126,24 @@ def test_the_suites_run_against_the_configured_target() -> None:
             f"{conformance}::test_gzip_request_bodies_are_read",  # runs on the target
             f"{conformance}::test_broken_or_unknown_encodings_are_client_errors",  # emulator-only: skipped
             "tests/official_sdk/test_sdk_schema.py",
+            "tests/instances/test_instances_e2e.py",  # the Omni SDK: its model and nodes deployed on the target
+            "tests/instances/test_instances_resilience.py",  # emulator-only (its faults): skipped
+            "tests/emit_python/test_emit_functional.py",  # SDKs generated from the run's Omni and CogniteCore
         ]
         code, output = _run(tests, env)
         assert code == 0, output
-        assert "1 skipped" in output and "emulator-only feature; the target is a real CDF project" in output
-        assert _spaces(client) == before, "every space the suites created on the target was deleted again"
-        # With a token the target refuses, both suites fail on its 401: they talk to it, to nothing else.
-        first_sdk_test = "tests/official_sdk/test_sdk_schema.py::test_spaces_apply_list_retrieve_delete"
-        code, output = _run([tests[0], first_sdk_test], {**env, "PYGEN_TEST_CDF_TOKEN": "wrong"}, stop=False)
-        assert code != 0 and ("2 failed" in output or "2 errors" in output or "1 failed, 1 error" in output), output
-        assert output.count("401") >= 2, output
+        assert "2 skipped" in output and "emulator-only feature; the target is a real CDF project" in output
+        assert _schema(client) == before, "everything the suites created on the target was deleted again"
+        # With a token the target refuses, every suite fails on its 401: they talk to it, to nothing else.
+        first_tests = [
+            tests[0],
+            "tests/official_sdk/test_sdk_schema.py::test_spaces_apply_list_retrieve_delete",
+            "tests/instances/test_instances_e2e.py::test_upsert_then_read_round_trip",
+            "tests/emit_python/test_emit_functional.py::test_crud_round_trip",
+        ]
+        code, output = _run(first_tests, {**env, "PYGEN_TEST_CDF_TOKEN": "wrong"}, stop=False)
+        assert code != 0 and _not_passed(output) == len(first_tests), output
+        assert output.count("401") >= len(first_tests), output
 
 
 TS_DIR = REPO_ROOT / "tests" / "typescript"

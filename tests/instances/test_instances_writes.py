@@ -105,16 +105,28 @@ def test_a_request_wide_error_is_not_probed_item_by_item() -> None:
     assert info.value.result.items == []
 
 
-def test_a_batch_without_an_answer_is_reported_as_unknown_outcome() -> None:
+@pytest.mark.parametrize(
+    ("error", "maybe_applied", "reason"),
+    [
+        (httpx.ConnectError("connection refused"), False, "no attempt reached the server: nothing was applied"),
+        (httpx.ReadTimeout("timed out"), True, "the batch may or may not have been applied"),
+        (httpx.RemoteProtocolError("server disconnected"), True, "the batch may or may not have been applied"),
+    ],
+)
+def test_a_batch_without_an_answer_says_whether_it_may_have_been_applied(
+    error: httpx.RequestError, maybe_applied: bool, reason: str
+) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("connection refused")
+        raise error
 
     cfg = config(retry=RetryPolicy(max_retries=1, backoff_base=0, backoff_max=0))
     with HTTPClient(cfg, transport=httpx.MockTransport(handler)) as http:
         with pytest.raises(UpsertError) as info:
             OmniClient(http, instance_space=TEST_SPACE).upsert(_nodes(3))
     assert len(info.value.failed) == 3
-    assert "may or may not have been applied" in info.value.failed[0].reason
+    assert {item.maybe_applied for item in info.value.failed} == {maybe_applied}
+    assert reason in info.value.failed[0].reason
+    assert f"{type(error).__name__}: {error}" in info.value.failed[0].reason
 
 
 def test_partial_failure_against_the_emulator(omni: OmniClient) -> None:

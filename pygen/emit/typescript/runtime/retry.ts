@@ -55,7 +55,9 @@ export function shouldRetryStatus(status: number, policy: RetryPolicy = DEFAULT_
   return policy.statuses.has(status);
 }
 
-const DELAY_SECONDS = /^\s*(\d+(?:\.\d+)?)\s*$/;
+// delay-seconds as Python's float() reads them (what pygen's Python runtime accepts): "2", "1.5", ".5", "1e3",
+// "+2", "1_000"; a negative value is refused below.
+const DELAY_SECONDS = /^\s*([+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?)\s*$/;
 const DAYS = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
 const LONG_DAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
 const MONTHS = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
@@ -67,15 +69,17 @@ const HTTP_DATE = new RegExp(
 );
 
 /**
- * The wait a `Retry-After` header asks for, in ms: delay-seconds or an HTTP date (relative to `nowMs`;
- * a date in the past means 0). Anything else (negative, garbage, empty) gives `undefined`: ignored.
+ * The wait a `Retry-After` header asks for, in ms: delay-seconds (a decimal number, also with a fraction or an
+ * exponent: `"1.5"`, `"1e3"`) or an HTTP date (relative to `nowMs`; a date in the past means 0). Anything else
+ * (negative, infinite, garbage, empty) gives `undefined`: ignored. Not capped here (see {@link retryDelay}).
  */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
   if (value === null || value === undefined) return undefined;
   const seconds = DELAY_SECONDS.exec(value);
   if (seconds !== null) {
-    const ms = Number(seconds[1]) * 1000;
-    return Number.isFinite(ms) ? ms : undefined;
+    const ms = Number((seconds[1] ?? "").replaceAll("_", "")) * 1000;
+    if (!Number.isFinite(ms) || ms < 0) return undefined;
+    return ms === 0 ? 0 : ms; // not -0
   }
   if (HTTP_DATE.test(value)) {
     // Date.parse understands all three forms; the regex keeps it from accepting anything else.

@@ -3,14 +3,39 @@
  *
  * - {@link ApiError}: CDF answered with a non-2xx status (after retries), one subclass per status;
  * - {@link ConnectionFailedError}: no usable answer at all (network error, timeout) after retries;
+ * - {@link DeadlinePassedError}: a request of a call was not sent because the call's deadline had passed;
  * - {@link OAuthError}: the identity provider did not issue a token;
  * - {@link UpsertError} / {@link DeleteError}: some items of a bulk write failed (the others succeeded).
  */
 import { parseJson, type JsonValue } from "./json.js";
 
+/** What every {@link PygenError} may carry besides its message. */
+export interface PygenErrorOptions {
+  cause?: unknown;
+  /** See {@link PygenError.maybeApplied}. */
+  maybeApplied?: boolean | undefined;
+  /** See {@link PygenError.gaveUp}. */
+  gaveUp?: string | undefined;
+}
+
 /** The root of every error the runtime throws on purpose. */
 export class PygenError extends Error {
   override name = "PygenError";
+  /**
+   * For the error of a request: whether some attempt of it may have been carried out by the server although no
+   * success came back (its answer was lost after sending, or a gateway timed out: 408, 502, 504). A write that
+   * failed with this set may have been applied. False when every attempt was refused before being carried out
+   * (429, 503, a failed connection) or answered with an error about the request itself.
+   */
+  readonly maybeApplied: boolean;
+  /** For a request that stopped retrying because a deadline passed: which one, in words ("... passed"). */
+  readonly gaveUp: string | undefined;
+
+  constructor(message?: string, options: PygenErrorOptions = {}) {
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    this.maybeApplied = options.maybeApplied ?? false;
+    this.gaveUp = options.gaveUp;
+  }
 }
 
 /** An identifier object from a `missing`/`duplicated` list of a CDF error. */
@@ -25,6 +50,10 @@ export interface ApiErrorInit {
   body?: unknown;
   method?: string | undefined;
   url?: string | undefined;
+  /** See {@link PygenError.maybeApplied}. */
+  maybeApplied?: boolean | undefined;
+  /** See {@link PygenError.gaveUp}. */
+  gaveUp?: string | undefined;
 }
 
 /**
@@ -58,7 +87,8 @@ export class ApiError extends PygenError {
     if (missing.length > 0) text += ` (missing: ${shortList(missing)})`;
     if (duplicated.length > 0) text += ` (duplicated: ${shortList(duplicated)})`;
     if (init.requestId !== undefined) text += ` [request id ${init.requestId}]`;
-    super(text);
+    if (init.gaveUp !== undefined) text += ` (not retried: ${init.gaveUp})`;
+    super(text, { maybeApplied: init.maybeApplied, gaveUp: init.gaveUp });
     this.status = init.status;
     this.serverMessage = message;
     this.missing = missing;
@@ -134,7 +164,14 @@ const AUTH_HINT =
 export function apiErrorFromResponse(
   status: number,
   bodyText: string,
-  init: { requestId?: string | undefined; method?: string; url?: string; statusText?: string } = {},
+  init: {
+    requestId?: string | undefined;
+    method?: string;
+    url?: string;
+    statusText?: string;
+    maybeApplied?: boolean | undefined;
+    gaveUp?: string | undefined;
+  } = {},
 ): ApiError {
   let body: unknown = bodyText;
   try {
@@ -171,6 +208,8 @@ export function apiErrorFromResponse(
     body,
     method: init.method,
     url: init.url,
+    maybeApplied: init.maybeApplied,
+    gaveUp: init.gaveUp,
   });
 }
 
@@ -180,11 +219,20 @@ export class ConnectionFailedError extends PygenError {
   readonly attempts: number;
   /** Whether the last attempt timed out (as opposed to a network error). */
   readonly timedOut: boolean;
-  constructor(message: string, options: { attempts: number; timedOut?: boolean; cause?: unknown }) {
-    super(message, { cause: options.cause });
+  constructor(message: string, options: { attempts: number; timedOut?: boolean; cause?: unknown } & Omit<PygenErrorOptions, "cause">) {
+    super(message, { cause: options.cause, maybeApplied: options.maybeApplied, gaveUp: options.gaveUp });
     this.attempts = options.attempts;
     this.timedOut = options.timedOut ?? false;
   }
+}
+
+/**
+ * A request was not sent because its call's deadline (shared by all requests of a bulk call, see
+ * `RetryPolicy.progressDeadlineMs` and `deadlineMs`) had passed before it started: certainly not applied.
+ * `gaveUp` names the deadline.
+ */
+export class DeadlinePassedError extends PygenError {
+  override name = "DeadlinePassedError";
 }
 
 /**
@@ -201,9 +249,9 @@ export class OAuthError extends PygenError {
   readonly tokenUrl: string | undefined;
   constructor(
     message: string,
-    init: { status?: number; error?: string; errorDescription?: string; tokenUrl?: string; cause?: unknown } = {},
+    init: { status?: number; error?: string; errorDescription?: string; tokenUrl?: string; cause?: unknown } & Omit<PygenErrorOptions, "cause"> = {},
   ) {
-    super(message, { cause: init.cause });
+    super(message, { cause: init.cause, maybeApplied: init.maybeApplied, gaveUp: init.gaveUp });
     this.status = init.status;
     this.error = init.error;
     this.errorDescription = init.errorDescription;
@@ -216,11 +264,16 @@ export interface FailedItem {
   instanceType: "node" | "edge";
   space: string;
   externalId: string;
-  /** A one-line reason (the server's message). */
+  /** A one-line reason (the server's message, and what is known of whether it was applied). */
   reason: string;
   /** The HTTP status, when the server answered. */
   status: number | undefined;
   error: unknown;
+  /**
+   * True when the server may have carried the write (or delete) out although no success came back (an answer
+   * lost after sending); false when it certainly did not (refused, never reached the server, or not sent).
+   */
+  maybeApplied: boolean;
 }
 
 function describeFailures(failed: readonly FailedItem[], shown = 5): string {
@@ -258,7 +311,10 @@ export class DeleteError<R = unknown> extends PygenError {
 
 /** A one-line reason and the HTTP status (if any) of a failed request. */
 export function failureReason(error: unknown): { reason: string; status: number | undefined } {
-  if (error instanceof ApiError) return { reason: error.serverMessage, status: error.status };
+  if (error instanceof ApiError) {
+    const gaveUp = error.gaveUp === undefined ? "" : ` (not retried: ${error.gaveUp})`;
+    return { reason: error.serverMessage + gaveUp, status: error.status };
+  }
   if (error instanceof Error) return { reason: `${error.name}: ${error.message}`, status: undefined };
   return { reason: String(error), status: undefined };
 }

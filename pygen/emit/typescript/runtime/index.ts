@@ -25,6 +25,7 @@ export {
   type ApiErrorInit,
   type ErrorIdentifier,
   type FailedItem,
+  type PygenErrorOptions,
 } from "./errors.js";
 export {
   and,
@@ -87,6 +88,7 @@ export {
   type Aggregation,
   type ApplyItem,
   type Bucket,
+  type DeleteOptions,
   type DeleteResult,
   type InstanceClientOptions,
   type InstanceResult,
@@ -128,7 +130,7 @@ export {
   type Subset,
   type WithConnection,
 } from "./query.js";
-export { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_STATUSES, type RetryPolicy } from "./retry.js";
+export { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_STATUSES, type Deadline, type RetryPolicy } from "./retry.js";
 export {
   DEFAULT_LIMITS,
   HttpClient,

@@ -9,7 +9,7 @@
  * await pumps.upsert([{ externalId: "p1", properties: { name: "P-1", pressure: 3 } }]);
  * for await (const pump of pumps.iterate({ filter: pumps.textProperty("name").prefix("P-") })) console.log(pump.properties.name);
  */
-import { DeleteError, PygenError, UpsertError, ApiError, failureReason, type FailedItem } from "./errors.js";
+import { DeleteError, DeadlinePassedError, PygenError, UpsertError, ApiError, failureReason, type FailedItem } from "./errors.js";
 import {
   BooleanProperty,
   DateProperty,
@@ -32,7 +32,8 @@ import {
   type SortJson,
 } from "./filters.js";
 import { stringifyJson, type JsonObject, type JsonValue } from "./json.js";
-import { HttpClient, type ClientOptions } from "./transport.js";
+import type { Deadline } from "./retry.js";
+import { HttpClient, type ClientOptions, type HttpResponse } from "./transport.js";
 import type { Edge, EdgeWrite, InstanceId, Node, NodeId, NodeIdLike, NodeWrite, Properties, ViewId } from "./types.js";
 
 /** Most items per apply, delete and byids request (docs/dms.md, Limits). */
@@ -44,13 +45,20 @@ const SPLITTABLE = new Set([400, 409, 422]);
 
 // ------------------------------------------------------------------------------------------ results
 
-/** What a write did to one instance. */
+/**
+ * What a write did to one instance.
+ *
+ * `uncertain`: the answer to an earlier attempt of its batch was lost after sending (a timeout, a dropped
+ * connection, a gateway error), and the retry found the instance already as sent ("not modified") or, with
+ * `skipOnVersionConflict`, conflicting: this call wrote it, or found it written, and which of the two is unknown.
+ * Such an instance is never reported `unchanged` or `skipped`, which might be false.
+ */
 export interface InstanceResult {
   readonly instanceType: "node" | "edge";
   readonly space: string;
   readonly externalId: string;
   /** `skipped`: left out on a version conflict (`skipOnVersionConflict`). */
-  readonly status: "created" | "updated" | "unchanged" | "skipped";
+  readonly status: "created" | "updated" | "unchanged" | "skipped" | "uncertain";
   readonly version: number | undefined;
 }
 
@@ -72,12 +80,31 @@ export class UpsertResult {
   get skipped(): InstanceResult[] {
     return this.items.filter((i) => i.status === "skipped");
   }
+  /** Written by this call or found written, which one is unknown: an earlier answer was lost (see {@link InstanceResult}). */
+  get uncertain(): InstanceResult[] {
+    return this.items.filter((i) => i.status === "uncertain");
+  }
 }
 
-/** What a delete did: missing instances are not errors, they are listed in `notFound`. */
+/**
+ * What a delete did: missing instances are not errors, they are listed in `notFound`. `uncertain` holds ids a
+ * retried request (after a lost answer) did not find: gone, but whether this call deleted them or they were
+ * missing before is unknown.
+ */
 export interface DeleteResult {
   readonly deleted: InstanceId[];
   readonly notFound: InstanceId[];
+  readonly uncertain: InstanceId[];
+}
+
+/** Options of a delete. */
+export interface DeleteOptions {
+  signal?: AbortSignal;
+  /**
+   * The most the whole call may take, in ms, over all its batches (overrides `RetryPolicy.deadlineMs`; `null`: no
+   * total limit). Batches not started by then are reported failed as not sent.
+   */
+  deadlineMs?: number | null;
 }
 
 /** Options of an upsert (the request-level flags of `POST /models/instances`). */
@@ -90,6 +117,8 @@ export interface UpsertOptions {
   autoCreateStartNodes?: boolean;
   autoCreateEndNodes?: boolean;
   signal?: AbortSignal;
+  /** As in {@link DeleteOptions.deadlineMs}. */
+  deadlineMs?: number | null;
 }
 
 /** An apply item as sent (`space` resolved). */
@@ -156,9 +185,12 @@ export class InstanceClient {
   }
 
   /**
-   * Applies nodes and edges in batches of 1000 (nodes first, so edges find their ends), with the
-   * transport's write concurrency. A batch refused for its items (400/409/422) is split until each failing
-   * item is isolated; then an {@link UpsertError} names every failed item and holds what succeeded.
+   * Applies nodes and edges in batches of 1000 (nodes first, so edges find their ends), as many batches at a time
+   * as the transport's write limit. A batch refused for its items (400/409/422) is split until each failing item
+   * is isolated; then an {@link UpsertError} names every failed item and holds what succeeded.
+   *
+   * One deadline spans all batches (`RetryPolicy.progressDeadlineMs`, and `deadlineMs` of the policy or of
+   * `options`): once it passed, no batch is retried or started; those not started fail as "not sent".
    */
   async upsert(items: readonly ApplyItem[], options: UpsertOptions = {}): Promise<UpsertResult> {
     const flags = {
@@ -169,6 +201,7 @@ export class InstanceClient {
       autoCreateEndNodes: options.autoCreateEndNodes ?? false,
     };
     const unique = dedupe(items);
+    const call: Call = { flags, signal: options.signal, deadline: this.http.newDeadline(options.deadlineMs) };
     const results: InstanceResult[] = [];
     const failed: FailedItem[] = [];
     for (const phase of ["node", "edge"] as const) {
@@ -176,7 +209,7 @@ export class InstanceClient {
         unique.filter((i) => i.instanceType === phase),
         MAX_WRITE_ITEMS,
       );
-      const outcomes = await Promise.all(batches.map((batch) => this.#apply(batch, flags, options.signal)));
+      const outcomes = await inPool(batches, this.http.config.limits.write, (batch) => this.#apply(batch, call));
       for (const outcome of outcomes) {
         results.push(...outcome.ok);
         failed.push(...outcome.failed);
@@ -187,15 +220,19 @@ export class InstanceClient {
     return result;
   }
 
-  async #apply(batch: ApplyItem[], flags: object, signal: AbortSignal | undefined): Promise<{ ok: InstanceResult[]; failed: FailedItem[] }> {
-    const outcome = await this.#send(batch, flags, signal);
-    return outcome instanceof PygenError ? this.#isolate(batch, flags, signal, outcome) : { ok: outcome, failed: [] };
+  async #apply(batch: ApplyItem[], call: Call): Promise<Settled> {
+    const outcome = await this.#send(batch, call);
+    return outcome instanceof PygenError ? this.#isolate(batch, call, outcome, false) : { ok: outcome, failed: [] };
   }
 
-  async #send(batch: ApplyItem[], flags: object, signal: AbortSignal | undefined): Promise<InstanceResult[] | PygenError> {
+  /**
+   * One apply request: the results, or the error. `appliedBefore`: the batch this one was split from may have been
+   * applied by an attempt whose answer was lost, so "not modified" and "skipped" may describe that attempt's write.
+   */
+  async #send(batch: ApplyItem[], call: Call, appliedBefore = false): Promise<InstanceResult[] | PygenError> {
     try {
-      const response = await this.http.post("/models/instances", { items: batch, ...flags }, { kind: "write", ...(signal ? { signal } : {}) });
-      return applyResults(batch, response.json());
+      const response = await this.http.post("/models/instances", { items: batch, ...call.flags }, requestOptions("write", call));
+      return applyResults(batch, response.json(), appliedBefore || response.maybeApplied);
     } catch (error) {
       if (!(error instanceof PygenError)) throw error;
       return error;
@@ -208,32 +245,32 @@ export class InstanceClient {
    * item-level message names its item, which sits in one half only): every item fails with it, after 3 requests
    * instead of 2n-1.
    */
-  async #isolate(
-    batch: ApplyItem[],
-    flags: object,
-    signal: AbortSignal | undefined,
-    error: PygenError,
-  ): Promise<{ ok: InstanceResult[]; failed: FailedItem[] }> {
+  async #isolate(batch: ApplyItem[], call: Call, error: PygenError, appliedBefore: boolean): Promise<Settled> {
+    if (error instanceof DeadlinePassedError) return { ok: [], failed: notSentItems(batch, call.deadline) };
     if (batch.length <= 1 || !(error instanceof ApiError) || !SPLITTABLE.has(error.status)) {
-      return { ok: [], failed: failedItems(batch, error) };
+      return { ok: [], failed: failedItems(batch, error, appliedBefore) };
     }
+    // A refused batch may still follow a lost attempt that was applied: its halves inherit that.
+    const applied = appliedBefore || error.maybeApplied;
     const middle = Math.floor(batch.length / 2);
     const parts = [batch.slice(0, middle), batch.slice(middle)];
-    const outcomes = await Promise.all(parts.map((part) => this.#send(part, flags, signal)));
+    const outcomes = await Promise.all(parts.map((part) => this.#send(part, call, applied)));
     const sameError = (o: InstanceResult[] | PygenError): boolean =>
       o instanceof ApiError && o.status === error.status && o.serverMessage === error.serverMessage;
-    if (outcomes.every(sameError)) return { ok: [], failed: failedItems(batch, error) };
+    if (outcomes.every(sameError)) return { ok: [], failed: failedItems(batch, error, applied) };
     const settled = await Promise.all(
-      outcomes.map((o, i) => (o instanceof PygenError ? this.#isolate(parts[i] as ApplyItem[], flags, signal, o) : { ok: o, failed: [] })),
+      outcomes.map((o, i) => (o instanceof PygenError ? this.#isolate(parts[i] as ApplyItem[], call, o, applied) : { ok: o, failed: [] })),
     );
     return { ok: settled.flatMap((r) => r.ok), failed: settled.flatMap((r) => r.failed) };
   }
 
   /**
    * Deletes instances (bare ids and `{space, externalId}` are nodes; pass `{instanceType: "edge", ...}`
-   * for edges). Missing instances are listed in `notFound`; failed batches raise a {@link DeleteError}.
+   * for edges), as many batches at a time as the transport's delete limit. Missing instances are listed in
+   * `notFound` (`uncertain` after a lost answer); failed batches raise a {@link DeleteError}. Deadlines as in
+   * {@link upsert}.
    */
-  async delete(ids: readonly (InstanceId | NodeIdLike)[], options: { signal?: AbortSignal } = {}): Promise<DeleteResult> {
+  async delete(ids: readonly (InstanceId | NodeIdLike)[], options: DeleteOptions = {}): Promise<DeleteResult> {
     const unique = new Map<string, InstanceId>();
     for (const id of ids) {
       const instanceType = typeof id === "object" && id !== null && "instanceType" in id ? id.instanceType : "node";
@@ -242,31 +279,71 @@ export class InstanceClient {
       const item: InstanceId = { instanceType, space, externalId };
       unique.set(key(item), item);
     }
-    const result: DeleteResult = { deleted: [], notFound: [] };
+    const call: Call = { flags: {}, signal: options.signal, deadline: this.http.newDeadline(options.deadlineMs) };
+    const result: DeleteResult = { deleted: [], notFound: [], uncertain: [] };
     const failed: FailedItem[] = [];
     const batches = chunk([...unique.values()], MAX_WRITE_ITEMS);
-    const outcomes = await Promise.all(
-      batches.map(async (batch) => {
-        try {
-          return (await this.http.post("/models/instances/delete", { items: batch }, { kind: "delete", ...(options.signal ? { signal: options.signal } : {}) })).json();
-        } catch (error) {
-          if (!(error instanceof PygenError)) throw error;
-          return error;
-        }
-      }),
-    );
+    const outcomes = await inPool(batches, this.http.config.limits.delete, async (batch): Promise<HttpResponse | PygenError> => {
+      try {
+        return await this.http.post("/models/instances/delete", { items: batch }, requestOptions("delete", call));
+      } catch (error) {
+        if (!(error instanceof PygenError)) throw error;
+        return error;
+      }
+    });
     outcomes.forEach((outcome, i) => {
       const batch = batches[i] as InstanceId[];
+      if (outcome instanceof DeadlinePassedError) {
+        failed.push(...notSentItems(batch, call.deadline));
+        return;
+      }
       if (outcome instanceof PygenError) {
         failed.push(...failedItems(batch, outcome));
         return;
       }
-      const deleted = new Set(itemsOf(outcome).filter(isId).map((row) => key({ instanceType: String((row as { instanceType?: unknown }).instanceType ?? "node"), ...row })));
-      for (const item of batch) (deleted.has(key(item)) ? result.deleted : result.notFound).push(item);
+      const rows = itemsOf(outcome.json()).filter(isId);
+      const deleted = new Set(rows.map((row) => key({ instanceType: String((row as { instanceType?: unknown }).instanceType ?? "node"), ...row })));
+      // After a lost answer, an id the retry did not find may be one the lost attempt deleted.
+      const absent = outcome.maybeApplied ? result.uncertain : result.notFound;
+      for (const item of batch) (deleted.has(key(item)) ? result.deleted : absent).push(item);
     });
     if (failed.length > 0) throw new DeleteError(result, failed);
     return result;
   }
+}
+
+/** What the requests of one bulk call share. */
+interface Call {
+  readonly flags: object;
+  readonly signal: AbortSignal | undefined;
+  readonly deadline: Deadline;
+}
+
+/** What became of the items of one batch. */
+interface Settled {
+  ok: InstanceResult[];
+  failed: FailedItem[];
+}
+
+function requestOptions(kind: "write" | "delete", call: Call): { kind: "write" | "delete"; deadline: Deadline; signal?: AbortSignal } {
+  return { kind, deadline: call.deadline, ...(call.signal ? { signal: call.signal } : {}) };
+}
+
+/**
+ * `run` over every item, at most `workers` at a time, each started when one finishes (so a batch runs with its
+ * retries to the end before another starts, and batches not started when a deadline passes are never sent).
+ */
+async function inPool<T, R>(items: readonly T[], workers: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, workers), items.length) }, worker));
+  return results;
 }
 
 function dedupe(items: readonly ApplyItem[]): ApplyItem[] {
@@ -299,7 +376,11 @@ function itemsOf(body: JsonValue): JsonObject[] {
   return [];
 }
 
-function applyResults(batch: readonly ApplyItem[], body: JsonValue): InstanceResult[] {
+/**
+ * One result per item of `batch`; items missing from the response were skipped (version conflict). With
+ * `maybeAppliedBefore` (an earlier attempt may have been applied), "not modified" and "skipped" are `uncertain`.
+ */
+function applyResults(batch: readonly ApplyItem[], body: JsonValue, maybeAppliedBefore: boolean): InstanceResult[] {
   const rows = new Map<string, JsonObject>();
   for (const row of itemsOf(body)) {
     const { space, externalId, instanceType } = row;
@@ -310,20 +391,37 @@ function applyResults(batch: readonly ApplyItem[], body: JsonValue): InstanceRes
   return batch.map((item) => {
     const row = rows.get(key(item));
     const base = { instanceType: item.instanceType, space: item.space, externalId: item.externalId };
-    if (row === undefined) return { ...base, status: "skipped", version: undefined };
+    if (row === undefined) return { ...base, status: maybeAppliedBefore ? "uncertain" : "skipped", version: undefined };
     const version = typeof row["version"] === "number" ? row["version"] : undefined;
     let status: InstanceResult["status"];
-    if (row["wasModified"] === false) status = "unchanged";
+    if (row["wasModified"] === false) status = maybeAppliedBefore ? "uncertain" : "unchanged";
     else if (row["createdTime"] !== undefined && row["createdTime"] === row["lastUpdatedTime"]) status = "created";
     else status = "updated";
     return { ...base, status, version };
   });
 }
 
-function failedItems(batch: readonly InstanceId[], error: unknown): FailedItem[] {
+/** Every item of `batch` as failed with `error`; `appliedBefore`: the batch it was split from may have been applied. */
+function failedItems(batch: readonly InstanceId[], error: unknown, appliedBefore = false): FailedItem[] {
   let { reason, status } = failureReason(error);
-  if (status === undefined) reason += " (the request got no answer; the batch may or may not have been applied)";
-  return batch.map((item) => ({ instanceType: item.instanceType, space: item.space, externalId: item.externalId, reason, status, error }));
+  const maybeApplied = appliedBefore || (error instanceof PygenError && error.maybeApplied);
+  if (maybeApplied) reason += " (the answer to an attempt was lost after sending: the batch may or may not have been applied)";
+  else if (status === undefined) reason += " (no attempt reached the server: nothing was applied)";
+  return batch.map((item) => ({ instanceType: item.instanceType, space: item.space, externalId: item.externalId, reason, status, error, maybeApplied }));
+}
+
+/** Every item of a batch not sent because the call's deadline passed first (certainly not applied). */
+function notSentItems(batch: readonly InstanceId[], deadline: Deadline): FailedItem[] {
+  const reason = `not sent: ${deadline.describe()} passed before this batch started`;
+  return batch.map((item) => ({
+    instanceType: item.instanceType,
+    space: item.space,
+    externalId: item.externalId,
+    reason,
+    status: undefined,
+    error: undefined,
+    maybeApplied: false,
+  }));
 }
 
 // ------------------------------------------------------------------------------------------ per view
@@ -771,7 +869,7 @@ export abstract class ViewApi<R, W> {
   }
 
   /** Deletes instances of this type by id (bare external ids in the client's instance space). */
-  async delete(ids: NodeIdLike | readonly NodeIdLike[], options: { signal?: AbortSignal } = {}): Promise<DeleteResult> {
+  async delete(ids: NodeIdLike | readonly NodeIdLike[], options: DeleteOptions = {}): Promise<DeleteResult> {
     const list = (Array.isArray(ids) ? ids : [ids]) as readonly NodeIdLike[];
     return this.client.delete(
       list.map((id) => ({ instanceType: this.instanceType, ...toNodeId(id, this.client.instanceSpace) })),

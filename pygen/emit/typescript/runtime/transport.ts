@@ -3,12 +3,28 @@
  * exponential backoff and full jitter (honouring `Retry-After`), one token refresh on 401, and
  * concurrency limits per kind of request (read/write/delete), as CDF enforces them per project.
  *
- * `fetch`, `sleep`, `random` and the clock are injectable, so every rule is testable without a network.
+ * `fetch`, `sleep`, `random` and the clocks are injectable, so every rule is testable without a network.
+ *
+ * Every request runs under a {@link Deadline} (its own, or one shared by the requests of a bulk call): it is not
+ * retried once the next retry would start after the deadline, and not sent at all once the deadline passed. And
+ * every request remembers whether an attempt may have been carried out although its answer was lost
+ * (`maybeApplied` on the response and on the error), so a caller can tell "not modified" from "applied by the
+ * lost attempt".
  */
 import { type AuthContext, type Credentials } from "./auth.js";
-import { apiErrorFromResponse, ConnectionFailedError } from "./errors.js";
+import { ApiError, apiErrorFromResponse, ConnectionFailedError, DeadlinePassedError, OAuthError } from "./errors.js";
 import { parseJson, stringifyJson, type JsonValue } from "./json.js";
-import { parseRetryAfter, retryDelay, retryPolicy, shouldRetryStatus, type RetryPolicy } from "./retry.js";
+import {
+  Deadline,
+  mayHaveBeenApplied,
+  monotonicNow,
+  neverReachedServer,
+  parseRetryAfter,
+  retryDelay,
+  retryPolicy,
+  shouldRetryStatus,
+  type RetryPolicy,
+} from "./retry.js";
 import { defaultSleep, type FetchLike, type RequestKind, type ResponseLike, type Sleep } from "./types.js";
 
 /** The runtime's version, sent as `x-cdp-sdk: pygen-ts:<version>`. */
@@ -49,6 +65,8 @@ export interface ClientOptions {
   random?: () => number;
   /** Default: `Date.now` (to read `Retry-After` dates). */
   now?: () => number;
+  /** A monotonic clock in ms, for deadlines. Default: `performance.now`. */
+  clock?: () => number;
 }
 
 /** Query parameters: arrays are sent as repeated keys, `undefined` is left out. */
@@ -63,6 +81,11 @@ export interface RequestOptions {
   kind?: RequestKind;
   /** Cancels the request, including waits between retries. */
   signal?: AbortSignal;
+  /**
+   * The deadline of the call this request belongs to ({@link HttpClient.newDeadline}), shared by all requests of
+   * a bulk call. Default: one of its own, from the client's retry policy.
+   */
+  deadline?: Deadline;
 }
 
 /** A successful (2xx) answer. */
@@ -72,6 +95,12 @@ export interface HttpResponse {
   /** The `x-request-id` header. */
   readonly requestId: string | undefined;
   readonly text: string;
+  /**
+   * Whether an earlier attempt of this request may have been carried out too (its answer was lost after sending,
+   * or a gateway timed out). Then this answer describes the last attempt only: a write reads "not modified" and a
+   * delete finds nothing where the lost attempt did the work.
+   */
+  readonly maybeApplied: boolean;
   /** The body parsed int64-safe (see `json.ts`). */
   json(): JsonValue;
 }
@@ -188,6 +217,7 @@ export class HttpClient {
   readonly #sleep: Sleep;
   readonly #random: () => number;
   readonly #now: () => number;
+  readonly #clock: () => number;
   readonly #semaphores: Record<RequestKind, Semaphore>;
 
   constructor(options: ClientOptions) {
@@ -226,6 +256,7 @@ export class HttpClient {
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? monotonicNow;
     this.#semaphores = { read: new Semaphore(limits.read), write: new Semaphore(limits.write), delete: new Semaphore(limits.delete) };
   }
 
@@ -237,6 +268,14 @@ export class HttpClient {
   /** `POST {projectUrl}{path}` with a JSON body. */
   post(path: string, body: unknown, options: Omit<RequestOptions, "body"> = {}): Promise<HttpResponse> {
     return this.request("POST", path, { ...options, body });
+  }
+
+  /**
+   * A deadline for one call of several requests, from this client's retry policy and clock: pass it to each of
+   * them (`RequestOptions.deadline`). `totalMs` overrides the policy's `deadlineMs` (`null`: no total limit).
+   */
+  newDeadline(totalMs?: number | null): Deadline {
+    return new Deadline(this.config.retry, totalMs, this.#clock);
   }
 
   /** A request relative to the project URL (`path` starts with `/`); throws the typed errors of `errors.ts`. */
@@ -261,52 +300,110 @@ export class HttpClient {
       signal,
     };
     const policy = this.config.retry;
+    const deadline = options.deadline ?? this.newDeadline();
+    const where = { method, url };
     let refreshed = false;
+    // Whether an attempt so far may have been carried out although its answer was lost.
+    let applied = false;
+    // The last attempt's outcome: what the request fails with if the deadline passes before the next attempt.
+    let last: Outcome | undefined;
     for (let attempt = 0; ; ) {
       signal?.throwIfAborted();
       const release = await this.#semaphores[kind].acquire(signal);
       let outcome: Outcome;
       let authorization: string;
       try {
+        // Checked after queueing for a slot: a request that waited past the deadline is not sent.
+        if (deadline.passed) {
+          const gaveUp = `${deadline.describe()} passed`;
+          if (last === undefined) throw new DeadlinePassedError(`${method} ${url} not sent: ${gaveUp} before it started`, { gaveUp });
+          throw this.#failure(last, where, attempt, applied, gaveUp);
+        }
         // After queueing for a slot, so a token does not expire while the request waits.
-        authorization = await this.#credentials.authorize(ctx);
+        try {
+          authorization = await this.#credentials.authorize(ctx);
+        } catch (error) {
+          // The token request failed: this attempt was not sent, an earlier one may have been carried out.
+          if (applied && error instanceof OAuthError) throw withMaybeApplied(error);
+          throw error;
+        }
         outcome = await this.#send(url, { method, headers: { ...headers, authorization }, ...(body === undefined ? {} : { body }) }, signal);
       } finally {
         release();
       }
+      last = outcome;
       if (outcome.ok) {
         const { response, text } = outcome;
-        if (response.status >= 200 && response.status <= 299) return makeResponse(response, text);
+        if (response.status >= 200 && response.status <= 299) {
+          deadline.progress();
+          return makeResponse(response, text, applied);
+        }
         if (response.status === 401 && !refreshed && this.#credentials.invalidate(authorization)) {
           refreshed = true; // one retry with a fresh token, not counted as a retry
           continue;
         }
         if (shouldRetryStatus(response.status, policy) && attempt < policy.maxRetries) {
           const retryAfter = parseRetryAfter(response.headers.get("retry-after"), this.#now());
-          await this.#sleep(retryDelay(attempt, policy, retryAfter, this.#random), signal);
+          const delay = retryDelay(attempt, policy, retryAfter, this.#random);
+          applied ||= mayHaveBeenApplied(response.status);
+          if (delay >= deadline.remaining()) {
+            deadline.giveUp();
+            throw this.#failure(outcome, where, attempt + 1, applied, `${deadline.describe()} passed`);
+          }
+          await this.#sleep(delay, signal);
           attempt++;
           continue;
         }
-        throw apiErrorFromResponse(response.status, text, {
-          requestId: response.headers.get("x-request-id") ?? undefined,
-          method,
-          url,
-          ...(response.statusText === undefined ? {} : { statusText: response.statusText }),
-        });
+        throw this.#failure(outcome, where, attempt + 1, applied, undefined);
       }
       if (signal?.aborted) throw signal.reason;
+      applied ||= outcome.timedOut || !neverReachedServer(outcome.error);
       if (attempt < policy.maxRetries) {
-        await this.#sleep(retryDelay(attempt, policy, undefined, this.#random), signal);
+        const delay = retryDelay(attempt, policy, undefined, this.#random);
+        if (delay >= deadline.remaining()) {
+          deadline.giveUp();
+          throw this.#failure(outcome, where, attempt + 1, applied, `${deadline.describe()} passed`);
+        }
+        await this.#sleep(delay, signal);
         attempt++;
         continue;
       }
-      const what = outcome.timedOut ? `timed out after ${this.config.timeoutMs} ms` : `failed: ${describe(outcome.error)}`;
-      throw new ConnectionFailedError(`${method} ${url} ${what} (${attempt + 1} attempt${attempt === 0 ? "" : "s"})`, {
-        attempts: attempt + 1,
-        timedOut: outcome.timedOut,
-        cause: outcome.error,
+      throw this.#failure(outcome, where, attempt + 1, applied, undefined);
+    }
+  }
+
+  /**
+   * The error a request fails with after `attempts` attempts, the last of which had `outcome`; `applied`: whether
+   * an attempt may have been carried out; `gaveUp`: the deadline that stopped it, if one did.
+   */
+  #failure(
+    outcome: Outcome,
+    where: { method: string; url: string },
+    attempts: number,
+    applied: boolean,
+    gaveUp: string | undefined,
+  ): ApiError | ConnectionFailedError {
+    const { method, url } = where;
+    if (outcome.ok) {
+      const { response, text } = outcome;
+      return apiErrorFromResponse(response.status, text, {
+        requestId: response.headers.get("x-request-id") ?? undefined,
+        method,
+        url,
+        ...(response.statusText === undefined ? {} : { statusText: response.statusText }),
+        maybeApplied: applied || mayHaveBeenApplied(response.status),
+        gaveUp,
       });
     }
+    const what = outcome.timedOut ? `timed out after ${this.config.timeoutMs} ms` : `failed: ${describe(outcome.error)}`;
+    const tail = gaveUp === undefined ? "" : `; gave up: ${gaveUp}`;
+    return new ConnectionFailedError(`${method} ${url} ${what} (${attempts} attempt${attempts === 1 ? "" : "s"})${tail}`, {
+      attempts,
+      timedOut: outcome.timedOut,
+      cause: outcome.error,
+      maybeApplied: applied,
+      gaveUp,
+    });
   }
 
   #url(path: string, params: QueryParams | undefined): string {
@@ -349,18 +446,30 @@ export class HttpClient {
 
 type Outcome = { ok: true; response: ResponseLike; text: string } | { ok: false; error: unknown; timedOut: boolean };
 
-function makeResponse(response: ResponseLike, text: string): HttpResponse {
+function makeResponse(response: ResponseLike, text: string, maybeApplied: boolean): HttpResponse {
   let parsed: { value: JsonValue } | undefined;
   return {
     status: response.status,
     headers: response.headers,
     requestId: response.headers.get("x-request-id") ?? undefined,
     text,
+    maybeApplied,
     json(): JsonValue {
       parsed ??= { value: parseJson(text) };
       return parsed.value;
     },
   };
+}
+
+/** A copy of a token error for a request one of whose earlier attempts may have been carried out. */
+function withMaybeApplied(error: OAuthError): OAuthError {
+  const init = {
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.error === undefined ? {} : { error: error.error }),
+    ...(error.errorDescription === undefined ? {} : { errorDescription: error.errorDescription }),
+    ...(error.tokenUrl === undefined ? {} : { tokenUrl: error.tokenUrl }),
+  };
+  return new OAuthError(error.message, { ...init, cause: error, maybeApplied: true });
 }
 
 function describe(error: unknown): string {

@@ -127,15 +127,17 @@ class InstanceClient(_ClientCore, HTTPHolder):
         return outcome
 
     def _send(
-        self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline
+        self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline, applied_before: bool = False
     ) -> tuple[list[Any], list[FailedItem]] | PygenError:
+        """Send one batch. ``applied_before``: a part of a batch whose earlier request may have been applied."""
         if deadline.passed:
             return [], not_sent_items(batch, deadline)
         try:
             response = self.http.post("/models/instances", json=apply_body(batch, flags), deadline=deadline)
         except PygenError as exc:
+            exc.maybe_applied = exc.maybe_applied or applied_before
             return exc
-        return apply_results(batch, response.json(), maybe_applied(response)), []
+        return apply_results(batch, response.json(), applied_before or maybe_applied(response)), []
 
     def _isolate(
         self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError, deadline: Deadline
@@ -144,7 +146,9 @@ class InstanceClient(_ClientCore, HTTPHolder):
         if not should_split(exc, batch):
             return [], failed_items(batch, exc)
         parts = halves(batch)
-        outcomes = [self._send(part, flags, deadline) for part in parts]
+        # The halves of a batch that may have been applied (a lost answer, then a conflict with its own
+        # write) read "not modified" for what that attempt wrote: they inherit the doubt.
+        outcomes = [self._send(part, flags, deadline, exc.maybe_applied) for part in parts]
         if request_wide(exc, outcomes):
             return [], failed_items(batch, exc)
         ok, bad = builtins.list[Any](), builtins.list[FailedItem]()
@@ -255,15 +259,17 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         return outcome
 
     async def _send(
-        self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline
+        self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline, applied_before: bool = False
     ) -> tuple[list[Any], list[FailedItem]] | PygenError:
+        """Send one batch. ``applied_before``: a part of a batch whose earlier request may have been applied."""
         if deadline.passed:
             return [], not_sent_items(batch, deadline)
         try:
             response = await self.http.post("/models/instances", json=apply_body(batch, flags), deadline=deadline)
         except PygenError as exc:
+            exc.maybe_applied = exc.maybe_applied or applied_before
             return exc
-        return apply_results(batch, response.json(), maybe_applied(response)), []
+        return apply_results(batch, response.json(), applied_before or maybe_applied(response)), []
 
     async def _isolate(
         self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError, deadline: Deadline
@@ -272,7 +278,9 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         if not should_split(exc, batch):
             return [], failed_items(batch, exc)
         parts = halves(batch)
-        outcomes = [await self._send(part, flags, deadline) for part in parts]
+        # The halves of a batch that may have been applied (a lost answer, then a conflict with its own
+        # write) read "not modified" for what that attempt wrote: they inherit the doubt.
+        outcomes = [await self._send(part, flags, deadline, exc.maybe_applied) for part in parts]
         if request_wide(exc, outcomes):
             return [], failed_items(batch, exc)
         ok, bad = builtins.list[Any](), builtins.list[FailedItem]()

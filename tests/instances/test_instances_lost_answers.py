@@ -130,6 +130,30 @@ def test_a_lost_answer_to_an_update_and_to_a_guarded_write_is_uncertain() -> Non
     assert ints == {"n00000": 100, "n00001": 101, "n00002": 102}
 
 
+def test_the_halves_of_a_split_batch_inherit_the_doubt_of_its_lost_answer() -> None:
+    app = create_app(settings())
+    with HTTPClient(config(), transport=SyncASGITransport(app)) as plain:
+        create_space(plain)
+        OmniClient(plain, instance_space=TEST_SPACE).upsert(_nodes(3))
+    lossy = LoseAnswers(SyncASGITransport(app), _first_attempts("/models/instances"))
+    with HTTPClient(config(retry=RetryPolicy(**QUICK)), transport=lossy) as http:  # type: ignore[arg-type]
+        # The lost attempt writes all three; its retry conflicts on the guarded one (with its own write), so
+        # the batch is split: the other two read "not modified" because the lost attempt changed them.
+        writes = [
+            PrimitiveNullableWrite(external_id="n00000", int32=100, existing_version=1),
+            PrimitiveNullableWrite(external_id="n00001", int32=101),
+            PrimitiveNullableWrite(external_id="n00002", int32=102),
+        ]
+        with pytest.raises(UpsertError) as info:
+            OmniClient(http, instance_space=TEST_SPACE).upsert(writes)
+    assert [(item.id.external_id, item.status) for item in info.value.result.items] == [
+        ("n00001", "uncertain"),
+        ("n00002", "uncertain"),
+    ]
+    [failed] = info.value.failed
+    assert failed.id.external_id == "n00000" and failed.status == 409 and failed.maybe_applied
+
+
 @pytest.mark.anyio
 async def test_async_lost_answers_are_uncertain() -> None:
     app = create_app(settings(faults=FaultSettings(rate_lost=0.5, seed=0)))

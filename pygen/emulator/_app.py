@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import uuid
 import zlib
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pygen.emulator._auth import TokenAuthority
 from pygen.emulator._errors import ApiError, bad_request, show
@@ -32,8 +33,72 @@ Handler = Callable[[Request], Awaitable[Response]]
 _log = logging.getLogger("pygen.emulator")
 
 
-#: The most bytes a compressed request body may inflate to (a request of 1000 large instances is a few MB).
-MAX_INFLATED_BODY = 64 * 1024 * 1024
+#: The most bytes a request body may have as sent (checked against Content-Length before anything is read,
+#: then while reading) and after decompression: 1000 large instances are a few MB. README, "Request bodies".
+MAX_BODY = 32 * 1024 * 1024
+MAX_INFLATED_BODY = MAX_BODY
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw request body, refused with a 413 once it is known to exceed :data:`MAX_BODY`: from its
+    ``Content-Length`` before a byte is read, else while streaming (never more than the limit in memory)."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise bad_request(f"Content-Length must be a number of bytes, got {show(declared)}")
+        if int(declared) > MAX_BODY:
+            raise ApiError(413, f"The request body is {int(declared)} bytes, more than the limit of {MAX_BODY} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise ApiError(413, f"The request body is more than the limit of {MAX_BODY} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _lone_surrogate(body: Any) -> str | None:
+    """The path of the first string (or key) holding a lone UTF-16 surrogate, which no UTF-8 text can hold."""
+    stack: list[tuple[str, Any]] = [("", body)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return path or "the body"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _SURROGATE.search(key):
+                    return f"{path}.{show(key)} (a key)" if path else f"{show(key)} (a key)"
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+    return None
+
+
+def parse_json_body(raw: bytes) -> dict[str, Any]:
+    """A request body as a JSON object: strict JSON (no NaN/Infinity), valid Unicode (no lone surrogates)."""
+    if not raw:
+        return {}
+    try:
+        body = json.loads(raw, parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise bad_request("The request body is nested too deeply") from exc
+    except ValueError as exc:
+        raise bad_request(f"The request body is not valid JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise bad_request("The request body must be a JSON object")
+    if _ESCAPED_SURROGATE.search(raw):  # rare: only then walk the body (the scan costs ~1 ms per MB)
+        where = _lone_surrogate(body)
+        if where is not None:
+            raise bad_request(f"{where}: the text holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not valid")
+    return body
 
 
 def decode_body(raw: bytes, encoding: str | None) -> bytes:
@@ -62,14 +127,66 @@ def decode_body(raw: bytes, encoding: str | None) -> bytes:
     return raw
 
 
-def _error_response(status: int, body: dict[str, Any]) -> JSONResponse:
-    return JSONResponse(body, status_code=status, headers={"x-request-id": uuid.uuid4().hex[:16]})
+_REQUEST_ID = "pygen.emulator.request_id"  # scope key: the id a 500 answer gave, for the log line
+
+
+def _request_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def _error_response(status: int, body: dict[str, Any], request_id: str | None = None) -> Response:
+    # ASCII-escaped JSON: an error may quote request text, which must never break the answer.
+    return Response(
+        json.dumps(body, separators=(",", ":")),
+        status_code=status,
+        media_type="application/json",
+        headers={"x-request-id": request_id or _request_id()},
+    )
+
+
+def _internal_error(request_id: str) -> Response:
+    """A 500 that tells nothing of the emulator's insides (the traceback goes to the log with the id)."""
+    message = f"Internal emulator error (request id {request_id}); the emulator's log has the details"
+    return _error_response(500, {"error": {"code": 500, "message": message}}, request_id)
+
+
+class _Guard:
+    """Innermost safety net: an exception that escapes the app becomes a logged 500 in CDF's shape."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            # The app's own 500 handler may have answered already, with the id it put in the scope.
+            request_id = scope.get(_REQUEST_ID) or _request_id()
+            method, path = scope.get("method"), scope.get("path")
+            _log.exception("emulator error on %s %s (request id %s)", method, path, request_id)
+            if not started:
+                await _internal_error(request_id)(scope, receive, send)
 
 
 class Emulator:
     """The services behind one app (exposed as ``app.state.emulator`` for tests and tools)."""
 
     def __init__(self, settings: EmulatorSettings) -> None:
+        if settings.token is not None and not settings.token.strip():
+            raise ValueError("EmulatorSettings.token must not be empty (no request could authenticate)")
+        if settings.token_ttl_seconds <= 0:
+            raise ValueError(f"EmulatorSettings.token_ttl_seconds must be positive, got {settings.token_ttl_seconds}")
         self.settings = settings
         self.store = Store(settings.db_path)
         self.schema = SchemaService(self.store)
@@ -135,7 +252,7 @@ class EmulatorApp(FaultInjector):
     """The ASGI app returned by :func:`create_app`: fault injection in front of the routes."""
 
     def __init__(self, app: Starlette, emulator: Emulator) -> None:
-        super().__init__(app, emulator.settings.faults)
+        super().__init__(_Guard(app), emulator.settings.faults)
         self.emulator = emulator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -160,19 +277,14 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
 
     def api(func: Callable[[Request, Any], Any], *, method: str = "POST") -> Handler:
         async def handler(request: Request) -> Response:
-            problem = emulator.auth.check(request.headers.get("authorization"))
-            if problem is not None:
-                return _error_response(401, {"error": {"code": 401, "message": problem}})
+            request_id = _request_id()
             try:
+                problem = emulator.auth.check(request.headers.get("authorization"))
+                if problem is not None:
+                    return _error_response(401, {"error": {"code": 401, "message": problem}}, request_id)
                 if method == "POST":
-                    raw = decode_body(await request.body(), request.headers.get("content-encoding"))
-                    try:
-                        body = json.loads(raw) if raw else {}
-                    except ValueError as exc:
-                        raise bad_request(f"The request body is not valid JSON: {exc}") from exc
-                    if not isinstance(body, dict):
-                        raise bad_request("The request body must be a JSON object")
-                    result = func(request, body)
+                    raw = decode_body(await read_body(request), request.headers.get("content-encoding"))
+                    result = func(request, parse_json_body(raw))
                 else:
                     params = dict(request.query_params)
                     for name in ("usedFor",):  # array parameters: repeated or comma-separated
@@ -180,13 +292,16 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
                         if values:
                             params[name] = ",".join(values)
                     result = func(request, params)
+                return JSONResponse(result, headers={"x-request-id": request_id})
             except ApiError as exc:
-                return _error_response(exc.status, exc.body())
-            except Exception as exc:  # a bug in the emulator: answer in CDF's shape, keep the traceback in the log
-                _log.exception("emulator error on %s %s", request.method, request.url.path)
-                message = f"Internal emulator error: {type(exc).__name__}: {exc}"
-                return _error_response(500, {"error": {"code": 500, "message": message}})
-            return JSONResponse(result, headers={"x-request-id": uuid.uuid4().hex[:16]})
+                return _error_response(exc.status, exc.body(), request_id)
+            except RecursionError:  # input nested deeper than the checks along the way allow
+                _log.warning("request nested too deeply on %s %s", request.method, request.url.path)
+                message = "The request is nested too deeply (filters, expressions or JSON values)"
+                return _error_response(400, {"error": {"code": 400, "message": message}}, request_id)
+            except Exception:  # a bug in the emulator: answer in CDF's shape, keep the traceback in the log
+                _log.exception("emulator error on %s %s (request id %s)", request.method, request.url.path, request_id)
+                return _internal_error(request_id)
 
         return handler
 
@@ -247,7 +362,12 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
     routes = [Route(prefix + path, api(func, method=method), methods=[method]) for method, path, func in table]
 
     async def token(request: Request) -> Response:
-        status, body = emulator.auth.issue(await request.body(), request.headers.get("authorization"))
+        try:
+            raw = await read_body(request)
+        except ApiError as exc:  # the token endpoint answers in OAuth's error shape
+            error = {"error": "invalid_request", "error_description": exc.message}
+            return JSONResponse(error, status_code=exc.status, headers={"cache-control": "no-store"})
+        status, body = emulator.auth.issue(raw, request.headers.get("authorization"))
         return JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})
 
     async def faults(request: Request) -> Response:
@@ -257,12 +377,10 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
         assert injector is not None
         if request.method == "POST":
             try:
-                raw = decode_body(await request.body(), request.headers.get("content-encoding"))
-                injector.configure(parse_fault_settings(json.loads(raw) if raw else {}))
+                raw = decode_body(await read_body(request), request.headers.get("content-encoding"))
+                injector.configure(parse_fault_settings(parse_json_body(raw)))
             except ApiError as exc:
                 return _error_response(exc.status, exc.body())
-            except ValueError:
-                return _error_response(400, {"error": {"code": 400, "message": "The body is not valid JSON"}})
         return JSONResponse(dataclasses.asdict(injector.settings))
 
     async def reset(request: Request) -> Response:
@@ -280,12 +398,15 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if status == 500:  # answered here, logged with its traceback by _Guard
+            request_id = request.scope[_REQUEST_ID] = _request_id()
+            return _internal_error(request_id)
         message = exc.detail if isinstance(exc, HTTPException) else "Internal error"
         if status == 404:
             message = f"Not found: {request.method} {request.url.path}"
         return _error_response(status, {"error": {"code": status, "message": message}})
 
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: http_error})
     app.state.emulator = emulator
     injector = EmulatorApp(app, emulator)
     return injector

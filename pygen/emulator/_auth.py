@@ -10,6 +10,11 @@ from urllib.parse import parse_qs
 from pygen.emulator._settings import EmulatorSettings
 
 
+def _same(given: bytes, expected: str) -> bool:
+    """Constant-time comparison of secrets as bytes (``compare_digest`` refuses non-ASCII ``str``)."""
+    return secrets.compare_digest(given, expected.encode("utf-8", "surrogatepass"))
+
+
 class TokenAuthority:
     """Issues short-lived tokens for the configured client and checks bearer tokens on every API call."""
 
@@ -28,7 +33,8 @@ class TokenAuthority:
         if scheme.lower() != "bearer" or not token.strip():
             return "Unauthorized: the Authorization header must be 'Bearer <token>'"
         token = token.strip()
-        if self.static is not None and secrets.compare_digest(token, self.static):
+        # Header values arrive decoded as latin-1: encoding them back gives the bytes the client sent.
+        if self.static is not None and _same(token.encode("latin-1", "replace"), self.static):
             return None
         expires = self._issued.get(token)
         if expires is None:
@@ -44,8 +50,8 @@ class TokenAuthority:
         client_id, client_secret = form.get("client_id"), form.get("client_secret")
         if authorization and authorization.lower().startswith("basic "):
             try:
-                decoded = base64.b64decode(authorization[6:].strip()).decode()
-            except ValueError:
+                decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+            except ValueError:  # not base64, or not UTF-8 text
                 decoded = ""
             if ":" in decoded:
                 client_id, client_secret = decoded.split(":", 1)
@@ -63,8 +69,8 @@ class TokenAuthority:
         if (
             client_id is None
             or client_secret is None
-            or not secrets.compare_digest(client_id, self.client_id)
-            or not secrets.compare_digest(client_secret, self.client_secret)
+            or not _same(client_id.encode("utf-8", "surrogatepass"), self.client_id)
+            or not _same(client_secret.encode("utf-8", "surrogatepass"), self.client_secret)
         ):
             return 401, {"error": "invalid_client", "error_description": "unknown client_id or wrong client_secret"}
         token = secrets.token_urlsafe(24)

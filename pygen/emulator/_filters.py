@@ -13,7 +13,13 @@ from typing import Any
 
 from pygen.emulator._errors import bad_request, show
 from pygen.emulator._ids import as_list, container_ref, fmt_container, fmt_view, view_ref
-from pygen.emulator._schema import SchemaService, ViewKey, normalize_source_reference
+from pygen.emulator._schema import (
+    MAX_FILTER_DEPTH,
+    SchemaService,
+    ViewKey,
+    filter_too_deep,
+    normalize_source_reference,
+)
 from pygen.emulator._store import Instance, NodeKey, SqlHint, Store, container_hint
 from pygen.emulator._values import normalize_timestamp
 
@@ -260,8 +266,10 @@ def _range_checker(
     return check
 
 
-def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> Predicate:
+def compile_filter(spec: object, ctx: FilterContext, where: str = "filter", depth: int = 1) -> Predicate:
     """Compile a filter to a predicate; malformed filters and unknown properties raise a 400 naming ``where``."""
+    if depth > MAX_FILTER_DEPTH:
+        raise filter_too_deep(where)
     if not isinstance(spec, dict) or len(spec) != 1:
         raise bad_request(f"{where}: a filter is an object with exactly one key, got {show(spec)}")
     ((name, body),) = spec.items()
@@ -271,12 +279,12 @@ def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> P
     if name in ("and", "or"):
         if not isinstance(body, list) or not body:
             raise bad_request(f"{where}: needs a non-empty list of filters")
-        parts = [compile_filter(item, ctx, f"{where}[{i}]") for i, item in enumerate(body)]
+        parts = [compile_filter(item, ctx, f"{where}[{i}]", depth + 1) for i, item in enumerate(body)]
         if name == "and":
             return lambda inst: all(part(inst) for part in parts)
         return lambda inst: any(part(inst) for part in parts)
     if name == "not":
-        inner = compile_filter(body, ctx, where)
+        inner = compile_filter(body, ctx, where, depth + 1)
         return lambda inst: not inner(inst)
     if name == "matchAll":
         return lambda inst: True
@@ -312,7 +320,7 @@ def compile_filter(spec: object, ctx: FilterContext, where: str = "filter") -> P
         scope = ctx.resolve(body.get("scope"), f"{where}.scope")
         if scope.kind[0] != "direct":
             raise bad_request(f"{where}.scope: {scope.label} is not a direct relation property")
-        inner = compile_filter(body.get("filter"), ctx, f"{where}.filter")
+        inner = compile_filter(body.get("filter"), ctx, f"{where}.filter", depth + 1)
 
         def nested(inst: Instance) -> bool:
             target = scope.accessor(inst)
@@ -529,17 +537,17 @@ def after_position(instances: list[Instance], keys: Sequence[SortKey], values: l
 _MAX_SQL_VALUES = 500
 
 
-def sql_hints(spec: object, ctx: FilterContext) -> list[SqlHint]:
+def sql_hints(spec: object, ctx: FilterContext, depth: int = 1) -> list[SqlHint]:
     """SQL conditions implied by a filter: they only narrow the scan; the compiled predicate still decides.
 
     Covered: conjunctions (``and``) of ``hasData``, ``instanceReferences``, and ``equals``/``in``/``prefix`` on
     the base properties space, externalId and type. Anything else contributes nothing.
     """
-    if not isinstance(spec, dict) or len(spec) != 1:
+    if not isinstance(spec, dict) or len(spec) != 1 or depth > MAX_FILTER_DEPTH:
         return []
     ((name, body),) = spec.items()
     if name == "and" and isinstance(body, list):
-        return [hint for part in body for hint in sql_hints(part, ctx)]
+        return [hint for part in body for hint in sql_hints(part, ctx, depth + 1)]
     if name == "hasData" and isinstance(body, list):
         hints: list[SqlHint] = []
         for ref in body:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pygen.emulator._errors import bad_request, show
 
+# Patterns are applied with fullmatch: "$" alone would also accept a trailing newline ("space\n").
 SPACE_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]{0,41}[a-zA-Z0-9]?$")
 SCHEMA_XID_RE = re.compile(r"^[a-zA-Z]([a-zA-Z0-9_]{0,253}[a-zA-Z0-9])?$")
 VERSION_RE = re.compile(r"^[a-zA-Z0-9]([.a-zA-Z0-9_-]{0,41}[a-zA-Z0-9])?$")
@@ -36,7 +37,7 @@ def _text(value: object, what: str, where: str) -> str:
 def check_space(value: object, where: str) -> str:
     """Validate a space identifier, naming ``where`` in the error."""
     text = _text(value, "space", where)
-    if not SPACE_RE.match(text):
+    if not SPACE_RE.fullmatch(text):
         raise bad_request(f"{where}: invalid space {show(text)}: must match {SPACE_RE.pattern}")
     return text
 
@@ -52,7 +53,7 @@ def check_new_space(value: object, where: str) -> str:
 def check_schema_xid(value: object, where: str, *, new: bool = False) -> str:
     """Validate a container/view/data model externalId."""
     text = _text(value, "externalId", where)
-    if not SCHEMA_XID_RE.match(text):
+    if not SCHEMA_XID_RE.fullmatch(text):
         raise bad_request(f"{where}: invalid externalId {show(text)}: must match {SCHEMA_XID_RE.pattern}")
     if new and text in RESERVED_SCHEMA_XIDS:
         raise bad_request(f"{where}: externalId {show(text)} is reserved")
@@ -62,14 +63,14 @@ def check_schema_xid(value: object, where: str, *, new: bool = False) -> str:
 def check_version(value: object, where: str) -> str:
     """Validate a view/data model version."""
     text = _text(value, "version", where)
-    if not VERSION_RE.match(text):
+    if not VERSION_RE.fullmatch(text):
         raise bad_request(f"{where}: invalid version {show(text)}: must match {VERSION_RE.pattern}")
     return text
 
 
 def check_property_id(value: str, where: str) -> str:
     """Validate a container/view property identifier."""
-    if not PROPERTY_RE.match(value):
+    if not PROPERTY_RE.fullmatch(value):
         raise bad_request(f"{where}: invalid property identifier {show(value)}: must match {PROPERTY_RE.pattern}")
     if value in RESERVED_PROPERTIES:
         raise bad_request(f"{where}: property identifier {show(value)} is reserved")
@@ -79,7 +80,7 @@ def check_property_id(value: str, where: str) -> str:
 def check_instance_xid(value: object, where: str) -> str:
     """Validate an instance externalId (1-256 characters, no NUL)."""
     text = _text(value, "externalId", where)
-    if not INSTANCE_XID_RE.match(text):
+    if not INSTANCE_XID_RE.fullmatch(text):
         raise bad_request(f"{where}: invalid externalId {show(text)}: must be 1-256 characters without NUL")
     return text
 

@@ -159,8 +159,18 @@ FILTER_NAMES = {
 }  # fmt: skip
 
 
-def check_filter_shape(spec: object, where: str) -> None:
+#: How deeply filters may nest (``and``/``or``/``not``/``nested`` inside each other). README, "Filter depth".
+MAX_FILTER_DEPTH = 100
+
+
+def filter_too_deep(where: str) -> ApiError:
+    return bad_request(f"{where}: filters are nested more than {MAX_FILTER_DEPTH} levels deep")
+
+
+def check_filter_shape(spec: object, where: str, depth: int = 1) -> None:
     """Structural check of a filter (names and nesting); property references are resolved when it is used."""
+    if depth > MAX_FILTER_DEPTH:
+        raise filter_too_deep(where)
     if not isinstance(spec, dict) or len(spec) != 1:
         raise bad_request(f"{where}: a filter is an object with exactly one key, got {show(spec)}")
     ((name, body),) = spec.items()
@@ -170,11 +180,11 @@ def check_filter_shape(spec: object, where: str) -> None:
         if not isinstance(body, list) or not body:
             raise bad_request(f"{where}.{name}: needs a non-empty list of filters")
         for index, inner in enumerate(body):
-            check_filter_shape(inner, f"{where}.{name}[{index}]")
+            check_filter_shape(inner, f"{where}.{name}[{index}]", depth + 1)
     elif name == "not":
-        check_filter_shape(body, f"{where}.not")
+        check_filter_shape(body, f"{where}.not", depth + 1)
     elif name == "nested":
-        check_filter_shape(as_dict(body, f"{where}.nested").get("filter"), f"{where}.nested.filter")
+        check_filter_shape(as_dict(body, f"{where}.nested").get("filter"), f"{where}.nested.filter", depth + 1)
 
 
 def normalize_property_type(type_: object, where: str) -> dict[str, Any]:
@@ -197,7 +207,7 @@ def normalize_property_type(type_: object, where: str) -> dict[str, Any]:
         if not 1 <= len(values) <= 32:
             raise bad_request(f"{where}: an enum needs 1 to 32 values, got {len(values)}")
         for key in values:
-            if not ENUM_KEY_RE.match(key) or key in ("true", "false", "null"):
+            if not ENUM_KEY_RE.fullmatch(key) or key in ("true", "false", "null"):
                 raise bad_request(f"{where}: invalid enum value {show(key)}: must match {ENUM_KEY_RE.pattern}")
         out["values"] = {key: as_dict(val or {}, f"{where}.type.values.{key}") for key, val in values.items()}
         unknown = obj.get("unknownValue")

@@ -7,12 +7,15 @@ integer row id that is the key of every unsorted page (keyset pagination, never 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import sys
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 NodeKey = tuple[str, str]
 # {container_space: {container_external_id: {property: value}}}
@@ -22,6 +25,9 @@ ContainerData = dict[str, dict[str, dict[str, Any]]]
 SCHEMA_KINDS = ("space", "container", "view", "datamodel", "derived")
 # A SQL condition on the instances table with its parameters (see Store.scan).
 SqlHint = tuple[str, list[Any]]
+#: The most SQL hints one scan uses: hints only narrow (the Python predicate decides), so leaving some out is
+#: safe, and SQLite refuses an expression tree deeper than 1000 ("Expression tree is too large").
+MAX_SQL_HINTS = 50
 _COLUMNS = "id, kind, space, xid, version, created, updated, type_space, type_xid, start_space, start_xid, "
 _COLUMNS += "end_space, end_xid, data, seq"
 
@@ -101,17 +107,89 @@ def _instance_params(inst: Instance) -> tuple[Any, ...]:
     )
 
 
+class StoreError(Exception):
+    """The database file cannot be used (missing folder, not a database, corrupt, in use); one-line message."""
+
+
+def _lock(path: str) -> IO[bytes]:
+    """Hold an exclusive lock on ``PATH.lock`` for as long as the store is open: a second emulator (or a second
+    store in the same process) on the same database is refused instead of corrupting its change sequence."""
+    lock_path = f"{path}.lock"
+    try:
+        handle = open(lock_path, "ab")  # noqa: SIM115 - held open for the store's lifetime
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the lock file {lock_path}: {exc.strerror or exc}") from exc
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        handle.close()
+        message = f"{path}: another pygen emulator is using this database (its lock {lock_path} is held)"
+        raise StoreError(message) from exc
+    return handle
+
+
+def _release(conn: sqlite3.Connection | None, lock: IO[bytes] | None) -> None:
+    if conn is not None:
+        conn.close()
+    if lock is not None:
+        lock.close()  # closing the file releases the lock
+
+
+def _check_path(path: str) -> None:
+    """One-line reasons for a database path that cannot work, before SQLite says something vaguer."""
+    target = Path(path)
+    if target.is_dir():
+        raise StoreError(f"{path}: is a directory, not a database file")
+    folder = target.parent
+    if not folder.is_dir():
+        raise StoreError(f"{path}: the folder {folder} does not exist")
+    if target.exists() and not os.access(target, os.R_OK | os.W_OK):
+        raise StoreError(f"{path}: the file cannot be read and written")
+
+
 class Store:
-    """All emulator state in one SQLite database; schema objects are also cached in memory."""
+    """All emulator state in one SQLite database; schema objects are also cached in memory.
+
+    Opening a file raises :class:`StoreError` with a one-line reason when it cannot be used.
+    """
 
     def __init__(self, path: str | None = None) -> None:
         self.path = path or ":memory:"
-        # The app is single-threaded (async handlers call into the store synchronously), but the sync
-        # test client runs the app in a portal thread, so allow use from another thread.
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        # Apps are often dropped without close() (tests, in-process clients): close the connection when the
-        # store goes, as Python 3.13 warns (ResourceWarning) about a connection left for the collector.
-        self._closer = weakref.finalize(self, self.conn.close)
+        lock: IO[bytes] | None = None
+        conn: sqlite3.Connection | None = None
+        try:
+            if self.path != ":memory:":
+                _check_path(self.path)
+                lock = _lock(self.path)
+            # The app is single-threaded (async handlers call into the store synchronously), but the sync
+            # test client runs the app in a portal thread, so allow use from another thread.
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn = conn
+            self._open()
+        except StoreError:
+            _release(conn, lock)
+            raise
+        except sqlite3.Error as exc:
+            _release(conn, lock)
+            reason = str(exc)
+            if "not a database" in reason or "malformed" in reason:
+                raise StoreError(f"{self.path}: not a usable SQLite database ({reason})") from exc
+            raise StoreError(f"{self.path}: cannot open the database ({reason})") from exc
+        except (ValueError, TypeError, KeyError) as exc:
+            _release(conn, lock)
+            raise StoreError(f"{self.path}: the emulator data in it is corrupt ({exc})") from exc
+        # Apps are often dropped without close() (tests, in-process clients): close the connection (and release
+        # the lock) when the store goes, as Python 3.13 warns (ResourceWarning) about a connection left behind.
+        self._closer = weakref.finalize(self, _release, conn, lock)
+
+    def _open(self) -> None:
         if self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -136,8 +214,14 @@ class Store:
             """
         )
         self.schema: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in SCHEMA_KINDS}
-        for kind, skey, body in self.conn.execute("SELECT kind, skey, body FROM schema_objects ORDER BY seq"):
-            self.schema[kind][skey] = json.loads(body)
+        for seq, kind, skey, body in self.conn.execute("SELECT seq, kind, skey, body FROM schema_objects ORDER BY seq"):
+            try:
+                loaded = json.loads(body)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"schema_objects row {seq}: {exc}") from exc
+            if kind not in self.schema or not isinstance(loaded, dict):
+                raise ValueError(f"schema_objects row {seq} is not an emulator schema object")
+            self.schema[kind][skey] = loaded
         self._depth = 0
         self._seq: int = max(
             self.conn.execute("SELECT coalesce(max(seq), 0) FROM instances").fetchone()[0],
@@ -221,7 +305,7 @@ class Store:
             clauses.insert(0, "kind = ?")
             fixed.append(0 if kind == "node" else 1)
         extra_params: list[Any] = []
-        for clause, params in where:
+        for clause, params in where[:MAX_SQL_HINTS]:
             clauses.append(f"({clause})")
             extra_params.extend(params)
         sql = f"SELECT {_COLUMNS} FROM instances WHERE {' AND '.join(clauses)} ORDER BY id LIMIT ?"

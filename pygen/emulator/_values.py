@@ -15,17 +15,21 @@ MAX_TEXT_BYTES = 128_000
 MAX_JSON_BYTES = 40_960
 DEFAULT_MAX_LIST = 1000
 DEFAULT_MAX_DIRECT_LIST = 100
+#: How deeply a json property value may nest (the emulator's own limit, so that every value it stores can be
+#: written back out; README, "JSON depth").
+MAX_JSON_DEPTH = 200
 INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
+# ASCII digits only (``\d`` alone also takes other scripts' digits); applied with fullmatch (no trailing newline).
 _TIMESTAMP_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|[+-]\d{2}(?::?\d{2})?)?$"
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|[+-]\d{2}(?::?\d{2})?)?$", re.ASCII
 )
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 
 
 def parse_timestamp(text: str) -> datetime | None:
     """Parse the timestamp forms CDF accepts; ``None`` if ``text`` is not one."""
-    match = _TIMESTAMP_RE.match(text)
+    match = _TIMESTAMP_RE.fullmatch(text)
     if not match:
         return None
     year, month, day, hour, minute, second, frac, zone = match.groups()
@@ -57,7 +61,7 @@ def normalize_timestamp(text: str) -> str | None:
 
 
 def valid_date(text: str) -> bool:
-    match = _DATE_RE.match(text)
+    match = _DATE_RE.fullmatch(text)
     if not match:
         return False
     try:
@@ -65,6 +69,21 @@ def valid_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def json_depth(value: object, limit: int) -> int:
+    """The nesting depth of a JSON value (an object or array holding scalars is 1), counted up to ``limit + 1``."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((child, depth) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def type_name(value: object) -> str:
@@ -164,6 +183,8 @@ def _scalar(value: Any, kind: Any, prop_type: dict[str, Any], where: str, *, in_
     if kind == "json":
         if not isinstance(value, dict):
             raise bad_request(f"{where}: json values must be objects, got {type_name(value)}")
+        if json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise bad_request(f"{where}: the json value is nested more than {MAX_JSON_DEPTH} levels deep")
         if not in_list:
             size = len(json.dumps(value).encode())
             if size > MAX_JSON_BYTES:
@@ -184,7 +205,7 @@ def _scalar(value: Any, kind: Any, prop_type: dict[str, Any], where: str, *, in_
             or set(value) - {"space", "externalId"}
         ):
             raise bad_request(f'{where}: a direct relation must be {{"space", "externalId"}}, got {show(value)}')
-        if not SPACE_RE.match(value["space"]) or not INSTANCE_XID_RE.match(value["externalId"]):
+        if not SPACE_RE.fullmatch(value["space"]) or not INSTANCE_XID_RE.fullmatch(value["externalId"]):
             raise bad_request(f"{where}: invalid direct relation target {show(value)}")
         return {"space": value["space"], "externalId": value["externalId"]}
     if kind == "enum":

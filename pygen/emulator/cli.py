@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ipaddress
 import signal
 import socket
 import sys
@@ -18,6 +19,7 @@ import uvicorn
 from pygen.emulator._app import create_app
 from pygen.emulator._loader import LoadError
 from pygen.emulator._settings import DEFAULT_TOKEN, EmulatorSettings, FaultSettings
+from pygen.emulator._store import StoreError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,7 +27,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="pygen emulator",
         description="A local server that speaks CDF's Data Modeling Service API (in memory unless --db is given).",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to bind (default 127.0.0.1); beyond loopback it needs --token or client credentials",
+    )
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
     parser.add_argument(
         "--model-file",
@@ -98,6 +104,22 @@ def _rate(parser: argparse.ArgumentParser, name: str, value: float) -> float:
     return value
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only serves this machine (``127.0.0.1``, ``::1``, ``localhost``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may be reachable from elsewhere
+        return False
+
+
+def _secret(parser: argparse.ArgumentParser, name: str, value: str | None) -> str | None:
+    if value is not None and (not value or any(char.isspace() for char in value)):
+        parser.error(f"{name} must be a non-empty string without spaces (the value is not shown)")
+    return value
+
+
 def listening_socket(host: str) -> socket.socket:
     """The server's socket (not yet bound). TCP by protocol number, not 0: asyncio turns TCP_NODELAY on for
     the connections of a TCP socket only, and without it every response on a kept-alive connection waits
@@ -114,6 +136,19 @@ def main(argv: Sequence[str]) -> int:
     args = parser.parse_args(list(argv))
     if (args.client_id is None) != (args.client_secret is None):
         parser.error("--client-id and --client-secret go together")
+    _secret(parser, "--token", args.token)
+    _secret(parser, "--client-id", args.client_id)
+    _secret(parser, "--client-secret", args.client_secret)
+    if args.token_ttl <= 0:
+        parser.error(f"--token-ttl must be a positive number of seconds, got {args.token_ttl}")
+    if args.token is None and args.client_id is None and not is_loopback(args.host):
+        # The default token is printed in every README: beyond loopback it would let anyone in.
+        print(
+            f"pygen emulator: --host {args.host} serves beyond this machine, where the well-known default token "
+            f"'{DEFAULT_TOKEN}' would let anyone in: give --token (or --client-id and --client-secret)",
+            file=sys.stderr,
+        )
+        return 2
     faults = FaultSettings(
         rate_429=_rate(parser, "--fault-429", args.fault_429),
         retry_after=not args.fault_429_no_retry_after,
@@ -135,7 +170,7 @@ def main(argv: Sequence[str]) -> int:
     )
     try:
         app = create_app(settings)
-    except LoadError as exc:
+    except (LoadError, StoreError) as exc:
         print(f"pygen emulator: {exc}", file=sys.stderr)
         return 2
     sock = listening_socket(args.host)

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 pytestmark = pytest.mark.emulator_only
 
-EXAMPLES = int(os.environ.get("PYGEN_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("PYGEN_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

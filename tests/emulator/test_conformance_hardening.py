@@ -323,6 +323,25 @@ def test_a_server_bug_is_a_500_without_internals(caplog: pytest.LogCaptureFixtur
     )
 
 
+def test_a_server_bug_outside_the_api_handlers_is_a_json_500(caplog: pytest.LogCaptureFixture) -> None:
+    from pygen.emulator import create_app
+    from pygen.emulator.testing import SyncASGITransport
+
+    app = create_app(emulator_settings())
+
+    def broken(body: bytes, authorization: str | None) -> tuple[int, dict[str, object]]:
+        raise KeyError("secret internal key")
+
+    app.emulator.auth.issue = broken  # type: ignore[method-assign]
+    with httpx.Client(transport=SyncASGITransport(app), base_url="http://emulator") as client:
+        with caplog.at_level(logging.ERROR, logger="pygen.emulator"):
+            response = client.post("/oauth2/token", data={"grant_type": "client_credentials"})
+    error = check_error(response, 500, emulator_wording=["internal emulator error"], emulator=True)
+    assert "KeyError" not in error["message"] and "secret" not in error["message"], error
+    assert response.headers["x-request-id"] in error["message"]
+    assert any(response.headers["x-request-id"] in record.getMessage() for record in caplog.records)
+
+
 def test_settings_that_lock_everyone_out_are_refused() -> None:
     from pygen.emulator import EmulatorSettings, create_app
 

@@ -70,7 +70,14 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=0.0,
         metavar="RATE",
-        help="share whose connection is closed without a response",
+        help="share whose connection is closed without a response (the request is not carried out)",
+    )
+    faults.add_argument(
+        "--fault-lost",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="share carried out (a write is stored) whose answer is then lost: the connection is closed instead",
     )
     faults.add_argument("--fault-seed", type=int, default=None, metavar="N", help="seed of the fault RNG")
     return parser
@@ -156,6 +163,7 @@ def main(argv: Sequence[str]) -> int:
         rate_slow=_rate(parser, "--fault-slow", args.fault_slow),
         slow_seconds=args.fault_slow_seconds,
         rate_drop=_rate(parser, "--fault-drop", args.fault_drop),
+        rate_lost=_rate(parser, "--fault-lost", args.fault_lost),
         seed=args.fault_seed,
     )
     settings = EmulatorSettings(

@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from _instances_support import TEST_SPACE, config, create_space, settings
+from _instances_support import OMNI_MODEL, TEST_SPACE, TOKEN, config, create_space, settings
 from omni_sdk import AsyncOmniClient, OmniClient, PrimitiveNullableFields, PrimitiveNullableWrite
 
 from pygen.emulator import FaultSettings, create_app
-from pygen.emulator.testing import SyncASGITransport
+from pygen.emulator.testing import EmulatorProcess, SyncASGITransport
 from pygen.instances import DeleteError, NodeId, UpsertError
 from pygen.transport import (
     AsyncHTTPClient,
@@ -99,6 +99,20 @@ def test_the_emulator_lost_fault_stores_the_write_and_the_retry_reports_uncertai
         assert omni.primitive_nullable.count(filter=F.space.equals(TEST_SPACE)) == 0
         assert omni.delete(["n00000"]).not_found == [NodeId(TEST_SPACE, "n00000")]
     transport.close()
+
+
+@pytest.mark.emulator_only
+def test_a_pygen_emulator_process_with_fault_lost_stores_writes_whose_answers_it_drops() -> None:
+    args = ["--token", TOKEN, "--model-file", str(OMNI_MODEL), "--fault-lost", "0.4", "--fault-seed", "0"]
+    with EmulatorProcess(*args) as emulator:
+        cfg = config(emulator.base_url, retry=RetryPolicy(**QUICK))  # type: ignore[arg-type]
+        with HTTPClient(cfg) as http:
+            create_space(http)
+            omni = OmniClient(http, instance_space=TEST_SPACE)
+            result = omni.upsert(_nodes(3000))
+            statuses = [item.status for item in result.items]
+            assert len(statuses) == 3000 and set(statuses) == {"created", "uncertain"}, set(statuses)
+            assert omni.primitive_nullable.count(filter=F.space.equals(TEST_SPACE)) == 3000
 
 
 def test_a_lost_answer_to_an_update_and_to_a_guarded_write_is_uncertain() -> None:

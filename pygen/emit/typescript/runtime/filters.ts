@@ -280,7 +280,9 @@ export class HasData extends Filter {
   }
   dump(): FilterJson {
     return {
-      hasData: this.sources.map((s) =>
+      // Each entry typed as FilterJson on its own: a bare union of the two object literals would be widened to
+      // `{ version?: undefined, ... }`, which is not JSON without exactOptionalPropertyTypes.
+      hasData: this.sources.map((s): FilterJson =>
         "version" in s && typeof s.version === "string"
           ? { type: "view", space: s.space, externalId: s.externalId, version: s.version }
           : { type: "container", space: s.space, externalId: s.externalId },

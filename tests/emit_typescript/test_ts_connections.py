@@ -1,4 +1,5 @@
-"""TypeScript connections only hold what they claim: far-end nodes without data in the target view are left out.
+"""TypeScript connections only hold what they claim: far-end nodes without data in the target view are left out
+(with their edges, where a connection returns ``{ edge, node }`` pairs).
 
 The Omni SDK is compiled and run in node against `pygen emulator`, with edges whose far ends are nodes of
 another view (and an empty node). Python's counterpart is in tests/emit_python/test_emit_functional.py.
@@ -31,7 +32,8 @@ const client = new sdk.OmniClient({ project: "p", baseUrl, credentials: new sdk.
 const ids = (nodes) => nodes.map((node) => node.externalId).sort();
 const single = async (node) => (node === undefined ? null : node.externalId);
 console.log(JSON.stringify({
-  fMulti: ids(await client.connectionItemF.outwardsMulti("f-mixed")),
+  fMulti: ids((await client.connectionItemF.outwardsMulti("f-mixed")).map((pair) => pair.node)),
+  fEdges: ids((await client.connectionItemF.outwardsMulti("f-mixed")).map((pair) => pair.edge)),
   dWrong: await single(await client.connectionItemD.outwardsSingle("d-wrong")),
   dEmpty: await single(await client.connectionItemD.outwardsSingle("d-empty")),
   dRight: await single(await client.connectionItemD.outwardsSingle("d-right")),
@@ -105,7 +107,13 @@ def test_edge_targets_are_only_nodes_of_the_target_view(compiled: Path) -> None:
             [node, "check.mjs", emulator.base_url, emulator.token, SPACE], cwd=compiled, capture_output=True, text=True
         )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"fMulti": ["g-node"], "dWrong": None, "dEmpty": None, "dRight": "e-node"}
+    assert json.loads(done.stdout) == {
+        "fMulti": ["g-node"],
+        "fEdges": ["f-g"],  # an edge whose far end is not a ConnectionItemG is left out with it
+        "dWrong": None,
+        "dEmpty": None,
+        "dRight": "e-node",
+    }
 
 
 def test_the_emulator_answers_byids_with_sources_only_for_nodes_with_data() -> None:

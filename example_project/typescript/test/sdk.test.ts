@@ -177,7 +177,7 @@ describe("connections", () => {
     expect(ids(nested)).toEqual(["child-a", "child-b"]);
   });
 
-  it("follows edges to the nodes at their other end", async () => {
+  it("follows edges to the nodes at their other end, each with its edge properties", async () => {
     const client = await freshClient();
     const { space } = own(client);
     await client.cognite3DObject.upsert({ externalId: "obj", properties: { name: "object" } });
@@ -194,10 +194,17 @@ describe("connections", () => {
       startNode: { space, externalId: "obj" },
       endNode: { space, externalId: end },
     });
-    await client.instances.upsert([edge("e1", "img-1"), edge("e2", "img-2")]);
-    const images = await client.cognite3DObject.images360("obj");
-    expect(ids(images)).toEqual(["img-1", "img-2"]);
-    expect(images.find((i) => i.externalId === "img-1")?.properties.takenAt).toBeInstanceOf(Date);
+    // e1 through the edge view (with properties), e2 as a bare edge (no data in the edge view).
+    await client.cognite360ImageAnnotation.upsert({ ...edge("e1", "img-1"), properties: { status: "Approved", confidence: 0.5 } });
+    await client.instances.upsert([edge("e2", "img-2")]);
+    // The connection has an edge view (Cognite360ImageAnnotation): each image comes with its edge, { edge, node }.
+    const pairs = await client.cognite3DObject.images360("obj");
+    expect(ids(pairs.map((pair) => pair.node))).toEqual(["img-1", "img-2"]);
+    const first = pairs.find((pair) => pair.node.externalId === "img-1");
+    expect(first?.node.properties.takenAt).toBeInstanceOf(Date);
+    expect(first?.edge.externalId).toBe("e1");
+    expect(first?.edge.properties).toEqual({ status: "Approved", confidence: 0.5 });
+    expect(pairs.find((pair) => pair.node.externalId === "img-2")?.edge.properties).toEqual({});
     expect(await client.cognite3DObject.images360("obj", { limit: 1 })).toHaveLength(1);
     expect(await client.cognite3DObject.images360("img-1")).toEqual([]);
   });

@@ -204,6 +204,9 @@ class _EdgeContext:
     single: bool
     edge_type: str
     direction: str
+    #: The API class of the connection's edge view, when it has one with properties: the method returns
+    #: ``{ edge, node }`` pairs (``EdgePair``), as a graph query's ``follow`` does.
+    edge_api: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,22 +256,43 @@ def _connections_note(connections: tuple[Connection, ...], names: TypeScriptName
     return f"\n\nNot generated (the target view is not in the model): {listed}."
 
 
-def _edge_contexts(view: ViewClass, names: TypeScriptNames) -> list[tuple[_EdgeContext, ViewRef]]:
-    out = []
+def _edge_view(sdk: SDKModel, connection: Connection) -> ViewClass | None:
+    """The edge view of an edge connection when it is an edge view of the model with properties: its edges are
+    returned with the nodes (``{ edge, node }``), by the connection's method and by a graph query's ``follow``."""
+    if connection.edge is None or connection.edge.edge_view is None:
+        return None
+    found = [v for v in sdk.views if v.id == connection.edge.edge_view]
+    if not found or found[0].instance_kind != "edge" or not found[0].fields:
+        return None
+    return found[0]
+
+
+def _edge_contexts(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> list[tuple[_EdgeContext, list[ViewRef]]]:
+    """The edge connection methods of a view, each with the views it names (the far end's, then the edge view's)."""
+    out: list[tuple[_EdgeContext, list[ViewRef]]] = []
     for connection in view.connections:
         method = names.connections.get((view.id, connection.property_id))
         if method is None or connection.edge is None or connection.target is None:
             continue
         target = names.view(connection.target)
         edge = connection.edge
+        edge_view = _edge_view(sdk, connection)
         single = connection.kind == "edge_single"
         way = "leave" if edge.direction == "outwards" else "arrive at"
         title = connection.name if connection.name != connection.property_id else None
         doc_parts = [title or "", connection.description or ""]
-        doc_parts.append(
-            f"The {connection.target} nodes at the other end of the {edge.edge_type} edges that {way} `id`: "
-            + ("the first one, or undefined." if single else "all of them, or up to `options.limit`.")
-        )
+        what = "the first one, or undefined." if single else "all of them, or up to `options.limit`."
+        if edge_view is None:
+            doc_parts.append(
+                f"The {connection.target} nodes at the other end of the {edge.edge_type} edges that {way} `id`: {what}"
+            )
+            read = target.read
+        else:
+            doc_parts.append(
+                f"The {edge.edge_type} edges that {way} `id`, each with its properties (view {edge_view.id}) and the "
+                f"{connection.target} node at its other end, as `{{ edge, node }}`: {what}"
+            )
+            read = f"EdgePair<{names.view(edge_view.id).read}, {target.read}>"
         type_literal = f"{{ space: {ts_str(edge.edge_type.space)}, externalId: {ts_str(edge.edge_type.external_id)} }}"
         out.append(
             (
@@ -276,12 +300,13 @@ def _edge_contexts(view: ViewClass, names: TypeScriptNames) -> list[tuple[_EdgeC
                     method=method,
                     doc="\n\n".join(part for part in doc_parts if part),
                     target_api=target.api,
-                    result=f"{target.read} | undefined" if single else f"{target.read}[]",
+                    result=f"{read} | undefined" if single else f"{read}[]",
                     single=single,
                     edge_type=type_literal,
                     direction=ts_str(edge.direction),
+                    edge_api=None if edge_view is None else names.view(edge_view.id).api,
                 ),
-                connection.target,
+                [connection.target] + ([] if edge_view is None else [edge_view.id]),
             )
         )
     return out
@@ -334,7 +359,6 @@ def _link_contexts(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> li
     far end. An edge connection's edge view counts when it is an edge view of the model with properties (the
     edges are returned with the nodes)."""
     out: list[tuple[_LinkContext, list[ViewRef]]] = []
-    by_id = {v.id: v for v in sdk.views}
     for connection in view.connections:
         if connection.target is None or not _is_node_view(sdk, connection.target):
             continue
@@ -356,8 +380,8 @@ def _link_contexts(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> li
             edge = connection.edge
             edge_type = f"{{ space: {ts_str(edge.edge_type.space)}, externalId: {ts_str(edge.edge_type.external_id)} }}"
             spec = f'kind: "edge", many: {many}, edgeType: {edge_type}, direction: {ts_str(edge.direction)}, {thunk}'
-            edge_view = by_id.get(edge.edge_view) if edge.edge_view is not None else None
-            if edge_view is not None and edge_view.instance_kind == "edge" and edge_view.fields:
+            edge_view = _edge_view(sdk, connection)
+            if edge_view is not None:
                 edge_names = names.view(edge_view.id)
                 spec += f", edgeView: () => {edge_names.api}"
                 edge_types = f', {edge_names.read}, {edge_names.api}["fields"]'
@@ -405,7 +429,7 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
             node_type = f"{{ space: {ts_str(view.node_type.space)}, externalId: {ts_str(view.node_type.external_id)} }}"
     used = " ".join(f.read_type + " " + f.write_type for f in fields)
     reverse = _reverse_contexts(view, names)
-    edges = _edge_contexts(view, names)
+    edges = _edge_contexts(sdk, view, names)
     links = [] if edge else _link_contexts(sdk, view, names)
     values = ["EdgeApi" if edge else "NodeApi"]
     types = ["Edge" if edge else "Node", "EdgeWrite" if edge else "NodeWrite", "InstanceClient", "JsonValue", "ViewId"]
@@ -419,6 +443,8 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
     if reverse or edges:
         values.append("toNodeId")
         types.append("NodeIdLike")
+    if any(e.edge_api is not None for e, _ in edges):
+        types.append("EdgePair")
     if reverse:
         values.append("and")
         types.append("ListOptions")
@@ -430,12 +456,21 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
     )
     view_imports: dict[str, set[str]] = {}
     support = ["convertProperties"]
+    if any(e.edge_api is not None for e, _ in edges):
+        support.append("edgePairs")
+    if any(e.edge_api is None for e, _ in edges):
+        support.append("edgeTargets")
     if edges:
-        support += ["edgeTargets", "type TraversalOptions"]
-    for _, target in [*reverse, *edges]:
+        support.append("type TraversalOptions")
+    for _, target in reverse:
         if target != view.id:
             target_names = names.view(target)
             view_imports.setdefault(target_names.file, set()).update([target_names.api, f"type {target_names.read}"])
+    for _, refs in edges:
+        for ref in refs:
+            if ref != view.id:
+                ref_names = names.view(ref)
+                view_imports.setdefault(ref_names.file, set()).update([ref_names.api, f"type {ref_names.read}"])
     for _, refs in links:
         for index, ref in enumerate(refs):
             if ref != view.id:

@@ -6,18 +6,20 @@ call is safe to repeat (applies are upserts, deletes of missing ids are no-ops, 
 POSTs are retried too. 500 is *not* retried: CDF uses it for bugs that a retry does not fix.
 
 The functions take everything they depend on (the current time, the random generator) as arguments,
-so each rule is testable alone; the HTTP clients only call them.
+so each rule is testable alone; the HTTP clients only call them. The TypeScript runtime
+(``pygen/emit/typescript/runtime/retry.ts``) implements the same rules: ``tests/data/retry_rules.json`` holds
+them as cases that both runtimes are tested against.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
 
 import httpx
 
@@ -107,20 +109,25 @@ class Deadline:
         self.total = total if total is not None else policy.deadline
         self.idle = policy.progress_deadline
         self._start = self._last = clock()
-        self._given_up = False
+        #: Which deadline passed, in words; set once, and from then on the deadline stays passed.
+        self._passed: str | None = None
 
     def progress(self) -> None:
-        """A request of the call succeeded: the progress deadline starts again."""
+        """A request of the call succeeded: the progress deadline starts again (unless one already passed)."""
         self._last = self._clock()
 
     def give_up(self) -> None:
         """A request of the call stopped retrying because the next try would come after the deadline:
         from now on the deadline counts as passed, so the call starts no further batch."""
-        self._given_up = True
+        if self._passed is None:
+            self._passed = self._binding()
 
     def remaining(self) -> float:
-        """Seconds before a deadline passes (``math.inf`` without deadlines; <= 0 once one passed)."""
-        if self._given_up:
+        """Seconds before a deadline passes (``math.inf`` without deadlines; 0.0 once one passed).
+
+        A deadline that passed stays passed, even if a request of the call still in flight succeeds afterwards.
+        """
+        if self._passed is not None:
             return 0.0
         now = self._clock()
         left = math.inf
@@ -128,7 +135,10 @@ class Deadline:
             left = self._start + self.total - now
         if self.idle is not None:
             left = min(left, self._last + self.idle - now)
-        return left
+        if left > 0:
+            return left
+        self._passed = self._binding()
+        return 0.0
 
     @property
     def passed(self) -> bool:
@@ -136,10 +146,13 @@ class Deadline:
         return self.remaining() <= 0
 
     def describe(self) -> str:
-        """The deadline that binds, in words (for messages)."""
+        """The deadline that passed (or binds now), in words (for messages)."""
+        return self._passed if self._passed is not None else self._binding()
+
+    def _binding(self) -> str:
         if self.total is not None and (self.idle is None or self._start + self.total <= self._last + self.idle):
             return f"the call's deadline of {self.total:g} s"
-        return f"{self.idle:g} s without a successful request (RetryPolicy.progress_deadline)"
+        return f"{self.idle or 0:g} s without a successful request (RetryPolicy.progress_deadline)"
 
 
 #: Statuses whose request may have been carried out although its answer was an error: a gateway that
@@ -151,13 +164,24 @@ def may_have_been_applied(outcome: int | BaseException) -> bool:
     """Whether a failed attempt (its HTTP status, or the error of an attempt without an answer) may
     have been carried out by the server, so that a retry's answer does not tell what the first one did.
 
-    Failing to connect (or to get a pooled connection) means the request never left; a 429 or 503 is
-    CDF refusing before doing anything. Anything else that lost the answer after sending (a read timeout,
-    a dropped connection) or a gateway error may come after the server applied the request.
+    Failing to connect (or to get a pooled connection, or to go through the proxy), or a URL scheme httpx
+    cannot send, means the request never left; a 429 or 503 is CDF refusing before doing anything. Anything
+    else that lost the answer after sending (a read or write timeout, a dropped connection) or a gateway
+    error may come after the server applied the request.
     """
     if isinstance(outcome, int):
         return outcome in _MAYBE_APPLIED_STATUSES
-    return not isinstance(outcome, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+    return not isinstance(outcome, _NOT_SENT_ERRORS)
+
+
+#: Transport errors of a request that never left this process: nothing of it reached the server.
+_NOT_SENT_ERRORS = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+)
 
 
 def should_retry(status: int, policy: RetryPolicy | None = None) -> bool:
@@ -176,34 +200,77 @@ def is_retryable_transport_error(exc: httpx.RequestError) -> bool:
     return isinstance(exc, (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError))
 
 
+# delay-seconds as Python's float() reads ASCII text: "2", "1.5", ".5", "5.", "1e3", "+2", "1_000" (a negative value is
+# refused below). The TypeScript runtime reads the same grammar (retry.ts, DELAY_SECONDS).
+_DELAY_SECONDS = re.compile(
+    r"[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?", re.ASCII
+)
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_LONG_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = "(?P<month>" + "|".join(_MONTHS) + ")"
+_TIME = r"(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})"
+# The three HTTP-date forms of RFC 9110 section 5.6.7, case-sensitive as the RFC writes them: IMF-fixdate
+# ("Sun, 06 Nov 1994 08:49:37 GMT"), the obsolete RFC 850 form ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime
+# ("Sun Nov  6 08:49:37 1994").
+_HTTP_DATES = (
+    re.compile(rf"{_DAY}, (?P<day>\d{{2}}) {_MONTH} (?P<year>\d{{4}}) {_TIME} GMT", re.ASCII),
+    re.compile(rf"{_LONG_DAY}, (?P<day>\d{{2}})-{_MONTH}-(?P<yy>\d{{2}}) {_TIME} GMT", re.ASCII),
+    re.compile(rf"{_DAY} {_MONTH} (?P<day>[ \d]\d) {_TIME} (?P<year>\d{{4}})", re.ASCII),
+)
+
+
+def _http_date(text: str, now: float) -> float | None:
+    """The POSIX time of an HTTP-date, or None when ``text`` is not one (or names no real moment)."""
+    for pattern in _HTTP_DATES:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        if parts.get("year") is not None:
+            year = int(parts["year"])
+        else:
+            # Two-digit years (RFC 850): a year more than 50 years in the future is in the past century.
+            year = 2000 + int(parts["yy"])
+            if year > datetime.fromtimestamp(now, timezone.utc).year + 50:
+                year -= 100
+        try:
+            when = datetime(
+                year,
+                _MONTHS.index(parts["month"]) + 1,
+                int(parts["day"]),
+                int(parts["hour"]),
+                int(parts["minute"]),
+                int(parts["second"]),  # 60 (a leap second) is refused, as every impossible date is
+                tzinfo=timezone.utc,
+            )
+        except ValueError:
+            return None
+        return when.timestamp()
+    return None
+
+
 def parse_retry_after(value: str | None, now: float) -> float | None:
     """Seconds to wait according to a ``Retry-After`` header value, or None if it is unusable.
 
-    Accepts delta-seconds (``"2"``, also ``"1.5"``) and an HTTP-date (``"Wed, 21 Oct 2015 07:28:00 GMT"``,
-    relative to ``now``, a POSIX timestamp; a date in the past means "now", 0.0). Garbage, negative,
-    NaN and infinite values give None so the caller falls back to its own backoff. The result is not
-    capped here; :func:`retry_delay` applies the policy's cap.
+    Accepts delta-seconds as ``float()`` reads ASCII text (``"2"``, also ``"1.5"``, ``".5"``, ``"1e3"``) and
+    the three HTTP-date forms of RFC 9110 (``"Wed, 21 Oct 2015 07:28:00 GMT"``, the RFC 850 and asctime
+    forms), relative to ``now``, a POSIX timestamp; a date in the past means "now", 0.0. Anything else gives
+    None, so the caller falls back to its own backoff: garbage, negative, NaN and infinite values, other
+    date formats (numeric zones, no weekday, lowercase), impossible dates (31 Feb, 25:00, a leap second).
+    The result is not capped here; :func:`retry_delay` applies the policy's cap. ``tests/data/retry_rules.json``
+    lists the cases, which the TypeScript runtime reads the same way.
     """
     if value is None:
         return None
     text = value.strip()
-    if not text:
-        return None
-    try:
+    if _DELAY_SECONDS.fullmatch(text):
         seconds = float(text)
-    except ValueError:
-        pass
-    else:
         if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
             return None
-        return seconds
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:  # "-0000" (zone unknown) gives a naive datetime; HTTP dates are GMT anyway
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, when.timestamp() - now)
+        return seconds + 0.0  # -0.0 is 0.0
+    when = _http_date(text, now)
+    return None if when is None else max(0.0, when - now)
 
 
 def retry_delay(attempt: int, retry_after: float | None, policy: RetryPolicy, rng: random.Random) -> float:

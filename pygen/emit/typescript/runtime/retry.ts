@@ -76,23 +76,57 @@ export function shouldRetryStatus(status: number, policy: RetryPolicy = DEFAULT_
   return policy.statuses.has(status);
 }
 
-// delay-seconds as Python's float() reads them (what pygen's Python runtime accepts): "2", "1.5", ".5", "1e3",
-// "+2", "1_000"; a negative value is refused below.
+// delay-seconds as Python's float() reads ASCII text (what pygen's Python runtime accepts): "2", "1.5", ".5", "5.",
+// "1e3", "+2", "1_000"; a negative value is refused below. The rules of both runtimes: tests/data/retry_rules.json.
 const DELAY_SECONDS = /^\s*([+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?)\s*$/;
-const DAYS = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
-const LONG_DAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
-const MONTHS = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
-// The three HTTP-date forms of RFC 9110 §5.6.7: IMF-fixdate, obsolete RFC 850, asctime.
-const HTTP_DATE = new RegExp(
-  `^\\s*(?:${DAYS}, \\d{2} ${MONTHS} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT` +
-    `|${LONG_DAYS}, \\d{2}-${MONTHS}-\\d{2} \\d{2}:\\d{2}:\\d{2} GMT` +
-    `|${DAYS} ${MONTHS} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\d{4})\\s*$`,
-);
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const LONG_DAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+const MONTH = `(${MONTHS.join("|")})`;
+const TIME = "(\\d{2}):(\\d{2}):(\\d{2})";
+// The three HTTP-date forms of RFC 9110 §5.6.7, case-sensitive as the RFC writes them; the groups are
+// [day, month, year, hour, minute, second] in each (the RFC 850 year has two digits).
+const HTTP_DATES: readonly { pattern: RegExp; order: readonly number[] }[] = [
+  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+  { pattern: new RegExp(`^\\s*${DAY}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT\\s*$`), order: [1, 2, 3, 4, 5, 6] },
+  // obsolete RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
+  { pattern: new RegExp(`^\\s*${LONG_DAY}, (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT\\s*$`), order: [1, 2, 3, 4, 5, 6] },
+  // asctime: "Sun Nov  6 08:49:37 1994"
+  { pattern: new RegExp(`^\\s*${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})\\s*$`), order: [2, 1, 6, 3, 4, 5] },
+];
+
+/** The time (ms since the epoch) of an HTTP date, or `undefined` when `value` is not one or names no real moment. */
+function httpDate(value: string, nowMs: number): number | undefined {
+  for (const { pattern, order } of HTTP_DATES) {
+    const match = pattern.exec(value);
+    if (match === null) continue;
+    const [day, month, year, hour, minute, second] = order.map((index) => match[index] ?? "");
+    let fullYear = Number(year);
+    if (year?.length === 2) {
+      // Two-digit years (RFC 850): a year more than 50 years in the future is in the past century.
+      fullYear += 2000;
+      if (fullYear > new Date(nowMs).getUTCFullYear() + 50) fullYear -= 100;
+    }
+    const parts = [fullYear, MONTHS.indexOf(month as (typeof MONTHS)[number]), Number(day), Number(hour), Number(minute), Number(second)] as const;
+    // setUTCFullYear, not Date.UTC: years 0-99 stay themselves. An impossible date (31 Feb, 25:00, a leap second
+    // :60) rolls over into another one, which the comparison below refuses, as Python's datetime does.
+    const date = new Date(0);
+    date.setUTCFullYear(parts[0], parts[1], parts[2]);
+    date.setUTCHours(parts[3], parts[4], parts[5], 0);
+    const back = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
+    if (parts[0] < 1 || back.some((v, i) => v !== parts[i])) return undefined;
+    return date.getTime();
+  }
+  return undefined;
+}
 
 /**
  * The wait a `Retry-After` header asks for, in ms: delay-seconds (a decimal number, also with a fraction or an
- * exponent: `"1.5"`, `"1e3"`) or an HTTP date (relative to `nowMs`; a date in the past means 0). Anything else
- * (negative, infinite, garbage, empty) gives `undefined`: ignored. Not capped here (see {@link retryDelay}).
+ * exponent: `"1.5"`, `"1e3"`; ASCII digits) or one of the three HTTP-date forms of RFC 9110 (relative to `nowMs`;
+ * a date in the past means 0). Anything else gives `undefined`, ignored: negative, infinite, garbage, empty, other
+ * date formats (numeric zones, no weekday, lowercase), impossible dates (31 Feb, 25:00, a leap second). Not
+ * capped here (see {@link retryDelay}). Python's `parse_retry_after` reads every value the same way
+ * (tests/data/retry_rules.json).
  */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
   if (value === null || value === undefined) return undefined;
@@ -102,25 +136,8 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
     if (!Number.isFinite(ms) || ms < 0) return undefined;
     return ms === 0 ? 0 : ms; // not -0
   }
-  if (HTTP_DATE.test(value)) {
-    // Date.parse understands all three forms; the regex keeps it from accepting anything else.
-    let text = value.trim();
-    const rfc850 = /^\w+, (\d{2})-(\w{3})-(\d{2}) (.*)$/.exec(text);
-    if (rfc850 !== null) {
-      // Two-digit years: RFC 9110 says a year more than 50 years in the future is in the past century.
-      const yy = Number(rfc850[3]);
-      const thisYear = new Date(nowMs).getUTCFullYear();
-      let year = 2000 + yy;
-      if (year > thisYear + 50) year -= 100;
-      text = `${rfc850[1]} ${rfc850[2]} ${year} ${rfc850[4]}`;
-    } else if (!text.includes("GMT")) {
-      text = `${text} GMT`; // asctime is always UTC
-    }
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) return undefined;
-    return Math.max(0, at - nowMs);
-  }
-  return undefined;
+  const at = httpDate(value, nowMs);
+  return at === undefined ? undefined : Math.max(0, at - nowMs);
 }
 
 /**
@@ -136,9 +153,10 @@ export function retryDelay(
   retryAfterMs: number | undefined,
   random: () => number,
 ): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.retryAfterMaxMs);
-  // Cap the exponent: 2 ** 1100 is Infinity, and min() handles that, but keep the numbers tame.
-  const ceiling = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.min(attempt, 60));
+  // A usable wait only (parseRetryAfter gives no other): a negative or non-finite one falls back to the backoff.
+  if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) return Math.min(retryAfterMs, policy.retryAfterMaxMs);
+  // Cap the exponent (at 64, as the Python runtime does): the ceiling is reached long before.
+  const ceiling = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.min(attempt, 64));
   return random() * ceiling;
 }
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import sdk_target
-from testdata import MODEL_NAMES, MODELS_DIR, OMNI_NODES
+from testdata import MODEL_NAMES, MODELS_DIR, OMNI_NODES, RETRY_RULES
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -20,7 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
     Many tests are parametrized over the model dumps: without this check a missing file would
     quietly turn them into "empty parameter set" skips instead of failures.
     """
-    expected = [*(MODELS_DIR / f"{name}.json" for name in MODEL_NAMES), OMNI_NODES]
+    expected = [*(MODELS_DIR / f"{name}.json" for name in MODEL_NAMES), OMNI_NODES, RETRY_RULES]
     missing = [str(path) for path in expected if not path.is_file()]
     if missing:
         raise pytest.UsageError(f"test data not found: {', '.join(missing)} (it is part of the repository: restore it)")

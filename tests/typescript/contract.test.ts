@@ -113,6 +113,7 @@ describe("public surface (index.ts)", () => {
         "stringifyJson",
         "toNodeId",
         "viewPropertyRef",
+        "whereFilter",
       ].sort(),
     );
   });

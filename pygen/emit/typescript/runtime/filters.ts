@@ -13,6 +13,10 @@
  *
  * Direct relation values may be bare external ids: they resolve to the default instance space when the
  * filter is dumped (`dump(space)`), which the instance API does with its client's space.
+ *
+ * The same filters as plain objects: a {@link Where} object has one key per property, holding the operators of
+ * its builder (`{ name: { prefix: "P-" }, pressure: { gt: 2 } }`), and `and`/`or`/`not` keys. {@link whereFilter}
+ * turns it into a `Filter` by calling the builders' methods, so both forms give the same JSON.
  */
 import type { JsonValue } from "./json.js";
 import type { ContainerId, NodeId, NodeIdLike, ViewId } from "./types.js";
@@ -436,6 +440,13 @@ export class PropertyBase {
   desc(nullsFirst?: boolean): Sort {
     return new Sort(this.path, "descending", nullsFirst);
   }
+  /**
+   * The filter of a where object's operators for this property (all given must hold): `exists: true` has a value,
+   * `exists: false` has none. Subclasses add the operators of their type; each calls the builder method of its name.
+   */
+  where(ops: ExistsWhere): Filter {
+    return opsFilter(this, ops, {});
+  }
 }
 
 /** A text property: equals, in, prefix, exists. */
@@ -448,6 +459,9 @@ export class TextProperty extends PropertyBase {
   }
   prefix(value: string): Filter {
     return new Prefix(this.path, value);
+  }
+  override where(ops: TextWhere): Filter {
+    return opsFilter(this, ops, { eq: (v: string) => this.equals(v), in: (v: readonly string[]) => this.in(v), prefix: (v: string) => this.prefix(v) });
   }
 }
 
@@ -462,15 +476,24 @@ export class NumberProperty<N extends number | bigint = number> extends Property
   range(bounds: RangeBounds<N>): Filter {
     return new Range(this.path, bounds);
   }
+  override where(ops: NumberWhere<N>): Filter {
+    return opsFilter(this, ops, { eq: (v: N) => this.equals(v), in: (v: readonly N[]) => this.in(v) }, (b: RangeBounds<N>) => this.range(b));
+  }
 }
 
-/** A timestamp property (`Date` or ISO 8601 string): equals, range, exists. */
+/** A timestamp property (`Date` or ISO 8601 string): equals, in, range, exists. */
 export class TimestampProperty extends PropertyBase {
   equals(value: Date | string): Filter {
     return new Equals(this.path, value);
   }
+  in(values: readonly (Date | string)[]): Filter {
+    return new In(this.path, values);
+  }
   range(bounds: RangeBounds<Date | string>): Filter {
     return new Range(this.path, bounds);
+  }
+  override where(ops: TimestampWhere): Filter {
+    return opsFilter(this, ops, timeOps(this), (b: RangeBounds<Date | string>) => this.range(b));
   }
 }
 
@@ -478,10 +501,16 @@ function isoDate(value: Date | string): string {
   return value instanceof Date ? value.toISOString().slice(0, 10) : value;
 }
 
-/** A date property (`YYYY-MM-DD`, or a `Date` whose UTC day is taken): equals, range, exists. */
+/** A date property (`YYYY-MM-DD`, or a `Date` whose UTC day is taken): equals, in, range, exists. */
 export class DateProperty extends PropertyBase {
   equals(value: Date | string): Filter {
     return new Equals(this.path, isoDate(value));
+  }
+  in(values: readonly (Date | string)[]): Filter {
+    return new In(this.path, Array.isArray(values) ? values.map(isoDate) : values);
+  }
+  override where(ops: DateWhere): Filter {
+    return opsFilter(this, ops, timeOps(this), (b: RangeBounds<Date | string>) => this.range(b));
   }
   range(bounds: RangeBounds<Date | string>): Filter {
     const out: RangeBounds<string> = {};
@@ -498,6 +527,9 @@ export class BooleanProperty extends PropertyBase {
   equals(value: boolean): Filter {
     return new Equals(this.path, value);
   }
+  override where(ops: BooleanWhere): Filter {
+    return opsFilter(this, ops, { eq: (v: boolean) => this.equals(v) });
+  }
 }
 
 /** An enum property: equals, in, exists. */
@@ -507,6 +539,9 @@ export class EnumProperty<V extends string = string> extends PropertyBase {
   }
   in(values: readonly V[]): Filter {
     return new In(this.path, values);
+  }
+  override where(ops: EnumWhere<V>): Filter {
+    return opsFilter(this, ops, { eq: (v: V) => this.equals(v), in: (v: readonly V[]) => this.in(v) });
   }
 }
 
@@ -525,6 +560,9 @@ export class DirectRelationProperty extends PropertyBase {
   nested(filter: Filter): Filter {
     return new Nested(this.path, filter);
   }
+  override where(ops: DirectRelationWhere): Filter {
+    return opsFilter(this, ops, { eq: (v: NodeIdLike) => this.equals(v), in: (v: readonly NodeIdLike[]) => this.in(v) });
+  }
 }
 
 /** A list property: containsAny, containsAll, exists. */
@@ -535,6 +573,9 @@ export class ListProperty<V extends FilterValue = string | number | bigint | boo
   containsAll(values: readonly V[]): Filter {
     return new ContainsAll(this.path, values);
   }
+  override where(ops: ListWhere<V>): Filter {
+    return opsFilter(this, ops, { containsAny: (v: readonly V[]) => this.containsAny(v), containsAll: (v: readonly V[]) => this.containsAll(v) });
+  }
 }
 
 /** A list of direct relations: containsAny, containsAll on node ids, exists. */
@@ -544,6 +585,12 @@ export class DirectRelationListProperty extends PropertyBase {
   }
   containsAll(values: readonly NodeIdLike[]): Filter {
     return new ContainsAll(this.path, values.map(nodeValue));
+  }
+  override where(ops: DirectRelationListWhere): Filter {
+    return opsFilter(this, ops, {
+      containsAny: (v: readonly NodeIdLike[]) => this.containsAny(v),
+      containsAll: (v: readonly NodeIdLike[]) => this.containsAll(v),
+    });
   }
 }
 
@@ -587,4 +634,194 @@ export function edgeFields(): {
     createdTime: new NumberProperty(["edge", "createdTime"]),
     lastUpdatedTime: new NumberProperty(["edge", "lastUpdatedTime"]),
   };
+}
+
+// ------------------------------------------------------------------------------------------ where objects
+
+/** The operator every property takes in a where object: `exists: true` (has a value) or `false` (has none). */
+export interface ExistsWhere {
+  readonly exists?: boolean;
+}
+/** The where operators of a text property. */
+export interface TextWhere extends ExistsWhere {
+  readonly eq?: string;
+  readonly in?: readonly string[];
+  readonly prefix?: string;
+}
+/** The where operators of a number (`bigint` too for int64): `gt`/`gte`/`lt`/`lte` make one range filter. */
+export interface NumberWhere<N extends number | bigint = number> extends ExistsWhere {
+  readonly eq?: N;
+  readonly in?: readonly N[];
+  readonly gt?: N;
+  readonly gte?: N;
+  readonly lt?: N;
+  readonly lte?: N;
+}
+/** The where operators of a timestamp (`Date` or ISO 8601 string). */
+export interface TimestampWhere extends ExistsWhere {
+  readonly eq?: Date | string;
+  readonly in?: readonly (Date | string)[];
+  readonly gt?: Date | string;
+  readonly gte?: Date | string;
+  readonly lt?: Date | string;
+  readonly lte?: Date | string;
+}
+/** The where operators of a date (`YYYY-MM-DD`, or a `Date` whose UTC day is taken). */
+export type DateWhere = TimestampWhere;
+/** The where operators of a boolean. */
+export interface BooleanWhere extends ExistsWhere {
+  readonly eq?: boolean;
+}
+/** The where operators of an enum. */
+export interface EnumWhere<V extends string = string> extends ExistsWhere {
+  readonly eq?: V;
+  readonly in?: readonly V[];
+}
+/** The where operators of a direct relation: node ids (a bare external id is in the client's instance space). */
+export interface DirectRelationWhere extends ExistsWhere {
+  readonly eq?: NodeIdLike;
+  readonly in?: readonly NodeIdLike[];
+}
+/** The where operators of a list. */
+export interface ListWhere<V> extends ExistsWhere {
+  readonly containsAny?: readonly V[];
+  readonly containsAll?: readonly V[];
+}
+/** The where operators of a list of direct relations. */
+export interface DirectRelationListWhere extends ExistsWhere {
+  readonly containsAny?: readonly NodeIdLike[];
+  readonly containsAll?: readonly NodeIdLike[];
+}
+
+/** The where operators a property builder takes (the argument of its `where` method). */
+export type WhereOps<B> = B extends { where(ops: infer O): Filter } ? O : never;
+
+/** The keys of a where object that combine conditions (a property with one of these ids is filtered by its builder). */
+export type WhereLogic = "and" | "or" | "not";
+
+/**
+ * A where object over the property builders `F` (a view API's `fields`): one optional key per property with the
+ * operators of its type, and `and`/`or`/`not` of where objects. Everything given must hold.
+ *
+ * @example
+ * const where: Where<CogniteAssetApi["fields"]> = { name: { prefix: "Pump" }, or: [{ parent: { eq: "plant" } }, { tags: { containsAny: ["critical"] } }] };
+ */
+export type Where<F> = {
+  readonly [K in keyof F as K extends WhereLogic ? never : F[K] extends PropertyBase ? K : never]?: WhereOps<F[K]>;
+} & {
+  /** Every one of these holds. */
+  readonly and?: readonly Where<F>[];
+  /** At least one of these holds. */
+  readonly or?: readonly Where<F>[];
+  /** This does not hold. */
+  readonly not?: Where<F>;
+};
+
+const RANGE_OPS: readonly string[] = ["gt", "gte", "lt", "lte"];
+const LOGIC: readonly string[] = ["and", "or", "not"];
+
+function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function shown(value: unknown): string {
+  if (value instanceof Filter) return "a Filter (pass builders as `filter`, beside `where`)";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function timeOps(property: { equals(v: Date | string): Filter; in(v: readonly (Date | string)[]): Filter }): OpTable {
+  return { eq: (v: Date | string) => property.equals(v), in: (v: readonly (Date | string)[]) => property.in(v) };
+}
+
+// The builder method each operator calls, by operator name (`never`: the where types check the values).
+type OpTable = { readonly [op: string]: (value: never) => Filter };
+
+/**
+ * The filter of one property's operators: each calls the builder method of its name (`gt`/`gte`/`lt`/`lte` one
+ * `range`, where the first bound is), in the order given, all combined with `and`. `undefined` values are left out.
+ */
+function opsFilter(property: PropertyBase, ops: unknown, table: OpTable, range?: (bounds: never) => Filter, label = `where.${property.name}`): Filter {
+  const names = ["exists", ...Object.keys(table), ...(range === undefined ? [] : RANGE_OPS)];
+  if (!isPlainObject(ops)) throw new TypeError(`${label} takes an object of operators (${names.join(", ")}), got ${shown(ops)}`);
+  const parts: (() => Filter)[] = [];
+  let bounds: Record<string, unknown> | undefined;
+  for (const [op, value] of Object.entries(ops)) {
+    if (value === undefined) continue;
+    if (op === "exists") {
+      if (typeof value !== "boolean") throw new TypeError(`${label}.exists takes true or false, got ${shown(value)}`);
+      parts.push(value ? () => property.exists() : () => property.exists().not());
+    } else if (range !== undefined && RANGE_OPS.includes(op)) {
+      if (bounds === undefined) {
+        const all: Record<string, unknown> = {};
+        bounds = all;
+        parts.push(() => range(all as never));
+      }
+      bounds[op] = value;
+    } else if (hasOwn(table, op)) {
+      const build = table[op] as (value: never) => Filter;
+      parts.push(() => build(value as never));
+    } else {
+      throw new RangeError(`${label} has no operator ${JSON.stringify(op)}; its operators: ${names.join(", ")}`);
+    }
+  }
+  if (parts.length === 0) throw new RangeError(`${label}: give at least one operator (${names.join(", ")})`);
+  return and(...parts.map((part) => part()));
+}
+
+/** Whether an operator object sets anything (`{}` and all-undefined ones do not: no condition). */
+function setsSomething(ops: unknown): boolean {
+  return !isPlainObject(ops) || Object.values(ops).some((value) => value !== undefined);
+}
+
+function whereAt(fields: object, where: unknown, label: string, view: string): Filter | undefined {
+  if (!isPlainObject(where)) throw new TypeError(`${label} must be an object (property ids and and/or/not), got ${shown(where)}`);
+  const parts: Filter[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    if (value === undefined) continue;
+    const at = `${label}.${key}`;
+    if (key === "and" || key === "or") {
+      if (!Array.isArray(value)) throw new TypeError(`${at} takes a list of where objects, got ${shown(value)}`);
+      if (value.length === 0) throw new RangeError(`${at} needs at least one where object`);
+      const items = (value as readonly unknown[]).map((item, i) => whereAt(fields, item, `${at}[${i}]`, view));
+      const given = items.filter((item): item is Filter => item !== undefined);
+      // A where object without conditions holds for everything: it leaves an `and` and makes an `or` hold.
+      if (key === "and" && given.length > 0) parts.push(and(...given));
+      if (key === "or" && given.length === items.length) parts.push(or(...given));
+    } else if (key === "not") {
+      parts.push(not(whereAt(fields, value, at, view) ?? new MatchAll()));
+    } else {
+      const builder: unknown = hasOwn(fields, key) ? (fields as Record<string, unknown>)[key] : undefined;
+      if (!(builder instanceof PropertyBase)) {
+        const known = Object.keys(fields).filter((name) => !LOGIC.includes(name));
+        throw new RangeError(`${label}: ${view} has no property ${JSON.stringify(key)}; its properties: ${known.join(", ") || "none"}`);
+      }
+      if (!setsSomething(value)) continue;
+      parts.push(builder.where(value as never));
+    }
+  }
+  return parts.length === 0 ? undefined : and(...parts);
+}
+
+/**
+ * The `Filter` of a where object over the property builders `fields` (a view API's `fields`), or `undefined` when
+ * it sets no condition (`{}`, or operators all `undefined`). Each operator calls the builder method of its name, so
+ * `{ name: { prefix: "P" } }` is `fields.name.prefix("P")`, JSON for JSON; several keys, or operators, are an
+ * `and` in the order given. Unknown properties or operators are errors (compile errors when typed).
+ *
+ * @example
+ * whereFilter(api.fields, { name: { prefix: "P" }, not: { tags: { containsAny: ["old"] } } });
+ * // and(api.fields.name.prefix("P"), not(api.fields.tags.containsAny(["old"])))
+ */
+export function whereFilter<F extends object>(fields: F, where: Where<F>, view = "the view"): Filter | undefined {
+  return whereAt(fields, where, "where", view);
 }

@@ -8,6 +8,8 @@
  * const pumps = new NodeApi<Pump>(client, { space: "s", externalId: "Pump", version: "v1" });
  * await pumps.upsert([{ externalId: "p1", properties: { name: "P-1", pressure: 3 } }]);
  * for await (const pump of pumps.iterate({ filter: pumps.textProperty("name").prefix("P-") })) console.log(pump.properties.name);
+ * // Generated APIs have typed `fields`, and take where objects over them too:
+ * await client.cogniteAsset.list({ where: { name: { prefix: "P-" } } });
  */
 import { DeleteError, DeadlinePassedError, PygenError, UpsertError, ApiError, failureReason, type FailedItem } from "./errors.js";
 import {
@@ -28,8 +30,10 @@ import {
   TextProperty,
   TimestampProperty,
   viewPropertyRef,
+  whereFilter,
   type FilterValue,
   type SortJson,
+  type Where,
 } from "./filters.js";
 import { stringifyJson, type JsonObject, type JsonValue } from "./json.js";
 import type { Deadline } from "./retry.js";
@@ -443,9 +447,17 @@ export type PropertyName = string | PropertyBase;
 /** A sort: a `Sort`, or a property (ascending). */
 export type SortArg = Sort | PropertyBase | readonly (Sort | PropertyBase)[];
 
-/** Options shared by list-like reads. */
-export interface ReadOptions {
+/** The property builders of an API type (its `fields`; `{}` without them): what its where objects are typed by. */
+export type FieldsOf<A> = A extends { readonly fields: infer F } ? F : {};
+
+/**
+ * Options shared by list-like reads. `F` are the API's property builders: `where` is a {@link Where} object over
+ * them. `filter`, `where` and `space` may be given together: all must hold.
+ */
+export interface ReadOptions<F = {}> {
   filter?: Filter;
+  /** A where object: one key per property with the operators of its type, and `and`/`or`/`not`. */
+  where?: Where<F>;
   /** Only instances in these spaces. */
   space?: string | readonly string[];
   /** `{property: unitExternalId}`: convert values of these properties (at most 10). */
@@ -454,7 +466,7 @@ export interface ReadOptions {
 }
 
 /** Options of `list`/`iterate`/`pages`. */
-export interface ListOptions extends ReadOptions {
+export interface ListOptions<F = {}> extends ReadOptions<F> {
   sort?: SortArg;
   /** Most instances in all; `"all"` for no limit. Default: `list` 25, `iterate`/`pages` all. */
   limit?: number | "all";
@@ -465,7 +477,7 @@ export interface ListOptions extends ReadOptions {
 }
 
 /** Options of `search`. */
-export interface SearchOptions extends ReadOptions {
+export interface SearchOptions<F = {}> extends ReadOptions<F> {
   query?: string;
   /** Properties to search (default: all text properties). */
   properties?: readonly PropertyName[];
@@ -483,9 +495,11 @@ export type Aggregation =
   | { readonly aggregate: "histogram"; readonly property: PropertyName; readonly interval: number };
 
 /** Options of `aggregate`. */
-export interface AggregateOptions {
+export interface AggregateOptions<F = {}> {
   groupBy?: readonly PropertyName[];
   filter?: Filter;
+  /** A where object, as in {@link ReadOptions.where}. */
+  where?: Where<F>;
   /** Free-text query narrowing what is aggregated. */
   query?: string;
   /** Properties the query searches. */
@@ -661,7 +675,7 @@ export abstract class ViewApi<R, W> {
 
   // -- reads --
 
-  #filter(options: ReadOptions): JsonObject | undefined {
+  #filter(options: { space?: string | readonly string[] | undefined; filter?: Filter | undefined; where?: object | undefined }): JsonObject | undefined {
     const parts: Filter[] = [];
     if (options.space !== undefined) {
       const spaces = typeof options.space === "string" ? [options.space] : [...options.space];
@@ -671,6 +685,11 @@ export abstract class ViewApi<R, W> {
     if (options.filter !== undefined) {
       if (!(options.filter instanceof Filter)) throw new TypeError("filter must be a Filter (use the property builders or RawFilter)");
       parts.push(options.filter);
+    }
+    if (options.where !== undefined) {
+      const fields = (this as { readonly fields?: unknown }).fields;
+      const where = whereFilter(typeof fields === "object" && fields !== null ? fields : {}, options.where, this.view.externalId);
+      if (where !== undefined) parts.push(where);
     }
     if (parts.length === 0) return undefined;
     const combined = parts.length === 1 ? (parts[0] as Filter) : (parts[0] as Filter).and(...parts.slice(1));
@@ -725,7 +744,7 @@ export abstract class ViewApi<R, W> {
   }
 
   /** One page (up to `pageSize`, default 1000) and the cursor of the next. */
-  async page(options: Omit<ListOptions, "limit"> = {}): Promise<Page<R>> {
+  async page(options: Omit<ListOptions<FieldsOf<this>>, "limit"> = {}): Promise<Page<R>> {
     const body = compact({
       instanceType: this.instanceType,
       sources: [this.source(options.targetUnits)],
@@ -741,7 +760,7 @@ export abstract class ViewApi<R, W> {
   }
 
   /** Every matching instance (or the first `limit`) page by page: `for await (const page of api.pages())`. */
-  async *pages(options: ListOptions = {}): AsyncGenerator<Page<R>, void, undefined> {
+  async *pages(options: ListOptions<FieldsOf<this>> = {}): AsyncGenerator<Page<R>, void, undefined> {
     const limit = options.limit ?? "all";
     if (limit !== "all") checkLimit("limit", limit, Number.MAX_SAFE_INTEGER);
     const pageSize = checkLimit("pageSize", options.pageSize ?? MAX_PAGE, MAX_PAGE);
@@ -758,7 +777,7 @@ export abstract class ViewApi<R, W> {
   }
 
   /** Every matching instance (or the first `limit`), fetched page by page: `for await (const x of api.iterate())`. */
-  async *iterate(options: ListOptions = {}): AsyncGenerator<R, void, undefined> {
+  async *iterate(options: ListOptions<FieldsOf<this>> = {}): AsyncGenerator<R, void, undefined> {
     for await (const page of this.pages(options)) yield* page.items;
   }
 
@@ -768,14 +787,14 @@ export abstract class ViewApi<R, W> {
   }
 
   /** Up to `limit` instances (default 25; `"all"` for every one). */
-  async list(options: ListOptions = {}): Promise<R[]> {
+  async list(options: ListOptions<FieldsOf<this>> = {}): Promise<R[]> {
     const out: R[] = [];
     for await (const page of this.pages({ ...options, limit: options.limit ?? 25 })) out.push(...page.items);
     return out;
   }
 
   /** Free-text search in `properties` (default: all text properties), most relevant first. */
-  async search(options: SearchOptions = {}): Promise<R[]> {
+  async search(options: SearchOptions<FieldsOf<this>> = {}): Promise<R[]> {
     const body = compact({
       view: { type: "view", ...this.view },
       instanceType: this.instanceType,
@@ -792,7 +811,7 @@ export abstract class ViewApi<R, W> {
   }
 
   /** Aggregations (at most 5), optionally grouped by up to 5 properties. */
-  async aggregate(aggregations: readonly Aggregation[], options: AggregateOptions = {}): Promise<AggregateGroup[]> {
+  async aggregate(aggregations: readonly Aggregation[], options: AggregateOptions<FieldsOf<this>> = {}): Promise<AggregateGroup[]> {
     if (aggregations.length > 5) throw new RangeError(`at most 5 aggregations per request, got ${aggregations.length}`);
     if (options.groupBy !== undefined && (options.groupBy.length < 1 || options.groupBy.length > 5)) {
       throw new RangeError(`groupBy takes 1 to 5 properties, got ${options.groupBy.length}`);
@@ -814,7 +833,7 @@ export abstract class ViewApi<R, W> {
       instanceType: this.instanceType,
       aggregates: aggregates.length > 0 ? aggregates : undefined,
       groupBy: options.groupBy?.map(propertyName),
-      filter: this.#filter({ ...(options.filter === undefined ? {} : { filter: options.filter }) }),
+      filter: this.#filter({ filter: options.filter, where: options.where }),
       query: options.query,
       properties: options.properties?.map(propertyName),
       limit: options.limit === undefined ? undefined : checkLimit("limit", options.limit, 1000),
@@ -823,37 +842,37 @@ export abstract class ViewApi<R, W> {
     return itemsOf(response.json()).map(parseGroup);
   }
 
-  async #one(aggregation: Aggregation, options: Omit<AggregateOptions, "groupBy">): Promise<AggregateValue | undefined> {
+  async #one(aggregation: Aggregation, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy">): Promise<AggregateValue | undefined> {
     const groups = await this.aggregate([aggregation], options);
     return groups[0]?.aggregates[0];
   }
 
   /** How many instances match (with `property`: how many have a value for it). */
-  async count(options: Omit<AggregateOptions, "groupBy"> & { property?: PropertyName } = {}): Promise<number> {
+  async count(options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> & { property?: PropertyName } = {}): Promise<number> {
     const { property, ...rest } = options;
     const value = (await this.#one({ aggregate: "count", property: property ?? "externalId" }, rest))?.value;
     return value === undefined ? 0 : Number(value);
   }
   /** The sum of a numeric property (0 without values). */
-  async sum(property: PropertyName, options: Omit<AggregateOptions, "groupBy"> = {}): Promise<number> {
+  async sum(property: PropertyName, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {}): Promise<number> {
     const value = (await this.#one({ aggregate: "sum", property }, options))?.value;
     return value === undefined ? 0 : Number(value);
   }
   /** The average of a numeric property (undefined without values). */
-  async avg(property: PropertyName, options: Omit<AggregateOptions, "groupBy"> = {}): Promise<number | undefined> {
+  async avg(property: PropertyName, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {}): Promise<number | undefined> {
     const value = (await this.#one({ aggregate: "avg", property }, options))?.value;
     return value === undefined ? undefined : Number(value);
   }
   /** The smallest value of a numeric property (undefined without values; `bigint` beyond 2^53). */
-  async min(property: PropertyName, options: Omit<AggregateOptions, "groupBy"> = {}): Promise<number | bigint | undefined> {
+  async min(property: PropertyName, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {}): Promise<number | bigint | undefined> {
     return (await this.#one({ aggregate: "min", property }, options))?.value;
   }
   /** The largest value of a numeric property (undefined without values; `bigint` beyond 2^53). */
-  async max(property: PropertyName, options: Omit<AggregateOptions, "groupBy"> = {}): Promise<number | bigint | undefined> {
+  async max(property: PropertyName, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {}): Promise<number | bigint | undefined> {
     return (await this.#one({ aggregate: "max", property }, options))?.value;
   }
   /** Buckets of width `interval` over a numeric property. */
-  async histogram(property: PropertyName, interval: number, options: Omit<AggregateOptions, "groupBy"> = {}): Promise<Bucket[]> {
+  async histogram(property: PropertyName, interval: number, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {}): Promise<Bucket[]> {
     return (await this.#one({ aggregate: "histogram", property, interval }, options))?.buckets ?? [];
   }
 

@@ -33,8 +33,8 @@
  *   later requests. Rows are deduplicated per hop, and the same node reached by two hops of the same view
  *   with the same property selection is one object.
  */
-import { and, ContainsAny, Equals, Filter, HasData, In } from "./filters.js";
-import type { FilterJson, SortJson } from "./filters.js";
+import { and, ContainsAny, Equals, Filter, HasData, In, whereFilter } from "./filters.js";
+import type { FilterJson, SortJson, Where } from "./filters.js";
 import { checkLimit, sorts, targetUnits, type InstanceClient, type SortArg } from "./instances.js";
 import type { JsonObject, JsonValue } from "./json.js";
 import type { RequestOptions } from "./transport.js";
@@ -186,6 +186,8 @@ export type HopAt<S, P> = P extends readonly [infer K extends keyof S, ...infer 
 export interface HopOptions<F, P, K extends keyof P = keyof P, EF = never, EP = never, EK extends keyof EP = keyof EP> {
   /** A filter on the target nodes (any view's properties may be used); a function gets the target's builders. */
   filter?: Filter | ((fields: F) => Filter);
+  /** A where object over the target's properties (with `filter`: both must hold). */
+  where?: Where<F>;
   /** The order of this hop's rows (at most 5 properties). */
   sort?: SortArg | ((fields: F) => SortArg);
   /** This hop's objects over the whole query (not per parent); default `"all"`. */
@@ -194,6 +196,8 @@ export interface HopOptions<F, P, K extends keyof P = keyof P, EF = never, EP = 
   properties?: readonly K[];
   /** Edge connections with an edge view: a filter on the edges (the far-end nodes take `filter`). */
   edgeFilter?: [EF] extends [never] ? never : Filter | ((fields: EF) => Filter);
+  /** Edge connections with an edge view: a where object over the edge view's properties (with `edgeFilter`: both hold). */
+  edgeWhere?: [EF] extends [never] ? never : Where<EF>;
   /** Edge connections with an edge view: the edge properties to read (`[]`: identifiers only). */
   edgeProperties?: [EP] extends [never] ? never : readonly EK[];
 }
@@ -201,6 +205,8 @@ export interface HopOptions<F, P, K extends keyof P = keyof P, EF = never, EP = 
 /** Options of `api.query()` (the root hop). */
 export interface QueryOptions<F, P, K extends keyof P = keyof P> {
   filter?: Filter | ((fields: F) => Filter);
+  /** A where object over the view's properties (with `filter`: both must hold). */
+  where?: Where<F>;
   sort?: SortArg | ((fields: F) => SortArg);
   /** Most roots; default 25, `"all"` for every one. */
   limit?: number | "all";
@@ -264,6 +270,11 @@ function filterOf(value: unknown, api: QueryableApi, where: string, what = "filt
   return filter;
 }
 
+function whereOf(value: unknown, api: QueryableApi, where: string, what = "where"): Filter | undefined {
+  if (value === undefined) return undefined;
+  return whereFilter(fieldsOf(api), value as Where<object>, `${viewName(api)} (${where}: ${what})`);
+}
+
 function sortOf(value: unknown, api: QueryableApi): readonly SortJson[] {
   if (value === undefined) return [];
   const sort = typeof value === "function" ? (value as (fields: object) => SortArg)(fieldsOf(api)) : (value as SortArg);
@@ -300,7 +311,7 @@ function rootNode(api: QueryableApi, connections: Connections, options: QueryOpt
     connections,
     spec: undefined,
     edgeApi: undefined,
-    filter: filterOf(options.filter, api, where),
+    filter: all(filterOf(options.filter, api, where), whereOf(options.where, api, where)),
     sort: sortOf(options.sort, api),
     limit: limitOf(options.limit ?? 25, where),
     properties: propertiesOf(options.properties, api, where),
@@ -329,8 +340,8 @@ function followed(parent: HopNode, name: unknown, options: HopOptions<unknown, u
   const edgeClass = spec.kind === "edge" && spec.edgeView !== undefined ? spec.edgeView() : undefined;
   const edgeApi = edgeClass === undefined ? undefined : new edgeClass(parent.api.client);
   const opts = options ?? {};
-  if (edgeApi === undefined && (opts.edgeFilter !== undefined || opts.edgeProperties !== undefined)) {
-    throw new TypeError(`${where}: edgeFilter and edgeProperties are for edge connections with an edge view`);
+  if (edgeApi === undefined && (opts.edgeFilter !== undefined || opts.edgeWhere !== undefined || opts.edgeProperties !== undefined)) {
+    throw new TypeError(`${where}: edgeFilter, edgeWhere and edgeProperties are for edge connections with an edge view`);
   }
   const node: HopNode = {
     name,
@@ -339,11 +350,11 @@ function followed(parent: HopNode, name: unknown, options: HopOptions<unknown, u
     connections: targetClass.CONNECTIONS ?? {},
     spec,
     edgeApi,
-    filter: filterOf(opts.filter, api, where),
+    filter: all(filterOf(opts.filter, api, where), whereOf(opts.where, api, where)),
     sort: sortOf(opts.sort, api),
     limit: limitOf(opts.limit, where),
     properties: propertiesOf(opts.properties, api, where),
-    edgeFilter: edgeApi === undefined ? undefined : filterOf(opts.edgeFilter, edgeApi, where, "edgeFilter"),
+    edgeFilter: edgeApi === undefined ? undefined : all(filterOf(opts.edgeFilter, edgeApi, where, "edgeFilter"), whereOf(opts.edgeWhere, edgeApi, where, "edgeWhere")),
     edgeProperties: edgeApi === undefined ? undefined : propertiesOf(opts.edgeProperties, edgeApi, where, "edgeProperties"),
     children: [],
   };

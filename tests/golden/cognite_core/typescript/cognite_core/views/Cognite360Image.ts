@@ -121,7 +121,7 @@ export class Cognite360ImageApi extends NodeApi<Cognite360ImageProperties, Cogni
     top: { kind: "direct", many: false, property: "top", target: () => CogniteFileApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     back: this.directRelationProperty("back"),
     bottom: this.directRelationProperty("bottom"),

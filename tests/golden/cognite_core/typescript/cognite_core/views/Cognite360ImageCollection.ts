@@ -61,7 +61,7 @@ export class Cognite360ImageCollectionApi extends NodeApi<Cognite360ImageCollect
     model3D: { kind: "direct", many: false, property: "model3D", target: () => Cognite360ImageModelApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     description: this.textProperty("description"),

@@ -64,7 +64,7 @@ export class Cognite360ImageModelApi extends NodeApi<Cognite360ImageModelPropert
     thumbnail: { kind: "direct", many: false, property: "thumbnail", target: () => CogniteFileApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     description: this.textProperty("description"),
@@ -100,7 +100,7 @@ export class Cognite360ImageModelApi extends NodeApi<Cognite360ImageModelPropert
    *
    * The cdf_cdm:Cognite360ImageCollection/v1 nodes whose model3D (of view cdf_cdm:Cognite3DRevision/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async collections(id: NodeIdLike, options: ListOptions = {}): Promise<Cognite360ImageCollection[]> {
+  async collections(id: NodeIdLike, options: ListOptions<Cognite360ImageCollectionApi["fields"]> = {}): Promise<Cognite360ImageCollection[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "Cognite3DRevision/v1", "model3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new Cognite360ImageCollectionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

@@ -61,7 +61,7 @@ export class Cognite3DModelApi extends NodeApi<Cognite3DModelProperties, Cognite
     thumbnail: { kind: "direct", many: false, property: "thumbnail", target: () => CogniteFileApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     description: this.textProperty("description"),

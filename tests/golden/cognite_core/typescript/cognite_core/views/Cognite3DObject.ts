@@ -87,7 +87,7 @@ export class Cognite3DObjectApi extends NodeApi<Cognite3DObjectProperties, Cogni
     pointCloudVolumes: { kind: "reverse", many: true, through: { space: "cdf_cdm", externalId: "CognitePointCloudVolume", version: "v1" }, property: "object3D", throughList: false, target: () => CognitePointCloudVolumeApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     description: this.textProperty("description"),
@@ -120,7 +120,7 @@ export class Cognite3DObjectApi extends NodeApi<Cognite3DObjectProperties, Cogni
    *
    * The cdf_cdm:CogniteAsset/v1 nodes whose object3D (of view cdf_cdm:CogniteAsset/v1) points to `id`: the first one, or undefined.
    */
-  async asset(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteAsset | undefined> {
+  async asset(id: NodeIdLike, options: ListOptions<CogniteAssetApi["fields"]> = {}): Promise<CogniteAsset | undefined> {
     const by = new DirectRelationProperty(["cdf_cdm", "CogniteAsset/v1", "object3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new CogniteAssetApi(this.client).list({ ...options, filter, limit: 1 }))[0];
@@ -131,7 +131,7 @@ export class Cognite3DObjectApi extends NodeApi<Cognite3DObjectProperties, Cogni
    *
    * The cdf_cdm:CogniteCADNode/v1 nodes whose object3D (of view cdf_cdm:CogniteCADNode/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async cadNodes(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteCADNode[]> {
+  async cadNodes(id: NodeIdLike, options: ListOptions<CogniteCADNodeApi["fields"]> = {}): Promise<CogniteCADNode[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "CogniteCADNode/v1", "object3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteCADNodeApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
@@ -142,7 +142,7 @@ export class Cognite3DObjectApi extends NodeApi<Cognite3DObjectProperties, Cogni
    *
    * The cdf_cdm:CognitePointCloudVolume/v1 nodes whose object3D (of view cdf_cdm:CognitePointCloudVolume/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async pointCloudVolumes(id: NodeIdLike, options: ListOptions = {}): Promise<CognitePointCloudVolume[]> {
+  async pointCloudVolumes(id: NodeIdLike, options: ListOptions<CognitePointCloudVolumeApi["fields"]> = {}): Promise<CognitePointCloudVolume[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "CognitePointCloudVolume/v1", "object3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CognitePointCloudVolumeApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

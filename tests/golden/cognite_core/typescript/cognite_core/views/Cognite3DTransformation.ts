@@ -69,7 +69,7 @@ export class Cognite3DTransformationApi extends NodeApi<Cognite3DTransformationP
   /** How `query().follow` reads each connection: none. */
   static readonly CONNECTIONS: Connections = {};
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     eulerRotationX: this.numberProperty("eulerRotationX"),
     eulerRotationY: this.numberProperty("eulerRotationY"),

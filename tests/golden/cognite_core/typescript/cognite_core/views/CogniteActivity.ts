@@ -144,7 +144,7 @@ export class CogniteActivityApi extends NodeApi<CogniteActivityProperties, Cogni
     timeSeries: { kind: "direct", many: true, property: "timeSeries", target: () => CogniteTimeSeriesApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     assets: this.directRelationListProperty("assets"),

@@ -188,7 +188,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
     type: { kind: "direct", many: false, property: "type", target: () => CogniteAssetTypeApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     assetClass: this.directRelationProperty("assetClass"),
@@ -231,7 +231,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
    *
    * The cdf_cdm:CogniteActivity/v1 nodes whose assets (of view cdf_cdm:CogniteActivity/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async activities(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteActivity[]> {
+  async activities(id: NodeIdLike, options: ListOptions<CogniteActivityApi["fields"]> = {}): Promise<CogniteActivity[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteActivity/v1", "assets"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteActivityApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
@@ -244,7 +244,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
    *
    * The cdf_cdm:CogniteAsset/v1 nodes whose parent (of view cdf_cdm:CogniteAsset/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async children(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteAsset[]> {
+  async children(id: NodeIdLike, options: ListOptions<CogniteAssetApi["fields"]> = {}): Promise<CogniteAsset[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "CogniteAsset/v1", "parent"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteAssetApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
@@ -257,7 +257,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
    *
    * The cdf_cdm:CogniteEquipment/v1 nodes whose asset (of view cdf_cdm:CogniteEquipment/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async equipment(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteEquipment[]> {
+  async equipment(id: NodeIdLike, options: ListOptions<CogniteEquipmentApi["fields"]> = {}): Promise<CogniteEquipment[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "CogniteEquipment/v1", "asset"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteEquipmentApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
@@ -270,7 +270,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
    *
    * The cdf_cdm:CogniteFile/v1 nodes whose assets (of view cdf_cdm:CogniteFile/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async files(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteFile[]> {
+  async files(id: NodeIdLike, options: ListOptions<CogniteFileApi["fields"]> = {}): Promise<CogniteFile[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteFile/v1", "assets"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteFileApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
@@ -283,7 +283,7 @@ export class CogniteAssetApi extends NodeApi<CogniteAssetProperties, CogniteAsse
    *
    * The cdf_cdm:CogniteTimeSeries/v1 nodes whose assets (of view cdf_cdm:CogniteTimeSeries/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async timeSeries(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteTimeSeries[]> {
+  async timeSeries(id: NodeIdLike, options: ListOptions<CogniteTimeSeriesApi["fields"]> = {}): Promise<CogniteTimeSeries[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteTimeSeries/v1", "assets"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteTimeSeriesApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

@@ -91,7 +91,7 @@ export class CogniteAssetTypeApi extends NodeApi<CogniteAssetTypeProperties, Cog
     assetClass: { kind: "direct", many: false, property: "assetClass", target: () => CogniteAssetClassApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     assetClass: this.directRelationProperty("assetClass"),

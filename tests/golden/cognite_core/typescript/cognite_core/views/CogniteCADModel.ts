@@ -64,7 +64,7 @@ export class CogniteCADModelApi extends NodeApi<CogniteCADModelProperties, Cogni
     thumbnail: { kind: "direct", many: false, property: "thumbnail", target: () => CogniteFileApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     description: this.textProperty("description"),
@@ -100,7 +100,7 @@ export class CogniteCADModelApi extends NodeApi<CogniteCADModelProperties, Cogni
    *
    * The cdf_cdm:CogniteCADRevision/v1 nodes whose model3D (of view cdf_cdm:Cognite3DRevision/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async revisions(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteCADRevision[]> {
+  async revisions(id: NodeIdLike, options: ListOptions<CogniteCADRevisionApi["fields"]> = {}): Promise<CogniteCADRevision[]> {
     const by = new DirectRelationProperty(["cdf_cdm", "Cognite3DRevision/v1", "model3D"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteCADRevisionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

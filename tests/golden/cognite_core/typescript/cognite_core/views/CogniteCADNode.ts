@@ -103,7 +103,7 @@ export class CogniteCADNodeApi extends NodeApi<CogniteCADNodeProperties, Cognite
     revisions: { kind: "direct", many: true, property: "revisions", target: () => CogniteCADRevisionApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     cadNodeReference: this.textProperty("cadNodeReference"),

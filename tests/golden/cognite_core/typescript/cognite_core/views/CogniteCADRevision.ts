@@ -55,7 +55,7 @@ export class CogniteCADRevisionApi extends NodeApi<CogniteCADRevisionProperties,
     model3D: { kind: "direct", many: false, property: "model3D", target: () => CogniteCADModelApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     model3D: this.directRelationProperty("model3D"),
     published: this.booleanProperty("published"),

@@ -146,7 +146,7 @@ export class CogniteDiagramAnnotationApi extends EdgeApi<CogniteDiagramAnnotatio
   /** The view this API reads and writes. */
   static readonly VIEW: ViewId = Object.freeze({ space: "cdf_cdm", externalId: "CogniteDiagramAnnotation", version: "v1" });
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     confidence: this.numberProperty("confidence"),

@@ -158,7 +158,7 @@ export class CogniteEquipmentApi extends NodeApi<CogniteEquipmentProperties, Cog
     timeSeries: { kind: "reverse", many: true, through: { space: "cdf_cdm", externalId: "CogniteTimeSeries", version: "v1" }, property: "equipment", throughList: true, target: () => CogniteTimeSeriesApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     asset: this.directRelationProperty("asset"),
@@ -199,7 +199,7 @@ export class CogniteEquipmentApi extends NodeApi<CogniteEquipmentProperties, Cog
    *
    * The cdf_cdm:CogniteActivity/v1 nodes whose equipment (of view cdf_cdm:CogniteActivity/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async activities(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteActivity[]> {
+  async activities(id: NodeIdLike, options: ListOptions<CogniteActivityApi["fields"]> = {}): Promise<CogniteActivity[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteActivity/v1", "equipment"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteActivityApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
@@ -212,7 +212,7 @@ export class CogniteEquipmentApi extends NodeApi<CogniteEquipmentProperties, Cog
    *
    * The cdf_cdm:CogniteTimeSeries/v1 nodes whose equipment (of view cdf_cdm:CogniteTimeSeries/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async timeSeries(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteTimeSeries[]> {
+  async timeSeries(id: NodeIdLike, options: ListOptions<CogniteTimeSeriesApi["fields"]> = {}): Promise<CogniteTimeSeries[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteTimeSeries/v1", "equipment"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteTimeSeriesApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

@@ -98,7 +98,7 @@ export class CogniteEquipmentTypeApi extends NodeApi<CogniteEquipmentTypePropert
   /** How `query().follow` reads each connection: none. */
   static readonly CONNECTIONS: Connections = {};
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     code: this.textProperty("code"),

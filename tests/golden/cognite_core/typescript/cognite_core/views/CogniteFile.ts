@@ -164,7 +164,7 @@ export class CogniteFileApi extends NodeApi<CogniteFileProperties, CogniteFileWr
     source: { kind: "direct", many: false, property: "source", target: () => CogniteSourceSystemApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     assets: this.directRelationListProperty("assets"),
@@ -206,7 +206,7 @@ export class CogniteFileApi extends NodeApi<CogniteFileProperties, CogniteFileWr
    *
    * The cdf_cdm:CogniteEquipment/v1 nodes whose files (of view cdf_cdm:CogniteEquipment/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async equipment(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteEquipment[]> {
+  async equipment(id: NodeIdLike, options: ListOptions<CogniteEquipmentApi["fields"]> = {}): Promise<CogniteEquipment[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteEquipment/v1", "files"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteEquipmentApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

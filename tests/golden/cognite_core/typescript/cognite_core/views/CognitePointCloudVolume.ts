@@ -87,7 +87,7 @@ export class CognitePointCloudVolumeApi extends NodeApi<CognitePointCloudVolumeP
     revisions: { kind: "direct", many: true, property: "revisions", target: () => CogniteCADRevisionApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     description: this.textProperty("description"),

@@ -48,7 +48,7 @@ export class CogniteSchedulableApi extends NodeApi<CogniteSchedulableProperties,
   /** How `query().follow` reads each connection: none. */
   static readonly CONNECTIONS: Connections = {};
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     endTime: this.timestampProperty("endTime"),
     scheduledEndTime: this.timestampProperty("scheduledEndTime"),

@@ -61,7 +61,7 @@ export class CogniteSourceableApi extends NodeApi<CogniteSourceableProperties, C
     source: { kind: "direct", many: false, property: "source", target: () => CogniteSourceSystemApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     source: this.directRelationProperty("source"),
     sourceContext: this.textProperty("sourceContext"),

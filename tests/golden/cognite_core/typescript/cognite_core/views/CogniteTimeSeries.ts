@@ -167,7 +167,7 @@ export class CogniteTimeSeriesApi extends NodeApi<CogniteTimeSeriesProperties, C
     unit: { kind: "direct", many: false, property: "unit", target: () => CogniteUnitApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aliases: this.listProperty<string>("aliases"),
     assets: this.directRelationListProperty("assets"),
@@ -209,7 +209,7 @@ export class CogniteTimeSeriesApi extends NodeApi<CogniteTimeSeriesProperties, C
    *
    * The cdf_cdm:CogniteActivity/v1 nodes whose timeSeries (of view cdf_cdm:CogniteActivity/v1) points to `id`: all of them, or up to `options.limit`.
    */
-  async activities(id: NodeIdLike, options: ListOptions = {}): Promise<CogniteActivity[]> {
+  async activities(id: NodeIdLike, options: ListOptions<CogniteActivityApi["fields"]> = {}): Promise<CogniteActivity[]> {
     const by = new DirectRelationListProperty(["cdf_cdm", "CogniteActivity/v1", "timeSeries"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new CogniteActivityApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

@@ -41,7 +41,7 @@ export class CogniteVisualizableApi extends NodeApi<CogniteVisualizablePropertie
     object3D: { kind: "direct", many: false, property: "object3D", target: () => Cognite3DObjectApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     object3D: this.directRelationProperty("object3D"),
   };

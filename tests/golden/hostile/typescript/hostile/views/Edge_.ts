@@ -60,7 +60,7 @@ export class Edge_Api extends EdgeApi<Edge_Properties, Edge_WriteProperties> {
   /** The view this API reads and writes. */
   static readonly VIEW: ViewId = Object.freeze({ space: "sp_hostile", externalId: "edge", version: "1" });
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     weight: this.numberProperty("weight"),
   };

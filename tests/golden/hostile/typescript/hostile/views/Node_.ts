@@ -133,7 +133,7 @@ export class Node_Api extends NodeApi<Node_Properties, Node_WriteProperties> {
     parent: { kind: "direct", many: false, property: "parent", target: () => Node_Api },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     ["__proto__"]: this.textProperty("__proto__"),
     big: this.numberProperty<number | bigint>("big"),
@@ -169,14 +169,14 @@ export class Node_Api extends NodeApi<Node_Properties, Node_WriteProperties> {
   }
 
   /** The sp_hostile:Node/1 nodes whose parent (of view sp_hostile:Node/1) points to `id`: all of them, or up to `options.limit`. */
-  async client_(id: NodeIdLike, options: ListOptions = {}): Promise<Node_[]> {
+  async client_(id: NodeIdLike, options: ListOptions<Node_Api["fields"]> = {}): Promise<Node_[]> {
     const by = new DirectRelationProperty(["sp_hostile", "Node/1", "parent"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new Node_Api(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /** The sp_hostile:Node/1 nodes whose parent (of view sp_hostile:Node/1) points to `id`: the first one, or undefined. */
-  async count_(id: NodeIdLike, options: ListOptions = {}): Promise<Node_ | undefined> {
+  async count_(id: NodeIdLike, options: ListOptions<Node_Api["fields"]> = {}): Promise<Node_ | undefined> {
     const by = new DirectRelationProperty(["sp_hostile", "Node/1", "parent"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new Node_Api(this.client).list({ ...options, filter, limit: 1 }))[0];
@@ -193,7 +193,7 @@ export class Node_Api extends NodeApi<Node_Properties, Node_WriteProperties> {
    *
    * The sp_hostile:Node/1 nodes whose parent (of view sp_hostile:Node/1) points to `id`: all of them, or up to `options.limit`.
    */
-  async list_(id: NodeIdLike, options: ListOptions = {}): Promise<Node_[]> {
+  async list_(id: NodeIdLike, options: ListOptions<Node_Api["fields"]> = {}): Promise<Node_[]> {
     const by = new DirectRelationProperty(["sp_hostile", "Node/1", "parent"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new Node_Api(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

@@ -43,7 +43,7 @@ export class UnicodeApi extends NodeApi<UnicodeProperties, UnicodeWritePropertie
     referrers: { kind: "reverse", many: true, through: { space: "sp_hostile", externalId: "Node", version: "1" }, property: "others", throughList: true, target: () => Node_Api },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     "\u540d\u524d": this.textProperty("\u540d\u524d"),
   };
@@ -63,7 +63,7 @@ export class UnicodeApi extends NodeApi<UnicodeProperties, UnicodeWritePropertie
   }
 
   /** The sp_hostile:Node/1 nodes whose others (of view sp_hostile:Node/1) points to `id`: all of them, or up to `options.limit`. */
-  async referrers(id: NodeIdLike, options: ListOptions = {}): Promise<Node_[]> {
+  async referrers(id: NodeIdLike, options: ListOptions<Node_Api["fields"]> = {}): Promise<Node_[]> {
     const by = new DirectRelationListProperty(["sp_hostile", "Node/1", "others"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new Node_Api(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

@@ -41,7 +41,7 @@ export class AssetCollideAApi extends NodeApi<AssetCollideAProperties, AssetColl
     pump: { kind: "direct", many: false, property: "pump", target: () => PumpApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     name: this.textProperty("name"),
     pump: this.directRelationProperty("pump"),

@@ -41,7 +41,7 @@ export class AssetCollideBApi extends NodeApi<AssetCollideBProperties, AssetColl
     pump: { kind: "direct", many: false, property: "pump", target: () => PumpV1Api },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     pump: this.directRelationProperty("pump"),
     tag: this.textProperty("tag"),

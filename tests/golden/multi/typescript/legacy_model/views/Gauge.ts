@@ -43,7 +43,7 @@ export class GaugeApi extends NodeApi<GaugeProperties, GaugeWriteProperties> {
     asset: { kind: "direct", many: false, property: "asset", target: () => AssetCollideAApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     asset: this.directRelationProperty("asset"),
     maxPressure: this.numberProperty("maxPressure"),

@@ -43,7 +43,7 @@ export class PumpApi extends NodeApi<PumpProperties, PumpWriteProperties> {
     site: { kind: "direct", many: false, property: "site", target: () => SiteApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     name: this.textProperty("name"),
     ratedPower: this.numberProperty("ratedPower"),

@@ -41,7 +41,7 @@ export class PumpV1Api extends NodeApi<PumpV1Properties, PumpV1WriteProperties> 
     site: { kind: "direct", many: false, property: "site", target: () => SiteApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     name: this.textProperty("name"),
     site: this.directRelationProperty("site"),

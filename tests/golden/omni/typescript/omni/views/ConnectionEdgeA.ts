@@ -28,7 +28,7 @@ export class ConnectionEdgeAApi extends EdgeApi<ConnectionEdgeAProperties, Conne
   /** The view this API reads and writes. */
   static readonly VIEW: ViewId = Object.freeze({ space: "sp_pygen_models", externalId: "ConnectionEdgeA", version: "1" });
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     endTime: this.timestampProperty("endTime"),
     name: this.textProperty("name"),

@@ -44,7 +44,7 @@ export class ConnectionItemAApi extends NodeApi<ConnectionItemAProperties, Conne
     selfDirect: { kind: "direct", many: false, property: "selfDirect", target: () => ConnectionItemAApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     name: this.textProperty("name"),
     otherDirect: this.directRelationProperty("otherDirect"),

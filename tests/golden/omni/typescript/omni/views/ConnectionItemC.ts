@@ -39,7 +39,7 @@ export class ConnectionItemCApi extends NodeApi<ConnectionItemCProperties, Conne
     connectionItemB: { kind: "edge", many: true, edgeType: { space: "sp_pygen_models", externalId: "unidirectional" }, direction: "outwards", target: () => ConnectionItemBApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
   };
 

@@ -43,7 +43,7 @@ export class ConnectionItemDApi extends NodeApi<ConnectionItemDProperties, Conne
     outwardsSingle: { kind: "edge", many: false, edgeType: { space: "sp_pygen_models", externalId: "bidirectionalSingle" }, direction: "outwards", target: () => ConnectionItemEApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     directMulti: this.directRelationListProperty("directMulti"),
     directSingle: this.directRelationProperty("directSingle"),

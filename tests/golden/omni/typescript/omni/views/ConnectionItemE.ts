@@ -47,7 +47,7 @@ export class ConnectionItemEApi extends NodeApi<ConnectionItemEProperties, Conne
     inwardsSingleProperty: { kind: "edge", many: false, edgeType: { space: "sp_pygen_models", externalId: "multiProperty" }, direction: "inwards", target: () => ConnectionItemFApi, edgeView: () => ConnectionEdgeAApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     directListNoSource: this.directRelationListProperty("directListNoSource"),
     directNoSource: this.directRelationProperty("directNoSource"),
@@ -74,14 +74,14 @@ export class ConnectionItemEApi extends NodeApi<ConnectionItemEProperties, Conne
   }
 
   /** The sp_pygen_models:ConnectionItemD/1 nodes whose directMulti (of view sp_pygen_models:ConnectionItemD/1) points to `id`: all of them, or up to `options.limit`. */
-  async directReverseMulti(id: NodeIdLike, options: ListOptions = {}): Promise<ConnectionItemD[]> {
+  async directReverseMulti(id: NodeIdLike, options: ListOptions<ConnectionItemDApi["fields"]> = {}): Promise<ConnectionItemD[]> {
     const by = new DirectRelationListProperty(["sp_pygen_models", "ConnectionItemD/1", "directMulti"]).containsAny([toNodeId(id, this.client.instanceSpace)]);
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new ConnectionItemDApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });
   }
 
   /** The sp_pygen_models:ConnectionItemD/1 nodes whose directSingle (of view sp_pygen_models:ConnectionItemD/1) points to `id`: the first one, or undefined. */
-  async directReverseSingle(id: NodeIdLike, options: ListOptions = {}): Promise<ConnectionItemD | undefined> {
+  async directReverseSingle(id: NodeIdLike, options: ListOptions<ConnectionItemDApi["fields"]> = {}): Promise<ConnectionItemD | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_models", "ConnectionItemD/1", "directSingle"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new ConnectionItemDApi(this.client).list({ ...options, filter, limit: 1 }))[0];

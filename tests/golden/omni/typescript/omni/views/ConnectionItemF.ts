@@ -44,7 +44,7 @@ export class ConnectionItemFApi extends NodeApi<ConnectionItemFProperties, Conne
     outwardsSingle: { kind: "edge", many: false, edgeType: { space: "sp_pygen_models", externalId: "singleProperty" }, direction: "outwards", target: () => ConnectionItemEApi, edgeView: () => ConnectionEdgeAApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     directList: this.directRelationListProperty("directList"),
     name: this.textProperty("name"),

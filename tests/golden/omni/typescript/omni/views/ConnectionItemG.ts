@@ -36,7 +36,7 @@ export class ConnectionItemGApi extends NodeApi<ConnectionItemGProperties, Conne
     inwardsMultiProperty: { kind: "edge", many: true, edgeType: { space: "sp_pygen_models", externalId: "multiProperty" }, direction: "inwards", target: () => ConnectionItemFApi, edgeView: () => ConnectionEdgeAApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     name: this.textProperty("name"),
   };

@@ -45,7 +45,7 @@ export class ConnectionItemHApi extends NodeApi<ConnectionItemHProperties, Conne
     directParentSingle: { kind: "direct", many: false, property: "directParentSingle", target: () => MainInterfaceApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     directParentMulti: this.directRelationListProperty("directParentMulti"),
     directParentSingle: this.directRelationProperty("directParentSingle"),

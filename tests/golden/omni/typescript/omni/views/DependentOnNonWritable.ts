@@ -35,7 +35,7 @@ export class DependentOnNonWritableApi extends NodeApi<DependentOnNonWritablePro
     toNonWritable: { kind: "edge", many: true, edgeType: { space: "sp_pygen_models", externalId: "toNonWritable" }, direction: "outwards", target: () => Implementation1NonWriteableApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     aValue: this.textProperty("aValue"),
   };

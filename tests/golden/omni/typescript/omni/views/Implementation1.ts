@@ -44,7 +44,7 @@ export class Implementation1Api extends NodeApi<Implementation1Properties, Imple
   /** How `query().follow` reads each connection: none. */
   static readonly CONNECTIONS: Connections = {};
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     mainValue: this.textProperty("mainValue"),
     subValue: this.textProperty("subValue"),

@@ -44,7 +44,7 @@ export class Implementation1NonWriteableApi extends NodeApi<Implementation1NonWr
     connectionValue: { kind: "direct", many: false, property: "connectionValue", target: () => Implementation1Api },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     connectionValue: this.directRelationProperty("connectionValue"),
     mainValue: this.textProperty("mainValue"),

@@ -50,7 +50,7 @@ export class PrimitiveNullableListedApi extends NodeApi<PrimitiveNullableListedP
   /** How `query().follow` reads each connection: none. */
   static readonly CONNECTIONS: Connections = {};
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     boolean: this.listProperty<boolean>("boolean"),
     date: this.listProperty<string>("date"),

@@ -50,7 +50,7 @@ export class PrimitiveRequiredApi extends NodeApi<PrimitiveRequiredProperties, P
   /** How `query().follow` reads each connection: none. */
   static readonly CONNECTIONS: Connections = {};
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     boolean: this.booleanProperty("boolean"),
     date: this.dateProperty("date"),

@@ -37,7 +37,7 @@ export class PrimitiveWithDefaultsApi extends NodeApi<PrimitiveWithDefaultsPrope
   /** How `query().follow` reads each connection: none. */
   static readonly CONNECTIONS: Connections = {};
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     autoIncrementInt32: this.numberProperty("autoIncrementInt32"),
     defaultBoolean: this.booleanProperty("defaultBoolean"),

@@ -37,7 +37,7 @@ export class ConnectionItemBApi extends NodeApi<ConnectionItemBProperties, Conne
     selfEdge: { kind: "edge", many: true, edgeType: { space: "sp_pygen_models", externalId: "reflexive" }, direction: "outwards", target: () => ConnectionItemBApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     name: this.textProperty("name"),
   };

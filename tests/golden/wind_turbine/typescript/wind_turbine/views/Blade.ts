@@ -39,7 +39,7 @@ export class BladeApi extends NodeApi<BladeProperties, BladeWriteProperties> {
     sensor_positions: { kind: "reverse", many: true, through: { space: "sp_pygen_power", externalId: "SensorPosition", version: "1" }, property: "blade", throughList: false, target: () => SensorPositionApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     is_damaged: this.booleanProperty("is_damaged"),
     name: this.textProperty("name"),
@@ -60,7 +60,7 @@ export class BladeApi extends NodeApi<BladeProperties, BladeWriteProperties> {
   }
 
   /** The sp_pygen_power:SensorPosition/1 nodes whose blade (of view sp_pygen_power:SensorPosition/1) points to `id`: all of them, or up to `options.limit`. */
-  async sensorPositions(id: NodeIdLike, options: ListOptions = {}): Promise<SensorPosition[]> {
+  async sensorPositions(id: NodeIdLike, options: ListOptions<SensorPositionApi["fields"]> = {}): Promise<SensorPosition[]> {
     const by = new DirectRelationProperty(["sp_pygen_power", "SensorPosition/1", "blade"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return new SensorPositionApi(this.client).list({ ...options, filter, limit: options.limit ?? "all" });

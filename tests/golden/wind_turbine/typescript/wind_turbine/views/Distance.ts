@@ -26,7 +26,7 @@ export class DistanceApi extends EdgeApi<DistanceProperties, DistanceWriteProper
   /** The view this API reads and writes. */
   static readonly VIEW: ViewId = Object.freeze({ space: "sp_pygen_power", externalId: "Distance", version: "1" });
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     distance: this.numberProperty("distance"),
   };

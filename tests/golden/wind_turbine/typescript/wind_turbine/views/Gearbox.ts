@@ -46,7 +46,7 @@ export class GearboxApi extends NodeApi<GearboxProperties, GearboxWritePropertie
     nacelle: { kind: "reverse", many: false, through: { space: "sp_pygen_power", externalId: "Nacelle", version: "1" }, property: "gearbox", throughList: false, target: () => NacelleApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     displacement_x: this.directRelationProperty("displacement_x"),
     displacement_y: this.directRelationProperty("displacement_y"),
@@ -68,7 +68,7 @@ export class GearboxApi extends NodeApi<GearboxProperties, GearboxWritePropertie
   }
 
   /** The sp_pygen_power:Nacelle/1 nodes whose gearbox (of view sp_pygen_power:Nacelle/1) points to `id`: the first one, or undefined. */
-  async nacelle(id: NodeIdLike, options: ListOptions = {}): Promise<Nacelle | undefined> {
+  async nacelle(id: NodeIdLike, options: ListOptions<NacelleApi["fields"]> = {}): Promise<Nacelle | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "Nacelle/1", "gearbox"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new NacelleApi(this.client).list({ ...options, filter, limit: 1 }))[0];

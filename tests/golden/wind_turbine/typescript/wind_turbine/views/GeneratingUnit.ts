@@ -40,7 +40,7 @@ export class GeneratingUnitApi extends NodeApi<GeneratingUnitProperties, Generat
   /** How `query().follow` reads each connection: none. */
   static readonly CONNECTIONS: Connections = {};
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     capacity: this.numberProperty("capacity"),
     description: this.textProperty("description"),

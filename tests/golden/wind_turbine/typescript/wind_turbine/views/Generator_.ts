@@ -42,7 +42,7 @@ export class Generator_Api extends NodeApi<Generator_Properties, Generator_Write
     nacelle: { kind: "reverse", many: false, through: { space: "sp_pygen_power", externalId: "Nacelle", version: "1" }, property: "main_shaft", throughList: false, target: () => NacelleApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     generator_speed_controller: this.directRelationProperty("generator_speed_controller"),
     generator_speed_controller_reference: this.directRelationProperty("generator_speed_controller_reference"),
@@ -63,7 +63,7 @@ export class Generator_Api extends NodeApi<Generator_Properties, Generator_Write
   }
 
   /** The sp_pygen_power:Nacelle/1 nodes whose main_shaft (of view sp_pygen_power:Nacelle/1) points to `id`: the first one, or undefined. */
-  async nacelle(id: NodeIdLike, options: ListOptions = {}): Promise<Nacelle | undefined> {
+  async nacelle(id: NodeIdLike, options: ListOptions<NacelleApi["fields"]> = {}): Promise<Nacelle | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "Nacelle/1", "main_shaft"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new NacelleApi(this.client).list({ ...options, filter, limit: 1 }))[0];

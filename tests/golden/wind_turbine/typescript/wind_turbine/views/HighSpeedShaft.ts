@@ -46,7 +46,7 @@ export class HighSpeedShaftApi extends NodeApi<HighSpeedShaftProperties, HighSpe
     torque: { kind: "direct", many: false, property: "torque", target: () => SensorTimeSeriesApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     bending_moment_y: this.directRelationProperty("bending_moment_y"),
     bending_monent_x: this.directRelationProperty("bending_monent_x"),
@@ -68,7 +68,7 @@ export class HighSpeedShaftApi extends NodeApi<HighSpeedShaftProperties, HighSpe
   }
 
   /** The sp_pygen_power:Nacelle/1 nodes whose high_speed_shaft (of view sp_pygen_power:Nacelle/1) points to `id`: the first one, or undefined. */
-  async nacelle(id: NodeIdLike, options: ListOptions = {}): Promise<Nacelle | undefined> {
+  async nacelle(id: NodeIdLike, options: ListOptions<NacelleApi["fields"]> = {}): Promise<Nacelle | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "Nacelle/1", "high_speed_shaft"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new NacelleApi(this.client).list({ ...options, filter, limit: 1 }))[0];

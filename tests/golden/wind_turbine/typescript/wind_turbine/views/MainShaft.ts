@@ -54,7 +54,7 @@ export class MainShaftApi extends NodeApi<MainShaftProperties, MainShaftWritePro
     torque: { kind: "direct", many: false, property: "torque", target: () => SensorTimeSeriesApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     bending_x: this.directRelationProperty("bending_x"),
     bending_y: this.directRelationProperty("bending_y"),
@@ -78,7 +78,7 @@ export class MainShaftApi extends NodeApi<MainShaftProperties, MainShaftWritePro
   }
 
   /** The sp_pygen_power:Nacelle/1 nodes whose generator (of view sp_pygen_power:Nacelle/1) points to `id`: the first one, or undefined. */
-  async nacelle(id: NodeIdLike, options: ListOptions = {}): Promise<Nacelle | undefined> {
+  async nacelle(id: NodeIdLike, options: ListOptions<NacelleApi["fields"]> = {}): Promise<Nacelle | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "Nacelle/1", "generator"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new NacelleApi(this.client).list({ ...options, filter, limit: 1 }))[0];

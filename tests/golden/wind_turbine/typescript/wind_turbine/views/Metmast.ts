@@ -42,7 +42,7 @@ export class MetmastApi extends NodeApi<MetmastProperties, MetmastWritePropertie
     wind_turbines: { kind: "edge", many: true, edgeType: { space: "sp_pygen_power_enterprise", externalId: "Distance" }, direction: "inwards", target: () => WindTurbineApi, edgeView: () => DistanceApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     position: this.numberProperty("position"),
     temperature: this.textProperty("temperature"),

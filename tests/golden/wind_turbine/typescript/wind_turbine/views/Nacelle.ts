@@ -77,7 +77,7 @@ export class NacelleApi extends NodeApi<NacelleProperties, NacelleWritePropertie
     yaw_error: { kind: "direct", many: false, property: "yaw_error", target: () => SensorTimeSeriesApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     acc_from_back_side_x: this.directRelationProperty("acc_from_back_side_x"),
     acc_from_back_side_y: this.directRelationProperty("acc_from_back_side_y"),
@@ -106,7 +106,7 @@ export class NacelleApi extends NodeApi<NacelleProperties, NacelleWritePropertie
   }
 
   /** The sp_pygen_power:WindTurbine/1 nodes whose nacelle (of view sp_pygen_power:WindTurbine/1) points to `id`: the first one, or undefined. */
-  async windTurbine(id: NodeIdLike, options: ListOptions = {}): Promise<WindTurbine | undefined> {
+  async windTurbine(id: NodeIdLike, options: ListOptions<WindTurbineApi["fields"]> = {}): Promise<WindTurbine | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "WindTurbine/1", "nacelle"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new WindTurbineApi(this.client).list({ ...options, filter, limit: 1 }))[0];

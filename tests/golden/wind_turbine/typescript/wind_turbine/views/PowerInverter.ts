@@ -46,7 +46,7 @@ export class PowerInverterApi extends NodeApi<PowerInverterProperties, PowerInve
     reactive_power_total: { kind: "direct", many: false, property: "reactive_power_total", target: () => SensorTimeSeriesApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     active_power_total: this.directRelationProperty("active_power_total"),
     apparent_power_total: this.directRelationProperty("apparent_power_total"),
@@ -68,7 +68,7 @@ export class PowerInverterApi extends NodeApi<PowerInverterProperties, PowerInve
   }
 
   /** The sp_pygen_power:Nacelle/1 nodes whose power_inverter (of view sp_pygen_power:Nacelle/1) points to `id`: the first one, or undefined. */
-  async nacelle(id: NodeIdLike, options: ListOptions = {}): Promise<Nacelle | undefined> {
+  async nacelle(id: NodeIdLike, options: ListOptions<NacelleApi["fields"]> = {}): Promise<Nacelle | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "Nacelle/1", "power_inverter"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new NacelleApi(this.client).list({ ...options, filter, limit: 1 }))[0];

@@ -42,7 +42,7 @@ export class RotorApi extends NodeApi<RotorProperties, RotorWriteProperties> {
     wind_turbine: { kind: "reverse", many: false, through: { space: "sp_pygen_power", externalId: "WindTurbine", version: "1" }, property: "rotor", throughList: false, target: () => WindTurbineApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     rotor_speed_controller: this.directRelationProperty("rotor_speed_controller"),
     rpm_low_speed_shaft: this.directRelationProperty("rpm_low_speed_shaft"),
@@ -63,7 +63,7 @@ export class RotorApi extends NodeApi<RotorProperties, RotorWriteProperties> {
   }
 
   /** The sp_pygen_power:WindTurbine/1 nodes whose rotor (of view sp_pygen_power:WindTurbine/1) points to `id`: the first one, or undefined. */
-  async windTurbine(id: NodeIdLike, options: ListOptions = {}): Promise<WindTurbine | undefined> {
+  async windTurbine(id: NodeIdLike, options: ListOptions<WindTurbineApi["fields"]> = {}): Promise<WindTurbine | undefined> {
     const by = new DirectRelationProperty(["sp_pygen_power", "WindTurbine/1", "rotor"]).equals(toNodeId(id, this.client.instanceSpace));
     const filter = options.filter === undefined ? by : and(by, options.filter);
     return (await new WindTurbineApi(this.client).list({ ...options, filter, limit: 1 }))[0];

@@ -70,7 +70,7 @@ export class SensorPositionApi extends NodeApi<SensorPositionProperties, SensorP
     flapwise_bend_mom_offset_crosstalk_corrected: { kind: "direct", many: false, property: "flapwise_bend_mom_offset_crosstalk_corrected", target: () => SensorTimeSeriesApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     blade: this.directRelationProperty("blade"),
     edgewise_bend_mom_crosstalk_corrected: this.directRelationProperty("edgewise_bend_mom_crosstalk_corrected"),

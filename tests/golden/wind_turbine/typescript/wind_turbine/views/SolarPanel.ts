@@ -51,7 +51,7 @@ export class SolarPanelApi extends NodeApi<SolarPanelProperties, SolarPanelWrite
     orientation: { kind: "direct", many: false, property: "orientation", target: () => SensorTimeSeriesApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     capacity: this.numberProperty("capacity"),
     description: this.textProperty("description"),

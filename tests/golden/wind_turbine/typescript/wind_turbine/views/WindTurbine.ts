@@ -70,7 +70,7 @@ export class WindTurbineApi extends NodeApi<WindTurbineProperties, WindTurbineWr
     rotor: { kind: "direct", many: false, property: "rotor", target: () => RotorApi },
   };
 
-  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`. */
+  /** Typed filter and sort builders, one per property: `api.fields.name.prefix("P-")`, `api.fields.name.desc()`; read methods take `where` objects over them too: `{ where: { name: { prefix: "P-" } } }`. */
   readonly fields = {
     blades: this.directRelationListProperty("blades"),
     capacity: this.numberProperty("capacity"),

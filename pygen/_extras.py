@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from pygen.transport import PygenError
+from pygen._errors import PygenError
 
 __all__ = ["MissingExtraError", "missing_extra_message", "require_extra"]
 

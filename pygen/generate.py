@@ -29,9 +29,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from pygen._errors import PygenError
 from pygen._extras import require_extra
 from pygen.ir import Diagnostic, sort_diagnostics
-from pygen.transport import PygenError
 
 if TYPE_CHECKING:
     from pygen.ir import SDKModel

@@ -6,7 +6,7 @@ errors end up in front of a user running a build, not a developer reading a trac
 
 from __future__ import annotations
 
-from pygen.transport import PygenError
+from pygen._errors import PygenError
 
 __all__ = ["CacheError", "CredentialsError", "ModelNotFoundError", "ModelRefError", "PygenFetchError", "SnapshotError"]
 

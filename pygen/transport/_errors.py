@@ -15,6 +15,9 @@ from typing import Any
 
 import httpx
 
+# The root lives in a stdlib-only module so the generator can use it without importing httpx.
+from pygen._errors import PygenError
+
 __all__ = [
     "APIError",
     "AuthenticationError",
@@ -37,17 +40,6 @@ __all__ = [
 _SHOWN_IDS = 5
 # How much of a non-JSON body (an HTML error page from a load balancer, say) goes into the message.
 _SHOWN_BODY_CHARS = 200
-
-
-class PygenError(Exception):
-    """Root of every error pygen raises on purpose: catch this to catch them all."""
-
-    #: For the error of a request: whether some attempt of it may have been carried out by the server
-    #: although no success came back (an answer lost after sending, a gateway timeout). A write that
-    #: failed with this set may have been applied.
-    maybe_applied: bool = False
-    #: For the error of a request that stopped retrying because a deadline passed: which one, in words.
-    gave_up: str | None = None
 
 
 class APIError(PygenError):

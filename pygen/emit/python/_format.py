@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from pygen.transport import PygenError
+from pygen._errors import PygenError
 
 __all__ = ["RUFF_SETTINGS", "format_python"]
 

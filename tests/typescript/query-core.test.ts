@@ -270,7 +270,9 @@ describe("graph queries over CogniteCore", () => {
     expect(() => loose.follow("children", { limit: 0 })).toThrow(/CogniteAsset -> children: limit must be an integer from 1/);
     expect(() => loose.follow("children", { properties: ["nope"] })).toThrow(/CogniteAsset -> children: CogniteAsset has no property "nope"; its properties: aliases,/);
     expect(() => loose.follow("children", { filter: "name = 'x'" })).toThrow(/CogniteAsset -> children: filter must be a Filter/);
-    expect(() => loose.follow("children", { edgeFilter: client.cogniteAsset.fields.name.exists() })).toThrow(/edgeFilter and edgeProperties are for edge connections/);
+    expect(() => loose.follow("children", { edgeFilter: client.cogniteAsset.fields.name.exists() })).toThrow(/edgeFilter, edgeWhere and edgeProperties are for edge connections/);
+    expect(() => loose.follow("children", { where: { nmae: { eq: "x" } } })).toThrow(/^CogniteAsset -> children: where: CogniteAsset has no property "nmae"; its properties: aliases,/);
+    expect(() => loose.follow("children", { where: { or: [{ name: { gt: "x" } }] } })).toThrow(/^CogniteAsset -> children: where\.or\[0\]\.name has no operator "gt"/);
     expect(() => loose.follow("children", {}, (hop: unknown) => hop && 3)).toThrow(/must return the hop it was given/);
     const twice = query.follow("children") as unknown as { follow(name: string): unknown };
     expect(() => twice.follow("children")).toThrow(/children is followed already at CogniteAsset/);

@@ -124,6 +124,7 @@ describe("bad where objects are named", () => {
     ["an empty or", { or: [] }, /where\.or needs at least one where object/],
     ["and not a list", { and: { name: { eq: "a" } } }, /where\.and takes a list of where objects/],
     ["a nested mistake, with its path", { or: [{ name: { eq: "a" } }, "x"] }, /where\.or\[1\] must be an object/],
+    ["a nested operator, with its path", { not: { and: [{ on: { prefix: "x" } }] } }, /where\.not\.and\[0\]\.on has no operator "prefix"; its operators: exists, eq$/],
     ["a where that is not an object", "name", /where must be an object/],
   ])("%s", (_, where, message) => {
     expect(bad(where)).toThrow(message);

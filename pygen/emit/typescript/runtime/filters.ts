@@ -443,9 +443,10 @@ export class PropertyBase {
   /**
    * The filter of a where object's operators for this property (all given must hold): `exists: true` has a value,
    * `exists: false` has none. Subclasses add the operators of their type; each calls the builder method of its name.
+   * `label` is how errors name the operators (default `where.<property>`).
    */
-  where(ops: ExistsWhere): Filter {
-    return opsFilter(this, ops, {});
+  where(ops: ExistsWhere, label?: string): Filter {
+    return opsFilter(this, ops, {}, undefined, label);
   }
 }
 
@@ -460,8 +461,8 @@ export class TextProperty extends PropertyBase {
   prefix(value: string): Filter {
     return new Prefix(this.path, value);
   }
-  override where(ops: TextWhere): Filter {
-    return opsFilter(this, ops, { eq: (v: string) => this.equals(v), in: (v: readonly string[]) => this.in(v), prefix: (v: string) => this.prefix(v) });
+  override where(ops: TextWhere, label?: string): Filter {
+    return opsFilter(this, ops, { eq: (v: string) => this.equals(v), in: (v: readonly string[]) => this.in(v), prefix: (v: string) => this.prefix(v) }, undefined, label);
   }
 }
 
@@ -476,8 +477,8 @@ export class NumberProperty<N extends number | bigint = number> extends Property
   range(bounds: RangeBounds<N>): Filter {
     return new Range(this.path, bounds);
   }
-  override where(ops: NumberWhere<N>): Filter {
-    return opsFilter(this, ops, { eq: (v: N) => this.equals(v), in: (v: readonly N[]) => this.in(v) }, (b: RangeBounds<N>) => this.range(b));
+  override where(ops: NumberWhere<N>, label?: string): Filter {
+    return opsFilter(this, ops, { eq: (v: N) => this.equals(v), in: (v: readonly N[]) => this.in(v) }, (b: RangeBounds<N>) => this.range(b), label);
   }
 }
 
@@ -492,8 +493,8 @@ export class TimestampProperty extends PropertyBase {
   range(bounds: RangeBounds<Date | string>): Filter {
     return new Range(this.path, bounds);
   }
-  override where(ops: TimestampWhere): Filter {
-    return opsFilter(this, ops, timeOps(this), (b: RangeBounds<Date | string>) => this.range(b));
+  override where(ops: TimestampWhere, label?: string): Filter {
+    return opsFilter(this, ops, timeOps(this), (b: RangeBounds<Date | string>) => this.range(b), label);
   }
 }
 
@@ -509,8 +510,8 @@ export class DateProperty extends PropertyBase {
   in(values: readonly (Date | string)[]): Filter {
     return new In(this.path, Array.isArray(values) ? values.map(isoDate) : values);
   }
-  override where(ops: DateWhere): Filter {
-    return opsFilter(this, ops, timeOps(this), (b: RangeBounds<Date | string>) => this.range(b));
+  override where(ops: DateWhere, label?: string): Filter {
+    return opsFilter(this, ops, timeOps(this), (b: RangeBounds<Date | string>) => this.range(b), label);
   }
   range(bounds: RangeBounds<Date | string>): Filter {
     const out: RangeBounds<string> = {};
@@ -527,8 +528,8 @@ export class BooleanProperty extends PropertyBase {
   equals(value: boolean): Filter {
     return new Equals(this.path, value);
   }
-  override where(ops: BooleanWhere): Filter {
-    return opsFilter(this, ops, { eq: (v: boolean) => this.equals(v) });
+  override where(ops: BooleanWhere, label?: string): Filter {
+    return opsFilter(this, ops, { eq: (v: boolean) => this.equals(v) }, undefined, label);
   }
 }
 
@@ -540,8 +541,8 @@ export class EnumProperty<V extends string = string> extends PropertyBase {
   in(values: readonly V[]): Filter {
     return new In(this.path, values);
   }
-  override where(ops: EnumWhere<V>): Filter {
-    return opsFilter(this, ops, { eq: (v: V) => this.equals(v), in: (v: readonly V[]) => this.in(v) });
+  override where(ops: EnumWhere<V>, label?: string): Filter {
+    return opsFilter(this, ops, { eq: (v: V) => this.equals(v), in: (v: readonly V[]) => this.in(v) }, undefined, label);
   }
 }
 
@@ -560,8 +561,8 @@ export class DirectRelationProperty extends PropertyBase {
   nested(filter: Filter): Filter {
     return new Nested(this.path, filter);
   }
-  override where(ops: DirectRelationWhere): Filter {
-    return opsFilter(this, ops, { eq: (v: NodeIdLike) => this.equals(v), in: (v: readonly NodeIdLike[]) => this.in(v) });
+  override where(ops: DirectRelationWhere, label?: string): Filter {
+    return opsFilter(this, ops, { eq: (v: NodeIdLike) => this.equals(v), in: (v: readonly NodeIdLike[]) => this.in(v) }, undefined, label);
   }
 }
 
@@ -573,8 +574,8 @@ export class ListProperty<V extends FilterValue = string | number | bigint | boo
   containsAll(values: readonly V[]): Filter {
     return new ContainsAll(this.path, values);
   }
-  override where(ops: ListWhere<V>): Filter {
-    return opsFilter(this, ops, { containsAny: (v: readonly V[]) => this.containsAny(v), containsAll: (v: readonly V[]) => this.containsAll(v) });
+  override where(ops: ListWhere<V>, label?: string): Filter {
+    return opsFilter(this, ops, { containsAny: (v: readonly V[]) => this.containsAny(v), containsAll: (v: readonly V[]) => this.containsAll(v) }, undefined, label);
   }
 }
 
@@ -586,11 +587,11 @@ export class DirectRelationListProperty extends PropertyBase {
   containsAll(values: readonly NodeIdLike[]): Filter {
     return new ContainsAll(this.path, values.map(nodeValue));
   }
-  override where(ops: DirectRelationListWhere): Filter {
+  override where(ops: DirectRelationListWhere, label?: string): Filter {
     return opsFilter(this, ops, {
       containsAny: (v: readonly NodeIdLike[]) => this.containsAny(v),
       containsAll: (v: readonly NodeIdLike[]) => this.containsAll(v),
-    });
+    }, undefined, label);
   }
 }
 
@@ -806,7 +807,7 @@ function whereAt(fields: object, where: unknown, label: string, view: string): F
         throw new RangeError(`${label}: ${view} has no property ${JSON.stringify(key)}; its properties: ${known.join(", ") || "none"}`);
       }
       if (!setsSomething(value)) continue;
-      parts.push(builder.where(value as never));
+      parts.push(builder.where(value as never, at));
     }
   }
   return parts.length === 0 ? undefined : and(...parts);
@@ -822,6 +823,6 @@ function whereAt(fields: object, where: unknown, label: string, view: string): F
  * whereFilter(api.fields, { name: { prefix: "P" }, not: { tags: { containsAny: ["old"] } } });
  * // and(api.fields.name.prefix("P"), not(api.fields.tags.containsAny(["old"])))
  */
-export function whereFilter<F extends object>(fields: F, where: Where<F>, view = "the view"): Filter | undefined {
-  return whereAt(fields, where, "where", view);
+export function whereFilter<F extends object>(fields: F, where: Where<F>, view = "the view", label = "where"): Filter | undefined {
+  return whereAt(fields, where, label, view);
 }

@@ -272,7 +272,7 @@ function filterOf(value: unknown, api: QueryableApi, where: string, what = "filt
 
 function whereOf(value: unknown, api: QueryableApi, where: string, what = "where"): Filter | undefined {
   if (value === undefined) return undefined;
-  return whereFilter(fieldsOf(api), value as Where<object>, `${viewName(api)} (${where}: ${what})`);
+  return whereFilter(fieldsOf(api), value as Where<object>, viewName(api), `${where}: ${what}`);
 }
 
 function sortOf(value: unknown, api: QueryableApi): readonly SortJson[] {

@@ -133,7 +133,7 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 60_000)
   }
 }
 
-/** A service holding `model` (a snapshot of tests/data/models) and how to reach it. */
+/** A service holding models (snapshots of tests/data/models) and how to reach it. */
 export interface ModelService {
   baseUrl: string;
   project: string;
@@ -142,13 +142,13 @@ export interface ModelService {
 }
 
 /**
- * On the emulator: a `pygen emulator` of the calling file with the model loaded (stop it in `afterAll`). On a
- * CDF target: the target, where the global setup deployed the model into the run's spaces (stop does nothing).
+ * On the emulator: a `pygen emulator` of the calling file with the models loaded (stop it in `afterAll`). On a
+ * CDF target: the target, where the global setup deployed the models into the run's spaces (stop does nothing).
  */
-export async function modelService(model: string): Promise<ModelService> {
+export async function modelService(...models: string[]): Promise<ModelService> {
   const info = target();
   if (info.kind === "cdf") return { baseUrl: info.baseUrl, project: info.project, credentials: credentialsOf(info), stop: () => Promise.resolve() };
-  const emulator = await startEmulator(["--model-file", modelFile(model)]);
+  const emulator = await startEmulator(models.flatMap((model) => ["--model-file", modelFile(model)]));
   return { baseUrl: emulator.baseUrl, project: "gq", credentials: new Token(emulator.token), stop: () => emulator.stop() };
 }
 

@@ -71,7 +71,7 @@ def test_py_ident_is_always_a_valid_stable_identifier(text: str) -> None:
         assert py_ident(text, style) == name
 
 
-def test_runtime_names_are_introspected() -> None:
+def test_runtime_names_cover_the_runtime() -> None:
     introspected = runtime_attribute_names()
     expected = {"space", "external_id", "version", "type", "dump", "as_write", "model_dump", "id", "node_id"}
     assert expected <= introspected

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from pygen.emit.python._escape import py_str
 from pygen.emit.python._naming import PythonNames, ViewNames
+from pygen.emit.python._runtime_names import API_PARAMETERS, EDGE_FIELDS_ATTRIBUTES, NODE_FIELDS_ATTRIBUTES
 from pygen.emit.python._source import LINE_LENGTH, call, docstring, signature
-from pygen.instances import API_PARAMETERS, EdgeFields, NodeFields
 from pygen.ir import (
     BooleanType,
     Connection,
@@ -462,7 +462,7 @@ def _keywords(ctx: ViewContext, sdk: _Sdk, out: list[Diagnostic]) -> None:
     view = ctx.view
     base = "NodeFields" if ctx.kind == "node" else "EdgeFields"
     attributes = {sdk.names.field(view.id, item.property_id) for item in view.fields}
-    attributes |= {name for name in dir(NodeFields if ctx.kind == "node" else EdgeFields) if not name.startswith("_")}
+    attributes |= NODE_FIELDS_ATTRIBUTES if ctx.kind == "node" else EDGE_FIELDS_ATTRIBUTES
     keywords: list[Keyword] = []
     taken: set[str] = set()
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from pygen._package_names import package_name_problem
 from pygen.emit._files import MAX_FILE_STEM, short_stem
+from pygen.emit.python._runtime_names import CLIENT_ATTRIBUTES, INSTANCE_ATTRIBUTES, RUNTIME_EXPORTS
 from pygen.ir import Diagnostic, Level, SDKModel, ViewRef
 
 __all__ = [
@@ -69,7 +70,7 @@ _PROTECTED_PREFIXES = ("model_dump", "model_validate")
 _PROTECTED = "in pydantic's protected namespace (model_dump*, model_validate*)"
 _KEYWORD = "a Python keyword or soft keyword"
 # The runtime's names when this was written: always reserved (names only grow, so generated names stay
-# stable), and enough when pygen.instances cannot be imported. Introspection adds whatever it gains later.
+# stable). _runtime_names adds whatever the runtime gained later.
 _RUNTIME_FALLBACK = frozenset(
     {
         "as_write", "construct", "copy", "created_time", "deleted_time", "dict", "dump", "edge_id", "end_node",
@@ -105,29 +106,16 @@ RESERVED_MODULES = frozenset({"client", "data_classes", "py", "typing", "types"}
 
 
 def runtime_attribute_names() -> frozenset[str]:
-    """Public attribute names of the runtime's instance bases (read, write, Fields), by introspection."""
-    names = set(_RUNTIME_FALLBACK)
-    try:
-        from pygen import instances
-    except ImportError:  # pragma: no cover - the runtime ships with the generator
-        return frozenset(names)
-    bases: list[type] = [instances.Node, instances.Edge, instances.NodeWrite, instances.EdgeWrite]
-    for base in [*bases, instances.NodeFields, instances.EdgeFields]:
-        names.update(name for name in dir(base) if not name.startswith("_"))
-    for base in bases:
-        names.update(getattr(base, "model_fields", {}))
-    return frozenset(names)
+    """Public attribute names of the runtime's instance bases (read, write, Fields) and their fields.
+
+    From :mod:`pygen.emit.python._runtime_names` (the runtime's names written down and checked against it
+    by a test): generating never imports the runtime.
+    """
+    return _RUNTIME_FALLBACK | INSTANCE_ATTRIBUTES
 
 
 def _client_attribute_names() -> frozenset[str]:
-    names = set(_CLIENT_FALLBACK)
-    try:
-        from pygen import instances
-    except ImportError:  # pragma: no cover
-        return frozenset(names)
-    for base in (instances.InstanceClient, instances.AsyncInstanceClient):
-        names.update(name for name in dir(base) if not name.startswith("_"))
-    return frozenset(names)
+    return _CLIENT_FALLBACK | CLIENT_ATTRIBUTES
 
 
 # ---------------------------------------------------------------------------------------------- words
@@ -504,11 +492,7 @@ def _valid_name(name: str) -> bool:
 
 
 def _runtime_exports() -> frozenset[str]:
-    try:
-        from pygen import instances
-    except ImportError:  # pragma: no cover
-        return frozenset()
-    return frozenset(instances.__all__)
+    return RUNTIME_EXPORTS
 
 
 def check_python_names(sdk: SDKModel) -> list[Diagnostic]:

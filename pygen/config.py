@@ -305,6 +305,11 @@ def parse_config(table: object, *, source: str = "pyproject.toml") -> PygenConfi
     """
     if not isinstance(table, Mapping):
         raise ConfigError(f"{source}: [{TABLE}] must be {_EXPECTED_TABLE}, got {_show(table)}")
+    from pygen._v1 import v1_table_message  # pygen v1's table: one message naming `pygen migrate`
+
+    v1 = v1_table_message(table, source)
+    if v1 is not None:
+        raise ConfigError(v1)
     problems: list[str] = []
     problems += _secret_keys(table, TABLE, source)
     cdf = table.get("cdf")

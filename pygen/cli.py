@@ -20,6 +20,7 @@ commands:
   generate    generate a typed SDK from data model snapshots
   refresh     re-fetch the pinned data models and rewrite their snapshots
   emulator    run a local server that speaks the DMS API
+  validate    print what generating would report (errors, warnings, renames); write nothing
   migrate     rewrite a pygen v1 [tool.pygen] table into this pygen's format
 
 Run `pygen <command> --help` for the options of one command.
@@ -62,11 +63,21 @@ def _migrate(argv: Sequence[str]) -> int:
         return _missing_extra("generator", exc)
 
 
+def _validate(argv: Sequence[str]) -> int:
+    try:
+        from pygen._validate import main
+
+        return main(argv)
+    except ImportError as exc:
+        return _missing_extra("generator", exc)
+
+
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "emulator": _emulator,
     "generate": _generate,
     "refresh": _refresh,
     "migrate": _migrate,
+    "validate": _validate,
 }
 
 

@@ -33,10 +33,12 @@ export async function assets(token: string): Promise<string[]> {
   for await (const page of api.pages({ pageSize: 500 })) console.log(page.items.length);
   for await (const asset of api.iterate({ filter: f.name.exists() })) console.log(asset.externalId);
   const count: number = await api.count({ filter: f.tags.containsAll(["critical", "pump"]) });
+  // The same filters as where objects, alone or beside builders.
+  const wherePumps: CogniteAsset[] = await api.list({ where: { name: { prefix: "Pump" }, or: [{ parent: { eq: "plant" } }, { tags: { containsAny: ["critical"] } }] }, filter: f.name.exists() });
 
   const tree = await api
     .query({ filter: f.name.prefix("P"), limit: "all" })
-    .follow("children", { limit: 500, filter: (c) => c.name.prefix("Pump") }, (child) => child.follow("equipment", { properties: ["name"] }))
+    .follow("children", { limit: 500, filter: (c) => c.name.prefix("Pump"), where: { not: { tags: { containsAll: ["retired"] } } } }, (child) => child.follow("equipment", { properties: ["name"] }))
     .list();
   const names = tree.flatMap((root) => root.connections.children.map((child) => child.properties.name ?? child.externalId));
 
@@ -45,7 +47,7 @@ export async function assets(token: string): Promise<string[]> {
   } catch (error) {
     if (error instanceof ApiError) console.log(error.status, error.message);
   }
-  return [...pumps.map((p) => p.externalId), ...names, String(when?.getTime()), String(count)];
+  return [...pumps.map((p) => p.externalId), ...wherePumps.map((p) => p.externalId), ...names, String(when?.getTime()), String(count)];
 }
 
 export async function omni(clientId: string, clientSecret: string): Promise<JsonValue> {
@@ -56,7 +58,7 @@ export async function omni(clientId: string, clientSecret: string): Promise<Json
     properties: { int64: 9007199254740993n, int32: 1, float64: 0.5, timestamp: "2024-01-01T00:00:00Z", json: { a: [1, "b", null] }, text: null },
   };
   await client.primitiveNullable.upsert(write);
-  const [read] = await client.primitiveNullable.list({ filter: client.primitiveNullable.fields.int64.range({ gt: 2n ** 60n }), limit: 1 });
+  const [read] = await client.primitiveNullable.list({ filter: client.primitiveNullable.fields.int64.range({ gt: 2n ** 60n }), where: { timestamp: { lt: new Date() }, date: { in: ["2024-01-01"] } }, limit: 1 });
   const big: number | bigint | undefined = read?.properties.int64;
 
   const edge: ConnectionEdgeAWrite = {
@@ -71,7 +73,7 @@ export async function omni(clientId: string, clientSecret: string): Promise<Json
   const edges = await client.connectionEdgeA.list({ filter: edgeFields().startNode.equals({ space: "my_space", externalId: "f1" }), limit: 10 });
   const pairs = await client.connectionItemF
     .query({ limit: 10 })
-    .follow("outwardsMulti", { edgeFilter: (e) => e.name.prefix("keep") })
+    .follow("outwardsMulti", { edgeFilter: (e) => e.name.prefix("keep"), edgeWhere: { startTime: { gte: new Date(0) } }, where: { name: { in: ["g1"] } } })
     .list();
   const edgeNames = pairs.flatMap((f) => f.connections.outwardsMulti.map((pair) => pair.edge.properties.name ?? ""));
 

@@ -302,3 +302,12 @@ def test_python_m_build_works_on_a_migrated_project(
         client = zf.read("omni_sub/_client.py").decode()
     assert "omni_sub/__init__.py" in names and "omni_sub/py.typed" in names
     assert "class OmniSubClient(" in client  # the migrated package and client-name
+
+
+def test_the_cases_use_every_v1_key() -> None:
+    from pygen._v1 import V1_KEYS
+
+    used: set[str] = set()
+    for case in CASES.iterdir():
+        used |= set(_tool_pygen((case / "v1.toml").read_text(encoding="utf-8")))  # type: ignore[arg-type]
+    assert set(V1_KEYS) <= used, sorted(set(V1_KEYS) - used)

@@ -121,6 +121,7 @@ describe("bad where objects are named", () => {
     ["a builder filter as a value", { name: f.name.prefix("a") }, /got a Filter \(pass builders as `filter`, beside `where`\)/],
     ["exists not a boolean", { name: { exists: 1 } }, /where\.name\.exists takes true or false, got 1/],
     ["an empty in", { name: { in: [] } }, /in needs at least one value/],
+    ["a value instead of a list", { site: { in: "a" } }, /where\.site\.in takes a list, got "a"/],
     ["an empty or", { or: [] }, /where\.or needs at least one where object/],
     ["and not a list", { and: { name: { eq: "a" } } }, /where\.and takes a list of where objects/],
     ["a nested mistake, with its path", { or: [{ name: { eq: "a" } }, "x"] }, /where\.or\[1\] must be an object/],

@@ -719,6 +719,7 @@ export type Where<F> = {
 };
 
 const RANGE_OPS: readonly string[] = ["gt", "gte", "lt", "lte"];
+const LIST_OPS: readonly string[] = ["in", "containsAny", "containsAll"];
 const LOGIC: readonly string[] = ["and", "or", "not"];
 
 function hasOwn(object: object, key: string): boolean {
@@ -769,6 +770,7 @@ function opsFilter(property: PropertyBase, ops: unknown, table: OpTable, range?:
       }
       bounds[op] = value;
     } else if (hasOwn(table, op)) {
+      if (LIST_OPS.includes(op) && !Array.isArray(value)) throw new TypeError(`${label}.${op} takes a list, got ${shown(value)}`);
       const build = table[op] as (value: never) => Filter;
       parts.push(() => build(value as never));
     } else {

@@ -62,9 +62,8 @@ class GenerationError(PygenError):
 
 
 def _models(models: Sequence[Mapping[str, Any]]) -> tuple[list[Any], list[Diagnostic]]:
-    from pydantic import ValidationError
-
-    from pygen.dms import DataModel
+    """Each model read for the IR; pydantic (``pygen.dms``) is imported only for what the plain reader leaves to it."""
+    from pygen.ir._read import Fallback, from_dms, read_model
 
     loaded: list[Any] = []
     out: list[Diagnostic] = []
@@ -78,7 +77,16 @@ def _models(models: Sequence[Mapping[str, Any]]) -> tuple[list[Any], list[Diagno
             )
             continue
         try:
-            loaded.append(DataModel.load(dict(raw)))
+            loaded.append(read_model(raw))
+            continue
+        except Fallback:
+            pass
+        from pydantic import ValidationError
+
+        from pygen.dms import DataModel
+
+        try:
+            loaded.append(from_dms(DataModel.load(dict(raw))))
         except (ValidationError, ValueError, TypeError, KeyError) as exc:
             first = str(exc).strip().splitlines()
             out.append(Diagnostic("error", item, "invalid-model", f"not a DMS data model: {' '.join(first[:3])[:300]}"))

@@ -163,7 +163,18 @@ def _check_view(view: object, where: str, source: str) -> None:
 
 
 def _validate_schema(model: dict[str, Any], source: str) -> None:
-    """Validate against the ``pygen.dms`` schema objects; a failure names the JSON path of the bad item."""
+    """Validate against the ``pygen.dms`` schema objects; a failure names the JSON path of the bad item.
+
+    The generator's plain reader (``pygen.ir._read``) accepts only what ``pygen.dms`` accepts: when it
+    accepts the model, pydantic (a few tenths of a second to import) is not needed.
+    """
+    from pygen.ir._read import Fallback, read_model
+
+    try:
+        read_model(model)
+        return
+    except Fallback:
+        pass
     import pydantic
 
     from pygen.dms import DataModel

@@ -11,8 +11,9 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pygen import dms
+from pygen._identifiers import validate_external_id, validate_property_id, validate_space, validate_version
 
 from ._diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ._model import (
@@ -26,7 +27,11 @@ from ._model import (
     ViewClass,
     ViewRef,
 )
-from ._properties import PropertyContext, build_property, view_ref
+from ._properties import PropertyContext, build_property
+from ._read import DataModel, EdgeConnection, MappedProperty, ReverseDirectRelation, View, ViewProperty, from_dms
+
+if TYPE_CHECKING:
+    from pygen import dms
 
 __all__ = ["build_ir"]
 
@@ -35,7 +40,7 @@ _KINDS: dict[str | None, InstanceKind] = {None: "node", "node": "node", "edge": 
 
 
 def build_ir(
-    models: Iterable[dms.DataModel],
+    models: Iterable[DataModel | dms.DataModel],
     *,
     default_instance_space: str | None = None,
     view_names: Mapping[str, str] | None = None,
@@ -44,6 +49,8 @@ def build_ir(
 
     ``view_names`` maps a view id (``"space:externalId/version"``) to the identifier emitters name its
     classes after (default: the external id); use it to keep two views that share an external id.
+    ``models`` are ``pygen.dms.DataModel`` objects, or what ``pygen.ir._read.read_model`` reads (the
+    generator's way: no pydantic).
 
     Example:
         ```python
@@ -59,58 +66,56 @@ def build_ir(
         ```
     """
     out: list[Diagnostic] = []
-    models = sorted(models, key=lambda m: (m.space, m.external_id, m.version))
-    views = _collect_views(models, out)
+    ordered = sorted((m if isinstance(m, DataModel) else from_dms(m) for m in models), key=lambda m: m.ref)
+    views = _collect_views(ordered, out)
     identifiers = _identifiers(views, dict(view_names or {}), out)
     for ref, view in views.items():
         _check_identifiers(ref, view, out)
     generated = {ref: view for ref, view in views.items() if _kind(ref, view, out) is not None}
     if not generated:
-        out.append(Diagnostic("error", _models_item(models), "no-views", "the data model has no view to generate"))
+        out.append(Diagnostic("error", _models_item(ordered), "no-views", "the data model has no view to generate"))
     builder = _Builder(generated, out)
     classes = tuple(builder.view_class(ref, identifiers[ref]) for ref in sorted(generated))
     diagnostics = sort_diagnostics(out)
     if has_errors(diagnostics):
         return None, diagnostics
-    infos = tuple(
-        DataModelInfo(ModelRef(m.space, m.external_id, m.version), m.name, m.description) for m in _unique(models)
-    )
+    infos = tuple(DataModelInfo(m.ref, m.name, m.description) for m in _unique(ordered))
     return SDKModel(infos, classes, default_instance_space), diagnostics
 
 
-def _models_item(models: Sequence[dms.DataModel]) -> str:
-    return ", ".join(str(m.as_reference()) for m in models) or "(no data model)"
+def _models_item(models: Sequence[DataModel]) -> str:
+    return ", ".join(str(m.ref) for m in models) or "(no data model)"
 
 
-def _unique(models: Sequence[dms.DataModel]) -> list[dms.DataModel]:
-    seen: dict[ModelRef, dms.DataModel] = {}
+def _unique(models: Sequence[DataModel]) -> list[DataModel]:
+    seen: dict[ModelRef, DataModel] = {}
     for model in models:
-        seen.setdefault(ModelRef(model.space, model.external_id, model.version), model)
+        seen.setdefault(model.ref, model)
     return [seen[ref] for ref in sorted(seen)]
 
 
 # ---------------------------------------------------------------------------------------------- views
 
 
-def _canonical(view: dms.View) -> str:
+def _canonical(view: View) -> str:
     data = view.dump()
     for key in ("createdTime", "lastUpdatedTime"):
         data.pop(key, None)
     return json.dumps(data, sort_keys=True, default=str)
 
 
-def _collect_views(models: Sequence[dms.DataModel], out: list[Diagnostic]) -> dict[ViewRef, dms.View]:
+def _collect_views(models: Sequence[DataModel], out: list[Diagnostic]) -> dict[ViewRef, View]:
     """Every inline view by id; a view defined differently in two models gives a warning and one winner."""
-    entries: dict[ViewRef, list[tuple[dms.View, str]]] = {}
+    entries: dict[ViewRef, list[tuple[View, str]]] = {}
     listed: dict[ViewRef, list[str]] = {}
     for model in models:
-        model_id = str(model.as_reference())
-        for entry in model.views or []:
-            if isinstance(entry, dms.ViewReference):
-                listed.setdefault(view_ref(entry), []).append(model_id)
+        model_id = str(model.ref)
+        for entry in model.views or ():
+            if isinstance(entry, ViewRef):
+                listed.setdefault(entry, []).append(model_id)
             else:
-                entries.setdefault(view_ref(entry.as_reference()), []).append((entry, model_id))
-    found: dict[ViewRef, dict[str, tuple[dms.View, list[str]]]] = {}
+                entries.setdefault(entry.ref, []).append((entry, model_id))
+    found: dict[ViewRef, dict[str, tuple[View, list[str]]]] = {}
     for ref, candidates in entries.items():
         if len(candidates) == 1:  # the common case: no need to compare definitions
             view, model_id = candidates[0]
@@ -119,7 +124,7 @@ def _collect_views(models: Sequence[dms.DataModel], out: list[Diagnostic]) -> di
         variants = found.setdefault(ref, {})
         for view, model_id in candidates:
             variants.setdefault(_canonical(view), (view, []))[1].append(model_id)
-    views: dict[ViewRef, dms.View] = {}
+    views: dict[ViewRef, View] = {}
     for ref, variants in found.items():
         # Deterministic choice whatever the input order: newest, then most properties, then text order.
         ranked = sorted(
@@ -152,7 +157,7 @@ def _collect_views(models: Sequence[dms.DataModel], out: list[Diagnostic]) -> di
     return views
 
 
-def _identifiers(views: Mapping[ViewRef, dms.View], names: dict[str, str], out: list[Diagnostic]) -> dict[ViewRef, str]:
+def _identifiers(views: Mapping[ViewRef, View], names: dict[str, str], out: list[Diagnostic]) -> dict[ViewRef, str]:
     """The identifier of every view: its external id, what ``view_names`` says, or a told-apart name.
 
     Views that share an external id (in two spaces, or two versions of one view) are named by
@@ -254,22 +259,22 @@ def _natural(version: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((1, int(chunk), "") if chunk.isdigit() else (0, 0, chunk) for chunk in re.findall(r"\d+|\D+", version))
 
 
-def _check_identifiers(ref: ViewRef, view: dms.View, out: list[Diagnostic]) -> None:
+def _check_identifiers(ref: ViewRef, view: View, out: list[Diagnostic]) -> None:
     problems = [
-        dms.validate_space(ref.space),
-        dms.validate_external_id(ref.external_id),
-        dms.validate_version(ref.version),
+        validate_space(ref.space),
+        validate_external_id(ref.external_id),
+        validate_version(ref.version),
     ]
     for problem in problems:
         if problem is not None:
             out.append(Diagnostic("warning", str(ref), "invalid-identifier", f"{problem}; generated anyway"))
     for prop_id in sorted(view.properties):
-        problem = dms.validate_property_id(prop_id)
+        problem = validate_property_id(prop_id)
         if problem is not None:
             out.append(Diagnostic("warning", f"{ref}.{prop_id}", "invalid-identifier", f"{problem}; generated anyway"))
 
 
-def _kind(ref: ViewRef, view: dms.View, out: list[Diagnostic]) -> InstanceKind | None:
+def _kind(ref: ViewRef, view: View, out: list[Diagnostic]) -> InstanceKind | None:
     kind = _KINDS.get(view.used_for)
     if kind is None:
         out.append(
@@ -286,14 +291,14 @@ def _kind(ref: ViewRef, view: dms.View, out: list[Diagnostic]) -> InstanceKind |
 # ---------------------------------------------------------------------------------------------- inheritance
 
 
-def _definition(prop: dms.ViewProperty) -> tuple[object, ...] | None:
+def _definition(prop: ViewProperty) -> tuple[object, ...] | None:
     """What makes two views' properties the same property (names and descriptions may differ)."""
-    if isinstance(prop, dms.MappedProperty):
+    if isinstance(prop, MappedProperty):
         return ("mapped", prop.container, prop.container_property_identifier)
-    if isinstance(prop, dms.EdgeConnection):
+    if isinstance(prop, EdgeConnection):
         return ("edge", prop.connection_type, prop.type, prop.source, prop.direction, prop.edge_source)
-    if isinstance(prop, dms.ReverseDirectRelation):
-        return ("reverse", prop.connection_type, prop.source, prop.through)
+    if isinstance(prop, ReverseDirectRelation):
+        return ("reverse", prop.connection_type, prop.source, prop.through, prop.through_identifier)
     return None
 
 
@@ -301,9 +306,9 @@ def _definition(prop: dms.ViewProperty) -> tuple[object, ...] | None:
 class _Builder:
     """Flattens inheritance (memoized per view) and builds view classes."""
 
-    views: Mapping[ViewRef, dms.View]
+    views: Mapping[ViewRef, View]
     out: list[Diagnostic]
-    _flat: dict[ViewRef, dict[str, dms.ViewProperty]] = field(default_factory=dict)
+    _flat: dict[ViewRef, dict[str, ViewProperty]] = field(default_factory=dict)
     _ancestors: dict[ViewRef, frozenset[ViewRef]] = field(default_factory=dict)
     _parents: dict[ViewRef, list[ViewRef]] = field(default_factory=dict)
     _visiting: set[ViewRef] = field(default_factory=set)
@@ -312,11 +317,11 @@ class _Builder:
         """The views in the model that ``ref`` implements directly, in the model's (precedence) order."""
         known = self._parents.get(ref)
         if known is None:
-            known = [view_ref(parent) for parent in self.views[ref].implements or []]
+            known = list(self.views[ref].implements or ())
             known = self._parents[ref] = [parent for parent in known if parent in self.views]
         return known
 
-    def properties(self, ref: ViewRef) -> dict[str, dms.ViewProperty] | None:
+    def properties(self, ref: ViewRef) -> dict[str, ViewProperty] | None:
         """The view's own properties plus inherited ones it lacks (later ``implements`` win, own last)."""
         if ref not in self.views:
             return None
@@ -326,7 +331,7 @@ class _Builder:
         if ref in self._visiting:
             return {}
         self._visiting.add(ref)
-        merged: dict[str, dms.ViewProperty] = {}
+        merged: dict[str, ViewProperty] = {}
         for parent in self.parents(ref):
             if parent in self._visiting:
                 self.out.append(
@@ -360,7 +365,7 @@ class _Builder:
         return result
 
     def inherited_from(
-        self, ref: ViewRef, prop_id: str, prop: dms.ViewProperty, seen: frozenset[ViewRef] = frozenset()
+        self, ref: ViewRef, prop_id: str, prop: ViewProperty, seen: frozenset[ViewRef] = frozenset()
     ) -> ViewRef | None:
         """The implemented view that declares this property, or None when ``ref`` declares it."""
         key = _definition(prop)

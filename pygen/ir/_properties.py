@@ -10,13 +10,12 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from pygen import dms
+from pygen._identifiers import validate_enum_value
 
 from ._diagnostics import Diagnostic
 from ._model import (
     BooleanType,
     Connection,
-    ContainerRef,
     DataType,
     DateType,
     DirectType,
@@ -28,29 +27,15 @@ from ._model import (
     FloatType,
     IntType,
     JsonType,
-    NodeRef,
     ReferenceType,
     ReverseInfo,
     TextType,
     TimestampType,
-    Unit,
     ViewRef,
 )
+from ._read import EdgeConnection, MappedProperty, PropertyType, ReverseDirectRelation, ViewProperty
 
-__all__ = ["PropertyContext", "build_property", "view_ref"]
-
-
-def view_ref(ref: dms.ViewReference) -> ViewRef:
-    """The IR id of a DMS view reference."""
-    return ViewRef(ref.space, ref.external_id, ref.version)
-
-
-def _container_ref(ref: dms.ContainerReference) -> ContainerRef:
-    return ContainerRef(ref.space, ref.external_id)
-
-
-def _unit(type_: dms.Int32Type | dms.Int64Type | dms.Float32Type | dms.Float64Type) -> Unit | None:
-    return Unit(type_.unit.external_id, type_.unit.source_unit) if type_.unit is not None else None
+__all__ = ["PropertyContext", "build_property"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +47,7 @@ class PropertyContext:
     """
 
     view: ViewRef
-    properties: Callable[[ViewRef], Mapping[str, dms.ViewProperty] | None]
+    properties: Callable[[ViewRef], Mapping[str, ViewProperty] | None]
     ancestors: Callable[[ViewRef], frozenset[ViewRef]]
 
     def in_model(self, ref: ViewRef) -> bool:
@@ -70,31 +55,32 @@ class PropertyContext:
         return self.properties(ref) is not None
 
 
-def _data_type(type_: dms.PropertyType, target: ViewRef | None) -> DataType | None:
-    if isinstance(type_, dms.TextType):
+def _data_type(type_: PropertyType, target: ViewRef | None) -> DataType | None:
+    kind = type_.kind
+    if kind == "text":
         return TextType(type_.max_text_size, type_.collation)
-    if isinstance(type_, (dms.Int32Type, dms.Int64Type)):
-        return IntType(32 if isinstance(type_, dms.Int32Type) else 64, _unit(type_))
-    if isinstance(type_, (dms.Float32Type, dms.Float64Type)):
-        return FloatType(32 if isinstance(type_, dms.Float32Type) else 64, _unit(type_))
-    if isinstance(type_, dms.BooleanType):
+    if kind in ("int32", "int64"):
+        return IntType(32 if kind == "int32" else 64, type_.unit)
+    if kind in ("float32", "float64"):
+        return FloatType(32 if kind == "float32" else 64, type_.unit)
+    if kind == "boolean":
         return BooleanType()
-    if isinstance(type_, dms.TimestampType):
+    if kind == "timestamp":
         return TimestampType()
-    if isinstance(type_, dms.DateType):
+    if kind == "date":
         return DateType()
-    if isinstance(type_, dms.JsonType):
+    if kind == "json":
         return JsonType()
-    if isinstance(type_, dms.EnumType):
-        values = tuple(EnumValue(key, value.name, value.description) for key, value in sorted(type_.values.items()))
+    if kind == "enum":
+        values = tuple(EnumValue(key, name, description) for key, name, description in sorted(type_.values))
         return EnumType(values, type_.unknown_value)
-    if isinstance(type_, dms.DirectRelationType):
-        return DirectType(target, _container_ref(type_.container) if type_.container is not None else None)
-    if isinstance(type_, dms.TimeSeriesReferenceType):
+    if kind == "direct":
+        return DirectType(target, type_.container)
+    if kind == "timeseries":
         return ReferenceType("timeseries")
-    if isinstance(type_, dms.FileReferenceType):
+    if kind == "file":
         return ReferenceType("file")
-    if isinstance(type_, dms.SequenceReferenceType):
+    if kind == "sequence":
         return ReferenceType("sequence")
     return None
 
@@ -115,7 +101,7 @@ def _check_enum(item: str, enum: EnumType, out: list[Diagnostic]) -> EnumType | 
     if len(enum.values) > ENUM_VALUES_MAX:
         warn(f"the enum has {len(enum.values)} values, DMS allows at most {ENUM_VALUES_MAX}; generated anyway")
     for value in enum.values:
-        problem = dms.validate_enum_value(value.key)
+        problem = validate_enum_value(value.key)
         if problem is not None:
             warn(f"{problem}; generated anyway")
     if enum.unknown_value is not None and all(value.key != enum.unknown_value for value in enum.values):
@@ -144,19 +130,19 @@ def _filters(type_: DataType, is_list: bool) -> tuple[FilterOp, ...]:
 def build_property(
     context: PropertyContext,
     prop_id: str,
-    prop: dms.ViewProperty,
+    prop: ViewProperty,
     inherited_from: ViewRef | None,
     out: list[Diagnostic],
 ) -> tuple[Field | None, Connection | None]:
     """The IR of one view property; warnings for what was skipped or simplified go to ``out``."""
     item = f"{context.view}.{prop_id}"
-    if isinstance(prop, dms.MappedProperty):
+    if isinstance(prop, MappedProperty):
         return _mapped(context, item, prop_id, prop, inherited_from, out)
-    if isinstance(prop, dms.EdgeConnection):
+    if isinstance(prop, EdgeConnection):
         return None, _edge(context, item, prop_id, prop, inherited_from, out)
-    if isinstance(prop, dms.ReverseDirectRelation):
+    if isinstance(prop, ReverseDirectRelation):
         return None, _reverse(context, item, prop_id, prop, inherited_from, out)
-    kind = getattr(prop, "connection_type", None)
+    kind = prop.connection_type
     out.append(
         Diagnostic(
             "warning",
@@ -169,11 +155,11 @@ def build_property(
 
 
 def _target(
-    context: PropertyContext, item: str, ref: dms.ViewReference | None, what: str, out: list[Diagnostic]
+    context: PropertyContext, item: str, ref: ViewRef | None, what: str, out: list[Diagnostic]
 ) -> ViewRef | None:
     if ref is None:
         return None
-    target = view_ref(ref)
+    target = ref
     if context.in_model(target):
         return target
     out.append(
@@ -191,13 +177,13 @@ def _mapped(
     context: PropertyContext,
     item: str,
     prop_id: str,
-    prop: dms.MappedProperty,
+    prop: MappedProperty,
     inherited_from: ViewRef | None,
     out: list[Diagnostic],
 ) -> tuple[Field | None, Connection | None]:
     type_ = prop.type
     target = None
-    if isinstance(type_, dms.DirectRelationType):
+    if type_.kind == "direct":
         target = _target(context, item, type_.source, "direct relation", out)
     data_type = _data_type(type_, target)
     if isinstance(data_type, EnumType):
@@ -205,7 +191,7 @@ def _mapped(
         if data_type is None:
             return None, None
     if data_type is None:
-        name = getattr(type_, "type", "?")
+        name = type_.kind
         out.append(
             Diagnostic(
                 "warning", item, "unknown-property-type", f"property type {name!r} is not supported: property skipped"
@@ -215,7 +201,7 @@ def _mapped(
     field = Field(
         property_id=prop_id,
         type=data_type,
-        container=_container_ref(prop.container),
+        container=prop.container,
         container_property=prop.container_property_identifier,
         name=prop.name,
         description=prop.description,
@@ -245,14 +231,14 @@ def _edge(
     context: PropertyContext,
     item: str,
     prop_id: str,
-    prop: dms.EdgeConnection,
+    prop: EdgeConnection,
     inherited_from: ViewRef | None,
     out: list[Diagnostic],
 ) -> Connection:
     target = _target(context, item, prop.source, "edge connection", out)
     edge_view = None
     if prop.edge_source is not None:
-        edge_view = view_ref(prop.edge_source)
+        edge_view = prop.edge_source
         if not context.in_model(edge_view):
             out.append(
                 Diagnostic(
@@ -265,11 +251,11 @@ def _edge(
             edge_view = None
     return Connection(
         property_id=prop_id,
-        kind="edge_single" if isinstance(prop, dms.SingleEdgeConnection) else "edge_multi",
+        kind="edge_single" if prop.single else "edge_multi",
         target=target,
         name=prop.name,
         description=prop.description,
-        edge=EdgeInfo(NodeRef(prop.type.space, prop.type.external_id), prop.direction, edge_view),
+        edge=EdgeInfo(prop.type, prop.direction, edge_view),
         inherited_from=inherited_from,
     )
 
@@ -278,11 +264,11 @@ def _reverse(
     context: PropertyContext,
     item: str,
     prop_id: str,
-    prop: dms.ReverseDirectRelation,
+    prop: ReverseDirectRelation,
     inherited_from: ViewRef | None,
     out: list[Diagnostic],
 ) -> Connection | None:
-    target = view_ref(prop.source)
+    target = prop.source
     if not context.in_model(target):
         out.append(
             Diagnostic(
@@ -293,9 +279,8 @@ def _reverse(
             )
         )
         return None
-    through = prop.through
-    if isinstance(through.source, dms.ViewReference):
-        through_view = view_ref(through.source)
+    if isinstance(prop.through, ViewRef):
+        through_view = prop.through
         properties = context.properties(through_view)
         if properties is None:
             out.append(
@@ -307,22 +292,22 @@ def _reverse(
                 )
             )
             return None
-        through_id = through.identifier
+        through_id = prop.through_identifier
         through_prop = properties.get(through_id)
         where = f"{through_view}.{through_id}"
     else:
         # Through a container property: find the property of the source view that maps it.
         through_view = target
         properties = context.properties(target) or {}
-        container = through.source
+        container = prop.through
         matches = sorted(
             pid
             for pid, candidate in properties.items()
-            if isinstance(candidate, dms.MappedProperty)
+            if isinstance(candidate, MappedProperty)
             and candidate.container == container
-            and candidate.container_property_identifier == through.identifier
+            and candidate.container_property_identifier == prop.through_identifier
         )
-        where = f"{container}.{through.identifier}"
+        where = f"{container}.{prop.through_identifier}"
         if len(matches) > 1:
             out.append(
                 Diagnostic(
@@ -333,7 +318,7 @@ def _reverse(
                     f"{', '.join(repr(m) for m in matches)}: using {matches[0]!r}",
                 )
             )
-        through_id = matches[0] if matches else through.identifier
+        through_id = matches[0] if matches else prop.through_identifier
         through_prop = properties.get(through_id) if matches else None
     if through_prop is None:
         out.append(
@@ -345,7 +330,7 @@ def _reverse(
             )
         )
         return None
-    if not isinstance(through_prop, dms.MappedProperty) or not isinstance(through_prop.type, dms.DirectRelationType):
+    if not isinstance(through_prop, MappedProperty) or through_prop.type.kind != "direct":
         out.append(
             Diagnostic(
                 "warning",
@@ -356,17 +341,17 @@ def _reverse(
         )
         return None
     hint = through_prop.type.source
-    if hint is not None and not _related(context, view_ref(hint)):
+    if hint is not None and not _related(context, hint):
         out.append(
             Diagnostic(
                 "warning",
                 item,
                 "reverse-through-mismatch",
-                f"reverse relation goes through {where}, whose target view is {view_ref(hint)}, not this view "
+                f"reverse relation goes through {where}, whose target view is {hint}, not this view "
                 "or one it implements or is implemented by: generated as the model says",
             )
         )
-    single = isinstance(prop, dms.SingleReverseDirectRelation)
+    single = prop.single
     return Connection(
         property_id=prop_id,
         kind="reverse_single" if single else "reverse_multi",

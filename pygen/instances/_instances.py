@@ -142,12 +142,13 @@ def _annotation_names(module: types.ModuleType) -> set[str]:
             continue
         for annotation in value.__dict__.get("__annotations__", {}).values():
             if isinstance(annotation, str):
-                names.update(_IDENTIFIER.findall(_STRING_LITERAL.sub("", annotation)))
+                names.update(re.findall(_IDENTIFIER, re.sub(_STRING_LITERAL, "", annotation)))
     return names
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_STRING_LITERAL = re.compile(r"\"[^\"]*\"|'[^']*'")
+# Patterns are compiled on first use (re caches them), not when an SDK is imported.
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+_STRING_LITERAL = r"\"[^\"]*\"|'[^']*'"
 
 
 #: Set while building write objects that need not have their required properties (see _WriteInstance).
@@ -692,14 +693,14 @@ def _mentions(annotation: object, target: object) -> bool:
     return annotation is target or any(_mentions(arg, target) for arg in typing.get_args(annotation))
 
 
-_OFFSET = re.compile(r"(Z|z|[+-]\d{2}(:?\d{2})?)$")
+_OFFSET = r"(Z|z|[+-]\d{2}(:?\d{2})?)$"
 
 
 def _utc_if_naive(value: object) -> object:
     """A timestamp string without an offset means UTC in CDF: say so, so that it is not refused as naive."""
     if isinstance(value, list):
         return [_utc_if_naive(item) for item in value]
-    if isinstance(value, str) and "T" in value and not _OFFSET.search(value.strip()):
+    if isinstance(value, str) and "T" in value and not re.search(_OFFSET, value.strip()):
         return value.strip() + "+00:00"
     return value
 

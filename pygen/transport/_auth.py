@@ -20,7 +20,6 @@ import re
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator, Sequence
-from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -32,7 +31,7 @@ from pygen.transport._logging import REDACTED, logger, redact_form, redact_json_
 __all__ = ["Credentials", "OAuthClientCredentials", "Token"]
 
 # Entra ID tenants are GUIDs or verified domain names ("contoso.onmicrosoft.com").
-_TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
+_TENANT_RE = r"^[A-Za-z0-9][A-Za-z0-9.-]*$"  # compiled on first use (re caches it)
 # Lifetime assumed when an IdP omits a usable expires_in (RFC 6749 makes it optional). A 401 still
 # triggers a refresh if the guess is too long.
 _DEFAULT_LIFETIME = 3600.0
@@ -70,10 +69,12 @@ class Token(Credentials):
         return f"Token({REDACTED!r})"
 
 
-@dataclass
 class _CachedToken:
-    value: str
-    refresh_at: float  # on the credentials' clock
+    __slots__ = ("refresh_at", "value")
+
+    def __init__(self, value: str, refresh_at: float) -> None:
+        self.value = value
+        self.refresh_at = refresh_at  # on the credentials' clock
 
 
 class OAuthClientCredentials(Credentials):
@@ -267,7 +268,7 @@ def _resolve_token_url(token_url: str | None, tenant_id: str | None) -> str:
     if token_url is not None and tenant_id is not None:
         raise ValueError("OAuthClientCredentials: give token_url or tenant_id, not both")
     if tenant_id is not None:
-        if not isinstance(tenant_id, str) or not _TENANT_RE.match(tenant_id.strip()):
+        if not isinstance(tenant_id, str) or not re.match(_TENANT_RE, tenant_id.strip()):
             raise ValueError(
                 f"OAuthClientCredentials: tenant_id {tenant_id!r} is not a tenant GUID or domain "
                 "(e.g. 'f1e2d3c4-...' or 'contoso.onmicrosoft.com')"

@@ -24,12 +24,13 @@ __all__ = ["API_VERSIONS", "ClientConfig", "cluster_base_url"]
 
 API_VERSIONS = frozenset({"20230101", "20230101-beta", "20230101-alpha"})
 
+# Patterns are compiled on first use (re caches them), not when the transport is imported.
 # A cluster is one DNS label ("api", "westeurope-1", "az-power-no-northeurope").
-_CLUSTER_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_CLUSTER_RE = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 # CDF project names are URL slugs; allow a little more (dots, underscores) and percent-encode anyway.
-_PROJECT_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9_])?$")
+_PROJECT_RE = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9_])?$"
 # Header values travel on one line: printable ASCII only, so client names cannot inject headers.
-_HEADER_VALUE_RE = re.compile(r"^[\x20-\x7e]+$")
+_HEADER_VALUE_RE = r"^[\x20-\x7e]+$"
 
 
 def cluster_base_url(cluster: str) -> str:
@@ -42,7 +43,7 @@ def cluster_base_url(cluster: str) -> str:
             f"cluster {cluster!r} looks like a host or URL: give the cluster name only (e.g. 'westeurope-1'), "
             "or pass the full URL as base_url=..."
         )
-    if not _CLUSTER_RE.match(name):
+    if not re.match(_CLUSTER_RE, name):
         raise ValueError(
             f"cluster {cluster!r} is not a valid cluster name: use letters, digits and '-' "
             "(e.g. 'api', 'westeurope-1', 'az-eastus-1')"
@@ -77,7 +78,7 @@ def _normalize_base_url(base_url: str) -> str:
 def _check_project(project: str) -> str:
     if not isinstance(project, str) or not project.strip():
         raise ValueError("project must be a non-empty string (the CDF project name, e.g. 'my-project')")
-    if not _PROJECT_RE.match(project):
+    if not re.match(_PROJECT_RE, project):
         raise ValueError(
             f"project {project!r} is not a valid CDF project name: use letters, digits, '-', '_' and '.', "
             "starting with a letter or digit"
@@ -129,7 +130,7 @@ class ClientConfig:
                 f"got {type(self.credentials).__name__}"
             )
         object.__setattr__(self, "base_url", _normalize_base_url(self.base_url))
-        if not isinstance(self.client_name, str) or not _HEADER_VALUE_RE.match(self.client_name):
+        if not isinstance(self.client_name, str) or not re.match(_HEADER_VALUE_RE, self.client_name):
             raise ValueError(
                 f"client_name {self.client_name!r} must be a non-empty string of printable ASCII characters "
                 "(it is sent as the x-cdp-app header)"

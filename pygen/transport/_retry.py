@@ -202,9 +202,8 @@ def is_retryable_transport_error(exc: httpx.RequestError) -> bool:
 
 # delay-seconds as Python's float() reads ASCII text: "2", "1.5", ".5", "5.", "1e3", "+2", "1_000" (a negative value is
 # refused below). The TypeScript runtime reads the same grammar (retry.ts, DELAY_SECONDS).
-_DELAY_SECONDS = re.compile(
-    r"[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?", re.ASCII
-)
+# The patterns are compiled on first use (re caches them), not when the transport is imported.
+_DELAY_SECONDS = r"[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?"
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _LONG_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -214,16 +213,16 @@ _TIME = r"(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})"
 # ("Sun, 06 Nov 1994 08:49:37 GMT"), the obsolete RFC 850 form ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime
 # ("Sun Nov  6 08:49:37 1994").
 _HTTP_DATES = (
-    re.compile(rf"{_DAY}, (?P<day>\d{{2}}) {_MONTH} (?P<year>\d{{4}}) {_TIME} GMT", re.ASCII),
-    re.compile(rf"{_LONG_DAY}, (?P<day>\d{{2}})-{_MONTH}-(?P<yy>\d{{2}}) {_TIME} GMT", re.ASCII),
-    re.compile(rf"{_DAY} {_MONTH} (?P<day>[ \d]\d) {_TIME} (?P<year>\d{{4}})", re.ASCII),
+    rf"{_DAY}, (?P<day>\d{{2}}) {_MONTH} (?P<year>\d{{4}}) {_TIME} GMT",
+    rf"{_LONG_DAY}, (?P<day>\d{{2}})-{_MONTH}-(?P<yy>\d{{2}}) {_TIME} GMT",
+    rf"{_DAY} {_MONTH} (?P<day>[ \d]\d) {_TIME} (?P<year>\d{{4}})",
 )
 
 
 def _http_date(text: str, now: float) -> float | None:
     """The POSIX time of an HTTP-date, or None when ``text`` is not one (or names no real moment)."""
     for pattern in _HTTP_DATES:
-        match = pattern.fullmatch(text)
+        match = re.fullmatch(pattern, text, re.ASCII)
         if match is None:
             continue
         parts = match.groupdict()
@@ -264,7 +263,7 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     if value is None:
         return None
     text = value.strip()
-    if _DELAY_SECONDS.fullmatch(text):
+    if re.fullmatch(_DELAY_SECONDS, text, re.ASCII):
         seconds = float(text)
         if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
             return None

@@ -14,6 +14,11 @@ Example:
     ```
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from pygen.instances._api import AsyncInstanceAPI, ConnectionEdges, InstanceAPI, LazyAPI
 from pygen.instances._client import AsyncInstanceClient, InstanceClient
 from pygen.instances._filters import (
@@ -87,16 +92,6 @@ from pygen.instances._keywords import (
     SortArg,
     StatArgs,
 )
-from pygen.instances._query import AsyncQuery, Query, QueryResult
-from pygen.instances._results import (
-    DeleteError,
-    DeleteResult,
-    FailedItem,
-    InstanceResult,
-    InstanceValidationError,
-    UpsertError,
-    UpsertResult,
-)
 from pygen.instances._types import Date, Json, JsonObject, Timestamp
 from pygen.instances._view import (
     AggregateGroup,
@@ -108,7 +103,50 @@ from pygen.instances._view import (
     Page,
     RetrieveList,
 )
-from pygen.instances._writes import InstanceIdLike
+
+if TYPE_CHECKING:
+    from pygen.instances._query import AsyncQuery, Query, QueryResult
+    from pygen.instances._results import (
+        DeleteError,
+        DeleteResult,
+        FailedItem,
+        InstanceResult,
+        InstanceValidationError,
+        UpsertError,
+        UpsertResult,
+    )
+    from pygen.instances._writes import InstanceIdLike
+
+#: Names whose modules load on first use, not with the package: the graph query classes (and through
+#: them, when a query runs, the engine ``_graph``) and the write results and machinery. An SDK import
+#: does not need them; ``from pygen.instances import Query`` still works (PEP 562).
+_LAZY = {
+    "AsyncQuery": "_query",
+    "Query": "_query",
+    "QueryResult": "_query",
+    "DeleteError": "_results",
+    "DeleteResult": "_results",
+    "FailedItem": "_results",
+    "InstanceResult": "_results",
+    "InstanceValidationError": "_results",
+    "UpsertError": "_results",
+    "UpsertResult": "_results",
+    "InstanceIdLike": "_writes",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "API_PARAMETERS",

@@ -17,16 +17,13 @@ import builtins
 import importlib
 import sys
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from pygen.instances._client import AsyncInstanceClient, InstanceClient
 from pygen.instances._filters import Equals, Filter, Property
-from pygen.instances._graph import _classes_in
 from pygen.instances._ids import EdgeId, NodeId
 from pygen.instances._instances import Edge, EdgeConnection, InstanceList
 from pygen.instances._keywords import SortArg
-from pygen.instances._query import AsyncQuery, Query, async_pages, sync_pages
-from pygen.instances._results import DeleteResult, UpsertResult
 from pygen.instances._view import (
     MAX_PAGE,
     AggregateGroups,
@@ -43,7 +40,14 @@ from pygen.instances._view import (
     _ViewCore,
     takes_filter_keywords,
 )
-from pygen.instances._writes import InstanceIdLike
+
+if TYPE_CHECKING:
+    # Imported where they are used: the graph query engine (``_graph``, ``_query``) by reads with
+    # ``properties=``/``connections=`` and by ``query()``; the write machinery (``_writes``, ``_results``)
+    # by upsert and delete. An SDK import loads none of them.
+    from pygen.instances._query import AsyncQuery, Query
+    from pygen.instances._results import DeleteResult, UpsertResult
+    from pygen.instances._writes import InstanceIdLike
 
 __all__ = ["AsyncInstanceAPI", "ConnectionEdges", "InstanceAPI", "LazyAPI"]
 
@@ -103,6 +107,8 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         keys, chunks = self._byids_chunks([ids] if single else builtins.list(ids))  # type: ignore[call-overload]
         found: list[TRead] = []
         if properties is not None:
+            from pygen.instances._query import sync_pages
+
             for run in self._retrieve_runs(keys, connections, properties, target_units):
                 for roots in sync_pages(self._http, run):
                     found.extend(roots)
@@ -131,6 +137,8 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         """One request: up to ``page_size`` (≤ 1000) items and the ``cursor`` of the next page (None on the last)."""
         _check_page_size(page_size)
         if properties is not None:
+            from pygen.instances._query import sync_pages
+
             run = self._page_run(filter, sort, page_size, cursor, connections, properties, target_units)
             found: list[TRead] = [root for roots in sync_pages(self._http, run) for root in roots]
             return Page(InstanceList(found), run.cursor)
@@ -321,6 +329,8 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
     def _resolve(self, connections: bool | Sequence[str], roots: builtins.list[TRead]) -> None:
         """Fill in one hop of the connections of ``roots``."""
         for run in self._resolve_runs(connections, roots):
+            from pygen.instances._query import sync_pages
+
             for _ in sync_pages(self._http, run):
                 pass
 
@@ -340,6 +350,8 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         It takes the parameters of :meth:`list`. ``follow`` connections from it, then ``list()``,
         ``execute()``, ``flat()`` or ``iterate()`` (see :class:`pygen.instances.Query`).
         """
+        from pygen.instances._query import Query
+
         root, branches = self._query_root(filter, sort, limit, connections, properties)
         return Query(self, root, branches, target_units)
 
@@ -396,6 +408,8 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         keys, chunks = self._byids_chunks([ids] if single else builtins.list(ids))  # type: ignore[call-overload]
         found: list[TRead] = []
         if properties is not None:
+            from pygen.instances._query import async_pages
+
             for run in self._retrieve_runs(keys, connections, properties, target_units):
                 async for roots in async_pages(self._http, run):
                     found.extend(roots)
@@ -424,6 +438,8 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         """Async :meth:`InstanceAPI.page`."""
         _check_page_size(page_size)
         if properties is not None:
+            from pygen.instances._query import async_pages
+
             run = self._page_run(filter, sort, page_size, cursor, connections, properties, target_units)
             found: list[TRead] = [root async for roots in async_pages(self._http, run) for root in roots]
             return Page(InstanceList(found), run.cursor)
@@ -622,6 +638,8 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
     async def _resolve(self, connections: bool | Sequence[str], roots: builtins.list[TRead]) -> None:
         """Fill in one hop of the connections of ``roots``."""
         for run in self._resolve_runs(connections, roots):
+            from pygen.instances._query import async_pages
+
             async for _ in async_pages(self._http, run):
                 pass
 
@@ -637,6 +655,8 @@ class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
         target_units: Mapping[str, str] | None = None,
     ) -> AsyncQuery[TRead, TRead]:
         """:meth:`InstanceAPI.query` (the query's reads are awaited: ``await query.list()``)."""
+        from pygen.instances._query import AsyncQuery
+
         root, branches = self._query_root(filter, sort, limit, connections, properties)
         return AsyncQuery(self, root, branches, target_units)
 
@@ -756,6 +776,8 @@ class ConnectionEdges(Generic[TAPI]):
         edge_api: Any = _api_class_in(self.module, owner, self._attribute, base)(api._client)
         edge_api._scope = Equals(("edge", "type"), connection.edge_type)
         read_class.model_rebuild()
+        from pygen.instances._graph import _classes_in
+
         edge_classes = [c for c in _classes_in(read_class.model_fields[self.field].annotation) if issubclass(c, Edge)]
         if edge_classes:
             edge_api._read_class = edge_classes[0]  # the edge class whose far end is the connection's target

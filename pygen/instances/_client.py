@@ -11,31 +11,21 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pygen.instances._ids import EdgeId, NodeId
 from pygen.instances._instances import EdgeWrite, NodeWrite, _Instance
-from pygen.instances._results import DeleteError, DeleteResult, FailedItem, UpsertError, UpsertResult
-from pygen.instances._writes import (
-    InstanceIdLike,
-    WriteFlags,
-    apply_body,
-    apply_results,
-    batches,
-    delete_items,
-    failed_items,
-    halves,
-    not_sent_items,
-    request_wide,
-    should_split,
-    write_phases,
-)
 from pygen.transport import AsyncHTTPClient, ClientConfig, Deadline, HTTPClient, PygenError, maybe_applied
 from pygen.transport._holder import AsyncHTTPHolder, HTTPHolder
 
+if TYPE_CHECKING:
+    # The write machinery is imported by the first upsert or delete (in the methods), not with an SDK.
+    from pygen.instances._results import DeleteResult, FailedItem, UpsertResult
+    from pygen.instances._writes import InstanceIdLike, WriteFlags
+
 #: What sending one delete batch gave: the body and whether an earlier attempt may have been applied,
 #: the error, or the batch's items as not sent (the deadline passed).
-_DeleteOutcome = tuple[bytes, bool] | PygenError | list[FailedItem]
+_DeleteOutcome: TypeAlias = "tuple[bytes, bool] | PygenError | list[FailedItem]"
 
 __all__ = ["AsyncInstanceClient", "InstanceClient"]
 
@@ -94,6 +84,9 @@ class InstanceClient(_ClientCore, HTTPHolder):
         started by then are reported failed as not sent. Raises :class:`UpsertError` (with what succeeded
         and why each failure failed) if anything failed.
         """
+        from pygen.instances._results import FailedItem, UpsertError, UpsertResult
+        from pygen.instances._writes import WriteFlags, write_phases
+
         flags = WriteFlags(
             replace,
             skip_on_version_conflict,
@@ -130,6 +123,8 @@ class InstanceClient(_ClientCore, HTTPHolder):
         self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline, applied_before: bool = False
     ) -> tuple[list[Any], list[FailedItem]] | PygenError:
         """Send one batch. ``applied_before``: a part of a batch whose earlier request may have been applied."""
+        from pygen.instances._writes import apply_body, apply_results, not_sent_items
+
         if deadline.passed:
             return [], not_sent_items(batch, deadline)
         try:
@@ -143,6 +138,9 @@ class InstanceClient(_ClientCore, HTTPHolder):
         self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError, deadline: Deadline
     ) -> tuple[list[Any], list[FailedItem]]:
         """Split a refused batch until each failing item is isolated (see ``_writes.request_wide``)."""
+        from pygen.instances._results import FailedItem
+        from pygen.instances._writes import failed_items, halves, request_wide, should_split
+
         if not should_split(exc, batch):
             return [], failed_items(batch, exc)
         parts = halves(batch)
@@ -166,6 +164,9 @@ class InstanceClient(_ClientCore, HTTPHolder):
         Missing instances are not errors: they are listed in ``result.not_found``. ``deadline`` as in
         :meth:`upsert`.
         """
+        from pygen.instances._results import DeleteError, DeleteResult, FailedItem
+        from pygen.instances._writes import batches, delete_items
+
         items = delete_items(_as_iterable(ids), self.instance_space)
         result, failed = DeleteResult(), builtins.list[FailedItem]()
         chunks = batches(items)
@@ -183,6 +184,8 @@ class InstanceClient(_ClientCore, HTTPHolder):
         return result
 
     def _delete(self, batch: list[dict[str, Any]], deadline: Deadline) -> _DeleteOutcome:
+        from pygen.instances._writes import not_sent_items
+
         if deadline.passed:
             return not_sent_items(batch, deadline)
         try:
@@ -224,6 +227,9 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         deadline: float | None = None,
     ) -> UpsertResult:
         """Async :meth:`InstanceClient.upsert`."""
+        from pygen.instances._results import FailedItem, UpsertError, UpsertResult
+        from pygen.instances._writes import WriteFlags, write_phases
+
         flags = WriteFlags(
             replace,
             skip_on_version_conflict,
@@ -262,6 +268,8 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         self, batch: list[dict[str, Any]], flags: WriteFlags, deadline: Deadline, applied_before: bool = False
     ) -> tuple[list[Any], list[FailedItem]] | PygenError:
         """Send one batch. ``applied_before``: a part of a batch whose earlier request may have been applied."""
+        from pygen.instances._writes import apply_body, apply_results, not_sent_items
+
         if deadline.passed:
             return [], not_sent_items(batch, deadline)
         try:
@@ -275,6 +283,9 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         self, batch: list[dict[str, Any]], flags: WriteFlags, exc: PygenError, deadline: Deadline
     ) -> tuple[list[Any], list[FailedItem]]:
         """Async :meth:`InstanceClient._isolate`."""
+        from pygen.instances._results import FailedItem
+        from pygen.instances._writes import failed_items, halves, request_wide, should_split
+
         if not should_split(exc, batch):
             return [], failed_items(batch, exc)
         parts = halves(batch)
@@ -297,6 +308,9 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         self, ids: InstanceIdLike | Iterable[InstanceIdLike], *, deadline: float | None = None
     ) -> DeleteResult:
         """Async :meth:`InstanceClient.delete`."""
+        from pygen.instances._results import DeleteError, DeleteResult, FailedItem
+        from pygen.instances._writes import batches, delete_items
+
         items = delete_items(_as_iterable(ids), self.instance_space)
         result, failed = DeleteResult(), builtins.list[FailedItem]()
         chunks = batches(items)
@@ -317,6 +331,8 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         return result
 
     async def _delete(self, batch: list[dict[str, Any]], deadline: Deadline) -> _DeleteOutcome:
+        from pygen.instances._writes import not_sent_items
+
         if deadline.passed:
             return not_sent_items(batch, deadline)
         try:
@@ -350,6 +366,8 @@ def _instance_key(item: Mapping[str, Any]) -> NodeId | EdgeId:
 def _collect_delete(
     chunk: list[dict[str, Any]], outcome: _DeleteOutcome, result: DeleteResult, failed: list[FailedItem]
 ) -> None:
+    from pygen.instances._writes import failed_items
+
     if isinstance(outcome, BaseException):
         failed.extend(failed_items(chunk, outcome))
         return

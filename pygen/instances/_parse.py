@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import threading
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from pygen.instances._ids import NodeId
 from pygen.instances._instances import DirectRelation, _Instance, load_references
 from pygen.instances._record import record
-from pygen.instances._results import InstanceValidationError
+
+if TYPE_CHECKING:
+    from pygen.instances._results import InstanceValidationError
 
 __all__ = ["construct", "parse_items", "parse_model", "query_response_model", "response_model"]
 
@@ -94,6 +96,8 @@ def parse_model(model: type[_M], raw: bytes, label: str) -> _M:
 
 def validation_error(cls_name: str, exc: ValidationError, raw: bytes) -> InstanceValidationError:
     """An error naming, for each problem, the instance (from the raw response) and the property."""
+    from pygen.instances._results import InstanceValidationError  # with the first error, not at import
+
     try:
         data: Any = json.loads(raw)
     except ValueError:

@@ -29,7 +29,6 @@ from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mappin
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from pygen.instances._filters import Filter, Property
-from pygen.instances._graph import MAX_QUERY_LIMIT, Post, Run, Step
 from pygen.instances._ids import NodeId
 from pygen.instances._instances import InstanceList, _ReadInstance
 from pygen.instances._keywords import SortArg
@@ -37,6 +36,10 @@ from pygen.instances._view import check_filter, limit_or_all, sorts_of
 
 if TYPE_CHECKING:
     from pygen.instances._api import AsyncInstanceAPI, InstanceAPI
+    from pygen.instances._graph import Run, Step
+
+# The engine (``_graph``) is imported where a query runs: a query's steps come from it (``InstanceAPI.query``
+# builds the root step), so importing this module, as every generated view module does, does not load it.
 
 __all__ = ["AsyncQuery", "Query", "QueryResult"]
 
@@ -155,6 +158,8 @@ class _QueryBase(Generic[TRoot, T]):
         return tuple(branches)
 
     def _run(self, *, keep: bool, page_size: int) -> Run:
+        from pygen.instances._graph import Run
+
         root = self._step.root
         client = self._api._client
         return Run(
@@ -233,7 +238,7 @@ class Query(_QueryBase[TRoot, T]):
 
     def execute(self) -> QueryResult[TRoot]:
         """Read the whole query: the roots (connections filled in) and each hop's objects."""
-        run = self._run(keep=True, page_size=MAX_QUERY_LIMIT)
+        run = self._run(keep=True, page_size=_graph_limit())
         for _ in self._pages(run):
             pass
         return self._result(run)
@@ -302,7 +307,7 @@ class AsyncQuery(_QueryBase[TRoot, T]):
 
     async def execute(self) -> QueryResult[TRoot]:
         """:meth:`Query.execute`."""
-        run = self._run(keep=True, page_size=MAX_QUERY_LIMIT)
+        run = self._run(keep=True, page_size=_graph_limit())
         async for _ in self._pages(run):
             pass
         return self._result(run)
@@ -323,13 +328,22 @@ class AsyncQuery(_QueryBase[TRoot, T]):
                 yield root
 
 
+def _graph_limit() -> int:
+    from pygen.instances._graph import MAX_QUERY_LIMIT
+
+    return MAX_QUERY_LIMIT
+
+
 def _check_page(page_size: int) -> None:
-    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_QUERY_LIMIT:
-        raise ValueError(f"page_size must be an integer from 1 to {MAX_QUERY_LIMIT}, got {page_size!r}")
+    limit = _graph_limit()
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= limit:
+        raise ValueError(f"page_size must be an integer from 1 to {limit}, got {page_size!r}")
 
 
 def sync_pages(http: Any, run: Run) -> Iterator[builtins.list[Any]]:
     """Send the requests of ``run`` over a sync HTTP client; yields the roots of each page."""
+    from pygen.instances._graph import Post
+
     events: Generator[Any, bytes, None] = run.pages()
     try:
         event = next(events)
@@ -345,6 +359,8 @@ def sync_pages(http: Any, run: Run) -> Iterator[builtins.list[Any]]:
 
 async def async_pages(http: Any, run: Run) -> AsyncIterator[builtins.list[Any]]:
     """:func:`sync_pages` over an async HTTP client."""
+    from pygen.instances._graph import Post
+
     events: Generator[Any, bytes, None] = run.pages()
     try:
         event = next(events)

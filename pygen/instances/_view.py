@@ -7,16 +7,20 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, TypeVar, cast
 
 from pygen.instances._client import _ClientCore
 from pygen.instances._filters import And, Filter, InstanceReferences, NodeFields, Property, Sort
-from pygen.instances._graph import Run, Step, connection_steps, field_names
 from pygen.instances._ids import EdgeId, NodeId, as_edge_id, as_node_id
 from pygen.instances._instances import EdgeWrite, InstanceList, NodeWrite, _ReadInstance
 from pygen.instances._keywords import SortArg, keyword_filter, split_keywords
 from pygen.instances._parse import parse_items
 from pygen.instances._record import record
+
+if TYPE_CHECKING:
+    # The graph query engine is imported by the reads that run on it (``properties=``, ``connections=``,
+    # ``query()``), not when an SDK is imported.
+    from pygen.instances._graph import Run, Step
 
 __all__ = ["AggregateGroup", "Bucket", "Page", "RetrieveList"]
 
@@ -95,7 +99,7 @@ AggregateGroups: TypeAlias = "list[AggregateGroup]"
 Histogram: TypeAlias = "list[Bucket]"
 
 
-@dataclass
+@record
 class _Aggregation:
     name: str
     property: str | None
@@ -312,6 +316,8 @@ class _ViewCore(Generic[TRead, TWrite]):
         where: str,
     ) -> Step:
         """The root of a query over this view."""
+        from pygen.instances._graph import Step, field_names
+
         check_filter(filter)
         if self._scope is not None:
             filter = self._scope if filter is None else And(self._scope, filter)
@@ -332,6 +338,8 @@ class _ViewCore(Generic[TRead, TWrite]):
         return root, tuple(self._connection_steps(root, connections))
 
     def _run(self, root: Step, leaves: Sequence[Step], **options: Any) -> Run:
+        from pygen.instances._graph import Run
+
         client = self._client
         return Run(root, leaves, space=client.instance_space, validate=client.validate, **options)
 
@@ -340,12 +348,16 @@ class _ViewCore(Generic[TRead, TWrite]):
             return []
         if isinstance(connections, str):
             raise TypeError(f"connections must be True/False or a list of field names, got {connections!r}")
+        from pygen.instances._graph import connection_steps
+
         return connection_steps(root, None if connections is True else builtins.list(connections))
 
     def _resolve_runs(self, connections: bool | Sequence[str], roots: builtins.list[Any]) -> Iterator[Run]:
         """Runs that fill in one hop of the connections of ``roots`` (already read), 1000 roots each."""
         if connections is False or not roots:
             return
+        from pygen.instances._graph import Step
+
         root = Step("root", self._cls)  # steps describe the query; each run keeps its own rows
         leaves = self._connection_steps(root, connections)
         if not leaves:

@@ -25,10 +25,10 @@ Example:
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 from collections.abc import Iterable
-from importlib import metadata
 
 __all__ = ["package_name_problem", "reserved_package_names", "runtime_imports"]
 
@@ -142,10 +142,110 @@ def package_name_problem(name: str) -> str | None:
     tools = {import_name.lower(): dist for import_name, dist in BUILD_TOOLS.items()}
     if key in tools:
         return f"it is the import package of the build tool {tools[key]!r}: {_OVERWRITE}"
+    static = {name.lower(): dist for name, dist in RUNTIME_IMPORTS.items()}
+    if key not in static and not _may_be_installed(key):
+        return None  # nothing installed could give the name: no need to read every distribution's metadata
     runtime = runtime_imports()
     if key in runtime:
         return f"it is the import package of {runtime[key]!r}, which the runtime ({_RUNTIME}) depends on: {_OVERWRITE}"
     return None
+
+
+_REQUIRES_DIST = re.compile(r"(?im)^Requires-Dist:[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_LINE_NAME = re.compile(r"(?m)^[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _may_be_installed(key: str) -> bool:
+    """False only when :func:`runtime_imports` cannot hold ``key`` (lower case), decided without importlib.metadata.
+
+    That function adds, for each distribution the runtime depends on (directly or not): its name, the
+    ``top_level.txt`` lines and the top-level entries of its RECORD, which are files and folders in a
+    ``sys.path`` folder. So when no file or folder on ``sys.path`` is called ``key``, no installed
+    distribution is, and the runtime's requirements (followed through installed distributions, extras
+    included) neither name nor list it, the answer is known without reading every distribution's RECORD
+    through importlib.metadata (about a tenth of a second). True means "ask importlib.metadata".
+    """
+    infos: dict[str, str] = {}  # normalized distribution name -> its metadata folder, first on sys.path wins
+    for entry in sys.path:
+        folder = entry or os.getcwd()
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return True  # a zip file (or something else) on sys.path: do not guess
+            continue
+        try:
+            with os.scandir(folder) as found:
+                names = [(item.name, item.path) for item in found]
+        except OSError:
+            return True
+        for name, path in names:
+            lower = name.lower()
+            if lower.split(".", 1)[0] == key:
+                return True
+            if lower.endswith((".dist-info", ".egg-info")):
+                infos.setdefault(_normal(lower.rsplit(".", 1)[0].split("-", 1)[0]), path)
+    if key in infos:
+        return True
+    queue, seen = [_normal(_RUNTIME)], set()
+    while queue:
+        dist = queue.pop()
+        if dist in seen:
+            continue
+        seen.add(dist)
+        if dist == key:
+            return True
+        info = infos.get(dist)
+        if info is None:
+            continue
+        requirements, top_level = _read_info(info)
+        if requirements is None or key in top_level:
+            return True
+        queue.extend(requirements)
+    return False
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _read_info(info: str) -> tuple[list[str] | None, set[str]]:
+    """(every requirement's name, extras included; the top_level.txt names) of a ``*.dist-info``/``*.egg-info``.
+
+    None for the requirements when the metadata cannot be read (the caller then asks importlib.metadata).
+    """
+    if not os.path.isdir(info):  # an old egg-info file is the PKG-INFO itself
+        header = _header(info)
+        return (None if header is None else [_normal(n) for n in _REQUIRES_DIST.findall(header)]), set()
+    header = _header(os.path.join(info, "METADATA")) or _header(os.path.join(info, "PKG-INFO"))
+    if header is None:
+        return None, set()
+    names = [_normal(name) for name in _REQUIRES_DIST.findall(header)]
+    requires = _text(os.path.join(info, "requires.txt"))  # egg-info: requirements there, extras as [sections]
+    names += [_normal(name) for name in _LINE_NAME.findall(requires or "")]
+    top_level = {_normal(name) for name in _LINE_NAME.findall(_text(os.path.join(info, "top_level.txt")) or "")}
+    return names, top_level
+
+
+def _header(path: str) -> str | None:
+    """The header of a METADATA/PKG-INFO file (up to the first blank line: the long description is not needed)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = ""
+            while chunk := handle.read(16384):
+                text += chunk
+                end = text.find("\n\n")
+                if end >= 0:
+                    return text[:end]
+            return text
+    except OSError:
+        return None
+
+
+def _text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def reserved_package_names() -> frozenset[str]:
@@ -187,6 +287,8 @@ def runtime_imports() -> dict[str, str]:
 
 
 def _requires(dist: str, *, with_extras: bool) -> list[str]:
+    from importlib import metadata
+
     try:
         texts = metadata.requires(dist) or []
     except metadata.PackageNotFoundError:
@@ -202,6 +304,8 @@ def _canonical(requirement: str) -> str:
 
 def _import_names(dist: str) -> set[str]:
     """The top-level import names of distribution ``dist``: from its files when installed, else its name."""
+    from importlib import metadata
+
     names = {dist.replace("-", "_")}
     try:
         distribution = metadata.distribution(dist)

@@ -54,7 +54,7 @@ RUNTIME_IMPORTS: dict[str, str] = {
     "typing_extensions": "typing-extensions",
     "annotated_types": "annotated-types",
     "typing_inspection": "typing-inspection",
-    # the generator, emulator and pandas extras
+    # the generator, fetch, emulator and pandas extras
     "jinja2": "jinja2",
     "markupsafe": "markupsafe",
     "keyring": "keyring",

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from pygen.transport import PygenError
+from pygen._errors import PygenError
 
 if TYPE_CHECKING:
     from pygen.config import PygenConfig
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RUNTIME_DISTRIBUTION",
+    "build_requirement_hint",
     "check_generated_files",
     "check_package_is_free",
     "generate_package",
@@ -49,6 +50,19 @@ def runtime_requirement(version: str | None = None) -> str:
         version = __version__
     parsed = Version(version)
     return f"{RUNTIME_DISTRIBUTION}>={parsed.public},<{parsed.major}.{parsed.minor + 1}"
+
+
+def build_requirement_hint(distribution: str, extra: str) -> str:
+    """How to give a build the ``extra`` of the plugin ``distribution`` (the ``install_fetch`` of obtain_models).
+
+    Example:
+        >>> build_requirement_hint("hatch-cognite-pygen", "fetch")[:70]
+        'Add it to the build requirements: [build-system] requires = [..., "hat'
+    """
+    return (
+        f'Add it to the build requirements: [build-system] requires = [..., "{distribution}[{extra}]"] in '
+        f'pyproject.toml (for a build without isolation, install "{distribution}[{extra}]" into the Python that builds)'
+    )
 
 
 def lists_runtime(dependencies: Iterable[str]) -> bool:

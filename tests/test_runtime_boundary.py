@@ -1,7 +1,8 @@
 """The runtime that generated SDKs import needs only httpx and pydantic.
 
 An application that installs a generated SDK must never get (or import) the generator's
-dependencies: jinja2, pyyaml, keyring, platformdirs, filelock, hatchling, nor the emulator's.
+dependencies (jinja2, pyyaml), the fetch extra's (keyring, platformdirs, filelock), hatchling, nor the
+emulator's.
 """
 
 from __future__ import annotations
@@ -63,10 +64,13 @@ def test_runtime_wheel_requires_only_httpx_and_pydantic(tmp_path: Path) -> None:
     names = {req: re.split(r"[\s<>=!~;\[]", req, maxsplit=1)[0].lower() for req in requires}
     unconditional = sorted(name for req, name in names.items() if ";" not in req)
     assert unconditional == ["httpx", "pydantic"]
-    generator_side = {"jinja2", "keyring", "platformdirs", "filelock", "pyyaml"}
+    extras = {
+        **dict.fromkeys(["jinja2", "pyyaml"], "generator"),
+        **dict.fromkeys(["keyring", "platformdirs", "filelock"], "fetch"),
+    }
     for req, name in names.items():
         assert name != "hatchling", req
-        if name in generator_side:
-            assert req.replace("'", '"').endswith('extra == "generator"'), (
-                f"{req} must only come with the generator extra"
+        if name in extras:
+            assert req.replace("'", '"').endswith(f'extra == "{extras[name]}"'), (
+                f"{req} must only come with the {extras[name]} extra"
             )

@@ -1,7 +1,8 @@
 """Getting data models to the generator: snapshot files, the user cache, and credentials.
 
-Generator side only (needs the ``generator`` extra: keyring, platformdirs, filelock); generated
-SDKs never import this package.
+Generator side only; generated SDKs never import this package. Snapshots and model files need the
+``generator`` extra; the user cache and credentials (what fetching from CDF needs) the ``fetch`` extra
+(keyring, platformdirs, filelock), imported only when a model is fetched.
 
 - :func:`load_snapshot` / :func:`write_snapshot`: the committed, deterministic JSON of a model.
 - :func:`fetch_model`: one model version from CDF, as the raw API JSON a snapshot holds.

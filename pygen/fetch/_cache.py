@@ -20,15 +20,17 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import filelock
-import platformdirs
+from typing import TYPE_CHECKING, Any
 
 from pygen.fetch._errors import CacheError, PygenFetchError, SnapshotError
 from pygen.fetch._ref import ModelRef
 from pygen.fetch._snapshot import parse_snapshot, write_snapshot
 from pygen.fetch._urls import normalize_base_url
+
+# filelock and platformdirs come with the `fetch` extra and are imported where they are used: a build from a
+# committed snapshot imports this module (through pygen.fetch) without them.
+if TYPE_CHECKING:
+    import filelock
 
 __all__ = ["CacheKey", "ENV_CACHE_DIR", "ModelCache", "default_cache_dir"]
 
@@ -45,6 +47,8 @@ def default_cache_dir() -> Path:
     override = os.environ.get(ENV_CACHE_DIR, "").strip()
     if override:
         return Path(override).expanduser()
+    import platformdirs
+
     return platformdirs.user_cache_path("pygen", appauthor=False)
 
 
@@ -130,6 +134,8 @@ class ModelCache:
 
     def lock(self, key: CacheKey, timeout: float | None = None) -> filelock.FileLock:
         """An inter-process lock for ``key`` (``with cache.lock(key): ...``). The ``.lock`` file stays on disk."""
+        import filelock
+
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         return filelock.FileLock(str(path) + ".lock", timeout=self.lock_timeout if timeout is None else timeout)
@@ -149,6 +155,8 @@ class ModelCache:
         warning and still returns the fetched model. ``waiting`` hears a line when another process holds
         the lock, before this one waits for it.
         """
+        import filelock
+
         if not refresh:
             cached = self.get(key)
             if cached is not None:

@@ -225,7 +225,10 @@ def _keyring_lookup(service: str, username: str) -> tuple[str | None, str]:
 def _describe_keyring_failure(exc: Exception) -> str:
     if isinstance(exc, ModuleNotFoundError):
         if exc.name == "keyring":
-            return "the 'keyring' package is not installed"
+            from pygen._extras import install_hint
+
+            hint = _lower(install_hint("fetch"))
+            return f"the 'keyring' package is not installed (it comes with the 'fetch' extra; {hint})"
         configured = os.environ.get("PYTHON_KEYRING_BACKEND")
         where = f"PYTHON_KEYRING_BACKEND={configured}" if configured else "the keyring configuration (keyringrc.cfg)"
         return (
@@ -241,6 +244,10 @@ def _describe_keyring_failure(exc: Exception) -> str:
     if len(detail) > 200:
         detail = detail[:200] + "..."
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _backend_distribution(configured: str | None, module: str | None) -> str:

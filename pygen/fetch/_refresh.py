@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from pygen._extras import MissingExtraError, install_hint, missing_fetch_module
 from pygen.fetch._cache import CacheKey, ModelCache
 from pygen.fetch._credentials import credentials_help, resolve_client_secret, resolve_token
 from pygen.fetch._diff import ModelDiff, diff_models
@@ -171,6 +172,7 @@ def obtain_models(
     report: Report | None = None,
     waiting: Report | None = None,
     write_snapshots: bool = True,
+    install_fetch: str | None = None,
 ) -> list[ObtainedModel]:
     """Every pinned model of ``config``, from the snapshot, the user cache, or CDF (in that order).
 
@@ -178,8 +180,13 @@ def obtain_models(
     false), so that it can be committed and later builds, including the one from the sdist, need no
     network. ``report``/``waiting`` receive progress lines (the hatch hook passes its display).
 
+    Models from snapshots need only the ``generator`` extra; the cache and CDF need the ``fetch`` extra
+    (keyring, platformdirs, filelock). ``install_fetch`` says how to add it where the caller runs (the
+    build hooks name their build requirement); by default, pip or the hatch environment's dependencies.
+
     Raises :class:`SnapshotError` for a snapshot that holds another model or version than pinned,
-    or when a model is missing and ``[tool.pygen.cdf]`` is not configured; :class:`CredentialsError`
+    or when a model is missing and ``[tool.pygen.cdf]`` is not configured; :class:`MissingExtraError`
+    when a model must be fetched and the ``fetch`` extra is not installed; :class:`CredentialsError`
     (saying which command stores the secret, which variables to set, or to run the refresh) when a
     fetch is needed and no secret is found; the transport's errors for HTTP failures.
     """
@@ -202,6 +209,18 @@ def obtain_models(
                     f"{shown}: no snapshot of {ref}{_other_versions(path, ref)}, and pyproject.toml has no "
                     "[tool.pygen.cdf] table to fetch it from CDF. Add the snapshot (run "
                     f"{REFRESH_HINT} where CDF is reachable and commit it), or configure [tool.pygen.cdf]."
+                )
+            missing = missing_fetch_module()
+            if missing is not None:
+                raise MissingExtraError(
+                    "fetch",
+                    missing,
+                    "fetching a model",
+                    message=f"{shown}: no snapshot of {ref}{_other_versions(path, ref)}, so pygen must fetch it "
+                    f"(from the user cache or CDF), which needs the 'fetch' extra ({missing} is not installed).\n"
+                    f"  - {_lower_first(install_fetch or install_hint('fetch'))}\n"
+                    f"  - or run {REFRESH_HINT} where credentials are available and commit the snapshot; builds "
+                    "then need neither credentials nor the extra.",
                 )
             cache = cache if cache is not None else ModelCache()
             key = CacheKey(config.cdf.base_url, config.cdf.project, ref)
@@ -289,6 +308,9 @@ def refresh(
     Nothing is written until every model has been fetched; each file is replaced atomically. With
     ``check=True`` nothing is written at all. Returns one :class:`ModelChange` per model.
     """
+    missing = missing_fetch_module()
+    if missing is not None:
+        raise MissingExtraError("fetch", missing, "refreshing the snapshots")
     say = report or _quiet
     root = Path(project_dir)
     cdf = config.cdf
@@ -365,7 +387,8 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="pygen refresh",
         description="Fetch the data models pinned in [tool.pygen] again, rewrite their snapshots, and print "
-        "what changed. Needs [tool.pygen.cdf] and a secret (PYGEN_CLIENT_SECRET / PYGEN_TOKEN or the keyring).",
+        "what changed. Needs [tool.pygen.cdf], a secret (PYGEN_CLIENT_SECRET / PYGEN_TOKEN or the keyring) and "
+        "the 'fetch' extra.",
     )
     parser.add_argument("--project", default=".", help="the folder holding pyproject.toml (default: .)")
     parser.add_argument(
@@ -377,6 +400,9 @@ def main(argv: Sequence[str]) -> int:
     )
     parser.add_argument("--check", action="store_true", help="only report; exit 1 when a snapshot is out of date")
     args = parser.parse_args(list(argv))
+    missing = missing_fetch_module()
+    if missing is not None:  # before anything else: nothing works without it (`pygen` says which extra to install)
+        raise MissingExtraError("fetch", missing, "pygen refresh")
     from pygen.config import load_config
 
     upgrade: Sequence[str] | bool = False if args.upgrade is None else (args.upgrade or True)

@@ -8,13 +8,19 @@ are downloaded (from PyPI, the only network use) only when a pyproject.toml chan
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
+import sys
 import zipfile
 from email.parser import Parser
 from pathlib import Path
 
 import pytest
 from _frontends import EXAMPLE_PROJECT, build_wheel, clean_env, fill_wheelhouse, fresh_venv, install
+from _hatch_support import TOKEN, cdf_table, make_project
+
+from pygen._extras import FETCH_REQUIREMENTS
+from pygen.emulator.testing import EmulatorProcess
 
 # One worker runs the whole module under pytest-xdist (--dist loadgroup); the setuptools frontends run beside
 # it on the other worker (tests/setuptools_plugin/test_setuptools_frontends.py), sharing the wheelhouse
@@ -24,6 +30,7 @@ from _frontends import EXAMPLE_PROJECT, build_wheel, clean_env, fill_wheelhouse,
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("frontends"), pytest.mark.once]
 
 WHEEL_NAME = "cognite_core_example-0.1.0-py3-none-any.whl"
+PYGEN = '[tool.pygen]\nmodels = ["sp_pygen_models:OmniSub/1"]\n'
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +99,54 @@ def test_editable_install_gives_an_importable_sdk(tmp_path: Path, wheelhouse: Pa
         [python, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path, env=clean_env()
     ).stdout
     assert out.strip() == str(EXAMPLE_PROJECT / "src" / "core_tools" / "__init__.py")
+
+
+# ---------------------------------------------------------------------------------------------- the fetch extra
+
+FETCH_CHAIN = ["keyring", "cryptography", "secretstorage", "jeepney", "platformdirs", "filelock"]
+
+
+def test_the_hook_alone_brings_no_fetch_machinery_and_builds_from_the_snapshot(
+    tmp_path: Path, wheelhouse: Path, built: dict[str, Path]
+) -> None:
+    """What every isolated build environment of the example gets (its build requirements): no keyring and no chain."""
+    python = fresh_venv(tmp_path / "venv")
+    install(python, wheelhouse, "hatchling>=1.27", "hatch-cognite-pygen")
+    names = "import importlib.metadata as m; print(sorted(d.metadata['Name'].lower() for d in m.distributions()))"
+    installed = subprocess.run([python, "-c", names], capture_output=True, text=True, check=True).stdout
+    assert "hatch-cognite-pygen" in installed and "ruff" in installed
+    assert not [name for name in FETCH_CHAIN if f"'{name}'" in installed], installed
+    # The wheel, built by hatchling in that environment (the backend a frontend would call there): the same bytes.
+    project = tmp_path / "example"
+    shutil.copytree(EXAMPLE_PROJECT, project, ignore=shutil.ignore_patterns("dist", "node_modules", "setuptools"))
+    hatchling = python.parent / "hatchling"
+    command = [hatchling, "build", "--target", "wheel", "--directory", tmp_path / "out"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=project, env=clean_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    digest = [hashlib.sha256(path.read_bytes()).hexdigest() for path in (tmp_path / "out" / WHEEL_NAME, built["build"])]
+    assert digest[0] == digest[1]
+
+
+def test_an_isolated_build_that_must_fetch_gets_the_fetch_extra(
+    tmp_path: Path, wheelhouse: Path, emulator: EmulatorProcess
+) -> None:
+    """`python -m build` (pip's isolated environment) of a project without its snapshot: the hook asks for the fetch
+    extra, the frontend installs it from the wheelhouse, and the build fetches the model."""
+    root = make_project(tmp_path / "p", PYGEN + cdf_table(emulator, oauth=False), own_code=False)
+    env = clean_env(
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(wheelhouse),
+        PYGEN_TOKEN=TOKEN,  # the secret comes from the environment: the real OS keyring is never asked
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
+    command = [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "out"), str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    # build lists what get_requires_for_build_wheel added before installing it.
+    assert "Getting build dependencies for wheel..." in output
+    extra = output.split("Getting build dependencies for wheel...")[1].split("Building wheel...")[0]
+    assert all(f"- {requirement}" in extra for requirement in FETCH_REQUIREMENTS), output
+    assert "pygen: fetching sp_pygen_models:OmniSub/1" in output
+    assert (root / "pygen-snapshots" / "sp_pygen_models.OmniSub.1.json").is_file()
+    assert [path.name for path in (tmp_path / "out").glob("*.whl")] == ["demo_sdk-1.0.0-py3-none-any.whl"]

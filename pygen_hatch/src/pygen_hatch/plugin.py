@@ -11,6 +11,12 @@ meant to be committed). The temporary folder is removed in ``finalize`` and at i
 
 If the hook is also enabled for the sdist (``[tool.hatch.build.hooks.pygen]``), it only makes sure
 the snapshots exist and are in the sdist, so that a wheel built from the sdist needs no network.
+
+The distribution depends on what a build from a committed snapshot needs (the generator). A build that
+must fetch a model also needs the ``fetch`` extra (keyring, platformdirs, filelock): :meth:`dependencies`
+names it to hatchling, which asks the frontend to install it into the isolated build environment before
+the build; where no frontend does (a build without isolation), the build stops with a message that says
+what to add (``hatch-cognite-pygen[fetch]``) or to refresh and commit the snapshot instead.
 """
 
 from __future__ import annotations
@@ -26,7 +32,13 @@ from typing import TYPE_CHECKING, Any
 from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-from pygen.integration import check_package_is_free, generate_package, lists_runtime, runtime_requirement
+from pygen.integration import (
+    build_requirement_hint,
+    check_package_is_free,
+    generate_package,
+    lists_runtime,
+    runtime_requirement,
+)
 
 if TYPE_CHECKING:
     from pygen.config import PygenConfig
@@ -36,6 +48,10 @@ __all__ = ["PygenBuildHook", "runtime_requirement"]
 
 # The generic options hatchling itself reads from every hook table; anything else belongs in [tool.pygen].
 _HATCH_HOOK_OPTIONS = {"dependencies", "enable-by-default", "require-runtime-dependencies", "require-runtime-features"}
+#: This hook's distribution, as a project lists it in [build-system] requires.
+DISTRIBUTION = "hatch-cognite-pygen"
+#: [tool.pygen] `snapshots` when it is not set (pygen.config.DEFAULT_SNAPSHOTS; a test keeps them equal).
+DEFAULT_SNAPSHOTS = "pygen-snapshots"
 
 
 class PygenBuildHook(BuildHookInterface[BuilderConfig]):
@@ -47,6 +63,36 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         super().__init__(*args, **kwargs)
         self._temp_dirs: list[str] = []
 
+    def dependencies(self) -> list[str]:
+        """What this build needs beyond ``[build-system] requires``: the ``fetch`` extra when it must fetch a model.
+
+        Hatchling calls this when the frontend asks for the build's requirements (PEP 517
+        ``get_requires_for_build_wheel``/``_sdist``, in a process of its own before the build); an isolated
+        build environment then gets keyring and the cache's two packages only when a pinned model has no
+        snapshot. Nothing when they are installed or every snapshot is there, and nothing when the table is
+        not as expected: the build reports the problem. It reads the ``[tool.pygen]`` table hatchling has
+        parsed (not :func:`pygen.config.load_config`, which imports pydantic: this runs in every build).
+        """
+        from pygen._extras import FETCH_REQUIREMENTS, missing_fetch_module
+
+        if self.target_name not in {"wheel", "sdist"} or missing_fetch_module() is None:
+            return []
+        tool = self.metadata.config.get("tool")
+        table = tool.get("pygen") if isinstance(tool, dict) else None
+        if not isinstance(table, dict) or not isinstance(table.get("cdf"), dict):
+            return []  # no [tool.pygen.cdf]: a missing snapshot cannot be fetched, and the build says so
+        models, folder = table.get("models", []), table.get("snapshots", DEFAULT_SNAPSHOTS)
+        if not isinstance(models, list) or not isinstance(folder, str):
+            return []
+        from pygen.fetch._errors import PygenFetchError
+        from pygen.fetch._ref import ModelRef
+
+        try:
+            files = [Path(self.root, folder, ModelRef.parse(str(text)).snapshot_filename()) for text in models]
+        except PygenFetchError:
+            return []
+        return [] if all(path.is_file() for path in files) else list(FETCH_REQUIREMENTS)
+
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         """Wheel: obtain the models, generate into a temporary folder, force-include the files. Sdist: the snapshots.
 
@@ -55,7 +101,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         hatchling itself does for errors it expects. An exception escaping the hook would be printed by the
         frontend's backend process with a Python traceback in front of the message.
         """
-        from pygen.transport import PygenError
+        from pygen._errors import PygenError
 
         try:
             self._initialize(version, build_data)
@@ -83,7 +129,12 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         from_sdist = (Path(self.root) / "PKG-INFO").is_file()
         try:
             models = obtain_models(
-                config, self.root, report=self._info, waiting=self._waiting, write_snapshots=not from_sdist
+                config,
+                self.root,
+                report=self._info,
+                waiting=self._waiting,
+                write_snapshots=not from_sdist,
+                install_fetch=build_requirement_hint(DISTRIBUTION, "fetch"),
             )
         except PygenFetchError as exc:
             if from_sdist and not config.snapshot_dir(self.root).is_dir():
@@ -173,7 +224,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         )
 
     def _generate(self, config: PygenConfig, models: Sequence[ObtainedModel]) -> tuple[str, dict[str, str]]:
-        from pygen.transport import PygenError
+        from pygen._errors import PygenError
 
         try:
             import pygen.generate  # noqa: F401 - the generator must be there

@@ -188,13 +188,17 @@ def _generated(root: Path, config: PygenConfig) -> tuple[str, dict[str, str]]:
     """The generated package of the project in ``root`` (once per build process)."""
     if root not in _CACHE:
         from pygen.fetch import obtain_models
-        from pygen.integration import generate_package
+        from pygen.integration import build_requirement_hint, generate_package
         from pygen.transport import PygenError
 
         # A build from an unpacked sdist runs in a temporary copy: a snapshot written there is thrown away.
         from_sdist = (root / "PKG-INFO").is_file()
+        # setuptools has no way to ask for more build requirements: a build that fetches lists the extra itself.
+        install_fetch = build_requirement_hint("setuptools-cognite-pygen", "fetch")
         try:
-            models = obtain_models(config, root, report=_say, write_snapshots=not from_sdist)
+            models = obtain_models(
+                config, root, report=_say, write_snapshots=not from_sdist, install_fetch=install_fetch
+            )
             generated = generate_package(
                 config,
                 models,

@@ -6,7 +6,8 @@ path in a lazy import) only a formatter gets every line right. The run is hermet
 with the settings below, whatever the user's project configures, and ruff's version is pinned by
 the ``generator`` extra, so the same models always give the same bytes. Three passes over a temporary
 copy: ``ruff format``, ``ruff check --select I --fix`` (imports), and ``ruff check --select E501
---add-noqa`` for the few lines nothing can split (an identifier longer than the line).
+--add-noqa`` for the few lines nothing can split (an identifier longer than the line); that last pass
+runs only when some line could be too long (most models have none).
 
 ``generate(..., format=False)`` skips it (``load_sdk`` does: code imported from memory is never read).
 """
@@ -51,11 +52,31 @@ def format_python(files: Mapping[str, str]) -> dict[str, str]:
             target.write_bytes(text.encode("utf-8"))
         _run([ruff, "format", *RUFF_SETTINGS, "."], root)
         _run([ruff, "check", *RUFF_SETTINGS, "--select", "I", "--fix", "--exit-zero", "."], root)
-        _run([ruff, "check", *RUFF_SETTINGS, "--select", "E501", "--add-noqa", "--exit-zero", "."], root)
-        formatted = {
-            relative: root.joinpath(*PurePosixPath(relative).parts).read_bytes().decode("utf-8") for relative in python
-        }
+        formatted = _read(root, python)
+        if any(_may_be_too_long(text) for text in formatted.values()):
+            _run([ruff, "check", *RUFF_SETTINGS, "--select", "E501", "--add-noqa", "--exit-zero", "."], root)
+            formatted = _read(root, python)
     return {**files, **formatted}
+
+
+def _read(root: Path, relatives: Mapping[str, str]) -> dict[str, str]:
+    return {path: root.joinpath(*PurePosixPath(path).parts).read_bytes().decode("utf-8") for path in relatives}
+
+
+def _may_be_too_long(text: str) -> bool:
+    """Whether ruff's E501 could flag a line: longer than the limit in UTF-8 bytes, or holding a tab.
+
+    A character is never wider than its UTF-8 bytes (ASCII is one column and one byte; anything else is at
+    most two columns and at least two bytes), except a tab: so when this is False the E501 pass would change
+    nothing, and skipping it saves a ruff run.
+    """
+    limit = int(RUFF_SETTINGS[RUFF_SETTINGS.index("--line-length") + 1])
+    if "\t" in text:
+        return True
+    # Split at newlines only (ruff breaks lines at CR and LF; str.splitlines also at form feeds and more).
+    if text.isascii():
+        return any(len(line) > limit for line in text.split("\n"))
+    return any(len(line.encode("utf-8")) > limit for line in text.split("\n"))
 
 
 def _ruff() -> str:

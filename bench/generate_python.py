@@ -1,17 +1,28 @@
-"""Benchmark: Python SDK generation and generated-SDK import time, pygen vs the released cognite-pygen (v1).
+"""Benchmark: ``pygen generate`` (Python), pygen vs the released cognite-pygen (v1) and the practical limit.
 
 Run on demand (not by pytest)::
 
-    .venv/bin/python bench/generate_python.py [--runs 5] [--v1-venv /tmp/pygen-bench/v1] [--skip-v1]
+    .venv/bin/python bench/generate_python.py [--runs 7] [--v1-venv /tmp/pygen-bench/v1] [--skip-v1]
+        [--models CogniteCore,WindDomain] [--before /path/to/older/pygen/checkout]
 
-Models: the dumps in tests/data/models (CogniteCore, Omni, OmniSub, WindTurbine) and a synthetic model of 300 views x 30
-properties. Measured, as medians over ``--runs`` fresh processes:
+Cases: the dumps in tests/data/models (CogniteCore: 33 views; Omni, OmniSub, WindTurbine), ``WindDomain``
+(WindTurbine and CogniteCore in one SDK: 49 views, the size of a wind-domain model built on the core
+model), and a synthetic model of 300 views x 30 properties. Every figure is a median over ``--runs``
+rounds; in each round the commands run one after the other (interleaved), so a noisy moment hits them all:
 
-- ``whole``: one process that loads the snapshot, generates and writes the tree (v2: ``pygen generate``;
-  v1: ``generate_sdk(..., format_code=False)``, the unformatted mode).
-- ``gen``: the time of the generate call alone inside that process (imports excluded).
-- ``import``: ``import <package>`` of the generated CogniteCore SDK, and ``import`` + touching the client
-  class (which loads the runtime), in a fresh process (n = 3 x runs).
+- ``ours``: the whole process of ``python -m pygen generate --model-file <file> --output <dir>`` (wall
+  time: start-up, imports, reading the file, generation with ruff's layout, writing the tree), with the
+  template cache warm and modules byte-compiled, as installed (one run before the rounds fills the cache
+  and ``__pycache__``; ``cold`` is that first run);
+- ``v1``: one process that loads the model, generates and writes it with v1's ``generate_sdk(...,
+  format_code=False)`` (its unformatted mode: v1's formatting would add seconds);
+- ``limit``: what no ``pygen generate`` can beat: ``python -c pass`` plus the generate call alone when
+  everything is imported and warm (the second ``generate`` in one process) plus writing the files;
+- ``before`` (with ``--before``): the same command run from an older pygen checkout, for before/after;
+- in-process parts of one fresh process (``--parts``): imports, first generate (templates loaded), warm
+  generate, write.
+
+Also (``--import-only``, or after the table): import time of the generated CogniteCore SDK.
 
 v1 is installed from PyPI by this script into its own virtualenv (``cognite-pygen==1.4.2`` plus pandas and
 ``wheel``, which it needs but does not declare) the first time; later runs reuse it.
@@ -35,22 +46,31 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 MODELS = REPO / "tests" / "data" / "models"
 MODEL_NAMES = ["CogniteCore", "Omni", "OmniSub", "WindTurbine"]
+#: WindTurbine and CogniteCore in one SDK (49 views): a wind-domain model built beside the core model.
+WIND_DOMAIN = ["WindTurbine", "CogniteCore"]
 V1_REQUIREMENTS = ["cognite-pygen==1.4.2", "pandas", "wheel"]
 
+#: One fresh process, in-process parts: imports, first generate, a second (warm) generate, write.
 V2_GEN = textwrap.dedent(
     """
     import json, sys, time
+    start = time.perf_counter()
     from pathlib import Path
-    from pygen.fetch import load_snapshot
+    from pygen.fetch import load_model_files
     from pygen.generate import generate
     from pygen._generate_cli import write_tree
-    model = load_snapshot(sys.argv[1])
-    start = time.perf_counter()
-    result = generate([model])
-    elapsed = time.perf_counter() - start
+    imported = time.perf_counter()
+    models = [local.model for local in load_model_files(sys.argv[1])]
+    loaded = time.perf_counter()
+    result = generate(models)
+    first = time.perf_counter()
+    generate(models)
+    warm = time.perf_counter()
     write_tree(result.files, Path(sys.argv[2]))
-    print(json.dumps({"gen": elapsed, "package": result.package, "files": len(result.files),
-                      "lines": sum(text.count("\\n") for text in result.files.values())}))
+    written = time.perf_counter()
+    print(json.dumps({"imports": imported - start, "load": loaded - imported, "gen": first - loaded,
+                      "warm": warm - first, "write": written - warm, "package": result.package,
+                      "files": len(result.files), "lines": sum(text.count("\\n") for text in result.files.values())}))
     """
 )
 V1_GEN = textwrap.dedent(
@@ -60,7 +80,8 @@ V1_GEN = textwrap.dedent(
     from pathlib import Path
     from cognite.client.data_classes import data_modeling as dm
     from cognite.pygen import generate_sdk
-    model = dm.DataModel.load(json.loads(Path(sys.argv[1]).read_text()))
+    data = json.loads(Path(sys.argv[1]).read_text())
+    model = [dm.DataModel.load(item) for item in data] if isinstance(data, list) else dm.DataModel.load(data)
     package = sys.argv[3]
     start = time.perf_counter()
     files = generate_sdk(model, top_level_package=package, output_dir=Path(sys.argv[2]) / package,
@@ -77,7 +98,7 @@ def synthetic_model(views: int = 300, properties: int = 30, seed: int = 7) -> di
     """A data model of ``views`` views x ``properties`` properties: every type, direct relations between views."""
     rng = random.Random(seed)
     kinds = ["text", "int32", "int64", "float32", "float64", "boolean", "timestamp", "date", "json"]
-    out = []
+    out: list[dict[str, Any]] = []
     for v in range(views):
         props: dict[str, Any] = {}
         for p in range(properties):
@@ -137,9 +158,21 @@ def run_json(args: list[str], env: dict[str, str] | None = None) -> tuple[float,
 
 
 def wall(args: list[str], env: dict[str, str]) -> float:
+    return timed(args, env)[0]
+
+
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the process and everything it ran (ruff), stdout) of one command."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(args, check=True, env=env, capture_output=True)
-    return time.perf_counter() - start
+    done = subprocess.run(args, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:4])} failed:\n{done.stderr[-3000:]}")
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
 
 
 def measure_imports(work: Path, v1: Path | None, n: int) -> None:
@@ -174,58 +207,101 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def generate_command(model: Path, out: Path) -> list[str]:
+    """``python -m pygen generate`` of one model file (the command a user runs)."""
+    return [sys.executable, "-m", "pygen", "generate", "--model-file", str(model), "--output", str(out)]
+
+
+def cases(work: Path, names: list[str] | None) -> list[tuple[str, Path]]:
+    """(label, model file) of every case; a file holding a list of models gives one SDK over all of them."""
+    wind = work / "WindDomain.json"
+    wind.write_text(json.dumps([json.loads((MODELS / f"{name}.json").read_text()) for name in WIND_DOMAIN]))
+    synthetic = work / "Synthetic.json"
+    synthetic.write_text(json.dumps(synthetic_model()))
+    every = [(name, MODELS / f"{name}.json") for name in MODEL_NAMES]
+    every += [("WindDomain", wind), ("Synthetic", synthetic)]
+    return [case for case in every if names is None or case[0] in names]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--v1-venv", type=Path, default=Path(tempfile.gettempdir()) / "pygen-bench" / "v1")
     parser.add_argument("--skip-v1", action="store_true")
+    parser.add_argument("--models", help="comma-separated cases (default: all): " + ", ".join(MODEL_NAMES))
+    parser.add_argument("--before", type=Path, help="an older pygen checkout to run beside (before/after)")
+    parser.add_argument("--parts", action="store_true", help="also print the in-process parts of our run")
     parser.add_argument("--import-only", action="store_true", help="only the import-time measurement")
+    parser.add_argument("--no-import", action="store_true", help="skip the import-time measurement")
     args = parser.parse_args()
-    v1 = None if args.skip_v1 else ensure_v1(args.v1_venv)
+    v1 = None if args.skip_v1 else ensure_v1(args.v1_venv.resolve())
     work = Path(tempfile.mkdtemp(prefix="pygen-bench-"))
     if args.import_only:
         measure_imports(work, v1, args.runs * 3)
         return 0
-    synthetic = work / "Synthetic.json"
-    synthetic.write_text(json.dumps(synthetic_model()))
-    cases = [(name, MODELS / f"{name}.json") for name in MODEL_NAMES] + [("Synthetic 300x30", synthetic)]
-    print(f"python {sys.version.split()[0]}, {args.runs} runs per number (medians), work dir {work}\n")
-    columns = [
-        "v2 whole s",
-        "v2 gen s",
-        "v1 whole s",
-        "v1 gen s",
-        "whole x",
-        "gen x",
-        "v2 files/lines",
-        "v1 files/lines",
-    ]
-    widths = [10, 9, 10, 9, 8, 7, 15, 15]
-    print(f"{'model':<18} " + " ".join(f"{name:>{width}}" for name, width in zip(columns, widths, strict=True)))
-    for label, path in cases:
-        v2_whole, v2_gen, v1_whole, v1_gen = [], [], [], []
-        v2_info: dict[str, Any] = {}
+    # `python -m` puts the working directory first on sys.path: run from the work dir, so the pygen that
+    # runs is the installed one (or --before's), never a checkout that happens to be the working directory.
+    os.chdir(work)
+    # Our template cache lives in the user cache directory; here one of its own, filled by the first run.
+    # Modules run byte-compiled, as from an installed wheel: the first run writes __pycache__ if needed.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYGEN_CACHE_DIR"] = str(work / "cache")
+    before_env = None
+    if args.before is not None:
+        before_env = dict(env, PYTHONPATH=str(args.before.resolve()), PYGEN_CACHE_DIR=str(work / "cache-before"))
+    print(f"python {sys.version.split()[0]}, {args.runs} rounds per case (medians), work dir {work}")
+    print("whole process, wall s; ratios are v1 / ours and ours / limit\n")
+    columns = ["ours", "cold", "v1", "v1/ours", "limit", "ours/lim", "before", "files/lines", "v1 files/lines"]
+    widths = [7, 7, 7, 8, 7, 8, 7, 14, 14]
+    print(f"{'model':<12} " + " ".join(f"{name:>{width}}" for name, width in zip(columns, widths, strict=True)))
+    selected = args.models.split(",") if args.models else None
+    for label, path in cases(work, selected):
+        ours, v1_whole, floors, parts, before = [], [], [], [], []
+        out = work / f"out-{label}"
+        start = time.perf_counter()
+        subprocess.run(generate_command(path, out / "cold"), check=True, env=env, capture_output=True)
+        cold = time.perf_counter() - start
+        if before_env is not None:  # fill the older checkout's cache too (if it has one)
+            subprocess.run(generate_command(path, out / "bw"), check=True, env=before_env, capture_output=True)
+        info: dict[str, Any] = {}
         v1_info: dict[str, Any] = {}
         for run in range(args.runs):
-            out = work / f"v2-{label.split()[0]}-{run}"
-            seconds, v2_info = run_json([sys.executable, "-c", V2_GEN, str(path), str(out)])
-            v2_whole.append(seconds)
-            v2_gen.append(v2_info["gen"])
+            ours.append(timed(generate_command(path, out / f"ours-{run}"), env)[:2])
+            _, info = run_json([sys.executable, "-c", V2_GEN, str(path), str(out / f"parts-{run}")], env)
+            parts.append(info)
+            floors.append(wall([sys.executable, "-c", "pass"], env))
             if v1 is not None:
-                out1 = work / f"v1-{label.split()[0]}-{run}"
-                seconds, v1_info = run_json([str(v1), "-c", V1_GEN, str(path), str(out1), v2_info["package"]])
-                v1_whole.append(seconds)
-                v1_gen.append(v1_info["gen"])
-        row = f"{label:<18} {median(v2_whole):>10.3f} {median(v2_gen):>9.3f}"
+                command = [str(v1), "-c", V1_GEN, str(path), str(out / f"v1-{run}"), info["package"]]
+                v1_wall, v1_cpu, stdout = timed(command, dict(os.environ))
+                v1_whole.append((v1_wall, v1_cpu))
+                v1_info = json.loads(stdout.strip().splitlines()[-1])
+            if before_env is not None:
+                before.append(timed(generate_command(path, out / f"before-{run}"), before_env)[:2])
+        limit = median(floors) + median([p["warm"] for p in parts]) + median([p["write"] for p in parts])
+        ours_wall, ours_cpu = median([t[0] for t in ours]), median([t[1] for t in ours])
+        row = f"{label:<12} {ours_wall:>7.3f} {cold:>7.3f}"
         if v1_whole:
-            row += f" {median(v1_whole):>10.3f} {median(v1_gen):>9.3f}"
-            row += f" {median(v1_whole) / median(v2_whole):>7.1f}x {median(v1_gen) / median(v2_gen):>6.1f}x"
-            row += f" {v2_info['files']:>5}/{v2_info['lines']:<9} {v1_info['files']:>5}/{v1_info['lines']:<9}"
+            v1_wall, v1_cpu = median([t[0] for t in v1_whole]), median([t[1] for t in v1_whole])
+            row += f" {v1_wall:>7.3f} {v1_wall / ours_wall:>7.1f}x"
         else:
-            row += f" {'-':>10} {'-':>9} {'-':>8} {'-':>7} {v2_info['files']:>5}/{v2_info['lines']:<9}"
+            row += f" {'-':>7} {'-':>8}"
+        row += f" {limit:>7.3f} {ours_wall / limit:>7.2f}x"
+        row += f" {median([t[0] for t in before]):>7.3f}" if before else f" {'-':>7}"
+        row += f" {info['files']:>5}/{info['lines']:<8}"
+        row += f" {v1_info['files']:>5}/{v1_info['lines']:<8}" if v1_info else ""
         print(row, flush=True)
+        cpu = f"    CPU s (process and its children: ruff): ours {ours_cpu:.3f}"
+        if v1_whole:
+            cpu += f", v1 {v1_cpu:.3f} ({v1_cpu / ours_cpu:.1f}x)"
+        if before:
+            cpu += f", before {median([t[1] for t in before]):.3f}"
+        print(cpu, flush=True)
+        if args.parts:
+            keys = ["imports", "load", "gen", "warm", "write"]
+            print("    in-process parts: " + ", ".join(f"{k} {median([p[k] for p in parts]):.3f}" for k in keys))
 
-    measure_imports(work, v1, args.runs * 3)
+    if not args.no_import:
+        measure_imports(work, v1, args.runs * 3)
     return 0
 
 

@@ -216,9 +216,9 @@ def main(argv: Sequence[str]) -> int:
     package, client_name, instance_space = args.package, args.client_name, args.instance_space
     view_names: dict[str, str] = {}
     if args.project is not None:
+        from pygen._errors import PygenError
         from pygen.config import load_config
         from pygen.fetch import obtain_models
-        from pygen.transport import PygenError
 
         try:
             config = load_config(args.project)

@@ -22,6 +22,11 @@ from _hatch_support import TOKEN, cdf_table, make_project
 from pygen._extras import FETCH_REQUIREMENTS
 from pygen.emulator.testing import EmulatorProcess
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 # One worker runs the whole module under pytest-xdist (--dist loadgroup); the setuptools frontends run beside
 # it on the other worker (tests/setuptools_plugin/test_setuptools_frontends.py), sharing the wheelhouse
 # (tests/_frontends.py).
@@ -150,3 +155,21 @@ def test_an_isolated_build_that_must_fetch_gets_the_fetch_extra(
     assert "pygen: fetching sp_pygen_models:OmniSub/1" in output
     assert (root / "pygen-snapshots" / "sp_pygen_models.OmniSub.1.json").is_file()
     assert [path.name for path in (tmp_path / "out").glob("*.whl")] == ["demo_sdk-1.0.0-py3-none-any.whl"]
+
+
+def test_the_example_pygen_environment_has_the_fetch_extra(tmp_path: Path, wheelhouse: Path) -> None:
+    """`hatch run pygen:refresh`: the example's hatch environment, installed from its dependency list as hatch
+    would, has the fetch machinery (the secret lookup reaches a keyring backend, not "keyring is not installed")."""
+    with open(EXAMPLE_PROJECT / "pyproject.toml", "rb") as handle:
+        environment = tomllib.load(handle)["tool"]["hatch"]["envs"]["pygen"]
+    python = fresh_venv(tmp_path / "venv")
+    install(python, wheelhouse, *environment["dependencies"])
+    command = environment["scripts"]["refresh"].replace("{root}", str(EXAMPLE_PROJECT)).replace(" {args}", "")
+    assert command.split()[0] == "pygen"
+    env = clean_env(HATCH_ENV_ACTIVE="pygen", PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    env.pop("PYGEN_CLIENT_SECRET", None)
+    result = subprocess.run([python.parent / "pygen", *command.split()[1:]], capture_output=True, text=True, env=env)
+    assert result.returncode == 2
+    expected = "the keyring (backend keyring.backends.null.Keyring) has no entry for service"
+    assert expected in result.stderr, result.stderr
+    assert "not installed" not in result.stderr

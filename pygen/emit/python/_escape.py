@@ -40,6 +40,8 @@ def _escape_char(char: str) -> str:
 def _escape(text: str, quote: str, keep: str = "") -> str:
     # isprintable() is False for controls, line/paragraph separators, surrogates, format and
     # unassigned characters: all of those are written as escapes, everything else as itself.
+    if quote not in text and "\\" not in text and text.isprintable():
+        return text  # the common case, decided in C: every character would be kept as it is
     parts: list[str] = []
     for char in text:
         if char == quote:

@@ -164,14 +164,12 @@ class DataModel(NamedTuple):
 
 
 def _str(value: object) -> str:
-    if type(value) is not str or not _utf8(value):
+    if type(value) is not str or (not value.isascii() and not _utf8(value)):
         raise Fallback
     return value
 
 
 def _utf8(text: str) -> bool:
-    if text.isascii():
-        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: pydantic replaces it when it writes JSON

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from pygen._errors import PygenError
 from pygen._extras import MissingExtraError, install_hint, missing_fetch_module
 from pygen.fetch._cache import CacheKey, ModelCache
 from pygen.fetch._credentials import credentials_help, resolve_client_secret, resolve_token
@@ -39,19 +40,12 @@ from pygen.fetch._local import load_model_files
 from pygen.fetch._ref import ModelRef
 from pygen.fetch._remote import fetch_model
 from pygen.fetch._snapshot import atomic_write_bytes, load_snapshot, write_snapshot
-from pygen.transport import (
-    ClientConfig,
-    ConnectionFailedError,
-    HTTPClient,
-    OAuthClientCredentials,
-    PygenError,
-    RetryNotice,
-    RetryPolicy,
-    Token,
-)
 
+# The HTTP transport (httpx) is imported where a model is fetched: a build from committed snapshots goes
+# through obtain_models without it.
 if TYPE_CHECKING:
     from pygen.config import CDFConfig, PygenConfig
+    from pygen.transport import ConnectionFailedError, HTTPClient, RetryNotice, RetryPolicy
 
 __all__ = [
     "ModelChange",
@@ -66,14 +60,17 @@ __all__ = [
 
 ModelSource = Literal["snapshot", "cache", "cdf", "file"]
 #: How fetches talk to CDF: a cluster that does not answer fails within about a minute and a half,
-#: with a progress line before every wait (see :func:`describe_retry`), never in silence.
+#: with a progress line before every wait (see :func:`describe_retry`), never in silence: FETCH_TIMEOUT
+#: seconds per request, and the transport's retry policy with FETCH_RETRIES retries, waiting at most
+#: FETCH_BACKOFF_MAX seconds between two.
 FETCH_TIMEOUT = 20.0
-FETCH_RETRY = RetryPolicy(max_retries=3, backoff_max=8.0)
+FETCH_RETRIES = 3
+FETCH_BACKOFF_MAX = 8.0
 #: How messages tell a user to refresh the snapshots (both spellings work in the example project).
 REFRESH_HINT = "pygen refresh (or `hatch run pygen:refresh`)"
 
 Report = Callable[[str], None]
-Connect = Callable[["CDFConfig", Report], HTTPClient]
+Connect = Callable[["CDFConfig", Report], "HTTPClient"]
 
 
 @dataclass(frozen=True)
@@ -97,15 +94,20 @@ def connect(
     *,
     client_name: str = "pygen",
     timeout: float = FETCH_TIMEOUT,
-    retry: RetryPolicy = FETCH_RETRY,
+    retry: RetryPolicy | None = None,
 ) -> HTTPClient:
     """A client for ``[tool.pygen.cdf]``; the secret comes from the environment or the keyring.
 
     With ``client-id`` the OAuth client secret is resolved (``PYGEN_CLIENT_SECRET``, then keyring
     ``pygen:<base-url>`` / client id); without it a static token (``PYGEN_TOKEN``, then keyring user
     ``token``). Raises :class:`CredentialsError` with the full "how to provide credentials" help.
-    ``report`` receives a line before every retry wait.
+    ``report`` receives a line before every retry wait. ``retry`` defaults to FETCH_RETRIES retries, waiting
+    at most FETCH_BACKOFF_MAX seconds.
     """
+    from pygen.transport import ClientConfig, HTTPClient, OAuthClientCredentials, RetryPolicy, Token
+
+    if retry is None:
+        retry = RetryPolicy(max_retries=FETCH_RETRIES, backoff_max=FETCH_BACKOFF_MAX)
     base_url = cdf.base_url
     try:
         if cdf.client_id is not None:
@@ -155,6 +157,8 @@ def _connecting(client: HTTPClient) -> str:
 
 
 def _unreachable(exc: ConnectionFailedError, cdf: CDFConfig) -> ConnectionFailedError:
+    from pygen.transport import ConnectionFailedError
+
     key = "`base-url`" if cdf.cluster is None else "`cluster`"
     return ConnectionFailedError(
         f"cannot reach {cdf.base_url}: {exc}\nCheck {key} in [tool.pygen.cdf] and the network (behind a proxy, set "
@@ -239,6 +243,8 @@ def obtain_models(
                         ) from None
                     wait(_connecting(client))
                 wait(f"pygen: fetching {ref} from project {config.cdf.project!r} at {config.cdf.base_url}")
+                from pygen.transport import ConnectionFailedError
+
                 try:
                     model = cache.get_or_fetch(key, _fetcher(client, ref), waiting=wait)
                 except ConnectionFailedError as exc:
@@ -329,6 +335,8 @@ def refresh(
     check_snapshot_locations(config, root)
     targets = _upgrade_targets(config.refs, upgrade)
     cache = cache if cache is not None else ModelCache()
+    from pygen.transport import ConnectionFailedError
+
     with connect(cdf, say) as client:
         say(_connecting(client))
         try:

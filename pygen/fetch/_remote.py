@@ -6,12 +6,14 @@ not send, and a snapshot must be exactly what the API returned.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pygen.fetch._errors import ModelNotFoundError, SnapshotError
 from pygen.fetch._ref import ModelRef, ModelRefLike
 from pygen.fetch._snapshot import check_model
-from pygen.transport import HTTPClient
+
+if TYPE_CHECKING:
+    from pygen.transport import HTTPClient
 
 __all__ = ["fetch_model"]
 

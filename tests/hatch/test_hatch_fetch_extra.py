@@ -153,3 +153,12 @@ def test_a_build_that_must_fetch_without_the_extra_stops_with_one_plain_message(
     assert "Traceback" not in output and 'File "' not in output, output
     assert not any((root / "dist").glob("*.whl"))
     assert not (root / "pygen-snapshots").exists()
+
+
+def test_the_snapshot_path_imports_neither_the_fetch_extra_nor_the_http_transport() -> None:
+    """obtain_models' module (and what it imports) leaves keyring, the cache's packages and httpx to the fetch path."""
+    modules = ("keyring", "platformdirs", "filelock", "httpx", "pygen.transport")
+    code = "import sys, pygen.fetch._refresh, pygen_hatch.plugin\n"
+    code += f"print([m for m in {modules} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -162,3 +162,18 @@ def test_the_snapshot_path_imports_neither_the_fetch_extra_nor_the_http_transpor
     code += f"print([m for m in {modules} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_hatch_build_learns_the_fetch_extra_the_way_hatch_asks(tmp_path: Path) -> None:
+    """`hatch build` asks hatchling for dynamic build dependencies with `hatchling build --show-dynamic-deps`."""
+    site = tmp_path / "no-fetch-extra"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    command = [Path(sys.executable).parent / "hatchling", "build", "--target", "wheel", "--show-dynamic-deps"]
+    must_fetch = make_project(tmp_path / "p", PYGEN + CDF, own_code=False)
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=must_fetch, env=env).stdout
+    assert out.strip() == repr(list(FETCH_REQUIREMENTS))
+    offline = make_project(tmp_path / "q", PYGEN + CDF, own_code=False, snapshots=SNAPSHOTS)
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=offline, env=env).stdout
+    assert out.strip() == "[]"

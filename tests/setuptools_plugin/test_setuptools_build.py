@@ -52,7 +52,9 @@ def _project(root: Path, *, pygen: str | None = None, dependencies: list[str] | 
     return root
 
 
-def _build(project: Path, out: Path, *args: str, epoch: str | None = None) -> subprocess.CompletedProcess[str]:
+def _build(
+    project: Path, out: Path, *args: str, epoch: str | None = None, pythonpath: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         key: value for key, value in os.environ.items() if key not in {"PYTHONPATH"} and not key.startswith("PYGEN_")
     }
@@ -64,6 +66,8 @@ def _build(project: Path, out: Path, *args: str, epoch: str | None = None) -> su
     )
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = epoch
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
     command = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), *args, str(project)]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=project, check=False)
 
@@ -162,6 +166,28 @@ def test_errors_are_one_message_without_a_traceback(
     done = _build(project, tmp_path / "dist", "--wheel")
     assert done.returncode != 0
     assert message in done.stderr, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not list((tmp_path / "dist").glob("*.whl"))
+
+
+def test_a_build_that_must_fetch_without_the_fetch_extra_names_the_plugins_extra(tmp_path: Path) -> None:
+    """Built where keyring, platformdirs and filelock are not installed (a sitecustomize hides them)."""
+    pygen = (
+        '[tool.pygen]\nmodels = ["sp_pygen_models:Omni/1"]\nsnapshots = "snapshots"\n'
+        '[tool.pygen.cdf]\nbase-url = "http://localhost:9"\nproject = "p"\n'
+    )
+    project = _project(tmp_path / "p", pygen=pygen)
+    site = tmp_path / "no-fetch-extra"
+    site.mkdir()
+    blocker = "".join(f"sys.modules[{name!r}] = None\n" for name in ("keyring", "platformdirs", "filelock"))
+    (site / "sitecustomize.py").write_text("import sys\n" + blocker, encoding="utf-8")
+    done = _build(project, tmp_path / "dist", "--wheel", pythonpath=site)
+    assert done.returncode != 0
+    assert (
+        "snapshots/sp_pygen_models.Omni.1.json: no snapshot of sp_pygen_models:Omni/1, so pygen must fetch it (from "
+        "the user cache or CDF), which needs the 'fetch' extra (keyring is not installed).\n"
+        '  - add it to the build requirements: [build-system] requires = [..., "setuptools-cognite-pygen[fetch]"]'
+    ) in done.stderr, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert not list((tmp_path / "dist").glob("*.whl"))
 

@@ -26,6 +26,17 @@ after the other (interleaved), so a noisy moment hits them all. Each builds a fr
 
 Also printed: the median CPU time of each (user + system, every process of the command), which contention
 on a shared machine disturbs less than wall time.
+
+Results (2026-12-02, 2 cores shared with other work, Python 3.11; ``--runs 7 --before`` this repository
+with the fetch extra's change reverted)::
+
+                   wall s     min     max   cpu s
+    ours-pip         5.29    4.35    6.38    5.08
+    ours-uv          3.53    3.03    4.25    3.00
+    before-pip       6.37    5.38    7.57    6.10
+    before-uv        4.24    3.83    5.39    3.58
+    limit            1.39    1.14    2.17    1.33
+    v1              38.50   37.70   51.25   38.13
 """
 
 from __future__ import annotations

@@ -75,10 +75,12 @@ def user_cache_dir() -> Path:
     if sys.platform == "win32":
         local = os.environ.get("LOCALAPPDATA", "").strip()
         return Path(local or Path.home() / "AppData" / "Local") / "pygen" / "Cache"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg.startswith("/"):  # honoured when absolute, on macOS too (platformdirs 4)
+        return Path(xdg) / "pygen"
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / "pygen"
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return Path(xdg if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "pygen"
+    return Path.home() / ".cache" / "pygen"
 
 
 def template_cache_dir(package: str) -> Path:

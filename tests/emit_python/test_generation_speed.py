@@ -138,12 +138,6 @@ def test_an_edited_template_is_compiled_again(tmp_path: Path, monkeypatch: pytes
     assert fresh.get_template("t.jinja").render(x=1) == "two 1\n"
 
 
-def test_the_user_cache_folder_is_platformdirs_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    platformdirs = pytest.importorskip("platformdirs")
-    monkeypatch.delenv("PYGEN_CACHE_DIR", raising=False)
-    assert _templates.user_cache_dir() == platformdirs.user_cache_path("pygen", appauthor=False)
-
-
 # ---------------------------------------------------------------------------------------------- E501 pass
 
 
@@ -170,3 +164,14 @@ def test_skipping_the_e501_pass_changes_no_byte(monkeypatch: pytest.MonkeyPatch)
     skipped = generate(models).files
     monkeypatch.setattr(_format, "_may_be_too_long", lambda text: True)
     assert generate(models).files == skipped
+
+
+@pytest.mark.parametrize("xdg", [None, "", "relative/cache", "/abs/cache"])
+def test_the_user_cache_folder_follows_xdg_like_platformdirs(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    platformdirs = pytest.importorskip("platformdirs")
+    monkeypatch.delenv("PYGEN_CACHE_DIR", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert _templates.user_cache_dir() == platformdirs.user_cache_path("pygen", appauthor=False)

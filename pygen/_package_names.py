@@ -183,6 +183,10 @@ def _may_be_installed(key: str) -> bool:
                 return True
             if lower.endswith((".dist-info", ".egg-info")):
                 infos.setdefault(_normal(lower.rsplit(".", 1)[0].split("-", 1)[0]), path)
+            elif lower.endswith(".egg"):  # an old egg: its metadata is in EGG-INFO (a zipped one: do not guess)
+                if not os.path.isdir(path):
+                    return True
+                infos.setdefault(_normal(lower[: -len(".egg")].split("-", 1)[0]), os.path.join(path, "EGG-INFO"))
     if key in infos:
         return True
     queue, seen = [_normal(_RUNTIME)], set()

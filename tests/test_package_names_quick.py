@@ -36,6 +36,11 @@ def test_a_name_on_sys_path_or_installed_takes_the_full_walk(tmp_path: Path, mon
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     assert _may_be_installed("shadow_pkg")
     assert _may_be_installed("other_dist")
+    (tmp_path / "old_egg-1.0-py3.11.egg" / "EGG-INFO").mkdir(parents=True)
+    assert _may_be_installed("old_egg")  # an egg folder: a distribution of that name
+    assert not _may_be_installed("zipped_egg")
+    (tmp_path / "zipped_egg-1.0-py3.11.egg").write_bytes(b"PK")
+    assert _may_be_installed("unrelated_name")  # a zipped egg on the path cannot be read quickly: look
 
 
 def test_generation_reads_no_distribution_metadata(tmp_path: Path) -> None:

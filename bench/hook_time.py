@@ -53,11 +53,13 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
 
 def run_hook(project: Path) -> None:
     from hatchling.bridge.app import Application
+    from hatchling.metadata.core import ProjectMetadata
     from pygen_hatch.plugin import PygenBuildHook
 
     app = Application()
     app.display_info = app.display_waiting = app.display_warning = lambda *a, **k: None  # type: ignore[method-assign]
-    hook = PygenBuildHook(str(project), {}, None, None, str(project / "dist"), "wheel", app)  # type: ignore[arg-type]
+    metadata = ProjectMetadata(str(project), None)  # the hook reads [tool.pygen] and the dependencies from it
+    hook = PygenBuildHook(str(project), {}, None, metadata, str(project / "dist"), "wheel", app)  # type: ignore[arg-type]
     data: dict[str, object] = {"artifacts": [], "force_include": {}, "dependencies": [], "force_include_editable": {}}
     hook.initialize("standard", data)
     hook.finalize("standard", data, "")

@@ -1,7 +1,7 @@
 """The runtime that generated SDKs import needs only httpx and pydantic.
 
 An application that installs a generated SDK must never get (or import) the generator's
-dependencies (jinja2, pyyaml), the fetch extra's (keyring, platformdirs, filelock), hatchling, nor the
+dependencies (jinja2, pyyaml, tomlkit), the fetch extra's (keyring, platformdirs, filelock), hatchling, nor the
 emulator's.
 """
 
@@ -23,6 +23,7 @@ RUNTIME_MODULES = ["pygen", "pygen.transport", "pygen.dms", "pygen.instances"]
 FORBIDDEN = [
     "jinja2",
     "yaml",
+    "tomlkit",
     "keyring",
     "platformdirs",
     "filelock",
@@ -65,7 +66,7 @@ def test_runtime_wheel_requires_only_httpx_and_pydantic(tmp_path: Path) -> None:
     unconditional = sorted(name for req, name in names.items() if ";" not in req)
     assert unconditional == ["httpx", "pydantic"]
     extras = {
-        **dict.fromkeys(["jinja2", "pyyaml"], "generator"),
+        **dict.fromkeys(["jinja2", "pyyaml", "tomlkit"], "generator"),
         **dict.fromkeys(["keyring", "platformdirs", "filelock"], "fetch"),
     }
     for req, name in names.items():

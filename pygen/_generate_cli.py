@@ -59,10 +59,23 @@ def _parser() -> argparse.ArgumentParser:
         help="a project folder: its pyproject.toml [tool.pygen] gives the models (from the snapshots, the user "
         "cache, or CDF, as in a wheel build), package, client name and instance space; options given here win",
     )
-    parser.add_argument("--language", choices=["python", "typescript"], default="python")
     parser.add_argument(
         "--output", required=True, type=Path, metavar="DIR", help="folder to write the package folder into"
     )
+    add_naming_arguments(parser)
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="list every expected rename by the naming rules (otherwise counted in one line)",
+    )
+    return parser
+
+
+def add_naming_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that shape the SDK, as ``pygen generate`` and ``pygen validate`` take them: ``--language``,
+    ``--package``, ``--client-name``, ``--instance-space`` and ``--view-name`` (read by :func:`parse_view_names`)."""
+    parser.add_argument("--language", choices=["python", "typescript"], default="python")
     parser.add_argument("--package", help="package name (default: snake_case of the first model's external id)")
     parser.add_argument("--client-name", help="client class name (default: <ModelExternalId>Client)")
     parser.add_argument("--instance-space", help="default instance space of the generated client")
@@ -74,13 +87,17 @@ def _parser() -> argparse.ArgumentParser:
         help='name a view yourself: "space:externalId/version=Name" (repeat for several; with --project, '
         "added to [tool.pygen] view-names)",
     )
-    parser.add_argument(
-        "--verbose",
-        "-v",
-        action="store_true",
-        help="list every expected rename by the naming rules (otherwise counted in one line)",
-    )
-    return parser
+
+
+def parse_view_names(texts: Sequence[str]) -> dict[str, str]:
+    """``--view-name`` values as ``{view: name}``; a ValueError names the first malformed one."""
+    view_names: dict[str, str] = {}
+    for text in texts:
+        view, equals, name = text.rpartition("=")
+        if not equals or not view.strip() or not name.strip():
+            raise ValueError(f'--view-name {text!r} must be "space:externalId/version=Name"')
+        view_names[view.strip()] = name.strip()
+    return view_names
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], *, verbose: bool) -> None:
@@ -231,14 +248,11 @@ def main(argv: Sequence[str]) -> int:
         client_name = client_name or config.client_name
         instance_space = instance_space or config.instance_space
         view_names.update(config.view_names)
-    for text in args.view_name:
-        view, equals, name = text.rpartition("=")
-        if not equals or not view.strip() or not name.strip():
-            print(
-                f'pygen generate: error: --view-name {text!r} must be "space:externalId/version=Name"', file=sys.stderr
-            )
-            return 2
-        view_names[view.strip()] = name.strip()
+    try:
+        view_names.update(parse_view_names(args.view_name))
+    except ValueError as exc:
+        print(f"pygen generate: error: {exc}", file=sys.stderr)
+        return 2
     for path in args.model_file or ():
         try:
             models.extend(local.model for local in load_model_files(path))

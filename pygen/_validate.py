@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pygen._generate_cli import add_naming_arguments, parse_view_names
+
 if TYPE_CHECKING:
     from pygen.ir import Diagnostic
 
@@ -184,17 +186,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a project folder: its [tool.pygen] gives the models (committed snapshots and model files; nothing is "
         "fetched) and names; options given here win",
     )
-    parser.add_argument("--language", choices=["python", "typescript"], default="python")
-    parser.add_argument("--package", help="package name (default: from the first model's external id)")
-    parser.add_argument("--client-name", help="client class name (default: <ModelExternalId>Client)")
-    parser.add_argument("--instance-space", help="default instance space of the generated client")
-    parser.add_argument(
-        "--view-name",
-        action="append",
-        default=[],
-        metavar="VIEW=NAME",
-        help='name a view yourself: "space:externalId/version=Name" (repeatable)',
-    )
+    add_naming_arguments(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     return parser
 
@@ -205,7 +197,7 @@ class _BadInput(Exception):
 
 def _load(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The models and the generator options, or :class:`_BadInput`."""
-    from pygen.transport import PygenError
+    from pygen._errors import PygenError
 
     options: dict[str, Any] = {"package": None, "client_name": None, "instance_space": None, "view_names": {}}
     models: list[dict[str, Any]] = []
@@ -218,11 +210,10 @@ def _load(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any
             models.extend(dict(local.model) for local in load_model_files(path))
     except PygenError as exc:
         raise _BadInput(str(exc)) from None
-    for text in args.view_name:
-        view, equals, name = text.rpartition("=")
-        if not equals or not view.strip() or not name.strip():
-            raise _BadInput(f'--view-name {text!r} must be "space:externalId/version=Name"')
-        options["view_names"][view.strip()] = name.strip()
+    try:
+        options["view_names"].update(parse_view_names(args.view_name))
+    except ValueError as exc:
+        raise _BadInput(str(exc)) from None
     for key in ("package", "client_name", "instance_space"):
         if getattr(args, key):
             options[key] = getattr(args, key)

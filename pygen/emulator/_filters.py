@@ -12,14 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pygen.emulator._errors import bad_request, show
-from pygen.emulator._ids import as_list, container_ref, fmt_container, fmt_view, view_ref
-from pygen.emulator._schema import (
-    MAX_FILTER_DEPTH,
-    SchemaService,
-    ViewKey,
-    filter_too_deep,
-    normalize_source_reference,
-)
+from pygen.emulator._ids import ViewKey, as_list, container_ref, fmt_container, fmt_view, view_ref
+from pygen.emulator._normalize import MAX_FILTER_DEPTH, filter_too_deep, normalize_source_reference
+from pygen.emulator._schema import SchemaService
 from pygen.emulator._store import Instance, NodeKey, SqlHint, Store, container_hint
 from pygen.emulator._values import normalize_timestamp
 

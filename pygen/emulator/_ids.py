@@ -7,6 +7,9 @@ from typing import Any
 
 from pygen.emulator._errors import bad_request, show
 
+ViewKey = tuple[str, str, str]
+ContainerKey = tuple[str, str]
+
 # Patterns are applied with fullmatch: "$" alone would also accept a trailing newline ("space\n").
 SPACE_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]{0,41}[a-zA-Z0-9]?$")
 SCHEMA_XID_RE = re.compile(r"^[a-zA-Z]([a-zA-Z0-9_]{0,253}[a-zA-Z0-9])?$")

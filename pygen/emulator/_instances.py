@@ -22,6 +22,8 @@ from pygen.emulator._filters import (
     sql_hints,
 )
 from pygen.emulator._ids import (
+    ContainerKey,
+    ViewKey,
     as_dict,
     as_list,
     check_instance_xid,
@@ -31,15 +33,9 @@ from pygen.emulator._ids import (
     items_of,
     node_ref,
 )
-from pygen.emulator._schema import (
-    ContainerKey,
-    SchemaService,
-    ViewKey,
-    decode_cursor,
-    encode_cursor,
-    normalize_source_reference,
-    now_ms,
-)
+from pygen.emulator._normalize import normalize_source_reference
+from pygen.emulator._params import decode_cursor, encode_cursor, now_ms
+from pygen.emulator._schema import SchemaService
 from pygen.emulator._store import ContainerData, Instance, NodeKey, SqlHint, Store, container_hint
 from pygen.emulator._units import Converter, parse_target_units
 from pygen.emulator._values import normalize

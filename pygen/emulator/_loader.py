@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pygen.emulator._catalog import skey
+from pygen.emulator._containers import normalize_container
 from pygen.emulator._errors import ApiError
 from pygen.emulator._instances import InstanceService
-from pygen.emulator._schema import SchemaService, normalize_container, skey
+from pygen.emulator._schema import SchemaService
+from pygen.emulator._views import normalize_view
 
 
 class LoadError(Exception):
@@ -94,7 +97,7 @@ def _load_model(schema: SchemaService, model: dict[str, Any]) -> None:
             # What an earlier apply declared stays (indexes and constraints are not in a snapshot).
             for part in ("constraints", "indexes"):
                 spec[part] = {ident: _declared(obj) for ident, obj in (existing.get(part) or {}).items()}
-        normalized = normalize_container(schema, spec, f"container {ckey[0]}:{ckey[1]}")
+        normalized = normalize_container(spec, f"container {ckey[0]}:{ckey[1]}")
         schema._upsert(
             "container", skey(*ckey), normalized, is_global or bool(existing and existing["isGlobal"]), stamp
         )
@@ -125,7 +128,7 @@ def _load_model(schema: SchemaService, model: dict[str, Any]) -> None:
             own[prop_id] = prop
         spec["implements"] = implements
         spec["properties"] = own
-        specs.append(schema.normalize_view(spec, f"view {view['space']}:{view['externalId']}/{view['version']}"))
+        specs.append(normalize_view(spec, f"view {view['space']}:{view['externalId']}/{view['version']}"))
     if specs:
         schema._apply_view_specs(specs, is_global=is_global, stamp=stamp, snapshot=True)
     refs = [{"type": "view", "space": k[0], "externalId": k[1], "version": k[2]} for k in map(_view_key, views)]

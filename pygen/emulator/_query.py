@@ -20,15 +20,10 @@ from pygen.emulator._filters import (
     sort_instances,
     sql_hints,
 )
-from pygen.emulator._ids import as_dict, as_list, fmt_view
+from pygen.emulator._ids import ViewKey, as_dict, as_list, fmt_view
 from pygen.emulator._instances import InstanceService, Source, request_hash
-from pygen.emulator._schema import (
-    ViewKey,
-    decode_cursor,
-    encode_cursor,
-    normalize_source_reference,
-    normalize_view_reference,
-)
+from pygen.emulator._normalize import normalize_source_reference, normalize_view_reference
+from pygen.emulator._params import decode_cursor, encode_cursor
 from pygen.emulator._store import Instance, NodeKey
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)

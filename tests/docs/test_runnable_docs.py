@@ -58,6 +58,7 @@ DOCUMENTS = documents()
 def test_the_readmes_with_quick_starts_have_runnable_blocks() -> None:
     shown = {path.relative_to(REPO_ROOT).as_posix() for path in DOCUMENTS}
     assert {"README.md", "pygen/emit/python/README.md", "pygen/ir/README.md", "pygen/instances/README.md"} <= shown
+    assert {"pygen/transport/README.md", "pygen/dms/README.md"} <= shown
 
 
 def test_the_block_parser_takes_only_marked_python_blocks() -> None:

@@ -56,9 +56,9 @@ V2_GEN = textwrap.dedent(
     import json, sys, time
     start = time.perf_counter()
     from pathlib import Path
-    from pygen.fetch import load_model_files
-    from pygen.generate import generate
-    from pygen._generate_cli import write_tree
+    from pygen.generator.fetch import load_model_files
+    from pygen.generator import generate
+    from pygen.cli._generate import write_tree
     imported = time.perf_counter()
     models = [local.model for local in load_model_files(sys.argv[1])]
     loaded = time.perf_counter()

@@ -55,7 +55,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate_python import ensure_v1  # noqa: E402  (bench/ is not a package)
 
-from pygen.generate import load_sdk  # noqa: E402
+from pygen.generator import load_sdk  # noqa: E402
 from pygen.instances import NodeId  # noqa: E402
 from pygen.transport import ClientConfig, ConcurrencyLimits, HTTPClient, Token  # noqa: E402
 

@@ -71,10 +71,10 @@ def main() -> None:
     parser.add_argument("--no-frontend", action="store_true")
     args = parser.parse_args()
 
-    from pygen.config import load_config
-    from pygen.fetch import load_snapshot
-    from pygen.fetch._refresh import obtain_models
-    from pygen.generate import generate
+    from pygen.generator import generate
+    from pygen.generator.config import load_config
+    from pygen.generator.fetch import load_snapshot
+    from pygen.generator.fetch._refresh import obtain_models
 
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "example"

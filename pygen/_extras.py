@@ -14,7 +14,7 @@ import importlib
 import importlib.util
 import os
 
-from pygen._errors import PygenError
+from pygen.errors import PygenError
 
 __all__ = [
     "FETCH_MODULES",

@@ -12,8 +12,8 @@ import pytest
 from testdata import OMNI_MODEL
 
 from pygen._extras import FETCH_MODULES, FETCH_REQUIREMENTS, MissingExtraError, missing_extra_message
-from pygen.fetch import load_snapshot
-from pygen.generate import generate, load_sdk
+from pygen.generator import generate, load_sdk
+from pygen.generator.fetch import load_snapshot
 
 
 @pytest.mark.parametrize("call", [generate, load_sdk], ids=["generate", "load_sdk"])
@@ -23,7 +23,7 @@ def test_generation_without_the_generator_extra(call: Callable[..., object], mon
     with pytest.raises(MissingExtraError) as info:
         call([model])
     assert str(info.value) == (
-        "pygen.generate needs the 'generator' extra (jinja2 is not installed). "
+        "pygen.generator._generate needs the 'generator' extra (jinja2 is not installed). "
         "Install it with: pip install 'cognite-pygen-runtime[generator]'"
     )
     assert isinstance(info.value, ImportError) and info.value.name == "jinja2"
@@ -65,8 +65,8 @@ def test_the_fetch_extra_is_what_the_hook_asks_for() -> None:
 
 
 def test_refreshing_without_the_fetch_extra_says_which_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from pygen.config import load_config
-    from pygen.fetch import refresh
+    from pygen.generator.config import load_config
+    from pygen.generator.fetch import refresh
 
     monkeypatch.setitem(sys.modules, "platformdirs", None)
     (tmp_path / "pyproject.toml").write_text('[tool.pygen]\nmodels = ["a:b/1"]\n', encoding="utf-8")

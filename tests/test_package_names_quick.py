@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pygen._package_names import RUNTIME_IMPORTS, _may_be_installed, package_name_problem, runtime_imports
+from pygen.generator._package_names import RUNTIME_IMPORTS, _may_be_installed, package_name_problem, runtime_imports
 
 
 def test_every_name_the_metadata_walk_finds_is_caught_by_the_quick_check() -> None:
@@ -48,7 +48,7 @@ def test_generation_reads_no_distribution_metadata(tmp_path: Path) -> None:
     model = Path(__file__).resolve().parent / "data" / "models" / "OmniSub.json"
     code = (
         "import json, sys\n"
-        "from pygen._generate_cli import main\n"
+        "from pygen.cli._generate import main\n"
         f"assert main(['--model-file', {str(model)!r}, '--output', {str(tmp_path)!r}]) == 0\n"
         "print(json.dumps('importlib.metadata' in sys.modules))\n"
     )

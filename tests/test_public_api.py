@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-PACKAGES = ["pygen", "pygen.transport", "pygen.dms", "pygen.instances", "pygen.fetch", "pygen.emulator"]
+PACKAGES = ["pygen", "pygen.transport", "pygen.dms", "pygen.instances", "pygen.generator.fetch", "pygen.emulator"]
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -31,7 +31,8 @@ FORBIDDEN = [
     "starlette",
     "uvicorn",
     "pandas",
-    "pygen.fetch",
+    "pygen.generator",
+    "pygen.cli",
     "pygen.emulator",
     "pygen_hatch",
 ]

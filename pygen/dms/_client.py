@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from pygen.transport import AsyncHTTPClient, ClientConfig, HTTPClient
-from pygen.transport._holder import AsyncHTTPHolder, HTTPHolder
+from pygen.transport import AsyncHTTPClient, AsyncHTTPHolder, ClientConfig, HTTPClient, HTTPHolder
 
 from ._api import (
     AsyncContainersAPI,

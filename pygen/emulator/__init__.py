@@ -9,6 +9,16 @@ Example::
 """
 
 from pygen.emulator._app import EmulatorApp, create_app
+from pygen.emulator._server import EmulatorStartError, is_loopback, serve
 from pygen.emulator._settings import DEFAULT_TOKEN, EmulatorSettings, FaultSettings
 
-__all__ = ["DEFAULT_TOKEN", "EmulatorApp", "EmulatorSettings", "FaultSettings", "create_app"]
+__all__ = [
+    "DEFAULT_TOKEN",
+    "EmulatorApp",
+    "EmulatorSettings",
+    "EmulatorStartError",
+    "FaultSettings",
+    "create_app",
+    "is_loopback",
+    "serve",
+]

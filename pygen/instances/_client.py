@@ -15,8 +15,16 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pygen.instances._ids import EdgeId, NodeId
 from pygen.instances._instances import EdgeWrite, NodeWrite, _Instance
-from pygen.transport import AsyncHTTPClient, ClientConfig, Deadline, HTTPClient, PygenError, maybe_applied
-from pygen.transport._holder import AsyncHTTPHolder, HTTPHolder
+from pygen.transport import (
+    AsyncHTTPClient,
+    AsyncHTTPHolder,
+    ClientConfig,
+    Deadline,
+    HTTPClient,
+    HTTPHolder,
+    PygenError,
+    maybe_applied,
+)
 
 if TYPE_CHECKING:
     # The write machinery is imported by the first upsert or delete (in the methods), not with an SDK.

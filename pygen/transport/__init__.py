@@ -35,6 +35,7 @@ from pygen.transport._errors import (
     api_error_from_response,
     error_class_for_status,
 )
+from pygen.transport._holder import AsyncHTTPHolder, HTTPHolder
 from pygen.transport._http import AsyncHTTPClient, HTTPClient, RetryNotice, maybe_applied
 from pygen.transport._limits import ConcurrencyLimits, RequestKind, infer_kind
 from pygen.transport._retry import (
@@ -50,6 +51,7 @@ from pygen.transport._retry import (
 __all__ = [
     "APIError",
     "AsyncHTTPClient",
+    "AsyncHTTPHolder",
     "AuthenticationError",
     "BadRequestError",
     "ClientConfig",
@@ -60,6 +62,7 @@ __all__ = [
     "DEFAULT_RETRY_STATUSES",
     "Deadline",
     "HTTPClient",
+    "HTTPHolder",
     "NotFoundError",
     "OAuthClientCredentials",
     "OAuthError",

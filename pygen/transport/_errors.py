@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 # The root lives in a stdlib-only module so the generator can use it without importing httpx.
-from pygen._errors import PygenError
+from pygen.errors import PygenError
 
 __all__ = [
     "APIError",

@@ -7,7 +7,7 @@ POSTs are retried too. 500 is *not* retried: CDF uses it for bugs that a retry d
 
 The functions take everything they depend on (the current time, the random generator) as arguments,
 so each rule is testable alone; the HTTP clients only call them. The TypeScript runtime
-(``pygen/emit/typescript/runtime/retry.ts``) implements the same rules: ``tests/data/retry_rules.json`` holds
+(``pygen/ts_runtime/retry.ts``) implements the same rules: ``tests/data/retry_rules.json`` holds
 them as cases that both runtimes are tested against.
 """
 

@@ -14,8 +14,8 @@ import re
 from test_runnable_docs import DOCUMENTS, runnable_blocks
 from testdata import REPO_ROOT
 
-from pygen._v1 import GUIDE, V1_KEYS
-from pygen._validate import Report
+from pygen.cli._validate import Report
+from pygen.generator.v1 import GUIDE, V1_KEYS
 
 PATH = REPO_ROOT / GUIDE
 TEXT = PATH.read_text(encoding="utf-8")

@@ -57,7 +57,12 @@ DOCUMENTS = documents()
 
 def test_the_readmes_with_quick_starts_have_runnable_blocks() -> None:
     shown = {path.relative_to(REPO_ROOT).as_posix() for path in DOCUMENTS}
-    assert {"README.md", "pygen/emit/python/README.md", "pygen/ir/README.md", "pygen/instances/README.md"} <= shown
+    assert {
+        "README.md",
+        "pygen/generator/emit/python/README.md",
+        "pygen/generator/ir/README.md",
+        "pygen/instances/README.md",
+    } <= shown
     assert {"pygen/transport/README.md", "pygen/dms/README.md"} <= shown
 
 

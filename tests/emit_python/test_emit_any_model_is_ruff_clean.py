@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from pygen._generate_cli import write_tree
-from pygen.emit.python._format import RUFF_SETTINGS
-from pygen.generate import generate
+from pygen.cli._generate import write_tree
+from pygen.generator import generate
+from pygen.generator.emit.python._format import RUFF_SETTINGS
 
 SPACE = "sp_any"
 WORDS = "pump valve pipe compressor turbine generator sensor reading maintenance order work site plant area".split()

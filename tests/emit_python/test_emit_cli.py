@@ -9,7 +9,7 @@ import pytest
 from _emit_support import MODELS_DIR, load_model, mapped, model, view
 
 from pygen.cli import main as pygen_main
-from pygen.generate import GenerationError, generate
+from pygen.generator import GenerationError, generate
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -207,7 +207,7 @@ def test_unwritable_output_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_load_sdk_replaces_an_earlier_sdk_of_the_same_package() -> None:
-    from pygen.generate import load_sdk
+    from pygen.generator import load_sdk
 
     first = load_sdk([load_model("OmniSub")], package="replaced_sdk")
     second = load_sdk([load_model("OmniSub")], package="replaced_sdk", client_name="OtherClient")
@@ -219,7 +219,7 @@ def test_load_sdk_replaces_an_earlier_sdk_of_the_same_package() -> None:
 def test_load_sdk_tracebacks_show_generated_source() -> None:
     import inspect
 
-    from pygen.generate import load_sdk
+    from pygen.generator import load_sdk
 
     sdk = load_sdk([load_model("OmniSub")], package="traced_sdk")
     source = inspect.getsource(sdk.ConnectionItemA)
@@ -263,7 +263,7 @@ def test_expected_renames_are_one_line_unless_verbose(tmp_path: Path, capsys: py
 
 
 def test_infos_sort_after_warnings_and_errors() -> None:
-    from pygen.ir import Diagnostic, sort_diagnostics, summarize_infos
+    from pygen.generator.ir import Diagnostic, sort_diagnostics, summarize_infos
 
     found = [
         Diagnostic("info", "a", "python-keyword", "x"),

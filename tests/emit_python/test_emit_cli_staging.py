@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from _emit_support import MODELS_DIR
 
-from pygen import _generate_cli
-from pygen._generate_cli import STAGING_PREFIX, remove_stale_staging, write_tree
+from pygen.cli import _generate as _generate_cli
+from pygen.cli._generate import STAGING_PREFIX, remove_stale_staging, write_tree
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and process ids as POSIX has them")
 
 # Runs `pygen generate`, stopping for good at the first rename into place (the tree is fully staged by then).
 _KILLED_RUN = """
 import os, sys, time
-from pygen import _generate_cli
+from pygen.cli import _generate as _generate_cli
 
 if {beside_output}:
     _generate_cli._same_file_system = lambda a, b: False  # as if the temporary directory were another disk

@@ -9,9 +9,9 @@ from typing import Any
 
 from _emit_support import NASTY, SPACE, direct, mapped, model, view
 
-from pygen._generate_cli import write_tree
-from pygen.emit.python._format import RUFF_SETTINGS
-from pygen.generate import generate, load_sdk
+from pygen.cli._generate import write_tree
+from pygen.generator import generate, load_sdk
+from pygen.generator.emit.python._format import RUFF_SETTINGS
 from pygen.instances import NodeId
 
 RUFF = Path(sys.executable).parent / "ruff"

@@ -20,8 +20,8 @@ from _emit_support import REPO_ROOT, SENTINEL, direct, edge, mapped, model, reve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pygen._generate_cli import write_tree
-from pygen.generate import generate, load_sdk
+from pygen.cli._generate import write_tree
+from pygen.generator import generate, load_sdk
 
 NASTY_PIECES = ['"', "'", '"""', "'''", "\\", "\\n", "\n", "\r\n", "\t", "*/", "/*", "#", "{", "}", "{{", "%s"]
 NASTY_PIECES += ["\x00", "\u2028", "\ufeff", "é", "日本", "\U0001f600", "# noqa", "type: ignore", "fmt: off", " "]

@@ -20,7 +20,7 @@ from _emit_support import direct, mapped, model, view
 from sdk_target import Deployment, on_target, sdk_ahttp, sdk_http, space
 
 from pygen.emulator import EmulatorSettings
-from pygen.generate import load_sdk
+from pygen.generator import load_sdk
 from pygen.instances import NodeId
 from pygen.transport import ClientConfig, Token
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from _emit_support import SPACE, mapped, model, view
 
-from pygen._generate_cli import write_tree
-from pygen.config import ConfigError, parse_config
-from pygen.emit._files import MAX_FILE_STEM
-from pygen.generate import GenerationError, generate
+from pygen.cli._generate import write_tree
+from pygen.generator import GenerationError, generate
+from pygen.generator.config import ConfigError, parse_config
+from pygen.generator.emit._files import MAX_FILE_STEM
 
 LONG = ("Pump" + "Station" * 40)[:255]  # a valid 255-character external id
 LONG_TWIN = LONG[:-1] + "X"  # the same first 254 characters

@@ -22,8 +22,8 @@ from testdata import MODELS_DIR
 
 from pygen.cli import main as pygen_main
 from pygen.emulator import EmulatorSettings
-from pygen.fetch import ModelRef
-from pygen.generate import GenerationError, generate, load_sdk
+from pygen.generator import GenerationError, generate, load_sdk
+from pygen.generator.fetch import ModelRef
 from pygen.instances import NodeId
 from pygen.transport import ClientConfig, Token
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pygen.emit.python._source import LINE_LENGTH, call, docstring
+from pygen.generator.emit.python._source import LINE_LENGTH, call, docstring
 
 
 def _doc_value(source: str) -> str:

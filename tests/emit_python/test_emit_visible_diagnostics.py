@@ -11,9 +11,9 @@ import pytest
 from _emit_support import SPACE, mapped, model, view
 
 from pygen.cli import main as pygen_main
-from pygen.config import ConfigError, parse_config
-from pygen.generate import GenerationError, generate
-from pygen.ir import Diagnostic
+from pygen.generator import GenerationError, generate
+from pygen.generator.config import ConfigError, parse_config
+from pygen.generator.ir import Diagnostic
 
 RLO, ZWSP, ZWJ, LSEP = "\u202e", "\u200b", "\u200d", "\u2028"
 # Anything Python does not call printable, except the ASCII space: what must never reach a terminal raw.

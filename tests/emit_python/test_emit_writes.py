@@ -19,7 +19,7 @@ from sdk_target import Deployment, on_target, sdk_http, space
 from testdata import OMNI_MODEL
 
 from pygen.emulator import EmulatorSettings
-from pygen.generate import load_sdk
+from pygen.generator import load_sdk
 from pygen.instances import NodeId
 from pygen.transport import ClientConfig, Token
 

@@ -19,8 +19,8 @@ import pytest
 from testdata import MODELS_DIR
 
 from pygen._version import __version__
-from pygen.emit import _templates
-from pygen.emit.python import _format
+from pygen.generator.emit import _templates
+from pygen.generator.emit.python import _format
 
 #: Never imported by `pygen generate --model-file`: the HTTP client, the runtime, pydantic, fetch machinery.
 NOT_IMPORTED = [
@@ -81,7 +81,7 @@ def test_a_second_run_compiles_no_template(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = _generate(tmp_path, cache, "first")
     assert sorted(first["compiled"]) == ["client.py.jinja", "init.py.jinja", "view.py.jinja"]
-    folder = _templates.template_cache_dir("pygen.emit.python").relative_to(_templates.user_cache_dir())
+    folder = _templates.template_cache_dir("pygen.generator.emit.python").relative_to(_templates.user_cache_dir())
     assert len(list((cache / folder).glob("*.cache"))) == 3
     second = _generate(tmp_path, cache, "second")
     assert second["compiled"] == []
@@ -90,13 +90,13 @@ def test_a_second_run_compiles_no_template(tmp_path: Path) -> None:
 
 def test_the_cache_folder_is_keyed_by_pygen_jinja_and_python(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PYGEN_CACHE_DIR", str(tmp_path))
-    folder = _templates.template_cache_dir("pygen.emit.python")
+    folder = _templates.template_cache_dir("pygen.generator.emit.python")
     assert folder.is_relative_to(tmp_path / "templates")
     import jinja2
 
     release = folder.parent.name
     assert __version__ in release and jinja2.__version__ in release and sys.implementation.cache_tag in release
-    assert _templates.template_cache_dir("pygen.emit.typescript") != folder
+    assert _templates.template_cache_dir("pygen.generator.emit.typescript") != folder
 
 
 def test_a_corrupt_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_the_e501_pass_is_skipped_only_when_no_line_can_be_long(text: str, long:
 
 
 def test_skipping_the_e501_pass_changes_no_byte(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pygen.generate import generate
+    from pygen.generator import generate
 
     models = [json.loads((MODELS_DIR / name).read_text()) for name in ("Omni.json",)]
     skipped = generate(models).files

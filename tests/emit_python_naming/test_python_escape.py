@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pygen.emit.python import py_comment, py_doc, py_literal, py_str
+from pygen.generator.emit.python import py_comment, py_doc, py_literal, py_str
 
 HOSTILE = [
     "",
@@ -213,7 +213,7 @@ def test_docstrings_of_every_length_are_ruff_clean(tmp_path: Path) -> None:
     A one-line docstring gets its closing quotes on the same row from ruff, however long that makes it,
     so text that would not fit with them must already be wrapped.
     """
-    from pygen.emit.python._source import docstring
+    from pygen.generator.emit.python._source import docstring
 
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma".split()
     lines = ['"""Docstring sample."""']

@@ -6,8 +6,8 @@ import json
 import sys
 import types
 
-from pygen.emit.python import py_doc, py_str, python_names
-from pygen.ir import ContainerRef, DataModelInfo, Field, ModelRef, SDKModel, TextType, ViewClass, ViewRef
+from pygen.generator.emit.python import py_doc, py_str, python_names
+from pygen.generator.ir import ContainerRef, DataModelInfo, Field, ModelRef, SDKModel, TextType, ViewClass, ViewRef
 
 HOSTILE_IDS = [
     "model3D", "modelDump", "modelDumpJson", "schema", "copy", "json", "dict", "fields", "validate", "id", "type",

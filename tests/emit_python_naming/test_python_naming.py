@@ -12,14 +12,24 @@ from hypothesis import strategies as st
 from testdata import MODELS_DIR
 
 from pygen.dms import DataModel
-from pygen.emit.python import PythonNames, check_python_names, py_ident, python_names, to_pascal, to_snake
-from pygen.emit.python._naming import (
+from pygen.generator.emit.python import PythonNames, check_python_names, py_ident, python_names, to_pascal, to_snake
+from pygen.generator.emit.python._naming import (
     _RUNTIME_FALLBACK,
     ANNOTATION_NAMES,
     PYTHON_CODES,
     runtime_attribute_names,
 )
-from pygen.ir import ContainerRef, DataModelInfo, Field, ModelRef, SDKModel, TextType, ViewClass, ViewRef, build_ir
+from pygen.generator.ir import (
+    ContainerRef,
+    DataModelInfo,
+    Field,
+    ModelRef,
+    SDKModel,
+    TextType,
+    ViewClass,
+    ViewRef,
+    build_ir,
+)
 
 ASCII_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 

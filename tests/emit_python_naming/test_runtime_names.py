@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pygen.emit.python import _runtime_names
+from pygen.generator.emit.python import _runtime_names
 
 
 def test_written_down_names_equal_the_live_runtime() -> None:
@@ -13,7 +13,7 @@ def test_written_down_names_equal_the_live_runtime() -> None:
         written = getattr(_runtime_names, name)
         assert written == names, (
             f"{name} differs from the runtime (missing {sorted(names - written)}, extra {sorted(written - names)}): "
-            "rewrite it with `.venv/bin/python -m pygen.emit.python._runtime_names`"
+            "rewrite it with `.venv/bin/python -m pygen.generator.emit.python._runtime_names`"
         )
 
 

@@ -3,7 +3,7 @@
 Golden cases: ``cognite_core``, ``omni``, ``omni_sub``, ``wind_turbine`` (the shared dumps, each generated
 alone: Omni and OmniSub conflict when loaded together) and ``hostile`` (built here). The committed trees
 (``tests/golden/<case>/typescript/<package>/``) leave out ``runtime/``: it is a stamped copy of
-``pygen/emit/typescript/runtime`` (checked separately), and committing it five times would only add noise.
+``pygen/ts_runtime`` (checked separately), and committing it five times would only add noise.
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def golden_tree(case: str) -> Path:
 
 def generate_case(case: str) -> dict[str, str]:
     """The full generated tree of a case (runtime included)."""
-    from pygen.generate import generate
+    from pygen.generator import generate
 
     return generate(golden_models(case), language="typescript").files
 

@@ -17,7 +17,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]  # the support module, and testdata
 
 from _ts_support import GOLDEN_CASES, GOLDEN_DIR, generate_case, golden_models, golden_tree, is_runtime  # noqa: E402
 
-from pygen._generate_cli import write_tree  # noqa: E402
+from pygen.cli._generate import write_tree  # noqa: E402
 
 
 def main() -> int:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from _ts_support import MODELS_DIR, REPO_ROOT, hostile_model, load_model, mapped, model, view
 
-from pygen._generate_cli import main
+from pygen.cli._generate import main
 from pygen.dms import DataModel
-from pygen.emit.typescript import typescript_names
-from pygen.generate import GenerationError, generate
-from pygen.ir import build_ir
+from pygen.generator import GenerationError, generate
+from pygen.generator.emit.typescript import typescript_names
+from pygen.generator.ir import build_ir
 
 EXAMPLE = REPO_ROOT / "example_project"
 
@@ -118,7 +118,7 @@ def test_files_are_unique_ignoring_case() -> None:
 
 
 def test_runtime_exports_are_read_from_the_runtime_index() -> None:
-    from pygen.emit.typescript._naming import runtime_exports
+    from pygen.generator.emit.typescript._naming import runtime_exports
 
     names = runtime_exports()
     assert {"Node", "NodeApi", "Filter", "HttpClient", "Token", "VERSION", "JsonValue", "toNodeId"} <= names
@@ -129,8 +129,8 @@ def test_api_members_cover_the_runtime_view_api_classes() -> None:
     """Every member the runtime's ViewApi/NodeApi/EdgeApi declare is reserved for connection methods."""
     import re
 
-    from pygen.emit.typescript import RUNTIME_DIR
-    from pygen.emit.typescript._naming import API_MEMBERS
+    from pygen.generator.emit.typescript import RUNTIME_DIR
+    from pygen.generator.emit.typescript._naming import API_MEMBERS
 
     text = (RUNTIME_DIR / "instances.ts").read_text(encoding="utf-8")
     declared: set[str] = set()

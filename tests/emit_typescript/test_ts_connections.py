@@ -18,7 +18,7 @@ from _ts_support import TSCONFIG, load_model, run_tsc, tsc_available, write_file
 from testdata import OMNI_MODEL
 
 from pygen.emulator.testing import EmulatorProcess
-from pygen.generate import generate
+from pygen.generator import generate
 
 pytestmark = pytest.mark.once  # compiles TypeScript and drives node: one Python is enough (tests/run)
 

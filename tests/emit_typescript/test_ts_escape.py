@@ -15,8 +15,8 @@ from _ts_lexer import lex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pygen.emit.typescript import jsdoc, ts_comment, ts_doc, ts_ident, ts_key, ts_str
-from pygen.emit.typescript._naming import KEYWORDS
+from pygen.generator.emit.typescript import jsdoc, ts_comment, ts_doc, ts_ident, ts_key, ts_str
+from pygen.generator.emit.typescript._naming import KEYWORDS
 
 # Text with everything that could break out: quotes, backslashes, comment markers, template syntax,
 # line terminators, NUL, bidi controls, lone surrogates.

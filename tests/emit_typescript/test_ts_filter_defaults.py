@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from _ts_support import NASTY, SPACE, TSCONFIG, mapped, model, run_tsc, tsc_available, view, write_files
 
-from pygen.generate import generate
+from pygen.generator import generate
 
 pytestmark = pytest.mark.once  # compiles TypeScript and drives node: one Python is enough (tests/run)
 

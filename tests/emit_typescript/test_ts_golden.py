@@ -1,7 +1,7 @@
 """Golden TypeScript trees, compared file by file, plus one ``tsc`` run over every case and a hostile fuzz.
 
 Regenerate with ``.venv/bin/python tests/emit_typescript/regen.py``. The committed trees leave out
-``runtime/`` (a stamped copy of ``pygen/emit/typescript/runtime``, checked here against its source).
+``runtime/`` (a stamped copy of ``pygen/ts_runtime``, checked here against its source).
 ``tsc --noEmit`` runs once over the full output of all cases (strict, exactOptionalPropertyTypes,
 noUncheckedIndexedAccess and more, see ``_ts_support.TSCONFIG``) with tests/typescript's TypeScript 7;
 it fails when that package is not installed (``tests/typescript/run.sh`` installs it and runs
@@ -34,8 +34,8 @@ from _ts_support import (
 )
 
 from pygen._version import __version__
-from pygen.emit.typescript import RUNTIME_DIR
-from pygen.generate import generate
+from pygen.generator import generate
+from pygen.generator.emit.typescript import RUNTIME_DIR
 
 
 def _tree(root: Path) -> dict[str, str]:

@@ -16,7 +16,7 @@ from _ts_support import MULTI, TSCONFIG, load_model, run_tsc, tsc_available, wri
 from testdata import MODELS_DIR
 
 from pygen.emulator.testing import EmulatorProcess
-from pygen.generate import generate
+from pygen.generator import generate
 
 pytestmark = pytest.mark.once  # compiles TypeScript and drives node: one Python is enough (tests/run)
 

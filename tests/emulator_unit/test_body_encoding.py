@@ -35,7 +35,7 @@ def test_a_body_that_inflates_beyond_the_limit_is_refused(monkeypatch: pytest.Mo
 def test_the_server_socket_is_tcp_so_connections_get_no_delay() -> None:
     import socket
 
-    from pygen.emulator.cli import listening_socket
+    from pygen.emulator._server import listening_socket
 
     with listening_socket("127.0.0.1") as sock:
         # asyncio sets TCP_NODELAY on accepted connections only when the listening socket's protocol is TCP.

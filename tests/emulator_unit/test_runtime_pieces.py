@@ -6,6 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from pygen.cli._emulator import main
 from pygen.emulator import EmulatorSettings, FaultSettings
 from pygen.emulator._auth import TokenAuthority
 from pygen.emulator._errors import ApiError
@@ -13,7 +14,6 @@ from pygen.emulator._faults import FaultInjector, parse_fault_settings
 from pygen.emulator._loader import LoadError, load_model_file
 from pygen.emulator._schema import SchemaService
 from pygen.emulator._store import Store
-from pygen.emulator.cli import main
 from pygen.emulator.testing import asgi_client, async_asgi_client
 
 

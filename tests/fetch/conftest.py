@@ -1,4 +1,4 @@
-"""Fixtures for pygen.fetch tests: an in-memory keyring, and isolation from the user's real dirs and secrets."""
+"""Fixtures for pygen.generator.fetch tests: an in-memory keyring, isolation from the user's real dirs and secrets."""
 
 from __future__ import annotations
 

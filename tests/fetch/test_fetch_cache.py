@@ -15,7 +15,7 @@ import filelock
 import pytest
 from testdata import MODELS_DIR, REPO_ROOT
 
-from pygen.fetch import (
+from pygen.generator.fetch import (
     CacheError,
     CacheKey,
     ModelCache,
@@ -129,7 +129,7 @@ def test_corrupt_entry_is_a_miss_with_a_warning(
     path = cache.path(_key())
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
-    with caplog.at_level(logging.WARNING, logger="pygen.fetch"):
+    with caplog.at_level(logging.WARNING, logger="pygen.generator.fetch"):
         assert cache.get(_key()) is None
     assert len(caplog.records) == 1
     assert str(path) in caplog.records[0].getMessage()
@@ -167,7 +167,7 @@ def test_put_refuses_a_model_under_another_key(tmp_path: Path, omni: dict[str, A
 def test_unreadable_entry_is_a_miss(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     cache = ModelCache(tmp_path)
     cache.path(_key()).mkdir(parents=True)  # a directory where the file should be
-    with caplog.at_level(logging.WARNING, logger="pygen.fetch"):
+    with caplog.at_level(logging.WARNING, logger="pygen.generator.fetch"):
         assert cache.get(_key()) is None
     assert "unreadable cache file" in caplog.text
 
@@ -272,7 +272,7 @@ def _fail() -> dict[str, Any]:
 FETCHER_SCRIPT = """
 import json, os, sys, time
 from pathlib import Path
-from pygen.fetch import CacheKey, ModelCache, ModelRef
+from pygen.generator.fetch import CacheKey, ModelCache, ModelRef
 root, model_file, calls, ready, go = (Path(a) for a in sys.argv[1:6])
 ready.touch()
 while not go.exists():
@@ -364,7 +364,7 @@ def test_unusable_cache_dir_still_fetches(
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the cache root should be")
     cache = ModelCache(blocker)
-    with caplog.at_level(logging.WARNING, logger="pygen.fetch"):
+    with caplog.at_level(logging.WARNING, logger="pygen.generator.fetch"):
         assert cache.get_or_fetch(_key(), lambda: omni) == omni
     assert "cannot use the cache" in caplog.text
 
@@ -377,8 +377,8 @@ def test_failed_cache_write_still_returns_the_model(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("pygen.fetch._snapshot.atomic_write_bytes", disk_full)
-    with caplog.at_level(logging.WARNING, logger="pygen.fetch"):
+    monkeypatch.setattr("pygen.generator.fetch._snapshot.atomic_write_bytes", disk_full)
+    with caplog.at_level(logging.WARNING, logger="pygen.generator.fetch"):
         assert cache.get_or_fetch(_key(), lambda: omni) == omni
     assert "could not write the cache entry" in caplog.text and "No space left" in caplog.text
     assert cache.get(_key()) is None
@@ -386,6 +386,6 @@ def test_failed_cache_write_still_returns_the_model(
 
 
 def test_importing_pygen_fetch_does_not_import_keyring() -> None:
-    code = "import sys, pygen.fetch; print('keyring' in sys.modules)"
+    code = "import sys, pygen.generator.fetch; print('keyring' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO_ROOT)
     assert out.stdout.strip() == "False"

@@ -15,7 +15,7 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 
-from pygen.fetch import (
+from pygen.generator.fetch import (
     ENV_CLIENT_SECRET,
     ENV_TOKEN,
     TOKEN_USERNAME,

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pygen.fetch import (
+from pygen.generator.fetch import (
     CacheKey,
     ModelCache,
     ModelRef,

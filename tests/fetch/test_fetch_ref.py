@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from pygen.fetch import ModelRef, ModelRefError
+from pygen.generator.fetch import ModelRef, ModelRefError
 
 
 def test_parse_and_str_round_trip() -> None:

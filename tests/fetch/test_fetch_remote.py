@@ -12,7 +12,7 @@ import httpx
 import pytest
 from testdata import MODELS_DIR
 
-from pygen.fetch import (
+from pygen.generator.fetch import (
     CacheKey,
     ModelCache,
     ModelNotFoundError,

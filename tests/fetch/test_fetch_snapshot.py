@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from testdata import MODELS_DIR
 
-from pygen.fetch import ModelRef, SnapshotError, dump_snapshot, load_snapshot, snapshot_path, write_snapshot
-from pygen.fetch import _snapshot as snapshot_module
+from pygen.generator.fetch import ModelRef, SnapshotError, dump_snapshot, load_snapshot, snapshot_path, write_snapshot
+from pygen.generator.fetch import _snapshot as snapshot_module
 
 MODEL_FILES = sorted(MODELS_DIR.glob("*.json"))
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -138,7 +138,7 @@ def _read_until(stop: threading.Event, target: Path, seen: list[str], bad: list[
 
 WRITER_SCRIPT = """
 import json, sys
-from pygen.fetch import write_snapshot
+from pygen.generator.fetch import write_snapshot
 target, model_file, writer, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 model = json.load(open(model_file, encoding="utf-8"))
 model["description"] = f"writer {writer} " + "x" * 1_000_000
@@ -326,7 +326,7 @@ def test_schema_error_message_names_the_json_path() -> None:
 
     import pydantic
 
-    from pygen.fetch._snapshot import schema_error_message
+    from pygen.generator.fetch._snapshot import schema_error_message
 
     class Ref(pydantic.BaseModel):
         type: Literal["view"]

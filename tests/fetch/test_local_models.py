@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from testdata import DATA_DIR, MODELS_DIR
 
-from pygen.config import load_config, parse_config
-from pygen.fetch import LocalModelError, ModelRef, SnapshotError, load_model_files, obtain_models, refresh
-from pygen.generate import generate
+from pygen.generator import generate
+from pygen.generator.config import load_config, parse_config
+from pygen.generator.fetch import LocalModelError, ModelRef, SnapshotError, load_model_files, obtain_models, refresh
 
 TOOLKIT = DATA_DIR / "toolkit" / "plant"
 COLLIDE = MODELS_DIR / "collide"

@@ -18,8 +18,8 @@ sys.path[:0] = [str(TESTS / "emit_python"), str(TESTS)]  # the support module, a
 
 from _emit_support import GOLDEN_CASES, GOLDEN_DIR, golden_models, golden_tree  # noqa: E402
 
-from pygen._generate_cli import write_tree  # noqa: E402
-from pygen.generate import generate  # noqa: E402
+from pygen.cli._generate import write_tree  # noqa: E402
+from pygen.generator import generate  # noqa: E402
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from keyring.backend import KeyringBackend
 from testdata import MODELS_DIR, REPO_ROOT
 
 from pygen.emulator.testing import EmulatorProcess
-from pygen.fetch import ModelRef, snapshot_path, write_snapshot
+from pygen.generator.fetch import ModelRef, snapshot_path, write_snapshot
 
 EXAMPLE_PROJECT = REPO_ROOT / "example_project"
 CLIENT_ID = "pygen-test-client"
@@ -136,7 +136,7 @@ class FakeResult:
 
 
 class FakeGenerationError(Exception):
-    """Like ``pygen.generate.GenerationError``: the message lists every diagnostic."""
+    """Like ``pygen.generator._generate.GenerationError``: the message lists every diagnostic."""
 
     def __init__(self, message: str, diagnostics: Sequence[FakeDiagnostic]) -> None:
         super().__init__("\n".join([message, *(f"  {d}" for d in diagnostics)]))
@@ -145,7 +145,7 @@ class FakeGenerationError(Exception):
 
 @dataclasses.dataclass
 class FakeGenerator:
-    """Stands in for ``pygen.generate``: a small, deterministic, importable package listing the views."""
+    """Stands in for ``pygen.generator._generate``: a small, deterministic, importable package listing the views."""
 
     calls: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     diagnostics: list[FakeDiagnostic] = dataclasses.field(default_factory=list)

@@ -2,7 +2,7 @@
 
 Every test runs with no pygen secret in the environment, a private cache and keyring config
 (``XDG_*`` and ``PYGEN_CACHE_DIR`` in a temporary home), and keyring's backend reset. Until the
-generator exists, ``fake_generator`` stands in for ``pygen.generate``.
+generator exists, ``fake_generator`` stands in for ``pygen.generator._generate``.
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def emulator(model_files: dict[str, Path]) -> Iterator[EmulatorProcess]:
 @pytest.fixture
 def fake_generator(monkeypatch: pytest.MonkeyPatch) -> FakeGenerator:
     fake = FakeGenerator()
-    module = types.ModuleType("pygen.generate")
+    module = types.ModuleType("pygen.generator._generate")
     module.generate = fake.generate  # type: ignore[attr-defined]
     module.GenerationError = FakeGenerationError  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pygen.generate", module)
+    monkeypatch.setitem(sys.modules, "pygen.generator._generate", module)
     return fake

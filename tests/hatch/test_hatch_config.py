@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from _hatch_support import load_model, make_project, run_hook
 
-from pygen.config import DEFAULT_SNAPSHOTS, ConfigError, load_config, parse_config
+from pygen.generator.config import DEFAULT_SNAPSHOTS, ConfigError, load_config, parse_config
 
 MODELS = 'models = ["sp_pygen_models:OmniSub/1"]\n'
 CDF = '[tool.pygen.cdf]\ncluster = "westeurope-1"\nproject = "p"\n'
@@ -218,7 +218,7 @@ def test_package_may_not_name_another_distributions_package(tmp_path: Path, pack
 def test_package_names_of_the_runtimes_dependencies_come_from_its_metadata() -> None:
     from importlib import metadata
 
-    from pygen._package_names import runtime_imports
+    from pygen.generator._package_names import runtime_imports
 
     names = runtime_imports()
     # Every requirement the installed runtime declares (all extras) is refused under its import name.

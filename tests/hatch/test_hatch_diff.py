@@ -7,7 +7,7 @@ from typing import Any
 
 from _hatch_support import load_model, omnisub_v2
 
-from pygen.fetch._diff import describe_property, diff_models
+from pygen.generator.fetch._diff import describe_property, diff_models
 
 
 def _prop(type_: dict[str, Any], **extra: Any) -> dict[str, Any]:

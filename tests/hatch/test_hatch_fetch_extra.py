@@ -93,14 +93,15 @@ def test_asking_costs_no_pydantic_and_no_http_client(tmp_path: Path) -> None:
     code = (
         BLOCKER
         + f"from hatchling.builders.wheel import WheelBuilder\nprint(WheelBuilder({str(root)!r}).config.dependencies)\n"
-        + "print(sorted(name for name in ('pydantic', 'httpx', 'pygen.config', 'jinja2') if name in sys.modules))\n"
+        + "print(sorted(name for name in ('pydantic', 'httpx', 'pygen.generator.config', 'jinja2')"
+        + " if name in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == [repr(list(FETCH_REQUIREMENTS)), "[]"]
 
 
 def test_the_default_snapshots_folder_is_the_configurations() -> None:
-    from pygen.config import DEFAULT_SNAPSHOTS
+    from pygen.generator.config import DEFAULT_SNAPSHOTS
     from pygen_hatch import plugin
 
     assert plugin.DEFAULT_SNAPSHOTS == DEFAULT_SNAPSHOTS
@@ -158,7 +159,7 @@ def test_a_build_that_must_fetch_without_the_extra_stops_with_one_plain_message(
 def test_the_snapshot_path_imports_neither_the_fetch_extra_nor_the_http_transport() -> None:
     """obtain_models' module (and what it imports) leaves keyring, the cache's packages and httpx to the fetch path."""
     modules = ("keyring", "platformdirs", "filelock", "httpx", "pygen.transport")
-    code = "import sys, pygen.fetch._refresh, pygen_hatch.plugin\n"
+    code = "import sys, pygen.generator.fetch._refresh, pygen_hatch.plugin\n"
     code += f"print([m for m in {modules} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

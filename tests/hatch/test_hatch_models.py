@@ -18,10 +18,10 @@ from _hatch_support import (
     run_hook,
 )
 
-from pygen.config import ConfigError, load_config
 from pygen.emulator.testing import EmulatorProcess
-from pygen.fetch import CacheKey, CredentialsError, ModelCache, ModelRef, SnapshotError, load_snapshot
-from pygen.fetch._refresh import obtain_models
+from pygen.generator.config import ConfigError, load_config
+from pygen.generator.fetch import CacheKey, CredentialsError, ModelCache, ModelRef, SnapshotError, load_snapshot
+from pygen.generator.fetch._refresh import obtain_models
 
 OMNISUB = "sp_pygen_models:OmniSub/1"
 PYGEN = f'[tool.pygen]\nmodels = ["{OMNISUB}"]\npackage = "omni_sdk"\n'
@@ -222,7 +222,7 @@ def test_fetch_with_static_token(tmp_path: Path, emulator: EmulatorProcess, monk
 
 
 def test_unknown_model_in_cdf(tmp_path: Path, emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pygen.fetch import ModelNotFoundError
+    from pygen.generator.fetch import ModelNotFoundError
 
     monkeypatch.setenv("PYGEN_TOKEN", TOKEN)
     root = make_project(tmp_path / "p", PYGEN.replace("OmniSub/1", "Nope/1") + cdf_table(emulator, oauth=False))
@@ -276,9 +276,9 @@ def test_missing_generator_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.
 
     from pygen.transport import PygenError
 
-    monkeypatch.setitem(sys.modules, "pygen.generate", None)  # import raises ModuleNotFoundError
+    monkeypatch.setitem(sys.modules, "pygen.generator._generate", None)  # import raises ModuleNotFoundError
     root = make_project(tmp_path / "p", PYGEN, snapshots={"pygen-snapshots": load_model("OmniSub")})
-    with pytest.raises(PygenError, match=r"has no generator \(pygen.generate\)"):
+    with pytest.raises(PygenError, match=r"has no generator \(pygen.generator._generate\)"):
         run_hook(root)
 
 

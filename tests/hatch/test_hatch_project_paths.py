@@ -15,9 +15,9 @@ import pytest
 from _hatch_support import load_model, make_project, run_hook
 from testdata import DATA_DIR
 
-from pygen.config import load_config
-from pygen.fetch import SnapshotError
-from pygen.fetch._refresh import obtain_models, refresh
+from pygen.generator.config import load_config
+from pygen.generator.fetch import SnapshotError
+from pygen.generator.fetch._refresh import obtain_models, refresh
 
 _links = pytest.mark.skipif(os.name != "posix", reason="symbolic links without privileges")
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from _hatch_support import CLIENT_ID, CLIENT_SECRET, TOKEN, MemoryKeyring, cdf_table, load_model, make_project
 
-from pygen.config import load_config
+from pygen.cli._refresh import main
 from pygen.emulator.testing import EmulatorProcess
-from pygen.fetch import dump_snapshot, load_snapshot
-from pygen.fetch._refresh import connect, describe_retry, main, obtain_models, refresh
+from pygen.generator.config import load_config
+from pygen.generator.fetch import dump_snapshot, load_snapshot
+from pygen.generator.fetch._refresh import connect, describe_retry, obtain_models, refresh
 from pygen.transport import ConnectionFailedError, RetryNotice, RetryPolicy
 
 V1 = "sp_pygen_models.OmniSub.1.json"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 FORBIDDEN = ["jinja2", "keyring", "platformdirs", "filelock", "starlette", "uvicorn", "pandas", "numpy"]
-FORBIDDEN_PYGEN = ["pygen.fetch", "pygen.emulator", "pygen_hatch"]
+FORBIDDEN_PYGEN = ["pygen.generator.fetch", "pygen.emulator", "pygen_hatch"]
 
 
 def test_importing_the_instance_runtime_stays_light() -> None:

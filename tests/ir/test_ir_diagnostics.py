@@ -10,7 +10,7 @@ import pytest
 from _ir_support import direct, edge, mapped, model, reverse, text, view, view_ref
 
 from pygen.dms import DataModel
-from pygen.ir import CODES, Diagnostic, EnumType, ViewRef, build_ir, has_errors, sort_diagnostics
+from pygen.generator.ir import CODES, Diagnostic, EnumType, ViewRef, build_ir, has_errors, sort_diagnostics
 
 Case = tuple[str, Callable[[], list[DataModel]], dict[str, Any], str, str]
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from _ir_support import SPACE, load_shared, mapped, model, text, view
 
-from pygen.ir import NodeRef, SDKModel, ViewClass, ViewRef, build_ir
+from pygen.generator.ir import NodeRef, SDKModel, ViewClass, ViewRef, build_ir
 
 
 def _type_equals(external_id: str, kind: str = "node") -> dict[str, Any]:

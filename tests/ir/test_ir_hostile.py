@@ -10,8 +10,8 @@ from _ir_support import SPACE, mapped, model, view, view_ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pygen.emit.python import python_names
-from pygen.ir import DirectType, build_ir, has_errors
+from pygen.generator.emit.python import python_names
+from pygen.generator.ir import DirectType, build_ir, has_errors
 
 NAMES = st.sampled_from(["A", "B", "C", "Pump", "pump", "Node", "class", "3D", "ø", "Outside"])
 PROP_IDS = st.one_of(

@@ -9,7 +9,7 @@ import pytest
 from _ir_support import load_shared, model, text, view
 
 from pygen.dms import DataModel
-from pygen.ir import (
+from pygen.generator.ir import (
     DirectType,
     EnumType,
     FloatType,

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-PACKAGES = ["pygen.ir", "pygen.emit", "pygen.emit.python"]
+PACKAGES = ["pygen.generator.ir", "pygen.generator.emit", "pygen.generator.emit.python"]
 
 
 @pytest.mark.parametrize("package", PACKAGES)
@@ -22,7 +22,10 @@ def test_all_is_sorted_and_resolves(package: str) -> None:
 
 def test_generator_side_imports_no_template_engine() -> None:
     # Templates come later with the emitter; the IR and the filters must stay importable without jinja2.
-    code = "import json, sys\nimport pygen.ir, pygen.emit.python\nprint(json.dumps(sorted(sys.modules)))\n"
+    code = (
+        "import json, sys\nimport pygen.generator.ir, pygen.generator.emit.python\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     modules = set(json.loads(result.stdout))
-    assert not {"jinja2", "keyring", "starlette", "uvicorn", "pygen.emulator", "pygen.fetch"} & modules
+    assert not {"jinja2", "keyring", "starlette", "uvicorn", "pygen.emulator", "pygen.generator.fetch"} & modules

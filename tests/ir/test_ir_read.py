@@ -1,4 +1,5 @@
-"""The generator's plain reader of DMS JSON (``pygen.ir._read``) against ``pygen.dms`` (pydantic), the authority.
+"""The generator's plain reader of DMS JSON (``pygen.generator.ir._read``) against ``pygen.dms`` (pydantic),
+the authority.
 
 The rule is one-sided: whatever ``read_model`` accepts, ``pygen.dms`` accepts, and the two give the same
 objects (and the same ``View.dump()``); anything else is a ``Fallback`` to ``pygen.dms``. Checked on every
@@ -20,9 +21,9 @@ from pydantic import ValidationError
 from testdata import MODELS_DIR
 
 from pygen.dms import DataModel as DmsDataModel
-from pygen.generate import generate
-from pygen.ir import ViewRef, build_ir
-from pygen.ir._read import DataModel, Fallback, View, from_dms, read_model
+from pygen.generator import generate
+from pygen.generator.ir import ViewRef, build_ir
+from pygen.generator.ir._read import DataModel, Fallback, View, from_dms, read_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "emit_python"))
 from _emit_support import GOLDEN_CASES, golden_models  # noqa: E402

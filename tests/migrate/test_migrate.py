@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from testdata import MODELS_DIR
 
-from pygen import _migrate
-from pygen._migrate import MigrationRefused, migrate_text
-from pygen.config import ConfigError, load_config, parse_config
+from pygen.cli import _migrate
+from pygen.cli._migrate import MigrationRefused, migrate_text
+from pygen.generator.config import ConfigError, load_config, parse_config
 
 CASES = Path(__file__).parent / "cases"
 SECRET = "s3cret-Z9q-never-in-any-file"
@@ -284,7 +284,7 @@ def test_python_m_build_works_on_a_migrated_project(
     import json
     import zipfile
 
-    from pygen.fetch import ModelRef, snapshot_path, write_snapshot
+    from pygen.generator.fetch import ModelRef, snapshot_path, write_snapshot
 
     project = _project("hatch_project", tmp_path / "p")
     assert _run(project, monkeypatch=monkeypatch, capsys=capsys).endswith("--- exit 0\n")
@@ -305,7 +305,7 @@ def test_python_m_build_works_on_a_migrated_project(
 
 
 def test_the_cases_use_every_v1_key() -> None:
-    from pygen._v1 import V1_KEYS
+    from pygen.generator.v1 import V1_KEYS
 
     used: set[str] = set()
     for case in CASES.iterdir():

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from testdata import MODELS_DIR
 
-from pygen.fetch import ModelRef, snapshot_path, write_snapshot
-from pygen.generate import generate
+from pygen.generator import generate
+from pygen.generator.fetch import ModelRef, snapshot_path, write_snapshot
 
 # `once`: setuptools and the build frontend behave the same whatever Python runs pytest (the plugin's code
 # runs in the build subprocess on the main Python); `slow`: builds and a virtualenv.

@@ -20,8 +20,8 @@ import pytest
 from _frontends import EXAMPLE_PROJECT, UV, build_wheel, clean_env, fill_wheelhouse, fresh_venv, install
 from testdata import DATA_DIR, MODELS_DIR
 
-from pygen.fetch import load_snapshot
-from pygen.generate import generate
+from pygen.generator import generate
+from pygen.generator.fetch import load_snapshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("frontends-setuptools"), pytest.mark.once]
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AuthenticationError, OAuthClientCredentials, OAuthError, Token } from "../../pygen/emit/typescript/runtime/index.js";
+import { AuthenticationError, OAuthClientCredentials, OAuthError, Token } from "../../pygen/ts_runtime/index.js";
 import { cdfError, deferred, fakeFetch, json, testClient, type Call } from "./helpers.js";
 
 const TOKEN_URL = "https://idp.test/oauth2/token";

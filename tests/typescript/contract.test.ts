@@ -3,10 +3,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import * as runtime from "../../pygen/emit/typescript/runtime/index.js";
+import * as runtime from "../../pygen/ts_runtime/index.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const RUNTIME = join(REPO, "pygen/emit/typescript/runtime");
+const RUNTIME = join(REPO, "pygen/ts_runtime");
 const sources = readdirSync(RUNTIME).filter((f) => f.endsWith(".ts"));
 
 describe("runtime sources", () => {

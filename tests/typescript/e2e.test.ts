@@ -23,7 +23,7 @@ import {
   Token,
   UpsertError,
   type NodeWrite,
-} from "../../pygen/emit/typescript/runtime/index.js";
+} from "../../pygen/ts_runtime/index.js";
 import { createTestSchema, eventually, freshSpace, target, targetHttp } from "./helpers.js";
 
 interface Pump {

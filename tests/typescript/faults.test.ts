@@ -1,6 +1,6 @@
 /** The runtime against an emulator that injects 429s (with Retry-After), 503s and dropped connections (emulator-only). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpClient, InstanceClient, NodeApi, Token } from "../../pygen/emit/typescript/runtime/index.js";
+import { HttpClient, InstanceClient, NodeApi, Token } from "../../pygen/ts_runtime/index.js";
 import { startEmulator, type RunningEmulator } from "./emulator.js";
 import { createTestSchema, freshSpace, onCdf } from "./helpers.js";
 

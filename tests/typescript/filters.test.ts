@@ -30,7 +30,7 @@ import {
   TextProperty,
   TimestampProperty,
   viewPropertyRef,
-} from "../../pygen/emit/typescript/runtime/index.js";
+} from "../../pygen/ts_runtime/index.js";
 
 const view = { space: "s", externalId: "Pump", version: "v1" };
 const ref = (p: string) => viewPropertyRef(view, p);

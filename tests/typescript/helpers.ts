@@ -1,7 +1,7 @@
 /** Shared test helpers: a scriptable fake `fetch`, a recording `sleep`, the target of the run, and its schema setup. */
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import { HttpClient, Token, type ClientOptions, type Credentials, type FetchInit, type FetchLike, type ResponseLike } from "../../pygen/emit/typescript/runtime/index.js";
+import { HttpClient, Token, type ClientOptions, type Credentials, type FetchInit, type FetchLike, type ResponseLike } from "../../pygen/ts_runtime/index.js";
 import { startEmulator } from "./emulator.js";
 import { modelFile } from "./sdks.js";
 import { credentialsOf, type TargetInfo } from "./target.js";

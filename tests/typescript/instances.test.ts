@@ -9,7 +9,7 @@ import {
   UpsertError,
   type ApplyItem,
   type JsonValue,
-} from "../../pygen/emit/typescript/runtime/index.js";
+} from "../../pygen/ts_runtime/index.js";
 import { cdfError, fakeFetch, json, testClient, type Call } from "./helpers.js";
 
 const view = { space: "s", externalId: "Pump", version: "v1" };

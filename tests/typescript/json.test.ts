@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError, parseJson, stringifyJson } from "../../pygen/emit/typescript/runtime/index.js";
+import { JsonSyntaxError, parseJson, stringifyJson } from "../../pygen/ts_runtime/index.js";
 
 describe("parseJson keeps int64 exact", () => {
   it.each([

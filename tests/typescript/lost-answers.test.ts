@@ -25,9 +25,9 @@ import {
   type Credentials,
   type FetchLike,
   type UpsertResult,
-} from "../../pygen/emit/typescript/runtime/index.js";
-import { DeadlinePassedError } from "../../pygen/emit/typescript/runtime/errors.js";
-import { Deadline, mayHaveBeenApplied, neverReachedServer, parseRetryAfter, retryPolicy } from "../../pygen/emit/typescript/runtime/retry.js";
+} from "../../pygen/ts_runtime/index.js";
+import { DeadlinePassedError } from "../../pygen/ts_runtime/errors.js";
+import { Deadline, mayHaveBeenApplied, neverReachedServer, parseRetryAfter, retryPolicy } from "../../pygen/ts_runtime/retry.js";
 import { startEmulator, type RunningEmulator } from "./emulator.js";
 import { cdfError, createTestSchema, fakeFetch, freshSpace, json, onCdf, recordingSleep, scripted, testClient, type Call } from "./helpers.js";
 

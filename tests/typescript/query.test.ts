@@ -14,7 +14,7 @@ import {
   type QueryLink,
   type QueryOptions,
   type Subset,
-} from "../../pygen/emit/typescript/runtime/index.js";
+} from "../../pygen/ts_runtime/index.js";
 import { fakeFetch, json, testClient, type Call } from "./helpers.js";
 
 const VIEW = { space: "s", externalId: "Thing", version: "v1" };

@@ -124,7 +124,7 @@ export async function edgeQueries(client: OmniClient): Promise<void> {
   client.connectionItemA.query().follow("outwards", { edgeProperties: [] });
 }
 
-/** The examples of pygen/emit/typescript/README.md ("Graph queries"), as written there. */
+/** The examples of pygen/generator/emit/typescript/README.md ("Graph queries"), as written there. */
 export async function readmeExamples(client: CogniteCoreClient, omni: OmniClient): Promise<void> {
   const assets = client.cogniteAsset;
   const q = assets

@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ApiError, ConnectionFailedError, DEFAULT_RETRY_POLICY, type FetchLike, type RetryPolicy } from "../../pygen/emit/typescript/runtime/index.js";
-import { Deadline, mayHaveBeenApplied, neverReachedServer, parseRetryAfter, retryDelay, retryPolicy, shouldRetryStatus } from "../../pygen/emit/typescript/runtime/retry.js";
+import { ApiError, ConnectionFailedError, DEFAULT_RETRY_POLICY, type FetchLike, type RetryPolicy } from "../../pygen/ts_runtime/index.js";
+import { Deadline, mayHaveBeenApplied, neverReachedServer, parseRetryAfter, retryDelay, retryPolicy, shouldRetryStatus } from "../../pygen/ts_runtime/retry.js";
 import { cdfError, json, recordingSleep, scripted, testClient } from "./helpers.js";
 
 interface Cases<C> {

@@ -12,8 +12,8 @@ import {
   RequestTimeoutError,
   ServerError,
   UnprocessableEntityError,
-} from "../../pygen/emit/typescript/runtime/index.js";
-import { parseRetryAfter, retryDelay, retryPolicy } from "../../pygen/emit/typescript/runtime/retry.js";
+} from "../../pygen/ts_runtime/index.js";
+import { parseRetryAfter, retryDelay, retryPolicy } from "../../pygen/ts_runtime/retry.js";
 import { cdfError, json, recordingSleep, scripted, testClient } from "./helpers.js";
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

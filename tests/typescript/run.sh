@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Type-checks and tests pygen's TypeScript side:
-#   1. the runtime (pygen/emit/typescript/runtime): tsc, unit tests and end-to-end tests against `pygen emulator`
+#   1. the runtime (pygen/ts_runtime): tsc, unit tests and end-to-end tests against `pygen emulator`
 #      (the graph query tests on SDKs generated here from CogniteCore and Omni, into generated/), and a tour of
 #      the data-modeling API through Cognite's official SDK, @cognite/sdk, against the emulator (official-sdk.test.ts);
 #   2. example_project/typescript: npm ci, npm run build (pygen generate + tsc), npm test (vitest + emulator).

@@ -14,7 +14,7 @@
  * Plain Node and the runtime only (no vitest): vitest.config.ts and global-setup.ts use it in the main process.
  */
 import { randomBytes } from "node:crypto";
-import { HttpClient, OAuthClientCredentials, Token, type Credentials, type JsonValue } from "../../pygen/emit/typescript/runtime/index.js";
+import { HttpClient, OAuthClientCredentials, Token, type Credentials, type JsonValue } from "../../pygen/ts_runtime/index.js";
 
 export const PREFIX = "PYGEN_TEST_CDF_";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HttpClient, Token, VERSION, type FetchInit } from "../../pygen/emit/typescript/runtime/index.js";
-import { inferKind, resolveBaseUrl, Semaphore } from "../../pygen/emit/typescript/runtime/transport.js";
+import { HttpClient, Token, VERSION, type FetchInit } from "../../pygen/ts_runtime/index.js";
+import { inferKind, resolveBaseUrl, Semaphore } from "../../pygen/ts_runtime/transport.js";
 import { deferred, fakeFetch, json, testClient } from "./helpers.js";
 
 describe("URLs and headers", () => {

@@ -25,7 +25,7 @@ import {
   whereFilter,
   type Filter,
   type Where,
-} from "../../pygen/emit/typescript/runtime/index.js";
+} from "../../pygen/ts_runtime/index.js";
 import { fakeFetch, json, testClient } from "./helpers.js";
 
 const view = { space: "s", externalId: "Pump", version: "v1" };

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from testdata import MODEL_NAMES, MODELS_DIR, REPO_ROOT
 
-from pygen import _validate
+from pygen.cli import _validate
 
 EXPECTED = Path(__file__).parent / "expected"
 UPDATE = os.environ.get("PYGEN_UPDATE_GOLDEN") == "1"
@@ -102,8 +102,8 @@ def test_the_json_schema(capsys: pytest.CaptureFixture[str], monkeypatch: pytest
 
 
 def test_text_and_json_list_the_same_diagnostics_as_generate(capsys: pytest.CaptureFixture[str]) -> None:
-    from pygen.fetch import load_snapshot
-    from pygen.generate import generate
+    from pygen.generator import generate
+    from pygen.generator.fetch import load_snapshot
 
     model = load_snapshot(MODELS_DIR / "WindTurbine.json")
     expected = [str(d) for d in generate([model], format=False).diagnostics]

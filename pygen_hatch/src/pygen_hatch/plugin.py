@@ -2,7 +2,7 @@
 
 For the wheel (standard and editable builds) the hook reads ``[tool.pygen]`` from the project's
 ``pyproject.toml``, takes each pinned data model from the project's snapshot, the user cache, or
-CDF (in that order, see :func:`pygen.fetch._refresh.obtain_models`), generates the Python package
+CDF (in that order, see :func:`pygen.generator.obtain_project_models`), generates the Python package
 into a temporary folder outside the project, adds those files to the wheel with ``force_include``,
 and adds the runtime requirement (``cognite-pygen-runtime``, same minor version) to the wheel's
 dependencies. The source tree is never written to, except for a snapshot after a fetch (it is
@@ -32,17 +32,11 @@ from typing import TYPE_CHECKING, Any
 from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-from pygen.integration import (
-    build_requirement_hint,
-    check_package_is_free,
-    generate_package,
-    lists_runtime,
-    runtime_requirement,
-)
+from pygen.generator import build_requirement_hint, check_package_is_free, lists_runtime, runtime_requirement
 
 if TYPE_CHECKING:
-    from pygen.config import PygenConfig
-    from pygen.fetch._refresh import ObtainedModel
+    from pygen.generator import PygenConfig
+    from pygen.generator.fetch import ObtainedModel
 
 __all__ = ["PygenBuildHook", "runtime_requirement"]
 
@@ -50,7 +44,7 @@ __all__ = ["PygenBuildHook", "runtime_requirement"]
 _HATCH_HOOK_OPTIONS = {"dependencies", "enable-by-default", "require-runtime-dependencies", "require-runtime-features"}
 #: This hook's distribution, as a project lists it in [build-system] requires.
 DISTRIBUTION = "hatch-cognite-pygen"
-#: [tool.pygen] `snapshots` when it is not set (pygen.config.DEFAULT_SNAPSHOTS; a test keeps them equal).
+#: [tool.pygen] `snapshots` when it is not set (pygen.generator.config.DEFAULT_SNAPSHOTS; a test keeps them equal).
 DEFAULT_SNAPSHOTS = "pygen-snapshots"
 
 
@@ -71,9 +65,9 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         build environment then gets keyring and the cache's two packages only when a pinned model has no
         snapshot. Nothing when they are installed or every snapshot is there, and nothing when the table is
         not as expected: the build reports the problem. It reads the ``[tool.pygen]`` table hatchling has
-        parsed (not :func:`pygen.config.load_config`, which imports pydantic: this runs in every build).
+        parsed (not :func:`pygen.generator.config.load_config`, which imports pydantic: this runs in every build).
         """
-        from pygen._extras import FETCH_REQUIREMENTS, missing_fetch_module
+        from pygen.generator import FETCH_REQUIREMENTS, missing_fetch_module
 
         if self.target_name not in {"wheel", "sdist"} or missing_fetch_module() is None:
             return []
@@ -84,8 +78,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         models, folder = table.get("models", []), table.get("snapshots", DEFAULT_SNAPSHOTS)
         if not isinstance(models, list) or not isinstance(folder, str):
             return []
-        from pygen.fetch._errors import PygenFetchError
-        from pygen.fetch._ref import ModelRef
+        from pygen.generator.fetch import ModelRef, PygenFetchError
 
         try:
             files = [Path(self.root, folder, ModelRef.parse(str(text)).snapshot_filename()) for text in models]
@@ -101,7 +94,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         hatchling itself does for errors it expects. An exception escaping the hook would be printed by the
         frontend's backend process with a Python traceback in front of the message.
         """
-        from pygen._errors import PygenError
+        from pygen.errors import PygenError
 
         try:
             self._initialize(version, build_data)
@@ -118,39 +111,41 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
             self.app.display_info(f"pygen: nothing to do for the {self.target_name!r} target")
             return
         self._check_hook_table()
-        from pygen.config import load_config
-        from pygen.fetch import PygenFetchError
-        from pygen.fetch._refresh import obtain_models
+        from pygen.generator import generate_project, load_config, obtain_project_models, report_diagnostics
 
         config = load_config(self.root, source="pyproject.toml")
         requirement = self._runtime_dependency() if self.target_name == "wheel" else None
         # A build from an unpacked sdist (python -m build, uv build) runs in a temporary copy of the project:
-        # a snapshot written there would be thrown away with it, so none is written and the user is told.
+        # no snapshot is written there (obtain_project_models), and the user is told where fetched models went.
         from_sdist = (Path(self.root) / "PKG-INFO").is_file()
-        try:
-            models = obtain_models(
-                config,
+        install_fetch = build_requirement_hint(DISTRIBUTION, "fetch")
+        if self.target_name == "sdist":
+            config, models = obtain_project_models(
                 self.root,
+                source="pyproject.toml",
                 report=self._info,
                 waiting=self._waiting,
-                write_snapshots=not from_sdist,
-                install_fetch=build_requirement_hint(DISTRIBUTION, "fetch"),
+                install_fetch=install_fetch,
             )
-        except PygenFetchError as exc:
-            if from_sdist and not config.snapshot_dir(self.root).is_dir():
-                # Building from an sdist that was made without the snapshots: say so, it is the real cause.
-                raise type(exc)(
-                    f"{exc}\nThis build runs from an sdist that has no `{config.snapshots}/` folder: include it "
-                    f'in the sdist (e.g. [tool.hatch.build.targets.sdist] include = [..., "/{config.snapshots}"]).'
-                ) from None
-            raise
-        if from_sdist:
-            self._say_where_fetched_models_went(config, models)
-        if self.target_name == "sdist":
+            if from_sdist:
+                self._say_where_fetched_models_went(config, models)
             self._include_snapshots(models, build_data)
             return
-        package, files = self._generate(config, models)
-        self._check_no_clash(package, config)
+        project = generate_project(
+            self.root, config=config, report=self._info, waiting=self._waiting, install_fetch=install_fetch
+        )
+        if from_sdist:
+            self._say_where_fetched_models_went(project.config, project.models)
+        # Warnings each; expected renames (infos) in one line, or each with `hatch build -v`.
+        report_diagnostics(
+            project.result.diagnostics,
+            warn=self.app.display_warning,
+            info=self._info,
+            verbose=getattr(self.app, "verbosity", 0) > 0,
+            verbose_hint="`hatch build -v`",
+        )
+        package, files = project.result.package, project.result.files
+        self._check_no_clash(package, project.config)
         out = self._write(files)
         forced = {os.path.join(out, *PurePosixPath(relative).parts): relative for relative in sorted(files)}
         build_data["force_include"].update(forced)
@@ -189,7 +184,7 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
     def _check_hook_table(self) -> None:
         unknown = sorted(set(self.config) - _HATCH_HOOK_OPTIONS)
         if unknown:
-            from pygen.config import ConfigError
+            from pygen.generator.config import ConfigError
 
             raise ConfigError(
                 f"pyproject.toml: [tool.hatch.build.targets.{self.target_name}.hooks.pygen] `{unknown[0]}` is not "
@@ -221,30 +216,6 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         pinned = sum(1 for item in models if item.source != "file")
         self._info(
             f"pygen: {pinned} snapshot(s) and {len(models) - pinned} model(s) from model files included in the sdist"
-        )
-
-    def _generate(self, config: PygenConfig, models: Sequence[ObtainedModel]) -> tuple[str, dict[str, str]]:
-        from pygen._errors import PygenError
-
-        try:
-            import pygen.generate  # noqa: F401 - the generator must be there
-        except ModuleNotFoundError as exc:
-            if exc.name != "pygen.generate":
-                raise
-            raise PygenError(
-                "pygen: this installation of cognite-pygen-runtime has no generator (pygen.generate); "
-                "install a version that has one"
-            ) from None
-        refs = ", ".join(str(item.ref) for item in models)
-        self._waiting(f"pygen: generating the Python SDK for {refs}")
-        # Warnings each; expected renames (infos) in one line, or each with `hatch build -v`.
-        return generate_package(
-            config,
-            models,
-            warn=self.app.display_warning,
-            info=self._info,
-            verbose=getattr(self.app, "verbosity", 0) > 0,
-            verbose_hint="`hatch build -v`",
         )
 
     def _check_no_clash(self, package: str, config: PygenConfig) -> None:

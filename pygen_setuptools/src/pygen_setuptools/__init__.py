@@ -8,8 +8,8 @@ entry point, setuptools' documented extension point for plugins) for every proje
 build sub-commands), which:
 
 - obtains each model as the hatch hook does (the project's snapshot, the user cache, CDF with the
-  keyring's credentials, or the project's model files; :func:`pygen.fetch.obtain_models`),
-- generates the Python package (:func:`pygen.integration.generate_package`) into ``build_lib``,
+  keyring's credentials, or the project's model files; :func:`pygen.generator.fetch.obtain_models`),
+- generates the Python package (:func:`pygen.generator.generate_project`) into ``build_lib``,
   never into the source tree, and lists the files in ``get_outputs()`` (so editable installs get them),
 - names the snapshots and model files in ``get_source_files()``, which setuptools adds to the sdist, so
   a wheel built from the sdist needs no network.
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from setuptools import Distribution
 
-    from pygen.config import PygenConfig
+    from pygen.generator.config import PygenConfig
 
 __all__ = ["finalize_distribution_options"]
 
@@ -40,8 +40,8 @@ def finalize_distribution_options(dist: Distribution) -> None:
     root = Path(os.getcwd())  # setuptools builds with the project folder as the working directory
     if not _uses_pygen(root / "pyproject.toml"):
         return
-    from pygen.config import load_config
-    from pygen.transport import PygenError
+    from pygen.errors import PygenError
+    from pygen.generator.config import load_config
 
     try:
         config = load_config(root, source="pyproject.toml")
@@ -80,8 +80,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _check_runtime_dependency(pyproject: Path) -> None:
     """``[project] dependencies`` must list the runtime in a range that admits this pygen's runtime."""
-    from pygen.config import ConfigError
-    from pygen.integration import lists_runtime, runtime_requirement
+    from pygen.generator import lists_runtime, runtime_requirement
+    from pygen.generator.config import ConfigError
 
     project = _read_toml(pyproject).get("project")
     if not isinstance(project, Mapping) or "dependencies" in (project.get("dynamic") or []):
@@ -95,7 +95,7 @@ def _check_runtime_dependency(pyproject: Path) -> None:
 
 def _check_no_clash(root: Path, config: PygenConfig, package: str | None = None) -> None:
     """The generated package must not be one the project has (``package``: the generator's choice)."""
-    from pygen.integration import check_package_is_free
+    from pygen.generator import check_package_is_free
 
     package = package or config.package
     if package is not None:  # else the generator chooses it: checked again after generation
@@ -187,37 +187,32 @@ _CACHE: dict[Path, tuple[str, dict[str, str]]] = {}
 def _generated(root: Path, config: PygenConfig) -> tuple[str, dict[str, str]]:
     """The generated package of the project in ``root`` (once per build process)."""
     if root not in _CACHE:
-        from pygen.fetch import obtain_models
-        from pygen.integration import build_requirement_hint, generate_package
-        from pygen.transport import PygenError
+        from pygen.errors import PygenError
+        from pygen.generator import build_requirement_hint, generate_project, report_diagnostics
 
-        # A build from an unpacked sdist runs in a temporary copy: a snapshot written there is thrown away.
-        from_sdist = (root / "PKG-INFO").is_file()
         # setuptools has no way to ask for more build requirements: a build that fetches lists the extra itself.
         install_fetch = build_requirement_hint("setuptools-cognite-pygen", "fetch")
         try:
-            models = obtain_models(
-                config, root, report=_say, write_snapshots=not from_sdist, install_fetch=install_fetch
-            )
-            generated = generate_package(
-                config,
-                models,
+            project = generate_project(root, config=config, report=_say, install_fetch=install_fetch)
+            report_diagnostics(
+                project.result.diagnostics,
                 warn=_say,
                 info=_say,
                 verbose=bool(os.environ.get("PYGEN_VERBOSE")),
                 verbose_hint="PYGEN_VERBOSE=1",
             )
-            _check_no_clash(root, config, generated[0])
-            _CACHE[root] = generated
+            _check_no_clash(root, config, project.result.package)
+            _CACHE[root] = project.result.package, project.result.files
         except PygenError as exc:
-            raise SystemExit(str(exc)) from None
+            message = str(exc) if str(exc).startswith("pygen: ") else f"pygen: {exc}"
+            raise SystemExit(message) from None
     return _CACHE[root]
 
 
 def _model_sources(root: Path, config: PygenConfig) -> list[str]:
     """The project's snapshots and model files (relative paths): what a wheel built from the sdist needs."""
-    from pygen.fetch import load_model_files
-    from pygen.transport import PygenError
+    from pygen.errors import PygenError
+    from pygen.generator.fetch import load_model_files
 
     found = [config.snapshot_file(root, ref) for ref in config.refs]
     for entry in config.model_files:

@@ -87,35 +87,7 @@ export {
   type WhereLogic,
   type WhereOps,
 } from "./filters.js";
-export {
-  EdgeApi,
-  InstanceClient,
-  MAX_PAGE,
-  MAX_WRITE_ITEMS,
-  NodeApi,
-  toNodeId,
-  UpsertResult,
-  ViewApi,
-  type AggregateGroup,
-  type AggregateOptions,
-  type AggregateValue,
-  type Aggregation,
-  type ApplyItem,
-  type Bucket,
-  type DeleteOptions,
-  type DeleteResult,
-  type FieldsOf,
-  type InstanceClientOptions,
-  type InstanceResult,
-  type ListOptions,
-  type Page,
-  type PropertyName,
-  type ReadOptions,
-  type RetrieveResult,
-  type SearchOptions,
-  type SortArg,
-  type UpsertOptions,
-} from "./instances.js";
+export { toNodeId } from "./items.js";
 export { JsonSyntaxError, parseJson, stringifyJson, type JsonObject, type JsonValue } from "./json.js";
 export {
   GraphHop,
@@ -145,6 +117,22 @@ export {
   type Subset,
   type WithConnection,
 } from "./query.js";
+export {
+  MAX_PAGE,
+  type AggregateGroup,
+  type AggregateOptions,
+  type AggregateValue,
+  type Aggregation,
+  type Bucket,
+  type FieldsOf,
+  type ListOptions,
+  type Page,
+  type PropertyName,
+  type ReadOptions,
+  type RetrieveResult,
+  type SearchOptions,
+  type SortArg,
+} from "./reads.js";
 export { DEFAULT_RETRY_POLICY, DEFAULT_RETRY_STATUSES, type Deadline, type RetryPolicy } from "./retry.js";
 export {
   DEFAULT_LIMITS,
@@ -175,3 +163,15 @@ export {
   type Sleep,
   type ViewId,
 } from "./types.js";
+export { EdgeApi, NodeApi, ViewApi } from "./views.js";
+export {
+  InstanceClient,
+  MAX_WRITE_ITEMS,
+  UpsertResult,
+  type ApplyItem,
+  type DeleteOptions,
+  type DeleteResult,
+  type InstanceClientOptions,
+  type InstanceResult,
+  type UpsertOptions,
+} from "./writes.js";

@@ -35,10 +35,11 @@
  */
 import { and, ContainsAny, Equals, Filter, HasData, In, whereFilter } from "./filters.js";
 import type { FilterJson, SortJson, Where } from "./filters.js";
-import { checkLimit, sorts, targetUnits, type InstanceClient, type SortArg } from "./instances.js";
 import type { JsonObject, JsonValue } from "./json.js";
+import { checkLimit, sorts, targetUnits, type SortArg } from "./reads.js";
 import type { RequestOptions } from "./transport.js";
 import type { Edge, Node, NodeId, ViewId } from "./types.js";
+import type { InstanceClient } from "./writes.js";
 
 /** Most rows one result-set expression returns per request. */
 export const MAX_QUERY_LIMIT = 10_000;

@@ -132,7 +132,7 @@ def test_api_members_cover_the_runtime_view_api_classes() -> None:
     from pygen.generator.emit.typescript import RUNTIME_DIR
     from pygen.generator.emit.typescript._naming import API_MEMBERS
 
-    text = (RUNTIME_DIR / "instances.ts").read_text(encoding="utf-8")
+    text = (RUNTIME_DIR / "views.ts").read_text(encoding="utf-8")
     declared: set[str] = set()
     for match in re.finditer(r"^export (?:abstract )?class (ViewApi|NodeApi|EdgeApi)\b.*?^}", text, re.M | re.S):
         body = match.group(0)

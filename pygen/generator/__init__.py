@@ -36,8 +36,10 @@ if TYPE_CHECKING:
         generate_project,
         lists_runtime,
         obtain_project_models,
+        project_model_files,
         report_diagnostics,
         runtime_requirement,
+        write_files,
     )
     from pygen.generator.config import ConfigError, PygenConfig, load_config
 
@@ -60,8 +62,10 @@ __all__ = [
     "missing_fetch_module",
     "obtain_project_models",
     "package_name_problem",
+    "project_model_files",
     "report_diagnostics",
     "runtime_requirement",
+    "write_files",
 ]
 
 #: Which module defines each public name.
@@ -86,8 +90,10 @@ _WHERE = {
             "generate_project",
             "lists_runtime",
             "obtain_project_models",
+            "project_model_files",
             "report_diagnostics",
             "runtime_requirement",
+            "write_files",
         ],
         "pygen.generator._project",
     ),

@@ -34,8 +34,10 @@ __all__ = [
     "generate_project",
     "lists_runtime",
     "obtain_project_models",
+    "project_model_files",
     "report_diagnostics",
     "runtime_requirement",
+    "write_files",
 ]
 
 RUNTIME_DISTRIBUTION = "cognite-pygen-runtime"
@@ -250,3 +252,21 @@ def check_generated_files(package: str, files: Mapping[str, str]) -> dict[str, s
     if not checked:
         raise PygenError(f"pygen: the generator produced no files for the package {package!r}")
     return checked
+
+
+def write_files(files: Mapping[str, str], out: str | os.PathLike[str]) -> None:
+    """Write ``files`` (POSIX relative path -> text) under ``out``, as UTF-8 bytes with "\n" line ends on every OS
+    (a wheel must be the same everywhere)."""
+    for relative, text in files.items():
+        target = Path(out, *PurePosixPath(relative).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+
+
+def project_model_files(project_dir: str | os.PathLike[str], models: Sequence[ObtainedModel]) -> list[str]:
+    """The files the models came from, relative to the project (POSIX, sorted): each pinned model's snapshot, and
+    the files a model defined in the project was read from. What an sdist must ship so that a wheel built from it
+    needs no network. A snapshot that was not written (a build from an unpacked sdist) is left out."""
+    root = Path(project_dir).resolve()
+    found = {path.resolve() for item in models for path in (item.files or (item.snapshot,)) if path.is_file()}
+    return sorted(path.relative_to(root).as_posix() for path in found)

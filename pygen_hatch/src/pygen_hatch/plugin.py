@@ -207,12 +207,10 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         )
 
     def _include_snapshots(self, models: Sequence[ObtainedModel], build_data: dict[str, Any]) -> None:
-        root = Path(self.root).resolve()
-        for item in models:
-            # A pinned model's snapshot, or the files a model defined in the project was read from.
-            for path in item.files or (item.snapshot,):
-                if path.is_file():  # a snapshot is not written when this sdist is built from an unpacked sdist
-                    build_data["force_include"][str(path)] = path.resolve().relative_to(root).as_posix()
+        from pygen.generator import project_model_files
+
+        for relative in project_model_files(self.root, models):
+            build_data["force_include"][os.path.join(self.root, relative)] = relative
         pinned = sum(1 for item in models if item.source != "file")
         self._info(
             f"pygen: {pinned} snapshot(s) and {len(models) - pinned} model(s) from model files included in the sdist"
@@ -227,15 +225,13 @@ class PygenBuildHook(BuildHookInterface[BuilderConfig]):
         check_package_is_free(Path(self.root), package, config, shipped=mine)
 
     def _write(self, files: Mapping[str, str]) -> str:
+        from pygen.generator import write_files
+
         out = tempfile.mkdtemp(prefix="pygen-build-")
         self._temp_dirs.append(out)
         atexit.register(shutil.rmtree, out, ignore_errors=True)
         try:
-            for relative, text in files.items():
-                target = Path(out, *PurePosixPath(relative).parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                # Bytes, so that "\n" stays "\n" on every OS: the wheel must be the same everywhere.
-                target.write_bytes(text.encode("utf-8"))
+            write_files(files, out)
         except BaseException:
             self._cleanup()
             raise

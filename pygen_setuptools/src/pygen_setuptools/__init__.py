@@ -131,16 +131,14 @@ def _commands(root: Path, config: PygenConfig, build: type[Any]) -> tuple[type[A
             self.set_undefined_options("build_py", ("build_lib", "build_lib"))
 
         def run(self) -> None:
+            from pygen.generator import write_files
+
             package, files = _generated(root, config)
             # An editable wheel maps the project's own packages to its source folders and ignores build_lib;
             # the generated package has no source folder, so it goes into the wheel itself (setuptools
             # points `install`'s install_lib at the unpacked editable wheel): an ordinary copy, as under hatch.
             out = self.get_finalized_command("install").install_lib if self.editable_mode else self._build_lib()
-            for relative, text in files.items():
-                target = Path(out, *PurePosixPath(relative).parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                # Bytes, so that "\n" stays "\n" on every OS: the wheel must be the same everywhere.
-                target.write_bytes(text.encode("utf-8"))
+            write_files(files, out)
             _say(f"pygen: added package {package} ({len(files)} files)")
 
         def get_outputs(self) -> list[str]:

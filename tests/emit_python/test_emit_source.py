@@ -1,4 +1,4 @@
-"""The emitter's layout helpers: docstrings that cannot break out, calls laid out the way ruff writes them."""
+"""The emitter's layout helpers: docstrings that cannot break out, brackets that ask ruff for one item per line."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pygen.generator.emit.python._source import LINE_LENGTH, call, docstring
+from pygen.generator.emit.python import format_python
+from pygen.generator.emit.python._source import LINE_LENGTH, bracketed, docstring
 
 
 def _doc_value(source: str) -> str:
@@ -37,8 +38,11 @@ def test_docstring_example_is_trusted_text_only() -> None:
         docstring("Summary.", "", 'x = """')
 
 
-def test_call_fits_on_one_line_or_explodes_with_trailing_commas() -> None:
-    assert call("f(", ["a", "b"], "") == "f(a, b)"
+def test_bracketed_fits_on_one_line_or_asks_for_one_item_per_line() -> None:
+    assert bracketed("f(", ["a", "b"], "") == "f(a, b)"
     long = ["x" * 70, "y" * 70]
-    assert call("f(", long, "    ") == f"f(\n        {long[0]},\n        {long[1]},\n    )"
-    assert call("g(", [call("f(", long, "        ")], "    ").startswith("g(\n        f(\n")
+    assert bracketed("f(", long, "    ") == f"f({long[0]}, {long[1]},)"
+    # Ruff keeps the items one per line (a magic trailing comma), where alone it would put them on one line.
+    line = bracketed("return f(", ["x" * 55, "y" * 55], "    ")
+    formatted = format_python({"m.py": f"def g():\n    {line}\n"})["m.py"]
+    assert formatted == f"def g():\n    return f(\n        {'x' * 55},\n        {'y' * 55},\n    )\n"

@@ -19,8 +19,8 @@ from pygen.generator.emit.python._naming import (
 )
 
 __all__ = [
-    "RUFF_SETTINGS",
     "PythonNames",
+    "RUFF_SETTINGS",
     "ViewNames",
     "check_python_names",
     "emit_python",

@@ -1,24 +1,24 @@
 """The Python emitter: renders the IR into the files of a typed SDK package, in memory.
 
 One jinja ``Environment`` is built once and cached (templates compile once per process, not per
-view). Templates only loop and branch; ``_context`` decides everything. The output is already in
-``ruff format`` form, so generation never runs a formatter (a wheel build must not need ruff).
+view). Templates only loop and branch; ``_views`` (with ``_context``, ``_types``, ``_filters``,
+``_connections``) decides everything. Code is rendered plainly: ``format_python`` (ruff) lays it out.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jinja2
 
 from pygen._version import __version__
 from pygen.generator.emit._templates import template_environment
-from pygen.generator.emit.python._context import ViewContext, build_contexts, client_attribute_pairs, isort_names
+from pygen.generator.emit.python._context import ViewContext
 from pygen.generator.emit.python._escape import py_comment, py_str
 from pygen.generator.emit.python._naming import PythonNames
-from pygen.generator.emit.python._source import LINE_LENGTH, call, docstring
+from pygen.generator.emit.python._source import LINE_LENGTH, bracketed, docstring
+from pygen.generator.emit.python._views import build_contexts, client_attribute_pairs
 from pygen.generator.ir import Diagnostic, SDKModel
 
 __all__ = ["emit_python", "header_line"]
@@ -26,11 +26,7 @@ __all__ = ["emit_python", "header_line"]
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return template_environment(
-        "pygen.generator.emit.python",
-        filters={"py_str": py_str, "isort": isort_names},
-        globals={"dict_line": lambda head, items, tail="}": call(head, items, "    ", tail)},
-    )
+    return template_environment("pygen.generator.emit.python", filters={"py_str": py_str})
 
 
 def header_line(sdk: SDKModel) -> str:
@@ -52,19 +48,7 @@ class _ClientRow:
     def line(self, is_async: bool) -> str:
         """``attribute: LazyAPI[PumpAPI] = LazyAPI(".pump")``: the view's API, built on first use."""
         api = self.async_api if is_async else self.api
-        return call(f"{self.attribute}: LazyAPI[{api}] = LazyAPI(", [py_str("." + self.module)], "    ")
-
-
-def _import_lines(rows: Iterable[tuple[str, Sequence[str]]], indent: str) -> list[str]:
-    lines = []
-    for module, names in sorted(rows):
-        ordered = isort_names(list(names))
-        lines.append(call(f"from {module} import (", ordered, indent) if len(ordered) > 1 else "")
-        if len(ordered) == 1:
-            lines[-1] = f"from {module} import {ordered[0]}"
-        elif len(indent) + len(f"from {module} import {', '.join(ordered)}") <= LINE_LENGTH:
-            lines[-1] = f"from {module} import {', '.join(ordered)}"
-    return lines
+        return bracketed(f"{self.attribute}: LazyAPI[{api}] = LazyAPI(", [py_str("." + self.module)], "    ")
 
 
 def _models_text(sdk: SDKModel) -> str:
@@ -78,7 +62,7 @@ def _client_file(sdk: SDKModel, names: PythonNames, header: str) -> str:
             client_attribute_pairs(sdk, names), _views_by_attribute(sdk, names), strict=True
         )
     ]
-    type_imports = _import_lines([(f".{row.module}", [row.api, row.async_api]) for row in rows], "    ")
+    type_imports = [f"from .{row.module} import {row.api}, {row.async_api}" for row in rows]
     first = names.view(sorted(sdk.views, key=lambda v: names.view(v.id).client_attribute)[0].id).client_attribute
     client_doc = docstring(f"The clients of the SDK of {_models_text(sdk)}: one API per view, imported on use.", "")
     summary = f"The SDK of {_models_text(sdk)} (sync): one attribute per view, its module imported on first use."
@@ -177,11 +161,15 @@ def emit_python(sdk: SDKModel, names: PythonNames) -> tuple[dict[str, str], list
     """Every file of the SDK package (``{relative path: text}``, paths under the package folder).
 
     Example:
-        ```python
-        names, _ = python_names(sdk)
-        files, diagnostics = emit_python(sdk, names)
-        files["my_sdk/_client.py"]
-        ```
+        >>> from pygen.dms import DataModel
+        >>> from pygen.generator.emit.python import python_names
+        >>> from pygen.generator.fetch import load_snapshot
+        >>> from pygen.generator.ir import build_ir
+        >>> sdk, _ = build_ir([DataModel.load(load_snapshot("example_project/snapshots/cdf_cdm.CogniteCore.v1.json"))])
+        >>> names, _ = python_names(sdk, package="my_sdk")
+        >>> files, diagnostics = emit_python(sdk, names)
+        >>> "my_sdk/_client.py" in files, diagnostics
+        (True, [])
     """
     env = _environment()
     header = header_line(sdk)

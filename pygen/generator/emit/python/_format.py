@@ -1,8 +1,7 @@
 """The last step of Python generation: ruff lays the code out, so it is lint- and format-clean for any model.
 
-The templates already lay code out the way ruff format does for the usual names, so for most models
-this changes nothing; for long names (a class name of 45 characters in a type annotation, a module
-path in a lazy import) only a formatter gets every line right. The run is hermetic: ``--isolated``
+The templates render code plainly (a construct on one line whatever its length, imports in any order),
+and this is what lays it out: line breaks, indentation, import order. The run is hermetic: ``--isolated``
 with the settings below, whatever the user's project configures, and ruff's version is pinned by
 the ``generator`` extra, so the same models always give the same bytes. Three passes over a temporary
 copy: ``ruff format``, ``ruff check --select I --fix`` (imports), and ``ruff check --select E501

@@ -1,8 +1,7 @@
-"""Small source-text helpers of the Python emitter: docstrings wrapped to the line length, calls that fit.
+"""Small source-text helpers of the Python emitter: docstrings wrapped to the line length, brackets that explode.
 
-Generated files must pass ``ruff format --check`` without running a formatter, so every construct
-whose length depends on the model is laid out here in the form ruff would write: one line when it
-fits, else exploded one item per line with a trailing comma (ruff keeps a "magic trailing comma").
+Code is rendered plainly and ruff lays it out (``_format``); what ruff does not do is here: wrapping the text
+of docstrings, and asking for one item per line where ruff would put a long bracket's items on one line.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Sequence
 
 from pygen.generator.emit.python._escape import py_doc
 
-__all__ = ["LINE_LENGTH", "call", "docstring"]
+__all__ = ["LINE_LENGTH", "bracketed", "docstring"]
 
 #: The project's (and ruff's) line length.
 LINE_LENGTH = 120
@@ -57,28 +56,14 @@ def docstring(text: str, indent: str, example: str | None = None) -> str:
     return "\n".join(out)
 
 
-def signature(head: str, args: Sequence[str], indent: str, tail: str) -> str:
-    """A ``def`` line as ``ruff format`` lays it out: one line, else the arguments on one line of their own.
+def bracketed(head: str, items: Sequence[str], indent: str, tail: str = ")") -> str:
+    """``head(item, item)tail`` on one line; a trailing comma after the last item when it does not fit at ``indent``.
 
-    Falls back to :func:`call` (one argument per line) when even that line is too long.
+    The one layout decision ruff format leaves to the code it formats: items that do not fit beside their head
+    but would on a line of their own, ruff puts on that line; pygen's code has one item per line there, which the
+    trailing comma asks for (ruff's "magic trailing comma"). ``head`` includes the opening bracket.
     """
-    one = f"{head}{', '.join(args)}{tail}"
+    one = f"{head}{', '.join(items)}{tail}"
     if len(indent) + len(one) <= LINE_LENGTH:
         return one
-    inner = f"{indent}    {', '.join(args)}"
-    if len(inner) <= LINE_LENGTH and len(indent) + len(tail) <= LINE_LENGTH:
-        return f"{head}\n{inner}\n{indent}{tail}"
-    return call(head, args, indent, tail)
-
-
-def call(head: str, args: Sequence[str], indent: str, tail: str = ")") -> str:
-    """``head(arg, arg)tail`` on one line when it fits at ``indent``, else one argument per line.
-
-    ``head`` includes the opening bracket; the exploded form ends each argument with a comma, which
-    ``ruff format`` keeps as it is.
-    """
-    one = f"{head}{', '.join(args)}{tail}"
-    if len(indent) + len(one) <= LINE_LENGTH and "\n" not in one:
-        return one
-    inner = indent + "    "
-    return head + "\n" + "".join(f"{inner}{arg},\n" for arg in args) + indent + tail
+    return f"{head}{', '.join(items)},{tail}"

@@ -43,9 +43,13 @@ export interface Credentials {
 export class Token implements Credentials {
   readonly #header: string;
   constructor(token: string) {
-    if (typeof token !== "string" || token.trim() === "") throw new TypeError("Token(token): the token must be a non-empty string");
+    if (typeof token !== "string" || token.trim() === "") {
+      throw new TypeError("Token(token): the token must be a non-empty string");
+    }
     if (/[\s\x00-\x1f]/.test(token.trim())) {
-      throw new TypeError("Token(token): the token contains whitespace or control characters (pass the token alone, without 'Bearer ')");
+      throw new TypeError(
+        "Token(token): the token contains whitespace or control characters (pass the token alone, without 'Bearer ')",
+      );
     }
     this.#header = `Bearer ${token.trim()}`;
   }
@@ -66,7 +70,10 @@ export interface OAuthClientCredentialsOptions {
   clientSecret: string;
   /** The IdP's token endpoint. Give this or `tenantId`. */
   tokenUrl?: string;
-  /** Entra ID tenant (GUID or domain): the token URL is `https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token`. */
+  /**
+   * Entra ID tenant (GUID or domain): the token URL is
+   * `https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token`.
+   */
   tenantId?: string;
   /** Scopes; default `["<base URL>/.default"]` of the cluster called. */
   scopes?: readonly string[];
@@ -113,7 +120,9 @@ export class OAuthClientCredentials implements Credentials {
 
   constructor(options: OAuthClientCredentialsOptions) {
     const { clientId, clientSecret, tokenUrl, tenantId, scopes, audience } = options;
-    if (typeof clientId !== "string" || clientId === "") throw new TypeError("OAuthClientCredentials: clientId must be a non-empty string");
+    if (typeof clientId !== "string" || clientId === "") {
+      throw new TypeError("OAuthClientCredentials: clientId must be a non-empty string");
+    }
     if (typeof clientSecret !== "string" || clientSecret === "") {
       throw new TypeError("OAuthClientCredentials: clientSecret must be a non-empty string");
     }
@@ -121,7 +130,9 @@ export class OAuthClientCredentials implements Credentials {
       throw new TypeError("OAuthClientCredentials: give exactly one of tokenUrl and tenantId");
     }
     if (tenantId !== undefined) {
-      if (!TENANT.test(tenantId)) throw new TypeError(`OAuthClientCredentials: invalid tenantId ${JSON.stringify(tenantId)}`);
+      if (!TENANT.test(tenantId)) {
+        throw new TypeError(`OAuthClientCredentials: invalid tenantId ${JSON.stringify(tenantId)}`);
+      }
       this.tokenUrl = `https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token`;
     } else {
       try {
@@ -178,7 +189,12 @@ export class OAuthClientCredentials implements Credentials {
   }
 
   async #fetchToken(scope: string, ctx: AuthContext): Promise<string> {
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: this.clientId, client_secret: this.#secret, scope });
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: this.clientId,
+      client_secret: this.#secret,
+      scope,
+    });
     if (this.audience !== undefined) form.set("audience", this.audience);
     const retries = Math.min(TOKEN_RETRIES, ctx.retry.maxRetries);
     for (let attempt = 0; ; attempt++) {
@@ -193,7 +209,10 @@ export class OAuthClientCredentials implements Credentials {
           await ctx.sleep(retryDelay(attempt, ctx.retry, undefined, ctx.random), ctx.signal);
           continue;
         }
-        throw new OAuthError(`token request to ${this.tokenUrl} failed: ${describe(error)}`, { tokenUrl: this.tokenUrl, cause: error });
+        throw new OAuthError(`token request to ${this.tokenUrl} failed: ${describe(error)}`, {
+          tokenUrl: this.tokenUrl,
+          cause: error,
+        });
       }
       if ((status === 429 || status >= 500) && attempt < retries) {
         await ctx.sleep(retryDelay(attempt, ctx.retry, undefined, ctx.random), ctx.signal);
@@ -229,11 +248,13 @@ export class OAuthClientCredentials implements Credentials {
     } catch {
       body = undefined;
     }
-    const record = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const record =
+      typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
     if (status < 200 || status > 299) {
       const error = typeof record["error"] === "string" ? record["error"] : undefined;
       const description = typeof record["error_description"] === "string" ? record["error_description"] : undefined;
-      const detail = [error, description].filter((x) => x !== undefined).join(": ") || text.slice(0, 200) || "no details";
+      const detail =
+        [error, description].filter((x) => x !== undefined).join(": ") || text.slice(0, 200) || "no details";
       throw new OAuthError(`the identity provider refused a token (${status} from ${this.tokenUrl}): ${detail}`, {
         status,
         ...(error === undefined ? {} : { error }),
@@ -243,7 +264,10 @@ export class OAuthClientCredentials implements Credentials {
     }
     const token = record["access_token"];
     if (typeof token !== "string" || token === "") {
-      throw new OAuthError(`the token response from ${this.tokenUrl} has no access_token`, { status, tokenUrl: this.tokenUrl });
+      throw new OAuthError(`the token response from ${this.tokenUrl} has no access_token`, {
+        status,
+        tokenUrl: this.tokenUrl,
+      });
     }
     const lifetime = lifetimeMs(record["expires_in"]);
     const header = `Bearer ${token}`;

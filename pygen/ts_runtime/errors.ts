@@ -219,7 +219,10 @@ export class ConnectionFailedError extends PygenError {
   readonly attempts: number;
   /** Whether the last attempt timed out (as opposed to a network error). */
   readonly timedOut: boolean;
-  constructor(message: string, options: { attempts: number; timedOut?: boolean; cause?: unknown } & Omit<PygenErrorOptions, "cause">) {
+  constructor(
+    message: string,
+    options: { attempts: number; timedOut?: boolean; cause?: unknown } & Omit<PygenErrorOptions, "cause">,
+  ) {
     super(message, { cause: options.cause, maybeApplied: options.maybeApplied, gaveUp: options.gaveUp });
     this.attempts = options.attempts;
     this.timedOut = options.timedOut ?? false;
@@ -249,7 +252,13 @@ export class OAuthError extends PygenError {
   readonly tokenUrl: string | undefined;
   constructor(
     message: string,
-    init: { status?: number; error?: string; errorDescription?: string; tokenUrl?: string; cause?: unknown } & Omit<PygenErrorOptions, "cause"> = {},
+    init: {
+      status?: number;
+      error?: string;
+      errorDescription?: string;
+      tokenUrl?: string;
+      cause?: unknown;
+    } & Omit<PygenErrorOptions, "cause"> = {},
   ) {
     super(message, { cause: init.cause, maybeApplied: init.maybeApplied, gaveUp: init.gaveUp });
     this.status = init.status;

@@ -21,7 +21,10 @@
 import type { JsonValue } from "./json.js";
 import type { ContainerId, NodeId, NodeIdLike, ViewId } from "./types.js";
 
-/** Most values in one `in`/`containsAny`/`containsAll` filter (docs/dms.md, Filters; unconfirmed: 1000); more are split. */
+/**
+ * Most values in one `in`/`containsAny`/`containsAll` filter (docs/dms.md, Filters; unconfirmed: 1000); more are
+ * split.
+ */
 export const MAX_FILTER_VALUES = 1000;
 /** Most sort properties of a list or search. */
 export const MAX_SORT = 5;
@@ -74,7 +77,8 @@ function dumpValue(value: Value, space: string | undefined): JsonValue {
   if (value instanceof InDefaultSpace) {
     if (space === undefined) {
       throw new TypeError(
-        `the filter value ${JSON.stringify(value.externalId)} is an external id without a space, and there is no default instance space; pass {space, externalId}`,
+        `the filter value ${JSON.stringify(value.externalId)} is an external id without a space, ` +
+          "and there is no default instance space; pass {space, externalId}",
       );
     }
     return { space, externalId: value.externalId };
@@ -91,7 +95,12 @@ function dumpValue(value: Value, space: string | undefined): JsonValue {
 
 function nodeValue(value: NodeIdLike): NodeId | InDefaultSpace {
   if (typeof value === "string") return new InDefaultSpace(value);
-  if (typeof value === "object" && value !== null && typeof value.space === "string" && typeof value.externalId === "string") {
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    typeof value.space === "string" &&
+    typeof value.externalId === "string"
+  ) {
     return { space: value.space, externalId: value.externalId };
   }
   throw new TypeError(`a node id is {space, externalId} or an external id string, got ${String(value)}`);
@@ -136,7 +145,12 @@ abstract class ValuesFilter extends Filter {
   /** The operator, and how chunks of more than {@link MAX_FILTER_VALUES} values combine. */
   readonly #op: "in" | "containsAny" | "containsAll";
   readonly #join: "and" | "or";
-  constructor(op: "in" | "containsAny" | "containsAll", join: "and" | "or", property: PropertyRef, values: readonly Value[]) {
+  constructor(
+    op: "in" | "containsAny" | "containsAll",
+    join: "and" | "or",
+    property: PropertyRef,
+    values: readonly Value[],
+  ) {
     super();
     this.#op = op;
     this.#join = join;
@@ -269,7 +283,11 @@ export class Overlaps extends Filter {
   }
   dump(space?: string): FilterJson {
     return {
-      overlaps: { startProperty: [...this.startProperty], endProperty: [...this.endProperty], ...dumpBounds(this.bounds, space) },
+      overlaps: {
+        startProperty: [...this.startProperty],
+        endProperty: [...this.endProperty],
+        ...dumpBounds(this.bounds, space),
+      },
     };
   }
 }
@@ -421,7 +439,9 @@ export class Sort {
 export class PropertyBase {
   readonly path: PropertyRef;
   constructor(path: PropertyRef) {
-    if (path.length < 2 || path.length > 3) throw new RangeError(`a property reference has 2 or 3 parts, got ${JSON.stringify(path)}`);
+    if (path.length < 2 || path.length > 3) {
+      throw new RangeError(`a property reference has 2 or 3 parts, got ${JSON.stringify(path)}`);
+    }
     this.path = [...path];
   }
   /** The property's identifier (the last part of the path). */
@@ -462,7 +482,17 @@ export class TextProperty extends PropertyBase {
     return new Prefix(this.path, value);
   }
   override where(ops: TextWhere, label?: string): Filter {
-    return opsFilter(this, ops, { eq: (v: string) => this.equals(v), in: (v: readonly string[]) => this.in(v), prefix: (v: string) => this.prefix(v) }, undefined, label);
+    return opsFilter(
+      this,
+      ops,
+      {
+        eq: (v: string) => this.equals(v),
+        in: (v: readonly string[]) => this.in(v),
+        prefix: (v: string) => this.prefix(v),
+      },
+      undefined,
+      label,
+    );
   }
 }
 
@@ -478,7 +508,13 @@ export class NumberProperty<N extends number | bigint = number> extends Property
     return new Range(this.path, bounds);
   }
   override where(ops: NumberWhere<N>, label?: string): Filter {
-    return opsFilter(this, ops, { eq: (v: N) => this.equals(v), in: (v: readonly N[]) => this.in(v) }, (b: RangeBounds<N>) => this.range(b), label);
+    return opsFilter(
+      this,
+      ops,
+      { eq: (v: N) => this.equals(v), in: (v: readonly N[]) => this.in(v) },
+      (b: RangeBounds<N>) => this.range(b),
+      label,
+    );
   }
 }
 
@@ -542,7 +578,13 @@ export class EnumProperty<V extends string = string> extends PropertyBase {
     return new In(this.path, values);
   }
   override where(ops: EnumWhere<V>, label?: string): Filter {
-    return opsFilter(this, ops, { eq: (v: V) => this.equals(v), in: (v: readonly V[]) => this.in(v) }, undefined, label);
+    return opsFilter(
+      this,
+      ops,
+      { eq: (v: V) => this.equals(v), in: (v: readonly V[]) => this.in(v) },
+      undefined,
+      label,
+    );
   }
 }
 
@@ -562,7 +604,13 @@ export class DirectRelationProperty extends PropertyBase {
     return new Nested(this.path, filter);
   }
   override where(ops: DirectRelationWhere, label?: string): Filter {
-    return opsFilter(this, ops, { eq: (v: NodeIdLike) => this.equals(v), in: (v: readonly NodeIdLike[]) => this.in(v) }, undefined, label);
+    return opsFilter(
+      this,
+      ops,
+      { eq: (v: NodeIdLike) => this.equals(v), in: (v: readonly NodeIdLike[]) => this.in(v) },
+      undefined,
+      label,
+    );
   }
 }
 
@@ -575,7 +623,13 @@ export class ListProperty<V extends FilterValue = string | number | bigint | boo
     return new ContainsAll(this.path, values);
   }
   override where(ops: ListWhere<V>, label?: string): Filter {
-    return opsFilter(this, ops, { containsAny: (v: readonly V[]) => this.containsAny(v), containsAll: (v: readonly V[]) => this.containsAll(v) }, undefined, label);
+    return opsFilter(
+      this,
+      ops,
+      { containsAny: (v: readonly V[]) => this.containsAny(v), containsAll: (v: readonly V[]) => this.containsAll(v) },
+      undefined,
+      label,
+    );
   }
 }
 
@@ -705,7 +759,10 @@ export type WhereLogic = "and" | "or" | "not";
  * operators of its type, and `and`/`or`/`not` of where objects. Everything given must hold.
  *
  * @example
- * const where: Where<CogniteAssetApi["fields"]> = { name: { prefix: "Pump" }, or: [{ parent: { eq: "plant" } }, { tags: { containsAny: ["critical"] } }] };
+ * const where: Where<CogniteAssetApi["fields"]> = {
+ *   name: { prefix: "Pump" },
+ *   or: [{ parent: { eq: "plant" } }, { tags: { containsAny: ["critical"] } }],
+ * };
  */
 export type Where<F> = {
   readonly [K in keyof F as K extends WhereLogic ? never : F[K] extends PropertyBase ? K : never]?: WhereOps<F[K]>;
@@ -752,9 +809,17 @@ type OpTable = { readonly [op: string]: (value: never) => Filter };
  * The filter of one property's operators: each calls the builder method of its name (`gt`/`gte`/`lt`/`lte` one
  * `range`, where the first bound is), in the order given, all combined with `and`. `undefined` values are left out.
  */
-function opsFilter(property: PropertyBase, ops: unknown, table: OpTable, range?: (bounds: never) => Filter, label = `where.${property.name}`): Filter {
+function opsFilter(
+  property: PropertyBase,
+  ops: unknown,
+  table: OpTable,
+  range?: (bounds: never) => Filter,
+  label = `where.${property.name}`,
+): Filter {
   const names = ["exists", ...Object.keys(table), ...(range === undefined ? [] : RANGE_OPS)];
-  if (!isPlainObject(ops)) throw new TypeError(`${label} takes an object of operators (${names.join(", ")}), got ${shown(ops)}`);
+  if (!isPlainObject(ops)) {
+    throw new TypeError(`${label} takes an object of operators (${names.join(", ")}), got ${shown(ops)}`);
+  }
   const parts: (() => Filter)[] = [];
   let bounds: Record<string, unknown> | undefined;
   for (const [op, value] of Object.entries(ops)) {
@@ -770,7 +835,9 @@ function opsFilter(property: PropertyBase, ops: unknown, table: OpTable, range?:
       }
       bounds[op] = value;
     } else if (hasOwn(table, op)) {
-      if (LIST_OPS.includes(op) && !Array.isArray(value)) throw new TypeError(`${label}.${op} takes a list, got ${shown(value)}`);
+      if (LIST_OPS.includes(op) && !Array.isArray(value)) {
+        throw new TypeError(`${label}.${op} takes a list, got ${shown(value)}`);
+      }
       const build = table[op] as (value: never) => Filter;
       parts.push(() => build(value as never));
     } else {
@@ -787,7 +854,9 @@ function setsSomething(ops: unknown): boolean {
 }
 
 function whereAt(fields: object, where: unknown, label: string, view: string): Filter | undefined {
-  if (!isPlainObject(where)) throw new TypeError(`${label} must be an object (property ids and and/or/not), got ${shown(where)}`);
+  if (!isPlainObject(where)) {
+    throw new TypeError(`${label} must be an object (property ids and and/or/not), got ${shown(where)}`);
+  }
   const parts: Filter[] = [];
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue;
@@ -806,7 +875,9 @@ function whereAt(fields: object, where: unknown, label: string, view: string): F
       const builder: unknown = hasOwn(fields, key) ? (fields as Record<string, unknown>)[key] : undefined;
       if (!(builder instanceof PropertyBase)) {
         const known = Object.keys(fields).filter((name) => !LOGIC.includes(name));
-        throw new RangeError(`${label}: ${view} has no property ${JSON.stringify(key)}; its properties: ${known.join(", ") || "none"}`);
+        throw new RangeError(
+          `${label}: ${view} has no property ${JSON.stringify(key)}; its properties: ${known.join(", ") || "none"}`,
+        );
       }
       if (!setsSomething(value)) continue;
       parts.push(builder.where(value as never, at));
@@ -825,6 +896,11 @@ function whereAt(fields: object, where: unknown, label: string, view: string): F
  * whereFilter(api.fields, { name: { prefix: "P" }, not: { tags: { containsAny: ["old"] } } });
  * // and(api.fields.name.prefix("P"), not(api.fields.tags.containsAny(["old"])))
  */
-export function whereFilter<F extends object>(fields: F, where: Where<F>, view = "the view", label = "where"): Filter | undefined {
+export function whereFilter<F extends object>(
+  fields: F,
+  where: Where<F>,
+  view = "the view",
+  label = "where",
+): Filter | undefined {
   return whereAt(fields, where, label, view);
 }

@@ -4,7 +4,13 @@
  * Self-contained (no npm dependencies): it needs only `fetch`, `AbortController` and `setTimeout`, so it
  * runs on Node 20+ and in browsers. See README.md for the contract.
  */
-export { Token, OAuthClientCredentials, type AuthContext, type Credentials, type OAuthClientCredentialsOptions } from "./auth.js";
+export {
+  Token,
+  OAuthClientCredentials,
+  type AuthContext,
+  type Credentials,
+  type OAuthClientCredentialsOptions,
+} from "./auth.js";
 export {
   ApiError,
   AuthenticationError,

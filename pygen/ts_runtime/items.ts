@@ -21,11 +21,16 @@ export function toNodeId(value: NodeIdLike, defaultSpace: string | undefined): N
   if (typeof value === "string") {
     if (value === "") throw new TypeError("an external id must not be empty");
     if (defaultSpace === undefined) {
-      throw new TypeError(`${JSON.stringify(value)} is an external id without a space, and the client has no instanceSpace; pass {space, externalId}`);
+      throw new TypeError(
+        `${JSON.stringify(value)} is an external id without a space, ` +
+          "and the client has no instanceSpace; pass {space, externalId}",
+      );
     }
     return { space: defaultSpace, externalId: value };
   }
-  if (!isId(value)) throw new TypeError(`an id is {space, externalId} or an external id string, got ${safeString(value)}`);
+  if (!isId(value)) {
+    throw new TypeError(`an id is {space, externalId} or an external id string, got ${safeString(value)}`);
+  }
   return { space: value.space, externalId: value.externalId };
 }
 

@@ -9,9 +9,13 @@
  * @example
  * const q = client.cogniteAsset
  *   .query({ filter: assets.fields.name.prefix("P"), limit: "all" })
- *   .follow("children", { limit: 500, filter: (c) => c.name.prefix("Pump") }, (c) => c.follow("timeSeries", { properties: ["name"] }));
+ *   .follow("children", { limit: 500, filter: (c) => c.name.prefix("Pump") }, (c) =>
+ *     c.follow("timeSeries", { properties: ["name"] }),
+ *   );
  * for (const plant of await q.list()) {
- *   for (const pump of plant.connections.children) console.log(pump.connections.timeSeries.map((ts) => ts.properties.name));
+ *   for (const pump of plant.connections.children) {
+ *     console.log(pump.connections.timeSeries.map((ts) => ts.properties.name));
+ *   }
  * }
  *
  * How it runs (the engine is a port of pygen's Python one, `pygen/instances/_graph.py`):
@@ -197,7 +201,10 @@ export interface HopOptions<F, P, K extends keyof P = keyof P, EF = never, EP = 
   properties?: readonly K[];
   /** Edge connections with an edge view: a filter on the edges (the far-end nodes take `filter`). */
   edgeFilter?: [EF] extends [never] ? never : Filter | ((fields: EF) => Filter);
-  /** Edge connections with an edge view: a where object over the edge view's properties (with `edgeFilter`: both hold). */
+  /**
+   * Edge connections with an edge view: a where object over the edge view's properties (with `edgeFilter`: both
+   * hold).
+   */
   edgeWhere?: [EF] extends [never] ? never : Where<EF>;
   /** Edge connections with an edge view: the edge properties to read (`[]`: identifiers only). */
   edgeProperties?: [EP] extends [never] ? never : readonly EK[];
@@ -267,7 +274,11 @@ function fieldsOf(api: QueryableApi): object {
 function filterOf(value: unknown, api: QueryableApi, where: string, what = "filter"): Filter | undefined {
   if (value === undefined) return undefined;
   const filter = typeof value === "function" ? (value as (fields: object) => unknown)(fieldsOf(api)) : value;
-  if (!(filter instanceof Filter)) throw new TypeError(`${where}: ${what} must be a Filter (e.g. fields.name.prefix("P")), or a function of the fields returning one`);
+  if (!(filter instanceof Filter)) {
+    throw new TypeError(
+      `${where}: ${what} must be a Filter (e.g. fields.name.prefix("P")), or a function of the fields returning one`,
+    );
+  }
   return filter;
 }
 
@@ -284,19 +295,33 @@ function sortOf(value: unknown, api: QueryableApi): readonly SortJson[] {
 
 function limitOf(value: unknown, where: string): number | undefined {
   if (value === undefined || value === "all") return undefined;
-  if (typeof value !== "number") throw new RangeError(`${where}: limit must be a positive integer or "all", got ${String(value)}`);
+  if (typeof value !== "number") {
+    throw new RangeError(`${where}: limit must be a positive integer or "all", got ${String(value)}`);
+  }
   return checkLimit(`${where}: limit`, value, Number.MAX_SAFE_INTEGER);
 }
 
-function propertiesOf(value: unknown, api: QueryableApi, where: string, what = "properties"): readonly string[] | undefined {
+function propertiesOf(
+  value: unknown,
+  api: QueryableApi,
+  where: string,
+  what = "properties",
+): readonly string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw new TypeError(`${where}: ${what} takes a list of property ids (${what}: ["name"]), got ${String(value)}`);
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${where}: ${what} takes a list of property ids (${what}: ["name"]), got ${String(value)}`);
+  }
   const known = knownProperties(api);
   const out: string[] = [];
   for (const item of value as readonly unknown[]) {
-    if (typeof item !== "string") throw new TypeError(`${where}: ${what} are property ids (strings), got ${String(item)}`);
+    if (typeof item !== "string") {
+      throw new TypeError(`${where}: ${what} are property ids (strings), got ${String(item)}`);
+    }
     if (known !== undefined && !known.includes(item)) {
-      throw new RangeError(`${where}: ${viewName(api)} has no property ${JSON.stringify(item)}; its properties: ${known.join(", ") || "none"}`);
+      throw new RangeError(
+        `${where}: ${viewName(api)} has no property ${JSON.stringify(item)}; ` +
+          `its properties: ${known.join(", ") || "none"}`,
+      );
     }
     if (!out.includes(item)) out.push(item);
   }
@@ -326,23 +351,41 @@ function hasOwn(object: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key);
 }
 
-function followed(parent: HopNode, name: unknown, options: HopOptions<unknown, unknown> | undefined, sub: unknown): HopNode {
+function followed(
+  parent: HopNode,
+  name: unknown,
+  options: HopOptions<unknown, unknown> | undefined,
+  sub: unknown,
+): HopNode {
   const where = `${parent.path} -> ${String(name)}`;
   if (typeof name !== "string" || !hasOwn(parent.connections, name)) {
     const known = Object.keys(parent.connections).sort().join(", ") || "none";
-    throw new RangeError(`${where}: ${viewName(parent.api)} has no connection ${JSON.stringify(name)}; its connections: ${known}`);
+    throw new RangeError(
+      `${where}: ${viewName(parent.api)} has no connection ${JSON.stringify(name)}; its connections: ${known}`,
+    );
   }
-  if (parent.children.some((child) => child.name === name)) throw new RangeError(`${where}: ${name} is followed already at ${parent.path}`);
-  if (options !== undefined && (typeof options !== "object" || options === null)) throw new TypeError(`${where}: options must be an object`);
-  if (sub !== undefined && typeof sub !== "function") throw new TypeError(`${where}: the third argument follows connections below the hop: (hop) => hop.follow(...)`);
+  if (parent.children.some((child) => child.name === name)) {
+    throw new RangeError(`${where}: ${name} is followed already at ${parent.path}`);
+  }
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`${where}: options must be an object`);
+  }
+  if (sub !== undefined && typeof sub !== "function") {
+    throw new TypeError(`${where}: the third argument follows connections below the hop: (hop) => hop.follow(...)`);
+  }
   const spec = parent.connections[name] as ConnectionSpec;
   const targetClass = spec.target();
   const api = new targetClass(parent.api.client);
   const edgeClass = spec.kind === "edge" && spec.edgeView !== undefined ? spec.edgeView() : undefined;
   const edgeApi = edgeClass === undefined ? undefined : new edgeClass(parent.api.client);
   const opts = options ?? {};
-  if (edgeApi === undefined && (opts.edgeFilter !== undefined || opts.edgeWhere !== undefined || opts.edgeProperties !== undefined)) {
-    throw new TypeError(`${where}: edgeFilter, edgeWhere and edgeProperties are for edge connections with an edge view`);
+  if (
+    edgeApi === undefined &&
+    (opts.edgeFilter !== undefined || opts.edgeWhere !== undefined || opts.edgeProperties !== undefined)
+  ) {
+    throw new TypeError(
+      `${where}: edgeFilter, edgeWhere and edgeProperties are for edge connections with an edge view`,
+    );
   }
   const node: HopNode = {
     name,
@@ -355,15 +398,24 @@ function followed(parent: HopNode, name: unknown, options: HopOptions<unknown, u
     sort: sortOf(opts.sort, api),
     limit: limitOf(opts.limit, where),
     properties: propertiesOf(opts.properties, api, where),
-    edgeFilter: edgeApi === undefined ? undefined : all(filterOf(opts.edgeFilter, edgeApi, where, "edgeFilter"), whereOf(opts.edgeWhere, edgeApi, where, "edgeWhere")),
-    edgeProperties: edgeApi === undefined ? undefined : propertiesOf(opts.edgeProperties, edgeApi, where, "edgeProperties"),
+    edgeFilter:
+      edgeApi === undefined
+        ? undefined
+        : all(
+            filterOf(opts.edgeFilter, edgeApi, where, "edgeFilter"),
+            whereOf(opts.edgeWhere, edgeApi, where, "edgeWhere"),
+          ),
+    edgeProperties:
+      edgeApi === undefined ? undefined : propertiesOf(opts.edgeProperties, edgeApi, where, "edgeProperties"),
     children: [],
   };
   if (sub === undefined) return node;
   const start = new GraphHop<unknown, unknown>(node);
   const result: unknown = (sub as (hop: GraphHop<unknown, unknown>) => unknown)(start);
   if (!(result instanceof GraphHop) || hopNode(result).api !== api || !startsWith(hopNode(result), node)) {
-    throw new TypeError(`${where}: the third argument must return the hop it was given, with follow calls: (hop) => hop.follow(...)`);
+    throw new TypeError(
+      `${where}: the third argument must return the hop it was given, with follow calls: (hop) => hop.follow(...)`,
+    );
   }
   return hopNode(result);
 }
@@ -405,8 +457,17 @@ export class GraphHop<R, L, S = {}> {
     S2 = {},
   >(
     name: N,
-    options?: HopOptions<LinkFields<L[N]>, PropertiesOf<LinkRead<L[N]>>, K, LinkEdgeFields<L[N]>, PropertiesOf<LinkEdge<L[N]>>, EK>,
-    sub?: (hop: GraphHop<Subset<LinkRead<L[N]>, K>, LinkLinks<L[N]>>) => GraphHop<Subset<LinkRead<L[N]>, K>, LinkLinks<L[N]>, S2>,
+    options?: HopOptions<
+      LinkFields<L[N]>,
+      PropertiesOf<LinkRead<L[N]>>,
+      K,
+      LinkEdgeFields<L[N]>,
+      PropertiesOf<LinkEdge<L[N]>>,
+      EK
+    >,
+    sub?: (
+      hop: GraphHop<Subset<LinkRead<L[N]>, K>, LinkLinks<L[N]>>,
+    ) => GraphHop<Subset<LinkRead<L[N]>, K>, LinkLinks<L[N]>, S2>,
   ): GraphHop<R, L, WithConnection<S, N, Followed<L[N], K, EK, S2>>> {
     const node = hopNode(this as GraphHop<unknown, unknown>);
     const child = followed(node, name, options as HopOptions<unknown, unknown> | undefined, sub);
@@ -438,12 +499,26 @@ export class GraphQuery<R, L, S = {}> extends GraphHop<R, L, S> {
     S2 = {},
   >(
     name: N,
-    options?: HopOptions<LinkFields<L[N]>, PropertiesOf<LinkRead<L[N]>>, K, LinkEdgeFields<L[N]>, PropertiesOf<LinkEdge<L[N]>>, EK>,
-    sub?: (hop: GraphHop<Subset<LinkRead<L[N]>, K>, LinkLinks<L[N]>>) => GraphHop<Subset<LinkRead<L[N]>, K>, LinkLinks<L[N]>, S2>,
+    options?: HopOptions<
+      LinkFields<L[N]>,
+      PropertiesOf<LinkRead<L[N]>>,
+      K,
+      LinkEdgeFields<L[N]>,
+      PropertiesOf<LinkEdge<L[N]>>,
+      EK
+    >,
+    sub?: (
+      hop: GraphHop<Subset<LinkRead<L[N]>, K>, LinkLinks<L[N]>>,
+    ) => GraphHop<Subset<LinkRead<L[N]>, K>, LinkLinks<L[N]>, S2>,
   ): GraphQuery<R, L, WithConnection<S, N, Followed<L[N], K, EK, S2>>> {
     const node = hopNode(this as GraphHop<unknown, unknown>);
     const child = followed(node, name, options as HopOptions<unknown, unknown> | undefined, sub);
-    const query = new GraphQuery<R, L, WithConnection<S, N, Followed<L[N], K, EK, S2>>>(undefined, undefined, {}, { ...node, children: [...node.children, child] });
+    const query = new GraphQuery<R, L, WithConnection<S, N, Followed<L[N], K, EK, S2>>>(
+      undefined,
+      undefined,
+      {},
+      { ...node, children: [...node.children, child] },
+    );
     query.#root = this.#root;
     return query;
   }
@@ -494,7 +569,9 @@ export class GraphResult<R, S> {
    */
   hop<const P extends HopPath<S>>(...path: P): HopAt<S, P>[] {
     const rows = this.#hops.get(pathKey(path as readonly string[]));
-    if (rows === undefined) throw new RangeError(`${(path as readonly string[]).join(" -> ") || "(no path)"} is not a hop of this query`);
+    if (rows === undefined) {
+      throw new RangeError(`${(path as readonly string[]).join(" -> ") || "(no path)"} is not a hop of this query`);
+    }
     return [...rows] as HopAt<S, P>[];
   }
 }
@@ -630,10 +707,28 @@ class Run {
     for (const child of hop.children) {
       const spec = child.spec as ConnectionSpec;
       const childPath = [...path, child.name];
-      const node = { hop: child, api: child.api, filter: child.filter, sort: child.sort, limit: child.limit, properties: child.properties, key: pathKey(childPath) };
+      const node = {
+        hop: child,
+        api: child.api,
+        filter: child.filter,
+        sort: child.sort,
+        limit: child.limit,
+        properties: child.properties,
+        key: pathKey(childPath),
+      };
       let below: Step;
       if (spec.kind === "edge") {
-        const edges: Step = { kind: "edge", parent: step, hop: child, api: child.edgeApi, filter: child.edgeFilter, sort: [], limit: undefined, properties: child.edgeProperties, key: "" };
+        const edges: Step = {
+          kind: "edge",
+          parent: step,
+          hop: child,
+          api: child.edgeApi,
+          filter: child.edgeFilter,
+          sort: [],
+          limit: undefined,
+          properties: child.edgeProperties,
+          key: "",
+        };
         this.#add(edges);
         below = { ...node, kind: "end", parent: edges };
       } else if (spec.kind === "direct") {
@@ -653,7 +748,9 @@ class Run {
   /** `top` and the steps below it that one request can hold (not past a reverse-through-list step). */
   #stage(top: Step): Step[] {
     const out = [top];
-    for (let i = 0; i < out.length; i++) out.push(...this.#kids(out[i] as Step).filter((kid) => kid.kind !== "reverseList"));
+    for (let i = 0; i < out.length; i++) {
+      out.push(...this.#kids(out[i] as Step).filter((kid) => kid.kind !== "reverseList"));
+    }
     return out;
   }
 
@@ -690,7 +787,9 @@ class Run {
     const needed = new Set<string>();
     const pointer = this.#pointer(step);
     if (pointer !== undefined) needed.add(pointer);
-    for (const kid of this.#kids(step)) if (kid.kind === "direct" && kid.hop.spec?.kind === "direct") needed.add(kid.hop.spec.property);
+    for (const kid of this.#kids(step)) {
+      if (kid.kind === "direct" && kid.hop.spec?.kind === "direct") needed.add(kid.hop.spec.property);
+    }
     return needed;
   }
 
@@ -712,15 +811,19 @@ class Run {
 
   /** A key of what `step`'s objects hold: the same node read the same way by two steps is one object. */
   #identity(step: Step): string {
-    const view = step.api === undefined ? "edge" : `${step.api.view.space}:${step.api.view.externalId}/${step.api.view.version}`;
-    const read = step.properties === undefined ? "*" : [...new Set([...step.properties, ...this.#needed(step)])].sort().join(",");
+    const view =
+      step.api === undefined ? "edge" : `${step.api.view.space}:${step.api.view.externalId}/${step.api.view.version}`;
+    const read =
+      step.properties === undefined ? "*" : [...new Set([...step.properties, ...this.#needed(step)])].sort().join(",");
     return `${view}\u0000${read}`;
   }
 
   #expression(step: Step, names: ReadonlyMap<Step, string>, limit: number, extra: Filter | undefined): JsonObject {
     const space = this.#client.instanceSpace;
-    const dump = (filter: Filter | undefined): { filter?: FilterJson } => (filter === undefined ? {} : { filter: filter.dump(space) });
-    const own = (): Filter | undefined => all(step.api === undefined ? undefined : new HasData([step.api.view]), step.filter, extra);
+    const dump = (filter: Filter | undefined): { filter?: FilterJson } =>
+      filter === undefined ? {} : { filter: filter.dump(space) };
+    const own = (): Filter | undefined =>
+      all(step.api === undefined ? undefined : new HasData([step.api.view]), step.filter, extra);
     const parent = step.parent;
     const from = parent === undefined ? undefined : names.get(parent);
     const spec = step.hop.spec;
@@ -728,14 +831,35 @@ class Run {
     if (step.kind === "root" || (step.kind === "reverseList" && from === undefined)) {
       body = { nodes: { ...dump(own()) } };
     } else if (step.kind === "direct" && spec?.kind === "direct" && parent?.api !== undefined && from !== undefined) {
-      body = { nodes: { from, through: { source: viewRef(parent.api.view), identifier: spec.property }, direction: "outwards", ...dump(own()) } };
+      body = {
+        nodes: {
+          from,
+          through: { source: viewRef(parent.api.view), identifier: spec.property },
+          direction: "outwards",
+          ...dump(own()),
+        },
+      };
     } else if (step.kind === "reverse" && spec?.kind === "reverse" && from !== undefined) {
-      body = { nodes: { from, through: { source: viewRef(spec.through), identifier: spec.property }, direction: "inwards", ...dump(own()) } };
+      body = {
+        nodes: {
+          from,
+          through: { source: viewRef(spec.through), identifier: spec.property },
+          direction: "inwards",
+          ...dump(own()),
+        },
+      };
     } else if (step.kind === "edge" && spec?.kind === "edge" && from !== undefined) {
-      // Only edges to nodes that will be read are read: the far end has data in the target view and passes the hop's filter.
+      // Only edges to nodes that will be read are read: the far end has data in the target view and passes the
+      // hop's filter.
       const ends = this.#kids(step);
-      const far = all(...ends.map((end) => (end.api === undefined ? undefined : new HasData([end.api.view]))), ...ends.map((end) => end.filter));
-      const edgeFilter = all(new Equals(["edge", "type"], { space: spec.edgeType.space, externalId: spec.edgeType.externalId }), step.filter) as Filter;
+      const far = all(
+        ...ends.map((end) => (end.api === undefined ? undefined : new HasData([end.api.view]))),
+        ...ends.map((end) => end.filter),
+      );
+      const edgeFilter = all(
+        new Equals(["edge", "type"], { space: spec.edgeType.space, externalId: spec.edgeType.externalId }),
+        step.filter,
+      ) as Filter;
       body = {
         edges: {
           from,
@@ -776,7 +900,9 @@ class Run {
     let steps: readonly Step[] = stage;
     const held = new Set<Step>();
     if (continued !== undefined) {
-      for (let above = continued.step.parent; above !== undefined && stage.includes(above); above = above.parent) held.add(above);
+      for (let above = continued.step.parent; above !== undefined && stage.includes(above); above = above.parent) {
+        held.add(above);
+      }
       const below = this.#below(continued.step, stage);
       steps = stage.filter((step) => held.has(step) || below.includes(step));
     }
@@ -784,12 +910,14 @@ class Run {
       let limit: number;
       if (held.has(step)) {
         const was = continued?.limits.get(step);
-        if (was === undefined) throw new Error(`${step.hop.path}: held without a page`); // never: the continued step had a page
+        // Never: the continued step had a page.
+        if (was === undefined) throw new Error(`${step.hop.path}: held without a page`);
         limit = was;
       } else if (step === top) {
         limit = rootLimit;
       } else {
-        if (step.parent === undefined || !names.has(step.parent) || this.#limitOf(step) === 0) continue; // done: all its rows read (or its parent's are)
+        // Done: all its rows read (or its parent's are).
+        if (step.parent === undefined || !names.has(step.parent) || this.#limitOf(step) === 0) continue;
         limit = this.#limitOf(step);
       }
       const name = this.#names.get(step) as string;
@@ -806,7 +934,11 @@ class Run {
     return { body, limits };
   }
 
-  #parse(raw: JsonValue, body: JsonObject, stage: readonly Step[]): { sets: Map<Step, Row[]>; cursors: Map<Step, string> } {
+  #parse(
+    raw: JsonValue,
+    body: JsonObject,
+    stage: readonly Step[],
+  ): { sets: Map<Step, Row[]>; cursors: Map<Step, string> } {
     const answer = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? raw : {};
     const items = answer["items"];
     const itemsByName = typeof items === "object" && items !== null && !Array.isArray(items) ? items : {};
@@ -819,7 +951,9 @@ class Run {
       const name = this.#names.get(step) as string;
       if (hasOwn(selected, name)) {
         const rows = itemsByName[name];
-        const list = Array.isArray(rows) ? rows.filter((r): r is JsonObject => typeof r === "object" && r !== null && !Array.isArray(r)) : [];
+        const list = Array.isArray(rows)
+          ? rows.filter((r): r is JsonObject => typeof r === "object" && r !== null && !Array.isArray(r))
+          : [];
         const api = step.api;
         sets.set(step, list.map((r) => (api === undefined ? plainEdge(r) : (api.fromJson(r) as Row))));
       }
@@ -844,7 +978,12 @@ class Run {
         const ident = `${identity}\u0000${key}`;
         const known = this.#objects.get(ident);
         if (known === undefined) {
-          Object.defineProperty(row, "connections", { value: {}, enumerable: true, writable: false, configurable: false });
+          Object.defineProperty(row, "connections", {
+            value: {},
+            enumerable: true,
+            writable: false,
+            configurable: false,
+          });
           this.#objects.set(ident, row);
         } else same = known;
       }
@@ -904,7 +1043,12 @@ class Run {
   }
 
   /** One page of `top` and everything below it in its stage; returns the rows of `top` and its next cursor. */
-  async #runStage(top: Step, extra: Filter | undefined, rootCursor: string | undefined, rootLimit: number): Promise<[number, string | undefined]> {
+  async #runStage(
+    top: Step,
+    extra: Filter | undefined,
+    rootCursor: string | undefined,
+    rootLimit: number,
+  ): Promise<[number, string | undefined]> {
     const stage = this.#stage(top);
     const held = new Map<Step, string>(rootCursor === undefined ? [] : [[top, rootCursor]]);
     const answer = await this.#exchange(stage, held, rootLimit, extra);
@@ -956,7 +1100,11 @@ class Run {
   /** What `execute` returns: the roots, each hop's objects (by path) and the request count. */
   result(): { roots: unknown[]; hops: Map<string, unknown[]>; requests: number } {
     const hops = new Map<string, unknown[]>();
-    for (const step of this.#order) if (step.kind !== "edge" && step !== this.#root) hops.set(step.key, [...(this.#rows.get(step) as Map<string, Row>).values()]);
+    for (const step of this.#order) {
+      if (step.kind !== "edge" && step !== this.#root) {
+        hops.set(step.key, [...(this.#rows.get(step) as Map<string, Row>).values()]);
+      }
+    }
     return { roots: [...(this.#rows.get(this.#root) as Map<string, Row>).values()], hops, requests: this.#requests };
   }
 
@@ -998,14 +1146,17 @@ class Run {
       } else {
         const edges = [...(page.get(parent) as Map<string, Row>).values()];
         const byId = new Map(rows.map((row) => [idKey(row), row]));
-        const [nearEnd, farEnd] = spec.direction === "outwards" ? (["startNode", "endNode"] as const) : (["endNode", "startNode"] as const);
+        const [nearEnd, farEnd] =
+          spec.direction === "outwards" ? (["startNode", "endNode"] as const) : (["endNode", "startNode"] as const);
         const pairs = parent.api !== undefined;
         const grouped = new Map<string, unknown[]>();
         for (const edge of edges) {
           const far = edge[farEnd];
           const near = edge[nearEnd];
           const target = far === undefined ? undefined : byId.get(idKey(far));
-          if (target !== undefined && near !== undefined) push(grouped, idKey(near), pairs ? Object.freeze({ edge, node: target }) : target);
+          if (target !== undefined && near !== undefined) {
+            push(grouped, idKey(near), pairs ? Object.freeze({ edge, node: target }) : target);
+          }
         }
         assign(owners, name, spec.many, grouped);
       }
@@ -1021,10 +1172,20 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 function setConnection(obj: Row, name: string, value: unknown): void {
   // defineProperty, not assignment: a connection named "__proto__" stays a property.
-  Object.defineProperty(obj.connections as object, name, { value, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(obj.connections as object, name, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
-function assign(owners: readonly Row[], name: string, many: boolean, grouped: ReadonlyMap<string, readonly unknown[]>): void {
+function assign(
+  owners: readonly Row[],
+  name: string,
+  many: boolean,
+  grouped: ReadonlyMap<string, readonly unknown[]>,
+): void {
   for (const obj of owners) {
     const found = grouped.get(idKey(obj)) ?? [];
     setConnection(obj, name, many ? [...found] : found[0]);

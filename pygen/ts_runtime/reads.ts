@@ -119,7 +119,9 @@ export function propertyName(value: PropertyName): string {
 
 /** Internal (query.ts): `value` when it is an integer from 1 to `max`, else a RangeError naming `what`. */
 export function checkLimit(what: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new RangeError(`${what} must be an integer from 1 to ${max}, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(`${what} must be an integer from 1 to ${max}, got ${String(value)}`);
+  }
   return value;
 }
 
@@ -139,7 +141,9 @@ export function sorts(sort: SortArg | undefined): SortJson[] | undefined {
 export function targetUnits(units: Readonly<Record<string, string>> | undefined): JsonValue[] | undefined {
   if (units === undefined) return undefined;
   const entries = Object.entries(units);
-  if (entries.length < 1 || entries.length > 10) throw new RangeError(`targetUnits takes 1 to 10 properties, got ${entries.length}`);
+  if (entries.length < 1 || entries.length > 10) {
+    throw new RangeError(`targetUnits takes 1 to 10 properties, got ${entries.length}`);
+  }
   return entries.map(([property, unit]) => ({ property, unit: { externalId: unit } }));
 }
 

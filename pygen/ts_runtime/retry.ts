@@ -107,13 +107,27 @@ function httpDate(value: string, nowMs: number): number | undefined {
       fullYear += 2000;
       if (fullYear > new Date(nowMs).getUTCFullYear() + 50) fullYear -= 100;
     }
-    const parts = [fullYear, MONTHS.indexOf(month as (typeof MONTHS)[number]), Number(day), Number(hour), Number(minute), Number(second)] as const;
+    const parts = [
+      fullYear,
+      MONTHS.indexOf(month as (typeof MONTHS)[number]),
+      Number(day),
+      Number(hour),
+      Number(minute),
+      Number(second),
+    ] as const;
     // setUTCFullYear, not Date.UTC: years 0-99 stay themselves. An impossible date (31 Feb, 25:00, a leap second
     // :60) rolls over into another one, which the comparison below refuses, as Python's datetime does.
     const date = new Date(0);
     date.setUTCFullYear(parts[0], parts[1], parts[2]);
     date.setUTCHours(parts[3], parts[4], parts[5], 0);
-    const back = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
+    const back = [
+      date.getUTCFullYear(),
+      date.getUTCMonth(),
+      date.getUTCDate(),
+      date.getUTCHours(),
+      date.getUTCMinutes(),
+      date.getUTCSeconds(),
+    ];
     if (parts[0] < 1 || back.some((v, i) => v !== parts[i])) return undefined;
     return date.getTime();
   }
@@ -154,7 +168,9 @@ export function retryDelay(
   random: () => number,
 ): number {
   // A usable wait only (parseRetryAfter gives no other): a negative or non-finite one falls back to the backoff.
-  if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) return Math.min(retryAfterMs, policy.retryAfterMaxMs);
+  if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) {
+    return Math.min(retryAfterMs, policy.retryAfterMaxMs);
+  }
   // Cap the exponent (at 64, as the Python runtime does): the ceiling is reached long before.
   const ceiling = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.min(attempt, 64));
   return random() * ceiling;
@@ -201,7 +217,8 @@ export class Deadline {
   constructor(policy: RetryPolicy, totalMs?: number | null, clock: () => number = monotonicNow) {
     if (totalMs !== undefined) checkDeadline("deadlineMs", totalMs);
     this.totalMs = totalMs === undefined ? (policy.deadlineMs ?? DEFAULT_RETRY_POLICY.deadlineMs) : totalMs;
-    this.progressMs = policy.progressDeadlineMs === undefined ? DEFAULT_RETRY_POLICY.progressDeadlineMs : policy.progressDeadlineMs;
+    this.progressMs =
+      policy.progressDeadlineMs === undefined ? DEFAULT_RETRY_POLICY.progressDeadlineMs : policy.progressDeadlineMs;
     this.#clock = clock;
     this.#start = this.#last = clock();
   }
@@ -241,7 +258,9 @@ export class Deadline {
   #binding(): string {
     const total = this.totalMs;
     const idle = this.progressMs;
-    if (total !== null && (idle === null || this.#start + total <= this.#last + idle)) return `the call's deadline of ${duration(total)}`;
+    if (total !== null && (idle === null || this.#start + total <= this.#last + idle)) {
+      return `the call's deadline of ${duration(total)}`;
+    }
     return `${duration(idle ?? 0)} without a successful request (RetryPolicy.progressDeadlineMs)`;
   }
 }
@@ -296,7 +315,12 @@ const NOT_SENT_SYSCALLS: ReadonlySet<string> = new Set(["connect", "getaddrinfo"
  */
 export function neverReachedServer(error: unknown, depth = 0): boolean {
   if (typeof error !== "object" || error === null || depth > 8) return false;
-  const { code, syscall, errors, cause } = error as { code?: unknown; syscall?: unknown; errors?: unknown; cause?: unknown };
+  const { code, syscall, errors, cause } = error as {
+    code?: unknown;
+    syscall?: unknown;
+    errors?: unknown;
+    cause?: unknown;
+  };
   if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
   if (typeof syscall === "string" && NOT_SENT_SYSCALLS.has(syscall)) return true;
   if (Array.isArray(errors) && errors.length > 0 && errors.every((e) => neverReachedServer(e, depth + 1))) return true;

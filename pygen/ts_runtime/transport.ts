@@ -70,7 +70,10 @@ export interface ClientOptions {
 }
 
 /** Query parameters: arrays are sent as repeated keys, `undefined` is left out. */
-export type QueryParams = Record<string, string | number | boolean | readonly (string | number | boolean)[] | undefined>;
+export type QueryParams = Record<
+  string,
+  string | number | boolean | readonly (string | number | boolean)[] | undefined
+>;
 
 /** Options of one request. */
 export interface RequestOptions {
@@ -105,7 +108,13 @@ export interface HttpResponse {
   json(): JsonValue;
 }
 
-const APPLY_PATHS = new Set(["/models/spaces", "/models/containers", "/models/views", "/models/datamodels", "/models/instances"]);
+const APPLY_PATHS = new Set([
+  "/models/spaces",
+  "/models/containers",
+  "/models/views",
+  "/models/datamodels",
+  "/models/instances",
+]);
 
 /**
  * The concurrency budget of a request: paths ending in `/delete` are deletes, POSTs to an apply endpoint
@@ -182,7 +191,9 @@ export function resolveBaseUrl(options: { cluster?: string | undefined; baseUrl?
     throw new TypeError("give either cluster or baseUrl, not both");
   }
   if (options.cluster !== undefined) {
-    if (!CLUSTER.test(options.cluster)) throw new TypeError(`invalid cluster name ${JSON.stringify(options.cluster)} (e.g. "westeurope-1")`);
+    if (!CLUSTER.test(options.cluster)) {
+      throw new TypeError(`invalid cluster name ${JSON.stringify(options.cluster)} (e.g. "westeurope-1")`);
+    }
     return `https://${options.cluster}.cognitedata.com`;
   }
   const raw = options.baseUrl ?? "https://api.cognitedata.com";
@@ -192,13 +203,19 @@ export function resolveBaseUrl(options: { cluster?: string | undefined; baseUrl?
   } catch {
     throw new TypeError(`baseUrl is not a URL: ${JSON.stringify(raw)}`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`baseUrl must be http(s): ${JSON.stringify(raw)}`);
-  if (url.search !== "" || url.hash !== "") throw new TypeError(`baseUrl must not have a query or fragment: ${JSON.stringify(raw)}`);
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(`baseUrl must be http(s): ${JSON.stringify(raw)}`);
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new TypeError(`baseUrl must not have a query or fragment: ${JSON.stringify(raw)}`);
+  }
   return raw.replace(/\/+$/, "");
 }
 
 function positiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be an integer >= 1, got ${String(value)}`);
+  }
   return value;
 }
 
@@ -221,13 +238,19 @@ export class HttpClient {
   readonly #semaphores: Record<RequestKind, Semaphore>;
 
   constructor(options: ClientOptions) {
-    if (typeof options.project !== "string" || options.project === "") throw new TypeError("project must be a non-empty string");
+    if (typeof options.project !== "string" || options.project === "") {
+      throw new TypeError("project must be a non-empty string");
+    }
     if (options.credentials === undefined || typeof options.credentials.authorize !== "function") {
-      throw new TypeError("credentials must be a Credentials object (new Token(...) or new OAuthClientCredentials(...))");
+      throw new TypeError(
+        "credentials must be a Credentials object (new Token(...) or new OAuthClientCredentials(...))",
+      );
     }
     const baseUrl = resolveBaseUrl(options);
     const timeoutMs = options.timeoutMs ?? 30_000;
-    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new RangeError(`timeoutMs must be > 0, got ${String(timeoutMs)}`);
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+      throw new RangeError(`timeoutMs must be > 0, got ${String(timeoutMs)}`);
+    }
     const limits: ConcurrencyLimits = Object.freeze({
       read: positiveInt("limits.read", options.limits?.read ?? DEFAULT_LIMITS.read),
       write: positiveInt("limits.write", options.limits?.write ?? DEFAULT_LIMITS.write),
@@ -249,7 +272,8 @@ export class HttpClient {
       "x-cdp-sdk": `pygen-ts:${VERSION}`,
       ...options.headers,
     };
-    const globalFetch: FetchLike | undefined = typeof fetch === "function" ? (url, init) => fetch(url, init) : undefined;
+    const globalFetch: FetchLike | undefined =
+      typeof fetch === "function" ? (url, init) => fetch(url, init) : undefined;
     const chosen = options.fetch ?? globalFetch;
     if (chosen === undefined) throw new TypeError("no global fetch on this platform: pass options.fetch");
     this.#fetch = chosen;
@@ -257,7 +281,11 @@ export class HttpClient {
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#clock = options.clock ?? monotonicNow;
-    this.#semaphores = { read: new Semaphore(limits.read), write: new Semaphore(limits.write), delete: new Semaphore(limits.delete) };
+    this.#semaphores = {
+      read: new Semaphore(limits.read),
+      write: new Semaphore(limits.write),
+      delete: new Semaphore(limits.delete),
+    };
   }
 
   /** `GET {projectUrl}{path}`. */
@@ -316,7 +344,9 @@ export class HttpClient {
         // Checked after queueing for a slot: a request that waited past the deadline is not sent.
         if (deadline.passed) {
           const gaveUp = `${deadline.describe()} passed`;
-          if (last === undefined) throw new DeadlinePassedError(`${method} ${url} not sent: ${gaveUp} before it started`, { gaveUp });
+          if (last === undefined) {
+            throw new DeadlinePassedError(`${method} ${url} not sent: ${gaveUp} before it started`, { gaveUp });
+          }
           throw this.#failure(last, where, attempt, applied, gaveUp);
         }
         // After queueing for a slot, so a token does not expire while the request waits.
@@ -327,7 +357,11 @@ export class HttpClient {
           if (applied && error instanceof OAuthError) throw withMaybeApplied(error);
           throw error;
         }
-        outcome = await this.#send(url, { method, headers: { ...headers, authorization }, ...(body === undefined ? {} : { body }) }, signal);
+        outcome = await this.#send(
+          url,
+          { method, headers: { ...headers, authorization }, ...(body === undefined ? {} : { body }) },
+          signal,
+        );
       } finally {
         release();
       }
@@ -395,15 +429,20 @@ export class HttpClient {
         gaveUp,
       });
     }
-    const what = outcome.timedOut ? `timed out after ${this.config.timeoutMs} ms` : `failed: ${describe(outcome.error)}`;
+    const what = outcome.timedOut
+      ? `timed out after ${this.config.timeoutMs} ms`
+      : `failed: ${describe(outcome.error)}`;
     const tail = gaveUp === undefined ? "" : `; gave up: ${gaveUp}`;
-    return new ConnectionFailedError(`${method} ${url} ${what} (${attempts} attempt${attempts === 1 ? "" : "s"})${tail}`, {
-      attempts,
-      timedOut: outcome.timedOut,
-      cause: outcome.error,
-      maybeApplied: applied,
-      gaveUp,
-    });
+    return new ConnectionFailedError(
+      `${method} ${url} ${what} (${attempts} attempt${attempts === 1 ? "" : "s"})${tail}`,
+      {
+        attempts,
+        timedOut: outcome.timedOut,
+        cause: outcome.error,
+        maybeApplied: applied,
+        gaveUp,
+      },
+    );
   }
 
   #url(path: string, params: QueryParams | undefined): string {
@@ -421,7 +460,11 @@ export class HttpClient {
   }
 
   /** One attempt: the answer and its body, or the error (network failure or timeout). */
-  async #send(url: string, init: Omit<Parameters<FetchLike>[1], "signal">, signal: AbortSignal | undefined): Promise<Outcome> {
+  async #send(
+    url: string,
+    init: Omit<Parameters<FetchLike>[1], "signal">,
+    signal: AbortSignal | undefined,
+  ): Promise<Outcome> {
     const controller = new AbortController();
     let timedOut = false;
     const onAbort = (): void => controller.abort(signal?.reason);

@@ -7,7 +7,9 @@
  * const client = new InstanceClient({ project, baseUrl, credentials: new Token(t) }, { instanceSpace: "my_space" });
  * const pumps = new NodeApi<Pump>(client, { space: "s", externalId: "Pump", version: "v1" });
  * await pumps.upsert([{ externalId: "p1", properties: { name: "P-1", pressure: 3 } }]);
- * for await (const pump of pumps.iterate({ filter: pumps.textProperty("name").prefix("P-") })) console.log(pump.properties.name);
+ * for await (const pump of pumps.iterate({ filter: pumps.textProperty("name").prefix("P-") })) {
+ *   console.log(pump.properties.name);
+ * }
  * // Generated APIs have typed `fields`, and take where objects over them too:
  * await client.cogniteAsset.list({ where: { name: { prefix: "P-" } } });
  */
@@ -53,7 +55,15 @@ import {
   type SearchOptions,
 } from "./reads.js";
 import type { Edge, EdgeWrite, InstanceId, Node, NodeId, NodeIdLike, NodeWrite, Properties, ViewId } from "./types.js";
-import { InstanceClient, MAX_WRITE_ITEMS, type ApplyItem, type DeleteOptions, type DeleteResult, type UpsertOptions, type UpsertResult } from "./writes.js";
+import {
+  InstanceClient,
+  MAX_WRITE_ITEMS,
+  type ApplyItem,
+  type DeleteOptions,
+  type DeleteResult,
+  type UpsertOptions,
+  type UpsertResult,
+} from "./writes.js";
 
 /**
  * The API of one view: retrieve, list, iterate page by page, search, aggregate, histogram, upsert, delete.
@@ -69,7 +79,9 @@ export abstract class ViewApi<R, W> {
   constructor(client: InstanceClient, view: ViewId, instanceType: "node" | "edge") {
     if (!(client instanceof InstanceClient)) throw new TypeError("the first argument must be an InstanceClient");
     for (const field of ["space", "externalId", "version"] as const) {
-      if (typeof view?.[field] !== "string" || view[field] === "") throw new TypeError(`view.${field} must be a non-empty string`);
+      if (typeof view?.[field] !== "string" || view[field] === "") {
+        throw new TypeError(`view.${field} must be a non-empty string`);
+      }
     }
     this.client = client;
     this.view = Object.freeze({ space: view.space, externalId: view.externalId, version: view.version });
@@ -110,13 +122,18 @@ export abstract class ViewApi<R, W> {
     return compact({ source: { type: "view", ...this.view }, targetUnits: targetUnits(units) });
   }
 
-  /** The write `sources` of some properties: none given -> the source alone (the instance still gets data in the view). */
+  /**
+   * The write `sources` of some properties: none given -> the source alone (the instance still gets data in the
+   * view).
+   */
   protected writeSources(properties: object | undefined): JsonValue[] {
     const props: JsonObject = {};
     if (properties !== undefined && properties !== null) {
       // defineProperty, not assignment: a property called "__proto__" must stay data, not set the prototype.
       for (const [k, v] of Object.entries(properties)) {
-        if (v !== undefined) Object.defineProperty(props, k, { value: v, enumerable: true, writable: true, configurable: true });
+        if (v !== undefined) {
+          Object.defineProperty(props, k, { value: v, enumerable: true, writable: true, configurable: true });
+        }
       }
     }
     const source = { type: "view", ...this.view };
@@ -162,7 +179,11 @@ export abstract class ViewApi<R, W> {
 
   // -- reads --
 
-  #filter(options: { space?: string | readonly string[] | undefined; filter?: Filter | undefined; where?: object | undefined }): JsonObject | undefined {
+  #filter(options: {
+    space?: string | readonly string[] | undefined;
+    filter?: Filter | undefined;
+    where?: object | undefined;
+  }): JsonObject | undefined {
     const parts: Filter[] = [];
     if (options.space !== undefined) {
       const spaces = typeof options.space === "string" ? [options.space] : [...options.space];
@@ -170,12 +191,18 @@ export abstract class ViewApi<R, W> {
       parts.push(spaces.length === 1 ? new Equals(ref, spaces[0] as string) : new In(ref, spaces));
     }
     if (options.filter !== undefined) {
-      if (!(options.filter instanceof Filter)) throw new TypeError("filter must be a Filter (use the property builders or RawFilter)");
+      if (!(options.filter instanceof Filter)) {
+        throw new TypeError("filter must be a Filter (use the property builders or RawFilter)");
+      }
       parts.push(options.filter);
     }
     if (options.where !== undefined) {
       const fields = (this as { readonly fields?: unknown }).fields;
-      const where = whereFilter(typeof fields === "object" && fields !== null ? fields : {}, options.where, this.view.externalId);
+      const where = whereFilter(
+        typeof fields === "object" && fields !== null ? fields : {},
+        options.where,
+        this.view.externalId,
+      );
       if (where !== undefined) parts.push(where);
     }
     if (parts.length === 0) return undefined;
@@ -193,7 +220,10 @@ export abstract class ViewApi<R, W> {
 
   /** One id -> the instance or `undefined`; a list -> `{items, missing}` (found ones in request order). */
   retrieve(id: NodeIdLike, options?: Pick<ReadOptions, "targetUnits" | "signal">): Promise<R | undefined>;
-  retrieve(ids: readonly NodeIdLike[], options?: Pick<ReadOptions, "targetUnits" | "signal">): Promise<RetrieveResult<R>>;
+  retrieve(
+    ids: readonly NodeIdLike[],
+    options?: Pick<ReadOptions, "targetUnits" | "signal">,
+  ): Promise<RetrieveResult<R>>;
   async retrieve(
     ids: NodeIdLike | readonly NodeIdLike[],
     options: Pick<ReadOptions, "targetUnits" | "signal"> = {},
@@ -206,12 +236,23 @@ export abstract class ViewApi<R, W> {
     // Batches run concurrently, within the transport's read limit.
     const bodies = await Promise.all(
       chunk(wanted, MAX_WRITE_ITEMS).map(async (batch) =>
-        (await this.client.http.post("/models/instances/byids", { items: batch, sources }, { kind: "read", ...this.#signal(options) })).json(),
+        (
+          await this.client.http.post(
+            "/models/instances/byids",
+            { items: batch, sources },
+            { kind: "read", ...this.#signal(options) },
+          )
+        ).json(),
       ),
     );
     for (const body of bodies) {
       for (const raw of itemsOf(body)) {
-        if (isId(raw)) found.set(instanceKey({ instanceType: this.instanceType, space: raw.space, externalId: raw.externalId }), this.parse(raw));
+        if (isId(raw)) {
+          found.set(
+            instanceKey({ instanceType: this.instanceType, space: raw.space, externalId: raw.externalId }),
+            this.parse(raw),
+          );
+        }
       }
     }
     if (single) return found.get(instanceKey(wanted[0] as InstanceId));
@@ -240,7 +281,10 @@ export abstract class ViewApi<R, W> {
       limit: checkLimit("pageSize", options.pageSize ?? MAX_PAGE, MAX_PAGE),
       cursor: options.cursor,
     });
-    const response = await this.client.http.post("/models/instances/list", body, { kind: "read", ...this.#signal(options) });
+    const response = await this.client.http.post("/models/instances/list", body, {
+      kind: "read",
+      ...this.#signal(options),
+    });
     const json = response.json();
     const next = typeof json === "object" && json !== null && !Array.isArray(json) ? json["nextCursor"] : undefined;
     return { items: this.#parseItems(json), cursor: typeof next === "string" && next !== "" ? next : undefined };
@@ -255,7 +299,11 @@ export abstract class ViewApi<R, W> {
     let cursor = options.cursor;
     while (remaining > 0) {
       const { limit: _unused, ...rest } = options;
-      const page = await this.page({ ...rest, pageSize: Math.min(pageSize, remaining), ...(cursor === undefined ? {} : { cursor }) });
+      const page = await this.page({
+        ...rest,
+        pageSize: Math.min(pageSize, remaining),
+        ...(cursor === undefined ? {} : { cursor }),
+      });
       remaining -= page.items.length;
       yield page;
       cursor = page.cursor;
@@ -293,22 +341,32 @@ export abstract class ViewApi<R, W> {
       targetUnits: targetUnits(options.targetUnits),
       limit: checkLimit("limit", options.limit ?? 25, MAX_PAGE),
     });
-    const response = await this.client.http.post("/models/instances/search", body, { kind: "read", ...this.#signal(options) });
+    const response = await this.client.http.post("/models/instances/search", body, {
+      kind: "read",
+      ...this.#signal(options),
+    });
     return this.#parseItems(response.json());
   }
 
   /** Aggregations (at most 5), optionally grouped by up to 5 properties. */
-  async aggregate(aggregations: readonly Aggregation[], options: AggregateOptions<FieldsOf<this>> = {}): Promise<AggregateGroup[]> {
+  async aggregate(
+    aggregations: readonly Aggregation[],
+    options: AggregateOptions<FieldsOf<this>> = {},
+  ): Promise<AggregateGroup[]> {
     if (aggregations.length > 5) throw new RangeError(`at most 5 aggregations per request, got ${aggregations.length}`);
     if (options.groupBy !== undefined && (options.groupBy.length < 1 || options.groupBy.length > 5)) {
       throw new RangeError(`groupBy takes 1 to 5 properties, got ${options.groupBy.length}`);
     }
     const aggregates = aggregations.map((agg): JsonValue => {
       if (agg.aggregate === "histogram") {
-        if (!(agg.interval > 0) || !Number.isFinite(agg.interval)) throw new RangeError(`histogram interval must be a positive number, got ${String(agg.interval)}`);
+        if (!(agg.interval > 0) || !Number.isFinite(agg.interval)) {
+          throw new RangeError(`histogram interval must be a positive number, got ${String(agg.interval)}`);
+        }
         return { histogram: { property: propertyName(agg.property), interval: agg.interval } };
       }
-      if (!["count", "sum", "avg", "min", "max"].includes(agg.aggregate)) throw new TypeError(`unknown aggregate ${safeString(agg.aggregate)}`);
+      if (!["count", "sum", "avg", "min", "max"].includes(agg.aggregate)) {
+        throw new TypeError(`unknown aggregate ${safeString(agg.aggregate)}`);
+      }
       if (agg.property === undefined) {
         if (agg.aggregate !== "count") throw new TypeError(`${agg.aggregate} needs a property`);
         return { count: {} };
@@ -325,17 +383,25 @@ export abstract class ViewApi<R, W> {
       properties: options.properties?.map(propertyName),
       limit: options.limit === undefined ? undefined : checkLimit("limit", options.limit, 1000),
     });
-    const response = await this.client.http.post("/models/instances/aggregate", body, { kind: "read", ...this.#signal(options) });
+    const response = await this.client.http.post("/models/instances/aggregate", body, {
+      kind: "read",
+      ...this.#signal(options),
+    });
     return itemsOf(response.json()).map(parseGroup);
   }
 
-  async #one(aggregation: Aggregation, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy">): Promise<AggregateValue | undefined> {
+  async #one(
+    aggregation: Aggregation,
+    options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy">,
+  ): Promise<AggregateValue | undefined> {
     const groups = await this.aggregate([aggregation], options);
     return groups[0]?.aggregates[0];
   }
 
   /** How many instances match (with `property`: how many have a value for it). */
-  async count(options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> & { property?: PropertyName } = {}): Promise<number> {
+  async count(
+    options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> & { property?: PropertyName } = {},
+  ): Promise<number> {
     const { property, ...rest } = options;
     const value = (await this.#one({ aggregate: "count", property: property ?? "externalId" }, rest))?.value;
     return value === undefined ? 0 : Number(value);
@@ -346,20 +412,33 @@ export abstract class ViewApi<R, W> {
     return value === undefined ? 0 : Number(value);
   }
   /** The average of a numeric property (undefined without values). */
-  async avg(property: PropertyName, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {}): Promise<number | undefined> {
+  async avg(
+    property: PropertyName,
+    options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {},
+  ): Promise<number | undefined> {
     const value = (await this.#one({ aggregate: "avg", property }, options))?.value;
     return value === undefined ? undefined : Number(value);
   }
   /** The smallest value of a numeric property (undefined without values; `bigint` beyond 2^53). */
-  async min(property: PropertyName, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {}): Promise<number | bigint | undefined> {
+  async min(
+    property: PropertyName,
+    options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {},
+  ): Promise<number | bigint | undefined> {
     return (await this.#one({ aggregate: "min", property }, options))?.value;
   }
   /** The largest value of a numeric property (undefined without values; `bigint` beyond 2^53). */
-  async max(property: PropertyName, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {}): Promise<number | bigint | undefined> {
+  async max(
+    property: PropertyName,
+    options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {},
+  ): Promise<number | bigint | undefined> {
     return (await this.#one({ aggregate: "max", property }, options))?.value;
   }
   /** Buckets of width `interval` over a numeric property. */
-  async histogram(property: PropertyName, interval: number, options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {}): Promise<Bucket[]> {
+  async histogram(
+    property: PropertyName,
+    interval: number,
+    options: Omit<AggregateOptions<FieldsOf<this>>, "groupBy"> = {},
+  ): Promise<Bucket[]> {
     return (await this.#one({ aggregate: "histogram", property, interval }, options))?.buckets ?? [];
   }
 
@@ -403,7 +482,9 @@ function instanceBase(raw: JsonObject): {
     createdTime: Number(raw["createdTime"]),
     lastUpdatedTime: Number(raw["lastUpdatedTime"]),
   };
-  return raw["deletedTime"] === undefined || raw["deletedTime"] === null ? out : { ...out, deletedTime: Number(raw["deletedTime"]) };
+  return raw["deletedTime"] === undefined || raw["deletedTime"] === null
+    ? out
+    : { ...out, deletedTime: Number(raw["deletedTime"]) };
 }
 
 /**
@@ -413,7 +494,10 @@ function instanceBase(raw: JsonObject): {
  * const pumps = new NodeApi<{ name?: string }>(client, { space: "s", externalId: "Pump", version: "v1" });
  * const { items, missing } = await pumps.retrieve(["p1", "p2"]);
  */
-export class NodeApi<P extends object = Properties, W extends object = Partial<P>> extends ViewApi<Node<P>, NodeWrite<W>> {
+export class NodeApi<P extends object = Properties, W extends object = Partial<P>> extends ViewApi<
+  Node<P>,
+  NodeWrite<W>
+> {
   constructor(client: InstanceClient, view: ViewId) {
     super(client, view, "node");
   }
@@ -433,8 +517,15 @@ export class NodeApi<P extends object = Properties, W extends object = Partial<P
       throw new TypeError(`a node to write needs an externalId, got ${safeString(item)}`);
     }
     const space = item.space ?? this.client.instanceSpace;
-    if (space === undefined) throw new TypeError(`node ${JSON.stringify(item.externalId)} has no space and the client has no instanceSpace`);
-    const out: ApplyItem = { instanceType: "node", space, externalId: item.externalId, sources: this.writeSources(item.properties) };
+    if (space === undefined) {
+      throw new TypeError(`node ${JSON.stringify(item.externalId)} has no space and the client has no instanceSpace`);
+    }
+    const out: ApplyItem = {
+      instanceType: "node",
+      space,
+      externalId: item.externalId,
+      sources: this.writeSources(item.properties),
+    };
     if (item.type !== undefined) out["type"] = { ...toNodeId(item.type, this.client.instanceSpace) };
     if (item.existingVersion !== undefined) out["existingVersion"] = item.existingVersion;
     return out;
@@ -444,7 +535,10 @@ export class NodeApi<P extends object = Properties, W extends object = Partial<P
 /**
  * The API of edges through one view. `P` is the read properties type, `W` the write properties type.
  */
-export class EdgeApi<P extends object = Properties, W extends object = Partial<P>> extends ViewApi<Edge<P>, EdgeWrite<W>> {
+export class EdgeApi<P extends object = Properties, W extends object = Partial<P>> extends ViewApi<
+  Edge<P>,
+  EdgeWrite<W>
+> {
   constructor(client: InstanceClient, view: ViewId) {
     super(client, view, "edge");
   }
@@ -466,7 +560,9 @@ export class EdgeApi<P extends object = Properties, W extends object = Partial<P
       throw new TypeError(`an edge to write needs an externalId, got ${safeString(item)}`);
     }
     const space = item.space ?? this.client.instanceSpace;
-    if (space === undefined) throw new TypeError(`edge ${JSON.stringify(item.externalId)} has no space and the client has no instanceSpace`);
+    if (space === undefined) {
+      throw new TypeError(`edge ${JSON.stringify(item.externalId)} has no space and the client has no instanceSpace`);
+    }
     for (const field of ["type", "startNode", "endNode"] as const) {
       if (item[field] === undefined) throw new TypeError(`edge ${JSON.stringify(item.externalId)} needs ${field}`);
     }

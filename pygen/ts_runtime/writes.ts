@@ -3,7 +3,15 @@
  * through it), the results and options of its calls, and the batching behind them (batches of 1000, run within
  * the transport's write and delete limits; refused batches split to isolate failing items; one deadline per call).
  */
-import { DeleteError, DeadlinePassedError, PygenError, UpsertError, ApiError, failureReason, type FailedItem } from "./errors.js";
+import {
+  DeleteError,
+  DeadlinePassedError,
+  PygenError,
+  UpsertError,
+  ApiError,
+  failureReason,
+  type FailedItem,
+} from "./errors.js";
 import { chunk, instanceKey, isId, itemsOf, safeString, toNodeId } from "./items.js";
 import { stringifyJson, type JsonObject, type JsonValue } from "./json.js";
 import type { Deadline } from "./retry.js";
@@ -52,7 +60,10 @@ export class UpsertResult {
   get skipped(): InstanceResult[] {
     return this.items.filter((i) => i.status === "skipped");
   }
-  /** Written by this call or found written, which one is unknown: an earlier answer was lost (see {@link InstanceResult}). */
+  /**
+   * Written by this call or found written, which one is unknown: an earlier answer was lost (see
+   * {@link InstanceResult}).
+   */
   get uncertain(): InstanceResult[] {
     return this.items.filter((i) => i.status === "uncertain");
   }
@@ -114,7 +125,10 @@ export class InstanceClient {
 
   constructor(http: HttpClient | ClientOptions, options: InstanceClientOptions = {}) {
     this.http = http instanceof HttpClient ? http : new HttpClient(http);
-    if (options.instanceSpace !== undefined && (typeof options.instanceSpace !== "string" || options.instanceSpace === "")) {
+    if (
+      options.instanceSpace !== undefined &&
+      (typeof options.instanceSpace !== "string" || options.instanceSpace === "")
+    ) {
       throw new TypeError("instanceSpace must be a non-empty string");
     }
     this.instanceSpace = options.instanceSpace;
@@ -167,7 +181,11 @@ export class InstanceClient {
    */
   async #send(batch: ApplyItem[], call: Call, appliedBefore = false): Promise<InstanceResult[] | PygenError> {
     try {
-      const response = await this.http.post("/models/instances", { items: batch, ...call.flags }, requestOptions("write", call));
+      const response = await this.http.post(
+        "/models/instances",
+        { items: batch, ...call.flags },
+        requestOptions("write", call),
+      );
       return applyResults(batch, response.json(), appliedBefore || response.maybeApplied);
     } catch (error) {
       if (!(error instanceof PygenError)) throw error;
@@ -195,7 +213,9 @@ export class InstanceClient {
       o instanceof ApiError && o.status === error.status && o.serverMessage === error.serverMessage;
     if (outcomes.every(sameError)) return { ok: [], failed: failedItems(batch, error, applied) };
     const settled = await Promise.all(
-      outcomes.map((o, i) => (o instanceof PygenError ? this.#isolate(parts[i] as ApplyItem[], call, o, applied) : { ok: o, failed: [] })),
+      outcomes.map((o, i) =>
+        o instanceof PygenError ? this.#isolate(parts[i] as ApplyItem[], call, o, applied) : { ok: o, failed: [] },
+      ),
     );
     return { ok: settled.flatMap((r) => r.ok), failed: settled.flatMap((r) => r.failed) };
   }
@@ -210,7 +230,9 @@ export class InstanceClient {
     const unique = new Map<string, InstanceId>();
     for (const id of ids) {
       const instanceType = typeof id === "object" && id !== null && "instanceType" in id ? id.instanceType : "node";
-      if (instanceType !== "node" && instanceType !== "edge") throw new TypeError(`instanceType must be "node" or "edge", got ${safeString(instanceType)}`);
+      if (instanceType !== "node" && instanceType !== "edge") {
+        throw new TypeError(`instanceType must be "node" or "edge", got ${safeString(instanceType)}`);
+      }
       const { space, externalId } = toNodeId(id, this.instanceSpace);
       const item: InstanceId = { instanceType, space, externalId };
       unique.set(instanceKey(item), item);
@@ -219,14 +241,18 @@ export class InstanceClient {
     const result: DeleteResult = { deleted: [], notFound: [], uncertain: [] };
     const failed: FailedItem[] = [];
     const batches = chunk([...unique.values()], MAX_WRITE_ITEMS);
-    const outcomes = await inPool(batches, this.http.config.limits.delete, async (batch): Promise<HttpResponse | PygenError> => {
-      try {
-        return await this.http.post("/models/instances/delete", { items: batch }, requestOptions("delete", call));
-      } catch (error) {
-        if (!(error instanceof PygenError)) throw error;
-        return error;
-      }
-    });
+    const outcomes = await inPool(
+      batches,
+      this.http.config.limits.delete,
+      async (batch): Promise<HttpResponse | PygenError> => {
+        try {
+          return await this.http.post("/models/instances/delete", { items: batch }, requestOptions("delete", call));
+        } catch (error) {
+          if (!(error instanceof PygenError)) throw error;
+          return error;
+        }
+      },
+    );
     outcomes.forEach((outcome, i) => {
       const batch = batches[i] as InstanceId[];
       if (outcome instanceof DeadlinePassedError) {
@@ -238,7 +264,11 @@ export class InstanceClient {
         return;
       }
       const rows = itemsOf(outcome.json()).filter(isId);
-      const deleted = new Set(rows.map((row) => instanceKey({ instanceType: String((row as { instanceType?: unknown }).instanceType ?? "node"), ...row })));
+      const deleted = new Set(
+        rows.map((row) =>
+          instanceKey({ instanceType: String((row as { instanceType?: unknown }).instanceType ?? "node"), ...row }),
+        ),
+      );
       // After a lost answer, an id the retry did not find may be one the lost attempt deleted.
       const absent = outcome.maybeApplied ? result.uncertain : result.notFound;
       for (const item of batch) (deleted.has(instanceKey(item)) ? result.deleted : absent).push(item);
@@ -261,7 +291,10 @@ interface Settled {
   failed: FailedItem[];
 }
 
-function requestOptions(kind: "write" | "delete", call: Call): { kind: "write" | "delete"; deadline: Deadline; signal?: AbortSignal } {
+function requestOptions(
+  kind: "write" | "delete",
+  call: Call,
+): { kind: "write" | "delete"; deadline: Deadline; signal?: AbortSignal } {
   return { kind, deadline: call.deadline, ...(call.signal ? { signal: call.signal } : {}) };
 }
 
@@ -293,7 +326,10 @@ function dedupe(items: readonly ApplyItem[]): ApplyItem[] {
     if (previous === undefined) seen.set(k, item);
     // Serialized only for repeated ids: equal copies are written once, different ones are an error.
     else if (previous !== item && stringifyJson(previous) !== stringifyJson(item)) {
-      throw new TypeError(`the ${item.instanceType} ${item.space}:${item.externalId} is given twice with different content; write it once`);
+      throw new TypeError(
+        `the ${item.instanceType} ${item.space}:${item.externalId} is given twice with different content; ` +
+          "write it once",
+      );
     }
   }
   return [...seen.values()];
@@ -308,7 +344,10 @@ function applyResults(batch: readonly ApplyItem[], body: JsonValue, maybeApplied
   for (const row of itemsOf(body)) {
     const { space, externalId, instanceType } = row;
     if (typeof space === "string" && typeof externalId === "string") {
-      rows.set(instanceKey({ instanceType: typeof instanceType === "string" ? instanceType : "node", space, externalId }), row);
+      rows.set(
+        instanceKey({ instanceType: typeof instanceType === "string" ? instanceType : "node", space, externalId }),
+        row,
+      );
     }
   }
   return batch.map((item) => {
@@ -328,9 +367,20 @@ function applyResults(batch: readonly ApplyItem[], body: JsonValue, maybeApplied
 function failedItems(batch: readonly InstanceId[], error: unknown, appliedBefore = false): FailedItem[] {
   let { reason, status } = failureReason(error);
   const maybeApplied = appliedBefore || (error instanceof PygenError && error.maybeApplied);
-  if (maybeApplied) reason += " (the answer to an attempt was lost after sending: the batch may or may not have been applied)";
-  else if (status === undefined) reason += " (no attempt reached the server: nothing was applied)";
-  return batch.map((item) => ({ instanceType: item.instanceType, space: item.space, externalId: item.externalId, reason, status, error, maybeApplied }));
+  if (maybeApplied) {
+    reason += " (the answer to an attempt was lost after sending: the batch may or may not have been applied)";
+  } else if (status === undefined) {
+    reason += " (no attempt reached the server: nothing was applied)";
+  }
+  return batch.map((item) => ({
+    instanceType: item.instanceType,
+    space: item.space,
+    externalId: item.externalId,
+    reason,
+    status,
+    error,
+    maybeApplied,
+  }));
 }
 
 /** Every item of a batch not sent because the call's deadline passed first (certainly not applied). */

@@ -135,7 +135,7 @@ def test_api_members_cover_the_runtime_view_api_classes() -> None:
     text = (RUNTIME_DIR / "views.ts").read_text(encoding="utf-8")
     declared: set[str] = set()
     for match in re.finditer(r"^export (?:abstract )?class (ViewApi|NodeApi|EdgeApi)\b.*?^}", text, re.M | re.S):
-        body = match.group(0)
+        body = match.group(0).split("{\n", 1)[1]  # the members, below the heading (it may take several lines)
         members = re.findall(
             r"^  (?:(?:protected|abstract|readonly|async|static|get|override)\s+)*\*?(\w+)\s*[(<:?]", body, re.M
         )

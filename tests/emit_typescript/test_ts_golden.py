@@ -5,13 +5,16 @@ Regenerate with ``.venv/bin/python tests/emit_typescript/regen.py``. The committ
 ``tsc --noEmit`` runs once over the full output of all cases (strict, exactOptionalPropertyTypes,
 noUncheckedIndexedAccess and more, see ``_ts_support.TSCONFIG``) with tests/typescript's TypeScript 7;
 it fails when that package is not installed (``tests/typescript/run.sh`` installs it and runs
-this check too).
+this check too). The layout rule (``pygen/generator/emit/typescript/README.md``, "Layout"): no line of a golden
+tree, of the runtime or of a model with names at DMS's length limits is longer than 120 characters, but for one
+token that cannot be split (``too_long``).
 """
 
 from __future__ import annotations
 
 import difflib
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +25,17 @@ from _ts_support import (
     NASTY,
     REGEN,
     SENTINEL,
+    SPACE,
     generate_case,
     golden_tree,
     is_runtime,
     mapped,
     model,
+    reverse,
     run_tsc,
     tsc_available,
     view,
+    view_ref,
     write_files,
 )
 
@@ -164,6 +170,7 @@ def fuzz_outputs() -> dict[int, dict[str, str]]:
 
 @pytest.mark.parametrize("seed", FUZZ_SEEDS)
 def test_hostile_text_stays_in_strings_and_comments(seed: int, fuzz_outputs: dict[int, dict[str, str]]) -> None:
+    assert _long_lines(fuzz_outputs[seed]) == []
     for path, text in fuzz_outputs[seed].items():
         if not path.endswith(".ts") or is_runtime(path):
             continue
@@ -179,9 +186,101 @@ def test_hostile_golden_is_inert(outputs: dict[str, dict[str, str]]) -> None:
             assert SENTINEL not in code_text(text), path
 
 
+# ---------------------------------------------------------------------------------------------- layout
+
+#: The longest line (characters), and what may share an over-long line with its one token.
+WIDTH = 120
+FRAME = 40
+#: Tokens that cannot be split: string literals, identifiers (and numbers); on a comment line, any run of non-space
+#: characters (a word, a path, an id).
+_TOKEN = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[A-Za-z0-9_$]+""")
+_WORD = re.compile(r"\S+")
+_COMMENT_LINE = re.compile(r"\s*(?://|/\*|\*)")
+
+
+def too_long(line: str) -> bool:
+    """Whether ``line`` breaks the layout rule: at most ``WIDTH`` characters, unless a single token is too long to
+    share a line, and what is left (indentation, keywords, punctuation) is at most ``FRAME`` characters."""
+    if len(line) <= WIDTH:
+        return False
+    tokens = (_WORD if _COMMENT_LINE.match(line) else _TOKEN).findall(line)
+    return len(line) - max(map(len, tokens), default=0) > FRAME
+
+
+def test_too_long_allows_only_one_unsplittable_token() -> None:
+    name = "Long" * 40
+    assert not too_long("x" * WIDTH)
+    assert too_long("  " + ", ".join(["item"] * 30))
+    assert not too_long(f"export class {name}Api extends NodeApi<")
+    assert not too_long(f'    property: "{name} with spaces",')
+    assert not too_long(f" * {name}/{name}")
+    assert too_long(f"  readonly a: {name}; readonly b: {name};")
+    assert too_long(f"    return new GraphQuery(this, {name}Api.CONNECTIONS, options, more, arguments);")
+
+
+def _long_lines(files: dict[str, str]) -> list[str]:
+    return [
+        f"{path}:{number}: {line[:100]}..."
+        for path, text in files.items()
+        if path.endswith(".ts")
+        for number, line in enumerate(text.split("\n"), 1)
+        if too_long(line)
+    ]
+
+
+@pytest.mark.parametrize("case", GOLDEN_CASES)
+def test_golden_lines_fit_the_width(case: str) -> None:
+    assert _long_lines(_tree(golden_tree(case))) == []
+
+
+def test_runtime_lines_fit_the_width() -> None:
+    assert _long_lines({path.name: path.read_text(encoding="utf-8") for path in RUNTIME_DIR.glob("*.ts")}) == []
+
+
+def _long_names_model() -> dict[str, Any]:
+    """Names at DMS's limits (255-character view and model ids, 200+ character property ids, an edge type and
+    edge view), a long enum, and a description with a word longer than a line."""
+    asset, link, parent = "Asset" + "Long" * 62, "Link" + "Edge" * 60, "parent_" + "p" * 240
+    words = "A long description, " * 12 + "with a word " + "W" * 150 + " in it."
+    edge_connection = {
+        "connectionType": "single_edge_connection",
+        "type": {"space": SPACE, "externalId": "type_" + "t" * 200},
+        "source": view_ref(asset),
+        "edgeSource": view_ref(link),
+        "direction": "outwards",
+        "name": None,
+        "description": None,
+    }
+    properties = {
+        "name_" + "x" * 240: mapped("text", description=words),
+        "status_" + "s" * 100: mapped("enum", values={f"value_{i:02d}_" + "v" * 30: {} for i in range(12)}),
+        parent: {**mapped("direct"), "type": {"type": "direct", "list": False, "source": view_ref(asset)}},
+        "children_" + "c" * 200: reverse(asset, parent),
+        "first_child_" + "f" * 200: reverse(asset, parent, single=True),
+        "linked_" + "l" * 200: edge_connection,
+    }
+    views = [
+        view(asset, properties, description=words),
+        view(link, {"weight_" + "w" * 200: mapped("float64")}, used_for="edge"),
+    ]
+    return model("Long" + "M" * 251, views, description=words)
+
+
+@pytest.fixture(scope="module")
+def long_names_output() -> dict[str, str]:
+    return generate([_long_names_model()], language="typescript", package="long_names").files
+
+
+def test_long_names_fit_the_width(long_names_output: dict[str, str]) -> None:
+    assert _long_lines(long_names_output) == []
+
+
 @pytest.mark.once  # tsc (node) over generated TypeScript; the generation itself is compared on every Python
 def test_tsc_accepts_every_golden_and_fuzz_tree(
-    outputs: dict[str, dict[str, str]], fuzz_outputs: dict[int, dict[str, str]], tmp_path: Path
+    outputs: dict[str, dict[str, str]],
+    fuzz_outputs: dict[int, dict[str, str]],
+    long_names_output: dict[str, str],
+    tmp_path: Path,
 ) -> None:
     if not tsc_available():
         pytest.fail("tests/typescript/node_modules is not installed: run tests/typescript/run.sh first")
@@ -189,5 +288,6 @@ def test_tsc_accepts_every_golden_and_fuzz_tree(
         write_files(files, tmp_path / case)
     for seed, files in fuzz_outputs.items():
         write_files(files, tmp_path / f"fuzz{seed}")
+    write_files(long_names_output, tmp_path / "long_names")
     result = run_tsc(tmp_path)
     assert result.returncode == 0, f"tsc failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"

@@ -38,7 +38,10 @@ import { CogniteVisualizableApi } from "./views/CogniteVisualizable.js";
  * The client of cdf_cdm:CogniteCore/v1: one typed API per view, all sharing one transport.
  *
  * @example
- * const client = new CogniteCoreClient({ project: "my-project", cluster: "westeurope-1", credentials: new Token(token) }, { instanceSpace: "my_space" });
+ * const client = new CogniteCoreClient(
+ *   { project: "my-project", cluster: "westeurope-1", credentials: new Token(token) },
+ *   { instanceSpace: "my_space" },
+ * );
  * const items = await client.cognite360Image.list({ limit: 10 });
  */
 export class CogniteCoreClient {
@@ -111,7 +114,10 @@ export class CogniteCoreClient {
   /** The API of view cdf_cdm:CogniteVisualizable/v1. */
   readonly cogniteVisualizable: CogniteVisualizableApi;
 
-  /** Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of bare external ids. */
+  /**
+   * Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of
+   * bare external ids.
+   */
   constructor(options: ClientOptions | HttpClient | InstanceClient, clientOptions: InstanceClientOptions = {}) {
     this.instances = options instanceof InstanceClient ? options : new InstanceClient(options, clientOptions);
     this.cognite360Image = new Cognite360ImageApi(this.instances);

@@ -16,7 +16,10 @@ import { View3dApi } from "./views/View3d.js";
  * The client of sp_hostile:Hostile/1: one typed API per view, all sharing one transport.
  *
  * @example
- * const client = new HostileClient({ project: "my-project", cluster: "westeurope-1", credentials: new Token(token) }, { instanceSpace: "my_space" });
+ * const client = new HostileClient(
+ *   { project: "my-project", cluster: "westeurope-1", credentials: new Token(token) },
+ *   { instanceSpace: "my_space" },
+ * );
  * const items = await client.class_.list({ limit: 10 });
  */
 export class HostileClient {
@@ -45,7 +48,10 @@ export class HostileClient {
   /** The API of view sp_hostile:3d/1. */
   readonly view3d: View3dApi;
 
-  /** Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of bare external ids. */
+  /**
+   * Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of
+   * bare external ids.
+   */
   constructor(options: ClientOptions | HttpClient | InstanceClient, clientOptions: InstanceClientOptions = {}) {
     this.instances = options instanceof InstanceClient ? options : new InstanceClient(options, clientOptions);
     this.class_ = new ClassApi(this.instances);

@@ -8,10 +8,14 @@ import { PumpV1Api } from "./views/PumpV1.js";
 import { SiteApi } from "./views/Site.js";
 
 /**
- * The client of collide_a:LegacyModel/1, collide_a:PlantModel/1, collide_b:OtherModel/1: one typed API per view, all sharing one transport.
+ * The client of collide_a:LegacyModel/1, collide_a:PlantModel/1, collide_b:OtherModel/1: one typed API per view, all
+ * sharing one transport.
  *
  * @example
- * const client = new LegacyModelClient({ project: "my-project", cluster: "westeurope-1", credentials: new Token(token) }, { instanceSpace: "my_space" });
+ * const client = new LegacyModelClient(
+ *   { project: "my-project", cluster: "westeurope-1", credentials: new Token(token) },
+ *   { instanceSpace: "my_space" },
+ * );
  * const items = await client.assetCollideA.list({ limit: 10 });
  */
 export class LegacyModelClient {
@@ -30,7 +34,10 @@ export class LegacyModelClient {
   /** The API of view collide_a:Site/1. */
   readonly site: SiteApi;
 
-  /** Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of bare external ids. */
+  /**
+   * Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of
+   * bare external ids.
+   */
   constructor(options: ClientOptions | HttpClient | InstanceClient, clientOptions: InstanceClientOptions = {}) {
     this.instances = options instanceof InstanceClient ? options : new InstanceClient(options, clientOptions);
     this.assetCollideA = new AssetCollideAApi(this.instances);

@@ -28,7 +28,10 @@ import { SubInterfaceApi } from "./views/SubInterface.js";
  * The client of sp_pygen_models:Omni/1: one typed API per view, all sharing one transport.
  *
  * @example
- * const client = new OmniClient({ project: "my-project", cluster: "westeurope-1", credentials: new Token(token) }, { instanceSpace: "my_space" });
+ * const client = new OmniClient(
+ *   { project: "my-project", cluster: "westeurope-1", credentials: new Token(token) },
+ *   { instanceSpace: "my_space" },
+ * );
  * const items = await client.cdfExternalReferences.list({ limit: 10 });
  */
 export class OmniClient {
@@ -81,7 +84,10 @@ export class OmniClient {
   /** The API of view sp_pygen_models:SubInterface/1. */
   readonly subInterface: SubInterfaceApi;
 
-  /** Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of bare external ids. */
+  /**
+   * Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of
+   * bare external ids.
+   */
   constructor(options: ClientOptions | HttpClient | InstanceClient, clientOptions: InstanceClientOptions = {}) {
     this.instances = options instanceof InstanceClient ? options : new InstanceClient(options, clientOptions);
     this.cdfExternalReferences = new CDFExternalReferencesApi(this.instances);

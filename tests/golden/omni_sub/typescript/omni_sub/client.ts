@@ -8,7 +8,10 @@ import { ConnectionItemCApi } from "./views/ConnectionItemC.js";
  * The client of sp_pygen_models:OmniSub/1: one typed API per view, all sharing one transport.
  *
  * @example
- * const client = new OmniSubClient({ project: "my-project", cluster: "westeurope-1", credentials: new Token(token) }, { instanceSpace: "my_space" });
+ * const client = new OmniSubClient(
+ *   { project: "my-project", cluster: "westeurope-1", credentials: new Token(token) },
+ *   { instanceSpace: "my_space" },
+ * );
  * const items = await client.connectionItemA.list({ limit: 10 });
  */
 export class OmniSubClient {
@@ -21,7 +24,10 @@ export class OmniSubClient {
   /** The API of view sp_pygen_models:ConnectionItemC/1. */
   readonly connectionItemC: ConnectionItemCApi;
 
-  /** Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of bare external ids. */
+  /**
+   * Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of
+   * bare external ids.
+   */
   constructor(options: ClientOptions | HttpClient | InstanceClient, clientOptions: InstanceClientOptions = {}) {
     this.instances = options instanceof InstanceClient ? options : new InstanceClient(options, clientOptions);
     this.connectionItemA = new ConnectionItemAApi(this.instances);

@@ -21,7 +21,10 @@ import { WindTurbineApi } from "./views/WindTurbine.js";
  * The client of sp_pygen_power:WindTurbine/1: one typed API per view, all sharing one transport.
  *
  * @example
- * const client = new WindTurbineClient({ project: "my-project", cluster: "westeurope-1", credentials: new Token(token) }, { instanceSpace: "my_space" });
+ * const client = new WindTurbineClient(
+ *   { project: "my-project", cluster: "westeurope-1", credentials: new Token(token) },
+ *   { instanceSpace: "my_space" },
+ * );
  * const items = await client.blade.list({ limit: 10 });
  */
 export class WindTurbineClient {
@@ -60,7 +63,10 @@ export class WindTurbineClient {
   /** The API of view sp_pygen_power:WindTurbine/1. */
   readonly windTurbine: WindTurbineApi;
 
-  /** Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of bare external ids. */
+  /**
+   * Connects with `options` (or reuses an `HttpClient` or `InstanceClient`); `instanceSpace` is the default space of
+   * bare external ids.
+   */
   constructor(options: ClientOptions | HttpClient | InstanceClient, clientOptions: InstanceClientOptions = {}) {
     this.instances = options instanceof InstanceClient ? options : new InstanceClient(options, clientOptions);
     this.blade = new BladeApi(this.instances);

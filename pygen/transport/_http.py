@@ -8,15 +8,17 @@ subclasses differ only in the loop that sends, sleeps and waits for a concurrenc
 
 from __future__ import annotations
 
+import contextlib
 import json as jsonlib
 import logging
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -134,6 +136,40 @@ class _BaseHTTPClient:
             extensions={"timeout": self._timeout.as_dict()},
         )
         return request, kind
+
+    def _transfer_target(self, url: str, headers: Mapping[str, str] | None) -> tuple[str, dict[str, str], bool]:
+        """Where a transfer goes, its headers, and whether the project's credentials go along.
+
+        A file's upload or download link is a full URL, often of a storage service with the grant in the
+        URL itself, or a path on the CDF cluster. Credentials (and the ``x-cdp-*`` headers) are sent to
+        the cluster's own origin only: a token never leaves for another host.
+        """
+        if not isinstance(url, str) or not url:
+            raise ValueError(f"expected a URL, got {url!r}")
+        if url.startswith("/"):
+            url = self.config.base_url + url
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"{url!r} is not an http(s) URL")
+        base = urlsplit(self.config.base_url)
+        own = (parts.scheme.lower(), parts.netloc.lower()) == (base.scheme, base.netloc)
+        sent = dict(self._headers) if own else {"User-Agent": self._headers["User-Agent"]}
+        sent.update(headers or {})
+        return url, sent, own
+
+    def _transfer_request(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        content: bytes | Iterable[bytes] | AsyncIterable[bytes] | None,
+    ) -> httpx.Request:
+        verb = method.upper()
+        if verb not in _METHODS:
+            raise ValueError(f"unsupported HTTP method {method!r}")
+        return httpx.Request(
+            verb, url, content=content, headers=headers, extensions={"timeout": self._timeout.as_dict()}
+        )
 
     def _delay_after_response(self, response: httpx.Response, attempt: int, deadline: Deadline) -> float | None:
         """Seconds to wait before retrying this response, or None when it is final (success or error)."""
@@ -334,6 +370,65 @@ class HTTPClient(_BaseHTTPClient):
         """``POST`` to a path under the project URL; ``kind`` is inferred from the path when omitted."""
         return self.request("POST", path, json=json, content=content, kind=kind, deadline=deadline)
 
+    @contextlib.contextmanager
+    def stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: bytes | Callable[[], Iterable[bytes]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        kind: RequestKind = "read",
+        deadline: Deadline | None = None,
+    ) -> Iterator[httpx.Response]:
+        """Send to a full URL (a file's upload or download link) and hold the response with its body unread.
+
+        Retried as :meth:`request` is, until a 2xx answer's headers arrive; the body is then the caller's
+        to read (``response.iter_bytes()``) inside the ``with`` block, which holds a ``kind`` slot. A
+        streamed body is ``content``, a function returning the chunks afresh for each attempt. The
+        project's credentials go only to the cluster's own origin (``/paths`` are relative to it).
+
+        Example:
+            ```python
+            with client.stream("GET", download_url) as response:
+                for chunk in response.iter_bytes():
+                    out.write(chunk)
+            ```
+        """
+        url, sent, own = self._transfer_target(url, headers)
+        deadline = deadline if deadline is not None else Deadline(self.config.retry)
+        attempt, applied = 0, False
+        while True:
+            body = content() if callable(content) else content
+            request = self._transfer_request(method, url, sent, body)
+            with self._limiter.slot(kind):
+                try:
+                    started = time.perf_counter()
+                    if own:
+                        response = self._client.send(request, stream=True)
+                    else:
+                        response = self._client.send(request, stream=True, auth=None)
+                except (httpx.RequestError, OAuthError) as exc:
+                    applied = applied or (isinstance(exc, httpx.RequestError) and may_have_been_applied(exc))
+                    delay = self._delay_after_failure(request, exc, attempt, deadline, applied)
+                else:
+                    self._log_attempt(response, attempt, started)
+                    if response.is_success:
+                        try:
+                            yield self._final(response, deadline, applied)
+                        finally:
+                            response.close()
+                        return
+                    response.read()  # the error's body, for the message
+                    response.close()
+                    maybe_delay = self._delay_after_response(response, attempt, deadline)
+                    if maybe_delay is None:
+                        self._final(response, deadline, applied)  # raises
+                    applied = applied or may_have_been_applied(response.status_code)
+                    delay = maybe_delay or 0.0
+            self._sleep(delay)
+            attempt += 1
+
     def close(self) -> None:
         """Close the connection pool. The client cannot be used afterwards."""
         self._client.close()
@@ -431,6 +526,52 @@ class AsyncHTTPClient(_BaseHTTPClient):
     ) -> httpx.Response:
         """``POST`` to a path under the project URL; ``kind`` is inferred from the path when omitted."""
         return await self.request("POST", path, json=json, content=content, kind=kind, deadline=deadline)
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: bytes | Callable[[], AsyncIterable[bytes]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        kind: RequestKind = "read",
+        deadline: Deadline | None = None,
+    ) -> AsyncIterator[httpx.Response]:
+        """Async :meth:`HTTPClient.stream`: ``async with client.stream("GET", url) as response: ...``."""
+        url, sent, own = self._transfer_target(url, headers)
+        deadline = deadline if deadline is not None else Deadline(self.config.retry)
+        attempt, applied = 0, False
+        while True:
+            body = content() if callable(content) else content
+            request = self._transfer_request(method, url, sent, body)
+            async with self._limiter.slot(kind):
+                try:
+                    started = time.perf_counter()
+                    if own:
+                        response = await self._client.send(request, stream=True)
+                    else:
+                        response = await self._client.send(request, stream=True, auth=None)
+                except (httpx.RequestError, OAuthError) as exc:
+                    applied = applied or (isinstance(exc, httpx.RequestError) and may_have_been_applied(exc))
+                    delay = self._delay_after_failure(request, exc, attempt, deadline, applied)
+                else:
+                    self._log_attempt(response, attempt, started)
+                    if response.is_success:
+                        try:
+                            yield self._final(response, deadline, applied)
+                        finally:
+                            await response.aclose()
+                        return
+                    await response.aread()  # the error's body, for the message
+                    await response.aclose()
+                    maybe_delay = self._delay_after_response(response, attempt, deadline)
+                    if maybe_delay is None:
+                        self._final(response, deadline, applied)  # raises
+                    applied = applied or may_have_been_applied(response.status_code)
+                    delay = maybe_delay or 0.0
+            await self._sleep(delay)
+            attempt += 1
 
     async def aclose(self) -> None:
         """Close the connection pool. The client cannot be used afterwards."""

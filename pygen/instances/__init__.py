@@ -92,6 +92,7 @@ from pygen.instances._keywords import (
     SortArg,
     StatArgs,
 )
+from pygen.instances._references import FileRef, SequenceRef, TimeSeriesRef
 from pygen.instances._types import Date, Json, JsonObject, Timestamp
 from pygen.instances._view import (
     AggregateGroup,
@@ -105,6 +106,18 @@ from pygen.instances._view import (
 )
 
 if TYPE_CHECKING:
+    from pygen.instances._datapoints import (
+        Aggregate,
+        Datapoint,
+        Datapoints,
+        DatapointsError,
+        DatapointsList,
+        FailedDatapoints,
+        TimeLike,
+        TimeSeriesIdLike,
+    )
+    from pygen.instances._datapoints_api import AsyncDatapointsAPI, DatapointsAPI
+    from pygen.instances._files import AsyncFilesAPI, FileContent, FileIdLike, FilesAPI
     from pygen.instances._query import AsyncQuery, Query, QueryResult
     from pygen.instances._results import (
         DeleteError,
@@ -119,8 +132,23 @@ if TYPE_CHECKING:
 
 #: Names whose modules load on first use, not with the package: the graph query classes (and through
 #: them, when a query runs, the engine ``_graph``) and the write results and machinery. An SDK import
-#: does not need them; ``from pygen.instances import Query`` still works (PEP 562).
+#: does not need them; ``from pygen.instances import Query`` still works (PEP 562). So do the datapoints
+#: and files helpers (``client.datapoints``, ``client.files``), loaded on first use.
 _LAZY = {
+    "Aggregate": "_datapoints",
+    "Datapoint": "_datapoints",
+    "Datapoints": "_datapoints",
+    "DatapointsError": "_datapoints",
+    "DatapointsList": "_datapoints",
+    "FailedDatapoints": "_datapoints",
+    "TimeLike": "_datapoints",
+    "TimeSeriesIdLike": "_datapoints",
+    "AsyncDatapointsAPI": "_datapoints_api",
+    "DatapointsAPI": "_datapoints_api",
+    "AsyncFilesAPI": "_files",
+    "FileContent": "_files",
+    "FileIdLike": "_files",
+    "FilesAPI": "_files",
     "AsyncQuery": "_query",
     "Query": "_query",
     "QueryResult": "_query",
@@ -150,12 +178,15 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "API_PARAMETERS",
+    "Aggregate",
     "AggregateArgs",
     "AggregateGroup",
     "AggregateGroups",
     "AggregateName",
     "AggregateSpec",
     "And",
+    "AsyncDatapointsAPI",
+    "AsyncFilesAPI",
     "AsyncInstanceAPI",
     "AsyncInstanceClient",
     "AsyncQuery",
@@ -166,6 +197,11 @@ __all__ = [
     "ContainsAll",
     "ContainsAny",
     "CountArgs",
+    "Datapoint",
+    "Datapoints",
+    "DatapointsAPI",
+    "DatapointsError",
+    "DatapointsList",
     "Date",
     "DateProperty",
     "DeleteError",
@@ -183,7 +219,12 @@ __all__ = [
     "EnumProperty",
     "Equals",
     "Exists",
+    "FailedDatapoints",
     "FailedItem",
+    "FileContent",
+    "FileIdLike",
+    "FileRef",
+    "FilesAPI",
     "Filter",
     "FloatProperty",
     "HasData",
@@ -227,10 +268,14 @@ __all__ = [
     "RetrieveList",
     "ReverseDirectRelation",
     "SearchArgs",
+    "SequenceRef",
     "Sort",
     "SortArg",
     "StatArgs",
     "TextProperty",
+    "TimeLike",
+    "TimeSeriesIdLike",
+    "TimeSeriesRef",
     "Timestamp",
     "TimestampProperty",
     "UpsertError",

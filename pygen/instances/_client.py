@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pygen.instances._ids import EdgeId, NodeId
@@ -27,6 +28,9 @@ from pygen.transport import (
 )
 
 if TYPE_CHECKING:
+    from pygen.instances._datapoints_api import AsyncDatapointsAPI, DatapointsAPI
+    from pygen.instances._files import AsyncFilesAPI, FilesAPI
+
     # The write machinery is imported by the first upsert or delete (in the methods), not with an SDK.
     from pygen.instances._results import DeleteResult, FailedItem, UpsertResult
     from pygen.instances._writes import InstanceIdLike, WriteFlags
@@ -72,6 +76,20 @@ class InstanceClient(_ClientCore, HTTPHolder):
     ) -> None:
         super().__init__(instance_space, validate)
         self._hold(http)
+
+    @cached_property
+    def datapoints(self) -> DatapointsAPI:
+        """Datapoints of time series (``CogniteTimeSeries`` nodes, or classic ones by ``TimeSeriesRef``)."""
+        from pygen.instances._datapoints_api import DatapointsAPI  # lazily: an SDK import stays light
+
+        return DatapointsAPI(self)
+
+    @cached_property
+    def files(self) -> FilesAPI:
+        """File contents (``CogniteFile`` nodes, or classic files by ``FileRef``): upload and download."""
+        from pygen.instances._files import FilesAPI  # lazily: an SDK import stays light
+
+        return FilesAPI(self)
 
     def upsert(
         self,
@@ -222,6 +240,20 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
     ) -> None:
         super().__init__(instance_space, validate)
         self._hold(http)
+
+    @cached_property
+    def datapoints(self) -> AsyncDatapointsAPI:
+        """Async :attr:`InstanceClient.datapoints`."""
+        from pygen.instances._datapoints_api import AsyncDatapointsAPI  # lazily: an SDK import stays light
+
+        return AsyncDatapointsAPI(self)
+
+    @cached_property
+    def files(self) -> AsyncFilesAPI:
+        """Async :attr:`InstanceClient.files`."""
+        from pygen.instances._files import AsyncFilesAPI  # lazily: an SDK import stays light
+
+        return AsyncFilesAPI(self)
 
     async def upsert(
         self,

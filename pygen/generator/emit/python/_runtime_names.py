@@ -36,7 +36,7 @@ API_PARAMETERS: frozenset[str] = frozenset(
 #: Public attributes of InstanceClient and AsyncInstanceClient (the bases of a view's API).
 CLIENT_ATTRIBUTES: frozenset[str] = frozenset(
     {
-        "aclose", "close", "delete", "upsert",
+        "aclose", "close", "datapoints", "delete", "files", "upsert",
     }
 )  # fmt: skip
 #: Public attributes of EdgeFields.
@@ -66,20 +66,22 @@ NODE_FIELDS_ATTRIBUTES: frozenset[str] = frozenset(
 #: ``pygen.instances.__all__``: names a generated module imports from the runtime.
 RUNTIME_EXPORTS: frozenset[str] = frozenset(
     {
-        "API_PARAMETERS", "AggregateArgs", "AggregateGroup", "AggregateGroups", "AggregateName", "AggregateSpec",
-        "And", "AsyncInstanceAPI", "AsyncInstanceClient", "AsyncQuery", "BooleanProperty", "Bucket", "Connection",
-        "ConnectionEdges", "ContainsAll", "ContainsAny", "CountArgs", "Date", "DateProperty", "DeleteError",
-        "DeleteResult", "DirectRelation", "DirectRelationListProperty", "DirectRelationProperty",
-        "DirectRelationTo", "Edge", "EdgeConnection", "EdgeFields", "EdgeId", "EdgeIdLike", "EdgeWrite",
-        "EnumProperty", "Equals", "Exists", "FailedItem", "Filter", "FloatProperty", "HasData", "Histogram", "In",
+        "API_PARAMETERS", "Aggregate", "AggregateArgs", "AggregateGroup", "AggregateGroups", "AggregateName",
+        "AggregateSpec", "And", "AsyncDatapointsAPI", "AsyncFilesAPI", "AsyncInstanceAPI", "AsyncInstanceClient",
+        "AsyncQuery", "BooleanProperty", "Bucket", "Connection", "ConnectionEdges", "ContainsAll", "ContainsAny",
+        "CountArgs", "Datapoint", "Datapoints", "DatapointsAPI", "DatapointsError", "DatapointsList", "Date",
+        "DateProperty", "DeleteError", "DeleteResult", "DirectRelation", "DirectRelationListProperty",
+        "DirectRelationProperty", "DirectRelationTo", "Edge", "EdgeConnection", "EdgeFields", "EdgeId",
+        "EdgeIdLike", "EdgeWrite", "EnumProperty", "Equals", "Exists", "FailedDatapoints", "FailedItem",
+        "FileContent", "FileIdLike", "FileRef", "FilesAPI", "Filter", "FloatProperty", "HasData", "Histogram", "In",
         "InstanceAPI", "InstanceClient", "InstanceIdLike", "InstanceList", "InstanceReferences", "InstanceResult",
         "InstanceValidationError", "IntProperty", "IterateArgs", "Json", "JsonObject", "JsonProperty", "LazyAPI",
         "ListArgs", "ListProperty", "MAX_FILTER_VALUES", "MatchAll", "Nested", "Node", "NodeFields", "NodeId",
         "NodeIdLike", "NodeWrite", "Not", "Or", "Overlaps", "Page", "PageArgs", "PagesArgs", "Prefix", "Property",
         "PropertyNotFetchedError", "Query", "QueryResult", "Range", "RetrieveList", "ReverseDirectRelation",
-        "SearchArgs", "Sort", "SortArg", "StatArgs", "TextProperty", "Timestamp", "TimestampProperty",
-        "UpsertError", "UpsertResult", "ViewId", "as_edge_id", "as_node_id", "as_node_ids", "load_references",
-        "unfetched_properties",
+        "SearchArgs", "SequenceRef", "Sort", "SortArg", "StatArgs", "TextProperty", "TimeLike", "TimeSeriesIdLike",
+        "TimeSeriesRef", "Timestamp", "TimestampProperty", "UpsertError", "UpsertResult", "ViewId", "as_edge_id",
+        "as_node_id", "as_node_ids", "load_references", "unfetched_properties",
     }
 )  # fmt: skip
 # --- end of generated names ------------------------------------------------------------------------------

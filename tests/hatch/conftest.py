@@ -1,15 +1,13 @@
 """Fixtures for the hatch hook, refresh and example-project tests.
 
 Every test runs with no pygen secret in the environment, a private cache and keyring config
-(``XDG_*`` and ``PYGEN_CACHE_DIR`` in a temporary home), and keyring's backend reset. Until the
-generator exists, ``fake_generator`` stands in for ``pygen.generator._generate``.
+(``XDG_*`` and ``PYGEN_CACHE_DIR`` in a temporary home), and keyring's backend reset. The hook runs the
+real generator; ``_hatch_support.misbehave`` makes it misbehave where a test needs that.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +19,6 @@ from _hatch_support import (
     CLIENT_SECRET,
     MODELS_DIR,
     TOKEN,
-    FakeGenerationError,
-    FakeGenerator,
     MemoryKeyring,
     omnisub_v2,
 )
@@ -64,13 +60,3 @@ def emulator(model_files: dict[str, Path]) -> Iterator[EmulatorProcess]:
     args += ["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--token", TOKEN]
     with EmulatorProcess(*args) as process:
         yield process
-
-
-@pytest.fixture
-def fake_generator(monkeypatch: pytest.MonkeyPatch) -> FakeGenerator:
-    fake = FakeGenerator()
-    module = types.ModuleType("pygen.generator._generate")
-    module.generate = fake.generate  # type: ignore[attr-defined]
-    module.GenerationError = FakeGenerationError  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pygen.generator._generate", module)
-    return fake

@@ -308,7 +308,7 @@ def test_example_project_config_is_valid() -> None:
     assert config.snapshot_file(EXAMPLE_PROJECT, config.refs[0]).is_file()
 
 
-def test_generated_package_must_not_clash_with_own_code(tmp_path: Path, fake_generator: object) -> None:
+def test_generated_package_must_not_clash_with_own_code(tmp_path: Path) -> None:
     model = load_model("OmniSub")
     root = make_project(
         tmp_path / "p", "[tool.pygen]\n" + MODELS + 'package = "demo_tools"\n', snapshots={DEFAULT_SNAPSHOTS: model}

@@ -347,7 +347,7 @@ class HTTPClient(_BaseHTTPClient):
                 self._log_attempt(response, attempt, started)
                 maybe_delay = self._delay_after_response(response, attempt, deadline)
                 if maybe_delay is None:
-                    return self._final(response, deadline, applied)
+                    return _detached(self._final(response, deadline, applied))
                 applied = applied or may_have_been_applied(response.status_code)
                 delay = maybe_delay
             # Sleep outside the concurrency slot: a waiting retry must not block other requests.
@@ -505,7 +505,7 @@ class AsyncHTTPClient(_BaseHTTPClient):
                 self._log_attempt(response, attempt, started)
                 maybe_delay = self._delay_after_response(response, attempt, deadline)
                 if maybe_delay is None:
-                    return self._final(response, deadline, applied)
+                    return _detached(self._final(response, deadline, applied))
                 applied = applied or may_have_been_applied(response.status_code)
                 delay = maybe_delay
             await self._sleep(delay)
@@ -584,6 +584,17 @@ class AsyncHTTPClient(_BaseHTTPClient):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def _detached(response: httpx.Response) -> httpx.Response:
+    """A read response freed as soon as its last reference goes, not at the next full garbage collection.
+
+    httpx's ``response.stream`` refers back to the response: a reference cycle, which keeps each body alive
+    until the cyclic collector runs (streaming a million datapoints in responses of 4 MB peaked at 68 MiB
+    instead of 32). The body is read, so the stream is done with; an empty one in its place breaks the cycle.
+    """
+    response.stream = httpx.ByteStream(b"")
+    return response
 
 
 async def _asyncio_sleep(seconds: float) -> None:

@@ -175,6 +175,11 @@ def check_aggregates(aggregates: object) -> list[str]:
     names = [aggregates] if isinstance(aggregates, str) else builtins.list(aggregates)  # type: ignore[call-overload]
     unknown = [name for name in names if name not in AGGREGATES]
     if unknown or not names:
+        objects = [name for name in unknown if name in ("maxDatapoint", "minDatapoint")]
+        if objects:  # CDF's, but datapoint objects, not numbers: no array holds them
+            raise ValueError(
+                f"{objects} give datapoints, not numbers: ask for 'max'/'min' (this runtime has no arrays of them)"
+            )
         raise ValueError(f"unknown aggregate(s) {unknown or names!r}: CDF's are {sorted(AGGREGATES)}")
     return builtins.list(dict.fromkeys(names))
 
@@ -602,8 +607,8 @@ class DatapointsRead:
         if series.asked not in self.missing:
             self.missing.append(series.asked)
 
-    def _parse(self, series: _Series, item: Mapping[str, Any]) -> Datapoints:
-        dps = item.get("datapoints") or []
+    def _parse(self, series: _Series, item: dict[str, Any]) -> Datapoints:
+        dps = item.pop("datapoints", None) or []  # freed once in arrays, before the next item is parsed
         is_string = bool(item.get("isString")) or item.get("type") == "string"
         timestamps = array("q", [dp["timestamp"] for dp in dps])
         values: array[float] | builtins.list[str] | None = None

@@ -11,10 +11,11 @@ import platform
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
+from pygen._urls import BaseUrlWording, cluster_base_url, normalize_base_url
 from pygen._version import __version__
 from pygen.transport._auth import Credentials
 from pygen.transport._limits import ConcurrencyLimits
@@ -25,54 +26,23 @@ __all__ = ["API_VERSIONS", "ClientConfig", "cluster_base_url"]
 API_VERSIONS = frozenset({"20230101", "20230101-beta", "20230101-alpha"})
 
 # Patterns are compiled on first use (re caches them), not when the transport is imported.
-# A cluster is one DNS label ("api", "westeurope-1", "az-power-no-northeurope").
-_CLUSTER_RE = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 # CDF project names are URL slugs; allow a little more (dots, underscores) and percent-encode anyway.
 _PROJECT_RE = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9_])?$"
 # Header values travel on one line: printable ASCII only, so client names cannot inject headers.
 _HEADER_VALUE_RE = r"^[\x20-\x7e]+$"
 
 
-def cluster_base_url(cluster: str) -> str:
-    """``"westeurope-1"`` -> ``"https://westeurope-1.cognitedata.com"``; raises ValueError for anything else."""
-    if not isinstance(cluster, str):
-        raise ValueError(f"cluster must be a string such as 'westeurope-1', got {type(cluster).__name__}")
-    name = cluster.strip().lower()
-    if "." in name or "/" in name:
-        raise ValueError(
-            f"cluster {cluster!r} looks like a host or URL: give the cluster name only (e.g. 'westeurope-1'), "
-            "or pass the full URL as base_url=..."
-        )
-    if not re.match(_CLUSTER_RE, name):
-        raise ValueError(
-            f"cluster {cluster!r} is not a valid cluster name: use letters, digits and '-' "
-            "(e.g. 'api', 'westeurope-1', 'az-eastus-1')"
-        )
-    return f"https://{name}.cognitedata.com"
-
-
-def _normalize_base_url(base_url: str) -> str:
-    if not isinstance(base_url, str):
-        raise ValueError(f"base_url must be a string such as 'https://api.cognitedata.com', got {base_url!r}")
-    text = base_url.strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        raise ValueError(f"base_url {text!r} must be an http(s) URL such as 'https://api.cognitedata.com'")
-    if parts.username is not None or parts.password is not None:
-        # Do not echo the URL: it holds a credential.
-        raise ValueError("base_url must not contain a user name or password; use credentials=... instead")
-    if parts.query or parts.fragment:
-        raise ValueError(f"base_url {text!r} must not have a query or fragment")
-    try:
-        parts.port  # noqa: B018 - urlsplit only validates the port when asked
-    except ValueError:
-        raise ValueError(f"base_url {text!r} has an invalid port") from None
-    if "/api/v1/projects" in parts.path:
-        raise ValueError(
-            f"base_url {text!r} includes the project path: give only the cluster URL "
-            "(e.g. 'https://westeurope-1.cognitedata.com') and the project separately"
-        )
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+_BASE_URL = BaseUrlWording(
+    not_a_string="base_url must be a string such as 'https://api.cognitedata.com', got {url!r}",
+    not_http="base_url {url!r} must be an http(s) URL such as 'https://api.cognitedata.com'",
+    credentials="base_url must not contain a user name or password; use credentials=... instead",
+    query="base_url {url!r} must not have a query or fragment",
+    port="base_url {url!r} has an invalid port",
+    project_path=(
+        "base_url {url!r} includes the project path: give only the cluster URL "
+        "(e.g. 'https://westeurope-1.cognitedata.com') and the project separately"
+    ),
+)
 
 
 def _check_project(project: str) -> str:
@@ -129,7 +99,7 @@ class ClientConfig:
                 f"credentials must be a pygen Credentials object such as Token(...) or OAuthClientCredentials(...), "
                 f"got {type(self.credentials).__name__}"
             )
-        object.__setattr__(self, "base_url", _normalize_base_url(self.base_url))
+        object.__setattr__(self, "base_url", normalize_base_url(self.base_url, _BASE_URL))
         if not isinstance(self.client_name, str) or not re.match(_HEADER_VALUE_RE, self.client_name):
             raise ValueError(
                 f"client_name {self.client_name!r} must be a non-empty string of printable ASCII characters "

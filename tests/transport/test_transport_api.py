@@ -31,7 +31,8 @@ def test_import_loads_no_other_pygen_package_nor_pydantic() -> None:
     code = "import json, sys; import pygen.transport; print(json.dumps(sorted(sys.modules)))"
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
     pygen_modules = {name for name in loaded if name == "pygen" or name.startswith("pygen.")}
-    allowed = {"pygen", "pygen._version", "pygen.errors"}  # pygen.errors: PygenError, stdlib only
+    # pygen.errors: PygenError; pygen._urls: the cluster URL rules shared with the generator; both stdlib only
+    allowed = {"pygen", "pygen._version", "pygen.errors", "pygen._urls"}
     assert all(name in allowed or name.startswith("pygen.transport") for name in pygen_modules)
     for forbidden in ("pydantic", "jinja2", "keyring", "platformdirs", "filelock", "starlette", "uvicorn"):
         assert forbidden not in loaded

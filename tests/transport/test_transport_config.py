@@ -86,6 +86,22 @@ def test_base_url_is_normalized(base_url: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "base_url",
+    [
+        " HTTPS://My.Private-Link.Example.com// ",
+        "http://[::1]:8765/",
+        "https://proxy.example.com:0443/cdf/",  # the port as a number
+        "https://api.cognitedata.com:",  # an empty port is no port
+    ],
+)
+def test_the_generator_spells_a_base_url_as_the_transport_does(base_url: str) -> None:
+    # One rule (pygen/_urls.py): the URL a fetch uses is the one the cache and the keyring are keyed by.
+    from pygen.generator.fetch import normalize_base_url
+
+    assert ClientConfig("p", TOKEN, base_url=base_url).base_url == normalize_base_url(base_url)
+
+
+@pytest.mark.parametrize(
     ("base_url", "message"),
     [
         ("api.cognitedata.com", "must be an http"),

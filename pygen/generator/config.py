@@ -29,31 +29,31 @@ Unknown keys are errors (with a did-you-mean), and a key that looks like a secre
 hint on where secrets go instead.
 
 Example:
-    >>> config = load_config(".")  # reads ./pyproject.toml
-    >>> [str(ref) for ref in config.refs]
-    ['cdf_cdm:CogniteCore/v1']
+    >>> config = load_config("example_project")  # reads example_project/pyproject.toml
+    >>> [str(ref) for ref in config.refs], config.package, config.cdf.project
+    (['cdf_cdm:CogniteCore/v1'], 'cognite_core', 'my-project')
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import keyword
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
+from pygen._urls import cluster_base_url
 from pygen._visible import visible
+from pygen.errors import PygenError
 from pygen.generator._package_names import package_name_problem
 from pygen.generator.emit import MAX_FILE_STEM
-from pygen.generator.fetch import ModelRef, PygenFetchError, normalize_base_url
-from pygen.transport import PygenError, cluster_base_url
+from pygen.generator.fetch import ModelRef, normalize_base_url
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -101,70 +101,25 @@ class ConfigError(PygenError, ValueError):
     """``[tool.pygen]`` is missing or wrong; the message names the file, the key and what is expected."""
 
 
-class _Table(BaseModel):
-    # strict: TOML already has types, so 42 is never silently turned into "42".
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
+# The standard library only: the hatch hook reads [tool.pygen] in every build, and a validation library or
+# the HTTP client would cost more to import than the rest of a build of a snapshot takes.
 
 
-class CDFConfig(_Table):
-    """``[tool.pygen.cdf]``: where and as whom to fetch models. Never holds a secret."""
+@dataclass(frozen=True, kw_only=True)
+class CDFConfig:
+    """``[tool.pygen.cdf]``: where and as whom to fetch models. Never holds a secret.
+
+    Made by :func:`parse_config`, which validates and normalizes every value.
+    """
 
     cluster: str | None = None
-    base_url_: str | None = Field(None, alias="base-url")
+    base_url_: str | None = None  # `base-url`, normalized
     project: str
-    client_id: str | None = Field(None, alias="client-id")
-    tenant_id: str | None = Field(None, alias="tenant-id")
-    token_url: str | None = Field(None, alias="token-url")
+    client_id: str | None = None
+    tenant_id: str | None = None
+    token_url: str | None = None
     scopes: list[str] | None = None
     audience: str | None = None
-
-    @field_validator("cluster")
-    @classmethod
-    def _cluster(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                cluster_base_url(value)
-            except ValueError as exc:
-                raise ValueError(str(exc).replace("base_url=...", "`base-url`")) from None
-        return value
-
-    @field_validator("base_url_")
-    @classmethod
-    def _base_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return normalize_base_url(value)
-        except PygenFetchError as exc:
-            raise ValueError(str(exc)) from None
-
-    @field_validator("project")
-    @classmethod
-    def _project(cls, value: str) -> str:
-        if not _PROJECT.fullmatch(value):
-            raise ValueError("use letters, digits, '-', '_' and '.', starting with a letter or digit")
-        return value
-
-    @field_validator("client_id", "tenant_id", "audience")
-    @classmethod
-    def _not_blank(cls, value: str | None) -> str | None:
-        if value is not None and not value.strip():
-            raise ValueError("it is empty")
-        return None if value is None else value.strip()
-
-    @field_validator("token_url")
-    @classmethod
-    def _token_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"https?://[^/\s]+", value):
-            raise ValueError("it is not an http(s) URL")
-        return value
-
-    @field_validator("scopes")
-    @classmethod
-    def _scopes(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None and (not value or any(not scope.strip() for scope in value)):
-            raise ValueError("give at least one non-empty scope, or leave `scopes` out for the default")
-        return value
 
     @property
     def base_url(self) -> str:
@@ -175,97 +130,21 @@ class CDFConfig(_Table):
         return cluster_base_url(self.cluster)
 
 
-class PygenConfig(_Table):
-    """``[tool.pygen]``: the pinned data models, names for the generated code, snapshots, and the CDF connection."""
+@dataclass(frozen=True, kw_only=True)
+class PygenConfig:
+    """``[tool.pygen]``: the pinned data models, names for the generated code, snapshots, and the CDF connection.
 
-    models: list[str] = Field(default_factory=list)
-    model_files: list[str] = Field(default_factory=list, alias="model-files")
+    Made by :func:`parse_config` (or :func:`load_config`), which validates and normalizes every value.
+    """
+
+    models: list[str] = field(default_factory=list)
+    model_files: list[str] = field(default_factory=list)
     package: str | None = None
-    client_name: str | None = Field(None, alias="client-name")
-    instance_space: str | None = Field(None, alias="instance-space")
+    client_name: str | None = None
+    instance_space: str | None = None
     snapshots: str = DEFAULT_SNAPSHOTS
-    view_names: dict[str, str] = Field(default_factory=dict, alias="view-names")
+    view_names: dict[str, str] = field(default_factory=dict)
     cdf: CDFConfig | None = None
-
-    @field_validator("models")
-    @classmethod
-    def _models(cls, value: list[str]) -> list[str]:
-        if not value:
-            raise ValueError("the list is empty")
-        # ModelRefError is a ValueError, so pydantic reports its message as the detail.
-        refs = [ModelRef.parse(text) for text in value]
-        seen: dict[tuple[str, str], ModelRef] = {}
-        for ref in refs:
-            key = (ref.space, ref.external_id)
-            if key in seen:
-                what = "lists it twice" if seen[key] == ref else f"pins two versions ({seen[key]} and {ref})"
-                raise ValueError(f"{what}; give each data model once")
-            seen[key] = ref
-        return [str(ref) for ref in refs]
-
-    @field_validator("package")
-    @classmethod
-    def _package(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        _check_identifier(value)
-        if len(value) > MAX_FILE_STEM:
-            raise ValueError(f"it has {len(value)} characters; a package is a folder: at most {MAX_FILE_STEM}")
-        # Not another distribution's import package, a stdlib module, a dunder name... (_package_names.py)
-        problem = package_name_problem(value)
-        if problem is not None:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("client_name")
-    @classmethod
-    def _client_name(cls, value: str | None) -> str | None:
-        if value is not None:
-            _check_identifier(value)
-        return value
-
-    @field_validator("instance_space")
-    @classmethod
-    def _instance_space(cls, value: str | None) -> str | None:
-        if value is not None and not _SPACE.fullmatch(value):
-            raise ValueError("it is not a valid space id")
-        return value
-
-    @field_validator("snapshots")
-    @classmethod
-    def _snapshots(cls, value: str) -> str:
-        text = value.strip().replace("\\", "/")
-        if not text or text in {".", "./"}:
-            raise ValueError("it must name a folder (the snapshots are committed and travel in the sdist)")
-        return _inside_project(text)
-
-    @field_validator("model_files")
-    @classmethod
-    def _model_files(cls, value: list[str]) -> list[str]:
-        out = []
-        for text in value:
-            cleaned = text.strip().replace("\\", "/")
-            if not cleaned or cleaned in {".", "./"}:
-                raise ValueError(f"{text!r} must name a file or folder of the project")
-            try:
-                out.append(_inside_project(cleaned))
-            except ValueError as exc:
-                raise ValueError(f"{text!r}: {exc}") from None
-        if len(set(out)) != len(out):
-            raise ValueError("it names one path twice")
-        return out
-
-    @field_validator("view_names")
-    @classmethod
-    def _view_names(cls, value: dict[str, str]) -> dict[str, str]:
-        for key, name in value.items():
-            try:
-                ModelRef.parse(key)  # a view id has the same shape as a model id
-            except ValueError:
-                raise ValueError(f'"{key}" is not a view id ("space:externalId/version")') from None
-            if not _VIEW_NAME.fullmatch(name):
-                raise ValueError(f'"{key}" = "{name}": a name is a letter followed by letters, digits and "_"')
-        return value
 
     @property
     def refs(self) -> list[ModelRef]:
@@ -279,6 +158,108 @@ class PygenConfig(_Table):
     def snapshot_file(self, project_dir: str | os.PathLike[str], ref: ModelRef) -> Path:
         """Where the snapshot of ``ref`` lives in the project (see :meth:`ModelRef.snapshot_filename`)."""
         return self.snapshot_dir(project_dir) / ref.snapshot_filename()
+
+
+# -- the checks of single values: each gets a value of the right type, returns it (normalized) or raises
+# ValueError, whose text the message shows in parentheses after the value.
+
+
+def _cluster(value: str) -> str:
+    cluster_base_url(value, base_url_option="`base-url`")
+    return value
+
+
+def _project(value: str) -> str:
+    if not _PROJECT.fullmatch(value):
+        raise ValueError("use letters, digits, '-', '_' and '.', starting with a letter or digit")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("it is empty")
+    return value.strip()
+
+
+def _token_url(value: str) -> str:
+    if not re.match(r"https?://[^/\s]+", value):
+        raise ValueError("it is not an http(s) URL")
+    return value
+
+
+def _scopes(value: list[str]) -> list[str]:
+    if not value or any(not scope.strip() for scope in value):
+        raise ValueError("give at least one non-empty scope, or leave `scopes` out for the default")
+    return value
+
+
+def _models(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError("the list is empty")
+    refs = [ModelRef.parse(text) for text in value]  # a ModelRefError is a ValueError naming the bad part
+    seen: dict[tuple[str, str], ModelRef] = {}
+    for ref in refs:
+        key = (ref.space, ref.external_id)
+        if key in seen:
+            what = "lists it twice" if seen[key] == ref else f"pins two versions ({seen[key]} and {ref})"
+            raise ValueError(f"{what}; give each data model once")
+        seen[key] = ref
+    return [str(ref) for ref in refs]
+
+
+def _package(value: str) -> str:
+    _check_identifier(value)
+    if len(value) > MAX_FILE_STEM:
+        raise ValueError(f"it has {len(value)} characters; a package is a folder: at most {MAX_FILE_STEM}")
+    # Not another distribution's import package, a stdlib module, a dunder name... (_package_names.py)
+    problem = package_name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _client_name(value: str) -> str:
+    _check_identifier(value)
+    return value
+
+
+def _instance_space(value: str) -> str:
+    if not _SPACE.fullmatch(value):
+        raise ValueError("it is not a valid space id")
+    return value
+
+
+def _snapshots(value: str) -> str:
+    text = value.strip().replace("\\", "/")
+    if not text or text in {".", "./"}:
+        raise ValueError("it must name a folder (the snapshots are committed and travel in the sdist)")
+    return _inside_project(text)
+
+
+def _model_files(value: list[str]) -> list[str]:
+    out = []
+    for text in value:
+        cleaned = text.strip().replace("\\", "/")
+        if not cleaned or cleaned in {".", "./"}:
+            raise ValueError(f"{text!r} must name a file or folder of the project")
+        try:
+            out.append(_inside_project(cleaned))
+        except ValueError as exc:
+            raise ValueError(f"{text!r}: {exc}") from None
+    if len(set(out)) != len(out):
+        raise ValueError("it names one path twice")
+    return out
+
+
+def _view_names(value: dict[str, str]) -> dict[str, str]:
+    for key, name in value.items():
+        try:
+            ModelRef.parse(key)  # a view id has the same shape as a model id
+        except ValueError:
+            raise ValueError(f'"{key}" is not a view id ("space:externalId/version")') from None
+        if not _VIEW_NAME.fullmatch(name):
+            raise ValueError(f'"{key}" = "{name}": a name is a letter followed by letters, digits and "_"')
+    return value
 
 
 def _inside_project(text: str) -> str:
@@ -295,6 +276,98 @@ def _check_identifier(value: str) -> None:
         raise ValueError("use letters, digits and '_', not starting with a digit")
     if keyword.iskeyword(value):
         raise ValueError(f"{value!r} is a Python keyword")
+
+
+# -- the tables: each key's type and check, in the order the messages list them.
+
+
+@dataclass(frozen=True)
+class _Key:
+    name: str  # as written in TOML
+    attribute: str
+    kind: str  # "str", "list" (of strings), "table" (of strings) or "cdf"
+    check: Callable[[Any], Any] | None = None
+    optional: bool = True  # a Python None (from parse_config) is accepted for "not given"
+    required: bool = False
+
+
+_CDF_KEYS = (
+    _Key("cluster", "cluster", "str", _cluster),
+    _Key("base-url", "base_url_", "str", functools.partial(normalize_base_url, error=ValueError)),
+    _Key("project", "project", "str", _project, optional=False, required=True),
+    _Key("client-id", "client_id", "str", _not_blank),
+    _Key("tenant-id", "tenant_id", "str", _not_blank),
+    _Key("token-url", "token_url", "str", _token_url),
+    _Key("scopes", "scopes", "list", _scopes),
+    _Key("audience", "audience", "str", _not_blank),
+)
+_KEYS = (
+    _Key("models", "models", "list", _models, optional=False),
+    _Key("model-files", "model_files", "list", _model_files, optional=False),
+    _Key("package", "package", "str", _package),
+    _Key("client-name", "client_name", "str", _client_name),
+    _Key("instance-space", "instance_space", "str", _instance_space),
+    _Key("snapshots", "snapshots", "str", _snapshots, optional=False),
+    _Key("view-names", "view_names", "table", _view_names, optional=False),
+    _Key("cdf", "cdf", "cdf"),
+)
+
+
+def _has_type(value: object, kind: str) -> bool:
+    # Strict: TOML already has types, so 42 is never silently turned into "42" (nor true into 1).
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "list":
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if kind == "table":
+        return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    return False  # "cdf": a table is checked key by key (_check_table)
+
+
+def _check_table(
+    table: Mapping[Any, Any], keys: tuple[_Key, ...], where: str, source: str
+) -> tuple[dict[str, Any], list[str]]:
+    """The checked values of ``table`` by attribute, and one line per wrong key.
+
+    The lines follow the order of ``keys`` (a wrong ``[tool.pygen.cdf]`` reports its keys where `cdf` stands),
+    then the unknown keys in the order of the table.
+    """
+    prefix = f"{source}: [{where}]"
+    values: dict[str, Any] = {}
+    lines: list[str] = []
+    for key in keys:
+        if key.name not in table:
+            if key.required:
+                lines.append(f"{prefix} `{key.name}` is missing; it must be {EXPECTED[(where, key.name)]}")
+            continue
+        value = table[key.name]
+        if value is None and key.optional:
+            values[key.attribute] = None
+            continue
+        detail = ""
+        if key.kind == "cdf" and isinstance(value, dict):
+            inner, inner_lines = _check_table(value, _CDF_KEYS, CDF_TABLE, source)
+            lines += inner_lines
+            values[key.attribute] = None if inner_lines else CDFConfig(**inner)
+            continue
+        if key.kind == "cdf" and isinstance(value, CDFConfig):
+            values[key.attribute] = value
+            continue
+        if _has_type(value, key.kind):
+            copy = list(value) if key.kind == "list" else dict(value) if key.kind == "table" else value
+            try:
+                values[key.attribute] = copy if key.check is None else key.check(copy)
+                continue
+            except ValueError as exc:
+                detail = f" ({exc})"
+        lines.append(f"{prefix} `{key.name}` must be {EXPECTED[(where, key.name)]}, got {_show(value)}{detail}")
+    known = sorted(key.name for key in keys)
+    for name in table:
+        if name not in known:
+            close = difflib.get_close_matches(str(name), known, n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            lines.append(f"{prefix} `{name}` is not a known key{hint}; known keys: {', '.join(known)}")
+    return values, lines
 
 
 def parse_config(table: object, *, source: str = "pyproject.toml") -> PygenConfig:
@@ -316,17 +389,18 @@ def parse_config(table: object, *, source: str = "pyproject.toml") -> PygenConfi
         problems += _secret_keys(cdf, CDF_TABLE, source)
     if problems:
         raise ConfigError("\n".join(problems))
-    try:
-        config = PygenConfig.model_validate(dict(table))
-    except pydantic.ValidationError as exc:
-        raise ConfigError("\n".join(_render(exc, table, source))) from None
+    values, lines = _check_table(table, _KEYS, TABLE, source)
+    if lines:
+        # Keys and values are the user's text: nothing invisible or reordering reaches the terminal (_visible.py).
+        raise ConfigError("\n".join(visible(line) for line in lines))
+    config = PygenConfig(**values)
     if not config.models and not config.model_files:
         raise ConfigError(
             f"{source}: [{TABLE}] `models` is missing; it must be {EXPECTED[(TABLE, 'models')]} (or list data "
             f"models defined in the project in `model-files`: {EXPECTED[(TABLE, 'model-files')]})"
         )
     if config.cdf is not None:
-        problems += _check_cdf(config.cdf, table["cdf"], source)
+        problems += _check_cdf(config.cdf, cdf if isinstance(cdf, Mapping) else {}, source)
     if problems:
         raise ConfigError("\n".join(problems))
     return config
@@ -396,37 +470,6 @@ def _check_cdf(cdf: CDFConfig, raw: Mapping[str, Any], source: str) -> list[str]
                     "set `client-id` too, or remove it to authenticate with a static token (PYGEN_TOKEN)"
                 )
     return problems
-
-
-def _render(exc: pydantic.ValidationError, table: Mapping[str, Any], source: str) -> list[str]:
-    """One line per wrong key, in the template ``<file>: [<table>] `<key>` must be <expected>, got <value>``."""
-    lines: list[str] = []
-    seen: set[tuple[str, str]] = set()
-    for error in exc.errors():
-        loc = list(error["loc"])
-        where, raw = TABLE, table
-        if loc and loc[0] == "cdf" and len(loc) > 1 and isinstance(table.get("cdf"), Mapping):
-            where, raw = CDF_TABLE, table["cdf"]
-            loc = loc[1:]
-        key = str(loc[0]) if loc else ""
-        if (where, key) in seen:
-            continue
-        seen.add((where, key))
-        prefix = f"{source}: [{where}]"
-        known = sorted(k for (t, k) in EXPECTED if t == where)
-        if error["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f" (did you mean `{close[0]}`?)" if close else ""
-            lines.append(f"{prefix} `{key}` is not a known key{hint}; known keys: {', '.join(known)}")
-        elif error["type"] == "missing":
-            lines.append(f"{prefix} `{key}` is missing; it must be {EXPECTED[(where, key)]}")
-        else:
-            detail = ""
-            if error["type"] == "value_error":
-                detail = f" ({error.get('ctx', {}).get('error', error['msg'])})"
-            lines.append(f"{prefix} `{key}` must be {EXPECTED[(where, key)]}, got {_show(raw.get(key))}{detail}")
-    # Keys and values are the user's text: nothing invisible or reordering reaches the terminal (pygen/_visible.py).
-    return [visible(line) for line in lines]
 
 
 def _show(value: object) -> str:

@@ -523,16 +523,16 @@ def _secret_file_keys(path: Path) -> tuple[list[str], str]:
 
 
 def _base_url(cdf: dict[str, Any]) -> str | None:
-    from pygen.transport import cluster_base_url
+    """The keyring's spelling of the cluster URL, or None when the table has none (or a wrong one, reported later)."""
+    from pygen._urls import cluster_base_url
+    from pygen.generator.fetch import PygenFetchError, normalize_base_url
 
     try:
         if isinstance(cdf.get("base-url"), str):
-            from pygen.generator.fetch import normalize_base_url
-
             return normalize_base_url(cdf["base-url"])
         if isinstance(cdf.get("cluster"), str):
             return cluster_base_url(cdf["cluster"])
-    except ValueError:
+    except (ValueError, PygenFetchError):
         return None
     return None
 

@@ -221,6 +221,14 @@ def test_a_table_with_a_secret_is_refused_whatever_its_spelling() -> None:
         assert SECRET not in str(caught.value)
 
 
+@pytest.mark.parametrize(("url_key", "url"), [("cdf_url", "ftp://plink.example.com"), ("cdf_cluster", "a.b")])
+def test_a_wrong_cluster_url_is_a_problem_of_the_migrated_table(url_key: str, url: str) -> None:
+    # The keyring hint needs the cluster URL; a wrong one leaves the hint generic and is reported with the rest.
+    v1 = f'[tool.pygen]\ndata_models = [["sp", "M", "1"]]\n{url_key} = "{url}"\ntenant_id = "t"\nclient_id = "c"\n'
+    migration = migrate_text(v1 + 'cdf_project = "p"\n')
+    assert any("[tool.pygen.cdf] `" in problem and url in problem for problem in migration.problems)
+
+
 # ---------------------------------------------------------------------------------------------- one message
 
 

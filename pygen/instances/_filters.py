@@ -420,7 +420,7 @@ class FloatProperty(_NumberProperty[float]):
 
 @record
 class TimestampProperty(Property):
-    """A timestamp property (timezone-aware datetimes): equals, range.
+    """A timestamp property (timezone-aware datetimes): equals, in, range.
 
     ``epoch_ms=True`` is for the instance's own ``createdTime``/``lastUpdatedTime``, compared as ms integers.
     """
@@ -438,6 +438,10 @@ class TimestampProperty(Property):
         """The property equals ``value``."""
         return Equals(self.ref, self._value(value))
 
+    def in_(self, values: Sequence[datetime]) -> Filter:
+        """The property is one of ``values``."""
+        return In(self.ref, tuple(self._value(value) for value in values))
+
     def range(
         self,
         *,
@@ -451,11 +455,15 @@ class TimestampProperty(Property):
 
 
 class DateProperty(Property):
-    """A date property: equals, range."""
+    """A date property: equals, in, range."""
 
     def equals(self, value: date) -> Filter:
         """The property equals ``value``."""
         return Equals(self.ref, value)
+
+    def in_(self, values: Sequence[date]) -> Filter:
+        """The property is one of ``values``."""
+        return In(self.ref, tuple(values))
 
     def range(
         self, *, gt: date | None = None, gte: date | None = None, lt: date | None = None, lte: date | None = None

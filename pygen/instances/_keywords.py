@@ -7,8 +7,8 @@ from the view's ``Fields`` class, by one naming rule:
 ==========================  =============================================  ==============================
 keyword                      meaning                                        for properties of type
 ==========================  =============================================  ==============================
-``<field>``                  equals one value, or is one of a list          text, enum, boolean, number,
-                                                                            timestamp, date, direct relation
+``<field>``                  equals one value, or is one of a list          text, enum, number, timestamp,
+                             (a boolean takes one value)                    date, direct relation, boolean
 ``<field>``                  contains any of the values                     lists (and lists of relations)
 ``<field>_prefix``           starts with                                    text
 ``min_<field>``              greater than or equal to                       number, timestamp, date
@@ -72,6 +72,8 @@ __all__ = [
 SortArg = Sort | Property | Sequence[Sort | Property] | None
 
 _RANGED = (IntProperty, FloatProperty, TimestampProperty, DateProperty)
+#: The builders with ``in_``: a keyword of theirs given a list is "one of" the values.
+_IN = (TextProperty, EnumProperty, DirectRelationProperty, *_RANGED)
 _EQUALS = (TextProperty, EnumProperty, BooleanProperty, DirectRelationProperty, *_RANGED)
 _LISTS = (ListProperty, DirectRelationListProperty)
 
@@ -226,10 +228,9 @@ def known(fields: type[Any]) -> list[str]:
         prop = getattr(fields, attr)
         if isinstance(prop, JsonProperty):
             continue
+        names.append(attr)
         if isinstance(prop, _RANGED):
             names += [f"min_{attr}", f"max_{attr}"]
-            continue
-        names.append(attr)
         if isinstance(prop, TextProperty):
             names.append(f"{attr}_prefix")
     return sorted({*names, "exists"})
@@ -253,12 +254,11 @@ def _equals(prop: Property, value: object, name: str, owner: str) -> Filter:
         return prop.contains_any(_many(value, name, owner))
     if isinstance(prop, JsonProperty):
         raise TypeError(f"{owner}(): {name!r} is a json property, which DMS cannot filter by value; use exists")
-    single = isinstance(value, (str, NodeId, bool, int, float)) or (
-        isinstance(prop, DirectRelationProperty) and isinstance(value, tuple)
-    )
-    if not single and isinstance(prop, (TextProperty, EnumProperty, DirectRelationProperty)):
+    single = isinstance(value, (str, NodeId, bool, int, float)) or hasattr(value, "isoformat")
+    single = single or (isinstance(prop, DirectRelationProperty) and isinstance(value, tuple))
+    if not single and isinstance(prop, _IN):
         return prop.in_(_many(value, name, owner))
-    if not single and not hasattr(value, "isoformat"):
+    if not single:
         raise TypeError(f"{owner}(): {name!r} takes one value, got {type(value).__name__}")
     return prop.equals(value)  # type: ignore[attr-defined, no-any-return]
 

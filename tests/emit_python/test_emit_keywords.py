@@ -60,15 +60,20 @@ ROWS = [  # external id, name, count, ratio, flag, kind, tags, peer
 CASES: dict[str, tuple[object, list[str]]] = {
     "name": ("pump beta", ["k1"]),
     "name_prefix": ("pump", ["k0", "k1", "k4"]),
+    "count": ([10, 30], ["k1", "k3"]),
     "min_count": (20, ["k2", "k3", "k4"]),
     "max_count": (10, ["k0", "k1"]),
+    "big": (10_000_000_000, ["k1"]),
     "min_big": (30_000_000_000, ["k3", "k4"]),
     "max_big": (0, ["k0"]),
+    "ratio": (2.5, ["k2"]),
     "min_ratio": (4.0, ["k4"]),
     "max_ratio": (1.5, ["k0", "k1"]),
     "flag": (False, ["k1", "k3"]),
+    "when": ([datetime(2024, 1, 2, tzinfo=UTC), datetime(2024, 1, 5, tzinfo=UTC)], ["k1", "k4"]),
     "min_when": (datetime(2024, 1, 3, tzinfo=UTC), ["k2", "k3", "k4"]),
     "max_when": (datetime(2024, 1, 1, 12, tzinfo=UTC), ["k0"]),
+    "day": (date(2024, 2, 3), ["k2"]),
     "min_day": (date(2024, 2, 4), ["k3", "k4"]),
     "max_day": (date(2024, 2, 1), ["k0"]),
     "kind": (["pump", "pipe"], ["k0", "k2", "k3"]),
@@ -208,9 +213,9 @@ def test_unknown_and_misused_keywords_are_type_errors(client: Any) -> None:
     with pytest.raises(TypeError) as info:
         api.list(nmae="pump")
     assert str(info.value) == (
-        "KwAPI.list() got an unknown filter keyword 'nmae'; it takes: exists, external_id_prefix, flag, kind, max_big, "
-        "max_count, max_day, max_ratio, max_when, min_big, min_count, min_day, min_ratio, min_when, name, "
-        "name_prefix, peer, peers, sizes, space, tags"
+        "KwAPI.list() got an unknown filter keyword 'nmae'; it takes: big, count, day, exists, external_id_prefix, "
+        "flag, kind, max_big, max_count, max_day, max_ratio, max_when, min_big, min_count, min_day, min_ratio, "
+        "min_when, name, name_prefix, peer, peers, ratio, sizes, space, tags, when"
     )
     with pytest.raises(TypeError, match=r"^KwAPI\.count\(\): 'tags' takes a list of values, got str$"):
         api.count(tags="a")
@@ -220,6 +225,8 @@ def test_unknown_and_misused_keywords_are_type_errors(client: Any) -> None:
         api.list(blob={"n": 1})
     with pytest.raises(TypeError, match=r"^KwAPI\.list\(\): 'name_prefix' takes a string, got int$"):
         api.list(name_prefix=3)
+    with pytest.raises(TypeError, match=r"^KwAPI\.list\(\): 'flag' takes one value, got list$"):
+        api.list(flag=[True])
 
 
 def test_generated_filters_are_one_typed_dict_per_view(sdk: tuple[types.ModuleType, Path]) -> None:

@@ -7,7 +7,7 @@ import sys
 import types
 
 from pygen.generator.emit.python import py_doc, py_str, python_names
-from pygen.generator.ir import ContainerRef, DataModelInfo, Field, ModelRef, SDKModel, TextType, ViewClass, ViewRef
+from pygen.generator.ir import DataModelInfo, Field, ModelRef, SDKModel, TextType, ViewClass, ViewRef, filter_ops
 
 HOSTILE_IDS = [
     "model3D", "modelDump", "modelDumpJson", "schema", "copy", "json", "dict", "fields", "validate", "id", "type",
@@ -20,7 +20,7 @@ def test_hostile_property_ids_make_a_working_read_and_write_class() -> None:
     ref = ViewRef("sp", "Hostile", "v1")
     description = 'Ends the docstring? """ and \\ and a quote"'
     fields = tuple(
-        Field(prop_id, TextType(), ContainerRef("sp", "C"), "p", description=description)
+        Field(prop_id, TextType(), description=description, filters=filter_ops(TextType(), False))
         for prop_id in sorted(set(HOSTILE_IDS))
     )
     sdk = SDKModel((DataModelInfo(ModelRef("sp", "M", "1")),), (ViewClass(ref, "Hostile", "node", True, fields, ()),))

@@ -20,7 +20,6 @@ from pygen.generator.emit.python._naming import (
     runtime_attribute_names,
 )
 from pygen.generator.ir import (
-    ContainerRef,
     DataModelInfo,
     Field,
     ModelRef,
@@ -29,6 +28,7 @@ from pygen.generator.ir import (
     ViewClass,
     ViewRef,
     build_ir,
+    filter_ops,
 )
 
 ASCII_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -40,8 +40,7 @@ def _sdk(views: dict[str, list[str]], space: str = "sp") -> SDKModel:
     for identifier, property_ids in views.items():
         ref = ViewRef(space, identifier, "v1")
         fields = tuple(
-            Field(prop_id, TextType(), ContainerRef(space, "C"), "p", filters=("equals",))
-            for prop_id in sorted(set(property_ids))
+            Field(prop_id, TextType(), filters=filter_ops(TextType(), False)) for prop_id in sorted(set(property_ids))
         )
         classes.append(ViewClass(ref, identifier, "node", True, fields, ()))
     return SDKModel((DataModelInfo(ModelRef(space, "Model", "1")),), tuple(sorted(classes, key=lambda v: v.id)))

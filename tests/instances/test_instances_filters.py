@@ -52,6 +52,9 @@ def test_dump_of_each_kind() -> None:
     ts = datetime(2024, 1, 1, tzinfo=UTC)
     assert F.timestamp.range(gte=ts).dump()["range"]["gte"] == "2024-01-01T00:00:00.000+00:00"
     assert F.date.equals(date(2024, 2, 3)).dump()["equals"]["value"] == "2024-02-03"
+    assert F.timestamp.in_([ts]).dump()["in"]["values"] == ["2024-01-01T00:00:00.000+00:00"]
+    assert F.date.in_([date(2024, 2, 3)]).dump()["in"]["values"] == ["2024-02-03"]
+    assert F.created_time.in_([ts]).dump()["in"] == {"property": ["node", "createdTime"], "values": [1704067200000]}
     assert F.created_time.range(gte=ts).dump()["range"] == {"property": ["node", "createdTime"], "gte": 1704067200000}
     assert L.int32.contains_any([1, 2]).dump() == {
         "containsAny": {"property": [MODEL_SPACE, "PrimitiveNullableListed/1", "int32"], "values": [1, 2]}

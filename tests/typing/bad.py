@@ -6,6 +6,8 @@ tests/typing/test_typing_corpus.py runs ``mypy --strict`` (with and without the 
 
 from __future__ import annotations
 
+from datetime import date
+
 import omni as omni_package
 from cognite_core import Cognite360ImageCollectionWrite, CogniteAsset, CogniteAssetFilters, CogniteCoreClient
 from omni import (
@@ -56,7 +58,8 @@ api.delete(3.5)  # error
 
 # Filter keywords and method parameters.
 api.list(nmae="x")  # error
-api.list(int32=3)  # error
+api.list(int32="3")  # error
+api.list(timestamp=[date(2024, 1, 1)])  # error
 api.list(min_int32="one")  # error
 api.list(text=3)  # error
 api.list(boolean="yes")  # error

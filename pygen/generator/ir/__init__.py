@@ -32,7 +32,6 @@ from pygen.generator.ir._model import (
     DirectType,
     EdgeInfo,
     EnumType,
-    EnumValue,
     Field,
     FilterOp,
     FloatType,
@@ -50,6 +49,7 @@ from pygen.generator.ir._model import (
     Unit,
     ViewClass,
     ViewRef,
+    filter_ops,
 )
 from pygen.generator.ir._read import Fallback, from_dms, read_model
 
@@ -66,7 +66,6 @@ __all__ = [
     "DirectType",
     "EdgeInfo",
     "EnumType",
-    "EnumValue",
     "Fallback",
     "Field",
     "FilterOp",
@@ -87,6 +86,7 @@ __all__ = [
     "ViewClass",
     "ViewRef",
     "build_ir",
+    "filter_ops",
     "from_dms",
     "has_errors",
     "read_model",

@@ -28,7 +28,7 @@ from ._model import (
     ViewRef,
 )
 from ._properties import PropertyContext, build_property
-from ._read import DataModel, EdgeConnection, MappedProperty, ReverseDirectRelation, View, ViewProperty, from_dms
+from ._read import DataModel, MappedProperty, View, ViewProperty, from_dms
 
 if TYPE_CHECKING:
     from pygen import dms
@@ -79,7 +79,7 @@ def build_ir(
     diagnostics = sort_diagnostics(out)
     if has_errors(diagnostics):
         return None, diagnostics
-    infos = tuple(DataModelInfo(m.ref, m.name, m.description) for m in _unique(ordered))
+    infos = tuple(DataModelInfo(m.ref, m.name) for m in _unique(ordered))
     return SDKModel(infos, classes, default_instance_space), diagnostics
 
 
@@ -291,17 +291,6 @@ def _kind(ref: ViewRef, view: View, out: list[Diagnostic]) -> InstanceKind | Non
 # ---------------------------------------------------------------------------------------------- inheritance
 
 
-def _definition(prop: ViewProperty) -> tuple[object, ...] | None:
-    """What makes two views' properties the same property (names and descriptions may differ)."""
-    if isinstance(prop, MappedProperty):
-        return ("mapped", prop.container, prop.container_property_identifier)
-    if isinstance(prop, EdgeConnection):
-        return ("edge", prop.connection_type, prop.type, prop.source, prop.direction, prop.edge_source)
-    if isinstance(prop, ReverseDirectRelation):
-        return ("reverse", prop.connection_type, prop.source, prop.through, prop.through_identifier)
-    return None
-
-
 @dataclass
 class _Builder:
     """Flattens inheritance (memoized per view) and builds view classes."""
@@ -364,38 +353,21 @@ class _Builder:
         self._ancestors[ref] = result
         return result
 
-    def inherited_from(
-        self, ref: ViewRef, prop_id: str, prop: ViewProperty, seen: frozenset[ViewRef] = frozenset()
-    ) -> ViewRef | None:
-        """The implemented view that declares this property, or None when ``ref`` declares it."""
-        key = _definition(prop)
-        if key is None:
-            return None
-        seen = seen | {ref}
-        for parent in reversed(self.parents(ref)):  # later implements take precedence
-            if parent in seen:
-                continue  # an implements cycle
-            parent_prop = (self.properties(parent) or {}).get(prop_id)
-            if parent_prop is not None and _definition(parent_prop) == key:
-                return self.inherited_from(parent, prop_id, parent_prop, seen) or parent
-        return None
-
     def view_class(self, ref: ViewRef, identifier: str) -> ViewClass:
         """The flattened IR of one view."""
         view = self.views[ref]
         context = PropertyContext(ref, self.properties, self.ancestors)
         fields: list[Field] = []
         connections: list[Connection] = []
-        for prop_id, prop in sorted((self.properties(ref) or {}).items()):
-            field_, connection = build_property(
-                context, prop_id, prop, self.inherited_from(ref, prop_id, prop), self.out
-            )
+        properties = self.properties(ref) or {}
+        for prop_id, prop in sorted(properties.items()):
+            field_, connection = build_property(context, prop_id, prop, self.out)
             if field_ is not None:
                 fields.append(field_)
             if connection is not None:
                 connections.append(connection)
         kind = _KINDS.get(view.used_for, "node")
-        node_type, filter_defaults = _filter_defaults(view.filter, kind, fields)
+        node_type, filter_defaults = _filter_defaults(view.filter, kind, fields, properties)
         return ViewClass(
             id=ref,
             identifier=identifier,
@@ -405,8 +377,6 @@ class _Builder:
             connections=tuple(connections),
             name=view.name,
             description=view.description,
-            implements=tuple(self.parents(ref)),
-            ancestors=tuple(sorted(self.ancestors(ref))),
             node_type=node_type,
             filter_defaults=filter_defaults,
         )
@@ -429,9 +399,11 @@ def _equals(view_filter: object) -> list[tuple[object, object]]:
 
 
 def _filter_defaults(
-    view_filter: object, kind: InstanceKind, fields: Sequence[Field]
+    view_filter: object, kind: InstanceKind, fields: Sequence[Field], properties: Mapping[str, ViewProperty]
 ) -> tuple[NodeRef | None, tuple[tuple[str, str], ...]]:
     """What the view's filter requires of an instance: its type, and the value of fields it fixes.
+
+    ``properties`` are the view's (flattened) DMS properties: they say which container property a field maps.
 
     A property fixed to two different values (a filter nothing matches) gives no default.
     """
@@ -450,8 +422,14 @@ def _filter_defaults(
             # [container space, container external id, container property]: every field mapping it.
             text = json.dumps(value, sort_keys=True)
             for item in fields:
-                if (item.container.space, item.container.external_id, item.container_property) == tuple(prop):
+                mapped = properties.get(item.property_id)
+                if isinstance(mapped, MappedProperty) and _maps(mapped) == tuple(prop):
                     values.setdefault(item.property_id, set()).add(text)
     node_type = types.pop() if len(types) == 1 else None
     defaults = tuple(sorted((prop_id, texts.pop()) for prop_id, texts in values.items() if len(texts) == 1))
     return node_type, defaults
+
+
+def _maps(prop: MappedProperty) -> tuple[str, str, str]:
+    """(container space, container external id, container property) of a mapped property."""
+    return (prop.container.space, prop.container.external_id, prop.container_property_identifier)

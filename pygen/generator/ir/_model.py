@@ -23,7 +23,6 @@ __all__ = [
     "DirectType",
     "EdgeInfo",
     "EnumType",
-    "EnumValue",
     "Field",
     "FilterOp",
     "FloatType",
@@ -41,6 +40,7 @@ __all__ = [
     "Unit",
     "ViewClass",
     "ViewRef",
+    "filter_ops",
 ]
 
 #: A JSON value (a property's default value).
@@ -48,7 +48,7 @@ JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "Jso
 
 InstanceKind = Literal["node", "edge", "all"]
 ConnectionKind = Literal["direct", "direct_list", "edge_single", "edge_multi", "reverse_single", "reverse_multi"]
-#: Filter operations a field supports (see ``Field.filters``).
+#: Filter operations a field supports (see ``Field.filters``): the DMS filters of one property.
 FilterOp = Literal["equals", "in", "prefix", "range", "exists", "contains_any", "contains_all"]
 
 
@@ -106,18 +106,15 @@ class NodeRef:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """The unit of a number: a CDF unit external id (``pressure:bar``) and the source unit, if any."""
+    """The unit of a number: a CDF unit external id (``pressure:bar``)."""
 
     external_id: str
-    source_unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TextType:
-    """``text``; ``max_size`` is in bytes (UTF-8)."""
+    """``text``."""
 
-    max_size: int | None = None
-    collation: str | None = None
     kind: Literal["text"] = "text"
 
 
@@ -176,26 +173,11 @@ class JsonType:
 
 
 @dataclass(frozen=True, slots=True)
-class EnumValue:
-    """One allowed value of an enum: the value itself (``key``) plus display name and description."""
-
-    key: str
-    name: str | None = None
-    description: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class EnumType:
-    """``enum``: ``values`` sorted by key; ``unknown_value`` is the key CDF uses for values it does not know."""
+    """``enum``: ``keys`` are the allowed values, sorted."""
 
-    values: tuple[EnumValue, ...]
-    unknown_value: str | None = None
+    keys: tuple[str, ...]
     kind: Literal["enum"] = "enum"
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The allowed values, sorted."""
-        return tuple(value.key for value in self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +185,6 @@ class DirectType:
     """``direct``: a relation to a node. ``target`` is the view of the target (in the model), if known."""
 
     target: ViewRef | None = None
-    container: ContainerRef | None = None
     kind: Literal["direct"] = "direct"
 
 
@@ -220,6 +201,29 @@ DataType = Union[  # noqa: UP007
 ]
 
 
+def filter_ops(type_: DataType, is_list: bool) -> tuple[FilterOp, ...]:
+    """The filters of a property of ``type_`` (a list of them when ``is_list``), sorted: what ``Field.filters`` holds.
+
+    The one place that decides what a data type can filter; every emitter offers exactly these (its typed
+    builders, Python's filter keywords, TypeScript's where objects). From the DMS filters (docs/dms.md):
+    ``exists`` for every property; ``containsAny``/``containsAll`` for lists; for single values ``equals``
+    and ``in`` (a boolean needs no ``in``), ``range`` for ordered ones (integers, floats, timestamps, dates)
+    and ``prefix`` for text (references to time series, files and sequences are their external ids). JSON
+    is not compared by value: ``exists`` only.
+    """
+    if isinstance(type_, JsonType):
+        return ("exists",)
+    if is_list:
+        return ("contains_all", "contains_any", "exists")
+    if isinstance(type_, (TextType, ReferenceType)):
+        return ("equals", "exists", "in", "prefix")
+    if isinstance(type_, (IntType, FloatType, TimestampType, DateType)):
+        return ("equals", "exists", "in", "range")
+    if isinstance(type_, BooleanType):
+        return ("equals", "exists")
+    return ("equals", "exists", "in")  # enum, direct relation
+
+
 # ---------------------------------------------------------------------------------------------- fields
 
 
@@ -227,32 +231,20 @@ DataType = Union[  # noqa: UP007
 class Field:
     """A property stored in a container (a mapped view property), direct relations included.
 
-    ``inherited_from`` is the implemented view (in the model) that declares the property, or None
-    when the view declares it itself; the field is present on the view either way (flattened).
+    Inherited properties are fields of the view like its own (flattened). ``default_json`` is the
+    container's default value as canonical JSON text (the IR stays hashable), or None. ``filters`` are
+    the filters DMS applies to the property (see ``filter_ops``): what every emitter offers for it.
     """
 
     property_id: str
     type: DataType
-    container: ContainerRef
-    container_property: str
     name: str | None = None
     description: str | None = None
     is_list: bool = False
-    max_list_size: int | None = None
     nullable: bool = True
-    immutable: bool = False
     auto_increment: bool = False
     default_json: str | None = None
     filters: tuple[FilterOp, ...] = ()
-    inherited_from: ViewRef | None = None
-
-    @property
-    def default(self) -> JsonValue:
-        """The default value (stored as canonical JSON text so that the IR stays hashable)."""
-        if self.default_json is None:
-            return None
-        value: JsonValue = json.loads(self.default_json)
-        return value
 
     @property
     def read_only(self) -> bool:
@@ -306,7 +298,6 @@ class Connection:
     description: str | None = None
     edge: EdgeInfo | None = None
     reverse: ReverseInfo | None = None
-    inherited_from: ViewRef | None = None
 
     @property
     def is_list(self) -> bool:
@@ -328,8 +319,6 @@ class ViewClass:
 
     ``identifier`` is the neutral name emitters derive class names from: the external id, unless
     ``build_ir(view_names=...)`` gave another one (to tell apart views that share an external id).
-    ``implements`` keeps the model's order (it sets property precedence); ``ancestors`` is every
-    view in the model this view implements, directly or not, sorted.
 
     ``node_type`` and ``filter_defaults`` are what the view's ``filter`` requires of an instance, so
     that a write class can default them and an instance written through the view is listed by it:
@@ -346,8 +335,6 @@ class ViewClass:
     connections: tuple[Connection, ...]
     name: str | None = None
     description: str | None = None
-    implements: tuple[ViewRef, ...] = ()
-    ancestors: tuple[ViewRef, ...] = ()
     node_type: NodeRef | None = None
     filter_defaults: tuple[tuple[str, str], ...] = ()
 
@@ -363,11 +350,6 @@ class ViewClass:
     def display_name(self) -> str:
         """The model's name for the view, else its external id."""
         return self.name or self.id.external_id
-
-    @property
-    def filterable_fields(self) -> tuple[Field, ...]:
-        """Fields with a filter besides ``exists`` (json fields only support ``exists``)."""
-        return tuple(field for field in self.fields if any(op != "exists" for op in field.filters))
 
     @property
     def writable_fields(self) -> tuple[Field, ...]:
@@ -403,7 +385,6 @@ class DataModelInfo:
 
     id: ModelRef
     name: str | None = None
-    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

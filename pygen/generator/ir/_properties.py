@@ -21,9 +21,7 @@ from ._model import (
     DirectType,
     EdgeInfo,
     EnumType,
-    EnumValue,
     Field,
-    FilterOp,
     FloatType,
     IntType,
     JsonType,
@@ -32,6 +30,7 @@ from ._model import (
     TextType,
     TimestampType,
     ViewRef,
+    filter_ops,
 )
 from ._read import EdgeConnection, MappedProperty, PropertyType, ReverseDirectRelation, ViewProperty
 
@@ -58,7 +57,7 @@ class PropertyContext:
 def _data_type(type_: PropertyType, target: ViewRef | None) -> DataType | None:
     kind = type_.kind
     if kind == "text":
-        return TextType(type_.max_text_size, type_.collation)
+        return TextType()
     if kind in ("int32", "int64"):
         return IntType(32 if kind == "int32" else 64, type_.unit)
     if kind in ("float32", "float64"):
@@ -72,10 +71,9 @@ def _data_type(type_: PropertyType, target: ViewRef | None) -> DataType | None:
     if kind == "json":
         return JsonType()
     if kind == "enum":
-        values = tuple(EnumValue(key, name, description) for key, name, description in sorted(type_.values))
-        return EnumType(values, type_.unknown_value)
+        return EnumType(tuple(sorted(key for key, _, _ in type_.values)))
     if kind == "direct":
-        return DirectType(target, type_.container)
+        return DirectType(target)
     if kind == "timeseries":
         return ReferenceType("timeseries")
     if kind == "file":
@@ -89,59 +87,40 @@ def _data_type(type_: PropertyType, target: ViewRef | None) -> DataType | None:
 ENUM_VALUES_MAX = 32
 
 
-def _check_enum(item: str, enum: EnumType, out: list[Diagnostic]) -> EnumType | None:
+def _check_enum(item: str, enum: EnumType, unknown_value: str | None, out: list[Diagnostic]) -> EnumType | None:
     """The enum as generated, with a warning for each way it breaks the DMS rules; None when nothing can be."""
 
     def warn(message: str) -> None:
         out.append(Diagnostic("warning", item, "invalid-enum", message))
 
-    if not enum.values:
+    if not enum.keys:
         warn(f"the enum has no values (DMS allows 1 to {ENUM_VALUES_MAX}): property skipped")
         return None
-    if len(enum.values) > ENUM_VALUES_MAX:
-        warn(f"the enum has {len(enum.values)} values, DMS allows at most {ENUM_VALUES_MAX}; generated anyway")
-    for value in enum.values:
-        problem = validate_enum_value(value.key)
+    if len(enum.keys) > ENUM_VALUES_MAX:
+        warn(f"the enum has {len(enum.keys)} values, DMS allows at most {ENUM_VALUES_MAX}; generated anyway")
+    for key in enum.keys:
+        problem = validate_enum_value(key)
         if problem is not None:
             warn(f"{problem}; generated anyway")
-    if enum.unknown_value is not None and all(value.key != enum.unknown_value for value in enum.values):
-        warn(f"unknownValue {enum.unknown_value!r} is not one of the enum's values: ignored")
-        return EnumType(enum.values, None)
+    if unknown_value is not None and unknown_value not in enum.keys:
+        warn(f"unknownValue {unknown_value!r} is not one of the enum's values: ignored")
     return enum
-
-
-def _filters(type_: DataType, is_list: bool) -> tuple[FilterOp, ...]:
-    ops: tuple[FilterOp, ...]
-    if isinstance(type_, JsonType):
-        ops = ("exists",)
-    elif is_list:
-        ops = ("contains_all", "contains_any", "exists")
-    elif isinstance(type_, (TextType, ReferenceType)):
-        ops = ("equals", "exists", "in", "prefix")
-    elif isinstance(type_, (IntType, FloatType, TimestampType, DateType)):
-        ops = ("equals", "exists", "in", "range")
-    elif isinstance(type_, BooleanType):
-        ops = ("equals", "exists")
-    else:  # enum, direct
-        ops = ("equals", "exists", "in")
-    return ops
 
 
 def build_property(
     context: PropertyContext,
     prop_id: str,
     prop: ViewProperty,
-    inherited_from: ViewRef | None,
     out: list[Diagnostic],
 ) -> tuple[Field | None, Connection | None]:
     """The IR of one view property; warnings for what was skipped or simplified go to ``out``."""
     item = f"{context.view}.{prop_id}"
     if isinstance(prop, MappedProperty):
-        return _mapped(context, item, prop_id, prop, inherited_from, out)
+        return _mapped(context, item, prop_id, prop, out)
     if isinstance(prop, EdgeConnection):
-        return None, _edge(context, item, prop_id, prop, inherited_from, out)
+        return None, _edge(context, item, prop_id, prop, out)
     if isinstance(prop, ReverseDirectRelation):
-        return None, _reverse(context, item, prop_id, prop, inherited_from, out)
+        return None, _reverse(context, item, prop_id, prop, out)
     kind = prop.connection_type
     out.append(
         Diagnostic(
@@ -178,7 +157,6 @@ def _mapped(
     item: str,
     prop_id: str,
     prop: MappedProperty,
-    inherited_from: ViewRef | None,
     out: list[Diagnostic],
 ) -> tuple[Field | None, Connection | None]:
     type_ = prop.type
@@ -187,7 +165,7 @@ def _mapped(
         target = _target(context, item, type_.source, "direct relation", out)
     data_type = _data_type(type_, target)
     if isinstance(data_type, EnumType):
-        data_type = _check_enum(item, data_type, out)
+        data_type = _check_enum(item, data_type, type_.unknown_value, out)
         if data_type is None:
             return None, None
     if data_type is None:
@@ -201,18 +179,13 @@ def _mapped(
     field = Field(
         property_id=prop_id,
         type=data_type,
-        container=prop.container,
-        container_property=prop.container_property_identifier,
         name=prop.name,
         description=prop.description,
         is_list=type_.is_list,
-        max_list_size=type_.max_list_size,
         nullable=prop.nullable,
-        immutable=prop.immutable,
         auto_increment=prop.auto_increment,
         default_json=None if prop.default_value is None else json.dumps(prop.default_value, sort_keys=True),
-        filters=_filters(data_type, type_.is_list),
-        inherited_from=inherited_from,
+        filters=filter_ops(data_type, type_.is_list),
     )
     if not isinstance(data_type, DirectType):
         return field, None
@@ -222,7 +195,6 @@ def _mapped(
         target=target,
         name=prop.name,
         description=prop.description,
-        inherited_from=inherited_from,
     )
     return field, connection
 
@@ -232,7 +204,6 @@ def _edge(
     item: str,
     prop_id: str,
     prop: EdgeConnection,
-    inherited_from: ViewRef | None,
     out: list[Diagnostic],
 ) -> Connection:
     target = _target(context, item, prop.source, "edge connection", out)
@@ -256,7 +227,6 @@ def _edge(
         name=prop.name,
         description=prop.description,
         edge=EdgeInfo(prop.type, prop.direction, edge_view),
-        inherited_from=inherited_from,
     )
 
 
@@ -265,7 +235,6 @@ def _reverse(
     item: str,
     prop_id: str,
     prop: ReverseDirectRelation,
-    inherited_from: ViewRef | None,
     out: list[Diagnostic],
 ) -> Connection | None:
     target = prop.source
@@ -359,7 +328,6 @@ def _reverse(
         name=prop.name,
         description=prop.description,
         reverse=ReverseInfo(through_view, through_id, through_prop.type.is_list),
-        inherited_from=inherited_from,
     )
 
 

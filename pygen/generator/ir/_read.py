@@ -436,7 +436,8 @@ def _type(value: object) -> PropertyType:
         unit = data.get("unit")
         if unit is not None:
             unit_data = _fields(_dict(unit), _UNIT_SNAKE)
-            unit = Unit(_str(unit_data.get("externalId")), _opt_str(unit_data.get("sourceUnit")))
+            _opt_str(unit_data.get("sourceUnit"))  # read as pygen.dms reads it; the IR keeps the unit only
+            unit = Unit(_str(unit_data.get("externalId")))
         return PropertyType(kind, is_list, max_list_size, unit=unit)
     if kind == "enum":
         values = []
@@ -603,7 +604,7 @@ def _type_from_dms(type_: dms.PropertyType) -> PropertyType:
     if isinstance(type_, dms.TextType):
         return PropertyType(kind, is_list, max_list_size, collation=type_.collation, max_text_size=type_.max_text_size)
     if isinstance(type_, (dms.Int32Type, dms.Int64Type, dms.Float32Type, dms.Float64Type)):
-        unit = None if type_.unit is None else Unit(type_.unit.external_id, type_.unit.source_unit)
+        unit = None if type_.unit is None else Unit(type_.unit.external_id)
         return PropertyType(kind, is_list, max_list_size, unit=unit)
     if isinstance(type_, dms.EnumType):
         values = tuple((key, value.name, value.description) for key, value in type_.values.items())

@@ -1,6 +1,8 @@
 """How a view is filtered in Python: the builder of each field (``<View>Fields``) and the filter keywords.
 
-The keywords are named by the runtime's rule (``pygen.instances._keywords``) from the field names.
+What a field can filter is the IR's ``Field.filters`` (``pygen.generator.ir.filter_ops``): the builder is
+the runtime's one that offers exactly those operators for the field's type, and the keywords are the ones
+the runtime's naming rule (``pygen.instances._keywords``) gives those operators.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from pygen.generator.emit.python._source import bracketed
 from pygen.generator.emit.python._types import enum_alias, scalar
 from pygen.generator.ir import (
     BooleanType,
+    DataType,
     DateType,
     Diagnostic,
     DirectType,
     EnumType,
     Field,
+    FilterOp,
     FloatType,
     IntType,
     JsonType,
@@ -27,47 +31,52 @@ from pygen.generator.ir import (
 
 __all__ = ["fields_line", "keywords"]
 
+_TEXT: tuple[FilterOp, ...] = ("equals", "exists", "in", "prefix")
+_RANGED: tuple[FilterOp, ...] = ("equals", "exists", "in", "range")
+_LIST: tuple[FilterOp, ...] = ("contains_all", "contains_any", "exists")
+
+#: The builder of the runtime (``pygen.instances``) that offers exactly a field's filters, by those operators and
+#: the field's type (``None``: any other type). ``ListProperty`` and ``EnumProperty`` take the value type.
+_BUILDERS: dict[tuple[tuple[FilterOp, ...], type[DataType] | None], str] = {
+    (("exists",), JsonType): "JsonProperty",
+    (("equals", "exists"), BooleanType): "BooleanProperty",
+    (("equals", "exists", "in"), EnumType): "EnumProperty",
+    (("equals", "exists", "in"), DirectType): "DirectRelationProperty",
+    (_TEXT, TextType): "TextProperty",
+    (_TEXT, ReferenceType): "TextProperty",
+    (_RANGED, IntType): "IntProperty",
+    (_RANGED, FloatType): "FloatProperty",
+    (_RANGED, TimestampType): "TimestampProperty",
+    (_RANGED, DateType): "DateProperty",
+    (_LIST, DirectType): "DirectRelationListProperty",
+    (_LIST, None): "ListProperty",
+}
+
 
 def fields_line(ctx: ViewContext, item: Field, name: str) -> str:
     """The field's line of the ``<View>Fields`` class: ``name = <Builder>(_ref("propertyId"))``."""
-    ref = f"_ref({py_str(item.property_id)})"
     kind = item.type
-    builder: str
-    if isinstance(kind, JsonType):
-        builder = "JsonProperty"
-    elif isinstance(kind, DirectType):
-        builder = "DirectRelationListProperty" if item.is_list else "DirectRelationProperty"
-    elif item.is_list:
-        ctx.runtime_imports.add("ListProperty")
-        return bracketed(f"{name} = ListProperty[{scalar(kind, ctx, name)}](", [ref], "    ")
-    elif isinstance(kind, (TextType, ReferenceType)):
-        builder = "TextProperty"
-    elif isinstance(kind, IntType):
-        builder = "IntProperty"
-    elif isinstance(kind, FloatType):
-        builder = "FloatProperty"
-    elif isinstance(kind, BooleanType):
-        builder = "BooleanProperty"
-    elif isinstance(kind, TimestampType):
-        builder = "TimestampProperty"
-    elif isinstance(kind, DateType):
-        builder = "DateProperty"
-    else:
-        assert isinstance(kind, EnumType)
-        ctx.runtime_imports.add("EnumProperty")
-        return bracketed(f"{name} = EnumProperty[{enum_alias(ctx, kind, name)}](", [ref], "    ")
+    builder = _BUILDERS.get((item.filters, type(kind))) or _BUILDERS.get((item.filters, None))
+    if builder is None:  # pragma: no cover - the IR decided operators no builder of the runtime offers
+        raise ValueError(f"pygen.instances has no builder with the filters {item.filters} of {kind!r}")
     ctx.runtime_imports.add(builder)
-    return bracketed(f"{name} = {builder}(", [ref], "    ")
+    if builder == "ListProperty":
+        builder += f"[{scalar(kind, ctx, name)}]"
+    elif builder == "EnumProperty":
+        assert isinstance(kind, EnumType)
+        builder += f"[{enum_alias(ctx, kind, name)}]"
+    return bracketed(f"{name} = {builder}(", [f"_ref({py_str(item.property_id)})"], "    ")
 
 
 def keywords(ctx: ViewContext, sdk: SdkContext, out: list[Diagnostic]) -> None:
-    """The filter keywords of the view, named by the runtime's rule from the field names.
+    """The filter keywords of the view, named by the runtime's rule from the field names and ``Field.filters``.
 
-    ``<field>`` (equals / in, or contains any for lists), ``<field>_prefix`` (text), ``min_<field>`` and
-    ``max_<field>`` (numbers, timestamps, dates), plus ``external_id_prefix``, ``space`` and ``exists``
-    (see ``pygen.instances._keywords``). A field's own keyword that is a method parameter gets a ``_``
-    (``limit_``); any other keyword that would be a method parameter, another field (the runtime reads
-    a field name as that field), or another keyword is left out. Both with a warning.
+    ``<field>`` (``equals``, and ``in`` given a list; ``contains_any`` for lists), ``<field>_prefix``
+    (``prefix``), ``min_<field>`` and ``max_<field>`` (``range``), plus ``external_id_prefix``, ``space`` and
+    ``exists`` (see ``pygen.instances._keywords``); ``contains_all`` has no keyword (the builder has it).
+    A field's own keyword that is a method parameter gets a ``_`` (``limit_``); any other keyword that would
+    be a method parameter, another field (the runtime reads a field name as that field), or another keyword
+    is left out. Both with a warning.
     """
     view = ctx.view
     base = "NodeFields" if ctx.kind == "node" else "EdgeFields"
@@ -114,35 +123,21 @@ def keywords(ctx: ViewContext, sdk: SdkContext, out: list[Diagnostic]) -> None:
     existing: list[str] = []
     for item in view.fields:
         attr = sdk.names.field(view.id, item.property_id)
-        existing.append(attr)
-        kind = item.type
-        what = f"property {item.property_id!r}"
-        if isinstance(kind, JsonType):
-            continue
-        if item.is_list:
-            if isinstance(kind, DirectType):
-                ctx.runtime_imports.add("NodeIdLike")
-                inner = "NodeIdLike"
-            else:
-                inner = scalar(kind, ctx, attr).removesuffix(" | str")
-            add(attr, f"Sequence[{inner}]", what, own_field=True)
-        elif isinstance(kind, (TextType, ReferenceType)):
-            add(attr, "str | Sequence[str]", what, own_field=True)
-            add(f"{attr}_prefix", "str", f"prefix of {what}")
-        elif isinstance(kind, EnumType):
-            alias = enum_alias(ctx, kind, attr)
-            add(attr, f"{alias} | Sequence[{alias}]", what, own_field=True)
-        elif isinstance(kind, (IntType, FloatType, TimestampType, DateType)):
-            value = {IntType: "int", FloatType: "float", TimestampType: "datetime", DateType: "date"}[type(kind)]
-            if value in ("datetime", "date"):
-                ctx.datetime_imports.add(value)
+        ops, what = item.filters, f"property {item.property_id!r}"
+        if "exists" in ops:
+            existing.append(attr)
+        value = _keyword_value(ctx, item, attr)
+        if "contains_any" in ops:
+            add(attr, f"Sequence[{value}]", what, own_field=True)
+        elif "in" in ops:
+            add(attr, f"{value} | Sequence[{value}]", what, own_field=True)
+        elif "equals" in ops:
+            add(attr, value, what, own_field=True)
+        if "prefix" in ops:
+            add(f"{attr}_prefix", value, f"prefix of {what}")
+        if "range" in ops:
             add(f"min_{attr}", value, f"lower bound of {what}")
             add(f"max_{attr}", value, f"upper bound of {what}")
-        elif isinstance(kind, BooleanType):
-            add(attr, "bool", what, own_field=True)
-        elif isinstance(kind, DirectType):
-            ctx.runtime_imports.add("NodeIdLike")
-            add(attr, "NodeIdLike | Sequence[NodeIdLike]", what, own_field=True)
     add("external_id_prefix", "str", "prefix of the external id")
     add("space", "str | Sequence[str]", "the instance space", own_field=True)
     if existing:
@@ -150,3 +145,22 @@ def keywords(ctx: ViewContext, sdk: SdkContext, out: list[Diagnostic]) -> None:
         add("exists", f"Sequence[{alias}]", "properties that must have a value")
     ctx.runtime_imports.add(base)
     ctx.keywords = found
+
+
+def _keyword_value(ctx: ViewContext, item: Field, attr: str) -> str:
+    """The type of one value a keyword of the field takes (of one element, for lists)."""
+    kind = item.type
+    if isinstance(kind, DirectType):
+        ctx.runtime_imports.add("NodeIdLike")
+        return "NodeIdLike"
+    if isinstance(kind, JsonType):
+        return "Json"  # exists only: no keyword takes a value
+    if item.is_list:
+        return scalar(kind, ctx, attr).removesuffix(" | str")
+    if isinstance(kind, EnumType):
+        return enum_alias(ctx, kind, attr)
+    if isinstance(kind, (TimestampType, DateType)):
+        value = "datetime" if isinstance(kind, TimestampType) else "date"
+        ctx.datetime_imports.add(value)
+        return value
+    return scalar(kind, ctx, attr)

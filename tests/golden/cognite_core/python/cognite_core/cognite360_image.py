@@ -215,29 +215,39 @@ class Cognite360ImageFilters(TypedDict, total=False):
     back: NodeIdLike | Sequence[NodeIdLike]
     bottom: NodeIdLike | Sequence[NodeIdLike]
     collection360: NodeIdLike | Sequence[NodeIdLike]
+    euler_rotation_x: float | Sequence[float]
     min_euler_rotation_x: float
     max_euler_rotation_x: float
+    euler_rotation_y: float | Sequence[float]
     min_euler_rotation_y: float
     max_euler_rotation_y: float
+    euler_rotation_z: float | Sequence[float]
     min_euler_rotation_z: float
     max_euler_rotation_z: float
     front: NodeIdLike | Sequence[NodeIdLike]
     left: NodeIdLike | Sequence[NodeIdLike]
     right: NodeIdLike | Sequence[NodeIdLike]
+    scale_x: float | Sequence[float]
     min_scale_x: float
     max_scale_x: float
+    scale_y: float | Sequence[float]
     min_scale_y: float
     max_scale_y: float
+    scale_z: float | Sequence[float]
     min_scale_z: float
     max_scale_z: float
     station360: NodeIdLike | Sequence[NodeIdLike]
+    taken_at: datetime | Sequence[datetime]
     min_taken_at: datetime
     max_taken_at: datetime
     top: NodeIdLike | Sequence[NodeIdLike]
+    translation_x: float | Sequence[float]
     min_translation_x: float
     max_translation_x: float
+    translation_y: float | Sequence[float]
     min_translation_y: float
     max_translation_y: float
+    translation_z: float | Sequence[float]
     min_translation_z: float
     max_translation_z: float
     external_id_prefix: str

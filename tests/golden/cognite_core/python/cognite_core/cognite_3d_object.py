@@ -180,16 +180,22 @@ class Cognite3DObjectFilters(TypedDict, total=False):
     name: str | Sequence[str]
     name_prefix: str
     tags: Sequence[str]
+    x_max: float | Sequence[float]
     min_x_max: float
     max_x_max: float
+    x_min: float | Sequence[float]
     min_x_min: float
     max_x_min: float
+    y_max: float | Sequence[float]
     min_y_max: float
     max_y_max: float
+    y_min: float | Sequence[float]
     min_y_min: float
     max_y_min: float
+    z_max: float | Sequence[float]
     min_z_max: float
     max_z_max: float
+    z_min: float | Sequence[float]
     min_z_min: float
     max_z_min: float
     external_id_prefix: str

@@ -155,22 +155,31 @@ class Cognite3DTransformationFilters(TypedDict, total=False):
     ``max_x``.
     """
 
+    euler_rotation_x: float | Sequence[float]
     min_euler_rotation_x: float
     max_euler_rotation_x: float
+    euler_rotation_y: float | Sequence[float]
     min_euler_rotation_y: float
     max_euler_rotation_y: float
+    euler_rotation_z: float | Sequence[float]
     min_euler_rotation_z: float
     max_euler_rotation_z: float
+    scale_x: float | Sequence[float]
     min_scale_x: float
     max_scale_x: float
+    scale_y: float | Sequence[float]
     min_scale_y: float
     max_scale_y: float
+    scale_z: float | Sequence[float]
     min_scale_z: float
     max_scale_z: float
+    translation_x: float | Sequence[float]
     min_translation_x: float
     max_translation_x: float
+    translation_y: float | Sequence[float]
     min_translation_y: float
     max_translation_y: float
+    translation_z: float | Sequence[float]
     min_translation_z: float
     max_translation_z: float
     external_id_prefix: str

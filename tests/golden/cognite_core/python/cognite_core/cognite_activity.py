@@ -227,28 +227,34 @@ class CogniteActivityFilters(TypedDict, total=False):
     assets: Sequence[NodeIdLike]
     description: str | Sequence[str]
     description_prefix: str
+    end_time: datetime | Sequence[datetime]
     min_end_time: datetime
     max_end_time: datetime
     equipment: Sequence[NodeIdLike]
     name: str | Sequence[str]
     name_prefix: str
+    scheduled_end_time: datetime | Sequence[datetime]
     min_scheduled_end_time: datetime
     max_scheduled_end_time: datetime
+    scheduled_start_time: datetime | Sequence[datetime]
     min_scheduled_start_time: datetime
     max_scheduled_start_time: datetime
     source: NodeIdLike | Sequence[NodeIdLike]
     source_context: str | Sequence[str]
     source_context_prefix: str
+    source_created_time: datetime | Sequence[datetime]
     min_source_created_time: datetime
     max_source_created_time: datetime
     source_created_user: str | Sequence[str]
     source_created_user_prefix: str
     source_id: str | Sequence[str]
     source_id_prefix: str
+    source_updated_time: datetime | Sequence[datetime]
     min_source_updated_time: datetime
     max_source_updated_time: datetime
     source_updated_user: str | Sequence[str]
     source_updated_user_prefix: str
+    start_time: datetime | Sequence[datetime]
     min_start_time: datetime
     max_start_time: datetime
     tags: Sequence[str]

@@ -259,18 +259,21 @@ class CogniteAssetFilters(TypedDict, total=False):
     object_3d: NodeIdLike | Sequence[NodeIdLike]
     parent: NodeIdLike | Sequence[NodeIdLike]
     path: Sequence[NodeIdLike]
+    path_last_updated_time: datetime | Sequence[datetime]
     min_path_last_updated_time: datetime
     max_path_last_updated_time: datetime
     root: NodeIdLike | Sequence[NodeIdLike]
     source: NodeIdLike | Sequence[NodeIdLike]
     source_context: str | Sequence[str]
     source_context_prefix: str
+    source_created_time: datetime | Sequence[datetime]
     min_source_created_time: datetime
     max_source_created_time: datetime
     source_created_user: str | Sequence[str]
     source_created_user_prefix: str
     source_id: str | Sequence[str]
     source_id_prefix: str
+    source_updated_time: datetime | Sequence[datetime]
     min_source_updated_time: datetime
     max_source_updated_time: datetime
     source_updated_user: str | Sequence[str]

@@ -116,6 +116,7 @@ class CogniteCADRevisionFilters(TypedDict, total=False):
 
     model_3d: NodeIdLike | Sequence[NodeIdLike]
     published: bool
+    revision_id: int | Sequence[int]
     min_revision_id: int
     max_revision_id: int
     status: _status_values | Sequence[_status_values]

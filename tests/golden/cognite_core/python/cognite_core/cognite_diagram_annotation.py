@@ -299,20 +299,26 @@ class CogniteDiagramAnnotationFilters(TypedDict, total=False):
     """
 
     aliases: Sequence[str]
+    confidence: float | Sequence[float]
     min_confidence: float
     max_confidence: float
     description: str | Sequence[str]
     description_prefix: str
+    end_node_page_number: int | Sequence[int]
     min_end_node_page_number: int
     max_end_node_page_number: int
     end_node_text: str | Sequence[str]
     end_node_text_prefix: str
+    end_node_x_max: float | Sequence[float]
     min_end_node_x_max: float
     max_end_node_x_max: float
+    end_node_x_min: float | Sequence[float]
     min_end_node_x_min: float
     max_end_node_x_min: float
+    end_node_y_max: float | Sequence[float]
     min_end_node_y_max: float
     max_end_node_y_max: float
+    end_node_y_min: float | Sequence[float]
     min_end_node_y_min: float
     max_end_node_y_min: float
     name: str | Sequence[str]
@@ -320,26 +326,33 @@ class CogniteDiagramAnnotationFilters(TypedDict, total=False):
     source: NodeIdLike | Sequence[NodeIdLike]
     source_context: str | Sequence[str]
     source_context_prefix: str
+    source_created_time: datetime | Sequence[datetime]
     min_source_created_time: datetime
     max_source_created_time: datetime
     source_created_user: str | Sequence[str]
     source_created_user_prefix: str
     source_id: str | Sequence[str]
     source_id_prefix: str
+    source_updated_time: datetime | Sequence[datetime]
     min_source_updated_time: datetime
     max_source_updated_time: datetime
     source_updated_user: str | Sequence[str]
     source_updated_user_prefix: str
+    start_node_page_number: int | Sequence[int]
     min_start_node_page_number: int
     max_start_node_page_number: int
     start_node_text: str | Sequence[str]
     start_node_text_prefix: str
+    start_node_x_max: float | Sequence[float]
     min_start_node_x_max: float
     max_start_node_x_max: float
+    start_node_x_min: float | Sequence[float]
     min_start_node_x_min: float
     max_start_node_x_min: float
+    start_node_y_max: float | Sequence[float]
     min_start_node_y_max: float
     max_start_node_y_max: float
+    start_node_y_min: float | Sequence[float]
     min_start_node_y_min: float
     max_start_node_y_min: float
     status: _status_values | Sequence[_status_values]

@@ -121,6 +121,7 @@ class CognitePointCloudRevisionFilters(TypedDict, total=False):
 
     model_3d: NodeIdLike | Sequence[NodeIdLike]
     published: bool
+    revision_id: int | Sequence[int]
     min_revision_id: int
     max_revision_id: int
     status: _status_values | Sequence[_status_values]

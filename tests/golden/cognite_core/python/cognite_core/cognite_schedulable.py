@@ -111,12 +111,16 @@ CogniteSchedulableList = InstanceList[CogniteSchedulable]
 class CogniteSchedulableFilters(TypedDict, total=False):
     """The filter keywords of CogniteSchedulable (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
+    end_time: datetime | Sequence[datetime]
     min_end_time: datetime
     max_end_time: datetime
+    scheduled_end_time: datetime | Sequence[datetime]
     min_scheduled_end_time: datetime
     max_scheduled_end_time: datetime
+    scheduled_start_time: datetime | Sequence[datetime]
     min_scheduled_start_time: datetime
     max_scheduled_start_time: datetime
+    start_time: datetime | Sequence[datetime]
     min_start_time: datetime
     max_start_time: datetime
     external_id_prefix: str

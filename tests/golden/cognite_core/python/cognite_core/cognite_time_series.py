@@ -267,6 +267,7 @@ class CogniteTimeSeriesFilters(TypedDict, total=False):
     source: NodeIdLike | Sequence[NodeIdLike]
     source_context: str | Sequence[str]
     source_context_prefix: str
+    source_created_time: datetime | Sequence[datetime]
     min_source_created_time: datetime
     max_source_created_time: datetime
     source_created_user: str | Sequence[str]
@@ -275,6 +276,7 @@ class CogniteTimeSeriesFilters(TypedDict, total=False):
     source_id_prefix: str
     source_unit: str | Sequence[str]
     source_unit_prefix: str
+    source_updated_time: datetime | Sequence[datetime]
     min_source_updated_time: datetime
     max_source_updated_time: datetime
     source_updated_user: str | Sequence[str]

@@ -256,6 +256,7 @@ class ClassFilters(TypedDict, total=False):
     */ PWNED_SENTINEL é\u2028\x00 end\\ (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``.
     """
 
+    init: int | Sequence[int]
     min_init: int
     max_init: int
     private: str | Sequence[str]
@@ -267,16 +268,20 @@ class ClassFilters(TypedDict, total=False):
     exists_prefix: str
     external_id_: str | Sequence[str]
     external_id__prefix: str
+    filter_: datetime | Sequence[datetime]
     min_filter: datetime
     max_filter: datetime
     found: str | Sequence[str]
     found_prefix: str
     isinstance: str | Sequence[str]
     isinstance_prefix: str
+    limit_: date | Sequence[date]
     min_limit: date
     max_limit: date
+    min_value: int | Sequence[int]
     min_min_value: int
     max_min_value: int
+    field_model_dump: float | Sequence[float]
     min_field_model_dump: float
     max_field_model_dump: float
     others: Sequence[NodeIdLike]
@@ -287,6 +292,7 @@ class ClassFilters(TypedDict, total=False):
     str_: str | Sequence[str]
     str__prefix: str
     tags: Sequence[str]
+    value: int | Sequence[int]
     max_value: int
     value_prefix: str | Sequence[str]
     value_prefix_prefix: str

@@ -122,6 +122,7 @@ class Edge_ToUnicodeWrite(Edge_Write):
 class Edge_Filters(TypedDict, total=False):
     """The filter keywords of edge (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
+    weight: float | Sequence[float]
     min_weight: float
     max_weight: float
     external_id_prefix: str

@@ -96,6 +96,7 @@ UnicodeList = InstanceList[Unicode]
 class UnicodeFilters(TypedDict, total=False):
     """The filter keywords of Ünïcödé (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
+    x: float | Sequence[float]
     min_x: float
     max_x: float
     u21517_u21069: str | Sequence[str]

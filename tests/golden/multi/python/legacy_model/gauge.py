@@ -99,8 +99,10 @@ class GaugeFilters(TypedDict, total=False):
     """The filter keywords of Gauge (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     asset: NodeIdLike | Sequence[NodeIdLike]
+    max_pressure: float | Sequence[float]
     min_max_pressure: float
     max_max_pressure: float
+    max_pressure_2: float | Sequence[float]
     min_max_pressure_2: float
     max_max_pressure_2: float
     external_id_prefix: str

@@ -101,6 +101,7 @@ class PumpFilters(TypedDict, total=False):
 
     name: str | Sequence[str]
     name_prefix: str
+    rated_power: float | Sequence[float]
     min_rated_power: float
     max_rated_power: float
     site: NodeIdLike | Sequence[NodeIdLike]

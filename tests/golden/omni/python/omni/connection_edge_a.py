@@ -186,10 +186,12 @@ class ConnectionEdgeAToConnectionItemGWrite(ConnectionEdgeAWrite):
 class ConnectionEdgeAFilters(TypedDict, total=False):
     """The filter keywords of ConnectionEdgeA (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
+    end_time: datetime | Sequence[datetime]
     min_end_time: datetime
     max_end_time: datetime
     name: str | Sequence[str]
     name_prefix: str
+    start_time: datetime | Sequence[datetime]
     min_start_time: datetime
     max_start_time: datetime
     external_id_prefix: str

@@ -135,18 +135,24 @@ class EmptyFilters(TypedDict, total=False):
     """The filter keywords of Empty (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     boolean: bool
+    date_: date | Sequence[date]
     min_date_: date
     max_date_: date
+    float32: float | Sequence[float]
     min_float32: float
     max_float32: float
+    float64: float | Sequence[float]
     min_float64: float
     max_float64: float
+    int32: int | Sequence[int]
     min_int32: int
     max_int32: int
+    int64: int | Sequence[int]
     min_int64: int
     max_int64: int
     text: str | Sequence[str]
     text_prefix: str
+    timestamp: datetime | Sequence[datetime]
     min_timestamp: datetime
     max_timestamp: datetime
     external_id_prefix: str

@@ -115,9 +115,11 @@ PrimitiveWithDefaultsList = InstanceList[PrimitiveWithDefaults]
 class PrimitiveWithDefaultsFilters(TypedDict, total=False):
     """The filter keywords of PrimitiveWithDefaults (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
+    auto_increment_int32: int | Sequence[int]
     min_auto_increment_int32: int
     max_auto_increment_int32: int
     default_boolean: bool
+    default_float32: float | Sequence[float]
     min_default_float32: float
     max_default_float32: float
     default_string: str | Sequence[str]

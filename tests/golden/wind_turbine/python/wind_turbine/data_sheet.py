@@ -134,6 +134,7 @@ class DataSheetFilters(TypedDict, total=False):
     mime_type_prefix: str
     name: str | Sequence[str]
     name_prefix: str
+    uploaded_time: datetime | Sequence[datetime]
     min_uploaded_time: datetime
     max_uploaded_time: datetime
     external_id_prefix: str

@@ -141,6 +141,7 @@ class DistanceToMetmastWrite(DistanceWrite):
 class DistanceFilters(TypedDict, total=False):
     """The filter keywords of Distance (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
+    distance: float | Sequence[float]
     min_distance: float
     max_distance: float
     external_id_prefix: str

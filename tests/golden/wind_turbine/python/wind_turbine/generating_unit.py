@@ -98,6 +98,7 @@ GeneratingUnitList = InstanceList[GeneratingUnit]
 class GeneratingUnitFilters(TypedDict, total=False):
     """The filter keywords of GeneratingUnit (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
+    capacity: float | Sequence[float]
     min_capacity: float
     max_capacity: float
     description: str | Sequence[str]

@@ -111,6 +111,7 @@ MetmastList = InstanceList[Metmast]
 class MetmastFilters(TypedDict, total=False):
     """The filter keywords of Metmast (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
+    position: float | Sequence[float]
     min_position: float
     max_position: float
     temperature: str | Sequence[str]

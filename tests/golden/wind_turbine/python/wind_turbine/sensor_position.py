@@ -147,6 +147,7 @@ class SensorPositionFilters(TypedDict, total=False):
     flapwise_bend_mom_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike]
     flapwise_bend_mom_offset: NodeIdLike | Sequence[NodeIdLike]
     flapwise_bend_mom_offset_crosstalk_corrected: NodeIdLike | Sequence[NodeIdLike]
+    position: float | Sequence[float]
     min_position: float
     max_position: float
     external_id_prefix: str

@@ -110,6 +110,7 @@ SolarPanelList = InstanceList[SolarPanel]
 class SolarPanelFilters(TypedDict, total=False):
     """The filter keywords of SolarPanel (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
+    capacity: float | Sequence[float]
     min_capacity: float
     max_capacity: float
     description: str | Sequence[str]

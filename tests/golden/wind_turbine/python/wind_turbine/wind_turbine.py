@@ -151,6 +151,7 @@ class WindTurbineFilters(TypedDict, total=False):
     """The filter keywords of WindTurbine (all given must hold): ``x``, ``x_prefix``, ``min_x``, ``max_x``."""
 
     blades: Sequence[NodeIdLike]
+    capacity: float | Sequence[float]
     min_capacity: float
     max_capacity: float
     datasheets: Sequence[NodeIdLike]

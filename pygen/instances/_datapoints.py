@@ -34,7 +34,7 @@ from pygen.instances._references import FileRef, SequenceRef, TimeSeriesRef
 from pygen.transport import PygenError
 
 if TYPE_CHECKING:
-    from pygen.instances._instances import Node
+    from pygen.instances._instances import Node, NodeWrite
 
 __all__ = [
     "AGGREGATES",
@@ -91,7 +91,7 @@ AGGREGATES: frozenset[str] = frozenset(get_args(Aggregate))
 TimeLike: TypeAlias = "int | datetime | str"
 #: A time series: a ``CogniteTimeSeries`` node (``NodeId``, ``(space, external_id)``, a bare external id in
 #: the client's instance space, or the node object) or a classic one by external id (:class:`TimeSeriesRef`).
-TimeSeriesIdLike: TypeAlias = "NodeId | tuple[str, str] | str | TimeSeriesRef | Node"
+TimeSeriesIdLike: TypeAlias = "NodeId | tuple[str, str] | str | TimeSeriesRef | Node | NodeWrite"
 #: Datapoints to insert: a :class:`Datapoints` (raw) or ``(timestamp, value)`` pairs (``Datapoint`` too).
 DatapointsLike: TypeAlias = "Datapoints | Iterable[tuple[int | datetime, float | str]]"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import itertools
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 from pygen.instances._datapoints import (
     Aggregate,
@@ -42,13 +42,17 @@ if TYPE_CHECKING:
 __all__ = ["AsyncDatapointsAPI", "DatapointsAPI"]
 
 _Chunk = builtins.list[tuple[InsertSeries, int, int]]
-#: The series of an insert (a Mapping's key type is invariant: ``dict[TimeSeriesRef, ...]`` must fit too).
-_Id = TypeVar("_Id", bound="TimeSeriesIdLike")
+#: What ``insert_many`` takes: ``{series: datapoints}`` (keys typed ``Any``: a Mapping's key type is invariant, and
+#: a ``dict[TimeSeriesRef, ...]`` must fit as well as a literal) or ``(series, datapoints)`` pairs.
+InsertItems: TypeAlias = "Mapping[Any, DatapointsLike] | Iterable[tuple[TimeSeriesIdLike, DatapointsLike]]"
 
 
 def _single(ids: object) -> bool:
-    """One series (``"xid"``, ``(space, xid)``, ``NodeId``, a ref, a node object) or many (a list of them)."""
-    return isinstance(ids, (str, tuple, NodeId)) or not isinstance(ids, Iterable)
+    """One series (``"xid"``, ``(space, xid)``, ``NodeId``, a ref, a node object) or many (a list of them).
+
+    Node objects are pydantic models, which are iterable (over their fields): one series, not many.
+    """
+    return isinstance(ids, (str, tuple, NodeId)) or hasattr(ids, "external_id") or not isinstance(ids, Iterable)
 
 
 def _as_list(ids: object) -> builtins.list[TimeSeriesIdLike]:
@@ -56,7 +60,7 @@ def _as_list(ids: object) -> builtins.list[TimeSeriesIdLike]:
 
 
 def _insert_items(
-    items: Mapping[_Id, DatapointsLike] | Iterable[tuple[_Id, DatapointsLike]],
+    items: InsertItems,
     default_space: str | None,
 ) -> builtins.list[InsertSeries]:
     pairs = items.items() if isinstance(items, Mapping) else items
@@ -134,14 +138,10 @@ class DatapointsAPI(_Base):
     id in the client's instance space, or the node object) or a classic one by external id
     (:class:`TimeSeriesRef`). Times are epoch milliseconds, timezone-aware datetimes, or ``"now"``/``"2d-ago"``.
 
-    Example:
-        ```python
-        dps = client.datapoints.retrieve("pump42.pressure", start="30d-ago", end="now")
-        hourly = client.datapoints.retrieve(["ts1", "ts2"], start=start, aggregates="average", granularity="1h")
-        for chunk in client.datapoints.pages("ts1", start=0, end="now"):  # one response in memory
-            ...
-        client.datapoints.insert("ts1", [(datetime.now(timezone.utc), 3.2)])
-        ```
+    Against a CDF project (the emulator serves no datapoints): ``client.datapoints.retrieve("pump42.pressure",
+    start="30d-ago", end="now")`` reads raw values, ``retrieve(["ts1", "ts2"], start=start, aggregates="average",
+    granularity="1h")`` hourly averages, ``pages("ts1", start=0, end="now")`` one response at a time, and
+    ``insert("ts1", [(datetime.now(timezone.utc), 3.2)])`` writes.
     """
 
     def __init__(self, client: InstanceClient) -> None:
@@ -319,7 +319,7 @@ class DatapointsAPI(_Base):
         existing one is overwritten. Returns how many were written; see :meth:`insert_many`."""
         return self.insert_many([(id, datapoints)])
 
-    def insert_many(self, items: Mapping[_Id, DatapointsLike] | Iterable[tuple[_Id, DatapointsLike]]) -> int:
+    def insert_many(self, items: InsertItems) -> int:
         """Insert datapoints into many series (``{series: datapoints}`` or ``(series, datapoints)`` pairs).
 
         Everything is checked before anything is sent (aware times, finite numbers, one value type per
@@ -544,7 +544,7 @@ class AsyncDatapointsAPI(_Base):
         """Async :meth:`DatapointsAPI.insert`."""
         return await self.insert_many([(id, datapoints)])
 
-    async def insert_many(self, items: Mapping[_Id, DatapointsLike] | Iterable[tuple[_Id, DatapointsLike]]) -> int:
+    async def insert_many(self, items: InsertItems) -> int:
         """Async :meth:`DatapointsAPI.insert_many` (requests run as tasks within the write limit)."""
         import asyncio  # lazily: ~30 ms that sync users never need
 

@@ -26,12 +26,12 @@ from pygen.transport import ConnectionFailedError, PygenError, is_retryable_tran
 if TYPE_CHECKING:
     from pygen.instances._client import AsyncInstanceClient, InstanceClient
     from pygen.instances._ids import NodeId
-    from pygen.instances._instances import Node
+    from pygen.instances._instances import Node, NodeWrite
 
 __all__ = ["AsyncFilesAPI", "FileContent", "FileIdLike", "FilesAPI"]
 
 #: A file: a ``CogniteFile`` node (ids rule, or the node object) or a classic file by external id (:class:`FileRef`).
-FileIdLike: TypeAlias = "NodeId | tuple[str, str] | str | FileRef | Node"
+FileIdLike: TypeAlias = "NodeId | tuple[str, str] | str | FileRef | Node | NodeWrite"
 
 
 class BinaryReader(Protocol):
@@ -150,12 +150,10 @@ class _Base:
 class FilesAPI(_Base):
     """File contents (``client.files``): upload and download by the file's node or classic external id.
 
-    Example:
-        ```python
-        client.files.upload("manual.pdf", Path("manual.pdf"), mime_type="application/pdf")  # a CogniteFile node
-        client.files.download("manual.pdf", Path("copy.pdf"))  # streamed to disk
-        data = client.files.download_bytes(FileRef("classic-xid"))
-        ```
+    Against a CDF project (the emulator serves no file contents): ``client.files.upload("manual.pdf",
+    Path("manual.pdf"), mime_type="application/pdf")`` uploads the contents of the CogniteFile node
+    ``manual.pdf``, ``download("manual.pdf", Path("copy.pdf"))`` streams them to disk, and
+    ``download_bytes(FileRef("classic-xid"))`` returns those of a classic file.
     """
 
     def __init__(self, client: InstanceClient) -> None:

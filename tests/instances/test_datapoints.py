@@ -26,7 +26,9 @@ from pygen.instances import (
     FileRef,
     InstanceClient,
     NodeId,
+    NodeWrite,
     TimeSeriesRef,
+    ViewId,
 )
 from pygen.instances._datapoints import to_ms
 from pygen.transport import AsyncHTTPClient, BadRequestError, ClientConfig, HTTPClient, RetryPolicy, Token
@@ -108,6 +110,18 @@ def test_one_series_is_read_through_its_cursor_100000_a_request(client: Instance
     assert first["instanceId"] == {"space": SPACE, "externalId": "ts"} and first["start"] == T0
     assert all(b["items"][0]["end"] == first["end"] for b in bodies)  # "now" is resolved once per call
     assert dps.cursor is None
+
+
+def test_a_node_object_names_its_series(client: InstanceClient, fake: FakeCDF) -> None:
+    class SeriesWrite(NodeWrite):
+        _view_id = ViewId("cdf_cdm", "CogniteTimeSeries", "v1")
+        name: str | None = None
+
+    _fill(fake, "ts", 3)
+    node = SeriesWrite(external_id="ts", name="pressure")
+    assert len(client.datapoints.retrieve(node)) == 3  # a pydantic model is iterable, yet one series
+    assert [len(d) for d in client.datapoints.retrieve([node, node])] == [3]  # the same series once
+    assert client.datapoints.latest(node) == Datapoint(T0 + 2000, 2.0)
 
 
 def test_many_series_share_requests_100_series_at_a_time(client: InstanceClient, fake: FakeCDF) -> None:

@@ -76,10 +76,11 @@ def _check(
 def validate_space(value: str) -> str | None:
     """Why ``value`` is not a valid space id, or None.
 
-    >>> validate_space("my_space") is None
-    True
-    >>> validate_space("cdf")
-    "space 'cdf' is reserved by CDF"
+    Example:
+        >>> validate_space("my_space") is None
+        True
+        >>> validate_space("cdf")
+        "space 'cdf' is reserved by CDF"
     """
     rule = "1-43 characters, letters, digits, '_' and '-', starting with a letter"
     return _check("space", value, _SPACE, rule, RESERVED_SPACES)

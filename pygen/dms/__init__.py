@@ -5,14 +5,18 @@ validate identifiers. ``load(dict)`` / ``dump()`` convert from / to API JSON, ``
 object into its apply shape.
 
 Example:
-    ```python
-    import json
-    from pygen.dms import DataModel
+    The example project's snapshot of CogniteCore (a data model as CDF returns it, views inline):
 
-    model = DataModel.load(json.loads(path.read_text()))
-    for view in model.inline_views():
-        print(view.as_reference(), sorted(view.properties))
-    ```
+    >>> import json
+    >>> from pathlib import Path
+    >>> from pygen.dms import DataModel
+    >>> model = DataModel.load(json.loads(Path("example_project/snapshots/cdf_cdm.CogniteCore.v1.json").read_text()))
+    >>> for view in model.inline_views()[:2]:
+    ...     print(view.as_reference(), sorted(view.properties)[:3])
+    cdf_cdm:Cognite360Image/v1 ['back', 'bottom', 'collection360']
+    cdf_cdm:Cognite360ImageAnnotation/v1 [...]
+    >>> type(model.as_write()).__name__
+    'DataModelApply'
 """
 
 from pygen.dms._api import (

@@ -320,10 +320,9 @@ _DATA_MODEL_IDS = _IdShape("data models", ("space", "externalId", "version"), op
 
 
 class SpacesAPI(_SyncResource[Space, SpaceApply, SpaceReference]):
-    """``/models/spaces``: list, retrieve, apply and delete spaces.
+    """``/models/spaces``: list, retrieve, apply and delete spaces (``client.spaces`` of a :class:`DMSClient`).
 
-    >>> client.spaces.apply(SpaceApply(space="my_space"))  # doctest: +SKIP
-    [Space(space='my_space', ...)]
+    :class:`DMSClient`'s example applies a space.
     """
 
     def __init__(self, http: HTTPClient) -> None:
@@ -525,9 +524,9 @@ def _view_filters(space: str | None, include_global: bool, all_versions: bool, i
 
 
 class ViewsAPI(_SyncResource[View, ViewApply, ViewReference]):
-    """``/models/views``: list, retrieve, apply and delete views.
+    """``/models/views``: list, retrieve, apply and delete views (``client.views`` of a :class:`DMSClient`).
 
-    >>> views = client.views.retrieve([("cdf_cdm", "CogniteAsset", "v1")])  # doctest: +SKIP
+    :class:`DMSClient`'s example retrieves a view.
     """
 
     def __init__(self, http: HTTPClient) -> None:
@@ -651,9 +650,9 @@ def _model_filters(space: str | None, include_global: bool, all_versions: bool, 
 
 
 class DataModelsAPI(_SyncResource[DataModel, DataModelApply, DataModelReference]):
-    """``/models/datamodels``: list, retrieve, apply and delete data models.
+    """``/models/datamodels``: list, retrieve, apply and delete data models (``client.data_models``).
 
-    >>> model = client.data_models.retrieve(("cdf_cdm", "CogniteCore", "v1"), inline_views=True)[0]  # doctest: +SKIP
+    :class:`DMSClient`'s example retrieves a data model with its views inline.
     """
 
     def __init__(self, http: HTTPClient) -> None:

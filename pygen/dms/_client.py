@@ -28,14 +28,21 @@ class DMSClient(HTTPHolder):
     Generated SDK clients subclass this and add their own APIs on ``self.http``.
 
     Example:
-        ```python
-        from pygen.dms import DMSClient, SpaceApply
-        from pygen.transport import ClientConfig, Token
+        Against the emulator with the example project's model, run in process (for CDF, leave out ``transport``):
 
-        with DMSClient(ClientConfig("my-project", Token(token))) as client:
-            client.spaces.apply(SpaceApply(space="my_space"))
-            model = client.data_models.retrieve(("cdf_cdm", "CogniteCore", "v1"), inline_views=True)[0]
-        ```
+        >>> from pygen.dms import SpaceApply
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.emulator.testing import SyncASGITransport
+        >>> from pygen.transport import ClientConfig, Token
+        >>> snapshot = "example_project/snapshots/cdf_cdm.CogniteCore.v1.json"
+        >>> emulator = SyncASGITransport(create_app(EmulatorSettings(model_files=[snapshot])))
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> with DMSClient(config, transport=emulator) as client:
+        ...     spaces = client.spaces.apply(SpaceApply(space="my_space"))
+        ...     views = client.views.retrieve([("cdf_cdm", "CogniteAsset", "v1")])
+        ...     model = client.data_models.retrieve(("cdf_cdm", "CogniteCore", "v1"), inline_views=True)[0]
+        >>> [space.space for space in spaces], [view.external_id for view in views], len(model.inline_views())
+        (['my_space'], ['CogniteAsset'], 33)
     """
 
     def __init__(self, config_or_http: ClientConfig | HTTPClient, *, transport: httpx.BaseTransport | None = None):
@@ -50,10 +57,21 @@ class AsyncDMSClient(AsyncHTTPHolder):
     """Spaces, containers, views and data models of one CDF project (async twin of :class:`DMSClient`).
 
     Example:
-        ```python
-        async with AsyncDMSClient(config) as client:
-            views = await client.views.list(space="my_space")
-        ```
+        Against the emulator, run in process (for CDF, leave out ``transport``):
+
+        >>> import asyncio
+        >>> import httpx
+        >>> from pygen.dms import SpaceApply
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.transport import ClientConfig, Token
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> async def main() -> list[str]:
+        ...     emulator = httpx.ASGITransport(app=create_app(EmulatorSettings()))
+        ...     async with AsyncDMSClient(config, transport=emulator) as client:
+        ...         await client.spaces.apply(SpaceApply(space="my_space"))
+        ...         return [space.space for space in await client.spaces.list()]
+        >>> asyncio.run(main())
+        ['my_space']
     """
 
     def __init__(

@@ -202,11 +202,12 @@ class _ContainerFields(DMSModel):
 class ContainerApply(_ContainerFields, CheckedApply):
     """A container as sent in an apply request; identifiers are validated.
 
-    >>> from pygen.dms import TextType
-    >>> name = ContainerPropertyApply(type=TextType())
-    >>> pump = ContainerApply(space="s", external_id="Pump", properties={"name": name})
-    >>> pump.dump()
-    {'space': 's', 'externalId': 'Pump', 'properties': {'name': {'type': {'type': 'text'}}}}
+    Example:
+        >>> from pygen.dms import TextType
+        >>> name = ContainerPropertyApply(type=TextType())
+        >>> pump = ContainerApply(space="s", external_id="Pump", properties={"name": name})
+        >>> pump.dump()
+        {'space': 's', 'externalId': 'Pump', 'properties': {'name': {'type': {'type': 'text'}}}}
     """
 
     used_for: UsedFor | None = None

@@ -54,9 +54,11 @@ class _DataModelFields(DMSModel):
 class DataModelApply(_DataModelFields, CheckedApply):
     """A data model as sent in an apply request; ``views`` holds references or inline view definitions.
 
-    >>> model = DataModelApply(space="s", external_id="Pumps", version="1", views=[ViewReference("s", "Pump", "v1")])
-    >>> model.dump()["views"]
-    [{'type': 'view', 'space': 's', 'externalId': 'Pump', 'version': 'v1'}]
+    Example:
+        >>> pump = ViewReference("s", "Pump", "v1")
+        >>> model = DataModelApply(space="s", external_id="Pumps", version="1", views=[pump])
+        >>> model.dump()["views"]
+        [{'type': 'view', 'space': 's', 'externalId': 'Pump', 'version': 'v1'}]
     """
 
     views: list[ViewEntryApply] | None = None
@@ -65,11 +67,15 @@ class DataModelApply(_DataModelFields, CheckedApply):
 class DataModel(_DataModelFields):
     """A data model as read; ``views`` are references, or ``View`` objects when read with ``inlineViews``.
 
-    >>> import json
-    >>> from pathlib import Path
-    >>> model = DataModel.load(json.loads(Path("CogniteCore.json").read_text()))  # doctest: +SKIP
-    >>> [view.external_id for view in model.inline_views()][:2]  # doctest: +SKIP
-    ['Cognite360Image', 'Cognite360ImageAnnotation']
+    Example:
+        >>> import json
+        >>> from pathlib import Path
+        >>> snapshot = Path("example_project/snapshots/cdf_cdm.CogniteCore.v1.json")
+        >>> model = DataModel.load(json.loads(snapshot.read_text()))
+        >>> model.as_reference()
+        DataModelReference(space='cdf_cdm', external_id='CogniteCore', version='v1')
+        >>> [view.external_id for view in model.inline_views()][:2]
+        ['Cognite360Image', 'Cognite360ImageAnnotation']
     """
 
     views: list[ViewEntry] | None = None

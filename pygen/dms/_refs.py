@@ -70,8 +70,9 @@ class SpaceReference(_Reference):
 class ContainerReference(_Reference):
     """A reference to a container; dumps as ``{"type": "container", "space": ..., "externalId": ...}``.
 
-    >>> ContainerReference("my_space", "Pump").dump()
-    {'type': 'container', 'space': 'my_space', 'externalId': 'Pump'}
+    Example:
+        >>> ContainerReference("my_space", "Pump").dump()
+        {'type': 'container', 'space': 'my_space', 'externalId': 'Pump'}
     """
 
     type: Literal["container"] = "container"
@@ -100,8 +101,9 @@ class ContainerReference(_Reference):
 class ViewReference(_Reference):
     """A reference to a view version; dumps with ``"type": "view"``, loads with or without it.
 
-    >>> ViewReference("my_space", "Pump", "v1").dump()
-    {'type': 'view', 'space': 'my_space', 'externalId': 'Pump', 'version': 'v1'}
+    Example:
+        >>> ViewReference("my_space", "Pump", "v1").dump()
+        {'type': 'view', 'space': 'my_space', 'externalId': 'Pump', 'version': 'v1'}
     """
 
     type: Literal["view"] = "view"

@@ -21,8 +21,9 @@ class _SpaceFields(DMSModel):
 class SpaceApply(_SpaceFields, CheckedApply):
     """A space as sent in an apply request; the id, name and description are validated.
 
-    >>> SpaceApply(space="my_space", name="My space").dump()
-    {'space': 'my_space', 'name': 'My space'}
+    Example:
+        >>> SpaceApply(space="my_space", name="My space").dump()
+        {'space': 'my_space', 'name': 'My space'}
     """
 
 

@@ -342,13 +342,14 @@ class _ViewFields(_Described):
 class ViewApply(_ViewFields, _CheckedDescribed):
     """A view as sent in an apply request; identifiers are validated.
 
-    >>> view = ViewApply(
-    ...     space="s", external_id="Pump", version="v1",
-    ...     properties={"name": MappedPropertyApply(container=ContainerReference("s", "Pump"),
-    ...                                             container_property_identifier="name")},
-    ... )
-    >>> view.dump()["properties"]["name"]["container"]
-    {'type': 'container', 'space': 's', 'externalId': 'Pump'}
+    Example:
+        >>> view = ViewApply(
+        ...     space="s", external_id="Pump", version="v1",
+        ...     properties={"name": MappedPropertyApply(container=ContainerReference("s", "Pump"),
+        ...                                             container_property_identifier="name")},
+        ... )
+        >>> view.dump()["properties"]["name"]["container"]
+        {'type': 'container', 'space': 's', 'externalId': 'Pump'}
     """
 
     properties: dict[PropertyId, ViewPropertyApply] | None = None

@@ -2,10 +2,18 @@
 
 Not part of the SDK runtime: it needs the ``emulator`` extra (starlette, uvicorn).
 
-Example::
+Example:
+    The ASGI app, served here in process through httpx (``pygen emulator`` serves it on a port):
 
-    from pygen.emulator import EmulatorSettings, create_app
-    app = create_app(EmulatorSettings(token="secret"))
+    >>> import asyncio
+    >>> import httpx
+    >>> from pygen.emulator import EmulatorSettings, create_app
+    >>> app = create_app(EmulatorSettings(token="secret"))
+    >>> async def status() -> int:
+    ...     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as client:
+    ...         return (await client.get("/api/v1/projects/any/models/spaces")).status_code
+    >>> asyncio.run(status())  # a request without the token
+    401
 """
 
 from pygen.emulator._app import EmulatorApp, create_app

@@ -267,10 +267,18 @@ class EmulatorApp(FaultInjector):
 def create_app(settings: EmulatorSettings) -> EmulatorApp:
     """Build the emulator's ASGI app; mount it with ``httpx.ASGITransport(app=create_app(settings))``.
 
-    Example::
-
-        app = create_app(EmulatorSettings(token="t"))
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator")
+    Example:
+        >>> import asyncio
+        >>> import httpx
+        >>> app = create_app(EmulatorSettings(token="t"))
+        >>> token = {"Authorization": "Bearer t"}
+        >>> async def spaces() -> list[str]:
+        ...     transport = httpx.ASGITransport(app=app)
+        ...     async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as client:
+        ...         response = await client.get("/api/v1/projects/my-project/models/spaces", headers=token)
+        ...     return response.json()["items"]
+        >>> asyncio.run(spaces())
+        []
     """
     emulator = Emulator(settings)
     injector: EmulatorApp | None = None

@@ -17,7 +17,11 @@ class FaultSettings:
     (a write is stored) and then closes the connection instead of answering: the answer is lost after
     the server applied the request, as when a response times out or a proxy fails on the way back.
 
-    Example: ``FaultSettings(rate_429=0.2, retry_after=False, seed=1)``.
+    Example:
+        One request in five answered 429 without ``Retry-After``, the same ones on every run:
+
+        >>> faults = FaultSettings(rate_429=0.2, retry_after=False, seed=1)
+        >>> settings = EmulatorSettings(faults=faults)
     """
 
     rate_429: float = 0.0
@@ -34,7 +38,13 @@ class FaultSettings:
 class EmulatorSettings:
     """How an emulator instance authenticates, where it stores data and what it loads at start.
 
-    Example: ``create_app(EmulatorSettings(token="t", model_files=[Path("Omni.json")]))``.
+    Example:
+        >>> from pygen.emulator import create_app
+        >>> snapshot = Path("example_project/snapshots/cdf_cdm.CogniteCore.v1.json")
+        >>> settings = EmulatorSettings(token="t", model_files=[snapshot])
+        >>> app = create_app(settings)
+        >>> settings.static_token()
+        't'
     """
 
     token: str | None = None

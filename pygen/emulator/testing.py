@@ -1,9 +1,13 @@
 """Helpers for tests: the emulator as a real process, or in-process httpx clients.
 
-Example::
+``EmulatorProcess("--model-file", path)`` starts ``pygen emulator`` on a free port for a ``with`` block (its
+``client()`` then talks to it); the in-process clients need no port, no process.
 
-    with EmulatorProcess("--model-file", "Omni.json") as emulator:
-        client = httpx.Client(base_url=emulator.base_url, headers={"Authorization": f"Bearer {emulator.token}"})
+Example:
+    >>> from pygen.emulator.testing import asgi_client
+    >>> with asgi_client() as client:
+    ...     client.get("/api/v1/projects/any/models/spaces", headers={"Authorization": "Bearer pygen-emulator"}).json()
+    {'items': []}
 """
 
 from __future__ import annotations

@@ -5,15 +5,15 @@ an SDK without writing files (for notebooks). The ``pygen generate`` command and
 call ``generate``.
 
 Example:
-    ```python
-    from pygen.generator.fetch import load_snapshot
-    from pygen.generator import generate, load_sdk
-
-    result = generate([load_snapshot("CogniteCore.json")])
-    result.files["cognite_core/_client.py"]  # the client module's text
-    sdk = load_sdk([load_snapshot("CogniteCore.json")])
-    client = sdk.CogniteCoreClient(config, instance_space="my_space")
-    ```
+    >>> from pygen.generator import generate, load_sdk
+    >>> from pygen.generator.fetch import load_snapshot
+    >>> model = load_snapshot("example_project/snapshots/cdf_cdm.CogniteCore.v1.json")
+    >>> result = generate([model])
+    >>> "class CogniteCoreClient(" in result.files["cognite_core/_client.py"]  # the client module's text
+    True
+    >>> sdk = load_sdk([model])
+    >>> sdk.CogniteCoreClient.__module__
+    'cognite_core._client'
 """
 
 from __future__ import annotations
@@ -133,11 +133,12 @@ def generate(
     Python code is laid out by ruff (``format=False`` skips that: valid code, for code never read).
 
     Example:
-        ```python
-        result = generate([load_snapshot("Omni.json")], package="omni")
-        for diagnostic in result.diagnostics:
-            print(diagnostic)
-        ```
+        >>> from pygen.generator.fetch import load_snapshot
+        >>> result = generate([load_snapshot("example_project/snapshots/cdf_cdm.CogniteCore.v1.json")], package="core")
+        >>> result.package, result.client_name, "core/__init__.py" in result.files
+        ('core', 'CogniteCoreClient', True)
+        >>> print(result.diagnostics[0].item, result.diagnostics[0].code)  # CogniteCore gives a few renames
+        cdf_cdm:Cognite360ImageCollection/v1.type python-reserved-name
     """
     if language not in ("python", "typescript"):
         raise GenerationError(f"unknown language {language!r}: use 'python' or 'typescript'")
@@ -231,10 +232,13 @@ def load_sdk(
     Loading the same package name again replaces the earlier modules.
 
     Example:
-        ```python
-        sdk = load_sdk([load_snapshot("Omni.json")])
-        client = sdk.OmniClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
-        ```
+        >>> from pygen.generator.fetch import load_snapshot
+        >>> from pygen.transport import ClientConfig, Token
+        >>> sdk = load_sdk([load_snapshot("example_project/snapshots/cdf_cdm.CogniteCore.v1.json")], package="core")
+        >>> client = sdk.CogniteCoreClient(ClientConfig("my-project", Token("my-token")), instance_space="my_space")
+        >>> type(client.cognite_asset).__name__
+        'CogniteAssetAPI'
+        >>> client.close()
     """
     # Formatting is for readers; code imported from memory has none.
     result = generate(

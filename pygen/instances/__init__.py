@@ -5,13 +5,16 @@ Per view, a generated SDK declares a read class (:class:`Node`/:class:`Edge`), a
 :class:`InstanceAPI`/:class:`AsyncInstanceAPI` subclass. Everything else lives here.
 
 Example:
-    ```python
-    from pygen.instances import InstanceClient
-    from pygen.transport import ClientConfig, Token
+    The filter builders of a view ``my_space:Pump/v1``, as a generated SDK declares them; the filters
+    they make are what the API's ``filter`` takes (:class:`InstanceAPI`'s example reads with them):
 
-    client = InstanceClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
-    client.upsert(PumpWrite(external_id="pump42", name="P-42"))
-    ```
+    >>> from pygen.instances import FloatProperty, NodeFields, TextProperty, ViewId
+    >>> PUMP = ViewId("my_space", "Pump", "v1")
+    >>> class PumpFields(NodeFields):
+    ...     name = TextProperty.of(PUMP, "name")
+    ...     max_pressure = FloatProperty.of(PUMP, "maxPressure")
+    >>> (PumpFields.name.prefix("P-") & PumpFields.max_pressure.range(gt=2)).dump()
+    {'and': [{'prefix': {'property': ['my_space', 'Pump/v1', 'name'], 'value': 'P-'}}, {'range': {...}}]}
 """
 
 from __future__ import annotations

@@ -56,13 +56,29 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
     """The API of one view (sync): retrieve, list, iterate, pages, page, search, aggregate, upsert, delete.
 
     Example:
-        ```python
-        f = client.pumps.fields
-        pumps = client.pumps.list(filter=f.name.prefix("P-") & f.pressure.range(gt=2), sort=f.name.desc(), limit=-1)
-        pump = client.pumps.retrieve("pump42")
-        for pump in client.pumps.iterate():   # one page in memory at a time
-            ...
-        ```
+        ``client.cognite_asset`` of the example project's SDK, against the emulator run in process:
+
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.emulator.testing import SyncASGITransport
+        >>> from pygen.generator import load_sdk
+        >>> from pygen.generator.fetch import load_snapshot
+        >>> from pygen.transport import ClientConfig, HTTPClient, Token
+        >>> snapshot = "example_project/snapshots/cdf_cdm.CogniteCore.v1.json"
+        >>> sdk = load_sdk([load_snapshot(snapshot)])  # the example project's SDK, generated in memory
+        >>> emulator = SyncASGITransport(create_app(EmulatorSettings(model_files=[snapshot])))
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> http = HTTPClient(config, transport=emulator)
+        >>> _ = http.post("/models/spaces", json={"items": [{"space": "my_space"}]})
+        >>> client = sdk.CogniteCoreClient(http, instance_space="my_space")
+        >>> assets = [sdk.CogniteAssetWrite(external_id=f"p{i}", name=f"P-{i}", parent="site") for i in (1, 2, 3)]
+        >>> _ = client.upsert([sdk.CogniteAssetWrite(external_id="site", name="Site"), *assets])
+        >>> f = client.cognite_asset.fields
+        >>> pumps = client.cognite_asset.list(filter=f.name.prefix("P-") & f.parent.equals("site"), sort=f.name.desc())
+        >>> [pump.name for pump in pumps], client.cognite_asset.retrieve("p1").name
+        (['P-3', 'P-2', 'P-1'], 'P-1')
+        >>> sum(1 for asset in client.cognite_asset.iterate(page_size=2))  # one page in memory at a time
+        4
+        >>> http.close()
     """
 
     _client: InstanceClient
@@ -362,11 +378,7 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
 class AsyncInstanceAPI(_ViewCore[TRead, TWrite]):
     """The API of one view (async twin of :class:`InstanceAPI`; ``iterate`` and ``pages`` are async iterators).
 
-    Example:
-        ```python
-        async for pump in client.pumps.iterate(filter=client.pumps.fields.name.prefix("P")):
-            ...
-        ```
+    :class:`~pygen.instances.AsyncInstanceClient`'s example iterates over one with ``async for``.
     """
 
     _client: AsyncInstanceClient

@@ -60,11 +60,26 @@ class InstanceClient(_ClientCore, HTTPHolder):
     from CDF's data without validation (for data that drifted from the SDK's schema).
 
     Example:
-        ```python
-        client = InstanceClient(ClientConfig("my-project", Token(token)), instance_space="my_space")
-        result = client.upsert([PumpWrite(external_id="p1", name="P-1")])
-        client.delete(["p1"])
-        ```
+        A write class of ``cdf_cdm:CogniteAsset/v1`` and the emulator with that model, run in process (for
+        CDF, pass the ``ClientConfig`` itself):
+
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.emulator.testing import SyncASGITransport
+        >>> from pygen.instances import NodeWrite, ViewId
+        >>> from pygen.transport import ClientConfig, HTTPClient, Token
+        >>> class AssetWrite(NodeWrite):
+        ...     _view_id = ViewId("cdf_cdm", "CogniteAsset", "v1")
+        ...     name: str | None = None
+        >>> snapshot = "example_project/snapshots/cdf_cdm.CogniteCore.v1.json"
+        >>> emulator = SyncASGITransport(create_app(EmulatorSettings(model_files=[snapshot])))
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> with HTTPClient(config, transport=emulator) as http:
+        ...     _ = http.post("/models/spaces", json={"items": [{"space": "my_space"}]})
+        ...     client = InstanceClient(http, instance_space="my_space")
+        ...     result = client.upsert([AssetWrite(external_id="p1", name="P-1")])
+        ...     deleted = client.delete(["p1"])
+        >>> [(item.id.external_id, item.status) for item in result.items], len(deleted.deleted)
+        ([('p1', 'created')], 1)
     """
 
     def __init__(
@@ -225,10 +240,27 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
     """Async twin of :class:`InstanceClient` (batches run as tasks within the write concurrency limit).
 
     Example:
-        ```python
-        async with AsyncInstanceClient(config, instance_space="my_space") as client:
-            await client.upsert(pumps)
-        ```
+        The example project's SDK (its async client subclasses this one), against the emulator run in process:
+
+        >>> import asyncio
+        >>> import httpx
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.generator import load_sdk
+        >>> from pygen.generator.fetch import load_snapshot
+        >>> from pygen.transport import AsyncHTTPClient, ClientConfig, Token
+        >>> snapshot = "example_project/snapshots/cdf_cdm.CogniteCore.v1.json"
+        >>> sdk = load_sdk([load_snapshot(snapshot)])  # generated in memory
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> async def main() -> list[str]:
+        ...     emulator = httpx.ASGITransport(app=create_app(EmulatorSettings(model_files=[snapshot])))
+        ...     async with AsyncHTTPClient(config, transport=emulator) as http:
+        ...         await http.post("/models/spaces", json={"items": [{"space": "my_space"}]})
+        ...         client = sdk.AsyncCogniteCoreClient(http, instance_space="my_space")
+        ...         await client.upsert([sdk.CogniteAssetWrite(external_id=f"p{i}", name=f"P-{i}") for i in (1, 2)])
+        ...         by_name = client.cognite_asset.fields.name.asc()
+        ...         return [asset.name async for asset in client.cognite_asset.iterate(sort=by_name)]
+        >>> asyncio.run(main())
+        ['P-1', 'P-2']
     """
 
     def __init__(

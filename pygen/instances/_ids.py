@@ -161,10 +161,11 @@ def _as_id(value: object, default_space: str | None, kind: str) -> tuple[str, st
 def as_node_id(value: object, default_space: str | None = None) -> NodeId:
     """Normalise anything that names a node to a :class:`NodeId` (the one rule for node ids).
 
-    >>> as_node_id("pump42", "my_space")
-    NodeId(space='my_space', external_id='pump42')
-    >>> as_node_id(("s", "x"))
-    NodeId(space='s', external_id='x')
+    Example:
+        >>> as_node_id("pump42", "my_space")
+        NodeId(space='my_space', external_id='pump42')
+        >>> as_node_id(("s", "x"))
+        NodeId(space='s', external_id='x')
     """
     if type(value) is NodeId:
         return value

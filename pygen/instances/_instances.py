@@ -388,13 +388,15 @@ class Node(_ReadInstance):
     """A node as read from CDF: its id, version, type, times, and (in subclasses) typed properties.
 
     Example:
-        ```python
-        class Pump(Node):
-            _view_id = ViewId("my_space", "Pump", "v1")
-            name: str | None = None
-
-        pump = Pump.load(raw_json_bytes)
-        ```
+        >>> from pygen.instances import ViewId
+        >>> class Pump(Node):
+        ...     _view_id = ViewId("my_space", "Pump", "v1")
+        ...     name: str | None = None
+        >>> raw = b'{"space": "my_space", "externalId": "pump42", "version": 1, "createdTime": 0, "lastUpdatedTime": 0,'
+        >>> raw += b' "properties": {"my_space": {"Pump/v1": {"name": "P-42"}}}}'  # a node as CDF returns it
+        >>> pump = Pump.load(raw)
+        >>> pump.id, pump.name
+        (NodeId(space='my_space', external_id='pump42'), 'P-42')
     """
 
     _instance_type = "node"
@@ -494,9 +496,18 @@ class _WriteInstance(_Instance):
             """A write object with only the given properties: to update an existing instance.
 
             Example:
-                ```python
-                client.upsert(PumpWrite.partial(external_id="pump42", max_pressure=3.5))
-                ```
+                A pump's ``name`` is required: a new pump needs one, an update of its pressure does not.
+
+                >>> from typing import ClassVar
+                >>> from pygen.instances import ViewId
+                >>> class PumpWrite(NodeWrite):
+                ...     _view_id = ViewId("my_space", "Pump", "v1")
+                ...     _required: ClassVar[tuple[str, ...]] = ("name",)
+                ...     name: str | None = None
+                ...     max_pressure: float | None = None
+                >>> update = PumpWrite.partial(external_id="pump42", max_pressure=3.5)
+                >>> update.dump(default_space="my_space")["sources"][0]["properties"]  # what upsert sends
+                {'max_pressure': 3.5}
             """
             _check_keywords(cls, data)
             return cls._validate_partial(data)
@@ -596,13 +607,16 @@ class NodeWrite(_WriteInstance):
     ``None`` included (it clears the value); others keep their stored value unless ``replace=True``.
 
     Example:
-        ```python
-        class PumpWrite(NodeWrite):
-            _view_id = ViewId("my_space", "Pump", "v1")
-            name: str | None = None
+        The item ``client.upsert(pump)`` sends (:class:`InstanceClient`'s example writes one):
 
-        client.upsert(PumpWrite(external_id="pump42", name="P-42"))
-        ```
+        >>> from pygen.instances import ViewId
+        >>> class PumpWrite(NodeWrite):
+        ...     _view_id = ViewId("my_space", "Pump", "v1")
+        ...     name: str | None = None
+        >>> pump = PumpWrite(external_id="pump42", name="P-42")
+        >>> item = pump.dump(default_space="my_space")
+        >>> item["space"], item["externalId"], item["sources"][0]["properties"]
+        ('my_space', 'pump42', {'name': 'P-42'})
     """
 
     _instance_type = "node"
@@ -786,12 +800,16 @@ _T = TypeVar("_T", bound=_Instance)
 class InstanceList(list[_T]):
     """A list of instances with API dumps, ids and a pandas conversion.
 
+    What an API's ``list`` returns; ``to_pandas()`` needs pandas.
+
     Example:
-        ```python
-        pumps = client.pumps.list(limit=-1)
-        pumps.as_ids()           # [NodeId(...), ...]
-        df = pumps.to_pandas()   # needs pandas
-        ```
+        >>> from pygen.instances import Node, ViewId
+        >>> class Pump(Node):
+        ...     _view_id = ViewId("my_space", "Pump", "v1")
+        >>> times = {"version": 1, "createdTime": 0, "lastUpdatedTime": 0}
+        >>> pumps = InstanceList(Pump.load({"space": "my_space", "externalId": xid, **times}) for xid in ("p1", "p2"))
+        >>> pumps.as_ids()
+        [NodeId(space='my_space', external_id='p1'), NodeId(space='my_space', external_id='p2')]
     """
 
     def dump(self) -> list[dict[str, Any]]:

@@ -73,11 +73,7 @@ def _by_status(items: Iterable[InstanceResult], status: Status) -> list[Instance
 class UpsertResult:
     """The outcome of every item of an ``upsert``, in write order (nodes, then edges).
 
-    Example:
-        ```python
-        result = client.upsert(pumps)
-        print(len(result.created), len(result.updated), len(result.unchanged))
-        ```
+    :class:`~pygen.instances.InstanceClient`'s example prints the items of one.
     """
 
     items: list[InstanceResult] = field(default_factory=list)

@@ -6,14 +6,16 @@ refreshed tokens), retries with backoff on 408/429/502/503/504 and dropped conne
 tree rooted at :class:`PygenError`.
 
 Example:
-    ```python
-    from pygen.transport import ClientConfig, HTTPClient, OAuthClientCredentials
+    A client for a project of CDF's ``westeurope-1`` cluster, with an Entra ID app registration:
 
-    creds = OAuthClientCredentials("client-id", "client-secret", tenant_id="my-tenant")
-    config = ClientConfig.for_cluster("westeurope-1", "my-project", creds)
-    with HTTPClient(config) as client:
-        spaces = client.get("/models/spaces").json()["items"]
-    ```
+    >>> from pygen.transport import ClientConfig, HTTPClient, OAuthClientCredentials
+    >>> creds = OAuthClientCredentials("client-id", "client-secret", tenant_id="my-tenant")
+    >>> config = ClientConfig.for_cluster("westeurope-1", "my-project", creds)
+    >>> config.project_url
+    'https://westeurope-1.cognitedata.com/api/v1/projects/my-project'
+
+    ``with HTTPClient(config) as client: client.get("/models/spaces")`` then lists the project's spaces;
+    :class:`HTTPClient`'s example sends requests to the emulator in place of CDF.
 """
 
 from pygen.transport._auth import Credentials, OAuthClientCredentials, Token

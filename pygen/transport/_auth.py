@@ -48,9 +48,10 @@ class Token(Credentials):
     """A fixed bearer token, e.g. one your application already obtained, or the emulator's ``--token``.
 
     Example:
-        ```python
-        config = ClientConfig("my-project", Token("eyJ0eXAi..."))
-        ```
+        >>> from pygen.transport import ClientConfig
+        >>> config = ClientConfig("my-project", Token("eyJ0eXAi..."))
+        >>> config.credentials  # never printed
+        Token('***')
     """
 
     def __init__(self, token: str) -> None:
@@ -91,11 +92,23 @@ class OAuthClientCredentials(Credentials):
     raises :class:`~pygen.transport.OAuthError` with the IdP's ``error`` and ``error_description``.
 
     Example:
-        ```python
-        creds = OAuthClientCredentials(client_id, client_secret, tenant_id="my-tenant-guid")
-        with HTTPClient(ClientConfig.for_cluster("westeurope-1", "my-project", creds)) as client:
-            client.get("/models/spaces")
-        ```
+        With Entra ID, the tenant gives the token URL:
+
+        >>> creds = OAuthClientCredentials("my-client-id", "my-client-secret", tenant_id="my-tenant-guid")
+        >>> creds.token_url
+        'https://login.microsoftonline.com/my-tenant-guid/oauth2/v2.0/token'
+
+        Any other IdP by its token URL; here the emulator's, run in process in place of CDF:
+
+        >>> from pygen.emulator import EmulatorSettings, create_app
+        >>> from pygen.emulator.testing import SyncASGITransport
+        >>> from pygen.transport import ClientConfig, HTTPClient
+        >>> emulator = SyncASGITransport(create_app(EmulatorSettings(client_id="my-client-id", client_secret="s3cr3t")))
+        >>> creds = OAuthClientCredentials("my-client-id", "s3cr3t", token_url="http://emulator/oauth2/token")
+        >>> config = ClientConfig("my-project", creds, base_url="http://emulator")
+        >>> with HTTPClient(config, transport=emulator) as client:
+        ...     client.get("/models/spaces").status_code  # a token request first, then the call
+        200
     """
 
     def __init__(

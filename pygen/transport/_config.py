@@ -72,14 +72,11 @@ class ClientConfig:
     ``"20230101-beta"``); by default no header is sent and CDF uses the stable API.
 
     Example:
-        ```python
-        from pygen.transport import ClientConfig, HTTPClient, OAuthClientCredentials
-
-        creds = OAuthClientCredentials("my-client-id", secret, tenant_id="my-tenant")
-        config = ClientConfig.for_cluster("westeurope-1", "my-project", creds, client_name="my-app")
-        with HTTPClient(config) as client:
-            spaces = client.get("/models/spaces", params={"limit": 100}).json()["items"]
-        ```
+        >>> from pygen.transport import OAuthClientCredentials
+        >>> creds = OAuthClientCredentials("my-client-id", "my-client-secret", tenant_id="my-tenant")
+        >>> config = ClientConfig.for_cluster("westeurope-1", "my-project", creds, client_name="my-app")
+        >>> config.base_url, config.headers()["x-cdp-app"]
+        ('https://westeurope-1.cognitedata.com', 'my-app')
     """
 
     project: str

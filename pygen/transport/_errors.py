@@ -51,14 +51,20 @@ class APIError(PygenError):
     (the parsed JSON body, or the text if it was not JSON).
 
     Example:
-        ```python
-        try:
-            client.post("/models/spaces/byids", json={"items": [{"space": "s"}]})
-        except NotFoundError as exc:
-            print(exc.missing)
-        except APIError as exc:
-            print(exc.status, exc.message, exc.request_id)
-        ```
+        A request the emulator (in process, in place of CDF) refuses, as CDF would:
+
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.emulator.testing import SyncASGITransport
+        >>> from pygen.transport import ClientConfig, HTTPClient, Token
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> with HTTPClient(config, transport=SyncASGITransport(create_app(EmulatorSettings()))) as client:
+        ...     try:
+        ...         client.post("/models/spaces", json={"items": [{"space": "not a space id"}]})
+        ...     except NotFoundError as exc:
+        ...         print("missing:", exc.missing)
+        ...     except APIError as exc:
+        ...         print(type(exc).__name__, exc.status, exc.request_id is not None)
+        BadRequestError 400 True
     """
 
     def __init__(

@@ -290,10 +290,17 @@ class HTTPClient(_BaseHTTPClient):
     ``httpx.WSGITransport``); ``sleep`` and ``rng`` let tests run retries without waiting.
 
     Example:
-        ```python
-        with HTTPClient(ClientConfig("my-project", Token(token), base_url="http://127.0.0.1:8000")) as client:
-            items = client.post("/models/spaces/byids", json={"items": [{"space": "s"}]}).json()["items"]
-        ```
+        Against the emulator, run in process as the transport (``pygen emulator`` serves the same on a port):
+
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.emulator.testing import SyncASGITransport
+        >>> from pygen.transport import ClientConfig, Token
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> with HTTPClient(config, transport=SyncASGITransport(create_app(EmulatorSettings()))) as client:
+        ...     _ = client.post("/models/spaces", json={"items": [{"space": "s"}]})
+        ...     items = client.post("/models/spaces/byids", json={"items": [{"space": "s"}]}).json()["items"]
+        >>> [item["space"] for item in items]
+        ['s']
     """
 
     def __init__(
@@ -389,11 +396,17 @@ class HTTPClient(_BaseHTTPClient):
         project's credentials go only to the cluster's own origin (``/paths`` are relative to it).
 
         Example:
-            ```python
-            with client.stream("GET", download_url) as response:
-                for chunk in response.iter_bytes():
-                    out.write(chunk)
-            ```
+            A download from the emulator, run in process (a file's link works the same):
+
+            >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+            >>> from pygen.emulator.testing import SyncASGITransport
+            >>> from pygen.transport import ClientConfig, Token
+            >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+            >>> with HTTPClient(config, transport=SyncASGITransport(create_app(EmulatorSettings()))) as client:
+            ...     with client.stream("GET", "/api/v1/projects/my-project/models/spaces") as response:
+            ...         body = b"".join(chunk for chunk in response.iter_bytes())
+            >>> body
+            b'{"items":[]}'
         """
         url, sent, own = self._transfer_target(url, headers)
         deadline = deadline if deadline is not None else Deadline(self.config.retry)
@@ -448,10 +461,20 @@ class AsyncHTTPClient(_BaseHTTPClient):
     Safe for many concurrent tasks; concurrency limits apply per event loop.
 
     Example:
-        ```python
-        async with AsyncHTTPClient(config) as client:
-            response = await client.post("/models/instances/list", json={"limit": 10})
-        ```
+        Against the emulator, run in process as the transport:
+
+        >>> import asyncio
+        >>> import httpx
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.transport import ClientConfig, Token
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> async def main() -> int:
+        ...     emulator = httpx.ASGITransport(app=create_app(EmulatorSettings()))
+        ...     async with AsyncHTTPClient(config, transport=emulator) as client:
+        ...         response = await client.post("/models/instances/list", json={"limit": 10})
+        ...     return len(response.json()["items"])
+        >>> asyncio.run(main())
+        0
     """
 
     def __init__(

@@ -42,10 +42,11 @@ class ConcurrencyLimits:
     share a project.
 
     Example:
-        ```python
-        limits = ConcurrencyLimits(read=4, write=2, delete=1)
-        config = ClientConfig.for_cluster("api", "my-project", creds, limits=limits)
-        ```
+        >>> from pygen.transport import ClientConfig, Token
+        >>> limits = ConcurrencyLimits(read=4, write=2, delete=1)
+        >>> config = ClientConfig.for_cluster("api", "my-project", Token("my-token"), limits=limits)
+        >>> config.limits.write
+        2
     """
 
     read: int = 8

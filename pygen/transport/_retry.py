@@ -59,9 +59,11 @@ class RetryPolicy:
     what was not (see ``pygen.instances``). ``None`` turns a deadline off.
 
     Example:
-        ```python
-        config = ClientConfig.for_cluster("westeurope-1", "my-project", creds, retry=RetryPolicy(max_retries=3))
-        ```
+        >>> from pygen.transport import ClientConfig, Token
+        >>> retry = RetryPolicy(max_retries=3)
+        >>> config = ClientConfig.for_cluster("westeurope-1", "my-project", Token("my-token"), retry=retry)
+        >>> config.retry.max_retries, config.retry.progress_deadline
+        (3, 90.0)
     """
 
     max_retries: int = 10

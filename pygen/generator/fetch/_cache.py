@@ -7,9 +7,21 @@ Layout: ``<root>/models-v1/<hash of base URL + project>/<space.externalId.versio
 sensitive, and a cache file only ever holds the data model JSON (never a credential).
 
 Example:
-    >>> cache = ModelCache()
+    A cache in a temporary folder, and the example project's snapshot in place of a fetch from CDF:
+
+    >>> import tempfile
+    >>> from pygen.generator.fetch import load_snapshot
     >>> key = CacheKey("https://api.cognitedata.com", "my-project", ModelRef.parse("cdf_cdm:CogniteCore/v1"))
-    >>> model = cache.get_or_fetch(key, lambda: client.retrieve_model(key.model))  # fetched once per machine
+    >>> fetched = []
+    >>> def fetch() -> dict:
+    ...     fetched.append(key.model)
+    ...     return load_snapshot("example_project/snapshots/cdf_cdm.CogniteCore.v1.json")
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     cache = ModelCache(root)  # ModelCache(): the user cache folder
+    ...     first = cache.get_or_fetch(key, fetch)
+    ...     again = cache.get_or_fetch(key, fetch)  # from the cache
+    >>> first == again, len(fetched)
+    (True, 1)
 """
 
 from __future__ import annotations

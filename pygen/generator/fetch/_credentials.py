@@ -20,10 +20,16 @@ configured backend module that is not installed, a locked keyring, ...) becomes 
 or a log line.
 
 Example:
+    >>> import os
+    >>> from pygen.transport import OAuthClientCredentials
+    >>> os.environ["PYGEN_CLIENT_SECRET"] = "my-client-secret"  # as a CI job sets it
     >>> secret = resolve_client_secret("https://api.cognitedata.com", client_id="my-client-id")
     >>> secret.source, secret.origin
     ('environment', 'environment variable PYGEN_CLIENT_SECRET')
-    >>> credentials = OAuthClientCredentials("my-client-id", secret.value, tenant_id="...")
+    >>> print(secret)
+    <secret from environment variable PYGEN_CLIENT_SECRET>
+    >>> credentials = OAuthClientCredentials("my-client-id", secret.value, tenant_id="my-tenant")
+    >>> del os.environ["PYGEN_CLIENT_SECRET"]
 """
 
 from __future__ import annotations

@@ -4,13 +4,22 @@ A pure function over the DMS API JSON (what :func:`~pygen.generator.fetch.load_s
 ``pygen refresh`` can print a short, reviewable summary before the new snapshot is committed.
 
 Example:
-    >>> diff = diff_models(old_snapshot, new_snapshot)
-    >>> print(diff)
+    The example project's snapshot, and a v2 of it with a view less and a property renamed:
+
+    >>> import copy
+    >>> from pygen.generator.fetch import load_snapshot
+    >>> old = load_snapshot("example_project/snapshots/cdf_cdm.CogniteCore.v1.json")
+    >>> new = copy.deepcopy(old)
+    >>> new["version"] = "v2"
+    >>> new["views"] = [view for view in new["views"] if view["externalId"] != "Cognite360Image"]
+    >>> asset = next(view for view in new["views"] if view["externalId"] == "CogniteAsset")
+    >>> asset["properties"]["labels"] = asset["properties"].pop("tags")
+    >>> print(diff_models(old, new))
     cdf_cdm:CogniteCore/v1 -> cdf_cdm:CogniteCore/v2
-      + view cdf_cdm:CogniteRobot/v1
+      - view cdf_cdm:Cognite360Image/v1
       ~ view cdf_cdm:CogniteAsset/v1
-          + property serialNumber: text
-          ~ property weight: float32 -> float64
+          + property labels: text[]
+          - property tags: text[]
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ snapshots that changed (each file atomically, and only after every model was fet
 retyped). ``--check`` only reports, and exits 1 when a snapshot is out of date.
 
 Example:
+    >>> from pygen.generator.config import load_config
     >>> config = load_config("example_project")
     >>> for item in obtain_models(config, "example_project"):
     ...     print(item.ref, item.source)

@@ -25,9 +25,18 @@ def fetch_model(client: HTTPClient, ref: ModelRefLike) -> dict[str, Any]:
     ``APIError`` tree for HTTP failures, and :class:`SnapshotError` when the answer is not a data model.
 
     Example:
-        >>> from pygen.transport import ClientConfig, HTTPClient, OAuthClientCredentials
-        >>> with HTTPClient(ClientConfig("my-project", credentials)) as client:
-        ...     model = cache.get_or_fetch(key, lambda: fetch_model(client, key.model))
+        From the emulator with the example project's model, run in process in place of CDF:
+
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.emulator.testing import SyncASGITransport
+        >>> from pygen.transport import ClientConfig, HTTPClient, Token
+        >>> snapshot = "example_project/snapshots/cdf_cdm.CogniteCore.v1.json"
+        >>> emulator = SyncASGITransport(create_app(EmulatorSettings(model_files=[snapshot])))
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> with HTTPClient(config, transport=emulator) as client:
+        ...     model = fetch_model(client, "cdf_cdm:CogniteCore/v1")
+        >>> model["externalId"], len(model["views"])
+        ('CogniteCore', 33)
     """
     want = ModelRef.coerce(ref)
     config = client.config

@@ -6,10 +6,17 @@ project, so the same model must always produce the same bytes, and a reader (a b
 the same time as a refresh) must never see half a file.
 
 Example:
+    The example project's snapshot, written again: the same bytes.
+
+    >>> import tempfile
     >>> from pygen.generator.fetch import ModelRef, load_snapshot, snapshot_path, write_snapshot
     >>> ref = ModelRef.parse("cdf_cdm:CogniteCore/v1")
-    >>> write_snapshot(snapshot_path("models", ref), model)  # models/cdf_cdm.CogniteCore.v1.json
-    >>> model = load_snapshot(snapshot_path("models", ref), expected=ref)
+    >>> committed = snapshot_path("example_project/snapshots", ref)  # <folder>/cdf_cdm.CogniteCore.v1.json
+    >>> model = load_snapshot(committed, expected=ref)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_snapshot(snapshot_path(folder, ref), model)
+    ...     path.read_bytes() == committed.read_bytes()
+    True
 """
 
 from __future__ import annotations

@@ -5,18 +5,23 @@
 what the IR holds, how inheritance is flattened, and every diagnostic code.
 
 Example:
-    ```python
-    import json
-    from pygen.dms import DataModel
-    from pygen.generator.ir import build_ir
+    A model with one view, one of whose two properties has a type pygen does not know:
 
-    sdk, diagnostics = build_ir([DataModel.load(json.loads(path.read_text()))])
-    for diagnostic in diagnostics:
-        print(diagnostic)                 # warning: sp:Pump/v1.x: ... [code]
-    if sdk is not None:                   # None exactly when there is an error
-        pump = sdk.views[0]
-        print(pump.identifier, [f.property_id for f in pump.fields])
-    ```
+    >>> from pygen.dms import DataModel
+    >>> from pygen.generator.ir import build_ir
+    >>> def mapped(name: str, type_: str) -> dict:  # a view property mapped to container sp:Pump
+    ...     container = {"space": "sp", "externalId": "Pump"}
+    ...     return {"container": container, "containerPropertyIdentifier": name, "type": {"type": type_}}
+    >>> properties = {"name": mapped("name", "text"), "x": mapped("x", "vector")}
+    >>> view = {"space": "sp", "externalId": "Pump", "version": "v1", "properties": properties}
+    >>> model = DataModel.load({"space": "sp", "externalId": "Pumps", "version": "1", "views": [view]})
+    >>> sdk, diagnostics = build_ir([model])
+    >>> for diagnostic in diagnostics:
+    ...     print(diagnostic)
+    warning: sp:Pump/v1.x: property type 'vector' is not supported: property skipped [unknown-property-type]
+    >>> if sdk is not None:  # None exactly when there is an error
+    ...     print(sdk.views[0].identifier, [field.property_id for field in sdk.views[0].fields])
+    Pump ['name']
 """
 
 from pygen.generator.ir._build import build_ir

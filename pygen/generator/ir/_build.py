@@ -53,17 +53,19 @@ def build_ir(
     generator's way: no pydantic).
 
     Example:
-        ```python
-        import json
-        from pygen.dms import DataModel
-        from pygen.generator.ir import build_ir
+        >>> import json
+        >>> from pathlib import Path
+        >>> from pygen.dms import DataModel
+        >>> core = DataModel.load(json.loads(Path("example_project/snapshots/cdf_cdm.CogniteCore.v1.json").read_text()))
+        >>> sdk, diagnostics = build_ir([core], view_names={"cdf_cdm:CogniteAsset/v1": "Asset"})
+        >>> diagnostics, [view.identifier for view in sdk.views if view.id.external_id == "CogniteAsset"]
+        ([], ['Asset'])
 
-        sdk, diagnostics = build_ir([DataModel.load(json.loads(path.read_text()))])
-        for diagnostic in diagnostics:
-            print(diagnostic)
-        if sdk is None:
-            raise SystemExit(1)
-        ```
+        A model with an error gives no IR:
+
+        >>> sdk, diagnostics = build_ir([DataModel.load({"space": "sp", "externalId": "Empty", "version": "1"})])
+        >>> print(sdk, *diagnostics)
+        None error: sp:Empty/1: the data model has no view to generate [no-views]
     """
     out: list[Diagnostic] = []
     ordered = sorted((m if isinstance(m, DataModel) else from_dms(m) for m in models), key=lambda m: m.ref)

@@ -47,11 +47,12 @@ CODES: dict[str, Level] = {
 class Diagnostic:
     """One problem: its level, the item it is about (``sp:View/v1.prop``), a stable code, and a message.
 
-    >>> str(Diagnostic("warning", "sp:Pump/v1.x", "unknown-property-type", "type 'vector' is unknown"))
-    "warning: sp:Pump/v1.x: type 'vector' is unknown [unknown-property-type]"
-
     ``str()`` escapes every character that is not printable (bidi controls, zero-width characters, line
     breaks) in the item and the message, so ``sp:Pump\u202e/v1`` prints as ``sp:Pump\\u202e/v1``.
+
+    Example:
+        >>> str(Diagnostic("warning", "sp:Pump/v1.x", "unknown-property-type", "type 'vector' is unknown"))
+        "warning: sp:Pump/v1.x: type 'vector' is unknown [unknown-property-type]"
     """
 
     level: Level
@@ -87,9 +88,10 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def summarize_infos(diagnostics: Iterable[Diagnostic]) -> str | None:
     """One line for the ``info`` diagnostics (expected renames), or None without any.
 
-    >>> summarize_infos([Diagnostic("info", "sp:A/1.type", "python-reserved-name", "..."),
-    ...                  Diagnostic("info", "sp:B/1.type", "python-reserved-name", "...")])
-    '2 names renamed by the naming rules (python-reserved-name: 2), as documented'
+    Example:
+        >>> summarize_infos([Diagnostic("info", "sp:A/1.type", "python-reserved-name", "..."),
+        ...                  Diagnostic("info", "sp:B/1.type", "python-reserved-name", "...")])
+        '2 names renamed by the naming rules (python-reserved-name: 2), as documented'
     """
     counts: dict[str, int] = {}
     for diagnostic in diagnostics:

@@ -392,12 +392,16 @@ class SDKModel:
     """Everything an emitter needs: the data models and their views, deduplicated and sorted by id.
 
     Example:
-        ```python
-        sdk, diagnostics = build_ir([DataModel.load(raw)])
-        if sdk is not None:
-            for view in sdk.views:
-                print(view.id, [f.property_id for f in view.fields])
-        ```
+        >>> from pygen.dms import DataModel
+        >>> from pygen.generator.fetch import load_snapshot
+        >>> from pygen.generator.ir import build_ir
+        >>> sdk, _ = build_ir([DataModel.load(load_snapshot("example_project/snapshots/cdf_cdm.CogniteCore.v1.json"))])
+        >>> [str(model.id) for model in sdk.models], len(sdk.views)
+        (['cdf_cdm:CogniteCore/v1'], 33)
+        >>> for view in sdk.views[:2]:
+        ...     print(view.id, [field.property_id for field in view.fields][:3])
+        cdf_cdm:Cognite360Image/v1 ['back', 'bottom', 'collection360']
+        cdf_cdm:Cognite360ImageAnnotation/v1 [...]
     """
 
     models: tuple[DataModelInfo, ...]

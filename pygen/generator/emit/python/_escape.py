@@ -60,10 +60,11 @@ def py_str(value: str) -> str:
 
     Quotes follow ``ruff format``: double quotes unless single quotes need fewer escapes.
 
-    >>> py_str('say "hi"\\n')
-    '\\'say "hi"\\\\n\\''
-    >>> py_str("it's")
-    '"it\\'s"'
+    Example:
+        >>> py_str('say "hi"\\n')
+        '\\'say "hi"\\\\n\\''
+        >>> py_str("it's")
+        '"it\\'s"'
     """
     quote = "'" if value.count('"') > value.count("'") else '"'
     return quote + _escape(value, quote) + quote
@@ -77,11 +78,12 @@ def py_doc(value: str, indent: str = "") -> str:
     and each line are stripped on the right, continuation lines are dedented and prefixed with
     ``indent`` (the indentation of the docstring's opening quotes). Every ``\"`` and ``\\`` is escaped.
 
-    >>> py_doc('Ends with a quote"')
-    'Ends with a quote\\\\"'
-    >>> print(py_doc("two\\nlines", indent="    "))
-    two
-        lines
+    Example:
+        >>> py_doc('Ends with a quote"')
+        'Ends with a quote\\\\"'
+        >>> print(py_doc("two\\nlines", indent="    "))
+        two
+            lines
     """
     lines = [line.rstrip() for line in value.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")]
     rest = lines[1:]
@@ -105,10 +107,11 @@ def py_comment(value: str, max_length: int | None = None) -> str:
     never become a ``coding:`` declaration, a ``noqa``, a ``type: ignore`` or a formatter switch.
     ``max_length`` cuts the result (at a character boundary that splits no escape) and appends ``...``.
 
-    >>> py_comment("first line\\nsecond  line")
-    'first line second line'
-    >>> py_comment("fmt: off")
-    'fmt\\\\x3a off'
+    Example:
+        >>> py_comment("first line\\nsecond  line")
+        'first line second line'
+        >>> py_comment("fmt: off")
+        'fmt\\\\x3a off'
     """
     text = " ".join(value.split())
     text = "".join(_escape_char(char) if not char.isprintable() else char for char in text)
@@ -129,8 +132,9 @@ def py_literal(value: object) -> str:
 
     Raises ``TypeError``/``ValueError`` for anything else (the IR only holds JSON, so that is a bug).
 
-    >>> py_literal({"b": [1, 2.5, None], "a": "x"})
-    '{"a": "x", "b": [1, 2.5, None]}'
+    Example:
+        >>> py_literal({"b": [1, 2.5, None], "a": "x"})
+        '{"a": "x", "b": [1, 2.5, None]}'
     """
     if value is None or isinstance(value, bool):
         return repr(value)

@@ -146,8 +146,9 @@ def split_words(text: str) -> list[str]:
 def to_snake(text: str) -> str:
     """snake_case of ``text`` (may be empty or start with a digit; see ``py_ident``).
 
-    >>> to_snake("maxPressure"), to_snake("Cognite3DModel"), to_snake("images360"), to_snake("HTTPServer")
-    ('max_pressure', 'cognite_3d_model', 'images360', 'http_server')
+    Example:
+        >>> to_snake("maxPressure"), to_snake("Cognite3DModel"), to_snake("images360"), to_snake("HTTPServer")
+        ('max_pressure', 'cognite_3d_model', 'images360', 'http_server')
     """
     return "_".join(word.lower() for word in split_words(text))
 
@@ -155,8 +156,9 @@ def to_snake(text: str) -> str:
 def to_pascal(text: str) -> str:
     """PascalCase of ``text``: each letter/digit run gets a capital first letter, the rest is kept.
 
-    >>> to_pascal("Cognite3DModel"), to_pascal("pump_station"), to_pascal("my-view.v2")
-    ('Cognite3DModel', 'PumpStation', 'MyViewV2')
+    Example:
+        >>> to_pascal("Cognite3DModel"), to_pascal("pump_station"), to_pascal("my-view.v2")
+        ('Cognite3DModel', 'PumpStation', 'MyViewV2')
     """
     chunks = re.findall(r"[A-Za-z0-9]+", _ascii(text))
     return "".join(chunk[:1].upper() + chunk[1:] for chunk in chunks)
@@ -170,8 +172,9 @@ def _is_keyword(name: str) -> bool:
 def py_ident(text: str, style: str = "snake", prefix: str = "field_") -> str:
     """A valid, non-keyword Python identifier for any string (no reserved-name or collision handling).
 
-    >>> py_ident("class"), py_ident("3d"), py_ident("ø"), py_ident("")
-    ('class_', 'field_3d', 'o', 'field')
+    Example:
+        >>> py_ident("class"), py_ident("3d"), py_ident("ø"), py_ident("")
+        ('class_', 'field_3d', 'o', 'field')
     """
     name = to_pascal(text) if style == "pascal" else to_snake(text)
     if not name:
@@ -327,11 +330,16 @@ def python_names(
     """Every Python name of ``sdk`` plus warnings for each name that had to differ from the plain conversion.
 
     Example:
-        ```python
-        names, diagnostics = python_names(sdk)
-        names.view(pump.id).read_class          # "Pump"
-        names.field(pump.id, "maxPressure")     # "max_pressure"
-        ```
+        >>> from pygen.dms import DataModel
+        >>> from pygen.generator.fetch import load_snapshot
+        >>> from pygen.generator.ir import build_ir
+        >>> sdk, _ = build_ir([DataModel.load(load_snapshot("example_project/snapshots/cdf_cdm.CogniteCore.v1.json"))])
+        >>> names, diagnostics = python_names(sdk, package="cognite_core")
+        >>> asset = next(view.id for view in sdk.views if view.id.external_id == "CogniteAsset")
+        >>> names.view(asset).read_class, names.field(asset, "sourceCreatedTime")
+        ('CogniteAsset', 'source_created_time')
+        >>> print(diagnostics[0].message)
+        property 'type' would be 'type', an attribute of the runtime's instance classes: named 'type_'
     """
     out: list[Diagnostic] = []
     namer = _Namer(out)

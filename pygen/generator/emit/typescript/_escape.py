@@ -32,10 +32,11 @@ _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\x0b\x0c]")
 def ts_str(value: str) -> str:
     """A TypeScript string literal (double quotes, ASCII only) whose value is exactly ``value``.
 
-    >>> ts_str('say "hi" ${x} `y`\\n')
-    '"say \\\\"hi\\\\" ${x} `y`\\\\n"'
-    >>> ts_str("é\\u2028")
-    '"\\\\u00e9\\\\u2028"'
+    Example:
+        >>> ts_str('say "hi" ${x} `y`\\n')
+        '"say \\\\"hi\\\\" ${x} `y`\\\\n"'
+        >>> ts_str("é\\u2028")
+        '"\\\\u00e9\\\\u2028"'
     """
     # json.dumps escapes quotes, backslashes and controls; ensure_ascii escapes every non-ASCII code unit
     # (lone surrogates as \\udXXX, valid in JavaScript), so no line terminator can appear raw.
@@ -45,8 +46,9 @@ def ts_str(value: str) -> str:
 def ts_key(value: str) -> str:
     """A property name for an interface member or an object literal key.
 
-    >>> ts_key("name"), ts_key("my-prop"), ts_key("__proto__")
-    ('name', '"my-prop"', '["__proto__"]')
+    Example:
+        >>> ts_key("name"), ts_key("my-prop"), ts_key("__proto__")
+        ('name', '"my-prop"', '["__proto__"]')
     """
     if value == "__proto__":
         return f"[{ts_str(value)}]"
@@ -71,8 +73,9 @@ def _neutral(line: str) -> str:
 def ts_doc(value: str) -> list[str]:
     """The lines of a JSDoc comment body for ``value`` (without the `` * `` prefixes); no empty edges.
 
-    >>> ts_doc("ends */ early\\r\\n@ts-ignore")
-    ['ends *\\\\/ early', '\\\\@ts-ignore']
+    Example:
+        >>> ts_doc("ends */ early\\r\\n@ts-ignore")
+        ['ends *\\\\/ early', '\\\\@ts-ignore']
     """
     lines = [_neutral(line) for line in _LINE_BREAKS.sub("\n", value).split("\n")]
     while lines and not lines[0]:
@@ -85,7 +88,8 @@ def ts_doc(value: str) -> list[str]:
 def ts_comment(value: str) -> str:
     """Text for a ``//`` comment: one line, whitespace runs collapsed, nothing that acts as a directive.
 
-    >>> ts_comment("a\\nb  */ @ts-nocheck")
-    'a b *\\\\/ \\\\@ts-nocheck'
+    Example:
+        >>> ts_comment("a\\nb  */ @ts-nocheck")
+        'a b *\\\\/ \\\\@ts-nocheck'
     """
     return _neutral(" ".join(_LINE_BREAKS.sub("\n", value).split()))

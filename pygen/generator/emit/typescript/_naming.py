@@ -131,8 +131,9 @@ def _ascii_words(text: str) -> list[str]:
 def to_pascal(text: str) -> str:
     """PascalCase of ``text``: each letter/digit run gets a capital first letter, the rest is kept.
 
-    >>> to_pascal("CogniteAsset"), to_pascal("pump_station"), to_pascal("Ünïcödé")
-    ('CogniteAsset', 'PumpStation', 'Unicode')
+    Example:
+        >>> to_pascal("CogniteAsset"), to_pascal("pump_station"), to_pascal("Ünïcödé")
+        ('CogniteAsset', 'PumpStation', 'Unicode')
     """
     return "".join(word[:1].upper() + word[1:] for word in _ascii_words(text))
 
@@ -140,8 +141,9 @@ def to_pascal(text: str) -> str:
 def to_camel(text: str) -> str:
     """camelCase of ``text`` (the PascalCase form with its first run lower-cased).
 
-    >>> to_camel("CogniteAsset"), to_camel("HTTPServer"), to_camel("my_view")
-    ('cogniteAsset', 'httpServer', 'myView')
+    Example:
+        >>> to_camel("CogniteAsset"), to_camel("HTTPServer"), to_camel("my_view")
+        ('cogniteAsset', 'httpServer', 'myView')
     """
     pascal = to_pascal(text)
     head = re.match(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]+|[^A-Z]*", pascal)
@@ -152,8 +154,9 @@ def to_camel(text: str) -> str:
 def ts_ident(text: str, *, style: str = "pascal", prefix: str = "View", reserved: Iterable[str] = ()) -> str:
     """A valid ASCII TypeScript identifier for any string, never a reserved word or a name in ``reserved``.
 
-    >>> ts_ident("class", style="camel"), ts_ident("3d"), ts_ident("Node", reserved={"Node"}), ts_ident("")
-    ('class_', 'View3d', 'Node_', 'View')
+    Example:
+        >>> ts_ident("class", style="camel"), ts_ident("3d"), ts_ident("Node", reserved={"Node"}), ts_ident("")
+        ('class_', 'View3d', 'Node_', 'View')
     """
     name = to_camel(text) if style == "camel" else to_pascal(text)
     if not name:

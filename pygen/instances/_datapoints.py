@@ -25,12 +25,12 @@ from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, TypeVar, get_args
 
 from pydantic_core import from_json
 
 from pygen.instances._ids import NodeId, as_node_id
-from pygen.instances._references import FileRef, SequenceRef, TimeSeriesRef
+from pygen.instances._references import TimeSeriesRef, _Ref
 from pygen.transport import PygenError
 
 if TYPE_CHECKING:
@@ -187,24 +187,23 @@ def check_aggregates(aggregates: object) -> list[str]:
 # ---------------------------------------------------------------------------------------------- identifiers
 
 
+_R = TypeVar("_R", bound=_Ref)
+
+
+def resource_identifier(value: object, default_space: str | None, ref: type[_R]) -> tuple[NodeId | _R, dict[str, Any]]:
+    """A time series or file as asked for (a node by the ids rule, or ``ref``: the classic resource by external
+    id), and its identifier in requests (``instanceId`` or ``externalId``)."""
+    if isinstance(value, ref):
+        return value, value.dump()
+    if isinstance(value, _Ref):
+        raise TypeError(f"{value!r} names a {value._kind}, not a {ref._kind}")
+    node = as_node_id(value, default_space)
+    return node, {"instanceId": node.dump()}
+
+
 def series_identifier(value: object, default_space: str | None) -> tuple[NodeId | TimeSeriesRef, dict[str, Any]]:
-    """A time series as asked for, and its identifier in requests (``instanceId`` or ``externalId``)."""
-    if isinstance(value, TimeSeriesRef):
-        return value, value.dump()
-    if isinstance(value, (FileRef, SequenceRef)):
-        raise TypeError(f"{value!r} names a {value._kind}, not a time series")
-    node = as_node_id(value, default_space)
-    return node, {"instanceId": node.dump()}
-
-
-def file_identifier(value: object, default_space: str | None) -> tuple[NodeId | FileRef, dict[str, Any]]:
-    """A file as asked for, and its identifier in requests (``instanceId`` or ``externalId``)."""
-    if isinstance(value, FileRef):
-        return value, value.dump()
-    if isinstance(value, (TimeSeriesRef, SequenceRef)):
-        raise TypeError(f"{value!r} names a {value._kind}, not a file")
-    node = as_node_id(value, default_space)
-    return node, {"instanceId": node.dump()}
+    """:func:`resource_identifier` of a time series."""
+    return resource_identifier(value, default_space, TimeSeriesRef)
 
 
 def _key(identifier: Mapping[str, Any]) -> tuple[str, ...]:

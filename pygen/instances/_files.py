@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import httpx
 
-from pygen.instances._datapoints import file_identifier
+from pygen.instances._datapoints import resource_identifier
 from pygen.instances._references import FileRef
 from pygen.transport import ConnectionFailedError, PygenError, is_retryable_transport_error, retry_delay
 
@@ -133,7 +133,7 @@ class _Base:
     _default_space: str | None
 
     def _body(self, id: object) -> tuple[object, dict[str, Any]]:
-        asked, identifier = file_identifier(id, self._default_space)
+        asked, identifier = resource_identifier(id, self._default_space, FileRef)
         return asked, {"items": [identifier]}
 
     def _retry_body_failure(self, exc: httpx.TransportError, attempt: int, config: Any) -> float:

@@ -12,13 +12,32 @@ from __future__ import annotations
 import bisect
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 
+from pygen.instances import InstanceClient
+from pygen.transport import ClientConfig, HTTPClient, RetryPolicy, Token
+
 BASE = "http://cdf.test"
 STORAGE = "http://storage.test"
 PREFIX = "/api/v1/projects/dp-test"
+SPACE = "sp"
+TOKEN = "secret-token"
+
+
+def config() -> ClientConfig:
+    """A config for the fake, with quick retries."""
+    return ClientConfig("dp-test", Token(TOKEN), base_url=BASE, retry=RetryPolicy(max_retries=2, backoff_base=0.001))
+
+
+@contextmanager
+def connect(fake: FakeCDF) -> Iterator[InstanceClient]:
+    """An instance client (default space ``SPACE``) on ``fake``, retrying without waiting."""
+    with HTTPClient(config(), transport=httpx.MockTransport(fake), sleep=lambda _: None) as http:
+        yield InstanceClient(http, instance_space=SPACE)
 
 
 def _key(identifier: dict[str, Any]) -> tuple[str, ...]:

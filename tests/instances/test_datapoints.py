@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from _datapoints_fake import BASE, FakeCDF
+from _datapoints_fake import SPACE, FakeCDF, config, connect
 
 from pygen.instances import (
     AsyncInstanceClient,
@@ -31,14 +31,9 @@ from pygen.instances import (
     ViewId,
 )
 from pygen.instances._datapoints import to_ms
-from pygen.transport import AsyncHTTPClient, BadRequestError, ClientConfig, HTTPClient, RetryPolicy, Token
+from pygen.transport import AsyncHTTPClient, BadRequestError
 
-SPACE = "sp"
 T0 = int(datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp() * 1000)
-
-
-def _config() -> ClientConfig:
-    return ClientConfig("dp-test", Token("t"), base_url=BASE, retry=RetryPolicy(max_retries=2, backoff_base=0.001))
 
 
 @pytest.fixture
@@ -48,8 +43,8 @@ def fake() -> FakeCDF:
 
 @pytest.fixture
 def client(fake: FakeCDF) -> Iterator[InstanceClient]:
-    with HTTPClient(_config(), transport=httpx.MockTransport(fake), sleep=lambda _: None) as http:
-        yield InstanceClient(http, instance_space=SPACE)
+    with connect(fake) as instance_client:
+        yield instance_client
 
 
 def _node(xid: str) -> dict[str, Any]:
@@ -355,7 +350,7 @@ def test_insert_reports_each_failed_request_and_writes_the_rest(client: Instance
 async def test_async_twins(fake: FakeCDF) -> None:
     _fill(fake, "ts", 2500)
     fake.add(_node("new"))
-    async with AsyncHTTPClient(_config(), transport=httpx.MockTransport(fake)) as http:
+    async with AsyncHTTPClient(config(), transport=httpx.MockTransport(fake)) as http:
         client = AsyncInstanceClient(http, instance_space=SPACE)
         dps = await client.datapoints.retrieve("ts")
         assert len(dps) == 2500

@@ -14,18 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _datapoints_fake import BASE, FakeCDF
+from _datapoints_fake import SPACE, FakeCDF, config, connect
 
 from pygen.instances import AsyncInstanceClient, FileRef, InstanceClient, NodeId, TimeSeriesRef
-from pygen.transport import AsyncHTTPClient, BadRequestError, ClientConfig, HTTPClient, PygenError, RetryPolicy, Token
-
-SPACE = "sp"
-
-
-def _config() -> ClientConfig:
-    return ClientConfig(
-        "dp-test", Token("secret-token"), base_url=BASE, retry=RetryPolicy(max_retries=2, backoff_base=0.001)
-    )
+from pygen.transport import AsyncHTTPClient, BadRequestError, HTTPClient, PygenError
 
 
 @pytest.fixture
@@ -35,8 +27,8 @@ def fake() -> FakeCDF:
 
 @pytest.fixture
 def client(fake: FakeCDF) -> Iterator[InstanceClient]:
-    with HTTPClient(_config(), transport=httpx.MockTransport(fake), sleep=lambda _: None) as http:
-        yield InstanceClient(http, instance_space=SPACE)
+    with connect(fake) as instance_client:
+        yield instance_client
 
 
 def _data(size: int) -> bytes:
@@ -141,7 +133,7 @@ def test_a_download_that_breaks_off_starts_again(fake: FakeCDF, tmp_path: Path) 
             return httpx.Response(200, stream=BreakingStream(response.content))
         return response
 
-    with HTTPClient(_config(), transport=httpx.MockTransport(handler), sleep=lambda _: None) as http:
+    with HTTPClient(config(), transport=httpx.MockTransport(handler), sleep=lambda _: None) as http:
         client = InstanceClient(http, instance_space=SPACE)
         target = client.files.download("f", tmp_path / "f.bin")
     assert target.read_bytes() == fake.files[("instanceId", SPACE, "f")]
@@ -152,7 +144,7 @@ def test_a_download_that_breaks_off_starts_again(fake: FakeCDF, tmp_path: Path) 
 async def test_async_twins(fake: FakeCDF, tmp_path: Path) -> None:
     source = tmp_path / "a.bin"
     source.write_bytes(_data(2 << 20))
-    async with AsyncHTTPClient(_config(), transport=httpx.MockTransport(fake)) as http:
+    async with AsyncHTTPClient(config(), transport=httpx.MockTransport(fake)) as http:
         client = AsyncInstanceClient(http, instance_space=SPACE)
         fake.fail_storage = 1
         await client.files.upload("a", source)

@@ -123,10 +123,6 @@ def _batches(items: Sequence[Any], size: int = MAX_ITEMS_PER_REQUEST) -> Iterato
         yield list(items[start : start + size])
 
 
-def _bool_params(**flags: bool | None) -> dict[str, object]:
-    return {key: value for key, value in flags.items() if value is not None}
-
-
 class _ResourceCore(Generic[_R, _W, _I]):
     """Request building and response parsing for one schema resource; no I/O."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
@@ -24,8 +24,6 @@ __all__ = [
     "as_node_id",
     "as_node_ids",
 ]
-
-InstanceType = Literal["node", "edge"]
 
 
 def _id_core_schema(cls: type[Any], title: str) -> core_schema.CoreSchema:

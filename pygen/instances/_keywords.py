@@ -34,7 +34,6 @@ from typing import Any, Literal, TypedDict
 
 from pygen.instances._filters import (
     And,
-    BooleanProperty,
     DateProperty,
     DirectRelationListProperty,
     DirectRelationProperty,
@@ -74,7 +73,6 @@ SortArg = Sort | Property | Sequence[Sort | Property] | None
 _RANGED = (IntProperty, FloatProperty, TimestampProperty, DateProperty)
 #: The builders with ``in_``: a keyword of theirs given a list is "one of" the values.
 _IN = (TextProperty, EnumProperty, DirectRelationProperty, *_RANGED)
-_EQUALS = (TextProperty, EnumProperty, BooleanProperty, DirectRelationProperty, *_RANGED)
 _LISTS = (ListProperty, DirectRelationListProperty)
 
 

@@ -102,7 +102,7 @@ PYTHON_CODES: dict[str, Level] = {
     "python-invalid-name": "error",
 }
 #: Module names the emitter's own files use.
-RESERVED_MODULES = frozenset({"client", "data_classes", "py", "typing", "types"})
+RESERVED_MODULES = frozenset({"client", "py", "typing", "types"})
 
 
 def runtime_attribute_names() -> frozenset[str]:

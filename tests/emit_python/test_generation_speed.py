@@ -138,6 +138,42 @@ def test_an_edited_template_is_compiled_again(tmp_path: Path, monkeypatch: pytes
     assert fresh.get_template("t.jinja").render(x=1) == "two 1\n"
 
 
+def test_a_read_only_cache_is_read_but_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``pygen validate`` uses: the compiled templates of earlier runs, and no file or folder of its own."""
+    import jinja2
+
+    package = tmp_path / "pkg" / "read_only_templates"
+    (package / "templates").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "templates" / "t.jinja").write_text("one {{ x }}\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "pkg"))
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PYGEN_CACHE_DIR", str(cache))
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(
+        self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object
+    ) -> object:
+        compiled.append(str(name))
+        return original(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def render() -> str:  # a new environment each time: no in-memory cache
+        return _templates.template_environment("read_only_templates", filters={}).get_template("t.jinja").render(x=1)
+
+    with _templates.template_cache_read_only():
+        assert render() == "one 1\n"
+    assert compiled == ["t.jinja"] and not cache.exists()
+    assert render() == "one 1\n"  # writes
+    written = _tree(cache)
+    assert len(written) == 1 and compiled == ["t.jinja"] * 2
+    with _templates.template_cache_read_only():
+        assert render() == "one 1\n"
+    assert compiled == ["t.jinja"] * 2 and _tree(cache) == written  # read, not compiled, nothing written
+
+
 # ---------------------------------------------------------------------------------------------- E501 pass
 
 

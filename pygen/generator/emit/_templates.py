@@ -8,16 +8,20 @@ file is used only when its checksum matches the template's text (jinja's own che
 template is compiled again; the folder name keeps pygen versions, jinja2 versions, Pythons and
 environment options apart. The cache is an optimisation only: an unreadable, corrupt or unwritable
 cache is ignored (the templates are compiled as before), nothing is written anywhere else, and the
-rendered code is the same either way. ``PYGEN_TEMPLATE_CACHE=0`` turns it off.
+rendered code is the same either way. ``PYGEN_TEMPLATE_CACHE=0`` turns it off. Within
+:func:`template_cache_read_only` (``pygen validate``, which writes nothing) the cache is read but neither
+written nor created.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +30,7 @@ import jinja2.bccache
 
 from pygen._version import __version__
 
-__all__ = ["template_cache_dir", "template_environment", "user_cache_dir"]
+__all__ = ["template_cache_dir", "template_cache_read_only", "template_environment", "user_cache_dir"]
 
 ENV_CACHE_DIR = "PYGEN_CACHE_DIR"
 ENV_TEMPLATE_CACHE = "PYGEN_TEMPLATE_CACHE"
@@ -40,6 +44,8 @@ _OPTIONS: dict[str, Any] = {
     # through the emitter's own escaping filters (string literals, doc comments), never raw.
     "autoescape": False,
 }
+# Per context (thread, task), not per environment: the emitters share one environment a process.
+_READ_ONLY: ContextVar[bool] = ContextVar("pygen_template_cache_read_only", default=False)
 
 
 def template_environment(
@@ -61,6 +67,20 @@ def template_environment(
     env.filters.update(filters)
     env.globals.update(globals or {})
     return env
+
+
+@contextlib.contextmanager
+def template_cache_read_only() -> Iterator[None]:
+    """Within the block compiled templates come from the cache, but nothing is written: no file, no folder.
+
+    For callers that promise to write nothing (``pygen validate``); a template compiled in the block is
+    compiled again by the next process that may write.
+    """
+    token = _READ_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _READ_ONLY.reset(token)
 
 
 def user_cache_dir() -> Path:
@@ -103,9 +123,13 @@ class _SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if _READ_ONLY.get():
+            return
         try:
+            # The folder is made on the first write, not when the environment is: reading needs none.
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
             super().dump_bytecode(bucket)
-        except Exception:  # a read-only or full disk: the next run compiles again
+        except Exception:  # a read-only or full disk, a file where the folder should be: the next run compiles again
             pass
 
 
@@ -113,10 +137,6 @@ def _bytecode_cache(package: str) -> jinja2.BytecodeCache | None:
     if os.environ.get(ENV_TEMPLATE_CACHE, "").strip() == "0":
         return None
     try:
-        folder = template_cache_dir(package)
-        folder.mkdir(parents=True, exist_ok=True)
-        if not os.access(folder, os.R_OK | os.X_OK):
-            return None
-        return _SafeBytecodeCache(str(folder))
-    except Exception:  # no home folder, a file where the folder should be, a read-only disk
+        return _SafeBytecodeCache(str(template_cache_dir(package)))
+    except Exception:  # no home folder
         return None

@@ -78,6 +78,10 @@ class InstanceAPI(_ViewCore[TRead, TWrite]):
         (['P-3', 'P-2', 'P-1'], 'P-1')
         >>> sum(1 for asset in client.cognite_asset.iterate(page_size=2))  # one page in memory at a time
         4
+        >>> query = client.cognite_asset.query(name="Site").follow(lambda asset: asset.children, limit=500)
+        >>> for asset in query.list():  # a graph query: the roots, connections filled in
+        ...     print(asset.name, sorted(child.name for child in asset.children or []))
+        Site ['P-1', 'P-2', 'P-3']
         >>> http.close()
     """
 

@@ -7,30 +7,8 @@ with its own filter, sort, limit and properties, and runs on ``/models/instances
 function of the current hop's read class that returns one of its connection fields, so a field the
 class lacks is an error, and the next hop's class is the field's target class.
 
-Example:
-    A site and its pumps in the example project's SDK, against the emulator run in process:
-
-    >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
-    >>> from pygen.emulator.testing import SyncASGITransport
-    >>> from pygen.generator import load_sdk
-    >>> from pygen.generator.fetch import load_snapshot
-    >>> from pygen.transport import ClientConfig, HTTPClient, Token
-    >>> snapshot = "example_project/snapshots/cdf_cdm.CogniteCore.v1.json"
-    >>> sdk = load_sdk([load_snapshot(snapshot)])  # the example project's SDK, generated in memory
-    >>> emulator = SyncASGITransport(create_app(EmulatorSettings(model_files=[snapshot])))
-    >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
-    >>> http = HTTPClient(config, transport=emulator)
-    >>> _ = http.post("/models/spaces", json={"items": [{"space": "my_space"}]})
-    >>> client = sdk.CogniteCoreClient(http, instance_space="my_space")
-    >>> pumps = [sdk.CogniteAssetWrite(external_id=f"p{i}", name=f"P-{i}", parent="site") for i in (1, 2)]
-    >>> _ = client.upsert([sdk.CogniteAssetWrite(external_id="site", name="Site"), *pumps])
-    >>> query = client.cognite_asset.query(name="Site").follow(lambda asset: asset.children, limit=500)
-    >>> for asset in query.list():  # the roots, connections filled in (a graph)
-    ...     print(asset.name, sorted(child.name for child in asset.children or []))
-    Site ['P-1', 'P-2']
-    >>> sorted(asset.external_id for asset in query.flat())  # the last hop's objects, each once
-    ['p1', 'p2']
-    >>> http.close()
+:class:`~pygen.instances.InstanceAPI`'s example runs a query of one hop against the emulator; ``list()``
+gives the roots with their connections filled in (a graph), ``flat()`` the last hop's objects, each once.
 """
 
 from __future__ import annotations

@@ -132,18 +132,21 @@ def validate(
 ) -> Report:
     """Run the generator over ``models`` in memory and return every diagnostic it gives (nothing is written)."""
     from pygen.generator import GenerationError, generate
+    from pygen.generator.emit import template_cache_read_only
 
     report = Report(language, [_model_id(model, index) for index, model in enumerate(models)])
     try:
-        result = generate(
-            models,
-            language=language,  # type: ignore[arg-type]  # checked by the option's choices
-            package=package,
-            client_name=client_name,
-            instance_space=instance_space,
-            view_names=view_names,
-            format=False,
-        )
+        # Nothing is written: the compiled templates of earlier runs are read, none is added.
+        with template_cache_read_only():
+            result = generate(
+                models,
+                language=language,  # type: ignore[arg-type]  # checked by the option's choices
+                package=package,
+                client_name=client_name,
+                instance_space=instance_space,
+                view_names=view_names,
+                format=False,
+            )
     except GenerationError as exc:
         if not exc.diagnostics:
             report.input_error = str(exc)

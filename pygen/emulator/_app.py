@@ -13,21 +13,25 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pygen.emulator._auth import TokenAuthority
+from pygen.emulator._datapoints import DatapointService, as_json
 from pygen.emulator._errors import ApiError, bad_request, show
 from pygen.emulator._faults import FaultInjector, parse_fault_settings
+from pygen.emulator._files import FileService
 from pygen.emulator._ids import items_of
 from pygen.emulator._instances import InstanceService
 from pygen.emulator._loader import load_instances_file, load_model_file
+from pygen.emulator._protobuf import encode_response
 from pygen.emulator._query import QueryService
 from pygen.emulator._schema import SchemaService
 from pygen.emulator._settings import EmulatorSettings
 from pygen.emulator._store import Store
+from pygen.emulator._timeseries import TimeSeriesService
 
 Handler = Callable[[Request], Awaitable[Response]]
 _log = logging.getLogger("pygen.emulator")
@@ -192,6 +196,9 @@ class Emulator:
         self.schema = SchemaService(self.store)
         self.instances = InstanceService(self.store, self.schema)
         self.queries = QueryService(self.instances)
+        self.timeseries = TimeSeriesService(self.store)
+        self.datapoints = DatapointService(self.store, self.timeseries)
+        self.files = FileService(self.store, self.instances)
         self.auth = TokenAuthority(settings)
         for path in settings.model_files:
             load_model_file(self.schema, path)
@@ -300,6 +307,9 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
                         if values:
                             params[name] = ",".join(values)
                     result = func(request, params)
+                if isinstance(result, Response):  # an answer that is not JSON (protobuf datapoints)
+                    result.headers["x-request-id"] = request_id
+                    return result
                 return JSONResponse(result, headers={"x-request-id": request_id})
             except ApiError as exc:
                 return _error_response(exc.status, exc.body(), request_id)
@@ -369,6 +379,34 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
     ]
     routes = [Route(prefix + path, api(func, method=method), methods=[method]) for method, path, func in table]
 
+    datapoints, timeseries, files = emulator.datapoints, emulator.timeseries, emulator.files
+
+    def datapoint_list(request: Request, body: dict[str, Any]) -> Any:
+        found = datapoints.retrieve(body)
+        if "application/protobuf" in request.headers.get("accept", ""):  # what cognite-sdk asks for
+            return Response(encode_response(found), media_type="application/protobuf")
+        return as_json(found)
+
+    resources: list[tuple[str, Callable[[Request, Any], Any]]] = [
+        ("/timeseries", lambda r, b: timeseries.create(b)),
+        ("/timeseries/byids", lambda r, b: timeseries.byids(b)),
+        ("/timeseries/list", lambda r, b: timeseries.list_series(b)),
+        ("/timeseries/delete", lambda r, b: timeseries.delete(b)),
+        ("/timeseries/data", lambda r, b: datapoints.insert(b)),
+        ("/timeseries/data/list", datapoint_list),
+        ("/timeseries/data/latest", lambda r, b: datapoints.latest(b)),
+        ("/timeseries/data/delete", lambda r, b: datapoints.delete(b)),
+        ("/files", lambda r, b: files.create(b, r)),
+        ("/files/byids", lambda r, b: files.byids(b)),
+        ("/files/delete", lambda r, b: files.delete(b)),
+        ("/files/uploadlink", lambda r, b: files.upload_link(b, r)),
+        ("/files/multiuploadlink", lambda r, b: files.multipart_upload_link(b, r)),
+        ("/files/initmultipartupload", lambda r, b: files.init_multipart(b, r)),
+        ("/files/completemultipartupload", lambda r, b: files.complete_multipart(b)),
+        ("/files/downloadlink", lambda r, b: files.download_link(b, r)),
+    ]
+    routes += [Route(f"/api/v1/projects/{{project}}{path}", api(func), methods=["POST"]) for path, func in resources]
+
     async def token(request: Request) -> Response:
         try:
             raw = await read_body(request)
@@ -398,7 +436,23 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
         emulator.store.reset()
         return JSONResponse({})
 
+    async def file_content(request: Request) -> Response:
+        """The upload (PUT) and download (GET) links of /files: no bearer token, the token in the path is the key."""
+        request_id = _request_id()
+        token = request.path_params["token"]
+        try:
+            if request.method == "PUT":
+                await files.receive(token, request)
+                return Response(b"", headers={"x-request-id": request_id})
+            path, media_type = files.content(token)
+            return FileResponse(path, media_type=media_type, headers={"x-request-id": request_id})
+        except ApiError as exc:
+            return _error_response(exc.status, exc.body(), request_id)
+        except ClientDisconnect:  # the upload broke off: nothing was stored, and nobody is left to answer
+            return _error_response(400, {"error": {"code": 400, "message": "The upload broke off"}}, request_id)
+
     routes += [
+        Route("/_emulator/files/{token}", file_content, methods=["GET", "PUT"]),
         Route("/oauth2/token", token, methods=["POST"]),
         Route("/_emulator/faults", faults, methods=["GET", "POST"]),
         Route("/_emulator/reset", reset, methods=["POST"]),

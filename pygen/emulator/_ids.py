@@ -16,6 +16,8 @@ SCHEMA_XID_RE = re.compile(r"^[a-zA-Z]([a-zA-Z0-9_]{0,253}[a-zA-Z0-9])?$")
 VERSION_RE = re.compile(r"^[a-zA-Z0-9]([.a-zA-Z0-9_-]{0,41}[a-zA-Z0-9])?$")
 PROPERTY_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{0,253}[a-zA-Z0-9]?$")
 INSTANCE_XID_RE = re.compile(r"^[^\x00]{1,256}$")
+#: The longest externalId of a classic resource (time series, file).
+MAX_RESOURCE_XID = 255
 
 RESERVED_SPACES = frozenset(
     "space cdf dms pg3 shared system node edge mapping constraint edge_source history identifier_by_space index "
@@ -142,3 +144,39 @@ def fmt_view(key: tuple[str, str, str]) -> str:
 
 def fmt_container(key: tuple[str, str]) -> str:
     return f"{key[0]}:{key[1]}"
+
+
+def resource_ref(raw: object, where: str, what: str = "time series") -> dict[str, Any]:
+    """Exactly one of ``id``, ``externalId`` or ``instanceId`` (``{space, externalId}``), returned in that shape."""
+    item = as_dict(raw, where)
+    given = [name for name in ("id", "externalId", "instanceId") if item.get(name) is not None]
+    if len(given) != 1:
+        raise bad_request(
+            f"{where}: identify the {what} with exactly one of id, externalId or instanceId"
+            + (f" (got {', '.join(given)})" if given else "")
+        )
+    name = given[0]
+    value = item[name]
+    if name == "id":
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 2**53 - 1:
+            raise bad_request(f"{where}.id must be an integer between 1 and 2^53 - 1, got {show(value)}")
+    elif name == "externalId":
+        if not isinstance(value, str) or not 1 <= len(value) <= MAX_RESOURCE_XID:
+            raise bad_request(f"{where}.externalId must be a string of 1-{MAX_RESOURCE_XID} characters")
+    else:
+        ref = as_dict(value, f"{where}.instanceId")
+        space, xid = ref.get("space"), ref.get("externalId")
+        if not isinstance(space, str) or not isinstance(xid, str):
+            raise bad_request(f'{where}.instanceId must be {{"space": ..., "externalId": ...}} with two strings')
+        value = {"space": space, "externalId": xid}
+    return {name: value}
+
+
+def resource_identity(resource_id: int, external_id: str | None, instance: tuple[str, str] | None) -> dict[str, Any]:
+    """How a time series or file names itself in an answer: ``id``, and ``externalId``/``instanceId`` if any."""
+    out: dict[str, Any] = {"id": resource_id}
+    if external_id is not None:
+        out["externalId"] = external_id
+    if instance is not None:
+        out["instanceId"] = {"space": instance[0], "externalId": instance[1]}
+    return out

@@ -33,6 +33,16 @@ def decode_cursor(cursor: object) -> dict[str, Any]:
     return payload
 
 
+def body_flag(body: dict[str, Any], name: str, default: bool = False, where: str = "") -> bool:
+    """A true/false member of a JSON body (``where``: the prefix naming the object it is in)."""
+    value = body.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise bad_request(f"{where}{name} must be true or false, got {show(value)}")
+    return value
+
+
 def bool_param(params: dict[str, str], name: str, default: bool) -> bool:
     value = params.get(name)
     if value is None:

@@ -2,14 +2,20 @@
 
 One code path for both modes: ``:memory:`` by default, a WAL-mode file with ``--db``. Instances carry an
 integer row id that is the key of every unsorted page (keyset pagination, never OFFSET).
+
+The same database holds the time series (``timeseries``; their datapoints in blocks, ``datapoints``, see
+``_datapoint_store.py``) and the files (``files``, with their upload/download links); file content lives in
+a folder beside it (:attr:`Store.blob_dir`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import sys
+import tempfile
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -162,6 +168,8 @@ class Store:
 
     def __init__(self, path: str | None = None) -> None:
         self.path = path or ":memory:"
+        self._blob_dir: Path | None = None
+        self._blob_cleanup: weakref.finalize[Any, Any] | None = None
         lock: IO[bytes] | None = None
         conn: sqlite3.Connection | None = None
         try:
@@ -211,6 +219,22 @@ class Store:
             CREATE TABLE IF NOT EXISTS tombstones (
                 seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, deleted INTEGER NOT NULL, body TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS timeseries (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, xid TEXT UNIQUE, node_space TEXT, node_xid TEXT,
+                node_created INTEGER, is_string INTEGER NOT NULL, body TEXT NOT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS timeseries_node ON timeseries (node_space, node_xid);
+            CREATE TABLE IF NOT EXISTS datapoints (
+                series INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, times BLOB NOT NULL,
+                vals NOT NULL, PRIMARY KEY (series, first)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS files (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, xid TEXT UNIQUE, node_space TEXT, node_xid TEXT,
+                node_created INTEGER, body TEXT NOT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS files_node ON files (node_space, node_xid);
+            CREATE TABLE IF NOT EXISTS file_links (
+                token TEXT PRIMARY KEY, file INTEGER NOT NULL, kind TEXT NOT NULL, upload TEXT, part INTEGER,
+                expires INTEGER);
+            CREATE TABLE IF NOT EXISTS file_uploads (
+                upload TEXT PRIMARY KEY, file INTEGER NOT NULL, parts INTEGER NOT NULL);
             """
         )
         self.schema: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in SCHEMA_KINDS}
@@ -232,6 +256,33 @@ class Store:
 
     def close(self) -> None:
         self._closer()
+        if self._blob_cleanup is not None:
+            self._blob_cleanup()
+
+    # ---- file content ---------------------------------------------------------------------------------
+    @property
+    def blob_dir(self) -> Path:
+        """The folder holding uploaded file content, one file per stored file (never in SQLite, so that a large
+        upload or download streams through a small buffer): ``PATH.files`` beside a database file, a temporary
+        folder removed with the store in memory mode. Created on first use."""
+        if self._blob_dir is None:
+            if self.path == ":memory:":
+                folder = Path(tempfile.mkdtemp(prefix="pygen-emulator-files-"))
+                self._blob_cleanup = weakref.finalize(self, shutil.rmtree, str(folder), True)
+            else:
+                folder = Path(f"{self.path}.files")
+                folder.mkdir(exist_ok=True)
+            self._blob_dir = folder
+        return self._blob_dir
+
+    def clear_blobs(self) -> None:
+        """Delete all stored file content (part of :meth:`reset`)."""
+        folder = self._blob_dir if self._blob_dir is not None else Path(f"{self.path}.files")
+        if self.path == ":memory:" and self._blob_dir is None:
+            return
+        if folder.is_dir():
+            for entry in folder.iterdir():
+                entry.unlink(missing_ok=True)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -443,11 +494,14 @@ class Store:
         return value
 
     def reset(self) -> None:
-        """Drop all data (schema and instances)."""
+        """Drop all data (schema, instances, time series with their datapoints, files with their content)."""
         with self.transaction():
             self.conn.execute("DELETE FROM schema_objects")
             self.conn.execute("DELETE FROM instances")
             self.conn.execute("DELETE FROM counters")
             self.conn.execute("DELETE FROM tombstones")
+            for table in ("timeseries", "datapoints", "files", "file_links", "file_uploads"):
+                self.conn.execute(f"DELETE FROM {table}")
             self.schema = {kind: {} for kind in SCHEMA_KINDS}
             self.generation += 1
+        self.clear_blobs()

@@ -60,6 +60,25 @@ POST_PATHS = [
     "/models/instances/inspect",
     "/models/statistics/spaces/byids",
 ]
+TIMESERIES_PATHS = [
+    "/timeseries",
+    "/timeseries/byids",
+    "/timeseries/list",
+    "/timeseries/delete",
+    "/timeseries/data",
+    "/timeseries/data/list",
+    "/timeseries/data/latest",
+    "/timeseries/data/delete",
+    "/files",
+    "/files/byids",
+    "/files/delete",
+    "/files/uploadlink",
+    "/files/multiuploadlink?parts=2",
+    "/files/initmultipartupload?parts=2",
+    "/files/completemultipartupload",
+    "/files/downloadlink",
+]
+POST_PATHS += TIMESERIES_PATHS
 GET_PATHS = ["/models/spaces", "/models/containers", "/models/views", "/models/datamodels", "/models/statistics"]
 WORDS = [
     "items", "filter", "sort", "limit", "cursor", "sources", "source", "instanceType", "with", "select", "cursors",
@@ -73,6 +92,10 @@ WORDS = [
     "replace", "existingVersion", "autoCreateDirectRelations", "includeTyping", "inspectionOperations",
     "connectionType", "containerPropertyIdentifier", "nullable", "autoIncrement", "defaultValue", "list",
     "descending", "nullsFirst", "histogram", "interval", "operator", "FUZZ",
+    "datapoints", "timestamp", "instanceId", "id", "start", "end", "granularity", "includeOutsidePoints",
+    "ignoreUnknownIds", "before", "inclusiveBegin", "exclusiveEnd", "uploadId", "average", "interpolation",
+    "stepInterpolation", "sum", "min", "max", "1h", "2d-ago", "now", "isString", "isStep", "status", "fuzz-ts",
+    "fuzz-file",
 ]  # fmt: skip
 ODD_TEXT = ["\ud800", "a\udfffb", "relsec\n", "\x00", "é", "😀", "", " ", "x" * 300, "1e999", "NaN"]
 
@@ -106,6 +129,12 @@ def client() -> Iterator[httpx.Client]:
         from _conformance import Api
 
         write_dataset(Api(http), SPACE)
+        http.post("/timeseries", json={"items": [{"externalId": "fuzz-ts"}]}).raise_for_status()
+        points = [{"timestamp": t * 1000, "value": t / 3} for t in range(50)]
+        http.post(
+            "/timeseries/data", json={"items": [{"externalId": "fuzz-ts", "datapoints": points}]}
+        ).raise_for_status()
+        http.post("/files", json={"externalId": "fuzz-file", "name": "f"}).raise_for_status()
         yield http
 
 
@@ -151,6 +180,17 @@ def _filters() -> st.SearchStrategy[Any]:
         ),
         max_leaves=12,
     )
+
+
+@FUZZ
+@given(path=st.sampled_from(TIMESERIES_PATHS), item=st.dictionaries(keys, json_values, max_size=6), extra=bodies)
+def test_time_series_and_file_items(
+    client: httpx.Client, path: str, item: dict[str, Any], extra: dict[str, Any]
+) -> None:
+    """Items that name a time series (and a file) that exist, so that the fuzzed fields reach the handlers."""
+    name = "fuzz-file" if path.startswith("/files") else "fuzz-ts"
+    body = {**extra, "items": [{"externalId": name, **item}], **({"externalId": name} if "complete" in path else {})}
+    _check(client.post(path, content=_encode(body), headers={"content-type": "application/json"}))
 
 
 @FUZZ

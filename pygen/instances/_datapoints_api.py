@@ -138,10 +138,34 @@ class DatapointsAPI(_Base):
     id in the client's instance space, or the node object) or a classic one by external id
     (:class:`TimeSeriesRef`). Times are epoch milliseconds, timezone-aware datetimes, or ``"now"``/``"2d-ago"``.
 
-    Against a CDF project (the emulator serves no datapoints): ``client.datapoints.retrieve("pump42.pressure",
-    start="30d-ago", end="now")`` reads raw values, ``retrieve(["ts1", "ts2"], start=start, aggregates="average",
-    granularity="1h")`` hourly averages, ``pages("ts1", start=0, end="now")`` one response at a time, and
-    ``insert("ts1", [(datetime.now(timezone.utc), 3.2)])`` writes.
+    Example:
+        A ``CogniteTimeSeries`` node and its datapoints, against the emulator run in process (for CDF, pass the
+        ``ClientConfig`` itself):
+
+        >>> from datetime import datetime, timezone
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.emulator.testing import SyncASGITransport
+        >>> from pygen.instances import InstanceClient, NodeWrite, ViewId
+        >>> from pygen.transport import ClientConfig, HTTPClient, Token
+        >>> class TimeSeriesWrite(NodeWrite):
+        ...     _view_id = ViewId("cdf_cdm", "CogniteTimeSeries", "v1")
+        ...     _property_ids = {"type_": "type", "is_step": "isStep"}
+        ...     type_: str | None = None
+        ...     is_step: bool | None = None
+        >>> snapshot = "example_project/snapshots/cdf_cdm.CogniteCore.v1.json"
+        >>> emulator = SyncASGITransport(create_app(EmulatorSettings(model_files=[snapshot])))
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+        >>> with HTTPClient(config, transport=emulator) as http:
+        ...     _ = http.post("/models/spaces", json={"items": [{"space": "my_space"}]})
+        ...     client = InstanceClient(http, instance_space="my_space")
+        ...     _ = client.upsert(TimeSeriesWrite(external_id="pressure", type_="numeric", is_step=False))
+        ...     written = client.datapoints.insert("pressure", [(start, 2.5), (1704067260000, 3.5)])  # or epoch ms
+        ...     dps = client.datapoints.retrieve("pressure", start=start, end="now")
+        ...     hourly = client.datapoints.retrieve("pressure", start=start, aggregates="count", granularity="1h")
+        ...     latest = client.datapoints.latest("pressure")
+        >>> written, list(dps.values), list(hourly.aggregates["count"]), latest
+        (2, [2.5, 3.5], [2.0], Datapoint(timestamp=1704067260000, value=3.5))
     """
 
     def __init__(self, client: InstanceClient) -> None:

@@ -150,10 +150,28 @@ class _Base:
 class FilesAPI(_Base):
     """File contents (``client.files``): upload and download by the file's node or classic external id.
 
-    Against a CDF project (the emulator serves no file contents): ``client.files.upload("manual.pdf",
-    Path("manual.pdf"), mime_type="application/pdf")`` uploads the contents of the CogniteFile node
-    ``manual.pdf``, ``download("manual.pdf", Path("copy.pdf"))`` streams them to disk, and
-    ``download_bytes(FileRef("classic-xid"))`` returns those of a classic file.
+    Example:
+        A ``CogniteFile`` node's contents up and down, against the emulator run in process (for CDF, pass the
+        ``ClientConfig`` itself; ``upload`` also streams a ``pathlib.Path``, ``download`` streams to one):
+
+        >>> from pygen.emulator import DEFAULT_TOKEN, EmulatorSettings, create_app
+        >>> from pygen.emulator.testing import SyncASGITransport
+        >>> from pygen.instances import InstanceClient, NodeWrite, ViewId
+        >>> from pygen.transport import ClientConfig, HTTPClient, Token
+        >>> class FileWrite(NodeWrite):
+        ...     _view_id = ViewId("cdf_cdm", "CogniteFile", "v1")
+        ...     name: str | None = None
+        >>> snapshot = "example_project/snapshots/cdf_cdm.CogniteCore.v1.json"
+        >>> emulator = SyncASGITransport(create_app(EmulatorSettings(model_files=[snapshot])))
+        >>> config = ClientConfig("my-project", Token(DEFAULT_TOKEN), base_url="http://emulator")
+        >>> with HTTPClient(config, transport=emulator) as http:
+        ...     _ = http.post("/models/spaces", json={"items": [{"space": "my_space"}]})
+        ...     client = InstanceClient(http, instance_space="my_space")
+        ...     _ = client.upsert(FileWrite(external_id="manual", name="manual.txt"))
+        ...     client.files.upload("manual", b"Open valve V1 first.", mime_type="text/plain")
+        ...     data = client.files.download_bytes("manual")
+        >>> data
+        b'Open valve V1 first.'
     """
 
     def __init__(self, client: InstanceClient) -> None:

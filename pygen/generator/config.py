@@ -169,10 +169,13 @@ def _cluster(value: str) -> str:
     return value
 
 
-def _project(value: str) -> str:
-    if not _PROJECT.fullmatch(value):
-        raise ValueError("use letters, digits, '-', '_' and '.', starting with a letter or digit")
-    return value
+def _matching(pattern: re.Pattern[str], why: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(why)
+        return value
+
+    return check
 
 
 def _not_blank(value: str) -> str:
@@ -220,12 +223,6 @@ def _package(value: str) -> str:
 
 def _client_name(value: str) -> str:
     _check_identifier(value)
-    return value
-
-
-def _instance_space(value: str) -> str:
-    if not _SPACE.fullmatch(value):
-        raise ValueError("it is not a valid space id")
     return value
 
 
@@ -294,7 +291,14 @@ class _Key:
 _CDF_KEYS = (
     _Key("cluster", "cluster", "str", _cluster),
     _Key("base-url", "base_url_", "str", functools.partial(normalize_base_url, error=ValueError)),
-    _Key("project", "project", "str", _project, optional=False, required=True),
+    _Key(
+        "project",
+        "project",
+        "str",
+        _matching(_PROJECT, "use letters, digits, '-', '_' and '.', starting with a letter or digit"),
+        optional=False,
+        required=True,
+    ),
     _Key("client-id", "client_id", "str", _not_blank),
     _Key("tenant-id", "tenant_id", "str", _not_blank),
     _Key("token-url", "token_url", "str", _token_url),
@@ -306,7 +310,7 @@ _KEYS = (
     _Key("model-files", "model_files", "list", _model_files, optional=False),
     _Key("package", "package", "str", _package),
     _Key("client-name", "client_name", "str", _client_name),
-    _Key("instance-space", "instance_space", "str", _instance_space),
+    _Key("instance-space", "instance_space", "str", _matching(_SPACE, "it is not a valid space id")),
     _Key("snapshots", "snapshots", "str", _snapshots, optional=False),
     _Key("view-names", "view_names", "table", _view_names, optional=False),
     _Key("cdf", "cdf", "cdf"),

@@ -15,21 +15,9 @@ Text output (the default)::
       info: sp:Pump/v1.type: ... [python-reserved-name]
     pygen validate: generatable: 0 errors, 1 warning, 2 renames
 
-``--format json`` prints one JSON object (schema ``pygen-validate/1``; keys are only ever added)::
-
-    {
-      "schema": "pygen-validate/1",
-      "ok": true,                      // false when there are errors or the input is bad
-      "input_error": null,             // the message when the input could not be read (exit 2)
-      "language": "python",
-      "models": ["sp_pygen_models:Omni/1"],
-      "package": "omni",               // null unless generatable
-      "client_name": "OmniClient",     // null unless generatable
-      "counts": {"error": 0, "warning": 1, "info": 2},
-      "diagnostics": [                 // errors, then warnings, then infos (renames); each by item, code
-        {"level": "warning", "item": "sp:Pump/v1.x", "code": "unknown-property-type", "message": "..."}
-      ]
-    }
+``--format json`` prints one JSON object: :meth:`pygen.generator.ValidationReport.as_json` (schema
+``pygen-validate/1``; keys are only ever added). The report and :func:`pygen.generator.validate`, which makes it,
+live in the generator: ``pygen serve``'s ``POST /v1/validate`` answers the same report.
 
 Exit status: 0 generatable (warnings and renames allowed), 1 errors (nothing would be generated),
 2 bad input (a file that cannot be read, a wrong ``[tool.pygen]``, a missing snapshot, bad options).
@@ -40,129 +28,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pygen.cli._generate import add_naming_arguments, parse_view_names
-
-if TYPE_CHECKING:
-    from pygen.generator.ir import Diagnostic
+from pygen.generator import VALIDATE_SCHEMA, ValidationReport, validate
 
 __all__ = ["SCHEMA", "Report", "main", "validate"]
 
-SCHEMA = "pygen-validate/1"
-_GROUPS = (("error", "errors"), ("warning", "warnings"), ("info", "renames"))
-
-
-@dataclass
-class Report:
-    """What validating found: the models, the names the SDK would get, and every diagnostic (sorted)."""
-
-    language: str
-    models: list[str] = field(default_factory=list)
-    package: str | None = None
-    client_name: str | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    input_error: str | None = None
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {"error": 0, "warning": 0, "info": 0}
-        for diagnostic in self.diagnostics:
-            counts[diagnostic.level] += 1
-        return counts
-
-    @property
-    def exit_code(self) -> int:
-        if self.input_error is not None:
-            return 2
-        return 1 if self.counts["error"] else 0
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "schema": SCHEMA,
-            "ok": self.exit_code == 0,
-            "input_error": self.input_error,
-            "language": self.language,
-            "models": self.models,
-            "package": self.package,
-            "client_name": self.client_name,
-            "counts": self.counts,
-            "diagnostics": [
-                {"level": d.level, "item": d.item, "code": d.code, "message": d.message} for d in self.diagnostics
-            ],
-        }
-
-    def as_text(self) -> str:
-        from pygen._visible import visible
-
-        if self.input_error is not None:
-            return f"pygen validate: error: {visible(self.input_error)}\n"
-        models = ", ".join(visible(model) for model in self.models) or "no models"
-        names = f"package {self.package}, client {self.client_name}" if self.package else "no SDK"
-        lines = [f"pygen validate: {models} -> {names} ({self.language})"]
-        for level, title in _GROUPS:
-            group = [d for d in self.diagnostics if d.level == level]
-            lines.append(f"{title} ({len(group)})")
-            lines += [f"  {diagnostic}" for diagnostic in group]
-        counts = self.counts
-        summary = (
-            f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}, "
-            f"{_count(counts['info'], 'rename')}"
-        )
-        verdict = "not generatable (fix the errors above)" if counts["error"] else "generatable"
-        lines.append(f"pygen validate: {verdict}: {summary}")
-        return "\n".join(lines) + "\n"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def validate(
-    models: Sequence[Mapping[str, Any]],
-    *,
-    language: str = "python",
-    package: str | None = None,
-    client_name: str | None = None,
-    instance_space: str | None = None,
-    view_names: Mapping[str, str] | None = None,
-) -> Report:
-    """Run the generator over ``models`` in memory and return every diagnostic it gives (nothing is written)."""
-    from pygen.generator import GenerationError, generate
-    from pygen.generator.emit import template_cache_read_only
-
-    report = Report(language, [_model_id(model, index) for index, model in enumerate(models)])
-    try:
-        # Nothing is written: the compiled templates of earlier runs are read, none is added.
-        with template_cache_read_only():
-            result = generate(
-                models,
-                language=language,  # type: ignore[arg-type]  # checked by the option's choices
-                package=package,
-                client_name=client_name,
-                instance_space=instance_space,
-                view_names=view_names,
-                format=False,
-            )
-    except GenerationError as exc:
-        if not exc.diagnostics:
-            report.input_error = str(exc)
-        report.diagnostics = list(exc.diagnostics)
-        return report
-    report.diagnostics = list(result.diagnostics)
-    report.package, report.client_name = result.package, result.client_name
-    return report
-
-
-def _model_id(model: object, index: int) -> str:
-    if isinstance(model, Mapping):
-        parts = (model.get("space"), model.get("externalId"), model.get("version"))
-        if all(isinstance(part, str) for part in parts):
-            return "{}:{}/{}".format(*parts)
-    return f"models[{index}]"
+#: The names this module had before the report moved into the generator.
+SCHEMA = VALIDATE_SCHEMA
+Report = ValidationReport
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,7 +10,8 @@ The data flow, one subpackage per step:
 
 The entry every caller goes through (``pygen generate``, ``pygen validate``, the hatch hook, the setuptools
 plugin, the npm build script via ``pygen generate --project``) is here: :func:`generate` for models in
-memory, :func:`generate_project` for a project folder. Names are imported on first use (PEP 562), so that
+memory, :func:`generate_project` for a project folder; :func:`validate` reports what generating would say
+(``pygen validate``, ``pygen serve``). Names are imported on first use (PEP 562), so that
 ``import pygen.generator`` costs nothing until something is used.
 
 Example:
@@ -41,16 +42,19 @@ if TYPE_CHECKING:
         runtime_requirement,
         write_files,
     )
+    from pygen.generator._validate import VALIDATE_SCHEMA, ValidationReport, model_label, validate
     from pygen.generator.config import ConfigError, PygenConfig, load_config
 
 __all__ = [
     "FETCH_REQUIREMENTS",
     "RUNTIME_DISTRIBUTION",
+    "VALIDATE_SCHEMA",
     "ConfigError",
     "GeneratedProject",
     "GenerationError",
     "GenerationResult",
     "PygenConfig",
+    "ValidationReport",
     "build_requirement_hint",
     "check_generated_files",
     "check_package_is_free",
@@ -60,11 +64,13 @@ __all__ = [
     "load_config",
     "load_sdk",
     "missing_fetch_module",
+    "model_label",
     "obtain_project_models",
     "package_name_problem",
     "project_model_files",
     "report_diagnostics",
     "runtime_requirement",
+    "validate",
     "write_files",
 ]
 
@@ -77,6 +83,10 @@ _WHERE = {
     "generate": "pygen.generator._generate",
     "load_sdk": "pygen.generator._generate",
     "package_name_problem": "pygen.generator._package_names",
+    "VALIDATE_SCHEMA": "pygen.generator._validate",
+    "ValidationReport": "pygen.generator._validate",
+    "validate": "pygen.generator._validate",
+    "model_label": "pygen.generator._validate",
     "ConfigError": "pygen.generator.config",
     "PygenConfig": "pygen.generator.config",
     "load_config": "pygen.generator.config",

@@ -10,6 +10,7 @@ Generator side only; generated SDKs never import this package. Snapshots and mod
   cache, CDF) and `pygen refresh` with its change report.
 - :class:`ModelCache`: models fetched before, shared by all projects on the machine, safe for
   concurrent builds (:meth:`ModelCache.get_or_fetch` fetches once).
+- :func:`connect`: an HTTP client for a ``[tool.pygen.cdf]`` table, its secret resolved as below.
 - :func:`resolve_client_secret` / :func:`resolve_token`: explicit value, then ``PYGEN_CLIENT_SECRET`` /
   ``PYGEN_TOKEN``, then the keyring (service ``pygen:<base_url>``, user = client id or ``token``).
 """
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     )
     from pygen.generator.fetch._local import LocalModel, LocalModelError, load_model_files
     from pygen.generator.fetch._ref import HasModelId, ModelRef, ModelRefLike
-    from pygen.generator.fetch._refresh import ModelChange, ObtainedModel, obtain_models, refresh, shown_path
+    from pygen.generator.fetch._refresh import ModelChange, ObtainedModel, connect, obtain_models, refresh, shown_path
     from pygen.generator.fetch._remote import fetch_model
     from pygen.generator.fetch._snapshot import dump_snapshot, load_snapshot, snapshot_path, write_snapshot
     from pygen.generator.fetch._urls import normalize_base_url
@@ -76,6 +77,7 @@ __all__ = [
     "SnapshotError",
     "TOKEN_USERNAME",
     "ViewChange",
+    "connect",
     "credentials_help",
     "default_cache_dir",
     "diff_models",
@@ -123,6 +125,7 @@ _WHERE = {
     "SnapshotError": "_errors",
     "TOKEN_USERNAME": "_credentials",
     "ViewChange": "_diff",
+    "connect": "_refresh",
     "credentials_help": "_credentials",
     "default_cache_dir": "_cache",
     "diff_models": "_diff",

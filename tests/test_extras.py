@@ -36,8 +36,9 @@ def test_generation_without_the_generator_extra(call: Callable[..., object], mon
         (["generate", "--model-file", str(OMNI_MODEL), "--output", "unused"], "jinja2", "generator"),
         (["refresh"], "keyring", "fetch"),
         (["refresh", "--check"], "filelock", "fetch"),
+        (["serve", "--help"], "uvicorn", "service"),
     ],
-    ids=["emulator", "generate", "refresh", "refresh-check"],
+    ids=["emulator", "generate", "refresh", "refresh-check", "serve"],
 )
 def test_cli_command_without_its_extra(args: list[str], module: str, extra: str, tmp_path: Path) -> None:
     code = f"import sys; sys.modules[{module!r}] = None\nfrom pygen.cli import main\nraise SystemExit(main({args!r}))\n"

@@ -32,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 STAMP = ".pygen-devenv-stamp"
 #: The project's own packages, editable, in every profile.
-_OWN = ["-e", ".[generator,fetch,emulator]", "-e", "./pygen_hatch", "-e", "./pygen_setuptools"]
+_OWN = ["-e", ".[generator,fetch,emulator,service]", "-e", "./pygen_hatch", "-e", "./pygen_setuptools"]
 #: What uv installs, per profile; "dev" is a superset of "base".
 PROFILES = {
     "base": [*_OWN, "build>=1.2", "pip>=25.1"],

@@ -21,6 +21,7 @@ commands:
   refresh     re-fetch the pinned data models and rewrite their snapshots
   emulator    run a local server that speaks the DMS API
   validate    print what generating would report (errors, warnings, renames); write nothing
+  serve       SDK generation as an HTTP service (POST /v1/generate, /v1/validate)
   migrate     rewrite a pygen v1 [tool.pygen] table into this pygen's format
 
 Run `pygen <command> --help` for the options of one command.
@@ -63,6 +64,15 @@ def _run_migrate(argv: Sequence[str]) -> int:
         return _missing_extra("generator", exc)
 
 
+def _run_serve(argv: Sequence[str]) -> int:
+    try:
+        from pygen.cli._serve import main
+
+        return main(argv)
+    except ImportError as exc:
+        return _missing_extra("service", exc)
+
+
 def _run_validate(argv: Sequence[str]) -> int:
     try:
         from pygen.cli._validate import main
@@ -78,6 +88,7 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "refresh": _run_refresh,
     "migrate": _run_migrate,
     "validate": _run_validate,
+    "serve": _run_serve,
 }
 
 

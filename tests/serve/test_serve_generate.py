@@ -159,6 +159,10 @@ def test_the_hostile_model_gives_inert_code_and_stays_out_of_the_log(
     assert model_text_outside_strings(files) == []
     typescript = client.post("/v1/generate", json={"models": [model], "language": "typescript"})
     assert typescript.status_code == 200, typescript.text
+    # The generator's own TypeScript for the model, whose inertness tests/emit_typescript/test_ts_hostile_runtime.py
+    # proves by running it: the service answers exactly that.
+    expected = generate([model], language="typescript").files
+    assert unpack(typescript.content) == {path: text.encode() for path, text in expected.items()}
     logged = server.stderr()
     assert SENTINEL not in logged and TOKEN not in logged
     assert all(isinstance(line, dict) for line in server.log_lines())  # every line is JSON

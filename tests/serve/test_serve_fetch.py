@@ -12,7 +12,9 @@ from _serve_support import TOKEN, load, model_path, unpack
 from pygen.emulator.testing import EmulatorProcess
 from pygen.serve.testing import ServeProcess
 
-pytestmark = pytest.mark.xdist_group("serve-fetch")
+# once: the service runs the generator, whose output every Python checks (tests/emit_*, tests/validate); what it adds
+# (HTTP, tokens, limits, worker processes, archives) gives the same answers on every Python.
+pytestmark = [pytest.mark.xdist_group("serve-fetch"), pytest.mark.once]
 EMULATOR_TOKEN = "emulator-token-for-serve"
 
 

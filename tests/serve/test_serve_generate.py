@@ -34,7 +34,9 @@ from pygen import __version__
 from pygen.generator import generate
 from pygen.serve.testing import ServeProcess
 
-pytestmark = pytest.mark.xdist_group("serve-generate")
+# once: the service runs the generator, whose output every Python checks (tests/emit_*, tests/validate); what it adds
+# (HTTP, tokens, limits, worker processes, archives) gives the same answers on every Python.
+pytestmark = [pytest.mark.xdist_group("serve-generate"), pytest.mark.once]
 CONCURRENCY = 2
 
 

@@ -19,7 +19,9 @@ from _serve_support import TOKEN, big_model, load, model_path
 
 from pygen.serve.testing import ServeProcess
 
-pytestmark = pytest.mark.xdist_group("serve-limits")
+# once: the service runs the generator, whose output every Python checks (tests/emit_*, tests/validate); what it adds
+# (HTTP, tokens, limits, worker processes, archives) gives the same answers on every Python.
+pytestmark = [pytest.mark.xdist_group("serve-limits"), pytest.mark.once]
 CLIENT_ID, CLIENT_SECRET = "serve-client", "serve-client-secret-0123456789"
 LIMITS = {
     "PYGEN_SERVE_CLIENT_ID": CLIENT_ID,

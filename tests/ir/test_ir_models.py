@@ -6,7 +6,7 @@ import random
 from collections import Counter
 
 import pytest
-from _ir_support import load_shared, model, text, view
+from _ir_support import load_shared, mapped, model, text, view, view_ref
 
 from pygen.dms import DataModel
 from pygen.generator.ir import (
@@ -261,3 +261,47 @@ def test_the_ir_is_hashable() -> None:
     # Emitters may key caches on IR objects; defaults are kept as JSON text for that reason.
     sdk = _build("Omni")
     assert hash(sdk) == hash(_build("Omni"))
+
+
+def test_resource_names_the_views_whose_nodes_are_time_series_or_files() -> None:
+    core = _build("CogniteCore")
+    assert {str(v.id): v.resource for v in core.views if v.resource} == {
+        "cdf_cdm:CogniteTimeSeries/v1": "timeseries",
+        "cdf_cdm:CogniteFile/v1": "file",
+    }
+    # WindTurbine maps the core containers without implementing the core views: its nodes are resources all the same.
+    wind = _build("WindTurbine")
+    assert {v.id.external_id: v.resource for v in wind.views if v.resource} == {
+        "SensorTimeSeries": "timeseries",
+        "DataSheet": "file",
+    }
+    assert all(v.resource is None for v in _build("Omni").views)
+
+
+def test_resource_follows_implements_through_the_model_and_outside_it() -> None:
+    core_ts = {"type": "view", "space": "cdf_cdm", "externalId": "CogniteTimeSeries", "version": "v1"}
+    sdk, diagnostics = build_ir(
+        [
+            model(
+                view("Sensor", {"name": text()}, implements=[core_ts]),  # the core view is not in the model
+                view("Special", {"x": text()}, implements=[view_ref("Sensor")]),
+                view(
+                    "Doc",
+                    {
+                        "path": mapped({"type": "text"}, identifier="directory")
+                        | {"container": {"type": "container", "space": "cdf_cdm", "externalId": "CogniteFile"}}
+                    },
+                ),
+                view("SensorEdge", {"name": text()}, implements=[core_ts], usedFor="edge"),
+                view("Plain", {"name": text()}),
+            )
+        ]
+    )
+    assert sdk is not None, diagnostics
+    assert {v.id.external_id: v.resource for v in sdk.views} == {
+        "Sensor": "timeseries",
+        "Special": "timeseries",
+        "Doc": "file",
+        "SensorEdge": None,  # an edge is never a time series
+        "Plain": None,
+    }

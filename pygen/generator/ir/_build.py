@@ -18,6 +18,7 @@ from pygen._identifiers import validate_external_id, validate_property_id, valid
 from ._diagnostics import Diagnostic, has_errors, sort_diagnostics
 from ._model import (
     Connection,
+    CoreResource,
     DataModelInfo,
     Field,
     InstanceKind,
@@ -293,6 +294,13 @@ def _kind(ref: ViewRef, view: View, out: list[Diagnostic]) -> InstanceKind | Non
 # ---------------------------------------------------------------------------------------------- inheritance
 
 
+#: The core views whose nodes are CDF resources (any version): see ``ViewClass.resource``.
+_CORE_RESOURCES: dict[tuple[str, str], CoreResource] = {
+    ("cdf_cdm", "CogniteTimeSeries"): "timeseries",
+    ("cdf_cdm", "CogniteFile"): "file",
+}
+
+
 @dataclass
 class _Builder:
     """Flattens inheritance (memoized per view) and builds view classes."""
@@ -381,7 +389,22 @@ class _Builder:
             description=view.description,
             node_type=node_type,
             filter_defaults=filter_defaults,
+            resource=self.resource(ref) if kind == "node" else None,
         )
+
+    def resource(self, ref: ViewRef) -> CoreResource | None:
+        """The CDF resource a node of ``ref`` is: the core view it is or implements (through views of the model),
+        or whose core container it maps properties of (a node with data in that container is the resource).
+        """
+        lineage = [ref, *sorted(self.ancestors(ref))]
+        named = {(parent.space, parent.external_id) for view in lineage for parent in self.views[view].implements or ()}
+        named |= {(view.space, view.external_id) for view in lineage}
+        mapped = (prop for prop in (self.properties(ref) or {}).values() if isinstance(prop, MappedProperty))
+        named |= {(prop.container.space, prop.container.external_id) for prop in mapped}
+        for core, resource in _CORE_RESOURCES.items():
+            if core in named:
+                return resource
+        return None
 
 
 # ---------------------------------------------------------------------------------------------- filter defaults

@@ -17,6 +17,7 @@ __all__ = [
     "Connection",
     "ConnectionKind",
     "ContainerRef",
+    "CoreResource",
     "DataModelInfo",
     "DataType",
     "DateType",
@@ -47,6 +48,8 @@ __all__ = [
 JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]  # noqa: UP007
 
 InstanceKind = Literal["node", "edge", "all"]
+#: The CDF resource a node of a view *is* (see ``ViewClass.resource``).
+CoreResource = Literal["timeseries", "file"]
 ConnectionKind = Literal["direct", "direct_list", "edge_single", "edge_multi", "reverse_single", "reverse_multi"]
 #: Filter operations a field supports (see ``Field.filters``): the DMS filters of one property.
 FilterOp = Literal["equals", "in", "prefix", "range", "exists", "contains_any", "contains_all"]
@@ -320,6 +323,11 @@ class ViewClass:
     ``identifier`` is the neutral name emitters derive class names from: the external id, unless
     ``build_ir(view_names=...)`` gave another one (to tell apart views that share an external id).
 
+    ``resource`` is the CDF resource a node of the view is: ``"timeseries"`` when the view is CDF's core
+    ``CogniteTimeSeries`` or implements it (directly, or through views of the model), so the node's
+    datapoints live behind the time series API under its instance id; ``"file"`` likewise for
+    ``CogniteFile`` and file content. None for every other view.
+
     ``node_type`` and ``filter_defaults`` are what the view's ``filter`` requires of an instance, so
     that a write class can default them and an instance written through the view is listed by it:
     the ``type`` (of a node; of an edge for edge views) and ``(property_id, canonical JSON value)``
@@ -337,6 +345,7 @@ class ViewClass:
     description: str | None = None
     node_type: NodeRef | None = None
     filter_defaults: tuple[tuple[str, str], ...] = ()
+    resource: CoreResource | None = None
 
     def filter_default(self, property_id: str) -> JsonValue:
         """The value the view's filter requires of ``property_id`` (None when it requires none)."""

@@ -392,6 +392,7 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
         ("/timeseries/byids", lambda r, b: timeseries.byids(b)),
         ("/timeseries/list", lambda r, b: timeseries.list_series(b)),
         ("/timeseries/delete", lambda r, b: timeseries.delete(b)),
+        ("/timeseries/update", lambda r, b: timeseries.update(b)),
         ("/timeseries/data", lambda r, b: datapoints.insert(b)),
         ("/timeseries/data/list", datapoint_list),
         ("/timeseries/data/latest", lambda r, b: datapoints.latest(b)),

@@ -16,7 +16,6 @@ from typing import Any, Protocol
 
 from pygen.emulator._errors import ApiError, bad_request, show
 from pygen.emulator._ids import MAX_RESOURCE_XID, as_dict, items_of, resource_identity, resource_ref
-from pygen.emulator._normalize import opt_text
 from pygen.emulator._params import body_flag, decode_cursor, encode_cursor, now_ms
 from pygen.emulator._store import Instance, NodeKey, Store, container_hint
 
@@ -190,28 +189,9 @@ class TimeSeriesService:
                     raise bad_request(f"{where}.{name} must be true or false, got {show(value)}")
                 flags[name] = value
             fields: dict[str, Any] = {"isStep": flags["isStep"]}
-            for name, limit in _TEXT_FIELDS.items():
-                text = opt_text(item, name, limit, where)
-                if text is not None:
-                    fields[name] = text
-            for name in _ID_FIELDS:
-                value = item.get(name)
-                if value is not None:
-                    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                        raise bad_request(f"{where}.{name} must be a positive integer, got {show(value)}")
-                    fields[name] = value
-            metadata = item.get("metadata")
-            if metadata is not None:
-                if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
-                    raise bad_request(f"{where}.metadata must be an object of string values")
-                fields["metadata"] = metadata
-            categories = item.get("securityCategories")
-            if categories is not None:
-                if not isinstance(categories, list) or not all(
-                    isinstance(c, int) and not isinstance(c, bool) for c in categories
-                ):
-                    raise bad_request(f"{where}.securityCategories must be a list of integers")
-                fields["securityCategories"] = categories
+            for name in _UPDATABLE:
+                if name != "isStep" and item.get(name) is not None:
+                    fields[name] = _field_value(name, item[name], f"{where}.{name}")
             prepared.append((xid, flags["isString"], fields))
         xids = [xid for xid, _, _ in prepared if xid is not None]
         repeated = sorted({xid for xid in xids if xids.count(xid) > 1})
@@ -244,6 +224,46 @@ class TimeSeriesService:
                 )
                 step = bool(stored.pop("isStep"))
                 out.append(Series(int(cursor.lastrowid or 0), xid, None, is_string, step, stored).resource())
+        return {"items": out}
+
+    def update(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /timeseries/update``: ``set``/``setNull`` per field (``add``/``remove`` for ``metadata`` and
+        ``securityCategories``) of classic series; a node's series is changed by writing the node."""
+        changes: list[tuple[dict[str, Any], dict[str, Any], str]] = []
+        for index, raw in enumerate(items_of(body, 1000)):
+            where = f"items[{index}]"
+            item = as_dict(raw, where)
+            unknown = sorted(set(item) - {"id", "externalId", "instanceId", "update"})
+            if unknown:
+                raise bad_request(f"{where}: unknown field(s) {', '.join(unknown)}")
+            ref = resource_ref({key: value for key, value in item.items() if key != "update"}, where)
+            changes.append((ref, as_dict(item.get("update"), f"{where}.update"), where))
+        refs = [ref for ref, _, _ in changes]
+        repeated = [ref for index, ref in enumerate(refs) if ref in refs[:index]]
+        if repeated:
+            raise bad_request("The same time series is given more than once", duplicated=repeated)
+        found = self.resolve(refs)
+        updated: list[tuple[Series, dict[str, Any]]] = []
+        for (ref, update, where), series in zip(changes, found, strict=True):
+            assert series is not None  # resolve raised for the missing ones
+            if series.instance_id is not None:
+                space, xid = series.instance_id
+                raise bad_request(
+                    f"{where}: the time series {show(ref)} belongs to the node {space}:{xid}: change it by writing "
+                    "the node through the data modeling API"
+                )
+            fields = {**series.fields, "isStep": series.is_step}
+            for name, operation in update.items():
+                _apply_update(fields, name, operation, f"{where}.update.{name}")
+            updated.append((series, fields))
+        stamp = now_ms()
+        out = []
+        with self.store.transaction():
+            for series, fields in updated:
+                fields["lastUpdatedTime"] = stamp
+                self.store.conn.execute("UPDATE timeseries SET body = ? WHERE id = ?", (json.dumps(fields), series.id))
+                step = bool(fields.pop("isStep"))
+                out.append(Series(series.id, series.external_id, None, series.is_string, step, fields).resource())
         return {"items": out}
 
     def _parse_refs(self, body: dict[str, Any], max_items: int) -> list[dict[str, Any]]:
@@ -314,6 +334,72 @@ def delete_classic(
             )
     for resource_id in dict.fromkeys(resource.id for resource in found if resource is not None):
         drop(resource_id)
+
+
+#: What ``/timeseries/update`` may change (isString and the ids may not).
+_UPDATABLE = (*_TEXT_FIELDS, *_ID_FIELDS, "isStep", "metadata", "securityCategories")
+
+
+def _field_value(name: str, value: object, where: str) -> Any:
+    """A classic time series field, checked as CDF checks it on create and update."""
+    if name in _TEXT_FIELDS:
+        if not isinstance(value, str):
+            raise bad_request(f"{where} must be a string, got {show(value)}")
+        if len(value) > _TEXT_FIELDS[name]:
+            raise bad_request(
+                "Request had 1 constraint violations. Please fix the request and try again. "
+                f"[{where} size must be between 0 and {_TEXT_FIELDS[name]}]"
+            )
+        return value
+    if name in _ID_FIELDS:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise bad_request(f"{where} must be a positive integer, got {show(value)}")
+        return value
+    if name == "isStep":
+        if not isinstance(value, bool):
+            raise bad_request(f"{where} must be true or false, got {show(value)}")
+        return value
+    if name == "metadata":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise bad_request(f"{where} must be an object of string values")
+        return value
+    if not isinstance(value, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in value):
+        raise bad_request(f"{where} must be a list of integers")
+    return value
+
+
+def _apply_update(fields: dict[str, Any], name: str, operation: object, where: str) -> None:
+    if name not in _UPDATABLE:
+        why = "cannot be changed after creation" if name in ("isString", "externalId", "id") else "is not a field"
+        raise bad_request(f"{where}: {name} {why}; updatable: {', '.join(_UPDATABLE)}")
+    change = as_dict(operation, where)
+    if set(change) == {"setNull"}:
+        if change["setNull"] is not True:
+            raise bad_request(f"{where}.setNull must be true")
+        if name == "isStep":
+            raise bad_request(f"{where}: isStep cannot be null")
+        fields.pop(name, None)
+    elif set(change) == {"set"}:
+        fields[name] = _field_value(name, change["set"], f"{where}.set")
+    elif name in ("metadata", "securityCategories") and change and set(change) <= {"add", "remove"}:
+        if name == "metadata":
+            merged = dict(fields.get(name) or {})
+            merged.update(_field_value(name, change.get("add", {}), f"{where}.add"))
+            removed = change.get("remove", [])
+            if not isinstance(removed, list) or not all(isinstance(key, str) for key in removed):
+                raise bad_request(f"{where}.remove must be a list of keys")
+            fields[name] = {key: value for key, value in merged.items() if key not in removed}
+        else:
+            added = _field_value(name, change.get("add", []), f"{where}.add")
+            removed = _field_value(name, change.get("remove", []), f"{where}.remove")
+            kept = [c for c in (fields.get(name) or []) if c not in removed]
+            fields[name] = kept + [c for c in added if c not in kept]
+    else:
+        raise bad_request(
+            f'{where} must be {{"set": value}} or {{"setNull": true}}'
+            + (" (or add/remove)" if name in ("metadata", "securityCategories") else "")
+            + f", got {show(operation)}"
+        )
 
 
 def _filter_of(raw: object) -> dict[str, Any]:

@@ -28,7 +28,10 @@ export class PygenError extends Error {
    * (429, 503, a failed connection) or answered with an error about the request itself.
    */
   readonly maybeApplied: boolean;
-  /** For a request that stopped retrying because a deadline passed: which one, in words ("... passed"). */
+  /**
+   * For a request that stopped retrying because a deadline passed: which one, in words ("... passed"); or why else it
+   * was not retried (a file transfer whose body is a stream, which can be sent only once).
+   */
   readonly gaveUp: string | undefined;
 
   constructor(message?: string, options: PygenErrorOptions = {}) {

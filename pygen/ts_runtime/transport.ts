@@ -25,7 +25,17 @@ import {
   shouldRetryStatus,
   type RetryPolicy,
 } from "./retry.js";
-import { defaultSleep, type FetchLike, type RequestKind, type ResponseLike, type Sleep } from "./types.js";
+import {
+  defaultSleep,
+  type FetchLike,
+  type RequestKind,
+  type ResponseLike,
+  type Sleep,
+  type TransferBody,
+  type TransferFetchLike,
+  type TransferInit,
+  type TransferResponseLike,
+} from "./types.js";
 
 /** The runtime's version, sent as `x-cdp-sdk: pygen-ts:<version>`. */
 export const VERSION = "0.1.0";
@@ -59,6 +69,11 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /** Default: the global `fetch`. */
   fetch?: FetchLike;
+  /**
+   * The `fetch` of file transfers ({@link HttpClient.transfer}/{@link HttpClient.stream}: upload and download URLs),
+   * which sends binary bodies. Default: `fetch` when given (a real `fetch` sends them), else the global `fetch`.
+   */
+  transferFetch?: TransferFetchLike;
   /** Default: `setTimeout`. */
   sleep?: Sleep;
   /** Default: `Math.random` (the jitter). */
@@ -79,6 +94,8 @@ export type QueryParams = Record<
 export interface RequestOptions {
   /** A JSON body (serialized int64-safe: `bigint` stays exact). */
   body?: unknown;
+  /** A body already written as JSON text, sent as is (instead of `body`: for large bodies without `bigint`s). */
+  jsonText?: string;
   params?: QueryParams;
   /** Which concurrency budget; default inferred from the method and path (see {@link inferKind}). */
   kind?: RequestKind;
@@ -89,6 +106,49 @@ export interface RequestOptions {
    * a bulk call. Default: one of its own, from the client's retry policy.
    */
   deadline?: Deadline;
+}
+
+/** Options of a file transfer ({@link HttpClient.transfer}, {@link HttpClient.stream}). */
+export interface TransferOptions {
+  /**
+   * What to send. A `ReadableStream` can be read once, so a request with one is not retried (nor sent again with a
+   * refreshed token); the other bodies are sent again on each attempt.
+   */
+  body?: TransferBody;
+  /** Headers of the request (the client's own headers go only to its own origin, see {@link HttpClient.transfer}). */
+  headers?: Record<string, string>;
+  /** Which concurrency budget; default `"read"`. */
+  kind?: RequestKind;
+  signal?: AbortSignal;
+  /** As in {@link RequestOptions.deadline}. */
+  deadline?: Deadline;
+  /**
+   * The most one attempt may wait for the answer's headers, in ms (its body may then take any time, as long as no
+   * more than the client's `timeoutMs` passes between two of its chunks). Default: the client's `timeoutMs`;
+   * `null`: no limit (an upload of unknown size, say).
+   */
+  timeoutMs?: number | null;
+}
+
+/** What an answer to a file transfer carries besides its body. */
+export interface TransferHead {
+  readonly status: number;
+  readonly headers: ResponseLike["headers"];
+  /** The `x-request-id` header. */
+  readonly requestId: string | undefined;
+  /** As in {@link HttpResponse.maybeApplied}. */
+  readonly maybeApplied: boolean;
+}
+
+/** A successful (2xx) answer to {@link HttpClient.transfer}, its body read. */
+export interface TransferResponse extends TransferHead {
+  readonly bytes: Uint8Array;
+}
+
+/** A successful (2xx) answer to {@link HttpClient.stream}, its body to read. */
+export interface StreamResponse extends TransferHead {
+  /** The body; read it (or cancel it) to let the connection go. */
+  readonly body: ReadableStream<Uint8Array>;
 }
 
 /** A successful (2xx) answer. */
@@ -231,6 +291,7 @@ export class HttpClient {
   readonly #credentials: Credentials;
   readonly #headers: Record<string, string>;
   readonly #fetch: FetchLike;
+  readonly #transferFetch: TransferFetchLike;
   readonly #sleep: Sleep;
   readonly #random: () => number;
   readonly #now: () => number;
@@ -277,6 +338,13 @@ export class HttpClient {
     const chosen = options.fetch ?? globalFetch;
     if (chosen === undefined) throw new TypeError("no global fetch on this platform: pass options.fetch");
     this.#fetch = chosen;
+    // A FetchLike given for JSON requests is a fetch: it is called with the binary bodies of transfers too.
+    const transferFetch: TransferFetchLike | undefined =
+      options.transferFetch ??
+      (options.fetch as TransferFetchLike | undefined) ??
+      (typeof fetch === "function" ? (url, init) => fetch(url, init) : undefined);
+    if (transferFetch === undefined) throw new TypeError("no global fetch on this platform: pass options.fetch");
+    this.#transferFetch = transferFetch;
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
@@ -309,15 +377,92 @@ export class HttpClient {
   /** A request relative to the project URL (`path` starts with `/`); throws the typed errors of `errors.ts`. */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
     if (!path.startsWith("/")) throw new TypeError(`path must start with "/", got ${JSON.stringify(path)}`);
-    const { signal } = options;
-    const kind = options.kind ?? inferKind(method, path);
-    const url = this.#url(path, options.params);
     const headers: Record<string, string> = { ...this.#headers };
     let body: string | undefined;
-    if (options.body !== undefined) {
+    if (options.jsonText !== undefined) {
+      body = options.jsonText;
+      headers["content-type"] = "application/json";
+    } else if (options.body !== undefined) {
       body = stringifyJson(options.body);
       headers["content-type"] = "application/json";
     }
+    const done = await this.#attempts(method, this.#url(path, options.params), {
+      kind: options.kind ?? inferKind(method, path),
+      headers,
+      body,
+      authorize: true,
+      reading: "text",
+      timeoutMs: this.config.timeoutMs,
+      signal: options.signal,
+      deadline: options.deadline,
+    });
+    return makeResponse(done.response, done.text, done.applied);
+  }
+
+  /**
+   * A file transfer: `method` to `url` (a full URL, such as a file's upload or download link, or a path on the
+   * cluster starting with `/`) with a binary body, the answer's body read into bytes. Retried as {@link request}
+   * is, except with a `ReadableStream` body (it can be sent once). The credentials and the client's own headers
+   * (`x-cdp-*`, `accept`) go only to the cluster's own origin (the base URL's): a storage service's pre-signed URL
+   * gets nothing but `options.headers`, so a token never leaves for another host.
+   *
+   * One attempt waits at most `options.timeoutMs` for the answer's headers; the body then may take any time, as long
+   * as no more than the client's `timeoutMs` passes between two chunks of it.
+   */
+  async transfer(method: string, url: string, options: TransferOptions = {}): Promise<TransferResponse> {
+    const done = await this.#attempts(method, this.#transferUrl(url), this.#transferSpec(url, options, "bytes"));
+    const bytes = done.data instanceof Uint8Array ? done.data : new Uint8Array(0);
+    return { ...transferHead(done.response, done.applied), bytes };
+  }
+
+  /**
+   * {@link transfer} with the answer's body as a stream, to read at the caller's pace (no more than the client's
+   * `timeoutMs` may pass between two of its chunks while the caller waits; `options.signal` cancels it). An answer
+   * whose body breaks off is not retried. The concurrency slot is given back when the headers arrive.
+   */
+  async stream(method: string, url: string, options: TransferOptions = {}): Promise<StreamResponse> {
+    const done = await this.#attempts(method, this.#transferUrl(url), this.#transferSpec(url, options, "stream"));
+    const body = done.data instanceof ReadableStream ? done.data : bytesStream(done.data ?? new Uint8Array(0));
+    return { ...transferHead(done.response, done.applied), body };
+  }
+
+  /** The absolute URL of a transfer (a path is the cluster's). */
+  #transferUrl(url: string): string {
+    if (typeof url !== "string" || url === "") throw new TypeError(`expected a URL, got ${JSON.stringify(url)}`);
+    const absolute = url.startsWith("/") ? this.config.baseUrl + url : url;
+    let parsed: URL;
+    try {
+      parsed = new URL(absolute);
+    } catch {
+      throw new TypeError(`not a URL: ${JSON.stringify(url)}`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new TypeError(`not an http(s) URL: ${JSON.stringify(url)}`);
+    }
+    return absolute;
+  }
+
+  #transferSpec(url: string, options: TransferOptions, reading: "bytes" | "stream"): AttemptSpec {
+    const own = new URL(this.#transferUrl(url)).origin === new URL(this.config.baseUrl).origin;
+    const timeoutMs = options.timeoutMs === undefined ? this.config.timeoutMs : options.timeoutMs;
+    if (timeoutMs !== null && (!(timeoutMs > 0) || !Number.isFinite(timeoutMs))) {
+      throw new RangeError(`timeoutMs must be > 0 or null, got ${String(timeoutMs)}`);
+    }
+    return {
+      kind: options.kind ?? "read",
+      headers: own ? { ...this.#headers, ...options.headers } : { ...options.headers },
+      body: options.body,
+      authorize: own,
+      reading,
+      timeoutMs,
+      signal: options.signal,
+      deadline: options.deadline,
+    };
+  }
+
+  /** The attempts of one request, retried by the policy; the successful answer, or the typed error. */
+  async #attempts(method: string, url: string, spec: AttemptSpec): Promise<Done> {
+    const { signal } = spec;
     const ctx: AuthContext = {
       baseUrl: this.config.baseUrl,
       fetch: this.#fetch,
@@ -328,8 +473,10 @@ export class HttpClient {
       signal,
     };
     const policy = this.config.retry;
-    const deadline = options.deadline ?? this.newDeadline();
-    const where = { method, url };
+    const deadline = spec.deadline ?? this.newDeadline();
+    const where = { method, url, timeoutMs: spec.timeoutMs };
+    // A stream body can be read once: no second attempt.
+    const once = isStream(spec.body) ? "its body is a stream, which can be sent only once" : undefined;
     let refreshed = false;
     // Whether an attempt so far may have been carried out although its answer was lost.
     let applied = false;
@@ -337,9 +484,9 @@ export class HttpClient {
     let last: Outcome | undefined;
     for (let attempt = 0; ; ) {
       signal?.throwIfAborted();
-      const release = await this.#semaphores[kind].acquire(signal);
+      const release = await this.#semaphores[spec.kind].acquire(signal);
       let outcome: Outcome;
-      let authorization: string;
+      let authorization: string | undefined;
       try {
         // Checked after queueing for a slot: a request that waited past the deadline is not sent.
         if (deadline.passed) {
@@ -349,30 +496,35 @@ export class HttpClient {
           }
           throw this.#failure(last, where, attempt, applied, gaveUp);
         }
-        // After queueing for a slot, so a token does not expire while the request waits.
-        try {
-          authorization = await this.#credentials.authorize(ctx);
-        } catch (error) {
-          // The token request failed: this attempt was not sent, an earlier one may have been carried out.
-          if (applied && error instanceof OAuthError) throw withMaybeApplied(error);
-          throw error;
+        if (spec.authorize) {
+          // After queueing for a slot, so a token does not expire while the request waits.
+          try {
+            authorization = await this.#credentials.authorize(ctx);
+          } catch (error) {
+            // The token request failed: this attempt was not sent, an earlier one may have been carried out.
+            if (applied && error instanceof OAuthError) throw withMaybeApplied(error);
+            throw error;
+          }
         }
-        outcome = await this.#send(
-          url,
-          { method, headers: { ...headers, authorization }, ...(body === undefined ? {} : { body }) },
-          signal,
-        );
+        const headers = authorization === undefined ? spec.headers : { ...spec.headers, authorization };
+        outcome = await this.#send(method, url, headers, spec);
       } finally {
         release();
       }
       last = outcome;
       if (outcome.ok) {
-        const { response, text } = outcome;
+        const { response } = outcome;
         if (response.status >= 200 && response.status <= 299) {
           deadline.progress();
-          return makeResponse(response, text, applied);
+          return { response, text: outcome.text, data: outcome.data, applied };
         }
-        if (response.status === 401 && !refreshed && this.#credentials.invalidate(authorization)) {
+        if (
+          response.status === 401 &&
+          once === undefined &&
+          authorization !== undefined &&
+          !refreshed &&
+          this.#credentials.invalidate(authorization)
+        ) {
           refreshed = true; // one retry with a fresh token, not counted as a retry
           continue;
         }
@@ -380,6 +532,7 @@ export class HttpClient {
           const retryAfter = parseRetryAfter(response.headers.get("retry-after"), this.#now());
           const delay = retryDelay(attempt, policy, retryAfter, this.#random);
           applied ||= mayHaveBeenApplied(response.status);
+          if (once !== undefined) throw this.#failure(outcome, where, attempt + 1, applied, once);
           if (delay >= deadline.remaining()) {
             deadline.giveUp();
             throw this.#failure(outcome, where, attempt + 1, applied, `${deadline.describe()} passed`);
@@ -391,8 +544,9 @@ export class HttpClient {
         throw this.#failure(outcome, where, attempt + 1, applied, undefined);
       }
       if (signal?.aborted) throw signal.reason;
-      applied ||= outcome.timedOut || !neverReachedServer(outcome.error);
+      applied ||= outcome.timedOut !== false || !neverReachedServer(outcome.error);
       if (attempt < policy.maxRetries) {
+        if (once !== undefined) throw this.#failure(outcome, where, attempt + 1, applied, once);
         const delay = retryDelay(attempt, policy, undefined, this.#random);
         if (delay >= deadline.remaining()) {
           deadline.giveUp();
@@ -408,11 +562,12 @@ export class HttpClient {
 
   /**
    * The error a request fails with after `attempts` attempts, the last of which had `outcome`; `applied`: whether
-   * an attempt may have been carried out; `gaveUp`: the deadline that stopped it, if one did.
+   * an attempt may have been carried out; `gaveUp`: why it was not retried (a deadline that passed), if not by the
+   * policy.
    */
   #failure(
     outcome: Outcome,
-    where: { method: string; url: string },
+    where: { method: string; url: string; timeoutMs: number | null },
     attempts: number,
     applied: boolean,
     gaveUp: string | undefined,
@@ -429,15 +584,13 @@ export class HttpClient {
         gaveUp,
       });
     }
-    const what = outcome.timedOut
-      ? `timed out after ${this.config.timeoutMs} ms`
-      : `failed: ${describe(outcome.error)}`;
+    const what = outcome.timedOut === false ? `failed: ${describe(outcome.error)}` : `timed out ${outcome.timedOut}`;
     const tail = gaveUp === undefined ? "" : `; gave up: ${gaveUp}`;
     return new ConnectionFailedError(
       `${method} ${url} ${what} (${attempts} attempt${attempts === 1 ? "" : "s"})${tail}`,
       {
         attempts,
-        timedOut: outcome.timedOut,
+        timedOut: outcome.timedOut !== false,
         cause: outcome.error,
         maybeApplied: applied,
         gaveUp,
@@ -459,35 +612,179 @@ export class HttpClient {
     return url;
   }
 
-  /** One attempt: the answer and its body, or the error (network failure or timeout). */
-  async #send(
-    url: string,
-    init: Omit<Parameters<FetchLike>[1], "signal">,
-    signal: AbortSignal | undefined,
-  ): Promise<Outcome> {
+  /**
+   * One attempt: the answer and its body (text; for transfers the bytes or the stream of a 2xx answer), or the error
+   * (network failure or timeout). The timeout of a JSON request covers its whole body; a transfer's covers the
+   * headers, and then each wait for a chunk of the body is limited to the client's `timeoutMs`.
+   */
+  async #send(method: string, url: string, headers: Record<string, string>, spec: AttemptSpec): Promise<Outcome> {
+    const { signal, body, reading } = spec;
     const controller = new AbortController();
-    let timedOut = false;
+    let timedOut: string | false = false;
     const onAbort = (): void => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error(`timed out after ${this.config.timeoutMs} ms`));
-    }, this.config.timeoutMs);
+    const timeout = (what: string): void => {
+      timedOut = what;
+      controller.abort(new Error(`timed out ${what}`));
+    };
+    let timer = spec.timeoutMs === null ? undefined : setTimeout(timeout, spec.timeoutMs, `after ${spec.timeoutMs} ms`);
+    let handedOver = false;
     try {
-      const response = await this.#fetch(url, { ...init, signal: controller.signal });
-      // The body is read under the same timeout: a server may stall after the headers.
-      const text = await response.text();
-      return { ok: true, response, text };
+      let response: TransferResponseLike;
+      if (reading === "text") {
+        const init = { method, headers, signal: controller.signal, ...(typeof body === "string" ? { body } : {}) };
+        response = await this.#fetch(url, init);
+      } else {
+        const init: TransferInit = { method, headers, signal: controller.signal };
+        if (body !== undefined) init.body = body;
+        if (isStream(body)) init.duplex = "half";
+        response = await this.#transferFetch(url, init);
+      }
+      const ok = response.status >= 200 && response.status <= 299;
+      if (reading === "text" || !ok) {
+        // The body is read under the same timeout: a server may stall after the headers.
+        const text = await response.text();
+        return { ok: true, response, text, data: undefined };
+      }
+      clearTimeout(timer);
+      timer = undefined;
+      const idle = { ms: this.config.timeoutMs, timeout };
+      const stream = response.body ?? undefined;
+      if (reading === "bytes") {
+        const data = stream ? await readAll(idleTimed(stream, idle)) : await bytesOf(response);
+        return { ok: true, response, text: "", data };
+      }
+      handedOver = true;
+      const done = (): void => signal?.removeEventListener("abort", onAbort);
+      const data = stream ? idleTimed(stream, idle, done) : bytesStream(await bytesOf(response));
+      if (!stream) done();
+      return { ok: true, response, text: "", data };
     } catch (error) {
       return { ok: false, error, timedOut };
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      if (!handedOver) signal?.removeEventListener("abort", onAbort);
     }
   }
 }
 
-type Outcome = { ok: true; response: ResponseLike; text: string } | { ok: false; error: unknown; timedOut: boolean };
+/** What one request sends, and how its answer is read. */
+interface AttemptSpec {
+  readonly kind: RequestKind;
+  readonly headers: Record<string, string>;
+  readonly body: TransferBody | undefined;
+  /** Whether the credentials go along (to the cluster's own origin only). */
+  readonly authorize: boolean;
+  /** `text`: JSON requests; `bytes`/`stream`: transfers. */
+  readonly reading: "text" | "bytes" | "stream";
+  /** The per-attempt timeout, in ms (`null`: none). */
+  readonly timeoutMs: number | null;
+  readonly signal: AbortSignal | undefined;
+  readonly deadline: Deadline | undefined;
+}
+
+/** The successful answer of a request: text (JSON requests) or data (transfers). */
+interface Done {
+  readonly response: ResponseLike;
+  readonly text: string;
+  readonly data: Uint8Array | ReadableStream<Uint8Array> | undefined;
+  readonly applied: boolean;
+}
+
+/** `timedOut`: what timed out, in words, or `false`. */
+type Outcome =
+  | { ok: true; response: ResponseLike; text: string; data: Uint8Array | ReadableStream<Uint8Array> | undefined }
+  | { ok: false; error: unknown; timedOut: string | false };
+
+function transferHead(response: ResponseLike, maybeApplied: boolean): TransferHead {
+  return {
+    status: response.status,
+    headers: response.headers,
+    requestId: response.headers.get("x-request-id") ?? undefined,
+    maybeApplied,
+  };
+}
+
+function isStream(body: unknown): body is ReadableStream<Uint8Array> {
+  return typeof ReadableStream !== "undefined" && body instanceof ReadableStream;
+}
+
+/** The whole body of an answer without a body stream: `arrayBuffer()`, else its text as UTF-8. */
+async function bytesOf(response: TransferResponseLike): Promise<Uint8Array> {
+  if (typeof response.arrayBuffer === "function") return new Uint8Array(await response.arrayBuffer());
+  return new TextEncoder().encode(await response.text());
+}
+
+/** A stream of `bytes`. */
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(out) {
+      if (bytes.byteLength > 0) out.enqueue(bytes);
+      out.close();
+    },
+  });
+}
+
+/**
+ * `stream`, with each wait for a chunk limited to `idle.ms` (then `idle.timeout` aborts the request, and the stream
+ * fails with its reason); `done` runs when the stream ends, fails or is cancelled.
+ */
+function idleTimed(
+  stream: ReadableStream<Uint8Array>,
+  idle: { ms: number; timeout: (what: string) => void },
+  done: () => void = () => undefined,
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  const what = `waiting more than ${idle.ms} ms for the next chunk of the body`;
+  let stalled: Error | undefined;
+  return new ReadableStream<Uint8Array>({
+    async pull(out) {
+      const timer = setTimeout(() => {
+        stalled = new Error(`timed out ${what}`);
+        idle.timeout(what);
+      }, idle.ms);
+      try {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          out.close();
+          done();
+        } else {
+          out.enqueue(chunk.value);
+        }
+      } catch (error) {
+        out.error(stalled ?? error);
+        done();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/** Every chunk of `stream`, joined. */
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
 
 function makeResponse(response: ResponseLike, text: string, maybeApplied: boolean): HttpResponse {
   let parsed: { value: JsonValue } | undefined;

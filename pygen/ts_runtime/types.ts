@@ -25,6 +25,30 @@ export interface ResponseLike {
 /** A `fetch` (the global one fits); inject a fake in tests. */
 export type FetchLike = (url: string, init: FetchInit) => Promise<ResponseLike>;
 
+/** The body of a file transfer: what the platform's `fetch` can send. */
+export type TransferBody = string | ArrayBuffer | Blob | ReadableStream<Uint8Array>;
+
+/**
+ * The subset of `RequestInit` a file transfer sends (`HttpClient.transfer`/`stream`): a binary body, and
+ * `duplex: "half"` when that body is a stream (Node's `fetch` requires it).
+ */
+export interface TransferInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: TransferBody;
+  signal: AbortSignal;
+  duplex?: "half";
+}
+
+/** The subset of `Response` a file transfer reads; a real `Response` fits. */
+export interface TransferResponseLike extends ResponseLike {
+  arrayBuffer?(): Promise<ArrayBuffer>;
+  readonly body?: ReadableStream<Uint8Array> | null;
+}
+
+/** The `fetch` of file transfers (the global one fits). */
+export type TransferFetchLike = (url: string, init: TransferInit) => Promise<TransferResponseLike>;
+
 /** Waits `ms` milliseconds; rejects with the signal's reason when it aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 

@@ -12,6 +12,40 @@ export {
   type OAuthClientCredentialsOptions,
 } from "./auth.js";
 export {
+  AGGREGATES,
+  AggregateDatapoints,
+  Datapoints,
+  DatapointsApi,
+  DatapointsError,
+  DatapointsList,
+  fileRef,
+  NumericDatapoints,
+  StringDatapoints,
+  TimeSeriesNodeApi,
+  timeSeriesRef,
+  toEpochMs,
+  type Aggregate,
+  type AggregateDatapointsOptions,
+  type Datapoint,
+  type DatapointInput,
+  type DatapointsInit,
+  type DatapointsInput,
+  type DatapointsInsertItems,
+  type DatapointsOptions,
+  type DatapointsPageOptions,
+  type DatapointsRange,
+  type DatapointsWriteOptions,
+  type FailedDatapoints,
+  type FileRef,
+  type LatestDatapointOptions,
+  type RawDatapoints,
+  type RawDatapointsOptions,
+  type TimeLike,
+  type TimeSeriesId,
+  type TimeSeriesIdLike,
+  type TimeSeriesRef,
+} from "./datapoints.js";
+export {
   ApiError,
   AuthenticationError,
   BadRequestError,
@@ -93,6 +127,14 @@ export {
   type WhereLogic,
   type WhereOps,
 } from "./filters.js";
+export {
+  FileNodeApi,
+  FilesApi,
+  type DownloadOptions,
+  type FileContent,
+  type FileIdLike,
+  type UploadOptions,
+} from "./files.js";
 export { toNodeId } from "./items.js";
 export { JsonSyntaxError, parseJson, stringifyJson, type JsonObject, type JsonValue } from "./json.js";
 export {
@@ -149,6 +191,10 @@ export {
   type HttpResponse,
   type QueryParams,
   type RequestOptions,
+  type StreamResponse,
+  type TransferHead,
+  type TransferOptions,
+  type TransferResponse,
 } from "./transport.js";
 export {
   formatId,
@@ -167,6 +213,10 @@ export {
   type PropertyValue,
   type ResponseLike,
   type Sleep,
+  type TransferBody,
+  type TransferFetchLike,
+  type TransferInit,
+  type TransferResponseLike,
   type ViewId,
 } from "./types.js";
 export { EdgeApi, NodeApi, ViewApi } from "./views.js";

@@ -13,7 +13,9 @@ describe("runtime sources", () => {
   it("are the expected small modules", () => {
     expect(sources.sort()).toEqual([
       "auth.ts",
+      "datapoints.ts",
       "errors.ts",
+      "files.ts",
       "filters.ts",
       "index.ts",
       "items.ts",
@@ -51,6 +53,8 @@ describe("public surface (index.ts)", () => {
   it("exports the documented names", () => {
     expect(Object.keys(runtime).sort()).toEqual(
       [
+        "AGGREGATES",
+        "AggregateDatapoints",
         "And",
         "ApiError",
         "AuthenticationError",
@@ -60,6 +64,10 @@ describe("public surface (index.ts)", () => {
         "ConnectionFailedError",
         "ContainsAll",
         "ContainsAny",
+        "Datapoints",
+        "DatapointsApi",
+        "DatapointsError",
+        "DatapointsList",
         "DEFAULT_LIMITS",
         "DEFAULT_RETRY_POLICY",
         "DEFAULT_RETRY_STATUSES",
@@ -71,6 +79,8 @@ describe("public surface (index.ts)", () => {
         "EnumProperty",
         "Equals",
         "Exists",
+        "FileNodeApi",
+        "FilesApi",
         "Filter",
         "GraphHop",
         "GraphQuery",
@@ -94,6 +104,7 @@ describe("public surface (index.ts)", () => {
         "Not",
         "NotFoundError",
         "NumberProperty",
+        "NumericDatapoints",
         "OAuthClientCredentials",
         "OAuthError",
         "Or",
@@ -108,7 +119,9 @@ describe("public surface (index.ts)", () => {
         "RequestTimeoutError",
         "ServerError",
         "Sort",
+        "StringDatapoints",
         "TextProperty",
+        "TimeSeriesNodeApi",
         "TimestampProperty",
         "Token",
         "UnprocessableEntityError",
@@ -119,12 +132,15 @@ describe("public surface (index.ts)", () => {
         "and",
         "edgeFields",
         "errorClassForStatus",
+        "fileRef",
         "formatId",
         "nodeFields",
         "not",
         "or",
         "parseJson",
         "stringifyJson",
+        "timeSeriesRef",
+        "toEpochMs",
         "toNodeId",
         "viewPropertyRef",
         "whereFilter",
@@ -140,6 +156,7 @@ describe("public surface (index.ts)", () => {
       new runtime.OAuthError("m"),
       new runtime.UpsertError({}, [], 0),
       new runtime.DeleteError({}, []),
+      new runtime.DatapointsError([], 0),
     ];
     for (const error of errors) {
       expect(error).toBeInstanceOf(runtime.PygenError);

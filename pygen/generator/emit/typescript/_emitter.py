@@ -1,11 +1,11 @@
 """The TypeScript emitter: renders the IR into the files of a typed SDK folder, in memory.
 
-Output (under ``<package>/``): ``index.ts`` (re-exports everything), ``client.ts`` (one member per view),
-``views/<View>.ts`` (read/write interfaces and the view's API class), ``support.ts`` (read conversions, edges),
-``package.json`` (marks the folder as ES modules) and ``runtime/`` (a copy of pygen's TypeScript runtime,
-its ``VERSION`` stamped with pygen's). One jinja ``Environment`` is built once and cached; templates only
-loop and branch, this module decides every type and name. Statements a model can make longer than a line are
-built as layout documents (``_layout``) and printed by the ``layout`` filter; see the README, "Layout".
+Output (under ``<package>/``): ``index.ts`` (re-exports everything), ``client.ts`` (one member per view, plus
+``datapoints`` and ``files``), ``views/<View>.ts`` (read/write interfaces and the view's API class), ``support.ts``
+(read conversions, edges), ``package.json`` (marks the folder as ES modules) and ``runtime/`` (a copy of pygen's
+TypeScript runtime, its ``VERSION`` stamped with pygen's). One jinja ``Environment`` is built once and cached;
+templates only loop and branch, this module decides every type and name. Statements a model can make longer than a
+line are built as layout documents (``_layout``) and printed by the ``layout`` filter; see the README, "Layout".
 """
 
 from __future__ import annotations
@@ -410,6 +410,28 @@ class _ViewContext:
     apply_return: Doc | None = None
 
 
+#: The runtime's base class of a view API whose nodes are a CDF resource (``ViewClass.resource``), and what it adds.
+_RESOURCE_APIS: dict[str, tuple[str, str]] = {
+    "timeseries": (
+        "TimeSeriesNodeApi",
+        "Its nodes are time series: `datapoints(ids, options)` (one or many at once, raw or aggregates), "
+        "`latestDatapoint`, `insertDatapoints` and `deleteDatapoints`.",
+    ),
+    "file": (
+        "FileNodeApi",
+        "Its nodes are files: `upload(id, content)`, `download(id)`, `downloadStream(id)`, `uploadUrl` and "
+        "`downloadUrl`.",
+    ),
+}
+
+
+def _api_base(view: ViewClass) -> str:
+    """The runtime class a view's API extends: ``EdgeApi``, ``NodeApi``, or the node API of its resource."""
+    if view.instance_kind == "edge":
+        return "EdgeApi"
+    return _RESOURCE_APIS[view.resource][0] if view.resource is not None else "NodeApi"
+
+
 def _connections_note(connections: tuple[Connection, ...], names: TypeScriptNames, view: ViewClass) -> str:
     others = [c for c in connections if not c.is_stored and (view.id, c.property_id) not in names.connections]
     if not others:
@@ -632,7 +654,8 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
     reverse = _reverse_contexts(view, names)
     edges = _edge_contexts(sdk, view, names)
     links = [] if edge else _link_contexts(sdk, view, names)
-    values = ["EdgeApi" if edge else "NodeApi"]
+    api_base = _api_base(view)
+    values = [api_base]
     types = ["Edge" if edge else "Node", "EdgeWrite" if edge else "NodeWrite", "InstanceClient", "JsonValue", "ViewId"]
     if not edge:
         values.append("GraphQuery")
@@ -688,6 +711,8 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
         "upsert, delete. `fields` holds a typed filter and sort builder per property."
         + _connections_note(view.connections, names, view)
     )
+    if view.resource is not None and not edge:
+        api_doc += "\n\n" + _RESOURCE_APIS[view.resource][1]
     if not view.writable:
         api_doc += "\n\nThe view is not writable: write through the views it maps containers of."
     read_base, write_base = ("Edge", "EdgeWrite") if edge else ("Node", "NodeWrite")
@@ -711,7 +736,7 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
         file=own.file,
         doc=doc,
         api_doc=api_doc,
-        api_base="EdgeApi" if edge else "NodeApi",
+        api_base=api_base,
         fields=fields,
         writable=view.writable,
         reverse=tuple(context for context, _ in reverse),
@@ -723,7 +748,7 @@ def _view_context(sdk: SDKModel, view: ViewClass, names: TypeScriptNames) -> _Vi
         write_alias=_assign(f"export type {base}Write", [write_base, _type_args([write_properties])]),
         timestamps=["const TIMESTAMPS: ReadonlySet<string> = new Set<string>(", bracket("[", timestamps, "]"), ");"],
         class_heading=[
-            f"export class {base}Api extends {'EdgeApi' if edge else 'NodeApi'}",
+            f"export class {base}Api extends {api_base}",
             _type_args([properties, write_properties]),
             " {",
         ],

@@ -13,7 +13,10 @@ What is renamed, with a warning naming the original and the new name:
   (``typescript-reserved-name``); names that start with a digit get a ``View`` prefix and non-ASCII
   letters are transliterated (``typescript-invalid-identifier``); views whose names would meet get
   ``_2``, ``_3``... in the order of their sorted ids (``typescript-name-collision``).
-- Client members are camelCase; the client's own members and ``Object.prototype``'s are reserved.
+- Client members are camelCase; the client's own members (``instances``, ``datapoints``, ``files``...) and
+  ``Object.prototype``'s are reserved.
+- Connection methods are camelCase; the members of the runtime's view API classes are reserved (for a view whose
+  nodes are time series or files also the helpers of ``TimeSeriesNodeApi``/``FileNodeApi``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pygen.generator.ir import Diagnostic, Level, SDKModel, ViewRef
 
 __all__ = [
     "API_MEMBERS",
+    "RESOURCE_API_MEMBERS",
     "KEYWORDS",
     "TS_CODES",
     "TypeScriptNames",
@@ -82,8 +86,14 @@ API_MEMBERS = frozenset(
     CONNECTIONS
     """.split()
 )
+#: Members the runtime's ``TimeSeriesNodeApi``/``FileNodeApi`` add to the API of a view whose nodes are a CDF
+#: resource (``ViewClass.resource``): a connection method of that name would override them.
+RESOURCE_API_MEMBERS: dict[str, frozenset[str]] = {
+    "timeseries": frozenset({"datapointsApi", "datapoints", "latestDatapoint", "insertDatapoints", "deleteDatapoints"}),
+    "file": frozenset({"filesApi", "upload", "download", "downloadStream", "uploadUrl", "downloadUrl"}),
+}
 #: The generated client's own members.
-CLIENT_MEMBERS = frozenset({"instances", "http", "instanceSpace", "upsert", "delete"})
+CLIENT_MEMBERS = frozenset({"instances", "http", "instanceSpace", "upsert", "delete", "datapoints", "files"})
 #: Diagnostic codes of TypeScript naming and their levels.
 TS_CODES: dict[str, Level] = {
     # Renames by the documented rules: infos, summarised in one line.
@@ -317,8 +327,10 @@ def typescript_names(
 
 def _connection_names(sdk: SDKModel, out: list[Diagnostic]) -> dict[tuple[ViewRef, str], str]:
     names: dict[tuple[ViewRef, str], str] = {}
-    reserved = KEYWORDS | OBJECT_MEMBERS | API_MEMBERS
     for view in sdk.views:
+        reserved = KEYWORDS | OBJECT_MEMBERS | API_MEMBERS
+        if view.resource is not None and view.instance_kind != "edge":
+            reserved |= RESOURCE_API_MEMBERS[view.resource]
         used: set[str] = set()
         for connection in view.connections:
             if connection.is_stored or connection.target is None:

@@ -2,8 +2,8 @@
 import {
   and,
   DirectRelationListProperty,
+  FileNodeApi,
   GraphQuery,
-  NodeApi,
   toNodeId,
   type Connections,
   type InstanceClient,
@@ -201,8 +201,10 @@ const TIMESTAMPS: ReadonlySet<string> = new Set<string>(["sourceCreatedTime", "s
 /**
  * The API of view cdf_cdm:CogniteFile/v1 (nodes): retrieve, list, iterate, search, aggregate, upsert, delete. `fields`
  * holds a typed filter and sort builder per property.
+ *
+ * Its nodes are files: `upload(id, content)`, `download(id)`, `downloadStream(id)`, `uploadUrl` and `downloadUrl`.
  */
-export class CogniteFileApi extends NodeApi<CogniteFileProperties, CogniteFileWriteProperties> {
+export class CogniteFileApi extends FileNodeApi<CogniteFileProperties, CogniteFileWriteProperties> {
   /** The view this API reads and writes. */
   static readonly VIEW: ViewId = Object.freeze({ space: "cdf_cdm", externalId: "CogniteFile", version: "v1" });
 

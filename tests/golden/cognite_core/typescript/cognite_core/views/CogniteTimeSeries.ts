@@ -3,7 +3,7 @@ import {
   and,
   DirectRelationListProperty,
   GraphQuery,
-  NodeApi,
+  TimeSeriesNodeApi,
   toNodeId,
   type Connections,
   type InstanceClient,
@@ -199,8 +199,14 @@ const TIMESTAMPS: ReadonlySet<string> = new Set<string>(["sourceCreatedTime", "s
 /**
  * The API of view cdf_cdm:CogniteTimeSeries/v1 (nodes): retrieve, list, iterate, search, aggregate, upsert, delete.
  * `fields` holds a typed filter and sort builder per property.
+ *
+ * Its nodes are time series: `datapoints(ids, options)` (one or many at once, raw or aggregates), `latestDatapoint`,
+ * `insertDatapoints` and `deleteDatapoints`.
  */
-export class CogniteTimeSeriesApi extends NodeApi<CogniteTimeSeriesProperties, CogniteTimeSeriesWriteProperties> {
+export class CogniteTimeSeriesApi extends TimeSeriesNodeApi<
+  CogniteTimeSeriesProperties,
+  CogniteTimeSeriesWriteProperties
+> {
   /** The view this API reads and writes. */
   static readonly VIEW: ViewId = Object.freeze({ space: "cdf_cdm", externalId: "CogniteTimeSeries", version: "v1" });
 

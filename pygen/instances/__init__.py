@@ -109,6 +109,7 @@ from pygen.instances._view import (
 )
 
 if TYPE_CHECKING:
+    from pygen.instances._classic import ClassicFile, ClassicResourceError, ClassicTimeSeries
     from pygen.instances._datapoints import (
         Aggregate,
         Datapoint,
@@ -122,6 +123,14 @@ if TYPE_CHECKING:
     from pygen.instances._datapoints_api import AsyncDatapointsAPI, DatapointsAPI
     from pygen.instances._files import AsyncFilesAPI, FileContent, FileIdLike, FilesAPI
     from pygen.instances._query import AsyncQuery, Query, QueryResult
+    from pygen.instances._resources import (
+        AsyncFileNodeAPI,
+        AsyncTimeSeriesNodeAPI,
+        FileNode,
+        FileNodeAPI,
+        TimeSeriesNode,
+        TimeSeriesNodeAPI,
+    )
     from pygen.instances._results import (
         DeleteError,
         DeleteResult,
@@ -152,6 +161,15 @@ _LAZY = {
     "FileContent": "_files",
     "FileIdLike": "_files",
     "FilesAPI": "_files",
+    "AsyncFileNodeAPI": "_resources",
+    "AsyncTimeSeriesNodeAPI": "_resources",
+    "ClassicFile": "_classic",
+    "ClassicResourceError": "_classic",
+    "ClassicTimeSeries": "_classic",
+    "FileNodeAPI": "_resources",
+    "FileNode": "_resources",
+    "TimeSeriesNodeAPI": "_resources",
+    "TimeSeriesNode": "_resources",
     "AsyncQuery": "_query",
     "Query": "_query",
     "QueryResult": "_query",
@@ -189,12 +207,17 @@ __all__ = [
     "AggregateSpec",
     "And",
     "AsyncDatapointsAPI",
+    "AsyncFileNodeAPI",
     "AsyncFilesAPI",
     "AsyncInstanceAPI",
     "AsyncInstanceClient",
     "AsyncQuery",
+    "AsyncTimeSeriesNodeAPI",
     "BooleanProperty",
     "Bucket",
+    "ClassicFile",
+    "ClassicResourceError",
+    "ClassicTimeSeries",
     "Connection",
     "ConnectionEdges",
     "ContainsAll",
@@ -226,6 +249,8 @@ __all__ = [
     "FailedItem",
     "FileContent",
     "FileIdLike",
+    "FileNode",
+    "FileNodeAPI",
     "FileRef",
     "FilesAPI",
     "Filter",
@@ -278,6 +303,8 @@ __all__ = [
     "TextProperty",
     "TimeLike",
     "TimeSeriesIdLike",
+    "TimeSeriesNode",
+    "TimeSeriesNodeAPI",
     "TimeSeriesRef",
     "Timestamp",
     "TimestampProperty",

@@ -126,7 +126,7 @@ class InstanceClient(_ClientCore, HTTPHolder):
         and why each failure failed) if anything failed.
         """
         from pygen.instances._results import FailedItem, UpsertError, UpsertResult
-        from pygen.instances._writes import WriteFlags, write_phases
+        from pygen.instances._writes import WriteFlags, write_plan
 
         flags = WriteFlags(
             replace,
@@ -137,8 +137,12 @@ class InstanceClient(_ClientCore, HTTPHolder):
         )
         result, failed = UpsertResult(), builtins.list[FailedItem]()
         workers = max(1, self.http.config.limits.write)
-        phases = write_phases(items, self.instance_space, replace)
+        classic, phases = write_plan(items, self.instance_space, replace)
         clock = Deadline(self.http.config.retry, deadline)
+        if classic:
+            from pygen.instances._classic import write_classic
+
+            write_classic(self.http, classic, clock)
         for chunks in phases:
             if len(chunks) == 1:  # the common small write: no thread pool
                 outcomes: Iterable[tuple[list[Any], list[FailedItem]]] = [self._apply(chunks[0], flags, clock)]
@@ -300,7 +304,7 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
     ) -> UpsertResult:
         """Async :meth:`InstanceClient.upsert`."""
         from pygen.instances._results import FailedItem, UpsertError, UpsertResult
-        from pygen.instances._writes import WriteFlags, write_phases
+        from pygen.instances._writes import WriteFlags, write_plan
 
         flags = WriteFlags(
             replace,
@@ -315,8 +319,12 @@ class AsyncInstanceClient(_ClientCore, AsyncHTTPHolder):
         import asyncio  # lazily: ~30 ms that sync users never need
 
         gate = asyncio.Semaphore(max(1, self.http.config.limits.write))
-        phases = write_phases(items, self.instance_space, replace)
+        classic, phases = write_plan(items, self.instance_space, replace)
         clock = Deadline(self.http.config.retry, deadline)
+        if classic:
+            from pygen.instances._classic import awrite_classic
+
+            await awrite_classic(self.http, classic, clock)
 
         async def apply(chunk: list[dict[str, Any]]) -> tuple[list[Any], list[FailedItem]]:
             async with gate:

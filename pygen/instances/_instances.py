@@ -789,6 +789,9 @@ def _dump_property(value: object, default_space: str | None) -> object:
         return [_dump_property(item, default_space) for item in value]
     if isinstance(value, dict):
         return value
+    classic = getattr(value, "ref", None)  # a classic resource (``_resources``): written as its external id
+    if isinstance(classic, str) and hasattr(value, "_resource"):
+        return str.__str__(classic)
     raise TypeError(f"cannot write a property value of type {type(value).__name__}: {value!r}")
 
 

@@ -84,6 +84,7 @@ class _Graph:
         self.replace = replace
         self.nodes: dict[NodeId, dict[str, Any]] = {}
         self.edges: dict[EdgeId, dict[str, Any]] = {}
+        self.classic: dict[tuple[type, str], Any] = {}  # classic resources held by properties, by (kind, xid)
         self._seen: set[int] = set()
 
     def _add(self, table: dict[Any, dict[str, Any]], item: dict[str, Any]) -> None:
@@ -109,9 +110,11 @@ class _Graph:
             )
         if isinstance(obj, NodeWrite):
             self._add(self.nodes, obj._apply_item(self.default_space))
+            self._classic(obj)
             self._connections(obj)
         elif isinstance(obj, EdgeWrite):
             self._add(self.edges, obj._apply_item(self.default_space))
+            self._classic(obj)
             for end in (obj.start_node, obj.end_node):
                 if isinstance(end, NodeWrite):
                     self.add(end)
@@ -121,6 +124,22 @@ class _Graph:
             )
         else:
             raise TypeError(f"upsert takes NodeWrite/EdgeWrite objects, got {type(obj).__name__}: {obj!r}")
+
+    def _classic(self, obj: NodeWrite | EdgeWrite) -> None:
+        fields = classic_fields(type(obj))
+        if not fields:
+            return
+        from pygen.instances._classic import classic_values
+
+        for name in fields:
+            for resource in classic_values(getattr(obj, name, None)):
+                key = (type(resource), resource.external_id)
+                previous = self.classic.setdefault(key, resource)
+                if previous != resource:
+                    raise ValueError(
+                        f"the classic {resource._resource} {resource.external_id!r} is given twice with different "
+                        "content; write it once (or make both objects equal)"
+                    )
 
     def _connections(self, node: NodeWrite) -> None:
         for name, connection in node._connections.items():
@@ -166,21 +185,37 @@ class _Graph:
             self.add(other)
 
 
-def flatten(
-    items: Iterable[object], default_space: str | None, replace: bool = False
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The apply items of ``items`` and of the objects they hold: (nodes, edges), each id once."""
-    graph = _Graph(default_space, replace)
-    for obj in items:
-        graph.add(obj)
-    return list(graph.nodes.values()), list(graph.edges.values())
-
-
 def write_phases(items: object, default_space: str | None, replace: bool = False) -> list[list[list[dict[str, Any]]]]:
     """The batches to send, per phase: all node batches, then all edge batches (empty phases dropped)."""
+    return write_plan(items, default_space, replace)[1]
+
+
+def write_plan(
+    items: object, default_space: str | None, replace: bool = False
+) -> tuple[list[Any], list[list[list[dict[str, Any]]]]]:
+    """The classic resources the items' properties hold (written first), and the batches of :func:`write_phases`."""
     objs: list[object] = [items] if isinstance(items, _Instance) else list(items)  # type: ignore[call-overload]
-    nodes, edges = flatten(objs, default_space, replace)
-    return [chunks for chunks in (batches(nodes), batches(edges)) if chunks]
+    graph = _Graph(default_space, replace)
+    for obj in objs:
+        graph.add(obj)
+    nodes, edges = list(graph.nodes.values()), list(graph.edges.values())
+    return list(graph.classic.values()), [chunks for chunks in (batches(nodes), batches(edges)) if chunks]
+
+
+_classic_fields: dict[type, tuple[str, ...]] = {}
+
+
+def classic_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a write class whose type can hold a classic resource (``ClassicTimeSeries``/``ClassicFile``),
+    found once per class from its annotations."""
+    known = _classic_fields.get(cls)
+    if known is None:
+        known = _classic_fields[cls] = tuple(
+            name
+            for name, info in getattr(cls, "model_fields", {}).items()
+            if "ClassicTimeSeries" in repr(info.annotation) or "ClassicFile" in repr(info.annotation)
+        )
+    return known
 
 
 def batches(items: Sequence[dict[str, Any]], size: int = MAX_WRITE_ITEMS) -> list[list[dict[str, Any]]]:

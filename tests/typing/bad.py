@@ -11,6 +11,8 @@ from datetime import date
 import omni as omni_package
 from cognite_core import Cognite360ImageCollectionWrite, CogniteAsset, CogniteAssetFilters, CogniteCoreClient
 from omni import (
+    CDFExternalReferencesListedWrite,
+    CDFExternalReferencesWrite,
     ConnectionEdgeAToConnectionItemGWrite,
     ConnectionEdgeAWrite,
     ConnectionItemDWrite,
@@ -24,7 +26,7 @@ from omni import (
     PrimitiveRequiredWrite,
 )
 
-from pygen.instances import Query
+from pygen.instances import ClassicFile, ClassicTimeSeries, Datapoints, FileRef, Query, TimeSeriesRef
 from pygen.transport import ClientConfig, Token
 
 config = ClientConfig("my-project", Token("token"))
@@ -98,3 +100,26 @@ core.cognite_asset.query().include(omni.connection_item_f.query())  # error
 omni.connection_item_f.outwards_multi_edges.list(nmae="x")  # error
 omni.connection_item_f.outwards_multi_edges.list(name_prefix=1)  # error
 omni.connection_item_f.inwards_edges.list()  # error
+
+# Time series, files and classic references.
+core.cognite_asset.datapoints("a1")  # error
+core.cognite_time_series.upload("ts1", b"x")  # error
+core.cognite_file.datapoints("f1")  # error
+wrong_count: Datapoints = core.cognite_time_series.datapoints(["ts1", "ts2"])  # error
+core.cognite_time_series.datapoints("ts1", aggregates="median", granularity="1h")  # error
+core.cognite_time_series.datapoints("ts1", start=[0])  # error
+core.cognite_time_series.insert_datapoints("ts1", [("2024-01-01", 1.0)])  # error
+CDFExternalReferencesWrite(external_id="r", timeseries=ClassicFile(external_id="f", name="f"))  # error
+CDFExternalReferencesWrite(external_id="r", file=ClassicTimeSeries(external_id="t"))  # error
+CDFExternalReferencesWrite(external_id="r", sequence=ClassicTimeSeries(external_id="t"))  # error
+CDFExternalReferencesListedWrite(external_id="r", files=[ClassicTimeSeries(external_id="t")])  # error
+ClassicTimeSeries(external_id="t", unit=3)  # error
+ClassicFile(external_id="f")  # error
+refs = omni.cdf_external_references.retrieve("r")
+wrong_ref: FileRef | None = refs.timeseries if refs is not None else None  # error
+wrong_kind: TimeSeriesRef = FileRef("f")  # error
+sensor = core.cognite_time_series.retrieve("ts1")
+if sensor is not None:
+    sensor.datapoints()  # error
+    sensor.datapoints(config)  # error
+    sensor.download(core, "x")  # error

@@ -18,10 +18,14 @@ from cognite_core import (
     CogniteAssetWrite,
     CogniteCoreClient,
     CogniteEquipment,
+    CogniteFile,
     CogniteTimeSeries,
     CogniteTimeSeriesFields,
 )
 from omni import (
+    CDFExternalReferences,
+    CDFExternalReferencesListedWrite,
+    CDFExternalReferencesWrite,
     ConnectionEdgeA,
     ConnectionEdgeAFields,
     ConnectionEdgeAToConnectionItemG,
@@ -42,7 +46,22 @@ from omni import (
     PrimitiveRequiredWrite,
 )
 
-from pygen.instances import AsyncQuery, InstanceList, NodeId, Query, QueryResult, RetrieveList
+from pygen.instances import (
+    AsyncQuery,
+    ClassicFile,
+    ClassicTimeSeries,
+    Datapoint,
+    Datapoints,
+    DatapointsList,
+    FileRef,
+    InstanceList,
+    NodeId,
+    Query,
+    QueryResult,
+    RetrieveList,
+    SequenceRef,
+    TimeSeriesRef,
+)
 from pygen.transport import ClientConfig, Token
 
 UTC = timezone.utc
@@ -185,6 +204,51 @@ edges_of_one_connection: InstanceList[ConnectionEdgeA] = omni.connection_item_f.
 subset = core.cognite_asset.list(properties=[CogniteAssetFields.name, "description"], connections=["children"])
 subset_one = core.cognite_asset.retrieve("a1", properties=["name"])
 
+# Time series and files: the helpers of views whose nodes are resources, on the API and on read objects.
+one_series: Datapoints = core.cognite_time_series.datapoints("ts1", start="7d-ago", end=datetime.now(UTC))
+many_series: DatapointsList = core.cognite_time_series.datapoints(
+    ["ts1", NodeId("my_space", "ts2")], start=0, aggregates=["average", "max"], granularity="1h"
+)
+maybe_series: Datapoints | None = core.cognite_time_series.datapoints("ts1", ignore_unknown_ids=True)
+newest: Datapoint | None = core.cognite_time_series.latest_datapoint("ts1")
+newest_each: list[Datapoint | None] = core.cognite_time_series.latest_datapoint(["ts1", "ts2"])
+inserted: int = core.cognite_time_series.insert_datapoints("ts1", [(datetime.now(UTC), 1.5), (0, 2.0)])
+core.cognite_time_series.delete_datapoints(["ts1"], 0, "now")
+for datapoint_piece in core.cognite_time_series.datapoint_pages("ts1", page_size=10_000):
+    assert isinstance(datapoint_piece, Datapoints)
+sensor_read = core.cognite_time_series.retrieve("ts1")
+if sensor_read is not None:
+    sensor_points: Datapoints = sensor_read.datapoints(core, start="1d-ago")
+    sensor_latest: Datapoint | None = sensor_read.latest_datapoint(core)
+core.cognite_file.upload("manual", b"content", mime_type="text/plain")
+content: bytes = core.cognite_file.download_bytes("manual")
+manual_read: CogniteFile | None = core.cognite_file.retrieve("manual")
+if manual_read is not None:
+    manual_bytes: bytes = manual_read.download_bytes(core)
+
+# Properties naming classic resources: typed references on read, the resource itself on write.
+references = omni.cdf_external_references.retrieve("r1")
+if references is not None:
+    series_ref: TimeSeriesRef | None = references.timeseries
+    file_ref: FileRef | None = references.file
+    sequence_ref: SequenceRef | None = references.sequence
+    as_text: str | None = references.timeseries  # a reference is a str
+    if series_ref is not None:
+        classic_points: Datapoints = omni.datapoints.retrieve(series_ref, start=0)
+    read_back: CDFExternalReferences = references
+omni.upsert(
+    [
+        CDFExternalReferencesWrite(
+            external_id="r1",
+            timeseries=ClassicTimeSeries(external_id="flow", name="Flow", unit="m3/h"),
+            file=ClassicFile(external_id="pid", name="pid.pdf"),
+            sequence="curve",
+        ),
+        CDFExternalReferencesWrite(external_id="r2", timeseries="existing-series", file=FileRef("existing-file")),
+        CDFExternalReferencesListedWrite(external_id="r3", timeseries=[ClassicTimeSeries(external_id="a"), "b"]),
+    ]
+)
+
 
 async def asynchronous() -> None:
     client = AsyncCogniteCoreClient(config, instance_space="my_space")
@@ -206,3 +270,10 @@ async def asynchronous() -> None:
         assert async_root.children is None or async_roots or async_flat
     await client.upsert(CogniteAssetWrite(external_id="a2"))
     assert found is not None and counted >= 0
+    async_points: DatapointsList = await client.cognite_time_series.datapoints(["ts1"], start="1d-ago")
+    async_latest: Datapoint | None = await client.cognite_time_series.latest_datapoint("ts1")
+    async_bytes: bytes = await client.cognite_file.download_bytes("manual")
+    async_series = await client.cognite_time_series.retrieve("ts1")
+    if async_series is not None:
+        awaited_points: Datapoints = await async_series.datapoints(client, start=0)
+        assert awaited_points or async_points or async_latest or async_bytes

@@ -20,6 +20,7 @@ from pygen.generator.emit.python._source import bracketed, docstring
 from pygen.generator.ir import SDKModel, ViewClass, ViewRef
 
 __all__ = [
+    "RESOURCE_BASES",
     "EdgeClass",
     "Keyword",
     "Member",
@@ -64,6 +65,13 @@ class EdgeClass:
     target: str
     doc: str
     init: str | None = None
+
+
+#: The runtime bases of a view whose nodes are CDF resources (``ViewClass.resource``): read class, API, async API.
+RESOURCE_BASES: dict[str, tuple[str, str, str]] = {
+    "timeseries": ("TimeSeriesNode", "TimeSeriesNodeAPI", "AsyncTimeSeriesNodeAPI"),
+    "file": ("FileNode", "FileNodeAPI", "AsyncFileNodeAPI"),
+}
 
 
 @dataclass
@@ -126,12 +134,26 @@ class ViewContext:
         return bracketed("self.model_fields_set.update({", self.write_defaults, "        ", "})")
 
     @property
+    def read_base(self) -> str:
+        """The runtime base of the read class: ``Node``/``Edge``, or the node base of a resource view."""
+        return RESOURCE_BASES[self.view.resource][0] if self.view.resource else self.kind.title()
+
+    @property
+    def api_bases(self) -> tuple[str, str]:
+        """The runtime bases of the API classes, sync and async."""
+        if self.view.resource:
+            _, sync, async_ = RESOURCE_BASES[self.view.resource]
+            return sync, async_
+        return "InstanceAPI", "AsyncInstanceAPI"
+
+    @property
     def api_headers(self) -> tuple[str, str]:
         """The ``class ...API(InstanceAPI[Read, Write]):`` lines, sync and async."""
         write = self.write_class or ("NodeWrite" if self.kind == "node" else "EdgeWrite")
+        sync, async_ = self.api_bases
         return (
-            bracketed(f"class {self.api_class}(", [f"InstanceAPI[{self.read_class}, {write}]"], "", "):"),
-            bracketed(f"class {self.async_api_class}(", [f"AsyncInstanceAPI[{self.read_class}, {write}]"], "", "):"),
+            bracketed(f"class {self.api_class}(", [f"{sync}[{self.read_class}, {write}]"], "", "):"),
+            bracketed(f"class {self.async_api_class}(", [f"{async_}[{self.read_class}, {write}]"], "", "):"),
         )
 
     @property

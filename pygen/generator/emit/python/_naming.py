@@ -28,7 +28,12 @@ from dataclasses import dataclass
 
 from pygen.generator._package_names import package_name_problem
 from pygen.generator.emit._files import MAX_FILE_STEM, short_stem
-from pygen.generator.emit.python._runtime_names import CLIENT_ATTRIBUTES, INSTANCE_ATTRIBUTES, RUNTIME_EXPORTS
+from pygen.generator.emit.python._runtime_names import (
+    CLIENT_ATTRIBUTES,
+    INSTANCE_ATTRIBUTES,
+    RESOURCE_ATTRIBUTES,
+    RUNTIME_EXPORTS,
+)
 from pygen.generator.ir import Diagnostic, Level, SDKModel, ViewRef
 
 __all__ = [
@@ -443,7 +448,9 @@ def python_names(
 
     fields: dict[tuple[ViewRef, str], str] = {}
     for view in sorted(sdk.views, key=lambda v: v.id):
-        _name_properties(namer, view.id, view.property_ids, runtime, fields)
+        # The read class of a view whose nodes are resources has the helpers of its runtime base too.
+        field_reserved = runtime | RESOURCE_ATTRIBUTES if view.resource else runtime
+        _name_properties(namer, view.id, view.property_ids, field_reserved, fields)
     names = PythonNames(views, fields, client, f"Async{client}", package_name)
     return names, out
 

@@ -21,6 +21,7 @@ __all__ = [
     "EDGE_FIELDS_ATTRIBUTES",
     "INSTANCE_ATTRIBUTES",
     "NODE_FIELDS_ATTRIBUTES",
+    "RESOURCE_ATTRIBUTES",
     "RUNTIME_EXPORTS",
     "introspect",
 ]
@@ -63,25 +64,33 @@ NODE_FIELDS_ATTRIBUTES: frozenset[str] = frozenset(
         "created_time", "external_id", "last_updated_time", "space", "type", "version",
     }
 )  # fmt: skip
+#: Public attributes TimeSeriesNode and FileNode add to Node (fields of resource views).
+RESOURCE_ATTRIBUTES: frozenset[str] = frozenset(
+    {
+        "datapoints", "download", "download_bytes", "latest_datapoint", "upload",
+    }
+)  # fmt: skip
 #: ``pygen.instances.__all__``: names a generated module imports from the runtime.
 RUNTIME_EXPORTS: frozenset[str] = frozenset(
     {
         "API_PARAMETERS", "Aggregate", "AggregateArgs", "AggregateGroup", "AggregateGroups", "AggregateName",
-        "AggregateSpec", "And", "AsyncDatapointsAPI", "AsyncFilesAPI", "AsyncInstanceAPI", "AsyncInstanceClient",
-        "AsyncQuery", "BooleanProperty", "Bucket", "Connection", "ConnectionEdges", "ContainsAll", "ContainsAny",
+        "AggregateSpec", "And", "AsyncDatapointsAPI", "AsyncFileNodeAPI", "AsyncFilesAPI", "AsyncInstanceAPI",
+        "AsyncInstanceClient", "AsyncQuery", "AsyncTimeSeriesNodeAPI", "BooleanProperty", "Bucket", "ClassicFile",
+        "ClassicResourceError", "ClassicTimeSeries", "Connection", "ConnectionEdges", "ContainsAll", "ContainsAny",
         "CountArgs", "Datapoint", "Datapoints", "DatapointsAPI", "DatapointsError", "DatapointsList", "Date",
         "DateProperty", "DeleteError", "DeleteResult", "DirectRelation", "DirectRelationListProperty",
         "DirectRelationProperty", "DirectRelationTo", "Edge", "EdgeConnection", "EdgeFields", "EdgeId",
         "EdgeIdLike", "EdgeWrite", "EnumProperty", "Equals", "Exists", "FailedDatapoints", "FailedItem",
-        "FileContent", "FileIdLike", "FileRef", "FilesAPI", "Filter", "FloatProperty", "HasData", "Histogram", "In",
-        "InstanceAPI", "InstanceClient", "InstanceIdLike", "InstanceList", "InstanceReferences", "InstanceResult",
-        "InstanceValidationError", "IntProperty", "IterateArgs", "Json", "JsonObject", "JsonProperty", "LazyAPI",
-        "ListArgs", "ListProperty", "MAX_FILTER_VALUES", "MatchAll", "Nested", "Node", "NodeFields", "NodeId",
-        "NodeIdLike", "NodeWrite", "Not", "Or", "Overlaps", "Page", "PageArgs", "PagesArgs", "Prefix", "Property",
-        "PropertyNotFetchedError", "Query", "QueryResult", "Range", "RetrieveList", "ReverseDirectRelation",
-        "SearchArgs", "SequenceRef", "Sort", "SortArg", "StatArgs", "TextProperty", "TimeLike", "TimeSeriesIdLike",
-        "TimeSeriesRef", "Timestamp", "TimestampProperty", "UpsertError", "UpsertResult", "ViewId", "as_edge_id",
-        "as_node_id", "as_node_ids", "load_references", "unfetched_properties",
+        "FileContent", "FileIdLike", "FileNode", "FileNodeAPI", "FileRef", "FilesAPI", "Filter", "FloatProperty",
+        "HasData", "Histogram", "In", "InstanceAPI", "InstanceClient", "InstanceIdLike", "InstanceList",
+        "InstanceReferences", "InstanceResult", "InstanceValidationError", "IntProperty", "IterateArgs", "Json",
+        "JsonObject", "JsonProperty", "LazyAPI", "ListArgs", "ListProperty", "MAX_FILTER_VALUES", "MatchAll",
+        "Nested", "Node", "NodeFields", "NodeId", "NodeIdLike", "NodeWrite", "Not", "Or", "Overlaps", "Page",
+        "PageArgs", "PagesArgs", "Prefix", "Property", "PropertyNotFetchedError", "Query", "QueryResult", "Range",
+        "RetrieveList", "ReverseDirectRelation", "SearchArgs", "SequenceRef", "Sort", "SortArg", "StatArgs",
+        "TextProperty", "TimeLike", "TimeSeriesIdLike", "TimeSeriesNode", "TimeSeriesNodeAPI", "TimeSeriesRef",
+        "Timestamp", "TimestampProperty", "UpsertError", "UpsertResult", "ViewId", "as_edge_id", "as_node_id",
+        "as_node_ids", "load_references", "unfetched_properties",
     }
 )  # fmt: skip
 # --- end of generated names ------------------------------------------------------------------------------
@@ -102,6 +111,8 @@ def introspect() -> dict[str, frozenset[str]]:
         "NODE_FIELDS_ATTRIBUTES": _public(instances.NodeFields),
         "EDGE_FIELDS_ATTRIBUTES": _public(instances.EdgeFields),
         "CLIENT_ATTRIBUTES": _public(instances.InstanceClient) | _public(instances.AsyncInstanceClient),
+        "RESOURCE_ATTRIBUTES": (_public(instances.TimeSeriesNode) | _public(instances.FileNode))
+        - _public(instances.Node),
         "RUNTIME_EXPORTS": frozenset(instances.__all__),
         "API_PARAMETERS": frozenset(instances.API_PARAMETERS),
     }
@@ -116,6 +127,7 @@ _DOCS = {
     "NODE_FIELDS_ATTRIBUTES": "Public attributes of NodeFields (the base of a view's field references).",
     "EDGE_FIELDS_ATTRIBUTES": "Public attributes of EdgeFields.",
     "CLIENT_ATTRIBUTES": "Public attributes of InstanceClient and AsyncInstanceClient (the bases of a view's API).",
+    "RESOURCE_ATTRIBUTES": "Public attributes TimeSeriesNode and FileNode add to Node (fields of resource views).",
     "RUNTIME_EXPORTS": "``pygen.instances.__all__``: names a generated module imports from the runtime.",
     "API_PARAMETERS": "Parameters of the API methods: never a filter keyword (``pygen.instances._keywords``).",
 }

@@ -52,6 +52,14 @@ def scalar(field_type: DataType, ctx: ViewContext, name: str) -> str:
     raise TypeError(f"no scalar Python type for {field_type!r}")  # pragma: no cover - direct handled by callers
 
 
+#: Per kind of reference property: its read type, and the classic resource its write type also takes.
+_REFERENCES: dict[str, tuple[str, str | None]] = {
+    "timeseries": ("TimeSeriesRef", "ClassicTimeSeries"),
+    "file": ("FileRef", "ClassicFile"),
+    "sequence": ("SequenceRef", None),
+}
+
+
 def _listed(inner: str, is_list: bool) -> str:
     return f"list[{inner}]" if is_list else inner
 
@@ -86,6 +94,14 @@ def field_members(ctx: ViewContext, sdk: SdkContext, item: Field, name: str) -> 
         read = scalar(item.type, ctx, name)
         ctx.runtime_imports.add("JsonObject")
         write = "JsonObject"  # CDF stores JSON objects only
+    elif isinstance(item.type, ReferenceType):
+        # Read: a typed reference (a str); write: the external id, or a classic resource written with the node.
+        read, classic = _REFERENCES[item.type.kind]
+        ctx.runtime_imports.add(read)
+        write = "str"
+        if classic is not None:
+            ctx.runtime_imports.add(classic)
+            write = f"str | {classic}"
     else:
         read = write = scalar(item.type, ctx, name)
     doc = member_doc(item.name, item.description, item.property_id, "    ")

@@ -50,11 +50,11 @@ def _view_context(view: ViewClass, sdk: SdkContext, out: list[Diagnostic]) -> Vi
         ),
     )
     ctx.runtime_imports.update(
-        {"ViewId", "InstanceAPI", "AsyncInstanceAPI", "InstanceList", "Page", "Histogram", "Property"}
+        {"ViewId", "InstanceList", "Page", "Histogram", "Property"}
         | {"AggregateGroups", "AggregateSpec", "AggregateArgs", "IterateArgs", "ListArgs"}
         | {"PageArgs", "PagesArgs", "SearchArgs", "StatArgs", "Query", "AsyncQuery"}
     )
-    ctx.runtime_imports.update({"Node", "NodeWrite"} if kind == "node" else {"Edge", "EdgeWrite"})
+    ctx.runtime_imports.update({ctx.read_base, *ctx.api_bases, "NodeWrite" if kind == "node" else "EdgeWrite"})
     ctx.runtime_imports.add("NodeFields" if kind == "node" else "EdgeFields")
     for item in view.fields:
         name = sdk.names.field(view.id, item.property_id)

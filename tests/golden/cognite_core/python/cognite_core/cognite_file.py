@@ -11,20 +11,20 @@ from pygen.instances import (
     AggregateArgs,
     AggregateGroups,
     AggregateSpec,
-    AsyncInstanceAPI,
+    AsyncFileNodeAPI,
     AsyncQuery,
     BooleanProperty,
     Connection,
     DirectRelationListProperty,
     DirectRelationProperty,
     DirectRelationTo,
+    FileNode,
+    FileNodeAPI,
     Histogram,
-    InstanceAPI,
     InstanceList,
     IterateArgs,
     ListArgs,
     ListProperty,
-    Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
@@ -141,7 +141,7 @@ class CogniteFileWrite(NodeWrite):
         ) -> None: ...
 
 
-class CogniteFile(Node):
+class CogniteFile(FileNode):
     """File (node of view cdf_cdm:CogniteFile/v1), as read.
 
     Represents files.
@@ -283,7 +283,7 @@ if TYPE_CHECKING:
     class _Stat(StatArgs, CogniteFileFilters): ...
 
 
-class CogniteFileAPI(InstanceAPI[CogniteFile, CogniteFileWrite]):
+class CogniteFileAPI(FileNodeAPI[CogniteFile, CogniteFileWrite]):
     """The API of File (view cdf_cdm:CogniteFile/v1); reads take the keywords of CogniteFileFilters."""
 
     _read_class = CogniteFile
@@ -306,7 +306,7 @@ class CogniteFileAPI(InstanceAPI[CogniteFile, CogniteFileWrite]):
         def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
-class AsyncCogniteFileAPI(AsyncInstanceAPI[CogniteFile, CogniteFileWrite]):
+class AsyncCogniteFileAPI(AsyncFileNodeAPI[CogniteFile, CogniteFileWrite]):
     """The async API of File (view cdf_cdm:CogniteFile/v1); reads take the keywords of CogniteFileFilters."""
 
     _read_class = CogniteFile

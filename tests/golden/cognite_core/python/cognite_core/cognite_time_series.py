@@ -11,8 +11,8 @@ from pygen.instances import (
     AggregateArgs,
     AggregateGroups,
     AggregateSpec,
-    AsyncInstanceAPI,
     AsyncQuery,
+    AsyncTimeSeriesNodeAPI,
     BooleanProperty,
     Connection,
     DirectRelationListProperty,
@@ -20,12 +20,10 @@ from pygen.instances import (
     DirectRelationTo,
     EnumProperty,
     Histogram,
-    InstanceAPI,
     InstanceList,
     IterateArgs,
     ListArgs,
     ListProperty,
-    Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
@@ -38,6 +36,8 @@ from pygen.instances import (
     SearchArgs,
     StatArgs,
     TextProperty,
+    TimeSeriesNode,
+    TimeSeriesNodeAPI,
     Timestamp,
     TimestampProperty,
     ViewId,
@@ -172,7 +172,7 @@ class CogniteTimeSeriesWrite(NodeWrite):
         ) -> Self: ...
 
 
-class CogniteTimeSeries(Node):
+class CogniteTimeSeries(TimeSeriesNode):
     """Time series (node of view cdf_cdm:CogniteTimeSeries/v1), as read.
 
     Represents a series of data points in time order.\"
@@ -307,7 +307,7 @@ if TYPE_CHECKING:
     class _Stat(StatArgs, CogniteTimeSeriesFilters): ...
 
 
-class CogniteTimeSeriesAPI(InstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite]):
+class CogniteTimeSeriesAPI(TimeSeriesNodeAPI[CogniteTimeSeries, CogniteTimeSeriesWrite]):
     """The API of Time series (view cdf_cdm:CogniteTimeSeries/v1); reads take the keywords of
     CogniteTimeSeriesFilters.
     """
@@ -332,7 +332,7 @@ class CogniteTimeSeriesAPI(InstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite
         def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
-class AsyncCogniteTimeSeriesAPI(AsyncInstanceAPI[CogniteTimeSeries, CogniteTimeSeriesWrite]):
+class AsyncCogniteTimeSeriesAPI(AsyncTimeSeriesNodeAPI[CogniteTimeSeries, CogniteTimeSeriesWrite]):
     """The async API of Time series (view cdf_cdm:CogniteTimeSeries/v1); reads take the keywords of
     CogniteTimeSeriesFilters.
     """

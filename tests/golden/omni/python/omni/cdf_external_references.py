@@ -12,6 +12,9 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     AsyncQuery,
+    ClassicFile,
+    ClassicTimeSeries,
+    FileRef,
     Histogram,
     InstanceAPI,
     InstanceList,
@@ -27,8 +30,10 @@ from pygen.instances import (
     Property,
     Query,
     SearchArgs,
+    SequenceRef,
     StatArgs,
     TextProperty,
+    TimeSeriesRef,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -54,9 +59,9 @@ class CDFExternalReferencesWrite(NodeWrite):
     _view_id = _VIEW
     _fields_class = CDFExternalReferencesFields
 
-    file: str | None = None
+    file: str | ClassicFile | None = None
     sequence: str | None = None
-    timeseries: str | None = None
+    timeseries: str | ClassicTimeSeries | None = None
 
     if TYPE_CHECKING:
 
@@ -67,9 +72,9 @@ class CDFExternalReferencesWrite(NodeWrite):
             space: str | None = ...,
             type: NodeIdLike | None = ...,
             existing_version: int | None = ...,
-            file: str | None = ...,
+            file: str | ClassicFile | None = ...,
             sequence: str | None = ...,
-            timeseries: str | None = ...,
+            timeseries: str | ClassicTimeSeries | None = ...,
         ) -> None: ...
 
 
@@ -80,9 +85,9 @@ class CDFExternalReferences(Node):
     _fields_class = CDFExternalReferencesFields
     _write_class = CDFExternalReferencesWrite
 
-    file: str | None = None
-    sequence: str | None = None
-    timeseries: str | None = None
+    file: FileRef | None = None
+    sequence: SequenceRef | None = None
+    timeseries: TimeSeriesRef | None = None
 
     def as_write(self) -> CDFExternalReferencesWrite:
         """The write object of this node (``existing_version`` set to the version read)."""

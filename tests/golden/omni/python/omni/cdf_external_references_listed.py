@@ -12,6 +12,9 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     AsyncQuery,
+    ClassicFile,
+    ClassicTimeSeries,
+    FileRef,
     Histogram,
     InstanceAPI,
     InstanceList,
@@ -28,7 +31,9 @@ from pygen.instances import (
     Property,
     Query,
     SearchArgs,
+    SequenceRef,
     StatArgs,
+    TimeSeriesRef,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -54,9 +59,9 @@ class CDFExternalReferencesListedWrite(NodeWrite):
     _view_id = _VIEW
     _fields_class = CDFExternalReferencesListedFields
 
-    files: list[str] | None = None
+    files: list[str | ClassicFile] | None = None
     sequences: list[str] | None = None
-    timeseries: list[str] | None = None
+    timeseries: list[str | ClassicTimeSeries] | None = None
 
     if TYPE_CHECKING:
 
@@ -67,9 +72,9 @@ class CDFExternalReferencesListedWrite(NodeWrite):
             space: str | None = ...,
             type: NodeIdLike | None = ...,
             existing_version: int | None = ...,
-            files: list[str] | None = ...,
+            files: list[str | ClassicFile] | None = ...,
             sequences: list[str] | None = ...,
-            timeseries: list[str] | None = ...,
+            timeseries: list[str | ClassicTimeSeries] | None = ...,
         ) -> None: ...
 
 
@@ -80,9 +85,9 @@ class CDFExternalReferencesListed(Node):
     _fields_class = CDFExternalReferencesListedFields
     _write_class = CDFExternalReferencesListedWrite
 
-    files: list[str] | None = None
-    sequences: list[str] | None = None
-    timeseries: list[str] | None = None
+    files: list[FileRef] | None = None
+    sequences: list[SequenceRef] | None = None
+    timeseries: list[TimeSeriesRef] | None = None
 
     def as_write(self) -> CDFExternalReferencesListedWrite:
         """The write object of this node (``existing_version`` set to the version read)."""

@@ -11,15 +11,15 @@ from pygen.instances import (
     AggregateArgs,
     AggregateGroups,
     AggregateSpec,
-    AsyncInstanceAPI,
+    AsyncFileNodeAPI,
     AsyncQuery,
     BooleanProperty,
+    FileNode,
+    FileNodeAPI,
     Histogram,
-    InstanceAPI,
     InstanceList,
     IterateArgs,
     ListArgs,
-    Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
@@ -84,7 +84,7 @@ class DataSheetWrite(NodeWrite):
         ) -> None: ...
 
 
-class DataSheet(Node):
+class DataSheet(FileNode):
     """DataSheet (node of view sp_pygen_power:DataSheet/1), as read.
 
     A view representing a datasheet.
@@ -160,7 +160,7 @@ if TYPE_CHECKING:
     class _Stat(StatArgs, DataSheetFilters): ...
 
 
-class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
+class DataSheetAPI(FileNodeAPI[DataSheet, DataSheetWrite]):
     """The API of DataSheet (view sp_pygen_power:DataSheet/1); reads take the keywords of DataSheetFilters."""
 
     _read_class = DataSheet
@@ -183,7 +183,7 @@ class DataSheetAPI(InstanceAPI[DataSheet, DataSheetWrite]):
         def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
-class AsyncDataSheetAPI(AsyncInstanceAPI[DataSheet, DataSheetWrite]):
+class AsyncDataSheetAPI(AsyncFileNodeAPI[DataSheet, DataSheetWrite]):
     """The async API of DataSheet (view sp_pygen_power:DataSheet/1); reads take the keywords of DataSheetFilters."""
 
     _read_class = DataSheet

@@ -12,6 +12,7 @@ from pygen.instances import (
     AggregateSpec,
     AsyncInstanceAPI,
     AsyncQuery,
+    ClassicTimeSeries,
     Connection,
     ConnectionEdges,
     EdgeConnection,
@@ -34,6 +35,7 @@ from pygen.instances import (
     SearchArgs,
     StatArgs,
     TextProperty,
+    TimeSeriesRef,
     ViewId,
 )
 from typing_extensions import Unpack
@@ -62,9 +64,9 @@ class MetmastWrite(NodeWrite):
     }
 
     position: float | None = None
-    temperature: str | None = None
-    tilt_angle: str | None = None
-    wind_speed: str | None = None
+    temperature: str | ClassicTimeSeries | None = None
+    tilt_angle: str | ClassicTimeSeries | None = None
+    wind_speed: str | ClassicTimeSeries | None = None
     wind_turbines: list[DistanceFromWindTurbineWrite] | None = None
 
     if TYPE_CHECKING:
@@ -77,9 +79,9 @@ class MetmastWrite(NodeWrite):
             type: NodeIdLike | None = ...,
             existing_version: int | None = ...,
             position: float | None = ...,
-            temperature: str | None = ...,
-            tilt_angle: str | None = ...,
-            wind_speed: str | None = ...,
+            temperature: str | ClassicTimeSeries | None = ...,
+            tilt_angle: str | ClassicTimeSeries | None = ...,
+            wind_speed: str | ClassicTimeSeries | None = ...,
             wind_turbines: list[DistanceFromWindTurbineWrite] | None = ...,
         ) -> None: ...
 
@@ -95,9 +97,9 @@ class Metmast(Node):
     }
 
     position: float | None = None
-    temperature: str | None = None
-    tilt_angle: str | None = None
-    wind_speed: str | None = None
+    temperature: TimeSeriesRef | None = None
+    tilt_angle: TimeSeriesRef | None = None
+    wind_speed: TimeSeriesRef | None = None
     wind_turbines: list[DistanceFromWindTurbine] | None = None
 
     def as_write(self) -> MetmastWrite:

@@ -10,17 +10,15 @@ from pygen.instances import (
     AggregateArgs,
     AggregateGroups,
     AggregateSpec,
-    AsyncInstanceAPI,
     AsyncQuery,
+    AsyncTimeSeriesNodeAPI,
     BooleanProperty,
     EnumProperty,
     Histogram,
-    InstanceAPI,
     InstanceList,
     IterateArgs,
     ListArgs,
     ListProperty,
-    Node,
     NodeFields,
     NodeIdLike,
     NodeWrite,
@@ -32,6 +30,8 @@ from pygen.instances import (
     SearchArgs,
     StatArgs,
     TextProperty,
+    TimeSeriesNode,
+    TimeSeriesNodeAPI,
     ViewId,
 )
 from typing_extensions import Self, Unpack
@@ -121,7 +121,7 @@ class SensorTimeSeriesWrite(NodeWrite):
         ) -> Self: ...
 
 
-class SensorTimeSeries(Node):
+class SensorTimeSeries(TimeSeriesNode):
     """SensorTimeSeries (node of view sp_pygen_power:SensorTimeSeries/1), as read."""
 
     _view_id = _VIEW
@@ -199,7 +199,7 @@ if TYPE_CHECKING:
     class _Stat(StatArgs, SensorTimeSeriesFilters): ...
 
 
-class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
+class SensorTimeSeriesAPI(TimeSeriesNodeAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
     """The API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1); reads take the keywords of
     SensorTimeSeriesFilters.
     """
@@ -224,7 +224,7 @@ class SensorTimeSeriesAPI(InstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
         def histogram(self, property: str | Property, interval: float, **kwargs: Unpack[_Stat]) -> Histogram: ...
 
 
-class AsyncSensorTimeSeriesAPI(AsyncInstanceAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
+class AsyncSensorTimeSeriesAPI(AsyncTimeSeriesNodeAPI[SensorTimeSeries, SensorTimeSeriesWrite]):
     """The async API of SensorTimeSeries (view sp_pygen_power:SensorTimeSeries/1); reads take the keywords of
     SensorTimeSeriesFilters.
     """

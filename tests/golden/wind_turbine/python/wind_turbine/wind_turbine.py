@@ -35,6 +35,7 @@ from pygen.instances import (
     Property,
     Query,
     SearchArgs,
+    SequenceRef,
     StatArgs,
     TextProperty,
     ViewId,
@@ -134,7 +135,7 @@ class WindTurbine(Node):
     name: str | None = None
     """Name of the instance"""
 
-    power_curve: str | None = None
+    power_curve: SequenceRef | None = None
     rotor: DirectRelationTo[Rotor] | None = None
     windfarm: str | None = None
     metmast: list[DistanceToMetmast] | None = None

@@ -93,9 +93,7 @@ describe("a CogniteFile node's content", () => {
         else out.enqueue(content.subarray(pulls * 100_000, ++pulls * 100_000));
       },
     });
-    let t0 = performance.now();
     await client.files.upload({ space, externalId: "stream" }, stream);
-    console.log("stream upload", performance.now() - t0);
     expect(same(await client.files.download("stream"), content)).toBe(true);
     await client.files.upload("empty", new Uint8Array(0));
     expect((await client.files.download("empty")).byteLength).toBe(0);

@@ -8,7 +8,7 @@ instance, and the property is written as the resource's external id (a read give
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -211,66 +211,79 @@ def _taken(exc: APIError, pending: Sequence[ClassicTimeSeries]) -> set[str] | No
     return taken if taken & {item.external_id for item in pending} else None
 
 
+#: One request of a plan: (path, JSON body, query parameters).
+_Request = tuple[str, Any, "dict[str, str] | None"]
+#: The requests that write some resources: each gets back the request's error (None when it succeeded).
+_Plan = Generator[_Request, "APIError | None", None]
+
+
+def _plans(resources: Sequence[_Classic]) -> Iterator[_Plan]:
+    for batch in _series_batches(resources):
+        yield _series_plan(batch)
+    for file in _files(resources):
+        yield _file_plan(file)
+
+
+def _series_plan(batch: list[ClassicTimeSeries]) -> _Plan:
+    """Create a batch of series; those CDF says exist are updated instead."""
+    pending = batch
+    for _ in range(3):  # a create can race another writer's: what it made is updated on the next round
+        error = yield "/timeseries", {"items": [item.dump() for item in pending]}, None
+        if error is None:
+            return
+        taken = _taken(error, pending)
+        if taken is None:
+            raise _classic_error(error, pending) from error
+        existing = [item for item in pending if item.external_id in taken]
+        error = yield "/timeseries/update", {"items": [item.update() for item in existing]}, None
+        if error is not None:
+            raise _classic_error(error, existing) from error
+        pending = [item for item in pending if item.external_id not in taken]
+        if not pending:
+            return
+
+
+def _file_plan(file: ClassicFile) -> _Plan:
+    """Create a file, or overwrite its metadata (``overwrite`` keeps the content until a new upload)."""
+    error = yield "/files", file.dump(), {"overwrite": "true"}
+    if error is not None:
+        raise _classic_error(error, [file]) from error
+
+
 def write_classic(http: HTTPClient, resources: Sequence[_Classic], deadline: Deadline) -> None:
     """Create the classic resources ``upsert`` found in its items, or update those that exist: time series in
-    batches (created; those CDF says exist are updated), files one by one (created with ``overwrite``, which
-    keeps an existing file's content)."""
-    for batch in _series_batches(resources):
-        pending = batch
-        for _ in range(3):  # a create can race another writer's: what it made is updated on the next round
+    batches (created; those CDF says exist are updated), files one by one (created with ``overwrite``)."""
+    for plan in _plans(resources):
+        request: _Request | None = next(plan)
+        while request is not None:
+            path, body, params = request
+            error: APIError | None = None
             try:
-                http.post("/timeseries", json={"items": [item.dump() for item in pending]}, deadline=deadline)
-                break
+                http.request("POST", path, json=body, params=params, kind="write", deadline=deadline)
             except APIError as exc:
-                taken = _taken(exc, pending)
-                if taken is None:
-                    raise _classic_error(exc, pending) from exc
-                existing = [item for item in pending if item.external_id in taken]
-                body = {"items": [item.update() for item in existing]}
-                try:
-                    http.post("/timeseries/update", json=body, deadline=deadline)
-                except APIError as update_exc:
-                    raise _classic_error(update_exc, existing) from update_exc
-                pending = [item for item in pending if item.external_id not in taken]
-                if not pending:
-                    break
-    for file in _files(resources):
-        try:
-            http.request(
-                "POST", "/files", json=file.dump(), params={"overwrite": "true"}, kind="write", deadline=deadline
-            )
-        except APIError as exc:
-            raise _classic_error(exc, [file]) from exc
+                error = exc
+            request = _advance(plan, error)
 
 
 async def awrite_classic(http: AsyncHTTPClient, resources: Sequence[_Classic], deadline: Deadline) -> None:
     """Async :func:`write_classic`."""
-    for batch in _series_batches(resources):
-        pending = batch
-        for _ in range(3):
+    for plan in _plans(resources):
+        request: _Request | None = next(plan)
+        while request is not None:
+            path, body, params = request
+            error: APIError | None = None
             try:
-                await http.post("/timeseries", json={"items": [item.dump() for item in pending]}, deadline=deadline)
-                break
+                await http.request("POST", path, json=body, params=params, kind="write", deadline=deadline)
             except APIError as exc:
-                taken = _taken(exc, pending)
-                if taken is None:
-                    raise _classic_error(exc, pending) from exc
-                existing = [item for item in pending if item.external_id in taken]
-                body = {"items": [item.update() for item in existing]}
-                try:
-                    await http.post("/timeseries/update", json=body, deadline=deadline)
-                except APIError as update_exc:
-                    raise _classic_error(update_exc, existing) from update_exc
-                pending = [item for item in pending if item.external_id not in taken]
-                if not pending:
-                    break
-    for file in _files(resources):
-        try:
-            await http.request(
-                "POST", "/files", json=file.dump(), params={"overwrite": "true"}, kind="write", deadline=deadline
-            )
-        except APIError as exc:
-            raise _classic_error(exc, [file]) from exc
+                error = exc
+            request = _advance(plan, error)
+
+
+def _advance(plan: _Plan, error: APIError | None) -> _Request | None:
+    try:
+        return plan.send(error)
+    except StopIteration:
+        return None
 
 
 def _classic_error(exc: APIError, items: Sequence[_Classic]) -> ClassicResourceError:

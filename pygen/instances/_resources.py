@@ -12,7 +12,7 @@ objects (which take the client to use: a read object holds no connection).
 from __future__ import annotations
 
 import builtins
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pygen.instances._api import AsyncInstanceAPI, InstanceAPI
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     import os
     from pathlib import Path
 
+    from typing_extensions import TypedDict, Unpack
+
     from pygen.instances._datapoints import (
         Aggregate,
         Datapoint,
@@ -34,6 +36,25 @@ if TYPE_CHECKING:
         TimeSeriesIdLike,
     )
     from pygen.instances._files import FileContent, FileIdLike
+
+    class DatapointsArgs(TypedDict, total=False):
+        """The keywords of a datapoints read (:meth:`DatapointsAPI.retrieve`'s, but the ids)."""
+
+        start: TimeLike | None
+        end: TimeLike | None
+        aggregates: Aggregate | Sequence[Aggregate] | None
+        granularity: str | None
+        limit: int | None
+        target_unit: str | None
+        target_unit_system: str | None
+
+    class PagesArgs(DatapointsArgs, total=False):
+        """The keywords of :meth:`DatapointsAPI.pages`."""
+
+        page_size: int | None
+        ignore_unknown_ids: bool
+        cursor: str | None
+
 
 __all__ = [
     "AsyncFileNodeAPI",
@@ -57,57 +78,17 @@ class TimeSeriesNode(Node):
     """
 
     @overload
-    def datapoints(
-        self,
-        client: InstanceClient,
-        *,
-        start: TimeLike | None = ...,
-        end: TimeLike | None = ...,
-        aggregates: Aggregate | Sequence[Aggregate] | None = ...,
-        granularity: str | None = ...,
-        limit: int | None = ...,
-        target_unit: str | None = ...,
-        target_unit_system: str | None = ...,
-    ) -> Datapoints: ...
+    def datapoints(self, client: InstanceClient, **kwargs: Unpack[DatapointsArgs]) -> Datapoints: ...
 
     @overload
-    def datapoints(
-        self,
-        client: AsyncInstanceClient,
-        *,
-        start: TimeLike | None = ...,
-        end: TimeLike | None = ...,
-        aggregates: Aggregate | Sequence[Aggregate] | None = ...,
-        granularity: str | None = ...,
-        limit: int | None = ...,
-        target_unit: str | None = ...,
-        target_unit_system: str | None = ...,
-    ) -> Awaitable[Datapoints]: ...
+    def datapoints(self, client: AsyncInstanceClient, **kwargs: Unpack[DatapointsArgs]) -> Awaitable[Datapoints]: ...
 
     def datapoints(
-        self,
-        client: InstanceClient | AsyncInstanceClient,
-        *,
-        start: TimeLike | None = None,
-        end: TimeLike | None = None,
-        aggregates: Aggregate | Sequence[Aggregate] | None = None,
-        granularity: str | None = None,
-        limit: int | None = None,
-        target_unit: str | None = None,
-        target_unit_system: str | None = None,
+        self, client: InstanceClient | AsyncInstanceClient, **kwargs: Unpack[DatapointsArgs]
     ) -> Datapoints | Awaitable[Datapoints]:
         """This series' datapoints in ``[start, end)``, raw or ``aggregates`` per ``granularity``
-        (:meth:`DatapointsAPI.retrieve <pygen.instances.DatapointsAPI.retrieve>`)."""
-        return _client(client, "datapoints").datapoints.retrieve(
-            self,
-            start=start,
-            end=end,
-            aggregates=aggregates,
-            granularity=granularity,
-            limit=limit,
-            target_unit=target_unit,
-            target_unit_system=target_unit_system,
-        )
+        (:meth:`DatapointsAPI.retrieve <pygen.instances.DatapointsAPI.retrieve>`'s keywords)."""
+        return _client(client, "datapoints").datapoints.retrieve(self, **kwargs)
 
     @overload
     def latest_datapoint(
@@ -194,56 +175,28 @@ class TimeSeriesNodeAPI(InstanceAPI[TRead, TWrite]):
 
     @overload
     def datapoints(  # type: ignore[overload-overlap]
-        self,
-        ids: TimeSeriesIdLike,
-        *,
-        start: TimeLike | None = ...,
-        end: TimeLike | None = ...,
-        aggregates: Aggregate | Sequence[Aggregate] | None = ...,
-        granularity: str | None = ...,
-        limit: int | None = ...,
-        target_unit: str | None = ...,
-        target_unit_system: str | None = ...,
-        ignore_unknown_ids: Literal[False] = ...,
+        self, ids: TimeSeriesIdLike, *, ignore_unknown_ids: Literal[False] = ..., **kwargs: Unpack[DatapointsArgs]
     ) -> Datapoints: ...
 
     @overload
     def datapoints(  # type: ignore[overload-overlap]
-        self,
-        ids: TimeSeriesIdLike,
-        *,
-        start: TimeLike | None = ...,
-        end: TimeLike | None = ...,
-        aggregates: Aggregate | Sequence[Aggregate] | None = ...,
-        granularity: str | None = ...,
-        limit: int | None = ...,
-        target_unit: str | None = ...,
-        target_unit_system: str | None = ...,
-        ignore_unknown_ids: bool = ...,
+        self, ids: TimeSeriesIdLike, *, ignore_unknown_ids: bool = ..., **kwargs: Unpack[DatapointsArgs]
     ) -> Datapoints | None: ...
 
     @overload
     def datapoints(
-        self,
-        ids: Sequence[TimeSeriesIdLike],
-        *,
-        start: TimeLike | None = ...,
-        end: TimeLike | None = ...,
-        aggregates: Aggregate | Sequence[Aggregate] | None = ...,
-        granularity: str | None = ...,
-        limit: int | None = ...,
-        target_unit: str | None = ...,
-        target_unit_system: str | None = ...,
-        ignore_unknown_ids: bool = ...,
+        self, ids: Sequence[TimeSeriesIdLike], *, ignore_unknown_ids: bool = ..., **kwargs: Unpack[DatapointsArgs]
     ) -> DatapointsList: ...
 
-    def datapoints(self, ids: Any, **kwargs: Any) -> Datapoints | DatapointsList | None:
+    def datapoints(
+        self, ids: Any, *, ignore_unknown_ids: bool = False, **kwargs: Unpack[DatapointsArgs]
+    ) -> Datapoints | DatapointsList | None:
         """The datapoints of one node (a ``Datapoints``) or many (a ``DatapointsList``, in the order asked):
         :meth:`DatapointsAPI.retrieve <pygen.instances.DatapointsAPI.retrieve>`'s arguments."""
-        return self._client.datapoints.retrieve(ids, **kwargs)  # type: ignore[no-any-return]
+        return self._client.datapoints.retrieve(ids, ignore_unknown_ids=ignore_unknown_ids, **kwargs)  # type: ignore[no-any-return]
 
     def datapoint_pages(
-        self, ids: TimeSeriesIdLike | Sequence[TimeSeriesIdLike], **kwargs: Any
+        self, ids: TimeSeriesIdLike | Sequence[TimeSeriesIdLike], **kwargs: Unpack[PagesArgs]
     ) -> Iterator[Datapoints]:
         """:meth:`datapoints` as they arrive, one response in memory at a time
         (:meth:`DatapointsAPI.pages <pygen.instances.DatapointsAPI.pages>`)."""
@@ -281,54 +234,28 @@ class AsyncTimeSeriesNodeAPI(AsyncInstanceAPI[TRead, TWrite]):
 
     @overload
     async def datapoints(  # type: ignore[overload-overlap]
-        self,
-        ids: TimeSeriesIdLike,
-        *,
-        start: TimeLike | None = ...,
-        end: TimeLike | None = ...,
-        aggregates: Aggregate | Sequence[Aggregate] | None = ...,
-        granularity: str | None = ...,
-        limit: int | None = ...,
-        target_unit: str | None = ...,
-        target_unit_system: str | None = ...,
-        ignore_unknown_ids: Literal[False] = ...,
+        self, ids: TimeSeriesIdLike, *, ignore_unknown_ids: Literal[False] = ..., **kwargs: Unpack[DatapointsArgs]
     ) -> Datapoints: ...
 
     @overload
     async def datapoints(  # type: ignore[overload-overlap]
-        self,
-        ids: TimeSeriesIdLike,
-        *,
-        start: TimeLike | None = ...,
-        end: TimeLike | None = ...,
-        aggregates: Aggregate | Sequence[Aggregate] | None = ...,
-        granularity: str | None = ...,
-        limit: int | None = ...,
-        target_unit: str | None = ...,
-        target_unit_system: str | None = ...,
-        ignore_unknown_ids: bool = ...,
+        self, ids: TimeSeriesIdLike, *, ignore_unknown_ids: bool = ..., **kwargs: Unpack[DatapointsArgs]
     ) -> Datapoints | None: ...
 
     @overload
     async def datapoints(
-        self,
-        ids: Sequence[TimeSeriesIdLike],
-        *,
-        start: TimeLike | None = ...,
-        end: TimeLike | None = ...,
-        aggregates: Aggregate | Sequence[Aggregate] | None = ...,
-        granularity: str | None = ...,
-        limit: int | None = ...,
-        target_unit: str | None = ...,
-        target_unit_system: str | None = ...,
-        ignore_unknown_ids: bool = ...,
+        self, ids: Sequence[TimeSeriesIdLike], *, ignore_unknown_ids: bool = ..., **kwargs: Unpack[DatapointsArgs]
     ) -> DatapointsList: ...
 
-    async def datapoints(self, ids: Any, **kwargs: Any) -> Datapoints | DatapointsList | None:
+    async def datapoints(
+        self, ids: Any, *, ignore_unknown_ids: bool = False, **kwargs: Unpack[DatapointsArgs]
+    ) -> Datapoints | DatapointsList | None:
         """Async :meth:`TimeSeriesNodeAPI.datapoints`."""
-        return await self._client.datapoints.retrieve(ids, **kwargs)  # type: ignore[no-any-return]
+        return await self._client.datapoints.retrieve(ids, ignore_unknown_ids=ignore_unknown_ids, **kwargs)  # type: ignore[no-any-return]
 
-    def datapoint_pages(self, ids: TimeSeriesIdLike | Sequence[TimeSeriesIdLike], **kwargs: Any) -> Any:
+    def datapoint_pages(
+        self, ids: TimeSeriesIdLike | Sequence[TimeSeriesIdLike], **kwargs: Unpack[PagesArgs]
+    ) -> AsyncIterator[Datapoints]:
         """Async :meth:`TimeSeriesNodeAPI.datapoint_pages` (``async for piece in ...``)."""
         return self._client.datapoints.pages(ids, **kwargs)
 

@@ -385,7 +385,7 @@ def create_app(settings: EmulatorSettings) -> EmulatorApp:
         found = datapoints.retrieve(body)
         if "application/protobuf" in request.headers.get("accept", ""):  # what cognite-sdk asks for
             return Response(encode_response(found), media_type="application/protobuf")
-        return as_json(found)
+        return Response(as_json(found), media_type="application/json")
 
     resources: list[tuple[str, Callable[[Request, Any], Any]]] = [
         ("/timeseries", lambda r, b: timeseries.create(b)),

@@ -13,33 +13,24 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import os
-import queue
-import subprocess
-import sys
-import tempfile
 import threading
-from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 import httpx
 
+from pygen._process import ListeningProcess
 from pygen.emulator._app import create_app
 from pygen.emulator._settings import DEFAULT_TOKEN, EmulatorSettings
 
 _PREFIX = "pygen emulator listening on "
 
 
-class EmulatorProcess:
+class EmulatorProcess(ListeningProcess):
     """Run ``python -m pygen emulator --port 0 ARGS...`` for the duration of a ``with`` block."""
 
     def __init__(self, *args: str, startup_timeout: float = 30.0) -> None:
-        self.args = [str(arg) for arg in args]
-        self.startup_timeout = startup_timeout
-        self.base_url = ""
+        super().__init__("emulator", args, prefix=_PREFIX, name="the emulator", startup_timeout=startup_timeout)
         self.token = self._arg("--token") or ("" if self._arg("--client-id") else DEFAULT_TOKEN)
-        self.process: subprocess.Popen[str] | None = None
-        self._stderr: IO[bytes] | None = None
 
     def _arg(self, name: str) -> str | None:
         if name in self.args:
@@ -56,59 +47,9 @@ class EmulatorProcess:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         return httpx.Client(base_url=self.base_url, headers=headers, **kwargs)  # type: ignore[arg-type]
 
-    def __enter__(self) -> EmulatorProcess:
-        self._stderr = tempfile.TemporaryFile()
-        command = [sys.executable, "-m", "pygen", "emulator", "--port", "0", *self.args]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-        )
-        lines: queue.Queue[str] = queue.Queue()
-        stdout = self.process.stdout
-        assert stdout is not None
-
-        def read() -> None:
-            for line in stdout:
-                lines.put(line)
-            lines.put("")
-
-        threading.Thread(target=read, daemon=True).start()
-        try:
-            first = lines.get(timeout=self.startup_timeout)
-        except queue.Empty:
-            self._stop()
-            raise RuntimeError(
-                f"the emulator did not start within {self.startup_timeout} s{self._stderr_text()}"
-            ) from None
-        if not first.startswith(_PREFIX):
-            self._stop()
-            raise RuntimeError(f"the emulator did not start: {first!r}{self._stderr_text()}")
-        self.base_url = first[len(_PREFIX) :].strip()
-        return self
-
-    def _stderr_text(self) -> str:
-        if self._stderr is None:
-            return ""
-        self._stderr.seek(0)
-        text = self._stderr.read().decode(errors="replace").strip()
+    def _startup_detail(self) -> str:
+        text = self.stderr().strip()
         return f"\nstderr:\n{text}" if text else ""
-
-    def _stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process is not None and self.process.stdout is not None:
-            self.process.stdout.close()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._stop()
-        if self._stderr is not None:
-            self._stderr.close()
 
 
 class SyncASGITransport(httpx.BaseTransport):

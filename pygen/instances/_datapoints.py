@@ -16,13 +16,14 @@ latest-datapoint request up to 100 series.
 from __future__ import annotations
 
 import builtins
+import functools
 import importlib
 import json
 import math
 import re
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, TypeVar, get_args
@@ -577,10 +578,15 @@ class DatapointsRead:
 
     def take(self, content: bytes) -> builtins.list[Datapoints]:
         """The datapoints of one response, one :class:`Datapoints` per series answered (in request order)."""
+        return [build() for build in self.advance(content)]
+
+    def advance(self, content: bytes) -> builtins.list[Callable[[], Datapoints]]:
+        """Read one response's cursors and counts (so :meth:`next_request` can go on) and return, per series
+        answered, what builds its :class:`Datapoints`: the arrays can be built while the next request is out."""
         # pydantic-core's parser: 1.6x json.loads on datapoints (many small objects, two repeated keys).
         items = from_json(content).get("items") or []
         sent, self._sent = self._sent, []
-        chunks: builtins.list[Datapoints] = []
+        builders: builtins.list[Callable[[], Datapoints]] = []
         position = 0
         for item in items:
             keys = _item_keys(item)
@@ -591,22 +597,23 @@ class DatapointsRead:
                 break
             series = sent[position]
             position += 1
-            chunk = self._parse(series, item)
-            chunks.append(chunk)
+            count = len(item.get("datapoints") or ())
+            cursor = item.get("nextCursor") or None
             if series.remaining is not None:
-                series.remaining -= len(chunk)
-            series.cursor = chunk.cursor
-            series.done = not chunk.cursor or not len(chunk) or (series.remaining is not None and series.remaining <= 0)
+                series.remaining -= count
+            series.cursor = cursor
+            series.done = not cursor or not count or (series.remaining is not None and series.remaining <= 0)
+            builders.append(functools.partial(self._parse, series.asked, item))
         for series in sent[position:]:
             self._lost(series)
-        return chunks
+        return builders
 
     def _lost(self, series: _Series) -> None:
         series.done = True
         if series.asked not in self.missing:
             self.missing.append(series.asked)
 
-    def _parse(self, series: _Series, item: dict[str, Any]) -> Datapoints:
+    def _parse(self, asked: NodeId | TimeSeriesRef, item: dict[str, Any]) -> Datapoints:
         dps = item.pop("datapoints", None) or []  # freed once in arrays, before the next item is parsed
         is_string = bool(item.get("isString")) or item.get("type") == "string"
         timestamps = array("q", [dp["timestamp"] for dp in dps])
@@ -617,7 +624,7 @@ class DatapointsRead:
         else:
             aggregates = {name: _floats(dps, name) for name in self.aggregates}
         return Datapoints(
-            series.asked,
+            asked,
             timestamps,
             values,
             aggregates=aggregates,

@@ -237,7 +237,7 @@ class DatapointsAPI(_Base):
         ``limit`` is per series (None or -1: all; the default). CDF's defaults apply to an omitted ``start``
         (epoch) and ``end`` (now). Many series are read in as few requests as CDF allows (100 series and
         100,000 datapoints a request, 10,000 for aggregates), following each series' cursor. For long
-        ranges use :meth:`pages`, which holds one response in memory instead of everything. With
+        ranges use :meth:`pages`, which holds at most two responses in memory instead of everything. With
         ``ignore_unknown_ids`` a series CDF does not know is left out (one series: None; many: listed in
         ``.missing``); otherwise it is an error.
         """
@@ -271,7 +271,8 @@ class DatapointsAPI(_Base):
         cursor: str | None = None,
     ) -> Iterator[Datapoints]:
         """The datapoints of :meth:`retrieve` as they arrive: each piece a :class:`Datapoints` of one series
-        (at most ``page_size`` datapoints; in time order within a series), one response in memory at a time.
+        (at most ``page_size`` datapoints; in time order within a series), at most two responses in memory (the
+        next one is asked for while this piece is built and handed on).
 
         ``piece.cursor`` resumes that series where the piece ended (``pages(id, cursor=piece.cursor)``).
         """
@@ -290,12 +291,38 @@ class DatapointsAPI(_Base):
         )
         return self._chunks(read, keep_empty=False)
 
+    def _list(self, body: dict[str, Any]) -> bytes:
+        return self._http.post("/timeseries/data/list", json=body, kind="read").content
+
     def _chunks(self, read: DatapointsRead, keep_empty: bool) -> Iterator[Datapoints]:
-        while (body := read.next_request()) is not None:
-            response = self._http.post("/timeseries/data/list", json=body, kind="read")
-            for chunk in read.take(response.content):
-                if keep_empty or len(chunk):
-                    yield chunk
+        """The pieces of a read, in order. Once a response's cursors are read, the next request goes out (in a
+        worker thread) while this one's arrays are built and handed on: at most two responses in memory."""
+        body = read.next_request()
+        if body is None:
+            return
+        content = self._list(body)
+        pool = None
+        try:
+            while True:
+                builders = read.advance(content)
+                body = read.next_request()
+                upcoming = None
+                if body is not None:
+                    if pool is None:  # a read of one page (the common small one) starts no thread
+                        from concurrent.futures import ThreadPoolExecutor
+
+                        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pygen-datapoints")
+                    upcoming = pool.submit(self._list, body)
+                for build in builders:
+                    chunk = build()
+                    if keep_empty or len(chunk):
+                        yield chunk
+                if upcoming is None:
+                    return
+                content = upcoming.result()
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     @overload
     def latest(  # type: ignore[overload-overlap]
@@ -516,12 +543,35 @@ class AsyncDatapointsAPI(_Base):
         )
         return self._chunks(read, keep_empty=False)
 
+    async def _list(self, body: dict[str, Any]) -> bytes:
+        return (await self._http.post("/timeseries/data/list", json=body, kind="read")).content
+
     async def _chunks(self, read: DatapointsRead, keep_empty: bool) -> AsyncIterator[Datapoints]:
-        while (body := read.next_request()) is not None:
-            response = await self._http.post("/timeseries/data/list", json=body, kind="read")
-            for chunk in read.take(response.content):
-                if keep_empty or len(chunk):
-                    yield chunk
+        """Async :meth:`DatapointsAPI._chunks` (the next request is a task, sent before the arrays are built)."""
+        import asyncio  # lazily: ~30 ms that sync users never need
+
+        body = read.next_request()
+        if body is None:
+            return
+        content = await self._list(body)
+        upcoming: asyncio.Task[bytes] | None = None
+        try:
+            while True:
+                builders = read.advance(content)
+                body = read.next_request()
+                if body is not None:
+                    upcoming = asyncio.ensure_future(self._list(body))
+                    await asyncio.sleep(0)  # let it send the request before the CPU work below
+                for build in builders:
+                    chunk = build()
+                    if keep_empty or len(chunk):
+                        yield chunk
+                if upcoming is None:
+                    return
+                content, upcoming = await upcoming, None
+        finally:
+            if upcoming is not None and not upcoming.done():
+                upcoming.cancel()
 
     @overload
     async def latest(  # type: ignore[overload-overlap]

@@ -198,7 +198,7 @@ class TimeSeriesNodeAPI(InstanceAPI[TRead, TWrite]):
     def datapoint_pages(
         self, ids: TimeSeriesIdLike | Sequence[TimeSeriesIdLike], **kwargs: Unpack[PagesArgs]
     ) -> Iterator[Datapoints]:
-        """:meth:`datapoints` as they arrive, one response in memory at a time
+        """:meth:`datapoints` as they arrive, at most two responses in memory at a time
         (:meth:`DatapointsAPI.pages <pygen.instances.DatapointsAPI.pages>`)."""
         return self._client.datapoints.pages(ids, **kwargs)
 

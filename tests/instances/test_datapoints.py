@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -171,6 +172,24 @@ def test_pages_stream_pieces_and_a_cursor_resumes(client: InstanceClient, fake: 
         client.datapoints.pages("ts", page_size=100_001)
     with pytest.raises(ValueError, match="one id"):
         client.datapoints.pages(["ts", "x"], cursor="abc")
+
+
+def test_the_next_page_is_asked_for_before_this_one_is_handed_on(client: InstanceClient, fake: FakeCDF) -> None:
+    """Once a response's cursors are read the next request goes out (a worker thread) while this page's arrays
+    are built and consumed; a read that stops early asks for at most one page more."""
+    _fill(fake, "ts", 2500)
+    lists = lambda: sum(1 for _, path, _ in fake.requests if path.endswith("/timeseries/data/list"))  # noqa: E731
+    pages = client.datapoints.pages("ts", page_size=1000)
+    first = next(pages)
+    waited = 0.0
+    while lists() < 2 and waited < 10:  # the worker sends it without this consumer asking for page two
+        time.sleep(0.01)
+        waited += 0.01
+    assert len(first) == 1000 and lists() == 2
+    pages.close()  # stops: the request in flight is awaited, no third one
+    assert lists() == 2
+    single = list(client.datapoints.pages("ts", page_size=5000))  # one page: no worker thread, one request
+    assert [len(p) for p in single] == [2500] and lists() == 3
 
 
 def test_aggregates_per_granularity_in_arrays_of_cdf_names(client: InstanceClient, fake: FakeCDF) -> None:

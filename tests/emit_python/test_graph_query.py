@@ -294,6 +294,7 @@ def test_identifier_mode(core_t: tuple[Any, _Counting], core_sdk: Any) -> None:
     assert transport.queries[-1]["select"]["s1"] == {}
 
 
+@pytest.mark.once  # 10,050 nodes, Python-independent paging; tests/instances/test_instances_query.py pages on each
 def test_paging_across_hops(core_t: tuple[Any, _Counting], core_sdk: Any) -> None:
     """10,050 nodes at the first hop (more than one query returns), grandchildren under some of them."""
     core, transport = core_t

@@ -11,7 +11,10 @@ Pointing the same variables at a running ``pygen emulator`` (``PYGEN_TEST_CDF_BA
 ``PYGEN_TEST_CDF_TOKEN=<its token>``) runs the suite over real HTTP, cleanup included.
 
 Markers: ``emulator_only`` (skipped against CDF), ``unconfirmed`` (checks the emulator's documented choice where
-docs/dms.md says CDF's behaviour is unconfirmed), ``slow`` (starts real processes).
+docs/dms.md says CDF's behaviour is unconfirmed), ``slow`` (starts real processes). The slow tests are also
+``once`` (tests/run runs them on the main Python only): how a ``pygen emulator`` process starts, refuses its
+options, locks its database and stops does not depend on the Python, and every Python still runs the emulator's
+code in-process here and as a process under the runtime's tests (tests/instances, tests/official_sdk).
 """
 
 from __future__ import annotations

@@ -497,6 +497,7 @@ def _process_client(process: Any) -> httpx.Client:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_process_serves_the_api(emulator_process: Any) -> None:
     with _process_client(emulator_process) as client:
         api = Api(client)
@@ -506,6 +507,7 @@ def test_process_serves_the_api(emulator_process: Any) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_db_persists_across_restart(tmp_path: Path) -> None:
     db = tmp_path / "emulator.db"
     space = unique_space()
@@ -524,6 +526,7 @@ def test_db_persists_across_restart(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_drop_fault_is_a_transport_error(emulator_process: Any) -> None:
     admin = {"Authorization": f"Bearer {emulator_process.token}"}
     with _process_client(emulator_process) as client:
@@ -596,6 +599,7 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., _Cli]]:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 @pytest.mark.parametrize(
     "sig, codes",
     [(signal.SIGTERM, {0, -signal.SIGTERM, 128 + signal.SIGTERM}), (signal.SIGINT, {0, -signal.SIGINT, 130})],
@@ -619,6 +623,7 @@ def test_cli_first_line_and_clean_stop(cli: Callable[..., _Cli], sig: signal.Sig
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_cli_fault_flags(cli: Callable[..., _Cli]) -> None:
     run = cli("--token", TOKEN, "--fault-429", "1.0", "--fault-429-no-retry-after", "--fault-seed", "3")
     match = LISTENING.match(run.first_line)
@@ -632,6 +637,7 @@ def test_cli_fault_flags(cli: Callable[..., _Cli]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_cli_client_credentials(cli: Callable[..., _Cli]) -> None:
     run = cli("--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET)
     match = LISTENING.match(run.first_line)
@@ -646,6 +652,7 @@ def test_cli_client_credentials(cli: Callable[..., _Cli]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_cli_bad_model_file_fails_with_message(tmp_path: Path) -> None:
     missing = tmp_path / "missing.json"
     result = subprocess.run(
@@ -659,6 +666,7 @@ def test_cli_bad_model_file_fails_with_message(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 @pytest.mark.unconfirmed  # README: without --token or client credentials the default token is announced
 def test_cli_default_token_is_announced(cli: Callable[..., _Cli]) -> None:
     run = cli()
@@ -672,6 +680,7 @@ def test_cli_default_token_is_announced(cli: Callable[..., _Cli]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_cli_help() -> None:
     command = [sys.executable, "-m", "pygen", "emulator", "--help"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)

@@ -280,6 +280,7 @@ def _head(host: str, length: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_content_length_is_judged_before_the_body() -> None:
     from pygen.emulator.testing import EmulatorProcess
 
@@ -391,6 +392,7 @@ def _corrupt_rows(tmp: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 @pytest.mark.parametrize(
     ("make", "words"),
     [
@@ -409,6 +411,7 @@ def test_db_problems_are_one_line_with_exit_code_2(
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_a_second_emulator_on_the_same_db_is_refused(tmp_path: Path) -> None:
     from pygen.emulator.testing import EmulatorProcess
 
@@ -420,6 +423,7 @@ def test_a_second_emulator_on_the_same_db_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -440,12 +444,14 @@ def test_credentials_nobody_could_use_are_refused(args: list[str], words: list[s
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 @pytest.mark.parametrize("host", ["0.0.0.0", "::"])
 def test_default_token_beyond_loopback_is_refused(host: str) -> None:
     _one_line(_cli("--host", host), host, "--token", "pygen-emulator")
 
 
 @pytest.mark.slow
+@pytest.mark.once  # the emulator's process and CLI: see tests/emulator/conftest.py
 def test_beyond_loopback_with_a_token_starts() -> None:
     from pygen.emulator.testing import EmulatorProcess
 

@@ -290,6 +290,7 @@ print(model["externalId"])
 """
 
 
+@pytest.mark.once  # eight processes and a file lock: the same on every Python
 def test_eight_processes_fetch_once(tmp_path: Path, omni: dict[str, Any]) -> None:
     root, calls, go = tmp_path / "cache", tmp_path / "calls.txt", tmp_path / "go"
     procs = [

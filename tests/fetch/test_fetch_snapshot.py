@@ -147,6 +147,7 @@ for _ in range(rounds):
 """
 
 
+@pytest.mark.once  # processes and os.replace: the same on every Python (the thread twin runs on each)
 def test_concurrent_writer_processes_never_expose_a_partial_file(omni: dict[str, Any], tmp_path: Path) -> None:
     target = tmp_path / "snap" / "model.json"
     write_snapshot(target, _big_model(omni, 0))

@@ -101,6 +101,7 @@ def test_the_emulator_lost_fault_stores_the_write_and_the_retry_reports_uncertai
     transport.close()
 
 
+@pytest.mark.once  # the emulator's --fault-lost as a process; the in-process twins run on each Python
 @pytest.mark.emulator_only
 def test_a_pygen_emulator_process_with_fault_lost_stores_writes_whose_answers_it_drops() -> None:
     args = ["--token", TOKEN, "--model-file", str(OMNI_MODEL), "--fault-lost", "0.4", "--fault-seed", "0"]

@@ -18,6 +18,7 @@ from pygen.transport import ConcurrencyLimits, HTTPClient, RetryPolicy
 N = 10_000
 
 
+@pytest.mark.once  # 10,000 nodes through a faulty emulator process; the retry tests run on each Python
 @pytest.mark.slow
 @pytest.mark.emulator_only  # its faults are the emulator's
 def test_upsert_and_list_10000_nodes_under_faults(caplog: pytest.LogCaptureFixture) -> None:

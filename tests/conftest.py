@@ -32,6 +32,12 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)  # after pytest-xdist's own hook, whose renaming this checks and completes
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     _xdist_groups(config, items)
+    if getattr(config, "workerinput", None) is not None:
+        # On pytest-xdist's workers the modules with a test marked `slow` go first, each whole (its module
+        # fixtures start once) and in its place among them: the scheduler hands out the groups, then the other
+        # tests in this order, so a test of a minute never starts last on one worker while the other is idle.
+        slow = {item.path for item in items if item.get_closest_marker("slow")}
+        items.sort(key=lambda item: item.path not in slow)
     if sdk_target.TARGET is None:
         return
     skip = pytest.mark.skip(reason="emulator-only feature; the target is a real CDF project")

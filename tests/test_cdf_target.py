@@ -110,6 +110,7 @@ def _run(tests: list[str], env: dict[str, str], *, stop: bool = True) -> tuple[i
     return result.returncode, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_the_suites_run_against_the_configured_target() -> None:
     with EmulatorProcess("--token", TOKEN) as fake, fake.client(timeout=30) as client:
         client.headers["Authorization"] = f"Bearer {TOKEN}"
@@ -164,6 +165,7 @@ def _vitest(files: list[str], env: dict[str, str], report: Path) -> tuple[int, s
     return result.returncode, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_the_typescript_suites_run_against_the_configured_target(tmp_path: Path) -> None:
     """The vitest suites (tests/typescript/target.ts) on a fake CDF with client credentials: the @cognite/sdk
     tour, the runtime's e2e tests and the Omni graph queries (an SDK generated from the model rewritten into the

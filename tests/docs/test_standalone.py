@@ -38,6 +38,7 @@ def tracked_files() -> list[str]:
     return [name for name in result.stdout.split("\0") if name and (REPO_ROOT / name).is_file()]
 
 
+@pytest.mark.slow
 def test_a_copy_with_nothing_beside_it_collects_every_test_and_finds_the_goldens_inputs(tmp_path: Path) -> None:
     copy = tmp_path / "fresh"
     for name in tracked_files():

@@ -77,6 +77,7 @@ def check(root: Path) -> tuple[int, str, dict[str, dict[str, dict[int, list[str]
     return result.returncode, output, found
 
 
+@pytest.mark.slow
 def test_right_code_compiles_and_every_mistake_is_an_error(tmp_path: Path) -> None:
     """One tsc process over both configurations: good.ts clean, bad.ts exactly as marked, in each."""
     found_compilers = compilers()

@@ -76,6 +76,7 @@ CHECKERS = ["mypy-plugin", "mypy-no-plugin", "pyright"]
 FILES = [HERE / "good.py", HERE / "bad.py"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("checker", CHECKERS)
 def test_right_code_passes_and_every_mistake_fails(checker: str, tmp_path: Path) -> None:
     """One run of the checker over both files (each run costs seconds): good.py clean, bad.py exactly as marked."""

@@ -30,30 +30,26 @@ emulator is another process), points per second (from the median), requests of o
 Run: ``.venv/bin/python bench/datapoints.py [--n 1000000] [--series 100] [--per-series 10000] [--runs 5]``
 (6-7 minutes with the defaults on a 2-core machine; 10-18 s of it writing the 2,000,000 datapoints).
 
-Measured 2026-12-02, ``.venv/bin/python bench/datapoints.py --runs 5``, twice (Python 3.11.7, cognite-sdk 8.22.0,
-2 cores shared with other work: load average 2.77 / 5.56 / 6.16 at the start of the first, 3.34 / 3.52 / 4.54 at
-the end of the second), medians, first run / second run:
+Measured 2026-12-02, ``.venv/bin/python bench/datapoints.py --runs 3``, after the emulator's JSON answer was written
+point by point (it built a dict per point: 2.4 s of a million-point read) and pygen's reads began to overlap the next
+request with building the arrays (Python 3.11.7, cognite-sdk 8.22.0, 2 cores; load average 0.11 at the start and
+4.99 at the end, other work started during the run), medians:
 
-- raw, 1 series x 1,000,000: pygen retrieve 3.96 / 4.21 s (253k / 237k points/s), pygen pages 3.53 / 4.05 s,
-  sdk retrieve 3.55 / 2.99 s, sdk retrieve_arrays 4.22 / 3.78 s; floor JSON 3.47 / 3.58 s, floor protobuf
-  2.85 / 2.71 s, floor JSON as protobuf 2.33 / 2.94 s. pygen retrieve / sdk retrieve 1.12x / 1.41x, / sdk
-  retrieve_arrays 0.94x / 1.12x. Answers: 54.7 MB of JSON, 18.0 MB of protobuf.
-- hourly average over the same range (16,667 aggregates, 2 requests): every way 0.66-0.98 s, floors 0.56-0.89 s;
-  pygen / sdk 0.89x-1.09x.
-- many series, 100 x 10,000: pygen retrieve 5.41 / 5.34 s (185k / 187k points/s), pygen pages 4.60 / 5.73 s, sdk
-  retrieve 3.79 / 4.52 s, sdk retrieve_arrays 4.15 / 4.37 s; floor JSON 4.51 / 4.64 s, floor protobuf
-  3.20 / 3.37 s, floor JSON as protobuf 2.77 / 3.21 s. pygen retrieve / sdk retrieve 1.43x / 1.18x, / sdk
-  retrieve_arrays 1.30x / 1.22x.
-- client CPU per 1,000,000 raw points: pygen 1.01-1.04 s, sdk retrieve 0.95-1.01 s, sdk retrieve_arrays 1.06-1.15 s.
+- raw, 1 series x 1,000,000: pygen retrieve 3.75 s (267k points/s), pygen pages 3.37 s, sdk retrieve 4.52 s,
+  sdk retrieve_arrays 4.54 s; floor JSON 2.40 s, floor protobuf 3.69 s. pygen retrieve / sdk retrieve 0.83x, pygen
+  pages / sdk retrieve_arrays 0.74x. Answers: 54.7 MB of JSON, 18.0 MB of protobuf.
+- hourly average over the same range (16,667 aggregates, 2 requests): pygen 0.82 s, sdk 0.87 / 0.77 s, floors
+  0.78-0.83 s; pygen / sdk retrieve 0.94x.
+- many series, 100 x 10,000: pygen retrieve 4.32 s (232k points/s), pygen pages 4.37 s, sdk retrieve 4.54 s, sdk
+  retrieve_arrays 4.66 s; floor JSON 3.36 s, floor protobuf 3.17 s. pygen retrieve / sdk retrieve 0.95x.
+- client CPU per 1,000,000 raw points: pygen 1.14-1.28 s, sdk 0.95-1.22 s.
 
-Where the wall-time gap comes from: not the client's work (the CPU figures are equal), but the emulator answering
-raw datapoints in JSON 1.2x-1.6x slower than in protobuf for the same requests (floor JSON / floor JSON as
-protobuf; aggregates 0.7x-1.0x), and pygen's
-requests being sequential, so its parsing (0.5-0.9 s above floor JSON) adds to the emulator's time where
-cognite-sdk's five parallel requests overlap theirs. Profiled (cProfile, 1,000,000 points): ``from_json`` 0.8 s,
-the two list comprehensions building the arrays 0.33 s, freeing the decoded dicts ~0.2 s, httpx ~0.15 s. An
-earlier run under load 6-9 gave ratios of 0.85x-1.06x for the same cases: on this machine the noise is as large
-as the differences.
+Before those two changes (same day, ``--runs 5`` twice, load ~3): pygen retrieve / sdk retrieve 1.12x / 1.41x for
+the million, 1.43x / 1.18x for the 100 series, 0.89x-1.09x for the hourly averages, the same client CPU: the gap was
+the emulator's JSON encoding (floor JSON 3.47 s against floor protobuf 2.85 s then; 2.40 s against 3.69 s now) and
+pygen parsing one response before asking for the next (cProfile, 1,000,000 points: ``from_json`` 0.8 s, building
+the arrays 0.33 s, freeing the decoded dicts ~0.2 s, httpx ~0.15 s; the arrays are now built while the next request
+is out). On this machine the noise from other work is as large as ratios of 0.1-0.2.
 """
 
 from __future__ import annotations

@@ -66,6 +66,7 @@ def _tree(root: Path) -> list[str]:
     return sorted(path.relative_to(root).as_posix() for path in root.rglob("*"))
 
 
+@pytest.mark.once  # a process killed mid-write, then the next run: the same on every Python
 def test_a_killed_run_leaves_nothing_in_the_project(tmp_path: Path) -> None:
     project, temp = tmp_path / "project", tmp_path / "tmp"
     (project / "src" / "own_code").mkdir(parents=True)
@@ -84,6 +85,7 @@ def test_a_killed_run_leaves_nothing_in_the_project(tmp_path: Path) -> None:
     assert not [p for p in project.rglob("*") if p.name.startswith(".pygen")]
 
 
+@pytest.mark.once  # a process killed mid-write, then the next run: the same on every Python
 def test_staged_beside_output_a_killed_runs_folder_is_removed_by_the_next_run(tmp_path: Path) -> None:
     project, temp = tmp_path / "project", tmp_path / "tmp"
     (project / "src").mkdir(parents=True)

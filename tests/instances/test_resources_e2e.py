@@ -213,9 +213,17 @@ def test_nested_write_of_classic_resources_and_typed_references(http: HTTPClient
 
     series = _classic_series(http, "flow", "other")
     assert set(series) == {"flow"}  # a bare external id names a series; it is not created
-    assert (series["flow"]["name"], series["flow"]["unit"], series["flow"]["metadata"]) == ("Flow", "m3/h", {"site": "A"})
+    assert (series["flow"]["name"], series["flow"]["unit"], series["flow"]["metadata"]) == (
+        "Flow",
+        "m3/h",
+        {"site": "A"},
+    )
     files = _classic_files(http, "pid", "spec")
-    assert (files["pid"]["name"], files["pid"]["mimeType"], files["spec"]["name"]) == ("pid.pdf", "application/pdf", "spec.txt")
+    assert (files["pid"]["name"], files["pid"]["mimeType"], files["spec"]["name"]) == (
+        "pid.pdf",
+        "application/pdf",
+        "spec.txt",
+    )
 
     read = client.cdf_external_references.retrieve("refs-1")
     assert read is not None
@@ -272,7 +280,9 @@ def test_a_refused_classic_resource_writes_no_instance(http: HTTPClient, omni: t
     with pytest.raises(ClassicResourceError) as caught:
         client.upsert(node)
     message = str(caught.value)
-    assert "writing the classic time series 'bad-series' failed (400" in message and "no instance was written" in message
+    assert (
+        "writing the classic time series 'bad-series' failed (400" in message and "no instance was written" in message
+    )
     assert "assetId must be a positive integer" in message
     assert caught.value.items == [bad] and caught.value.cause.status == 400
     assert client.cdf_external_references.retrieve("c") is None

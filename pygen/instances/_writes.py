@@ -185,15 +185,11 @@ class _Graph:
             self.add(other)
 
 
-def write_phases(items: object, default_space: str | None, replace: bool = False) -> list[list[list[dict[str, Any]]]]:
-    """The batches to send, per phase: all node batches, then all edge batches (empty phases dropped)."""
-    return write_plan(items, default_space, replace)[1]
-
-
 def write_plan(
     items: object, default_space: str | None, replace: bool = False
 ) -> tuple[list[Any], list[list[list[dict[str, Any]]]]]:
-    """The classic resources the items' properties hold (written first), and the batches of :func:`write_phases`."""
+    """The classic resources the items' properties hold (written first), and the batches to send per phase: all
+    node batches, then all edge batches (empty phases dropped)."""
     objs: list[object] = [items] if isinstance(items, _Instance) else list(items)  # type: ignore[call-overload]
     graph = _Graph(default_space, replace)
     for obj in objs:
